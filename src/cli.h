@@ -1,0 +1,52 @@
+/* cli.h: what every subcommand shares: the options common to all of them,
+ * and the prototypes of the subcommands (one src/cmd-<name>.c each). */
+#ifndef STEPUP_CLI_H
+#define STEPUP_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+/* Options common to every command, after environment defaults. */
+struct cli {
+	const char	*state_dir;	/* --state-dir, STEPUP_STATE_DIR, or NULL */
+	const char	*theme;		/* --theme, STEPUP_THEME, or NULL */
+	bool		 no_color;	/* --no-color, NO_COLOR */
+};
+extern struct cli cli;
+
+/* Long options for the common flags; commands append them to their own
+ * struct option table with CLI_COMMON_OPTIONS and pass unknown option
+ * characters to cli_common(). */
+enum {
+	CLI_OPT_STATE_DIR = 0x1000,
+	CLI_OPT_THEME,
+	CLI_OPT_NO_COLOR,
+	CLI_OPT_HELP,
+	CLI_OPT__FIRST_PRIVATE = 0x1100, /* commands number their own from here */
+};
+#define CLI_COMMON_OPTIONS						\
+	{ "state-dir", required_argument, NULL, CLI_OPT_STATE_DIR },	\
+	{ "theme", required_argument, NULL, CLI_OPT_THEME },		\
+	{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR },		\
+	{ "help", no_argument, NULL, CLI_OPT_HELP }
+
+/* Handle a common option returned by getopt_long. Returns true when it was
+ * one; exits with usage for "?" and prints the command's help for --help. */
+bool	cli_common(int opt, const char *command);
+/* Print "stepup: message" and "Try 'stepup --help'" and exit 2. */
+void	cli_usage_error(const char *command, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+/* Print the help of one command (its usage and summary) and exit 0. */
+void	cli_command_help(const char *command) __attribute__((noreturn));
+
+/* A subcommand: stepup NAME ARGS. argv[0] is the command's name. */
+struct command {
+	const char	*name;
+	int		(*fn)(int argc, char **argv);
+	const char	*args;		/* usage after the name */
+	const char	*summary;	/* one line for --help */
+	const char	*help;		/* its own options, for NAME --help */
+};
+const struct command	*cli_command(const char *name);
+
+#endif

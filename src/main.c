@@ -1,0 +1,146 @@
+/* main.c: the command line: subcommands and common options, nothing else.
+ * Each subcommand lives in src/cmd-<name>.c; adding one is a line in the
+ * table below. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+
+struct cli cli;
+
+static const struct command commands[] = {
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+static void
+usage(FILE *f)
+{
+	const struct command	*c;
+
+	fprintf(f, "Usage: stepup COMMAND [OPTION]... [ARGUMENT]...\n"
+	    "Walk an operator through a cluster upgrade, from a runbook.\n\n"
+	    "Commands:\n");
+	for (c = commands; c->name != NULL; c++)
+		fprintf(f, "  stepup %s %s\n      %s\n", c->name, c->args,
+		    c->summary);
+	fprintf(f, "\nCommon options:\n"
+	    "      --state-dir DIR  where journals, logs and locks are kept\n"
+	    "                       (default $STEPUP_STATE_DIR, $XDG_STATE_HOME/stepup,\n"
+	    "                       or /var/lib/stepup as root)\n"
+	    "      --theme NAME     colour theme (default $STEPUP_THEME, or default)\n"
+	    "      --no-color       no colours (also when NO_COLOR is set)\n"
+	    "      --help           show this help and exit\n"
+	    "      --version        show the version and exit\n\n"
+	    "Exit status: 0 done; 1 the upgrade or rollback failed or is unfinished;\n"
+	    "2 usage error or invalid runbook; 3 no allowed upgrade path;\n"
+	    "4 another operator holds the lock.\n\n"
+	    "See stepup(1) and stepup-runbook(5).\n");
+}
+
+const struct command *
+cli_command(const char *name)
+{
+	const struct command	*c;
+
+	for (c = commands; c->name != NULL; c++) {
+		if (strcmp(c->name, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+void
+cli_command_help(const char *name)
+{
+	const struct command	*c = cli_command(name);
+
+	if (c == NULL) {
+		usage(stdout);
+		exit(EXIT_DONE);
+	}
+	printf("Usage: stepup %s %s\n%s\n", c->name, c->args, c->summary);
+	if (c->help != NULL && *c->help != '\0')
+		printf("\n%s", c->help);
+	printf("\nCommon options: --state-dir DIR, --theme NAME, --no-color, "
+	    "--help.\nSee stepup(1).\n");
+	exit(EXIT_DONE);
+}
+
+void
+cli_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("stepup: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'stepup %s%s--help' for more information.\n",
+	    command != NULL ? command : "", command != NULL ? " " : "");
+	exit(EXIT_USAGE);
+}
+
+bool
+cli_common(int opt, const char *command)
+{
+	switch (opt) {
+	case CLI_OPT_STATE_DIR:
+		cli.state_dir = optarg;
+		return true;
+	case CLI_OPT_THEME:
+		cli.theme = optarg;
+		return true;
+	case CLI_OPT_NO_COLOR:
+		cli.no_color = true;
+		return true;
+	case CLI_OPT_HELP:
+		cli_command_help(command);
+	case '?':
+		/* getopt_long has already said what was wrong. */
+		fprintf(stderr, "Try 'stepup %s --help' for more information.\n",
+		    command);
+		exit(EXIT_USAGE);
+	}
+	return false;
+}
+
+static void
+cli_environment(void)
+{
+	const char	*s;
+
+	if ((s = getenv("STEPUP_STATE_DIR")) != NULL && *s != '\0')
+		cli.state_dir = s;
+	if ((s = getenv("STEPUP_THEME")) != NULL && *s != '\0')
+		cli.theme = s;
+	if ((s = getenv("NO_COLOR")) != NULL && *s != '\0')
+		cli.no_color = true;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct command	*c;
+
+	cli_environment();
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_DONE;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("stepup %s\n", PACKAGE_VERSION);
+		return EXIT_DONE;
+	}
+	if ((c = cli_command(argv[1])) == NULL)
+		cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+	return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,248 @@
+/* runbook.h: the runbook model, loaded from YAML by runbook_load().
+ *
+ * Ownership: runbook_load() returns a struct runbook that owns every string
+ * and array reachable from it; runbook_free() releases all of it. After
+ * load the model is immutable: nothing outside runbook.c writes to it, and
+ * every other module holds const pointers into it for as long as the
+ * runbook lives.
+ *
+ * The format is documented for runbook authors in stepup-runbook(5). In
+ * short:
+ *
+ *   stepup: 1
+ *   product: NAME
+ *   description: TEXT                       (optional)
+ *   versions: {scheme, series, kinds, installed, available}
+ *   policy:   {within-series, leave-series, skip-series, one-minor-at-a-time,
+ *              required-stops, redeploy-at, no-upgrade-across}
+ *   vars:     {NAME: {ask|value|env, default, secret, pattern, choices}}
+ *   prepare:  [step...]   once, before the first hop
+ *   hop:      [step...]   once per hop of the plan, filtered by `when`
+ *   finish:   [step...]   once, after the last hop
+ *   rollback: [step...]   after the undo of every passed action, in reverse
+ *
+ * A step is a mapping with an `id` and exactly one kind key (read, check,
+ * action, confirm, manual) whose value is the step's title. */
+#ifndef STEPUP_RUNBOOK_H
+#define STEPUP_RUNBOOK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* A position in the runbook file, 1-based; {0, 0} when unknown. */
+struct rb_pos {
+	int	line;
+	int	col;
+};
+
+/* A string with the position of the YAML node it came from. */
+struct rb_str {
+	char		*s;
+	struct rb_pos	 pos;
+};
+
+/* Step kinds: one table, from which the enum, the YAML keys and the names
+ * shown to the operator all follow. */
+#define RB_STEP_KINDS(X)					\
+	X(READ,    "read",    "a document to read to its end")	\
+	X(CHECK,   "check",   "a read-only command that must pass")	\
+	X(ACTION,  "action",  "a command that changes the cluster")	\
+	X(CONFIRM, "confirm", "an exact phrase to type")		\
+	X(MANUAL,  "manual",  "a task done by hand, then ticked")
+
+enum rb_kind {
+#define X(e, name, what) RB_##e,
+	RB_STEP_KINDS(X)
+#undef X
+	RB_KIND__COUNT
+};
+/* "read", "check", ... */
+const char	*rb_kind_name(enum rb_kind);
+
+#define RB_PHASES(X)		\
+	X(PREPARE,  "prepare")	\
+	X(HOP,      "hop")	\
+	X(FINISH,   "finish")	\
+	X(ROLLBACK, "rollback")
+
+enum rb_phase {
+#define X(e, name) RB_PHASE_##e,
+	RB_PHASES(X)
+#undef X
+	RB_PHASE__COUNT
+};
+const char	*rb_phase_name(enum rb_phase);
+
+enum rb_severity {
+	RB_SEV_FAIL,		/* a failed check blocks */
+	RB_SEV_WARN,		/* a failed check needs an acknowledgement */
+};
+
+struct rb_step {
+	char		*id;		/* [a-z0-9][a-z0-9_-]*, unique in the runbook */
+	enum rb_kind	 kind;
+	enum rb_phase	 phase;
+	char		*title;		/* the kind key's value */
+	char		*text;		/* longer instructions (manual, read, any) or NULL */
+
+	char		*run;		/* check, action: the command; read: optional
+					   command whose output is the document */
+	char		*undo;		/* action: command that reverses it, or NULL */
+	char		*produces;	/* action: artifact path, $VARS expanded by
+					   stepup itself (never by a shell), or NULL */
+	char		*file;		/* read: document path ($VARS expanded;
+					   relative to the runbook's directory) */
+	char		*phrase;	/* confirm: the exact phrase; $VARS shown expanded */
+	char		*hint;		/* what to do when it fails, or NULL */
+	char		*on_failure;	/* what a failure here leaves behind and how
+					   to recover, or NULL */
+	unsigned	 timeout;	/* seconds; 0 for none */
+	enum rb_severity severity;	/* check only */
+	bool		 optional;	/* may be skipped, with a reason */
+	bool		 per_hop;	/* prepare/finish: repeated for every hop */
+
+	bool		 has_needs;	/* false: needs every step before it */
+	struct rb_str	*needs;		/* ids of the steps it needs */
+	size_t		 n_needs;
+	struct rb_str	*when;		/* hop kinds it runs for; none: every hop */
+	size_t		 n_when;
+
+	struct rb_pos	 pos;		/* of the step's mapping */
+};
+
+struct rb_steps {
+	struct rb_step	*v;
+	size_t		 n;
+	struct rb_pos	 pos;		/* of the phase's key; {0,0} if absent */
+};
+
+enum rb_var_source {
+	RB_VAR_ASK,		/* asked before the run starts (`ask`) */
+	RB_VAR_VALUE,		/* a fixed value (`value`) */
+	RB_VAR_ENV,		/* taken from stepup's environment (`env`) */
+};
+
+/* A runbook variable. It reaches commands as an environment variable of
+ * the same name, never by substitution into command text. */
+struct rb_var {
+	char			*name;	/* [A-Za-z_][A-Za-z0-9_]*, not STEPUP_* */
+	enum rb_var_source	 source;
+	char			*ask;	/* the question, RB_VAR_ASK */
+	char			*value;	/* RB_VAR_VALUE */
+	char			*env;	/* environment name, RB_VAR_ENV */
+	char			*def;	/* default (ask, env), or NULL: required */
+	char			*pattern; /* POSIX extended regex the answer must
+					     match in full, or NULL */
+	char			**choices; /* allowed answers, or NULL */
+	size_t			 n_choices;
+	bool			 secret; /* never journaled, logged or shown */
+	struct rb_pos		 pos;
+};
+
+enum rb_scheme {
+	RB_SCHEME_SEMVER,	/* semver 2.0 */
+	RB_SCHEME_CALVER,	/* 23.09.10 */
+	RB_SCHEME_PEP440,	/* 24.03.0rc1, .post1, .dev2 */
+	RB_SCHEME_LOOSE,	/* any dotted numbers */
+};
+
+/* Where a version (installed) or a list of versions (available) comes
+ * from: exactly one of command, ask or list is set. */
+struct rb_source {
+	char		*command;	/* probe: read-only, run with /bin/sh -c;
+					   output one version per line */
+	char		*ask;		/* installed only: question to ask */
+	struct rb_str	*list;		/* available only: literal catalog */
+	size_t		 n_list;
+	struct rb_pos	 pos;
+};
+
+struct rb_versions {
+	enum rb_scheme	 scheme;
+	int		 series;	/* leading components naming a series:
+					   1 "major", 2 "major.minor", 3 ... */
+	char		*kinds[3];	/* hop kind when the first differing
+					   component is the 1st, 2nd, 3rd (or
+					   later); default major, minor, patch */
+	struct rb_source installed;
+	struct rb_source available;
+	struct rb_pos	 pos;
+};
+
+/* A version boundary: `redeploy-at` or `no-upgrade-across`. */
+struct rb_boundary {
+	struct rb_str	 at;		/* the first version past the boundary */
+	char		*reason;	/* why, in the runbook's words, or NULL */
+};
+
+enum rb_within { RB_WITHIN_ANY, RB_WITHIN_CONSECUTIVE };
+enum rb_leave { RB_LEAVE_FROM_ANY, RB_LEAVE_FROM_LATEST };
+
+/* The upgrade-path policy; see plan.h for its meaning. Defaults are the
+ * permissive ones: any newer version, in one hop. */
+struct rb_policy {
+	enum rb_within	 within_series;	/* within-series: any | consecutive */
+	enum rb_leave	 leave_series;	/* leave-series: from-any | from-latest */
+	bool		 skip_series;	/* skip-series: true | false */
+	bool		 one_minor;	/* one-minor-at-a-time: false | true */
+	struct rb_str	*required_stops; /* required-stops: [V...] */
+	size_t		 n_required_stops;
+	struct rb_boundary *redeploy_at; /* redeploy-at: [V | {at, reason}] */
+	size_t		 n_redeploy_at;
+	struct rb_boundary *no_across;	/* no-upgrade-across: [V | {at, reason}] */
+	size_t		 n_no_across;
+	struct rb_pos	 pos;
+};
+
+struct runbook {
+	char		*path;		/* as given to runbook_load() */
+	char		*dir;		/* its directory, for relative files */
+	char		 sha256[65];	/* of the file's bytes */
+	int		 format;	/* `stepup:` format version (1) */
+	char		*product;
+	char		*description;	/* or NULL */
+	struct rb_versions versions;
+	struct rb_policy policy;
+	struct rb_var	*vars;
+	size_t		 n_vars;
+	struct rb_steps	 phases[RB_PHASE__COUNT];
+};
+
+/* A diagnostic: "FILE:LINE:COL: message" (or "FILE: message" when the
+ * position is unknown). */
+enum rb_level { RB_ERROR, RB_WARNING };
+
+struct rb_diag {
+	enum rb_level	 level;
+	char		*file;
+	struct rb_pos	 pos;
+	char		*msg;
+};
+
+struct rb_diags {
+	struct rb_diag	*v;
+	size_t		 n;
+	size_t		 n_errors;
+};
+
+void	 rb_diags_init(struct rb_diags *);
+void	 rb_diags_free(struct rb_diags *);
+void	 rb_diag_add(struct rb_diags *, enum rb_level, const char *file,
+	    struct rb_pos, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+/* Print every diagnostic, one a line, "FILE:LINE:COL: [warning: ]msg". */
+void	 rb_diags_print(const struct rb_diags *, FILE *);
+
+/* Load and validate a runbook. On success returns it (free with
+ * runbook_free) and may add warnings to diags; on failure returns NULL
+ * with every problem found added to diags as errors. */
+struct runbook	*runbook_load(const char *path, struct rb_diags *diags);
+void		 runbook_free(struct runbook *);
+
+/* Find a step by id in any phase, or NULL. */
+const struct rb_step	*runbook_step(const struct runbook *, const char *id);
+/* Find a variable by name, or NULL. */
+const struct rb_var	*runbook_var(const struct runbook *, const char *name);
+
+#endif

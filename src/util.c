@@ -1,0 +1,332 @@
+/* util.c: allocation wrappers, string buffers, whole-file reads, hashing
+ * helpers and edit distance. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sha256.h"
+#include "util.h"
+
+void (*fatal_hook)(void);
+
+void
+fatal(int status, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (fatal_hook != NULL)
+		fatal_hook();
+	fputs("stepup: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void	*p;
+
+	if (n == 0)
+		n = 1;
+	if ((p = malloc(n)) == NULL)
+		fatal(EXIT_FAILED, "out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void	*p;
+
+	if (nmemb == 0 || size == 0)
+		nmemb = size = 1;
+	if ((p = calloc(nmemb, size)) == NULL)
+		fatal(EXIT_FAILED, "out of memory (%zu x %zu bytes)", nmemb, size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	if (n == 0)
+		n = 1;
+	if ((p = realloc(p, n)) == NULL)
+		fatal(EXIT_FAILED, "out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	if (size != 0 && nmemb > SIZE_MAX / size)
+		fatal(EXIT_FAILED, "out of memory (%zu x %zu bytes)", nmemb, size);
+	return xrealloc(p, nmemb * size);
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	va_list	 aq;
+	int	 n;
+	char	*p;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		fatal(EXIT_FAILED, "bad format string");
+	p = xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+buf_init(struct buf *b)
+{
+	b->data = NULL;
+	b->len = b->size = 0;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->size) {
+		size_t size = b->size ? b->size : 64;
+		while (b->len + n + 1 > size)
+			size *= 2;
+		b->data = xrealloc(b->data, size);
+		b->size = size;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_puts(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_putc(struct buf *b, int c)
+{
+	char	ch = (char)c;
+
+	buf_add(b, &ch, 1);
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	buf_puts(b, s);
+	free(s);
+}
+
+char *
+buf_take(struct buf *b)
+{
+	char	*p;
+
+	p = b->data != NULL ? b->data : xstrdup("");
+	buf_init(b);
+	return p;
+}
+
+char *
+file_read(const char *path, size_t max, size_t *lenp, char **cause)
+{
+	struct stat	 st;
+	struct buf	 b;
+	char		 chunk[65536];
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*cause = xasprintf("%s: is a directory, not a file", path);
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	buf_init(&b);
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > max) {
+			*cause = xasprintf("%s: larger than %zu bytes", path, max);
+			goto fail;
+		}
+		buf_add(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	if (lenp != NULL)
+		*lenp = b.len;
+	return buf_take(&b);
+
+fail:
+	close(fd);
+	buf_free(&b);
+	return NULL;
+}
+
+static void
+hex32(const unsigned char d[32], char out[65])
+{
+	static const char	 digits[] = "0123456789abcdef";
+	int			 i;
+
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = digits[d[i] >> 4];
+		out[2 * i + 1] = digits[d[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+void
+sha256_hex(const void *p, size_t n, char out[65])
+{
+	struct sha256	s;
+	unsigned char	d[32];
+
+	sha256_init(&s);
+	sha256_update(&s, p, n);
+	sha256_final(&s, d);
+	hex32(d, out);
+}
+
+int
+sha256_file(const char *path, char out[65])
+{
+	struct sha256	s;
+	unsigned char	d[32], chunk[65536];
+	ssize_t		n;
+	int		fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	sha256_init(&s);
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		sha256_update(&s, chunk, (size_t)n);
+	}
+	close(fd);
+	sha256_final(&s, d);
+	hex32(d, out);
+	return 0;
+}
+
+size_t
+edit_distance(const char *a, const char *b, size_t cap)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, best;
+	size_t	*prev, *cur, *tmp;
+
+	if ((la > lb ? la - lb : lb - la) > cap)
+		return cap + 1;
+	prev = xcalloc(lb + 1, sizeof *prev);
+	cur = xcalloc(lb + 1, sizeof *cur);
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		best = cur[0];
+		for (j = 1; j <= lb; j++) {
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			cur[j] = del < ins ? del : ins;
+			if (sub < cur[j])
+				cur[j] = sub;
+			if (cur[j] < best)
+				best = cur[j];
+		}
+		tmp = prev; prev = cur; cur = tmp;
+		if (best > cap)
+			break;
+	}
+	best = i > la ? prev[lb] : cap + 1;
+	free(prev);
+	free(cur);
+	return best > cap ? cap + 1 : best;
+}

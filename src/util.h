@@ -1,0 +1,68 @@
+/* util.h: memory wrappers that cannot fail, a growable string buffer, and
+ * the exit statuses every command shares. Plain C; no curses here. */
+#ifndef STEPUP_UTIL_H
+#define STEPUP_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit statuses, as documented in stepup(1). */
+enum {
+	EXIT_DONE = 0,     /* done, or nothing to do */
+	EXIT_FAILED = 1,   /* the upgrade or rollback failed or is unfinished */
+	EXIT_USAGE = 2,    /* usage error or invalid runbook */
+	EXIT_REFUSED = 3,  /* no allowed path, or a --direct hop refused */
+	EXIT_LOCKED = 4,   /* another operator holds the run's lock */
+};
+
+#define nitems(a) (sizeof (a) / sizeof (a)[0])
+
+/* Allocation wrappers: they print a message and exit(1) rather than
+ * return NULL. */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+/* Returns a newly allocated formatted string; the caller frees it. */
+char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+char	*xvasprintf(const char *, va_list) __attribute__((format(printf, 1, 0)));
+
+/* Print "stepup: message" to stderr and exit with the given status. */
+void	 fatal(int, const char *, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+/* Installed by the TUI so that fatal() restores the terminal first. */
+extern void (*fatal_hook)(void);
+
+/* A growable byte buffer, always NUL-terminated. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 size;
+};
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_puts(struct buf *, const char *);
+void	 buf_putc(struct buf *, int);
+void	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Hand the contents to the caller (who frees them) and reset the buffer. */
+char	*buf_take(struct buf *);
+
+/* Read a whole regular file of at most max bytes. Returns NULL and sets
+ * *cause (caller frees) on failure. */
+char	*file_read(const char *, size_t max, size_t *len, char **cause);
+
+/* Lowercase hex SHA-256 of a file into out[65]. Returns 0, or -1 with
+ * errno set. */
+int	 sha256_file(const char *, char out[65]);
+/* Lowercase hex SHA-256 of a memory block into out[65]. */
+void	 sha256_hex(const void *, size_t, char out[65]);
+
+/* Levenshtein distance, capped at cap+1; for "did you mean" hints. */
+size_t	 edit_distance(const char *, const char *, size_t cap);
+
+#endif

@@ -1,0 +1,107 @@
+/* test_util.c: SHA-256 against FIPS 180-4 vectors, buffers, edit distance. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "util.h"
+
+static void
+test_sha256_vectors(void **state)
+{
+	char	 out[65], *many;
+
+	(void)state;
+	sha256_hex("", 0, out);
+	assert_string_equal(out,
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha256_hex("abc", 3, out);
+	assert_string_equal(out,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	    56, out);
+	assert_string_equal(out,
+	    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	many = malloc(1000000);
+	memset(many, 'a', 1000000);
+	sha256_hex(many, 1000000, out);
+	assert_string_equal(out,
+	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	free(many);
+}
+
+static void
+test_sha256_file(void **state)
+{
+	char	 path[] = "/tmp/stepup-test-XXXXXX", out[65], *cause = NULL;
+	int	 fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "abc", 3), 3);
+	close(fd);
+	assert_int_equal(sha256_file(path, out), 0);
+	assert_string_equal(out,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	unlink(path);
+	assert_int_equal(sha256_file(path, out), -1);
+	assert_null(file_read(path, 100, NULL, &cause));
+	assert_non_null(strstr(cause, "No such file"));
+	free(cause);
+	assert_null(file_read("/tmp", 100, NULL, &cause));
+	assert_non_null(strstr(cause, "is a directory"));
+	free(cause);
+}
+
+static void
+test_buf(void **state)
+{
+	struct buf	 b;
+	char		*s;
+	int		 i;
+
+	(void)state;
+	buf_init(&b);
+	for (i = 0; i < 1000; i++)
+		buf_printf(&b, "%d,", i);
+	assert_int_equal(strlen(b.data), b.len);
+	assert_memory_equal(b.data, "0,1,2,", 6);
+	s = buf_take(&b);
+	assert_null(b.data);
+	free(s);
+	s = buf_take(&b);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void
+test_edit_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(edit_distance("undo", "undo", 3), 0);
+	assert_int_equal(edit_distance("produce", "produces", 3), 1);
+	assert_int_equal(edit_distance("timout", "timeout", 3), 1);
+	assert_int_equal(edit_distance("kitten", "sitting", 3), 3);
+	assert_int_equal(edit_distance("a", "completely-different", 3), 4);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sha256_vectors),
+		cmocka_unit_test(test_sha256_file),
+		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_edit_distance),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
