@@ -49,4 +49,13 @@ struct command {
 };
 const struct command	*cli_command(const char *name);
 
+/* The subcommands, one src/cmd-<name>.c each, by area. */
+/* == loader == */
+
+/* == planner == */
+
+/* == session == */
+
+/* == export == */
+
 #endif

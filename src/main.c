@@ -13,7 +13,19 @@
 
 struct cli cli;
 
+/* In the order --help lists them. Each area adds its commands in its own
+ * slot; the prototypes are in cli.h. */
 static const struct command commands[] = {
+	/* == session: run == */
+
+	/* == planner: plan == */
+
+	/* == loader: lint == */
+
+	/* == export: rollback, export == */
+
+	/* == session: history, show == */
+
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
