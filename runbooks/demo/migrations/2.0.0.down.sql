@@ -1,0 +1,3 @@
+-- back to 1.1.0
+ALTER TABLE events RENAME COLUMN body TO payload;
+DROP TABLE workers;
