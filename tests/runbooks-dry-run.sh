@@ -1,0 +1,79 @@
+#!/bin/sh
+# runbooks-dry-run.sh: every product runbook can be walked to its end with
+# --dry-run in plain mode: every step is shown with its command and its
+# environment (the hop's versions, the artifacts' paths), nothing runs, and
+# a secret variable never appears.
+. "$top_srcdir/tests/lib.sh"
+
+R=$top_srcdir/runbooks
+unset TERM
+STEPUP_STATE_DIR="$TMP/state"; export STEPUP_STATE_DIR
+
+# dry RUNBOOK FROM TO ANSWERS...: a dry run in plain mode from FROM to TO,
+# answers one a line (an empty one takes the default); the output in
+# $TMP/out. Then it must have reached its end.
+dry() {
+	rb=$1 from=$2 to=$3; shift 3
+	printf '%s\n' "$@" | "$STEPUP" run --plain --dry-run --from "$from" --to "$to" "$rb" >"$TMP/out" 2>"$TMP/err"
+	st=$?
+	[ "$st" = 0 ] || fail "dry run of $rb exited $st: $(tail -5 "$TMP/out") $(cat "$TMP/err")"
+	grep -q '^= dry run: nothing was executed (run [0-9]*)$' "$TMP/out" ||
+		fail "dry run of $rb did not reach its end: $(tail -5 "$TMP/out")"
+}
+# step_shows N TEXT: the block of step N (up to the next step) has a line
+# that is exactly TEXT.
+step_shows() {
+	sed -n "/^\[$1\//,/^\[$(($1 + 1))\//p" "$TMP/out" | grep -qxF -- "$2" ||
+		fail "step $1 lacks the line '$2': $(sed -n "/^\[$1\//,/^\[$(($1 + 1))\//p" "$TMP/out" | head -c 1500)"
+}
+steps() {
+	grep -c '^\[[0-9]*/[0-9]*\] ' "$TMP/out"
+}
+
+# Backend.AI, 23.09.9 -> 24.03.0: a minor hop, then a major one with the
+# missing revisions of 23.09.10 (the guides' "apply-mission-revisions").
+dry "$R/backend.ai.yaml" 23.09.9 24.03.0 "" "" "" "" "" "" "" "" "" ""
+[ "$(steps)" = 29 ] || fail "backend.ai: $(steps) steps, want 29"
+expect_grep "$TMP/out" "[9/29] action: Back up the manager database"
+step_shows 11 '  command: "$venv/bin/python" -m pip install -U "backend.ai-manager==$STEPUP_HOP_TO"'
+step_shows 11 "  STEPUP_HOP_TO=23.09.10"
+step_shows 21 '  command: cd "$manager_dir" && "$venv/bin/backend.ai" mgr schema apply-missing-revisions "$STEPUP_HOP_FROM"'
+step_shows 21 "  STEPUP_HOP_FROM=23.09.10"
+step_shows 21 "  STEPUP_HOP_KIND=major"
+step_shows 21 "  STEPUP_ARTIFACT_db_backup=/var/backups/backend.ai/backend.ai-23.09.9-1.dump"
+grep -q 'apply-missing-revisions.*23.09.9\|\[1[0-7]/29\] action: Fill out' "$TMP/out" &&
+	fail "the minor hop fills missing revisions"
+grep -q 'apply-mission' "$TMP/out" && fail "the guides' typo reached a command"
+
+# Pachyderm, 1.7.0 -> 1.9.0: a redeploy across 1.8 then an in-place hop;
+# the deploy arguments are secret.
+rm -rf "$TMP/state"
+dry "$R/pachyderm.yaml" 1.7.0 1.9.0 "google my-bucket 10 --dynamic-etcd-nodes=1" ""
+expect_grep "$TMP/out" "? var deploy_args: Arguments of the \`pachctl deploy\` command this cluster was deployed with (what follows \`pachctl deploy\`) (secret: not shown, not journaled)"
+expect_grep "$TMP/out" "manual: Create a new Pachyderm 1.8.0 deployment"
+expect_grep "$TMP/out" "action: Redeploy Pachyderm 1.9.0 with the same deploy arguments"
+grep -q "action: Redeploy Pachyderm 1.8.0" "$TMP/out" && fail "the 1.8 redeploy hop redeploys in place"
+grep -q "my-bucket" "$TMP/out" "$TMP/err" && fail "the secret deploy arguments were shown"
+grep -rq "my-bucket" "$TMP/state" && fail "the secret deploy arguments were journaled"
+
+# QHub, 0.3.14 -> 0.4.0: the redeployment, every step of the guide.
+rm -rf "$TMP/state"
+dry "$R/qhub.yaml" 0.3.14 0.4.0 /srv/qhub "" "" qhub.example.org qhub-old.example.org myqhubnew "" yes ""
+step_shows 5 "  phrase: yes, redeploy QHub 0.4.0"
+expect_grep "$TMP/out" "action: Upgrade qhub-config.yaml (qhub upgrade)"
+expect_grep "$TMP/out" "manual: Remove the prevent_deploy: true line from qhub-config.yaml"
+expect_grep "$TMP/out" "manual: Update the OAuth callback URL (Auth0 or GitHub)"
+expect_grep "$TMP/out" "manual: Destroy the old cluster (on qhub-old.example.org) once the new one is confirmed"
+expect_grep "$TMP/out" "  old_domain=qhub-old.example.org"
+
+# Hopsworks.ai, 2.4.0 -> 3.0.0: two hops, each started in the console and
+# followed; the API key is secret.
+rm -rf "$TMP/state"
+HOPSWORKSAI_API_KEY=k3y-not-to-show; export HOPSWORKSAI_API_KEY
+dry "$R/hopsworks-azure.yaml" 2.4.0 3.0.0 cluster-1 my-rg hopsworks-head hopsworks.ai-role
+expect_grep "$TMP/out" "manual: Start the upgrade to 2.5.0 in the Hopsworks.ai console"
+expect_grep "$TMP/out" "check: The upgrade to 3.0.0 completes"
+step_shows 8 "  phrase: yes, upgrade cluster to 3.0.0"
+grep -q "k3y-not-to-show" "$TMP/out" "$TMP/err" && fail "the API key was shown"
+grep -rq "k3y-not-to-show" "$TMP/state" && fail "the API key was journaled"
+finish
