@@ -1,0 +1,263 @@
+/* test_export.c: the export renderers (text, Markdown, HTML) against golden
+ * files, line breaking of commands, escaping, shell quoting.
+ * STEPUP_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "export.h"
+#include "util.h"
+
+static char *
+data_path(const char *name)
+{
+	const char	*top = getenv("top_srcdir");
+
+	return xasprintf("%s/tests/data/export/%s", top != NULL ? top : ".",
+	    name);
+}
+
+/* Compare text with a golden file, line by line so that a failure names
+ * the first line that differs. */
+static void
+golden(const char *name, const char *text)
+{
+	char		*path = data_path(name), *want, *cause = NULL;
+	size_t		 len, line = 1, i;
+	const char	*e;
+
+	if (getenv("STEPUP_UPDATE_GOLDEN") != NULL) {
+		assert_int_equal(export_write_file(path, text, &cause), 0);
+		free(path);
+		return;
+	}
+	want = file_read(path, 1 << 22, &len, &cause);
+	if (want == NULL)
+		fail_msg("%s", cause);
+	for (i = 0; want[i] != '\0' && want[i] == text[i]; i++) {
+		if (want[i] == '\n')
+			line++;
+	}
+	if (want[i] != text[i]) {
+		e = strchr(text + i, '\n');
+		fail_msg("%s differs at line %zu: got \"%.*s\"", path, line,
+		    e != NULL ? (int)(e - (text + i)) : (int)strlen(text + i),
+		    text + i);
+	}
+	free(want);
+	free(path);
+}
+
+/* A document like a checklist, with everything awkward in it: long
+ * commands, quotes, markup characters, UTF-8, a long unbreakable word. */
+static struct export_doc *
+sample_doc(void)
+{
+	struct export_doc	*d;
+	struct export_section	*s;
+	struct export_item	*it;
+
+	d = export_doc_new("Upgrade checklist: Demo <DB> 1.0 → 2.0");
+	export_doc_head(d, "Product", "Demo <DB> & friends");
+	export_doc_head(d, "From → to", "1.0 → 2.0");
+	export_doc_head(d, "Path", "1.0 → 1.1 (minor: 1.0 is left only from "
+	    "its latest release), then 1.1 → 2.0 (major)");
+	export_doc_head(d, "Date", "2026-11-22");
+	export_doc_head(d, "Host", "head-1");
+
+	s = export_doc_section(d, "Prepare", NULL);
+	it = export_section_item(s, "Read the release notes of 1.1",
+	    "read · notes · hop 1.0 → 1.1", EXPORT_BOX_EMPTY, NULL);
+	export_item_field(it, "Read", EXPORT_PROSE, "notes/1.1.md");
+	it = export_section_item(s, "Back up the *database* to `dump`",
+	    "action · dump", EXPORT_BOX_EMPTY, NULL);
+	export_item_field(it, "Run", EXPORT_CODE,
+	    "export backup_dir='/var/backups/demo db'\n"
+	    "pg_dump --format=custom --file \"$backup_dir/demo-$STEPUP_FROM.dump\" "
+	    "--no-owner --no-privileges demo_production_database\n"
+	    "echo 'a single-quoted string that is long enough to need a break "
+	    "somewhere inside it'");
+	export_item_field(it, "Produces", EXPORT_PROSE,
+	    "/var/backups/demo db/demo-1.0.dump");
+	export_item_field(it, "Undo", EXPORT_CODE, "rm -f \"$backup_dir/x\"");
+	export_item_field(it, "If it fails", EXPORT_PROSE,
+	    "Nothing has changed yet. Free some space in the backup directory "
+	    "and retry; https://example.org/a/very/long/url/that/cannot/be/"
+	    "broken/at/a/space/anywhere/at/all/really is the guide.\n"
+	    "- A second line that starts like a list item.");
+	it = export_section_item(s, "Confirm", "confirm · go",
+	    EXPORT_BOX_EMPTY, NULL);
+	export_item_field(it, "Type exactly", EXPORT_PHRASE,
+	    "yes, upgrade to 2.0");
+
+	s = export_doc_section(d, "Rollback",
+	    "If the upgrade fails: the undo of every action that passed, "
+	    "in reverse, then these steps.");
+	it = export_section_item(s, "Restore the backup", "action · restore",
+	    EXPORT_BOX_FAILED, "failed (exit 3)");
+	export_item_field(it, "Run", EXPORT_CODE,
+	    "pg_restore --clean \"$STEPUP_ARTIFACT_dump\"");
+	it = export_section_item(s, "Start the service", "action · start",
+	    EXPORT_BOX_DONE, "passed");
+	export_doc_signoff(d, "Operator");
+	export_doc_signoff(d, "Reviewer");
+	export_doc_footer(d, "Made by stepup from demo.yaml.");
+	return d;
+}
+
+static void
+test_golden(void **state)
+{
+	struct export_doc	*d = sample_doc();
+	char			*t;
+
+	(void)state;
+	t = export_render(d, EXPORT_TXT);
+	golden("doc.txt", t);
+	free(t);
+	t = export_render(d, EXPORT_MD);
+	golden("doc.md", t);
+	free(t);
+	t = export_render(d, EXPORT_HTML);
+	golden("doc.html", t);
+	free(t);
+	export_doc_free(d);
+}
+
+/* Display width of a UTF-8 line. */
+static size_t
+cols(const char *s, size_t n)
+{
+	size_t	i, w = 0;
+
+	for (i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return w;
+}
+
+static void
+test_txt_fits_80(void **state)
+{
+	struct export_doc	*d = sample_doc();
+	char			*t, *p, *nl;
+
+	(void)state;
+	t = export_render(d, EXPORT_TXT);
+	for (p = t; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		if (cols(p, nl - p) > 80)
+			fail_msg("line wider than 80: \"%.*s\"", (int)(nl - p), p);
+	}
+	free(t);
+	export_doc_free(d);
+}
+
+/* The shell joins the broken command back into the original: a "\" at the
+ * end of a line, then the deeper indent, stand for the one blank. */
+static void
+test_txt_code_break_pastes(void **state)
+{
+	struct export_doc	*d = export_doc_new("t");
+	struct export_item	*it;
+	const char		*cmd = "pg_dump --format=custom --file "
+	    "\"$backup_dir/demo with spaces $STEPUP_FROM.dump\" --no-owner "
+	    "--no-privileges demo_production_database";
+	char			*t;
+
+	(void)state;
+	it = export_section_item(export_doc_section(d, "S", NULL), "x", NULL,
+	    EXPORT_BOX_EMPTY, NULL);
+	export_item_field(it, "Run", EXPORT_CODE, cmd);
+	t = export_render(d, EXPORT_TXT);
+	assert_non_null(strstr(t,
+	    "         pg_dump --format=custom --file \\\n"
+	    "             \"$backup_dir/demo with spaces $STEPUP_FROM.dump\" "
+	    "--no-owner \\\n"
+	    "             --no-privileges demo_production_database\n"));
+	free(t);
+	export_doc_free(d);
+}
+
+static void
+test_escaping(void **state)
+{
+	struct export_doc	*d = export_doc_new("<script>alert('x')</script>");
+	struct export_item	*it;
+	char			*t;
+
+	(void)state;
+	it = export_section_item(export_doc_section(d, "S & T", NULL),
+	    "a <b> & \"c\"", NULL, EXPORT_BOX_EMPTY, NULL);
+	export_item_field(it, "Run", EXPORT_CODE, "echo '</pre><b>' && x");
+	export_item_field(it, "Type exactly", EXPORT_PHRASE, "a `b` c");
+	t = export_render(d, EXPORT_HTML);
+	assert_null(strstr(t, "<script>"));
+	assert_null(strstr(t, "<b>"));
+	assert_non_null(strstr(t, "<title>&lt;script&gt;alert(&#39;x&#39;)"
+	    "&lt;/script&gt;</title>"));
+	assert_non_null(strstr(t, "<pre>echo &#39;&lt;/pre&gt;&lt;b&gt;&#39; "
+	    "&amp;&amp; x</pre>"));
+	assert_non_null(strstr(t, "<h2>S &amp; T</h2>"));
+	free(t);
+	t = export_render(d, EXPORT_MD);
+	assert_non_null(strstr(t, "# \\<script\\>alert('x')\\</script\\>\n"));
+	assert_non_null(strstr(t, "- [ ] **1. a \\<b\\> \\& \"c\"**\n"));
+	assert_non_null(strstr(t, "  Type exactly: `` a `b` c ``\n"));
+	free(t);
+	export_doc_free(d);
+}
+
+static void
+test_shell_quote(void **state)
+{
+	char	*q;
+
+	(void)state;
+	q = export_shell_quote("/var/backups/x-1.0");
+	assert_string_equal(q, "/var/backups/x-1.0");
+	free(q);
+	q = export_shell_quote("it's $(touch /tmp/pwned)");
+	assert_string_equal(q, "'it'\\''s $(touch /tmp/pwned)'");
+	free(q);
+	q = export_shell_quote("");
+	assert_string_equal(q, "''");
+	free(q);
+}
+
+static void
+test_format_parse(void **state)
+{
+	enum export_format	f;
+
+	(void)state;
+	assert_int_equal(export_format_parse("md", &f), 0);
+	assert_int_equal(f, EXPORT_MD);
+	assert_int_equal(export_format_parse("html", &f), 0);
+	assert_int_equal(f, EXPORT_HTML);
+	assert_int_equal(export_format_parse("text", &f), 0);
+	assert_int_equal(f, EXPORT_TXT);
+	assert_int_equal(export_format_parse("pdf", &f), -1);
+	assert_string_equal(export_format_ext(EXPORT_HTML), "html");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_txt_fits_80),
+		cmocka_unit_test(test_txt_code_break_pastes),
+		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_shell_quote),
+		cmocka_unit_test(test_format_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
