@@ -55,6 +55,9 @@ const struct command	*cli_command(const char *name);
 /* == planner == */
 
 /* == session == */
+int	cmd_run(int, char **);		/* cmd-run.c: run, and stepup RUNBOOK */
+int	cmd_history(int, char **);	/* cmd-history.c */
+int	cmd_show(int, char **);		/* cmd-history.c */
 
 /* == export == */
 
