@@ -97,6 +97,32 @@ struct export_meta {
 	const char	*host;
 };
 
+struct plan;
+struct runbook;
+struct step_env;
+struct steps;
+
+/* The checklist of a planned upgrade: a header (product, from, to, the
+ * path with its hops and why each stop, the runbook and its sha256, date
+ * and host from meta), a section for prepare, each hop and finish with
+ * every step of ss in order, the rollback (rollback: may be NULL) and
+ * sign-off lines. ss and rollback are read, never changed. */
+struct export_doc *export_checklist(const struct steps *ss,
+	    const struct steps *rollback, const struct export_meta *meta);
+/* The run-wide environment of a checklist, into env: STEPUP_FROM,
+ * STEPUP_TO, STEPUP_RUNBOOK_DIR, and every runbook var with the value it
+ * will have when it is known before the run (`value`, an `env` value given
+ * in env_values[i] for var i (env_values may be NULL), else the default);
+ * the others, secrets always, get the placeholder "<NAME>", which the
+ * checklist shows as a comment saying where the value comes from. */
+void	export_checklist_env(const struct runbook *, const struct plan *,
+	    const char *const *env_values, struct step_env *env);
+/* The rollback as it would be if every step of the plan had passed
+ * (steps_new_rollback() of a private copy): what the checklist lists.
+ * NULL with *cause (caller frees) on an expansion error. */
+struct steps *export_checklist_rollback(const struct runbook *,
+	    const struct plan *, const struct step_env *base, char **cause);
+
 /* Parse "txt", "text", "md", "markdown" or "html". Returns 0, or -1. */
 int	export_format_parse(const char *, enum export_format *);
 /* The usual file name extension of a format: "txt", "md", "html". */
