@@ -21,6 +21,16 @@ static const struct command commands[] = {
 	/* == planner: plan == */
 
 	/* == loader: lint == */
+	{ "lint", cmd_lint, "[--no-shellcheck] RUNBOOK...",
+	  "check runbooks: format, steps, and their shell commands",
+	  "Loads and validates each RUNBOOK, printing every problem as\n"
+	  "FILE:LINE:COL: message. Warns about actions without undo or\n"
+	  "on-failure, actions before the first confirm step, and artifacts\n"
+	  "no rollback step uses. When shellcheck is installed, checks every\n"
+	  "command too.\n\n"
+	  "      --no-shellcheck  do not run shellcheck\n\n"
+	  "Exit status: 0 when every runbook is valid (warnings allowed),\n"
+	  "2 otherwise.\n" },
 
 	/* == export: rollback, export == */
 
