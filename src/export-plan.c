@@ -149,10 +149,10 @@ command_text(const struct runbook *rb, const struct step *st,
 			    names[i]);
 		else {
 			q = export_shell_quote(val);
-			buf_printf(&b, "export %s=%s", names[i], q);
 			if (v != NULL && v->source == RB_VAR_ASK)
-				buf_puts(&b, "  # asked at run time; the default");
-			buf_putc(&b, '\n');
+				buf_printf(&b, "# %s: asked at run time; the "
+				    "default:\n", names[i]);
+			buf_printf(&b, "export %s=%s\n", names[i], q);
 			free(q);
 		}
 		free(names[i]);
@@ -267,8 +267,7 @@ export_checklist(const struct steps *ss, const struct steps *rollback,
 	}
 	for (h = 0; h < plan->n_hops; h++) {
 		if (plan->hops[h].reason != NULL)
-			buf_printf(&b, "\nWhy %s: %s", plan->hops[h].to,
-			    plan->hops[h].reason);
+			buf_printf(&b, "\n%s", plan->hops[h].reason);
 	}
 	export_doc_head(d, "Path", b.data);
 	buf_free(&b);

@@ -336,20 +336,37 @@ shell_quote_state(const char *s, size_t n)
 	return q;
 }
 
+/* Where a comment starts in a line of shell ('#' outside quotes at the
+ * start or after a blank), or n when there is none. */
+static size_t
+shell_comment(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '#' && (i == 0 || s[i - 1] == ' ' ||
+		    s[i - 1] == '\t') && shell_quote_state(s, i) == 0)
+			return i;
+	}
+	return n;
+}
+
 /* One line of shell, indented, broken to fit in a way the shell joins
  * back when the lines are pasted: at a blank outside quotes with " \" and
  * a deeper indent; else (a word longer than the line) with "\" and the
  * rest from column 0, closing and reopening a single-quoted string around
- * the break ('abc'\ + 'def'). */
+ * the break ('abc'\ + 'def'). A comment is broken into comment lines: a
+ * backslash would not continue it. */
 static void
 txt_code_line(struct buf *b, size_t indent, const char *s0, size_t n0)
 {
 	char	*line = xstrndup(s0, n0), *rest;
-	size_t	 n = n0, in = indent, room, brk, i, cols;
+	size_t	 n = n0, in = indent, room, brk, i, cols, com;
 	char	 q;
 
 	while (in + width(line) > TXT_WIDTH) {
 		room = TXT_WIDTH > in + 8 ? TXT_WIDTH - in : 8;
+		com = shell_comment(line, n);
 		brk = 0;
 		cols = 0;
 		for (i = 0; i < n; i++) {
@@ -357,13 +374,23 @@ txt_code_line(struct buf *b, size_t indent, const char *s0, size_t n0)
 				cols += line[i] == '\t' ? 8 : 1;
 			if (cols + 2 > room)
 				break;
-			if (line[i] == ' ' && i > 0 &&
-			    shell_quote_state(line, i) == 0 &&
-			    (i < 1 || line[i - 1] != '\\'))
+			if (line[i] == ' ' && i > 0 && (i > com ||
+			    (shell_quote_state(line, i) == 0 &&
+			    line[i - 1] != '\\')))
 				brk = i;
 		}
 		spaces(b, in);
-		if (brk > 0) {
+		if (brk > com) {
+			i = brk;
+			while (i > 0 && line[i - 1] == ' ')
+				i--;
+			buf_add(b, line, i);
+			buf_putc(b, '\n');
+			while (brk < n && line[brk] == ' ')
+				brk++;
+			rest = xasprintf("# %s", line + brk);
+			in = indent + (com == 0 ? 0 : 4);
+		} else if (brk > 0) {
 			i = brk;
 			while (i > 0 && line[i - 1] == ' ')
 				i--;
@@ -381,14 +408,17 @@ txt_code_line(struct buf *b, size_t indent, const char *s0, size_t n0)
 				i--;
 			q = shell_quote_state(line, i);
 			buf_add(b, line, i);
-			if (q == '\'') {
+			if (i > com) {
+				buf_putc(b, '\n');
+				rest = xasprintf("# %s", line + i);
+			} else if (q == '\'') {
 				buf_puts(b, "'\\\n");
 				rest = xasprintf("'%s", line + i);
 			} else {
 				buf_puts(b, "\\\n");
 				rest = xstrdup(line + i);
 			}
-			in = 0;
+			in = i > com ? indent : 0;
 		}
 		free(line);
 		line = rest;

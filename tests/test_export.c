@@ -14,6 +14,9 @@
 #include <cmocka.h>
 
 #include "export.h"
+#include "plan.h"
+#include "runbook.h"
+#include "steps.h"
 #include "util.h"
 
 static char *
@@ -183,6 +186,22 @@ test_txt_code_break_pastes(void **state)
 	    "             --no-privileges demo_production_database\n"));
 	free(t);
 	export_doc_free(d);
+
+	/* A comment is continued as a comment: a backslash would make its
+	 * next line a command. */
+	d = export_doc_new("t");
+	it = export_section_item(export_doc_section(d, "S", NULL), "x", NULL,
+	    EXPORT_BOX_EMPTY, NULL);
+	export_item_field(it, "Run", EXPORT_CODE, "systemctl stop example  "
+	    "# stops the manager; the workers keep their sessions until they "
+	    "time out");
+	t = export_render(d, EXPORT_TXT);
+	assert_non_null(strstr(t,
+	    "         systemctl stop example  # stops the manager; the workers "
+	    "keep their\n"
+	    "             # sessions until they time out\n"));
+	free(t);
+	export_doc_free(d);
 }
 
 static void
@@ -247,11 +266,72 @@ test_format_parse(void **state)
 	assert_string_equal(export_format_ext(EXPORT_HTML), "html");
 }
 
+/* The plan the planner makes for filestore.yaml from 1.0.0 to 2.0.0,
+ * written out so that this test does not depend on it. */
+static struct plan_hop filestore_hops[] = {
+	{ "1.0.0", "1.1.0", "minor", false,
+	  "1.1.0: a series is left only from its latest release" },
+	{ "1.1.0", "2.0.0", "major", false, NULL },
+};
+static struct plan filestore_plan = { "1.0.0", "2.0.0", filestore_hops, 2 };
+
+static void
+test_checklist(void **state)
+{
+	struct rb_diags			 diags;
+	struct runbook			*rb;
+	struct step_env			 env = { NULL, 0 };
+	struct steps			*ss, *rollback;
+	struct export_doc		*d;
+	const struct export_meta	 meta = { "2026-11-22", "head-1" };
+	char				*path, *cause = NULL, *t, *rel;
+
+	(void)state;
+	rb_diags_init(&diags);
+	path = data_path("filestore.yaml");
+	rb = runbook_load(path, &diags);
+	if (rb == NULL)
+		rb_diags_print(&diags, stderr);
+	assert_non_null(rb);
+	/* The golden files hold the path as the test names it. */
+	rel = xstrdup("tests/data/export/filestore.yaml");
+	free(rb->path);
+	rb->path = rel;
+	export_checklist_env(rb, &filestore_plan, NULL, &env);
+	assert_string_equal(step_env_get(&env, "token", NULL), "<token>");
+	ss = steps_new(rb, &filestore_plan, &env, &cause);
+	if (ss == NULL)
+		fail_msg("%s", cause);
+	rollback = export_checklist_rollback(rb, &filestore_plan, &env, &cause);
+	if (rollback == NULL)
+		fail_msg("%s", cause);
+	d = export_checklist(ss, rollback, &meta);
+	t = export_render(d, EXPORT_TXT);
+	golden("checklist.txt", t);
+	free(t);
+	t = export_render(d, EXPORT_MD);
+	golden("checklist.md", t);
+	free(t);
+	t = export_render(d, EXPORT_HTML);
+	golden("checklist.html", t);
+	/* A secret never appears, not even its default. */
+	assert_null(strstr(t, "hunter2"));
+	free(t);
+	export_doc_free(d);
+	steps_free(rollback);
+	steps_free(ss);
+	step_env_free(&env);
+	runbook_free(rb);
+	rb_diags_free(&diags);
+	free(path);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_checklist),
 		cmocka_unit_test(test_txt_fits_80),
 		cmocka_unit_test(test_txt_code_break_pastes),
 		cmocka_unit_test(test_escaping),
