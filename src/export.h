@@ -123,6 +123,36 @@ void	export_checklist_env(const struct runbook *, const struct plan *,
 struct steps *export_checklist_rollback(const struct runbook *,
 	    const struct plan *, const struct step_env *base, char **cause);
 
+struct journal_run;
+struct journal_step_state;
+struct journal_event;
+struct journal_action;
+
+/* The journal's records of one run (see journal.h), as read with
+ * journal_run_get(), journal_steps(), journal_events() and
+ * journal_actions(); borrowed. */
+struct export_run {
+	const struct journal_run		*run;
+	const struct journal_step_state	*steps;
+	size_t					 n_steps;
+	const struct journal_event		*events;
+	size_t					 n_events;
+	const struct journal_action		*actions;
+	size_t					 n_actions;
+};
+
+/* The report of a run: a header (product, from, to, the run's id, kind
+ * and status, operator, host, times, runbook and its sha256, the answers
+ * with every secret masked, report date and host from meta), every step
+ * the run reached with its state, acknowledgements and confirmations (who,
+ * when, the phrase typed), attempts (start, end, duration, exit status),
+ * artifacts (path, size, sha256), skips and marks with their reasons;
+ * then the rollback run when there is one (rollback may be NULL); sign-off
+ * lines. rb (may be NULL) gives the steps' titles and kinds. */
+struct export_doc *export_report(const struct runbook *rb,
+	    const struct export_run *run, const struct export_run *rollback,
+	    const struct export_meta *meta);
+
 /* Parse "txt", "text", "md", "markdown" or "html". Returns 0, or -1. */
 int	export_format_parse(const char *, enum export_format *);
 /* The usual file name extension of a format: "txt", "md", "html". */
