@@ -61,5 +61,6 @@ int	cmd_history(int, char **);	/* cmd-history.c */
 int	cmd_show(int, char **);		/* cmd-history.c */
 
 /* == export == */
+int	cmd_export(int, char **);	/* cmd-export.c */
 
 #endif

@@ -33,6 +33,26 @@ static const struct command commands[] = {
 	  "2 otherwise.\n" },
 
 	/* == export: rollback, export == */
+	{ "export", cmd_export,
+	  "RUNBOOK [--from V] [--to V] | --run ID [RUNBOOK]",
+	  "print the checklist of a planned upgrade, or the report of a run",
+	  "The checklist: the header (product, from, to, the path and why each\n"
+	  "stop, date, host), every step with a box to tick, its command with\n"
+	  "the variables it uses, its undo and what a failure leaves behind,\n"
+	  "the rollback, and sign-off lines. The report (--run): what a run of\n"
+	  "the journal did, who confirmed what and when, exit statuses,\n"
+	  "artifacts, and its rollback. Secrets never appear.\n\n"
+	  "      --from V         the installed version (default: probed)\n"
+	  "      --to V           the target (default: the newest available)\n"
+	  "      --run ID         the report of run ID instead\n"
+	  "      --format FMT     txt (default, 80 columns), md or html (print)\n"
+	  "  -o, --output FILE    write to FILE instead of standard output\n"
+	  "      --date TEXT      the date shown (default: now, or\n"
+	  "                       $SOURCE_DATE_EPOCH)\n"
+	  "      --host NAME      the host shown (default: this host)\n\n"
+	  "Exit status: 0 written; 1 a probe failed or the file could not be\n"
+	  "written; 2 usage error, invalid runbook or no such run; 3 no\n"
+	  "allowed path.\n" },
 
 	/* == session: history, show == */
 
