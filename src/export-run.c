@@ -262,7 +262,15 @@ add_step(struct export_section *sec, const struct runbook *rb,
 	free(title);
 	free(hop_to);
 	step_env_free(&env);
-	export_item_field(it, "Reason", EXPORT_PROSE, js->reason);
+	/* The reason, unless an event below says it already. */
+	for (i = 0; js->reason != NULL && i < r->n_events; i++) {
+		if (r->events[i].step != NULL && r->events[i].detail != NULL &&
+		    strcmp(r->events[i].step, js->step) == 0 &&
+		    strcmp(r->events[i].detail, js->reason) == 0)
+			break;
+	}
+	if (i == r->n_events)
+		export_item_field(it, "Reason", EXPORT_PROSE, js->reason);
 
 	for (i = 0; i < r->n_events; i++) {
 		const struct journal_event *e = &r->events[i];
@@ -312,21 +320,23 @@ run_events(const struct export_run *r)
 	return buf_take(&b);
 }
 
+/* Add a run's header (head: the document's; else a section's note), its
+ * steps and its events. env: the environment its titles expand from; the
+ * upgrade's answers and versions, which its rollback reuses. */
 static void
 add_run(struct export_doc *d, const struct runbook *rb,
-    const struct export_run *r, bool head)
+    const struct export_run *r, bool head, struct step_env *env)
 {
 	const struct journal_run	*run = r->run;
 	struct export_section		*sec;
-	struct step_env			 env = { NULL, 0 };
 	char				*vars, *s, *t, *u, *ev;
 	size_t				 i;
 
-	vars = run_vars(rb, r, &env);
-	if (run->from != NULL)
-		step_env_set(&env, "STEPUP_FROM", run->from, false);
-	if (run->to != NULL)
-		step_env_set(&env, "STEPUP_TO", run->to, false);
+	vars = run_vars(rb, r, env);
+	if (head && run->from != NULL)
+		step_env_set(env, "STEPUP_FROM", run->from, false);
+	if (head && run->to != NULL)
+		step_env_set(env, "STEPUP_TO", run->to, false);
 	t = when(run->started);
 	u = run->ended > 0 ? when(run->ended) : xstrdup("not ended");
 	s = run->ended > 0 ? duration(run->started, run->ended) : NULL;
@@ -375,8 +385,7 @@ add_run(struct export_doc *d, const struct runbook *rb,
 	free(u);
 	free(vars);
 	for (i = 0; i < r->n_steps; i++)
-		add_step(sec, rb, r, &r->steps[i], &env);
-	step_env_free(&env);
+		add_step(sec, rb, r, &r->steps[i], env);
 	ev = run_events(r);
 	if (*ev != '\0') {
 		s = xasprintf(head ? "Run events" : "Rollback run events");
@@ -392,6 +401,7 @@ export_report(const struct runbook *rb, const struct export_run *run,
 {
 	const struct journal_run	*r = run->run;
 	struct export_doc		*d;
+	struct step_env			 env = { NULL, 0 };
 	char				*s;
 
 	s = xasprintf("%s report: %s %s → %s", r->kind == JOURNAL_RUN_ROLLBACK ?
@@ -399,13 +409,20 @@ export_report(const struct runbook *rb, const struct export_run *run,
 	    r->from != NULL ? r->from : "?", r->to != NULL ? r->to : "?");
 	d = export_doc_new(s);
 	free(s);
-	add_run(d, rb, run, true);
+	add_run(d, rb, run, true, &env);
+	if (rollback != NULL) {
+		s = xasprintf("by run %lld, %s", rollback->run->id,
+		    journal_run_status_name(rollback->run->status));
+		export_doc_head(d, "Rolled back", s);
+		free(s);
+	}
 	if (meta != NULL) {
 		export_doc_head(d, "Report date", meta->date);
 		export_doc_head(d, "Report host", meta->host);
 	}
 	if (rollback != NULL)
-		add_run(d, rb, rollback, false);
+		add_run(d, rb, rollback, false, &env);
+	step_env_free(&env);
 	export_doc_signoff(d, "Operator");
 	export_doc_signoff(d, "Reviewer");
 	export_doc_footer(d, "From the journal of stepup. Secret values are "

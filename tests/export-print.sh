@@ -104,6 +104,7 @@ check() {
 
 for paper in letter A4; do
 	check "$top_srcdir/tests/data/export/doc.html" "$paper"
+	check "$top_srcdir/tests/data/export/report.html" "$paper"
 done
 
 # A checklist made by stepup export, long enough to fill pages.

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "export.h"
+#include "journal.h"
 #include "plan.h"
 #include "runbook.h"
 #include "steps.h"
@@ -27,6 +28,17 @@ data_path(const char *name)
 	/* Absolute: test_checklist changes directory. */
 	return xasprintf("%s/tests/data/export/%s", top != NULL ? top : ".",
 	    name);
+}
+
+/* data_path() for the test's whole life. */
+static const char *
+data_path_static(const char *name)
+{
+	static char	*p;
+
+	free(p);
+	p = data_path(name);
+	return p;
 }
 
 /* Compare text with a golden file, line by line so that a failure names
@@ -326,12 +338,127 @@ test_checklist(void **state)
 	rb_diags_free(&diags);
 }
 
+/* A failed upgrade and its rollback, as the journal holds them; times
+ * fixed so that the report is always the same. */
+#define T0	1795311000LL	/* 2026-11-22 01:30:00 UTC */
+
+static struct journal_run up_run = {
+	7, JOURNAL_RUN_UPGRADE, 0, "/srv/runbooks/filestore.yaml",
+	"7b568d20cda8d72085a6959a59a25786a3a732bd99ea79182d756aa216800f51",
+	"Filestore", "1.0.0", "2.0.0", "1.0.0 -> 1.1.0 -> 2.0.0",
+	"alice from 192.0.2.7", "head-1", T0, T0 + 125, JOURNAL_RUN_FAILED,
+	false
+};
+static struct journal_step_state up_steps[] = {
+	{ "notes@1.1.0", "passed", NULL, T0 + 10 },
+	{ "present", "passed", NULL, T0 + 11 },
+	{ "go", "passed", NULL, T0 + 20 },
+	{ "backup", "passed", NULL, T0 + 24 },
+	{ "stop@1.1.0", "passed", NULL, T0 + 25 },
+	{ "migrate@1.1.0", "failed", "exit 3", T0 + 125 },
+	{ "announce", "skipped", "nobody is awake", T0 + 30 },
+};
+static struct journal_event up_events[] = {
+	{ 7, 1, T0, "alice from 192.0.2.7", JOURNAL_EV_BEGIN, NULL, NULL },
+	{ 7, 2, T0, "alice from 192.0.2.7", JOURNAL_EV_VARS, NULL,
+	  "root=/srv/filestore\nbackup_dir=/var/backups/filestore\n"
+	  "token=hunter2" },
+	{ 7, 3, T0 + 10, "alice from 192.0.2.7", JOURNAL_EV_ACK, "notes@1.1.0",
+	  NULL },
+	{ 7, 4, T0 + 20, "alice from 192.0.2.7", JOURNAL_EV_PHRASE, "go",
+	  "yes, upgrade to 2.0.0" },
+	{ 7, 5, T0 + 30, "alice from 192.0.2.7", JOURNAL_EV_SKIP, "announce",
+	  "nobody is awake" },
+	{ 7, 6, T0 + 125, "alice from 192.0.2.7", JOURNAL_EV_END, NULL,
+	  "failed" },
+};
+static struct journal_action up_actions[] = {
+	{ 7, "present", 1, 100, 1, "/s/runs/7/present.1.log", "/s/x", T0 + 11,
+	  T0 + 11, true, 0, 0, false, false, NULL, 0, NULL },
+	{ 7, "backup", 1, 101, 1, "/s/runs/7/backup.1.log", "/s/x", T0 + 21,
+	  T0 + 24, true, 0, 0, false, false,
+	  "/var/backups/filestore/filestore-1.0.0.tar", 10240,
+	  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+	{ 7, "migrate@1.1.0", 1, 102, 1, "/s/runs/7/migrate%401.1.0.1.log",
+	  "/s/x", T0 + 26, T0 + 27, true, 3, 0, false, false, NULL, 0, NULL },
+	{ 7, "migrate@1.1.0", 2, 103, 1, "/s/runs/7/migrate%401.1.0.2.log",
+	  "/s/x", T0 + 60, T0 + 125, true, -1, 15, true, false, NULL, 0, NULL },
+};
+static struct journal_run rb_run = {
+	8, JOURNAL_RUN_ROLLBACK, 7, "/srv/runbooks/filestore.yaml",
+	"7b568d20cda8d72085a6959a59a25786a3a732bd99ea79182d756aa216800f51",
+	"Filestore", "2.0.0", "1.0.0", NULL, "bob", "head-1", T0 + 200,
+	T0 + 4000, JOURNAL_RUN_DONE, false
+};
+static struct journal_step_state rb_steps[] = {
+	{ "rollback-confirm", "passed", NULL, T0 + 210 },
+	{ "undo:stop@1.1.0", "passed", NULL, T0 + 211 },
+	{ "restore", "done", "restored by hand from tape", T0 + 3990 },
+};
+static struct journal_event rb_events[] = {
+	{ 8, 1, T0 + 210, "bob", JOURNAL_EV_PHRASE, "rollback-confirm",
+	  "yes, roll back to 1.0.0" },
+	{ 8, 2, T0 + 3990, "bob", JOURNAL_EV_MARK_DONE, "restore",
+	  "restored by hand from tape" },
+};
+static struct journal_action rb_actions[] = {
+	{ 8, "undo:stop@1.1.0", 1, 200, 1, "/s/runs/8/undo%3astop.1.log",
+	  "/s/y", T0 + 211, T0 + 211, true, 0, 0, false, false, NULL, 0,
+	  NULL },
+};
+
+static void
+test_report(void **state)
+{
+	struct rb_diags			 diags;
+	struct runbook			*rb;
+	struct export_doc		*d;
+	const struct export_meta	 meta = { "2026-11-22", "head-1" };
+	struct export_run		 up = { &up_run, up_steps,
+	    nitems(up_steps), up_events, nitems(up_events), up_actions,
+	    nitems(up_actions) };
+	struct export_run		 back = { &rb_run, rb_steps,
+	    nitems(rb_steps), rb_events, nitems(rb_events), rb_actions,
+	    nitems(rb_actions) };
+	char				*t;
+	enum export_format		 f;
+	const char			*names[] = { "report.txt", "report.md",
+					    "report.html" };
+
+	(void)state;
+	rb_diags_init(&diags);
+	rb = runbook_load(data_path_static("filestore.yaml"), &diags);
+	assert_non_null(rb);
+	d = export_report(rb, &up, &back, &meta);
+	for (f = EXPORT_TXT; f <= EXPORT_HTML; f++) {
+		t = export_render(d, f);
+		golden(names[f], t);
+		/* The secret var's value, even unmasked in the record. */
+		assert_null(strstr(t, "hunter2"));
+		free(t);
+	}
+	export_doc_free(d);
+	/* Without the runbook: keys instead of titles, nothing missing. */
+	d = export_report(NULL, &up, NULL, &meta);
+	t = export_render(d, EXPORT_TXT);
+	assert_non_null(strstr(t, "[!] 6. migrate@1.1.0\n"));
+	free(t);
+	t = export_render(d, EXPORT_MD);
+	assert_non_null(strstr(t, "  Confirmed: by alice from 192.0.2.7 at "
+	    "2026-11-22 01:30:20 UTC, typing: yes, upgrade to 2.0.0\n"));
+	free(t);
+	export_doc_free(d);
+	runbook_free(rb);
+	rb_diags_free(&diags);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_checklist),
+		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_txt_fits_80),
 		cmocka_unit_test(test_txt_code_break_pastes),
 		cmocka_unit_test(test_escaping),
