@@ -54,6 +54,7 @@ const struct command	*cli_command(const char *name);
 int	cmd_lint(int, char **);
 
 /* == planner == */
+int	cmd_plan(int, char **);
 
 /* == session == */
 int	cmd_run(int, char **);		/* cmd-run.c: run, and stepup RUNBOOK */

@@ -921,6 +921,105 @@ plan_direct(const struct plan_catalog *c, const struct rb_policy *p,
 	return EXIT_REFUSED;
 }
 
+/* Parse one version of the runbook; an error at its position if it is not
+ * valid. */
+static bool
+validate_one(const struct runbook *rb, const struct rb_str *s,
+    struct version *v, struct rb_diags *d)
+{
+	enum rb_scheme	 scheme = rb->versions.scheme;
+	char		*why;
+
+	if (version_parse(v, scheme, s->s, &why) == 0)
+		return true;
+	rb_diag_add(d, RB_ERROR, rb->path, s->pos,
+	    "'%s' is not a valid %s version: %s", s->s,
+	    version_scheme_name(scheme), why);
+	free(why);
+	return false;
+}
+
+/* Warn when a literal catalog lacks a version the policy names. */
+static void
+validate_listed(const struct runbook *rb, const struct rb_str *s,
+    const struct version *list, size_t n, const char *what,
+    const char *consequence, struct rb_diags *d)
+{
+	enum rb_scheme	 scheme = rb->versions.scheme;
+	struct version	 v;
+	char		*why;
+	size_t		 i;
+
+	if (version_parse(&v, scheme, s->s, &why) != 0) {
+		free(why);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (list[i].text != NULL && version_cmp(&list[i], &v) == 0)
+			break;
+	if (i == n)
+		rb_diag_add(d, RB_WARNING, rb->path, s->pos, "%s '%s' is not "
+		    "in the available list: %s", what, s->s, consequence);
+	version_free(&v);
+}
+
+int
+plan_validate(const struct runbook *rb, struct rb_diags *d)
+{
+	const struct rb_source	*av = &rb->versions.available;
+	const struct rb_policy	*p = &rb->policy;
+	struct version		*list, v;
+	size_t			 i, k, before = d->n_errors;
+
+	list = xcalloc(av->n_list + 1, sizeof *list);
+	for (i = 0; i < av->n_list; i++) {
+		if (!validate_one(rb, &av->list[i], &list[i], d))
+			continue;
+		for (k = 0; k < i; k++) {
+			if (list[k].text != NULL &&
+			    version_cmp(&list[k], &list[i]) == 0) {
+				rb_diag_add(d, RB_WARNING, rb->path,
+				    av->list[i].pos, "'%s' is listed twice: it "
+				    "is the same version as '%s' on line %d",
+				    av->list[i].s, av->list[k].s,
+				    av->list[k].pos.line);
+				break;
+			}
+		}
+	}
+	for (i = 0; i < p->n_required_stops; i++) {
+		if (!validate_one(rb, &p->required_stops[i], &v, d))
+			continue;
+		version_free(&v);
+		if (av->list != NULL)
+			validate_listed(rb, &p->required_stops[i], list,
+			    av->n_list, "required stop", "no upgrade can "
+			    "cross it, since none can stop there", d);
+	}
+	for (i = 0; i < p->n_redeploy_at; i++) {
+		if (!validate_one(rb, &p->redeploy_at[i].at, &v, d))
+			continue;
+		version_free(&v);
+		if (av->list != NULL)
+			validate_listed(rb, &p->redeploy_at[i].at, list,
+			    av->n_list, "redeploy-at", "the boundary is "
+			    "before the first listed release above it", d);
+	}
+	for (i = 0; i < p->n_no_across; i++) {
+		if (!validate_one(rb, &p->no_across[i].at, &v, d))
+			continue;
+		version_free(&v);
+		if (av->list != NULL)
+			validate_listed(rb, &p->no_across[i].at, list,
+			    av->n_list, "no-upgrade-across", "the boundary "
+			    "is before the first listed release above it", d);
+	}
+	for (i = 0; i < av->n_list; i++)
+		version_free(&list[i]);
+	free(list);
+	return (int)(d->n_errors - before);
+}
+
 void
 plan_free(struct plan *p)
 {

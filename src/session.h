@@ -122,7 +122,8 @@ void		 session_close(struct session *);
 /* The unfinished run of this runbook, or NULL. */
 const struct session_run_info *session_unfinished(const struct session *);
 /* Resume the unfinished run at its exact step: its plan and answers are
- * reused; a step found running is followed again (its action may still be
+ * reused (secret answers were never journaled: session_question() lists
+ * them, to be given again with session_answer() before resuming); a step found running is followed again (its action may still be
  * running, or finished: its status is read) or, when its process is gone
  * and its status file missing, put in doubt. EXIT_* status. */
 int		 session_resume(struct session *, char **cause);
@@ -130,6 +131,14 @@ int		 session_resume(struct session *, char **cause);
  * one can begin. */
 int		 session_abandon(struct session *, const char *reason,
 		    char **cause);
+
+/* The runbook asks for the installed version (versions.installed.ask)
+ * and no --from was given: the front end asks rb->versions.installed.ask
+ * and gives the answer here, before session_plan(). */
+int		 session_set_from(struct session *, const char *version,
+		    char **cause);
+/* True when session_plan() still needs session_set_from(). */
+bool		 session_needs_from(const struct session *);
 
 /* Probe the installed version (unless --from) and the available ones
  * (the probes are journaled), then plan. EXIT_DONE, EXIT_REFUSED (see
