@@ -2075,3 +2075,77 @@ session_rollback(struct session *s, char **cause)
 	s->status = SESSION_RUNNING;
 	return EXIT_DONE;
 }
+
+/* --- for the guided rollback (rollback.h, plain mode, the TUI) ------------ */
+
+const struct steps *
+session_upgrade_steps(const struct session *s)
+{
+	return s->steps != NULL && s->steps->rollback ? s->upgrade : NULL;
+}
+
+int
+session_rollback_preview(struct session *s, struct steps **out, char **cause)
+{
+	struct step_env	 env = { NULL, 0 };
+	char		*why;
+
+	*out = NULL;
+	if (s->steps == NULL || s->steps->rollback) {
+		*cause = xstrdup("there is no upgrade run to roll back");
+		return -1;
+	}
+	session_base_env(s, &env);
+	*out = steps_new_rollback(s->steps, &env, &why);
+	step_env_free(&env);
+	if (*out == NULL) {
+		*cause = xasprintf("%s: %s", s->rb->path, why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+int
+session_probe_installed(struct session *s, char **version, char **cause)
+{
+	const char	*cmd = s->rb->versions.installed.command;
+	char		*out = NULL, **lines, *detail, *jcause = NULL;
+	size_t		 n, first = s->n_probes;
+	int		 r;
+
+	*version = NULL;
+	if (cmd == NULL) {
+		*cause = xasprintf("%s has no installed-version command",
+		    s->rb->path);
+		return -1;
+	}
+	r = session_probe(s, "installed", cmd, &out, cause);
+	/* Journaled now, in the run under way. */
+	if (s->run_id != 0 && s->n_probes > first) {
+		detail = s->probes[s->n_probes - 1].detail;
+		if (journal_append(s->j, s->run_id, JOURNAL_EV_PROBE, NULL,
+		    detail, NULL, &jcause) != 0) {
+			if (r == 0)
+				*cause = jcause;
+			else
+				free(jcause);
+			free(out);
+			return -1;
+		}
+	}
+	if (r != 0)
+		return -1;
+	n = split_lines(out, &lines);
+	if (n == 0) {
+		*cause = xasprintf("the installed-version command of %s printed "
+		    "nothing", s->rb->path);
+		free(lines);
+		free(out);
+		return -1;
+	}
+	*version = xstrdup(lines[n - 1]);
+	free(lines);
+	free(out);
+	return 0;
+}
