@@ -10,8 +10,9 @@ SHELL=/bin/true; export SHELL
 seed=1
 while [ $seed -le 40 ]; do
 	echo 1.0.0 >"$WORLD/version"
-	rm -f "$WORLD/fail"
-	[ $((seed % 3)) = 0 ] && : >"$WORLD/fail"
+	rm -f "$WORLD"/fail-*
+	[ $((seed % 3)) = 0 ] && : >"$WORLD/fail-2.0.0"
+	[ $((seed % 3)) = 1 ] && : >"$WORLD/fail-1.1.0"
 	awk -v seed=$seed 'BEGIN {
 		srand(seed)
 		n = split("ack|run|retry|skip because|done by hand|tick ok|" \
