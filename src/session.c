@@ -1417,7 +1417,7 @@ session_gate(const struct session *s, size_t i, enum session_act act,
 	const char	*why;
 
 	if (!session_can(s, i, act, &why)) {
-		*cause = xasprintf("step %zu: %s", i + 1, why);
+		*cause = xstrdup(why);
 		return -1;
 	}
 	return 0;
@@ -1623,7 +1623,7 @@ session_skip(struct session *s, size_t i, const char *reason, char **cause)
 	if (session_gate(s, i, SESSION_ACT_SKIP, cause) != 0)
 		return -1;
 	if (reason == NULL || *reason == '\0') {
-		*cause = xasprintf("step %zu: skipping needs a reason", i + 1);
+		*cause = xstrdup("skipping needs a reason: skip REASON");
 		return -1;
 	}
 	return session_set(s, i, STEP_SKIPPED, reason, JOURNAL_EV_SKIP, reason,
@@ -1637,8 +1637,8 @@ session_mark_done(struct session *s, size_t i, const char *reason,
 	if (session_gate(s, i, SESSION_ACT_MARK_DONE, cause) != 0)
 		return -1;
 	if (reason == NULL || *reason == '\0') {
-		*cause = xasprintf("step %zu: marking it done by hand needs a "
-		    "reason", i + 1);
+		*cause = xstrdup("marking it done by hand needs a reason: "
+		    "done REASON");
 		return -1;
 	}
 	return session_set(s, i, STEP_DONE, reason, JOURNAL_EV_MARK_DONE,
