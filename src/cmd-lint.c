@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "plan.h"
 #include "runbook.h"
 #include "util.h"
 
@@ -128,9 +129,9 @@ shellcheck_finding(const struct runbook *rb, const struct scripts *s,
 {
 	const struct script	*sc;
 	struct rb_pos		 pos;
-	const char		*p, *msg;
+	const char		*p, *msg, *last;
 	char			*end;
-	long			 idx, l, c;
+	long			 idx, l, c, nlines;
 	bool			 error;
 
 	if ((p = strrchr(line, '/')) == NULL)
@@ -152,6 +153,17 @@ shellcheck_finding(const struct runbook *rb, const struct scripts *s,
 	l -= prologue;
 	if (l < 1)
 		return;
+	/* Past the end (an unfinished if): at the end of its last line. */
+	for (p = sc->text, nlines = 1, last = sc->text; *p != '\0'; p++) {
+		if (*p == '\n' && p[1] != '\0') {
+			nlines++;
+			last = p + 1;
+		}
+	}
+	if (l > nlines) {
+		l = nlines;
+		c = (long)strcspn(last, "\n") + 1;
+	}
 	pos = sc->at.pos;
 	if (sc->at.exact) {
 		pos.line += (int)l - 1;
@@ -238,7 +250,8 @@ lint_shell(const struct runbook *rb, struct rb_diags *d)
 		if (fd == -1 || !write_all(fd, prologue.data != NULL ?
 		    prologue.data : "", prologue.len) ||
 		    !write_all(fd, s.v[i].text, strlen(s.v[i].text)) ||
-		    !write_all(fd, "\n", 1))
+		    (s.v[i].text[0] != '\0' && s.v[i].text[strlen(s.v[i].text)
+		    - 1] != '\n' && !write_all(fd, "\n", 1)))
 			ok = false;
 		if (fd != -1)
 			close(fd);
@@ -301,6 +314,8 @@ cmd_lint(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		rb_diags_init(&d);
 		if ((rb = runbook_load(argv[i], &d)) != NULL) {
+			/* Versions under the runbook's scheme: the planner's. */
+			plan_validate(rb, &d);
 			runbook_lint(rb, &d);
 			if (shellcheck && !lint_shell(rb, &d) && !said) {
 				fprintf(stderr, "stepup: shellcheck is not "

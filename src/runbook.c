@@ -90,11 +90,15 @@ diag_cmp(const void *a, const void *b)
 {
 	const struct rb_diag *const	*x = a, *const *y = b;
 	int				 c;
+	int				 lx, ly;
 
 	if ((c = strcmp((*x)->file, (*y)->file)) != 0)
 		return c;
-	if ((*x)->pos.line != (*y)->pos.line)
-		return (*x)->pos.line < (*y)->pos.line ? -1 : 1;
+	/* Whole-file messages after the positioned ones. */
+	lx = (*x)->pos.line > 0 ? (*x)->pos.line : INT_MAX;
+	ly = (*y)->pos.line > 0 ? (*y)->pos.line : INT_MAX;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
 	if ((*x)->pos.col != (*y)->pos.col)
 		return (*x)->pos.col < (*y)->pos.col ? -1 : 1;
 	return *x < *y ? -1 : *x > *y;	/* stable: order added */
@@ -127,10 +131,21 @@ rb_diags_print(const struct rb_diags *d, FILE *f)
 
 /* ---- the loading context and small checks -------------------------------- */
 
+/* A $NAME in a step's text, checked once every step is known. */
+struct ref {
+	char		*name;
+	struct rb_pos	 pos;
+	const char	*field;		/* "produces", "run", ... */
+	const char	*step;		/* the step's id (owned by the step) */
+	bool		 shell;		/* in a command: only STEPUP_ names */
+};
+
 struct ctx {
 	const char	*file;
 	struct rb_diags	*d;
 	struct runbook	*rb;
+	struct ref	*refs;
+	size_t		 n_refs;
 };
 
 static void err(struct ctx *, struct rb_pos, const char *, ...)
@@ -147,6 +162,13 @@ err(struct ctx *c, struct rb_pos pos, const char *fmt, ...)
 	va_end(ap);
 	rb_diag_add(c->d, RB_ERROR, c->file, pos, "%s", s);
 	free(s);
+}
+
+/* Where to report what a mapping lacks: at its key when it has one. */
+static struct rb_pos
+map_where(const struct yt_node *map)
+{
+	return map->key_pos.line > 0 ? map->key_pos : map->pos;
 }
 
 /* The value of key in map (NULL when absent), and its key node in *keyp. */
@@ -185,6 +207,13 @@ closest(const char *s, const char *const *list)
 
 	cap = strlen(s) <= 3 ? 1 : strlen(s) <= 6 ? 2 : 3;
 	for (; *list != NULL; list++) {
+		/* A shortened key: one-minor for one-minor-at-a-time. */
+		if (strlen(s) >= 4 && strncmp(*list, s, strlen(s)) == 0 &&
+		    bestd > 0) {
+			best = *list;
+			bestd = 0;
+			continue;
+		}
 		d = edit_distance(s, *list, cap);
 		if (d <= cap && d < bestd) {
 			best = *list;
@@ -211,6 +240,13 @@ join(const char *const *list, const char *last)
 	return buf_take(&b);
 }
 
+/* The keys of a step. */
+static const char *const step_keys[] = {
+	"id", "read", "check", "action", "confirm", "manual", "text", "run",
+	"undo", "produces", "file", "phrase", "hint", "on-failure", "timeout",
+	"severity", "optional", "per-hop", "needs", "when", NULL
+};
+
 /* Report every key of map that is not in known. */
 static void
 check_keys(struct ctx *c, const struct yt_node *map, const char *where,
@@ -225,6 +261,20 @@ check_keys(struct ctx *c, const struct yt_node *map, const char *where,
 
 		if (k->dup || in_list(k->s, known))
 			continue;
+		if (known == step_keys && (strcmp(k->s, "title") == 0 ||
+		    strcmp(k->s, "name") == 0 || strcmp(k->s, "kind") == 0 ||
+		    strcmp(k->s, "type") == 0)) {
+			err(c, k->pos, "unknown key '%s' in %s: a step's kind "
+			    "is its key and the title its value (e.g. action: "
+			    "TITLE)", k->s, where);
+			continue;
+		}
+		if (known == step_keys && (strcmp(k->s, "command") == 0 ||
+		    strcmp(k->s, "cmd") == 0 || strcmp(k->s, "script") == 0)) {
+			err(c, k->pos, "unknown key '%s' in %s; did you mean "
+			    "'run'?", k->s, where);
+			continue;
+		}
 		if ((guess = closest(k->s, known)) != NULL) {
 			err(c, k->pos, "unknown key '%s' in %s; did you mean "
 			    "'%s'?", k->s, where, guess);
@@ -430,7 +480,7 @@ load_source(struct ctx *c, const char *key, const struct yt_node *v,
 	cmd = map_get(v, "command", NULL);
 	ask = installed ? map_get(v, "ask", NULL) : NULL;
 	if (cmd != NULL && ask != NULL) {
-		err(c, v->pos, "'installed' has both 'command' and 'ask': give "
+		err(c, map_where(v), "'installed' has both 'command' and 'ask': give "
 		    "exactly one");
 		return;
 	}
@@ -440,7 +490,7 @@ load_source(struct ctx *c, const char *key, const struct yt_node *v,
 	} else if (ask != NULL)
 		src->ask = get_string(c, "ask", ask, true);
 	else
-		err(c, v->pos, installed ? "'installed' needs 'command' (a "
+		err(c, map_where(v), installed ? "'installed' needs 'command' (a "
 		    "probe printing the version) or 'ask' (a question)" :
 		    "'available' needs 'command' (printing one version a "
 		    "line), or give a list of versions");
@@ -473,7 +523,7 @@ load_versions(struct ctx *c, const struct yt_node *v)
 	}
 	check_keys(c, v, "versions", keys);
 	if ((x = map_get(v, "scheme", NULL)) == NULL)
-		err(c, v->pos, "'versions' needs 'scheme' (semver, calver, "
+		err(c, map_where(v), "'versions' needs 'scheme' (semver, calver, "
 		    "pep440 or loose)");
 	else if ((k = get_enum(c, "scheme", x, schemes)) >= 0)
 		vs->scheme = (enum rb_scheme)k;
@@ -513,12 +563,12 @@ load_versions(struct ctx *c, const struct yt_node *v)
 		}
 	}
 	if ((x = map_get(v, "installed", NULL)) == NULL)
-		err(c, v->pos, "'versions' needs 'installed' ({command: CMD} "
+		err(c, map_where(v), "'versions' needs 'installed' ({command: CMD} "
 		    "or {ask: QUESTION})");
 	else
 		load_source(c, "installed", x, &vs->installed, true);
 	if ((x = map_get(v, "available", NULL)) == NULL)
-		err(c, v->pos, "'versions' needs 'available' (a list of "
+		err(c, map_where(v), "'versions' needs 'available' (a list of "
 		    "versions, or {command: CMD})");
 	else
 		load_source(c, "available", x, &vs->available, false);
@@ -561,7 +611,7 @@ load_boundaries(struct ctx *c, const char *key, const struct yt_node *v,
 		check_keys(c, e, where, keys);
 		free(where);
 		if ((at = map_get(e, "at", NULL)) == NULL) {
-			err(c, e->pos, "an item of '%s' needs 'at' (the first "
+			err(c, map_where(e), "an item of '%s' needs 'at' (the first "
 			    "version past the boundary)", key);
 			continue;
 		}
@@ -681,7 +731,7 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 			first = i;
 	}
 	if (n == 0)
-		err(c, v->pos, "variable '%s' needs one of 'ask' (a question), "
+		err(c, map_where(v), "variable '%s' needs one of 'ask' (a question), "
 		    "'value' or 'env' (an environment variable)", k->s);
 	for (i = first + 1; n > 1 && i < 3; i++) {
 		if (src[i] != NULL) {
@@ -783,11 +833,6 @@ load_vars(struct ctx *c, const struct yt_node *v)
 
 /* ---- steps --------------------------------------------------------------- */
 
-static const char *const step_keys[] = {
-	"id", "read", "check", "action", "confirm", "manual", "text", "run",
-	"undo", "produces", "file", "phrase", "hint", "on-failure", "timeout",
-	"severity", "optional", "per-hop", "needs", "when", NULL
-};
 
 #define K(k) (1u << RB_##k)
 #define ALL_KINDS (K(READ) | K(CHECK) | K(ACTION) | K(CONFIRM) | K(MANUAL))
@@ -866,6 +911,62 @@ load_words(struct ctx *c, const char *key, const struct yt_node *v,
 	return true;
 }
 
+/* Position of byte off of a scalar's text: exact when its lines are. */
+static struct rb_pos
+text_offset_pos(const struct yt_node *v, size_t off)
+{
+	struct rb_pos	p = v->text_pos;
+	size_t		i;
+
+	if (!v->lines_exact)
+		return v->pos;
+	for (i = 0; i < off && i < v->len; i++) {
+		if (v->s[i] == '\n') {
+			p.line++;
+			p.col = v->text_pos.col;
+		} else if (((unsigned char)v->s[i] & 0xc0) != 0x80)
+			p.col++;
+	}
+	return p;
+}
+
+static bool
+is_name_char(char ch, bool first)
+{
+	return ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' &&
+	    ch <= 'z') || (!first && ch >= '0' && ch <= '9');
+}
+
+/* Note every $NAME and ${NAME} in a text (shell: only STEPUP_ names). */
+static void
+scan_refs(struct ctx *c, const struct yt_node *v, const char *field,
+    const struct rb_step *st, bool shell)
+{
+	const char	*s = v->s, *p, *q;
+	struct ref	*r;
+	size_t		 n;
+
+	for (p = s; (p = strchr(p, '$')) != NULL; p++) {
+		q = p + 1;
+		if (*q == '{')
+			q++;
+		if (!is_name_char(*q, true))
+			continue;
+		for (n = 1; is_name_char(q[n], false); n++)
+			continue;
+		if (shell && (n < 7 || strncmp(q, "STEPUP_", 7) != 0))
+			continue;
+		c->refs = xreallocarray(c->refs, c->n_refs + 1,
+		    sizeof *c->refs);
+		r = &c->refs[c->n_refs++];
+		r->name = xstrndup(q, n);
+		r->pos = text_offset_pos(v, (size_t)(p - s));
+		r->field = field;
+		r->step = st->id;
+		r->shell = shell;
+	}
+}
+
 static void
 load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
     struct rb_step *st)
@@ -919,8 +1020,10 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 	else if (strspn(kind_node->s, " \t\n") == kind_node->len)
 		err(c, kind_node->pos, "the title of %s ('%s') is empty", name,
 		    kind_key->s);
-	else
+	else {
 		st->title = xstrdup(kind_node->s);
+		scan_refs(c, kind_node, "the title", st, false);
+	}
 
 	/* Keys that belong to other kinds. */
 	bit = 1u << st->kind;
@@ -932,23 +1035,31 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 			    kind_names[st->kind]);
 	}
 
-	if ((x = map_get(v, "text", NULL)) != NULL)
-		st->text = get_string(c, "text", x, true);
+	if ((x = map_get(v, "text", NULL)) != NULL &&
+	    (st->text = get_string(c, "text", x, true)) != NULL)
+		scan_refs(c, x, "'text'", st, false);
 	if ((x = map_get(v, "run", NULL)) != NULL &&
 	    (bit & (K(READ) | K(CHECK) | K(ACTION))) != 0 &&
-	    (st->run = get_string(c, "run", x, true)) != NULL)
+	    (st->run = get_string(c, "run", x, true)) != NULL) {
 		st->run_at = text_at(x);
+		scan_refs(c, x, "'run'", st, true);
+	}
 	if ((x = map_get(v, "undo", NULL)) != NULL && st->kind == RB_ACTION &&
-	    (st->undo = get_string(c, "undo", x, true)) != NULL)
+	    (st->undo = get_string(c, "undo", x, true)) != NULL) {
 		st->undo_at = text_at(x);
+		scan_refs(c, x, "'undo'", st, true);
+	}
 	if ((x = map_get(v, "produces", NULL)) != NULL &&
-	    st->kind == RB_ACTION)
-		st->produces = get_string(c, "produces", x, true);
-	if ((x = map_get(v, "file", NULL)) != NULL && st->kind == RB_READ)
-		st->file = get_string(c, "file", x, true);
+	    st->kind == RB_ACTION &&
+	    (st->produces = get_string(c, "produces", x, true)) != NULL)
+		scan_refs(c, x, "'produces'", st, false);
+	if ((x = map_get(v, "file", NULL)) != NULL && st->kind == RB_READ &&
+	    (st->file = get_string(c, "file", x, true)) != NULL)
+		scan_refs(c, x, "'file'", st, false);
 	if ((x = map_get(v, "phrase", NULL)) != NULL &&
-	    st->kind == RB_CONFIRM)
-		st->phrase = get_string(c, "phrase", x, true);
+	    st->kind == RB_CONFIRM &&
+	    (st->phrase = get_string(c, "phrase", x, true)) != NULL)
+		scan_refs(c, x, "'phrase'", st, false);
 	if ((x = map_get(v, "hint", NULL)) != NULL)
 		st->hint = get_string(c, "hint", x, true);
 	if ((x = map_get(v, "on-failure", NULL)) != NULL)
@@ -1253,6 +1364,101 @@ check_steps(struct ctx *c)
 	free(v);
 }
 
+/* The names stepup sets for every command, besides STEPUP_ARTIFACT_<id>. */
+static const char *const stepup_names[] = {
+	"STEPUP_FROM", "STEPUP_TO", "STEPUP_HOP_FROM", "STEPUP_HOP_TO",
+	"STEPUP_HOP_KIND", "STEPUP_RUN_ID", "STEPUP_STEP", "STEPUP_RUNBOOK_DIR",
+	NULL
+};
+
+/* Artifact names must be distinct, and every $NAME must be one stepup
+ * sets: a STEPUP_ name it does not know is an error; another name that
+ * is no runbook variable is a warning (it comes from the environment). */
+static void
+check_refs(struct ctx *c)
+{
+	struct runbook	 *rb = c->rb;
+	const char	**names, *guess;
+	const struct rb_step **owner;
+	size_t		  n = 0, i, j, k;
+	int		  p;
+
+	for (p = 0; p < RB_PHASE__COUNT; p++)
+		n += rb->phases[p].n;
+	names = xcalloc(n + nitems(stepup_names) + 2 * rb->n_vars + 1,
+	    sizeof *names);
+	owner = xcalloc(n + 1, sizeof *owner);
+	k = 0;
+	for (p = 0; p < RB_PHASE__COUNT; p++) {
+		for (i = 0; i < rb->phases[p].n; i++) {
+			const struct rb_step *st = &rb->phases[p].v[i];
+			char *env;
+
+			if (st->produces == NULL)
+				continue;
+			env = runbook_artifact_env(st->id);
+			for (j = 0; j < k; j++) {
+				if (strcmp(names[j], env) == 0) {
+					err(c, st->id_pos, "steps '%s' and "
+					    "'%s' would both pass their "
+					    "artifact as $%s: rename one",
+					    owner[j]->id, st->id, env);
+					break;
+				}
+			}
+			owner[k] = st;
+			names[k++] = env;
+		}
+	}
+	/* Artifacts first, then the fixed names, then the variables. */
+	n = k;
+	for (i = 0; stepup_names[i] != NULL; i++)
+		names[n++] = stepup_names[i];
+	for (i = 0; i < rb->n_vars; i++)
+		names[n++] = rb->vars[i].name;
+	/* What a variable is read from is in the environment too. */
+	for (i = 0; i < rb->n_vars; i++) {
+		if (rb->vars[i].env != NULL)
+			names[n++] = rb->vars[i].env;
+	}
+	names[n] = NULL;
+	for (i = 0; i < c->n_refs; i++) {
+		const struct ref *r = &c->refs[i];
+
+		if (in_list(r->name, names))
+			continue;
+		guess = closest(r->name, names);
+		if (strncmp(r->name, "STEPUP_ARTIFACT_", 16) == 0 &&
+		    (guess == NULL || strncmp(guess, "STEPUP_ARTIFACT_", 16)
+		    != 0))
+			err(c, r->pos, "$%s in %s of step '%s': no step with "
+			    "'produces' has the id '%s'", r->name, r->field,
+			    r->step, r->name + 16);
+		else if (strncmp(r->name, "STEPUP_", 7) == 0 && guess != NULL)
+			err(c, r->pos, "$%s in %s of step '%s' is not a name "
+			    "stepup sets; did you mean $%s?", r->name, r->field,
+			    r->step, guess);
+		else if (strncmp(r->name, "STEPUP_", 7) == 0)
+			rb_diag_add(c->d, RB_WARNING, c->file, r->pos, "$%s in "
+			    "%s of step '%s' is not a name stepup sets: it "
+			    "will come from stepup's environment", r->name,
+			    r->field, r->step);
+		else if (guess != NULL)
+			rb_diag_add(c->d, RB_WARNING, c->file, r->pos, "$%s in "
+			    "%s of step '%s' is not a runbook variable; did "
+			    "you mean $%s?", r->name, r->field, r->step, guess);
+		else
+			rb_diag_add(c->d, RB_WARNING, c->file, r->pos, "$%s in "
+			    "%s of step '%s' is not a runbook variable: it "
+			    "will come from stepup's environment", r->name,
+			    r->field, r->step);
+	}
+	for (i = 0; i < k; i++)
+		free((char *)names[i]);
+	free(names);
+	free(owner);
+}
+
 /* ---- the runbook --------------------------------------------------------- */
 
 static void
@@ -1309,6 +1515,43 @@ load_root(struct ctx *c, const struct yt_node *root)
 		err(c, root->pos, "no steps: a runbook needs a 'prepare', "
 		    "'hop' or 'finish' phase");
 	check_steps(c);
+	check_refs(c);
+}
+
+/* A hostile file can hold thousands of problems: keep the first ones (in
+ * file order) and say how many more there are. */
+#define RB_MAX_DIAGS	100
+
+static int
+diag_struct_cmp(const void *a, const void *b)
+{
+	const struct rb_diag	*x = a, *y = b;
+
+	if (x->pos.line != y->pos.line)
+		return x->pos.line < y->pos.line ? -1 : 1;
+	if (x->pos.col != y->pos.col)
+		return x->pos.col < y->pos.col ? -1 : 1;
+	return strcmp(x->msg, y->msg);
+}
+
+static void
+diags_trim(struct rb_diags *d, size_t start, const char *file)
+{
+	size_t	i, more;
+
+	if (d->n - start <= RB_MAX_DIAGS)
+		return;
+	qsort(d->v + start, d->n - start, sizeof *d->v, diag_struct_cmp);
+	more = d->n - start - RB_MAX_DIAGS;
+	for (i = start + RB_MAX_DIAGS; i < d->n; i++) {
+		if (d->v[i].level == RB_ERROR)
+			d->n_errors--;
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
+	d->n = start + RB_MAX_DIAGS;
+	rb_diag_add(d, RB_ERROR, file, (struct rb_pos){0, 0},
+	    "%zu more problems not shown", more);
 }
 
 static struct runbook *
@@ -1344,7 +1587,7 @@ runbook_load(const char *path, struct rb_diags *diags)
 	struct ctx	 c;
 	struct stat	 st;
 	char		*buf, *cause;
-	size_t		 len, errors = diags->n_errors;
+	size_t		 len, i, errors = diags->n_errors, start = diags->n;
 
 	/* Say what is wrong with the path itself in plain words. */
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -1369,14 +1612,20 @@ runbook_load(const char *path, struct rb_diags *diags)
 		free(buf);
 		return NULL;
 	}
+	diags_trim(diags, start, path);
 	rb = runbook_new(path);
 	sha256_hex(buf, len, rb->sha256);
 	free(buf);
+	memset(&c, 0, sizeof c);
 	c.file = path;
 	c.d = diags;
 	c.rb = rb;
 	load_root(&c, root);
 	yt_free(root);
+	for (i = 0; i < c.n_refs; i++)
+		free(c.refs[i].name);
+	free(c.refs);
+	diags_trim(diags, start, path);
 	if (diags->n_errors > errors) {
 		runbook_free(rb);
 		return NULL;

@@ -30,6 +30,7 @@ enum yt_style {
 struct yt_node {
 	enum yt_type	 type;
 	struct rb_pos	 pos;		/* of the node's first character */
+	struct rb_pos	 key_pos;	/* a mapping's value: of its key */
 
 	/* YT_SCALAR: the source text, never converted to a number. */
 	char		*s;
