@@ -385,8 +385,9 @@ session_open(const struct session_opts *opts, struct session **out,
 			struct journal_event	*ev = NULL;
 			size_t			 n_ev = 0;
 
-			if (journal_events(s->j, s->unf->id, &ev, &n_ev,
-			    cause) != 0) {
+			if (journal_events(s->j, s->unf->kind ==
+			    JOURNAL_RUN_ROLLBACK ? s->unf->parent : s->unf->id,
+			    &ev, &n_ev, cause) != 0) {
 				session_close(s);
 				return EXIT_FAILED;
 			}
@@ -1138,17 +1139,22 @@ session_resume(struct session *s, char **cause)
 	struct journal_event	*ev = NULL;
 	size_t			 n_ev = 0;
 	char			*why;
+	bool			 rollback;
 
 	if (!s->has_info || s->unf == NULL) {
 		*cause = xstrdup("there is no unfinished run to resume");
 		return EXIT_USAGE;
 	}
-	session_set_run(s, s->unf->id);
+	rollback = s->unf->kind == JOURNAL_RUN_ROLLBACK;
 	s->parent = s->unf->parent;
+	/* A rollback run's record has from and to the other way round; its
+	 * steps come from the upgrade's plan. */
 	s->plan = plan_parse(s->unf->plan != NULL ? s->unf->plan : "",
-	    s->unf->from, s->unf->to);
+	    rollback ? s->unf->to : s->unf->from,
+	    rollback ? s->unf->from : s->unf->to);
 	free(s->from);
-	s->from = xstrdup(s->unf->from);
+	s->from = xstrdup(s->plan->from);
+	session_set_run(s, rollback ? s->parent : s->unf->id);
 	if (journal_events(s->j, s->run_id, &ev, &n_ev, cause) != 0)
 		return EXIT_FAILED;
 	session_reload_vars(s, ev, n_ev);
@@ -1163,16 +1169,38 @@ session_resume(struct session *s, char **cause)
 		return EXIT_USAGE;
 	}
 	session_secrets(s);
-	if (s->unf->kind == JOURNAL_RUN_ROLLBACK) {
-		/* A rollback run: lay out its upgrade run first. */
-		*cause = xstrdup("resuming a rollback run is done with "
-		    "stepup rollback");
-		journal_events_free(ev, n_ev);
-		return EXIT_USAGE;
-	}
 	if (session_layout(s, cause) != 0) {
 		journal_events_free(ev, n_ev);
 		return EXIT_USAGE;
+	}
+	if (rollback) {
+		struct step_env	 env = { NULL, 0 };
+		size_t		 k;
+
+		/* What the upgrade did, then the rollback laid out from it. */
+		if (session_reload_steps(s, ev, n_ev, cause) != 0) {
+			journal_events_free(ev, n_ev);
+			return EXIT_FAILED;
+		}
+		journal_events_free(ev, n_ev);
+		ev = NULL;
+		n_ev = 0;
+		for (k = 0; k < s->steps->n; k++)
+			free(s->logs[k]);
+		free(s->logs);
+		s->upgrade = s->steps;
+		session_set_run(s, s->unf->id);
+		session_base_env(s, &env);
+		s->steps = steps_new_rollback(s->upgrade, &env, &why);
+		step_env_free(&env);
+		if (s->steps == NULL) {
+			*cause = xasprintf("%s: %s", s->rb->path, why);
+			free(why);
+			return EXIT_USAGE;
+		}
+		session_alloc_logs(s);
+		if (journal_events(s->j, s->run_id, &ev, &n_ev, cause) != 0)
+			return EXIT_FAILED;
 	}
 	/* From here on the run is ours again. */
 	why = NULL;
@@ -1389,7 +1417,7 @@ session_gate(const struct session *s, size_t i, enum session_act act,
 	const char	*why;
 
 	if (!session_can(s, i, act, &why)) {
-		*cause = xasprintf("step %zu: %s", i + 1, why);
+		*cause = xstrdup(why);
 		return -1;
 	}
 	return 0;
@@ -1595,7 +1623,7 @@ session_skip(struct session *s, size_t i, const char *reason, char **cause)
 	if (session_gate(s, i, SESSION_ACT_SKIP, cause) != 0)
 		return -1;
 	if (reason == NULL || *reason == '\0') {
-		*cause = xasprintf("step %zu: skipping needs a reason", i + 1);
+		*cause = xstrdup("skipping needs a reason: skip REASON");
 		return -1;
 	}
 	return session_set(s, i, STEP_SKIPPED, reason, JOURNAL_EV_SKIP, reason,
@@ -1609,8 +1637,8 @@ session_mark_done(struct session *s, size_t i, const char *reason,
 	if (session_gate(s, i, SESSION_ACT_MARK_DONE, cause) != 0)
 		return -1;
 	if (reason == NULL || *reason == '\0') {
-		*cause = xasprintf("step %zu: marking it done by hand needs a "
-		    "reason", i + 1);
+		*cause = xstrdup("marking it done by hand needs a reason: "
+		    "done REASON");
 		return -1;
 	}
 	return session_set(s, i, STEP_DONE, reason, JOURNAL_EV_MARK_DONE,
