@@ -278,10 +278,12 @@ add_step(struct export_section *sec, const struct runbook *rb,
 		if (e->step == NULL || strcmp(e->step, js->step) != 0 ||
 		    (label = event_label(e->kind)) == NULL)
 			continue;
+		/* A phrase that did not match is journaled too. */
+		if (e->kind == JOURNAL_EV_PHRASE && (e->detail == NULL ||
+		    strncmp(e->detail, "typed: ", 7) != 0))
+			label = "Phrase refused";
 		b = by_at(e);
-		if (e->kind == JOURNAL_EV_PHRASE && e->detail != NULL)
-			s = xasprintf("%s, typing: %s", b, e->detail);
-		else if (e->detail != NULL && *e->detail != '\0')
+		if (e->detail != NULL && *e->detail != '\0')
 			s = xasprintf("%s: %s", b, e->detail);
 		else
 			s = xstrdup(b);

@@ -62,6 +62,20 @@ static const struct command commands[] = {
 	  "2 otherwise.\n" },
 
 	/* == export: rollback, export == */
+	{ "rollback", cmd_rollback, "[--plain] [RUNBOOK]",
+	  "roll back the latest run, guided: undo what passed, latest first",
+	  "Rolls back the latest run of RUNBOOK (without one: the latest run\n"
+	  "in the journal), whether it failed, was left unfinished, or\n"
+	  "succeeded. It shows what will be undone (the undo of every action\n"
+	  "that passed, latest first, then the runbook's rollback steps) and\n"
+	  "the backups it relies on, checks that they are still there and\n"
+	  "unchanged, asks for \"yes, roll back to VERSION\", runs the steps\n"
+	  "like an upgrade (resumable, one operator at a time), then checks\n"
+	  "the installed version and says what state things are in.\n\n"
+	  "      --plain          line prompts (the only front end for now)\n\n"
+	  "Exit status: 0 the old version is back; 1 the rollback failed, was\n"
+	  "left unfinished or refused to start (a backup changed); 2 nothing\n"
+	  "to roll back, or invalid runbook; 4 another operator holds the lock.\n" },
 	{ "export", cmd_export,
 	  "RUNBOOK [--from V] [--to V] | --run ID [RUNBOOK]",
 	  "print the checklist of a planned upgrade, or the report of a run",

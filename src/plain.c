@@ -917,3 +917,70 @@ out:
 	buf_free(&p.inbuf);
 	return rv;
 }
+
+int
+plain_rollback(struct session *s, FILE *in, FILE *out)
+{
+	struct plain			 p;
+	const struct runbook		*rb = session_runbook(s);
+	const struct session_run_info	*u = session_unfinished(s);
+	char				*cause = NULL, *id = NULL;
+	int				 r, rv = EXIT_FAILED;
+
+	memset(&p, 0, sizeof p);
+	p.s = s;
+	p.in = fileno(in);
+	p.out = out;
+	buf_init(&p.inbuf);
+	plain_signal = 0;
+	plain_signals();
+
+	plain_say(&p, "== stepup %s: %s (%s): rollback", PACKAGE_VERSION,
+	    rb->path, rb->product);
+	if (u == NULL) {
+		plain_say(&p, "! there is no run of %s to roll back", rb->path);
+		rv = EXIT_USAGE;
+		goto out;
+	}
+	id = xstrdup(u->id);
+	plain_say(&p, "== run %s, %s -> %s, begun by %s on %s%s%s", u->id,
+	    u->from, u->to, u->operator, u->host, u->step != NULL ?
+	    ", at step " : "", u->step != NULL ? u->step : "");
+	if (u->runbook_changed)
+		plain_say(&p, "! the runbook changed since run %s began (its "
+		    "sha256 differs): check what changed before going on",
+		    u->id);
+	if (plain_questions(&p) != 0) {
+		plain_say(&p, "= stopped (end of input): nothing was done");
+		goto out;
+	}
+	if ((r = session_resume(s, &cause)) != EXIT_DONE) {
+		plain_say(&p, "! %s", cause);
+		free(cause);
+		rv = r;
+		goto out;
+	}
+	/* A command of the upgrade still running is followed to its end
+	 * first: nothing is undone under it. */
+	if (session_running(s) != NULL && plain_follow(&p, true) != 0) {
+		rv = plain_pause(&p, "signal");
+		goto out;
+	}
+	if (!session_steps(s)->rollback) {
+		if (plain_rollback_begin(&p) != 0) {
+			if (session_status(s) == SESSION_RUNNING)
+				rv = plain_pause(&p, "the rollback did not "
+				    "begin");
+			else
+				plain_say(&p, "= stopped: nothing was rolled "
+				    "back; run %s is as it was", id);
+			goto out;
+		}
+	} else
+		plain_say(&p, "= resumed rollback run %s", session_run_id(s));
+	rv = plain_loop(&p, true);
+out:
+	free(id);
+	buf_free(&p.inbuf);
+	return rv;
+}

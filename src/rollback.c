@@ -343,7 +343,8 @@ rollback_summary(const struct rollback_model *m, const struct steps *done,
 		if (n_hand++ == 0)
 			buf_puts(&b, "Left to a human, or done by one:\n");
 		buf_printf(&b, "  %zu. %s: %s", st->index + 1, st->title,
-		    step_state_words(st->state));
+		    st->kind == RB_MANUAL && st->state == STEP_PASSED ?
+		    "ticked off" : step_state_words(st->state));
 		if (st->reason != NULL && *st->reason != '\0')
 			buf_printf(&b, " (%s)", st->reason);
 		buf_putc(&b, '\n');

@@ -366,7 +366,7 @@ static struct journal_event up_events[] = {
 	{ 7, 3, T0 + 10, "alice from 192.0.2.7", JOURNAL_EV_ACK, "notes@1.1.0",
 	  NULL },
 	{ 7, 4, T0 + 20, "alice from 192.0.2.7", JOURNAL_EV_PHRASE, "go",
-	  "yes, upgrade to 2.0.0" },
+	  "typed: yes, upgrade to 2.0.0" },
 	{ 7, 5, T0 + 30, "alice from 192.0.2.7", JOURNAL_EV_SKIP, "announce",
 	  "nobody is awake" },
 	{ 7, 6, T0 + 125, "alice from 192.0.2.7", JOURNAL_EV_END, NULL,
@@ -396,9 +396,11 @@ static struct journal_step_state rb_steps[] = {
 	{ "restore", "done", "restored by hand from tape", T0 + 3990 },
 };
 static struct journal_event rb_events[] = {
-	{ 8, 1, T0 + 210, "bob", JOURNAL_EV_PHRASE, "rollback-confirm",
-	  "yes, roll back to 1.0.0" },
-	{ 8, 2, T0 + 3990, "bob", JOURNAL_EV_MARK_DONE, "restore",
+	{ 8, 1, T0 + 205, "bob", JOURNAL_EV_PHRASE, "rollback-confirm",
+	  "did not match: yes roll back" },
+	{ 8, 2, T0 + 210, "bob", JOURNAL_EV_PHRASE, "rollback-confirm",
+	  "typed: yes, roll back to 1.0.0" },
+	{ 8, 3, T0 + 3990, "bob", JOURNAL_EV_MARK_DONE, "restore",
 	  "restored by hand from tape" },
 };
 static struct journal_action rb_actions[] = {
@@ -445,7 +447,7 @@ test_report(void **state)
 	free(t);
 	t = export_render(d, EXPORT_MD);
 	assert_non_null(strstr(t, "  Confirmed: by alice from 192.0.2.7 at "
-	    "2026-11-22 01:30:20 UTC, typing: yes, upgrade to 2.0.0\n"));
+	    "2026-11-22 01:30:20 UTC: typed: yes, upgrade to 2.0.0\n"));
 	free(t);
 	export_doc_free(d);
 	runbook_free(rb);

@@ -232,7 +232,7 @@ test_summary(void **state)
 	assert_non_null(strstr(s, ". Restore the backup of 1.0.0: done by "
 	    "hand (restored from tape)\n"));
 	assert_non_null(strstr(s, ". Check that the service runs 1.0.0 "
-	    "again: passed\n     The restored service is left stopped"));
+	    "again: ticked off\n     The restored service is left stopped"));
 	free(s);
 	s = rollback_summary(m, back, "1.1.0");
 	assert_non_null(strstr(s, "Installed version: 1.1.0, NOT 1.0.0: the "
