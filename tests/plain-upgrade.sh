@@ -11,17 +11,17 @@ expect_line "$o" "== plan: 1.0.0 -> 2.0.0, 2 hops"
 expect_line "$o" "==   hop 1: 1.0.0 -> 1.1.0 (minor): 1.1.0: a required stop"
 expect_line "$o" "? var site: Which site is this? (default: eu-1) [eu-1, us-1]"
 expect_line "$o" "? var token: The API token? (secret: not shown, not journaled)"
-expect_line "$o" "== run 1, 10 steps"
-expect_line "$o" "[1/10] read: Release notes of 1.1.0"
+expect_line "$o" "== run 1, 11 steps"
+expect_line "$o" "[1/11] read: Release notes of 1.1.0"
 expect_line "$o" "  | The last line of 1.1.0."
 expect_line "$o" "? 1 read: acknowledge you have read it to its end [ack, shell, quit]"
 expect_line "$o" "= 1 passed: acknowledged"
-expect_line "$o" "[4/10] confirm: Ready to upgrade eu-1"
+expect_line "$o" "[4/11] confirm: Ready to upgrade eu-1"
 expect_line "$o" "? 4 confirm: type \"yes, upgrade to 2.0.0\" to go on [the phrase, shell, quit]"
 expect_line "$o" "= 4 passed: confirmed"
 expect_line "$o" "  | installing 1.1.0 on eu-1"
 expect_line "$o" "= 7 passed: exit 0"
-expect_line "$o" "[8/10] action: Migrate the data to 2.0.0"
+expect_line "$o" "[8/11] action: Migrate the data to 2.0.0"
 expect_line "$o" "  Post in the team channel that eu-1 runs 2.0.0."
 expect_line "$o" "= 10 passed: ticked"
 expect_line "$o" "= done: Widget upgraded, run 1"
@@ -42,7 +42,7 @@ grep -rqF s3cr3t-token "$STATE" "$o" && fail "the secret was written: $(grep -rl
 
 # The journal: states, the artifact, and the order of events.
 [ "$(sql "select status from runs where id = 1")" = done ] || fail "run status"
-[ "$(sql "select count(*) from step_states where run = 1 and state = 'passed'")" = 10 ] ||
+[ "$(sql "select count(*) from step_states where run = 1 and state = 'passed'")" = 11 ] ||
 	fail "passed steps: $(sql "select step, state from step_states")"
 sum=$(sha256sum "$WORLD/backup-1.0.0" | cut -d' ' -f1)
 [ "$(sql "select artifact_size || ' ' || artifact_sha256 from actions where step = 'backup'")" = "6 $sum" ] ||
@@ -71,6 +71,8 @@ exit migrate@2.0.0
 start versions
 exit versions
 tick tell
+start disk
+exit disk
 end -
 EOT
 diff "$TMP/want" "$TMP/ev" >"$TMP/diff" || fail "journal events: $(cat "$TMP/diff")"
@@ -97,6 +99,6 @@ expect_line "$TMP/again" "= nothing to do: 2.0.0 is installed"
 echo 1.0.0 >"$WORLD/version"
 printf '%s\n' "" tok | "$STEPUP" "$RUNBOOK" >"$TMP/bare" 2>&1
 [ $? = 1 ] || fail "bare form with EOF should pause"
-expect_line "$TMP/bare" "== run 2, 10 steps"
+expect_line "$TMP/bare" "== run 2, 11 steps"
 expect_line "$TMP/bare" "= paused (end of input): run 2 is unfinished; run stepup again to resume it"
 finish
