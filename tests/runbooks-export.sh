@@ -1,0 +1,57 @@
+#!/bin/sh
+# runbooks-export.sh: the checklist of every shipped runbook exports as
+# text, Markdown and HTML, with its path, its steps and their commands,
+# and without any secret.
+. "$top_srcdir/tests/lib.sh"
+
+R=$top_srcdir/runbooks
+STEPUP_STATE_DIR="$TMP/state"; export STEPUP_STATE_DIR
+HOPSWORKSAI_API_KEY=k3y-not-to-show; export HOPSWORKSAI_API_KEY
+
+# export RUNBOOK FROM TO TITLE STEP...: each format exports, and each
+# output names the checklist's title and every STEP title given.
+check_export() {
+	rb=$1 from=$2 to=$3 title=$4; shift 4
+	for fmt in txt md html; do
+		out="$TMP/$(basename "$rb" .yaml).$fmt"
+		expect_status 0 "$STEPUP" export "$rb" --from "$from" --to "$to" \
+			--format "$fmt" --date 2026-01-01 --host head-1 -o "$out"
+		[ -s "$out" ] || { fail "export $rb $fmt: empty"; continue; }
+		expect_grep "$out" "$title"
+		for st in "$@"; do
+			expect_grep "$out" "$st"
+		done
+		grep -q "k3y-not-to-show" "$out" && fail "export $rb $fmt shows the API key"
+	done
+	grep -q '^<!DOCTYPE html>' "$TMP/$(basename "$rb" .yaml).html" ||
+		fail "$rb: the HTML export is not a document"
+	grep -q '^# Upgrade checklist' "$TMP/$(basename "$rb" .yaml).md" ||
+		fail "$rb: the Markdown export has no title"
+}
+
+check_export "$R/backend.ai.yaml" 23.09.9 24.03.0 \
+	"Upgrade checklist: Backend.AI 23.09.9 → 24.03.0" \
+	"Back up the manager database" "Fill out missing DB revisions since 23.09.10" \
+	"Restore the manager database from the backup"
+expect_grep "$TMP/backend.ai.txt" 'Path:     23.09.9 → 23.09.10 (minor) → 24.03.0 (major)'
+expect_grep "$TMP/backend.ai.txt" 'apply-missing-revisions "$STEPUP_HOP_FROM"'
+check_export "$R/pachyderm.yaml" 1.7.0 1.9.0 \
+	"Upgrade checklist: Pachyderm 1.7.0 → 1.9.0" \
+	"Spin down Pachyderm 1.8.0 (pachctl undeploy)" \
+	"Create a new Pachyderm 1.8.0 deployment" \
+	"Redeploy Pachyderm 1.9.0 with the same deploy arguments"
+expect_grep "$TMP/pachyderm.txt" 'Path:     1.7.0 → 1.8.0 (redeploy) → 1.9.0 (major)'
+check_export "$R/qhub.yaml" 0.3.14 0.4.0 \
+	"Upgrade checklist: QHub 0.3.14 → 0.4.0" \
+	"Upgrade qhub-config.yaml (qhub upgrade)" \
+	"Install qhub 0.4.0" \
+	"Import the existing users into Keycloak"
+check_export "$R/hopsworks-azure.yaml" 2.4.0 3.1.0 \
+	"Upgrade checklist: Hopsworks (Hopsworks.ai, Azure) 2.4.0 → 3.1.0" \
+	"The upgrade to 3.1.0 completes" \
+	"Start the upgrade to 3.1.0 in the Hopsworks.ai console" \
+	"Roll back in the Hopsworks.ai console"
+check_export "$R/demo.yaml" 1.0.0 2.0.0 \
+	"Upgrade checklist: stepup demo cluster 1.0.0 → 2.0.0" \
+	"Migrate the database from 1.1.0 to 2.0.0" "Restore the database backup"
+finish
