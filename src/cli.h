@@ -51,10 +51,15 @@ const struct command	*cli_command(const char *name);
 
 /* The subcommands, one src/cmd-<name>.c each, by area. */
 /* == loader == */
+int	cmd_lint(int, char **);
 
 /* == planner == */
+int	cmd_plan(int, char **);
 
 /* == session == */
+int	cmd_run(int, char **);		/* cmd-run.c: run, and stepup RUNBOOK */
+int	cmd_history(int, char **);	/* cmd-history.c */
+int	cmd_show(int, char **);		/* cmd-history.c */
 
 /* == export == */
 

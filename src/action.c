@@ -1,0 +1,673 @@
+/* action.c: runs a command under a detached supervisor (own session, own
+ * log, timeout, status file by atomic rename), and finds it again by pid,
+ * start time and status path. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "action.h"
+#include "util.h"
+
+#define STATUS_MAGIC	"stepup-action-status 1"
+
+/* Signals the supervisor ignores (the terminal's, the wizard's) and that
+ * the command gets back at their defaults. */
+static const int ignored_signals[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU, SIGUSR2,
+};
+
+/* ---- /proc --------------------------------------------------------------- */
+
+/* Start time and state letter of a process from /proc/PID/stat; false if
+ * there is no such process. */
+static bool
+proc_stat(pid_t pid, unsigned long long *start, char *state)
+{
+	char		 path[64], buf[1024], *p, *end;
+	int		 fd, field;
+	ssize_t		 n;
+
+	if (pid <= 0)
+		return false;
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return false;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	/* The command name (field 2) may hold spaces and parentheses. */
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return false;
+	p += 2;
+	*state = *p;
+	for (field = 3; field < 22; field++) {
+		if ((p = strchr(p, ' ')) == NULL)
+			return false;
+		p++;
+	}
+	errno = 0;
+	*start = strtoull(p, &end, 10);
+	return errno == 0 && end != p;
+}
+
+unsigned long long
+action_pid_start(pid_t pid)
+{
+	unsigned long long	start;
+	char			state;
+
+	if (!proc_stat(pid, &start, &state) || state == 'Z' || state == 'X')
+		return 0;
+	return start;
+}
+
+/* The supervisor (pid, start) is alive: same start time, not a zombie. */
+static bool
+supervisor_alive(pid_t pid, unsigned long long start)
+{
+	unsigned long long	now = action_pid_start(pid);
+
+	return now != 0 && now == start;
+}
+
+/* ---- the supervisor ------------------------------------------------------ */
+
+static void
+say(int fd, const char *fmt, ...)
+{
+	char	buf[1024];
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	while (write(fd, buf, (size_t)n) == -1 && errno == EINTR)
+		;
+}
+
+/* Close every descriptor from lo up; close_range when the kernel has it. */
+static void
+close_from(int lo, int hi)
+{
+	int	fd;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, (unsigned)lo, (unsigned)hi, 0) == 0)
+		return;
+#endif
+	if (hi > 65536)
+		hi = 65536;
+	for (fd = lo; fd <= hi; fd++)
+		close(fd);
+}
+
+static void
+monotonic(struct timespec *ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+static bool
+reached(const struct timespec *now, const struct timespec *t)
+{
+	return now->tv_sec > t->tv_sec ||
+	    (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
+}
+
+static void
+until(const struct timespec *now, const struct timespec *t,
+    struct timespec *left)
+{
+	left->tv_sec = t->tv_sec - now->tv_sec;
+	left->tv_nsec = t->tv_nsec - now->tv_nsec;
+	if (left->tv_nsec < 0) {
+		left->tv_nsec += 1000000000L;
+		left->tv_sec--;
+	}
+	if (left->tv_sec < 0)
+		left->tv_sec = left->tv_nsec = 0;
+}
+
+/* Stop the command's process group: SIGTERM (and SIGCONT, should it be
+ * stopped) now, SIGKILL at *kill_at. */
+static void
+terminate(pid_t pgid, unsigned grace, int log, const char *why,
+    struct timespec *kill_at)
+{
+	say(log, "\n[stepup] %s: sending SIGTERM to the command; SIGKILL in "
+	    "%u s if it is still running\n", why, grace);
+	killpg(pgid, SIGTERM);
+	killpg(pgid, SIGCONT);
+	monotonic(kill_at);
+	kill_at->tv_sec += grace;
+}
+
+static int
+write_status(const char *path, const char *text)
+{
+	char	*tmp, *dir, *slash;
+	int	 fd, dfd;
+	size_t	 len = strlen(text);
+
+	tmp = xasprintf("%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1) {
+		free(tmp);
+		return -1;
+	}
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) == -1) {
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	close(fd);
+	if (rename(tmp, path) == -1) {
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	/* The rename itself must survive a crash. */
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (dir[0] == '\0')
+			strcpy(dir, "/");
+	} else
+		strcpy(dir, ".");
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+	return 0;
+}
+
+/* The command: own process group, default signals, output to the log. */
+static void __attribute__((noreturn))
+run_command(const struct action_spec *spec, int log)
+{
+	static char *const	 empty[] = { NULL };
+	char			*argv[] = { "sh", "-c", NULL, NULL };
+	sigset_t		 none;
+	size_t			 i;
+
+	setpgid(0, 0);
+	for (i = 0; i < nitems(ignored_signals); i++)
+		signal(ignored_signals[i], SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (dup2(log, STDOUT_FILENO) == -1 || dup2(log, STDERR_FILENO) == -1)
+		_exit(127);
+	if (spec->cwd != NULL && chdir(spec->cwd) == -1) {
+		say(STDERR_FILENO, "stepup: cannot change to the directory "
+		    "%s: %s\n", spec->cwd, strerror(errno));
+		_exit(127);
+	}
+	argv[2] = (char *)spec->command;
+	execve("/bin/sh", argv, spec->envp != NULL ? spec->envp : empty);
+	say(STDERR_FILENO, "stepup: cannot run /bin/sh: %s\n",
+	    strerror(errno));
+	_exit(127);
+}
+
+/* The supervisor: already in its own session, never a session leader (so
+ * it can never get a controlling terminal). Reports "ok PID START" or
+ * "error MESSAGE" on rep, keeps rep open until it exits. */
+static void __attribute__((noreturn))
+supervise(const struct action_spec *spec, int rep)
+{
+	struct timespec		 now, deadline, kill_at, left, *wait_for;
+	struct action_status	 st;
+	struct rusage		 ru;
+	struct buf		 b;
+	sigset_t		 set;
+	siginfo_t		 info;
+	unsigned long long	 start;
+	pid_t			 c;
+	int			 null, log, sig, wstatus = 0, fd;
+	bool			 terminating = false, killed = false;
+	char			 state;
+
+	/* Keep only rep (moved above 2) and fresh 0, 1, 2 on /dev/null. */
+	if ((fd = fcntl(rep, F_DUPFD_CLOEXEC, 3)) == -1)
+		_exit(1);
+	rep = fd;
+	if (rep > 3)
+		close_from(3, rep - 1);
+	close_from(rep + 1, INT_MAX);
+	if ((null = open("/dev/null", O_RDWR)) != -1) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+
+	log = open(spec->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (log == -1) {
+		say(rep, "error cannot open the log file %s: %s\n",
+		    spec->log_path, strerror(errno));
+		_exit(1);
+	}
+
+	memset(&st, 0, sizeof st);
+	st.started = (long long)time(NULL);
+	monotonic(&deadline);
+	deadline.tv_sec += spec->timeout;
+	switch (c = fork()) {
+	case -1:
+		say(rep, "error cannot fork the command: %s\n",
+		    strerror(errno));
+		_exit(1);
+	case 0:
+		run_command(spec, log);
+	}
+	setpgid(c, c);		/* as the child does: whoever runs first */
+
+	if (!proc_stat(getpid(), &start, &state))
+		start = 0;
+	say(rep, "ok %ld %llu\n", (long)getpid(), start);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR1);
+	for (;;) {
+		if (waitpid(c, &wstatus, WNOHANG) == c)
+			break;
+		monotonic(&now);
+		wait_for = NULL;
+		if (terminating && !killed) {
+			until(&now, &kill_at, &left);
+			wait_for = &left;
+		} else if (!terminating && spec->timeout > 0) {
+			until(&now, &deadline, &left);
+			wait_for = &left;
+		}
+		sig = sigtimedwait(&set, &info, wait_for);
+		if ((sig == SIGTERM || sig == SIGUSR1) && !terminating) {
+			st.cancelled = true;
+			terminating = true;
+			terminate(c, spec->grace, log, "cancelled", &kill_at);
+		}
+		monotonic(&now);
+		if (!terminating && spec->timeout > 0 &&
+		    reached(&now, &deadline)) {
+			char why[64];
+
+			snprintf(why, sizeof why, "timed out after %u s",
+			    spec->timeout);
+			st.timed_out = true;
+			terminating = true;
+			terminate(c, spec->grace, log, why, &kill_at);
+		}
+		if (terminating && !killed && reached(&now, &kill_at)) {
+			say(log, "\n[stepup] still running after %u s: "
+			    "sending SIGKILL\n", spec->grace);
+			killpg(c, SIGKILL);
+			killed = true;
+		}
+	}
+	if (terminating)
+		killpg(c, SIGKILL);	/* what is left of the group */
+	st.ended = (long long)time(NULL);
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		st.supervisor_rss_kb = ru.ru_maxrss;
+
+	buf_init(&b);
+	buf_printf(&b, "%s\n", STATUS_MAGIC);
+	if (WIFEXITED(wstatus))
+		buf_printf(&b, "exit=%d\n", WEXITSTATUS(wstatus));
+	else
+		buf_printf(&b, "signal=%d\n", WTERMSIG(wstatus));
+	buf_printf(&b, "timed_out=%d\ncancelled=%d\nstarted=%lld\n"
+	    "ended=%lld\nsupervisor_rss_kb=%ld\n", st.timed_out, st.cancelled,
+	    st.started, st.ended, st.supervisor_rss_kb);
+	if (write_status(spec->status_path, b.data) == -1)
+		say(log, "\n[stepup] cannot write the status file %s: %s\n",
+		    spec->status_path, strerror(errno));
+	close(log);
+	_exit(0);
+}
+
+/* ---- starting ------------------------------------------------------------ */
+
+int
+action_start(const struct action_spec *spec, struct action_proc *proc,
+    char **cause)
+{
+	struct sigaction	 sa;
+	sigset_t		 set;
+	struct buf		 line;
+	int			 p[2], status;
+	pid_t			 a;
+	ssize_t			 n;
+	char			 c, *end;
+	size_t			 i;
+	unsigned long long	 start;
+
+	proc->pid = -1;
+	proc->start = 0;
+	proc->fd = -1;
+	if (spec->command == NULL || spec->log_path == NULL ||
+	    spec->status_path == NULL) {
+		*cause = xstrdup("cannot start an action without a command, "
+		    "a log path and a status path");
+		return -1;
+	}
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		*cause = xasprintf("cannot start the action: pipe: %s",
+		    strerror(errno));
+		return -1;
+	}
+	switch (a = fork()) {
+	case -1:
+		*cause = xasprintf("cannot start the action: fork: %s",
+		    strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	case 0:
+		/* Out of the wizard's session first, so that neither the
+		 * terminal's ^C nor its hangup reaches us. */
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = SIG_IGN;
+		for (i = 0; i < nitems(ignored_signals); i++)
+			sigaction(ignored_signals[i], &sa, NULL);
+		sa.sa_handler = SIG_DFL;
+		sigaction(SIGCHLD, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGUSR1, &sa, NULL);
+		sigemptyset(&set);
+		sigaddset(&set, SIGCHLD);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGUSR1);
+		sigprocmask(SIG_SETMASK, &set, NULL);
+		close(p[0]);
+		setsid();
+		switch (fork()) {
+		case -1:
+			say(p[1], "error cannot fork the supervisor: %s\n",
+			    strerror(errno));
+			_exit(1);
+		case 0:
+			supervise(spec, p[1]);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	while (waitpid(a, &status, 0) == -1 && errno == EINTR)
+		;
+
+	buf_init(&line);
+	for (;;) {
+		n = read(p[0], &c, 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0 || c == '\n')
+			break;
+		buf_putc(&line, c);
+	}
+	if (strncmp(line.data, "ok ", 3) == 0) {
+		errno = 0;
+		proc->pid = (pid_t)strtol(line.data + 3, &end, 10);
+		start = strtoull(end, NULL, 10);
+		if (errno == 0 && proc->pid > 0) {
+			proc->start = start;
+			proc->fd = p[0];
+			buf_free(&line);
+			return 0;
+		}
+	}
+	if (strncmp(line.data, "error ", 6) == 0)
+		*cause = xstrdup(line.data + 6);
+	else
+		*cause = xstrdup("cannot start the action: the supervisor "
+		    "died before it started the command");
+	buf_free(&line);
+	close(p[0]);
+	proc->pid = -1;
+	return -1;
+}
+
+void
+action_proc_close(struct action_proc *proc)
+{
+	if (proc->fd != -1)
+		close(proc->fd);
+	proc->fd = -1;
+}
+
+/* ---- status -------------------------------------------------------------- */
+
+static bool
+parse_ll(const char *s, long long *v)
+{
+	char	*end;
+
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return errno == 0 && end != s && *end == '\0';
+}
+
+int
+action_status_read(const char *path, struct action_status *st,
+    char **cause)
+{
+	char		*text, *line, *next, *eq, *why = NULL;
+	long long	 v;
+	bool		 have_exit = false, have_signal = false, have_times = false;
+	int		 lineno = 0;
+
+	memset(st, 0, sizeof *st);
+	if ((text = file_read(path, 65536, NULL, cause)) == NULL)
+		return -1;
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (lineno == 1) {
+			if (strcmp(line, STATUS_MAGIC) != 0) {
+				why = xstrdup("it is not a stepup status file");
+				break;
+			}
+			continue;
+		}
+		if ((eq = strchr(line, '=')) == NULL || !parse_ll(eq + 1, &v)) {
+			why = xasprintf("line %d is not NAME=NUMBER", lineno);
+			break;
+		}
+		*eq = '\0';
+		if (strcmp(line, "exit") == 0) {
+			st->exited = have_exit = true;
+			st->exit_code = (int)v;
+		} else if (strcmp(line, "signal") == 0) {
+			have_signal = true;
+			st->signal = (int)v;
+			st->exit_code = -1;
+		} else if (strcmp(line, "timed_out") == 0)
+			st->timed_out = v != 0;
+		else if (strcmp(line, "cancelled") == 0)
+			st->cancelled = v != 0;
+		else if (strcmp(line, "started") == 0)
+			st->started = v;
+		else if (strcmp(line, "ended") == 0) {
+			st->ended = v;
+			have_times = true;
+		} else if (strcmp(line, "supervisor_rss_kb") == 0)
+			st->supervisor_rss_kb = (long)v;
+	}
+	if (why == NULL && lineno == 0)
+		why = xstrdup("it is empty");
+	if (why == NULL && have_exit == have_signal)
+		why = xstrdup("it has no exit status (or two)");
+	if (why == NULL && !have_times)
+		why = xstrdup("it has no end time");
+	free(text);
+	if (why != NULL) {
+		*cause = xasprintf("the action status file %s makes no sense: %s",
+		    path, why);
+		free(why);
+		memset(st, 0, sizeof *st);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+signal_name(int sig)
+{
+	static const struct {
+		int		 sig;
+		const char	*name;
+	} names[] = {
+		{ SIGHUP, "SIGHUP" }, { SIGINT, "SIGINT" },
+		{ SIGQUIT, "SIGQUIT" }, { SIGILL, "SIGILL" },
+		{ SIGABRT, "SIGABRT" }, { SIGBUS, "SIGBUS" },
+		{ SIGFPE, "SIGFPE" }, { SIGKILL, "SIGKILL" },
+		{ SIGUSR1, "SIGUSR1" }, { SIGSEGV, "SIGSEGV" },
+		{ SIGUSR2, "SIGUSR2" }, { SIGPIPE, "SIGPIPE" },
+		{ SIGALRM, "SIGALRM" }, { SIGTERM, "SIGTERM" },
+		{ SIGXCPU, "SIGXCPU" }, { SIGXFSZ, "SIGXFSZ" },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(names); i++) {
+		if (names[i].sig == sig)
+			return names[i].name;
+	}
+	return NULL;
+}
+
+char *
+action_status_describe(const struct action_status *st)
+{
+	const char	*why, *name;
+	char		*what, *out;
+
+	if (st->exited)
+		what = xasprintf("exit %d", st->exit_code);
+	else if ((name = signal_name(st->signal)) != NULL)
+		what = xasprintf("killed by %s", name);
+	else
+		what = xasprintf("killed by signal %d", st->signal);
+	if (st->timed_out)
+		why = " (timed out)";
+	else if (st->cancelled)
+		why = " (cancelled)";
+	else
+		why = "";
+	out = xasprintf("%s%s", what, why);
+	free(what);
+	return out;
+}
+
+/* ---- finding it again ---------------------------------------------------- */
+
+int
+action_poll(pid_t pid, unsigned long long start, const char *status_path,
+    enum action_state *state, struct action_status *st, char **cause)
+{
+	memset(st, 0, sizeof *st);
+	/* The status first: the supervisor writes it, then exits. */
+	if (access(status_path, F_OK) == 0)
+		goto finished;
+	if (errno != ENOENT) {
+		*cause = xasprintf("cannot read the action status file %s: %s",
+		    status_path, strerror(errno));
+		return -1;
+	}
+	if (supervisor_alive(pid, start)) {
+		*state = ACTION_RUNNING;
+		return 0;
+	}
+	/* It may have written the status and exited in between. */
+	if (access(status_path, F_OK) == 0)
+		goto finished;
+	*state = ACTION_IN_DOUBT;
+	return 0;
+finished:
+	if (action_status_read(status_path, st, cause) == -1)
+		return -1;
+	*state = ACTION_FINISHED;
+	return 0;
+}
+
+int
+action_cancel(pid_t pid, unsigned long long start, char **cause)
+{
+	if (!supervisor_alive(pid, start))
+		return 0;
+	if (kill(pid, SIGTERM) == -1 && errno != ESRCH) {
+		*cause = xasprintf("cannot cancel the action (supervisor pid "
+		    "%ld): %s", (long)pid, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the log ------------------------------------------------------------- */
+
+ssize_t
+action_log_read(const char *log_path, off_t *offset, struct buf *out,
+    size_t max, char **cause)
+{
+	char	 chunk[65536];
+	size_t	 total = 0, want;
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open(log_path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		*cause = xasprintf("cannot read the action log %s: %s",
+		    log_path, strerror(errno));
+		return -1;
+	}
+	while (total < max) {
+		want = max - total < sizeof chunk ? max - total : sizeof chunk;
+		n = pread(fd, chunk, want, *offset);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*cause = xasprintf("cannot read the action log %s: %s",
+			    log_path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		buf_add(out, chunk, (size_t)n);
+		*offset += n;
+		total += (size_t)n;
+	}
+	close(fd);
+	return (ssize_t)total;
+}

@@ -1,0 +1,331 @@
+/* journal.h: the durable record of every run: runs, step states, an
+ * append-only event log, action attempts, and the one-run-per-runbook lock.
+ * SQLite 3 in WAL mode with synchronous=FULL; no curses, no UI.
+ *
+ * Conventions for every function below:
+ *  - Functions that can fail return 0 on success and -1 on failure, with a
+ *    message in *cause that the caller frees ("cannot append to the journal
+ *    /s/journal.db: database or disk is full"). cause may not be NULL.
+ *  - Durability: outside journal_begin()/journal_commit(), every call that
+ *    writes is its own transaction and is on disk (fsync'ed) when it returns
+ *    0. Inside a transaction, nothing is durable until journal_commit()
+ *    returns 0. A call that returns -1 wrote nothing.
+ *  - Strings passed in are copied; strings and arrays returned belong to the
+ *    caller, who frees them with the matching _free function.
+ *  - Times are seconds since the Epoch (UTC). Run ids start at 1; 0 means
+ *    "none".
+ *  - Every text written (event detail, step reason, plan, vars) goes through
+ *    the secret mask set with journal_set_secrets(): secret values never
+ *    reach the database file.
+ */
+#ifndef STEPUP_JOURNAL_H
+#define STEPUP_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct journal;		/* an open journal database; opaque */
+struct journal_lock;	/* a held run lock; opaque */
+
+/* The state directory: dir if it is not NULL or empty (the caller passes
+ * cli.state_dir: --state-dir or STEPUP_STATE_DIR), else
+ * $XDG_STATE_HOME/stepup (when absolute), else /var/lib/stepup as root,
+ * else ~/.local/state/stepup. Created (mode 0700, parents as needed) when
+ * missing. Returns an absolute path the caller frees, or NULL with *cause
+ * ("cannot create the state directory /x/stepup: Permission denied"). */
+char	*journal_state_dir(const char *dir, char **cause);
+
+/* The operator: $SUDO_USER, else the login name of the real uid
+ * (getpwuid), followed by " from ADDR" when SSH_CONNECTION names the ssh
+ * client's address: "alice" or "alice from 192.0.2.7". Caller frees. */
+char	*journal_operator(void);
+/* This host's name (gethostname). Caller frees. */
+char	*journal_host(void);
+
+/* ---- opening ------------------------------------------------------------ */
+
+/* Open (creating when missing, files mode 0600) STATE_DIR/journal.db,
+ * migrating its schema forward to JOURNAL_SCHEMA_VERSION. Refuses a
+ * database written by a newer stepup. With readonly, nothing is created or
+ * migrated and every write fails with a cause saying the journal is
+ * read-only. Returns NULL with *cause on failure. */
+struct journal	*journal_open(const char *state_dir, bool readonly,
+		    char **cause);
+/* Close the journal (NULL is allowed). Uncommitted work is rolled back. */
+void		 journal_close(struct journal *);
+
+#define JOURNAL_SCHEMA_VERSION	2
+
+/* The database file's path and the state directory; owned by the journal. */
+const char	*journal_path(const struct journal *);
+const char	*journal_dir(const struct journal *);
+/* The operator recorded with each event: journal_operator() by default. */
+const char	*journal_who(const struct journal *);
+/* Replace the operator recorded with later events (copied). */
+void		 journal_set_who(struct journal *, const char *);
+/* Values never to be written: every occurrence of any of them (non-empty)
+ * in a text written later is replaced by "********". The array and
+ * strings are copied; a later call replaces the set. */
+void		 journal_set_secrets(struct journal *,
+		    const char *const *values, size_t n);
+/* The schema version of the open database (PRAGMA user_version). */
+int		 journal_schema_version(struct journal *);
+
+/* Group several writes into one durable transaction (BEGIN IMMEDIATE ...
+ * COMMIT). Not nested. journal_rollback() discards it. */
+int		 journal_begin(struct journal *, char **cause);
+int		 journal_commit(struct journal *, char **cause);
+void		 journal_rollback(struct journal *);
+
+/* ---- runs --------------------------------------------------------------- */
+
+enum journal_run_kind {
+	JOURNAL_RUN_UPGRADE,
+	JOURNAL_RUN_ROLLBACK,
+};
+
+#define JOURNAL_RUN_STATUSES(X)				\
+	X(RUNNING,   "running")				\
+	X(DONE,      "done")				\
+	X(FAILED,    "failed")				\
+	X(PAUSED,    "paused")				\
+	X(ABANDONED, "abandoned")
+
+enum journal_run_status {
+#define X(e, name) JOURNAL_RUN_##e,
+	JOURNAL_RUN_STATUSES(X)
+#undef X
+	JOURNAL_RUN_STATUS__COUNT
+};
+
+/* "upgrade" / "rollback"; "running", "done", ... */
+const char	*journal_run_kind_name(enum journal_run_kind);
+const char	*journal_run_status_name(enum journal_run_status);
+
+struct journal_run {
+	long long		 id;
+	enum journal_run_kind	 kind;
+	long long		 parent;	/* rollback: the run it undoes; 0 */
+	char			*runbook;	/* absolute path */
+	char			*runbook_sha256; /* of the file when the run began */
+	char			*product;
+	char			*from;		/* installed version */
+	char			*to;		/* target version */
+	char			*plan;		/* the plan, as text or JSON */
+	char			*operator;	/* who started it */
+	char			*host;
+	long long		 started;
+	long long		 ended;		/* 0 while running or paused */
+	enum journal_run_status	 status;
+	bool			 dry_run;
+};
+
+/* Record a new run from *run (its id, started, ended and status are
+ * ignored: the run starts now, status running; a NULL operator or host is
+ * filled in with journal_who() and journal_host()). Sets *id. */
+int	journal_run_create(struct journal *, const struct journal_run *run,
+	    long long *id, char **cause);
+/* Change a run's status; done, failed and abandoned also set its end
+ * time, running and paused clear it. */
+int	journal_run_set_status(struct journal *, long long id,
+	    enum journal_run_status, char **cause);
+/* The run with this id in *out (free with journal_run_free), or *out NULL
+ * when there is none. */
+int	journal_run_get(struct journal *, long long id,
+	    struct journal_run **out, char **cause);
+/* The latest run of this runbook (absolute path) whose status is running
+ * or paused, in *out, or *out NULL when there is none: the run to resume. */
+int	journal_run_unfinished(struct journal *, const char *runbook,
+	    struct journal_run **out, char **cause);
+/* Every run, oldest first, or those of one runbook when runbook is not
+ * NULL. Free with journal_runs_free(*v, *n). */
+int	journal_runs(struct journal *, const char *runbook,
+	    struct journal_run **v, size_t *n, char **cause);
+void	journal_run_free(struct journal_run *);
+void	journal_runs_free(struct journal_run *, size_t);
+
+/* ---- step states -------------------------------------------------------- */
+
+/* A step's state, keyed by the expanded step's unique key ("dump",
+ * "hop2/manager"). state is the step model's name for it ("running",
+ * "passed", "skipped", "done-by-hand", "in-doubt", ...); the journal does
+ * not interpret it. */
+struct journal_step_state {
+	char		*step;
+	char		*state;
+	char		*reason;	/* or NULL */
+	long long	 updated;
+};
+
+/* Set (insert or replace) one step's state, with an optional reason. */
+int	journal_step_set(struct journal *, long long run, const char *step,
+	    const char *state, const char *reason, char **cause);
+/* Every step state of a run, in the order the steps were first set. Free
+ * with journal_steps_free(*v, *n). */
+int	journal_steps(struct journal *, long long run,
+	    struct journal_step_state **v, size_t *n, char **cause);
+void	journal_steps_free(struct journal_step_state *, size_t);
+
+/* ---- events: the append-only audit log ---------------------------------- */
+
+/* Event kinds: one table. To add one, add a line here (the name is what
+ * the database stores and `stepup show` prints). */
+#define JOURNAL_EVENT_KINDS(X)						\
+	X(BEGIN,	 "begin",	   "the run began")			\
+	X(RESUME,	 "resume",	   "the run was resumed")		\
+	X(PAUSE,	 "pause",	   "the run was paused")		\
+	X(END,		 "end",		   "the run ended")			\
+	X(VARS,		 "vars",	   "variables answered (secrets masked)") \
+	X(ACK,		 "ack",		   "a document or warning acknowledged") \
+	X(PHRASE,	 "phrase",	   "a confirmation phrase typed")	\
+	X(TICK,		 "tick",	   "a manual step ticked off")		\
+	X(SKIP,		 "skip",	   "an optional step skipped")		\
+	X(MARK_DONE,	 "mark-done",	   "a step marked done by hand")	\
+	X(START,	 "start",	   "a command about to start")		\
+	X(EXIT,		 "exit",	   "a command's exit status")		\
+	X(CANCEL,	 "cancel",	   "a command cancelled")		\
+	X(TIMEOUT,	 "timeout",	   "a command timed out")		\
+	X(IN_DOUBT,	 "in-doubt",	   "a command's outcome is unknown")	\
+	X(ARTIFACT,	 "artifact",	   "an artifact recorded")		\
+	X(DRY_RUN,	 "dry-run",	   "a command shown, not run")		\
+	X(PROBE,	 "probe",	   "a read-only probe ran")		\
+	X(SHELL,	 "shell",	   "the operator opened a shell")	\
+	X(LOCK_TAKEOVER, "lock-takeover",  "a dead holder's lock taken over") \
+	X(RUNBOOK_CHANGED, "runbook-changed", "the runbook changed since the run began") \
+	X(ROLLBACK,	 "rollback",	   "a rollback was chosen")		\
+	X(NOTE,		 "note",	   "a note")
+
+enum journal_event_kind {
+#define X(e, name, what) JOURNAL_EV_##e,
+	JOURNAL_EVENT_KINDS(X)
+#undef X
+	JOURNAL_EV__COUNT
+};
+
+/* "ack", "phrase", ...; journal_event_kind_parse returns -1 if unknown. */
+const char	*journal_event_kind_name(enum journal_event_kind);
+int		 journal_event_kind_parse(const char *);
+
+struct journal_event {
+	long long		 run;
+	long long		 seq;		/* 1, 2, ... within the run */
+	long long		 time;
+	char			*operator;
+	enum journal_event_kind	 kind;
+	char			*step;		/* step key, or NULL */
+	char			*detail;	/* or NULL */
+};
+
+/* Append an event, as journal_who(), now; step and detail may be NULL.
+ * Durable when it returns 0 (outside a transaction). On -1 (disk full,
+ * read-only journal, ...) nothing was recorded and *cause says why: the
+ * caller must not go on with what the event records. Sets *seq if not
+ * NULL. */
+int	journal_append(struct journal *, long long run,
+	    enum journal_event_kind, const char *step, const char *detail,
+	    long long *seq, char **cause);
+/* Append a JOURNAL_EV_VARS event whose detail is "NAME=value" lines taken
+ * from envp (NAME=VALUE strings, NULL-terminated), in order, with the
+ * value of every name listed in secret_names (NULL-terminated, may be
+ * NULL) written as "********". */
+int	journal_append_vars(struct journal *, long long run, const char *step,
+	    char *const *envp, const char *const *secret_names,
+	    long long *seq, char **cause);
+/* The events of a run in append order. Free with journal_events_free. */
+int	journal_events(struct journal *, long long run,
+	    struct journal_event **v, size_t *n, char **cause);
+void	journal_events_free(struct journal_event *, size_t);
+
+/* ---- actions: one row per attempt of a command -------------------------- */
+
+struct journal_action {
+	long long	 run;
+	char		*step;
+	int		 attempt;	/* 1, 2, ... per step */
+	pid_t		 pid;		/* the supervisor (see action.h) */
+	unsigned long long pid_start;	/* its start time, /proc/PID/stat */
+	char		*log_path;
+	char		*status_path;
+	long long	 started;
+	long long	 ended;		/* 0 while running or unknown */
+	bool		 finished;	/* the fields below are known */
+	int		 exit_code;	/* -1 when killed by a signal */
+	int		 signal;	/* 0 when it exited */
+	bool		 timed_out;
+	bool		 cancelled;
+	char		*artifact;	/* path, or NULL */
+	long long	 artifact_size;
+	char		*artifact_sha256; /* or NULL */
+};
+
+/* The next attempt number for a step of a run (1 for the first). */
+int	journal_action_next_attempt(struct journal *, long long run,
+	    const char *step, int *attempt, char **cause);
+/* The log and status paths for an attempt, under
+ * STATE_DIR/runs/RUN/ (created, mode 0700): "STEP.ATTEMPT.log" and
+ * "STEP.ATTEMPT.status", the step key %XX-escaped so that "hop2/manager"
+ * is one file name. Deterministic, so a start event is enough to find
+ * them. Both strings belong to the caller. */
+int	journal_action_paths(struct journal *, long long run, const char *step,
+	    int attempt, char **log_path, char **status_path, char **cause);
+/* Record a started attempt: run, step, attempt, pid, pid_start, log_path,
+ * status_path and started are read from *a; the rest is ignored. */
+int	journal_action_add(struct journal *, const struct journal_action *a,
+	    char **cause);
+/* Record the outcome of attempt (run, step, attempt): ended, exit_code,
+ * signal, timed_out, cancelled are read from *a; finished becomes true. */
+int	journal_action_finish(struct journal *, const struct journal_action *a,
+	    char **cause);
+/* Record the artifact an attempt produced. */
+int	journal_action_artifact(struct journal *, long long run,
+	    const char *step, int attempt, const char *path, long long size,
+	    const char *sha256, char **cause);
+/* The attempts of a step (or of every step when step is NULL), in order.
+ * Free with journal_actions_free. */
+int	journal_actions(struct journal *, long long run, const char *step,
+	    struct journal_action **v, size_t *n, char **cause);
+void	journal_actions_free(struct journal_action *, size_t);
+
+/* ---- the run lock: one run per runbook at a time ------------------------ */
+
+/* Who holds (or held) a lock. */
+struct journal_lock_holder {
+	char		*operator;	/* journal_operator() of the holder */
+	char		*host;
+	pid_t		 pid;
+	long long	 since;
+	char		*runbook;	/* the absolute path the lock is for */
+};
+
+enum {
+	JOURNAL_LOCK_TAKEN = 0,		/* the lock is ours */
+	JOURNAL_LOCK_HELD = 1,		/* a live process holds it */
+};
+
+/* Take the lock of a runbook (keyed by its absolute path, resolved with
+ * realpath when the file exists) in STATE_DIR/locks/, held with an fcntl
+ * lock for as long as the process lives or until journal_unlock(); the
+ * file names the holder. Not inherited by children (fork, action
+ * supervisors).
+ * Returns JOURNAL_LOCK_TAKEN with *lock set; if the lock was left behind
+ * by a process that died without releasing it, *took_over is true and
+ * *holder names that dead holder (the caller journals a
+ * JOURNAL_EV_LOCK_TAKEOVER event). Returns JOURNAL_LOCK_HELD with *holder
+ * naming the live holder (the caller exits EXIT_LOCKED). Returns -1 with
+ * *cause on error. *holder is always initialised; free it with
+ * journal_lock_holder_free(). */
+int	journal_lock(const char *state_dir, const char *runbook,
+	    struct journal_lock **lock, bool *took_over,
+	    struct journal_lock_holder *holder, char **cause);
+/* Release a lock and free it (NULL is allowed). */
+void	journal_unlock(struct journal_lock *);
+void	journal_lock_holder_free(struct journal_lock_holder *);
+/* "alice from 192.0.2.7 on head1 (pid 4242) since 2026-11-22 01:40:00
+ * UTC"; caller frees. */
+char	*journal_lock_holder_describe(const struct journal_lock_holder *);
+
+/* Seconds since the Epoch, as the journal records them. */
+long long	 journal_now(void);
+
+#endif
