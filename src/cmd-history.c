@@ -140,22 +140,24 @@ cmd_history(int argc, char **argv)
 	return EXIT_DONE;
 }
 
-/* Print a text indented after its first line. */
+/* Print a text, its lines after the first indented, then a newline. */
 static void
 show_detail(const char *d)
 {
 	const char	*nl;
+	bool		 first = true;
 
 	while (d != NULL && *d != '\0') {
 		nl = strchr(d, '\n');
-		if (nl == NULL) {
-			printf("%s", d);
-			break;
-		}
-		printf("%.*s\n%8s", (int)(nl - d), d, "");
+		printf("%s%.*s\n", first ? "" : "        ",
+		    nl != NULL ? (int)(nl - d) : (int)strlen(d), d);
+		first = false;
+		if (nl == NULL)
+			return;
 		d = nl + 1;
 	}
-	putchar('\n');
+	if (first)
+		putchar('\n');
 }
 
 int
@@ -222,7 +224,7 @@ cmd_show(int argc, char **argv)
 	    run->operator != NULL ? run->operator : "?",
 	    run->host != NULL ? run->host : "?", when, ended);
 	if (run->plan != NULL && *run->plan != '\0') {
-		printf("plan:\n");
+		printf("plan: ");
 		show_detail(run->plan);
 	}
 	if (n_sv > 0)

@@ -312,9 +312,9 @@ plain_follow(struct plain *p, bool reattached)
 		return 0;
 	i = st->index;
 	plain_header(p, i);
-	plain_say(p, "> %zu %s (attempt %u): %s", i + 1, reattached ?
-	    "still running, following its log" : "running", st->attempts,
-	    st->run != NULL ? st->run : "");
+	plain_say(p, "> %zu %s (attempt %u)", i + 1, reattached ?
+	    "still running, following its log" : "running", st->attempts);
+	plain_text(p, "  $ ", st->run);
 	buf_init(&partial);
 	for (;;) {
 		r = session_wait(p->s, 200, &cause);

@@ -40,6 +40,7 @@ struct probe_note {
 struct session {
 	struct session_opts	 opts;
 	char			*runbook_abs;
+	char			*dir;		/* its directory, absolute */
 	struct runbook		*rb;
 	char			*state_dir;
 	struct journal		*j;
@@ -322,6 +323,13 @@ session_open(const struct session_opts *opts, struct session **out,
 		s->runbook_abs = xstrdup(resolved);
 	else
 		s->runbook_abs = xstrdup(opts->runbook);
+	s->dir = xstrdup(s->runbook_abs);
+	if (strrchr(s->dir, '/') != NULL)
+		*strrchr(s->dir, '/') = '\0';
+	if (*s->dir == '\0') {
+		free(s->dir);
+		s->dir = xstrdup("/");
+	}
 	s->answered = xcalloc(s->rb->n_vars + 1, sizeof *s->answered);
 
 	if ((s->state_dir = journal_state_dir(opts->state_dir, cause)) == NULL) {
@@ -430,6 +438,7 @@ session_close(struct session *s)
 	free(s->takeover);
 	free(s->state_dir);
 	free(s->runbook_abs);
+	free(s->dir);
 	runbook_free(s->rb);
 	free(s);
 }
@@ -448,8 +457,7 @@ session_base_env(struct session *s, struct step_env *env)
 	}
 	if (s->run_id_s != NULL)
 		step_env_set(env, "STEPUP_RUN_ID", s->run_id_s, false);
-	if (s->rb->dir != NULL)
-		step_env_set(env, "STEPUP_RUNBOOK_DIR", s->rb->dir, false);
+	step_env_set(env, "STEPUP_RUNBOOK_DIR", s->dir, false);
 }
 
 /* Resolve the vars that are not asked: fixed values and the environment. */
@@ -608,7 +616,7 @@ session_probe(struct session *s, const char *what, const char *command,
 	envp = step_env_envp(&env, environ);
 	step_env_free(&env);
 	memset(&pr, 0, sizeof pr);
-	r = probe_run(command, envp, s->rb->dir, 60, &pr, cause);
+	r = probe_run(command, envp, s->dir, 60, &pr, cause);
 	step_envp_free(envp);
 	if (r != 0) {
 		probe_note_add(s, what, command, *cause);
@@ -1627,8 +1635,10 @@ session_launch(struct session *s, size_t i, char **cause)
 	if (journal_action_paths(s->j, s->run_id, st->key, attempt, &log,
 	    &status, cause) != 0)
 		return -1;
-	detail = xasprintf("attempt %d%s: %s", attempt, session_auto(s, i) ?
-	    " (after the confirmation)" : "", st->run);
+	detail = xasprintf("attempt %d (%s): %s", attempt,
+	    st->kind != RB_ACTION ? "read-only, runs without asking" :
+	    session_auto(s, i) ? "after the confirmation" :
+	    "the operator said run", st->run);
 	if (journal_begin(s->j, cause) != 0 ||
 	    journal_append(s->j, s->run_id, JOURNAL_EV_START, st->key, detail,
 	    NULL, cause) != 0 ||
@@ -1657,7 +1667,7 @@ session_launch(struct session *s, size_t i, char **cause)
 	memset(&spec, 0, sizeof spec);
 	spec.command = st->run;
 	spec.envp = envp;
-	spec.cwd = s->rb->dir;
+	spec.cwd = s->dir;
 	spec.log_path = log;
 	spec.status_path = status;
 	spec.timeout = st->rb != NULL ? st->rb->timeout : 0;

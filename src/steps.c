@@ -361,6 +361,17 @@ hop_matches(const struct rb_step *rs, const struct plan_hop *hop)
 	return false;
 }
 
+/* Where relative paths are: STEPUP_RUNBOOK_DIR, else the runbook's. */
+static const char *
+steps_dir(const struct steps *ss, const struct step_env *base)
+{
+	const char	*d = step_env_get(base, "STEPUP_RUNBOOK_DIR", NULL);
+
+	if (d != NULL)
+		return d;
+	return ss->rb != NULL ? ss->rb->dir : NULL;
+}
+
 /* Add one instance of a runbook step (hop -1: not bound to a hop). */
 static int
 steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
@@ -404,8 +415,8 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 			free(path);
 			return -1;
 		}
-		if (path[0] != '/' && ss->rb != NULL && ss->rb->dir != NULL) {
-			char *abs = xasprintf("%s/%s", ss->rb->dir, path);
+		if (path[0] != '/' && steps_dir(ss, base) != NULL) {
+			char *abs = xasprintf("%s/%s", steps_dir(ss, base), path);
 			free(path);
 			path = abs;
 		}
@@ -415,8 +426,7 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 		free(var);
 		st->produces = path;
 	}
-	if (step_expand_fields(st, ss->rb != NULL ? ss->rb->dir : NULL,
-	    cause) != 0)
+	if (step_expand_fields(st, steps_dir(ss, base), cause) != 0)
 		return -1;
 	return 0;
 }
