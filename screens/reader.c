@@ -24,6 +24,7 @@ struct reader {
 	struct ui_line	 line;
 	char		*needle;
 	int		(*ack)(void *, char **);
+	int		(*end)(void *, char **);
 	void		*ctx;
 };
 
@@ -44,7 +45,9 @@ reader_enter(void *state, void *arg, char **cause)
 		return -1;
 	r->title = xstrdup(a->title != NULL ? a->title : a->path);
 	r->ack = a->ack;
+	r->end = a->end;
 	r->ctx = a->ctx;
+	r->end_shown = a->end_shown;
 	r->page = 1;
 	return 0;
 }
@@ -120,8 +123,17 @@ reader_draw(void *state, WINDOW *w, int rows, int cols)
 		(void)x;
 		off = next;
 	}
-	if (off >= size)
-		r->end_shown = true;
+	if (off >= size && !r->end_shown) {
+		char	*cause = NULL;
+
+		/* Shown now: the session records it before anything can
+		 * depend on it. */
+		if (r->end != NULL && r->end(r->ctx, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		} else
+			r->end_shown = true;
+	}
 
 	y = rows - 1;
 	if (r->prompting) {

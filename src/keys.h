@@ -21,7 +21,7 @@
 	X(SHELL,     "!",          "shell",   "Open $SHELL in the state directory; exit it to come back", '!') \
 	X(REDRAW,    "^L",         "redraw",  "Redraw the whole screen", KEYS_CTRL('L')) \
 	X(INTERRUPT, "^C",         "cancel",  "Ask to cancel the running action (outside an action: quit)", KEYS_CTRL('C')) \
-	X(DOWN,      "j Down",     "down",    "Move down one line", 'j', KEY_DOWN, KEYS_CTRL('N'), '\n', '\r') \
+	X(DOWN,      "j Down",     "down",    "Move down one line", 'j', KEY_DOWN, KEYS_CTRL('N'), 'e') \
 	X(UP,        "k Up",       "up",      "Move up one line", 'k', KEY_UP, 'y', KEYS_CTRL('P')) \
 	X(PAGE_DOWN, "Space PgDn", "page",    "Move down one page", ' ', KEY_NPAGE, 'f', KEYS_CTRL('F')) \
 	X(PAGE_UP,   "b PgUp",     "page up", "Move up one page", 'b', KEY_PPAGE, KEYS_CTRL('B')) \
@@ -48,7 +48,9 @@
 	X(NO,        "n",          "no",      "Answer no", 'n') \
 	X(HISTORY,   "H",          "history", "Show past runs and their events", 'H') \
 	X(PLAN,      "p",          "plan",    "Show the upgrade plan", 'p') \
-	X(TARGET,    "t",          "target",  "Change the target version", 't')
+	X(ABANDON,   "A",          "abandon", "Abandon the unfinished run (with a reason) and begin anew", 'A') \
+	X(ACCEPT,    "a",          "accept",  "Accept the failed warning check and go on", 'a') \
+	X(OUTPUT,    "o",          "output",  "Show the selected check's command and output", 'o')
 
 enum key_action {
 	KEYS_NONE = 0,

@@ -373,9 +373,13 @@ draw_header(void)
 	else
 		snprintf(left, sizeof left, " stepup %s %s", utf8 ? "·" : "-",
 		    h.product);
-	if (h.n_hops > 0)
+	if (h.n_hops > 0 && h.hop > 0)
 		snprintf(right, sizeof right, "hop %d of %d  %s ", h.hop,
 		    h.n_hops, h.state);
+	else if (h.n_hops > 0)
+		snprintf(right, sizeof right, "%s%s%d hop%s  %s ", h.phase,
+		    h.phase[0] != '\0' ? ", " : "", h.n_hops,
+		    h.n_hops == 1 ? "" : "s", h.state);
 	else
 		snprintf(right, sizeof right, "%s ", h.state);
 	attrset(theme_attr(ROLE_HEADER));

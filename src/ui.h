@@ -52,6 +52,7 @@ struct ui_header {
 	char	from[32];
 	char	to[32];
 	int	hop;			/* 1-based; 0: none */
+	char	phase[16];		/* shown when hop is 0: "prepare" ... */
 	int	n_hops;
 	char	state[32];		/* "running", "paused", "failed" ... */
 };

@@ -8,11 +8,16 @@
 #include <string.h>
 
 #include "../screens/screens.h"
+#include "cli.h"
 #include "ui.h"
 #include "util.h"
 
+struct cli cli;
+
 static const struct screen *const all[] = {
-	&screen_help, &screen_reader,
+	&screen_ask, &screen_checklist, &screen_checks, &screen_confirm,
+	&screen_help, &screen_manual, &screen_plan, &screen_questions,
+	&screen_reader, &screen_run, &screen_start, &screen_summary,
 };
 
 static void
@@ -48,9 +53,9 @@ check_keys(void)
 				for (ch = 1; ch < 0x80; ch++) {
 					if (keys_bound(*a, ch, false) &&
 					    keys_bound(*b, ch, false)) {
-						printf("%s: '%c' is both %s "
-						    "and %s\n", all[i]->name,
-						    (int)ch, keys_word(*a),
+						printf("%s: key 0x%02x is both "
+						    "%s and %s\n", all[i]->name,
+						    (unsigned)ch, keys_word(*a),
 						    keys_word(*b));
 						bad = 1;
 					}
