@@ -85,7 +85,7 @@ tui_wait_gone() {
 }
 
 tui_mask() {
-	sed -e "s|$TMP|<TMP>|g" \
+	sed -e "s|$TMP|<TMP>|g" -e "s|$top_srcdir|<SRC>|g" \
 	    -e 's/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/<TIME>/g' \
 	    -e 's/[0-9][0-9]*m [0-9][0-9]s/<ELAPSED>/g; s/ [0-9][0-9]*s elapsed/ <ELAPSED> elapsed/g'
 }
@@ -101,4 +101,43 @@ tui_expect() {
 		fail "screen $2 differs:
 $(cat "$TMP/diff")"
 	fi
+}
+
+# tui_world: a fresh "cluster" (tests/data/session/upgrade.yaml's $world,
+# at 1.0.0) and state directory; $TUI_RUN is the stepup command line.
+tui_world() {
+	rm -rf "$TMP/world" "$TMP/state"
+	mkdir -p "$TMP/world" "$TMP/state"
+	echo 1.0.0 >"$TMP/world/version"
+	TUI_RUN="STEPUP_TEST_WORLD=$TMP/world STEPUP_STATE_DIR=$TMP/state $STEPUP run $top_srcdir/tests/data/session/upgrade.yaml"
+}
+
+# tui_begin NAME: from the plan through the questions to the checklist
+# (site: the default; token: s3cret).
+tui_begin() {
+	tui_wait "$1" "Upgrade plan" || return 1
+	tui_keys "$1" Enter
+	tui_wait "$1" "Which site is this?" || return 1
+	tui_keys "$1" Enter
+	tui_wait "$1" "The API token?" || return 1
+	tui_text "$1" s3cret
+	tui_keys "$1" Enter
+	tui_wait "$1" "Release notes of 1.1.0"
+}
+
+# tui_to_confirm NAME: read both notes (the check then runs by itself),
+# and stop at the confirmation.
+tui_to_confirm() {
+	tui_keys "$1" Enter
+	tui_wait "$1" "press a to acknowledge" || return 1
+	tui_keys "$1" a
+	tui_wait "$1" "2. read    Release notes of 2.0.0" || return 1
+	tui_keys "$1" Enter
+	tui_wait "$1" "press a to acknowledge" || return 1
+	tui_keys "$1" a
+	tui_wait "$1" "PASS  3. The widget is healthy" || return 1
+	tui_keys "$1" Enter
+	tui_wait "$1" "4. confirm Ready to upgrade eu-1" || return 1
+	tui_keys "$1" Enter
+	tui_wait "$1" "To go on, type exactly:"
 }
