@@ -171,10 +171,14 @@ run_draw(void *state, WINDOW *w, int rows, int cols)
 		    "Enter goes back to the checklist.", elapsed);
 		break;
 	case STEP_FAILED:
-		snprintf(line, sizeof line, "failed (exit %d)%s%s.  r retries, "
-		    "! opens a shell, m marks it done by hand%s",
-		    st->exit_status, st->reason != NULL ? ": " : "",
-		    st->reason != NULL ? st->reason : "",
+		if (st->reason != NULL)
+			snprintf(line, sizeof line, "failed: %s (attempt %u).",
+			    st->reason, st->attempts);
+		else
+			snprintf(line, sizeof line, "failed: exit %d (attempt "
+			    "%u).", st->exit_status, st->attempts);
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "  r retries, ! opens a shell, m marks it done by hand%s",
 		    st->optional ? ", s skips it" : "");
 		break;
 	case STEP_IN_DOUBT:
@@ -337,13 +341,15 @@ run_tick(void *state)
 
 	run_log(r);
 	ui_dirty();
-	if (!tui_poll())
-		return;
+	tui_poll();
 	run_log(r);
+	if (session_running(s) != NULL ||
+	    !step_state_settled(run_step(r)->state))
+		return;
 	/* Passed, and the next step starts without asking: go on to it
 	 * (through the checklist, which opens it). */
 	next = session_current(s);
-	if (run_step(r)->state == STEP_PASSED && next < ss->n &&
+	if (next < ss->n &&
 	    ss->v[next].state == STEP_READY && session_auto(s, next))
 		ui_pop();
 	else if (steps_done(ss))
