@@ -87,6 +87,8 @@ tui_wait_gone() {
 tui_mask() {
 	sed -e "s|$TMP|<TMP>|g" -e "s|$top_srcdir|<SRC>|g" \
 	    -e 's/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/<TIME>/g' \
+	    -e 's/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/<DATE>/g' \
+	    -e 's/ by [^ ]* on [^ ]*$/ by <OPERATOR> on <HOST>/' \
 	    -e 's/[0-9][0-9]*m [0-9][0-9]s/<ELAPSED>/g; s/ [0-9][0-9]*s elapsed/ <ELAPSED> elapsed/g'
 }
 
