@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "plan.h"
 #include "runbook.h"
 #include "util.h"
 
@@ -313,6 +314,8 @@ cmd_lint(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		rb_diags_init(&d);
 		if ((rb = runbook_load(argv[i], &d)) != NULL) {
+			/* Versions under the runbook's scheme: the planner's. */
+			plan_validate(rb, &d);
 			runbook_lint(rb, &d);
 			if (shellcheck && !lint_shell(rb, &d) && !said) {
 				fprintf(stderr, "stepup: shellcheck is not "

@@ -1385,7 +1385,7 @@ check_refs(struct ctx *c)
 
 	for (p = 0; p < RB_PHASE__COUNT; p++)
 		n += rb->phases[p].n;
-	names = xcalloc(n + nitems(stepup_names) + rb->n_vars + 1,
+	names = xcalloc(n + nitems(stepup_names) + 2 * rb->n_vars + 1,
 	    sizeof *names);
 	owner = xcalloc(n + 1, sizeof *owner);
 	k = 0;
@@ -1416,6 +1416,11 @@ check_refs(struct ctx *c)
 		names[n++] = stepup_names[i];
 	for (i = 0; i < rb->n_vars; i++)
 		names[n++] = rb->vars[i].name;
+	/* What a variable is read from is in the environment too. */
+	for (i = 0; i < rb->n_vars; i++) {
+		if (rb->vars[i].env != NULL)
+			names[n++] = rb->vars[i].env;
+	}
 	names[n] = NULL;
 	for (i = 0; i < c->n_refs; i++) {
 		const struct ref *r = &c->refs[i];
@@ -1429,16 +1434,16 @@ check_refs(struct ctx *c)
 			err(c, r->pos, "$%s in %s of step '%s': no step with "
 			    "'produces' has the id '%s'", r->name, r->field,
 			    r->step, r->name + 16);
-		else if (strncmp(r->name, "STEPUP_", 7) == 0) {
-			if (guess != NULL)
-				err(c, r->pos, "$%s in %s of step '%s' is not "
-				    "a name stepup sets; did you mean $%s?",
-				    r->name, r->field, r->step, guess);
-			else
-				err(c, r->pos, "$%s in %s of step '%s' is not "
-				    "a name stepup sets", r->name, r->field,
-				    r->step);
-		} else if (guess != NULL)
+		else if (strncmp(r->name, "STEPUP_", 7) == 0 && guess != NULL)
+			err(c, r->pos, "$%s in %s of step '%s' is not a name "
+			    "stepup sets; did you mean $%s?", r->name, r->field,
+			    r->step, guess);
+		else if (strncmp(r->name, "STEPUP_", 7) == 0)
+			rb_diag_add(c->d, RB_WARNING, c->file, r->pos, "$%s in "
+			    "%s of step '%s' is not a name stepup sets: it "
+			    "will come from stepup's environment", r->name,
+			    r->field, r->step);
+		else if (guess != NULL)
 			rb_diag_add(c->d, RB_WARNING, c->file, r->pos, "$%s in "
 			    "%s of step '%s' is not a runbook variable; did "
 			    "you mean $%s?", r->name, r->field, r->step, guess);

@@ -97,6 +97,13 @@ expect_grep "$TMP/err" "$TMP/big.yaml: 20400004 bytes: too large for a runbook (
 expect_status 2 "$STEPUP" lint "$TMP/laughs.yaml"
 expect_grep "$TMP/err" "$TMP/laughs.yaml:2:10: YAML aliases (*l0) are not allowed in a runbook: write the value out"
 
+# The complete example of stepup-runbook(5) is a valid runbook.
+sed -n '/^\.Sh EXAMPLES/,/^\.Ed/p' "$top_srcdir/man/stepup-runbook.5" |
+	sed '1,/^\.Bd/d; $d' | sed 's/\\e/\\/g; s/\\&//g' >"$TMP/example.yaml"
+grep -q '^stepup: 1$' "$TMP/example.yaml" || fail "no example in stepup-runbook(5)"
+expect_status 0 "$STEPUP" lint "$TMP/example.yaml"
+[ -s "$TMP/err" ] && fail "the example of stepup-runbook(5): $(cat "$TMP/err")"
+
 # Every shipped runbook passes (the loop is fine when there are none).
 for rb in "$top_srcdir"/runbooks/*.yaml; do
 	[ -e "$rb" ] || continue

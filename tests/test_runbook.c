@@ -347,6 +347,13 @@ static const struct tcase cases[] = {
 	  "line), or give a list of versions\n"
 	  "t.yaml:6:15: unknown key 'cmd' in available (known keys: "
 	  "command)\n" },
+	/* 40: a name a variable is read from is known; another STEPUP_
+	 * name that is no typo comes from the environment (a warning) */
+	{ BASE "vars:\n  d: {env: STEPUP_DEMO_DIR}\n"
+	  "hop:\n  - {id: a, check: c, run: 'ls \"$STEPUP_DEMO_DIR\" "
+	  "\"$STEPUP_OTHER_THING\"'}\n",
+	  "t.yaml:10:52: warning: $STEPUP_OTHER_THING in 'run' of step 'a' is "
+	  "not a name stepup sets: it will come from stepup's environment\n" },
 };
 
 static void
@@ -392,9 +399,9 @@ test_full(void **state)
 	assert_string_equal(rb->versions.installed.command,
 	    "example --version | awk '{print $NF}'");
 	assert_null(rb->versions.installed.ask);
-	assert_int_equal(rb->versions.available.n_list, 6);
-	/* YAML would call 1.10 a float: the source text is kept. */
-	assert_string_equal(rb->versions.available.list[5].s, "1.10");
+	assert_int_equal(rb->versions.available.n_list, 7);
+	/* YAML would call 24.10 a float: the source text is kept. */
+	assert_string_equal(rb->versions.available.list[5].s, "24.10");
 	assert_int_equal(rb->versions.available.list[5].pos.line, 11);
 	assert_int_equal(rb->versions.available.list[5].pos.col, 60);
 
