@@ -404,8 +404,9 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 				act = SESSION_ACT_CONFIRM;
 				rest = line;
 			} else {
-				plain_say(p, "! %zu unknown answer \"%s\"", i + 1,
-				    word);
+				plain_say(p, "! %zu %s \"%s\": answer one of "
+				    "those in brackets", i + 1, *word == '\0' ?
+				    "no answer" : "unknown answer", word);
 				free(line);
 				return PLAIN_GO;
 			}

@@ -385,8 +385,9 @@ session_open(const struct session_opts *opts, struct session **out,
 			struct journal_event	*ev = NULL;
 			size_t			 n_ev = 0;
 
-			if (journal_events(s->j, s->unf->id, &ev, &n_ev,
-			    cause) != 0) {
+			if (journal_events(s->j, s->unf->kind ==
+			    JOURNAL_RUN_ROLLBACK ? s->unf->parent : s->unf->id,
+			    &ev, &n_ev, cause) != 0) {
 				session_close(s);
 				return EXIT_FAILED;
 			}
@@ -606,14 +607,28 @@ static int
 session_probe(struct session *s, const char *what, const char *command,
     char **out, char **cause)
 {
+	static const char *const keep[] = {
+		"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ",
+		"TMPDIR",
+	};
 	struct probe_result	 pr;
 	struct step_env		 env = { NULL, 0 };
+	const char		*v;
 	char			**envp, *why, *o;
-	size_t			 len;
+	size_t			 len, i;
 	int			 r;
 
+	/* As `stepup plan` does: a few of stepup's own variables, the
+	 * runbook's directory and the variables known so far; nothing else,
+	 * so that both find the same versions. */
+	for (i = 0; i < nitems(keep); i++) {
+		if ((v = getenv(keep[i])) != NULL)
+			step_env_set(&env, keep[i], v, false);
+	}
+	if (step_env_get(&env, "PATH", NULL) == NULL)
+		step_env_set(&env, "PATH", "/usr/local/bin:/usr/bin:/bin", false);
 	session_base_env(s, &env);
-	envp = step_env_envp(&env, environ);
+	envp = step_env_envp(&env, NULL);
 	step_env_free(&env);
 	memset(&pr, 0, sizeof pr);
 	r = probe_run(command, envp, s->dir, 60, &pr, cause);
@@ -1138,17 +1153,22 @@ session_resume(struct session *s, char **cause)
 	struct journal_event	*ev = NULL;
 	size_t			 n_ev = 0;
 	char			*why;
+	bool			 rollback;
 
 	if (!s->has_info || s->unf == NULL) {
 		*cause = xstrdup("there is no unfinished run to resume");
 		return EXIT_USAGE;
 	}
-	session_set_run(s, s->unf->id);
+	rollback = s->unf->kind == JOURNAL_RUN_ROLLBACK;
 	s->parent = s->unf->parent;
+	/* A rollback run's record has from and to the other way round; its
+	 * steps come from the upgrade's plan. */
 	s->plan = plan_parse(s->unf->plan != NULL ? s->unf->plan : "",
-	    s->unf->from, s->unf->to);
+	    rollback ? s->unf->to : s->unf->from,
+	    rollback ? s->unf->from : s->unf->to);
 	free(s->from);
-	s->from = xstrdup(s->unf->from);
+	s->from = xstrdup(s->plan->from);
+	session_set_run(s, rollback ? s->parent : s->unf->id);
 	if (journal_events(s->j, s->run_id, &ev, &n_ev, cause) != 0)
 		return EXIT_FAILED;
 	session_reload_vars(s, ev, n_ev);
@@ -1163,16 +1183,38 @@ session_resume(struct session *s, char **cause)
 		return EXIT_USAGE;
 	}
 	session_secrets(s);
-	if (s->unf->kind == JOURNAL_RUN_ROLLBACK) {
-		/* A rollback run: lay out its upgrade run first. */
-		*cause = xstrdup("resuming a rollback run is done with "
-		    "stepup rollback");
-		journal_events_free(ev, n_ev);
-		return EXIT_USAGE;
-	}
 	if (session_layout(s, cause) != 0) {
 		journal_events_free(ev, n_ev);
 		return EXIT_USAGE;
+	}
+	if (rollback) {
+		struct step_env	 env = { NULL, 0 };
+		size_t		 k;
+
+		/* What the upgrade did, then the rollback laid out from it. */
+		if (session_reload_steps(s, ev, n_ev, cause) != 0) {
+			journal_events_free(ev, n_ev);
+			return EXIT_FAILED;
+		}
+		journal_events_free(ev, n_ev);
+		ev = NULL;
+		n_ev = 0;
+		for (k = 0; k < s->steps->n; k++)
+			free(s->logs[k]);
+		free(s->logs);
+		s->upgrade = s->steps;
+		session_set_run(s, s->unf->id);
+		session_base_env(s, &env);
+		s->steps = steps_new_rollback(s->upgrade, &env, &why);
+		step_env_free(&env);
+		if (s->steps == NULL) {
+			*cause = xasprintf("%s: %s", s->rb->path, why);
+			free(why);
+			return EXIT_USAGE;
+		}
+		session_alloc_logs(s);
+		if (journal_events(s->j, s->run_id, &ev, &n_ev, cause) != 0)
+			return EXIT_FAILED;
 	}
 	/* From here on the run is ours again. */
 	why = NULL;
@@ -1389,7 +1431,7 @@ session_gate(const struct session *s, size_t i, enum session_act act,
 	const char	*why;
 
 	if (!session_can(s, i, act, &why)) {
-		*cause = xasprintf("step %zu: %s", i + 1, why);
+		*cause = xstrdup(why);
 		return -1;
 	}
 	return 0;
@@ -1595,7 +1637,7 @@ session_skip(struct session *s, size_t i, const char *reason, char **cause)
 	if (session_gate(s, i, SESSION_ACT_SKIP, cause) != 0)
 		return -1;
 	if (reason == NULL || *reason == '\0') {
-		*cause = xasprintf("step %zu: skipping needs a reason", i + 1);
+		*cause = xstrdup("skipping needs a reason: skip REASON");
 		return -1;
 	}
 	return session_set(s, i, STEP_SKIPPED, reason, JOURNAL_EV_SKIP, reason,
@@ -1609,8 +1651,8 @@ session_mark_done(struct session *s, size_t i, const char *reason,
 	if (session_gate(s, i, SESSION_ACT_MARK_DONE, cause) != 0)
 		return -1;
 	if (reason == NULL || *reason == '\0') {
-		*cause = xasprintf("step %zu: marking it done by hand needs a "
-		    "reason", i + 1);
+		*cause = xstrdup("marking it done by hand needs a reason: "
+		    "done REASON");
 		return -1;
 	}
 	return session_set(s, i, STEP_DONE, reason, JOURNAL_EV_MARK_DONE,
