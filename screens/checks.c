@@ -116,7 +116,10 @@ checks_draw(void *state, WINDOW *w, int rows, int cols)
 		if ((st->state == STEP_FAILED || st->warned) && st->rb != NULL &&
 		    st->rb->hint != NULL) {
 			wattron(w, theme_attr(ROLE_DIM));
-			snprintf(line, sizeof line, "hint: %s", st->rb->hint);
+			char	*hint = tui_expand(st, st->rb->hint);
+
+			snprintf(line, sizeof line, "hint: %s", hint);
+			free(hint);
 			ui_str(w, y++, 10, cols - 11, line);
 			wattroff(w, theme_attr(ROLE_DIM));
 		}

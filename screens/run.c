@@ -196,12 +196,17 @@ run_draw(void *state, WINDOW *w, int rows, int cols)
 	if (st->state == STEP_FAILED || st->state == STEP_IN_DOUBT) {
 		wattron(w, theme_attr(ROLE_WARNING));
 		if (st->rb != NULL && st->rb->hint != NULL) {
-			snprintf(line, sizeof line, "Hint: %s", st->rb->hint);
+			char	*t = tui_expand(st, st->rb->hint);
+
+			snprintf(line, sizeof line, "Hint: %s", t);
+			free(t);
 			ui_str(w, y++, 1, cols - 2, line);
 		}
 		if (st->rb != NULL && st->rb->on_failure != NULL) {
-			snprintf(line, sizeof line, "Left behind: %s",
-			    st->rb->on_failure);
+			char	*t = tui_expand(st, st->rb->on_failure);
+
+			snprintf(line, sizeof line, "Left behind: %s", t);
+			free(t);
 			ui_str(w, y++, 1, cols - 2, line);
 		}
 		wattroff(w, theme_attr(ROLE_WARNING));

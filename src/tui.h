@@ -34,6 +34,10 @@ void		 tui_hub(void);
 /* Look at the running command (no waiting) and keep the ticker going
  * while one runs; returns true when one ended just now. */
 bool		 tui_poll(void);
+/* A runbook text of step st (hint, on-failure) with $NAME expanded from
+ * the step's environment, or a copy as written when it cannot be; the
+ * caller frees it. */
+char		*tui_expand(const struct step *, const char *);
 /* A step state's glyph and role. */
 const char	*tui_state_glyph(const struct step *, enum theme_role *);
 /* "PASS", "WARN", "FAIL", "SKIP", "RUN", "" for checks. */

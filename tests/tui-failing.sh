@@ -4,6 +4,7 @@
 . "$top_srcdir/tests/tui-lib.sh"
 tui_world
 mkdir "$TMP/world/data"	# the migration appends to it: it will fail
+: >"$TMP/world/low-disk"	# the last check warns
 
 tui_start f "$TUI_RUN"
 tui_begin f || finish
@@ -22,9 +23,23 @@ tui_wait f "An answer is needed here."
 tui_text f "migrated by hand from the backup"
 tui_keys f Enter
 tui_wait f "PASS  9. The widget reports 2.0.0" 300
+tui_keys f Enter
+tui_wait f "10. manual  Tell the team"
+tui_keys f Enter
+tui_wait f "Post in the team channel"
+tui_keys f s			# optional: skipped, with a reason
+tui_wait f "Why is it skipped?"
+tui_text f "nobody is awake"
+tui_keys f Enter
+tui_wait f "WARN  11. Enough free disk left" || finish
+tui_wait f "hint: free some space in $TMP/world"
+tui_expect f failing-warn
+tui_keys f a
+tui_wait f "Summary: 1 checks, 0 passed, 1 warnings, 0 failed, 0 skipped"
+tui_keys f Enter
+tui_wait f "done (run 1)"
 tui_keys f Q
-tui_wait f "[exit 1]"
-tui_wait f "stepup: paused: run 1 is unfinished"
+tui_wait f "[exit 0]"
 STEPUP_STATE_DIR=$TMP/state "$STEPUP" show 1 >"$TMP/show" 2>&1
 expect_grep "$TMP/show" "migrated by hand from the backup"
 expect_grep "$TMP/show" "attempt 2 (the operator said run)"

@@ -105,13 +105,13 @@ $(cat "$TMP/diff")"
 	fi
 }
 
-# tui_world: a fresh "cluster" (tests/data/session/upgrade.yaml's $world,
+# tui_world: a fresh "cluster" (tests/data/tui/upgrade.yaml's $world,
 # at 1.0.0) and state directory; $TUI_RUN is the stepup command line.
 tui_world() {
 	rm -rf "$TMP/world" "$TMP/state"
 	mkdir -p "$TMP/world" "$TMP/state"
 	echo 1.0.0 >"$TMP/world/version"
-	TUI_RUN="STEPUP_TEST_WORLD=$TMP/world STEPUP_STATE_DIR=$TMP/state $STEPUP run $top_srcdir/tests/data/session/upgrade.yaml"
+	TUI_RUN="STEPUP_TEST_WORLD=$TMP/world STEPUP_STATE_DIR=$TMP/state $STEPUP run $top_srcdir/tests/data/tui/upgrade.yaml"
 }
 
 # tui_begin NAME: from the plan through the questions to the checklist

@@ -1,5 +1,5 @@
 # tui-upgrade.sh: a whole upgrade in the wizard, from the plan to the
-# summary, on tests/data/session/upgrade.yaml whose actions are real
+# summary, on tests/data/tui/upgrade.yaml whose actions are real
 # commands; a wrong confirmation phrase is refused and said; the journal
 # holds every act.
 . "$top_srcdir/tests/tui-lib.sh"
@@ -31,6 +31,9 @@ tui_wait u "Post in the team channel that eu-1 runs 2.0.0."
 tui_keys u t
 tui_wait u "A note for the journal?"
 tui_text u "posted in #ops"
+tui_keys u Enter
+tui_wait u "PASS  11. Enough free disk left"
+tui_wait u "Summary: 1 checks, 1 passed, 0 warnings, 0 failed, 0 skipped"
 tui_keys u Enter
 tui_wait u "Widget upgraded 1.0.0 → 2.0.0: done (run 1)"
 tui_expect u upgrade-summary
