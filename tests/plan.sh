@@ -97,6 +97,17 @@ expect_grep "$TMP/err" "badprobe.yaml:8:25: the versions.available command print
 PROBE_FAIL=1 expect_status 0 "$STEPUP" plan "$R" --from 1.1
 expect_grep "$TMP/out" "Probed: 1.1 -> 1.2 in 1 hop."
 
+# Pre-releases are in the catalog only when named by --from or --to.
+X="$D/prerelease.yaml"
+expect_status 0 "$STEPUP" plan "$X" --from 23.09.10
+expect_grep "$TMP/out" "Prerelease: 23.09.10 -> 24.03.1 in 1 hop."
+expect_grep "$TMP/out" "(the newest of 3 available releases)"
+expect_status 0 "$STEPUP" plan "$X" --from 23.09.10 --to 24.03.0rc1
+expect_grep "$TMP/out" "  1. 23.09.10 -> 24.03.0rc1  (major)"
+expect_status 0 "$STEPUP" plan "$X" --from 24.03.0rc1
+expect_grep "$TMP/out" "  1. 24.03.0rc1 -> 24.03.0  (patch)"
+expect_grep "$TMP/out" "  2. 24.03.0 -> 24.03.1  (patch)"
+
 # Usage and invalid runbooks: exit 2.
 expect_status 2 "$STEPUP" plan "$B"
 expect_grep "$TMP/err" "backendai.yaml asks for the installed version (\"Which version of Backend.AI is installed?\"): give it with --from VERSION"
