@@ -140,28 +140,71 @@ struct ref {
 	bool		 shell;		/* in a command: only STEPUP_ names */
 };
 
+/* At most this many diagnostics are kept while loading, and this many
+ * $NAME references that are not plainly known are checked. */
+#define RB_KEEP_DIAGS	10000
+#define RB_MAX_ID	64		/* bytes in a step id */
+#define RB_MAX_REFS	10000
+
 struct ctx {
 	const char	*file;
 	struct rb_diags	*d;
 	struct runbook	*rb;
 	struct ref	*refs;
 	size_t		 n_refs;
+	size_t		 added;		/* diagnostics added */
+	size_t		 dropped;	/* ... and not added, past the limit */
+	size_t		 dropped_errors;
+	bool		 capped;	/* some $NAMEs were not checked */
 };
 
-static void err(struct ctx *, struct rb_pos, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
+static void diag(struct ctx *, enum rb_level, struct rb_pos, const char *,
+    ...) __attribute__((format(printf, 4, 5)));
 
+/* Add a diagnostic, unless a hostile file has already given thousands: then
+ * only count it (the diagnostics are cut to RB_MAX_DIAGS in the end). */
 static void
-err(struct ctx *c, struct rb_pos pos, const char *fmt, ...)
+diag(struct ctx *c, enum rb_level level, struct rb_pos pos, const char *fmt,
+    ...)
 {
 	va_list	 ap;
 	char	*s;
 
+	if (c->added >= RB_KEEP_DIAGS) {
+		c->dropped++;
+		if (level == RB_ERROR)
+			c->dropped_errors++;
+		return;
+	}
+	c->added++;
 	va_start(ap, fmt);
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	rb_diag_add(c->d, RB_ERROR, c->file, pos, "%s", s);
+	rb_diag_add(c->d, level, c->file, pos, "%s", s);
 	free(s);
+}
+
+#define err(c, pos, ...)	diag((c), RB_ERROR, (pos), __VA_ARGS__)
+#define warn(c, pos, ...)	diag((c), RB_WARNING, (pos), __VA_ARGS__)
+
+/* A runbook's text quoted in a message: at most 60 bytes of it, cut on a
+ * character boundary, with "..." when cut. */
+struct clipbuf {
+	char	s[72];
+};
+
+static const char *
+clip(const char *s, struct clipbuf *b)
+{
+	size_t	n = strlen(s);
+
+	if (n <= 60)
+		return s;
+	for (n = 57; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
+		continue;
+	memcpy(b->s, s, n);
+	memcpy(b->s + n, "...", 4);
+	return b->s;
 }
 
 /* Where to report what a mapping lacks: at its key when it has one. */
@@ -427,7 +470,8 @@ static bool
 get_version(struct ctx *c, const char *what, const struct yt_node *v,
     struct rb_str *out)
 {
-	char	found[64];
+	struct clipbuf	cb;
+	char		found[64];
 
 	if (v->type != YT_SCALAR || yt_is_null(v) || v->len == 0) {
 		err(c, v->pos, "%s must be a version string, found %s", what,
@@ -435,7 +479,8 @@ get_version(struct ctx *c, const char *what, const struct yt_node *v,
 		return false;
 	}
 	if (strpbrk(v->s, " \t\n") != NULL) {
-		err(c, v->pos, "%s '%s' has a space in it", what, v->s);
+		err(c, v->pos, "%s '%s' has a space in it", what,
+		    clip(v->s, &cb));
 		return false;
 	}
 	set_str(out, v);
@@ -704,6 +749,7 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 	const struct yt_node	*src[3], *x, *def;
 	const struct yt_node	*deflt_key = NULL;
 	char			 what[64], *where, *anchored, msg[256];
+	struct clipbuf		 cb;
 	regex_t			 re;
 	size_t			 i, n = 0, first = 0;
 	int			 rc;
@@ -752,7 +798,7 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		    !is_env_name(var->env))
 			err(c, x->pos, "'env' must name an environment "
 			    "variable ([A-Za-z_][A-Za-z0-9_]*), found '%s'",
-			    var->env);
+			    clip(var->env, &cb));
 	}
 	if ((def = map_get(v, "default", &deflt_key)) != NULL) {
 		if (n >= 1 && var->source == RB_VAR_VALUE)
@@ -791,12 +837,13 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		} else {
 			if (var->def != NULL && !full_match(&re, var->def))
 				err(c, def->pos, "the default '%s' of variable "
-				    "'%s' does not match its pattern", var->def,
+				    "'%s' does not match its pattern",
+				    clip(var->def, &cb),
 				    k->s);
 			if (var->value != NULL && !full_match(&re, var->value))
 				err(c, src[RB_VAR_VALUE]->pos, "the value '%s' "
 				    "of variable '%s' does not match its "
-				    "pattern", var->value, k->s);
+				    "pattern", clip(var->value, &cb), k->s);
 			regfree(&re);
 		}
 	}
@@ -807,7 +854,8 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		}
 		if (i == var->n_choices)
 			err(c, def->pos, "the default '%s' of variable '%s' is "
-			    "not one of its choices", var->def, k->s);
+			    "not one of its choices", clip(var->def, &cb),
+			    k->s);
 	}
 }
 
@@ -911,23 +959,29 @@ load_words(struct ctx *c, const char *key, const struct yt_node *v,
 	return true;
 }
 
-/* Position of byte off of a scalar's text: exact when its lines are. */
+/* Positions in a scalar's text, computed forward from the last one asked
+ * (a text may hold thousands of $NAMEs). Exact when its lines are. */
+struct textcur {
+	const struct yt_node	*v;
+	size_t			 off;
+	struct rb_pos		 pos;
+};
+
 static struct rb_pos
-text_offset_pos(const struct yt_node *v, size_t off)
+text_offset_pos(struct textcur *t, size_t off)
 {
-	struct rb_pos	p = v->text_pos;
-	size_t		i;
+	const struct yt_node	*v = t->v;
 
 	if (!v->lines_exact)
 		return v->pos;
-	for (i = 0; i < off && i < v->len; i++) {
-		if (v->s[i] == '\n') {
-			p.line++;
-			p.col = v->text_pos.col;
-		} else if (((unsigned char)v->s[i] & 0xc0) != 0x80)
-			p.col++;
+	for (; t->off < off && t->off < v->len; t->off++) {
+		if (v->s[t->off] == '\n') {
+			t->pos.line++;
+			t->pos.col = v->text_pos.col;
+		} else if (((unsigned char)v->s[t->off] & 0xc0) != 0x80)
+			t->pos.col++;
 	}
-	return p;
+	return t->pos;
 }
 
 static bool
@@ -937,12 +991,39 @@ is_name_char(char ch, bool first)
 	    ch <= 'z') || (!first && ch >= '0' && ch <= '9');
 }
 
+/* The names stepup sets for every command, besides STEPUP_ARTIFACT_<id>. */
+static const char *const stepup_names[] = {
+	"STEPUP_FROM", "STEPUP_TO", "STEPUP_HOP_FROM", "STEPUP_HOP_TO",
+	"STEPUP_HOP_KIND", "STEPUP_RUN_ID", "STEPUP_STEP", "STEPUP_RUNBOOK_DIR",
+	NULL
+};
+
+/* Whether name (n bytes) is a variable or a name stepup always sets. */
+static bool
+ref_known(struct ctx *c, const char *name, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; stepup_names[i] != NULL; i++) {
+		if (strlen(stepup_names[i]) == n &&
+		    strncmp(stepup_names[i], name, n) == 0)
+			return true;
+	}
+	for (i = 0; i < c->rb->n_vars; i++) {
+		if (strlen(c->rb->vars[i].name) == n &&
+		    strncmp(c->rb->vars[i].name, name, n) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Note every $NAME and ${NAME} in a text (shell: only STEPUP_ names). */
 static void
 scan_refs(struct ctx *c, const struct yt_node *v, const char *field,
     const struct rb_step *st, bool shell)
 {
 	const char	*s = v->s, *p, *q;
+	struct textcur	 cur = { v, 0, v->text_pos };
 	struct ref	*r;
 	size_t		 n;
 
@@ -956,11 +1037,17 @@ scan_refs(struct ctx *c, const struct yt_node *v, const char *field,
 			continue;
 		if (shell && (n < 7 || strncmp(q, "STEPUP_", 7) != 0))
 			continue;
+		if (n > 128 || ref_known(c, q, n))
+			continue;
+		if (c->n_refs >= RB_MAX_REFS) {
+			c->capped = true;
+			break;
+		}
 		c->refs = xreallocarray(c->refs, c->n_refs + 1,
 		    sizeof *c->refs);
 		r = &c->refs[c->n_refs++];
 		r->name = xstrndup(q, n);
-		r->pos = text_offset_pos(v, (size_t)(p - s));
+		r->pos = text_offset_pos(&cur, (size_t)(p - s));
 		r->field = field;
 		r->step = st->id;
 		r->shell = shell;
@@ -982,14 +1069,19 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 	if ((x = map_get(v, "id", &kk)) == NULL) {
 		err(c, v->pos, "a step needs an 'id'");
 		st->id = xstrdup("");
-	} else if (want_string(c, "id", x, true)) {
+	} else if (!want_string(c, "id", x, true))
+		st->id = xstrdup("");
+	else if (x->len > RB_MAX_ID) {
+		err(c, x->pos, "a step id of %zu characters: at most %d",
+		    x->len, RB_MAX_ID);
+		st->id = xstrdup("");
+	} else {
 		st->id = xstrdup(x->s);
 		st->id_pos = x->pos;
 		if (!is_step_id(x->s))
 			err(c, x->pos, "step id '%s' must match "
 			    "[a-z0-9][a-z0-9_-]*", x->s);
-	} else
-		st->id = xstrdup("");
+	}
 	id = st->id;
 	name = *id != '\0' ? xasprintf("step '%s'", id) : xstrdup("a step");
 	check_keys(c, v, name, step_keys);
@@ -1261,6 +1353,7 @@ check_steps(struct ctx *c)
 	struct rb_versions	 *vs = &rb->versions;
 	const char		 *ids_known[9], *guess;
 	const char		**ids;
+	struct clipbuf		  cb;
 	size_t			  n = 0, i, j, k, nk;
 	int			  p;
 
@@ -1304,12 +1397,14 @@ check_steps(struct ctx *c)
 						err(c, need->pos, "step '%s' "
 						    "needs '%s', which is not "
 						    "a step; did you mean "
-						    "'%s'?", st->id, need->s,
+						    "'%s'?", st->id,
+						    clip(need->s, &cb),
 						    guess);
 					else
 						err(c, need->pos, "step '%s' "
 						    "needs '%s', which is not "
-						    "a step", st->id, need->s);
+						    "a step", st->id,
+						    clip(need->s, &cb));
 					continue;
 				}
 				if ((p == RB_PHASE_ROLLBACK) !=
@@ -1356,20 +1451,14 @@ check_steps(struct ctx *c)
 				continue;
 			char *all = join(ids_known, " or ");
 			err(c, st->when[j].pos, "'when: %s' is not a hop kind "
-			    "of this runbook; expected %s", st->when[j].s, all);
+			    "of this runbook; expected %s",
+			    clip(st->when[j].s, &cb), all);
 			free(all);
 		}
 	}
 	free(ids);
 	free(v);
 }
-
-/* The names stepup sets for every command, besides STEPUP_ARTIFACT_<id>. */
-static const char *const stepup_names[] = {
-	"STEPUP_FROM", "STEPUP_TO", "STEPUP_HOP_FROM", "STEPUP_HOP_TO",
-	"STEPUP_HOP_KIND", "STEPUP_RUN_ID", "STEPUP_STEP", "STEPUP_RUNBOOK_DIR",
-	NULL
-};
 
 /* Artifact names must be distinct, and every $NAME must be one stepup
  * sets: a STEPUP_ name it does not know is an error; another name that
@@ -1439,16 +1528,16 @@ check_refs(struct ctx *c)
 			    "stepup sets; did you mean $%s?", r->name, r->field,
 			    r->step, guess);
 		else if (strncmp(r->name, "STEPUP_", 7) == 0)
-			rb_diag_add(c->d, RB_WARNING, c->file, r->pos, "$%s in "
+			warn(c, r->pos, "$%s in "
 			    "%s of step '%s' is not a name stepup sets: it "
 			    "will come from stepup's environment", r->name,
 			    r->field, r->step);
 		else if (guess != NULL)
-			rb_diag_add(c->d, RB_WARNING, c->file, r->pos, "$%s in "
+			warn(c, r->pos, "$%s in "
 			    "%s of step '%s' is not a runbook variable; did "
 			    "you mean $%s?", r->name, r->field, r->step, guess);
 		else
-			rb_diag_add(c->d, RB_WARNING, c->file, r->pos, "$%s in "
+			warn(c, r->pos, "$%s in "
 			    "%s of step '%s' is not a runbook variable: it "
 			    "will come from stepup's environment", r->name,
 			    r->field, r->step);
@@ -1535,14 +1624,15 @@ diag_struct_cmp(const void *a, const void *b)
 }
 
 static void
-diags_trim(struct rb_diags *d, size_t start, const char *file)
+diags_trim(struct rb_diags *d, size_t start, const char *file,
+    size_t dropped, bool capped)
 {
 	size_t	i, more;
 
 	if (d->n - start <= RB_MAX_DIAGS)
 		return;
 	qsort(d->v + start, d->n - start, sizeof *d->v, diag_struct_cmp);
-	more = d->n - start - RB_MAX_DIAGS;
+	more = d->n - start - RB_MAX_DIAGS + dropped;
 	for (i = start + RB_MAX_DIAGS; i < d->n; i++) {
 		if (d->v[i].level == RB_ERROR)
 			d->n_errors--;
@@ -1551,6 +1641,7 @@ diags_trim(struct rb_diags *d, size_t start, const char *file)
 	}
 	d->n = start + RB_MAX_DIAGS;
 	rb_diag_add(d, RB_ERROR, file, (struct rb_pos){0, 0},
+	    capped ? "more than %zu further problems not shown" :
 	    "%zu more problems not shown", more);
 }
 
@@ -1612,7 +1703,7 @@ runbook_load(const char *path, struct rb_diags *diags)
 		free(buf);
 		return NULL;
 	}
-	diags_trim(diags, start, path);
+	diags_trim(diags, start, path, 0, false);
 	rb = runbook_new(path);
 	sha256_hex(buf, len, rb->sha256);
 	free(buf);
@@ -1625,8 +1716,8 @@ runbook_load(const char *path, struct rb_diags *diags)
 	for (i = 0; i < c.n_refs; i++)
 		free(c.refs[i].name);
 	free(c.refs);
-	diags_trim(diags, start, path);
-	if (diags->n_errors > errors) {
+	diags_trim(diags, start, path, c.dropped, c.capped);
+	if (diags->n_errors > errors || c.dropped_errors > 0) {
 		runbook_free(rb);
 		return NULL;
 	}

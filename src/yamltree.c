@@ -228,6 +228,13 @@ attach(struct builder *b, struct yt_node *node)
 			yt_free(node);
 			return false;
 		}
+		if (node->len > YT_MAX_KEY_LEN) {
+			rb_diag_add(b->diags, RB_ERROR, b->file, node->pos,
+			    "a key of %zu characters: a key is a name of at "
+			    "most %d", node->len, YT_MAX_KEY_LEN);
+			yt_free(node);
+			return false;
+		}
 		if (top->node->n >= YT_MAX_KEYS) {
 			rb_diag_add(b->diags, RB_ERROR, b->file, node->pos,
 			    "more than %d keys in one mapping", YT_MAX_KEYS);

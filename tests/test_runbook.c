@@ -729,6 +729,59 @@ test_many_problems(void **state)
 	buf_free(&b);
 }
 
+/* Long names are refused or cut short in messages. */
+static void
+test_long_names(void **state)
+{
+	struct buf	b;
+	char		a100[101], x200[201], k300[301];
+
+	(void)state;
+	memset(a100, 'a', 100);
+	a100[100] = '\0';
+	memset(x200, 'x', 200);
+	x200[200] = '\0';
+	memset(k300, 'k', 300);
+	k300[300] = '\0';
+	buf_init(&b);
+	buf_printf(&b, BASE "hop:\n  - {id: %s, manual: m}\n"
+	    "  - {id: b, manual: m, needs: [%s]}\n", a100, x200);
+	expect_text(b.data, b.len, "t.yaml:8:10: a step id of 100 characters: "
+	    "at most 64\n"
+	    "t.yaml:9:32: step 'b' needs 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxx...', which is not a step\n");
+	buf_free(&b);
+	buf_init(&b);
+	buf_printf(&b, "stepup: 1\n%s: 1\n", k300);
+	expect_text(b.data, b.len, "t.yaml:2:1: a key of 300 characters: a key "
+	    "is a name of at most 256\n");
+	buf_free(&b);
+}
+
+/* A text of 190 000 $NAMEs is checked in bounded time and memory. */
+static void
+test_many_refs(void **state)
+{
+	struct buf	 b;
+	char		*out;
+	int		 i;
+
+	(void)state;
+	buf_init(&b);
+	buf_puts(&b, BASE "hop:\n  - id: a\n    manual: m\n    text: ");
+	for (i = 0; i < 190000; i++)
+		buf_puts(&b, "$STEPUP_ARTIFACT_x ");
+	buf_puts(&b, "\n");
+	out = load_text(b.data, b.len, NULL);
+	assert_non_null(strstr(out, "t.yaml:10:11: $STEPUP_ARTIFACT_x in 'text' "
+	    "of step 'a': no step with 'produces' has the id 'x'\n"
+	    "t.yaml:10:30: $STEPUP_ARTIFACT_x"));
+	assert_non_null(strstr(out, "t.yaml: more than 9900 further problems "
+	    "not shown\n"));
+	free(out);
+	buf_free(&b);
+}
+
 static void
 test_paths(void **state)
 {
@@ -778,6 +831,8 @@ main(void)
 		cmocka_unit_test(test_billion_laughs),
 		cmocka_unit_test(test_many_problems),
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_long_names),
+		cmocka_unit_test(test_many_refs),
 		cmocka_unit_test(test_bom_crlf),
 	};
 	struct CMUnitTest	*tests;
