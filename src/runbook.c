@@ -1879,6 +1879,90 @@ mentions(const char *text, const char *name)
 	return false;
 }
 
+/* path with every $NAME / ${NAME} of name replaced by value; NULL when it
+ * has another $NAME. The caller frees it. */
+static char *
+expand_one(const char *path, const char *name, const char *value)
+{
+	struct buf	 b;
+	const char	*p;
+	size_t		 n = strlen(name);
+
+	buf_init(&b);
+	for (p = path; *p != '\0'; p++) {
+		if (*p != '$') {
+			buf_putc(&b, *p);
+			continue;
+		}
+		if (strncmp(p + 1, name, n) == 0 && !is_name_char(p[1 + n],
+		    false)) {
+			buf_puts(&b, value);
+			p += n;
+		} else if (p[1] == '{' && strncmp(p + 2, name, n) == 0 &&
+		    p[2 + n] == '}') {
+			buf_puts(&b, value);
+			p += n + 2;
+		} else {
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	return buf_take(&b);
+}
+
+/* Whether a read step's file exists, relative to the runbook's directory. */
+static bool
+doc_exists(const struct runbook *rb, const char *file)
+{
+	struct stat	 st;
+	char		*path;
+	bool		 ok;
+
+	path = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", rb->dir,
+	    file);
+	ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return ok;
+}
+
+/* A read step's document must exist: as written, or for every hop target
+ * of a literal catalog (every listed release but the first) when it names
+ * $STEPUP_HOP_TO and nothing else. */
+static size_t
+lint_file(const struct runbook *rb, const struct rb_step *st,
+    struct rb_diags *d)
+{
+	const struct rb_source	*av = &rb->versions.available;
+	struct buf		 missing;
+	char			*path;
+	size_t			 i, n = 0;
+
+	if (strchr(st->file, '$') == NULL) {
+		if (doc_exists(rb, st->file))
+			return 0;
+		rb_diag_add(d, RB_WARNING, rb->path, st->pos, "read step '%s': "
+		    "%s does not exist", st->id, st->file);
+		return 1;
+	}
+	buf_init(&missing);
+	for (i = 1; i < av->n_list; i++) {
+		if ((path = expand_one(st->file, "STEPUP_HOP_TO",
+		    av->list[i].s)) == NULL)
+			break;
+		if (!doc_exists(rb, path) && n++ < 5)
+			buf_printf(&missing, "%s%s", n > 1 ? ", " : "", path);
+		free(path);
+	}
+	if (n > 5)
+		buf_printf(&missing, " and %zu more", n - 5);
+	if (n > 0)
+		rb_diag_add(d, RB_WARNING, rb->path, st->pos, "read step '%s': "
+		    "%s %s not exist", st->id, missing.data, n > 1 ? "do" :
+		    "does");
+	buf_free(&missing);
+	return n > 0;
+}
+
 size_t
 runbook_lint(const struct runbook *rb, struct rb_diags *d)
 {
@@ -1895,6 +1979,8 @@ runbook_lint(const struct runbook *rb, struct rb_diags *d)
 			st = &ph->v[i];
 			if (st->kind == RB_CONFIRM && p != RB_PHASE_ROLLBACK)
 				confirmed = true;
+			if (st->kind == RB_READ && st->file != NULL)
+				n += lint_file(rb, st, d);
 			if (st->kind != RB_ACTION)
 				continue;
 			if (st->undo == NULL && st->on_failure == NULL) {

@@ -102,8 +102,14 @@ expect_grep "$TMP/err" "$TMP/laughs.yaml:2:10: YAML aliases (*l0) are not allowe
 sed -n '/^\.Sh EXAMPLES/,/^\.Ed/p' "$top_srcdir/man/stepup-runbook.5" |
 	sed '1,/^\.Bd/d; $d' | sed 's/\\e/\\/g; s/\\&//g' >"$TMP/example.yaml"
 grep -q '^stepup: 1$' "$TMP/example.yaml" || fail "no example in stepup-runbook(5)"
+mkdir "$TMP/notes"
+for v in 23.09.1 24.03.0 24.03.1; do echo "# $v" >"$TMP/notes/$v.md"; done
 expect_status 0 "$STEPUP" lint "$TMP/example.yaml"
 [ -s "$TMP/err" ] && fail "the example of stepup-runbook(5): $(cat "$TMP/err")"
+
+rm "$TMP/notes/24.03.0.md"
+expect_status 0 "$STEPUP" lint "$TMP/example.yaml"
+expect_grep "$TMP/err" "$TMP/example.yaml:23:5: warning: read step 'notes': notes/24.03.0.md does not exist"
 
 # Every shipped runbook passes (the loop is fine when there are none).
 for rb in "$top_srcdir"/runbooks/*.yaml; do

@@ -606,6 +606,50 @@ test_lint_warnings(void **state)
 	runbook_free(rb);
 }
 
+/* A read step's file is looked for next to the runbook. */
+static void
+test_lint_files(void **state)
+{
+	static const char	 text[] = "stepup: 1\nproduct: P\nversions:\n"
+	    "  scheme: semver\n  installed: {ask: q}\n"
+	    "  available: [1.0.0, 1.1.0, 2.0.0]\nprepare:\n"
+	    "  - {id: a, read: A, file: here.md}\n"
+	    "  - {id: b, read: B, file: gone.md}\n"
+	    "  - {id: c, read: C, file: 'n/${STEPUP_HOP_TO}.md', per-hop: true}\n"
+	    "  - {id: d, read: D, file: 'n/$STEPUP_HOP_TO-$lang.md'}\n"
+	    "  - {id: go, confirm: Go, phrase: go}\n";
+	struct rb_diags		 d;
+	struct runbook		*rb;
+	char			*out = NULL;
+	size_t			 len = 0;
+	FILE			*f;
+
+	(void)state;
+	write_file("t.yaml", text, strlen(text));
+	write_file("here.md", "x\n", 2);
+	assert_int_equal(mkdir("n", 0700), 0);
+	write_file("n/2.0.0.md", "x\n", 2);
+	write_file("n/1.0.0.md", "x\n", 2);
+	rb_diags_init(&d);
+	assert_non_null(rb = runbook_load("t.yaml", &d));
+	assert_int_equal(runbook_lint(rb, &d), 2);
+	assert_non_null(f = open_memstream(&out, &len));
+	rb_diags_print(&d, f);
+	fclose(f);
+	assert_string_equal(out,
+	    "t.yaml:9:5: warning: read step 'b': gone.md does not exist\n"
+	    "t.yaml:10:5: warning: read step 'c': n/1.1.0.md does not exist\n"
+	    "t.yaml:11:46: warning: $lang in 'file' of step 'd' is not a "
+	    "runbook variable: it will come from stepup's environment\n");
+	free(out);
+	rb_diags_free(&d);
+	runbook_free(rb);
+	unlink("here.md");
+	unlink("n/2.0.0.md");
+	unlink("n/1.0.0.md");
+	rmdir("n");
+}
+
 static void
 test_artifact_env(void **state)
 {
@@ -824,6 +868,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_kinds_short),
 		cmocka_unit_test(test_lint_warnings),
+		cmocka_unit_test(test_lint_files),
 		cmocka_unit_test(test_artifact_env),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_huge_scalar),
