@@ -361,7 +361,7 @@ get_bool(struct ctx *c, const char *key, const struct yt_node *v, bool *out)
 {
 	char	what[64];
 
-	if (v->type == YT_SCALAR && v->style == YT_PLAIN) {
+	if (v->type == YT_SCALAR) {
 		if (strcmp(v->s, "true") == 0 || strcmp(v->s, "True") == 0 ||
 		    strcmp(v->s, "TRUE") == 0) {
 			*out = true;
@@ -1573,7 +1573,10 @@ load_root(struct ctx *c, const struct yt_node *root)
 	if ((x = map_get(root, "stepup", NULL)) == NULL)
 		err(c, root->pos, "missing 'stepup: 1' (the runbook format "
 		    "version)");
-	else if (x->type != YT_SCALAR || strcmp(x->s, "1") != 0)
+	else if (x->type != YT_SCALAR || yt_is_null(x))
+		err(c, x->pos, "'stepup' must be the format version, 1; found %s",
+		    yt_describe(x, what, sizeof what));
+	else if (strcmp(x->s, "1") != 0)
 		err(c, x->pos, "unsupported runbook format %s: this stepup "
 		    "reads format 1", yt_describe(x, what, sizeof what));
 	else

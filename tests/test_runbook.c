@@ -347,6 +347,11 @@ static const struct tcase cases[] = {
 	  "line), or give a list of versions\n"
 	  "t.yaml:6:15: unknown key 'cmd' in available (known keys: "
 	  "command)\n" },
+	/* 41: a format version that is no scalar; quoted booleans */
+	{ "stepup:\nproduct: P\nversions:\n  scheme: semver\n"
+	  "  installed: {ask: q}\n  available: [1.0.0]\n"
+	  "hop:\n  - {id: go, confirm: Go, phrase: yes, optional: 'true'}\n",
+	  "t.yaml:1:8: 'stepup' must be the format version, 1; found nothing\n" },
 	/* 40: a name a variable is read from is known; another STEPUP_
 	 * name that is no typo comes from the environment (a warning) */
 	{ BASE "vars:\n  d: {env: STEPUP_DEMO_DIR}\n"
