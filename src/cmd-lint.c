@@ -314,7 +314,7 @@ cmd_lint(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		rb_diags_init(&d);
 		if ((rb = runbook_load(argv[i], &d)) != NULL) {
-			/* Versions under the runbook's scheme: the planner's. */
+			/* Versions under its scheme: the planner's check. */
 			plan_validate(rb, &d);
 			runbook_lint(rb, &d);
 			if (shellcheck && !lint_shell(rb, &d) && !said) {

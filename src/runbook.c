@@ -323,8 +323,8 @@ check_keys(struct ctx *c, const struct yt_node *map, const char *where,
 			    "'%s'?", k->s, where, guess);
 		} else {
 			all = join(known, NULL);
-			err(c, k->pos, "unknown key '%s' in %s (known keys: %s)",
-			    k->s, where, all);
+			err(c, k->pos, "unknown key '%s' in %s (known keys: "
+			    "%s)", k->s, where, all);
 			free(all);
 		}
 	}
@@ -397,7 +397,8 @@ get_enum(struct ctx *c, const char *key, const struct yt_node *v,
 	if (v->type == YT_SCALAR && !yt_is_null(v) &&
 	    (guess = closest(v->s, names)) != NULL)
 		err(c, v->pos, "'%s' must be %s, found %s; did you mean "
-		    "'%s'?", key, all, yt_describe(v, what, sizeof what), guess);
+		    "'%s'?", key, all, yt_describe(v, what, sizeof what),
+		    guess);
 	else
 		err(c, v->pos, "'%s' must be %s, found %s", key, all,
 		    yt_describe(v, what, sizeof what));
@@ -422,15 +423,21 @@ text_at(const struct yt_node *v)
 	return t;
 }
 
+static bool
+is_name_char(char ch, bool first)
+{
+	return ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' &&
+	    ch <= 'z') || (!first && ch >= '0' && ch <= '9');
+}
+
 /* Whether s matches [A-Za-z_][A-Za-z0-9_]*. */
 static bool
 is_env_name(const char *s)
 {
-	if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+	if (!is_name_char(*s, true))
 		return false;
 	for (s++; *s != '\0'; s++) {
-		if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		if (!is_name_char(*s, false))
 			return false;
 	}
 	return true;
@@ -525,8 +532,8 @@ load_source(struct ctx *c, const char *key, const struct yt_node *v,
 	cmd = map_get(v, "command", NULL);
 	ask = installed ? map_get(v, "ask", NULL) : NULL;
 	if (cmd != NULL && ask != NULL) {
-		err(c, map_where(v), "'installed' has both 'command' and 'ask': give "
-		    "exactly one");
+		err(c, map_where(v), "'installed' has both 'command' and "
+		    "'ask': give exactly one");
 		return;
 	}
 	if (cmd != NULL) {
@@ -535,8 +542,9 @@ load_source(struct ctx *c, const char *key, const struct yt_node *v,
 	} else if (ask != NULL)
 		src->ask = get_string(c, "ask", ask, true);
 	else
-		err(c, map_where(v), installed ? "'installed' needs 'command' (a "
-		    "probe printing the version) or 'ask' (a question)" :
+		err(c, map_where(v), installed ? "'installed' needs "
+		    "'command' (a probe printing the version) or 'ask' (a "
+		    "question)" :
 		    "'available' needs 'command' (printing one version a "
 		    "line), or give a list of versions");
 }
@@ -568,8 +576,8 @@ load_versions(struct ctx *c, const struct yt_node *v)
 	}
 	check_keys(c, v, "versions", keys);
 	if ((x = map_get(v, "scheme", NULL)) == NULL)
-		err(c, map_where(v), "'versions' needs 'scheme' (semver, calver, "
-		    "pep440 or loose)");
+		err(c, map_where(v), "'versions' needs 'scheme' (semver, "
+		    "calver, pep440 or loose)");
 	else if ((k = get_enum(c, "scheme", x, schemes)) >= 0)
 		vs->scheme = (enum rb_scheme)k;
 	if ((x = map_get(v, "series", NULL)) != NULL &&
@@ -580,7 +588,8 @@ load_versions(struct ctx *c, const struct yt_node *v)
 			err(c, x->pos, "'kinds' must be a list of 1 to 3 words "
 			    "(e.g. [major, minor, patch]), found %s",
 			    x->type == YT_SEQ ? (x->n == 0 ? "an empty list" :
-			    "a longer list") : yt_describe(x, what, sizeof what));
+			    "a longer list") :
+			    yt_describe(x, what, sizeof what));
 		} else {
 			for (i = 0; i < x->n; i++) {
 				const struct yt_node *w = x->vals[i];
@@ -608,8 +617,8 @@ load_versions(struct ctx *c, const struct yt_node *v)
 		}
 	}
 	if ((x = map_get(v, "installed", NULL)) == NULL)
-		err(c, map_where(v), "'versions' needs 'installed' ({command: CMD} "
-		    "or {ask: QUESTION})");
+		err(c, map_where(v), "'versions' needs 'installed' "
+		    "({command: CMD} or {ask: QUESTION})");
 	else
 		load_source(c, "installed", x, &vs->installed, true);
 	if ((x = map_get(v, "available", NULL)) == NULL)
@@ -656,8 +665,8 @@ load_boundaries(struct ctx *c, const char *key, const struct yt_node *v,
 		check_keys(c, e, where, keys);
 		free(where);
 		if ((at = map_get(e, "at", NULL)) == NULL) {
-			err(c, map_where(e), "an item of '%s' needs 'at' (the first "
-			    "version past the boundary)", key);
+			err(c, map_where(e), "an item of '%s' needs 'at' (the "
+			    "first version past the boundary)", key);
 			continue;
 		}
 		if (!get_version(c, "'at'", at, &bd->at))
@@ -777,8 +786,9 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 			first = i;
 	}
 	if (n == 0)
-		err(c, map_where(v), "variable '%s' needs one of 'ask' (a question), "
-		    "'value' or 'env' (an environment variable)", k->s);
+		err(c, map_where(v), "variable '%s' needs one of 'ask' (a "
+		    "question), 'value' or 'env' (an environment variable)",
+		    k->s);
 	for (i = first + 1; n > 1 && i < 3; i++) {
 		if (src[i] != NULL) {
 			err(c, src[i]->pos, "variable '%s' has both '%s' and "
@@ -813,7 +823,8 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		if (x->type != YT_SEQ || x->n == 0)
 			err(c, x->pos, "'choices' must be a non-empty list of "
 			    "answers, found %s", x->type == YT_SEQ ?
-			    "an empty list" : yt_describe(x, what, sizeof what));
+			    "an empty list" :
+			    yt_describe(x, what, sizeof what));
 		else {
 			var->choices = xcalloc(x->n, sizeof *var->choices);
 			for (i = 0; i < x->n; i++) {
@@ -832,8 +843,8 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		free(anchored);
 		if (rc != 0) {
 			regerror(rc, &re, msg, sizeof msg);
-			err(c, x->pos, "'pattern' is not a valid POSIX extended "
-			    "regular expression: %s", msg);
+			err(c, x->pos, "'pattern' is not a valid POSIX "
+			    "extended regular expression: %s", msg);
 		} else {
 			if (var->def != NULL && !full_match(&re, var->def))
 				err(c, def->pos, "the default '%s' of variable "
@@ -984,12 +995,6 @@ text_offset_pos(struct textcur *t, size_t off)
 	return t->pos;
 }
 
-static bool
-is_name_char(char ch, bool first)
-{
-	return ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' &&
-	    ch <= 'z') || (!first && ch >= '0' && ch <= '9');
-}
 
 /* The names stepup sets for every command, besides STEPUP_ARTIFACT_<id>. */
 static const char *const stepup_names[] = {
@@ -1271,7 +1276,8 @@ load_phase(struct ctx *c, enum rb_phase phase, const struct yt_node *k,
 /* Steps in a flat array, sorted by id for lookups. */
 struct stepref {
 	struct rb_step	*st;
-	int		 mark;		/* cycle search: 0 new, 1 open, 2 done */
+	int		 mark;		/* cycle search: 0 new, 1 open,
+					   2 done */
 };
 
 static int
@@ -1345,13 +1351,45 @@ find_cycle(struct ctx *c, struct stepref *v, size_t n, struct stepref *r,
 	return false;
 }
 
+/* A need names a step of the same or an earlier phase; rollback steps
+ * need only rollback steps. */
+static void
+check_need(struct ctx *c, struct stepref *v, size_t n, const char **ids,
+    const struct rb_step *st, const struct rb_str *need)
+{
+	const struct stepref	*t;
+	const char		*guess;
+	struct clipbuf		 cb;
+
+	if ((t = stepref_find(v, n, need->s)) == NULL) {
+		if ((guess = closest(need->s, ids)) != NULL)
+			err(c, need->pos, "step '%s' needs '%s', which is not "
+			    "a step; did you mean '%s'?", st->id,
+			    clip(need->s, &cb), guess);
+		else
+			err(c, need->pos, "step '%s' needs '%s', which is not "
+			    "a step", st->id, clip(need->s, &cb));
+		return;
+	}
+	if ((st->phase == RB_PHASE_ROLLBACK) !=
+	    (t->st->phase == RB_PHASE_ROLLBACK))
+		err(c, need->pos, "step '%s' needs '%s', a %s step: rollback "
+		    "steps need only rollback steps, and others no rollback "
+		    "step", st->id, need->s, phase_names[t->st->phase]);
+	else if (t->st->phase > st->phase)
+		err(c, need->pos, "%s step '%s' needs '%s', a later %s step: a "
+		    "step needs steps of its own phase or an earlier one",
+		    phase_names[st->phase], st->id, need->s,
+		    phase_names[t->st->phase]);
+}
+
 static void
 check_steps(struct ctx *c)
 {
 	struct runbook		 *rb = c->rb;
-	struct stepref		 *v, *t, **path;
+	struct stepref		 *v, **path;
 	struct rb_versions	 *vs = &rb->versions;
-	const char		 *ids_known[9], *guess;
+	const char		 *ids_known[9];
 	const char		**ids;
 	struct clipbuf		  cb;
 	size_t			  n = 0, i, j, k, nk;
@@ -1388,40 +1426,8 @@ check_steps(struct ctx *c)
 		for (i = 0; i < rb->phases[p].n; i++) {
 			struct rb_step *st = &rb->phases[p].v[i];
 
-			for (j = 0; j < st->n_needs; j++) {
-				struct rb_str *need = &st->needs[j];
-
-				if ((t = stepref_find(v, n, need->s)) == NULL) {
-					guess = closest(need->s, ids);
-					if (guess != NULL)
-						err(c, need->pos, "step '%s' "
-						    "needs '%s', which is not "
-						    "a step; did you mean "
-						    "'%s'?", st->id,
-						    clip(need->s, &cb),
-						    guess);
-					else
-						err(c, need->pos, "step '%s' "
-						    "needs '%s', which is not "
-						    "a step", st->id,
-						    clip(need->s, &cb));
-					continue;
-				}
-				if ((p == RB_PHASE_ROLLBACK) !=
-				    (t->st->phase == RB_PHASE_ROLLBACK))
-					err(c, need->pos, "step '%s' needs '%s', "
-					    "a %s step: rollback steps need "
-					    "only rollback steps, and others "
-					    "no rollback step", st->id, need->s,
-					    phase_names[t->st->phase]);
-				else if (t->st->phase > (enum rb_phase)p)
-					err(c, need->pos, "%s step '%s' needs "
-					    "'%s', a later %s step: a step "
-					    "needs steps of its own phase or "
-					    "an earlier one", phase_names[p],
-					    st->id, need->s,
-					    phase_names[t->st->phase]);
-			}
+			for (j = 0; j < st->n_needs; j++)
+				check_need(c, v, n, ids, st, &st->needs[j]);
 		}
 	}
 	path = xcalloc(n + 1, sizeof *path);
@@ -1574,8 +1580,8 @@ load_root(struct ctx *c, const struct yt_node *root)
 		err(c, root->pos, "missing 'stepup: 1' (the runbook format "
 		    "version)");
 	else if (x->type != YT_SCALAR || yt_is_null(x))
-		err(c, x->pos, "'stepup' must be the format version, 1; found %s",
-		    yt_describe(x, what, sizeof what));
+		err(c, x->pos, "'stepup' must be the format version, 1; "
+		    "found %s", yt_describe(x, what, sizeof what));
 	else if (strcmp(x->s, "1") != 0)
 		err(c, x->pos, "unsupported runbook format %s: this stepup "
 		    "reads format 1", yt_describe(x, what, sizeof what));
