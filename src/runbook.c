@@ -90,11 +90,15 @@ diag_cmp(const void *a, const void *b)
 {
 	const struct rb_diag *const	*x = a, *const *y = b;
 	int				 c;
+	int				 lx, ly;
 
 	if ((c = strcmp((*x)->file, (*y)->file)) != 0)
 		return c;
-	if ((*x)->pos.line != (*y)->pos.line)
-		return (*x)->pos.line < (*y)->pos.line ? -1 : 1;
+	/* Whole-file messages after the positioned ones. */
+	lx = (*x)->pos.line > 0 ? (*x)->pos.line : INT_MAX;
+	ly = (*y)->pos.line > 0 ? (*y)->pos.line : INT_MAX;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
 	if ((*x)->pos.col != (*y)->pos.col)
 		return (*x)->pos.col < (*y)->pos.col ? -1 : 1;
 	return *x < *y ? -1 : *x > *y;	/* stable: order added */
@@ -127,26 +131,87 @@ rb_diags_print(const struct rb_diags *d, FILE *f)
 
 /* ---- the loading context and small checks -------------------------------- */
 
+/* A $NAME in a step's text, checked once every step is known. */
+struct ref {
+	char		*name;
+	struct rb_pos	 pos;
+	const char	*field;		/* "produces", "run", ... */
+	const char	*step;		/* the step's id (owned by the step) */
+	bool		 shell;		/* in a command: only STEPUP_ names */
+};
+
+/* At most this many diagnostics are kept while loading, and this many
+ * $NAME references that are not plainly known are checked. */
+#define RB_KEEP_DIAGS	10000
+#define RB_MAX_ID	64		/* bytes in a step id */
+#define RB_MAX_REFS	10000
+
 struct ctx {
 	const char	*file;
 	struct rb_diags	*d;
 	struct runbook	*rb;
+	struct ref	*refs;
+	size_t		 n_refs;
+	size_t		 added;		/* diagnostics added */
+	size_t		 dropped;	/* ... and not added, past the limit */
+	size_t		 dropped_errors;
+	bool		 capped;	/* some $NAMEs were not checked */
 };
 
-static void err(struct ctx *, struct rb_pos, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
+static void diag(struct ctx *, enum rb_level, struct rb_pos, const char *,
+    ...) __attribute__((format(printf, 4, 5)));
 
+/* Add a diagnostic, unless a hostile file has already given thousands: then
+ * only count it (the diagnostics are cut to RB_MAX_DIAGS in the end). */
 static void
-err(struct ctx *c, struct rb_pos pos, const char *fmt, ...)
+diag(struct ctx *c, enum rb_level level, struct rb_pos pos, const char *fmt,
+    ...)
 {
 	va_list	 ap;
 	char	*s;
 
+	if (c->added >= RB_KEEP_DIAGS) {
+		c->dropped++;
+		if (level == RB_ERROR)
+			c->dropped_errors++;
+		return;
+	}
+	c->added++;
 	va_start(ap, fmt);
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	rb_diag_add(c->d, RB_ERROR, c->file, pos, "%s", s);
+	rb_diag_add(c->d, level, c->file, pos, "%s", s);
 	free(s);
+}
+
+#define err(c, pos, ...)	diag((c), RB_ERROR, (pos), __VA_ARGS__)
+#define warn(c, pos, ...)	diag((c), RB_WARNING, (pos), __VA_ARGS__)
+
+/* A runbook's text quoted in a message: at most 60 bytes of it, cut on a
+ * character boundary, with "..." when cut. */
+struct clipbuf {
+	char	s[72];
+};
+
+static const char *
+clip(const char *s, struct clipbuf *b)
+{
+	size_t	n = strlen(s);
+
+	if (n <= 60)
+		return s;
+	for (n = 57; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
+		continue;
+	memcpy(b->s, s, n);
+	memcpy(b->s + n, "...", 4);
+	return b->s;
+}
+
+/* Where to report what a mapping lacks: at its key when it has one. */
+static struct rb_pos
+map_where(const struct yt_node *map)
+{
+	return map->key_pos.line > 0 ? map->key_pos : map->pos;
 }
 
 /* The value of key in map (NULL when absent), and its key node in *keyp. */
@@ -185,6 +250,13 @@ closest(const char *s, const char *const *list)
 
 	cap = strlen(s) <= 3 ? 1 : strlen(s) <= 6 ? 2 : 3;
 	for (; *list != NULL; list++) {
+		/* A shortened key: one-minor for one-minor-at-a-time. */
+		if (strlen(s) >= 4 && strncmp(*list, s, strlen(s)) == 0 &&
+		    bestd > 0) {
+			best = *list;
+			bestd = 0;
+			continue;
+		}
 		d = edit_distance(s, *list, cap);
 		if (d <= cap && d < bestd) {
 			best = *list;
@@ -211,6 +283,13 @@ join(const char *const *list, const char *last)
 	return buf_take(&b);
 }
 
+/* The keys of a step. */
+static const char *const step_keys[] = {
+	"id", "read", "check", "action", "confirm", "manual", "text", "run",
+	"undo", "produces", "file", "phrase", "hint", "on-failure", "timeout",
+	"severity", "optional", "per-hop", "needs", "when", NULL
+};
+
 /* Report every key of map that is not in known. */
 static void
 check_keys(struct ctx *c, const struct yt_node *map, const char *where,
@@ -225,13 +304,27 @@ check_keys(struct ctx *c, const struct yt_node *map, const char *where,
 
 		if (k->dup || in_list(k->s, known))
 			continue;
+		if (known == step_keys && (strcmp(k->s, "title") == 0 ||
+		    strcmp(k->s, "name") == 0 || strcmp(k->s, "kind") == 0 ||
+		    strcmp(k->s, "type") == 0)) {
+			err(c, k->pos, "unknown key '%s' in %s: a step's kind "
+			    "is its key and the title its value (e.g. action: "
+			    "TITLE)", k->s, where);
+			continue;
+		}
+		if (known == step_keys && (strcmp(k->s, "command") == 0 ||
+		    strcmp(k->s, "cmd") == 0 || strcmp(k->s, "script") == 0)) {
+			err(c, k->pos, "unknown key '%s' in %s; did you mean "
+			    "'run'?", k->s, where);
+			continue;
+		}
 		if ((guess = closest(k->s, known)) != NULL) {
 			err(c, k->pos, "unknown key '%s' in %s; did you mean "
 			    "'%s'?", k->s, where, guess);
 		} else {
 			all = join(known, NULL);
-			err(c, k->pos, "unknown key '%s' in %s (known keys: %s)",
-			    k->s, where, all);
+			err(c, k->pos, "unknown key '%s' in %s (known keys: "
+			    "%s)", k->s, where, all);
 			free(all);
 		}
 	}
@@ -268,7 +361,7 @@ get_bool(struct ctx *c, const char *key, const struct yt_node *v, bool *out)
 {
 	char	what[64];
 
-	if (v->type == YT_SCALAR && v->style == YT_PLAIN) {
+	if (v->type == YT_SCALAR) {
 		if (strcmp(v->s, "true") == 0 || strcmp(v->s, "True") == 0 ||
 		    strcmp(v->s, "TRUE") == 0) {
 			*out = true;
@@ -304,7 +397,8 @@ get_enum(struct ctx *c, const char *key, const struct yt_node *v,
 	if (v->type == YT_SCALAR && !yt_is_null(v) &&
 	    (guess = closest(v->s, names)) != NULL)
 		err(c, v->pos, "'%s' must be %s, found %s; did you mean "
-		    "'%s'?", key, all, yt_describe(v, what, sizeof what), guess);
+		    "'%s'?", key, all, yt_describe(v, what, sizeof what),
+		    guess);
 	else
 		err(c, v->pos, "'%s' must be %s, found %s", key, all,
 		    yt_describe(v, what, sizeof what));
@@ -329,15 +423,21 @@ text_at(const struct yt_node *v)
 	return t;
 }
 
+static bool
+is_name_char(char ch, bool first)
+{
+	return ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' &&
+	    ch <= 'z') || (!first && ch >= '0' && ch <= '9');
+}
+
 /* Whether s matches [A-Za-z_][A-Za-z0-9_]*. */
 static bool
 is_env_name(const char *s)
 {
-	if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+	if (!is_name_char(*s, true))
 		return false;
 	for (s++; *s != '\0'; s++) {
-		if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		if (!is_name_char(*s, false))
 			return false;
 	}
 	return true;
@@ -377,7 +477,8 @@ static bool
 get_version(struct ctx *c, const char *what, const struct yt_node *v,
     struct rb_str *out)
 {
-	char	found[64];
+	struct clipbuf	cb;
+	char		found[64];
 
 	if (v->type != YT_SCALAR || yt_is_null(v) || v->len == 0) {
 		err(c, v->pos, "%s must be a version string, found %s", what,
@@ -385,7 +486,8 @@ get_version(struct ctx *c, const char *what, const struct yt_node *v,
 		return false;
 	}
 	if (strpbrk(v->s, " \t\n") != NULL) {
-		err(c, v->pos, "%s '%s' has a space in it", what, v->s);
+		err(c, v->pos, "%s '%s' has a space in it", what,
+		    clip(v->s, &cb));
 		return false;
 	}
 	set_str(out, v);
@@ -430,8 +532,8 @@ load_source(struct ctx *c, const char *key, const struct yt_node *v,
 	cmd = map_get(v, "command", NULL);
 	ask = installed ? map_get(v, "ask", NULL) : NULL;
 	if (cmd != NULL && ask != NULL) {
-		err(c, v->pos, "'installed' has both 'command' and 'ask': give "
-		    "exactly one");
+		err(c, map_where(v), "'installed' has both 'command' and "
+		    "'ask': give exactly one");
 		return;
 	}
 	if (cmd != NULL) {
@@ -440,8 +542,9 @@ load_source(struct ctx *c, const char *key, const struct yt_node *v,
 	} else if (ask != NULL)
 		src->ask = get_string(c, "ask", ask, true);
 	else
-		err(c, v->pos, installed ? "'installed' needs 'command' (a "
-		    "probe printing the version) or 'ask' (a question)" :
+		err(c, map_where(v), installed ? "'installed' needs "
+		    "'command' (a probe printing the version) or 'ask' (a "
+		    "question)" :
 		    "'available' needs 'command' (printing one version a "
 		    "line), or give a list of versions");
 }
@@ -473,8 +576,8 @@ load_versions(struct ctx *c, const struct yt_node *v)
 	}
 	check_keys(c, v, "versions", keys);
 	if ((x = map_get(v, "scheme", NULL)) == NULL)
-		err(c, v->pos, "'versions' needs 'scheme' (semver, calver, "
-		    "pep440 or loose)");
+		err(c, map_where(v), "'versions' needs 'scheme' (semver, "
+		    "calver, pep440 or loose)");
 	else if ((k = get_enum(c, "scheme", x, schemes)) >= 0)
 		vs->scheme = (enum rb_scheme)k;
 	if ((x = map_get(v, "series", NULL)) != NULL &&
@@ -485,7 +588,8 @@ load_versions(struct ctx *c, const struct yt_node *v)
 			err(c, x->pos, "'kinds' must be a list of 1 to 3 words "
 			    "(e.g. [major, minor, patch]), found %s",
 			    x->type == YT_SEQ ? (x->n == 0 ? "an empty list" :
-			    "a longer list") : yt_describe(x, what, sizeof what));
+			    "a longer list") :
+			    yt_describe(x, what, sizeof what));
 		} else {
 			for (i = 0; i < x->n; i++) {
 				const struct yt_node *w = x->vals[i];
@@ -513,12 +617,12 @@ load_versions(struct ctx *c, const struct yt_node *v)
 		}
 	}
 	if ((x = map_get(v, "installed", NULL)) == NULL)
-		err(c, v->pos, "'versions' needs 'installed' ({command: CMD} "
-		    "or {ask: QUESTION})");
+		err(c, map_where(v), "'versions' needs 'installed' "
+		    "({command: CMD} or {ask: QUESTION})");
 	else
 		load_source(c, "installed", x, &vs->installed, true);
 	if ((x = map_get(v, "available", NULL)) == NULL)
-		err(c, v->pos, "'versions' needs 'available' (a list of "
+		err(c, map_where(v), "'versions' needs 'available' (a list of "
 		    "versions, or {command: CMD})");
 	else
 		load_source(c, "available", x, &vs->available, false);
@@ -561,8 +665,8 @@ load_boundaries(struct ctx *c, const char *key, const struct yt_node *v,
 		check_keys(c, e, where, keys);
 		free(where);
 		if ((at = map_get(e, "at", NULL)) == NULL) {
-			err(c, e->pos, "an item of '%s' needs 'at' (the first "
-			    "version past the boundary)", key);
+			err(c, map_where(e), "an item of '%s' needs 'at' (the "
+			    "first version past the boundary)", key);
 			continue;
 		}
 		if (!get_version(c, "'at'", at, &bd->at))
@@ -654,6 +758,7 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 	const struct yt_node	*src[3], *x, *def;
 	const struct yt_node	*deflt_key = NULL;
 	char			 what[64], *where, *anchored, msg[256];
+	struct clipbuf		 cb;
 	regex_t			 re;
 	size_t			 i, n = 0, first = 0;
 	int			 rc;
@@ -681,8 +786,9 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 			first = i;
 	}
 	if (n == 0)
-		err(c, v->pos, "variable '%s' needs one of 'ask' (a question), "
-		    "'value' or 'env' (an environment variable)", k->s);
+		err(c, map_where(v), "variable '%s' needs one of 'ask' (a "
+		    "question), 'value' or 'env' (an environment variable)",
+		    k->s);
 	for (i = first + 1; n > 1 && i < 3; i++) {
 		if (src[i] != NULL) {
 			err(c, src[i]->pos, "variable '%s' has both '%s' and "
@@ -702,7 +808,7 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		    !is_env_name(var->env))
 			err(c, x->pos, "'env' must name an environment "
 			    "variable ([A-Za-z_][A-Za-z0-9_]*), found '%s'",
-			    var->env);
+			    clip(var->env, &cb));
 	}
 	if ((def = map_get(v, "default", &deflt_key)) != NULL) {
 		if (n >= 1 && var->source == RB_VAR_VALUE)
@@ -717,7 +823,8 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		if (x->type != YT_SEQ || x->n == 0)
 			err(c, x->pos, "'choices' must be a non-empty list of "
 			    "answers, found %s", x->type == YT_SEQ ?
-			    "an empty list" : yt_describe(x, what, sizeof what));
+			    "an empty list" :
+			    yt_describe(x, what, sizeof what));
 		else {
 			var->choices = xcalloc(x->n, sizeof *var->choices);
 			for (i = 0; i < x->n; i++) {
@@ -736,17 +843,18 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		free(anchored);
 		if (rc != 0) {
 			regerror(rc, &re, msg, sizeof msg);
-			err(c, x->pos, "'pattern' is not a valid POSIX extended "
-			    "regular expression: %s", msg);
+			err(c, x->pos, "'pattern' is not a valid POSIX "
+			    "extended regular expression: %s", msg);
 		} else {
 			if (var->def != NULL && !full_match(&re, var->def))
 				err(c, def->pos, "the default '%s' of variable "
-				    "'%s' does not match its pattern", var->def,
+				    "'%s' does not match its pattern",
+				    clip(var->def, &cb),
 				    k->s);
 			if (var->value != NULL && !full_match(&re, var->value))
 				err(c, src[RB_VAR_VALUE]->pos, "the value '%s' "
 				    "of variable '%s' does not match its "
-				    "pattern", var->value, k->s);
+				    "pattern", clip(var->value, &cb), k->s);
 			regfree(&re);
 		}
 	}
@@ -757,7 +865,8 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		}
 		if (i == var->n_choices)
 			err(c, def->pos, "the default '%s' of variable '%s' is "
-			    "not one of its choices", var->def, k->s);
+			    "not one of its choices", clip(var->def, &cb),
+			    k->s);
 	}
 }
 
@@ -783,11 +892,6 @@ load_vars(struct ctx *c, const struct yt_node *v)
 
 /* ---- steps --------------------------------------------------------------- */
 
-static const char *const step_keys[] = {
-	"id", "read", "check", "action", "confirm", "manual", "text", "run",
-	"undo", "produces", "file", "phrase", "hint", "on-failure", "timeout",
-	"severity", "optional", "per-hop", "needs", "when", NULL
-};
 
 #define K(k) (1u << RB_##k)
 #define ALL_KINDS (K(READ) | K(CHECK) | K(ACTION) | K(CONFIRM) | K(MANUAL))
@@ -866,6 +970,95 @@ load_words(struct ctx *c, const char *key, const struct yt_node *v,
 	return true;
 }
 
+/* Positions in a scalar's text, computed forward from the last one asked
+ * (a text may hold thousands of $NAMEs). Exact when its lines are. */
+struct textcur {
+	const struct yt_node	*v;
+	size_t			 off;
+	struct rb_pos		 pos;
+};
+
+static struct rb_pos
+text_offset_pos(struct textcur *t, size_t off)
+{
+	const struct yt_node	*v = t->v;
+
+	if (!v->lines_exact)
+		return v->pos;
+	for (; t->off < off && t->off < v->len; t->off++) {
+		if (v->s[t->off] == '\n') {
+			t->pos.line++;
+			t->pos.col = v->text_pos.col;
+		} else if (((unsigned char)v->s[t->off] & 0xc0) != 0x80)
+			t->pos.col++;
+	}
+	return t->pos;
+}
+
+
+/* The names stepup sets for every command, besides STEPUP_ARTIFACT_<id>. */
+static const char *const stepup_names[] = {
+	"STEPUP_FROM", "STEPUP_TO", "STEPUP_HOP_FROM", "STEPUP_HOP_TO",
+	"STEPUP_HOP_KIND", "STEPUP_RUN_ID", "STEPUP_STEP", "STEPUP_RUNBOOK_DIR",
+	NULL
+};
+
+/* Whether name (n bytes) is a variable or a name stepup always sets. */
+static bool
+ref_known(struct ctx *c, const char *name, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; stepup_names[i] != NULL; i++) {
+		if (strlen(stepup_names[i]) == n &&
+		    strncmp(stepup_names[i], name, n) == 0)
+			return true;
+	}
+	for (i = 0; i < c->rb->n_vars; i++) {
+		if (strlen(c->rb->vars[i].name) == n &&
+		    strncmp(c->rb->vars[i].name, name, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Note every $NAME and ${NAME} in a text (shell: only STEPUP_ names). */
+static void
+scan_refs(struct ctx *c, const struct yt_node *v, const char *field,
+    const struct rb_step *st, bool shell)
+{
+	const char	*s = v->s, *p, *q;
+	struct textcur	 cur = { v, 0, v->text_pos };
+	struct ref	*r;
+	size_t		 n;
+
+	for (p = s; (p = strchr(p, '$')) != NULL; p++) {
+		q = p + 1;
+		if (*q == '{')
+			q++;
+		if (!is_name_char(*q, true))
+			continue;
+		for (n = 1; is_name_char(q[n], false); n++)
+			continue;
+		if (shell && (n < 7 || strncmp(q, "STEPUP_", 7) != 0))
+			continue;
+		if (n > 128 || ref_known(c, q, n))
+			continue;
+		if (c->n_refs >= RB_MAX_REFS) {
+			c->capped = true;
+			break;
+		}
+		c->refs = xreallocarray(c->refs, c->n_refs + 1,
+		    sizeof *c->refs);
+		r = &c->refs[c->n_refs++];
+		r->name = xstrndup(q, n);
+		r->pos = text_offset_pos(&cur, (size_t)(p - s));
+		r->field = field;
+		r->step = st->id;
+		r->shell = shell;
+	}
+}
+
 static void
 load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
     struct rb_step *st)
@@ -881,14 +1074,19 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 	if ((x = map_get(v, "id", &kk)) == NULL) {
 		err(c, v->pos, "a step needs an 'id'");
 		st->id = xstrdup("");
-	} else if (want_string(c, "id", x, true)) {
+	} else if (!want_string(c, "id", x, true))
+		st->id = xstrdup("");
+	else if (x->len > RB_MAX_ID) {
+		err(c, x->pos, "a step id of %zu characters: at most %d",
+		    x->len, RB_MAX_ID);
+		st->id = xstrdup("");
+	} else {
 		st->id = xstrdup(x->s);
 		st->id_pos = x->pos;
 		if (!is_step_id(x->s))
 			err(c, x->pos, "step id '%s' must match "
 			    "[a-z0-9][a-z0-9_-]*", x->s);
-	} else
-		st->id = xstrdup("");
+	}
 	id = st->id;
 	name = *id != '\0' ? xasprintf("step '%s'", id) : xstrdup("a step");
 	check_keys(c, v, name, step_keys);
@@ -919,8 +1117,10 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 	else if (strspn(kind_node->s, " \t\n") == kind_node->len)
 		err(c, kind_node->pos, "the title of %s ('%s') is empty", name,
 		    kind_key->s);
-	else
+	else {
 		st->title = xstrdup(kind_node->s);
+		scan_refs(c, kind_node, "the title", st, false);
+	}
 
 	/* Keys that belong to other kinds. */
 	bit = 1u << st->kind;
@@ -932,23 +1132,31 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 			    kind_names[st->kind]);
 	}
 
-	if ((x = map_get(v, "text", NULL)) != NULL)
-		st->text = get_string(c, "text", x, true);
+	if ((x = map_get(v, "text", NULL)) != NULL &&
+	    (st->text = get_string(c, "text", x, true)) != NULL)
+		scan_refs(c, x, "'text'", st, false);
 	if ((x = map_get(v, "run", NULL)) != NULL &&
 	    (bit & (K(READ) | K(CHECK) | K(ACTION))) != 0 &&
-	    (st->run = get_string(c, "run", x, true)) != NULL)
+	    (st->run = get_string(c, "run", x, true)) != NULL) {
 		st->run_at = text_at(x);
+		scan_refs(c, x, "'run'", st, true);
+	}
 	if ((x = map_get(v, "undo", NULL)) != NULL && st->kind == RB_ACTION &&
-	    (st->undo = get_string(c, "undo", x, true)) != NULL)
+	    (st->undo = get_string(c, "undo", x, true)) != NULL) {
 		st->undo_at = text_at(x);
+		scan_refs(c, x, "'undo'", st, true);
+	}
 	if ((x = map_get(v, "produces", NULL)) != NULL &&
-	    st->kind == RB_ACTION)
-		st->produces = get_string(c, "produces", x, true);
-	if ((x = map_get(v, "file", NULL)) != NULL && st->kind == RB_READ)
-		st->file = get_string(c, "file", x, true);
+	    st->kind == RB_ACTION &&
+	    (st->produces = get_string(c, "produces", x, true)) != NULL)
+		scan_refs(c, x, "'produces'", st, false);
+	if ((x = map_get(v, "file", NULL)) != NULL && st->kind == RB_READ &&
+	    (st->file = get_string(c, "file", x, true)) != NULL)
+		scan_refs(c, x, "'file'", st, false);
 	if ((x = map_get(v, "phrase", NULL)) != NULL &&
-	    st->kind == RB_CONFIRM)
-		st->phrase = get_string(c, "phrase", x, true);
+	    st->kind == RB_CONFIRM &&
+	    (st->phrase = get_string(c, "phrase", x, true)) != NULL)
+		scan_refs(c, x, "'phrase'", st, false);
 	if ((x = map_get(v, "hint", NULL)) != NULL)
 		st->hint = get_string(c, "hint", x, true);
 	if ((x = map_get(v, "on-failure", NULL)) != NULL)
@@ -1068,7 +1276,8 @@ load_phase(struct ctx *c, enum rb_phase phase, const struct yt_node *k,
 /* Steps in a flat array, sorted by id for lookups. */
 struct stepref {
 	struct rb_step	*st;
-	int		 mark;		/* cycle search: 0 new, 1 open, 2 done */
+	int		 mark;		/* cycle search: 0 new, 1 open,
+					   2 done */
 };
 
 static int
@@ -1142,14 +1351,47 @@ find_cycle(struct ctx *c, struct stepref *v, size_t n, struct stepref *r,
 	return false;
 }
 
+/* A need names a step of the same or an earlier phase; rollback steps
+ * need only rollback steps. */
+static void
+check_need(struct ctx *c, struct stepref *v, size_t n, const char **ids,
+    const struct rb_step *st, const struct rb_str *need)
+{
+	const struct stepref	*t;
+	const char		*guess;
+	struct clipbuf		 cb;
+
+	if ((t = stepref_find(v, n, need->s)) == NULL) {
+		if ((guess = closest(need->s, ids)) != NULL)
+			err(c, need->pos, "step '%s' needs '%s', which is not "
+			    "a step; did you mean '%s'?", st->id,
+			    clip(need->s, &cb), guess);
+		else
+			err(c, need->pos, "step '%s' needs '%s', which is not "
+			    "a step", st->id, clip(need->s, &cb));
+		return;
+	}
+	if ((st->phase == RB_PHASE_ROLLBACK) !=
+	    (t->st->phase == RB_PHASE_ROLLBACK))
+		err(c, need->pos, "step '%s' needs '%s', a %s step: rollback "
+		    "steps need only rollback steps, and others no rollback "
+		    "step", st->id, need->s, phase_names[t->st->phase]);
+	else if (t->st->phase > st->phase)
+		err(c, need->pos, "%s step '%s' needs '%s', a later %s step: a "
+		    "step needs steps of its own phase or an earlier one",
+		    phase_names[st->phase], st->id, need->s,
+		    phase_names[t->st->phase]);
+}
+
 static void
 check_steps(struct ctx *c)
 {
 	struct runbook		 *rb = c->rb;
-	struct stepref		 *v, *t, **path;
+	struct stepref		 *v, **path;
 	struct rb_versions	 *vs = &rb->versions;
-	const char		 *ids_known[9], *guess;
+	const char		 *ids_known[9];
 	const char		**ids;
+	struct clipbuf		  cb;
 	size_t			  n = 0, i, j, k, nk;
 	int			  p;
 
@@ -1184,38 +1426,8 @@ check_steps(struct ctx *c)
 		for (i = 0; i < rb->phases[p].n; i++) {
 			struct rb_step *st = &rb->phases[p].v[i];
 
-			for (j = 0; j < st->n_needs; j++) {
-				struct rb_str *need = &st->needs[j];
-
-				if ((t = stepref_find(v, n, need->s)) == NULL) {
-					guess = closest(need->s, ids);
-					if (guess != NULL)
-						err(c, need->pos, "step '%s' "
-						    "needs '%s', which is not "
-						    "a step; did you mean "
-						    "'%s'?", st->id, need->s,
-						    guess);
-					else
-						err(c, need->pos, "step '%s' "
-						    "needs '%s', which is not "
-						    "a step", st->id, need->s);
-					continue;
-				}
-				if ((p == RB_PHASE_ROLLBACK) !=
-				    (t->st->phase == RB_PHASE_ROLLBACK))
-					err(c, need->pos, "step '%s' needs '%s', "
-					    "a %s step: rollback steps need "
-					    "only rollback steps, and others "
-					    "no rollback step", st->id, need->s,
-					    phase_names[t->st->phase]);
-				else if (t->st->phase > (enum rb_phase)p)
-					err(c, need->pos, "%s step '%s' needs "
-					    "'%s', a later %s step: a step "
-					    "needs steps of its own phase or "
-					    "an earlier one", phase_names[p],
-					    st->id, need->s,
-					    phase_names[t->st->phase]);
-			}
+			for (j = 0; j < st->n_needs; j++)
+				check_need(c, v, n, ids, st, &st->needs[j]);
 		}
 	}
 	path = xcalloc(n + 1, sizeof *path);
@@ -1245,12 +1457,101 @@ check_steps(struct ctx *c)
 				continue;
 			char *all = join(ids_known, " or ");
 			err(c, st->when[j].pos, "'when: %s' is not a hop kind "
-			    "of this runbook; expected %s", st->when[j].s, all);
+			    "of this runbook; expected %s",
+			    clip(st->when[j].s, &cb), all);
 			free(all);
 		}
 	}
 	free(ids);
 	free(v);
+}
+
+/* Artifact names must be distinct, and every $NAME must be one stepup
+ * sets: a STEPUP_ name it does not know is an error; another name that
+ * is no runbook variable is a warning (it comes from the environment). */
+static void
+check_refs(struct ctx *c)
+{
+	struct runbook	 *rb = c->rb;
+	const char	**names, *guess;
+	const struct rb_step **owner;
+	size_t		  n = 0, i, j, k;
+	int		  p;
+
+	for (p = 0; p < RB_PHASE__COUNT; p++)
+		n += rb->phases[p].n;
+	names = xcalloc(n + nitems(stepup_names) + 2 * rb->n_vars + 1,
+	    sizeof *names);
+	owner = xcalloc(n + 1, sizeof *owner);
+	k = 0;
+	for (p = 0; p < RB_PHASE__COUNT; p++) {
+		for (i = 0; i < rb->phases[p].n; i++) {
+			const struct rb_step *st = &rb->phases[p].v[i];
+			char *env;
+
+			if (st->produces == NULL)
+				continue;
+			env = runbook_artifact_env(st->id);
+			for (j = 0; j < k; j++) {
+				if (strcmp(names[j], env) == 0) {
+					err(c, st->id_pos, "steps '%s' and "
+					    "'%s' would both pass their "
+					    "artifact as $%s: rename one",
+					    owner[j]->id, st->id, env);
+					break;
+				}
+			}
+			owner[k] = st;
+			names[k++] = env;
+		}
+	}
+	/* Artifacts first, then the fixed names, then the variables. */
+	n = k;
+	for (i = 0; stepup_names[i] != NULL; i++)
+		names[n++] = stepup_names[i];
+	for (i = 0; i < rb->n_vars; i++)
+		names[n++] = rb->vars[i].name;
+	/* What a variable is read from is in the environment too. */
+	for (i = 0; i < rb->n_vars; i++) {
+		if (rb->vars[i].env != NULL)
+			names[n++] = rb->vars[i].env;
+	}
+	names[n] = NULL;
+	for (i = 0; i < c->n_refs; i++) {
+		const struct ref *r = &c->refs[i];
+
+		if (in_list(r->name, names))
+			continue;
+		guess = closest(r->name, names);
+		if (strncmp(r->name, "STEPUP_ARTIFACT_", 16) == 0 &&
+		    (guess == NULL || strncmp(guess, "STEPUP_ARTIFACT_", 16)
+		    != 0))
+			err(c, r->pos, "$%s in %s of step '%s': no step with "
+			    "'produces' has the id '%s'", r->name, r->field,
+			    r->step, r->name + 16);
+		else if (strncmp(r->name, "STEPUP_", 7) == 0 && guess != NULL)
+			err(c, r->pos, "$%s in %s of step '%s' is not a name "
+			    "stepup sets; did you mean $%s?", r->name, r->field,
+			    r->step, guess);
+		else if (strncmp(r->name, "STEPUP_", 7) == 0)
+			warn(c, r->pos, "$%s in "
+			    "%s of step '%s' is not a name stepup sets: it "
+			    "will come from stepup's environment", r->name,
+			    r->field, r->step);
+		else if (guess != NULL)
+			warn(c, r->pos, "$%s in "
+			    "%s of step '%s' is not a runbook variable; did "
+			    "you mean $%s?", r->name, r->field, r->step, guess);
+		else
+			warn(c, r->pos, "$%s in "
+			    "%s of step '%s' is not a runbook variable: it "
+			    "will come from stepup's environment", r->name,
+			    r->field, r->step);
+	}
+	for (i = 0; i < k; i++)
+		free((char *)names[i]);
+	free(names);
+	free(owner);
 }
 
 /* ---- the runbook --------------------------------------------------------- */
@@ -1278,7 +1579,10 @@ load_root(struct ctx *c, const struct yt_node *root)
 	if ((x = map_get(root, "stepup", NULL)) == NULL)
 		err(c, root->pos, "missing 'stepup: 1' (the runbook format "
 		    "version)");
-	else if (x->type != YT_SCALAR || strcmp(x->s, "1") != 0)
+	else if (x->type != YT_SCALAR || yt_is_null(x))
+		err(c, x->pos, "'stepup' must be the format version, 1; "
+		    "found %s", yt_describe(x, what, sizeof what));
+	else if (strcmp(x->s, "1") != 0)
 		err(c, x->pos, "unsupported runbook format %s: this stepup "
 		    "reads format 1", yt_describe(x, what, sizeof what));
 	else
@@ -1309,6 +1613,45 @@ load_root(struct ctx *c, const struct yt_node *root)
 		err(c, root->pos, "no steps: a runbook needs a 'prepare', "
 		    "'hop' or 'finish' phase");
 	check_steps(c);
+	check_refs(c);
+}
+
+/* A hostile file can hold thousands of problems: keep the first ones (in
+ * file order) and say how many more there are. */
+#define RB_MAX_DIAGS	100
+
+static int
+diag_struct_cmp(const void *a, const void *b)
+{
+	const struct rb_diag	*x = a, *y = b;
+
+	if (x->pos.line != y->pos.line)
+		return x->pos.line < y->pos.line ? -1 : 1;
+	if (x->pos.col != y->pos.col)
+		return x->pos.col < y->pos.col ? -1 : 1;
+	return strcmp(x->msg, y->msg);
+}
+
+static void
+diags_trim(struct rb_diags *d, size_t start, const char *file,
+    size_t dropped, bool capped)
+{
+	size_t	i, more;
+
+	if (d->n - start <= RB_MAX_DIAGS)
+		return;
+	qsort(d->v + start, d->n - start, sizeof *d->v, diag_struct_cmp);
+	more = d->n - start - RB_MAX_DIAGS + dropped;
+	for (i = start + RB_MAX_DIAGS; i < d->n; i++) {
+		if (d->v[i].level == RB_ERROR)
+			d->n_errors--;
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
+	d->n = start + RB_MAX_DIAGS;
+	rb_diag_add(d, RB_ERROR, file, (struct rb_pos){0, 0},
+	    capped ? "more than %zu further problems not shown" :
+	    "%zu more problems not shown", more);
 }
 
 static struct runbook *
@@ -1344,7 +1687,7 @@ runbook_load(const char *path, struct rb_diags *diags)
 	struct ctx	 c;
 	struct stat	 st;
 	char		*buf, *cause;
-	size_t		 len, errors = diags->n_errors;
+	size_t		 len, i, errors = diags->n_errors, start = diags->n;
 
 	/* Say what is wrong with the path itself in plain words. */
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -1369,15 +1712,21 @@ runbook_load(const char *path, struct rb_diags *diags)
 		free(buf);
 		return NULL;
 	}
+	diags_trim(diags, start, path, 0, false);
 	rb = runbook_new(path);
 	sha256_hex(buf, len, rb->sha256);
 	free(buf);
+	memset(&c, 0, sizeof c);
 	c.file = path;
 	c.d = diags;
 	c.rb = rb;
 	load_root(&c, root);
 	yt_free(root);
-	if (diags->n_errors > errors) {
+	for (i = 0; i < c.n_refs; i++)
+		free(c.refs[i].name);
+	free(c.refs);
+	diags_trim(diags, start, path, c.dropped, c.capped);
+	if (diags->n_errors > errors || c.dropped_errors > 0) {
 		runbook_free(rb);
 		return NULL;
 	}
@@ -1539,6 +1888,90 @@ mentions(const char *text, const char *name)
 	return false;
 }
 
+/* path with every $NAME / ${NAME} of name replaced by value; NULL when it
+ * has another $NAME. The caller frees it. */
+static char *
+expand_one(const char *path, const char *name, const char *value)
+{
+	struct buf	 b;
+	const char	*p;
+	size_t		 n = strlen(name);
+
+	buf_init(&b);
+	for (p = path; *p != '\0'; p++) {
+		if (*p != '$') {
+			buf_putc(&b, *p);
+			continue;
+		}
+		if (strncmp(p + 1, name, n) == 0 && !is_name_char(p[1 + n],
+		    false)) {
+			buf_puts(&b, value);
+			p += n;
+		} else if (p[1] == '{' && strncmp(p + 2, name, n) == 0 &&
+		    p[2 + n] == '}') {
+			buf_puts(&b, value);
+			p += n + 2;
+		} else {
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	return buf_take(&b);
+}
+
+/* Whether a read step's file exists, relative to the runbook's directory. */
+static bool
+doc_exists(const struct runbook *rb, const char *file)
+{
+	struct stat	 st;
+	char		*path;
+	bool		 ok;
+
+	path = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", rb->dir,
+	    file);
+	ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return ok;
+}
+
+/* A read step's document must exist: as written, or for every hop target
+ * of a literal catalog (every listed release but the first) when it names
+ * $STEPUP_HOP_TO and nothing else. */
+static size_t
+lint_file(const struct runbook *rb, const struct rb_step *st,
+    struct rb_diags *d)
+{
+	const struct rb_source	*av = &rb->versions.available;
+	struct buf		 missing;
+	char			*path;
+	size_t			 i, n = 0;
+
+	if (strchr(st->file, '$') == NULL) {
+		if (doc_exists(rb, st->file))
+			return 0;
+		rb_diag_add(d, RB_WARNING, rb->path, st->pos, "read step '%s': "
+		    "%s does not exist", st->id, st->file);
+		return 1;
+	}
+	buf_init(&missing);
+	for (i = 1; i < av->n_list; i++) {
+		if ((path = expand_one(st->file, "STEPUP_HOP_TO",
+		    av->list[i].s)) == NULL)
+			break;
+		if (!doc_exists(rb, path) && n++ < 5)
+			buf_printf(&missing, "%s%s", n > 1 ? ", " : "", path);
+		free(path);
+	}
+	if (n > 5)
+		buf_printf(&missing, " and %zu more", n - 5);
+	if (n > 0)
+		rb_diag_add(d, RB_WARNING, rb->path, st->pos, "read step '%s': "
+		    "%s %s not exist", st->id, missing.data, n > 1 ? "do" :
+		    "does");
+	buf_free(&missing);
+	return n > 0;
+}
+
 size_t
 runbook_lint(const struct runbook *rb, struct rb_diags *d)
 {
@@ -1555,6 +1988,8 @@ runbook_lint(const struct runbook *rb, struct rb_diags *d)
 			st = &ph->v[i];
 			if (st->kind == RB_CONFIRM && p != RB_PHASE_ROLLBACK)
 				confirmed = true;
+			if (st->kind == RB_READ && st->file != NULL)
+				n += lint_file(rb, st, d);
 			if (st->kind != RB_ACTION)
 				continue;
 			if (st->undo == NULL && st->on_failure == NULL) {

@@ -228,6 +228,13 @@ attach(struct builder *b, struct yt_node *node)
 			yt_free(node);
 			return false;
 		}
+		if (node->len > YT_MAX_KEY_LEN) {
+			rb_diag_add(b->diags, RB_ERROR, b->file, node->pos,
+			    "a key of %zu characters: a key is a name of at "
+			    "most %d", node->len, YT_MAX_KEY_LEN);
+			yt_free(node);
+			return false;
+		}
 		if (top->node->n >= YT_MAX_KEYS) {
 			rb_diag_add(b->diags, RB_ERROR, b->file, node->pos,
 			    "more than %d keys in one mapping", YT_MAX_KEYS);
@@ -250,6 +257,7 @@ attach(struct builder *b, struct yt_node *node)
 		top->key = node;
 		return true;
 	}
+	node->key_pos = top->key->pos;
 	node_append(top->node, top->key, node);
 	top->key = NULL;
 	return true;
@@ -417,6 +425,14 @@ yt_parse(const char *file, const char *buf, size_t len, struct rb_diags *diags)
 		return NULL;
 	if (!yaml_parser_initialize(&p))
 		fatal(EXIT_FAILED, "out of memory");
+	/* A byte order mark is not content (libyaml, told the encoding,
+	 * would take it for some). */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+		b.buf = buf;
+		b.len = len;
+	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
 	while (!done) {
