@@ -443,7 +443,7 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 		    rb->product, from, to, r->rule);
 		print_wrapped(r->message, 2);
 		if (r->alternative != NULL) {
-			printf("\n%s:\n", o->direct ?
+			printf("\n%s:\n", r->nearest == NULL ?
 			    "The allowed path instead" :
 			    "The path to the nearest reachable version");
 			print_hops(rb, r->alternative);

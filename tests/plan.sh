@@ -79,6 +79,9 @@ expect_status 3 "$STEPUP" plan "$P"
 expect_grep "$TMP/out" "Pachyderm: 1.7.14 -> 2.1.0 refused by the runbook's policy (no-upgrade-across):"
 expect_grep "$TMP/out" "be migrated to 2.x. The nearest version that can be reached is 1.13.0."
 expect_grep "$TMP/out" "The path to the nearest reachable version:"
+expect_status 3 "$STEPUP" plan "$P" --direct
+expect_grep "$TMP/out" "be migrated to 2.x. No other path leads there either (no-upgrade-across);"
+expect_grep "$TMP/out" "The path to the nearest reachable version:"
 expect_status 3 "$STEPUP" plan "$P" --json
 expect_grep "$TMP/out" '"nearest": "1.13.0",'
 expect_grep "$TMP/out" '{"from": "1.7.14", "to": "1.13.0", "kind": "redeploy", "redeploy": true, "reason": null, "steps": ["new-cluster", "migrate"]}'

@@ -439,6 +439,25 @@ test_pachyderm_boundaries(void **state)
 	    "one.");
 	assert_null(r->alternative);
 	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "1.7.14", "2.1.0", "no-upgrade-across",
+	    "1.7.14 -> 2.1.0 is not allowed as one hop: 1.7.14 -> 2.1.0 "
+	    "crosses 2.0.0, and no upgrade crosses it in any way "
+	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
+	    "other path leads there either (no-upgrade-across); the nearest "
+	    "version that can be reached is 1.13.0.");
+	assert_string_equal(r->nearest, "1.13.0");
+	path = path_of(r->alternative);
+	assert_string_equal(path, "1.7.14 -> 1.13.0");
+	free(path);
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "1.13.0", "2.1.0", "no-upgrade-across",
+	    "1.13.0 -> 2.1.0 is not allowed as one hop: 1.13.0 -> 2.1.0 "
+	    "crosses 2.0.0, and no upgrade crosses it in any way "
+	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
+	    "other path leads there either (no-upgrade-across); nothing "
+	    "above 1.13.0 can be reached.");
+	assert_null(r->alternative);
+	plan_refusal_free(r);
 	/* on the far side, upgrades go on */
 	pl = expect_plan(c, &p, "2.0.0", "2.1.0", "2.0.0 -> 2.1.0");
 	plan_free(pl);
