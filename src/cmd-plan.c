@@ -263,6 +263,29 @@ check_version(const struct runbook *rb, const char *opt, const char *text,
 	version_free(&v);
 }
 
+/* Whether the installed version is newer than every available release. */
+static bool
+newer_than_all(const struct runbook *rb, const char *from, const char *newest)
+{
+	struct version	 a, b;
+	char		*why;
+	bool		 newer;
+
+	if (version_parse(&a, rb->versions.scheme, from, &why) != 0) {
+		free(why);
+		return false;
+	}
+	if (version_parse(&b, rb->versions.scheme, newest, &why) != 0) {
+		free(why);
+		version_free(&a);
+		return false;
+	}
+	newer = version_cmp(&a, &b) > 0;
+	version_free(&a);
+	version_free(&b);
+	return newer;
+}
+
 /* Whether a hop-phase step runs for a hop of this kind. */
 static bool
 step_runs(const struct rb_step *s, const char *kind)
@@ -451,8 +474,9 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 		return;
 	}
 	if (pl->n_hops == 0) {
-		printf("%s: %s is installed (%s) and is the target: nothing "
-		    "to do.\n", rb->product, from, o->from_how);
+		printf("%s: %s is installed (%s) and is the target (%s): "
+		    "nothing to do.\n", rb->product, from, o->from_how,
+		    o->to_how);
 		return;
 	}
 	if (o->direct)
@@ -538,6 +562,11 @@ cmd_plan(int argc, char **argv)
 	if (o.to != NULL) {
 		to = o.to;
 		o.to_how = "given with --to";
+	} else if (newer_than_all(rb, from, plan_catalog_newest(c))) {
+		/* Nothing newer to go to: not a downgrade to the newest. */
+		to = from;
+		o.to_how = to_buf = xasprintf("nothing newer is available: "
+		    "the newest release is %s", plan_catalog_newest(c));
 	} else {
 		to = plan_catalog_newest(c);
 		o.to_how = to_buf = xasprintf("the newest of %zu available "
