@@ -144,46 +144,16 @@ split_lines(char *text, char ***lines)
 	return n;
 }
 
-/* Whether text is a pre-release other than the two versions named. */
-static bool
-unwanted_prerelease(const struct runbook *rb, const char *text,
-    const char *from, const char *to)
-{
-	struct version	 v, w;
-	char		*why;
-	bool		 unwanted = false;
-	const char	*named[2] = { from, to };
-	int		 i;
-
-	if (version_parse(&v, rb->versions.scheme, text, &why) != 0) {
-		free(why);	/* plan_catalog_new() reports it */
-		return false;
-	}
-	if (version_is_prerelease(&v)) {
-		unwanted = true;
-		for (i = 0; i < 2; i++) {
-			if (named[i] == NULL || version_parse(&w,
-			    rb->versions.scheme, named[i], &why) != 0)
-				continue;
-			if (version_cmp(&v, &w) == 0)
-				unwanted = false;
-			version_free(&w);
-		}
-	}
-	version_free(&v);
-	return unwanted;
-}
-
 /* The catalog: the runbook's list or what its command prints, one
- * version a line, without pre-releases unless one is from or to. */
+ * version a line. */
 static struct plan_catalog *
-resolve_catalog(const struct runbook *rb, const char *from, const char *to)
+resolve_catalog(const struct runbook *rb)
 {
 	const struct rb_source	 *av = &rb->versions.available;
 	struct plan_catalog	 *c;
 	const char		**rel;
 	char			**lines = NULL, *out = NULL, *cause;
-	size_t			  n, i, k;
+	size_t			  n, i;
 
 	if (av->command == NULL) {
 		n = av->n_list;
@@ -197,10 +167,7 @@ resolve_catalog(const struct runbook *rb, const char *from, const char *to)
 		for (i = 0; i < n; i++)
 			rel[i] = lines[i];
 	}
-	for (i = k = 0; i < n; i++)
-		if (!unwanted_prerelease(rb, rel[i], from, to))
-			rel[k++] = rel[i];
-	c = plan_catalog_new(&rb->versions, rel, k, &cause);
+	c = plan_catalog_new(&rb->versions, rel, n, &cause);
 	if (c == NULL && av->command == NULL)
 		fatal(EXIT_USAGE, "%s: %s", rb->path, cause);
 	if (c == NULL)
@@ -261,29 +228,6 @@ check_version(const struct runbook *rb, const char *opt, const char *text,
 		    opt, text, version_scheme_name(rb->versions.scheme), why);
 	}
 	version_free(&v);
-}
-
-/* Whether the installed version is newer than every available release. */
-static bool
-newer_than_all(const struct runbook *rb, const char *from, const char *newest)
-{
-	struct version	 a, b;
-	char		*why;
-	bool		 newer;
-
-	if (version_parse(&a, rb->versions.scheme, from, &why) != 0) {
-		free(why);
-		return false;
-	}
-	if (version_parse(&b, rb->versions.scheme, newest, &why) != 0) {
-		free(why);
-		version_free(&a);
-		return false;
-	}
-	newer = version_cmp(&a, &b) > 0;
-	version_free(&a);
-	version_free(&b);
-	return newer;
 }
 
 /* Whether a hop-phase step runs for a hop of this kind. */
@@ -558,11 +502,11 @@ cmd_plan(int argc, char **argv)
 		check_version(rb, "--to", o.to, NULL);
 	from = resolve_from(rb, &o);
 	check_version(rb, "--from", from, o.from_how);
-	c = resolve_catalog(rb, from, o.to);
+	c = resolve_catalog(rb);
 	if (o.to != NULL) {
 		to = o.to;
 		o.to_how = "given with --to";
-	} else if (newer_than_all(rb, from, plan_catalog_newest(c))) {
+	} else if (plan_default_target(c, from) == from) {
 		/* Nothing newer to go to: not a downgrade to the newest. */
 		to = from;
 		o.to_how = to_buf = xasprintf("nothing newer is available: "
