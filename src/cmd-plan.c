@@ -29,7 +29,7 @@ enum {
 struct plan_opts {
 	const char	*from, *to;
 	bool		 direct, json;
-	const char	*from_how;	/* "--from", "versions.installed.command" */
+	const char	*from_how;	/* where from came from, for the text */
 	const char	*to_how;
 };
 
@@ -60,7 +60,8 @@ probe_env(const struct runbook *rb)
 		s = NULL;
 		if (v->source == RB_VAR_VALUE)
 			s = v->value;
-		else if (v->source == RB_VAR_ENV && (s = getenv(v->env)) == NULL)
+		else if (v->source == RB_VAR_ENV &&
+		    (s = getenv(v->env)) == NULL)
 			s = v->def;
 		else if (v->source == RB_VAR_ASK)
 			s = v->def;
@@ -291,7 +292,8 @@ print_hops(const struct runbook *rb, const struct plan *pl)
 		for (k = 0; k < hs->n; k++) {
 			if (!step_runs(&hs->v[k], h->kind))
 				continue;
-			printf("%s%s", any ? ", " : "     steps: ", hs->v[k].id);
+			printf("%s%s", any ? ", " : "     steps: ",
+			    hs->v[k].id);
 			any = true;
 		}
 		if (!any)

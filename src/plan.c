@@ -21,7 +21,7 @@ struct plan_catalog {
 	struct version	*v;		/* sorted, unique */
 	size_t		 n;
 	size_t		*ser;		/* series of each release */
-	size_t		*sfirst, *slast; /* first and last release of a series */
+	size_t		*sfirst, *slast; /* a series' first and last */
 	size_t		 nser;
 	size_t		*ml;		/* minor line (two components) */
 	size_t		*mllast;
@@ -181,9 +181,9 @@ catalog_build(enum rb_scheme scheme, int series, char *const kinds[3],
 	c->slast = xcalloc(c->n, sizeof *c->slast);
 	c->mllast = xcalloc(c->n, sizeof *c->mllast);
 	for (i = 0; i < c->n; i++) {
-		if (i == 0 || !version_same_series(&v[i - 1], &v[i], c->series)) {
+		if (i == 0 ||
+		    !version_same_series(&v[i - 1], &v[i], c->series))
 			c->sfirst[c->nser++] = i;
-		}
 		c->ser[i] = c->nser - 1;
 		c->slast[c->nser - 1] = i;
 		if (i == 0 || !version_same_series(&v[i - 1], &v[i], 2))
@@ -442,7 +442,8 @@ violations(const struct ctx *x, size_t i, size_t j)
 		if (p->within_series == RB_WITHIN_CONSECUTIVE && j != i + 1)
 			bad |= 1u << R_WITHIN;
 	} else {
-		if (p->leave_series == RB_LEAVE_FROM_LATEST && i != c->slast[si])
+		if (p->leave_series == RB_LEAVE_FROM_LATEST &&
+		    i != c->slast[si])
 			bad |= 1u << R_LEAVE;
 		if (p->within_series == RB_WITHIN_CONSECUTIVE &&
 		    j != c->sfirst[sj] && j != x->t)
@@ -692,8 +693,9 @@ search_run(const struct ctx *x, struct search *s)
 	size_t				 n = c->n, li, i, j, lo, sf, se;
 	size_t				*tmp;
 	long				 d;
-	bool				 any = p->within_series == RB_WITHIN_ANY;
+	bool				 any;
 
+	any = p->within_series == RB_WITHIN_ANY;
 	s->U = xcalloc(n, sizeof *s->U);
 	s->L = xcalloc(n, sizeof *s->L);
 	s->next = xcalloc(n, sizeof *s->next);
@@ -726,8 +728,8 @@ search_run(const struct ctx *x, struct search *s)
 			sf = c->sfirst[c->ser[j]];
 			/* within the series */
 			if (any) {
-				for (i = dsu_find(s->all, lo > sf ? lo : sf); i < j;
-				    i = dsu_find(s->all, i + 1))
+				for (i = dsu_find(s->all, lo > sf ? lo : sf);
+				    i < j; i = dsu_find(s->all, i + 1))
 					visit(c, s, i, j, d);
 			} else if (j > sf && j - 1 >= lo && s->dist[j - 1] < 0)
 				visit(c, s, j - 1, j, d);

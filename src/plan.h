@@ -56,7 +56,8 @@ struct plan_catalog;
 /* Parse and sort the releases. Returns NULL with *cause set (caller
  * frees) when one does not parse, naming it, or when there are none. */
 struct plan_catalog	*plan_catalog_new(const struct rb_versions *,
-			    const char *const *releases, size_t n, char **cause);
+			    const char *const *releases, size_t n,
+			    char **cause);
 void			 plan_catalog_free(struct plan_catalog *);
 /* Releases in the catalog (pre-releases aside), and the i-th in ascending
  * order, as written. */
