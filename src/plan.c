@@ -719,7 +719,9 @@ search_run(const struct ctx *x, struct search *s)
 		s->nlevel = tmp;
 		s->nl = s->nnl;
 		s->nnl = 0;
-		qsort(s->level, s->nl, sizeof *s->level, cmp_size_desc);
+		if (s->nl > 1)
+			qsort(s->level, s->nl, sizeof *s->level,
+			    cmp_size_desc);
 		for (li = 0; li < s->nl; li++) {
 			j = s->level[li];
 			lo = s->L[j];
@@ -754,11 +756,20 @@ search_run(const struct ctx *x, struct search *s)
 static char *
 stop_reason(const struct ctx *x, size_t p, size_t k, size_t q)
 {
-	enum rule	r = first_rule(violations(x, p, q));
+	enum rule	 r = first_rule(violations(x, p, q));
+	const char	*v = x->c->v[k].text, *why;
+	size_t		 lv, lw;
+	char		*s;
 
-	if (r == R__COUNT)	/* cannot happen on a shortest path */
-		return xasprintf("%s: a stop on the way", x->c->v[k].text);
-	return xasprintf("%s: %s", x->c->v[k].text, stop_reasons[r]);
+	/* No printf: a plan may have thousands of stops. */
+	why = r == R__COUNT ? "a stop on the way" : stop_reasons[r];
+	lv = strlen(v);
+	lw = strlen(why);
+	s = xmalloc(lv + 2 + lw + 1);
+	memcpy(s, v, lv);
+	memcpy(s + lv, ": ", 2);
+	memcpy(s + lv + 2, why, lw + 1);
+	return s;
 }
 
 static int	plan_indices(const struct ctx *, size_t, size_t,
