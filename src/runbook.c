@@ -1128,7 +1128,8 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 		if (map_get(v, key_kinds[i].key, &kk) != NULL &&
 		    (key_kinds[i].kinds & bit) == 0)
 			err(c, kk->pos, "'%s' is only for %s steps, and %s is "
-			    "a %s step", kk->s, key_kinds[i].only, name,
+			    "%s %s step", kk->s, key_kinds[i].only, name,
+			    st->kind == RB_ACTION ? "an" : "a",
 			    kind_names[st->kind]);
 	}
 

@@ -265,8 +265,8 @@ static const struct tcase cases[] = {
 	  "10m or 2h (at most a week), found '8d'\n"
 	  "t.yaml:11:41: 'severity' must be fail or warn, found 'error'\n"
 	  "t.yaml:11:58: 'optional' must be true or false, found '1'\n"
-	  "t.yaml:12:41: 'severity' is only for check steps, and step 'e' is a "
-	  "action step\n" },
+	  "t.yaml:12:41: 'severity' is only for check steps, and step 'e' is "
+	  "an action step\n" },
 	/* 29: per-hop and when belong to phases */
 	{ BASE "prepare:\n  - {id: a, manual: m, when: major}\n"
 	  "hop:\n  - {id: b, manual: m, per-hop: true}\n"
