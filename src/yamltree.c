@@ -457,7 +457,9 @@ yt_parse(const char *file, const char *buf, size_t len, struct rb_diags *diags)
 	}
 	if (b.root == NULL) {
 		rb_diag_add(diags, RB_ERROR, file, (struct rb_pos){0, 0},
-		    "empty file: a runbook starts with 'stepup: 1'");
+		    "%s: a runbook starts with 'stepup: 1'",
+		    strspn(buf, " \t\r\n") == len ? "empty file" :
+		    "nothing but comments");
 		return NULL;
 	}
 	return b.root;

@@ -81,7 +81,8 @@ static const struct tcase cases[] = {
 	/* 1: empty file, and one with only a comment */
 	{ "", "t.yaml: empty file: a runbook starts with 'stepup: 1'\n" },
 	{ "# nothing\n\n",
-	  "t.yaml: empty file: a runbook starts with 'stepup: 1'\n" },
+	  "t.yaml: nothing but comments: a runbook starts with 'stepup: 1'\n" },
+	{ "\n  \n", "t.yaml: empty file: a runbook starts with 'stepup: 1'\n" },
 	/* 3: not a mapping */
 	{ "- a\n", "t.yaml:1:1: a runbook is a YAML mapping (stepup: 1, "
 	  "product: ..., versions: ..., steps), found a list\n" },
