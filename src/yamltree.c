@@ -406,6 +406,18 @@ on_event(struct builder *b, yaml_event_t *ev, int *docs)
 	}
 }
 
+static bool
+blank(const char *buf, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (strchr(" \t\r\n", buf[i]) == NULL)
+			return false;
+	}
+	return true;
+}
+
 struct yt_node *
 yt_parse(const char *file, const char *buf, size_t len, struct rb_diags *diags)
 {
@@ -458,8 +470,7 @@ yt_parse(const char *file, const char *buf, size_t len, struct rb_diags *diags)
 	if (b.root == NULL) {
 		rb_diag_add(diags, RB_ERROR, file, (struct rb_pos){0, 0},
 		    "%s: a runbook starts with 'stepup: 1'",
-		    strspn(buf, " \t\r\n") == len ? "empty file" :
-		    "nothing but comments");
+		    blank(buf, len) ? "empty file" : "nothing but comments");
 		return NULL;
 	}
 	return b.root;
