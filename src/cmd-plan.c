@@ -144,33 +144,70 @@ split_lines(char *text, char ***lines)
 	return n;
 }
 
+/* Whether text is a pre-release other than the two versions named. */
+static bool
+unwanted_prerelease(const struct runbook *rb, const char *text,
+    const char *from, const char *to)
+{
+	struct version	 v, w;
+	char		*why;
+	bool		 unwanted = false;
+	const char	*named[2] = { from, to };
+	int		 i;
+
+	if (version_parse(&v, rb->versions.scheme, text, &why) != 0) {
+		free(why);	/* plan_catalog_new() reports it */
+		return false;
+	}
+	if (version_is_prerelease(&v)) {
+		unwanted = true;
+		for (i = 0; i < 2; i++) {
+			if (named[i] == NULL || version_parse(&w,
+			    rb->versions.scheme, named[i], &why) != 0)
+				continue;
+			if (version_cmp(&v, &w) == 0)
+				unwanted = false;
+			version_free(&w);
+		}
+	}
+	version_free(&v);
+	return unwanted;
+}
+
+/* The catalog: the runbook's list or what its command prints, one
+ * version a line, without pre-releases unless one is from or to. */
 static struct plan_catalog *
-resolve_catalog(const struct runbook *rb)
+resolve_catalog(const struct runbook *rb, const char *from, const char *to)
 {
 	const struct rb_source	 *av = &rb->versions.available;
 	struct plan_catalog	 *c;
 	const char		**rel;
-	char			**lines, *out, *cause;
-	size_t			  n, i;
+	char			**lines = NULL, *out = NULL, *cause;
+	size_t			  n, i, k;
 
 	if (av->command == NULL) {
-		rel = xcalloc(av->n_list, sizeof *rel);
-		for (i = 0; i < av->n_list; i++)
+		n = av->n_list;
+		rel = xcalloc(n + 1, sizeof *rel);
+		for (i = 0; i < n; i++)
 			rel[i] = av->list[i].s;
-		c = plan_catalog_new(&rb->versions, rel, av->n_list, &cause);
-		free(rel);
-		if (c == NULL)	/* plan_validate has said it already */
-			fatal(EXIT_USAGE, "%s: %s", rb->path, cause);
-		return c;
+	} else {
+		out = probe(rb, av, "versions.available");
+		n = split_lines(out, &lines);
+		rel = xcalloc(n + 1, sizeof *rel);
+		for (i = 0; i < n; i++)
+			rel[i] = lines[i];
 	}
-	out = probe(rb, av, "versions.available");
-	n = split_lines(out, &lines);
-	c = plan_catalog_new(&rb->versions, (const char *const *)lines, n,
-	    &cause);
+	for (i = k = 0; i < n; i++)
+		if (!unwanted_prerelease(rb, rel[i], from, to))
+			rel[k++] = rel[i];
+	c = plan_catalog_new(&rb->versions, rel, k, &cause);
+	if (c == NULL && av->command == NULL)
+		fatal(EXIT_USAGE, "%s: %s", rb->path, cause);
 	if (c == NULL)
 		fatal(EXIT_FAILED, "%s:%d:%d: the versions.available command "
 		    "printed no usable catalog: %s", rb->path,
 		    av->command_at.pos.line, av->command_at.pos.col, cause);
+	free(rel);
 	free(lines);
 	free(out);
 	return c;
@@ -406,7 +443,7 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 		    rb->product, from, to, r->rule);
 		print_wrapped(r->message, 2);
 		if (r->alternative != NULL) {
-			printf("\n%s:\n", o->direct ?
+			printf("\n%s:\n", r->nearest == NULL ?
 			    "The allowed path instead" :
 			    "The path to the nearest reachable version");
 			print_hops(rb, r->alternative);
@@ -495,9 +532,9 @@ cmd_plan(int argc, char **argv)
 		check_version(rb, "--from", o.from, NULL);
 	if (o.to != NULL)
 		check_version(rb, "--to", o.to, NULL);
-	c = resolve_catalog(rb);
 	from = resolve_from(rb, &o);
 	check_version(rb, "--from", from, o.from_how);
+	c = resolve_catalog(rb, from, o.to);
 	if (o.to != NULL) {
 		to = o.to;
 		o.to_how = "given with --to";

@@ -909,7 +909,17 @@ plan_direct(const struct plan_catalog *c, const struct rb_policy *p,
 		buf_puts(&b, ".");
 		(*refusal)->alternative = alt;
 	} else {
-		buf_printf(&b, " %s", r2->message);
+		buf_printf(&b, " No other path leads there either (%s)",
+		    r2->rule);
+		if (r2->nearest != NULL && strcmp(r2->nearest,
+		    c->v[fi].text) == 0)
+			buf_printf(&b, "; nothing above %s can be reached.",
+			    r2->nearest);
+		else if (r2->nearest != NULL)
+			buf_printf(&b, "; the nearest version that can be "
+			    "reached is %s.", r2->nearest);
+		else
+			buf_puts(&b, ".");
 		if (r2->nearest != NULL)
 			(*refusal)->nearest = xstrdup(r2->nearest);
 		(*refusal)->alternative = r2->alternative;
