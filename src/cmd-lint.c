@@ -160,6 +160,11 @@ shellcheck_finding(const struct runbook *rb, const struct scripts *s,
 		}
 	}
 	if (l > nlines) {
+		/* Only syntax errors at the end of the command; the rest is
+		 * about the line declaring the variables (unreachable after
+		 * an exit, say). */
+		if (!error)
+			return;
 		l = nlines;
 		c = (long)strcspn(last, "\n") + 1;
 	}
