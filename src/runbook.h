@@ -248,8 +248,12 @@ void	 rb_diag_add(struct rb_diags *, enum rb_level, const char *file,
 void	 rb_diags_print(const struct rb_diags *, FILE *);
 
 /* Load and validate a runbook. On success returns it (free with
- * runbook_free) and may add warnings to diags; on failure returns NULL
- * with every problem found added to diags as errors. */
+ * runbook_free) and may add warnings to diags (a $NAME in a text that is
+ * no runbook variable); on failure returns NULL with every problem found
+ * added to diags as errors, at most 100 of them and then one saying how
+ * many more there are. Files over 4 MiB, not UTF-8 text, or holding YAML
+ * aliases, several documents or nesting deeper than 64 are refused with
+ * one error. */
 struct runbook	*runbook_load(const char *path, struct rb_diags *diags);
 void		 runbook_free(struct runbook *);
 
