@@ -95,17 +95,19 @@ static bool
 check_text(struct builder *b)
 {
 	const unsigned char	*s = (const unsigned char *)b->buf;
+	const char		*nul;
 	struct rb_pos		 p = { 1, 1 };
 	size_t			 i = 0, k;
 	uint32_t		 cp;
 
+	/* A NUL anywhere says binary better than what comes before it. */
+	if ((nul = memchr(b->buf, '\0', b->len)) != NULL) {
+		rb_diag_add(b->diags, RB_ERROR, b->file, offset_pos(b->buf,
+		    b->len, (size_t)(nul - b->buf)), "binary data (a NUL "
+		    "byte): a runbook is a UTF-8 text file");
+		return false;
+	}
 	while (i < b->len) {
-		if (s[i] == '\0') {
-			rb_diag_add(b->diags, RB_ERROR, b->file, p,
-			    "binary data (a NUL byte): a runbook is a UTF-8 "
-			    "text file");
-			return false;
-		}
 		if ((k = utf8_decode(s + i, b->len - i, &cp)) == 0) {
 			rb_diag_add(b->diags, RB_ERROR, b->file, p,
 			    "invalid UTF-8 (byte 0x%02x): a runbook is a "

@@ -78,7 +78,7 @@ expect_status 2 "$STEPUP" lint "$TMP/missing.yaml"
 expect_grep "$TMP/err" "$TMP/missing.yaml: No such file or directory"
 head -c 3000 /bin/sh >"$TMP/binary.yaml"
 expect_status 2 "$STEPUP" lint "$TMP/binary.yaml"
-expect_grep "$TMP/err" "$TMP/binary.yaml:1:"
+expect_grep "$TMP/err" "binary data (a NUL byte): a runbook is a UTF-8 text file"
 [ "$(wc -l <"$TMP/err")" = 1 ] || fail "binary file: more than one line: $(cat "$TMP/err")"
 awk 'BEGIN { printf "a: "; for (i = 0; i < 100000; i++) printf "["; print "" }' \
 	>"$TMP/deep.yaml"
