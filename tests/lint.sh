@@ -53,7 +53,8 @@ diff "$TMP/want" "$TMP/err" >"$TMP/diff" || fail "warnings.yaml: $(cat "$TMP/dif
 if command -v shellcheck >/dev/null 2>&1; then
 	expect_status 2 "$STEPUP" lint "$D/shell.yaml"
 	expect_grep "$TMP/err" "$D/shell.yaml:15:16: warning: shellcheck: Double quote to prevent globbing and word splitting. [SC2086] (in 'run' of step 'one')"
-	expect_grep "$TMP/err" "$D/shell.yaml:29:7: shellcheck: Couldn't find 'fi' for this 'if'. [SC1046] (in 'run' of step 'block')"
+	expect_grep "$TMP/err" "$D/shell.yaml:33:7: shellcheck: Couldn't find 'fi' for this 'if'. [SC1046] (in 'run' of step 'block')"
+	expect_grep "$TMP/err" "$D/shell.yaml:20:17: warning: shellcheck: Use \"\${var:?}\" to ensure this never expands to /* . [SC2115] (in 'run' of step 'slash')"
 	grep -q "step 'quiet'" "$TMP/err" && fail "a disable directive was not honoured: $(cat "$TMP/err")"
 	grep -q "referenced but not assigned" "$TMP/err" &&
 		fail "runbook variables reported as unassigned: $(cat "$TMP/err")"
