@@ -1690,7 +1690,14 @@ runbook_load(const char *path, struct rb_diags *diags)
 	char		*buf, *cause;
 	size_t		 len, i, errors = diags->n_errors, start = diags->n;
 
-	/* Say what is wrong with the path itself in plain words. */
+	/* Say what is wrong with the path itself in plain words; never open
+	 * a FIFO or a device (it could block, or never end). */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		rb_diag_add(diags, RB_ERROR, path, (struct rb_pos){0, 0},
+		    "not a regular file");
+		return NULL;
+	}
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_size > (off_t)RB_MAX_FILE) {
 		rb_diag_add(diags, RB_ERROR, path, (struct rb_pos){0, 0},
