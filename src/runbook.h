@@ -261,7 +261,9 @@ void		 runbook_free(struct runbook *);
  * with neither undo nor on-failure, an action before the first confirm
  * step, a produces that no rollback step uses, a read step's file that does
  * not exist (for every hop target of a literal catalog when it names
- * $STEPUP_HOP_TO). Returns how many. */
+ * $STEPUP_HOP_TO), a variable with a lowercase name that nothing mentions,
+ * a step `when: redeploy` without a redeploy-at policy. Returns how
+ * many. */
 size_t		 runbook_lint(const struct runbook *, struct rb_diags *);
 
 /* The environment name of a step's artifact: "STEPUP_ARTIFACT_" and the
