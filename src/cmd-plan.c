@@ -29,7 +29,7 @@ enum {
 struct plan_opts {
 	const char	*from, *to;
 	bool		 direct, json;
-	const char	*from_how;	/* "--from", "versions.installed.command" */
+	const char	*from_how;	/* where from came from, for the text */
 	const char	*to_how;
 };
 
@@ -60,7 +60,8 @@ probe_env(const struct runbook *rb)
 		s = NULL;
 		if (v->source == RB_VAR_VALUE)
 			s = v->value;
-		else if (v->source == RB_VAR_ENV && (s = getenv(v->env)) == NULL)
+		else if (v->source == RB_VAR_ENV &&
+		    (s = getenv(v->env)) == NULL)
 			s = v->def;
 		else if (v->source == RB_VAR_ASK)
 			s = v->def;
@@ -144,46 +145,16 @@ split_lines(char *text, char ***lines)
 	return n;
 }
 
-/* Whether text is a pre-release other than the two versions named. */
-static bool
-unwanted_prerelease(const struct runbook *rb, const char *text,
-    const char *from, const char *to)
-{
-	struct version	 v, w;
-	char		*why;
-	bool		 unwanted = false;
-	const char	*named[2] = { from, to };
-	int		 i;
-
-	if (version_parse(&v, rb->versions.scheme, text, &why) != 0) {
-		free(why);	/* plan_catalog_new() reports it */
-		return false;
-	}
-	if (version_is_prerelease(&v)) {
-		unwanted = true;
-		for (i = 0; i < 2; i++) {
-			if (named[i] == NULL || version_parse(&w,
-			    rb->versions.scheme, named[i], &why) != 0)
-				continue;
-			if (version_cmp(&v, &w) == 0)
-				unwanted = false;
-			version_free(&w);
-		}
-	}
-	version_free(&v);
-	return unwanted;
-}
-
 /* The catalog: the runbook's list or what its command prints, one
- * version a line, without pre-releases unless one is from or to. */
+ * version a line. */
 static struct plan_catalog *
-resolve_catalog(const struct runbook *rb, const char *from, const char *to)
+resolve_catalog(const struct runbook *rb)
 {
 	const struct rb_source	 *av = &rb->versions.available;
 	struct plan_catalog	 *c;
 	const char		**rel;
 	char			**lines = NULL, *out = NULL, *cause;
-	size_t			  n, i, k;
+	size_t			  n, i;
 
 	if (av->command == NULL) {
 		n = av->n_list;
@@ -197,10 +168,7 @@ resolve_catalog(const struct runbook *rb, const char *from, const char *to)
 		for (i = 0; i < n; i++)
 			rel[i] = lines[i];
 	}
-	for (i = k = 0; i < n; i++)
-		if (!unwanted_prerelease(rb, rel[i], from, to))
-			rel[k++] = rel[i];
-	c = plan_catalog_new(&rb->versions, rel, k, &cause);
+	c = plan_catalog_new(&rb->versions, rel, n, &cause);
 	if (c == NULL && av->command == NULL)
 		fatal(EXIT_USAGE, "%s: %s", rb->path, cause);
 	if (c == NULL)
@@ -324,7 +292,8 @@ print_hops(const struct runbook *rb, const struct plan *pl)
 		for (k = 0; k < hs->n; k++) {
 			if (!step_runs(&hs->v[k], h->kind))
 				continue;
-			printf("%s%s", any ? ", " : "     steps: ", hs->v[k].id);
+			printf("%s%s", any ? ", " : "     steps: ",
+			    hs->v[k].id);
 			any = true;
 		}
 		if (!any)
@@ -451,8 +420,9 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 		return;
 	}
 	if (pl->n_hops == 0) {
-		printf("%s: %s is installed (%s) and is the target: nothing "
-		    "to do.\n", rb->product, from, o->from_how);
+		printf("%s: %s is installed (%s) and is the target (%s): "
+		    "nothing to do.\n", rb->product, from, o->from_how,
+		    o->to_how);
 		return;
 	}
 	if (o->direct)
@@ -534,10 +504,15 @@ cmd_plan(int argc, char **argv)
 		check_version(rb, "--to", o.to, NULL);
 	from = resolve_from(rb, &o);
 	check_version(rb, "--from", from, o.from_how);
-	c = resolve_catalog(rb, from, o.to);
+	c = resolve_catalog(rb);
 	if (o.to != NULL) {
 		to = o.to;
 		o.to_how = "given with --to";
+	} else if (plan_default_target(c, from) == from) {
+		/* Nothing newer to go to: not a downgrade to the newest. */
+		to = from;
+		o.to_how = to_buf = xasprintf("nothing newer is available: "
+		    "the newest release is %s", plan_catalog_newest(c));
 	} else {
 		to = plan_catalog_newest(c);
 		o.to_how = to_buf = xasprintf("the newest of %zu available "

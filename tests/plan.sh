@@ -60,7 +60,12 @@ expect_grep "$TMP/out" '"result": "nothing-to-do",'
 
 # Refusals and nothing to do.
 expect_status 0 "$STEPUP" plan "$B" --from 24.03.5
-expect_grep "$TMP/out" "Backend.AI: 24.03.5 is installed (given with --from) and is the target: nothing to do."
+expect_grep "$TMP/out" "Backend.AI: 24.03.5 is installed (given with --from) and is the target (the newest of 29 available releases): nothing to do."
+# Installed newer than anything available: nothing to do, not a downgrade.
+expect_status 0 "$STEPUP" plan "$B" --from 24.09.0
+expect_grep "$TMP/out" "Backend.AI: 24.09.0 is installed (given with --from) and is the target (nothing newer is available: the newest release is 24.03.5): nothing to do."
+expect_status 3 "$STEPUP" plan "$B" --from 24.09.0 --to 24.03.5
+expect_grep "$TMP/out" "(downgrade):"
 expect_status 3 "$STEPUP" plan "$B" --from 24.03.1 --to 23.09.10
 expect_grep "$TMP/out" "(downgrade):"
 expect_grep "$TMP/out" "24.03.1 -> 23.09.10 is a downgrade: 23.09.10 is older than 24.03.1."

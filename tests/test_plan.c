@@ -534,6 +534,55 @@ test_catalog_errors(void **state)
 }
 
 static void
+test_prereleases(void **state)
+{
+	static const char *const rel[] = {
+		"24.03.0rc1", "23.09.10", "24.03.0", "24.03.1.dev1", "24.03.1",
+		"23.09.11b1",
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p = backendai_policy();
+	struct plan		*pl;
+	struct plan_refusal	*r;
+
+	(void)state;
+	c = catalog(RB_SCHEME_PEP440, 2, default_kinds, rel, nitems(rel));
+	/* aside: not counted, not the newest, never a stop on the way */
+	assert_int_equal(plan_catalog_size(c), 3);
+	assert_string_equal(plan_catalog_newest(c), "24.03.1");
+	pl = expect_plan(c, &p, "23.09.10", "24.03.1", "23.09.10 -> 24.03.1");
+	plan_free(pl);
+	/* named as from or to, they join */
+	pl = expect_plan(c, &p, "23.09.10", "24.03.0rc1",
+	    "23.09.10 -> 24.03.0rc1");
+	assert_string_equal(pl->hops[0].kind, "major");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "24.03.0rc1", "24.03.1",
+	    "24.03.0rc1 -> 24.03.0 -> 24.03.1");
+	assert_string_equal(pl->hops[0].kind, "patch");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "23.09.11b1", "24.03.0rc1",
+	    "23.09.11b1 -> 24.03.0rc1");
+	plan_free(pl);
+	/* one not in the catalog at all */
+	r = expect_refusal(0, c, &p, "23.09.10", "24.03.0rc2", "not-in-catalog",
+	    "The target version 24.03.0rc2 is not in the catalog of available "
+	    "releases (3, from 23.09.10 to 24.03.1); the nearest are 23.09.10 "
+	    "and 24.03.0.");
+	plan_refusal_free(r);
+	/* the default target */
+	assert_string_equal(plan_default_target(c, "23.09.10"), "24.03.1");
+	assert_string_equal(plan_default_target(c, "24.09"), "24.09");
+	assert_string_equal(plan_default_target(c, "garbage"), "24.03.1");
+	plan_catalog_free(c);
+
+	/* A catalog of nothing but pre-releases keeps them. */
+	c = catalog(RB_SCHEME_PEP440, 2, default_kinds, rel, 1);
+	assert_int_equal(plan_catalog_size(c), 1);
+	plan_catalog_free(c);
+}
+
+static void
 test_validate(void **state)
 {
 	struct rb_str		 list[] = {
@@ -897,6 +946,7 @@ main(void)
 		cmocka_unit_test(test_qhub_redeploy),
 		cmocka_unit_test(test_catalog_errors),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_prereleases),
 		cmocka_unit_test(test_property),
 	};
 
