@@ -125,18 +125,21 @@ shellcheck_run(char **files, size_t n, struct buf *out)
  * runbook's position. */
 static void
 shellcheck_finding(const struct runbook *rb, const struct scripts *s,
-    const char *line, struct rb_diags *d)
+    const char *dir, const char *line, struct rb_diags *d)
 {
 	const struct script	*sc;
 	struct rb_pos		 pos;
 	const char		*p, *msg, *last;
 	char			*end;
 	long			 idx, l, c, nlines;
+	size_t			 n;
 	bool			 error;
 
-	if ((p = strrchr(line, '/')) == NULL)
+	/* The message may hold a '/': the file is DIR/N.sh, from the start. */
+	n = strlen(dir);
+	if (strncmp(line, dir, n) != 0 || line[n] != '/')
 		return;
-	idx = strtol(p + 1, &end, 10);
+	idx = strtol(line + n + 1, &end, 10);
 	if (strncmp(end, ".sh:", 4) != 0 || idx < 0 || (size_t)idx >= s->n)
 		return;
 	l = strtol(end + 4, &end, 10);
@@ -160,6 +163,11 @@ shellcheck_finding(const struct runbook *rb, const struct scripts *s,
 		}
 	}
 	if (l > nlines) {
+		/* Only syntax errors at the end of the command; the rest is
+		 * about the line declaring the variables (unreachable after
+		 * an exit, say). */
+		if (!error)
+			return;
 		l = nlines;
 		c = (long)strcspn(last, "\n") + 1;
 	}
@@ -268,7 +276,7 @@ lint_shell(const struct runbook *rb, struct rb_diags *d)
 					nl = line + strlen(line) - 1;
 				else
 					*nl = '\0';
-				shellcheck_finding(rb, &s, line, d);
+				shellcheck_finding(rb, &s, dir, line, d);
 			}
 		} else
 			rb_diag_add(d, RB_WARNING, rb->path,

@@ -1128,7 +1128,8 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 		if (map_get(v, key_kinds[i].key, &kk) != NULL &&
 		    (key_kinds[i].kinds & bit) == 0)
 			err(c, kk->pos, "'%s' is only for %s steps, and %s is "
-			    "a %s step", kk->s, key_kinds[i].only, name,
+			    "%s %s step", kk->s, key_kinds[i].only, name,
+			    st->kind == RB_ACTION ? "an" : "a",
 			    kind_names[st->kind]);
 	}
 
@@ -1689,7 +1690,14 @@ runbook_load(const char *path, struct rb_diags *diags)
 	char		*buf, *cause;
 	size_t		 len, i, errors = diags->n_errors, start = diags->n;
 
-	/* Say what is wrong with the path itself in plain words. */
+	/* Say what is wrong with the path itself in plain words; never open
+	 * a FIFO or a device (it could block, or never end). */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		rb_diag_add(diags, RB_ERROR, path, (struct rb_pos){0, 0},
+		    "not a regular file");
+		return NULL;
+	}
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_size > (off_t)RB_MAX_FILE) {
 		rb_diag_add(diags, RB_ERROR, path, (struct rb_pos){0, 0},
@@ -1972,6 +1980,47 @@ lint_file(const struct runbook *rb, const struct rb_step *st,
 	return n > 0;
 }
 
+/* Whether a step's commands or texts mention $name. */
+static bool
+step_mentions(const struct rb_step *st, const char *name)
+{
+	return mentions(st->run, name) || mentions(st->undo, name) ||
+	    mentions(st->produces, name) || mentions(st->file, name) ||
+	    mentions(st->phrase, name) || mentions(st->text, name) ||
+	    mentions(st->title, name);
+}
+
+/* A variable nothing mentions is a question asked for nothing (unless
+ * its name is all capitals: PGHOST is for the programs to read). */
+static size_t
+lint_vars(const struct runbook *rb, struct rb_diags *d)
+{
+	const struct rb_var	*v;
+	size_t			 i, j, n = 0;
+	bool			 used;
+	int			 p;
+
+	for (i = 0; i < rb->n_vars; i++) {
+		v = &rb->vars[i];
+		used = mentions(rb->versions.installed.command, v->name) ||
+		    mentions(rb->versions.available.command, v->name);
+		for (p = 0; p < RB_PHASE__COUNT && !used; p++) {
+			for (j = 0; j < rb->phases[p].n && !used; j++)
+				used = step_mentions(&rb->phases[p].v[j],
+				    v->name);
+		}
+		/* PGHOST and the like are read by programs themselves. */
+		if (used || strpbrk(v->name, "abcdefghijklmnopqrstuvwxyz") ==
+		    NULL)
+			continue;
+		rb_diag_add(d, RB_WARNING, rb->path, v->pos, "variable '%s' is "
+		    "not used: no command or text mentions $%s", v->name,
+		    v->name);
+		n++;
+	}
+	return n;
+}
+
 size_t
 runbook_lint(const struct runbook *rb, struct rb_diags *d)
 {
@@ -2021,6 +2070,19 @@ runbook_lint(const struct runbook *rb, struct rb_diags *d)
 				n++;
 			}
 			free(env);
+		}
+	}
+	n += lint_vars(rb, d);
+	for (i = 0; i < rb->phases[RB_PHASE_HOP].n; i++) {
+		st = &rb->phases[RB_PHASE_HOP].v[i];
+		for (j = 0; j < st->n_when; j++) {
+			if (strcmp(st->when[j].s, "redeploy") != 0 ||
+			    rb->policy.n_redeploy_at > 0)
+				continue;
+			rb_diag_add(d, RB_WARNING, rb->path, st->when[j].pos,
+			    "step '%s' is for redeploy hops, but the policy "
+			    "has no 'redeploy-at': there are none", st->id);
+			n++;
 		}
 	}
 	return n;

@@ -53,7 +53,8 @@ diff "$TMP/want" "$TMP/err" >"$TMP/diff" || fail "warnings.yaml: $(cat "$TMP/dif
 if command -v shellcheck >/dev/null 2>&1; then
 	expect_status 2 "$STEPUP" lint "$D/shell.yaml"
 	expect_grep "$TMP/err" "$D/shell.yaml:15:16: warning: shellcheck: Double quote to prevent globbing and word splitting. [SC2086] (in 'run' of step 'one')"
-	expect_grep "$TMP/err" "$D/shell.yaml:28:7: shellcheck: Couldn't find 'fi' for this 'if'. [SC1046] (in 'run' of step 'block')"
+	expect_grep "$TMP/err" "$D/shell.yaml:33:7: shellcheck: Couldn't find 'fi' for this 'if'. [SC1046] (in 'run' of step 'block')"
+	expect_grep "$TMP/err" "$D/shell.yaml:20:17: warning: shellcheck: Use \"\${var:?}\" to ensure this never expands to /* . [SC2115] (in 'run' of step 'slash')"
 	grep -q "step 'quiet'" "$TMP/err" && fail "a disable directive was not honoured: $(cat "$TMP/err")"
 	grep -q "referenced but not assigned" "$TMP/err" &&
 		fail "runbook variables reported as unassigned: $(cat "$TMP/err")"
@@ -76,9 +77,14 @@ expect_status 2 "$STEPUP" lint "$TMP"
 expect_grep "$TMP/err" "$TMP: is a directory, not a file"
 expect_status 2 "$STEPUP" lint "$TMP/missing.yaml"
 expect_grep "$TMP/err" "$TMP/missing.yaml: No such file or directory"
+mkfifo "$TMP/fifo.yaml"
+expect_status 2 "$STEPUP" lint "$TMP/fifo.yaml"
+expect_grep "$TMP/err" "$TMP/fifo.yaml: not a regular file"
+expect_status 2 "$STEPUP" lint /dev/zero
+expect_grep "$TMP/err" "/dev/zero: not a regular file"
 head -c 3000 /bin/sh >"$TMP/binary.yaml"
 expect_status 2 "$STEPUP" lint "$TMP/binary.yaml"
-expect_grep "$TMP/err" "$TMP/binary.yaml:1:"
+expect_grep "$TMP/err" "binary data (a NUL byte): a runbook is a UTF-8 text file"
 [ "$(wc -l <"$TMP/err")" = 1 ] || fail "binary file: more than one line: $(cat "$TMP/err")"
 awk 'BEGIN { printf "a: "; for (i = 0; i < 100000; i++) printf "["; print "" }' \
 	>"$TMP/deep.yaml"

@@ -81,7 +81,8 @@ static const struct tcase cases[] = {
 	/* 1: empty file, and one with only a comment */
 	{ "", "t.yaml: empty file: a runbook starts with 'stepup: 1'\n" },
 	{ "# nothing\n\n",
-	  "t.yaml: empty file: a runbook starts with 'stepup: 1'\n" },
+	  "t.yaml: nothing but comments: a runbook starts with 'stepup: 1'\n" },
+	{ "\n  \n", "t.yaml: empty file: a runbook starts with 'stepup: 1'\n" },
 	/* 3: not a mapping */
 	{ "- a\n", "t.yaml:1:1: a runbook is a YAML mapping (stepup: 1, "
 	  "product: ..., versions: ..., steps), found a list\n" },
@@ -265,8 +266,8 @@ static const struct tcase cases[] = {
 	  "10m or 2h (at most a week), found '8d'\n"
 	  "t.yaml:11:41: 'severity' must be fail or warn, found 'error'\n"
 	  "t.yaml:11:58: 'optional' must be true or false, found '1'\n"
-	  "t.yaml:12:41: 'severity' is only for check steps, and step 'e' is a "
-	  "action step\n" },
+	  "t.yaml:12:41: 'severity' is only for check steps, and step 'e' is "
+	  "an action step\n" },
 	/* 29: per-hop and when belong to phases */
 	{ BASE "prepare:\n  - {id: a, manual: m, when: major}\n"
 	  "hop:\n  - {id: b, manual: m, per-hop: true}\n"
@@ -576,11 +577,14 @@ static void
 test_lint_warnings(void **state)
 {
 	static const char	 text[] = BASE
+	    "vars:\n  unused: {ask: q}\n  PGHOST: {value: h}\n"
+	    "  used: {env: U}\n"
 	    "prepare:\n  - {id: early, action: a, run: r, undo: u}\n"
 	    "  - {id: go, confirm: Go, phrase: yes}\n"
 	    "hop:\n  - {id: bare, action: a, run: r}\n"
 	    "  - {id: dump, action: a, run: r, undo: u, produces: /x}\n"
 	    "  - {id: snap-1, action: a, run: r, undo: u, produces: /y}\n"
+	    "  - {id: agents, manual: 'Redeploy on ${used}', when: redeploy}\n"
 	    "rollback:\n  - {id: back, action: b, run: 'restore "
 	    "\"$STEPUP_ARTIFACT_snap_1\"', on-failure: f}\n";
 	struct rb_diags		 d;
@@ -593,19 +597,23 @@ test_lint_warnings(void **state)
 	write_file("t.yaml", text, strlen(text));
 	rb_diags_init(&d);
 	assert_non_null(rb = runbook_load("t.yaml", &d));
-	assert_int_equal(runbook_lint(rb, &d), 3);
+	assert_int_equal(runbook_lint(rb, &d), 5);
 	assert_int_equal(d.n_errors, 0);
 	assert_non_null(f = open_memstream(&out, &len));
 	rb_diags_print(&d, f);
 	fclose(f);
 	assert_string_equal(out,
-	    "t.yaml:8:5: warning: action 'early' comes before the first "
+	    "t.yaml:8:3: warning: variable 'unused' is not used: no command or "
+	    "text mentions $unused\n"
+	    "t.yaml:12:5: warning: action 'early' comes before the first "
 	    "confirm step: the operator has not agreed to change anything "
 	    "yet\n"
-	    "t.yaml:11:5: warning: action 'bare' has neither 'undo' nor "
+	    "t.yaml:15:5: warning: action 'bare' has neither 'undo' nor "
 	    "'on-failure': say how to recover when it fails\n"
-	    "t.yaml:12:5: warning: action 'dump' produces '/x', but no "
-	    "rollback step uses $STEPUP_ARTIFACT_dump\n");
+	    "t.yaml:16:5: warning: action 'dump' produces '/x', but no "
+	    "rollback step uses $STEPUP_ARTIFACT_dump\n"
+	    "t.yaml:18:55: warning: step 'agents' is for redeploy hops, but "
+	    "the policy has no 'redeploy-at': there are none\n");
 	free(out);
 	rb_diags_free(&d);
 	runbook_free(rb);
