@@ -302,6 +302,8 @@ static const struct option lint_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* stepup lint RUNBOOK...: every problem of every runbook, then the exit
+ * status: 0 when all are valid (warnings allowed), 2 otherwise. */
 int
 cmd_lint(int argc, char **argv)
 {
