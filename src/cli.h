@@ -51,8 +51,10 @@ const struct command	*cli_command(const char *name);
 
 /* The subcommands, one src/cmd-<name>.c each, by area. */
 /* == loader == */
+int	cmd_lint(int, char **);
 
 /* == planner == */
+int	cmd_plan(int, char **);
 
 /* == session == */
 

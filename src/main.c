@@ -19,8 +19,32 @@ static const struct command commands[] = {
 	/* == session: run == */
 
 	/* == planner: plan == */
+	{ "plan", cmd_plan, "RUNBOOK [--from V] [--to V] [--direct] [--json]",
+	  "the upgrade path: each hop, why each stop, and its steps",
+	  "Finds the shortest upgrade path the runbook's policy allows from\n"
+	  "the installed version to the target, and prints each hop with its\n"
+	  "kind, why its stop is there, and the hop steps that run for it;\n"
+	  "or, when the policy allows no path, the rule that forbids it and\n"
+	  "the nearest version that can be reached.\n\n"
+	  "      --from V   the installed version (default: versions.installed)\n"
+	  "      --to V     the target (default: the newest available release)\n"
+	  "      --direct   ask about the one hop from -> to: allowed, or the\n"
+	  "                 rule that forbids it and the path that works\n"
+	  "      --json     print a JSON object (see stepup(1))\n\n"
+	  "Exit status: 0 planned or nothing to do, 1 a probe command failed,\n"
+	  "2 usage error or invalid runbook, 3 refused by the policy.\n" },
 
 	/* == loader: lint == */
+	{ "lint", cmd_lint, "[--no-shellcheck] RUNBOOK...",
+	  "check runbooks: format, steps, and their shell commands",
+	  "Loads and validates each RUNBOOK, printing every problem as\n"
+	  "FILE:LINE:COL: message. Warns about actions without undo or\n"
+	  "on-failure, actions before the first confirm step, and artifacts\n"
+	  "no rollback step uses. When shellcheck is installed, checks every\n"
+	  "command too.\n\n"
+	  "      --no-shellcheck  do not run shellcheck\n\n"
+	  "Exit status: 0 when every runbook is valid (warnings allowed),\n"
+	  "2 otherwise.\n" },
 
 	/* == export: rollback, export == */
 

@@ -46,6 +46,53 @@ struct plan_refusal {
 					   --direct), or NULL */
 };
 
+/* A catalog of available releases, parsed under the runbook's scheme and
+ * sorted; duplicates (equal precedence) keep the first spelling. It copies
+ * what it needs from rb_versions (scheme, series, kinds). Pre-releases
+ * (1.0.0-rc.1, 24.03.0rc1) are kept aside: plans include one only when it
+ * is the from or the to version, so no path stops at one on the way. */
+struct plan_catalog;
+
+/* Parse and sort the releases. Returns NULL with *cause set (caller
+ * frees) when one does not parse, naming it, or when there are none. */
+struct plan_catalog	*plan_catalog_new(const struct rb_versions *,
+			    const char *const *releases, size_t n,
+			    char **cause);
+void			 plan_catalog_free(struct plan_catalog *);
+/* Releases in the catalog (pre-releases aside), and the i-th in ascending
+ * order, as written. */
+size_t			 plan_catalog_size(const struct plan_catalog *);
+const char		*plan_catalog_at(const struct plan_catalog *, size_t);
+/* The newest release. */
+const char		*plan_catalog_newest(const struct plan_catalog *);
+/* The default target: the newest release, or `from` itself (nothing to
+ * do) when the installed version is newer than every release. */
+const char		*plan_default_target(const struct plan_catalog *,
+			    const char *from);
+
+/* The shortest allowed path from `from` to `to` under the policy; among
+ * paths of the same length, the one whose stops are the latest. Returns 0
+ * with *out (n_hops 0 when from equals to), or 3 (EXIT_REFUSED) with
+ * *refusal, whose alternative is the path to the nearest reachable
+ * version when there is one. */
+int	plan_compute(const struct plan_catalog *, const struct rb_policy *,
+	    const char *from, const char *to, struct plan **out,
+	    struct plan_refusal **refusal);
+/* Whether from -> to is allowed as one hop. Returns 0 with a one-hop
+ * *out (or none when from equals to), or 3 with *refusal naming the first
+ * rule that forbids it (its message names every one) and, as its
+ * alternative, the path plan_compute() finds. */
+int	plan_direct(const struct plan_catalog *, const struct rb_policy *,
+	    const char *from, const char *to, struct plan **out,
+	    struct plan_refusal **refusal);
+
+/* Check every version the runbook writes (the available list, required
+ * stops, boundaries) under its scheme: an error at the position of each
+ * one that does not parse, a warning for a stop or boundary missing from
+ * a literal catalog and for a release listed twice. Returns the number of
+ * errors added. */
+int	plan_validate(const struct runbook *, struct rb_diags *);
+
 void	plan_free(struct plan *);
 void	plan_refusal_free(struct plan_refusal *);
 

@@ -42,6 +42,15 @@ struct rb_str {
 	struct rb_pos	 pos;
 };
 
+/* Where the text of a command starts in the runbook, so that findings
+ * about its line k can be reported at the runbook's line: exact when line
+ * k of the text is on line pos.line + k - 1 (literal `|` blocks and
+ * one-line scalars); otherwise only line 1 is known. */
+struct rb_textpos {
+	struct rb_pos	 pos;
+	bool		 exact;
+};
+
 /* Step kinds: one table, from which the enum, the YAML keys and the names
  * shown to the operator all follow. */
 #define RB_STEP_KINDS(X)					\
@@ -109,6 +118,9 @@ struct rb_step {
 	size_t		 n_when;
 
 	struct rb_pos	 pos;		/* of the step's mapping */
+	struct rb_pos	 id_pos;	/* of its id's value */
+	struct rb_textpos run_at;	/* where run's text starts */
+	struct rb_textpos undo_at;	/* where undo's text starts */
 };
 
 struct rb_steps {
@@ -156,6 +168,7 @@ struct rb_source {
 	struct rb_str	*list;		/* available only: literal catalog */
 	size_t		 n_list;
 	struct rb_pos	 pos;
+	struct rb_textpos command_at;	/* where command's text starts */
 };
 
 struct rb_versions {
@@ -235,10 +248,27 @@ void	 rb_diag_add(struct rb_diags *, enum rb_level, const char *file,
 void	 rb_diags_print(const struct rb_diags *, FILE *);
 
 /* Load and validate a runbook. On success returns it (free with
- * runbook_free) and may add warnings to diags; on failure returns NULL
- * with every problem found added to diags as errors. */
+ * runbook_free) and may add warnings to diags (a $NAME in a text that is
+ * no runbook variable); on failure returns NULL with every problem found
+ * added to diags as errors, at most 100 of them and then one saying how
+ * many more there are. Files over 4 MiB, not UTF-8 text, or holding YAML
+ * aliases, several documents or nesting deeper than 64 are refused with
+ * one error. */
 struct runbook	*runbook_load(const char *path, struct rb_diags *diags);
 void		 runbook_free(struct runbook *);
+
+/* Add the warnings of `stepup lint` that need no external tool: an action
+ * with neither undo nor on-failure, an action before the first confirm
+ * step, a produces that no rollback step uses, a read step's file that does
+ * not exist (for every hop target of a literal catalog when it names
+ * $STEPUP_HOP_TO), a variable with a lowercase name that nothing mentions,
+ * a step `when: redeploy` without a redeploy-at policy. Returns how
+ * many. */
+size_t		 runbook_lint(const struct runbook *, struct rb_diags *);
+
+/* The environment name of a step's artifact: "STEPUP_ARTIFACT_" and the
+ * id with '-' turned to '_'. The caller frees it. */
+char		*runbook_artifact_env(const char *id);
 
 /* Find a step by id in any phase, or NULL. */
 const struct rb_step	*runbook_step(const struct runbook *, const char *id);

@@ -1,0 +1,343 @@
+/* cmd-lint.c: stepup lint RUNBOOK...: load and validate runbooks, warn
+ * about risky steps, and check their shell commands with shellcheck. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "plan.h"
+#include "runbook.h"
+#include "util.h"
+
+/* One command handed to shellcheck, and where it is in the runbook. */
+struct script {
+	const char		*text;
+	struct rb_textpos	 at;
+	char			*what;		/* "'run' of step 'x'" */
+};
+
+struct scripts {
+	struct script	*v;
+	size_t		 n;
+};
+
+static void
+scripts_add(struct scripts *s, const char *text, struct rb_textpos at,
+    char *what)
+{
+	if (text == NULL) {
+		free(what);
+		return;
+	}
+	s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
+	s->v[s->n].text = text;
+	s->v[s->n].at = at;
+	s->v[s->n].what = what;
+	s->n++;
+}
+
+static void
+scripts_free(struct scripts *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].what);
+	free(s->v);
+}
+
+static bool
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Run shellcheck on files, collecting its gcc-style output. Returns its
+ * exit status, 127 when it could not be run. */
+static int
+shellcheck_run(char **files, size_t n, struct buf *out)
+{
+	char	**argv, chunk[4096];
+	int	  fds[2], status;
+	pid_t	  pid;
+	ssize_t	  r;
+	size_t	  i;
+
+	if (pipe(fds) == -1)
+		return 127;
+	argv = xcalloc(n + 6, sizeof *argv);
+	argv[0] = (char *)"shellcheck";
+	argv[1] = (char *)"--shell=sh";
+	argv[2] = (char *)"--format=gcc";
+	argv[3] = (char *)"--severity=info";
+	for (i = 0; i < n; i++)
+		argv[4 + i] = files[i];
+	switch (pid = fork()) {
+	case -1:
+		close(fds[0]);
+		close(fds[1]);
+		free(argv);
+		return 127;
+	case 0:
+		close(fds[0]);
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[1]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	free(argv);
+	close(fds[1]);
+	for (;;) {
+		r = read(fds[0], chunk, sizeof chunk);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		buf_add(out, chunk, (size_t)r);
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR)
+			return 127;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 127;
+}
+
+/* Parse "DIR/N.sh:LINE:COL: LEVEL: MESSAGE" and report it at the
+ * runbook's position. */
+static void
+shellcheck_finding(const struct runbook *rb, const struct scripts *s,
+    const char *dir, const char *line, struct rb_diags *d)
+{
+	const struct script	*sc;
+	struct rb_pos		 pos;
+	const char		*p, *msg, *last;
+	char			*end;
+	long			 idx, l, c, nlines;
+	size_t			 n;
+	bool			 error;
+
+	/* The message may hold a '/': the file is DIR/N.sh, from the start. */
+	n = strlen(dir);
+	if (strncmp(line, dir, n) != 0 || line[n] != '/')
+		return;
+	idx = strtol(line + n + 1, &end, 10);
+	if (strncmp(end, ".sh:", 4) != 0 || idx < 0 || (size_t)idx >= s->n)
+		return;
+	l = strtol(end + 4, &end, 10);
+	if (*end != ':')
+		return;
+	c = strtol(end + 1, &end, 10);
+	if (strncmp(end, ": ", 2) != 0)
+		return;
+	msg = end + 2;
+	error = strncmp(msg, "error: ", 7) == 0;
+	if ((p = strstr(msg, ": ")) != NULL)
+		msg = p + 2;
+	sc = &s->v[idx];
+	if (l < 1)
+		return;
+	/* Past the end (an unfinished if): at the end of its last line. */
+	for (p = sc->text, nlines = 1, last = sc->text; *p != '\0'; p++) {
+		if (*p == '\n' && p[1] != '\0') {
+			nlines++;
+			last = p + 1;
+		}
+	}
+	if (l > nlines) {
+		/* Only syntax errors at the end of the command; the rest is
+		 * about the line declaring the variables (unreachable after
+		 * an exit, say). */
+		if (!error)
+			return;
+		l = nlines;
+		c = (long)strcspn(last, "\n") + 1;
+	}
+	pos = sc->at.pos;
+	if (sc->at.exact) {
+		pos.line += (int)l - 1;
+		pos.col += (int)c - 1;
+		rb_diag_add(d, error ? RB_ERROR : RB_WARNING, rb->path, pos,
+		    "shellcheck: %s (in %s)", msg, sc->what);
+	} else
+		rb_diag_add(d, error ? RB_ERROR : RB_WARNING, rb->path, pos,
+		    "shellcheck: %s (in %s, its line %ld)", msg, sc->what, l);
+}
+
+/* Check every command of the runbook with shellcheck, as sh scripts whose
+ * runbook variables and STEPUP_* names come from the environment. Returns
+ * false when shellcheck is not installed. */
+static bool
+lint_shell(const struct runbook *rb, struct rb_diags *d)
+{
+	struct scripts	 s = { NULL, 0 };
+	struct buf	 epilogue, out;
+	const char	*tmp;
+	char		*dir, **files, *line, *nl, *art, *name_list;
+	size_t		 i, j, n;
+	int		 fd, p, rc;
+	bool		 ok = true;
+
+	scripts_add(&s, rb->versions.installed.command,
+	    rb->versions.installed.command_at,
+	    xstrdup("versions: installed: command"));
+	scripts_add(&s, rb->versions.available.command,
+	    rb->versions.available.command_at,
+	    xstrdup("versions: available: command"));
+	for (p = 0; p < RB_PHASE__COUNT; p++) {
+		for (i = 0; i < rb->phases[p].n; i++) {
+			const struct rb_step *st = &rb->phases[p].v[i];
+
+			scripts_add(&s, st->run, st->run_at,
+			    xasprintf("'run' of step '%s'", st->id));
+			scripts_add(&s, st->undo, st->undo_at,
+			    xasprintf("'undo' of step '%s'", st->id));
+		}
+	}
+	if (s.n == 0) {
+		scripts_free(&s);
+		return true;
+	}
+
+	/* Runbook variables arrive from the environment: say so in a last
+	 * line, so that shellcheck does not call them unassigned (and a
+	 * directive on the command's first line still covers all of it). */
+	buf_init(&epilogue);
+	for (j = 0; j < rb->n_vars; j++)
+		buf_printf(&epilogue, " %s", rb->vars[j].name);
+	for (p = 0; p < RB_PHASE__COUNT; p++) {
+		for (i = 0; i < rb->phases[p].n; i++) {
+			if (rb->phases[p].v[i].produces == NULL)
+				continue;
+			art = runbook_artifact_env(rb->phases[p].v[i].id);
+			buf_printf(&epilogue, " %s", art);
+			free(art);
+		}
+	}
+	if (epilogue.len > 0) {
+		name_list = buf_take(&epilogue);
+		buf_printf(&epilogue, "export%s\n", name_list);
+		free(name_list);
+	}
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	dir = xasprintf("%s/stepup-lint.XXXXXX", tmp);
+	if (mkdtemp(dir) == NULL) {
+		rb_diag_add(d, RB_WARNING, rb->path, (struct rb_pos){0, 0},
+		    "commands not checked: cannot create a directory in %s: %s",
+		    tmp, strerror(errno));
+		free(dir);
+		buf_free(&epilogue);
+		scripts_free(&s);
+		return true;
+	}
+	files = xcalloc(s.n, sizeof *files);
+	for (i = 0; i < s.n; i++) {
+		files[i] = xasprintf("%s/%zu.sh", dir, i);
+		fd = open(files[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0600);
+		n = strlen(s.v[i].text);
+		if (fd == -1 || !write_all(fd, s.v[i].text, n) ||
+		    (n > 0 && s.v[i].text[n - 1] != '\n' &&
+		    !write_all(fd, "\n", 1)) ||
+		    !write_all(fd, epilogue.data != NULL ? epilogue.data : "",
+		    epilogue.len))
+			ok = false;
+		if (fd != -1)
+			close(fd);
+	}
+	buf_init(&out);
+	if (ok) {
+		rc = shellcheck_run(files, s.n, &out);
+		if (rc == 127)
+			ok = false;
+		else if (rc == 0 || rc == 1) {
+			for (line = out.data; line != NULL && *line != '\0';
+			    line = nl + 1) {
+				if ((nl = strchr(line, '\n')) == NULL)
+					nl = line + strlen(line) - 1;
+				else
+					*nl = '\0';
+				shellcheck_finding(rb, &s, dir, line, d);
+			}
+		} else
+			rb_diag_add(d, RB_WARNING, rb->path,
+			    (struct rb_pos){0, 0}, "shellcheck failed (exit "
+			    "status %d); commands not checked", rc);
+	}
+	for (i = 0; i < s.n; i++) {
+		unlink(files[i]);
+		free(files[i]);
+	}
+	rmdir(dir);
+	free(dir);
+	free(files);
+	buf_free(&out);
+	buf_free(&epilogue);
+	scripts_free(&s);
+	return ok;
+}
+
+static const struct option lint_options[] = {
+	{ "no-shellcheck", no_argument, NULL, CLI_OPT__FIRST_PRIVATE },
+	CLI_COMMON_OPTIONS,
+	{ NULL, 0, NULL, 0 }
+};
+
+/* stepup lint RUNBOOK...: every problem of every runbook, then the exit
+ * status: 0 when all are valid (warnings allowed), 2 otherwise. */
+int
+cmd_lint(int argc, char **argv)
+{
+	struct rb_diags	 d;
+	struct runbook	*rb;
+	bool		 shellcheck = true, said = false, bad = false;
+	int		 opt, i;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", lint_options, NULL)) != -1) {
+		if (opt == CLI_OPT__FIRST_PRIVATE)
+			shellcheck = false;
+		else if (!cli_common(opt, "lint"))
+			cli_usage_error("lint", "unexpected option");
+	}
+	if (optind == argc)
+		cli_usage_error("lint", "no runbook to check");
+	for (i = optind; i < argc; i++) {
+		rb_diags_init(&d);
+		if ((rb = runbook_load(argv[i], &d)) != NULL) {
+			/* Versions under its scheme: the planner's check. */
+			plan_validate(rb, &d);
+			runbook_lint(rb, &d);
+			if (shellcheck && !lint_shell(rb, &d) && !said) {
+				fprintf(stderr, "stepup: shellcheck is not "
+				    "installed: commands were not checked\n");
+				said = true;
+			}
+			runbook_free(rb);
+		}
+		rb_diags_print(&d, stderr);
+		if (d.n_errors > 0)
+			bad = true;
+		rb_diags_free(&d);
+	}
+	return bad ? EXIT_USAGE : EXIT_DONE;
+}

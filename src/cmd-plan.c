@@ -1,0 +1,535 @@
+/* cmd-plan.c: stepup plan RUNBOOK [--from V] [--to V] [--direct] [--json]:
+ * resolve the catalog and the installed version (from the runbook's list
+ * or probe commands, or the options), ask the planner, and print the hops
+ * with their reasons and steps, or the refusal, as text or JSON. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "plan.h"
+#include "probe.h"
+#include "runbook.h"
+#include "util.h"
+#include "version.h"
+
+/* Seconds a probe command may take. */
+#define PLAN_PROBE_TIMEOUT 30
+
+enum {
+	OPT_FROM = CLI_OPT__FIRST_PRIVATE,
+	OPT_TO,
+	OPT_DIRECT,
+	OPT_JSON,
+};
+
+struct plan_opts {
+	const char	*from, *to;
+	bool		 direct, json;
+	const char	*from_how;	/* where from came from, for the text */
+	const char	*to_how;
+};
+
+/* The environment of a probe: a few of stepup's own, the runbook's
+ * directory, and every runbook variable that has a value without asking
+ * (value, env, or an ask's default). */
+static char **
+probe_env(const struct runbook *rb)
+{
+	static const char *const keep[] = {
+		"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ",
+		"TMPDIR",
+	};
+	char		**env;
+	const char	 *s;
+	size_t		  n = 0, i;
+
+	env = xcalloc(nitems(keep) + rb->n_vars + 3, sizeof *env);
+	for (i = 0; i < nitems(keep); i++) {
+		if ((s = getenv(keep[i])) != NULL)
+			env[n++] = xasprintf("%s=%s", keep[i], s);
+		else if (strcmp(keep[i], "PATH") == 0)
+			env[n++] = xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
+	}
+	env[n++] = xasprintf("STEPUP_RUNBOOK_DIR=%s", rb->dir);
+	for (i = 0; i < rb->n_vars; i++) {
+		const struct rb_var *v = &rb->vars[i];
+		s = NULL;
+		if (v->source == RB_VAR_VALUE)
+			s = v->value;
+		else if (v->source == RB_VAR_ENV &&
+		    (s = getenv(v->env)) == NULL)
+			s = v->def;
+		else if (v->source == RB_VAR_ASK)
+			s = v->def;
+		if (s != NULL)
+			env[n++] = xasprintf("%s=%s", v->name, s);
+	}
+	return env;
+}
+
+static void
+env_free(char **env)
+{
+	char	**e;
+
+	for (e = env; *e != NULL; e++)
+		free(*e);
+	free(env);
+}
+
+/* Run a probe; its stdout on success, else exit 1 saying what failed. */
+static char *
+probe(const struct runbook *rb, const struct rb_source *src,
+    const char *what)
+{
+	struct probe_result	 res;
+	char			**env, *cause, *how, *out;
+
+	env = probe_env(rb);
+	if (probe_run(src->command, env, NULL, PLAN_PROBE_TIMEOUT, &res,
+	    &cause) != 0)
+		fatal(EXIT_FAILED, "%s:%d:%d: cannot run the %s command: %s",
+		    rb->path, src->command_at.pos.line, src->command_at.pos.col,
+		    what, cause);
+	env_free(env);
+	if (!probe_ok(&res)) {
+		how = probe_describe(&res, PLAN_PROBE_TIMEOUT);
+		fatal(EXIT_FAILED, "%s:%d:%d: the %s command %s",
+		    rb->path, src->command_at.pos.line, src->command_at.pos.col,
+		    what, how);
+	}
+	if (res.out_truncated)
+		fatal(EXIT_FAILED, "%s:%d:%d: the %s command printed more than "
+		    "%d bytes", rb->path, src->command_at.pos.line,
+		    src->command_at.pos.col, what, PROBE_MAX_OUT);
+	if (strlen(res.out) != res.out_len)
+		fatal(EXIT_FAILED, "%s:%d:%d: the %s command printed a NUL "
+		    "byte", rb->path, src->command_at.pos.line,
+		    src->command_at.pos.col, what);
+	out = res.out;
+	res.out = NULL;
+	probe_result_free(&res);
+	return out;
+}
+
+/* Split text into trimmed, non-empty lines (pointers into text). */
+static size_t
+split_lines(char *text, char ***lines)
+{
+	char	*p = text, *e, *end;
+	size_t	 n = 0;
+
+	*lines = NULL;
+	while (*p != '\0') {
+		end = p + strcspn(p, "\n");
+		e = end;
+		while (e > p && strchr(" \t\r", e[-1]) != NULL)
+			e--;
+		while (p < e && strchr(" \t", *p) != NULL)
+			p++;
+		if (e > p) {
+			*lines = xreallocarray(*lines, n + 1, sizeof **lines);
+			(*lines)[n++] = p;
+		}
+		if (*end == '\0') {
+			*e = '\0';
+			break;
+		}
+		*e = '\0';
+		p = end + 1;
+	}
+	return n;
+}
+
+/* The catalog: the runbook's list or what its command prints, one
+ * version a line. */
+static struct plan_catalog *
+resolve_catalog(const struct runbook *rb)
+{
+	const struct rb_source	 *av = &rb->versions.available;
+	struct plan_catalog	 *c;
+	const char		**rel;
+	char			**lines = NULL, *out = NULL, *cause;
+	size_t			  n, i;
+
+	if (av->command == NULL) {
+		n = av->n_list;
+		rel = xcalloc(n + 1, sizeof *rel);
+		for (i = 0; i < n; i++)
+			rel[i] = av->list[i].s;
+	} else {
+		out = probe(rb, av, "versions.available");
+		n = split_lines(out, &lines);
+		rel = xcalloc(n + 1, sizeof *rel);
+		for (i = 0; i < n; i++)
+			rel[i] = lines[i];
+	}
+	c = plan_catalog_new(&rb->versions, rel, n, &cause);
+	if (c == NULL && av->command == NULL)
+		fatal(EXIT_USAGE, "%s: %s", rb->path, cause);
+	if (c == NULL)
+		fatal(EXIT_FAILED, "%s:%d:%d: the versions.available command "
+		    "printed no usable catalog: %s", rb->path,
+		    av->command_at.pos.line, av->command_at.pos.col, cause);
+	free(rel);
+	free(lines);
+	free(out);
+	return c;
+}
+
+/* The installed version, from --from or the probe; owned by the caller. */
+static char *
+resolve_from(const struct runbook *rb, struct plan_opts *o)
+{
+	const struct rb_source	 *in = &rb->versions.installed;
+	char			**lines, *out, *v;
+	size_t			  n;
+
+	if (o->from != NULL) {
+		o->from_how = "given with --from";
+		return xstrdup(o->from);
+	}
+	if (in->command == NULL)
+		cli_usage_error("plan", "%s asks for the installed version "
+		    "(\"%s\"): give it with --from VERSION", rb->path,
+		    in->ask != NULL ? in->ask : "versions.installed");
+	out = probe(rb, in, "versions.installed");
+	n = split_lines(out, &lines);
+	if (n == 0)
+		fatal(EXIT_FAILED, "%s:%d:%d: the versions.installed command "
+		    "printed nothing; give the version with --from", rb->path,
+		    in->command_at.pos.line, in->command_at.pos.col);
+	v = xstrdup(lines[0]);
+	free(lines);
+	free(out);
+	o->from_how = "reported by versions.installed.command";
+	return v;
+}
+
+/* A version given on the command line must parse. */
+static void
+check_version(const struct runbook *rb, const char *opt, const char *text,
+    const char *how)
+{
+	struct version	 v;
+	char		*why;
+
+	if (version_parse(&v, rb->versions.scheme, text, &why) != 0) {
+		if (strcmp(opt, "--from") == 0 && how != NULL &&
+		    strncmp(how, "given", 5) != 0)
+			fatal(EXIT_FAILED, "%s: the versions.installed command "
+			    "printed '%s', which is not a valid %s version: %s",
+			    rb->path, text,
+			    version_scheme_name(rb->versions.scheme), why);
+		cli_usage_error("plan", "%s '%s' is not a valid %s version: %s",
+		    opt, text, version_scheme_name(rb->versions.scheme), why);
+	}
+	version_free(&v);
+}
+
+/* Whether a hop-phase step runs for a hop of this kind. */
+static bool
+step_runs(const struct rb_step *s, const char *kind)
+{
+	size_t	i;
+
+	if (s->n_when == 0)
+		return true;
+	for (i = 0; i < s->n_when; i++)
+		if (strcmp(s->when[i].s, kind) == 0)
+			return true;
+	return false;
+}
+
+/* Print text wrapped at 76 columns, every line indented. */
+static void
+print_wrapped(const char *text, int indent)
+{
+	const char	*p = text, *w;
+	int		 col = 0, len;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		for (w = p; *w != '\0' && *w != ' '; w++)
+			;
+		len = (int)(w - p);
+		if (col > 0 && col + 1 + len > 76) {
+			putchar('\n');
+			col = 0;
+		}
+		if (col == 0)
+			col = printf("%*s", indent, "");
+		else
+			col += printf(" ");
+		col += printf("%.*s", len, p);
+		p = w;
+	}
+	if (col > 0)
+		putchar('\n');
+}
+
+static void
+print_hops(const struct runbook *rb, const struct plan *pl)
+{
+	const struct rb_steps	*hs = &rb->phases[RB_PHASE_HOP];
+	size_t			 i, k;
+	bool			 any;
+
+	for (i = 0; i < pl->n_hops; i++) {
+		const struct plan_hop *h = &pl->hops[i];
+		printf("%3zu. %s -> %s  (%s)\n", i + 1, h->from, h->to,
+		    h->kind);
+		if (h->reason != NULL)
+			printf("     %s\n", h->reason);
+		any = false;
+		for (k = 0; k < hs->n; k++) {
+			if (!step_runs(&hs->v[k], h->kind))
+				continue;
+			printf("%s%s", any ? ", " : "     steps: ",
+			    hs->v[k].id);
+			any = true;
+		}
+		if (!any)
+			printf("     steps: none for a %s hop", h->kind);
+		putchar('\n');
+	}
+}
+
+static void
+json_str(const char *s)
+{
+	if (s == NULL) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c == '\t')
+			fputs("\\t", stdout);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void
+json_hops(const struct runbook *rb, const struct plan *pl, const char *ind)
+{
+	const struct rb_steps	*hs = &rb->phases[RB_PHASE_HOP];
+	size_t			 i, k;
+	bool			 first;
+
+	if (pl == NULL) {
+		fputs("null", stdout);
+		return;
+	}
+	if (pl->n_hops == 0) {
+		fputs("[]", stdout);
+		return;
+	}
+	fputs("[\n", stdout);
+	for (i = 0; i < pl->n_hops; i++) {
+		const struct plan_hop *h = &pl->hops[i];
+		printf("%s  {\"from\": ", ind);
+		json_str(h->from);
+		fputs(", \"to\": ", stdout);
+		json_str(h->to);
+		fputs(", \"kind\": ", stdout);
+		json_str(h->kind);
+		printf(", \"redeploy\": %s, \"reason\": ",
+		    h->redeploy ? "true" : "false");
+		json_str(h->reason);
+		fputs(", \"steps\": [", stdout);
+		first = true;
+		for (k = 0; k < hs->n; k++) {
+			if (!step_runs(&hs->v[k], h->kind))
+				continue;
+			if (!first)
+				fputs(", ", stdout);
+			json_str(hs->v[k].id);
+			first = false;
+		}
+		printf("]}%s\n", i + 1 < pl->n_hops ? "," : "");
+	}
+	printf("%s]", ind);
+}
+
+static void
+print_json(const struct runbook *rb, const struct plan_opts *o,
+    const char *from, const char *to, const struct plan *pl,
+    const struct plan_refusal *r)
+{
+	fputs("{\n  \"product\": ", stdout);
+	json_str(rb->product);
+	fputs(",\n  \"from\": ", stdout);
+	json_str(from);
+	fputs(",\n  \"to\": ", stdout);
+	json_str(to);
+	printf(",\n  \"direct\": %s,\n  \"result\": \"%s\",\n  \"hops\": ",
+	    o->direct ? "true" : "false", r != NULL ? "refused" :
+	    pl->n_hops == 0 ? "nothing-to-do" : "planned");
+	if (pl != NULL)
+		json_hops(rb, pl, "  ");
+	else
+		fputs("[]", stdout);
+	fputs(",\n  \"refusal\": ", stdout);
+	if (r == NULL) {
+		fputs("null\n}\n", stdout);
+		return;
+	}
+	fputs("{\n    \"rule\": ", stdout);
+	json_str(r->rule);
+	fputs(",\n    \"message\": ", stdout);
+	json_str(r->message);
+	fputs(",\n    \"nearest\": ", stdout);
+	json_str(r->nearest);
+	fputs(",\n    \"alternative\": ", stdout);
+	json_hops(rb, r->alternative, "    ");
+	fputs("\n  }\n}\n", stdout);
+}
+
+static void
+print_text(const struct runbook *rb, const struct plan_opts *o,
+    const char *from, const char *to, const struct plan *pl,
+    const struct plan_refusal *r)
+{
+	if (r != NULL) {
+		printf("%s: %s -> %s refused by the runbook's policy (%s):\n",
+		    rb->product, from, to, r->rule);
+		print_wrapped(r->message, 2);
+		if (r->alternative != NULL) {
+			printf("\n%s:\n", r->nearest == NULL ?
+			    "The allowed path instead" :
+			    "The path to the nearest reachable version");
+			print_hops(rb, r->alternative);
+		}
+		return;
+	}
+	if (pl->n_hops == 0) {
+		printf("%s: %s is installed (%s) and is the target (%s): "
+		    "nothing to do.\n", rb->product, from, o->from_how,
+		    o->to_how);
+		return;
+	}
+	if (o->direct)
+		printf("%s: %s -> %s is allowed as one hop.\n", rb->product,
+		    pl->from, pl->to);
+	else
+		printf("%s: %s -> %s in %zu hop%s.\n", rb->product, pl->from,
+		    pl->to, pl->n_hops, pl->n_hops == 1 ? "" : "s");
+	printf("Installed %s (%s); target %s (%s).\n\n", pl->from,
+	    o->from_how, pl->to, o->to_how);
+	print_hops(rb, pl);
+}
+
+int
+cmd_plan(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "direct", no_argument, NULL, OPT_DIRECT },
+		{ "json", no_argument, NULL, OPT_JSON },
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct plan_opts	 o;
+	struct rb_diags		 diags;
+	struct runbook		*rb;
+	struct plan_catalog	*c;
+	struct plan		*pl = NULL;
+	struct plan_refusal	*r = NULL;
+	char			*from, *to_buf = NULL;
+	const char		*to;
+	int			 opt, rc;
+
+	memset(&o, 0, sizeof o);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_FROM:
+			o.from = optarg;
+			break;
+		case OPT_TO:
+			o.to = optarg;
+			break;
+		case OPT_DIRECT:
+			o.direct = true;
+			break;
+		case OPT_JSON:
+			o.json = true;
+			break;
+		default:
+			cli_common(opt, "plan");
+			break;
+		}
+	}
+	if (optind == argc)
+		cli_usage_error("plan", "missing RUNBOOK");
+	if (optind + 1 < argc)
+		cli_usage_error("plan", "one RUNBOOK at a time ('%s' is one "
+		    "too many)", argv[optind + 1]);
+
+	rb_diags_init(&diags);
+	rb = runbook_load(argv[optind], &diags);
+	if (rb != NULL)
+		plan_validate(rb, &diags);
+	rb_diags_print(&diags, stderr);
+	if (rb == NULL || diags.n_errors > 0) {
+		fprintf(stderr, "stepup: %s is not a valid runbook; see "
+		    "stepup-runbook(5)\n", argv[optind]);
+		rb_diags_free(&diags);
+		runbook_free(rb);
+		return EXIT_USAGE;
+	}
+	rb_diags_free(&diags);
+
+	if (o.from != NULL)
+		check_version(rb, "--from", o.from, NULL);
+	if (o.to != NULL)
+		check_version(rb, "--to", o.to, NULL);
+	from = resolve_from(rb, &o);
+	check_version(rb, "--from", from, o.from_how);
+	c = resolve_catalog(rb);
+	if (o.to != NULL) {
+		to = o.to;
+		o.to_how = "given with --to";
+	} else if (plan_default_target(c, from) == from) {
+		/* Nothing newer to go to: not a downgrade to the newest. */
+		to = from;
+		o.to_how = to_buf = xasprintf("nothing newer is available: "
+		    "the newest release is %s", plan_catalog_newest(c));
+	} else {
+		to = plan_catalog_newest(c);
+		o.to_how = to_buf = xasprintf("the newest of %zu available "
+		    "releases", plan_catalog_size(c));
+	}
+
+	rc = (o.direct ? plan_direct : plan_compute)(c, &rb->policy, from, to,
+	    &pl, &r);
+	if (o.json)
+		print_json(rb, &o, from, to, pl, r);
+	else
+		print_text(rb, &o, from, to, pl, r);
+	plan_free(pl);
+	plan_refusal_free(r);
+	free(from);
+	free(to_buf);
+	plan_catalog_free(c);
+	runbook_free(rb);
+	return rc == 0 ? EXIT_DONE : EXIT_REFUSED;
+}

@@ -1,0 +1,954 @@
+/* test_plan.c: the planner on the source documents' cases (Backend.AI's
+ * allowed and forbidden paths, Kubernetes' one minor at a time, GitLab's
+ * required stops, Pachyderm's and QHub's redeploy and no-way-across
+ * boundaries), its refusals word for word, and a property test against a
+ * brute-force search over many small random catalogs and policies. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "plan.h"
+#include "util.h"
+
+static const char *const default_kinds[3] = { NULL, NULL, NULL };
+
+static struct plan_catalog *
+catalog(enum rb_scheme scheme, int series, const char *const kinds[3],
+    const char *const *rel, size_t n)
+{
+	struct rb_versions	 vs;
+	struct plan_catalog	*c;
+	char			*cause = NULL;
+
+	memset(&vs, 0, sizeof vs);
+	vs.scheme = scheme;
+	vs.series = series;
+	for (int i = 0; i < 3; i++)
+		vs.kinds[i] = (char *)kinds[i];
+	c = plan_catalog_new(&vs, rel, n, &cause);
+	if (c == NULL)
+		fail_msg("catalog: %s", cause);
+	return c;
+}
+
+/* Backend.AI: 23.03.0..11, 23.09.0..10, 24.03.0..5, listed newest first
+ * as `pip index versions` would. */
+static struct plan_catalog *
+backendai(void)
+{
+	static const char *const kinds[3] = { "major", "major", "minor" };
+	char		*rel[40];
+	const char	*crel[40];
+	size_t		 n = 0, i;
+	int		 k;
+	struct plan_catalog *c;
+
+	for (k = 5; k >= 0; k--)
+		rel[n++] = xasprintf("24.03.%d", k);
+	for (k = 10; k >= 0; k--)
+		rel[n++] = xasprintf("23.09.%d", k);
+	for (k = 11; k >= 0; k--)
+		rel[n++] = xasprintf("23.03.%d", k);
+	for (i = 0; i < n; i++)
+		crel[i] = rel[i];
+	c = catalog(RB_SCHEME_CALVER, 2, kinds, crel, n);
+	for (i = 0; i < n; i++)
+		free(rel[i]);
+	return c;
+}
+
+static struct rb_policy
+backendai_policy(void)
+{
+	struct rb_policy	p;
+
+	memset(&p, 0, sizeof p);
+	p.within_series = RB_WITHIN_CONSECUTIVE;
+	p.leave_series = RB_LEAVE_FROM_LATEST;
+	p.skip_series = false;
+	return p;
+}
+
+/* The path as "a -> b -> c". */
+static char *
+path_of(const struct plan *p)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	buf_puts(&b, p->from);
+	for (i = 0; i < p->n_hops; i++)
+		buf_printf(&b, " -> %s", p->hops[i].to);
+	return buf_take(&b);
+}
+
+static struct plan *
+expect_plan(const struct plan_catalog *c, const struct rb_policy *p,
+    const char *from, const char *to, const char *path)
+{
+	struct plan		*pl = NULL;
+	struct plan_refusal	*r = NULL;
+	char			*got;
+
+	if (plan_compute(c, p, from, to, &pl, &r) != 0)
+		fail_msg("%s -> %s refused: %s: %s", from, to, r->rule,
+		    r->message);
+	got = path_of(pl);
+	assert_string_equal(got, path);
+	free(got);
+	return pl;
+}
+
+static struct plan_refusal *
+expect_refusal(int direct, const struct plan_catalog *c,
+    const struct rb_policy *p, const char *from, const char *to,
+    const char *rule, const char *message)
+{
+	struct plan		*pl = NULL;
+	struct plan_refusal	*r = NULL;
+	int			 rc;
+
+	rc = (direct ? plan_direct : plan_compute)(c, p, from, to, &pl, &r);
+	if (rc == 0)
+		fail_msg("%s -> %s was planned", from, to);
+	assert_int_equal(rc, EXIT_REFUSED);
+	assert_null(pl);
+	assert_string_equal(r->rule, rule);
+	assert_string_equal(r->message, message);
+	return r;
+}
+
+static void
+test_backendai_allowed(void **state)
+{
+	struct plan_catalog	*c = backendai();
+	struct rb_policy	 p = backendai_policy();
+	struct plan		*pl;
+	size_t			 i;
+
+	(void)state;
+	assert_int_equal(plan_catalog_size(c), 29);
+	assert_string_equal(plan_catalog_newest(c), "24.03.5");
+
+	pl = expect_plan(c, &p, "23.09.10", "24.03.0", "23.09.10 -> 24.03.0");
+	assert_string_equal(pl->hops[0].kind, "major");
+	assert_false(pl->hops[0].redeploy);
+	assert_null(pl->hops[0].reason);
+	plan_free(pl);
+
+	pl = expect_plan(c, &p, "23.09.10", "24.03.5", "23.09.10 -> 24.03.5");
+	plan_free(pl);
+
+	pl = expect_plan(c, &p, "23.09.9", "24.03.0",
+	    "23.09.9 -> 23.09.10 -> 24.03.0");
+	assert_string_equal(pl->hops[0].kind, "minor");
+	assert_string_equal(pl->hops[0].reason,
+	    "23.09.10: a series is left only from its latest release");
+	assert_string_equal(pl->hops[1].kind, "major");
+	plan_free(pl);
+
+	pl = expect_plan(c, &p, "23.03.11", "24.03.0",
+	    "23.03.11 -> 23.09.0 -> 23.09.1 -> 23.09.2 -> 23.09.3 -> 23.09.4"
+	    " -> 23.09.5 -> 23.09.6 -> 23.09.7 -> 23.09.8 -> 23.09.9"
+	    " -> 23.09.10 -> 24.03.0");
+	assert_string_equal(pl->hops[0].kind, "major");
+	assert_string_equal(pl->hops[0].reason,
+	    "23.09.0: a series on the way is entered at its first release");
+	for (i = 1; i < 10; i++) {
+		char *want = xasprintf("%s: within a series every release is "
+		    "installed in turn", pl->hops[i].to);
+		assert_string_equal(pl->hops[i].kind, "minor");
+		assert_string_equal(pl->hops[i].reason, want);
+		free(want);
+	}
+	assert_string_equal(pl->hops[10].reason,
+	    "23.09.10: a series is left only from its latest release");
+	plan_free(pl);
+
+	/* Within the target's series, every release in turn too. */
+	pl = expect_plan(c, &p, "24.03.2", "24.03.5",
+	    "24.03.2 -> 24.03.3 -> 24.03.4 -> 24.03.5");
+	plan_free(pl);
+	/* A leading v and a different spelling name the same release. */
+	pl = expect_plan(c, &p, "v23.09.10", "24.3.5", "23.09.10 -> 24.03.5");
+	plan_free(pl);
+	plan_catalog_free(c);
+}
+
+static void
+test_backendai_forbidden(void **state)
+{
+	struct plan_catalog	*c = backendai();
+	struct rb_policy	 p = backendai_policy();
+	struct plan_refusal	*r;
+	struct plan		*pl = NULL;
+	char			*path;
+
+	(void)state;
+	r = expect_refusal(1, c, &p, "23.09.9", "24.03.0", "leave-series",
+	    "23.09.9 -> 24.03.0 is not allowed as one hop: 23.09.9 -> 24.03.0 "
+	    "leaves the 23.09 series from 23.09.9, but a series is left only "
+	    "from its latest release, 23.09.10 (leave-series: from-latest). "
+	    "The allowed path takes 2 hops: 23.09.9 -> 23.09.10 -> 24.03.0.");
+	path = path_of(r->alternative);
+	assert_string_equal(path, "23.09.9 -> 23.09.10 -> 24.03.0");
+	free(path);
+	plan_refusal_free(r);
+
+	r = expect_refusal(1, c, &p, "23.03.0", "24.03.0", "skip-series",
+	    "23.03.0 -> 24.03.0 is not allowed as one hop: 23.03.0 -> 24.03.0 "
+	    "skips the 23.09 series, and no series may be skipped "
+	    "(skip-series: false); and 23.03.0 -> 24.03.0 leaves the 23.03 "
+	    "series from 23.03.0, but a series is left only from its latest "
+	    "release, 23.03.11 (leave-series: from-latest). The allowed path "
+	    "takes 23 hops: 23.03.0 -> 23.03.1 -> 23.03.2 -> 23.03.3 -> "
+	    "23.03.4 -> 23.03.5 -> 23.03.6 -> 23.03.7 -> 23.03.8 -> 23.03.9 "
+	    "-> 23.03.10 -> 23.03.11 -> 23.09.0 -> 23.09.1 -> 23.09.2 -> "
+	    "23.09.3 -> 23.09.4 -> 23.09.5 -> 23.09.6 -> 23.09.7 -> 23.09.8 "
+	    "-> 23.09.9 -> 23.09.10 -> 24.03.0.");
+	assert_int_equal(r->alternative->n_hops, 23);
+	plan_refusal_free(r);
+
+	/* The target's own series is entered at the target: a series is
+	   entered at its first release only when the path goes on past it. */
+	pl = expect_plan(c, &p, "23.03.11", "23.09.10", "23.03.11 -> 23.09.10");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "23.03.10", "23.09.4",
+	    "23.03.10 -> 23.03.11 -> 23.09.4");
+	plan_free(pl);
+	plan_catalog_free(c);
+}
+
+static void
+test_backendai_direct_allowed(void **state)
+{
+	struct plan_catalog	*c = backendai();
+	struct rb_policy	 p = backendai_policy();
+	struct plan		*pl = NULL;
+	struct plan_refusal	*r = NULL;
+
+	(void)state;
+	assert_int_equal(plan_direct(c, &p, "23.09.10", "24.03.5", &pl, &r), 0);
+	assert_int_equal(pl->n_hops, 1);
+	assert_string_equal(pl->hops[0].kind, "major");
+	plan_free(pl);
+	assert_int_equal(plan_direct(c, &p, "23.09.9", "23.09.10", &pl, &r), 0);
+	assert_string_equal(pl->hops[0].kind, "minor");
+	plan_free(pl);
+	r = expect_refusal(1, c, &p, "23.09.1", "23.09.4", "within-series",
+	    "23.09.1 -> 23.09.4 is not allowed as one hop: 23.09.1 -> 23.09.4 "
+	    "skips 23.09.2 to 23.09.3, but within a series every release is "
+	    "installed in turn (within-series: consecutive). The allowed path "
+	    "takes 3 hops: 23.09.1 -> 23.09.2 -> 23.09.3 -> 23.09.4.");
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+}
+
+static void
+test_refusals(void **state)
+{
+	struct plan_catalog	*c = backendai();
+	struct rb_policy	 p = backendai_policy();
+	struct plan		*pl = NULL;
+	struct plan_refusal	*r = NULL;
+
+	(void)state;
+	r = expect_refusal(0, c, &p, "24.03.0", "23.09.10", "downgrade",
+	    "24.03.0 -> 23.09.10 is a downgrade: 23.09.10 is older than "
+	    "24.03.0. stepup plans upgrades only; going back to an older "
+	    "release is a rollback to what was backed up before the upgrade.");
+	assert_null(r->nearest);
+	plan_refusal_free(r);
+
+	r = expect_refusal(0, c, &p, "23.09.10", "23.09.11", "not-in-catalog",
+	    "The target version 23.09.11 is not in the catalog of available "
+	    "releases (29, from 23.03.0 to 24.03.5); the nearest are 23.09.10 "
+	    "and 24.03.0.");
+	assert_string_equal(r->nearest, "23.09.10");
+	plan_refusal_free(r);
+
+	r = expect_refusal(0, c, &p, "22.09.1", "24.03.5", "not-in-catalog",
+	    "The installed version 22.09.1 is not in the catalog of available "
+	    "releases (29, from 23.03.0 to 24.03.5); the nearest is 23.03.0.");
+	assert_string_equal(r->nearest, "23.03.0");
+	plan_refusal_free(r);
+
+	r = expect_refusal(0, c, &p, "23.09", "latest", "invalid-version",
+	    "The target version 'latest' is not a valid calver version: it "
+	    "does not start with a number.");
+	plan_refusal_free(r);
+
+	/* from == to: nothing to do, even spelled differently */
+	assert_int_equal(plan_compute(c, &p, "24.03.5", "v24.03.5", &pl, &r), 0);
+	assert_int_equal(pl->n_hops, 0);
+	plan_free(pl);
+	assert_int_equal(plan_direct(c, &p, "24.03.5", "24.03.5", &pl, &r), 0);
+	assert_int_equal(pl->n_hops, 0);
+	plan_free(pl);
+	plan_catalog_free(c);
+}
+
+static void
+test_kubernetes(void **state)
+{
+	static const char *const rel[] = {
+		"1.27.0", "1.27.1", "1.27.2", "1.28.0", "1.28.1", "1.28.3",
+		"1.29.0", "1.29.2", "1.30.0",
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p;
+	struct plan		*pl;
+	struct plan_refusal	*r;
+
+	(void)state;
+	c = catalog(RB_SCHEME_SEMVER, 2, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.skip_series = true;
+	p.one_minor = true;
+	pl = expect_plan(c, &p, "1.27.1", "1.29.2",
+	    "1.27.1 -> 1.28.3 -> 1.29.2");
+	assert_string_equal(pl->hops[0].kind, "minor");
+	assert_string_equal(pl->hops[0].reason,
+	    "1.28.3: minor versions are upgraded one at a time");
+	plan_free(pl);
+	/* patches may be skipped */
+	pl = expect_plan(c, &p, "1.27.0", "1.27.2", "1.27.0 -> 1.27.2");
+	assert_string_equal(pl->hops[0].kind, "patch");
+	plan_free(pl);
+	r = expect_refusal(1, c, &p, "1.27.2", "1.29.0", "one-minor-at-a-time",
+	    "1.27.2 -> 1.29.0 is not allowed as one hop: 1.27.2 -> 1.29.0 "
+	    "skips 1.28, and minor versions are upgraded one at a time "
+	    "(one-minor-at-a-time). The allowed path takes 2 hops: 1.27.2 -> "
+	    "1.28.3 -> 1.29.0.");
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+}
+
+static void
+test_gitlab_required_stops(void **state)
+{
+	static const char *const rel[] = {
+		"15.0.0", "15.4.6", "15.5.0", "15.11.13", "16.0.0", "16.3.0",
+		"16.7.0",
+	};
+	struct rb_str		 stops[] = {
+		{ "15.4.6", { 3, 5 } }, { "15.11.13", { 3, 15 } },
+		{ "16.3.0", { 3, 27 } },
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p;
+	struct plan		*pl;
+	struct plan_refusal	*r;
+
+	(void)state;
+	c = catalog(RB_SCHEME_SEMVER, 1, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.skip_series = true;
+	p.required_stops = stops;
+	p.n_required_stops = nitems(stops);
+	pl = expect_plan(c, &p, "15.0.0", "16.7.0",
+	    "15.0.0 -> 15.4.6 -> 15.11.13 -> 16.3.0 -> 16.7.0");
+	assert_string_equal(pl->hops[0].reason, "15.4.6: a required stop");
+	assert_string_equal(pl->hops[1].kind, "minor");
+	assert_string_equal(pl->hops[2].kind, "major");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "15.4.6", "15.11.13", "15.4.6 -> 15.11.13");
+	plan_free(pl);
+	r = expect_refusal(1, c, &p, "15.5.0", "16.0.0", "required-stop",
+	    "15.5.0 -> 16.0.0 is not allowed as one hop: 15.5.0 -> 16.0.0 "
+	    "passes over 15.11.13, a required stop that every upgrade across "
+	    "it must stop at (required-stops). The allowed path takes 2 hops: "
+	    "15.5.0 -> 15.11.13 -> 16.0.0.");
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+
+	/* A required stop missing from the catalog cannot be crossed. */
+	stops[1].s = "15.11.12";
+	c = catalog(RB_SCHEME_SEMVER, 1, default_kinds, rel, nitems(rel));
+	r = expect_refusal(0, c, &p, "15.0.0", "16.7.0", "required-stop",
+	    "No upgrade path leads from 15.0.0 to 16.7.0: 15.5.0 -> 15.11.13 "
+	    "passes over 15.11.12, a required stop that every upgrade across "
+	    "it must stop at (required-stops); 15.11.12 is not in the catalog, "
+	    "so nothing can stop there. The nearest version that can be "
+	    "reached is 15.5.0.");
+	assert_string_equal(r->nearest, "15.5.0");
+	assert_non_null(r->alternative);
+	assert_int_equal(r->alternative->n_hops, 2);
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+}
+
+static void
+test_pachyderm_boundaries(void **state)
+{
+	static const char *const rel[] = {
+		"1.7.0", "1.7.14", "1.8.0", "1.8.5", "1.9.0", "1.13.0",
+		"2.0.0", "2.1.0",
+	};
+	struct rb_boundary	 redeploy[] = {
+		{ { "1.8.0", { 12, 18 } }, "1.8 rearchitected the storage" },
+	};
+	struct rb_boundary	 across[] = {
+		{ { "2.0.0", { 13, 24 } }, "1.x data cannot be migrated to 2.x" },
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p;
+	struct plan		*pl;
+	struct plan_refusal	*r;
+	char			*path;
+
+	(void)state;
+	c = catalog(RB_SCHEME_SEMVER, 2, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.skip_series = true;
+	p.redeploy_at = redeploy;
+	p.n_redeploy_at = 1;
+	p.no_across = across;
+	p.n_no_across = 1;
+	pl = expect_plan(c, &p, "1.7.0", "1.13.0", "1.7.0 -> 1.13.0");
+	assert_string_equal(pl->hops[0].kind, "redeploy");
+	assert_true(pl->hops[0].redeploy);
+	plan_free(pl);
+	pl = expect_plan(c, &p, "1.8.0", "1.9.0", "1.8.0 -> 1.9.0");
+	assert_string_equal(pl->hops[0].kind, "minor");
+	assert_false(pl->hops[0].redeploy);
+	plan_free(pl);
+	r = expect_refusal(0, c, &p, "1.7.14", "2.1.0", "no-upgrade-across",
+	    "No upgrade path leads from 1.7.14 to 2.1.0: 1.13.0 -> 2.0.0 "
+	    "crosses 2.0.0, and no upgrade crosses it in any way "
+	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
+	    "nearest version that can be reached is 1.13.0.");
+	assert_string_equal(r->nearest, "1.13.0");
+	path = path_of(r->alternative);
+	assert_string_equal(path, "1.7.14 -> 1.13.0");
+	free(path);
+	plan_refusal_free(r);
+	r = expect_refusal(0, c, &p, "1.13.0", "2.0.0", "no-upgrade-across",
+	    "No upgrade path leads from 1.13.0 to 2.0.0: 1.13.0 -> 2.0.0 "
+	    "crosses 2.0.0, and no upgrade crosses it in any way "
+	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
+	    "nearest version that can be reached is 1.13.0, the installed "
+	    "one.");
+	assert_null(r->alternative);
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "1.7.14", "2.1.0", "no-upgrade-across",
+	    "1.7.14 -> 2.1.0 is not allowed as one hop: 1.7.14 -> 2.1.0 "
+	    "crosses 2.0.0, and no upgrade crosses it in any way "
+	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
+	    "other path leads there either (no-upgrade-across); the nearest "
+	    "version that can be reached is 1.13.0.");
+	assert_string_equal(r->nearest, "1.13.0");
+	path = path_of(r->alternative);
+	assert_string_equal(path, "1.7.14 -> 1.13.0");
+	free(path);
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "1.13.0", "2.1.0", "no-upgrade-across",
+	    "1.13.0 -> 2.1.0 is not allowed as one hop: 1.13.0 -> 2.1.0 "
+	    "crosses 2.0.0, and no upgrade crosses it in any way "
+	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
+	    "other path leads there either (no-upgrade-across); nothing "
+	    "above 1.13.0 can be reached.");
+	assert_null(r->alternative);
+	plan_refusal_free(r);
+	/* on the far side, upgrades go on */
+	pl = expect_plan(c, &p, "2.0.0", "2.1.0", "2.0.0 -> 2.1.0");
+	plan_free(pl);
+	plan_catalog_free(c);
+}
+
+static void
+test_qhub_redeploy(void **state)
+{
+	static const char *const rel[] = {
+		"v0.3.12", "v0.3.13", "v0.3.14", "v0.4.0", "v0.4.1",
+	};
+	struct rb_boundary	 redeploy[] = {
+		{ { "0.4.0", { 9, 16 } }, NULL },
+		{ { "0.4.1", { 9, 16 } }, NULL },
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p;
+	struct plan		*pl;
+	struct plan_refusal	*r;
+
+	(void)state;
+	c = catalog(RB_SCHEME_SEMVER, 2, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.redeploy_at = redeploy;
+	p.n_redeploy_at = 1;
+	pl = expect_plan(c, &p, "0.3.14", "0.4.1", "v0.3.14 -> v0.4.1");
+	assert_string_equal(pl->hops[0].kind, "redeploy");
+	plan_free(pl);
+	/* Two boundaries: one redeploy each. */
+	p.n_redeploy_at = 2;
+	pl = expect_plan(c, &p, "0.3.12", "0.4.1",
+	    "v0.3.12 -> v0.4.0 -> v0.4.1");
+	assert_string_equal(pl->hops[0].reason,
+	    "v0.4.0: a redeploy crosses one boundary at a time");
+	assert_true(pl->hops[1].redeploy);
+	plan_free(pl);
+	r = expect_refusal(1, c, &p, "0.3.14", "0.4.1", "redeploy-at",
+	    "v0.3.14 -> v0.4.1 is not allowed as one hop: v0.3.14 -> v0.4.1 "
+	    "crosses the redeploy boundaries 0.4.0 and 0.4.1, and a redeploy "
+	    "crosses one at a time (redeploy-at). The allowed path takes 2 "
+	    "hops: v0.3.14 -> v0.4.0 -> v0.4.1.");
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+}
+
+static void
+test_catalog_errors(void **state)
+{
+	static const char *const bad[] = { "1.0.0", "1.0", "2.0.0" };
+	static const char *const dup[] = { "1.0", "1.0.0", "v1.0", "0.9" };
+	struct rb_versions	 vs;
+	struct plan_catalog	*c;
+	char			*cause = NULL;
+
+	(void)state;
+	memset(&vs, 0, sizeof vs);
+	vs.scheme = RB_SCHEME_SEMVER;
+	assert_null(plan_catalog_new(&vs, bad, nitems(bad), &cause));
+	assert_string_equal(cause, "'1.0' is not a valid semver version: it "
+	    "has 2 numbers, not MAJOR.MINOR.PATCH");
+	free(cause);
+	assert_null(plan_catalog_new(&vs, bad, 0, &cause));
+	assert_string_equal(cause, "the catalog of available releases is "
+	    "empty");
+	free(cause);
+	vs.scheme = RB_SCHEME_LOOSE;
+	c = plan_catalog_new(&vs, dup, nitems(dup), &cause);
+	assert_int_equal(plan_catalog_size(c), 2);
+	assert_string_equal(plan_catalog_at(c, 0), "0.9");
+	assert_string_equal(plan_catalog_at(c, 1), "1.0");
+	assert_null(plan_catalog_at(c, 2));
+	plan_catalog_free(c);
+}
+
+static void
+test_prereleases(void **state)
+{
+	static const char *const rel[] = {
+		"24.03.0rc1", "23.09.10", "24.03.0", "24.03.1.dev1", "24.03.1",
+		"23.09.11b1",
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p = backendai_policy();
+	struct plan		*pl;
+	struct plan_refusal	*r;
+
+	(void)state;
+	c = catalog(RB_SCHEME_PEP440, 2, default_kinds, rel, nitems(rel));
+	/* aside: not counted, not the newest, never a stop on the way */
+	assert_int_equal(plan_catalog_size(c), 3);
+	assert_string_equal(plan_catalog_newest(c), "24.03.1");
+	pl = expect_plan(c, &p, "23.09.10", "24.03.1", "23.09.10 -> 24.03.1");
+	plan_free(pl);
+	/* named as from or to, they join */
+	pl = expect_plan(c, &p, "23.09.10", "24.03.0rc1",
+	    "23.09.10 -> 24.03.0rc1");
+	assert_string_equal(pl->hops[0].kind, "major");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "24.03.0rc1", "24.03.1",
+	    "24.03.0rc1 -> 24.03.0 -> 24.03.1");
+	assert_string_equal(pl->hops[0].kind, "patch");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "23.09.11b1", "24.03.0rc1",
+	    "23.09.11b1 -> 24.03.0rc1");
+	plan_free(pl);
+	/* one not in the catalog at all */
+	r = expect_refusal(0, c, &p, "23.09.10", "24.03.0rc2", "not-in-catalog",
+	    "The target version 24.03.0rc2 is not in the catalog of available "
+	    "releases (3, from 23.09.10 to 24.03.1); the nearest are 23.09.10 "
+	    "and 24.03.0.");
+	plan_refusal_free(r);
+	/* the default target */
+	assert_string_equal(plan_default_target(c, "23.09.10"), "24.03.1");
+	assert_string_equal(plan_default_target(c, "24.09"), "24.09");
+	assert_string_equal(plan_default_target(c, "garbage"), "24.03.1");
+	plan_catalog_free(c);
+
+	/* A catalog of nothing but pre-releases keeps them. */
+	c = catalog(RB_SCHEME_PEP440, 2, default_kinds, rel, 1);
+	assert_int_equal(plan_catalog_size(c), 1);
+	plan_catalog_free(c);
+}
+
+static void
+test_validate(void **state)
+{
+	struct rb_str		 list[] = {
+		{ "1.0.0", { 6, 15 } }, { "1.1", { 6, 22 } },
+		{ "v1.0.0", { 6, 27 } }, { "1.2.0", { 6, 35 } },
+	};
+	struct rb_str		 stops[] = {
+		{ "1.2.0", { 8, 20 } }, { "1.5.0", { 8, 27 } },
+	};
+	struct rb_boundary	 across[] = { { { "2.0.x", { 9, 23 } }, NULL } };
+	struct rb_boundary	 redeploy[] = { { { "1.9.0", { 10, 17 } }, NULL } };
+	struct runbook		 rb;
+	struct rb_diags		 d;
+
+	(void)state;
+	memset(&rb, 0, sizeof rb);
+	rb.path = "r.yaml";
+	rb.versions.scheme = RB_SCHEME_SEMVER;
+	rb.versions.available.list = list;
+	rb.versions.available.n_list = nitems(list);
+	rb.policy.required_stops = stops;
+	rb.policy.n_required_stops = nitems(stops);
+	rb.policy.no_across = across;
+	rb.policy.n_no_across = 1;
+	rb.policy.redeploy_at = redeploy;
+	rb.policy.n_redeploy_at = 1;
+	rb_diags_init(&d);
+	assert_int_equal(plan_validate(&rb, &d), 2);
+	assert_int_equal(d.n, 5);
+	assert_int_equal(d.v[0].level, RB_ERROR);
+	assert_int_equal(d.v[0].pos.line, 6);
+	assert_int_equal(d.v[0].pos.col, 22);
+	assert_string_equal(d.v[0].msg, "'1.1' is not a valid semver version: "
+	    "it has 2 numbers, not MAJOR.MINOR.PATCH");
+	assert_int_equal(d.v[1].level, RB_WARNING);
+	assert_int_equal(d.v[1].pos.col, 27);
+	assert_string_equal(d.v[1].msg, "'v1.0.0' is listed twice: it is the "
+	    "same version as '1.0.0' on line 6");
+	assert_int_equal(d.v[2].level, RB_WARNING);
+	assert_int_equal(d.v[2].pos.col, 27);
+	assert_string_equal(d.v[2].msg, "required stop '1.5.0' is not in the "
+	    "available list: no upgrade can cross it, since none can stop "
+	    "there");
+	assert_int_equal(d.v[3].level, RB_WARNING);
+	assert_string_equal(d.v[3].msg, "redeploy-at '1.9.0' is not in the "
+	    "available list: the boundary is before the first listed release "
+	    "above it");
+	assert_int_equal(d.v[4].level, RB_ERROR);
+	assert_int_equal(d.v[4].pos.line, 9);
+	assert_string_equal(d.v[4].msg, "'2.0.x' is not a valid semver "
+	    "version: a dot is not followed by a number");
+	rb_diags_free(&d);
+
+	/* A catalog from a command: nothing to compare stops with. */
+	rb.versions.available.list = NULL;
+	rb.versions.available.n_list = 0;
+	rb.versions.available.command = "true";
+	rb.policy.n_no_across = 0;
+	rb_diags_init(&d);
+	assert_int_equal(plan_validate(&rb, &d), 0);
+	assert_int_equal(d.n, 0);
+	rb_diags_free(&d);
+}
+
+/* ---- the property test ------------------------------------------------
+ * Versions are triples a.b.c with each part in 0..3, written as loose
+ * versions; the brute force below decides each hop from the definitions
+ * in stepup-runbook(5), on the triples, without the planner's indices. */
+
+#define PT_MAX 10
+
+struct pt {
+	int			 v[PT_MAX][3];	/* the catalog, ascending */
+	int			 n;
+	int			 series;
+	struct rb_policy	 p;
+	int			 stop[3][3], across[2][3], redeploy[2][3];
+	int			 nstop, nacross, nredeploy;
+};
+
+static int
+tcmp(const int *a, const int *b, int parts)
+{
+	for (int i = 0; i < parts; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+/* The number of boundaries x with a < x <= b (top_open: a < x < b). */
+static int
+tcount(const int (*x)[3], int nx, const int *a, const int *b, bool top_open)
+{
+	int	k, n = 0;
+
+	for (k = 0; k < nx; k++)
+		if (tcmp(x[k], a, 3) > 0 && (top_open ? tcmp(x[k], b, 3) < 0 :
+		    tcmp(x[k], b, 3) <= 0))
+			n++;
+	return n;
+}
+
+static bool
+pt_allowed(const struct pt *t, int i, int j, int target)
+{
+	const int	*a = t->v[i], *b = t->v[j];
+	int		 k, s = t->series;
+	bool		 same = tcmp(a, b, s) == 0;
+
+	if (j <= i)
+		return false;
+	if (tcount((const int (*)[3])t->across, t->nacross, a, b, false) > 0)
+		return false;
+	if (tcount((const int (*)[3])t->stop, t->nstop, a, b, true) > 0)
+		return false;
+	if (tcount((const int (*)[3])t->redeploy, t->nredeploy, a, b, false) > 1)
+		return false;
+	for (k = 0; k < t->n; k++) {
+		/* a series or minor version strictly between is skipped */
+		if (!t->p.skip_series && tcmp(t->v[k], a, s) > 0 &&
+		    tcmp(t->v[k], b, s) < 0)
+			return false;
+		if (t->p.one_minor && tcmp(t->v[k], a, 2) > 0 &&
+		    tcmp(t->v[k], b, 2) < 0)
+			return false;
+	}
+	if (same) {
+		if (t->p.within_series == RB_WITHIN_CONSECUTIVE && j != i + 1)
+			return false;
+		return true;
+	}
+	if (t->p.leave_series == RB_LEAVE_FROM_LATEST && i + 1 < t->n &&
+	    tcmp(t->v[i + 1], a, s) == 0)
+		return false;
+	if (t->p.within_series == RB_WITHIN_CONSECUTIVE && j != target &&
+	    tcmp(t->v[j - 1], b, s) == 0)
+		return false;
+	return true;
+}
+
+/* Fewest hops from f to t, or -1. */
+static int
+pt_brute(const struct pt *t, int f, int to)
+{
+	int	dist[PT_MAX], i, j, changed;
+
+	for (i = 0; i < t->n; i++)
+		dist[i] = -1;
+	dist[f] = 0;
+	do {
+		changed = 0;
+		for (i = 0; i < t->n; i++) {
+			if (dist[i] < 0)
+				continue;
+			for (j = i + 1; j < t->n; j++) {
+				if (pt_allowed(t, i, j, to) &&
+				    (dist[j] < 0 || dist[j] > dist[i] + 1)) {
+					dist[j] = dist[i] + 1;
+					changed = 1;
+				}
+			}
+		}
+	} while (changed);
+	return dist[to];
+}
+
+static int
+pt_index(const struct pt *t, const char *text)
+{
+	int	a, b, c, i;
+
+	if (sscanf(text, "%d.%d.%d", &a, &b, &c) != 3)
+		return -1;
+	for (i = 0; i < t->n; i++)
+		if (t->v[i][0] == a && t->v[i][1] == b && t->v[i][2] == c)
+			return i;
+	return -1;
+}
+
+static void
+pt_random_triple(int *x)
+{
+	x[0] = rand() % 3;
+	x[1] = rand() % 4;
+	x[2] = rand() % 4;
+}
+
+static void
+test_property(void **state)
+{
+	static const char *const kinds[3] = { "K0", "K1", "K2" };
+	struct pt		 t;
+	char			*text[PT_MAX];
+	const char		*ctext[PT_MAX];
+	struct rb_str		 stops[3];
+	struct rb_boundary	 across[2], redeploy[2];
+	char			 sbuf[3][16], abuf[2][16], rbuf[2][16];
+	int			 round, i, j, k, f, to, want, used[3][4][4];
+	long			 plans = 0, refusals = 0;
+
+	(void)state;
+	srand(20261122);
+	for (round = 0; round < 1500; round++) {
+		memset(&t, 0, sizeof t);
+		memset(used, 0, sizeof used);
+		t.n = 2 + rand() % (PT_MAX - 1);
+		for (i = 0; i < t.n; ) {
+			int x[3];
+			pt_random_triple(x);
+			if (used[x[0]][x[1]][x[2]]++)
+				continue;
+			memcpy(t.v[i++], x, sizeof x);
+		}
+		/* sort ascending */
+		for (i = 1; i < t.n; i++)
+			for (j = i; j > 0 && tcmp(t.v[j - 1], t.v[j], 3) > 0; j--) {
+				int x[3];
+				memcpy(x, t.v[j], sizeof x);
+				memcpy(t.v[j], t.v[j - 1], sizeof x);
+				memcpy(t.v[j - 1], x, sizeof x);
+			}
+		t.series = 1 + rand() % 2;
+		t.p.within_series = rand() % 2 ? RB_WITHIN_ANY :
+		    RB_WITHIN_CONSECUTIVE;
+		t.p.leave_series = rand() % 2 ? RB_LEAVE_FROM_ANY :
+		    RB_LEAVE_FROM_LATEST;
+		t.p.skip_series = rand() % 2;
+		t.p.one_minor = rand() % 3 == 0;
+		t.nstop = rand() % 3 == 0 ? rand() % 3 : 0;
+		t.nacross = rand() % 4 == 0 ? 1 : 0;
+		t.nredeploy = rand() % 3 == 0 ? 1 + rand() % 2 : 0;
+		for (k = 0; k < t.nstop; k++) {
+			/* mostly releases from the catalog */
+			if (rand() % 4)
+				memcpy(t.stop[k], t.v[rand() % t.n], sizeof t.stop[k]);
+			else
+				pt_random_triple(t.stop[k]);
+			snprintf(sbuf[k], sizeof sbuf[k], "%d.%d.%d", t.stop[k][0],
+			    t.stop[k][1], t.stop[k][2]);
+			stops[k].s = sbuf[k];
+		}
+		for (k = 0; k < t.nacross; k++) {
+			pt_random_triple(t.across[k]);
+			snprintf(abuf[k], sizeof abuf[k], "%d.%d.%d",
+			    t.across[k][0], t.across[k][1], t.across[k][2]);
+			across[k].at.s = abuf[k];
+			across[k].reason = NULL;
+		}
+		for (k = 0; k < t.nredeploy; k++) {
+			pt_random_triple(t.redeploy[k]);
+			snprintf(rbuf[k], sizeof rbuf[k], "%d.%d.%d",
+			    t.redeploy[k][0], t.redeploy[k][1], t.redeploy[k][2]);
+			redeploy[k].at.s = rbuf[k];
+			redeploy[k].reason = NULL;
+		}
+		t.p.required_stops = stops;
+		t.p.n_required_stops = (size_t)t.nstop;
+		t.p.no_across = across;
+		t.p.n_no_across = (size_t)t.nacross;
+		t.p.redeploy_at = redeploy;
+		t.p.n_redeploy_at = (size_t)t.nredeploy;
+
+		/* listed in reverse, to exercise the sort */
+		for (i = 0; i < t.n; i++) {
+			text[i] = xasprintf("%d.%d.%d", t.v[t.n - 1 - i][0],
+			    t.v[t.n - 1 - i][1], t.v[t.n - 1 - i][2]);
+			ctext[i] = text[i];
+		}
+		struct plan_catalog *c = catalog(RB_SCHEME_LOOSE, t.series,
+		    kinds, ctext, (size_t)t.n);
+
+		for (f = 0; f < t.n; f++) {
+			for (to = f + 1; to < t.n; to++) {
+				struct plan *pl = NULL, *dp = NULL;
+				struct plan_refusal *r = NULL, *dr = NULL;
+				const char *from = text[t.n - 1 - f];
+				const char *tot = text[t.n - 1 - to];
+				int rc, drc;
+
+				want = pt_brute(&t, f, to);
+				rc = plan_compute(c, &t.p, from, tot, &pl, &r);
+				if (want < 0) {
+					if (rc == 0)
+						fail_msg("round %d: %s -> %s planned "
+						    "in %zu hops, brute force finds "
+						    "no path", round, from, tot,
+						    pl->n_hops);
+					assert_int_equal(rc, EXIT_REFUSED);
+					assert_non_null(r->nearest);
+					/* the nearest is reachable */
+					k = pt_index(&t, r->nearest);
+					assert_true(k == f || pt_brute(&t, f, k) > 0);
+					refusals++;
+					plan_refusal_free(r);
+				} else {
+					if (rc != 0)
+						fail_msg("round %d: %s -> %s refused "
+						    "(%s), brute force finds %d hops",
+						    round, from, tot, r->message, want);
+					assert_int_equal((int)pl->n_hops, want);
+					for (size_t h = 0; h < pl->n_hops; h++) {
+						int a = pt_index(&t, pl->hops[h].from);
+						int b = pt_index(&t, pl->hops[h].to);
+						if (!pt_allowed(&t, a, b, to))
+							fail_msg("round %d: hop %s -> %s "
+							    "is not allowed", round,
+							    pl->hops[h].from,
+							    pl->hops[h].to);
+						assert_true(h == 0 || strcmp(
+						    pl->hops[h - 1].to,
+						    pl->hops[h].from) == 0);
+						assert_true((h + 1 == pl->n_hops) ==
+						    (pl->hops[h].reason == NULL));
+						int nb = tcount((const int (*)[3])
+						    t.redeploy, t.nredeploy,
+						    t.v[a], t.v[b], false);
+						assert_int_equal(pl->hops[h].redeploy,
+						    nb == 1);
+						if (nb == 0) {
+							int d = t.v[a][0] != t.v[b][0] ? 0 :
+							    t.v[a][1] != t.v[b][1] ? 1 : 2;
+							assert_string_equal(
+							    pl->hops[h].kind, kinds[d]);
+						}
+					}
+					assert_int_equal(pt_index(&t,
+					    pl->hops[0].from), f);
+					assert_int_equal(pt_index(&t,
+					    pl->hops[pl->n_hops - 1].to), to);
+					plans++;
+					plan_free(pl);
+				}
+				/* --direct agrees with the hop predicate */
+				drc = plan_direct(c, &t.p, from, tot, &dp, &dr);
+				assert_int_equal(drc == 0,
+				    pt_allowed(&t, f, to, to));
+				plan_free(dp);
+				plan_refusal_free(dr);
+			}
+		}
+		plan_catalog_free(c);
+		for (i = 0; i < t.n; i++)
+			free(text[i]);
+	}
+	/* Both outcomes were exercised, many times. */
+	assert_true(plans > 5000);
+	assert_true(refusals > 500);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_backendai_allowed),
+		cmocka_unit_test(test_backendai_forbidden),
+		cmocka_unit_test(test_backendai_direct_allowed),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_kubernetes),
+		cmocka_unit_test(test_gitlab_required_stops),
+		cmocka_unit_test(test_pachyderm_boundaries),
+		cmocka_unit_test(test_qhub_redeploy),
+		cmocka_unit_test(test_catalog_errors),
+		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_prereleases),
+		cmocka_unit_test(test_property),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,922 @@
+/* test_runbook.c: the runbook loader on valid and malformed inputs, with
+ * the exact message and position of every problem, and on hostile files
+ * generated here (deep nesting, huge scalars, billion laughs). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "runbook.h"
+#include "util.h"
+
+/* Six lines every case below may start with. */
+#define BASE "stepup: 1\nproduct: P\nversions:\n  scheme: semver\n" \
+	"  installed: {ask: q}\n  available: [1.0.0]\n"
+/* A valid phase, for cases about other parts. */
+#define HOP "hop:\n  - {id: go, confirm: Go, phrase: yes}\n"
+
+static void
+write_file(const char *path, const char *text, size_t len)
+{
+	FILE	*f;
+
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Load a path; return what lint would print (caller frees). */
+static char *
+load_path(const char *path, struct runbook **rbp)
+{
+	struct rb_diags	 d;
+	struct runbook	*rb;
+	char		*out = NULL;
+	size_t		 outlen = 0;
+	FILE		*f;
+
+	rb_diags_init(&d);
+	rb = runbook_load(path, &d);
+	assert_non_null(f = open_memstream(&out, &outlen));
+	rb_diags_print(&d, f);
+	fclose(f);
+	if (rb != NULL)
+		assert_int_equal(d.n_errors, 0);
+	else
+		assert_true(d.n_errors > 0);
+	rb_diags_free(&d);
+	if (rbp != NULL)
+		*rbp = rb;
+	else
+		runbook_free(rb);
+	return out;
+}
+
+/* Load text as t.yaml. */
+static char *
+load_text(const char *text, size_t len, struct runbook **rbp)
+{
+	write_file("t.yaml", text, len);
+	return load_path("t.yaml", rbp);
+}
+
+/* ---- table: input and the exact output ----------------------------------- */
+
+struct tcase {
+	const char	*yaml;
+	const char	*want;
+};
+
+static const struct tcase cases[] = {
+	/* 0: the smallest valid runbook */
+	{ BASE HOP, "" },
+	/* 1: empty file, and one with only a comment */
+	{ "", "t.yaml: empty file: a runbook starts with 'stepup: 1'\n" },
+	{ "# nothing\n\n",
+	  "t.yaml: nothing but comments: a runbook starts with 'stepup: 1'\n" },
+	{ "\n  \n", "t.yaml: empty file: a runbook starts with 'stepup: 1'\n" },
+	/* 3: not a mapping */
+	{ "- a\n", "t.yaml:1:1: a runbook is a YAML mapping (stepup: 1, "
+	  "product: ..., versions: ..., steps), found a list\n" },
+	/* 4: YAML syntax error, at libyaml's position */
+	{ "stepup: 1\nproduct: [x\n",
+	  "t.yaml:3:1: YAML syntax error: did not find expected ',' or ']' "
+	  "(while parsing a flow sequence at line 2, column 10)\n" },
+	/* 5: a tab in the indentation */
+	{ "stepup: 1\nversions:\n\tscheme: semver\n",
+	  "t.yaml:3:1: tab character in indentation: YAML indents with "
+	  "spaces only\n" },
+	/* 6: binary, invalid UTF-8, control characters */
+	{ "stepup: 1\nproduct: \x01\n", "t.yaml:2:10: control character "
+	  "U+0001 is not allowed in a runbook\n" },
+	{ "stepup: 1\nproduct: caf\xc3\n", "t.yaml:2:13: invalid UTF-8 "
+	  "(byte 0xc3): a runbook is a UTF-8 text file\n" },
+	{ "stepup: 1\nproduct: \xc0\xaf\n", "t.yaml:2:10: invalid UTF-8 "
+	  "(byte 0xc0): a runbook is a UTF-8 text file\n" },
+	/* 9: several documents */
+	{ BASE HOP "---\nstepup: 1\n", "t.yaml:9:1: a second YAML document "
+	  "('---'): a runbook is one document\n" },
+	/* 10: anchors are harmless, aliases refused */
+	{ "stepup: 1\nproduct: &p P\ndescription: *p\n", "t.yaml:3:14: "
+	  "YAML aliases (*p) are not allowed in a runbook: write the value "
+	  "out\n" },
+	/* 11: duplicate keys, reported at the second, the first kept */
+	{ BASE "product: Q\n" HOP, "t.yaml:7:1: duplicate key 'product' "
+	  "(first at line 2, column 1)\n" },
+	/* 12: the format version */
+	{ "stepup: 2\nproduct: P\nversions:\n  scheme: semver\n"
+	  "  installed: {ask: q}\n  available: [1.0.0]\n" HOP,
+	  "t.yaml:1:9: unsupported runbook format '2': this stepup reads "
+	  "format 1\n" },
+	/* 13: missing required keys, at the mapping */
+	{ "product: P\n" HOP,
+	  "t.yaml:1:1: missing 'stepup: 1' (the runbook format version)\n"
+	  "t.yaml:1:1: missing 'versions' (scheme, installed, available)\n" },
+	/* 14: unknown keys, with and without a suggestion */
+	{ BASE HOP "prodcut: X\nfrobnicate: 1\n",
+	  "t.yaml:9:1: unknown key 'prodcut' in the runbook; did you mean "
+	  "'product'?\n"
+	  "t.yaml:10:1: unknown key 'frobnicate' in the runbook (known keys: "
+	  "stepup, product, description, versions, policy, vars, prepare, "
+	  "hop, finish, rollback)\n" },
+	/* 15: wrong types say what was expected and what was found */
+	{ "stepup: 1\nproduct: {name: P}\nversions: [semver]\n" HOP,
+	  "t.yaml:2:10: 'product' must be a string, found a mapping\n"
+	  "t.yaml:3:11: 'versions' must be a mapping (scheme, series, "
+	  "installed, available), found a list\n" },
+	/* 16: versions */
+	{ "stepup: 1\nproduct: P\nversions:\n  scheme: semvr\n"
+	  "  series: minor\n  kinds: [a, b, c, d]\n"
+	  "  installed: {command: x, ask: y}\n  available: []\n" HOP,
+	  "t.yaml:4:11: 'scheme' must be semver, calver, pep440 or loose, "
+	  "found 'semvr'; did you mean 'semver'?\n"
+	  "t.yaml:5:11: 'series' must be major, major.minor or "
+	  "major.minor.patch, found 'minor'; did you mean 'major'?\n"
+	  "t.yaml:6:10: 'kinds' must be a list of 1 to 3 words (e.g. "
+	  "[major, minor, patch]), found a longer list\n"
+	  "t.yaml:7:3: 'installed' has both 'command' and 'ask': give "
+	  "exactly one\n"
+	  "t.yaml:8:14: 'available' lists no version\n" },
+	/* 17: versions: missing parts, bad items */
+	{ "stepup: 1\nproduct: P\nversions:\n  kinds: [Major, redeploy]\n"
+	  "  available: [1.0, {v: 2}, 2 .0]\n" HOP,
+	  "t.yaml:3:1: 'versions' needs 'scheme' (semver, calver, pep440 or "
+	  "loose)\n"
+	  "t.yaml:3:1: 'versions' needs 'installed' ({command: CMD} or "
+	  "{ask: QUESTION})\n"
+	  "t.yaml:4:11: a hop kind must be a lowercase word, found 'Major'\n"
+	  "t.yaml:4:18: 'redeploy' is the kind of a redeploy hop; it cannot "
+	  "name a version component\n"
+	  "t.yaml:5:20: an available version must be a version string, found "
+	  "a mapping\n"
+	  "t.yaml:5:28: an available version '2 .0' has a space in it\n" },
+	/* 19: policy */
+	{ BASE HOP "policy:\n  within-series: consecutve\n  skip-series: yes\n"
+	  "  required-stops: 1.0\n  redeploy-at: [{reason: r}]\n"
+	  "  one-minor: true\n",
+	  "t.yaml:10:18: 'within-series' must be any or consecutive, found "
+	  "'consecutve'; did you mean 'consecutive'?\n"
+	  "t.yaml:11:16: 'skip-series' must be true or false, found 'yes'\n"
+	  "t.yaml:12:19: 'required-stops' must be a list of versions, found "
+	  "'1.0'\n"
+	  "t.yaml:13:17: an item of 'redeploy-at' needs 'at' (the first "
+	  "version past the boundary)\n"
+	  "t.yaml:14:3: unknown key 'one-minor' in policy; did you mean "
+	  "'one-minor-at-a-time'?\n" },
+	/* 20: variable names and sources */
+	{ BASE HOP "vars:\n  STEPUP_X: {ask: q}\n  1bad: {value: v}\n"
+	  "  two: {ask: q, env: E}\n  none: {secret: true}\n"
+	  "  fixed: {value: v, default: d}\n  str: text\n",
+	  "t.yaml:10:3: variable name 'STEPUP_X': names starting with STEPUP_ "
+	  "are stepup's own\n"
+	  "t.yaml:11:3: variable name '1bad' must match [A-Za-z_][A-Za-z0-9_]* "
+	  "(it is an environment variable)\n"
+	  "t.yaml:12:22: variable 'two' has both 'ask' and 'env': give exactly "
+	  "one\n"
+	  "t.yaml:13:3: variable 'none' needs one of 'ask' (a question), "
+	  "'value' or 'env' (an environment variable)\n"
+	  "t.yaml:14:21: variable 'fixed' has a 'value'; 'default' is for "
+	  "'ask' and 'env'\n"
+	  "t.yaml:15:8: variable 'str' must be a mapping ({ask: Q}, {value: V} "
+	  "or {env: NAME}), found 'text'\n" },
+	/* 21: patterns and choices */
+	{ BASE HOP "vars:\n  a: {ask: q, pattern: \"x(\"}\n"
+	  "  b: {ask: q, pattern: \"[0-9]+\", default: 12x}\n"
+	  "  c: {ask: q, choices: [s, m], default: l}\n"
+	  "  d: {ask: q, choices: []}\n  e: {env: 'not a name'}\n",
+	  "t.yaml:10:24: 'pattern' is not a valid POSIX extended regular "
+	  "expression: Unmatched ( or \\(\n"
+	  "t.yaml:11:43: the default '12x' of variable 'b' does not match its "
+	  "pattern\n"
+	  "t.yaml:12:41: the default 'l' of variable 'c' is not one of its "
+	  "choices\n"
+	  "t.yaml:13:24: 'choices' must be a non-empty list of answers, found "
+	  "an empty list\n"
+	  "t.yaml:14:12: 'env' must name an environment variable "
+	  "([A-Za-z_][A-Za-z0-9_]*), found 'not a name'\n" },
+	/* 22: an empty phase, a phase of the wrong type */
+	{ BASE HOP "prepare: []\nfinish:\nrollback: {id: x}\n",
+	  "t.yaml:9:1: empty phase 'prepare': add steps or remove the key\n"
+	  "t.yaml:10:1: empty phase 'finish': add steps or remove the key\n"
+	  "t.yaml:11:11: 'rollback' must be a list of steps, found a mapping\n" },
+	/* 23: only rollback steps is no runbook */
+	{ BASE "rollback:\n  - {id: r, manual: Restore}\n",
+	  "t.yaml:1:1: no steps: a runbook needs a 'prepare', 'hop' or "
+	  "'finish' phase\n" },
+	/* 24: steps that are not mappings, without id, with a bad id */
+	{ BASE "hop:\n  - just words\n  - {check: c, run: r}\n"
+	  "  - {id: Bad_Id, manual: m}\n",
+	  "t.yaml:8:5: a step must be a mapping (id: ..., action: ...), "
+	  "found 'just words'\n"
+	  "t.yaml:9:5: a step needs an 'id'\n"
+	  "t.yaml:10:10: step id 'Bad_Id' must match [a-z0-9][a-z0-9_-]*\n" },
+	/* 25: no kind, two kinds, an empty title */
+	{ BASE "hop:\n  - {id: a, run: r}\n  - {id: b, check: c, action: a, "
+	  "run: r}\n  - {id: c, manual: \"  \"}\n  - {id: d, manual: [x]}\n",
+	  "t.yaml:8:5: step 'a' has no kind: give one of read, check, action, "
+	  "confirm or manual, with its title\n"
+	  "t.yaml:9:23: step 'b' has both 'check' and 'action': a step has "
+	  "exactly one kind\n"
+	  "t.yaml:10:21: the title of step 'c' ('manual') is empty\n"
+	  "t.yaml:11:21: the title of step 'd' ('manual') must be a string, "
+	  "found a list\n" },
+	/* 26: keys of other kinds, unknown step keys */
+	{ BASE "hop:\n  - id: a\n    check: c\n    run: r\n    undo: u\n"
+	  "    phrase: p\n    udno: x\n",
+	  "t.yaml:11:5: 'undo' is only for action steps, and step 'a' is a "
+	  "check step\n"
+	  "t.yaml:12:5: 'phrase' is only for confirm steps, and step 'a' is a "
+	  "check step\n"
+	  "t.yaml:13:5: unknown key 'udno' in step 'a'; did you mean 'undo'?\n" },
+	/* 27: what each kind needs */
+	{ BASE "hop:\n  - {id: a, check: c}\n  - {id: b, action: a}\n"
+	  "  - {id: c, confirm: Go}\n  - {id: d, confirm: Go, phrase: ''}\n"
+	  "  - {id: e, read: r}\n  - {id: f, read: r, file: x, run: y}\n"
+	  "  - {id: g, manual: m, run: x}\n",
+	  "t.yaml:8:5: check step 'a' needs 'run' (the command)\n"
+	  "t.yaml:9:5: action step 'b' needs 'run' (the command)\n"
+	  "t.yaml:10:5: confirm step 'c' needs a non-empty 'phrase' (the "
+	  "exact words to type)\n"
+	  "t.yaml:11:34: 'phrase' must not be empty\n"
+	  "t.yaml:12:5: read step 'e' needs one of 'file', 'run' or 'text' "
+	  "(the document to read)\n"
+	  "t.yaml:13:31: read step 'f' has both 'file' and 'run': give "
+	  "exactly one document\n"
+	  "t.yaml:14:24: 'run' is only for read, check and action steps, and "
+	  "step 'g' is a manual step\n" },
+	/* 28: timeouts, severity, booleans */
+	{ BASE "hop:\n  - {id: a, check: c, run: r, timeout: 5x}\n"
+	  "  - {id: b, check: c, run: r, timeout: 0}\n"
+	  "  - {id: c, check: c, run: r, timeout: 8d}\n"
+	  "  - {id: d, check: c, run: r, severity: error, optional: 1}\n"
+	  "  - {id: e, action: a, run: r, undo: u, severity: warn}\n",
+	  "t.yaml:8:40: 'timeout' must be seconds, or a duration like 90s, 10m "
+	  "or 2h (at most a week), found '5x'\n"
+	  "t.yaml:9:40: 'timeout' must be seconds, or a duration like 90s, 10m "
+	  "or 2h (at most a week), found '0'\n"
+	  "t.yaml:10:40: 'timeout' must be seconds, or a duration like 90s, "
+	  "10m or 2h (at most a week), found '8d'\n"
+	  "t.yaml:11:41: 'severity' must be fail or warn, found 'error'\n"
+	  "t.yaml:11:58: 'optional' must be true or false, found '1'\n"
+	  "t.yaml:12:41: 'severity' is only for check steps, and step 'e' is "
+	  "an action step\n" },
+	/* 29: per-hop and when belong to phases */
+	{ BASE "prepare:\n  - {id: a, manual: m, when: major}\n"
+	  "hop:\n  - {id: b, manual: m, per-hop: true}\n"
+	  "  - {id: c, manual: m, when: [minor, mayor]}\n",
+	  "t.yaml:8:24: 'when' is only for hop steps; step 'a' is a prepare "
+	  "step\n"
+	  "t.yaml:10:24: 'per-hop' is only for prepare and finish steps (hop "
+	  "steps run for every hop already)\n"
+	  "t.yaml:11:38: 'when: mayor' is not a hop kind of this runbook; "
+	  "expected major, minor, patch or redeploy\n" },
+	/* 30: when follows versions.kinds */
+	{ "stepup: 1\nproduct: P\nversions:\n  scheme: calver\n"
+	  "  kinds: [major, major, minor]\n  installed: {ask: q}\n"
+	  "  available: [23.09.1]\nhop:\n  - {id: a, manual: m, when: patch}\n",
+	  "t.yaml:9:30: 'when: patch' is not a hop kind of this runbook; "
+	  "expected major, minor or redeploy\n" },
+	/* 31: duplicate ids, in any phases */
+	{ BASE "prepare:\n  - {id: a, manual: m}\nfinish:\n"
+	  "  - {id: a, manual: n}\n",
+	  "t.yaml:10:10: duplicate step id 'a' (first at line 8, column 10)\n" },
+	/* 32: needs: unknown (with a guess), later phase, rollback */
+	{ BASE "prepare:\n  - {id: backup, manual: m, needs: [bakup]}\n"
+	  "  - {id: b, manual: m, needs: [later]}\n"
+	  "  - {id: c, manual: m, needs: [r]}\n"
+	  "finish:\n  - {id: later, manual: m}\n"
+	  "rollback:\n  - {id: r, manual: m, needs: later}\n",
+	  "t.yaml:8:37: step 'backup' needs 'bakup', which is not a step; did "
+	  "you mean 'backup'?\n"
+	  "t.yaml:9:32: prepare step 'b' needs 'later', a later finish step: a "
+	  "step needs steps of its own phase or an earlier one\n"
+	  "t.yaml:10:32: step 'c' needs 'r', a rollback step: rollback steps "
+	  "need only rollback steps, and others no rollback step\n"
+	  "t.yaml:14:31: step 'r' needs 'later', a finish step: rollback steps "
+	  "need only rollback steps, and others no rollback step\n" },
+	/* 33: needs cycles, including a step needing itself */
+	{ BASE "hop:\n  - {id: a, manual: m, needs: [c]}\n"
+	  "  - {id: b, manual: m, needs: [a]}\n"
+	  "  - {id: c, manual: m, needs: [b]}\n"
+	  "  - {id: d, manual: m, needs: [d]}\n",
+	  "t.yaml:9:32: 'needs' forms a cycle: a -> c -> b -> a\n"
+	  "t.yaml:11:32: 'needs' forms a cycle: d -> d\n" },
+	/* 34: $NAMEs: STEPUP_ names must exist; others warn */
+	{ BASE "vars:\n  backup_dir: {value: /b}\n"
+	  "hop:\n  - {id: go, confirm: To $STEPUP_TOO, phrase: \"$backupdir\"}\n"
+	  "  - id: a\n    action: x\n    run: |\n      true\n"
+	  "      cp \"$STEPUP_ARTIFACT_dump\" \"${STEPUP_HOP_TO}\"\n"
+	  "    undo: \"true\"\n",
+	  "t.yaml:10:26: $STEPUP_TOO in the title of step 'go' is not a name "
+	  "stepup sets; did you mean $STEPUP_TO?\n"
+	  "t.yaml:10:48: warning: $backupdir in 'phrase' of step 'go' is not a "
+	  "runbook variable; did you mean $backup_dir?\n"
+	  "t.yaml:15:11: $STEPUP_ARTIFACT_dump in 'run' of step 'a': no step "
+	  "with 'produces' has the id 'dump'\n" },
+	/* 35: artifact names must not collide */
+	{ BASE "hop:\n  - {id: a-b, action: x, run: r, produces: /x}\n"
+	  "  - {id: a_b, action: y, run: r, produces: /y}\n",
+	  "t.yaml:9:10: steps 'a-b' and 'a_b' would both pass their artifact "
+	  "as $STEPUP_ARTIFACT_a_b: rename one\n" },
+	/* 36: a mapping key that is not a string */
+	{ "stepup: 1\n? [a]\n: b\n", "t.yaml:2:3: a mapping key must be a "
+	  "plain string, found a list\n" },
+	/* 37: a NUL written as an escape */
+	{ "stepup: 1\nproduct: \"a\\0b\"\n", "t.yaml:2:10: a string holds a "
+	  "NUL character (\\0)\n" },
+	/* 38: boundaries and stops as {at, reason} */
+	{ BASE HOP "policy:\n  no-upgrade-across:\n"
+	  "    - {at: 2.0.0, reason: r, why: w}\n    - [2.0.0]\n",
+	  "t.yaml:11:30: unknown key 'why' in an item of 'no-upgrade-across' "
+	  "(known keys: at, reason)\n"
+	  "t.yaml:12:7: an item of 'no-upgrade-across' must be a version or "
+	  "{at: V, reason: TEXT}, found a list\n" },
+	/* 39: installed and available of the wrong shapes */
+	{ "stepup: 1\nproduct: P\nversions:\n  scheme: loose\n"
+	  "  installed: uname -r\n  available: {cmd: x}\n" HOP,
+	  "t.yaml:5:14: 'installed' must be a mapping, {command: CMD} or "
+	  "{ask: QUESTION}, found 'uname -r'\n"
+	  "t.yaml:6:3: 'available' needs 'command' (printing one version a "
+	  "line), or give a list of versions\n"
+	  "t.yaml:6:15: unknown key 'cmd' in available (known keys: "
+	  "command)\n" },
+	/* 41: a format version that is no scalar; quoted booleans */
+	{ "stepup:\nproduct: P\nversions:\n  scheme: semver\n"
+	  "  installed: {ask: q}\n  available: [1.0.0]\n"
+	  "hop:\n  - {id: go, confirm: Go, phrase: yes, optional: 'true'}\n",
+	  "t.yaml:1:8: 'stepup' must be the format version, 1; found nothing\n" },
+	/* 40: a name a variable is read from is known; another STEPUP_
+	 * name that is no typo comes from the environment (a warning) */
+	{ BASE "vars:\n  d: {env: STEPUP_DEMO_DIR}\n"
+	  "hop:\n  - {id: a, check: c, run: 'ls \"$STEPUP_DEMO_DIR\" "
+	  "\"$STEPUP_OTHER_THING\"'}\n",
+	  "t.yaml:10:52: warning: $STEPUP_OTHER_THING in 'run' of step 'a' is "
+	  "not a name stepup sets: it will come from stepup's environment\n" },
+};
+
+static void
+test_case(void **state)
+{
+	const struct tcase	*tc = *state;
+	char			*out;
+
+	out = load_text(tc->yaml, strlen(tc->yaml), NULL);
+	if (strcmp(out, tc->want) != 0)
+		print_error("input:\n%s\n", tc->yaml);
+	assert_string_equal(out, tc->want);
+	free(out);
+}
+
+/* ---- valid runbooks: what the model holds -------------------------------- */
+
+static void
+test_full(void **state)
+{
+	struct runbook		*rb;
+	const struct rb_step	*st;
+	const struct rb_var	*v;
+	char			*out;
+
+	(void)state;
+	out = load_path(TOP_SRCDIR "/tests/data/runbooks/full.yaml", &rb);
+	assert_string_equal(out, "");
+	free(out);
+	assert_non_null(rb);
+	assert_int_equal(rb->format, 1);
+	assert_string_equal(rb->product, "Example Cluster");
+	assert_string_equal(rb->description,
+	    "A made-up product, for stepup's own tests.\n");
+	assert_int_equal(strlen(rb->sha256), 64);
+	assert_string_equal(rb->dir, TOP_SRCDIR "/tests/data/runbooks");
+
+	assert_int_equal(rb->versions.scheme, RB_SCHEME_CALVER);
+	assert_int_equal(rb->versions.series, 2);
+	assert_string_equal(rb->versions.kinds[0], "major");
+	assert_string_equal(rb->versions.kinds[1], "major");
+	assert_string_equal(rb->versions.kinds[2], "minor");
+	assert_string_equal(rb->versions.installed.command,
+	    "example --version | awk '{print $NF}'");
+	assert_null(rb->versions.installed.ask);
+	assert_int_equal(rb->versions.available.n_list, 7);
+	/* YAML would call 24.10 a float: the source text is kept. */
+	assert_string_equal(rb->versions.available.list[5].s, "24.10");
+	assert_int_equal(rb->versions.available.list[5].pos.line, 11);
+	assert_int_equal(rb->versions.available.list[5].pos.col, 60);
+
+	assert_int_equal(rb->policy.within_series, RB_WITHIN_CONSECUTIVE);
+	assert_int_equal(rb->policy.leave_series, RB_LEAVE_FROM_LATEST);
+	assert_false(rb->policy.skip_series);
+	assert_false(rb->policy.one_minor);
+	assert_int_equal(rb->policy.n_required_stops, 1);
+	assert_string_equal(rb->policy.required_stops[0].s, "23.09.1");
+	assert_int_equal(rb->policy.n_redeploy_at, 1);
+	assert_string_equal(rb->policy.redeploy_at[0].at.s, "24.03.0");
+	assert_null(rb->policy.redeploy_at[0].reason);
+	assert_int_equal(rb->policy.n_no_across, 1);
+	assert_string_equal(rb->policy.no_across[0].at.s, "25.03.0");
+	assert_string_equal(rb->policy.no_across[0].reason,
+	    "the storage format changes");
+
+	assert_int_equal(rb->n_vars, 4);
+	assert_non_null(v = runbook_var(rb, "backup_dir"));
+	assert_int_equal(v->source, RB_VAR_ASK);
+	assert_string_equal(v->ask, "Where do database backups go?");
+	assert_string_equal(v->def, "/var/backups/example");
+	assert_string_equal(v->pattern, "/[^ ]*");
+	assert_non_null(v = runbook_var(rb, "db_password"));
+	assert_int_equal(v->source, RB_VAR_ENV);
+	assert_string_equal(v->env, "EXAMPLE_DB_PASSWORD");
+	assert_true(v->secret);
+	assert_null(v->def);
+	assert_non_null(v = runbook_var(rb, "flavour"));
+	assert_int_equal(v->n_choices, 2);
+	assert_string_equal(v->choices[1], "large");
+	assert_non_null(v = runbook_var(rb, "site"));
+	assert_int_equal(v->source, RB_VAR_VALUE);
+	assert_string_equal(v->value, "eu-1");
+	assert_null(runbook_var(rb, "nope"));
+
+	assert_int_equal(rb->phases[RB_PHASE_PREPARE].n, 4);
+	assert_int_equal(rb->phases[RB_PHASE_HOP].n, 4);
+	assert_int_equal(rb->phases[RB_PHASE_FINISH].n, 2);
+	assert_int_equal(rb->phases[RB_PHASE_ROLLBACK].n, 1);
+	assert_int_equal(rb->phases[RB_PHASE_HOP].pos.line, 52);
+
+	assert_non_null(st = runbook_step(rb, "notes"));
+	assert_int_equal(st->kind, RB_READ);
+	assert_int_equal(st->phase, RB_PHASE_PREPARE);
+	assert_string_equal(st->title, "Release notes of every hop");
+	assert_string_equal(st->file, "notes/$STEPUP_HOP_TO.md");
+	assert_true(st->per_hop);
+	assert_false(st->has_needs);
+
+	assert_non_null(st = runbook_step(rb, "idle"));
+	assert_int_equal(st->kind, RB_CHECK);
+	assert_int_equal(st->severity, RB_SEV_WARN);
+	assert_int_equal(st->timeout, 30);
+	assert_string_equal(st->hint,
+	    "terminate them with example session kill --all");
+
+	assert_non_null(st = runbook_step(rb, "go"));
+	assert_int_equal(st->kind, RB_CONFIRM);
+	assert_string_equal(st->phrase, "yes, upgrade");
+
+	assert_non_null(st = runbook_step(rb, "dump"));
+	assert_int_equal(st->kind, RB_ACTION);
+	assert_string_equal(st->run, "mkdir -p \"$backup_dir\"\n"
+	    "pg_dump example > \"$backup_dir/example-$STEPUP_FROM.sql\"\n");
+	assert_int_equal(st->run_at.pos.line, 47);
+	assert_int_equal(st->run_at.pos.col, 7);
+	assert_true(st->run_at.exact);
+	assert_string_equal(st->produces,
+	    "$backup_dir/example-$STEPUP_FROM.sql");
+	assert_int_equal(st->undo_at.pos.line, 50);
+	assert_int_equal(st->undo_at.pos.col, 11);
+	assert_true(st->undo_at.exact);
+	assert_int_equal(st->timeout, 600);
+	assert_int_equal(st->pos.line, 44);
+	assert_int_equal(st->pos.col, 5);
+	assert_int_equal(st->id_pos.line, 44);
+	assert_int_equal(st->id_pos.col, 9);
+
+	assert_non_null(st = runbook_step(rb, "manager"));
+	assert_int_equal(st->timeout, 7200);
+	assert_string_equal(st->on_failure,
+	    "The manager is stopped; start the old version again.");
+
+	assert_non_null(st = runbook_step(rb, "revisions"));
+	assert_true(st->has_needs);
+	assert_int_equal(st->n_needs, 1);
+	assert_string_equal(st->needs[0].s, "manager");
+	assert_int_equal(st->n_when, 1);
+	assert_string_equal(st->when[0].s, "major");
+
+	assert_non_null(st = runbook_step(rb, "redeploy"));
+	assert_int_equal(st->kind, RB_MANUAL);
+	assert_int_equal(st->n_when, 1);
+	assert_string_equal(st->when[0].s, "redeploy");
+	assert_true(st->optional);
+
+	assert_non_null(st = runbook_step(rb, "restore"));
+	assert_int_equal(st->phase, RB_PHASE_ROLLBACK);
+	assert_null(runbook_step(rb, "nope"));
+	runbook_free(rb);
+}
+
+/* Defaults of everything optional. */
+static void
+test_defaults(void **state)
+{
+	static const char	 text[] = BASE HOP;
+	struct runbook		*rb;
+	char			*out;
+
+	(void)state;
+	out = load_text(text, strlen(text), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	assert_non_null(rb);
+	assert_string_equal(rb->dir, ".");
+	assert_int_equal(rb->versions.scheme, RB_SCHEME_SEMVER);
+	assert_int_equal(rb->versions.series, 2);
+	assert_string_equal(rb->versions.kinds[0], "major");
+	assert_string_equal(rb->versions.kinds[1], "minor");
+	assert_string_equal(rb->versions.kinds[2], "patch");
+	assert_string_equal(rb->versions.installed.ask, "q");
+	assert_int_equal(rb->policy.within_series, RB_WITHIN_ANY);
+	assert_int_equal(rb->policy.leave_series, RB_LEAVE_FROM_ANY);
+	assert_true(rb->policy.skip_series);
+	assert_false(rb->policy.one_minor);
+	assert_null(rb->description);
+	assert_int_equal(rb->n_vars, 0);
+	assert_int_equal(rb->phases[RB_PHASE_PREPARE].n, 0);
+	assert_int_equal(rb->phases[RB_PHASE_PREPARE].pos.line, 0);
+	assert_int_equal(rb->phases[RB_PHASE_HOP].n, 1);
+	assert_int_equal(rb->phases[RB_PHASE_HOP].v[0].timeout, 0);
+	assert_int_equal(rb->phases[RB_PHASE_HOP].v[0].severity, RB_SEV_FAIL);
+	runbook_free(rb);
+}
+
+/* A kinds list shorter than 3 repeats its last word; "90" is seconds. */
+static void
+test_kinds_short(void **state)
+{
+	static const char	 text[] = "stepup: 1\nproduct: P\nversions:\n"
+	    "  scheme: loose\n  series: major\n  kinds: [big, small]\n"
+	    "  installed: {command: cat /etc/v}\n  available: {command: x}\n"
+	    "hop:\n  - {id: a, check: c, run: r, timeout: 90, when: small}\n";
+	struct runbook		*rb;
+	char			*out;
+
+	(void)state;
+	out = load_text(text, strlen(text), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	assert_non_null(rb);
+	assert_int_equal(rb->versions.series, 1);
+	assert_string_equal(rb->versions.kinds[0], "big");
+	assert_string_equal(rb->versions.kinds[1], "small");
+	assert_string_equal(rb->versions.kinds[2], "small");
+	assert_string_equal(rb->versions.available.command, "x");
+	assert_null(rb->versions.available.list);
+	assert_int_equal(rb->phases[RB_PHASE_HOP].v[0].timeout, 90);
+	runbook_free(rb);
+}
+
+/* ---- lint warnings ------------------------------------------------------- */
+
+static void
+test_lint_warnings(void **state)
+{
+	static const char	 text[] = BASE
+	    "vars:\n  unused: {ask: q}\n  PGHOST: {value: h}\n"
+	    "  used: {env: U}\n"
+	    "prepare:\n  - {id: early, action: a, run: r, undo: u}\n"
+	    "  - {id: go, confirm: Go, phrase: yes}\n"
+	    "hop:\n  - {id: bare, action: a, run: r}\n"
+	    "  - {id: dump, action: a, run: r, undo: u, produces: /x}\n"
+	    "  - {id: snap-1, action: a, run: r, undo: u, produces: /y}\n"
+	    "  - {id: agents, manual: 'Redeploy on ${used}', when: redeploy}\n"
+	    "rollback:\n  - {id: back, action: b, run: 'restore "
+	    "\"$STEPUP_ARTIFACT_snap_1\"', on-failure: f}\n";
+	struct rb_diags		 d;
+	struct runbook		*rb;
+	char			*out = NULL;
+	size_t			 len = 0;
+	FILE			*f;
+
+	(void)state;
+	write_file("t.yaml", text, strlen(text));
+	rb_diags_init(&d);
+	assert_non_null(rb = runbook_load("t.yaml", &d));
+	assert_int_equal(runbook_lint(rb, &d), 5);
+	assert_int_equal(d.n_errors, 0);
+	assert_non_null(f = open_memstream(&out, &len));
+	rb_diags_print(&d, f);
+	fclose(f);
+	assert_string_equal(out,
+	    "t.yaml:8:3: warning: variable 'unused' is not used: no command or "
+	    "text mentions $unused\n"
+	    "t.yaml:12:5: warning: action 'early' comes before the first "
+	    "confirm step: the operator has not agreed to change anything "
+	    "yet\n"
+	    "t.yaml:15:5: warning: action 'bare' has neither 'undo' nor "
+	    "'on-failure': say how to recover when it fails\n"
+	    "t.yaml:16:5: warning: action 'dump' produces '/x', but no "
+	    "rollback step uses $STEPUP_ARTIFACT_dump\n"
+	    "t.yaml:18:55: warning: step 'agents' is for redeploy hops, but "
+	    "the policy has no 'redeploy-at': there are none\n");
+	free(out);
+	rb_diags_free(&d);
+	runbook_free(rb);
+}
+
+/* A read step's file is looked for next to the runbook. */
+static void
+test_lint_files(void **state)
+{
+	static const char	 text[] = "stepup: 1\nproduct: P\nversions:\n"
+	    "  scheme: semver\n  installed: {ask: q}\n"
+	    "  available: [1.0.0, 1.1.0, 2.0.0]\nprepare:\n"
+	    "  - {id: a, read: A, file: here.md}\n"
+	    "  - {id: b, read: B, file: gone.md}\n"
+	    "  - {id: c, read: C, file: 'n/${STEPUP_HOP_TO}.md', per-hop: true}\n"
+	    "  - {id: d, read: D, file: 'n/$STEPUP_HOP_TO-$lang.md'}\n"
+	    "  - {id: go, confirm: Go, phrase: go}\n";
+	struct rb_diags		 d;
+	struct runbook		*rb;
+	char			*out = NULL;
+	size_t			 len = 0;
+	FILE			*f;
+
+	(void)state;
+	write_file("t.yaml", text, strlen(text));
+	write_file("here.md", "x\n", 2);
+	assert_int_equal(mkdir("n", 0700), 0);
+	write_file("n/2.0.0.md", "x\n", 2);
+	write_file("n/1.0.0.md", "x\n", 2);
+	rb_diags_init(&d);
+	assert_non_null(rb = runbook_load("t.yaml", &d));
+	assert_int_equal(runbook_lint(rb, &d), 2);
+	assert_non_null(f = open_memstream(&out, &len));
+	rb_diags_print(&d, f);
+	fclose(f);
+	assert_string_equal(out,
+	    "t.yaml:9:5: warning: read step 'b': gone.md does not exist\n"
+	    "t.yaml:10:5: warning: read step 'c': n/1.1.0.md does not exist\n"
+	    "t.yaml:11:46: warning: $lang in 'file' of step 'd' is not a "
+	    "runbook variable: it will come from stepup's environment\n");
+	free(out);
+	rb_diags_free(&d);
+	runbook_free(rb);
+	unlink("here.md");
+	unlink("n/2.0.0.md");
+	unlink("n/1.0.0.md");
+	rmdir("n");
+}
+
+static void
+test_artifact_env(void **state)
+{
+	char	*s;
+
+	(void)state;
+	s = runbook_artifact_env("db-dump-2");
+	assert_string_equal(s, "STEPUP_ARTIFACT_db_dump_2");
+	free(s);
+	assert_string_equal(rb_kind_name(RB_CONFIRM), "confirm");
+	assert_string_equal(rb_phase_name(RB_PHASE_ROLLBACK), "rollback");
+}
+
+/* ---- hostile files, generated -------------------------------------------- */
+
+static void
+expect_text(const char *text, size_t len, const char *want)
+{
+	char	*out;
+
+	out = load_text(text, len, NULL);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void
+test_deep_nesting(void **state)
+{
+	size_t	 n = 100000, i;
+	char	*s;
+
+	(void)state;
+	s = xmalloc(2 * n + 16);
+	memcpy(s, "a: ", 3);
+	for (i = 0; i < n; i++)
+		s[3 + i] = '[';
+	s[3 + n] = '\n';
+	expect_text(s, n + 4, "t.yaml:1:67: mappings and lists nested deeper "
+	    "than 64 levels\n");
+	/* Block style: "- - - - ..." */
+	for (i = 0; i < n; i++) {
+		s[2 * i] = '-';
+		s[2 * i + 1] = ' ';
+	}
+	s[2 * n] = 'x';
+	expect_text(s, 2 * n + 1, "t.yaml:1:129: mappings and lists nested "
+	    "deeper than 64 levels\n");
+	free(s);
+}
+
+static void
+test_huge_scalar(void **state)
+{
+	size_t	 n = 20 * 1024 * 1024;
+	char	*s;
+
+	(void)state;
+	s = xmalloc(n);
+	memset(s, 'x', n);
+	memcpy(s, "product: ", 9);
+	expect_text(s, n, "t.yaml: 20971520 bytes: too large for a runbook "
+	    "(at most 4 MiB)\n");
+	free(s);
+}
+
+static void
+test_too_many_nodes(void **state)
+{
+	size_t	 n = 150000, i;
+	char	*s;
+
+	(void)state;
+	s = xmalloc(4 * n + 16);
+	memcpy(s, "a:\n", 3);
+	for (i = 0; i < n; i++)
+		memcpy(s + 3 + 4 * i, "- x\n", 4);
+	expect_text(s, 3 + 4 * n, "t.yaml:99999:3: more than 100000 YAML "
+	    "nodes: too large for a runbook\n");
+	free(s);
+}
+
+static void
+test_billion_laughs(void **state)
+{
+	struct buf	b;
+	int		i, j;
+
+	(void)state;
+	buf_init(&b);
+	buf_puts(&b, "stepup: 1\nl0: &l0 [lol, lol, lol, lol, lol]\n");
+	for (i = 1; i < 10; i++) {
+		buf_printf(&b, "l%d: &l%d [", i, i);
+		for (j = 0; j < 10; j++)
+			buf_printf(&b, "%s*l%d", j > 0 ? ", " : "", i - 1);
+		buf_puts(&b, "]\n");
+	}
+	expect_text(b.data, b.len, "t.yaml:3:10: YAML aliases (*l0) are not "
+	    "allowed in a runbook: write the value out\n");
+	buf_free(&b);
+}
+
+static void
+test_many_problems(void **state)
+{
+	struct buf	 b;
+	char		*out, *last;
+	size_t		 lines = 0;
+	int		 i;
+
+	(void)state;
+	buf_init(&b);
+	buf_puts(&b, "stepup: 1\n");
+	for (i = 0; i < 1500; i++)
+		buf_printf(&b, "k%d: 1\n", i);
+	out = load_text(b.data, b.len, NULL);
+	for (last = out; (last = strchr(last, '\n')) != NULL; last++)
+		lines++;
+	assert_int_equal(lines, 101);
+	assert_non_null(strstr(out, "t.yaml: 1403 more problems not shown\n"));
+	free(out);
+	buf_free(&b);
+}
+
+/* Long names are refused or cut short in messages. */
+static void
+test_long_names(void **state)
+{
+	struct buf	b;
+	char		a100[101], x200[201], k300[301];
+
+	(void)state;
+	memset(a100, 'a', 100);
+	a100[100] = '\0';
+	memset(x200, 'x', 200);
+	x200[200] = '\0';
+	memset(k300, 'k', 300);
+	k300[300] = '\0';
+	buf_init(&b);
+	buf_printf(&b, BASE "hop:\n  - {id: %s, manual: m}\n"
+	    "  - {id: b, manual: m, needs: [%s]}\n", a100, x200);
+	expect_text(b.data, b.len, "t.yaml:8:10: a step id of 100 characters: "
+	    "at most 64\n"
+	    "t.yaml:9:32: step 'b' needs 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxx...', which is not a step\n");
+	buf_free(&b);
+	buf_init(&b);
+	buf_printf(&b, "stepup: 1\n%s: 1\n", k300);
+	expect_text(b.data, b.len, "t.yaml:2:1: a key of 300 characters: a key "
+	    "is a name of at most 256\n");
+	buf_free(&b);
+}
+
+/* A text of 190 000 $NAMEs is checked in bounded time and memory. */
+static void
+test_many_refs(void **state)
+{
+	struct buf	 b;
+	char		*out;
+	int		 i;
+
+	(void)state;
+	buf_init(&b);
+	buf_puts(&b, BASE "hop:\n  - id: a\n    manual: m\n    text: ");
+	for (i = 0; i < 190000; i++)
+		buf_puts(&b, "$STEPUP_ARTIFACT_x ");
+	buf_puts(&b, "\n");
+	out = load_text(b.data, b.len, NULL);
+	assert_non_null(strstr(out, "t.yaml:10:11: $STEPUP_ARTIFACT_x in 'text' "
+	    "of step 'a': no step with 'produces' has the id 'x'\n"
+	    "t.yaml:10:30: $STEPUP_ARTIFACT_x"));
+	assert_non_null(strstr(out, "t.yaml: more than 9900 further problems "
+	    "not shown\n"));
+	free(out);
+	buf_free(&b);
+}
+
+static void
+test_paths(void **state)
+{
+	char	*out;
+
+	(void)state;
+	assert_int_equal(mkdir("d.yaml", 0700), 0);
+	out = load_path("d.yaml", NULL);
+	assert_string_equal(out, "d.yaml: is a directory, not a file\n");
+	free(out);
+	rmdir("d.yaml");
+	out = load_path("missing.yaml", NULL);
+	assert_string_equal(out, "missing.yaml: No such file or directory\n");
+	free(out);
+	write_file("t.yaml", "a\0b", 3);
+	out = load_path("t.yaml", NULL);
+	assert_string_equal(out, "t.yaml:1:2: binary data (a NUL byte): a "
+	    "runbook is a UTF-8 text file\n");
+	free(out);
+}
+
+/* A byte order mark and CRLF line ends are fine. */
+static void
+test_bom_crlf(void **state)
+{
+	static const char	text[] = "\xef\xbb\xbfstepup: 1\r\nproduct: P\r\n"
+	    "versions: {scheme: semver, installed: {ask: q}, available: [1]}\r\n"
+	    "hop:\r\n  - {id: a, manual: m}\r\n  - {id: a, manual: m}\r\n";
+
+	(void)state;
+	expect_text(text, strlen(text), "t.yaml:6:10: duplicate step id 'a' "
+	    "(first at line 5, column 10)\n");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_kinds_short),
+		cmocka_unit_test(test_lint_warnings),
+		cmocka_unit_test(test_lint_files),
+		cmocka_unit_test(test_artifact_env),
+		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_huge_scalar),
+		cmocka_unit_test(test_too_many_nodes),
+		cmocka_unit_test(test_billion_laughs),
+		cmocka_unit_test(test_many_problems),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_long_names),
+		cmocka_unit_test(test_many_refs),
+		cmocka_unit_test(test_bom_crlf),
+	};
+	struct CMUnitTest	*tests;
+	char			 dir[] = "/tmp/test_runbook.XXXXXX";
+	char			*names[nitems(cases)];
+	size_t			 i, n = 0;
+	int			 rc;
+
+	tests = xcalloc(nitems(cases) + nitems(fixed), sizeof *tests);
+	for (i = 0; i < nitems(cases); i++) {
+		names[i] = xasprintf("case %zu", i);
+		tests[n].name = names[i];
+		tests[n].test_func = test_case;
+		tests[n].initial_state = (void *)&cases[i];
+		n++;
+	}
+	for (i = 0; i < nitems(fixed); i++)
+		tests[n++] = fixed[i];
+	if (mkdtemp(dir) == NULL || chdir(dir) != 0)
+		return 99;
+	rc = _cmocka_run_group_tests("runbook", tests, n, NULL, NULL);
+	unlink("t.yaml");
+	if (chdir("/") == 0)
+		rmdir(dir);
+	for (i = 0; i < nitems(cases); i++)
+		free(names[i]);
+	free(tests);
+	return rc;
+}
