@@ -8,6 +8,10 @@
  * the journal) can later find the action running, finished, or gone
  * without a status ("in doubt"). No curses, no journal calls here.
  *
+ * When the supervisor signals the command (timeout, cancel) it appends a
+ * line starting with "[stepup] " to the log saying what it sent and why,
+ * so that the log read later tells the whole story.
+ *
  * Values reach the command only through the environment the caller builds:
  * the command text is passed to /bin/sh as is and never has anything
  * substituted into it. The runner writes no environment value anywhere.
