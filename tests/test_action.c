@@ -359,6 +359,16 @@ test_log_unopenable(void **state)
 	    "/nonexistent-stepup-dir/x.log: No such file or directory");
 	assert_int_equal(proc.fd, -1);
 	free(cause);
+	/* Nothing started, nothing to find. */
+	{
+		pid_t			pid;
+		unsigned long long	start;
+
+		assert_int_equal(action_pid_read(spec.status_path, &pid,
+		    &start, &cause), -1);
+		assert_non_null(strstr(cause, "x.status.pid"));
+		free(cause);
+	}
 }
 
 /* The wizard starts an action, then dies (SIGHUP to its process group,
@@ -412,6 +422,17 @@ test_reattach_after_death(void **state)
 	assert_int_equal(waitpid(wizard, &status, 0), wizard);
 	assert_true(WIFSIGNALED(status));
 
+	/* Had the wizard died before journaling the pid, the pid file names
+	 * the supervisor all the same. */
+	{
+		pid_t			fpid;
+		unsigned long long	fstart;
+
+		assert_int_equal(action_pid_read(sp, &fpid, &fstart, &cause),
+		    0);
+		assert_int_equal(fpid, pid);
+		assert_true(fstart == start);
+	}
 	/* The supervisor lives on, out of the wizard's session. */
 	assert_true(getsid((pid_t)pid) != getsid(0));
 	assert_int_equal(action_poll((pid_t)pid, start, sp, &as, &st, &cause),
