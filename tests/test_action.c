@@ -261,6 +261,50 @@ test_cancel(void **state)
 	free(sp);
 }
 
+/* Cancel stops the whole process group, a background child that ignores
+ * SIGTERM included: nothing of the action is left running. */
+static void
+test_cancel_kills_group(void **state)
+{
+	struct action_spec	 spec;
+	struct action_proc	 proc;
+	struct action_status	 st;
+	enum action_state	 as;
+	char			*cause = NULL, *lp, *sp, *pf, *cmd, *text;
+	long			 bg;
+
+	(void)state;
+	lp = path_in("group.log");
+	sp = path_in("group.status");
+	pf = path_in("group.bgpid");
+	cmd = xasprintf("(trap '' TERM; exec sleep 30) & echo $! > '%s'; "
+	    "echo started; wait", pf);
+	memset(&spec, 0, sizeof spec);
+	spec.command = cmd;
+	spec.envp = env_default;
+	spec.log_path = lp;
+	spec.status_path = sp;
+	spec.grace = 5;
+	assert_int_equal(action_start(&spec, &proc, &cause), 0);
+	wait_for_text(lp, "started\n");
+	text = slurp(pf);
+	bg = strtol(text, NULL, 10);
+	free(text);
+	assert_true(action_pid_start((pid_t)bg) > 0);
+	assert_int_equal(action_cancel(proc.pid, proc.start, &cause), 0);
+	wait_exit(&proc);
+	assert_int_equal(action_poll(proc.pid, proc.start, sp, &as, &st,
+	    &cause), 0);
+	assert_int_equal(as, ACTION_FINISHED);
+	assert_true(st.cancelled);
+	/* Killed (at most a zombie waiting for its reaper). */
+	assert_int_equal(action_pid_start((pid_t)bg), 0);
+	free(lp);
+	free(sp);
+	free(pf);
+	free(cmd);
+}
+
 static void
 test_environment_only(void **state)
 {
@@ -645,6 +689,7 @@ main(void)
 		cmocka_unit_test(test_timeout_term),
 		cmocka_unit_test(test_timeout_kill),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_cancel_kills_group),
 		cmocka_unit_test(test_environment_only),
 		cmocka_unit_test(test_cwd),
 		cmocka_unit_test(test_log_unopenable),

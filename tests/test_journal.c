@@ -372,6 +372,61 @@ test_events_order(void **state)
 	free(dir);
 }
 
+/* Two processes appending to one run at once: every event is kept, the
+ * sequence has no gap and no duplicate, and each writer's events keep
+ * their order. */
+static void
+test_concurrent_appends(void **state)
+{
+	struct journal		*j;
+	struct journal_event	*v;
+	size_t			 n, i;
+	long long		 a, last[2] = { 0, 0 };
+	char			*dir, *cause = NULL;
+	pid_t			 pid[2];
+	int			 k, status, w, count;
+
+	(void)state;
+	dir = fresh_dir("concurrent");
+	j = open_ok(dir);
+	a = new_run(j, "/rb/a.yaml");
+	journal_close(j);
+	for (k = 0; k < 2; k++) {
+		if ((pid[k] = fork()) == 0) {
+			char	detail[32];
+
+			j = open_ok(dir);
+			for (i = 0; i < 20; i++) {
+				snprintf(detail, sizeof detail, "%d %zu", k, i);
+				if (journal_append(j, a, JOURNAL_EV_NOTE, NULL,
+				    detail, NULL, &cause) != 0)
+					_exit(1);
+			}
+			journal_close(j);
+			_exit(0);
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(waitpid(pid[k], &status, 0), pid[k]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	j = open_ok(dir);
+	assert_int_equal(journal_events(j, a, &v, &n, &cause), 0);
+	assert_int_equal(n, 40);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(v[i].seq, (long long)i + 1);
+		assert_int_equal(sscanf(v[i].detail, "%d %d", &w, &count), 2);
+		assert_true(w == 0 || w == 1);
+		/* Each writer's own events in its order. */
+		assert_int_equal(count, last[w]);
+		last[w]++;
+	}
+	journal_events_free(v, n);
+	journal_close(j);
+	free(dir);
+}
+
 static void
 test_transaction(void **state)
 {
@@ -1012,6 +1067,7 @@ main(void)
 		cmocka_unit_test(test_open_reopen),
 		cmocka_unit_test(test_runs),
 		cmocka_unit_test(test_events_order),
+		cmocka_unit_test(test_concurrent_appends),
 		cmocka_unit_test(test_transaction),
 		cmocka_unit_test(test_secrets_masked),
 		cmocka_unit_test(test_step_states),
