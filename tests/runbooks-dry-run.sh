@@ -32,7 +32,7 @@ steps() {
 
 # Backend.AI, 23.09.9 -> 24.03.0: a minor hop, then a major one with the
 # missing revisions of 23.09.10 (the guides' "apply-mission-revisions").
-dry "$R/backend.ai.yaml" 23.09.9 24.03.0 "" "" "" "" "" "" "" "" "" ""
+dry "$R/backend.ai.yaml" 23.09.9 24.03.0 "" "" "" "" "" "" "" "" ""
 [ "$(steps)" = 29 ] || fail "backend.ai: $(steps) steps, want 29"
 expect_grep "$TMP/out" "[9/29] action: Back up the manager database"
 step_shows 11 '  command: "$venv/bin/python" -m pip install -U "backend.ai-manager==$STEPUP_HOP_TO"'
