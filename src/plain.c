@@ -462,6 +462,13 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 			plain_say(p, "= %zu done by hand: %s", i + 1, rest);
 		break;
 	case SESSION_ACT_SHELL:
+		if (!isatty(p->in)) {
+			/* It would read the answers meant for stepup. */
+			cause = xstrdup("a shell needs a terminal on standard "
+			    "input");
+			r = -1;
+			break;
+		}
 		plain_say(p, "> %zu shell: exit it to come back", i + 1);
 		if ((r = session_shell(p->s, i, &cause)) == 0)
 			plain_say(p, "> %zu back from the shell", i + 1);

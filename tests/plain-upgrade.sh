@@ -101,4 +101,13 @@ printf '%s\n' "" tok | "$STEPUP" "$RUNBOOK" >"$TMP/bare" 2>&1
 [ $? = 1 ] || fail "bare form with EOF should pause"
 expect_line "$TMP/bare" "== run 2, 11 steps"
 expect_line "$TMP/bare" "= paused (end of input): run 2 is unfinished; run stepup again to resume it"
+expect_status 2 "$STEPUP" "$TMP/nope.yaml"
+expect_grep "$TMP/err" "stepup: cannot open the runbook $TMP/nope.yaml: No such file or directory"
+expect_status 2 "$STEPUP" run
+expect_grep "$TMP/err" "stepup: which runbook? stepup run RUNBOOK"
+expect_status 2 "$STEPUP" run "$RUNBOOK" extra
+expect_grep "$TMP/err" "one runbook at a time ('extra' is extra)"
+expect_status 2 "$STEPUP" run --nope "$RUNBOOK"
+expect_status 2 "$STEPUP" run "$TMP/nope.yaml"
+expect_grep "$TMP/err" "nope.yaml"
 finish
