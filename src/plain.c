@@ -64,7 +64,8 @@ plain_read(struct plain *p, char **line)
 
 	*line = NULL;
 	for (;;) {
-		if ((nl = memchr(p->inbuf.data, '\n', p->inbuf.len)) != NULL) {
+		if (p->inbuf.len > 0 &&
+		    (nl = memchr(p->inbuf.data, '\n', p->inbuf.len)) != NULL) {
 			size_t len = (size_t)(nl - p->inbuf.data);
 
 			*line = xstrndup(p->inbuf.data, len);
@@ -243,7 +244,8 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 			free(cause);
 			break;
 		}
-		buf_add(partial, b.data, b.len);
+		if (b.len > 0)
+			buf_add(partial, b.data, b.len);
 	} while (n > 0);
 	buf_free(&b);
 	start = partial->data;
