@@ -1916,6 +1916,12 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 }
 
 int
+session_wait_fd(const struct session *s)
+{
+	return s->running != NONE ? s->proc.fd : -1;
+}
+
+int
 session_cancel(struct session *s, char **cause)
 {
 	if (s->running == NONE) {
