@@ -155,4 +155,11 @@ expect_line "$TMP/g" "> 6 cancelling: SIGTERM, then SIGKILL"
 [ "$(sql "select count(*) from events where run = 7 and kind = 'cancel'")" = 1 ] || fail "G: cancel not journaled"
 grep -F "! 6 failed" "$TMP/g" >/dev/null || fail "G: no failure line: $(tail "$TMP/g")"
 rm -f "$WORLD/hold"
+# H. A step past its timeout is stopped, and fails saying so.
+printf '%s\n' 1.0.0 go quit |
+	"$STEPUP" run --plain "$top_srcdir/tests/data/session/slow.yaml" >"$TMP/h" 2>&1
+expect_line "$TMP/h" "? from: Which version is installed?"
+expect_line "$TMP/h" "! 2 failed: killed by SIGTERM (timed out)"
+[ "$(sql "select count(*) from events where kind = 'timeout' and step = 'slow@2.0.0'")" = 1 ] ||
+	fail "H: timeout not journaled"
 finish
