@@ -614,14 +614,28 @@ static int
 session_probe(struct session *s, const char *what, const char *command,
     char **out, char **cause)
 {
+	static const char *const keep[] = {
+		"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ",
+		"TMPDIR",
+	};
 	struct probe_result	 pr;
 	struct step_env		 env = { NULL, 0 };
+	const char		*v;
 	char			**envp, *why, *o;
-	size_t			 len;
+	size_t			 len, i;
 	int			 r;
 
+	/* As `stepup plan` does: a few of stepup's own variables, the
+	 * runbook's directory and the variables known so far; nothing else,
+	 * so that both find the same versions. */
+	for (i = 0; i < nitems(keep); i++) {
+		if ((v = getenv(keep[i])) != NULL)
+			step_env_set(&env, keep[i], v, false);
+	}
+	if (step_env_get(&env, "PATH", NULL) == NULL)
+		step_env_set(&env, "PATH", "/usr/local/bin:/usr/bin:/bin", false);
 	session_base_env(s, &env);
-	envp = step_env_envp(&env, environ);
+	envp = step_env_envp(&env, NULL);
 	step_env_free(&env);
 	memset(&pr, 0, sizeof pr);
 	r = probe_run(command, envp, s->dir, 60, &pr, cause);
