@@ -187,6 +187,15 @@ char	*export_render(const struct export_doc *, enum export_format);
  * frees). */
 int	export_write_file(const char *path, const char *text, char **cause);
 
+/* Save an export next to the journal, as front ends do (the TUI's export
+ * key): to STATE_DIR/exports/NAME.EXT (the directory created 0700 when
+ * missing), NAME reduced to letters, digits, '.', '-' and '_' (others
+ * become '_'), e.g. "Filestore-1.0.0-2.0.0-checklist" or "run-7-report".
+ * Sets *path (caller frees) to show the operator. Returns 0, or -1 with
+ * *cause (caller frees). */
+int	export_save(const char *state_dir, const char *name,
+	    enum export_format, const char *text, char **path, char **cause);
+
 /* Quote a string for a POSIX shell so that pasting it yields exactly that
  * string: 'it'\''s'. Returns a string the caller frees. */
 char	*export_shell_quote(const char *);
