@@ -109,6 +109,12 @@ struct steps;
  * sign-off lines. ss and rollback are read, never changed. */
 struct export_doc *export_checklist(const struct steps *ss,
 	    const struct steps *rollback, const struct export_meta *meta);
+/* All of it in one call: the environment, the steps, the rollback and the
+ * checklist of rb for plan (env_values as for export_checklist_env).
+ * NULL with *cause (caller frees) when a field cannot be expanded. */
+struct export_doc *export_checklist_plan(const struct runbook *,
+	    const struct plan *, const char *const *env_values,
+	    const struct export_meta *meta, char **cause);
 /* The run-wide environment of a checklist, into env: STEPUP_FROM,
  * STEPUP_TO, STEPUP_RUNBOOK_DIR, and every runbook var with the value it
  * will have when it is known before the run (`value`, an `env` value given
@@ -152,6 +158,16 @@ struct export_run {
 struct export_doc *export_report(const struct runbook *rb,
 	    const struct export_run *run, const struct export_run *rollback,
 	    const struct export_meta *meta);
+
+struct journal;
+
+/* The report of run `id` read from an open journal (read-only is enough):
+ * its records and those of the latest rollback run linked to it, then
+ * export_report(). Returns 0 with *out, 1 when there is no such run, or
+ * -1, with *cause (caller frees) for 1 and -1. */
+int	export_report_journal(struct journal *, long long id,
+	    const struct runbook *rb, const struct export_meta *meta,
+	    struct export_doc **out, char **cause);
 
 /* Parse "txt", "text", "md", "markdown" or "html". Returns 0, or -1. */
 int	export_format_parse(const char *, enum export_format *);
