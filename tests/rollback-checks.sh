@@ -72,6 +72,19 @@ diff -r "$TMP/before" "$ROOT" >"$TMP/diff" 2>&1 || fail "files not restored: $(c
 [ "$(sql "select status from runs where id = 2")" = failed ] ||
 	fail "the rolled-back run: $(sql "select * from runs where id = 2")"
 
+# One operator at a time: while a wizard holds the runbook's lock, a
+# rollback exits 4 and names the holder.
+mkfifo "$TMP/fifo"
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/fifo" >"$TMP/holder" 2>&1 &
+holder=$!
+exec 3>"$TMP/fifo"
+wait_grep "$TMP/holder" "? var backup_dir"
+expect_status 4 "$STEPUP" rollback "$RUNBOOK"
+expect_grep "$TMP/err" "holds its lock; try again when they are done"
+expect_grep "$TMP/err" "(pid $holder)"
+exec 3>&-
+wait "$holder"
+
 # Usage.
 expect_status 2 "$STEPUP" rollback a.yaml b.yaml
 expect_grep "$TMP/err" "stepup: one runbook at a time ('b.yaml' is extra)"
