@@ -166,14 +166,18 @@ checklist_plan(const struct runbook *rb, const char *from, const char *to,
 		free(line);
 		from = installed;
 	}
+	/* Nothing newer than the installed version: nothing to do, not a
+	 * downgrade to the newest. */
 	if (to == NULL)
-		to = plan_catalog_newest(cat);
+		to = plan_default_target(cat, from);
 	st = plan_compute(cat, &rb->policy, from, to, out, &ref);
-	if (st != 0 && ref != NULL) {
+	if (st != 0 && ref != NULL && strcmp(ref->rule, "invalid-version") == 0) {
+		fprintf(stderr, "stepup: %s\n", ref->message);
+		st = EXIT_USAGE;
+	} else if (st != 0 && ref != NULL)
 		fprintf(stderr, "stepup: no allowed path from %s to %s (%s)\n%s\n",
 		    from, to, ref->rule, ref->message);
-		plan_refusal_free(ref);
-	}
+	plan_refusal_free(ref);
 out:
 	free(installed);
 	plan_catalog_free(cat);
