@@ -66,7 +66,8 @@ plain_read(struct plain *p, char **line)
 
 	*line = NULL;
 	for (;;) {
-		if ((nl = memchr(p->inbuf.data, '\n', p->inbuf.len)) != NULL) {
+		if (p->inbuf.len > 0 &&
+		    (nl = memchr(p->inbuf.data, '\n', p->inbuf.len)) != NULL) {
 			size_t len = (size_t)(nl - p->inbuf.data);
 
 			*line = xstrndup(p->inbuf.data, len);
@@ -245,7 +246,8 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 			free(cause);
 			break;
 		}
-		buf_add(partial, b.data, b.len);
+		if (b.len > 0)
+			buf_add(partial, b.data, b.len);
 	} while (n > 0);
 	buf_free(&b);
 	start = partial->data;
@@ -466,6 +468,13 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 			plain_say(p, "= %zu done by hand: %s", i + 1, rest);
 		break;
 	case SESSION_ACT_SHELL:
+		if (!isatty(p->in)) {
+			/* It would read the answers meant for stepup. */
+			cause = xstrdup("a shell needs a terminal on standard "
+			    "input");
+			r = -1;
+			break;
+		}
 		plain_say(p, "> %zu shell: exit it to come back", i + 1);
 		if ((r = session_shell(p->s, i, &cause)) == 0)
 			plain_say(p, "> %zu back from the shell", i + 1);

@@ -701,7 +701,7 @@ session_plan(struct session *s, char **cause)
 	struct plan_catalog		*cat;
 	char				*avail = NULL, *inst = NULL, **lines;
 	const char			**rel;
-	const char			*to;
+	char				*to;
 	size_t				 n, i;
 	int				 r;
 
@@ -758,15 +758,17 @@ session_plan(struct session *s, char **cause)
 		free(lines);
 		free(inst);
 	}
-	to = s->opts.to != NULL ? s->opts.to : plan_catalog_newest(cat);
+	to = xstrdup(s->opts.to != NULL ? s->opts.to : plan_catalog_newest(cat));
 	r = plan_compute(cat, &s->rb->policy, s->from, to, &s->plan,
 	    &s->refusal);
 	plan_catalog_free(cat);
 	if (r != 0) {
 		*cause = xasprintf("no allowed upgrade path from %s to %s: %s",
 		    s->from, to, s->refusal != NULL ? s->refusal->message : "?");
+		free(to);
 		return EXIT_REFUSED;
 	}
+	free(to);
 	return EXIT_DONE;
 }
 
@@ -1925,6 +1927,12 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 				return 0;
 		}
 	}
+}
+
+int
+session_wait_fd(const struct session *s)
+{
+	return s->running != NONE ? s->proc.fd : -1;
 }
 
 int

@@ -227,6 +227,11 @@ int		 session_start(struct session *, size_t i, char **cause);
  * any artifact recorded), 0 when still running, -1 with *cause. A step
  * past its timeout is cancelled here. */
 int		 session_wait(struct session *, int timeout_ms, char **cause);
+/* A descriptor that becomes readable (EOF) when the running command's
+ * supervisor exits, for a front end's poll(2); -1 when nothing runs or
+ * the command was found running by a later stepup (then poll with a
+ * timeout and call session_wait(s, 0, ...)). Owned by the session. */
+int		 session_wait_fd(const struct session *);
 /* Cancel the running command (the front end asked first): SIGTERM to its
  * process group, SIGKILL after a grace period. Journaled. */
 int		 session_cancel(struct session *, char **cause);

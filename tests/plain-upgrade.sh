@@ -4,6 +4,10 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/session-lib.sh"
 
+expect_status 0 "$STEPUP" history
+expect_grep "$TMP/out" "No runs recorded in $STATE yet."
+expect_status 1 "$STEPUP" show 1
+
 stepup_plain "$TMP/out" "" "s3cr3t-token" ack ack "yes, upgrade to 2.0.0" "tick all good"
 [ "$status" = 0 ] || fail "the upgrade exited $status: $(cat "$TMP/out.err")"
 o="$TMP/out"
@@ -81,6 +85,8 @@ diff "$TMP/want" "$TMP/ev" >"$TMP/diff" || fail "journal events: $(cat "$TMP/dif
 expect_status 0 "$STEPUP" history "$RUNBOOK"
 expect_grep "$TMP/out" "1.0.0 -> 2.0.0"
 expect_grep "$TMP/out" "done"
+expect_status 0 "$STEPUP" history
+expect_grep "$TMP/out" "      $(realpath "$RUNBOOK") (Widget)"
 expect_status 0 "$STEPUP" show 1
 expect_grep "$TMP/out" "run 1: upgrade of Widget, 1.0.0 -> 2.0.0: done"
 expect_grep "$TMP/out" "phrase    go: typed: yes, upgrade to 2.0.0"
@@ -101,4 +107,13 @@ printf '%s\n' "" tok | "$STEPUP" "$RUNBOOK" >"$TMP/bare" 2>&1
 [ $? = 1 ] || fail "bare form with EOF should pause"
 expect_line "$TMP/bare" "== run 2, 11 steps"
 expect_line "$TMP/bare" "= paused (end of input): run 2 is unfinished; run stepup again to resume it"
+expect_status 2 "$STEPUP" "$TMP/nope.yaml"
+expect_grep "$TMP/err" "stepup: cannot open the runbook $TMP/nope.yaml: No such file or directory"
+expect_status 2 "$STEPUP" run
+expect_grep "$TMP/err" "stepup: which runbook? stepup run RUNBOOK"
+expect_status 2 "$STEPUP" run "$RUNBOOK" extra
+expect_grep "$TMP/err" "one runbook at a time ('extra' is extra)"
+expect_status 2 "$STEPUP" run --nope "$RUNBOOK"
+expect_status 2 "$STEPUP" run "$TMP/nope.yaml"
+expect_grep "$TMP/err" "nope.yaml"
 finish
