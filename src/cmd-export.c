@@ -166,14 +166,18 @@ checklist_plan(const struct runbook *rb, const char *from, const char *to,
 		free(line);
 		from = installed;
 	}
+	/* Nothing newer than the installed version: nothing to do, not a
+	 * downgrade to the newest. */
 	if (to == NULL)
-		to = plan_catalog_newest(cat);
+		to = plan_default_target(cat, from);
 	st = plan_compute(cat, &rb->policy, from, to, out, &ref);
-	if (st != 0 && ref != NULL) {
+	if (st != 0 && ref != NULL && strcmp(ref->rule, "invalid-version") == 0) {
+		fprintf(stderr, "stepup: %s\n", ref->message);
+		st = EXIT_USAGE;
+	} else if (st != 0 && ref != NULL)
 		fprintf(stderr, "stepup: no allowed path from %s to %s (%s)\n%s\n",
 		    from, to, ref->rule, ref->message);
-		plan_refusal_free(ref);
-	}
+	plan_refusal_free(ref);
 out:
 	free(installed);
 	plan_catalog_free(cat);
@@ -189,7 +193,6 @@ export_checklist_cmd(const char *path, const char *from, const char *to,
 	struct runbook		*rb;
 	struct plan		*plan = NULL;
 	struct step_env		 env = { NULL, 0 };
-	struct steps		*ss = NULL, *rollback = NULL;
 	struct export_doc	*doc;
 	const char		**env_values;
 	char			*cause = NULL;
@@ -232,75 +235,21 @@ export_checklist_cmd(const char *path, const char *from, const char *to,
 		st = EXIT_DONE;
 		goto out;
 	}
-	export_checklist_env(rb, plan, env_values, &env);
-	if ((ss = steps_new(rb, plan, &env, &cause)) == NULL ||
-	    (rollback = export_checklist_rollback(rb, plan, &env,
+	if ((doc = export_checklist_plan(rb, plan, env_values, meta,
 	    &cause)) == NULL) {
 		fprintf(stderr, "stepup: %s: %s\n", rb->path, cause);
 		free(cause);
 		st = EXIT_USAGE;
 		goto out;
 	}
-	doc = export_checklist(ss, rollback, meta);
 	*text = export_render(doc, fmt);
 	export_doc_free(doc);
 out:
 	free(env_values);
-	steps_free(rollback);
-	steps_free(ss);
 	step_env_free(&env);
 	plan_free(plan);
 	runbook_free(rb);
 	return st;
-}
-
-/* The journal records of one run, read into r (free with run_free). */
-struct run_records {
-	struct journal_run		*run;
-	struct journal_step_state	*steps;
-	size_t				 n_steps;
-	struct journal_event		*events;
-	size_t				 n_events;
-	struct journal_action		*actions;
-	size_t				 n_actions;
-	struct export_run		 view;
-};
-
-/* Returns 0, 1 when there is no such run, -1 on error; *cause says why. */
-static int
-run_read(struct journal *j, long long id, struct run_records *r,
-    char **cause)
-{
-	memset(r, 0, sizeof *r);
-	if (journal_run_get(j, id, &r->run, cause) != 0)
-		return -1;
-	if (r->run == NULL) {
-		*cause = xasprintf("there is no run %lld in the journal %s", id,
-		    journal_path(j));
-		return 1;
-	}
-	if (journal_steps(j, id, &r->steps, &r->n_steps, cause) != 0 ||
-	    journal_events(j, id, &r->events, &r->n_events, cause) != 0 ||
-	    journal_actions(j, id, NULL, &r->actions, &r->n_actions,
-	    cause) != 0)
-		return -1;
-	r->view.run = r->run;
-	r->view.steps = r->steps;
-	r->view.n_steps = r->n_steps;
-	r->view.events = r->events;
-	r->view.n_events = r->n_events;
-	r->view.actions = r->actions;
-	r->view.n_actions = r->n_actions;
-	return 0;
-}
-
-static void
-run_free(struct run_records *r)
-{
-	journal_run_free(r->run);
-	journal_steps_free(r->steps, r->n_steps);
-	journal_events_free(r->events, r->n_events);
-	journal_actions_free(r->actions, r->n_actions);
 }
 
 static int
@@ -308,15 +257,13 @@ export_report_cmd(const char *runbook, const char *id_text,
     enum export_format fmt, const struct export_meta *meta, char **text)
 {
 	struct journal		*j;
-	struct journal_run	*runs = NULL;
-	struct run_records	 r, rb_run;
+	struct journal_run	*run = NULL;
 	struct rb_diags		 d;
 	struct runbook		*rb = NULL;
-	struct export_doc	*doc;
+	struct export_doc	*doc = NULL;
 	char			*cause = NULL, *dir, *end, *db;
-	long long		 id, rollback = 0;
-	size_t			 n_runs = 0, i;
-	int			 st = EXIT_FAILED;
+	long long		 id;
+	int			 st;
 
 	errno = 0;
 	id = strtoll(id_text, &end, 10);
@@ -337,29 +284,13 @@ export_report_cmd(const char *runbook, const char *id_text,
 		return EXIT_USAGE;
 	}
 	free(db);
-	if ((j = journal_open(dir, true, &cause)) == NULL) {
+	j = journal_open(dir, true, &cause);
+	free(dir);
+	if (j == NULL) {
 		fprintf(stderr, "stepup: %s\n", cause);
 		free(cause);
-		free(dir);
 		return EXIT_FAILED;
 	}
-	memset(&rb_run, 0, sizeof rb_run);
-	if ((st = run_read(j, id, &r, &cause)) != 0) {
-		st = st == 1 ? EXIT_USAGE : EXIT_FAILED;
-		goto fail;
-	}
-	st = EXIT_FAILED;
-	/* The latest rollback of this run, if any. */
-	if (journal_runs(j, NULL, &runs, &n_runs, &cause) != 0)
-		goto fail;
-	for (i = 0; i < n_runs; i++) {
-		if (runs[i].kind == JOURNAL_RUN_ROLLBACK && runs[i].parent == id)
-			rollback = runs[i].id;
-	}
-	journal_runs_free(runs, n_runs);
-	if (rollback != 0 && run_read(j, rollback, &rb_run, &cause) != 0)
-		goto fail;
-
 	/* The runbook gives the steps' titles: the one named, else the
 	 * run's own when it still loads. */
 	rb_diags_init(&d);
@@ -367,28 +298,28 @@ export_report_cmd(const char *runbook, const char *id_text,
 		if ((rb = runbook_load(runbook, &d)) == NULL) {
 			rb_diags_print(&d, stderr);
 			rb_diags_free(&d);
-			st = EXIT_USAGE;
-			goto out;
+			journal_close(j);
+			return EXIT_USAGE;
 		}
-	} else if (r.run->runbook != NULL)
-		rb = runbook_load(r.run->runbook, &d);
-	rb_diags_free(&d);
-	doc = export_report(rb, &r.view, rollback != 0 ? &rb_run.view : NULL,
-	    meta);
-	*text = export_render(doc, fmt);
-	export_doc_free(doc);
-	st = EXIT_DONE;
-	goto out;
-fail:
-	fprintf(stderr, "stepup: %s\n", cause);
+	} else if (journal_run_get(j, id, &run, &cause) == 0 && run != NULL &&
+	    run->runbook != NULL)
+		rb = runbook_load(run->runbook, &d);
 	free(cause);
-out:
+	cause = NULL;
+	journal_run_free(run);
+	rb_diags_free(&d);
+
+	st = export_report_journal(j, id, rb, meta, &doc, &cause);
+	if (st == 0) {
+		*text = export_render(doc, fmt);
+		export_doc_free(doc);
+	} else {
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+	}
 	runbook_free(rb);
-	run_free(&r);
-	run_free(&rb_run);
 	journal_close(j);
-	free(dir);
-	return st;
+	return st == 0 ? EXIT_DONE : st == 1 ? EXIT_USAGE : EXIT_FAILED;
 }
 
 int

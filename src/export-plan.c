@@ -336,3 +336,23 @@ export_checklist_rollback(const struct runbook *rb, const struct plan *plan,
 	steps_free(all);
 	return rollback;
 }
+
+struct export_doc *
+export_checklist_plan(const struct runbook *rb, const struct plan *plan,
+    const char *const *env_values, const struct export_meta *meta,
+    char **cause)
+{
+	struct step_env		 env = { NULL, 0 };
+	struct steps		*ss, *rollback = NULL;
+	struct export_doc	*d = NULL;
+
+	export_checklist_env(rb, plan, env_values, &env);
+	if ((ss = steps_new(rb, plan, &env, cause)) != NULL &&
+	    (rollback = export_checklist_rollback(rb, plan, &env,
+	    cause)) != NULL)
+		d = export_checklist(ss, rollback, meta);
+	steps_free(rollback);
+	steps_free(ss);
+	step_env_free(&env);
+	return d;
+}

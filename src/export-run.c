@@ -431,3 +431,89 @@ export_report(const struct runbook *rb, const struct export_run *run,
 	    "never written to it, and never shown here.");
 	return d;
 }
+
+/* The journal records of one run, read into r (free with run_free). */
+struct run_records {
+	struct journal_run		*run;
+	struct journal_step_state	*steps;
+	size_t				 n_steps;
+	struct journal_event		*events;
+	size_t				 n_events;
+	struct journal_action		*actions;
+	size_t				 n_actions;
+	struct export_run		 view;
+};
+
+/* Returns 0, 1 when there is no such run, -1 on error; *cause says why. */
+static int
+run_read(struct journal *j, long long id, struct run_records *r,
+    char **cause)
+{
+	memset(r, 0, sizeof *r);
+	if (journal_run_get(j, id, &r->run, cause) != 0)
+		return -1;
+	if (r->run == NULL) {
+		*cause = xasprintf("there is no run %lld in the journal %s", id,
+		    journal_path(j));
+		return 1;
+	}
+	if (journal_steps(j, id, &r->steps, &r->n_steps, cause) != 0 ||
+	    journal_events(j, id, &r->events, &r->n_events, cause) != 0 ||
+	    journal_actions(j, id, NULL, &r->actions, &r->n_actions,
+	    cause) != 0)
+		return -1;
+	r->view.run = r->run;
+	r->view.steps = r->steps;
+	r->view.n_steps = r->n_steps;
+	r->view.events = r->events;
+	r->view.n_events = r->n_events;
+	r->view.actions = r->actions;
+	r->view.n_actions = r->n_actions;
+	return 0;
+}
+
+static void
+run_free(struct run_records *r)
+{
+	journal_run_free(r->run);
+	journal_steps_free(r->steps, r->n_steps);
+	journal_events_free(r->events, r->n_events);
+	journal_actions_free(r->actions, r->n_actions);
+}
+
+int
+export_report_journal(struct journal *j, long long id,
+    const struct runbook *rb, const struct export_meta *meta,
+    struct export_doc **out, char **cause)
+{
+	struct journal_run	*runs = NULL;
+	struct run_records	 r, back;
+	long long		 rollback = 0;
+	size_t			 n_runs = 0, i;
+	int			 st;
+
+	*out = NULL;
+	memset(&back, 0, sizeof back);
+	if ((st = run_read(j, id, &r, cause)) != 0)
+		goto out;
+	/* The latest rollback of this run, if any. */
+	if (journal_runs(j, NULL, &runs, &n_runs, cause) != 0) {
+		st = -1;
+		goto out;
+	}
+	for (i = 0; i < n_runs; i++) {
+		if (runs[i].kind == JOURNAL_RUN_ROLLBACK && runs[i].parent == id)
+			rollback = runs[i].id;
+	}
+	journal_runs_free(runs, n_runs);
+	if (rollback != 0 && (st = run_read(j, rollback, &back, cause)) != 0) {
+		st = -1;
+		goto out;
+	}
+	*out = export_report(rb, &r.view, rollback != 0 ? &back.view : NULL,
+	    meta);
+out:
+	run_free(&r);
+	run_free(&back);
+	return st;
+}

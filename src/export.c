@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1017,4 +1018,37 @@ fail:
 	free(tmp);
 	*cause = xasprintf("%s: %s", path, strerror(saved));
 	return -1;
+}
+
+int
+export_save(const char *state_dir, const char *name, enum export_format f,
+    const char *text, char **path, char **cause)
+{
+	char	*dir, *clean, *p;
+
+	*path = NULL;
+	dir = xasprintf("%s/exports", state_dir);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		*cause = xasprintf("cannot create %s: %s", dir, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	clean = xstrdup(*name != '\0' ? name : "export");
+	for (p = clean; *p != '\0'; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		    *p == '_'))
+			*p = '_';
+	}
+	if (clean[0] == '.')
+		clean[0] = '_';
+	*path = xasprintf("%s/%s.%s", dir, clean, export_format_ext(f));
+	free(clean);
+	free(dir);
+	if (export_write_file(*path, text, cause) != 0) {
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	return 0;
 }

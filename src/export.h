@@ -109,6 +109,12 @@ struct steps;
  * sign-off lines. ss and rollback are read, never changed. */
 struct export_doc *export_checklist(const struct steps *ss,
 	    const struct steps *rollback, const struct export_meta *meta);
+/* All of it in one call: the environment, the steps, the rollback and the
+ * checklist of rb for plan (env_values as for export_checklist_env).
+ * NULL with *cause (caller frees) when a field cannot be expanded. */
+struct export_doc *export_checklist_plan(const struct runbook *,
+	    const struct plan *, const char *const *env_values,
+	    const struct export_meta *meta, char **cause);
 /* The run-wide environment of a checklist, into env: STEPUP_FROM,
  * STEPUP_TO, STEPUP_RUNBOOK_DIR, and every runbook var with the value it
  * will have when it is known before the run (`value`, an `env` value given
@@ -153,6 +159,16 @@ struct export_doc *export_report(const struct runbook *rb,
 	    const struct export_run *run, const struct export_run *rollback,
 	    const struct export_meta *meta);
 
+struct journal;
+
+/* The report of run `id` read from an open journal (read-only is enough):
+ * its records and those of the latest rollback run linked to it, then
+ * export_report(). Returns 0 with *out, 1 when there is no such run, or
+ * -1, with *cause (caller frees) for 1 and -1. */
+int	export_report_journal(struct journal *, long long id,
+	    const struct runbook *rb, const struct export_meta *meta,
+	    struct export_doc **out, char **cause);
+
 /* Parse "txt", "text", "md", "markdown" or "html". Returns 0, or -1. */
 int	export_format_parse(const char *, enum export_format *);
 /* The usual file name extension of a format: "txt", "md", "html". */
@@ -186,6 +202,15 @@ char	*export_render(const struct export_doc *, enum export_format);
  * file in the same directory). Returns 0, or -1 with *cause set (caller
  * frees). */
 int	export_write_file(const char *path, const char *text, char **cause);
+
+/* Save an export next to the journal, as front ends do (the TUI's export
+ * key): to STATE_DIR/exports/NAME.EXT (the directory created 0700 when
+ * missing), NAME reduced to letters, digits, '.', '-' and '_' (others
+ * become '_'), e.g. "Filestore-1.0.0-2.0.0-checklist" or "run-7-report".
+ * Sets *path (caller frees) to show the operator. Returns 0, or -1 with
+ * *cause (caller frees). */
+int	export_save(const char *state_dir, const char *name,
+	    enum export_format, const char *text, char **path, char **cause);
 
 /* Quote a string for a POSIX shell so that pasting it yields exactly that
  * string: 'it'\''s'. Returns a string the caller frees. */

@@ -582,6 +582,12 @@ plain_rollback_begin(struct plain *p)
 		return -1;
 	}
 	m = rollback_model_new(session_steps(p->s), preview);
+	if (m->n_entries == 0) {
+		plain_say(p, "! nothing to roll back: no action of run %s "
+		    "passed, and the runbook has no rollback steps",
+		    session_run_id(p->s));
+		goto out;
+	}
 	plain_say(p, "== rollback: what will be undone");
 	text = rollback_describe(m, (long long)time(NULL));
 	plain_text(p, "  ", text);

@@ -11,13 +11,21 @@
  * door like any other (session_rollback(), session.h); this module only
  * reads them, never runs anything and never writes the journal.
  *
- * A front end:
- *   m = rollback_model_new(upgrade_steps, rollback_steps);
+ * A front end (plain.c's plain_rollback_begin/_end do exactly this):
+ *   session_rollback_preview(s, &preview)      the steps, nothing journaled
+ *   m = rollback_model_new(session_steps(s), preview);
  *   show rollback_describe(m, now) (or walk m->entries and m->artifacts);
- *   if (rollback_verify(m, &cause) != 0) show cause and stop;
- *   the confirm step's phrase is m->phrase ("yes, roll back to 1.0.0");
- *   run the steps through the session;
- *   show rollback_summary(m, rollback_steps, installed, now).
+ *   if (rollback_verify(m, &cause) != 0): show cause; stop, nothing ran;
+ *   session_rollback(s)                        the rollback run begins; its
+ *                                              first step is the confirm
+ *                                              of m->phrase
+ *   walk session_steps(s) like any run;
+ *   at the end: session_probe_installed(s, &v), then
+ *   m2 = rollback_model_new(session_upgrade_steps(s), session_steps(s));
+ *   show rollback_summary(m2, session_steps(s), v).
+ * `stepup rollback` opens the session with opts.rollback: the latest run
+ * (finished or not) or an interrupted rollback run, loaded with
+ * session_resume().
  *
  * Ownership: the model borrows both struct steps (which must outlive it)
  * and owns everything else; rollback_model_free() releases it. */

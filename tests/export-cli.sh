@@ -39,6 +39,10 @@ expect_grep "$TMP/err" "stepup: give the installed version with --from"
 # Nothing to do; no allowed path; usage errors.
 expect_status 0 "$STEPUP" export "$rbk" --from 2.0.0
 expect_grep "$TMP/err" "stepup: Filestore 2.0.0 is installed: nothing to upgrade"
+expect_status 0 "$STEPUP" export "$rbk" --from 3.0.0
+expect_grep "$TMP/err" "stepup: Filestore 3.0.0 is installed: nothing to upgrade"
+expect_status 2 "$STEPUP" export "$rbk" --from 0.9
+expect_grep "$TMP/err" "stepup: The installed version '0.9' is not a valid semver version"
 expect_status 3 "$STEPUP" export "$rbk" --from 2.0.0 --to 1.0.0
 expect_grep "$TMP/err" "stepup: no allowed path from 2.0.0 to 1.0.0"
 expect_status 2 "$STEPUP" export "$rbk" --from 1.0.0 --format pdf

@@ -264,6 +264,38 @@ test_shell_quote(void **state)
 }
 
 static void
+test_save(void **state)
+{
+	char	 dir[] = "/tmp/test_export.XXXXXX", *path = NULL, *cause = NULL;
+	char	*want, *text;
+	size_t	 len;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(export_save(dir, "Demo DB/1.0 → 2.0", EXPORT_MD,
+	    "# x\n", &path, &cause), 0);
+	want = xasprintf("%s/exports/Demo_DB_1.0_____2.0.md", dir);
+	assert_string_equal(path, want);
+	text = file_read(path, 100, &len, &cause);
+	assert_string_equal(text, "# x\n");
+	free(text);
+	unlink(path);
+	free(path);
+	free(want);
+	want = xasprintf("%s/exports", dir);
+	rmdir(want);
+	free(want);
+	/* A state directory that is not there: said, nothing written. */
+	assert_int_equal(export_save("/nonexistent/x", "r", EXPORT_TXT, "",
+	    &path, &cause), -1);
+	assert_null(path);
+	assert_string_equal(cause, "cannot create /nonexistent/x/exports: No "
+	    "such file or directory");
+	free(cause);
+	rmdir(dir);
+}
+
+static void
 test_format_parse(void **state)
 {
 	enum export_format	f;
@@ -466,6 +498,7 @@ main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_shell_quote),
 		cmocka_unit_test(test_format_parse),
+		cmocka_unit_test(test_save),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
