@@ -66,19 +66,24 @@ tui_shell(void)
 	char			*cause = NULL;
 	size_t			 i = 0;
 
-	if (ss != NULL) {
-		i = session_current(tui_s);
-		if (i >= ss->n)
-			i = ss->n > 0 ? ss->n - 1 : 0;
+	if (ss == NULL || ss->n == 0) {
+		ui_message(ROLE_WARNING, "The shell escape opens once the run "
+		    "has begun.");
+		return -1;
 	}
-	printf("stepup: a shell in %s; exit it to come back to the wizard.\n",
-	    session_state_dir(tui_s));
+	i = session_current(tui_s);
+	if (i >= ss->n)
+		i = ss->n - 1;
+	printf("stepup: a shell in %s with the environment of step %zu; "
+	    "exit it to come back to the wizard.\n", session_state_dir(tui_s),
+	    i + 1);
 	fflush(stdout);
 	if (session_shell(tui_s, i, &cause) != 0) {
-		fprintf(stderr, "stepup: %s\n", cause);
+		ui_message(ROLE_ERROR, "%s", cause);
 		free(cause);
 		return -1;
 	}
+	ui_message(ROLE_NORMAL, "Back from the shell (journaled).");
 	return 0;
 }
 
