@@ -488,6 +488,9 @@ draw(void)
 	if (f->s->draw != NULL)
 		f->s->draw(f->state, body, LINES - 2, COLS);
 	draw_footer();
+	/* No cursor: leave it wherever the update ends, which saves a
+	 * cursor move on every frame (one line of scrolling included). */
+	leaveok(stdscr, cursor_y < 0);
 	if (cursor_y >= 0) {
 		move(cursor_y, cursor_x);
 		curs_set(1);
