@@ -162,8 +162,10 @@ terminate(pid_t pgid, unsigned grace, int log, const char *why,
 	kill_at->tv_sec += grace;
 }
 
+/* Write a file by temporary + rename; with durable, fsync the file and
+ * then its directory. */
 static int
-write_status(const char *path, const char *text)
+write_atomic(const char *path, const char *text, bool durable)
 {
 	char	*tmp, *dir, *slash;
 	int	 fd, dfd;
@@ -176,7 +178,8 @@ write_status(const char *path, const char *text)
 		free(tmp);
 		return -1;
 	}
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) == -1) {
+	if (write(fd, text, len) != (ssize_t)len ||
+	    (durable && fsync(fd) == -1)) {
 		close(fd);
 		unlink(tmp);
 		free(tmp);
@@ -189,6 +192,8 @@ write_status(const char *path, const char *text)
 		return -1;
 	}
 	free(tmp);
+	if (!durable)
+		return 0;
 	/* The rename itself must survive a crash. */
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) != NULL) {
@@ -252,7 +257,7 @@ supervise(const struct action_spec *spec, int rep)
 	pid_t			 c;
 	int			 null, log, sig, wstatus = 0, fd;
 	bool			 terminating = false, killed = false;
-	char			 state;
+	char			 state, line[64], *pidfile;
 
 	/* Keep only rep (moved above 2) and fresh 0, 1, 2 on /dev/null. */
 	if ((fd = fcntl(rep, F_DUPFD_CLOEXEC, 3)) == -1)
@@ -277,6 +282,20 @@ supervise(const struct action_spec *spec, int rep)
 		_exit(1);
 	}
 
+	/* Findable before the command starts, even if the wizard dies
+	 * before it journals our pid. Not fsync'ed: after a crash of the
+	 * machine there is no supervisor to find. */
+	if (!proc_stat(getpid(), &start, &state))
+		start = 0;
+	pidfile = xasprintf("%s.pid", spec->status_path);
+	snprintf(line, sizeof line, "%ld %llu\n", (long)getpid(), start);
+	if (write_atomic(pidfile, line, false) == -1) {
+		say(rep, "error cannot write %s: %s\n", pidfile,
+		    strerror(errno));
+		_exit(1);
+	}
+	free(pidfile);
+
 	memset(&st, 0, sizeof st);
 	st.started = (long long)time(NULL);
 	monotonic(&deadline);
@@ -291,8 +310,6 @@ supervise(const struct action_spec *spec, int rep)
 	}
 	setpgid(c, c);		/* as the child does: whoever runs first */
 
-	if (!proc_stat(getpid(), &start, &state))
-		start = 0;
 	say(rep, "ok %ld %llu\n", (long)getpid(), start);
 
 	sigemptyset(&set);
@@ -350,7 +367,7 @@ supervise(const struct action_spec *spec, int rep)
 	buf_printf(&b, "timed_out=%d\ncancelled=%d\nstarted=%lld\n"
 	    "ended=%lld\nsupervisor_rss_kb=%ld\n", st.timed_out, st.cancelled,
 	    st.started, st.ended, st.supervisor_rss_kb);
-	if (write_status(spec->status_path, b.data) == -1)
+	if (write_atomic(spec->status_path, b.data, true) == -1)
 		say(log, "\n[stepup] cannot write the status file %s: %s\n",
 		    spec->status_path, strerror(errno));
 	close(log);
@@ -617,6 +634,34 @@ finished:
 	if (action_status_read(status_path, st, cause) == -1)
 		return -1;
 	*state = ACTION_FINISHED;
+	return 0;
+}
+
+int
+action_pid_read(const char *status_path, pid_t *pid,
+    unsigned long long *start, char **cause)
+{
+	char	*path, *text, *end;
+	long	 p;
+
+	path = xasprintf("%s.pid", status_path);
+	if ((text = file_read(path, 256, NULL, cause)) == NULL) {
+		free(path);
+		return -1;
+	}
+	errno = 0;
+	p = strtol(text, &end, 10);
+	if (errno != 0 || end == text || p <= 0 || *end != ' ') {
+		*cause = xasprintf("the action pid file %s makes no sense",
+		    path);
+		free(text);
+		free(path);
+		return -1;
+	}
+	*pid = (pid_t)p;
+	*start = strtoull(end + 1, NULL, 10);
+	free(text);
+	free(path);
 	return 0;
 }
 

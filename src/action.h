@@ -8,6 +8,10 @@
  * the journal) can later find the action running, finished, or gone
  * without a status ("in doubt"). No curses, no journal calls here.
  *
+ * When the supervisor signals the command (timeout, cancel) it appends a
+ * line starting with "[stepup] " to the log saying what it sent and why,
+ * so that the log read later tells the whole story.
+ *
  * Values reach the command only through the environment the caller builds:
  * the command text is passed to /bin/sh as is and never has anything
  * substituted into it. The runner writes no environment value anywhere.
@@ -75,9 +79,9 @@ enum action_state {
 /* Start an action: fork the supervisor (new session, all inherited file
  * descriptors closed, stdin /dev/null), which opens the log, forks
  * /bin/sh -c COMMAND in its own process group with the given environment
- * and waits. Returns 0 once the supervisor runs and the log file is open
- * (so a "start" event may already be in the journal: the caller journals
- * before calling this), with *proc filled in; -1 with *cause if the log
+ * and waits. Returns 0 once the supervisor runs, the log file is open and
+ * STATUS_PATH.pid names the supervisor (see action_pid_read), with *proc
+ * filled in (the caller journals its "start" event before calling this); -1 with *cause if the log
  * cannot be opened or the supervisor not started. A command that cannot
  * run at all (no /bin/sh, bad cwd) still starts: it fails with exit status
  * 127 and a message in its log. */
@@ -93,6 +97,12 @@ void	action_proc_close(struct action_proc *);
 int	action_poll(pid_t pid, unsigned long long start,
 	    const char *status_path, enum action_state *state,
 	    struct action_status *st, char **cause);
+/* The supervisor of an action from the file STATUS_PATH.pid, which it
+ * writes before it starts the command: for a wizard that died after
+ * action_start() but before journaling proc->pid and proc->start. -1 with
+ * *cause when there is none (then the command never started). */
+int	action_pid_read(const char *status_path, pid_t *pid,
+	    unsigned long long *start, char **cause);
 /* Ask a running action to stop: the supervisor sends SIGTERM to the
  * command's process group, SIGKILL after the grace period, and records
  * cancelled in the status. Does nothing (and returns 0) if the supervisor

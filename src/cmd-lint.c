@@ -125,18 +125,21 @@ shellcheck_run(char **files, size_t n, struct buf *out)
  * runbook's position. */
 static void
 shellcheck_finding(const struct runbook *rb, const struct scripts *s,
-    int prologue, const char *line, struct rb_diags *d)
+    const char *dir, const char *line, struct rb_diags *d)
 {
 	const struct script	*sc;
 	struct rb_pos		 pos;
 	const char		*p, *msg, *last;
 	char			*end;
 	long			 idx, l, c, nlines;
+	size_t			 n;
 	bool			 error;
 
-	if ((p = strrchr(line, '/')) == NULL)
+	/* The message may hold a '/': the file is DIR/N.sh, from the start. */
+	n = strlen(dir);
+	if (strncmp(line, dir, n) != 0 || line[n] != '/')
 		return;
-	idx = strtol(p + 1, &end, 10);
+	idx = strtol(line + n + 1, &end, 10);
 	if (strncmp(end, ".sh:", 4) != 0 || idx < 0 || (size_t)idx >= s->n)
 		return;
 	l = strtol(end + 4, &end, 10);
@@ -150,7 +153,6 @@ shellcheck_finding(const struct runbook *rb, const struct scripts *s,
 	if ((p = strstr(msg, ": ")) != NULL)
 		msg = p + 2;
 	sc = &s->v[idx];
-	l -= prologue;
 	if (l < 1)
 		return;
 	/* Past the end (an unfinished if): at the end of its last line. */
@@ -161,6 +163,11 @@ shellcheck_finding(const struct runbook *rb, const struct scripts *s,
 		}
 	}
 	if (l > nlines) {
+		/* Only syntax errors at the end of the command; the rest is
+		 * about the line declaring the variables (unreachable after
+		 * an exit, say). */
+		if (!error)
+			return;
 		l = nlines;
 		c = (long)strcspn(last, "\n") + 1;
 	}
@@ -182,11 +189,11 @@ static bool
 lint_shell(const struct runbook *rb, struct rb_diags *d)
 {
 	struct scripts	 s = { NULL, 0 };
-	struct buf	 prologue, out;
+	struct buf	 epilogue, out;
 	const char	*tmp;
 	char		*dir, **files, *line, *nl, *art, *name_list;
-	size_t		 i, j;
-	int		 fd, p, rc, plines = 0;
+	size_t		 i, j, n;
+	int		 fd, p, rc;
 	bool		 ok = true;
 
 	scripts_add(&s, rb->versions.installed.command,
@@ -210,25 +217,25 @@ lint_shell(const struct runbook *rb, struct rb_diags *d)
 		return true;
 	}
 
-	/* Runbook variables arrive from the environment: say so in one
-	 * line, so that shellcheck does not call them unassigned. */
-	buf_init(&prologue);
+	/* Runbook variables arrive from the environment: say so in a last
+	 * line, so that shellcheck does not call them unassigned (and a
+	 * directive on the command's first line still covers all of it). */
+	buf_init(&epilogue);
 	for (j = 0; j < rb->n_vars; j++)
-		buf_printf(&prologue, " %s", rb->vars[j].name);
+		buf_printf(&epilogue, " %s", rb->vars[j].name);
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		for (i = 0; i < rb->phases[p].n; i++) {
 			if (rb->phases[p].v[i].produces == NULL)
 				continue;
 			art = runbook_artifact_env(rb->phases[p].v[i].id);
-			buf_printf(&prologue, " %s", art);
+			buf_printf(&epilogue, " %s", art);
 			free(art);
 		}
 	}
-	if (prologue.len > 0) {
-		name_list = buf_take(&prologue);
-		buf_printf(&prologue, "export%s\n", name_list);
+	if (epilogue.len > 0) {
+		name_list = buf_take(&epilogue);
+		buf_printf(&epilogue, "export%s\n", name_list);
 		free(name_list);
-		plines = 1;
 	}
 	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
 		tmp = "/tmp";
@@ -238,7 +245,7 @@ lint_shell(const struct runbook *rb, struct rb_diags *d)
 		    "commands not checked: cannot create a directory in %s: %s",
 		    tmp, strerror(errno));
 		free(dir);
-		buf_free(&prologue);
+		buf_free(&epilogue);
 		scripts_free(&s);
 		return true;
 	}
@@ -247,11 +254,12 @@ lint_shell(const struct runbook *rb, struct rb_diags *d)
 		files[i] = xasprintf("%s/%zu.sh", dir, i);
 		fd = open(files[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 		    0600);
-		if (fd == -1 || !write_all(fd, prologue.data != NULL ?
-		    prologue.data : "", prologue.len) ||
-		    !write_all(fd, s.v[i].text, strlen(s.v[i].text)) ||
-		    (s.v[i].text[0] != '\0' && s.v[i].text[strlen(s.v[i].text)
-		    - 1] != '\n' && !write_all(fd, "\n", 1)))
+		n = strlen(s.v[i].text);
+		if (fd == -1 || !write_all(fd, s.v[i].text, n) ||
+		    (n > 0 && s.v[i].text[n - 1] != '\n' &&
+		    !write_all(fd, "\n", 1)) ||
+		    !write_all(fd, epilogue.data != NULL ? epilogue.data : "",
+		    epilogue.len))
 			ok = false;
 		if (fd != -1)
 			close(fd);
@@ -268,7 +276,7 @@ lint_shell(const struct runbook *rb, struct rb_diags *d)
 					nl = line + strlen(line) - 1;
 				else
 					*nl = '\0';
-				shellcheck_finding(rb, &s, plines, line, d);
+				shellcheck_finding(rb, &s, dir, line, d);
 			}
 		} else
 			rb_diag_add(d, RB_WARNING, rb->path,
@@ -283,7 +291,7 @@ lint_shell(const struct runbook *rb, struct rb_diags *d)
 	free(dir);
 	free(files);
 	buf_free(&out);
-	buf_free(&prologue);
+	buf_free(&epilogue);
 	scripts_free(&s);
 	return ok;
 }
@@ -294,6 +302,8 @@ static const struct option lint_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* stepup lint RUNBOOK...: every problem of every runbook, then the exit
+ * status: 0 when all are valid (warnings allowed), 2 otherwise. */
 int
 cmd_lint(int argc, char **argv)
 {
@@ -314,7 +324,7 @@ cmd_lint(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		rb_diags_init(&d);
 		if ((rb = runbook_load(argv[i], &d)) != NULL) {
-			/* Versions under the runbook's scheme: the planner's. */
+			/* Versions under its scheme: the planner's check. */
 			plan_validate(rb, &d);
 			runbook_lint(rb, &d);
 			if (shellcheck && !lint_shell(rb, &d) && !said) {

@@ -29,7 +29,7 @@ enum {
 struct plan_opts {
 	const char	*from, *to;
 	bool		 direct, json;
-	const char	*from_how;	/* "--from", "versions.installed.command" */
+	const char	*from_how;	/* where from came from, for the text */
 	const char	*to_how;
 };
 
@@ -60,7 +60,8 @@ probe_env(const struct runbook *rb)
 		s = NULL;
 		if (v->source == RB_VAR_VALUE)
 			s = v->value;
-		else if (v->source == RB_VAR_ENV && (s = getenv(v->env)) == NULL)
+		else if (v->source == RB_VAR_ENV &&
+		    (s = getenv(v->env)) == NULL)
 			s = v->def;
 		else if (v->source == RB_VAR_ASK)
 			s = v->def;
@@ -144,33 +145,37 @@ split_lines(char *text, char ***lines)
 	return n;
 }
 
+/* The catalog: the runbook's list or what its command prints, one
+ * version a line. */
 static struct plan_catalog *
 resolve_catalog(const struct runbook *rb)
 {
 	const struct rb_source	 *av = &rb->versions.available;
 	struct plan_catalog	 *c;
 	const char		**rel;
-	char			**lines, *out, *cause;
+	char			**lines = NULL, *out = NULL, *cause;
 	size_t			  n, i;
 
 	if (av->command == NULL) {
-		rel = xcalloc(av->n_list, sizeof *rel);
-		for (i = 0; i < av->n_list; i++)
+		n = av->n_list;
+		rel = xcalloc(n + 1, sizeof *rel);
+		for (i = 0; i < n; i++)
 			rel[i] = av->list[i].s;
-		c = plan_catalog_new(&rb->versions, rel, av->n_list, &cause);
-		free(rel);
-		if (c == NULL)	/* plan_validate has said it already */
-			fatal(EXIT_USAGE, "%s: %s", rb->path, cause);
-		return c;
+	} else {
+		out = probe(rb, av, "versions.available");
+		n = split_lines(out, &lines);
+		rel = xcalloc(n + 1, sizeof *rel);
+		for (i = 0; i < n; i++)
+			rel[i] = lines[i];
 	}
-	out = probe(rb, av, "versions.available");
-	n = split_lines(out, &lines);
-	c = plan_catalog_new(&rb->versions, (const char *const *)lines, n,
-	    &cause);
+	c = plan_catalog_new(&rb->versions, rel, n, &cause);
+	if (c == NULL && av->command == NULL)
+		fatal(EXIT_USAGE, "%s: %s", rb->path, cause);
 	if (c == NULL)
 		fatal(EXIT_FAILED, "%s:%d:%d: the versions.available command "
 		    "printed no usable catalog: %s", rb->path,
 		    av->command_at.pos.line, av->command_at.pos.col, cause);
+	free(rel);
 	free(lines);
 	free(out);
 	return c;
@@ -287,7 +292,8 @@ print_hops(const struct runbook *rb, const struct plan *pl)
 		for (k = 0; k < hs->n; k++) {
 			if (!step_runs(&hs->v[k], h->kind))
 				continue;
-			printf("%s%s", any ? ", " : "     steps: ", hs->v[k].id);
+			printf("%s%s", any ? ", " : "     steps: ",
+			    hs->v[k].id);
 			any = true;
 		}
 		if (!any)
@@ -406,7 +412,7 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 		    rb->product, from, to, r->rule);
 		print_wrapped(r->message, 2);
 		if (r->alternative != NULL) {
-			printf("\n%s:\n", o->direct ?
+			printf("\n%s:\n", r->nearest == NULL ?
 			    "The allowed path instead" :
 			    "The path to the nearest reachable version");
 			print_hops(rb, r->alternative);
@@ -414,8 +420,9 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 		return;
 	}
 	if (pl->n_hops == 0) {
-		printf("%s: %s is installed (%s) and is the target: nothing "
-		    "to do.\n", rb->product, from, o->from_how);
+		printf("%s: %s is installed (%s) and is the target (%s): "
+		    "nothing to do.\n", rb->product, from, o->from_how,
+		    o->to_how);
 		return;
 	}
 	if (o->direct)
@@ -495,12 +502,17 @@ cmd_plan(int argc, char **argv)
 		check_version(rb, "--from", o.from, NULL);
 	if (o.to != NULL)
 		check_version(rb, "--to", o.to, NULL);
-	c = resolve_catalog(rb);
 	from = resolve_from(rb, &o);
 	check_version(rb, "--from", from, o.from_how);
+	c = resolve_catalog(rb);
 	if (o.to != NULL) {
 		to = o.to;
 		o.to_how = "given with --to";
+	} else if (plan_default_target(c, from) == from) {
+		/* Nothing newer to go to: not a downgrade to the newest. */
+		to = from;
+		o.to_how = to_buf = xasprintf("nothing newer is available: "
+		    "the newest release is %s", plan_catalog_newest(c));
 	} else {
 		to = plan_catalog_newest(c);
 		o.to_how = to_buf = xasprintf("the newest of %zu available "

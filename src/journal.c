@@ -274,8 +274,18 @@ mask(const struct journal *j, const char *s)
 static int
 db_error(struct journal *j, char **cause, const char *what)
 {
-	*cause = xasprintf("cannot %s in the journal %s: %s", what, j->path,
-	    sqlite3_errmsg(j->db));
+	int	code = sqlite3_errcode(j->db) & 0xff, err;
+
+	/* For I/O trouble, the system's word is the useful one ("No space
+	 * left on device", "File too large", "Read-only file system"). */
+	err = sqlite3_system_errno(j->db);
+	if ((code == SQLITE_IOERR || code == SQLITE_FULL ||
+	    code == SQLITE_CANTOPEN || code == SQLITE_READONLY) && err != 0)
+		*cause = xasprintf("cannot %s in the journal %s: %s (%s)",
+		    what, j->path, sqlite3_errmsg(j->db), strerror(err));
+	else
+		*cause = xasprintf("cannot %s in the journal %s: %s", what,
+		    j->path, sqlite3_errmsg(j->db));
 	return -1;
 }
 
@@ -1345,6 +1355,8 @@ journal_actions(struct journal *j, long long run, const char *step,
 
 struct journal_lock {
 	int			 fd;
+	pid_t			 owner;	/* a forked child inherits the list,
+					   not the lock */
 	char			*key;
 	struct journal_lock	*next;
 };
@@ -1442,7 +1454,7 @@ journal_lock(const char *state_dir, const char *runbook,
 	if ((key = realpath(runbook, NULL)) == NULL)
 		key = absolute(runbook);
 	for (l = held_locks; l != NULL; l = l->next) {
-		if (strcmp(l->key, key) == 0) {
+		if (l->owner == getpid() && strcmp(l->key, key) == 0) {
 			holder_self(holder, key);
 			free(key);
 			return JOURNAL_LOCK_HELD;
@@ -1520,6 +1532,7 @@ journal_lock(const char *state_dir, const char *runbook,
 	free(path);
 	l = xcalloc(1, sizeof *l);
 	l->fd = fd;
+	l->owner = getpid();
 	l->key = key;
 	l->next = held_locks;
 	held_locks = l;
@@ -1546,8 +1559,9 @@ journal_unlock(struct journal_lock *l)
 			break;
 		}
 	}
-	/* Empty the file first: a name left behind means "died holding". */
-	if (ftruncate(l->fd, 0) == 0)
+	/* Empty the file first: a name left behind means "died holding".
+	 * Only the owner may: in a forked child the lock is not ours. */
+	if (l->owner == getpid() && ftruncate(l->fd, 0) == 0)
 		fsync(l->fd);
 	close(l->fd);
 	free(l->key);

@@ -21,11 +21,13 @@ struct plan_catalog {
 	struct version	*v;		/* sorted, unique */
 	size_t		 n;
 	size_t		*ser;		/* series of each release */
-	size_t		*sfirst, *slast; /* first and last release of a series */
+	size_t		*sfirst, *slast; /* a series' first and last */
 	size_t		 nser;
 	size_t		*ml;		/* minor line (two components) */
 	size_t		*mllast;
 	size_t		 nml;
+	struct version	*pre;		/* pre-releases kept aside, sorted */
+	size_t		 npre;
 };
 
 /* The rules a hop can break, in the order a refusal names them. */
@@ -104,15 +106,17 @@ cmp_size_desc(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-struct plan_catalog *
-plan_catalog_new(const struct rb_versions *vs, const char *const *rel,
-    size_t n, char **cause)
+/* Build a catalog. Pre-releases are kept aside (in pre) unless keep_pre,
+ * or unless there is nothing else. */
+static struct plan_catalog *
+catalog_build(enum rb_scheme scheme, int series, char *const kinds[3],
+    const char *const *rel, size_t n, bool keep_pre, char **cause)
 {
 	struct plan_catalog	*c;
 	struct version		*v;
 	struct entry		*e;
 	char			*why;
-	size_t			 i, k;
+	size_t			 i, k, nfinal = 0;
 	int			 ki;
 
 	if (n == 0) {
@@ -121,9 +125,9 @@ plan_catalog_new(const struct rb_versions *vs, const char *const *rel,
 	}
 	v = xcalloc(n, sizeof *v);
 	for (i = 0; i < n; i++) {
-		if (version_parse(&v[i], vs->scheme, rel[i], &why) != 0) {
+		if (version_parse(&v[i], scheme, rel[i], &why) != 0) {
 			*cause = xasprintf("'%s' is not a valid %s version: %s",
-			    rel[i], version_scheme_name(vs->scheme), why);
+			    rel[i], version_scheme_name(scheme), why);
 			free(why);
 			while (i-- > 0)
 				version_free(&v[i]);
@@ -143,31 +147,43 @@ plan_catalog_new(const struct rb_versions *vs, const char *const *rel,
 		v[i] = e[i].v;
 	free(e);
 	c = xcalloc(1, sizeof *c);
-	c->scheme = vs->scheme;
-	c->series = vs->series > 0 ? vs->series : 1;
+	c->scheme = scheme;
+	c->series = series > 0 ? series : 1;
 	for (ki = 0; ki < 3; ki++) {
 		static const char *const def[] = { "major", "minor", "patch" };
-		c->kinds[ki] = xstrdup(vs->kinds[ki] != NULL ? vs->kinds[ki] :
-		    def[ki]);
+		c->kinds[ki] = xstrdup(kinds[ki] != NULL ? kinds[ki] : def[ki]);
 	}
-	c->v = v;
 	for (i = 0, k = 0; i < n; i++) {
 		if (k > 0 && version_cmp(&v[k - 1], &v[i]) == 0) {
 			version_free(&v[i]);
 			continue;
 		}
 		v[k++] = v[i];
+		if (!version_is_prerelease(&v[i]))
+			nfinal++;
 	}
-	c->n = k;
+	n = k;
+	if (!keep_pre && nfinal > 0 && nfinal < n) {
+		c->pre = xcalloc(n - nfinal, sizeof *c->pre);
+		for (i = 0, k = 0; i < n; i++) {
+			if (version_is_prerelease(&v[i]))
+				c->pre[c->npre++] = v[i];
+			else
+				v[k++] = v[i];
+		}
+		n = k;
+	}
+	c->v = v;
+	c->n = n;
 	c->ser = xcalloc(c->n, sizeof *c->ser);
 	c->ml = xcalloc(c->n, sizeof *c->ml);
 	c->sfirst = xcalloc(c->n, sizeof *c->sfirst);
 	c->slast = xcalloc(c->n, sizeof *c->slast);
 	c->mllast = xcalloc(c->n, sizeof *c->mllast);
 	for (i = 0; i < c->n; i++) {
-		if (i == 0 || !version_same_series(&v[i - 1], &v[i], c->series)) {
+		if (i == 0 ||
+		    !version_same_series(&v[i - 1], &v[i], c->series))
 			c->sfirst[c->nser++] = i;
-		}
 		c->ser[i] = c->nser - 1;
 		c->slast[c->nser - 1] = i;
 		if (i == 0 || !version_same_series(&v[i - 1], &v[i], 2))
@@ -176,6 +192,54 @@ plan_catalog_new(const struct rb_versions *vs, const char *const *rel,
 		c->mllast[c->nml - 1] = i;
 	}
 	return c;
+}
+
+struct plan_catalog *
+plan_catalog_new(const struct rb_versions *vs, const char *const *rel,
+    size_t n, char **cause)
+{
+	return catalog_build(vs->scheme, vs->series, vs->kinds, rel, n, false,
+	    cause);
+}
+
+/* When from or to is a pre-release kept aside, a catalog of the releases
+ * with it (them) added; NULL when none is. */
+static struct plan_catalog *
+with_prereleases(const struct plan_catalog *c, const char *from,
+    const char *to)
+{
+	const char		*named[2] = { from, to };
+	const char		**rel;
+	struct plan_catalog	*wc;
+	struct version		 v;
+	char			*why;
+	size_t			 i, n;
+	int			 k;
+	bool			 any = false;
+
+	if (c->npre == 0)
+		return NULL;
+	rel = xcalloc(c->n + 2, sizeof *rel);
+	for (n = 0; n < c->n; n++)
+		rel[n] = c->v[n].text;
+	for (k = 0; k < 2; k++) {
+		if (version_parse(&v, c->scheme, named[k], &why) != 0) {
+			free(why);
+			continue;
+		}
+		for (i = 0; i < c->npre; i++) {
+			if (version_cmp(&c->pre[i], &v) == 0) {
+				rel[n++] = c->pre[i].text;
+				any = true;
+				break;
+			}
+		}
+		version_free(&v);
+	}
+	wc = any ? catalog_build(c->scheme, c->series, c->kinds, rel, n, true,
+	    &why) : NULL;
+	free(rel);
+	return wc;
 }
 
 void
@@ -187,8 +251,11 @@ plan_catalog_free(struct plan_catalog *c)
 		return;
 	for (i = 0; i < c->n; i++)
 		version_free(&c->v[i]);
+	for (i = 0; i < c->npre; i++)
+		version_free(&c->pre[i]);
 	for (i = 0; i < 3; i++)
 		free(c->kinds[i]);
+	free(c->pre);
 	free(c->v);
 	free(c->ser);
 	free(c->ml);
@@ -375,7 +442,8 @@ violations(const struct ctx *x, size_t i, size_t j)
 		if (p->within_series == RB_WITHIN_CONSECUTIVE && j != i + 1)
 			bad |= 1u << R_WITHIN;
 	} else {
-		if (p->leave_series == RB_LEAVE_FROM_LATEST && i != c->slast[si])
+		if (p->leave_series == RB_LEAVE_FROM_LATEST &&
+		    i != c->slast[si])
 			bad |= 1u << R_LEAVE;
 		if (p->within_series == RB_WITHIN_CONSECUTIVE &&
 		    j != c->sfirst[sj] && j != x->t)
@@ -625,8 +693,9 @@ search_run(const struct ctx *x, struct search *s)
 	size_t				 n = c->n, li, i, j, lo, sf, se;
 	size_t				*tmp;
 	long				 d;
-	bool				 any = p->within_series == RB_WITHIN_ANY;
+	bool				 any;
 
+	any = p->within_series == RB_WITHIN_ANY;
 	s->U = xcalloc(n, sizeof *s->U);
 	s->L = xcalloc(n, sizeof *s->L);
 	s->next = xcalloc(n, sizeof *s->next);
@@ -650,7 +719,9 @@ search_run(const struct ctx *x, struct search *s)
 		s->nlevel = tmp;
 		s->nl = s->nnl;
 		s->nnl = 0;
-		qsort(s->level, s->nl, sizeof *s->level, cmp_size_desc);
+		if (s->nl > 1)
+			qsort(s->level, s->nl, sizeof *s->level,
+			    cmp_size_desc);
 		for (li = 0; li < s->nl; li++) {
 			j = s->level[li];
 			lo = s->L[j];
@@ -659,8 +730,8 @@ search_run(const struct ctx *x, struct search *s)
 			sf = c->sfirst[c->ser[j]];
 			/* within the series */
 			if (any) {
-				for (i = dsu_find(s->all, lo > sf ? lo : sf); i < j;
-				    i = dsu_find(s->all, i + 1))
+				for (i = dsu_find(s->all, lo > sf ? lo : sf);
+				    i < j; i = dsu_find(s->all, i + 1))
 					visit(c, s, i, j, d);
 			} else if (j > sf && j - 1 >= lo && s->dist[j - 1] < 0)
 				visit(c, s, j - 1, j, d);
@@ -685,11 +756,20 @@ search_run(const struct ctx *x, struct search *s)
 static char *
 stop_reason(const struct ctx *x, size_t p, size_t k, size_t q)
 {
-	enum rule	r = first_rule(violations(x, p, q));
+	enum rule	 r = first_rule(violations(x, p, q));
+	const char	*v = x->c->v[k].text, *why;
+	size_t		 lv, lw;
+	char		*s;
 
-	if (r == R__COUNT)	/* cannot happen on a shortest path */
-		return xasprintf("%s: a stop on the way", x->c->v[k].text);
-	return xasprintf("%s: %s", x->c->v[k].text, stop_reasons[r]);
+	/* No printf: a plan may have thousands of stops. */
+	why = r == R__COUNT ? "a stop on the way" : stop_reasons[r];
+	lv = strlen(v);
+	lw = strlen(why);
+	s = xmalloc(lv + 2 + lw + 1);
+	memcpy(s, v, lv);
+	memcpy(s + lv, ": ", 2);
+	memcpy(s + lv + 2, why, lw + 1);
+	return s;
 }
 
 static int	plan_indices(const struct ctx *, size_t, size_t,
@@ -833,8 +913,58 @@ resolve(const struct plan_catalog *c, const char *from, const char *to,
 	return rc;
 }
 
+static int	compute(const struct plan_catalog *, const struct rb_policy *,
+		    const char *, const char *, struct plan **,
+		    struct plan_refusal **);
+static int	direct(const struct plan_catalog *, const struct rb_policy *,
+		    const char *, const char *, struct plan **,
+		    struct plan_refusal **);
+
 int
 plan_compute(const struct plan_catalog *c, const struct rb_policy *p,
+    const char *from, const char *to, struct plan **out,
+    struct plan_refusal **refusal)
+{
+	struct plan_catalog	*wc = with_prereleases(c, from, to);
+	int			 rc;
+
+	rc = compute(wc != NULL ? wc : c, p, from, to, out, refusal);
+	plan_catalog_free(wc);
+	return rc;
+}
+
+int
+plan_direct(const struct plan_catalog *c, const struct rb_policy *p,
+    const char *from, const char *to, struct plan **out,
+    struct plan_refusal **refusal)
+{
+	struct plan_catalog	*wc = with_prereleases(c, from, to);
+	int			 rc;
+
+	rc = direct(wc != NULL ? wc : c, p, from, to, out, refusal);
+	plan_catalog_free(wc);
+	return rc;
+}
+
+const char *
+plan_default_target(const struct plan_catalog *c, const char *from)
+{
+	struct version	 v;
+	char		*why;
+	const char	*t = plan_catalog_newest(c);
+
+	if (version_parse(&v, c->scheme, from, &why) != 0) {
+		free(why);
+		return t;
+	}
+	if (version_cmp(&v, &c->v[c->n - 1]) > 0)
+		t = from;
+	version_free(&v);
+	return t;
+}
+
+static int
+compute(const struct plan_catalog *c, const struct rb_policy *p,
     const char *from, const char *to, struct plan **out,
     struct plan_refusal **refusal)
 {
@@ -857,8 +987,8 @@ plan_compute(const struct plan_catalog *c, const struct rb_policy *p,
 	return rc;
 }
 
-int
-plan_direct(const struct plan_catalog *c, const struct rb_policy *p,
+static int
+direct(const struct plan_catalog *c, const struct rb_policy *p,
     const char *from, const char *to, struct plan **out,
     struct plan_refusal **refusal)
 {
@@ -909,7 +1039,17 @@ plan_direct(const struct plan_catalog *c, const struct rb_policy *p,
 		buf_puts(&b, ".");
 		(*refusal)->alternative = alt;
 	} else {
-		buf_printf(&b, " %s", r2->message);
+		buf_printf(&b, " No other path leads there either (%s)",
+		    r2->rule);
+		if (r2->nearest != NULL && strcmp(r2->nearest,
+		    c->v[fi].text) == 0)
+			buf_printf(&b, "; nothing above %s can be reached.",
+			    r2->nearest);
+		else if (r2->nearest != NULL)
+			buf_printf(&b, "; the nearest version that can be "
+			    "reached is %s.", r2->nearest);
+		else
+			buf_puts(&b, ".");
 		if (r2->nearest != NULL)
 			(*refusal)->nearest = xstrdup(r2->nearest);
 		(*refusal)->alternative = r2->alternative;

@@ -48,19 +48,27 @@ struct plan_refusal {
 
 /* A catalog of available releases, parsed under the runbook's scheme and
  * sorted; duplicates (equal precedence) keep the first spelling. It copies
- * what it needs from rb_versions (scheme, series, kinds). */
+ * what it needs from rb_versions (scheme, series, kinds). Pre-releases
+ * (1.0.0-rc.1, 24.03.0rc1) are kept aside: plans include one only when it
+ * is the from or the to version, so no path stops at one on the way. */
 struct plan_catalog;
 
 /* Parse and sort the releases. Returns NULL with *cause set (caller
  * frees) when one does not parse, naming it, or when there are none. */
 struct plan_catalog	*plan_catalog_new(const struct rb_versions *,
-			    const char *const *releases, size_t n, char **cause);
+			    const char *const *releases, size_t n,
+			    char **cause);
 void			 plan_catalog_free(struct plan_catalog *);
-/* Releases in the catalog, and the i-th in ascending order, as written. */
+/* Releases in the catalog (pre-releases aside), and the i-th in ascending
+ * order, as written. */
 size_t			 plan_catalog_size(const struct plan_catalog *);
 const char		*plan_catalog_at(const struct plan_catalog *, size_t);
-/* The newest release: the default target. */
+/* The newest release. */
 const char		*plan_catalog_newest(const struct plan_catalog *);
+/* The default target: the newest release, or `from` itself (nothing to
+ * do) when the installed version is newer than every release. */
+const char		*plan_default_target(const struct plan_catalog *,
+			    const char *from);
 
 /* The shortest allowed path from `from` to `to` under the policy; among
  * paths of the same length, the one whose stops are the latest. Returns 0

@@ -119,23 +119,23 @@ probe_run(const char *command, char *const envp[], const char *dir,
 	pfd[0].events = pfd[1].events = POLLIN;
 	deadline = timeout > 0 ? now_ms() + (long long)timeout * 1000 : -1;
 	while (open_fds > 0) {
-		left = -1;
-		if (kill_at >= 0)
-			left = kill_at - now_ms();
-		else if (deadline >= 0)
-			left = deadline - now_ms();
-		if (left != -1 && left <= 0) {
-			if (kill_at < 0) {
-				res->timed_out = true;
-				kill(-pid, SIGTERM);
-				kill_at = now_ms() + PROBE_GRACE_MS;
-			} else {
+		int wait_ms = -1;
+
+		if (kill_at >= 0 || deadline >= 0) {
+			left = (kill_at >= 0 ? kill_at : deadline) - now_ms();
+			if (left <= 0) {
+				if (kill_at < 0) {
+					res->timed_out = true;
+					kill(-pid, SIGTERM);
+					kill_at = now_ms() + PROBE_GRACE_MS;
+					continue;
+				}
 				kill(-pid, SIGKILL);
 				break;
 			}
-			continue;
+			wait_ms = left > 1000 ? 1000 : (int)left;
 		}
-		r = poll(pfd, 2, left < 0 ? -1 : (int)(left > 1000 ? 1000 : left));
+		r = poll(pfd, 2, wait_ms);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r <= 0)

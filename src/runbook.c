@@ -140,28 +140,71 @@ struct ref {
 	bool		 shell;		/* in a command: only STEPUP_ names */
 };
 
+/* At most this many diagnostics are kept while loading, and this many
+ * $NAME references that are not plainly known are checked. */
+#define RB_KEEP_DIAGS	10000
+#define RB_MAX_ID	64		/* bytes in a step id */
+#define RB_MAX_REFS	10000
+
 struct ctx {
 	const char	*file;
 	struct rb_diags	*d;
 	struct runbook	*rb;
 	struct ref	*refs;
 	size_t		 n_refs;
+	size_t		 added;		/* diagnostics added */
+	size_t		 dropped;	/* ... and not added, past the limit */
+	size_t		 dropped_errors;
+	bool		 capped;	/* some $NAMEs were not checked */
 };
 
-static void err(struct ctx *, struct rb_pos, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
+static void diag(struct ctx *, enum rb_level, struct rb_pos, const char *,
+    ...) __attribute__((format(printf, 4, 5)));
 
+/* Add a diagnostic, unless a hostile file has already given thousands: then
+ * only count it (the diagnostics are cut to RB_MAX_DIAGS in the end). */
 static void
-err(struct ctx *c, struct rb_pos pos, const char *fmt, ...)
+diag(struct ctx *c, enum rb_level level, struct rb_pos pos, const char *fmt,
+    ...)
 {
 	va_list	 ap;
 	char	*s;
 
+	if (c->added >= RB_KEEP_DIAGS) {
+		c->dropped++;
+		if (level == RB_ERROR)
+			c->dropped_errors++;
+		return;
+	}
+	c->added++;
 	va_start(ap, fmt);
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	rb_diag_add(c->d, RB_ERROR, c->file, pos, "%s", s);
+	rb_diag_add(c->d, level, c->file, pos, "%s", s);
 	free(s);
+}
+
+#define err(c, pos, ...)	diag((c), RB_ERROR, (pos), __VA_ARGS__)
+#define warn(c, pos, ...)	diag((c), RB_WARNING, (pos), __VA_ARGS__)
+
+/* A runbook's text quoted in a message: at most 60 bytes of it, cut on a
+ * character boundary, with "..." when cut. */
+struct clipbuf {
+	char	s[72];
+};
+
+static const char *
+clip(const char *s, struct clipbuf *b)
+{
+	size_t	n = strlen(s);
+
+	if (n <= 60)
+		return s;
+	for (n = 57; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
+		continue;
+	memcpy(b->s, s, n);
+	memcpy(b->s + n, "...", 4);
+	return b->s;
 }
 
 /* Where to report what a mapping lacks: at its key when it has one. */
@@ -280,8 +323,8 @@ check_keys(struct ctx *c, const struct yt_node *map, const char *where,
 			    "'%s'?", k->s, where, guess);
 		} else {
 			all = join(known, NULL);
-			err(c, k->pos, "unknown key '%s' in %s (known keys: %s)",
-			    k->s, where, all);
+			err(c, k->pos, "unknown key '%s' in %s (known keys: "
+			    "%s)", k->s, where, all);
 			free(all);
 		}
 	}
@@ -318,7 +361,7 @@ get_bool(struct ctx *c, const char *key, const struct yt_node *v, bool *out)
 {
 	char	what[64];
 
-	if (v->type == YT_SCALAR && v->style == YT_PLAIN) {
+	if (v->type == YT_SCALAR) {
 		if (strcmp(v->s, "true") == 0 || strcmp(v->s, "True") == 0 ||
 		    strcmp(v->s, "TRUE") == 0) {
 			*out = true;
@@ -354,7 +397,8 @@ get_enum(struct ctx *c, const char *key, const struct yt_node *v,
 	if (v->type == YT_SCALAR && !yt_is_null(v) &&
 	    (guess = closest(v->s, names)) != NULL)
 		err(c, v->pos, "'%s' must be %s, found %s; did you mean "
-		    "'%s'?", key, all, yt_describe(v, what, sizeof what), guess);
+		    "'%s'?", key, all, yt_describe(v, what, sizeof what),
+		    guess);
 	else
 		err(c, v->pos, "'%s' must be %s, found %s", key, all,
 		    yt_describe(v, what, sizeof what));
@@ -379,15 +423,21 @@ text_at(const struct yt_node *v)
 	return t;
 }
 
+static bool
+is_name_char(char ch, bool first)
+{
+	return ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' &&
+	    ch <= 'z') || (!first && ch >= '0' && ch <= '9');
+}
+
 /* Whether s matches [A-Za-z_][A-Za-z0-9_]*. */
 static bool
 is_env_name(const char *s)
 {
-	if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+	if (!is_name_char(*s, true))
 		return false;
 	for (s++; *s != '\0'; s++) {
-		if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		if (!is_name_char(*s, false))
 			return false;
 	}
 	return true;
@@ -427,7 +477,8 @@ static bool
 get_version(struct ctx *c, const char *what, const struct yt_node *v,
     struct rb_str *out)
 {
-	char	found[64];
+	struct clipbuf	cb;
+	char		found[64];
 
 	if (v->type != YT_SCALAR || yt_is_null(v) || v->len == 0) {
 		err(c, v->pos, "%s must be a version string, found %s", what,
@@ -435,7 +486,8 @@ get_version(struct ctx *c, const char *what, const struct yt_node *v,
 		return false;
 	}
 	if (strpbrk(v->s, " \t\n") != NULL) {
-		err(c, v->pos, "%s '%s' has a space in it", what, v->s);
+		err(c, v->pos, "%s '%s' has a space in it", what,
+		    clip(v->s, &cb));
 		return false;
 	}
 	set_str(out, v);
@@ -480,8 +532,8 @@ load_source(struct ctx *c, const char *key, const struct yt_node *v,
 	cmd = map_get(v, "command", NULL);
 	ask = installed ? map_get(v, "ask", NULL) : NULL;
 	if (cmd != NULL && ask != NULL) {
-		err(c, map_where(v), "'installed' has both 'command' and 'ask': give "
-		    "exactly one");
+		err(c, map_where(v), "'installed' has both 'command' and "
+		    "'ask': give exactly one");
 		return;
 	}
 	if (cmd != NULL) {
@@ -490,8 +542,9 @@ load_source(struct ctx *c, const char *key, const struct yt_node *v,
 	} else if (ask != NULL)
 		src->ask = get_string(c, "ask", ask, true);
 	else
-		err(c, map_where(v), installed ? "'installed' needs 'command' (a "
-		    "probe printing the version) or 'ask' (a question)" :
+		err(c, map_where(v), installed ? "'installed' needs "
+		    "'command' (a probe printing the version) or 'ask' (a "
+		    "question)" :
 		    "'available' needs 'command' (printing one version a "
 		    "line), or give a list of versions");
 }
@@ -523,8 +576,8 @@ load_versions(struct ctx *c, const struct yt_node *v)
 	}
 	check_keys(c, v, "versions", keys);
 	if ((x = map_get(v, "scheme", NULL)) == NULL)
-		err(c, map_where(v), "'versions' needs 'scheme' (semver, calver, "
-		    "pep440 or loose)");
+		err(c, map_where(v), "'versions' needs 'scheme' (semver, "
+		    "calver, pep440 or loose)");
 	else if ((k = get_enum(c, "scheme", x, schemes)) >= 0)
 		vs->scheme = (enum rb_scheme)k;
 	if ((x = map_get(v, "series", NULL)) != NULL &&
@@ -535,7 +588,8 @@ load_versions(struct ctx *c, const struct yt_node *v)
 			err(c, x->pos, "'kinds' must be a list of 1 to 3 words "
 			    "(e.g. [major, minor, patch]), found %s",
 			    x->type == YT_SEQ ? (x->n == 0 ? "an empty list" :
-			    "a longer list") : yt_describe(x, what, sizeof what));
+			    "a longer list") :
+			    yt_describe(x, what, sizeof what));
 		} else {
 			for (i = 0; i < x->n; i++) {
 				const struct yt_node *w = x->vals[i];
@@ -563,8 +617,8 @@ load_versions(struct ctx *c, const struct yt_node *v)
 		}
 	}
 	if ((x = map_get(v, "installed", NULL)) == NULL)
-		err(c, map_where(v), "'versions' needs 'installed' ({command: CMD} "
-		    "or {ask: QUESTION})");
+		err(c, map_where(v), "'versions' needs 'installed' "
+		    "({command: CMD} or {ask: QUESTION})");
 	else
 		load_source(c, "installed", x, &vs->installed, true);
 	if ((x = map_get(v, "available", NULL)) == NULL)
@@ -611,8 +665,8 @@ load_boundaries(struct ctx *c, const char *key, const struct yt_node *v,
 		check_keys(c, e, where, keys);
 		free(where);
 		if ((at = map_get(e, "at", NULL)) == NULL) {
-			err(c, map_where(e), "an item of '%s' needs 'at' (the first "
-			    "version past the boundary)", key);
+			err(c, map_where(e), "an item of '%s' needs 'at' (the "
+			    "first version past the boundary)", key);
 			continue;
 		}
 		if (!get_version(c, "'at'", at, &bd->at))
@@ -704,6 +758,7 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 	const struct yt_node	*src[3], *x, *def;
 	const struct yt_node	*deflt_key = NULL;
 	char			 what[64], *where, *anchored, msg[256];
+	struct clipbuf		 cb;
 	regex_t			 re;
 	size_t			 i, n = 0, first = 0;
 	int			 rc;
@@ -731,8 +786,9 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 			first = i;
 	}
 	if (n == 0)
-		err(c, map_where(v), "variable '%s' needs one of 'ask' (a question), "
-		    "'value' or 'env' (an environment variable)", k->s);
+		err(c, map_where(v), "variable '%s' needs one of 'ask' (a "
+		    "question), 'value' or 'env' (an environment variable)",
+		    k->s);
 	for (i = first + 1; n > 1 && i < 3; i++) {
 		if (src[i] != NULL) {
 			err(c, src[i]->pos, "variable '%s' has both '%s' and "
@@ -752,7 +808,7 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		    !is_env_name(var->env))
 			err(c, x->pos, "'env' must name an environment "
 			    "variable ([A-Za-z_][A-Za-z0-9_]*), found '%s'",
-			    var->env);
+			    clip(var->env, &cb));
 	}
 	if ((def = map_get(v, "default", &deflt_key)) != NULL) {
 		if (n >= 1 && var->source == RB_VAR_VALUE)
@@ -767,7 +823,8 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		if (x->type != YT_SEQ || x->n == 0)
 			err(c, x->pos, "'choices' must be a non-empty list of "
 			    "answers, found %s", x->type == YT_SEQ ?
-			    "an empty list" : yt_describe(x, what, sizeof what));
+			    "an empty list" :
+			    yt_describe(x, what, sizeof what));
 		else {
 			var->choices = xcalloc(x->n, sizeof *var->choices);
 			for (i = 0; i < x->n; i++) {
@@ -786,17 +843,18 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		free(anchored);
 		if (rc != 0) {
 			regerror(rc, &re, msg, sizeof msg);
-			err(c, x->pos, "'pattern' is not a valid POSIX extended "
-			    "regular expression: %s", msg);
+			err(c, x->pos, "'pattern' is not a valid POSIX "
+			    "extended regular expression: %s", msg);
 		} else {
 			if (var->def != NULL && !full_match(&re, var->def))
 				err(c, def->pos, "the default '%s' of variable "
-				    "'%s' does not match its pattern", var->def,
+				    "'%s' does not match its pattern",
+				    clip(var->def, &cb),
 				    k->s);
 			if (var->value != NULL && !full_match(&re, var->value))
 				err(c, src[RB_VAR_VALUE]->pos, "the value '%s' "
 				    "of variable '%s' does not match its "
-				    "pattern", var->value, k->s);
+				    "pattern", clip(var->value, &cb), k->s);
 			regfree(&re);
 		}
 	}
@@ -807,7 +865,8 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		}
 		if (i == var->n_choices)
 			err(c, def->pos, "the default '%s' of variable '%s' is "
-			    "not one of its choices", var->def, k->s);
+			    "not one of its choices", clip(var->def, &cb),
+			    k->s);
 	}
 }
 
@@ -911,30 +970,56 @@ load_words(struct ctx *c, const char *key, const struct yt_node *v,
 	return true;
 }
 
-/* Position of byte off of a scalar's text: exact when its lines are. */
+/* Positions in a scalar's text, computed forward from the last one asked
+ * (a text may hold thousands of $NAMEs). Exact when its lines are. */
+struct textcur {
+	const struct yt_node	*v;
+	size_t			 off;
+	struct rb_pos		 pos;
+};
+
 static struct rb_pos
-text_offset_pos(const struct yt_node *v, size_t off)
+text_offset_pos(struct textcur *t, size_t off)
 {
-	struct rb_pos	p = v->text_pos;
-	size_t		i;
+	const struct yt_node	*v = t->v;
 
 	if (!v->lines_exact)
 		return v->pos;
-	for (i = 0; i < off && i < v->len; i++) {
-		if (v->s[i] == '\n') {
-			p.line++;
-			p.col = v->text_pos.col;
-		} else if (((unsigned char)v->s[i] & 0xc0) != 0x80)
-			p.col++;
+	for (; t->off < off && t->off < v->len; t->off++) {
+		if (v->s[t->off] == '\n') {
+			t->pos.line++;
+			t->pos.col = v->text_pos.col;
+		} else if (((unsigned char)v->s[t->off] & 0xc0) != 0x80)
+			t->pos.col++;
 	}
-	return p;
+	return t->pos;
 }
 
+
+/* The names stepup sets for every command, besides STEPUP_ARTIFACT_<id>. */
+static const char *const stepup_names[] = {
+	"STEPUP_FROM", "STEPUP_TO", "STEPUP_HOP_FROM", "STEPUP_HOP_TO",
+	"STEPUP_HOP_KIND", "STEPUP_RUN_ID", "STEPUP_STEP", "STEPUP_RUNBOOK_DIR",
+	NULL
+};
+
+/* Whether name (n bytes) is a variable or a name stepup always sets. */
 static bool
-is_name_char(char ch, bool first)
+ref_known(struct ctx *c, const char *name, size_t n)
 {
-	return ch == '_' || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' &&
-	    ch <= 'z') || (!first && ch >= '0' && ch <= '9');
+	size_t	i;
+
+	for (i = 0; stepup_names[i] != NULL; i++) {
+		if (strlen(stepup_names[i]) == n &&
+		    strncmp(stepup_names[i], name, n) == 0)
+			return true;
+	}
+	for (i = 0; i < c->rb->n_vars; i++) {
+		if (strlen(c->rb->vars[i].name) == n &&
+		    strncmp(c->rb->vars[i].name, name, n) == 0)
+			return true;
+	}
+	return false;
 }
 
 /* Note every $NAME and ${NAME} in a text (shell: only STEPUP_ names). */
@@ -943,6 +1028,7 @@ scan_refs(struct ctx *c, const struct yt_node *v, const char *field,
     const struct rb_step *st, bool shell)
 {
 	const char	*s = v->s, *p, *q;
+	struct textcur	 cur = { v, 0, v->text_pos };
 	struct ref	*r;
 	size_t		 n;
 
@@ -956,11 +1042,17 @@ scan_refs(struct ctx *c, const struct yt_node *v, const char *field,
 			continue;
 		if (shell && (n < 7 || strncmp(q, "STEPUP_", 7) != 0))
 			continue;
+		if (n > 128 || ref_known(c, q, n))
+			continue;
+		if (c->n_refs >= RB_MAX_REFS) {
+			c->capped = true;
+			break;
+		}
 		c->refs = xreallocarray(c->refs, c->n_refs + 1,
 		    sizeof *c->refs);
 		r = &c->refs[c->n_refs++];
 		r->name = xstrndup(q, n);
-		r->pos = text_offset_pos(v, (size_t)(p - s));
+		r->pos = text_offset_pos(&cur, (size_t)(p - s));
 		r->field = field;
 		r->step = st->id;
 		r->shell = shell;
@@ -982,14 +1074,19 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 	if ((x = map_get(v, "id", &kk)) == NULL) {
 		err(c, v->pos, "a step needs an 'id'");
 		st->id = xstrdup("");
-	} else if (want_string(c, "id", x, true)) {
+	} else if (!want_string(c, "id", x, true))
+		st->id = xstrdup("");
+	else if (x->len > RB_MAX_ID) {
+		err(c, x->pos, "a step id of %zu characters: at most %d",
+		    x->len, RB_MAX_ID);
+		st->id = xstrdup("");
+	} else {
 		st->id = xstrdup(x->s);
 		st->id_pos = x->pos;
 		if (!is_step_id(x->s))
 			err(c, x->pos, "step id '%s' must match "
 			    "[a-z0-9][a-z0-9_-]*", x->s);
-	} else
-		st->id = xstrdup("");
+	}
 	id = st->id;
 	name = *id != '\0' ? xasprintf("step '%s'", id) : xstrdup("a step");
 	check_keys(c, v, name, step_keys);
@@ -1031,7 +1128,8 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 		if (map_get(v, key_kinds[i].key, &kk) != NULL &&
 		    (key_kinds[i].kinds & bit) == 0)
 			err(c, kk->pos, "'%s' is only for %s steps, and %s is "
-			    "a %s step", kk->s, key_kinds[i].only, name,
+			    "%s %s step", kk->s, key_kinds[i].only, name,
+			    st->kind == RB_ACTION ? "an" : "a",
 			    kind_names[st->kind]);
 	}
 
@@ -1179,7 +1277,8 @@ load_phase(struct ctx *c, enum rb_phase phase, const struct yt_node *k,
 /* Steps in a flat array, sorted by id for lookups. */
 struct stepref {
 	struct rb_step	*st;
-	int		 mark;		/* cycle search: 0 new, 1 open, 2 done */
+	int		 mark;		/* cycle search: 0 new, 1 open,
+					   2 done */
 };
 
 static int
@@ -1253,14 +1352,47 @@ find_cycle(struct ctx *c, struct stepref *v, size_t n, struct stepref *r,
 	return false;
 }
 
+/* A need names a step of the same or an earlier phase; rollback steps
+ * need only rollback steps. */
+static void
+check_need(struct ctx *c, struct stepref *v, size_t n, const char **ids,
+    const struct rb_step *st, const struct rb_str *need)
+{
+	const struct stepref	*t;
+	const char		*guess;
+	struct clipbuf		 cb;
+
+	if ((t = stepref_find(v, n, need->s)) == NULL) {
+		if ((guess = closest(need->s, ids)) != NULL)
+			err(c, need->pos, "step '%s' needs '%s', which is not "
+			    "a step; did you mean '%s'?", st->id,
+			    clip(need->s, &cb), guess);
+		else
+			err(c, need->pos, "step '%s' needs '%s', which is not "
+			    "a step", st->id, clip(need->s, &cb));
+		return;
+	}
+	if ((st->phase == RB_PHASE_ROLLBACK) !=
+	    (t->st->phase == RB_PHASE_ROLLBACK))
+		err(c, need->pos, "step '%s' needs '%s', a %s step: rollback "
+		    "steps need only rollback steps, and others no rollback "
+		    "step", st->id, need->s, phase_names[t->st->phase]);
+	else if (t->st->phase > st->phase)
+		err(c, need->pos, "%s step '%s' needs '%s', a later %s step: a "
+		    "step needs steps of its own phase or an earlier one",
+		    phase_names[st->phase], st->id, need->s,
+		    phase_names[t->st->phase]);
+}
+
 static void
 check_steps(struct ctx *c)
 {
 	struct runbook		 *rb = c->rb;
-	struct stepref		 *v, *t, **path;
+	struct stepref		 *v, **path;
 	struct rb_versions	 *vs = &rb->versions;
-	const char		 *ids_known[9], *guess;
+	const char		 *ids_known[9];
 	const char		**ids;
+	struct clipbuf		  cb;
 	size_t			  n = 0, i, j, k, nk;
 	int			  p;
 
@@ -1295,38 +1427,8 @@ check_steps(struct ctx *c)
 		for (i = 0; i < rb->phases[p].n; i++) {
 			struct rb_step *st = &rb->phases[p].v[i];
 
-			for (j = 0; j < st->n_needs; j++) {
-				struct rb_str *need = &st->needs[j];
-
-				if ((t = stepref_find(v, n, need->s)) == NULL) {
-					guess = closest(need->s, ids);
-					if (guess != NULL)
-						err(c, need->pos, "step '%s' "
-						    "needs '%s', which is not "
-						    "a step; did you mean "
-						    "'%s'?", st->id, need->s,
-						    guess);
-					else
-						err(c, need->pos, "step '%s' "
-						    "needs '%s', which is not "
-						    "a step", st->id, need->s);
-					continue;
-				}
-				if ((p == RB_PHASE_ROLLBACK) !=
-				    (t->st->phase == RB_PHASE_ROLLBACK))
-					err(c, need->pos, "step '%s' needs '%s', "
-					    "a %s step: rollback steps need "
-					    "only rollback steps, and others "
-					    "no rollback step", st->id, need->s,
-					    phase_names[t->st->phase]);
-				else if (t->st->phase > (enum rb_phase)p)
-					err(c, need->pos, "%s step '%s' needs "
-					    "'%s', a later %s step: a step "
-					    "needs steps of its own phase or "
-					    "an earlier one", phase_names[p],
-					    st->id, need->s,
-					    phase_names[t->st->phase]);
-			}
+			for (j = 0; j < st->n_needs; j++)
+				check_need(c, v, n, ids, st, &st->needs[j]);
 		}
 	}
 	path = xcalloc(n + 1, sizeof *path);
@@ -1356,20 +1458,14 @@ check_steps(struct ctx *c)
 				continue;
 			char *all = join(ids_known, " or ");
 			err(c, st->when[j].pos, "'when: %s' is not a hop kind "
-			    "of this runbook; expected %s", st->when[j].s, all);
+			    "of this runbook; expected %s",
+			    clip(st->when[j].s, &cb), all);
 			free(all);
 		}
 	}
 	free(ids);
 	free(v);
 }
-
-/* The names stepup sets for every command, besides STEPUP_ARTIFACT_<id>. */
-static const char *const stepup_names[] = {
-	"STEPUP_FROM", "STEPUP_TO", "STEPUP_HOP_FROM", "STEPUP_HOP_TO",
-	"STEPUP_HOP_KIND", "STEPUP_RUN_ID", "STEPUP_STEP", "STEPUP_RUNBOOK_DIR",
-	NULL
-};
 
 /* Artifact names must be distinct, and every $NAME must be one stepup
  * sets: a STEPUP_ name it does not know is an error; another name that
@@ -1439,16 +1535,16 @@ check_refs(struct ctx *c)
 			    "stepup sets; did you mean $%s?", r->name, r->field,
 			    r->step, guess);
 		else if (strncmp(r->name, "STEPUP_", 7) == 0)
-			rb_diag_add(c->d, RB_WARNING, c->file, r->pos, "$%s in "
+			warn(c, r->pos, "$%s in "
 			    "%s of step '%s' is not a name stepup sets: it "
 			    "will come from stepup's environment", r->name,
 			    r->field, r->step);
 		else if (guess != NULL)
-			rb_diag_add(c->d, RB_WARNING, c->file, r->pos, "$%s in "
+			warn(c, r->pos, "$%s in "
 			    "%s of step '%s' is not a runbook variable; did "
 			    "you mean $%s?", r->name, r->field, r->step, guess);
 		else
-			rb_diag_add(c->d, RB_WARNING, c->file, r->pos, "$%s in "
+			warn(c, r->pos, "$%s in "
 			    "%s of step '%s' is not a runbook variable: it "
 			    "will come from stepup's environment", r->name,
 			    r->field, r->step);
@@ -1484,7 +1580,10 @@ load_root(struct ctx *c, const struct yt_node *root)
 	if ((x = map_get(root, "stepup", NULL)) == NULL)
 		err(c, root->pos, "missing 'stepup: 1' (the runbook format "
 		    "version)");
-	else if (x->type != YT_SCALAR || strcmp(x->s, "1") != 0)
+	else if (x->type != YT_SCALAR || yt_is_null(x))
+		err(c, x->pos, "'stepup' must be the format version, 1; "
+		    "found %s", yt_describe(x, what, sizeof what));
+	else if (strcmp(x->s, "1") != 0)
 		err(c, x->pos, "unsupported runbook format %s: this stepup "
 		    "reads format 1", yt_describe(x, what, sizeof what));
 	else
@@ -1535,14 +1634,15 @@ diag_struct_cmp(const void *a, const void *b)
 }
 
 static void
-diags_trim(struct rb_diags *d, size_t start, const char *file)
+diags_trim(struct rb_diags *d, size_t start, const char *file,
+    size_t dropped, bool capped)
 {
 	size_t	i, more;
 
 	if (d->n - start <= RB_MAX_DIAGS)
 		return;
 	qsort(d->v + start, d->n - start, sizeof *d->v, diag_struct_cmp);
-	more = d->n - start - RB_MAX_DIAGS;
+	more = d->n - start - RB_MAX_DIAGS + dropped;
 	for (i = start + RB_MAX_DIAGS; i < d->n; i++) {
 		if (d->v[i].level == RB_ERROR)
 			d->n_errors--;
@@ -1551,6 +1651,7 @@ diags_trim(struct rb_diags *d, size_t start, const char *file)
 	}
 	d->n = start + RB_MAX_DIAGS;
 	rb_diag_add(d, RB_ERROR, file, (struct rb_pos){0, 0},
+	    capped ? "more than %zu further problems not shown" :
 	    "%zu more problems not shown", more);
 }
 
@@ -1589,7 +1690,14 @@ runbook_load(const char *path, struct rb_diags *diags)
 	char		*buf, *cause;
 	size_t		 len, i, errors = diags->n_errors, start = diags->n;
 
-	/* Say what is wrong with the path itself in plain words. */
+	/* Say what is wrong with the path itself in plain words; never open
+	 * a FIFO or a device (it could block, or never end). */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		rb_diag_add(diags, RB_ERROR, path, (struct rb_pos){0, 0},
+		    "not a regular file");
+		return NULL;
+	}
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_size > (off_t)RB_MAX_FILE) {
 		rb_diag_add(diags, RB_ERROR, path, (struct rb_pos){0, 0},
@@ -1612,7 +1720,7 @@ runbook_load(const char *path, struct rb_diags *diags)
 		free(buf);
 		return NULL;
 	}
-	diags_trim(diags, start, path);
+	diags_trim(diags, start, path, 0, false);
 	rb = runbook_new(path);
 	sha256_hex(buf, len, rb->sha256);
 	free(buf);
@@ -1625,8 +1733,8 @@ runbook_load(const char *path, struct rb_diags *diags)
 	for (i = 0; i < c.n_refs; i++)
 		free(c.refs[i].name);
 	free(c.refs);
-	diags_trim(diags, start, path);
-	if (diags->n_errors > errors) {
+	diags_trim(diags, start, path, c.dropped, c.capped);
+	if (diags->n_errors > errors || c.dropped_errors > 0) {
 		runbook_free(rb);
 		return NULL;
 	}
@@ -1788,6 +1896,131 @@ mentions(const char *text, const char *name)
 	return false;
 }
 
+/* path with every $NAME / ${NAME} of name replaced by value; NULL when it
+ * has another $NAME. The caller frees it. */
+static char *
+expand_one(const char *path, const char *name, const char *value)
+{
+	struct buf	 b;
+	const char	*p;
+	size_t		 n = strlen(name);
+
+	buf_init(&b);
+	for (p = path; *p != '\0'; p++) {
+		if (*p != '$') {
+			buf_putc(&b, *p);
+			continue;
+		}
+		if (strncmp(p + 1, name, n) == 0 && !is_name_char(p[1 + n],
+		    false)) {
+			buf_puts(&b, value);
+			p += n;
+		} else if (p[1] == '{' && strncmp(p + 2, name, n) == 0 &&
+		    p[2 + n] == '}') {
+			buf_puts(&b, value);
+			p += n + 2;
+		} else {
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	return buf_take(&b);
+}
+
+/* Whether a read step's file exists, relative to the runbook's directory. */
+static bool
+doc_exists(const struct runbook *rb, const char *file)
+{
+	struct stat	 st;
+	char		*path;
+	bool		 ok;
+
+	path = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", rb->dir,
+	    file);
+	ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return ok;
+}
+
+/* A read step's document must exist: as written, or for every hop target
+ * of a literal catalog (every listed release but the first) when it names
+ * $STEPUP_HOP_TO and nothing else. */
+static size_t
+lint_file(const struct runbook *rb, const struct rb_step *st,
+    struct rb_diags *d)
+{
+	const struct rb_source	*av = &rb->versions.available;
+	struct buf		 missing;
+	char			*path;
+	size_t			 i, n = 0;
+
+	if (strchr(st->file, '$') == NULL) {
+		if (doc_exists(rb, st->file))
+			return 0;
+		rb_diag_add(d, RB_WARNING, rb->path, st->pos, "read step '%s': "
+		    "%s does not exist", st->id, st->file);
+		return 1;
+	}
+	buf_init(&missing);
+	for (i = 1; i < av->n_list; i++) {
+		if ((path = expand_one(st->file, "STEPUP_HOP_TO",
+		    av->list[i].s)) == NULL)
+			break;
+		if (!doc_exists(rb, path) && n++ < 5)
+			buf_printf(&missing, "%s%s", n > 1 ? ", " : "", path);
+		free(path);
+	}
+	if (n > 5)
+		buf_printf(&missing, " and %zu more", n - 5);
+	if (n > 0)
+		rb_diag_add(d, RB_WARNING, rb->path, st->pos, "read step '%s': "
+		    "%s %s not exist", st->id, missing.data, n > 1 ? "do" :
+		    "does");
+	buf_free(&missing);
+	return n > 0;
+}
+
+/* Whether a step's commands or texts mention $name. */
+static bool
+step_mentions(const struct rb_step *st, const char *name)
+{
+	return mentions(st->run, name) || mentions(st->undo, name) ||
+	    mentions(st->produces, name) || mentions(st->file, name) ||
+	    mentions(st->phrase, name) || mentions(st->text, name) ||
+	    mentions(st->title, name);
+}
+
+/* A variable nothing mentions is a question asked for nothing (unless
+ * its name is all capitals: PGHOST is for the programs to read). */
+static size_t
+lint_vars(const struct runbook *rb, struct rb_diags *d)
+{
+	const struct rb_var	*v;
+	size_t			 i, j, n = 0;
+	bool			 used;
+	int			 p;
+
+	for (i = 0; i < rb->n_vars; i++) {
+		v = &rb->vars[i];
+		used = mentions(rb->versions.installed.command, v->name) ||
+		    mentions(rb->versions.available.command, v->name);
+		for (p = 0; p < RB_PHASE__COUNT && !used; p++) {
+			for (j = 0; j < rb->phases[p].n && !used; j++)
+				used = step_mentions(&rb->phases[p].v[j],
+				    v->name);
+		}
+		/* PGHOST and the like are read by programs themselves. */
+		if (used || strpbrk(v->name, "abcdefghijklmnopqrstuvwxyz") ==
+		    NULL)
+			continue;
+		rb_diag_add(d, RB_WARNING, rb->path, v->pos, "variable '%s' is "
+		    "not used: no command or text mentions $%s", v->name,
+		    v->name);
+		n++;
+	}
+	return n;
+}
+
 size_t
 runbook_lint(const struct runbook *rb, struct rb_diags *d)
 {
@@ -1804,6 +2037,8 @@ runbook_lint(const struct runbook *rb, struct rb_diags *d)
 			st = &ph->v[i];
 			if (st->kind == RB_CONFIRM && p != RB_PHASE_ROLLBACK)
 				confirmed = true;
+			if (st->kind == RB_READ && st->file != NULL)
+				n += lint_file(rb, st, d);
 			if (st->kind != RB_ACTION)
 				continue;
 			if (st->undo == NULL && st->on_failure == NULL) {
@@ -1835,6 +2070,19 @@ runbook_lint(const struct runbook *rb, struct rb_diags *d)
 				n++;
 			}
 			free(env);
+		}
+	}
+	n += lint_vars(rb, d);
+	for (i = 0; i < rb->phases[RB_PHASE_HOP].n; i++) {
+		st = &rb->phases[RB_PHASE_HOP].v[i];
+		for (j = 0; j < st->n_when; j++) {
+			if (strcmp(st->when[j].s, "redeploy") != 0 ||
+			    rb->policy.n_redeploy_at > 0)
+				continue;
+			rb_diag_add(d, RB_WARNING, rb->path, st->when[j].pos,
+			    "step '%s' is for redeploy hops, but the policy "
+			    "has no 'redeploy-at': there are none", st->id);
+			n++;
 		}
 	}
 	return n;

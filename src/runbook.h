@@ -248,14 +248,22 @@ void	 rb_diag_add(struct rb_diags *, enum rb_level, const char *file,
 void	 rb_diags_print(const struct rb_diags *, FILE *);
 
 /* Load and validate a runbook. On success returns it (free with
- * runbook_free) and may add warnings to diags; on failure returns NULL
- * with every problem found added to diags as errors. */
+ * runbook_free) and may add warnings to diags (a $NAME in a text that is
+ * no runbook variable); on failure returns NULL with every problem found
+ * added to diags as errors, at most 100 of them and then one saying how
+ * many more there are. Files over 4 MiB, not UTF-8 text, or holding YAML
+ * aliases, several documents or nesting deeper than 64 are refused with
+ * one error. */
 struct runbook	*runbook_load(const char *path, struct rb_diags *diags);
 void		 runbook_free(struct runbook *);
 
 /* Add the warnings of `stepup lint` that need no external tool: an action
  * with neither undo nor on-failure, an action before the first confirm
- * step, a produces that no rollback step uses. Returns how many. */
+ * step, a produces that no rollback step uses, a read step's file that does
+ * not exist (for every hop target of a literal catalog when it names
+ * $STEPUP_HOP_TO), a variable with a lowercase name that nothing mentions,
+ * a step `when: redeploy` without a redeploy-at policy. Returns how
+ * many. */
 size_t		 runbook_lint(const struct runbook *, struct rb_diags *);
 
 /* The environment name of a step's artifact: "STEPUP_ARTIFACT_" and the

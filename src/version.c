@@ -64,7 +64,8 @@ parse_release(struct version *v, const char **pp, bool strict, char **cause)
 			return -1;
 		}
 		if (len == 0) {
-			*cause = xstrdup(v->n == 0 ? "it does not start with a number" :
+			*cause = xstrdup(v->n == 0 ?
+			    "it does not start with a number" :
 			    "a dot is not followed by a number");
 			return -1;
 		}
@@ -106,8 +107,9 @@ check_idents(const char *p, size_t len, bool strict, const char *what,
 	for (i = 0; i <= len; i++) {
 		if (i < len && p[i] != '.') {
 			if (!isalnum((unsigned char)p[i]) && p[i] != '-') {
-				*cause = xasprintf("the %s has '%c', which is "
-				    "not a letter, digit, '-' or '.'", what, p[i]);
+				*cause = xasprintf("the %s has '%c', which "
+				    "is not a letter, digit, '-' or '.'", what,
+				    p[i]);
 				return -1;
 			}
 			continue;
@@ -121,8 +123,8 @@ check_idents(const char *p, size_t len, bool strict, const char *what,
 			if (!isdigit((unsigned char)p[k]))
 				numeric = false;
 		if (strict && numeric && i - start > 1 && p[start] == '0') {
-			*cause = xasprintf("a number in the %s has a leading zero",
-			    what);
+			*cause = xasprintf("a number in the %s has a "
+			    "leading zero", what);
 			return -1;
 		}
 		start = i + 1;
@@ -257,7 +259,8 @@ parse_pep_tail(struct version *v, const char *p, char **cause)
 		for (; *p != '\0'; p++) {
 			if (!isalnum((unsigned char)*p) && !(is_sep(*p) &&
 			    isalnum((unsigned char)p[1]))) {
-				*cause = xasprintf("the local label has '%c'", *p);
+				*cause = xasprintf("the local label has "
+				    "'%c'", *p);
 				return -1;
 			}
 		}

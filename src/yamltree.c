@@ -95,17 +95,19 @@ static bool
 check_text(struct builder *b)
 {
 	const unsigned char	*s = (const unsigned char *)b->buf;
+	const char		*nul;
 	struct rb_pos		 p = { 1, 1 };
 	size_t			 i = 0, k;
 	uint32_t		 cp;
 
+	/* A NUL anywhere says binary better than what comes before it. */
+	if ((nul = memchr(b->buf, '\0', b->len)) != NULL) {
+		rb_diag_add(b->diags, RB_ERROR, b->file, offset_pos(b->buf,
+		    b->len, (size_t)(nul - b->buf)), "binary data (a NUL "
+		    "byte): a runbook is a UTF-8 text file");
+		return false;
+	}
 	while (i < b->len) {
-		if (s[i] == '\0') {
-			rb_diag_add(b->diags, RB_ERROR, b->file, p,
-			    "binary data (a NUL byte): a runbook is a UTF-8 "
-			    "text file");
-			return false;
-		}
 		if ((k = utf8_decode(s + i, b->len - i, &cp)) == 0) {
 			rb_diag_add(b->diags, RB_ERROR, b->file, p,
 			    "invalid UTF-8 (byte 0x%02x): a runbook is a "
@@ -225,6 +227,13 @@ attach(struct builder *b, struct yt_node *node)
 			rb_diag_add(b->diags, RB_ERROR, b->file, node->pos,
 			    "a mapping key must be a plain string, found %s",
 			    node->type == YT_MAP ? "a mapping" : "a list");
+			yt_free(node);
+			return false;
+		}
+		if (node->len > YT_MAX_KEY_LEN) {
+			rb_diag_add(b->diags, RB_ERROR, b->file, node->pos,
+			    "a key of %zu characters: a key is a name of at "
+			    "most %d", node->len, YT_MAX_KEY_LEN);
 			yt_free(node);
 			return false;
 		}
@@ -399,6 +408,18 @@ on_event(struct builder *b, yaml_event_t *ev, int *docs)
 	}
 }
 
+static bool
+blank(const char *buf, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (strchr(" \t\r\n", buf[i]) == NULL)
+			return false;
+	}
+	return true;
+}
+
 struct yt_node *
 yt_parse(const char *file, const char *buf, size_t len, struct rb_diags *diags)
 {
@@ -450,7 +471,8 @@ yt_parse(const char *file, const char *buf, size_t len, struct rb_diags *diags)
 	}
 	if (b.root == NULL) {
 		rb_diag_add(diags, RB_ERROR, file, (struct rb_pos){0, 0},
-		    "empty file: a runbook starts with 'stepup: 1'");
+		    "%s: a runbook starts with 'stepup: 1'",
+		    blank(buf, len) ? "empty file" : "nothing but comments");
 		return NULL;
 	}
 	return b.root;

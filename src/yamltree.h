@@ -17,6 +17,7 @@
 #define YT_MAX_DEPTH	64		/* nested mappings and lists */
 #define YT_MAX_NODES	100000		/* scalars, mappings and lists */
 #define YT_MAX_KEYS	2000		/* keys in one mapping */
+#define YT_MAX_KEY_LEN	256		/* bytes in a key */
 
 enum yt_type { YT_SCALAR, YT_MAP, YT_SEQ };
 

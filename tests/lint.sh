@@ -53,7 +53,9 @@ diff "$TMP/want" "$TMP/err" >"$TMP/diff" || fail "warnings.yaml: $(cat "$TMP/dif
 if command -v shellcheck >/dev/null 2>&1; then
 	expect_status 2 "$STEPUP" lint "$D/shell.yaml"
 	expect_grep "$TMP/err" "$D/shell.yaml:15:16: warning: shellcheck: Double quote to prevent globbing and word splitting. [SC2086] (in 'run' of step 'one')"
-	expect_grep "$TMP/err" "$D/shell.yaml:23:28: shellcheck: Couldn't parse this then clause. Fix to allow more checks. [SC1073] (in 'run' of step 'block')"
+	expect_grep "$TMP/err" "$D/shell.yaml:33:7: shellcheck: Couldn't find 'fi' for this 'if'. [SC1046] (in 'run' of step 'block')"
+	expect_grep "$TMP/err" "$D/shell.yaml:20:17: warning: shellcheck: Use \"\${var:?}\" to ensure this never expands to /* . [SC2115] (in 'run' of step 'slash')"
+	grep -q "step 'quiet'" "$TMP/err" && fail "a disable directive was not honoured: $(cat "$TMP/err")"
 	grep -q "referenced but not assigned" "$TMP/err" &&
 		fail "runbook variables reported as unassigned: $(cat "$TMP/err")"
 	expect_status 0 "$STEPUP" lint --no-shellcheck "$D/shell.yaml"
@@ -75,9 +77,14 @@ expect_status 2 "$STEPUP" lint "$TMP"
 expect_grep "$TMP/err" "$TMP: is a directory, not a file"
 expect_status 2 "$STEPUP" lint "$TMP/missing.yaml"
 expect_grep "$TMP/err" "$TMP/missing.yaml: No such file or directory"
+mkfifo "$TMP/fifo.yaml"
+expect_status 2 "$STEPUP" lint "$TMP/fifo.yaml"
+expect_grep "$TMP/err" "$TMP/fifo.yaml: not a regular file"
+expect_status 2 "$STEPUP" lint /dev/zero
+expect_grep "$TMP/err" "/dev/zero: not a regular file"
 head -c 3000 /bin/sh >"$TMP/binary.yaml"
 expect_status 2 "$STEPUP" lint "$TMP/binary.yaml"
-expect_grep "$TMP/err" "$TMP/binary.yaml:1:"
+expect_grep "$TMP/err" "binary data (a NUL byte): a runbook is a UTF-8 text file"
 [ "$(wc -l <"$TMP/err")" = 1 ] || fail "binary file: more than one line: $(cat "$TMP/err")"
 awk 'BEGIN { printf "a: "; for (i = 0; i < 100000; i++) printf "["; print "" }' \
 	>"$TMP/deep.yaml"
@@ -101,8 +108,14 @@ expect_grep "$TMP/err" "$TMP/laughs.yaml:2:10: YAML aliases (*l0) are not allowe
 sed -n '/^\.Sh EXAMPLES/,/^\.Ed/p' "$top_srcdir/man/stepup-runbook.5" |
 	sed '1,/^\.Bd/d; $d' | sed 's/\\e/\\/g; s/\\&//g' >"$TMP/example.yaml"
 grep -q '^stepup: 1$' "$TMP/example.yaml" || fail "no example in stepup-runbook(5)"
+mkdir "$TMP/notes"
+for v in 23.09.1 24.03.0 24.03.1; do echo "# $v" >"$TMP/notes/$v.md"; done
 expect_status 0 "$STEPUP" lint "$TMP/example.yaml"
 [ -s "$TMP/err" ] && fail "the example of stepup-runbook(5): $(cat "$TMP/err")"
+
+rm "$TMP/notes/24.03.0.md"
+expect_status 0 "$STEPUP" lint "$TMP/example.yaml"
+expect_grep "$TMP/err" "$TMP/example.yaml:23:5: warning: read step 'notes': notes/24.03.0.md does not exist"
 
 # Every shipped runbook passes (the loop is fine when there are none).
 for rb in "$top_srcdir"/runbooks/*.yaml; do

@@ -60,7 +60,12 @@ expect_grep "$TMP/out" '"result": "nothing-to-do",'
 
 # Refusals and nothing to do.
 expect_status 0 "$STEPUP" plan "$B" --from 24.03.5
-expect_grep "$TMP/out" "Backend.AI: 24.03.5 is installed (given with --from) and is the target: nothing to do."
+expect_grep "$TMP/out" "Backend.AI: 24.03.5 is installed (given with --from) and is the target (the newest of 29 available releases): nothing to do."
+# Installed newer than anything available: nothing to do, not a downgrade.
+expect_status 0 "$STEPUP" plan "$B" --from 24.09.0
+expect_grep "$TMP/out" "Backend.AI: 24.09.0 is installed (given with --from) and is the target (nothing newer is available: the newest release is 24.03.5): nothing to do."
+expect_status 3 "$STEPUP" plan "$B" --from 24.09.0 --to 24.03.5
+expect_grep "$TMP/out" "(downgrade):"
 expect_status 3 "$STEPUP" plan "$B" --from 24.03.1 --to 23.09.10
 expect_grep "$TMP/out" "(downgrade):"
 expect_grep "$TMP/out" "24.03.1 -> 23.09.10 is a downgrade: 23.09.10 is older than 24.03.1."
@@ -79,6 +84,9 @@ expect_status 3 "$STEPUP" plan "$P"
 expect_grep "$TMP/out" "Pachyderm: 1.7.14 -> 2.1.0 refused by the runbook's policy (no-upgrade-across):"
 expect_grep "$TMP/out" "be migrated to 2.x. The nearest version that can be reached is 1.13.0."
 expect_grep "$TMP/out" "The path to the nearest reachable version:"
+expect_status 3 "$STEPUP" plan "$P" --direct
+expect_grep "$TMP/out" "be migrated to 2.x. No other path leads there either (no-upgrade-across);"
+expect_grep "$TMP/out" "The path to the nearest reachable version:"
 expect_status 3 "$STEPUP" plan "$P" --json
 expect_grep "$TMP/out" '"nearest": "1.13.0",'
 expect_grep "$TMP/out" '{"from": "1.7.14", "to": "1.13.0", "kind": "redeploy", "redeploy": true, "reason": null, "steps": ["new-cluster", "migrate"]}'
@@ -96,6 +104,17 @@ PROBE_EXTRA=x.y expect_status 1 "$STEPUP" plan "$R"
 expect_grep "$TMP/err" "badprobe.yaml:8:25: the versions.available command printed no usable catalog: 'x.y' is not a valid loose version: it does not start with a number"
 PROBE_FAIL=1 expect_status 0 "$STEPUP" plan "$R" --from 1.1
 expect_grep "$TMP/out" "Probed: 1.1 -> 1.2 in 1 hop."
+
+# Pre-releases are in the catalog only when named by --from or --to.
+X="$D/prerelease.yaml"
+expect_status 0 "$STEPUP" plan "$X" --from 23.09.10
+expect_grep "$TMP/out" "Prerelease: 23.09.10 -> 24.03.1 in 1 hop."
+expect_grep "$TMP/out" "(the newest of 3 available releases)"
+expect_status 0 "$STEPUP" plan "$X" --from 23.09.10 --to 24.03.0rc1
+expect_grep "$TMP/out" "  1. 23.09.10 -> 24.03.0rc1  (major)"
+expect_status 0 "$STEPUP" plan "$X" --from 24.03.0rc1
+expect_grep "$TMP/out" "  1. 24.03.0rc1 -> 24.03.0  (patch)"
+expect_grep "$TMP/out" "  2. 24.03.0 -> 24.03.1  (patch)"
 
 # Usage and invalid runbooks: exit 2.
 expect_status 2 "$STEPUP" plan "$B"

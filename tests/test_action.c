@@ -261,6 +261,50 @@ test_cancel(void **state)
 	free(sp);
 }
 
+/* Cancel stops the whole process group, a background child that ignores
+ * SIGTERM included: nothing of the action is left running. */
+static void
+test_cancel_kills_group(void **state)
+{
+	struct action_spec	 spec;
+	struct action_proc	 proc;
+	struct action_status	 st;
+	enum action_state	 as;
+	char			*cause = NULL, *lp, *sp, *pf, *cmd, *text;
+	long			 bg;
+
+	(void)state;
+	lp = path_in("group.log");
+	sp = path_in("group.status");
+	pf = path_in("group.bgpid");
+	cmd = xasprintf("(trap '' TERM; exec sleep 30) & echo $! > '%s'; "
+	    "echo started; wait", pf);
+	memset(&spec, 0, sizeof spec);
+	spec.command = cmd;
+	spec.envp = env_default;
+	spec.log_path = lp;
+	spec.status_path = sp;
+	spec.grace = 5;
+	assert_int_equal(action_start(&spec, &proc, &cause), 0);
+	wait_for_text(lp, "started\n");
+	text = slurp(pf);
+	bg = strtol(text, NULL, 10);
+	free(text);
+	assert_true(action_pid_start((pid_t)bg) > 0);
+	assert_int_equal(action_cancel(proc.pid, proc.start, &cause), 0);
+	wait_exit(&proc);
+	assert_int_equal(action_poll(proc.pid, proc.start, sp, &as, &st,
+	    &cause), 0);
+	assert_int_equal(as, ACTION_FINISHED);
+	assert_true(st.cancelled);
+	/* Killed (at most a zombie waiting for its reaper). */
+	assert_int_equal(action_pid_start((pid_t)bg), 0);
+	free(lp);
+	free(sp);
+	free(pf);
+	free(cmd);
+}
+
 static void
 test_environment_only(void **state)
 {
@@ -359,6 +403,16 @@ test_log_unopenable(void **state)
 	    "/nonexistent-stepup-dir/x.log: No such file or directory");
 	assert_int_equal(proc.fd, -1);
 	free(cause);
+	/* Nothing started, nothing to find. */
+	{
+		pid_t			pid;
+		unsigned long long	start;
+
+		assert_int_equal(action_pid_read(spec.status_path, &pid,
+		    &start, &cause), -1);
+		assert_non_null(strstr(cause, "x.status.pid"));
+		free(cause);
+	}
 }
 
 /* The wizard starts an action, then dies (SIGHUP to its process group,
@@ -412,6 +466,17 @@ test_reattach_after_death(void **state)
 	assert_int_equal(waitpid(wizard, &status, 0), wizard);
 	assert_true(WIFSIGNALED(status));
 
+	/* Had the wizard died before journaling the pid, the pid file names
+	 * the supervisor all the same. */
+	{
+		pid_t			fpid;
+		unsigned long long	fstart;
+
+		assert_int_equal(action_pid_read(sp, &fpid, &fstart, &cause),
+		    0);
+		assert_int_equal(fpid, pid);
+		assert_true(fstart == start);
+	}
 	/* The supervisor lives on, out of the wizard's session. */
 	assert_true(getsid((pid_t)pid) != getsid(0));
 	assert_int_equal(action_poll((pid_t)pid, start, sp, &as, &st, &cause),
@@ -624,6 +689,7 @@ main(void)
 		cmocka_unit_test(test_timeout_term),
 		cmocka_unit_test(test_timeout_kill),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_cancel_kills_group),
 		cmocka_unit_test(test_environment_only),
 		cmocka_unit_test(test_cwd),
 		cmocka_unit_test(test_log_unopenable),

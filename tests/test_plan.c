@@ -439,6 +439,25 @@ test_pachyderm_boundaries(void **state)
 	    "one.");
 	assert_null(r->alternative);
 	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "1.7.14", "2.1.0", "no-upgrade-across",
+	    "1.7.14 -> 2.1.0 is not allowed as one hop: 1.7.14 -> 2.1.0 "
+	    "crosses 2.0.0, and no upgrade crosses it in any way "
+	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
+	    "other path leads there either (no-upgrade-across); the nearest "
+	    "version that can be reached is 1.13.0.");
+	assert_string_equal(r->nearest, "1.13.0");
+	path = path_of(r->alternative);
+	assert_string_equal(path, "1.7.14 -> 1.13.0");
+	free(path);
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "1.13.0", "2.1.0", "no-upgrade-across",
+	    "1.13.0 -> 2.1.0 is not allowed as one hop: 1.13.0 -> 2.1.0 "
+	    "crosses 2.0.0, and no upgrade crosses it in any way "
+	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
+	    "other path leads there either (no-upgrade-across); nothing "
+	    "above 1.13.0 can be reached.");
+	assert_null(r->alternative);
+	plan_refusal_free(r);
 	/* on the far side, upgrades go on */
 	pl = expect_plan(c, &p, "2.0.0", "2.1.0", "2.0.0 -> 2.1.0");
 	plan_free(pl);
@@ -512,6 +531,120 @@ test_catalog_errors(void **state)
 	assert_string_equal(plan_catalog_at(c, 1), "1.0");
 	assert_null(plan_catalog_at(c, 2));
 	plan_catalog_free(c);
+}
+
+static void
+test_prereleases(void **state)
+{
+	static const char *const rel[] = {
+		"24.03.0rc1", "23.09.10", "24.03.0", "24.03.1.dev1", "24.03.1",
+		"23.09.11b1",
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p = backendai_policy();
+	struct plan		*pl;
+	struct plan_refusal	*r;
+
+	(void)state;
+	c = catalog(RB_SCHEME_PEP440, 2, default_kinds, rel, nitems(rel));
+	/* aside: not counted, not the newest, never a stop on the way */
+	assert_int_equal(plan_catalog_size(c), 3);
+	assert_string_equal(plan_catalog_newest(c), "24.03.1");
+	pl = expect_plan(c, &p, "23.09.10", "24.03.1", "23.09.10 -> 24.03.1");
+	plan_free(pl);
+	/* named as from or to, they join */
+	pl = expect_plan(c, &p, "23.09.10", "24.03.0rc1",
+	    "23.09.10 -> 24.03.0rc1");
+	assert_string_equal(pl->hops[0].kind, "major");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "24.03.0rc1", "24.03.1",
+	    "24.03.0rc1 -> 24.03.0 -> 24.03.1");
+	assert_string_equal(pl->hops[0].kind, "patch");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "23.09.11b1", "24.03.0rc1",
+	    "23.09.11b1 -> 24.03.0rc1");
+	plan_free(pl);
+	/* one not in the catalog at all */
+	r = expect_refusal(0, c, &p, "23.09.10", "24.03.0rc2", "not-in-catalog",
+	    "The target version 24.03.0rc2 is not in the catalog of available "
+	    "releases (3, from 23.09.10 to 24.03.1); the nearest are 23.09.10 "
+	    "and 24.03.0.");
+	plan_refusal_free(r);
+	/* the default target */
+	assert_string_equal(plan_default_target(c, "23.09.10"), "24.03.1");
+	assert_string_equal(plan_default_target(c, "24.09"), "24.09");
+	assert_string_equal(plan_default_target(c, "garbage"), "24.03.1");
+	plan_catalog_free(c);
+
+	/* A catalog of nothing but pre-releases keeps them. */
+	c = catalog(RB_SCHEME_PEP440, 2, default_kinds, rel, 1);
+	assert_int_equal(plan_catalog_size(c), 1);
+	plan_catalog_free(c);
+}
+
+static void
+test_validate(void **state)
+{
+	struct rb_str		 list[] = {
+		{ "1.0.0", { 6, 15 } }, { "1.1", { 6, 22 } },
+		{ "v1.0.0", { 6, 27 } }, { "1.2.0", { 6, 35 } },
+	};
+	struct rb_str		 stops[] = {
+		{ "1.2.0", { 8, 20 } }, { "1.5.0", { 8, 27 } },
+	};
+	struct rb_boundary	 across[] = { { { "2.0.x", { 9, 23 } }, NULL } };
+	struct rb_boundary	 redeploy[] = { { { "1.9.0", { 10, 17 } }, NULL } };
+	struct runbook		 rb;
+	struct rb_diags		 d;
+
+	(void)state;
+	memset(&rb, 0, sizeof rb);
+	rb.path = "r.yaml";
+	rb.versions.scheme = RB_SCHEME_SEMVER;
+	rb.versions.available.list = list;
+	rb.versions.available.n_list = nitems(list);
+	rb.policy.required_stops = stops;
+	rb.policy.n_required_stops = nitems(stops);
+	rb.policy.no_across = across;
+	rb.policy.n_no_across = 1;
+	rb.policy.redeploy_at = redeploy;
+	rb.policy.n_redeploy_at = 1;
+	rb_diags_init(&d);
+	assert_int_equal(plan_validate(&rb, &d), 2);
+	assert_int_equal(d.n, 5);
+	assert_int_equal(d.v[0].level, RB_ERROR);
+	assert_int_equal(d.v[0].pos.line, 6);
+	assert_int_equal(d.v[0].pos.col, 22);
+	assert_string_equal(d.v[0].msg, "'1.1' is not a valid semver version: "
+	    "it has 2 numbers, not MAJOR.MINOR.PATCH");
+	assert_int_equal(d.v[1].level, RB_WARNING);
+	assert_int_equal(d.v[1].pos.col, 27);
+	assert_string_equal(d.v[1].msg, "'v1.0.0' is listed twice: it is the "
+	    "same version as '1.0.0' on line 6");
+	assert_int_equal(d.v[2].level, RB_WARNING);
+	assert_int_equal(d.v[2].pos.col, 27);
+	assert_string_equal(d.v[2].msg, "required stop '1.5.0' is not in the "
+	    "available list: no upgrade can cross it, since none can stop "
+	    "there");
+	assert_int_equal(d.v[3].level, RB_WARNING);
+	assert_string_equal(d.v[3].msg, "redeploy-at '1.9.0' is not in the "
+	    "available list: the boundary is before the first listed release "
+	    "above it");
+	assert_int_equal(d.v[4].level, RB_ERROR);
+	assert_int_equal(d.v[4].pos.line, 9);
+	assert_string_equal(d.v[4].msg, "'2.0.x' is not a valid semver "
+	    "version: a dot is not followed by a number");
+	rb_diags_free(&d);
+
+	/* A catalog from a command: nothing to compare stops with. */
+	rb.versions.available.list = NULL;
+	rb.versions.available.n_list = 0;
+	rb.versions.available.command = "true";
+	rb.policy.n_no_across = 0;
+	rb_diags_init(&d);
+	assert_int_equal(plan_validate(&rb, &d), 0);
+	assert_int_equal(d.n, 0);
+	rb_diags_free(&d);
 }
 
 /* ---- the property test ------------------------------------------------
@@ -812,6 +945,8 @@ main(void)
 		cmocka_unit_test(test_pachyderm_boundaries),
 		cmocka_unit_test(test_qhub_redeploy),
 		cmocka_unit_test(test_catalog_errors),
+		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_prereleases),
 		cmocka_unit_test(test_property),
 	};
 

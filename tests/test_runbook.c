@@ -81,7 +81,8 @@ static const struct tcase cases[] = {
 	/* 1: empty file, and one with only a comment */
 	{ "", "t.yaml: empty file: a runbook starts with 'stepup: 1'\n" },
 	{ "# nothing\n\n",
-	  "t.yaml: empty file: a runbook starts with 'stepup: 1'\n" },
+	  "t.yaml: nothing but comments: a runbook starts with 'stepup: 1'\n" },
+	{ "\n  \n", "t.yaml: empty file: a runbook starts with 'stepup: 1'\n" },
 	/* 3: not a mapping */
 	{ "- a\n", "t.yaml:1:1: a runbook is a YAML mapping (stepup: 1, "
 	  "product: ..., versions: ..., steps), found a list\n" },
@@ -265,8 +266,8 @@ static const struct tcase cases[] = {
 	  "10m or 2h (at most a week), found '8d'\n"
 	  "t.yaml:11:41: 'severity' must be fail or warn, found 'error'\n"
 	  "t.yaml:11:58: 'optional' must be true or false, found '1'\n"
-	  "t.yaml:12:41: 'severity' is only for check steps, and step 'e' is a "
-	  "action step\n" },
+	  "t.yaml:12:41: 'severity' is only for check steps, and step 'e' is "
+	  "an action step\n" },
 	/* 29: per-hop and when belong to phases */
 	{ BASE "prepare:\n  - {id: a, manual: m, when: major}\n"
 	  "hop:\n  - {id: b, manual: m, per-hop: true}\n"
@@ -347,6 +348,11 @@ static const struct tcase cases[] = {
 	  "line), or give a list of versions\n"
 	  "t.yaml:6:15: unknown key 'cmd' in available (known keys: "
 	  "command)\n" },
+	/* 41: a format version that is no scalar; quoted booleans */
+	{ "stepup:\nproduct: P\nversions:\n  scheme: semver\n"
+	  "  installed: {ask: q}\n  available: [1.0.0]\n"
+	  "hop:\n  - {id: go, confirm: Go, phrase: yes, optional: 'true'}\n",
+	  "t.yaml:1:8: 'stepup' must be the format version, 1; found nothing\n" },
 	/* 40: a name a variable is read from is known; another STEPUP_
 	 * name that is no typo comes from the environment (a warning) */
 	{ BASE "vars:\n  d: {env: STEPUP_DEMO_DIR}\n"
@@ -571,11 +577,14 @@ static void
 test_lint_warnings(void **state)
 {
 	static const char	 text[] = BASE
+	    "vars:\n  unused: {ask: q}\n  PGHOST: {value: h}\n"
+	    "  used: {env: U}\n"
 	    "prepare:\n  - {id: early, action: a, run: r, undo: u}\n"
 	    "  - {id: go, confirm: Go, phrase: yes}\n"
 	    "hop:\n  - {id: bare, action: a, run: r}\n"
 	    "  - {id: dump, action: a, run: r, undo: u, produces: /x}\n"
 	    "  - {id: snap-1, action: a, run: r, undo: u, produces: /y}\n"
+	    "  - {id: agents, manual: 'Redeploy on ${used}', when: redeploy}\n"
 	    "rollback:\n  - {id: back, action: b, run: 'restore "
 	    "\"$STEPUP_ARTIFACT_snap_1\"', on-failure: f}\n";
 	struct rb_diags		 d;
@@ -588,22 +597,70 @@ test_lint_warnings(void **state)
 	write_file("t.yaml", text, strlen(text));
 	rb_diags_init(&d);
 	assert_non_null(rb = runbook_load("t.yaml", &d));
-	assert_int_equal(runbook_lint(rb, &d), 3);
+	assert_int_equal(runbook_lint(rb, &d), 5);
 	assert_int_equal(d.n_errors, 0);
 	assert_non_null(f = open_memstream(&out, &len));
 	rb_diags_print(&d, f);
 	fclose(f);
 	assert_string_equal(out,
-	    "t.yaml:8:5: warning: action 'early' comes before the first "
+	    "t.yaml:8:3: warning: variable 'unused' is not used: no command or "
+	    "text mentions $unused\n"
+	    "t.yaml:12:5: warning: action 'early' comes before the first "
 	    "confirm step: the operator has not agreed to change anything "
 	    "yet\n"
-	    "t.yaml:11:5: warning: action 'bare' has neither 'undo' nor "
+	    "t.yaml:15:5: warning: action 'bare' has neither 'undo' nor "
 	    "'on-failure': say how to recover when it fails\n"
-	    "t.yaml:12:5: warning: action 'dump' produces '/x', but no "
-	    "rollback step uses $STEPUP_ARTIFACT_dump\n");
+	    "t.yaml:16:5: warning: action 'dump' produces '/x', but no "
+	    "rollback step uses $STEPUP_ARTIFACT_dump\n"
+	    "t.yaml:18:55: warning: step 'agents' is for redeploy hops, but "
+	    "the policy has no 'redeploy-at': there are none\n");
 	free(out);
 	rb_diags_free(&d);
 	runbook_free(rb);
+}
+
+/* A read step's file is looked for next to the runbook. */
+static void
+test_lint_files(void **state)
+{
+	static const char	 text[] = "stepup: 1\nproduct: P\nversions:\n"
+	    "  scheme: semver\n  installed: {ask: q}\n"
+	    "  available: [1.0.0, 1.1.0, 2.0.0]\nprepare:\n"
+	    "  - {id: a, read: A, file: here.md}\n"
+	    "  - {id: b, read: B, file: gone.md}\n"
+	    "  - {id: c, read: C, file: 'n/${STEPUP_HOP_TO}.md', per-hop: true}\n"
+	    "  - {id: d, read: D, file: 'n/$STEPUP_HOP_TO-$lang.md'}\n"
+	    "  - {id: go, confirm: Go, phrase: go}\n";
+	struct rb_diags		 d;
+	struct runbook		*rb;
+	char			*out = NULL;
+	size_t			 len = 0;
+	FILE			*f;
+
+	(void)state;
+	write_file("t.yaml", text, strlen(text));
+	write_file("here.md", "x\n", 2);
+	assert_int_equal(mkdir("n", 0700), 0);
+	write_file("n/2.0.0.md", "x\n", 2);
+	write_file("n/1.0.0.md", "x\n", 2);
+	rb_diags_init(&d);
+	assert_non_null(rb = runbook_load("t.yaml", &d));
+	assert_int_equal(runbook_lint(rb, &d), 2);
+	assert_non_null(f = open_memstream(&out, &len));
+	rb_diags_print(&d, f);
+	fclose(f);
+	assert_string_equal(out,
+	    "t.yaml:9:5: warning: read step 'b': gone.md does not exist\n"
+	    "t.yaml:10:5: warning: read step 'c': n/1.1.0.md does not exist\n"
+	    "t.yaml:11:46: warning: $lang in 'file' of step 'd' is not a "
+	    "runbook variable: it will come from stepup's environment\n");
+	free(out);
+	rb_diags_free(&d);
+	runbook_free(rb);
+	unlink("here.md");
+	unlink("n/2.0.0.md");
+	unlink("n/1.0.0.md");
+	rmdir("n");
 }
 
 static void
@@ -729,6 +786,59 @@ test_many_problems(void **state)
 	buf_free(&b);
 }
 
+/* Long names are refused or cut short in messages. */
+static void
+test_long_names(void **state)
+{
+	struct buf	b;
+	char		a100[101], x200[201], k300[301];
+
+	(void)state;
+	memset(a100, 'a', 100);
+	a100[100] = '\0';
+	memset(x200, 'x', 200);
+	x200[200] = '\0';
+	memset(k300, 'k', 300);
+	k300[300] = '\0';
+	buf_init(&b);
+	buf_printf(&b, BASE "hop:\n  - {id: %s, manual: m}\n"
+	    "  - {id: b, manual: m, needs: [%s]}\n", a100, x200);
+	expect_text(b.data, b.len, "t.yaml:8:10: a step id of 100 characters: "
+	    "at most 64\n"
+	    "t.yaml:9:32: step 'b' needs 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxx...', which is not a step\n");
+	buf_free(&b);
+	buf_init(&b);
+	buf_printf(&b, "stepup: 1\n%s: 1\n", k300);
+	expect_text(b.data, b.len, "t.yaml:2:1: a key of 300 characters: a key "
+	    "is a name of at most 256\n");
+	buf_free(&b);
+}
+
+/* A text of 190 000 $NAMEs is checked in bounded time and memory. */
+static void
+test_many_refs(void **state)
+{
+	struct buf	 b;
+	char		*out;
+	int		 i;
+
+	(void)state;
+	buf_init(&b);
+	buf_puts(&b, BASE "hop:\n  - id: a\n    manual: m\n    text: ");
+	for (i = 0; i < 190000; i++)
+		buf_puts(&b, "$STEPUP_ARTIFACT_x ");
+	buf_puts(&b, "\n");
+	out = load_text(b.data, b.len, NULL);
+	assert_non_null(strstr(out, "t.yaml:10:11: $STEPUP_ARTIFACT_x in 'text' "
+	    "of step 'a': no step with 'produces' has the id 'x'\n"
+	    "t.yaml:10:30: $STEPUP_ARTIFACT_x"));
+	assert_non_null(strstr(out, "t.yaml: more than 9900 further problems "
+	    "not shown\n"));
+	free(out);
+	buf_free(&b);
+}
+
 static void
 test_paths(void **state)
 {
@@ -771,6 +881,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_kinds_short),
 		cmocka_unit_test(test_lint_warnings),
+		cmocka_unit_test(test_lint_files),
 		cmocka_unit_test(test_artifact_env),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_huge_scalar),
@@ -778,6 +889,8 @@ main(void)
 		cmocka_unit_test(test_billion_laughs),
 		cmocka_unit_test(test_many_problems),
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_long_names),
+		cmocka_unit_test(test_many_refs),
 		cmocka_unit_test(test_bom_crlf),
 	};
 	struct CMUnitTest	*tests;
