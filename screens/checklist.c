@@ -21,7 +21,7 @@ struct checklist {
 
 static const enum key_action checklist_keys[] = {
 	KEYS_OPEN, KEYS_NEXT_STEP, KEYS_DOWN, KEYS_UP, KEYS_PAGE_DOWN,
-	KEYS_PAGE_UP, KEYS_TOP, KEYS_BOTTOM, KEYS_NONE
+	KEYS_PAGE_UP, KEYS_TOP, KEYS_BOTTOM, KEYS_HISTORY, KEYS_NONE
 };
 
 static int
@@ -180,6 +180,15 @@ checklist_key(void *state, const struct ui_key *k)
 	case KEYS_OPEN:
 		tui_open_step(c->sel);
 		break;
+	case KEYS_HISTORY: {
+		char	*cause = NULL;
+
+		if (ui_push(&screen_history, NULL, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		}
+		break;
+	}
 	case KEYS_NEXT_STEP:
 		c->moved = false;
 		break;
