@@ -93,6 +93,8 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 	int			 row = 0, y, list_rows = rows - 3, selrow;
 	size_t			 i, blocker;
 
+	if (c->sel >= ss->n)
+		c->moved = false;	/* the steps changed: a rollback run */
 	if (!c->moved)
 		c->sel = session_current(s) < ss->n ? session_current(s) :
 		    ss->n - 1;
