@@ -339,6 +339,41 @@ tui_begin(void)
 	tui_hub();
 }
 
+static void
+tui_pick_header(struct ui_header *h)
+{
+	snprintf(h->product, sizeof h->product, "choose a runbook");
+}
+
+int
+tui_pick(char **path)
+{
+	struct theme	 t;
+	char		*theme_cause = NULL, *cause = NULL;
+	int		 status;
+
+	*path = NULL;
+	if (theme_choose(&t, cli.theme, cli.no_color, &theme_cause) != 0)
+		fprintf(stderr, "stepup: %s; using the default theme\n",
+		    theme_cause);
+	ui_header_hook = tui_pick_header;
+	ui_init(&t);
+	if (theme_cause != NULL) {
+		ui_message(ROLE_ERROR, "%s; using the default theme",
+		    theme_cause);
+		free(theme_cause);
+	}
+	if (ui_push(&screen_pick, path, &cause) != 0) {
+		ui_end();
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	status = ui_loop();
+	ui_end();
+	return *path != NULL ? EXIT_DONE : status;
+}
+
 int
 tui_run(struct session *s)
 {
