@@ -21,7 +21,7 @@ struct checklist {
 
 static const enum key_action checklist_keys[] = {
 	KEYS_OPEN, KEYS_NEXT_STEP, KEYS_DOWN, KEYS_UP, KEYS_PAGE_DOWN,
-	KEYS_PAGE_UP, KEYS_TOP, KEYS_BOTTOM, KEYS_NONE
+	KEYS_PAGE_UP, KEYS_TOP, KEYS_BOTTOM, KEYS_HISTORY, KEYS_NONE
 };
 
 static int
@@ -93,6 +93,8 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 	int			 row = 0, y, list_rows = rows - 3, selrow;
 	size_t			 i, blocker;
 
+	if (c->sel >= ss->n)
+		c->moved = false;	/* the steps changed: a rollback run */
 	if (!c->moved)
 		c->sel = session_current(s) < ss->n ? session_current(s) :
 		    ss->n - 1;
@@ -180,6 +182,15 @@ checklist_key(void *state, const struct ui_key *k)
 	case KEYS_OPEN:
 		tui_open_step(c->sel);
 		break;
+	case KEYS_HISTORY: {
+		char	*cause = NULL;
+
+		if (ui_push(&screen_history, NULL, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		}
+		break;
+	}
 	case KEYS_NEXT_STEP:
 		c->moved = false;
 		break;

@@ -12,7 +12,8 @@
 #include "util.h"
 
 struct plan_screen {
-	int	unused;
+	bool	 planned;
+	char	*error;		/* why it could not be planned */
 };
 
 static const enum key_action plan_keys[] = {
@@ -22,18 +23,41 @@ static const enum key_action plan_keys[] = {
 static int
 plan_enter(void *state, void *arg, char **cause)
 {
-	struct session	*s = tui_session();
-	int		 r;
+	struct plan_screen	*p = state;
+	struct session		*s = tui_session();
 
-	if (session_get_plan(s) != NULL || session_refusal(s) != NULL)
-		return 0;
-	r = session_plan(s, cause);
-	if (r != EXIT_DONE && session_refusal(s) == NULL)
-		return -1;
-	if (r != EXIT_DONE)
-		free(*cause);
-	*cause = NULL;
+	p->planned = session_get_plan(s) != NULL || session_refusal(s) != NULL;
+	/* The probes may take a while (a command on the cluster): plan
+	 * after a first frame that says so. */
+	if (!p->planned)
+		ui_ticker(1);
 	return 0;
+}
+
+static void
+plan_tick(void *state)
+{
+	struct plan_screen	*p = state;
+	struct session		*s = tui_session();
+	char			*cause = NULL;
+
+	ui_ticker(0);
+	if (p->planned)
+		return;
+	p->planned = true;
+	if (session_plan(s, &cause) != EXIT_DONE && session_refusal(s) == NULL)
+		p->error = cause;
+	else
+		free(cause);
+	ui_dirty();
+}
+
+static void
+plan_leave(void *state)
+{
+	struct plan_screen	*p = state;
+
+	free(p->error);
 }
 
 /* Wrapped text; returns the next row. */
@@ -107,6 +131,7 @@ plan_policy(struct buf *b, const struct rb_policy *p)
 static void
 plan_draw(void *state, WINDOW *w, int rows, int cols)
 {
+	struct plan_screen		*ps = state;
 	struct session			*s = tui_session();
 	const struct plan		*pl = session_get_plan(s);
 	const struct plan_refusal	*ref = session_refusal(s);
@@ -120,6 +145,18 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 	ui_str(w, y++, 2, cols - 4, "Upgrade plan");
 	wattroff(w, theme_attr(ROLE_TITLE));
 	y++;
+	if (!ps->planned) {
+		ui_str(w, y, 2, cols - 4, "Probing the installed and available "
+		    "versions...");
+		return;
+	}
+	if (ps->error != NULL) {
+		wattron(w, theme_attr(ROLE_FAILED));
+		y = plan_wrap(w, y, 2, cols - 4, rows, ps->error);
+		wattroff(w, theme_attr(ROLE_FAILED));
+		ui_str(w, y + 1, 2, cols - 4, "Nothing was done. q leaves.");
+		return;
+	}
 	buf_init(&b);
 	if (pl != NULL) {
 		snprintf(line, sizeof line, "Installed  %s", pl->from);
@@ -222,4 +259,6 @@ const struct screen screen_plan = {
 	.draw = plan_draw,
 	.key = plan_key,
 	.can = plan_can,
+	.tick = plan_tick,
+	.leave = plan_leave,
 };

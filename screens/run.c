@@ -23,11 +23,12 @@ struct run {
 	off_t		 top;		/* -1: follow the end */
 	int		 page;
 	char		*describe;
+	const struct steps *steps;	/* the run's steps when entered */
 };
 
 static const enum key_action run_keys[] = {
-	KEYS_OPEN, KEYS_CANCEL, KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP,
-	KEYS_SHELL, KEYS_PAGE_DOWN, KEYS_PAGE_UP, KEYS_DOWN, KEYS_UP,
+	KEYS_START, KEYS_OPEN, KEYS_CANCEL, KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP,
+	KEYS_ROLLBACK, KEYS_SHELL, KEYS_PAGE_DOWN, KEYS_PAGE_UP, KEYS_DOWN, KEYS_UP,
 	KEYS_TOP, KEYS_BOTTOM, KEYS_NONE
 };
 
@@ -81,9 +82,13 @@ run_enter(void *state, void *arg, char **cause)
 
 	r->i = *(size_t *)arg;
 	r->top = -1;
+	r->steps = session_steps(s);
 	st = run_step(r);
-	if (st->state == STEP_READY && session_can(s, r->i, SESSION_ACT_START,
-	    NULL) && run_start(r, cause) != 0)
+	/* Only a step that starts without asking starts here (a check, an
+	 * action after a confirmation); any other waits for x. */
+	if (st->state == STEP_READY && session_auto(s, r->i) &&
+	    session_can(s, r->i, SESSION_ACT_START, NULL) &&
+	    run_start(r, cause) != 0)
 		return -1;
 	r->describe = session_describe(s, r->i);
 	run_log(r);
@@ -178,13 +183,19 @@ run_draw(void *state, WINDOW *w, int rows, int cols)
 			snprintf(line, sizeof line, "failed: exit %d (attempt "
 			    "%u).", st->exit_status, st->attempts);
 		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    "  r retries, ! opens a shell, m marks it done by hand%s",
-		    st->optional ? ", s skips it" : "");
+		    "  r retries, ! opens a shell, m marks it done by hand%s%s",
+		    st->optional ? ", s skips it" : "",
+		    session_can(tui_session(), r->i, SESSION_ACT_ROLLBACK, NULL) ?
+		    ", R rolls back" : "");
 		break;
 	case STEP_IN_DOUBT:
 		snprintf(line, sizeof line, "in doubt: it was running when "
 		    "stepup stopped, and its outcome is unknown.  r re-runs, m "
 		    "marks it done");
+		break;
+	case STEP_READY:
+		snprintf(line, sizeof line, "ready: x runs it now; q goes back "
+		    "without running it.");
 		break;
 	default:
 		snprintf(line, sizeof line, "%s.", step_state_words(st->state));
@@ -235,6 +246,14 @@ run_skip(void *ctx, const char *reason, char **cause)
 	    cause);
 }
 
+static int
+run_rollback(void *ctx, const char *answer, char **cause)
+{
+	/* The run screen goes away on its next tick: the steps are the
+	 * rollback run's now. */
+	return session_rollback(tui_session(), cause) == EXIT_DONE ? 0 : -1;
+}
+
 static void
 run_ask(struct run *r, const char *title, const char *question, bool text,
     int (*answer)(void *, const char *, char **))
@@ -271,6 +290,7 @@ run_key(void *state, const struct ui_key *k)
 		    "group gets SIGTERM, then SIGKILL after a grace period.",
 		    false, run_cancel);
 		return true;
+	case KEYS_START:
 	case KEYS_RETRY:
 		if (run_start(r, &cause) != 0) {
 			ui_message(ROLE_ERROR, "%s", cause);
@@ -284,6 +304,12 @@ run_key(void *state, const struct ui_key *k)
 	case KEYS_SKIP:
 		run_ask(r, "Skip this optional step", "Why is it skipped? "
 		    "(journaled with your name)", true, run_skip);
+		return true;
+	case KEYS_ROLLBACK:
+		run_ask(r, "Roll back", "Roll back what this run has done? A "
+		    "rollback run begins: a confirmation, then the undo of "
+		    "every action that passed, in reverse order, then the "
+		    "runbook's rollback steps.", false, run_rollback);
 		return true;
 	case KEYS_DOWN:
 	case KEYS_PAGE_DOWN:
@@ -321,12 +347,16 @@ run_can(void *state, enum key_action a)
 	switch (a) {
 	case KEYS_CANCEL:
 		return session_can(s, r->i, SESSION_ACT_CANCEL, NULL);
+	case KEYS_START:
+		return session_can(s, r->i, SESSION_ACT_START, NULL);
 	case KEYS_RETRY:
 		return session_can(s, r->i, SESSION_ACT_RETRY, NULL);
 	case KEYS_DONE_BY_HAND:
 		return session_can(s, r->i, SESSION_ACT_MARK_DONE, NULL);
 	case KEYS_SKIP:
 		return session_can(s, r->i, SESSION_ACT_SKIP, NULL);
+	case KEYS_ROLLBACK:
+		return session_can(s, r->i, SESSION_ACT_ROLLBACK, NULL);
 	case KEYS_OPEN:
 		return session_running(s) == NULL;
 	case KEYS_SHELL:
@@ -344,6 +374,10 @@ run_tick(void *state)
 	const struct steps	*ss = session_steps(s);
 	size_t			 next;
 
+	if (ss != r->steps) {
+		ui_pop();		/* a rollback run began */
+		return;
+	}
 	run_log(r);
 	ui_dirty();
 	tui_poll();

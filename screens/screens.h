@@ -40,7 +40,9 @@ extern const struct screen screen_checklist;
 extern const struct screen screen_checks;
 extern const struct screen screen_confirm;
 extern const struct screen screen_help;
+extern const struct screen screen_history;
 extern const struct screen screen_manual;
+extern const struct screen screen_pick;	/* arg: char ** for the chosen path */
 extern const struct screen screen_plan;
 extern const struct screen screen_questions;
 extern const struct screen screen_reader;

@@ -120,6 +120,12 @@ start_key(void *state, const struct ui_key *k)
 			free(cause);
 		}
 		return true;
+	case KEYS_HISTORY:
+		if (ui_push(&screen_history, NULL, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		}
+		return true;
 	case KEYS_ABANDON:
 		memset(&a, 0, sizeof a);
 		a.title = "Abandon the unfinished run";
@@ -138,11 +144,6 @@ start_key(void *state, const struct ui_key *k)
 	}
 }
 
-static bool
-start_can(void *state, enum key_action a)
-{
-	return a != KEYS_HISTORY;
-}
 
 const struct screen screen_start = {
 	.name = "start",
@@ -151,6 +152,5 @@ const struct screen screen_start = {
 	.enter = start_enter,
 	.draw = start_draw,
 	.key = start_key,
-	.can = start_can,
 	.tick = start_tick,
 };

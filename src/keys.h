@@ -37,9 +37,11 @@
 	X(PREV,      "N",          "previous", "Repeat the search in the other direction", 'N') \
 	X(ACK,       "a",          "acknowledge", "Acknowledge that you have read this (only once its end was shown)", 'a') \
 	X(OPEN,      "Enter",      "open",    "Open the selected item", '\n', '\r', KEY_ENTER) \
+	X(START,     "x",          "run it",  "Run the step's command now (it changes the cluster)", 'x') \
 	X(CANCEL,    "c",          "cancel",  "Cancel the running action (asks first)", 'c') \
 	X(RETRY,     "r",          "retry",   "Run the failed action again", 'r') \
 	X(DONE_BY_HAND, "m",       "mark done", "Mark the step done by hand, with a reason", 'm') \
+	X(ROLLBACK,  "R",          "roll back", "Roll back what was done: a rollback run, step by step like the upgrade", 'R') \
 	X(SKIP,      "s",          "skip",    "Skip an optional step, with a reason", 's') \
 	X(TICK,      "t",          "tick",    "Tick the manual step as done (with an optional note)", 't') \
 	X(NOTE,      "e",          "note",    "Write a note", 'e') \

@@ -66,19 +66,24 @@ tui_shell(void)
 	char			*cause = NULL;
 	size_t			 i = 0;
 
-	if (ss != NULL) {
-		i = session_current(tui_s);
-		if (i >= ss->n)
-			i = ss->n > 0 ? ss->n - 1 : 0;
+	if (ss == NULL || ss->n == 0) {
+		ui_message(ROLE_WARNING, "The shell escape opens once the run "
+		    "has begun.");
+		return -1;
 	}
-	printf("stepup: a shell in %s; exit it to come back to the wizard.\n",
-	    session_state_dir(tui_s));
+	i = session_current(tui_s);
+	if (i >= ss->n)
+		i = ss->n - 1;
+	printf("stepup: a shell in %s with the environment of step %zu; "
+	    "exit it to come back to the wizard.\n", session_state_dir(tui_s),
+	    i + 1);
 	fflush(stdout);
 	if (session_shell(tui_s, i, &cause) != 0) {
-		fprintf(stderr, "stepup: %s\n", cause);
+		ui_message(ROLE_ERROR, "%s", cause);
 		free(cause);
 		return -1;
 	}
+	ui_message(ROLE_NORMAL, "Back from the shell (journaled).");
 	return 0;
 }
 
@@ -332,6 +337,41 @@ tui_begin(void)
 		return;
 	}
 	tui_hub();
+}
+
+static void
+tui_pick_header(struct ui_header *h)
+{
+	snprintf(h->product, sizeof h->product, "choose a runbook");
+}
+
+int
+tui_pick(char **path)
+{
+	struct theme	 t;
+	char		*theme_cause = NULL, *cause = NULL;
+	int		 status;
+
+	*path = NULL;
+	if (theme_choose(&t, cli.theme, cli.no_color, &theme_cause) != 0)
+		fprintf(stderr, "stepup: %s; using the default theme\n",
+		    theme_cause);
+	ui_header_hook = tui_pick_header;
+	ui_init(&t);
+	if (theme_cause != NULL) {
+		ui_message(ROLE_ERROR, "%s; using the default theme",
+		    theme_cause);
+		free(theme_cause);
+	}
+	if (ui_push(&screen_pick, path, &cause) != 0) {
+		ui_end();
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	status = ui_loop();
+	ui_end();
+	return *path != NULL ? EXIT_DONE : status;
 }
 
 int

@@ -17,6 +17,11 @@
  * status: 0 done, 1 unfinished or failed, 3 refused by policy. */
 int		 tui_run(struct session *);
 
+/* The start screen of a bare `stepup`: pick a runbook (unfinished runs,
+ * recently used, shipped). Sets *path (caller frees) to the one chosen,
+ * or leaves it NULL and returns the exit status when none was. */
+int		 tui_pick(char **path);
+
 /* The session the wizard runs (screens read it, and act on it only
  * through session_*() calls). */
 struct session	*tui_session(void);

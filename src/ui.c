@@ -96,6 +96,18 @@ ui_init(const struct theme *t)
 	static const int	 sigs[] = { SIGWINCH, SIGCHLD, SIGTERM, SIGINT,
 				    SIGHUP };
 
+	if (stdscr != NULL) {
+		/* Again after ui_end (the start screen, then a run): curses
+		 * comes back rather than starting twice. */
+		refresh();
+		active = true;
+		curs_set(0);
+		theme_apply(t);
+		bkgdset((chtype)theme_attr(ROLE_NORMAL));
+		body_make();
+		dirty = true;
+		return;
+	}
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
 	utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
@@ -488,6 +500,9 @@ draw(void)
 	if (f->s->draw != NULL)
 		f->s->draw(f->state, body, LINES - 2, COLS);
 	draw_footer();
+	/* No cursor: leave it wherever the update ends, which saves a
+	 * cursor move on every frame (one line of scrolling included). */
+	leaveok(stdscr, cursor_y < 0);
 	if (cursor_y >= 0) {
 		move(cursor_y, cursor_x);
 		curs_set(1);

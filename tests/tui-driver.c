@@ -16,7 +16,7 @@ struct cli cli;
 
 static const struct screen *const all[] = {
 	&screen_ask, &screen_checklist, &screen_checks, &screen_confirm,
-	&screen_help, &screen_manual, &screen_plan, &screen_questions,
+	&screen_help, &screen_history, &screen_manual, &screen_pick, &screen_plan, &screen_questions,
 	&screen_reader, &screen_run, &screen_start, &screen_summary,
 };
 
@@ -71,6 +71,30 @@ check_keys(void)
 	return bad;
 }
 
+/* The man page's list of keys, as mdoc, from the key table. */
+static void
+print_keys(void)
+{
+	int	a;
+
+	puts(".Bl -tag -width \"Space PgDn\" -compact");
+	for (a = KEYS_NONE + 1; a < KEYS__COUNT; a++)
+		printf(".It Sy \\&%s\n%s.\n", keys_label(a), keys_help(a));
+	puts(".El");
+}
+
+/* The man page's list of colour roles, from the role table. */
+static void
+print_roles(void)
+{
+	int	r;
+
+	puts(".Bl -tag -width selection -compact");
+	for (r = 0; r < ROLE__COUNT; r++)
+		printf(".It Cm %s\n", theme_role_name(r));
+	puts(".El");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -82,6 +106,14 @@ main(int argc, char **argv)
 
 	if (argc < 2)
 		return check_keys();
+	if (strcmp(argv[1], "keys") == 0) {
+		print_keys();
+		return 0;
+	}
+	if (strcmp(argv[1], "roles") == 0) {
+		print_roles();
+		return 0;
+	}
 	if (theme_choose(&t, theme, false, &theme_cause) != 0)
 		fprintf(stderr, "stepup: %s; using the default theme\n",
 		    theme_cause);

@@ -59,6 +59,14 @@ tui_keys r a
 tui_wait r "driver: status 0, acknowledged"
 tui_wait r "[exit 0]"
 
+# A theme with a mistake: said with its file and line, and the default
+# theme is used.
+printf 'title = (red, blue)\nselction = (black, cyan)\n' >"$TMP/bad.theme"
+tui_start t "STEPUP_THEME=$TMP/bad.theme" "$TUI_DRIVER" reader "$TMP/notes.md"
+tui_wait t "$TMP/bad.theme:2: unknown role 'selction' (did you mean 'selection'?); using the"
+tui_keys t Q
+tui_wait t "[exit 1]"
+
 # A document that cannot be read is an error, before curses.
 tui_start m "$TUI_DRIVER" reader "$TMP/missing.md"
 tui_wait m "stepup: $TMP/missing.md: No such file or directory"

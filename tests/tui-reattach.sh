@@ -34,6 +34,17 @@ tui_start c "$TUI_RUN"
 tui_wait c "An unfinished run of this runbook" || finish
 tui_wait c "At step   install@1.1.0"
 tui_expect c reattach-start
+# The history, from here: the run, then its events; q goes back.
+tui_keys c H
+tui_wait c "Past runs (newest first)" || finish
+tui_wait c "upgrade  running        1.0.0 → 2.0.0"
+tui_keys c Enter
+tui_wait c "Run 1: Widget 1.0.0 → 2.0.0, running"
+tui_wait c "start     install@1.1.0: attempt 1 (after the confirmation)"
+tui_keys c q
+tui_wait c "Past runs (newest first)"
+tui_keys c q
+tui_wait c "An unfinished run of this runbook"
 tui_keys c Enter
 tui_wait c "The API token?" || finish		# secrets are asked again
 tui_text c s3cret

@@ -23,4 +23,10 @@ tui_wait z "entry 16"
 tui_wait_gone z "entry 17" 20
 tui_keys z Q
 tui_wait z "[exit 1]"
+
+# Not a UTF-8 locale: ASCII glyphs, the terminal's own line drawing.
+tui_start c "LC_ALL=C $TUI_DRIVER reader $TMP/doc Document"
+tui_wait c " stepup - Driver  1.0 -> 2.0" || finish
+tui_keys c Q
+tui_wait c "[exit 1]"
 finish
