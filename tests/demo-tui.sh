@@ -75,6 +75,8 @@ tui_wait ok "A note for the journal?" || finish
 tui_keys ok Enter
 tui_wait ok "Step 18: ready" || finish
 tui_keys ok Enter
+tui_wait ok "x runs it now" || finish
+tui_keys ok x
 tui_wait ok "PASS  19. The cluster is at 2.0.0, every row kept, workloads writing" 300 || finish
 tui_keys ok Enter
 tui_wait ok "Every act is in the journal" || finish
