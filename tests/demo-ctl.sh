@@ -16,7 +16,7 @@ expect_line() {
 	grep -qxF -- "$2" "$1" || fail "$1 lacks the line '$2': $(head -c 800 "$1")"
 }
 rows() {
-	sqlite3 "$D/cluster.db" 'SELECT count(*) FROM events;'
+	sqlite3 -cmd '.timeout 10000' "$D/cluster.db" 'SELECT count(*) FROM events;'
 }
 
 if command -v shellcheck >/dev/null 2>&1; then

@@ -28,7 +28,7 @@ demo() {
 	status=$?
 }
 q() {
-	sqlite3 -batch "$1" "$2"
+	sqlite3 -batch -cmd '.timeout 10000' "$1" "$2"
 }
 
 # The whole upgrade.

@@ -16,7 +16,7 @@ trap 'for s in $TUI_NAMES; do tmux -L "$TUI_SOCK-$s" kill-server >/dev/null 2>&1
 
 # backup_rows_kept DIR: every row of the backup is in the database.
 backup_rows_kept() {
-	[ "$(sqlite3 -batch "$1/cluster.db" "ATTACH '$1/backups/cluster-1.0.0-1.db' AS b;
+	[ "$(sqlite3 -batch -cmd '.timeout 10000' "$1/cluster.db" "ATTACH '$1/backups/cluster-1.0.0-1.db' AS b;
 		SELECT count(*) FROM b.events WHERE id NOT IN (SELECT id FROM main.events);")" = 0 ]
 }
 
