@@ -11,6 +11,9 @@
 #include "runbook-int.h"
 #include "util.h"
 
+/* What rb_diags_trim keeps of a file's diagnostics. */
+#define RB_MAX_DIAGS	100
+
 /* An empty list. */
 void
 rb_diags_init(struct rb_diags *d)

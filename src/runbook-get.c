@@ -10,6 +10,9 @@
 #include "runbook-int.h"
 #include "util.h"
 
+/* At most this many diagnostics are kept while loading. */
+#define RB_KEEP_DIAGS	10000
+
 /* Add a diagnostic, unless a hostile file has already given thousands: then
  * only count it (runbook_load cuts the list with rb_diags_trim). */
 void

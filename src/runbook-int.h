@@ -1,7 +1,6 @@
-/* runbook-int.h: internal to the runbook loader (runbook.c, runbook-get.c,
- * runbook-steps.c, rbdiag.c): the loading context and the small typed
- * getters the loader reads YAML nodes with. Not for other modules: they
- * use runbook.h.
+/* runbook-int.h: internal to the runbook loader (runbook*.c, rbdiag.c):
+ * the loading context and the small typed getters the loader reads YAML
+ * nodes with. Not for other modules: they use runbook.h.
  *
  * Ownership: a struct ctx borrows the file name, the diagnostics and the
  * runbook being filled in; it owns its refs (names included), which
@@ -15,12 +14,6 @@
 
 #include "runbook.h"
 #include "yamltree.h"
-
-/* At most this many diagnostics are kept while loading, and this many
- * $NAME references that are not plainly known are checked. */
-#define RB_KEEP_DIAGS	10000
-#define RB_MAX_ID	64		/* bytes in a step id */
-#define RB_MAX_REFS	10000
 
 /* A $NAME in a step's text, checked once every step is known. */
 struct ref {
@@ -50,10 +43,9 @@ void	 rbl_diag(struct ctx *, enum rb_level, struct rb_pos, const char *,
 #define err(c, pos, ...)	rbl_diag((c), RB_ERROR, (pos), __VA_ARGS__)
 #define warn(c, pos, ...)	rbl_diag((c), RB_WARNING, (pos), __VA_ARGS__)
 
-/* Cut the diagnostics added since start to the first RB_MAX_DIAGS in file
+/* Cut the diagnostics added since start to the first hundred in file
  * order, and say how many more there are (dropped of them never added;
  * capped: more than that). */
-#define RB_MAX_DIAGS	100
 void	 rb_diags_trim(struct rb_diags *, size_t start, const char *file,
 	    size_t dropped, bool capped);
 

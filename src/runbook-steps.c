@@ -9,11 +9,18 @@
 #include "runbook-int.h"
 #include "util.h"
 
+/* Bytes in a step id, and how many $NAME references that are not plainly
+ * known are checked. */
+#define RB_MAX_ID	64
+#define RB_MAX_REFS	10000
+
 #define LOWER	"abcdefghijklmnopqrstuvwxyz"
 #define DIGITS	"0123456789"
 #define KIND_IS_KEY	": a step's kind is its key and the title its value " \
 			"(e.g. action: TITLE)"
 #define IS_RUN		"; did you mean 'run'?"
+
+/* ---- steps --------------------------------------------------------------- */
 
 /* The keys of a step. */
 static const char *const step_keys[] = {
@@ -677,8 +684,6 @@ check_refs(struct ctx *c)
 	free(owner);
 }
 
-/* ---- lint warnings ------------------------------------------------------- */
-
 /* Once every step is loaded, check what is across steps. */
 void
 rbl_check_steps(struct ctx *c)
@@ -686,6 +691,8 @@ rbl_check_steps(struct ctx *c)
 	check_needs(c);
 	check_refs(c);
 }
+
+/* ---- artifacts ----------------------------------------------------------- */
 
 /* The environment variable that passes step id's artifact. */
 char *
