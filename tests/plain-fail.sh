@@ -162,4 +162,10 @@ expect_line "$TMP/h" "? from: Which version is installed?"
 expect_line "$TMP/h" "! 2 failed: killed by SIGTERM (timed out)"
 [ "$(sql "select count(*) from events where kind = 'timeout' and step = 'slow@2.0.0'")" = 1 ] ||
 	fail "H: timeout not journaled"
+# I. An action that exits 0 without making what it produces fails.
+printf '%s\n' 1.0.0 go "done made it by hand" quit |
+	"$STEPUP" run --plain "$top_srcdir/tests/data/session/produce.yaml" >"$TMP/i" 2>&1
+expect_line "$TMP/i" "! 2 failed: exit 0, but $WORLD/none was not made: No such file or directory"
+expect_line "$TMP/i" "= 2 done by hand: made it by hand"
+expect_line "$TMP/i" "! 3 failed: exit 0, but $WORLD/empty is empty"
 finish
