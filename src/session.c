@@ -1465,6 +1465,27 @@ session_auto(const struct session *s, size_t i)
 	return false;
 }
 
+size_t
+session_chain(const struct session *s, size_t i, size_t *until)
+{
+	const struct steps	*ss = s->steps;
+	size_t			 j, n = 0;
+
+	if (ss == NULL || i >= ss->n) {
+		*until = ss != NULL ? ss->n : 0;
+		return 0;
+	}
+	for (j = i + 1; j < ss->n; j++) {
+		const struct step *o = &ss->v[j];
+
+		if (!is_command(o) || (s->opts.step && o->kind == RB_ACTION))
+			break;
+		n++;
+	}
+	*until = j;
+	return n;
+}
+
 char *
 session_describe(const struct session *s, size_t i)
 {

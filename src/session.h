@@ -193,6 +193,11 @@ unsigned	 session_acts(const struct session *, size_t i);
  * follows a passed confirm with only actions and checks in between (and
  * not --step). */
 bool		 session_auto(const struct session *, size_t i);
+/* What confirming step i sets going: how many actions and checks then
+ * run one after another without asking (none under --step but checks),
+ * and in *until the step after them that needs the operator again (or
+ * steps->n at the end). For the confirm screen and plain mode. */
+size_t		 session_chain(const struct session *, size_t i, size_t *until);
 /* The command of step i with its environment, secrets masked: what dry
  * runs and the run screen show. The caller frees it. */
 char		*session_describe(const struct session *, size_t i);

@@ -124,6 +124,7 @@ echo 1.0.0 >"$WORLD/version"
 rm -f "$WORLD"/backup-*
 printf '%s\n' "" tok ack ack "yes, upgrade to 2.0.0" run quit |
 	"$STEPUP" run --plain --step "$RUNBOOK" >"$TMP/f" 2>&1
+expect_line "$TMP/f" "  then: 0 commands without asking, until step 5 (action: Back up the widget's version)"
 expect_line "$TMP/f" "? 5 action: run it? [run, shell, quit]"
 expect_line "$TMP/f" "= 5 passed: exit 0; $WORLD/backup-1.0.0: 6 bytes, sha256 $(sha256sum "$WORLD/backup-1.0.0" | cut -d' ' -f1)"
 expect_line "$TMP/f" "? 6 action: run it? [run, shell, quit]"
