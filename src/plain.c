@@ -160,6 +160,19 @@ plain_text(struct plain *p, const char *prefix, const char *text)
 	fflush(p->out);
 }
 
+/* Print one line of a document or of a command's output, "  | " before
+ * it, secrets masked. */
+static void
+plain_output(struct plain *p, const char *line, size_t len)
+{
+	char	*copy = xstrndup(line, len), *masked;
+
+	masked = session_mask(p->s, copy);
+	fprintf(p->out, "  | %s\n", masked);
+	free(masked);
+	free(copy);
+}
+
 /* Print a file, "  | " before each line. */
 static int
 plain_file(struct plain *p, const char *path, char **cause)
@@ -176,7 +189,7 @@ plain_file(struct plain *p, const char *path, char **cause)
 	while ((n = getline(&line, &size, f)) >= 0) {
 		if (n > 0 && line[n - 1] == '\n')
 			line[--n] = '\0';
-		fprintf(p->out, "  | %s\n", line);
+		plain_output(p, line, (size_t)n);
 	}
 	free(line);
 	fclose(f);
@@ -252,7 +265,7 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 	while (partial->len > 0 &&
 	    (nl = memchr(start, '\n', partial->len - (size_t)(start -
 	    partial->data))) != NULL) {
-		fprintf(p->out, "  | %.*s\n", (int)(nl - start), start);
+		plain_output(p, start, (size_t)(nl - start));
 		start = nl + 1;
 	}
 	if (start != partial->data) {
@@ -349,7 +362,7 @@ plain_follow(struct plain *p, bool reattached)
 		}
 	}
 	if (partial.len > 0)
-		fprintf(p->out, "  | %s\n", partial.data);
+		plain_output(p, partial.data, partial.len);
 	buf_free(&partial);
 	plain_outcome(p, i);
 	return 0;
