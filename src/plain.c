@@ -735,7 +735,7 @@ plain_run(struct session *s, FILE *in, FILE *out)
 	char					*cause = NULL, *line, *d;
 	size_t					 i;
 	int					 r, rv = EXIT_FAILED;
-	bool					 resumed = false;
+	bool					 resumed = false, asked;
 
 	memset(&p, 0, sizeof p);
 	p.s = s;
@@ -756,7 +756,9 @@ plain_run(struct session *s, FILE *in, FILE *out)
 		resumed = r == 1;
 	}
 	if (!resumed) {
-		if (session_needs_from(s)) {
+		asked = session_needs_from(s);
+ask_from:
+		if (asked) {
 			plain_say(&p, "? from: %s", rb->versions.installed.ask);
 			if (plain_read(&p, &line) <= 0)
 				goto out;
@@ -765,8 +767,7 @@ plain_run(struct session *s, FILE *in, FILE *out)
 			if (r != 0) {
 				plain_say(&p, "! %s", cause);
 				free(cause);
-				rv = EXIT_USAGE;
-				goto out;
+				goto ask_from;
 			}
 		}
 		if ((r = session_plan(s, &cause)) != EXIT_DONE) {
@@ -780,6 +781,12 @@ plain_run(struct session *s, FILE *in, FILE *out)
 			} else
 				plain_say(&p, "! %s", cause);
 			free(cause);
+			cause = NULL;
+			/* A mistyped answer is asked again. */
+			if (asked && ref != NULL && (strcmp(ref->rule,
+			    "invalid-version") == 0 || strcmp(ref->rule,
+			    "not-in-catalog") == 0))
+				goto ask_from;
 			rv = r;
 			goto out;
 		}
