@@ -57,6 +57,9 @@ int	cmd_lint(int, char **);
 int	cmd_plan(int, char **);
 
 /* == session == */
+int	cmd_run(int, char **);		/* cmd-run.c: run, and stepup RUNBOOK */
+int	cmd_history(int, char **);	/* cmd-history.c */
+int	cmd_show(int, char **);		/* cmd-history.c */
 
 /* == export == */
 

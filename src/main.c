@@ -3,10 +3,12 @@
  * table below. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "util.h"
@@ -17,6 +19,20 @@ struct cli cli;
  * slot; the prototypes are in cli.h. */
 static const struct command commands[] = {
 	/* == session: run == */
+	{ "run", cmd_run, "RUNBOOK [--from V] [--to V] [--dry-run] [--plain] [--step]",
+	  "walk through the upgrade, or resume it (also: stepup RUNBOOK)",
+	  "Plans the upgrade, asks the runbook's questions, then walks every\n"
+	  "step with the operator, keeping each act in the journal. An\n"
+	  "unfinished run of the same runbook is offered for resuming.\n\n"
+	  "      --from V   the installed version (default: versions.installed)\n"
+	  "      --to V     the target (default: the newest available release)\n"
+	  "      --dry-run  show every step's command and environment; run none\n"
+	  "      --plain    numbered line prompts on stdout, answers on stdin\n"
+	  "                 (also when TERM is dumb or stdout is not a terminal)\n"
+	  "      --step     ask before every action, even after a confirmation\n\n"
+	  "Exit status: 0 done, 1 failed or left unfinished (resumable),\n"
+	  "2 usage error or invalid runbook, 3 refused by the policy,\n"
+	  "4 another operator holds the runbook's lock.\n" },
 
 	/* == planner: plan == */
 	{ "plan", cmd_plan, "RUNBOOK [--from V] [--to V] [--direct] [--json]",
@@ -49,6 +65,10 @@ static const struct command commands[] = {
 	/* == export: rollback, export == */
 
 	/* == session: history, show == */
+	{ "history", cmd_history, "[RUNBOOK]",
+	  "past runs, of every runbook or of one", "" },
+	{ "show", cmd_show, "RUN-ID",
+	  "one run: its steps, commands, artifacts and every event", "" },
 
 	{ NULL, NULL, NULL, NULL, NULL }
 };
@@ -176,7 +196,19 @@ main(int argc, char **argv)
 		printf("stepup %s\n", PACKAGE_VERSION);
 		return EXIT_DONE;
 	}
-	if ((c = cli_command(argv[1])) == NULL)
+	if ((c = cli_command(argv[1])) == NULL) {
+		/* == session: "stepup RUNBOOK" means "stepup run RUNBOOK" == */
+		if (argv[1][0] != '-' && access(argv[1], F_OK) == 0) {
+			argv[0] = "run";
+			return cmd_run(argc, argv);
+		}
+		if (strchr(argv[1], '/') != NULL ||
+		    (strlen(argv[1]) > 5 && (strcmp(argv[1] + strlen(argv[1]) -
+		    5, ".yaml") == 0 || strcmp(argv[1] + strlen(argv[1]) - 4,
+		    ".yml") == 0)))
+			cli_usage_error(NULL, "cannot open the runbook %s: %s",
+			    argv[1], strerror(errno));
 		cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+	}
 	return c->fn(argc - 1, argv + 1);
 }

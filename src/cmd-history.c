@@ -1,0 +1,269 @@
+/* cmd-history.c: `stepup history [RUNBOOK]` and `stepup show RUN-ID`:
+ * past runs, and one run's steps and events, from the journal. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "journal.h"
+#include "util.h"
+
+static void
+history_time(long long t, char out[32])
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	if (t <= 0) {
+		snprintf(out, 32, "-");
+		return;
+	}
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* Parse the common options of both commands; returns the first operand
+ * index. */
+static int
+history_options(int argc, char **argv, const char *command)
+{
+	static const struct option	longopts[] = {
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	int				c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (!cli_common(c, command))
+			cli_usage_error(command, "unexpected option");
+	}
+	return optind;
+}
+
+/* Open the journal read-only; NULL (after saying so, *status set) when
+ * there is none yet or it cannot be read. */
+static struct journal *
+history_open(int *status)
+{
+	struct journal	*j;
+	struct stat	 sb;
+	char		*dir, *cause = NULL, *db;
+
+	if ((dir = journal_state_dir(cli.state_dir, &cause)) == NULL) {
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		*status = EXIT_FAILED;
+		return NULL;
+	}
+	db = xasprintf("%s/journal.db", dir);
+	if (stat(db, &sb) != 0 && errno == ENOENT) {
+		printf("No runs recorded in %s yet.\n", dir);
+		free(db);
+		free(dir);
+		*status = EXIT_DONE;
+		return NULL;
+	}
+	free(db);
+	j = journal_open(dir, true, &cause);
+	free(dir);
+	if (j == NULL) {
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		*status = EXIT_FAILED;
+	}
+	return j;
+}
+
+int
+cmd_history(int argc, char **argv)
+{
+	struct journal		*j;
+	struct journal_run	*v = NULL;
+	size_t			 n = 0, i;
+	char			*cause = NULL, resolved[PATH_MAX], when[32];
+	const char		*runbook = NULL;
+	int			 first, status = EXIT_DONE;
+
+	first = history_options(argc, argv, "history");
+	if (argc - first > 1)
+		cli_usage_error("history", "one runbook at a time ('%s' is "
+		    "extra)", argv[first + 1]);
+	if (first < argc) {
+		if (realpath(argv[first], resolved) == NULL) {
+			fprintf(stderr, "stepup: %s: %s\n", argv[first],
+			    strerror(errno));
+			return EXIT_USAGE;
+		}
+		runbook = resolved;
+	}
+	if ((j = history_open(&status)) == NULL)
+		return status;
+	if (journal_runs(j, runbook, &v, &n, &cause) != 0) {
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		journal_close(j);
+		return EXIT_FAILED;
+	}
+	if (n == 0)
+		printf("No runs recorded%s%s.\n", runbook != NULL ? " for " : "",
+		    runbook != NULL ? runbook : "");
+	else
+		printf("%-5s %-19s %-18s %-8s %-24s %s\n", "RUN",
+		    "STARTED (UTC)", "STATUS", "KIND", "FROM -> TO", "OPERATOR");
+	for (i = 0; i < n; i++) {
+		char *path = xasprintf("%s -> %s", v[i].from != NULL ?
+		    v[i].from : "?", v[i].to != NULL ? v[i].to : "?");
+		char *st = xasprintf("%s%s", journal_run_status_name(v[i].status),
+		    v[i].dry_run ? " (dry run)" : "");
+
+		history_time(v[i].started, when);
+		printf("%-5lld %-19s %-18s %-8s %-24s %s\n", v[i].id, when, st,
+		    journal_run_kind_name(v[i].kind), path,
+		    v[i].operator != NULL ? v[i].operator : "?");
+		if (runbook == NULL)
+			printf("      %s (%s)\n", v[i].runbook,
+			    v[i].product != NULL ? v[i].product : "?");
+		free(path);
+		free(st);
+	}
+	journal_runs_free(v, n);
+	journal_close(j);
+	return EXIT_DONE;
+}
+
+/* Print a text, its lines after the first indented, then a newline. */
+static void
+show_detail(const char *d)
+{
+	const char	*nl;
+	bool		 first = true;
+
+	while (d != NULL && *d != '\0') {
+		nl = strchr(d, '\n');
+		printf("%s%.*s\n", first ? "" : "        ",
+		    nl != NULL ? (int)(nl - d) : (int)strlen(d), d);
+		first = false;
+		if (nl == NULL)
+			return;
+		d = nl + 1;
+	}
+	if (first)
+		putchar('\n');
+}
+
+int
+cmd_show(int argc, char **argv)
+{
+	struct journal			*j;
+	struct journal_run		*run = NULL;
+	struct journal_step_state	*sv = NULL;
+	struct journal_event		*ev = NULL;
+	struct journal_action		*av = NULL;
+	size_t				 n_sv = 0, n_ev = 0, n_av = 0, i;
+	char				*cause = NULL, *end, when[32], ended[32];
+	long long			 id;
+	int				 first, status = EXIT_DONE;
+
+	first = history_options(argc, argv, "show");
+	if (first >= argc)
+		cli_usage_error("show", "which run? stepup show RUN-ID "
+		    "(stepup history lists them)");
+	if (argc - first > 1)
+		cli_usage_error("show", "one run at a time ('%s' is extra)",
+		    argv[first + 1]);
+	errno = 0;
+	id = strtoll(argv[first], &end, 10);
+	if (errno != 0 || *end != '\0' || end == argv[first] || id <= 0)
+		cli_usage_error("show", "'%s' is not a run id (a number, as "
+		    "stepup history shows)", argv[first]);
+	if ((j = history_open(&status)) == NULL)
+		return status == EXIT_DONE ? EXIT_FAILED : status;
+	if (journal_run_get(j, id, &run, &cause) != 0) {
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		journal_close(j);
+		return EXIT_FAILED;
+	}
+	if (run == NULL) {
+		fprintf(stderr, "stepup: there is no run %lld in %s\n", id,
+		    journal_path(j));
+		journal_close(j);
+		return EXIT_FAILED;
+	}
+	if (journal_steps(j, id, &sv, &n_sv, &cause) != 0 ||
+	    journal_events(j, id, &ev, &n_ev, &cause) != 0 ||
+	    journal_actions(j, id, NULL, &av, &n_av, &cause) != 0) {
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		journal_run_free(run);
+		journal_close(j);
+		return EXIT_FAILED;
+	}
+	history_time(run->started, when);
+	history_time(run->ended, ended);
+	printf("run %lld: %s of %s, %s -> %s: %s%s\n", run->id,
+	    journal_run_kind_name(run->kind), run->product != NULL ?
+	    run->product : "?", run->from != NULL ? run->from : "?",
+	    run->to != NULL ? run->to : "?",
+	    journal_run_status_name(run->status),
+	    run->dry_run ? " (dry run)" : "");
+	if (run->parent != 0)
+		printf("rollback of run %lld\n", run->parent);
+	printf("runbook: %s\n  sha256 %s\n", run->runbook,
+	    run->runbook_sha256 != NULL ? run->runbook_sha256 : "?");
+	printf("by %s on %s, began %s UTC, ended %s\n",
+	    run->operator != NULL ? run->operator : "?",
+	    run->host != NULL ? run->host : "?", when, ended);
+	if (run->plan != NULL && *run->plan != '\0') {
+		printf("plan: ");
+		show_detail(run->plan);
+	}
+	if (n_sv > 0)
+		printf("\nsteps:\n");
+	for (i = 0; i < n_sv; i++)
+		printf("  %-28s %-9s %s\n", sv[i].step, sv[i].state,
+		    sv[i].reason != NULL ? sv[i].reason : "");
+	if (n_av > 0)
+		printf("\ncommands:\n");
+	for (i = 0; i < n_av; i++) {
+		printf("  %-28s attempt %d: ", av[i].step, av[i].attempt);
+		if (!av[i].finished)
+			printf("no exit status recorded");
+		else if (av[i].signal != 0)
+			printf("killed by signal %d", av[i].signal);
+		else
+			printf("exit %d", av[i].exit_code);
+		printf("%s%s, log %s\n", av[i].timed_out ? " (timed out)" : "",
+		    av[i].cancelled ? " (cancelled)" : "", av[i].log_path);
+		if (av[i].artifact != NULL)
+			printf("  %28s %s: %lld bytes, sha256 %s\n", "",
+			    av[i].artifact, av[i].artifact_size,
+			    av[i].artifact_sha256 != NULL ?
+			    av[i].artifact_sha256 : "?");
+	}
+	printf("\nevents:\n");
+	for (i = 0; i < n_ev; i++) {
+		history_time(ev[i].time, when);
+		printf("%4lld %s [%s] %-9s ", ev[i].seq, when,
+		    ev[i].operator != NULL ? ev[i].operator : "?",
+		    journal_event_kind_name(ev[i].kind));
+		printf("%s%s", ev[i].step != NULL ? ev[i].step : "",
+		    ev[i].step != NULL ? ": " : "");
+		show_detail(ev[i].detail != NULL ? ev[i].detail : "");
+	}
+	journal_steps_free(sv, n_sv);
+	journal_events_free(ev, n_ev);
+	journal_actions_free(av, n_av);
+	journal_run_free(run);
+	journal_close(j);
+	return EXIT_DONE;
+}

@@ -1,0 +1,870 @@
+/* plain.c: plain mode: a session as numbered line prompts on stdout and
+ * answers on stdin, for scripts, serial consoles and screen readers. The
+ * protocol (markers, answers) is documented in stepup(1), PLAIN MODE. */
+#include "config.h"
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "action.h"
+#include "plain.h"
+#include "session.h"
+#include "steps.h"
+#include "util.h"
+
+struct plain {
+	struct session	*s;
+	int		 in;		/* fd answers are read from */
+	FILE		*out;
+	struct buf	 inbuf;		/* read, not yet consumed */
+	bool		 eof;
+	size_t		 shown;		/* step whose header was shown, + 1 */
+};
+
+static volatile sig_atomic_t	plain_signal;
+
+static void
+plain_on_signal(int sig)
+{
+	plain_signal = sig;
+}
+
+static void
+plain_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = plain_on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a signal interrupts poll(). */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Read one answer line (without its newline) into *line (caller frees).
+ * Returns 1, 0 when a signal came first, -1 at end of input. */
+static int
+plain_read(struct plain *p, char **line)
+{
+	struct pollfd	 pfd;
+	char		 chunk[4096], *nl;
+	ssize_t		 n;
+
+	*line = NULL;
+	for (;;) {
+		if (p->inbuf.len > 0 &&
+		    (nl = memchr(p->inbuf.data, '\n', p->inbuf.len)) != NULL) {
+			size_t len = (size_t)(nl - p->inbuf.data);
+
+			*line = xstrndup(p->inbuf.data, len);
+			memmove(p->inbuf.data, nl + 1, p->inbuf.len - len - 1);
+			p->inbuf.len -= len + 1;
+			p->inbuf.data[p->inbuf.len] = '\0';
+			if (len > 0 && (*line)[len - 1] == '\r')
+				(*line)[len - 1] = '\0';
+			return 1;
+		}
+		if (p->eof) {
+			if (p->inbuf.len == 0)
+				return -1;
+			*line = xstrndup(p->inbuf.data, p->inbuf.len);
+			p->inbuf.len = 0;
+			p->inbuf.data[0] = '\0';
+			return 1;
+		}
+		if (plain_signal != 0)
+			return 0;
+		pfd.fd = p->in;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			p->eof = true;
+			continue;
+		}
+		n = read(p->in, chunk, sizeof chunk);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			p->eof = true;
+		else
+			buf_add(&p->inbuf, chunk, (size_t)n);
+	}
+}
+
+/* Read a line with the terminal's echo off when it is one (secrets). */
+static int
+plain_read_secret(struct plain *p, char **line)
+{
+	struct termios	t, saved;
+	bool		tty = isatty(p->in) && tcgetattr(p->in, &saved) == 0;
+	int		r;
+
+	if (tty) {
+		t = saved;
+		t.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(p->in, TCSAFLUSH, &t);
+	}
+	r = plain_read(p, line);
+	if (tty) {
+		tcsetattr(p->in, TCSAFLUSH, &saved);
+		fputc('\n', p->out);
+	}
+	return r;
+}
+
+static void
+plain_say(struct plain *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+plain_say(struct plain *p, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vfprintf(p->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', p->out);
+	fflush(p->out);
+}
+
+/* Print a text, each line indented: prefix "  " for prose, "  | " for
+ * documents and command output. */
+static void
+plain_text(struct plain *p, const char *prefix, const char *text)
+{
+	const char	*nl;
+
+	while (text != NULL && *text != '\0') {
+		nl = strchr(text, '\n');
+		if (nl == NULL) {
+			fprintf(p->out, "%s%s\n", prefix, text);
+			break;
+		}
+		fprintf(p->out, "%s%.*s\n", prefix, (int)(nl - text), text);
+		text = nl + 1;
+	}
+	fflush(p->out);
+}
+
+/* Print one line of a document or of a command's output, "  | " before
+ * it, secrets masked. */
+static void
+plain_output(struct plain *p, const char *line, size_t len)
+{
+	char	*copy = xstrndup(line, len), *masked;
+
+	masked = session_mask(p->s, copy);
+	fprintf(p->out, "  | %s\n", masked);
+	free(masked);
+	free(copy);
+}
+
+/* Print a file, "  | " before each line. */
+static int
+plain_file(struct plain *p, const char *path, char **cause)
+{
+	FILE	*f;
+	char	*line = NULL;
+	size_t	 size = 0;
+	ssize_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = getline(&line, &size, f)) >= 0) {
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		plain_output(p, line, (size_t)n);
+	}
+	free(line);
+	fclose(f);
+	fflush(p->out);
+	return 0;
+}
+
+/* What the operator may answer at step i, as "a, b REASON, c". */
+static char *
+plain_answers(struct plain *p, size_t i)
+{
+	unsigned	 m = session_acts(p->s, i);
+	struct buf	 b;
+	int		 a;
+
+	buf_init(&b);
+	for (a = 0; a < SESSION_ACT__COUNT; a++) {
+		if (!(m & (1u << a)) || a == SESSION_ACT_CANCEL)
+			continue;
+		if (b.len > 0)
+			buf_puts(&b, ", ");
+		if (a == SESSION_ACT_CONFIRM) {
+			buf_puts(&b, "the phrase");
+			continue;
+		}
+		buf_puts(&b, session_act_name(a));
+		if (a == SESSION_ACT_SKIP || a == SESSION_ACT_MARK_DONE)
+			buf_puts(&b, " REASON");
+		else if (a == SESSION_ACT_TICK)
+			buf_puts(&b, " [NOTE]");
+	}
+	return buf_take(&b);
+}
+
+static void
+plain_header(struct plain *p, size_t i)
+{
+	const struct steps	*ss = session_steps(p->s);
+	const struct step	*st = &ss->v[i];
+
+	if (p->shown == i + 1)
+		return;
+	p->shown = i + 1;
+	plain_say(p, "[%zu/%zu] %s: %s", i + 1, ss->n, rb_kind_name(st->kind),
+	    st->title);
+	if (st->text != NULL)
+		plain_text(p, "  ", st->text);
+}
+
+/* Tail a log from *off to the output. */
+static void
+plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
+{
+	struct buf	 b;
+	char		*cause = NULL, *start, *nl;
+	ssize_t		 n;
+
+	if (log == NULL)
+		return;
+	buf_init(&b);
+	do {
+		b.len = 0;
+		n = action_log_read(log, off, &b, 65536, &cause);
+		if (n < 0) {
+			free(cause);
+			break;
+		}
+		if (b.len > 0)
+			buf_add(partial, b.data, b.len);
+	} while (n > 0);
+	buf_free(&b);
+	start = partial->data;
+	while (partial->len > 0 &&
+	    (nl = memchr(start, '\n', partial->len - (size_t)(start -
+	    partial->data))) != NULL) {
+		plain_output(p, start, (size_t)(nl - start));
+		start = nl + 1;
+	}
+	if (start != partial->data) {
+		size_t used = (size_t)(start - partial->data);
+
+		memmove(partial->data, start, partial->len - used);
+		partial->len -= used;
+		partial->data[partial->len] = '\0';
+	}
+	fflush(p->out);
+}
+
+/* Say how step i ended. */
+static void
+plain_outcome(struct plain *p, size_t i)
+{
+	const struct step	*st = &session_steps(p->s)->v[i];
+
+	switch (st->state) {
+	case STEP_PASSED:
+		if (st->artifact_size >= 0)
+			plain_say(p, "= %zu passed: exit 0; %s: %lld bytes, "
+			    "sha256 %s", i + 1, st->produces, st->artifact_size,
+			    st->artifact_sha256);
+		else
+			plain_say(p, "= %zu passed: exit 0", i + 1);
+		break;
+	case STEP_READY:
+		break;
+	case STEP_IN_DOUBT:
+		plain_say(p, "! %zu in doubt: %s", i + 1,
+		    st->reason != NULL ? st->reason : "");
+		break;
+	default:
+		plain_say(p, "! %zu %s: %s", i + 1, step_state_words(st->state),
+		    st->reason != NULL ? st->reason : "");
+		if (st->rb != NULL && st->rb->hint != NULL)
+			plain_text(p, "  hint: ", st->rb->hint);
+		if (st->rb != NULL && st->rb->on_failure != NULL)
+			plain_text(p, "  left behind: ", st->rb->on_failure);
+		break;
+	}
+}
+
+/* Follow the running command to its end: its output, and on SIGINT the
+ * question whether to cancel it. Returns 0, or -1 when the operator (or
+ * SIGHUP/SIGTERM) leaves while it runs on. */
+static int
+plain_follow(struct plain *p, bool reattached)
+{
+	const struct step	*st = session_running(p->s);
+	struct buf		 partial;
+	char			*cause = NULL, *line;
+	off_t			 off = 0;
+	size_t			 i;
+	int			 r;
+
+	if (st == NULL)
+		return 0;
+	i = st->index;
+	plain_header(p, i);
+	plain_say(p, "> %zu %s (attempt %u)", i + 1, reattached ?
+	    "still running, following its log" : "running", st->attempts);
+	plain_text(p, "  $ ", st->run);
+	buf_init(&partial);
+	for (;;) {
+		r = session_wait(p->s, 200, &cause);
+		plain_tail(p, session_log(p->s, i), &off, &partial);
+		if (r == 1)
+			break;
+		if (r < 0) {
+			plain_say(p, "! %zu %s", i + 1, cause);
+			free(cause);
+			buf_free(&partial);
+			return -1;
+		}
+		if (plain_signal == SIGINT) {
+			plain_signal = 0;
+			plain_say(p, "? %zu cancel: cancel the running command? "
+			    "[yes, no]", i + 1);
+			r = plain_read(p, &line);
+			if (r == 1 && strcmp(line, "yes") == 0) {
+				if (session_cancel(p->s, &cause) != 0) {
+					plain_say(p, "! %zu %s", i + 1, cause);
+					free(cause);
+				} else
+					plain_say(p, "> %zu cancelling: SIGTERM, "
+					    "then SIGKILL", i + 1);
+			}
+			free(line);
+		} else if (plain_signal != 0) {
+			buf_free(&partial);
+			return -1;
+		}
+	}
+	if (partial.len > 0)
+		plain_output(p, partial.data, partial.len);
+	buf_free(&partial);
+	plain_outcome(p, i);
+	return 0;
+}
+
+/* Split "word rest" in place: returns the word, *rest the rest. */
+static char *
+plain_split(char *line, char **rest)
+{
+	char	*sp;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	sp = line + strcspn(line, " \t");
+	if (*sp != '\0') {
+		*sp++ = '\0';
+		while (*sp == ' ' || *sp == '\t')
+			sp++;
+	}
+	*rest = sp;
+	return line;
+}
+
+enum plain_next { PLAIN_GO, PLAIN_PAUSE, PLAIN_ERROR };
+
+/* Ask what to do at step i, and do it. */
+static enum plain_next
+plain_step_prompt(struct plain *p, size_t i, const char *question)
+{
+	const struct step	*st = &session_steps(p->s)->v[i];
+	char			*answers, *line = NULL, *word, *rest, *cause = NULL;
+	int			 r, act;
+	bool			 confirm = st->kind == RB_CONFIRM &&
+				     session_can(p->s, i, SESSION_ACT_CONFIRM, NULL);
+
+	answers = plain_answers(p, i);
+	plain_say(p, "? %zu %s: %s [%s]", i + 1, rb_kind_name(st->kind),
+	    question, answers);
+	free(answers);
+	r = plain_read(p, &line);
+	if (r <= 0)
+		return PLAIN_PAUSE;
+	if (confirm && st->phrase != NULL && strcmp(line, st->phrase) == 0) {
+		act = SESSION_ACT_CONFIRM;
+		rest = line;
+	} else {
+		word = plain_split(line, &rest);
+		act = session_act_parse(word);
+		if (act < 0 || act == SESSION_ACT_CONFIRM ||
+		    act == SESSION_ACT_CANCEL) {
+			if (confirm) {
+				/* Anything else is a phrase that did not
+				 * match: journaled, and said. */
+				act = SESSION_ACT_CONFIRM;
+				rest = line;
+			} else {
+				plain_say(p, "! %zu %s \"%s\": answer one of "
+				    "those in brackets", i + 1, *word == '\0' ?
+				    "no answer" : "unknown answer", word);
+				free(line);
+				return PLAIN_GO;
+			}
+		}
+	}
+	r = 0;
+	switch (act) {
+	case SESSION_ACT_QUIT:
+		free(line);
+		return PLAIN_PAUSE;
+	case SESSION_ACT_ACK:
+		if ((r = session_acknowledge(p->s, i, &cause)) == 0)
+			plain_say(p, "= %zu passed: acknowledged", i + 1);
+		break;
+	case SESSION_ACT_CONFIRM:
+		if ((r = session_confirm(p->s, i, rest, &cause)) == 0)
+			plain_say(p, "= %zu passed: confirmed", i + 1);
+		break;
+	case SESSION_ACT_TICK:
+		if ((r = session_tick(p->s, i, rest, &cause)) == 0)
+			plain_say(p, "= %zu passed: ticked", i + 1);
+		break;
+	case SESSION_ACT_START:
+	case SESSION_ACT_RETRY:
+		if (st->kind == RB_READ) {
+			/* Re-run the document's command: shown again. */
+			if (session_can(p->s, i, SESSION_ACT_RETRY, NULL)) {
+				char *path = NULL;
+
+				if ((r = session_document(p->s, i, &path,
+				    &cause)) == 0)
+					free(path);
+			} else
+				r = session_start(p->s, i, &cause);
+			break;
+		}
+		if ((r = session_start(p->s, i, &cause)) == 0) {
+			free(line);
+			return plain_follow(p, false) == 0 ? PLAIN_GO :
+			    PLAIN_PAUSE;
+		}
+		break;
+	case SESSION_ACT_WARN_OK:
+		if ((r = session_ack_warning(p->s, i, &cause)) == 0)
+			plain_say(p, "= %zu passed: warning accepted", i + 1);
+		break;
+	case SESSION_ACT_SKIP:
+		if ((r = session_skip(p->s, i, rest, &cause)) == 0)
+			plain_say(p, "= %zu skipped: %s", i + 1, rest);
+		break;
+	case SESSION_ACT_MARK_DONE:
+		if ((r = session_mark_done(p->s, i, rest, &cause)) == 0)
+			plain_say(p, "= %zu done by hand: %s", i + 1, rest);
+		break;
+	case SESSION_ACT_SHELL:
+		if (!isatty(p->in)) {
+			/* It would read the answers meant for stepup. */
+			cause = xstrdup("a shell needs a terminal on standard "
+			    "input");
+			r = -1;
+			break;
+		}
+		plain_say(p, "> %zu shell: exit it to come back", i + 1);
+		if ((r = session_shell(p->s, i, &cause)) == 0)
+			plain_say(p, "> %zu back from the shell", i + 1);
+		break;
+	case SESSION_ACT_ROLLBACK: {
+		const char *why;
+
+		if (!session_can(p->s, i, SESSION_ACT_ROLLBACK, &why)) {
+			cause = xstrdup(why);
+			r = -1;
+		} else if (session_rollback(p->s, &cause) != EXIT_DONE)
+			r = -1;
+		else {
+			p->shown = 0;
+			plain_say(p, "== rollback: run %s, %zu steps",
+			    session_run_id(p->s), session_steps(p->s)->n);
+		}
+		break;
+	}
+	}
+	if (r != 0) {
+		plain_say(p, "! %zu %s", i + 1, cause != NULL ? cause : "refused");
+		free(cause);
+	}
+	free(line);
+	return PLAIN_GO;
+}
+
+/* One turn at the current step i. */
+static enum plain_next
+plain_turn(struct plain *p, size_t i)
+{
+	const struct step	*st = &session_steps(p->s)->v[i];
+	char			*path = NULL, *cause = NULL, *q;
+	enum plain_next		 next;
+
+	plain_header(p, i);
+	switch (st->state) {
+	case STEP_READY:
+		switch (st->kind) {
+		case RB_READ:
+			if (!st->end_shown) {
+				if (session_document(p->s, i, &path,
+				    &cause) != 0 ||
+				    plain_file(p, path, &cause) != 0 ||
+				    session_end_shown(p->s, i, &cause) != 0) {
+					plain_say(p, "! %zu %s", i + 1, cause);
+					free(cause);
+					free(path);
+					if (st->state == STEP_FAILED)
+						return PLAIN_GO;
+					return plain_step_prompt(p, i,
+					    "the document cannot be shown");
+				}
+				free(path);
+				plain_say(p, "  (end of the document)");
+			}
+			return plain_step_prompt(p, i, "acknowledge you have "
+			    "read it to its end");
+		case RB_CONFIRM: {
+			const struct steps *ss = session_steps(p->s);
+			size_t until, n = session_chain(p->s, i, &until);
+
+			if (until < ss->n)
+				plain_say(p, "  then: %zu command%s without "
+				    "asking, until step %zu (%s: %s)", n,
+				    n == 1 ? "" : "s", until + 1,
+				    rb_kind_name(ss->v[until].kind),
+				    ss->v[until].title);
+			else
+				plain_say(p, "  then: %zu command%s without "
+				    "asking, to the end", n, n == 1 ? "" : "s");
+		}
+			q = xasprintf("type \"%s\" to go on", st->phrase != NULL ?
+			    st->phrase : "");
+			next = plain_step_prompt(p, i, q);
+			free(q);
+			return next;
+		case RB_MANUAL:
+			return plain_step_prompt(p, i, "tick it off when done");
+		default:
+			if (session_auto(p->s, i)) {
+				if (session_start(p->s, i, &cause) != 0) {
+					plain_say(p, "! %zu %s", i + 1, cause);
+					free(cause);
+					return plain_step_prompt(p, i,
+					    "it could not start");
+				}
+				return plain_follow(p, false) == 0 ? PLAIN_GO :
+				    PLAIN_PAUSE;
+			}
+			q = session_describe(p->s, i);
+			plain_text(p, "  ", q);
+			free(q);
+			return plain_step_prompt(p, i, "run it?");
+		}
+	case STEP_FAILED:
+		return plain_step_prompt(p, i, "it failed");
+	case STEP_IN_DOUBT:
+		return plain_step_prompt(p, i, "its outcome is unknown (it was "
+		    "running when stepup stopped)");
+	default:
+		plain_say(p, "! %zu is %s", i + 1, step_state_words(st->state));
+		return PLAIN_ERROR;
+	}
+}
+
+static int
+plain_pause(struct plain *p, const char *why)
+{
+	char	*cause = NULL;
+
+	if (session_pause(p->s, &cause) != 0) {
+		plain_say(p, "! cannot record the pause: %s", cause);
+		free(cause);
+	}
+	plain_say(p, "= paused (%s): run %s is unfinished; run stepup again "
+	    "to resume it", why, session_run_id(p->s) != NULL ?
+	    session_run_id(p->s) : "?");
+	return EXIT_FAILED;
+}
+
+/* Ask the runbook's questions that still need an answer. */
+static int
+plain_questions(struct plain *p)
+{
+	const struct rb_var	*v;
+	char			*line, *cause = NULL;
+	size_t			 i;
+	int			 r;
+
+	while ((v = session_question(p->s, 0)) != NULL) {
+		fprintf(p->out, "? var %s: %s", v->name, v->ask);
+		if (v->def != NULL && !v->secret)
+			fprintf(p->out, " (default: %s)", v->def);
+		if (v->n_choices > 0) {
+			fputs(" [", p->out);
+			for (i = 0; i < v->n_choices; i++)
+				fprintf(p->out, "%s%s", i > 0 ? ", " : "",
+				    v->choices[i]);
+			fputc(']', p->out);
+		}
+		if (v->secret)
+			fputs(" (secret: not shown, not journaled)", p->out);
+		fputc('\n', p->out);
+		fflush(p->out);
+		r = v->secret ? plain_read_secret(p, &line) : plain_read(p, &line);
+		if (r <= 0)
+			return -1;
+		if (session_answer(p->s, v->name, line, &cause) != 0) {
+			plain_say(p, "! %s", cause);
+			free(cause);
+		}
+		free(line);
+	}
+	return 0;
+}
+
+static void
+plain_plan(struct plain *p)
+{
+	const struct plan	*pl = session_get_plan(p->s);
+	size_t			 h;
+
+	plain_say(p, "== plan: %s -> %s, %zu hop%s", pl->from, pl->to,
+	    pl->n_hops, pl->n_hops == 1 ? "" : "s");
+	for (h = 0; h < pl->n_hops; h++) {
+		fprintf(p->out, "==   hop %zu: %s -> %s (%s)", h + 1,
+		    pl->hops[h].from, pl->hops[h].to, pl->hops[h].kind != NULL ?
+		    pl->hops[h].kind : "?");
+		if (pl->hops[h].reason != NULL)
+			fprintf(p->out, ": %s", pl->hops[h].reason);
+		fputc('\n', p->out);
+	}
+	fflush(p->out);
+}
+
+/* Resume or abandon the unfinished run. Returns 1 resumed, 0 abandoned
+ * (a new run may begin), or an exit status + 2 to stop with. */
+static int
+plain_unfinished(struct plain *p, const struct session_run_info *u)
+{
+	char		*line, *word, *rest, *cause = NULL, when[64];
+	time_t		 t = (time_t)u->started;
+	struct tm	 tm;
+	int		 r;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	plain_say(p, "== unfinished: run %s, %s -> %s, begun %s by %s on %s%s%s",
+	    u->id, u->from, u->to, when, u->operator, u->host,
+	    u->step != NULL ? ", at step " : "", u->step != NULL ? u->step : "");
+	if (u->runbook_changed)
+		plain_say(p, "! the runbook changed since run %s began (its "
+		    "sha256 differs): check what changed before resuming",
+		    u->id);
+	for (;;) {
+		plain_say(p, "? resume: resume run %s? [resume, abandon REASON, "
+		    "quit]", u->id);
+		if (plain_read(p, &line) <= 0) {
+			plain_say(p, "= paused (end of input): run %s is "
+			    "still unfinished", u->id);
+			return EXIT_FAILED + 2;
+		}
+		word = plain_split(line, &rest);
+		if (strcmp(word, "quit") == 0) {
+			free(line);
+			plain_say(p, "= paused: run %s is still unfinished",
+			    u->id);
+			return EXIT_FAILED + 2;
+		}
+		if (strcmp(word, "abandon") == 0) {
+			if (session_abandon(p->s, rest, &cause) == 0) {
+				free(line);
+				plain_say(p, "= abandoned: a new run begins");
+				return 0;
+			}
+			plain_say(p, "! %s", cause);
+			free(cause);
+			free(line);
+			continue;
+		}
+		if (strcmp(word, "resume") != 0) {
+			plain_say(p, "! unknown answer \"%s\"", word);
+			free(line);
+			continue;
+		}
+		free(line);
+		if (plain_questions(p) != 0)
+			return EXIT_FAILED + 2;
+		if ((r = session_resume(p->s, &cause)) != EXIT_DONE) {
+			plain_say(p, "! %s", cause);
+			free(cause);
+			return r + 2;
+		}
+		plain_say(p, "= resumed run %s", session_run_id(p->s));
+		return 1;
+	}
+}
+
+int
+plain_run(struct session *s, FILE *in, FILE *out)
+{
+	struct plain				 p;
+	const struct runbook			*rb = session_runbook(s);
+	const struct session_run_info		*u;
+	const struct steps			*ss;
+	const struct plan_refusal		*ref;
+	char					*cause = NULL, *line, *d;
+	size_t					 i;
+	int					 r, rv = EXIT_FAILED;
+	bool					 resumed = false, asked;
+
+	memset(&p, 0, sizeof p);
+	p.s = s;
+	p.in = fileno(in);
+	p.out = out;
+	buf_init(&p.inbuf);
+	plain_signal = 0;
+	plain_signals();
+
+	plain_say(&p, "== stepup %s: %s (%s)", PACKAGE_VERSION, rb->path,
+	    rb->product);
+	if ((u = session_unfinished(s)) != NULL) {
+		r = plain_unfinished(&p, u);
+		if (r >= 2) {
+			rv = r - 2;
+			goto out;
+		}
+		resumed = r == 1;
+	}
+	if (!resumed) {
+		asked = session_needs_from(s);
+ask_from:
+		if (asked) {
+			plain_say(&p, "? from: %s", rb->versions.installed.ask);
+			if (plain_read(&p, &line) <= 0)
+				goto out;
+			r = session_set_from(s, line, &cause);
+			free(line);
+			if (r != 0) {
+				plain_say(&p, "! %s", cause);
+				free(cause);
+				goto ask_from;
+			}
+		}
+		if ((r = session_plan(s, &cause)) != EXIT_DONE) {
+			ref = session_refusal(s);
+			if (ref != NULL) {
+				plain_say(&p, "! refused (%s): %s", ref->rule,
+				    ref->message);
+				if (ref->nearest != NULL)
+					plain_say(&p, "! the nearest allowed "
+					    "target is %s", ref->nearest);
+			} else
+				plain_say(&p, "! %s", cause);
+			free(cause);
+			cause = NULL;
+			/* A mistyped answer is asked again. */
+			if (asked && ref != NULL && (strcmp(ref->rule,
+			    "invalid-version") == 0 || strcmp(ref->rule,
+			    "not-in-catalog") == 0))
+				goto ask_from;
+			rv = r;
+			goto out;
+		}
+		plain_plan(&p);
+		if (session_get_plan(s)->n_hops == 0) {
+			plain_say(&p, "= nothing to do: %s is installed",
+			    session_get_plan(s)->from);
+			rv = EXIT_DONE;
+			goto out;
+		}
+		if (plain_questions(&p) != 0) {
+			plain_say(&p, "= stopped (end of input) before the run "
+			    "began: nothing was done");
+			goto out;
+		}
+		if ((r = session_begin(s, &cause)) != EXIT_DONE) {
+			plain_say(&p, "! %s", cause);
+			free(cause);
+			rv = r;
+			goto out;
+		}
+		plain_say(&p, "== run %s%s, %zu steps", session_run_id(s),
+		    session_dry_run(s) ? " (dry run: nothing is executed)" : "",
+		    session_steps(s)->n);
+	} else
+		plain_plan(&p);
+
+	if (session_dry_run(s)) {
+		ss = session_steps(s);
+		for (i = 0; i < ss->n; i++) {
+			plain_say(&p, "[%zu/%zu] %s: %s", i + 1, ss->n,
+			    rb_kind_name(ss->v[i].kind), ss->v[i].title);
+			d = session_describe(s, i);
+			plain_text(&p, "  ", d);
+			free(d);
+		}
+		plain_say(&p, "= dry run: nothing was executed (run %s)",
+		    session_run_id(s));
+		rv = EXIT_DONE;
+		goto out;
+	}
+
+	if (session_running(s) != NULL && plain_follow(&p, true) != 0) {
+		rv = plain_pause(&p, "signal");
+		goto out;
+	}
+	for (;;) {
+		ss = session_steps(s);
+		if (session_status(s) == SESSION_DONE) {
+			plain_say(&p, "= done: %s %s, run %s", rb->product,
+			    ss->rollback ? "rolled back" : "upgraded",
+			    session_run_id(s));
+			rv = ss->rollback ? EXIT_FAILED : EXIT_DONE;
+			break;
+		}
+		if (plain_signal != 0) {
+			rv = plain_pause(&p, "signal");
+			break;
+		}
+		i = session_current(s);
+		if (i >= ss->n) {
+			plain_say(&p, "! the run is over but not recorded as "
+			    "done");
+			break;
+		}
+		switch (plain_turn(&p, i)) {
+		case PLAIN_GO:
+			continue;
+		case PLAIN_PAUSE:
+			rv = plain_pause(&p, plain_signal != 0 ? "signal" :
+			    p.eof ? "end of input" : "quit");
+			goto out;
+		case PLAIN_ERROR:
+			rv = EXIT_FAILED;
+			goto out;
+		}
+	}
+out:
+	buf_free(&p.inbuf);
+	return rv;
+}

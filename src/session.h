@@ -1,0 +1,271 @@
+/* session.h: one upgrade (or rollback) run in progress. It binds the
+ * runbook, the plan, the step model, the journal and the action runner,
+ * and it is the ONLY door to running a command: session_start() refuses
+ * unless the step is ready by the gating rule, and commits a durable
+ * "started" event to the journal before it forks. Every operator act goes
+ * through a session_*() call that checks it is allowed (session_can), then
+ * journals it durably, then changes the step model. If the journal cannot
+ * be written (disk full, read-only), the act is refused with the reason:
+ * nothing starts unrecorded.
+ *
+ * Front ends (plain.c, the TUI's screens, rollback) hold a struct session,
+ * read it through the const accessors below, and never fork, write SQL or
+ * change a step themselves.
+ *
+ * A run's life, as a front end drives it:
+ *
+ *   session_open()            runbook, journal, lock          (2, 1, 4)
+ *   session_unfinished()?     offer session_resume() or session_abandon()
+ *   session_plan()            probe installed/available, plan (3 refused)
+ *   session_question()...     ask each var, session_answer() validates
+ *   session_begin()           the run is journaled, steps laid out
+ *   loop: i = session_current(); look at steps->v[i] and
+ *         session_acts(i) for what the operator may do; call the act:
+ *         session_acknowledge / _confirm / _tick / _start / _wait /
+ *         _cancel / _ack_warning / _skip / _mark_done / _shell
+ *         (session_auto(i) says an action or check starts without asking)
+ *   session_pause()           when the operator leaves unfinished
+ *   session_close()           releases the lock, frees everything
+ *
+ * What the session journals, for readers of the journal (history, show,
+ * export): step states under the step's key with the names of
+ * step_state_name(); runs.plan as a first line "FROM -> TO" and then one
+ * line per hop "FROM<TAB>TO<TAB>KIND<TAB>redeploy|-<TAB>REASON"; one
+ * "vars" event (NAME=value lines, secrets as ********); a "start" event
+ * "attempt N (why it started): COMMAND" before every command; "phrase"
+ * events "typed: TEXT" or "did not match: TEXT"; a rollback run has kind
+ * rollback, parent the upgrade run, from and to swapped.
+ *
+ * Functions that can fail return 0, or -1 with *cause set (caller frees),
+ * unless the header says they return an EXIT_* status. */
+#ifndef STEPUP_SESSION_H
+#define STEPUP_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "plan.h"
+#include "runbook.h"
+#include "steps.h"
+
+struct session;
+
+struct session_opts {
+	const char	*runbook;	/* path of the runbook */
+	const char	*state_dir;	/* NULL: the default (see stepup(1)) */
+	const char	*from;		/* --from, or NULL: probe the installed one */
+	const char	*to;		/* --to, or NULL: the newest available */
+	bool		 dry_run;	/* show every command, execute none */
+	bool		 step;		/* --step: ask before every action */
+	bool		 rollback;	/* open the latest run for rollback */
+};
+
+/* Operator acts: one table, from which the enum, the names used in the
+ * journal and in plain mode's answers, and the words of the menus follow.
+ * session_can() is the one gate for all of them. */
+#define SESSION_ACTS(X)							\
+	X(ACK,       "ack",      "acknowledge: I have read it to its end")	\
+	X(CONFIRM,   "confirm",  "type the confirmation phrase")		\
+	X(TICK,      "tick",     "tick it off as done, with an optional note") \
+	X(START,     "run",      "run it")					\
+	X(RETRY,     "retry",    "run it again")				\
+	X(CANCEL,    "cancel",   "cancel it (SIGTERM, then SIGKILL)")	\
+	X(WARN_OK,   "accept",   "accept the warning and go on")		\
+	X(SKIP,      "skip",     "skip it (optional step), with a reason")	\
+	X(MARK_DONE, "done",     "mark it done by hand, with a reason")	\
+	X(SHELL,     "shell",    "open a shell with the step's environment") \
+	X(ROLLBACK,  "rollback", "roll back what was done")		\
+	X(QUIT,      "quit",     "pause: leave now, resume later")
+
+enum session_act {
+#define X(e, name, words) SESSION_ACT_##e,
+	SESSION_ACTS(X)
+#undef X
+	SESSION_ACT__COUNT
+};
+const char	*session_act_name(enum session_act);
+const char	*session_act_words(enum session_act);
+/* The act named name (as in plain mode's answers), or -1. */
+int		 session_act_parse(const char *name);
+
+/* The run's status, as journaled. */
+#define SESSION_STATUSES(X)				\
+	X(NEW,      "new")		/* not begun */	\
+	X(RUNNING,  "running")				\
+	X(PAUSED,   "paused")	/* left unfinished */	\
+	X(FAILED,   "failed")	/* left with a step failed */	\
+	X(DONE,     "done")				\
+	X(ABANDONED, "abandoned")			\
+	X(DRY_RUN,  "dry-run")
+
+enum session_status {
+#define X(e, name) SESSION_##e,
+	SESSION_STATUSES(X)
+#undef X
+	SESSION__COUNT
+};
+const char	*session_status_name(enum session_status);
+
+/* What is known of an unfinished run of the same runbook. */
+struct session_run_info {
+	char		*id;		/* run id */
+	char		*operator;	/* who started it: user[@ssh client] */
+	char		*host;
+	long long	 started;	/* unix time */
+	char		*from, *to;
+	char		*step;		/* key of the step it is at, or NULL */
+	bool		 runbook_changed; /* the file's sha256 differs */
+};
+
+/* Open a session on a runbook: load it, open the journal in the state
+ * directory, take the runbook's lock, and look for an unfinished run.
+ * Returns EXIT_DONE with *out set; EXIT_USAGE (invalid runbook: the
+ * diagnostics are in *cause), EXIT_LOCKED (*cause names the holder: user,
+ * host, pid, since) or EXIT_FAILED (journal unusable) with *cause. A lock
+ * whose holder is dead is taken over, and that is journaled. */
+int		 session_open(const struct session_opts *, struct session **out,
+		    char **cause);
+/* Pause if running, release the lock, free everything. NULL is fine. */
+void		 session_close(struct session *);
+
+/* The unfinished run of this runbook, or NULL. */
+const struct session_run_info *session_unfinished(const struct session *);
+/* Resume the unfinished run at its exact step: its plan and answers are
+ * reused (secret answers were never journaled: session_question() lists
+ * them, to be given again with session_answer() before resuming); a step found running is followed again (its action may still be
+ * running, or finished: its status is read) or, when its process is gone
+ * and its status file missing, put in doubt. EXIT_* status. */
+int		 session_resume(struct session *, char **cause);
+/* Give up the unfinished run (journaled, with the reason) so that a new
+ * one can begin. */
+int		 session_abandon(struct session *, const char *reason,
+		    char **cause);
+
+/* The runbook asks for the installed version (versions.installed.ask)
+ * and no --from was given: the front end asks rb->versions.installed.ask
+ * and gives the answer here, before session_plan(). */
+int		 session_set_from(struct session *, const char *version,
+		    char **cause);
+/* True when session_plan() still needs session_set_from(). */
+bool		 session_needs_from(const struct session *);
+
+/* Probe the installed version (unless --from) and the available ones
+ * (the probes are journaled), then plan. EXIT_DONE, EXIT_REFUSED (see
+ * session_refusal), or EXIT_FAILED / EXIT_USAGE with *cause. */
+int		 session_plan(struct session *, char **cause);
+
+/* The asked vars that still need an answer, in runbook order: index
+ * 0..n-1, NULL past the end. A resumed run has none. */
+const struct rb_var *session_question(const struct session *, size_t i);
+/* Validate an answer (empty: the default) against the var's pattern and
+ * choices; on success keep it for the run (journaled at session_begin,
+ * masked when secret). */
+int		 session_answer(struct session *, const char *name,
+		    const char *answer, char **cause);
+
+/* Begin the run: journal it (runbook path and sha256, product, from, to,
+ * plan, operator, host, answers with secrets masked) and lay out its
+ * steps. A dry run is journaled as such, and no command ever starts.
+ * EXIT_* status. */
+int		 session_begin(struct session *, char **cause);
+
+/* Begin a rollback run linked to this session's run (or, opened with
+ * opts.rollback, the latest run of the runbook): its steps come from
+ * steps_new_rollback() and go through the same door, journal, lock,
+ * resume, in-doubt and cancel handling. EXIT_* status. */
+int		 session_rollback(struct session *, char **cause);
+
+/* Read-only views. Pointers live as long as the session. */
+const struct runbook	*session_runbook(const struct session *);
+const struct plan	*session_get_plan(const struct session *);	/* or NULL */
+const struct plan_refusal *session_refusal(const struct session *); /* or NULL */
+const struct steps	*session_steps(const struct session *);	/* or NULL before begin */
+const char		*session_run_id(const struct session *);	/* or NULL */
+const char		*session_state_dir(const struct session *);
+enum session_status	 session_status(const struct session *);
+bool			 session_dry_run(const struct session *);
+/* The operator as journaled: $SUDO_USER or the login name, with " from
+ * ADDR" when SSH_CONNECTION is set. */
+const char		*session_operator(const struct session *);
+
+/* Where the run is: the first step not settled, or steps->n when done. */
+size_t		 session_current(const struct session *);
+/* The step whose command is running, or NULL. */
+const struct step *session_running(const struct session *);
+/* May the operator do act on step i now? When not, *why (when not NULL)
+ * says why, e.g. "step 4 (backup) has not passed yet". Never NULL. */
+bool		 session_can(const struct session *, size_t i,
+		    enum session_act, const char **why);
+/* The acts allowed on step i now, as a bit mask of 1 << SESSION_ACT_*. */
+unsigned	 session_acts(const struct session *, size_t i);
+/* True when step i starts without asking: a check, or an action that
+ * follows a passed confirm with only actions and checks in between (and
+ * not --step). */
+bool		 session_auto(const struct session *, size_t i);
+/* What confirming step i sets going: how many actions and checks then
+ * run one after another without asking (none under --step but checks),
+ * and in *until the step after them that needs the operator again (or
+ * steps->n at the end). For the confirm screen and plain mode. */
+size_t		 session_chain(const struct session *, size_t i, size_t *until);
+/* The command of step i with its environment, secrets masked: what dry
+ * runs and the run screen show. The caller frees it. */
+char		*session_describe(const struct session *, size_t i);
+/* A copy of text with every secret value replaced by "********": for
+ * showing a command's output or a document. The caller frees it. */
+char		*session_mask(const struct session *, const char *text);
+/* The log of step i's last attempt, or NULL (for tailing its output). */
+const char	*session_log(const struct session *, size_t i);
+/* The document of read step i: its file, or the log of its `run` command
+ * (run now through the door, as a probe, and waited for). Sets *path
+ * (caller frees). */
+int		 session_document(struct session *, size_t i, char **path,
+		    char **cause);
+
+/* The door: start the command of step i (check, action; or an undo in a
+ * rollback run). Refused unless session_can(START or RETRY): the step is
+ * ready (or failed/in doubt, for a retry) and nothing else runs. Commits
+ * the "started" event, then forks the supervisor. */
+int		 session_start(struct session *, size_t i, char **cause);
+/* Wait up to timeout_ms (-1: until it ends) for the running command.
+ * Returns 1 when it ended (its step passed or failed, the exit status and
+ * any artifact recorded), 0 when still running, -1 with *cause. A step
+ * past its timeout is cancelled here. */
+int		 session_wait(struct session *, int timeout_ms, char **cause);
+/* A descriptor that becomes readable (EOF) when the running command's
+ * supervisor exits, for a front end's poll(2); -1 when nothing runs or
+ * the command was found running by a later stepup (then poll with a
+ * timeout and call session_wait(s, 0, ...)). Owned by the session. */
+int		 session_wait_fd(const struct session *);
+/* Cancel the running command (the front end asked first): SIGTERM to its
+ * process group, SIGKILL after a grace period. Journaled. */
+int		 session_cancel(struct session *, char **cause);
+
+/* read: the end of the document was shown (journaled). */
+int		 session_end_shown(struct session *, size_t i, char **cause);
+/* read: acknowledged; only after session_end_shown. */
+int		 session_acknowledge(struct session *, size_t i, char **cause);
+/* confirm: typed is journaled; passes only when it equals the expanded
+ * phrase exactly, else -1 with *cause saying it did not match. */
+int		 session_confirm(struct session *, size_t i, const char *typed,
+		    char **cause);
+/* manual: ticked, with an optional note (NULL or ""). */
+int		 session_tick(struct session *, size_t i, const char *note,
+		    char **cause);
+/* check: a failed warn check is accepted and passes. */
+int		 session_ack_warning(struct session *, size_t i, char **cause);
+/* Skip an optional step, with a reason (required). */
+int		 session_skip(struct session *, size_t i, const char *reason,
+		    char **cause);
+/* Mark a failed or in-doubt action (or a manual step) done by hand, with
+ * a reason (required). */
+int		 session_mark_done(struct session *, size_t i,
+		    const char *reason, char **cause);
+/* Run $SHELL (or /bin/sh) interactively in the state directory with step
+ * i's environment, and wait for it; journaled. The TUI leaves curses
+ * before and comes back after. */
+int		 session_shell(struct session *, size_t i, char **cause);
+/* Leave the run unfinished and resumable (journaled as paused). A
+ * running command goes on; the next stepup reattaches. */
+int		 session_pause(struct session *, char **cause);
+
+#endif

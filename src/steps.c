@@ -1,0 +1,702 @@
+/* steps.c: the shared step model: lay out a runbook's steps for a plan,
+ * their environment, the gating rule, and $NAME expansion. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "steps.h"
+#include "util.h"
+
+static const struct {
+	const char	*name;
+	const char	*words;
+} step_states[] = {
+#define X(e, name, words) { name, words },
+	STEP_STATES(X)
+#undef X
+};
+
+const char *
+step_state_name(enum step_state st)
+{
+	if ((unsigned)st >= STEP__COUNT)
+		return "?";
+	return step_states[st].name;
+}
+
+const char *
+step_state_words(enum step_state st)
+{
+	if ((unsigned)st >= STEP__COUNT)
+		return "?";
+	return step_states[st].words;
+}
+
+int
+step_state_parse(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < STEP__COUNT; i++) {
+		if (strcmp(step_states[i].name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+bool
+step_state_settled(enum step_state st)
+{
+	return st == STEP_PASSED || st == STEP_SKIPPED || st == STEP_DONE;
+}
+
+/* --- environments -------------------------------------------------------- */
+
+void
+step_env_set(struct step_env *env, const char *name, const char *value,
+    bool secret)
+{
+	size_t	i;
+
+	for (i = 0; i < env->n; i++) {
+		if (strcmp(env->v[i].name, name) == 0) {
+			free(env->v[i].value);
+			env->v[i].value = xstrdup(value);
+			env->v[i].secret = secret;
+			return;
+		}
+	}
+	env->v = xreallocarray(env->v, env->n + 1, sizeof *env->v);
+	env->v[env->n].name = xstrdup(name);
+	env->v[env->n].value = xstrdup(value);
+	env->v[env->n].secret = secret;
+	env->n++;
+}
+
+const char *
+step_env_get(const struct step_env *env, const char *name, bool *secret)
+{
+	size_t	i;
+
+	for (i = 0; i < env->n; i++) {
+		if (strcmp(env->v[i].name, name) == 0) {
+			if (secret != NULL)
+				*secret = env->v[i].secret;
+			return env->v[i].value;
+		}
+	}
+	return NULL;
+}
+
+void
+step_env_merge(struct step_env *dst, const struct step_env *src)
+{
+	size_t	i;
+
+	for (i = 0; i < src->n; i++)
+		step_env_set(dst, src->v[i].name, src->v[i].value,
+		    src->v[i].secret);
+}
+
+void
+step_env_free(struct step_env *env)
+{
+	size_t	i;
+
+	for (i = 0; i < env->n; i++) {
+		free(env->v[i].name);
+		free(env->v[i].value);
+	}
+	free(env->v);
+	env->v = NULL;
+	env->n = 0;
+}
+
+char **
+step_env_envp(const struct step_env *env, char *const *base)
+{
+	char		**out;
+	size_t		  n = 0, nb = 0, i, j, len;
+
+	if (base != NULL) {
+		while (base[nb] != NULL)
+			nb++;
+	}
+	out = xcalloc(nb + env->n + 1, sizeof *out);
+	for (i = 0; i < nb; i++) {
+		/* Drop the base entries env replaces. */
+		for (j = 0; j < env->n; j++) {
+			len = strlen(env->v[j].name);
+			if (strncmp(base[i], env->v[j].name, len) == 0 &&
+			    base[i][len] == '=')
+				break;
+		}
+		if (j == env->n)
+			out[n++] = xstrdup(base[i]);
+	}
+	for (j = 0; j < env->n; j++)
+		out[n++] = xasprintf("%s=%s", env->v[j].name, env->v[j].value);
+	out[n] = NULL;
+	return out;
+}
+
+void
+step_envp_free(char **envp)
+{
+	size_t	i;
+
+	if (envp == NULL)
+		return;
+	for (i = 0; envp[i] != NULL; i++)
+		free(envp[i]);
+	free(envp);
+}
+
+char *
+step_env_show(const struct step_env *env)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	for (i = 0; i < env->n; i++) {
+		buf_printf(&b, "%s=%s\n", env->v[i].name,
+		    env->v[i].secret ? "********" : env->v[i].value);
+	}
+	return buf_take(&b);
+}
+
+/* --- expansion ------------------------------------------------------------ */
+
+static bool
+name_start(int c)
+{
+	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static bool
+name_char(int c)
+{
+	return name_start(c) || (c >= '0' && c <= '9');
+}
+
+int
+steps_expand(const char *s, const struct step_env *env, bool fallback,
+    char **out, char **cause)
+{
+	struct buf	 b;
+	const char	*p = s, *start, *value;
+	char		*name;
+	size_t		 len;
+	bool		 secret;
+
+	buf_init(&b);
+	while (*p != '\0') {
+		if (*p != '$') {
+			buf_putc(&b, *p++);
+			continue;
+		}
+		if (p[1] == '$') {
+			buf_putc(&b, '$');
+			p += 2;
+			continue;
+		}
+		if (p[1] == '{') {
+			start = p + 2;
+			for (len = 0; name_char((unsigned char)start[len]); len++)
+				;
+			if (start[len] != '}' || len == 0 ||
+			    !name_start((unsigned char)*start)) {
+				*cause = xasprintf("\"${\" at column %zu is not "
+				    "followed by a variable name and \"}\"",
+				    (size_t)(p - s) + 1);
+				buf_free(&b);
+				return -1;
+			}
+			p = start + len + 1;
+		} else if (name_start((unsigned char)p[1])) {
+			start = p + 1;
+			for (len = 0; name_char((unsigned char)start[len]); len++)
+				;
+			p = start + len;
+		} else {
+			buf_putc(&b, *p++);
+			continue;
+		}
+		name = xstrndup(start, len);
+		secret = false;
+		value = step_env_get(env, name, &secret);
+		if (value == NULL && fallback)
+			value = getenv(name);
+		if (value == NULL) {
+			*cause = xasprintf("$%s is not set", name);
+			free(name);
+			buf_free(&b);
+			return -1;
+		}
+		if (secret) {
+			*cause = xasprintf("$%s is a secret variable and "
+			    "cannot be shown", name);
+			free(name);
+			buf_free(&b);
+			return -1;
+		}
+		free(name);
+		buf_puts(&b, value);
+	}
+	*out = buf_take(&b);
+	return 0;
+}
+
+/* --- layout --------------------------------------------------------------- */
+
+static void
+step_clear(struct step *st)
+{
+	free(st->key);
+	free(st->title);
+	free(st->text);
+	free(st->phrase);
+	free(st->file);
+	free(st->produces);
+	free(st->reason);
+	free(st->needs);
+	step_env_free(&st->env);
+}
+
+void
+steps_free(struct steps *ss)
+{
+	size_t	i;
+
+	if (ss == NULL)
+		return;
+	for (i = 0; i < ss->n; i++)
+		step_clear(&ss->v[i]);
+	free(ss->v);
+	free(ss);
+}
+
+static struct step *
+steps_add(struct steps *ss)
+{
+	struct step	*st;
+
+	ss->v = xreallocarray(ss->v, ss->n + 1, sizeof *ss->v);
+	st = &ss->v[ss->n];
+	memset(st, 0, sizeof *st);
+	st->index = ss->n++;
+	st->hop = -1;
+	st->exit_status = -1;
+	st->artifact_size = -1;
+	st->state = STEP_PENDING;
+	return st;
+}
+
+/* STEPUP_ARTIFACT_<id>, with '-' turned to '_'. */
+static char *
+artifact_var(const char *id)
+{
+	char	*name, *p;
+
+	name = xasprintf("STEPUP_ARTIFACT_%s", id);
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '-')
+			*p = '_';
+	}
+	return name;
+}
+
+/* Expand one field of a step into *out; on error, say which. */
+static int
+expand_field(const struct step *st, const char *field, const char *in,
+    char **out, char **cause)
+{
+	char	*why;
+
+	*out = NULL;
+	if (in == NULL)
+		return 0;
+	if (steps_expand(in, &st->env, true, out, &why) != 0) {
+		*cause = xasprintf("step %zu (%s), %s: %s", st->index + 1,
+		    st->key, field, why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+step_expand_fields(struct step *st, const char *dir, char **cause)
+{
+	const struct rb_step	*rs = st->rb;
+	char			*file;
+
+	if (expand_field(st, "title", rs->title, &st->title, cause) != 0 ||
+	    expand_field(st, "text", rs->text, &st->text, cause) != 0 ||
+	    expand_field(st, "phrase", rs->phrase, &st->phrase, cause) != 0 ||
+	    expand_field(st, "file", rs->file, &st->file, cause) != 0)
+		return -1;
+	if (st->file != NULL && st->file[0] != '/' && dir != NULL) {
+		file = xasprintf("%s/%s", dir, st->file);
+		free(st->file);
+		st->file = file;
+	}
+	return 0;
+}
+
+static bool
+hop_matches(const struct rb_step *rs, const struct plan_hop *hop)
+{
+	size_t	i;
+
+	if (rs->n_when == 0)
+		return true;
+	for (i = 0; i < rs->n_when; i++) {
+		if (hop->kind != NULL && strcmp(rs->when[i].s, hop->kind) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Where relative paths are: STEPUP_RUNBOOK_DIR, else the runbook's. */
+static const char *
+steps_dir(const struct steps *ss, const struct step_env *base)
+{
+	const char	*d = step_env_get(base, "STEPUP_RUNBOOK_DIR", NULL);
+
+	if (d != NULL)
+		return d;
+	return ss->rb != NULL ? ss->rb->dir : NULL;
+}
+
+/* Add one instance of a runbook step (hop -1: not bound to a hop). */
+static int
+steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
+    const struct step_env *base, struct step_env *artifacts, char **cause)
+{
+	const struct plan_hop	*h = NULL;
+	struct step		*st;
+	char			*var, *path;
+
+	st = steps_add(ss);
+	st->rb = rs;
+	st->kind = rs->kind;
+	st->phase = rs->phase;
+	st->hop = hop;
+	st->run = rs->run;
+	st->optional = rs->optional;
+	if (hop >= 0) {
+		h = &ss->plan->hops[hop];
+		st->key = xasprintf("%s@%s", rs->id, h->to);
+	} else
+		st->key = xstrdup(rs->id);
+
+	step_env_merge(&st->env, base);
+	step_env_set(&st->env, "STEPUP_STEP", rs->id, false);
+	if (h != NULL) {
+		step_env_set(&st->env, "STEPUP_HOP_FROM", h->from, false);
+		step_env_set(&st->env, "STEPUP_HOP_TO", h->to, false);
+		step_env_set(&st->env, "STEPUP_HOP_KIND",
+		    h->kind != NULL ? h->kind : "", false);
+	}
+	step_env_merge(&st->env, artifacts);
+	/* Its own artifact first, so that the command can write to
+	 * $STEPUP_ARTIFACT_<id>; produces may not refer to itself. */
+	if (rs->produces != NULL) {
+		if (expand_field(st, "produces", rs->produces, &path,
+		    cause) != 0)
+			return -1;
+		if (*path == '\0') {
+			*cause = xasprintf("step %zu (%s), produces: the path "
+			    "is empty once expanded", st->index + 1, st->key);
+			free(path);
+			return -1;
+		}
+		if (path[0] != '/' && steps_dir(ss, base) != NULL) {
+			char *abs = xasprintf("%s/%s", steps_dir(ss, base), path);
+			free(path);
+			path = abs;
+		}
+		var = artifact_var(rs->id);
+		step_env_set(&st->env, var, path, false);
+		step_env_set(artifacts, var, path, false);
+		free(var);
+		st->produces = path;
+	}
+	if (step_expand_fields(st, steps_dir(ss, base), cause) != 0)
+		return -1;
+	return 0;
+}
+
+/* Resolve every step's needs to indexes of earlier steps. */
+static void
+steps_resolve_needs(struct steps *ss)
+{
+	struct step	*st, *o;
+	size_t		 i, j, k;
+	bool		 same_hop;
+
+	for (i = 0; i < ss->n; i++) {
+		st = &ss->v[i];
+		if (st->rb == NULL || !st->rb->has_needs) {
+			st->n_needs = i;
+			st->needs = xcalloc(i + 1, sizeof *st->needs);
+			for (j = 0; j < i; j++)
+				st->needs[j] = j;
+			continue;
+		}
+		st->needs = xcalloc(i + 1, sizeof *st->needs);
+		for (k = 0; k < st->rb->n_needs; k++) {
+			const char *id = st->rb->needs[k].s;
+
+			/* The instance in the same hop, when there is one. */
+			same_hop = false;
+			for (j = 0; j < i; j++) {
+				o = &ss->v[j];
+				if (o->rb != NULL && strcmp(o->rb->id, id) == 0 &&
+				    o->hop >= 0 && o->hop == st->hop)
+					same_hop = true;
+			}
+			for (j = 0; j < i; j++) {
+				o = &ss->v[j];
+				if (o->rb == NULL || strcmp(o->rb->id, id) != 0)
+					continue;
+				if (same_hop && o->hop != st->hop)
+					continue;
+				st->needs[st->n_needs++] = j;
+			}
+		}
+	}
+}
+
+struct steps *
+steps_new(const struct runbook *rb, const struct plan *plan,
+    const struct step_env *base, char **cause)
+{
+	struct steps		*ss;
+	struct step_env		 artifacts = { NULL, 0 };
+	const struct rb_steps	*ph;
+	size_t			 i, h;
+	int			 phase;
+
+	ss = xcalloc(1, sizeof *ss);
+	ss->rb = rb;
+	ss->plan = plan;
+	for (phase = RB_PHASE_PREPARE; phase <= RB_PHASE_FINISH; phase++) {
+		ph = &rb->phases[phase];
+		if (phase == RB_PHASE_HOP) {
+			for (h = 0; h < plan->n_hops; h++) {
+				for (i = 0; i < ph->n; i++) {
+					if (!hop_matches(&ph->v[i],
+					    &plan->hops[h]))
+						continue;
+					if (steps_lay(ss, &ph->v[i], (int)h,
+					    base, &artifacts, cause) != 0)
+						goto fail;
+				}
+			}
+			continue;
+		}
+		for (i = 0; i < ph->n; i++) {
+			if (!ph->v[i].per_hop) {
+				if (steps_lay(ss, &ph->v[i], -1, base,
+				    &artifacts, cause) != 0)
+					goto fail;
+				continue;
+			}
+			for (h = 0; h < plan->n_hops; h++) {
+				if (!hop_matches(&ph->v[i], &plan->hops[h]))
+					continue;
+				if (steps_lay(ss, &ph->v[i], (int)h, base,
+				    &artifacts, cause) != 0)
+					goto fail;
+			}
+		}
+	}
+	step_env_free(&artifacts);
+	steps_resolve_needs(ss);
+	steps_update(ss);
+	return ss;
+
+fail:
+	step_env_free(&artifacts);
+	steps_free(ss);
+	return NULL;
+}
+
+static int
+settled_desc(const void *a, const void *b)
+{
+	const struct step *const *x = a, *const *y = b;
+
+	if ((*x)->settled_seq != (*y)->settled_seq)
+		return (*x)->settled_seq < (*y)->settled_seq ? 1 : -1;
+	return (*x)->index < (*y)->index ? 1 : -1;
+}
+
+struct steps *
+steps_new_rollback(const struct steps *up, const struct step_env *base,
+    char **cause)
+{
+	struct steps		 *ss;
+	struct step		 *st;
+	const struct step	**done;
+	const struct rb_steps	 *ph;
+	struct step_env		  artifacts = { NULL, 0 };
+	size_t			  i, n = 0, j;
+	const char		 *from;
+
+	ss = xcalloc(1, sizeof *ss);
+	ss->rb = up->rb;
+	ss->plan = up->plan;
+	ss->rollback = true;
+
+	from = up->plan != NULL ? up->plan->from : NULL;
+	st = steps_add(ss);
+	st->key = xstrdup("rollback-confirm");
+	st->kind = RB_CONFIRM;
+	st->phase = RB_PHASE_ROLLBACK;
+	st->title = xstrdup("Confirm the rollback");
+	st->phrase = from != NULL ? xasprintf("yes, roll back to %s", from) :
+	    xstrdup("yes, roll back");
+	step_env_merge(&st->env, base);
+
+	done = xcalloc(up->n + 1, sizeof *done);
+	for (i = 0; i < up->n; i++) {
+		if (up->v[i].kind == RB_ACTION && up->v[i].state == STEP_PASSED &&
+		    !up->v[i].undo)
+			done[n++] = &up->v[i];
+		/* Every artifact the upgrade made, for the rollback steps. */
+		for (j = 0; j < up->v[i].env.n; j++) {
+			if (strncmp(up->v[i].env.v[j].name, "STEPUP_ARTIFACT_",
+			    16) == 0)
+				step_env_set(&artifacts, up->v[i].env.v[j].name,
+				    up->v[i].env.v[j].value, false);
+		}
+	}
+	qsort(done, n, sizeof *done, settled_desc);
+	for (i = 0; i < n; i++) {
+		const struct step *o = done[i];
+
+		st = steps_add(ss);
+		st->rb = o->rb;
+		st->phase = RB_PHASE_ROLLBACK;
+		st->hop = o->hop;
+		st->key = xasprintf("undo:%s", o->key);
+		step_env_merge(&st->env, &o->env);
+		step_env_merge(&st->env, base);
+		if (o->rb != NULL && o->rb->undo != NULL) {
+			st->kind = RB_ACTION;
+			st->run = o->rb->undo;
+			st->undo = true;
+			st->title = xasprintf("Undo: %s", o->title);
+		} else {
+			st->kind = RB_MANUAL;
+			st->title = xasprintf("%s cannot be undone "
+			    "automatically: %s", o->key, o->title);
+			if (o->rb != NULL && o->rb->on_failure != NULL)
+				st->text = xstrdup(o->rb->on_failure);
+		}
+	}
+	free(done);
+
+	ph = up->rb != NULL ? &up->rb->phases[RB_PHASE_ROLLBACK] : NULL;
+	for (i = 0; ph != NULL && i < ph->n; i++) {
+		if (steps_lay(ss, &ph->v[i], -1, base, &artifacts, cause) != 0) {
+			step_env_free(&artifacts);
+			steps_free(ss);
+			return NULL;
+		}
+	}
+	step_env_free(&artifacts);
+	/* A rollback step needs every step before it; runbook `needs` do
+	 * not apply across the synthetic steps. */
+	for (i = 0; i < ss->n; i++) {
+		st = &ss->v[i];
+		free(st->needs);
+		st->needs = xcalloc(i + 1, sizeof *st->needs);
+		st->n_needs = i;
+		for (j = 0; j < i; j++)
+			st->needs[j] = j;
+	}
+	steps_update(ss);
+	return ss;
+}
+
+/* --- gating --------------------------------------------------------------- */
+
+const struct step *
+steps_find(const struct steps *ss, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < ss->n; i++) {
+		if (strcmp(ss->v[i].key, key) == 0)
+			return &ss->v[i];
+	}
+	return NULL;
+}
+
+bool
+steps_needs_met(const struct steps *ss, size_t i, size_t *blocker)
+{
+	const struct step	*st = &ss->v[i];
+	size_t			 k;
+
+	for (k = 0; k < st->n_needs; k++) {
+		if (!step_state_settled(ss->v[st->needs[k]].state)) {
+			if (blocker != NULL)
+				*blocker = st->needs[k];
+			return false;
+		}
+	}
+	return true;
+}
+
+size_t
+steps_current(const struct steps *ss)
+{
+	size_t	i;
+
+	for (i = 0; i < ss->n; i++) {
+		if (!step_state_settled(ss->v[i].state))
+			return i;
+	}
+	return ss->n;
+}
+
+bool
+steps_done(const struct steps *ss)
+{
+	return steps_current(ss) == ss->n;
+}
+
+void
+steps_update(struct steps *ss)
+{
+	size_t	i;
+
+	for (i = 0; i < ss->n; i++) {
+		struct step *st = &ss->v[i];
+
+		if (st->state != STEP_PENDING && st->state != STEP_READY)
+			continue;
+		st->state = steps_needs_met(ss, i, NULL) ? STEP_READY :
+		    STEP_PENDING;
+	}
+}
+
+void
+step_set(struct steps *ss, size_t i, enum step_state state,
+    const char *reason)
+{
+	struct step	*st = &ss->v[i];
+
+	st->state = state;
+	free(st->reason);
+	st->reason = reason != NULL ? xstrdup(reason) : NULL;
+	steps_update(ss);
+}

@@ -1,0 +1,202 @@
+/* steps.h: the shared step model of one run: the runbook's steps laid out
+ * for a plan (prepare, each hop's steps, finish), their states, the gating
+ * rule, their environment, and the expansion of $NAME in non-shell fields.
+ *
+ * Every front end (TUI screens, plain mode, export) reads this model
+ * through const pointers. Only session.c changes it (step_set() and the
+ * fields marked "session"): a screen never writes a step.
+ *
+ * Ownership: steps_new() returns a struct steps that owns every step and
+ * every string in it, except `rb` (borrowed from the runbook, which must
+ * outlive it) and the plan it was given (borrowed too). steps_free()
+ * releases it. Pointers returned by the accessors live as long as the
+ * struct steps. */
+#ifndef STEPUP_STEPS_H
+#define STEPUP_STEPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "plan.h"
+#include "runbook.h"
+
+/* Step states: one table, from which the enum, the names stored in the
+ * journal and the words shown to the operator follow. */
+#define STEP_STATES(X)							\
+	X(PENDING,   "pending",   "waiting for an earlier step")	\
+	X(READY,     "ready",     "ready")				\
+	X(RUNNING,   "running",   "running")				\
+	X(PASSED,    "passed",    "passed")				\
+	X(FAILED,    "failed",    "failed")				\
+	X(SKIPPED,   "skipped",   "skipped")				\
+	X(DONE,      "done",      "done by hand")			\
+	X(IN_DOUBT,  "in-doubt",  "in doubt: was running when stepup stopped")
+
+enum step_state {
+#define X(e, name, words) STEP_##e,
+	STEP_STATES(X)
+#undef X
+	STEP__COUNT
+};
+/* "pending", "ready", ... (the journal's words; stable). */
+const char	*step_state_name(enum step_state);
+/* "waiting for an earlier step", ... (for the operator). */
+const char	*step_state_words(enum step_state);
+/* The state named name, or -1. */
+int		 step_state_parse(const char *name);
+/* True for passed, skipped and done by hand: a need that is met. */
+bool		 step_state_settled(enum step_state);
+
+/* A variable of a command's environment. */
+struct step_var {
+	char	*name;
+	char	*value;
+	bool	 secret;	/* passed to commands, never journaled or shown */
+};
+
+/* An environment: what a step's commands get on top of stepup's own
+ * environment, and what $NAME expands from. Later entries replace earlier
+ * ones of the same name (step_env_set replaces in place). */
+struct step_env {
+	struct step_var	*v;
+	size_t		 n;
+};
+
+/* Set (or replace) name to a copy of value. */
+void		 step_env_set(struct step_env *, const char *name,
+		    const char *value, bool secret);
+/* The value of name, or NULL; *secret (when not NULL) says if it is. */
+const char	*step_env_get(const struct step_env *, const char *name,
+		    bool *secret);
+/* Copy every entry of src into dst (replacing same names). */
+void		 step_env_merge(struct step_env *dst, const struct step_env *src);
+void		 step_env_free(struct step_env *);
+/* A NULL-terminated "NAME=value" array: base (e.g. environ; may be NULL)
+ * with env's entries added or replacing. The caller frees it with
+ * step_envp_free(). */
+char		**step_env_envp(const struct step_env *, char *const *base);
+void		 step_envp_free(char **);
+/* "NAME=value" lines, one per entry, secrets shown as "NAME=********";
+ * what dry runs and the run screen show. The caller frees it. */
+char		*step_env_show(const struct step_env *);
+
+/* Expand $NAME and ${NAME} in s from env (falling back to stepup's own
+ * environment when fallback is true). "$$" is a literal "$"; a "$" not
+ * followed by a name or "{" is kept as is. Nothing else is interpreted:
+ * no command substitution, no globbing, no quotes. Returns 0 and sets
+ * *out (caller frees), or -1 with *cause (caller frees) when a name is
+ * unset, "${" is not closed by "}", or a secret variable would be shown
+ * (secrets never reach titles, phrases, paths or texts). */
+int		 steps_expand(const char *s, const struct step_env *env,
+		    bool fallback, char **out, char **cause);
+
+/* One step of a run. */
+struct step {
+	size_t			 index;	/* in the run, 0-based; shown as index + 1 */
+	char			*key;	/* unique in the run and stable across
+					   resumes: the runbook id, "id@HOP_TO"
+					   for a step repeated per hop, and
+					   "undo:KEY" / "rollback-confirm" in a
+					   rollback run; what the journal records */
+	const struct rb_step	*rb;	/* the runbook's step (borrowed), or NULL
+					   for a step stepup adds itself */
+	enum rb_kind		 kind;
+	enum rb_phase		 phase;
+	int			 hop;	/* index in plan->hops, or -1 */
+	const char		*run;	/* the command: rb->run, or rb->undo for
+					   an undo step; NULL for none */
+	bool			 undo;	/* a rollback run's undo of an action */
+	bool			 optional; /* may be skipped, with a reason */
+
+	/* Expanded by steps_new (see steps_expand); NULL when absent. */
+	char			*title;
+	char			*text;
+	char			*phrase;	/* confirm */
+	char			*file;		/* read: a path; relative ones
+						   are made relative to the
+						   runbook's directory */
+	char			*produces;	/* action: the artifact's path */
+
+	/* What its commands get: STEPUP_FROM, STEPUP_TO, STEPUP_RUN_ID,
+	 * STEPUP_RUNBOOK_DIR, STEPUP_STEP (the runbook id), STEPUP_HOP_FROM,
+	 * STEPUP_HOP_TO and STEPUP_HOP_KIND (for a step bound to a hop),
+	 * STEPUP_ARTIFACT_<id> for every earlier step that produces one, and
+	 * the runbook's vars. */
+	struct step_env		 env;
+
+	size_t			*needs;	/* indexes of the steps it needs */
+	size_t			 n_needs;
+
+	/* session: the state and what the journal knows of it. */
+	enum step_state		 state;
+	char			*reason;	/* skipped, done by hand: why;
+						   manual: the note; failed:
+						   what failed; or NULL */
+	bool			 end_shown;	/* read: its end was shown */
+	bool			 warned;	/* a warn check failed and the
+						   operator acknowledged it */
+	int			 exit_status;	/* last attempt: 0..255, 128+N
+						   when killed by signal N, -1
+						   when none */
+	unsigned		 attempts;	/* of its command */
+	long long		 artifact_size;	/* -1 when not recorded */
+	char			 artifact_sha256[65]; /* "" when not recorded */
+	long long		 started;	/* unix time of the last start, 0 */
+	long long		 ended;		/* unix time it settled/failed, 0 */
+	long long		 settled_seq;	/* order in which it settled (the
+						   journal's event id), 0; the
+						   rollback undoes in reverse */
+};
+
+struct steps {
+	struct step		*v;
+	size_t			 n;
+	const struct runbook	*rb;	/* borrowed */
+	const struct plan	*plan;	/* borrowed */
+	bool			 rollback; /* a rollback run's steps */
+};
+
+/* Lay out the steps of a run: every prepare step (a per-hop one once per
+ * hop), every hop's steps in plan order (those whose `when` names the
+ * hop's kind, or with no `when`), every finish step (per-hop ones once per
+ * hop). base holds the run-wide environment (STEPUP_FROM, STEPUP_TO,
+ * STEPUP_RUN_ID, STEPUP_RUNBOOK_DIR and the runbook's vars with their
+ * answers); each step adds its own. `needs` naming a step repeated per hop
+ * means its instance in the same hop when there is one, else every
+ * instance; a need filtered out by `when` is dropped. Every step starts
+ * pending, then steps_update() makes the first ones ready. Returns NULL
+ * with *cause (caller frees) when a field cannot be expanded, naming the
+ * step and the field. */
+struct steps	*steps_new(const struct runbook *, const struct plan *,
+		    const struct step_env *base, char **cause);
+/* Lay out a rollback run of upgrade (whose states say what was done): a
+ * confirm step "yes, roll back to FROM", then, in reverse order of
+ * settling (settled_seq), the undo of every action that passed (an action
+ * with an undo), or a manual step "KEY cannot be undone automatically"
+ * (text: its on-failure text) for one without, then the runbook's
+ * rollback steps. Same ownership and errors as steps_new. */
+struct steps	*steps_new_rollback(const struct steps *upgrade,
+		    const struct step_env *base, char **cause);
+void		 steps_free(struct steps *);
+
+/* The step with that key, or NULL. */
+const struct step *steps_find(const struct steps *, const char *key);
+/* True when every need of step i is settled; otherwise *blocker (when not
+ * NULL) is the index of the first one that is not. */
+bool		 steps_needs_met(const struct steps *, size_t i, size_t *blocker);
+/* The first step that is not settled (where the run is), or n when every
+ * step is settled. */
+size_t		 steps_current(const struct steps *);
+/* True when every step is settled. */
+bool		 steps_done(const struct steps *);
+/* Recompute pending/ready from the gating rule: a pending step whose
+ * needs are all settled becomes ready, a ready one whose needs no longer
+ * are goes back to pending. Other states are left alone. */
+void		 steps_update(struct steps *);
+
+/* Change a step's state (with a reason, copied, or NULL) and recompute
+ * gating. Only session.c calls this: it journals first. */
+void		 step_set(struct steps *, size_t i, enum step_state,
+		    const char *reason);
+
+#endif

@@ -1,0 +1,431 @@
+/* test_session.c: the one door: a command starts only when its step is
+ * ready, its "started" event is in the journal before it runs, nothing
+ * starts when the journal cannot be written; resume at the exact step,
+ * and a step found running with its process gone is in doubt. Runs the
+ * real session on tests/data/session/door.yaml. */
+#include "config.h"
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "journal.h"
+#include "session.h"
+#include "steps.h"
+#include "util.h"
+
+enum { NOTES, PROBE, GO, SNAP, HOLD, TELL };
+
+struct world {
+	char	 dir[64];
+	char	*world;
+	char	*state;
+	char	*runbook;
+};
+
+static void
+sh(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*cmd;
+
+	va_start(ap, fmt);
+	cmd = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0)
+		fail_msg("command failed: %s", cmd);
+	free(cmd);
+}
+
+static int
+setup(void **state)
+{
+	struct world	*w = xcalloc(1, sizeof *w);
+	const char	*top = getenv("top_srcdir");
+
+	snprintf(w->dir, sizeof w->dir, "/tmp/stepup-session.XXXXXX");
+	if (mkdtemp(w->dir) == NULL)
+		return -1;
+	w->world = xasprintf("%s/world", w->dir);
+	w->state = xasprintf("%s/state", w->dir);
+	w->runbook = xasprintf("%s/tests/data/session/door.yaml",
+	    top != NULL ? top : ".");
+	sh("mkdir -p '%s' && echo 1.0.0 > '%s/version'", w->world, w->world);
+	setenv("STEPUP_TEST_WORLD", w->world, 1);
+	setenv("STEPUP_STATE_DIR", w->state, 1);
+	*state = w;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct world	*w = *state;
+
+	sh("rm -rf '%s'", w->dir);
+	free(w->world);
+	free(w->state);
+	free(w->runbook);
+	free(w);
+	return 0;
+}
+
+static struct session *
+open_session(struct world *w)
+{
+	struct session_opts	 opts;
+	struct session		*s = NULL;
+	char			*cause = NULL;
+	int			 r;
+
+	memset(&opts, 0, sizeof opts);
+	opts.runbook = w->runbook;
+	opts.state_dir = w->state;
+	r = session_open(&opts, &s, &cause);
+	if (r != EXIT_DONE)
+		fail_msg("session_open: %d %s", r, cause);
+	return s;
+}
+
+static void
+expect_refused(int r, char *cause, const char *want)
+{
+	assert_int_equal(r, -1);
+	assert_non_null(cause);
+	assert_string_equal(cause, want);
+	free(cause);
+}
+
+static bool
+file_exists(const char *dir, const char *name)
+{
+	char		*p = xasprintf("%s/%s", dir, name);
+	struct stat	 sb;
+	bool		 r = stat(p, &sb) == 0;
+
+	free(p);
+	return r;
+}
+
+static void
+wait_file(const char *dir, const char *name)
+{
+	struct timespec	ts = { 0, 20 * 1000000L };
+	int		n;
+
+	for (n = 0; n < 1000 && !file_exists(dir, name); n++)
+		nanosleep(&ts, NULL);
+	assert_true(file_exists(dir, name));
+}
+
+/* The last event of a run in the journal of a state dir. */
+static void
+last_event(const char *dir, long long run, enum journal_event_kind *kind,
+    char **step)
+{
+	struct journal		*j;
+	struct journal_event	*ev = NULL;
+	size_t			 n = 0;
+	char			*cause = NULL;
+
+	j = journal_open(dir, true, &cause);
+	if (j == NULL)
+		fail_msg("journal_open %s: %s", dir, cause);
+	if (journal_events(j, run, &ev, &n, &cause) != 0)
+		fail_msg("journal_events: %s", cause);
+	assert_true(n > 0);
+	*kind = ev[n - 1].kind;
+	*step = xstrdup(ev[n - 1].step != NULL ? ev[n - 1].step : "-");
+	journal_events_free(ev, n);
+	journal_close(j);
+}
+
+static int
+count_events(const char *dir, long long run, enum journal_event_kind kind,
+    const char *step)
+{
+	struct journal		*j;
+	struct journal_event	*ev = NULL;
+	size_t			 n = 0, i;
+	char			*cause = NULL;
+	int			 c = 0;
+
+	j = journal_open(dir, true, &cause);
+	if (j == NULL)
+		fail_msg("journal_open %s: %s", dir, cause);
+	if (journal_events(j, run, &ev, &n, &cause) != 0)
+		fail_msg("journal_events: %s", cause);
+	for (i = 0; i < n; i++) {
+		if (ev[i].kind == kind && ev[i].step != NULL &&
+		    strcmp(ev[i].step, step) == 0)
+			c++;
+	}
+	journal_events_free(ev, n);
+	journal_close(j);
+	return c;
+}
+
+static void
+test_door(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s = open_session(w), *s2 = NULL;
+	const struct steps	*ss;
+	struct session_opts	 opts;
+	struct rlimit		 rl, saved;
+	enum journal_event_kind	 kind;
+	char			*cause = NULL, *path = NULL, *step, *snap;
+	int			 r;
+
+	assert_null(session_unfinished(s));
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_string_equal(session_get_plan(s)->from, "1.0.0");
+	assert_string_equal(session_get_plan(s)->to, "2.0.0");
+	assert_null(session_question(s, 0));
+	assert_null(session_steps(s));
+	assert_int_equal(session_begin(s, &cause), EXIT_DONE);
+	assert_string_equal(session_run_id(s), "1");
+	ss = session_steps(s);
+	assert_int_equal(ss->n, 6);
+	path = session_mask(s, "pw=hunter2, again hunter2hunter2; hunter");
+	assert_string_equal(path, "pw=********, again ****************; hunter");
+	free(path);
+	path = NULL;
+	assert_string_equal(ss->v[SNAP].key, "snap@2.0.0");
+	assert_int_equal(session_current(s), NOTES);
+
+	/* A second session on the same runbook is refused: the lock. */
+	memset(&opts, 0, sizeof opts);
+	opts.runbook = w->runbook;
+	opts.state_dir = w->state;
+	assert_int_equal(session_open(&opts, &s2, &cause), EXIT_LOCKED);
+	assert_null(s2);
+	assert_non_null(strstr(cause, "holds its lock"));
+	free(cause);
+	cause = NULL;
+
+	/* Nothing starts out of order, or that is not a command. */
+	r = session_start(s, SNAP, &cause);
+	expect_refused(r, cause, "step 1 (notes) is not done yet");
+	cause = NULL;
+	r = session_start(s, NOTES, &cause);
+	expect_refused(r, cause, "run is not possible on step 1 (read, ready)");
+	cause = NULL;
+	assert_false(session_can(s, SNAP, SESSION_ACT_START, NULL));
+	assert_false(session_auto(s, SNAP));
+
+	/* A read step passes only after its end was shown. */
+	r = session_acknowledge(s, NOTES, &cause);
+	expect_refused(r, cause, "its end has not been shown yet");
+	cause = NULL;
+	assert_int_equal(session_document(s, NOTES, &path, &cause), 0);
+	assert_non_null(strstr(path, "notes/2.0.0.md"));
+	free(path);
+	assert_int_equal(session_end_shown(s, NOTES, &cause), 0);
+	assert_int_equal(session_acts(s, NOTES), (1u << SESSION_ACT_ACK) |
+	    (1u << SESSION_ACT_SHELL) | (1u << SESSION_ACT_QUIT));
+	assert_int_equal(session_acknowledge(s, NOTES, &cause), 0);
+	assert_int_equal(ss->v[NOTES].state, STEP_PASSED);
+
+	/* A check starts without asking. */
+	assert_true(session_auto(s, PROBE));
+	assert_int_equal(session_start(s, PROBE, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(ss->v[PROBE].state, STEP_PASSED);
+	assert_int_equal(ss->v[PROBE].exit_status, 0);
+
+	/* The confirmation: exact phrase only, mismatches journaled. */
+	r = session_confirm(s, GO, "yes, upgrade to 1.0.0", &cause);
+	expect_refused(r, cause, "that is not the phrase: type exactly "
+	    "\"yes, upgrade to 2.0.0\"");
+	cause = NULL;
+	r = session_confirm(s, GO, "yes, upgrade to 2.0.0 ", &cause);
+	expect_refused(r, cause, "that is not the phrase: type exactly "
+	    "\"yes, upgrade to 2.0.0\"");
+	cause = NULL;
+	assert_int_equal(ss->v[GO].state, STEP_READY);
+	assert_false(session_auto(s, SNAP));
+	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_PHRASE, "go"), 2);
+	assert_int_equal(session_confirm(s, GO, "yes, upgrade to 2.0.0",
+	    &cause), 0);
+
+	/* The door: the action sees its own "started" event already in the
+	 * journal (it copies the journal as it runs). */
+	assert_true(session_auto(s, SNAP));
+	assert_int_equal(session_start(s, SNAP, &cause), 0);
+	assert_non_null(session_running(s));
+	assert_int_equal(session_running(s)->index, SNAP);
+	assert_true(session_wait_fd(s) >= 0);
+	r = session_start(s, HOLD, &cause);
+	expect_refused(r, cause, "step 4 (snap@2.0.0) is running");
+	cause = NULL;
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(ss->v[SNAP].state, STEP_PASSED);
+	assert_true(ss->v[SNAP].artifact_size > 0);
+	assert_int_equal(strlen(ss->v[SNAP].artifact_sha256), 64);
+	snap = xasprintf("%s/snap", w->world);
+	last_event(snap, 1, &kind, &step);
+	assert_int_equal(kind, JOURNAL_EV_START);
+	assert_string_equal(step, "snap@2.0.0");
+	free(step);
+	free(snap);
+
+	/* A journal that cannot be written (here: no file may grow): the
+	 * action does not start, and the operator is told why. */
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &saved);
+	rl = saved;
+	rl.rlim_cur = 1;
+	setrlimit(RLIMIT_FSIZE, &rl);
+	r = session_start(s, HOLD, &cause);
+	setrlimit(RLIMIT_FSIZE, &saved);
+	assert_int_equal(r, -1);
+	assert_non_null(cause);
+	assert_true(strlen(cause) > 0);
+	fprintf(stderr, "# refused: %s\n", cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ss->v[HOLD].state, STEP_READY);
+	assert_null(session_running(s));
+	assert_false(file_exists(w->world, "pid"));
+	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_START,
+	    "hold@2.0.0"), 0);
+
+	/* In doubt: the action's supervisor and command die with the
+	 * wizard; the next session resumes at that step, in doubt. */
+	sh("touch '%s/hold'", w->world);
+	assert_int_equal(session_start(s, HOLD, &cause), 0);
+	wait_file(w->world, "held");
+	{
+		struct journal		*j = journal_open(w->state, true, &cause);
+		struct journal_action	*av = NULL;
+		size_t			 n = 0;
+
+		assert_non_null(j);
+		assert_int_equal(journal_actions(j, 1, "hold@2.0.0", &av, &n,
+		    &cause), 0);
+		assert_int_equal(n, 1);
+		kill(av[0].pid, SIGKILL);
+		journal_actions_free(av, n);
+		journal_close(j);
+	}
+	sh("kill -KILL $(cat '%s/pid')", w->world);
+	session_close(s);	/* pauses: the step stays "running" */
+
+	s = open_session(w);
+	assert_non_null(session_unfinished(s));
+	assert_string_equal(session_unfinished(s)->id, "1");
+	assert_string_equal(session_unfinished(s)->step, "hold@2.0.0");
+	assert_false(session_unfinished(s)->runbook_changed);
+	assert_int_equal(session_resume(s, &cause), EXIT_DONE);
+	ss = session_steps(s);
+	assert_int_equal(session_current(s), HOLD);
+	assert_int_equal(ss->v[HOLD].state, STEP_IN_DOUBT);
+	assert_int_equal(ss->v[SNAP].state, STEP_PASSED);
+	assert_int_equal(ss->v[SNAP].artifact_size > 0, 1);
+	assert_int_equal(session_acts(s, HOLD), (1u << SESSION_ACT_RETRY) |
+	    (1u << SESSION_ACT_MARK_DONE) | (1u << SESSION_ACT_SHELL) |
+	    (1u << SESSION_ACT_ROLLBACK) | (1u << SESSION_ACT_QUIT));
+	assert_false(session_auto(s, HOLD));
+	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_IN_DOUBT,
+	    "hold@2.0.0"), 1);
+	r = session_mark_done(s, HOLD, "", &cause);
+	expect_refused(r, cause, "marking it done by hand needs a reason: "
+	    "done REASON");
+	cause = NULL;
+	r = session_skip(s, HOLD, "no", &cause);
+	expect_refused(r, cause, "only an optional step may be skipped");
+	cause = NULL;
+	assert_int_equal(session_mark_done(s, HOLD, "it had finished", &cause),
+	    0);
+	assert_int_equal(ss->v[HOLD].state, STEP_DONE);
+	assert_string_equal(ss->v[HOLD].reason, "it had finished");
+	assert_int_equal(session_tick(s, TELL, "", &cause), 0);
+	assert_int_equal(session_status(s), SESSION_DONE);
+	assert_int_equal(session_current(s), ss->n);
+	session_close(s);
+
+	/* Done: nothing is unfinished any more. */
+	s = open_session(w);
+	assert_null(session_unfinished(s));
+	session_close(s);
+}
+
+static void
+test_resume_reattach(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s = open_session(w);
+	const struct steps	*ss;
+	char			*cause = NULL, *path = NULL;
+	size_t			 i;
+
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_int_equal(session_begin(s, &cause), EXIT_DONE);
+	assert_int_equal(session_document(s, NOTES, &path, &cause), 0);
+	free(path);
+	assert_int_equal(session_end_shown(s, NOTES, &cause), 0);
+	assert_int_equal(session_acknowledge(s, NOTES, &cause), 0);
+	assert_int_equal(session_start(s, PROBE, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	/* Paused at the confirmation: resumed exactly there. */
+	session_close(s);
+	s = open_session(w);
+	assert_non_null(session_unfinished(s));
+	assert_int_equal(session_resume(s, &cause), EXIT_DONE);
+	assert_int_equal(session_current(s), GO);
+	assert_int_equal(session_confirm(s, GO, "yes, upgrade to 2.0.0",
+	    &cause), 0);
+	assert_int_equal(session_start(s, SNAP, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+
+	/* Held running; the wizard goes; the action goes on; the next one
+	 * follows it and reads its exit status. */
+	sh("touch '%s/hold'", w->world);
+	assert_int_equal(session_start(s, HOLD, &cause), 0);
+	wait_file(w->world, "held");
+	session_close(s);
+	/* As if the wizard had died between the start event and recording
+	 * the attempt: the supervisor's pid file finds it. */
+	sh("sqlite3 '%s/journal.db' \"delete from actions where step = "
+	    "'hold@2.0.0'\"", w->state);
+	s = open_session(w);
+	assert_int_equal(session_resume(s, &cause), EXIT_DONE);
+	ss = session_steps(s);
+	assert_int_equal(ss->v[HOLD].state, STEP_RUNNING);
+	assert_non_null(session_running(s));
+	assert_int_equal(session_wait(s, 0, &cause), 0);
+	assert_int_equal(session_wait_fd(s), -1);	/* reattached */
+	sh("touch '%s/release'", w->world);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(ss->v[HOLD].state, STEP_PASSED);
+	assert_int_equal(ss->v[HOLD].exit_status, 0);
+	assert_int_equal(ss->v[HOLD].attempts, 1);
+	for (i = 0; i < HOLD; i++)
+		assert_int_equal(ss->v[i].state, STEP_PASSED);
+	assert_int_equal(session_current(s), TELL);
+	session_close(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_door, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_reattach, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,581 @@
+/* test_steps.c: the step model: layout per hop and `when`, environment,
+ * $NAME expansion, and the gating rule in every state. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "steps.h"
+#include "util.h"
+
+/* --- expansion ------------------------------------------------------------ */
+
+static struct step_env
+test_env(void)
+{
+	struct step_env	env = { NULL, 0 };
+
+	step_env_set(&env, "STEPUP_TO", "24.03.0", false);
+	step_env_set(&env, "backup_dir", "/var/backups", false);
+	step_env_set(&env, "token", "s3cr3t", true);
+	step_env_set(&env, "evil", "$(touch /tmp/pwned)", false);
+	return env;
+}
+
+static void
+expect_expand(const struct step_env *env, const char *in, const char *want)
+{
+	char	*out = NULL, *cause = NULL;
+
+	if (steps_expand(in, env, false, &out, &cause) != 0)
+		fail_msg("expanding \"%s\" failed: %s", in, cause);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void
+expect_expand_error(const struct step_env *env, const char *in,
+    const char *want)
+{
+	char	*out = NULL, *cause = NULL;
+
+	assert_int_equal(steps_expand(in, env, false, &out, &cause), -1);
+	assert_null(out);
+	assert_string_equal(cause, want);
+	free(cause);
+}
+
+static void
+test_expand(void **state)
+{
+	struct step_env	env = test_env();
+
+	expect_expand(&env, "", "");
+	expect_expand(&env, "plain text", "plain text");
+	expect_expand(&env, "yes, upgrade to $STEPUP_TO", "yes, upgrade to 24.03.0");
+	expect_expand(&env, "${backup_dir}/db-${STEPUP_TO}.dump",
+	    "/var/backups/db-24.03.0.dump");
+	expect_expand(&env, "$backup_dir/x", "/var/backups/x");
+	expect_expand(&env, "$STEPUP_TO.", "24.03.0.");
+	expect_expand(&env, "cost: 5$", "cost: 5$");
+	expect_expand(&env, "$$STEPUP_TO", "$STEPUP_TO");
+	expect_expand(&env, "$1 $- $ x", "$1 $- $ x");
+	/* Nothing but variables: no command substitution, no quoting, and a
+	 * value is never expanded again. */
+	expect_expand(&env, "$(touch /tmp/pwned) `id`", "$(touch /tmp/pwned) `id`");
+	expect_expand(&env, "v=$evil", "v=$(touch /tmp/pwned)");
+	expect_expand(&env, "'$STEPUP_TO' \"$STEPUP_TO\"",
+	    "'24.03.0' \"24.03.0\"");
+
+	expect_expand_error(&env, "to $NOPE now", "$NOPE is not set");
+	expect_expand_error(&env, "${NOPE}", "$NOPE is not set");
+	expect_expand_error(&env, "ab${STEPUP_TO", "\"${\" at column 3 is not "
+	    "followed by a variable name and \"}\"");
+	expect_expand_error(&env, "${}", "\"${\" at column 1 is not "
+	    "followed by a variable name and \"}\"");
+	expect_expand_error(&env, "${1x}", "\"${\" at column 1 is not "
+	    "followed by a variable name and \"}\"");
+	expect_expand_error(&env, "${a b}", "\"${\" at column 1 is not "
+	    "followed by a variable name and \"}\"");
+	expect_expand_error(&env, "tok $token", "$token is a secret variable "
+	    "and cannot be shown");
+	step_env_free(&env);
+}
+
+static void
+test_expand_fallback(void **state)
+{
+	struct step_env	 env = test_env();
+	char		*out = NULL, *cause = NULL;
+
+	setenv("STEPUP_TEST_FALLBACK", "from-environ", 1);
+	assert_int_equal(steps_expand("$STEPUP_TEST_FALLBACK", &env, true,
+	    &out, &cause), 0);
+	assert_string_equal(out, "from-environ");
+	free(out);
+	/* env wins over the process environment. */
+	setenv("backup_dir", "/elsewhere", 1);
+	assert_int_equal(steps_expand("$backup_dir", &env, true, &out,
+	    &cause), 0);
+	assert_string_equal(out, "/var/backups");
+	free(out);
+	unsetenv("backup_dir");
+	step_env_free(&env);
+}
+
+static void
+test_env_envp(void **state)
+{
+	struct step_env	 env = test_env();
+	char		*base[] = { "PATH=/bin", "STEPUP_TO=old", "HOME=/h", NULL };
+	char		**envp, *shown;
+
+	envp = step_env_envp(&env, base);
+	assert_string_equal(envp[0], "PATH=/bin");
+	assert_string_equal(envp[1], "HOME=/h");
+	assert_string_equal(envp[2], "STEPUP_TO=24.03.0");
+	assert_string_equal(envp[3], "backup_dir=/var/backups");
+	assert_string_equal(envp[4], "token=s3cr3t");
+	assert_string_equal(envp[5], "evil=$(touch /tmp/pwned)");
+	assert_null(envp[6]);
+	step_envp_free(envp);
+
+	shown = step_env_show(&env);
+	assert_string_equal(shown, "STEPUP_TO=24.03.0\nbackup_dir=/var/backups\n"
+	    "token=********\nevil=$(touch /tmp/pwned)\n");
+	free(shown);
+
+	step_env_set(&env, "STEPUP_TO", "25.0", false);
+	assert_int_equal(env.n, 4);
+	assert_string_equal(step_env_get(&env, "STEPUP_TO", NULL), "25.0");
+	assert_null(step_env_get(&env, "nope", NULL));
+	step_env_free(&env);
+}
+
+/* --- a runbook and a plan, by hand ---------------------------------------- */
+
+struct fixture {
+	struct runbook	rb;
+	struct plan	plan;
+	struct step_env	base;
+};
+
+static struct rb_step *
+add_step(struct fixture *f, enum rb_phase ph, const char *id, enum rb_kind k,
+    const char *title)
+{
+	struct rb_steps	*s = &f->rb.phases[ph];
+	struct rb_step	*st;
+
+	s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
+	st = &s->v[s->n++];
+	memset(st, 0, sizeof *st);
+	st->id = (char *)id;
+	st->kind = k;
+	st->phase = ph;
+	st->title = (char *)title;
+	return st;
+}
+
+static void
+add_hop(struct fixture *f, const char *from, const char *to, const char *kind)
+{
+	struct plan_hop	*h;
+
+	f->plan.hops = xreallocarray(f->plan.hops, f->plan.n_hops + 1,
+	    sizeof *f->plan.hops);
+	h = &f->plan.hops[f->plan.n_hops++];
+	memset(h, 0, sizeof *h);
+	h->from = (char *)from;
+	h->to = (char *)to;
+	h->kind = (char *)kind;
+}
+
+static struct rb_str when_minor[] = { { "minor", { 0, 0 } } };
+static struct rb_str when_major[] = { { "major", { 0, 0 } } };
+
+/* prepare: notes (read, per hop), idle (check), dump (action, produces),
+ *          go (confirm)
+ * hop:     stop (action), upgrade (action), schema (when: major),
+ *          patchup (when: minor)
+ * finish:  versions (check)
+ * plan:    23.09.9 -> 23.09.10 (minor) -> 24.03.0 (major) */
+static struct fixture *
+fixture_new(void)
+{
+	struct fixture	*f = xcalloc(1, sizeof *f);
+	struct rb_step	*st;
+
+	f->rb.path = "/rb/demo.yaml";
+	f->rb.dir = "/rb";
+	f->rb.product = "Demo";
+	st = add_step(f, RB_PHASE_PREPARE, "notes", RB_READ,
+	    "Release notes of $STEPUP_HOP_TO");
+	st->file = "notes/${STEPUP_HOP_TO}.md";
+	st->per_hop = true;
+	st = add_step(f, RB_PHASE_PREPARE, "idle", RB_CHECK, "Nothing runs");
+	st->run = "true";
+	st->optional = true;
+	st = add_step(f, RB_PHASE_PREPARE, "dump", RB_ACTION,
+	    "Back up to $backup_dir");
+	st->run = "pg_dump > \"$STEPUP_ARTIFACT_dump\"";
+	st->produces = "$backup_dir/db-$STEPUP_FROM.dump";
+	st->undo = "pg_restore \"$STEPUP_ARTIFACT_dump\"";
+	st = add_step(f, RB_PHASE_PREPARE, "go", RB_CONFIRM, "Go");
+	st->phrase = "yes, upgrade to $STEPUP_TO";
+	st = add_step(f, RB_PHASE_HOP, "stop", RB_ACTION, "Stop");
+	st->run = "systemctl stop x";
+	st = add_step(f, RB_PHASE_HOP, "upgrade", RB_ACTION,
+	    "Upgrade to $STEPUP_HOP_TO");
+	st->run = "pip install \"x==$STEPUP_HOP_TO\"";
+	st = add_step(f, RB_PHASE_HOP, "schema", RB_ACTION, "Schema");
+	st->run = "alembic upgrade head";
+	st->when = when_major;
+	st->n_when = 1;
+	st = add_step(f, RB_PHASE_HOP, "patchup", RB_ACTION, "Patch");
+	st->run = "true";
+	st->when = when_minor;
+	st->n_when = 1;
+	st = add_step(f, RB_PHASE_FINISH, "versions", RB_CHECK,
+	    "Every component reports $STEPUP_TO");
+	st->run = "true";
+
+	f->plan.from = "23.09.9";
+	f->plan.to = "24.03.0";
+	add_hop(f, "23.09.9", "23.09.10", "minor");
+	add_hop(f, "23.09.10", "24.03.0", "major");
+
+	step_env_set(&f->base, "STEPUP_FROM", "23.09.9", false);
+	step_env_set(&f->base, "STEPUP_TO", "24.03.0", false);
+	step_env_set(&f->base, "STEPUP_RUN_ID", "7", false);
+	step_env_set(&f->base, "STEPUP_RUNBOOK_DIR", "/rb", false);
+	step_env_set(&f->base, "backup_dir", "/var/backups", false);
+	step_env_set(&f->base, "token", "s3cr3t", true);
+	return f;
+}
+
+static void
+fixture_free(struct fixture *f)
+{
+	int	i;
+
+	for (i = 0; i < RB_PHASE__COUNT; i++)
+		free(f->rb.phases[i].v);
+	free(f->plan.hops);
+	step_env_free(&f->base);
+	free(f);
+}
+
+static struct steps *
+fixture_steps(struct fixture *f)
+{
+	struct steps	*ss;
+	char		*cause = NULL;
+
+	ss = steps_new(&f->rb, &f->plan, &f->base, &cause);
+	if (ss == NULL)
+		fail_msg("steps_new: %s", cause);
+	return ss;
+}
+
+static const char *
+env_of(const struct steps *ss, const char *key, const char *name)
+{
+	const struct step	*st = steps_find(ss, key);
+
+	assert_non_null(st);
+	return step_env_get(&st->env, name, NULL);
+}
+
+static void
+test_layout(void **state)
+{
+	struct fixture		*f = fixture_new();
+	struct steps		*ss = fixture_steps(f);
+	static const char	*keys[] = {
+		"notes@23.09.10", "notes@24.03.0", "idle", "dump", "go",
+		"stop@23.09.10", "upgrade@23.09.10", "patchup@23.09.10",
+		"stop@24.03.0", "upgrade@24.03.0", "schema@24.03.0",
+		"versions",
+	};
+	size_t			 i;
+
+	assert_int_equal(ss->n, nitems(keys));
+	for (i = 0; i < ss->n; i++) {
+		assert_string_equal(ss->v[i].key, keys[i]);
+		assert_int_equal(ss->v[i].index, i);
+	}
+	/* Per-hop steps carry their hop; others none. */
+	assert_int_equal(ss->v[0].hop, 0);
+	assert_int_equal(ss->v[1].hop, 1);
+	assert_int_equal(ss->v[2].hop, -1);
+	assert_int_equal(ss->v[10].hop, 1);
+	assert_int_equal(ss->v[10].phase, RB_PHASE_HOP);
+	assert_int_equal(ss->v[11].phase, RB_PHASE_FINISH);
+
+	/* Expanded fields, relative files under the runbook's directory. */
+	assert_string_equal(ss->v[0].title, "Release notes of 23.09.10");
+	assert_string_equal(ss->v[0].file, "/rb/notes/23.09.10.md");
+	assert_string_equal(ss->v[1].file, "/rb/notes/24.03.0.md");
+	assert_string_equal(ss->v[3].title, "Back up to /var/backups");
+	assert_string_equal(ss->v[3].produces, "/var/backups/db-23.09.9.dump");
+	assert_string_equal(ss->v[4].phrase, "yes, upgrade to 24.03.0");
+	assert_string_equal(ss->v[9].title, "Upgrade to 24.03.0");
+	assert_string_equal(ss->v[11].title, "Every component reports 24.03.0");
+	assert_true(ss->v[2].optional);
+	assert_false(ss->v[3].optional);
+	assert_string_equal(ss->v[3].run, "pg_dump > \"$STEPUP_ARTIFACT_dump\"");
+
+	/* The environment: run-wide, per step, per hop, artifacts. */
+	assert_string_equal(env_of(ss, "upgrade@23.09.10", "STEPUP_HOP_FROM"),
+	    "23.09.9");
+	assert_string_equal(env_of(ss, "upgrade@23.09.10", "STEPUP_HOP_TO"),
+	    "23.09.10");
+	assert_string_equal(env_of(ss, "upgrade@24.03.0", "STEPUP_HOP_KIND"),
+	    "major");
+	assert_string_equal(env_of(ss, "upgrade@24.03.0", "STEPUP_STEP"),
+	    "upgrade");
+	assert_string_equal(env_of(ss, "upgrade@24.03.0", "STEPUP_TO"),
+	    "24.03.0");
+	assert_string_equal(env_of(ss, "upgrade@24.03.0", "token"), "s3cr3t");
+	assert_null(env_of(ss, "idle", "STEPUP_HOP_TO"));
+	assert_null(env_of(ss, "idle", "STEPUP_ARTIFACT_dump"));
+	assert_string_equal(env_of(ss, "dump", "STEPUP_ARTIFACT_dump"),
+	    "/var/backups/db-23.09.9.dump");
+	assert_string_equal(env_of(ss, "versions", "STEPUP_ARTIFACT_dump"),
+	    "/var/backups/db-23.09.9.dump");
+	steps_free(ss);
+	fixture_free(f);
+}
+
+static void
+test_layout_errors(void **state)
+{
+	struct fixture	*f = fixture_new();
+	struct steps	*ss;
+	char		*cause = NULL;
+
+	/* A non-per-hop step has no hop to speak of. */
+	f->rb.phases[RB_PHASE_PREPARE].v[1].title = "Idle before $STEPUP_HOP_TO";
+	ss = steps_new(&f->rb, &f->plan, &f->base, &cause);
+	assert_null(ss);
+	assert_string_equal(cause, "step 3 (idle), title: $STEPUP_HOP_TO is not set");
+	free(cause);
+	f->rb.phases[RB_PHASE_PREPARE].v[1].title = "Nothing runs";
+
+	/* Secrets never reach a shown field. */
+	f->rb.phases[RB_PHASE_PREPARE].v[3].phrase = "yes $token";
+	ss = steps_new(&f->rb, &f->plan, &f->base, &cause);
+	assert_null(ss);
+	assert_string_equal(cause, "step 5 (go), phrase: $token is a secret "
+	    "variable and cannot be shown");
+	free(cause);
+	fixture_free(f);
+}
+
+/* --- gating --------------------------------------------------------------- */
+
+static void
+test_gating_default(void **state)
+{
+	struct fixture	*f = fixture_new();
+	struct steps	*ss = fixture_steps(f);
+	size_t		 blocker = 99;
+	int		 st;
+
+	/* Only the first step is ready; each needs every step before it. */
+	assert_int_equal(ss->v[0].state, STEP_READY);
+	assert_int_equal(ss->v[1].state, STEP_PENDING);
+	assert_int_equal(ss->v[11].n_needs, 11);
+	assert_false(steps_needs_met(ss, 4, &blocker));
+	assert_int_equal(blocker, 0);
+	assert_int_equal(steps_current(ss), 0);
+
+	/* Step 2 is ready exactly when step 1 is settled. */
+	for (st = 0; st < STEP__COUNT; st++) {
+		step_set(ss, 0, (enum step_state)st, NULL);
+		if (st == STEP_PASSED || st == STEP_SKIPPED || st == STEP_DONE) {
+			assert_int_equal(ss->v[1].state, STEP_READY);
+			assert_true(step_state_settled((enum step_state)st));
+			assert_int_equal(steps_current(ss), 1);
+		} else {
+			assert_int_equal(ss->v[1].state, STEP_PENDING);
+			assert_false(step_state_settled((enum step_state)st));
+			assert_int_equal(steps_current(ss), 0);
+		}
+		assert_int_equal(ss->v[2].state, STEP_PENDING);
+	}
+	/* A ready step goes back to pending when its need is reopened. */
+	step_set(ss, 0, STEP_PASSED, NULL);
+	step_set(ss, 1, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[2].state, STEP_READY);
+	step_set(ss, 1, STEP_IN_DOUBT, NULL);
+	assert_int_equal(ss->v[2].state, STEP_PENDING);
+	assert_false(steps_needs_met(ss, 2, &blocker));
+	assert_int_equal(blocker, 1);
+
+	/* Reasons are kept, and replaced. */
+	step_set(ss, 1, STEP_DONE, "restarted it by hand");
+	assert_string_equal(ss->v[1].reason, "restarted it by hand");
+	step_set(ss, 1, STEP_PASSED, NULL);
+	assert_null(ss->v[1].reason);
+
+	/* Settling everything ends the run. */
+	for (st = 2; st < (int)ss->n; st++) {
+		assert_int_equal(steps_current(ss), st);
+		assert_int_equal(ss->v[st].state, STEP_READY);
+		assert_false(steps_done(ss));
+		step_set(ss, (size_t)st, st % 3 == 0 ? STEP_PASSED :
+		    st % 3 == 1 ? STEP_SKIPPED : STEP_DONE, "r");
+	}
+	assert_true(steps_done(ss));
+	assert_int_equal(steps_current(ss), ss->n);
+	steps_free(ss);
+	fixture_free(f);
+}
+
+static void
+test_gating_needs(void **state)
+{
+	struct fixture		*f = fixture_new();
+	struct steps		*ss;
+	struct rb_step		*up;
+	static struct rb_str	 needs_stop[] = { { "stop", { 0, 0 } } };
+	static struct rb_str	 needs_notes[] = { { "notes", { 0, 0 } } };
+	const struct step	*st;
+
+	/* upgrade needs only its own hop's stop; versions needs every
+	 * instance of notes. */
+	up = &f->rb.phases[RB_PHASE_HOP].v[1];
+	up->has_needs = true;
+	up->needs = needs_stop;
+	up->n_needs = 1;
+	up = &f->rb.phases[RB_PHASE_FINISH].v[0];
+	up->has_needs = true;
+	up->needs = needs_notes;
+	up->n_needs = 1;
+	ss = fixture_steps(f);
+
+	st = steps_find(ss, "upgrade@24.03.0");
+	assert_int_equal(st->n_needs, 1);
+	assert_string_equal(ss->v[st->needs[0]].key, "stop@24.03.0");
+	st = steps_find(ss, "versions");
+	assert_int_equal(st->n_needs, 2);
+	assert_string_equal(ss->v[st->needs[0]].key, "notes@23.09.10");
+	assert_string_equal(ss->v[st->needs[1]].key, "notes@24.03.0");
+
+	/* Gating follows the needs, not the order. */
+	assert_int_equal(steps_find(ss, "versions")->state, STEP_PENDING);
+	step_set(ss, 0, STEP_PASSED, NULL);
+	assert_int_equal(steps_find(ss, "versions")->state, STEP_PENDING);
+	step_set(ss, 1, STEP_SKIPPED, "read it yesterday");
+	assert_int_equal(steps_find(ss, "versions")->state, STEP_READY);
+	assert_int_equal(steps_find(ss, "upgrade@24.03.0")->state, STEP_PENDING);
+	step_set(ss, 8, STEP_PASSED, NULL);	/* stop@24.03.0 */
+	assert_int_equal(steps_find(ss, "upgrade@24.03.0")->state, STEP_READY);
+	assert_int_equal(steps_find(ss, "upgrade@23.09.10")->state, STEP_PENDING);
+	/* Running, failed and in doubt are not settled. */
+	step_set(ss, 8, STEP_RUNNING, NULL);
+	assert_int_equal(steps_find(ss, "upgrade@24.03.0")->state, STEP_PENDING);
+	step_set(ss, 8, STEP_FAILED, "exit 1");
+	assert_int_equal(steps_find(ss, "upgrade@24.03.0")->state, STEP_PENDING);
+	/* A state other than pending/ready is left alone by gating. */
+	step_set(ss, 9, STEP_FAILED, "exit 2");
+	step_set(ss, 8, STEP_PASSED, NULL);
+	assert_int_equal(steps_find(ss, "upgrade@24.03.0")->state, STEP_FAILED);
+	steps_free(ss);
+	fixture_free(f);
+}
+
+static void
+test_no_hops(void **state)
+{
+	struct fixture	*f = fixture_new();
+	struct steps	*ss;
+
+	f->plan.n_hops = 0;
+	ss = fixture_steps(f);
+	/* No hop: no per-hop step and no hop step. */
+	assert_int_equal(ss->n, 4);
+	assert_string_equal(ss->v[0].key, "idle");
+	assert_string_equal(ss->v[3].key, "versions");
+	steps_free(ss);
+	fixture_free(f);
+}
+
+static void
+test_state_names(void **state)
+{
+	int	st;
+
+	for (st = 0; st < STEP__COUNT; st++)
+		assert_int_equal(step_state_parse(step_state_name(st)), st);
+	assert_string_equal(step_state_name(STEP_DONE), "done");
+	assert_string_equal(step_state_words(STEP_DONE), "done by hand");
+	assert_string_equal(step_state_name(STEP_IN_DOUBT), "in-doubt");
+	assert_int_equal(step_state_parse("nope"), -1);
+}
+
+/* --- rollback layout ------------------------------------------------------ */
+
+static void
+test_rollback(void **state)
+{
+	struct fixture		*f = fixture_new();
+	struct steps		*ss = fixture_steps(f), *rs;
+	struct rb_step		*st;
+	char			*cause = NULL;
+	size_t			 i;
+
+	st = add_step(f, RB_PHASE_ROLLBACK, "restore", RB_ACTION,
+	    "Restore $STEPUP_ARTIFACT_dump");
+	st->run = "pg_restore";
+	f->rb.phases[RB_PHASE_PREPARE].v[2].on_failure = "the dump may be partial";
+	f->rb.phases[RB_PHASE_HOP].v[0].undo = "systemctl start x";
+
+	/* Passed: dump (seq 10), stop@23.09.10 (seq 30), upgrade@23.09.10
+	 * (seq 20); failed: patchup. */
+	for (i = 0; i < 5; i++)
+		ss->v[i].state = STEP_PASSED;
+	ss->v[3].settled_seq = 10;
+	ss->v[5].state = STEP_PASSED;
+	ss->v[5].settled_seq = 30;
+	ss->v[6].state = STEP_PASSED;
+	ss->v[6].settled_seq = 20;
+	ss->v[7].state = STEP_FAILED;
+
+	rs = steps_new_rollback(ss, &f->base, &cause);
+	if (rs == NULL)
+		fail_msg("steps_new_rollback: %s", cause);
+	assert_true(rs->rollback);
+	assert_int_equal(rs->n, 5);
+	assert_string_equal(rs->v[0].key, "rollback-confirm");
+	assert_int_equal(rs->v[0].kind, RB_CONFIRM);
+	assert_string_equal(rs->v[0].phrase, "yes, roll back to 23.09.9");
+	assert_string_equal(rs->v[1].key, "undo:stop@23.09.10");
+	assert_int_equal(rs->v[1].kind, RB_ACTION);
+	assert_true(rs->v[1].undo);
+	assert_string_equal(rs->v[1].run, "systemctl start x");
+	assert_string_equal(step_env_get(&rs->v[1].env, "STEPUP_HOP_TO", NULL),
+	    "23.09.10");
+	assert_string_equal(rs->v[2].key, "undo:upgrade@23.09.10");
+	assert_int_equal(rs->v[2].kind, RB_MANUAL);
+	assert_string_equal(rs->v[2].title, "upgrade@23.09.10 cannot be undone "
+	    "automatically: Upgrade to 23.09.10");
+	assert_null(rs->v[2].text);
+	assert_string_equal(rs->v[3].key, "undo:dump");
+	assert_string_equal(rs->v[3].run, "pg_restore \"$STEPUP_ARTIFACT_dump\"");
+	assert_string_equal(rs->v[4].key, "restore");
+	assert_string_equal(rs->v[4].title,
+	    "Restore /var/backups/db-23.09.9.dump");
+	assert_int_equal(rs->v[0].state, STEP_READY);
+	assert_int_equal(rs->v[1].state, STEP_PENDING);
+	assert_int_equal(rs->v[4].n_needs, 4);
+	steps_free(rs);
+	steps_free(ss);
+	fixture_free(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_expand),
+		cmocka_unit_test(test_expand_fallback),
+		cmocka_unit_test(test_env_envp),
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_layout_errors),
+		cmocka_unit_test(test_gating_default),
+		cmocka_unit_test(test_gating_needs),
+		cmocka_unit_test(test_no_hops),
+		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_rollback),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
