@@ -732,6 +732,22 @@ runbook_step(const struct runbook *rb, const char *id)
 	return NULL;
 }
 
+bool
+runbook_step_runs_on(const struct rb_step *st, const char *kind)
+{
+	size_t	i;
+
+	if (kind == NULL)
+		return false;
+	if (st->n_when == 0)
+		return strcmp(kind, "redeploy") != 0;
+	for (i = 0; i < st->n_when; i++) {
+		if (strcmp(st->when[i].s, kind) == 0)
+			return true;
+	}
+	return false;
+}
+
 const struct rb_var *
 runbook_var(const struct runbook *rb, const char *name)
 {

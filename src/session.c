@@ -21,6 +21,7 @@
 #include "action.h"
 #include "journal.h"
 #include "plan.h"
+#include "catalog.h"
 #include "probe.h"
 #include "runbook.h"
 #include "session.h"
@@ -602,101 +603,23 @@ probe_note_add(struct session *s, const char *what, const char *command,
 	s->n_probes++;
 }
 
-/* Run a version probe; its trimmed stdout in *out. */
-static int
-session_probe(struct session *s, const char *what, const char *command,
-    char **out, char **cause)
+/* Every version probe is noted, to be journaled once the run exists. */
+static void
+session_probe_note(void *arg, const char *what, const char *command,
+    const char *outcome)
 {
-	static const char *const keep[] = {
-		"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ",
-		"TMPDIR",
-	};
-	struct probe_result	 pr;
-	struct step_env		 env = { NULL, 0 };
-	const char		*v;
-	char			**envp, *why, *o;
-	size_t			 len, i;
-	int			 r;
-
-	/* As `stepup plan` does: a few of stepup's own variables, the
-	 * runbook's directory and the variables known so far; nothing else,
-	 * so that both find the same versions. */
-	for (i = 0; i < nitems(keep); i++) {
-		if ((v = getenv(keep[i])) != NULL)
-			step_env_set(&env, keep[i], v, false);
-	}
-	if (step_env_get(&env, "PATH", NULL) == NULL)
-		step_env_set(&env, "PATH", "/usr/local/bin:/usr/bin:/bin", false);
-	session_base_env(s, &env);
-	envp = step_env_envp(&env, NULL);
-	step_env_free(&env);
-	memset(&pr, 0, sizeof pr);
-	r = probe_run(command, envp, s->dir, 60, &pr, cause);
-	step_envp_free(envp);
-	if (r != 0) {
-		probe_note_add(s, what, command, *cause);
-		return -1;
-	}
-	if (!probe_ok(&pr)) {
-		why = probe_describe(&pr, 60);
-		*cause = xasprintf("the %s-version command of %s %s", what,
-		    s->rb->path, why);
-		probe_note_add(s, what, command, why);
-		free(why);
-		probe_result_free(&pr);
-		return -1;
-	}
-	o = xstrdup(pr.out != NULL ? pr.out : "");
-	len = strlen(o);
-	while (len > 0 && (o[len - 1] == '\n' || o[len - 1] == ' ' ||
-	    o[len - 1] == '\t' || o[len - 1] == '\r'))
-		o[--len] = '\0';
-	why = xasprintf("exit 0, output: %s", o);
-	probe_note_add(s, what, command, why);
-	free(why);
-	probe_result_free(&pr);
-	*out = o;
-	return 0;
-}
-
-/* Split probe output into trimmed non-empty lines. */
-static size_t
-split_lines(char *text, char ***lines)
-{
-	char	*p, *line, *end;
-	size_t	 n = 0;
-
-	*lines = NULL;
-	for (p = text; p != NULL && *p != '\0'; p = end) {
-		end = strchr(p, '\n');
-		if (end != NULL)
-			*end++ = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		line = p;
-		p = line + strlen(line);
-		while (p > line && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r'))
-			*--p = '\0';
-		if (*line != '\0') {
-			*lines = xreallocarray(*lines, n + 1, sizeof **lines);
-			(*lines)[n++] = line;
-		}
-		if (end == NULL)
-			break;
-	}
-	return n;
+	probe_note_add(arg, what, command, outcome);
 }
 
 int
 session_plan(struct session *s, char **cause)
 {
-	const struct rb_versions	*vs = &s->rb->versions;
-	struct plan_catalog		*cat;
-	char				*avail = NULL, *inst = NULL, **lines;
-	const char			**rel;
-	char				*to;
-	size_t				 n, i;
-	int				 r;
+	struct plan_catalog	*cat = NULL;
+	struct catalog_probe	 probe;
+	struct step_env		 env = { NULL, 0 };
+	char			**base, **envp;
+	const char		*to;
+	int			 r, status = EXIT_FAILED;
 
 	if (session_fixed_vars(s, cause) != 0)
 		return EXIT_USAGE;
@@ -705,63 +628,47 @@ session_plan(struct session *s, char **cause)
 	plan_refusal_free(s->refusal);
 	s->refusal = NULL;
 
-	if (vs->available.command != NULL) {
-		if (session_probe(s, "available", vs->available.command, &avail,
-		    cause) != 0)
-			return EXIT_FAILED;
-		n = split_lines(avail, &lines);
-		cat = plan_catalog_new(vs, (const char *const *)lines, n, cause);
-		free(lines);
-	} else {
-		rel = xcalloc(vs->available.n_list + 1, sizeof *rel);
-		for (i = 0; i < vs->available.n_list; i++)
-			rel[i] = vs->available.list[i].s;
-		cat = plan_catalog_new(vs, rel, vs->available.n_list, cause);
-		free(rel);
-	}
-	free(avail);
-	if (cat == NULL)
-		return EXIT_FAILED;
+	/* As `stepup plan` does (catalog.c): a few of stepup's own
+	 * variables, the runbook's directory and the variables known so
+	 * far; nothing else, so that both find the same versions. */
+	session_base_env(s, &env);
+	base = catalog_env(s->rb, NULL);
+	envp = step_env_envp(&env, base);
+	catalog_env_free(base);
+	step_env_free(&env);
+	probe.envp = envp;
+	probe.dir = s->dir;
+	probe.note = session_probe_note;
+	probe.arg = s;
 
 	if (s->opts.from != NULL) {
 		free(s->from);
 		s->from = xstrdup(s->opts.from);
 	} else if (s->from == NULL) {
-		if (vs->installed.command == NULL) {
+		s->from = catalog_installed(s->rb, &probe, &status, cause);
+		if (s->from == NULL && status == EXIT_USAGE) {
+			free(*cause);
 			*cause = xasprintf("%s asks for the installed version: "
 			    "answer it, or give --from", s->rb->path);
-			plan_catalog_free(cat);
-			return EXIT_USAGE;
 		}
-		if (session_probe(s, "installed", vs->installed.command, &inst,
-		    cause) != 0) {
-			plan_catalog_free(cat);
-			return EXIT_FAILED;
-		}
-		n = split_lines(inst, &lines);
-		if (n == 0) {
-			*cause = xasprintf("the installed-version command of %s "
-			    "printed nothing; give --from", s->rb->path);
-			free(lines);
-			free(inst);
-			plan_catalog_free(cat);
-			return EXIT_FAILED;
-		}
-		s->from = xstrdup(lines[n - 1]);
-		free(lines);
-		free(inst);
 	}
-	to = xstrdup(s->opts.to != NULL ? s->opts.to : plan_catalog_newest(cat));
+	if (s->from != NULL)
+		cat = catalog_resolve(s->rb, &probe, &status, cause);
+	step_envp_free(envp);
+	if (cat == NULL)
+		return status;
+
+	to = s->opts.to != NULL ? s->opts.to :
+	    plan_default_target(cat, s->from);
 	r = plan_compute(cat, &s->rb->policy, s->from, to, &s->plan,
 	    &s->refusal);
-	plan_catalog_free(cat);
 	if (r != 0) {
 		*cause = xasprintf("no allowed upgrade path from %s to %s: %s",
 		    s->from, to, s->refusal != NULL ? s->refusal->message : "?");
-		free(to);
+		plan_catalog_free(cat);
 		return EXIT_REFUSED;
 	}
-	free(to);
+	plan_catalog_free(cat);
 	return EXIT_DONE;
 }
 

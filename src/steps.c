@@ -350,15 +350,7 @@ step_expand_fields(struct step *st, const char *dir, char **cause)
 static bool
 hop_matches(const struct rb_step *rs, const struct plan_hop *hop)
 {
-	size_t	i;
-
-	if (rs->n_when == 0)
-		return true;
-	for (i = 0; i < rs->n_when; i++) {
-		if (hop->kind != NULL && strcmp(rs->when[i].s, hop->kind) == 0)
-			return true;
-	}
-	return false;
+	return runbook_step_runs_on(rs, hop->kind);
 }
 
 /* Where relative paths are: STEPUP_RUNBOOK_DIR, else the runbook's. */
@@ -507,9 +499,9 @@ steps_new(const struct runbook *rb, const struct plan *plan,
 					goto fail;
 				continue;
 			}
+			/* Per-hop prepare and finish steps (release notes,
+			 * say) are for every hop, a redeploy too. */
 			for (h = 0; h < plan->n_hops; h++) {
-				if (!hop_matches(&ph->v[i], &plan->hops[h]))
-					continue;
 				if (steps_lay(ss, &ph->v[i], (int)h, base,
 				    &artifacts, cause) != 0)
 					goto fail;
