@@ -2,7 +2,7 @@
  *
  * Ownership: runbook_load() returns a struct runbook that owns every string
  * and array reachable from it; runbook_free() releases all of it. After
- * load the model is immutable: nothing outside runbook.c writes to it, and
+ * load the model is immutable: nothing outside the loader (runbook*.c) writes to it, and
  * every other module holds const pointers into it for as long as the
  * runbook lives.
  *

@@ -295,20 +295,6 @@ steps_add(struct steps *ss)
 	return st;
 }
 
-/* STEPUP_ARTIFACT_<id>, with '-' turned to '_'. */
-static char *
-artifact_var(const char *id)
-{
-	char	*name, *p;
-
-	name = xasprintf("STEPUP_ARTIFACT_%s", id);
-	for (p = name; *p != '\0'; p++) {
-		if (*p == '-')
-			*p = '_';
-	}
-	return name;
-}
-
 /* Expand one field of a step into *out; on error, say which. */
 static int
 expand_field(const struct step *st, const char *field, const char *in,
@@ -412,7 +398,7 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 			free(path);
 			path = abs;
 		}
-		var = artifact_var(rs->id);
+		var = runbook_artifact_env(rs->id);
 		step_env_set(&st->env, var, path, false);
 		step_env_set(artifacts, var, path, false);
 		free(var);
