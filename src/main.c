@@ -78,7 +78,8 @@ static const struct command commands[] = {
 	  "left unfinished or refused to start (a backup changed); 2 nothing\n"
 	  "to roll back, or invalid runbook; 4 another operator holds the lock.\n" },
 	{ "export", cmd_export,
-	  "RUNBOOK [--from V] [--to V] | --run ID [RUNBOOK]",
+	  "RUNBOOK [--from V] [--to V] | --run ID [RUNBOOK]\n"
+	  "        [--format txt|md|html] [-o FILE]",
 	  "print the checklist of a planned upgrade, or the report of a run",
 	  "The checklist: the header (product, from, to, the path and why each\n"
 	  "stop, date, host), every step with a box to tick, its command with\n"
