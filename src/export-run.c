@@ -13,7 +13,9 @@
 
 #include "export.h"
 #include "journal.h"
+#include "plan.h"
 #include "runbook.h"
+#include "session.h"
 #include "steps.h"
 #include "util.h"
 
@@ -297,6 +299,51 @@ add_step(struct export_section *sec, const struct runbook *rb,
 	}
 }
 
+/* The steps of a run: for an upgrade whose plan and runbook are known,
+ * every step of the plan in order, those never reached said so; else
+ * (a rollback, or a runbook that no longer lays out) the steps the
+ * journal knows, in the order they were first set. */
+static void
+add_steps(struct export_section *sec, const struct runbook *rb,
+    const struct export_run *r, bool upgrade, const struct step_env *env)
+{
+	struct plan		*plan = NULL;
+	struct steps		*ss = NULL;
+	bool			*shown;
+	char			*cause = NULL, *tags;
+	size_t			 i, k;
+
+	shown = xcalloc(r->n_steps + 1, sizeof *shown);
+	if (upgrade && rb != NULL && (plan = session_run_plan(r->run)) != NULL &&
+	    (ss = steps_new(rb, plan, env, &cause)) == NULL)
+		free(cause);
+	for (i = 0; ss != NULL && i < ss->n; i++) {
+		for (k = 0; k < r->n_steps; k++) {
+			if (!shown[k] && strcmp(r->steps[k].step,
+			    ss->v[i].key) == 0)
+				break;
+		}
+		if (k < r->n_steps) {
+			shown[k] = true;
+			add_step(sec, rb, r, &r->steps[k], env);
+			continue;
+		}
+		tags = xasprintf("%s · %s", rb_kind_name(ss->v[i].kind),
+		    ss->v[i].key);
+		export_section_item(sec, ss->v[i].title != NULL ?
+		    ss->v[i].title : ss->v[i].key, tags, EXPORT_BOX_OPEN,
+		    "not reached");
+		free(tags);
+	}
+	for (k = 0; k < r->n_steps; k++) {
+		if (!shown[k])
+			add_step(sec, rb, r, &r->steps[k], env);
+	}
+	free(shown);
+	steps_free(ss);
+	plan_free(plan);
+}
+
 /* Run-wide events (no step), one a line. */
 static char *
 run_events(const struct export_run *r)
@@ -332,7 +379,6 @@ add_run(struct export_doc *d, const struct runbook *rb,
 	const struct journal_run	*run = r->run;
 	struct export_section		*sec;
 	char				*vars, *s, *t, *u, *ev;
-	size_t				 i;
 
 	vars = run_vars(rb, r, env);
 	if (head && run->from != NULL)
@@ -386,8 +432,7 @@ add_run(struct export_doc *d, const struct runbook *rb,
 	free(t);
 	free(u);
 	free(vars);
-	for (i = 0; i < r->n_steps; i++)
-		add_step(sec, rb, r, &r->steps[i], env);
+	add_steps(sec, rb, r, head, env);
 	ev = run_events(r);
 	if (*ev != '\0') {
 		s = xasprintf(head ? "Run events" : "Rollback run events");

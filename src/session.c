@@ -2257,3 +2257,15 @@ session_latest_run(struct session *s, char **cause)
 	journal_runs_free(v, n);
 	return EXIT_DONE;
 }
+
+struct plan *
+session_run_plan(const struct journal_run *run)
+{
+	bool	rollback = run->kind == JOURNAL_RUN_ROLLBACK;
+
+	if (run->plan == NULL || run->from == NULL || run->to == NULL)
+		return NULL;
+	/* A rollback run's record has from and to the other way round. */
+	return plan_parse(run->plan, rollback ? run->to : run->from,
+	    rollback ? run->from : run->to);
+}

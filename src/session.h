@@ -173,6 +173,11 @@ int		 session_rollback_preview(struct session *, struct steps **out,
 /* Under a rollback run, the steps of the upgrade run it undoes (with
  * their recorded states and artifacts); NULL otherwise. */
 const struct steps *session_upgrade_steps(const struct session *);
+struct journal_run;
+/* The plan a journaled run followed (for a rollback run, the plan of the
+ * upgrade it undoes), from its record; NULL when the record has none.
+ * Free with plan_free(). For reports (export.h). */
+struct plan	*session_run_plan(const struct journal_run *);
 /* Probe the installed version now with the runbook's installed-version
  * command (journaled in the run under way): how a rollback checks that
  * the old version is back. Sets *version (caller frees). */

@@ -377,7 +377,9 @@ test_checklist(void **state)
 static struct journal_run up_run = {
 	7, JOURNAL_RUN_UPGRADE, 0, "/srv/runbooks/filestore.yaml",
 	"7b568d20cda8d72085a6959a59a25786a3a732bd99ea79182d756aa216800f51",
-	"Filestore", "1.0.0", "2.0.0", "1.0.0 -> 1.1.0 -> 2.0.0",
+	"Filestore", "1.0.0", "2.0.0", "1.0.0 -> 2.0.0\n"
+	"1.0.0\t1.1.0\tminor\t-\t1.1.0: a series is left only from its latest "
+	"release\n1.1.0\t2.0.0\tmajor\t-\t\n",
 	"alice from 192.0.2.7", "head-1", T0, T0 + 125, JOURNAL_RUN_FAILED,
 	false
 };
@@ -419,7 +421,7 @@ static struct journal_action up_actions[] = {
 static struct journal_run rb_run = {
 	8, JOURNAL_RUN_ROLLBACK, 7, "/srv/runbooks/filestore.yaml",
 	"7b568d20cda8d72085a6959a59a25786a3a732bd99ea79182d756aa216800f51",
-	"Filestore", "2.0.0", "1.0.0", NULL, "bob", "head-1", T0 + 200,
+	"Filestore", "2.0.0", "1.0.0", "2.0.0 -> 1.0.0\n", "bob", "head-1", T0 + 200,
 	T0 + 4000, JOURNAL_RUN_DONE, false
 };
 static struct journal_step_state rb_steps[] = {
