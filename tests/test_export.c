@@ -30,6 +30,8 @@ data_path(const char *name)
 	    name);
 }
 
+static void	fits_80(const char *);
+
 /* data_path() for the test's whole life. */
 static const char *
 data_path_static(const char *name)
@@ -160,17 +162,25 @@ cols(const char *s, size_t n)
 }
 
 static void
-test_txt_fits_80(void **state)
+fits_80(const char *t)
 {
-	struct export_doc	*d = sample_doc();
-	char			*t, *p, *nl;
+	const char	*p, *nl;
 
-	(void)state;
-	t = export_render(d, EXPORT_TXT);
 	for (p = t; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 		if (cols(p, nl - p) > 80)
 			fail_msg("line wider than 80: \"%.*s\"", (int)(nl - p), p);
 	}
+}
+
+static void
+test_txt_fits_80(void **state)
+{
+	struct export_doc	*d = sample_doc();
+	char			*t;
+
+	(void)state;
+	t = export_render(d, EXPORT_TXT);
+	fits_80(t);
 	free(t);
 	export_doc_free(d);
 }
@@ -353,6 +363,7 @@ test_checklist(void **state)
 	d = export_checklist(ss, rollback, &meta);
 	t = export_render(d, EXPORT_TXT);
 	golden("checklist.txt", t);
+	fits_80(t);
 	free(t);
 	t = export_render(d, EXPORT_MD);
 	golden("checklist.md", t);
@@ -469,6 +480,8 @@ test_report(void **state)
 	for (f = EXPORT_TXT; f <= EXPORT_HTML; f++) {
 		t = export_render(d, f);
 		golden(names[f], t);
+		if (f == EXPORT_TXT)
+			fits_80(t);
 		/* The secret var's value, even unmasked in the record. */
 		assert_null(strstr(t, "hunter2"));
 		free(t);
