@@ -529,7 +529,20 @@ plain_turn(struct plain *p, size_t i)
 			}
 			return plain_step_prompt(p, i, "acknowledge you have "
 			    "read it to its end");
-		case RB_CONFIRM:
+		case RB_CONFIRM: {
+			const struct steps *ss = session_steps(p->s);
+			size_t until, n = session_chain(p->s, i, &until);
+
+			if (until < ss->n)
+				plain_say(p, "  then: %zu command%s without "
+				    "asking, until step %zu (%s: %s)", n,
+				    n == 1 ? "" : "s", until + 1,
+				    rb_kind_name(ss->v[until].kind),
+				    ss->v[until].title);
+			else
+				plain_say(p, "  then: %zu command%s without "
+				    "asking, to the end", n, n == 1 ? "" : "s");
+		}
 			q = xasprintf("type \"%s\" to go on", st->phrase != NULL ?
 			    st->phrase : "");
 			next = plain_step_prompt(p, i, q);
