@@ -117,7 +117,8 @@ checklist_plan(const struct runbook *rb, const char *from, const char *to,
 	struct plan_catalog		*cat;
 	struct plan_refusal		*ref = NULL;
 	const char			**list;
-	char				*text = NULL, *installed = NULL, *cause = NULL;
+	char				*text = NULL, *installed = NULL;
+	char				*cause = NULL;
 	char				*p, *line;
 	size_t				 n = 0, i;
 	int				 st;
@@ -133,7 +134,8 @@ checklist_plan(const struct runbook *rb, const char *from, const char *to,
 		if (text == NULL)
 			return EXIT_FAILED;
 		list = xcalloc(strlen(text) + 1, sizeof *list);
-		for (p = strtok(text, "\r\n"); p != NULL; p = strtok(NULL, "\r\n")) {
+		for (p = strtok(text, "\r\n"); p != NULL;
+		    p = strtok(NULL, "\r\n")) {
 			p += strspn(p, " \t");
 			if (*p != '\0')
 				list[n++] = p;
@@ -171,12 +173,13 @@ checklist_plan(const struct runbook *rb, const char *from, const char *to,
 	if (to == NULL)
 		to = plan_default_target(cat, from);
 	st = plan_compute(cat, &rb->policy, from, to, out, &ref);
-	if (st != 0 && ref != NULL && strcmp(ref->rule, "invalid-version") == 0) {
+	if (st != 0 && ref != NULL &&
+	    strcmp(ref->rule, "invalid-version") == 0) {
 		fprintf(stderr, "stepup: %s\n", ref->message);
 		st = EXIT_USAGE;
 	} else if (st != 0 && ref != NULL)
-		fprintf(stderr, "stepup: no allowed path from %s to %s (%s)\n%s\n",
-		    from, to, ref->rule, ref->message);
+		fprintf(stderr, "stepup: no allowed path from %s to %s "
+		    "(%s)\n%s\n", from, to, ref->rule, ref->message);
 	plan_refusal_free(ref);
 out:
 	free(installed);
@@ -213,8 +216,10 @@ export_checklist_cmd(const char *path, const char *from, const char *to,
 	}
 	/* The probes see the values known now (not the placeholders). */
 	{
-		struct plan	 probe_plan = { (char *)(from != NULL ? from :
-				    ""), (char *)(to != NULL ? to : ""), NULL, 0 };
+		struct plan	 probe_plan = {
+			(char *)(from != NULL ? from : ""),
+			(char *)(to != NULL ? to : ""), NULL, 0
+		};
 		struct step_env	 penv = { NULL, 0 };
 
 		export_checklist_env(rb, &probe_plan, env_values, &penv);
@@ -322,6 +327,7 @@ export_report_cmd(const char *runbook, const char *id_text,
 	return st == 0 ? EXIT_DONE : st == 1 ? EXIT_USAGE : EXIT_FAILED;
 }
 
+/* stepup export: a checklist or a run report, to stdout or -o. */
 int
 cmd_export(int argc, char **argv)
 {
@@ -345,8 +351,8 @@ cmd_export(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			if (export_format_parse(optarg, &fmt) != 0)
-				cli_usage_error("export", "unknown format '%s': "
-				    "use txt, md or html", optarg);
+				cli_usage_error("export", "unknown format "
+				    "'%s': use txt, md or html", optarg);
 			break;
 		case OPT_RUN:
 			run = optarg;
@@ -386,7 +392,8 @@ cmd_export(int argc, char **argv)
 		st = export_checklist_cmd(runbook, from, to, fmt, &meta, &text);
 	if (st == EXIT_DONE && text != NULL) {
 		if (output == NULL || strcmp(output, "-") == 0) {
-			if (fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
+			if (fputs(text, stdout) == EOF ||
+			    fflush(stdout) == EOF) {
 				fprintf(stderr, "stepup: cannot write the "
 				    "export: %s\n", strerror(errno));
 				st = EXIT_FAILED;

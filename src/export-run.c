@@ -90,7 +90,8 @@ run_vars(const struct runbook *rb, const struct export_run *r,
 		if (r->events[i].kind != JOURNAL_EV_VARS ||
 		    r->events[i].detail == NULL)
 			continue;
-		for (p = r->events[i].detail; *p != '\0'; p = nl + (*nl != '\0')) {
+		for (p = r->events[i].detail; *p != '\0';
+		    p = nl + (*nl != '\0')) {
 			nl = p + strcspn(p, "\n");
 			eq = memchr(p, '=', nl - p);
 			if (eq == NULL)
@@ -222,7 +223,8 @@ add_step(struct export_section *sec, const struct runbook *rb,
 	struct step_env		 env = { NULL, 0 };
 	struct export_item	*it;
 	const char		*label, *raw;
-	char			*hop_to, *title = NULL, *cause = NULL, *tags, *s, *b;
+	char			*hop_to, *title = NULL, *cause = NULL;
+	char			*tags, *s, *b;
 	size_t			 i;
 
 	rs = key_step(rb, js->step, &hop_to);
@@ -246,9 +248,9 @@ add_step(struct export_section *sec, const struct runbook *rb,
 	if (strcmp(js->step, "rollback-confirm") == 0)
 		tags = xasprintf("confirm · %s", js->step);
 	else if (rs != NULL)
-		tags = xasprintf("%s · %s", strncmp(js->step, "undo:", 5) == 0 &&
-		    rs->undo == NULL ? "manual" : rb_kind_name(rs->kind),
-		    js->step);
+		tags = xasprintf("%s · %s",
+		    strncmp(js->step, "undo:", 5) == 0 && rs->undo == NULL ?
+		    "manual" : rb_kind_name(rs->kind), js->step);
 	else
 		tags = xstrdup(js->step);
 	s = js->state;
@@ -314,7 +316,8 @@ add_steps(struct export_section *sec, const struct runbook *rb,
 	size_t			 i, k;
 
 	shown = xcalloc(r->n_steps + 1, sizeof *shown);
-	if (upgrade && rb != NULL && (plan = session_run_plan(r->run)) != NULL &&
+	if (upgrade && rb != NULL &&
+	    (plan = session_run_plan(r->run)) != NULL &&
 	    (ss = steps_new(rb, plan, env, &cause)) == NULL)
 		free(cause);
 	for (i = 0; ss != NULL && i < ss->n; i++) {
@@ -442,6 +445,7 @@ add_run(struct export_doc *d, const struct runbook *rb,
 	free(ev);
 }
 
+/* The report document of a run (and its rollback) from journal records. */
 struct export_doc *
 export_report(const struct runbook *rb, const struct export_run *run,
     const struct export_run *rollback, const struct export_meta *meta)
@@ -526,6 +530,7 @@ run_free(struct run_records *r)
 	journal_actions_free(r->actions, r->n_actions);
 }
 
+/* The report of a run read from an open journal. */
 int
 export_report_journal(struct journal *j, long long id,
     const struct runbook *rb, const struct export_meta *meta,
@@ -547,7 +552,8 @@ export_report_journal(struct journal *j, long long id,
 		goto out;
 	}
 	for (i = 0; i < n_runs; i++) {
-		if (runs[i].kind == JOURNAL_RUN_ROLLBACK && runs[i].parent == id)
+		if (runs[i].kind == JOURNAL_RUN_ROLLBACK &&
+		    runs[i].parent == id)
 			rollback = runs[i].id;
 	}
 	journal_runs_free(runs, n_runs);

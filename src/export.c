@@ -15,6 +15,7 @@
 
 #define TXT_WIDTH	80
 
+/* Parse a format name; 0, or -1 when unknown. */
 int
 export_format_parse(const char *s, enum export_format *f)
 {
@@ -29,6 +30,7 @@ export_format_parse(const char *s, enum export_format *f)
 	return 0;
 }
 
+/* The file name extension of a format. */
 const char *
 export_format_ext(enum export_format f)
 {
@@ -50,6 +52,7 @@ dup_or_null(const char *s)
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
+/* A new, empty document. */
 struct export_doc *
 export_doc_new(const char *title)
 {
@@ -71,6 +74,7 @@ fields_free(struct export_field *v, size_t n)
 	free(v);
 }
 
+/* Free a document and everything in it. */
 void
 export_doc_free(struct export_doc *d)
 {
@@ -118,12 +122,14 @@ field_add(struct export_field **v, size_t *n, const char *label,
 	f->value = xstrdup(value);
 }
 
+/* Add a labelled value to the header. */
 void
 export_doc_head(struct export_doc *d, const char *label, const char *value)
 {
 	field_add(&d->head, &d->n_head, label, EXPORT_PROSE, value);
 }
 
+/* Add a section; it lives as long as the document. */
 struct export_section *
 export_doc_section(struct export_doc *d, const char *title, const char *note)
 {
@@ -138,6 +144,7 @@ export_doc_section(struct export_doc *d, const char *title, const char *note)
 	return s;
 }
 
+/* Add a sign-off block for a role. */
 void
 export_doc_signoff(struct export_doc *d, const char *role)
 {
@@ -146,6 +153,7 @@ export_doc_signoff(struct export_doc *d, const char *role)
 	d->signoff[d->n_signoff++] = xstrdup(role);
 }
 
+/* Set (or clear) the footer line. */
 void
 export_doc_footer(struct export_doc *d, const char *footer)
 {
@@ -153,6 +161,7 @@ export_doc_footer(struct export_doc *d, const char *footer)
 	d->footer = dup_or_null(footer);
 }
 
+/* Add an item to a section. */
 struct export_item *
 export_section_item(struct export_section *s, const char *title,
     const char *tags, enum export_box box, const char *state)
@@ -169,6 +178,7 @@ export_section_item(struct export_section *s, const char *title,
 	return it;
 }
 
+/* Add a labelled field to an item (nothing when empty). */
 void
 export_item_field(struct export_item *it, const char *label,
     enum export_field_kind kind, const char *value)
@@ -176,6 +186,7 @@ export_item_field(struct export_item *it, const char *label,
 	field_add(&it->fields, &it->n_fields, label, kind, value);
 }
 
+/* Quote for a POSIX shell, so that pasting gives the string back. */
 char *
 export_shell_quote(const char *s)
 {
@@ -539,8 +550,8 @@ txt_render(struct buf *b, const struct export_doc *d)
 			free(prefix);
 			if (it->tags != NULL || it->state != NULL) {
 				spaces(b, indent);
-				txt_wrap(b, indent, indent + 2, it->tags != NULL ?
-				    it->tags : "");
+				txt_wrap(b, indent, indent + 2,
+				    it->tags != NULL ? it->tags : "");
 			}
 			if (it->state != NULL) {
 				spaces(b, indent);
@@ -557,7 +568,8 @@ txt_render(struct buf *b, const struct export_doc *d)
 			buf_printf(b, "\n%s\n", d->signoff[i]);
 			buf_puts(b, "  Name: ______________________________"
 			    "  Signature: ____________________\n");
-			buf_puts(b, "  Date: ________________  Time: ________\n");
+			buf_puts(b, "  Date: ________________"
+			    "  Time: ________\n");
 		}
 	}
 	if (d->footer != NULL) {
@@ -566,7 +578,7 @@ txt_render(struct buf *b, const struct export_doc *d)
 	}
 }
 
-/* --- Markdown --------------------------------------------------------------- */
+/* --- Markdown ------------------------------------------------------------ */
 
 /* Inline text, every character Markdown could read as markup escaped;
  * newlines become hard breaks continued at `indent`. bol: s starts a line,
@@ -832,7 +844,8 @@ static const char html_css[] =
 " monospace; font-size: 8.5pt; }\n"
 "pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: .15em 0 0;"
 " padding: .25em .5em; border-left: 2pt solid #000; }\n"
-"code.phrase { border: .5pt solid #000; padding: 0 .2em; white-space: pre-wrap; }\n"
+"code.phrase { border: .5pt solid #000; padding: 0 .2em;"
+" white-space: pre-wrap; }\n"
 "table.signoff { width: 100%; border-collapse: collapse;"
 " break-inside: avoid; page-break-inside: avoid; }\n"
 "table.signoff th { text-align: left; padding: .2em .4em .2em 0; }\n"
@@ -892,8 +905,9 @@ html_render(struct buf *b, const struct export_doc *d)
 		}
 		for (j = 0; j < s->n_items; j++) {
 			it = &s->items[j];
-			buf_printf(b, "<div class=\"step\">\n<h3><span class=\"box\">"
-			    "%s</span>%zu. ", html_box(it->box), ++n);
+			buf_printf(b, "<div class=\"step\">\n<h3>"
+			    "<span class=\"box\">%s</span>%zu. ",
+			    html_box(it->box), ++n);
 			html_text(b, it->title);
 			buf_puts(b, "</h3>\n");
 			if (it->tags != NULL || it->state != NULL) {
@@ -927,7 +941,8 @@ html_render(struct buf *b, const struct export_doc *d)
 				case EXPORT_CODE:
 					buf_puts(b, "<pre>");
 					html_text(b, f->value);
-					if (b->len > 0 && b->data[b->len - 1] == '\n')
+					if (b->len > 0 &&
+					    b->data[b->len - 1] == '\n')
 						b->data[--b->len] = '\0';
 					buf_puts(b, "</pre>");
 					break;
@@ -958,6 +973,7 @@ html_render(struct buf *b, const struct export_doc *d)
 	buf_puts(b, "</body>\n</html>\n");
 }
 
+/* Render a document in one format. */
 char *
 export_render(const struct export_doc *d, enum export_format f)
 {
@@ -978,6 +994,7 @@ export_render(const struct export_doc *d, enum export_format f)
 	return buf_take(&b);
 }
 
+/* Write text to a file, replaced atomically. */
 int
 export_write_file(const char *path, const char *text, char **cause)
 {
@@ -1020,6 +1037,7 @@ fail:
 	return -1;
 }
 
+/* Save an export under STATE_DIR/exports for a front end. */
 int
 export_save(const char *state_dir, const char *name, enum export_format f,
     const char *text, char **path, char **cause)
@@ -1029,7 +1047,8 @@ export_save(const char *state_dir, const char *name, enum export_format f,
 	*path = NULL;
 	dir = xasprintf("%s/exports", state_dir);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		*cause = xasprintf("cannot create %s: %s", dir, strerror(errno));
+		*cause = xasprintf("cannot create %s: %s", dir,
+		    strerror(errno));
 		free(dir);
 		return -1;
 	}

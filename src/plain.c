@@ -946,6 +946,7 @@ out:
 	return rv;
 }
 
+/* Plain mode for stepup rollback: show, check, confirm, undo, verify. */
 int
 plain_rollback(struct session *s, FILE *in, FILE *out)
 {

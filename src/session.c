@@ -2205,12 +2205,14 @@ session_rollback(struct session *s, char **cause)
 
 /* --- for the guided rollback (rollback.h, plain mode, the TUI) ------------ */
 
+/* Under a rollback run, the upgrade run's steps. */
 const struct steps *
 session_upgrade_steps(const struct session *s)
 {
 	return s->steps != NULL && s->steps->rollback ? s->upgrade : NULL;
 }
 
+/* The rollback steps session_rollback() would lay out, unjournaled. */
 int
 session_rollback_preview(struct session *s, struct steps **out, char **cause)
 {
@@ -2233,6 +2235,7 @@ session_rollback_preview(struct session *s, struct steps **out, char **cause)
 	return 0;
 }
 
+/* Probe the installed version now, journaled in the current run. */
 int
 session_probe_installed(struct session *s, char **version, char **cause)
 {
@@ -2321,6 +2324,7 @@ session_latest_run(struct session *s, char **cause)
 	return EXIT_DONE;
 }
 
+/* A journaled run's plan, parsed from its record. */
 struct plan *
 session_run_plan(const struct journal_run *run)
 {

@@ -99,7 +99,8 @@ sample_doc(void)
 	    "action · dump", EXPORT_BOX_EMPTY, NULL);
 	export_item_field(it, "Run", EXPORT_CODE,
 	    "export backup_dir='/var/backups/demo db'\n"
-	    "pg_dump --format=custom --file \"$backup_dir/demo-$STEPUP_FROM.dump\" "
+	    "pg_dump --format=custom --file "
+	    "\"$backup_dir/demo-$STEPUP_FROM.dump\" "
 	    "--no-owner --no-privileges demo_production_database\n"
 	    "echo 'a single-quoted string that is long enough to need a break "
 	    "somewhere inside it'");
@@ -168,7 +169,8 @@ fits_80(const char *t)
 
 	for (p = t; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 		if (cols(p, nl - p) > 80)
-			fail_msg("line wider than 80: \"%.*s\"", (int)(nl - p), p);
+			fail_msg("line wider than 80: \"%.*s\"",
+			    (int)(nl - p), p);
 	}
 }
 
@@ -230,11 +232,12 @@ test_txt_code_break_pastes(void **state)
 static void
 test_escaping(void **state)
 {
-	struct export_doc	*d = export_doc_new("<script>alert('x')</script>");
+	struct export_doc	*d;
 	struct export_item	*it;
 	char			*t;
 
 	(void)state;
+	d = export_doc_new("<script>alert('x')</script>");
 	it = export_section_item(export_doc_section(d, "S & T", NULL),
 	    "a <b> & \"c\"", NULL, EXPORT_BOX_EMPTY, NULL);
 	export_item_field(it, "Run", EXPORT_CODE, "echo '</pre><b>' && x");
@@ -432,7 +435,8 @@ static struct journal_action up_actions[] = {
 static struct journal_run rb_run = {
 	8, JOURNAL_RUN_ROLLBACK, 7, "/srv/runbooks/filestore.yaml",
 	"7b568d20cda8d72085a6959a59a25786a3a732bd99ea79182d756aa216800f51",
-	"Filestore", "2.0.0", "1.0.0", "2.0.0 -> 1.0.0\n", "bob", "head-1", T0 + 200,
+	"Filestore", "2.0.0", "1.0.0", "2.0.0 -> 1.0.0\n", "bob", "head-1",
+	T0 + 200,
 	T0 + 4000, JOURNAL_RUN_DONE, false
 };
 static struct journal_step_state rb_steps[] = {
