@@ -2268,8 +2268,8 @@ session_probe_installed(struct session *s, char **version, char **cause)
 		return -1;
 	n = split_lines(out, &lines);
 	if (n == 0) {
-		*cause = xasprintf("the installed-version command of %s printed "
-		    "nothing", s->rb->path);
+		*cause = xasprintf("the installed-version command of %s "
+		    "printed nothing", s->rb->path);
 		free(lines);
 		free(out);
 		return -1;
@@ -2310,9 +2310,9 @@ session_latest_run(struct session *s, char **cause)
 		if (v[j].kind == JOURNAL_RUN_ROLLBACK &&
 		    v[j].parent == v[pick].id &&
 		    v[j].status == JOURNAL_RUN_DONE) {
-			*cause = xasprintf("run %lld (%s -> %s) was rolled back "
-			    "already, by run %lld", v[pick].id, v[pick].from,
-			    v[pick].to, v[j].id);
+			*cause = xasprintf("run %lld (%s -> %s) was rolled "
+			    "back already, by run %lld", v[pick].id,
+			    v[pick].from, v[pick].to, v[j].id);
 			journal_runs_free(v, n);
 			return EXIT_USAGE;
 		}
