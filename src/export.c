@@ -469,6 +469,38 @@ txt_underline(struct buf *b, const char *s, int c)
 	buf_putc(b, '\n');
 }
 
+/* Does indenting this shell change what it means? A here-document (its
+ * body and terminator are taken as they are) or a quoted string across
+ * lines (the indent would become part of it). */
+static bool
+shell_verbatim(const char *s)
+{
+	size_t	i, n = strlen(s);
+	char	q = 0;
+
+	for (i = 0; i < n; i++) {
+		if (q != '\'' && s[i] == '\\' && i + 1 < n) {
+			i++;
+			continue;
+		}
+		if (q == 0 && s[i] == '#' && (i == 0 || s[i - 1] == ' ' ||
+		    s[i - 1] == '\t' || s[i - 1] == '\n')) {
+			while (i < n && s[i] != '\n')
+				i++;
+			continue;
+		}
+		if (q == 0 && s[i] == '<' && i + 1 < n && s[i + 1] == '<')
+			return true;
+		if (q == 0 && (s[i] == '\'' || s[i] == '"'))
+			q = s[i];
+		else if (q != 0 && s[i] == q)
+			q = 0;
+		else if (q != 0 && s[i] == '\n')
+			return true;
+	}
+	return false;
+}
+
 static void
 txt_field(struct buf *b, size_t indent, const struct export_field *f)
 {
@@ -482,8 +514,13 @@ txt_field(struct buf *b, size_t indent, const struct export_field *f)
 		txt_wrap(b, indent + lw, indent + 2, f->value);
 		break;
 	case EXPORT_CODE:
-		buf_putc(b, '\n');
-		txt_code(b, indent + 2, f->value);
+		if (shell_verbatim(f->value)) {
+			buf_puts(b, " (from the first column, as is)\n");
+			txt_code(b, 0, f->value);
+		} else {
+			buf_putc(b, '\n');
+			txt_code(b, indent + 2, f->value);
+		}
 		break;
 	case EXPORT_PHRASE:
 		if (strchr(f->value, '\n') == NULL &&

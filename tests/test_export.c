@@ -229,6 +229,34 @@ test_txt_code_break_pastes(void **state)
 	export_doc_free(d);
 }
 
+/* Indenting a here-document or a string across lines would change the
+ * command: such a command is shown from the first column, as is. */
+static void
+test_txt_verbatim(void **state)
+{
+	struct export_doc	*d = export_doc_new("t");
+	struct export_item	*it;
+	char			*t;
+
+	(void)state;
+	it = export_section_item(export_doc_section(d, "S", NULL), "x", NULL,
+	    EXPORT_BOX_EMPTY, NULL);
+	export_item_field(it, "Run", EXPORT_CODE,
+	    "cat >/etc/x.conf <<EOF\nkey = 1\nEOF");
+	export_item_field(it, "Undo", EXPORT_CODE,
+	    "awk '$1 == 1 {\n  print }' f  # it's fine");
+	export_item_field(it, "Check", EXPORT_CODE, "echo 'a' \"b\"  # x<<y");
+	t = export_render(d, EXPORT_TXT);
+	assert_non_null(strstr(t, "       Run: (from the first column, as is)\n"
+	    "cat >/etc/x.conf <<EOF\nkey = 1\nEOF\n"));
+	assert_non_null(strstr(t, "       Undo: (from the first column, as "
+	    "is)\nawk '$1 == 1 {\n  print }' f  # it's fine\n"));
+	assert_non_null(strstr(t, "       Check:\n         echo 'a' \"b\"  "
+	    "# x<<y\n"));
+	free(t);
+	export_doc_free(d);
+}
+
 static void
 test_escaping(void **state)
 {
@@ -514,6 +542,7 @@ main(void)
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_txt_fits_80),
 		cmocka_unit_test(test_txt_code_break_pastes),
+		cmocka_unit_test(test_txt_verbatim),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_shell_quote),
 		cmocka_unit_test(test_format_parse),
