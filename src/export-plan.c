@@ -54,6 +54,27 @@ export_checklist_env(const struct runbook *rb, const struct plan *plan,
 	}
 }
 
+/* Does a value hold a placeholder ("<NAME>"), being made from a value
+ * not known before the run (an artifact path with $STEPUP_RUN_ID)? */
+static bool
+has_placeholder(const char *value)
+{
+	const char	*p, *q;
+
+	for (p = value; (p = strchr(p, '<')) != NULL; p++) {
+		q = p + 1;
+		if (!(*q == '_' || (*q >= 'A' && *q <= 'Z') ||
+		    (*q >= 'a' && *q <= 'z')))
+			continue;
+		while (*q == '_' || (*q >= 'A' && *q <= 'Z') ||
+		    (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9'))
+			q++;
+		if (*q == '>')
+			return true;
+	}
+	return false;
+}
+
 /* Is this environment value a placeholder for a value not known yet? */
 static bool
 is_placeholder(const char *name, const char *value)
@@ -148,6 +169,9 @@ command_text(const struct runbook *rb, const struct step *st,
 		else if (is_placeholder(names[i], val))
 			buf_printf(&b, "# %s: set when the run begins\n",
 			    names[i]);
+		else if (has_placeholder(val))
+			buf_printf(&b, "# %s: set when the run begins: %s\n",
+			    names[i], val);
 		else {
 			q = export_shell_quote(val);
 			if (v != NULL && v->source == RB_VAR_ASK)

@@ -533,12 +533,47 @@ test_report(void **state)
 	rb_diags_free(&diags);
 }
 
+/* A value made from one known only when the run begins is shown as a
+ * comment, never as an assignment that would paste a wrong path. */
+static void
+test_checklist_runid(void **state)
+{
+	struct rb_diags			 diags;
+	struct runbook			*rb;
+	struct plan_hop			 hop = { "1.0.0", "1.0.1", "patch",
+					    false, NULL };
+	struct plan			 plan = { "1.0.0", "1.0.1", &hop, 1 };
+	struct export_doc		*d;
+	char				*cause = NULL, *t;
+
+	(void)state;
+	rb_diags_init(&diags);
+	rb = runbook_load(data_path_static("runid.yaml"), &diags);
+	assert_non_null(rb);
+	d = export_checklist_plan(rb, &plan, NULL, NULL, &cause);
+	if (d == NULL)
+		fail_msg("%s", cause);
+	t = export_render(d, EXPORT_TXT);
+	assert_non_null(strstr(t,
+	    "       Produces: /var/tmp/dump-<STEPUP_RUN_ID>\n"
+	    "       Undo:\n"
+	    "         # STEPUP_ARTIFACT_dump: set when the run begins:\n"
+	    "         # /var/tmp/dump-<STEPUP_RUN_ID>\n"
+	    "         rm -f \"$STEPUP_ARTIFACT_dump\"\n"));
+	assert_null(strstr(t, "export STEPUP_ARTIFACT_dump"));
+	free(t);
+	export_doc_free(d);
+	runbook_free(rb);
+	rb_diags_free(&diags);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_checklist),
+		cmocka_unit_test(test_checklist_runid),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_txt_fits_80),
 		cmocka_unit_test(test_txt_code_break_pastes),
