@@ -1521,6 +1521,38 @@ session_auto(const struct session *s, size_t i)
 	return false;
 }
 
+char *
+session_mask(const struct session *s, const char *text)
+{
+	struct buf	 b;
+	const char	*p = text, *hit, *first;
+	size_t		 i, len = 0;
+
+	buf_init(&b);
+	for (;;) {
+		first = NULL;
+		for (i = 0; i < s->answers.n; i++) {
+			const struct step_var *v = &s->answers.v[i];
+
+			if (!v->secret || *v->value == '\0')
+				continue;
+			hit = strstr(p, v->value);
+			if (hit != NULL && (first == NULL || hit < first ||
+			    (hit == first && strlen(v->value) > len))) {
+				first = hit;
+				len = strlen(v->value);
+			}
+		}
+		if (first == NULL)
+			break;
+		buf_add(&b, p, (size_t)(first - p));
+		buf_puts(&b, "********");
+		p = first + len;
+	}
+	buf_puts(&b, p);
+	return buf_take(&b);
+}
+
 size_t
 session_chain(const struct session *s, size_t i, size_t *until)
 {

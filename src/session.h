@@ -228,6 +228,9 @@ size_t		 session_chain(const struct session *, size_t i, size_t *until);
 /* The command of step i with its environment, secrets masked: what dry
  * runs and the run screen show. The caller frees it. */
 char		*session_describe(const struct session *, size_t i);
+/* A copy of text with every secret value replaced by "********": for
+ * showing a command's output or a document. The caller frees it. */
+char		*session_mask(const struct session *, const char *text);
 /* The log of step i's last attempt, or NULL (for tailing its output). */
 const char	*session_log(const struct session *, size_t i);
 /* The document of read step i: its file, or the log of its `run` command

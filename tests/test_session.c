@@ -198,6 +198,10 @@ test_door(void **state)
 	assert_string_equal(session_run_id(s), "1");
 	ss = session_steps(s);
 	assert_int_equal(ss->n, 6);
+	path = session_mask(s, "pw=hunter2, again hunter2hunter2; hunter");
+	assert_string_equal(path, "pw=********, again ****************; hunter");
+	free(path);
+	path = NULL;
 	assert_string_equal(ss->v[SNAP].key, "snap@2.0.0");
 	assert_int_equal(session_current(s), NOTES);
 
