@@ -283,6 +283,8 @@ run_at_step(struct journal *j, long long run)
 	return key;
 }
 
+static int	session_latest_run(struct session *, char **);
+
 int
 session_open(const struct session_opts *opts, struct session **out,
     char **cause)
@@ -368,6 +370,11 @@ session_open(const struct session_opts *opts, struct session **out,
 	if (journal_run_unfinished(s->j, s->runbook_abs, &s->unf, cause) != 0) {
 		session_close(s);
 		return EXIT_FAILED;
+	}
+	if (s->unf == NULL && opts->rollback &&
+	    (r = session_latest_run(s, cause)) != EXIT_DONE) {
+		session_close(s);
+		return r;
 	}
 	if (s->unf != NULL) {
 		s->has_info = true;
@@ -1104,7 +1111,7 @@ session_resume(struct session *s, char **cause)
 	struct journal_event	*ev = NULL;
 	size_t			 n_ev = 0;
 	char			*why;
-	bool			 rollback;
+	bool			 rollback, finished;
 
 	if (!s->has_info || s->unf == NULL) {
 		*cause = xstrdup("there is no unfinished run to resume");
@@ -1167,20 +1174,24 @@ session_resume(struct session *s, char **cause)
 		if (journal_events(s->j, s->run_id, &ev, &n_ev, cause) != 0)
 			return EXIT_FAILED;
 	}
-	/* From here on the run is ours again. */
+	/* From here on the run is ours again; a finished run opened for
+	 * rollback (opts.rollback) is only read: session_rollback() records
+	 * what becomes of it. */
+	finished = s->unf->status != JOURNAL_RUN_RUNNING &&
+	    s->unf->status != JOURNAL_RUN_PAUSED;
 	why = NULL;
 	if (s->info.runbook_changed)
 		why = xasprintf("the runbook's sha256 was %s, now %s",
 		    s->unf->runbook_sha256 != NULL ? s->unf->runbook_sha256 :
 		    "unknown", s->rb->sha256);
-	if (journal_append(s->j, s->run_id, JOURNAL_EV_RESUME, NULL,
-	    s->info.step, NULL, cause) != 0 ||
+	if ((!finished && journal_append(s->j, s->run_id, JOURNAL_EV_RESUME,
+	    NULL, s->info.step, NULL, cause) != 0) ||
 	    (s->takeover != NULL && journal_append(s->j, s->run_id,
 	    JOURNAL_EV_LOCK_TAKEOVER, NULL, s->takeover, NULL, cause) != 0) ||
 	    (why != NULL && journal_append(s->j, s->run_id,
 	    JOURNAL_EV_RUNBOOK_CHANGED, NULL, why, NULL, cause) != 0) ||
-	    journal_run_set_status(s->j, s->run_id, JOURNAL_RUN_RUNNING,
-	    cause) != 0) {
+	    (!finished && journal_run_set_status(s->j, s->run_id,
+	    JOURNAL_RUN_RUNNING, cause) != 0)) {
 		free(why);
 		journal_events_free(ev, n_ev);
 		return EXIT_FAILED;
@@ -1188,7 +1199,10 @@ session_resume(struct session *s, char **cause)
 	free(why);
 	free(s->takeover);
 	s->takeover = NULL;
-	s->status = SESSION_RUNNING;
+	s->status = !finished ? SESSION_RUNNING :
+	    s->unf->status == JOURNAL_RUN_DONE ? SESSION_DONE :
+	    s->unf->status == JOURNAL_RUN_FAILED ? SESSION_FAILED :
+	    SESSION_ABANDONED;
 	if (session_reload_steps(s, ev, n_ev, cause) != 0) {
 		journal_events_free(ev, n_ev);
 		return EXIT_FAILED;
@@ -2126,4 +2140,138 @@ session_rollback(struct session *s, char **cause)
 	session_set_run(s, id);
 	s->status = SESSION_RUNNING;
 	return EXIT_DONE;
+}
+
+/* --- for the guided rollback (rollback.h, plain mode, the TUI) ------------ */
+
+/* Under a rollback run, the upgrade run's steps. */
+const struct steps *
+session_upgrade_steps(const struct session *s)
+{
+	return s->steps != NULL && s->steps->rollback ? s->upgrade : NULL;
+}
+
+/* The rollback steps session_rollback() would lay out, unjournaled. */
+int
+session_rollback_preview(struct session *s, struct steps **out, char **cause)
+{
+	struct step_env	 env = { NULL, 0 };
+	char		*why;
+
+	*out = NULL;
+	if (s->steps == NULL || s->steps->rollback) {
+		*cause = xstrdup("there is no upgrade run to roll back");
+		return -1;
+	}
+	session_base_env(s, &env);
+	*out = steps_new_rollback(s->steps, &env, &why);
+	step_env_free(&env);
+	if (*out == NULL) {
+		*cause = xasprintf("%s: %s", s->rb->path, why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Probe the installed version now, journaled in the current run. */
+int
+session_probe_installed(struct session *s, char **version, char **cause)
+{
+	const char	*cmd = s->rb->versions.installed.command;
+	char		*out = NULL, **lines, *detail, *jcause = NULL;
+	size_t		 n, first = s->n_probes;
+	int		 r;
+
+	*version = NULL;
+	if (cmd == NULL) {
+		*cause = xasprintf("%s has no installed-version command",
+		    s->rb->path);
+		return -1;
+	}
+	r = session_probe(s, "installed", cmd, &out, cause);
+	/* Journaled now, in the run under way. */
+	if (s->run_id != 0 && s->n_probes > first) {
+		detail = s->probes[s->n_probes - 1].detail;
+		if (journal_append(s->j, s->run_id, JOURNAL_EV_PROBE, NULL,
+		    detail, NULL, &jcause) != 0) {
+			if (r == 0)
+				*cause = jcause;
+			else
+				free(jcause);
+			free(out);
+			return -1;
+		}
+	}
+	if (r != 0)
+		return -1;
+	n = split_lines(out, &lines);
+	if (n == 0) {
+		*cause = xasprintf("the installed-version command of %s "
+		    "printed nothing", s->rb->path);
+		free(lines);
+		free(out);
+		return -1;
+	}
+	*version = xstrdup(lines[n - 1]);
+	free(lines);
+	free(out);
+	return 0;
+}
+
+/* Opened with opts.rollback and no unfinished run: the latest upgrade run
+ * of the runbook, finished or not, is the one to roll back (a problem
+ * found the next morning), unless a rollback of it is already done. It
+ * becomes the run session_resume() loads. EXIT_* status. */
+static int
+session_latest_run(struct session *s, char **cause)
+{
+	struct journal_run	*v = NULL;
+	size_t			 n = 0, k, pick = 0, j;
+	bool			 found = false;
+
+	if (journal_runs(s->j, s->runbook_abs, &v, &n, cause) != 0)
+		return EXIT_FAILED;
+	for (k = n; k-- > 0;) {
+		if (v[k].kind == JOURNAL_RUN_UPGRADE && !v[k].dry_run) {
+			pick = k;
+			found = true;
+			break;
+		}
+	}
+	if (!found) {
+		*cause = xasprintf("there is no run of %s to roll back",
+		    s->runbook_abs);
+		journal_runs_free(v, n);
+		return EXIT_USAGE;
+	}
+	for (j = pick + 1; j < n; j++) {
+		if (v[j].kind == JOURNAL_RUN_ROLLBACK &&
+		    v[j].parent == v[pick].id &&
+		    v[j].status == JOURNAL_RUN_DONE) {
+			*cause = xasprintf("run %lld (%s -> %s) was rolled "
+			    "back already, by run %lld", v[pick].id,
+			    v[pick].from, v[pick].to, v[j].id);
+			journal_runs_free(v, n);
+			return EXIT_USAGE;
+		}
+	}
+	s->unf = xmalloc(sizeof *s->unf);
+	*s->unf = v[pick];
+	memset(&v[pick], 0, sizeof v[pick]);
+	journal_runs_free(v, n);
+	return EXIT_DONE;
+}
+
+/* A journaled run's plan, parsed from its record. */
+struct plan *
+session_run_plan(const struct journal_run *run)
+{
+	bool	rollback = run->kind == JOURNAL_RUN_ROLLBACK;
+
+	if (run->plan == NULL || run->from == NULL || run->to == NULL)
+		return NULL;
+	/* A rollback run's record has from and to the other way round. */
+	return plan_parse(run->plan, rollback ? run->to : run->from,
+	    rollback ? run->from : run->to);
 }
