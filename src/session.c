@@ -610,6 +610,23 @@ probe_note_add(struct session *s, const char *what, const char *command,
 	s->n_probes++;
 }
 
+/* The environment of a version probe, as `stepup plan` gives it
+ * (catalog.c), with the variables known so far: so that both find the
+ * same versions. */
+static char **
+session_probe_envp(struct session *s)
+{
+	struct step_env	  env = { NULL, 0 };
+	char		**base, **envp;
+
+	session_base_env(s, &env);
+	base = catalog_env(s->rb, NULL);
+	envp = step_env_envp(&env, base);
+	catalog_env_free(base);
+	step_env_free(&env);
+	return envp;
+}
+
 /* Every version probe is noted, to be journaled once the run exists. */
 static void
 session_probe_note(void *arg, const char *what, const char *command,
@@ -623,8 +640,7 @@ session_plan(struct session *s, char **cause)
 {
 	struct plan_catalog	*cat = NULL;
 	struct catalog_probe	 probe;
-	struct step_env		 env = { NULL, 0 };
-	char			**base, **envp;
+	char			**envp;
 	const char		*to;
 	int			 r, status = EXIT_FAILED;
 
@@ -635,14 +651,7 @@ session_plan(struct session *s, char **cause)
 	plan_refusal_free(s->refusal);
 	s->refusal = NULL;
 
-	/* As `stepup plan` does (catalog.c): a few of stepup's own
-	 * variables, the runbook's directory and the variables known so
-	 * far; nothing else, so that both find the same versions. */
-	session_base_env(s, &env);
-	base = catalog_env(s->rb, NULL);
-	envp = step_env_envp(&env, base);
-	catalog_env_free(base);
-	step_env_free(&env);
+	envp = session_probe_envp(s);
 	probe.envp = envp;
 	probe.dir = s->dir;
 	probe.note = session_probe_note;
@@ -2178,45 +2187,33 @@ session_rollback_preview(struct session *s, struct steps **out, char **cause)
 int
 session_probe_installed(struct session *s, char **version, char **cause)
 {
-	const char	*cmd = s->rb->versions.installed.command;
-	char		*out = NULL, **lines, *detail, *jcause = NULL;
-	size_t		 n, first = s->n_probes;
-	int		 r;
+	struct catalog_probe	 probe;
+	char			**envp, *detail, *jcause = NULL;
+	size_t			 first = s->n_probes;
+	int			 status;
 
-	*version = NULL;
-	if (cmd == NULL) {
-		*cause = xasprintf("%s has no installed-version command",
-		    s->rb->path);
-		return -1;
-	}
-	r = session_probe(s, "installed", cmd, &out, cause);
+	envp = session_probe_envp(s);
+	probe.envp = envp;
+	probe.dir = s->dir;
+	probe.note = session_probe_note;
+	probe.arg = s;
+	*version = catalog_installed(s->rb, &probe, &status, cause);
+	step_envp_free(envp);
 	/* Journaled now, in the run under way. */
 	if (s->run_id != 0 && s->n_probes > first) {
 		detail = s->probes[s->n_probes - 1].detail;
 		if (journal_append(s->j, s->run_id, JOURNAL_EV_PROBE, NULL,
 		    detail, NULL, &jcause) != 0) {
-			if (r == 0)
+			if (*version != NULL) {
+				free(*version);
+				*version = NULL;
 				*cause = jcause;
-			else
+			} else
 				free(jcause);
-			free(out);
 			return -1;
 		}
 	}
-	if (r != 0)
-		return -1;
-	n = split_lines(out, &lines);
-	if (n == 0) {
-		*cause = xasprintf("the installed-version command of %s "
-		    "printed nothing", s->rb->path);
-		free(lines);
-		free(out);
-		return -1;
-	}
-	*version = xstrdup(lines[n - 1]);
-	free(lines);
-	free(out);
-	return 0;
+	return *version != NULL ? 0 : -1;
 }
 
 /* Opened with opts.rollback and no unfinished run: the latest upgrade run
