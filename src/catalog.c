@@ -185,8 +185,13 @@ catalog_installed(const struct runbook *rb, const struct catalog_probe *p,
 		    in->ask != NULL ? in->ask : "versions.installed");
 		return NULL;
 	}
-	if ((out = catalog_probe_run(rb, in, "installed", p, cause)) == NULL)
+	if ((out = catalog_probe_run(rb, in, "installed", p, cause)) == NULL) {
+		why = *cause;
+		*cause = xasprintf("%s; give the installed version with --from",
+		    why);
+		free(why);
 		return NULL;
+	}
 	n = split_lines(out, &lines);
 	if (n == 0)
 		*cause = xasprintf("%s:%d:%d: the versions.installed command "
