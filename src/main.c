@@ -195,7 +195,9 @@ main(int argc, char **argv)
 			if ((r = tui_pick(&path)) != EXIT_DONE || path == NULL)
 				return r;
 			run[1] = path;
-			return cmd_run(2, run);
+			r = cmd_run(2, run);
+			free(path);
+			return r;
 		}
 		usage(stderr);
 		return EXIT_USAGE;
