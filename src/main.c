@@ -3,6 +3,7 @@
  * table below. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,12 @@ main(int argc, char **argv)
 			argv[0] = "run";
 			return cmd_run(argc, argv);
 		}
+		if (strchr(argv[1], '/') != NULL ||
+		    (strlen(argv[1]) > 5 && (strcmp(argv[1] + strlen(argv[1]) -
+		    5, ".yaml") == 0 || strcmp(argv[1] + strlen(argv[1]) - 4,
+		    ".yml") == 0)))
+			cli_usage_error(NULL, "cannot open the runbook %s: %s",
+			    argv[1], strerror(errno));
 		cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 	}
 	return c->fn(argc - 1, argv + 1);

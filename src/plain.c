@@ -64,7 +64,8 @@ plain_read(struct plain *p, char **line)
 
 	*line = NULL;
 	for (;;) {
-		if ((nl = memchr(p->inbuf.data, '\n', p->inbuf.len)) != NULL) {
+		if (p->inbuf.len > 0 &&
+		    (nl = memchr(p->inbuf.data, '\n', p->inbuf.len)) != NULL) {
 			size_t len = (size_t)(nl - p->inbuf.data);
 
 			*line = xstrndup(p->inbuf.data, len);
@@ -243,7 +244,8 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 			free(cause);
 			break;
 		}
-		buf_add(partial, b.data, b.len);
+		if (b.len > 0)
+			buf_add(partial, b.data, b.len);
 	} while (n > 0);
 	buf_free(&b);
 	start = partial->data;
@@ -462,6 +464,13 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 			plain_say(p, "= %zu done by hand: %s", i + 1, rest);
 		break;
 	case SESSION_ACT_SHELL:
+		if (!isatty(p->in)) {
+			/* It would read the answers meant for stepup. */
+			cause = xstrdup("a shell needs a terminal on standard "
+			    "input");
+			r = -1;
+			break;
+		}
 		plain_say(p, "> %zu shell: exit it to come back", i + 1);
 		if ((r = session_shell(p->s, i, &cause)) == 0)
 			plain_say(p, "> %zu back from the shell", i + 1);
@@ -521,7 +530,20 @@ plain_turn(struct plain *p, size_t i)
 			}
 			return plain_step_prompt(p, i, "acknowledge you have "
 			    "read it to its end");
-		case RB_CONFIRM:
+		case RB_CONFIRM: {
+			const struct steps *ss = session_steps(p->s);
+			size_t until, n = session_chain(p->s, i, &until);
+
+			if (until < ss->n)
+				plain_say(p, "  then: %zu command%s without "
+				    "asking, until step %zu (%s: %s)", n,
+				    n == 1 ? "" : "s", until + 1,
+				    rb_kind_name(ss->v[until].kind),
+				    ss->v[until].title);
+			else
+				plain_say(p, "  then: %zu command%s without "
+				    "asking, to the end", n, n == 1 ? "" : "s");
+		}
 			q = xasprintf("type \"%s\" to go on", st->phrase != NULL ?
 			    st->phrase : "");
 			next = plain_step_prompt(p, i, q);

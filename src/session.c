@@ -694,7 +694,7 @@ session_plan(struct session *s, char **cause)
 	struct plan_catalog		*cat;
 	char				*avail = NULL, *inst = NULL, **lines;
 	const char			**rel;
-	const char			*to;
+	char				*to;
 	size_t				 n, i;
 	int				 r;
 
@@ -751,15 +751,17 @@ session_plan(struct session *s, char **cause)
 		free(lines);
 		free(inst);
 	}
-	to = s->opts.to != NULL ? s->opts.to : plan_catalog_newest(cat);
+	to = xstrdup(s->opts.to != NULL ? s->opts.to : plan_catalog_newest(cat));
 	r = plan_compute(cat, &s->rb->policy, s->from, to, &s->plan,
 	    &s->refusal);
 	plan_catalog_free(cat);
 	if (r != 0) {
 		*cause = xasprintf("no allowed upgrade path from %s to %s: %s",
 		    s->from, to, s->refusal != NULL ? s->refusal->message : "?");
+		free(to);
 		return EXIT_REFUSED;
 	}
+	free(to);
 	return EXIT_DONE;
 }
 
@@ -1463,6 +1465,27 @@ session_auto(const struct session *s, size_t i)
 	return false;
 }
 
+size_t
+session_chain(const struct session *s, size_t i, size_t *until)
+{
+	const struct steps	*ss = s->steps;
+	size_t			 j, n = 0;
+
+	if (ss == NULL || i >= ss->n) {
+		*until = ss != NULL ? ss->n : 0;
+		return 0;
+	}
+	for (j = i + 1; j < ss->n; j++) {
+		const struct step *o = &ss->v[j];
+
+		if (!is_command(o) || (s->opts.step && o->kind == RB_ACTION))
+			break;
+		n++;
+	}
+	*until = j;
+	return n;
+}
+
 char *
 session_describe(const struct session *s, size_t i)
 {
@@ -1911,6 +1934,12 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 				return 0;
 		}
 	}
+}
+
+int
+session_wait_fd(const struct session *s)
+{
+	return s->running != NONE ? s->proc.fd : -1;
 }
 
 int

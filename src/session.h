@@ -193,6 +193,11 @@ unsigned	 session_acts(const struct session *, size_t i);
  * follows a passed confirm with only actions and checks in between (and
  * not --step). */
 bool		 session_auto(const struct session *, size_t i);
+/* What confirming step i sets going: how many actions and checks then
+ * run one after another without asking (none under --step but checks),
+ * and in *until the step after them that needs the operator again (or
+ * steps->n at the end). For the confirm screen and plain mode. */
+size_t		 session_chain(const struct session *, size_t i, size_t *until);
 /* The command of step i with its environment, secrets masked: what dry
  * runs and the run screen show. The caller frees it. */
 char		*session_describe(const struct session *, size_t i);
@@ -214,6 +219,11 @@ int		 session_start(struct session *, size_t i, char **cause);
  * any artifact recorded), 0 when still running, -1 with *cause. A step
  * past its timeout is cancelled here. */
 int		 session_wait(struct session *, int timeout_ms, char **cause);
+/* A descriptor that becomes readable (EOF) when the running command's
+ * supervisor exits, for a front end's poll(2); -1 when nothing runs or
+ * the command was found running by a later stepup (then poll with a
+ * timeout and call session_wait(s, 0, ...)). Owned by the session. */
+int		 session_wait_fd(const struct session *);
 /* Cancel the running command (the front end asked first): SIGTERM to its
  * process group, SIGKILL after a grace period. Journaled. */
 int		 session_cancel(struct session *, char **cause);

@@ -118,4 +118,55 @@ expect_line "$TMP/e2" "> 6 running (attempt 2)"
 expect_line "$TMP/e2" "= done: Widget upgraded, run 6"
 [ "$(sql "select count(*) from events where run = 6 and kind = 'in-doubt' and step = 'install@1.1.0'")" = 1 ] ||
 	fail "E: in-doubt not journaled"
+
+# F. --step: every action asks, even after the confirmation.
+echo 1.0.0 >"$WORLD/version"
+rm -f "$WORLD"/backup-*
+printf '%s\n' "" tok ack ack "yes, upgrade to 2.0.0" run quit |
+	"$STEPUP" run --plain --step "$RUNBOOK" >"$TMP/f" 2>&1
+expect_line "$TMP/f" "  then: 0 commands without asking, until step 5 (action: Back up the widget's version)"
+expect_line "$TMP/f" "? 5 action: run it? [run, shell, quit]"
+expect_line "$TMP/f" "= 5 passed: exit 0; $WORLD/backup-1.0.0: 6 bytes, sha256 $(sha256sum "$WORLD/backup-1.0.0" | cut -d' ' -f1)"
+expect_line "$TMP/f" "? 6 action: run it? [run, shell, quit]"
+expect_line "$TMP/f" "= paused (quit): run 7 is unfinished; run stepup again to resume it"
+[ "$(sql "select detail from events where run = 7 and kind = 'start' and step = 'backup'")" = \
+  "attempt 1 (the operator said run): cp \"\$world/version\" \"\$STEPUP_ARTIFACT_backup\"" ] ||
+	fail "F: start event: $(sql "select detail from events where run = 7 and kind = 'start'")"
+
+# G. An interrupt while a command runs asks whether to cancel it; "yes"
+# cancels it (SIGTERM to its process group) and the step fails.
+: >"$WORLD/hold"
+rm -f "$WORLD/held"
+mkfifo "$TMP/g.fifo"
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/g.fifo" >"$TMP/g" 2>&1 &
+pid=$!
+exec 3>"$TMP/g.fifo"
+printf '%s\n' resume tok >&3
+wait_for "$WORLD/held"
+kill -INT $pid
+wait_grep "$TMP/g" "? 6 cancel: cancel the running command? [yes, no]"
+printf '%s\n' yes >&3
+wait_grep "$TMP/g" "? 6 action: it failed"
+printf '%s\n' quit >&3
+exec 3>&-
+wait $pid
+expect_line "$TMP/g" "> 6 cancelling: SIGTERM, then SIGKILL"
+[ "$(sql "select cancelled from actions where run = 7 and step = 'install@1.1.0'")" = 1 ] ||
+	fail "G: not recorded as cancelled: $(sql "select * from actions where run = 7")"
+[ "$(sql "select count(*) from events where run = 7 and kind = 'cancel'")" = 1 ] || fail "G: cancel not journaled"
+grep -F "! 6 failed" "$TMP/g" >/dev/null || fail "G: no failure line: $(tail "$TMP/g")"
+rm -f "$WORLD/hold"
+# H. A step past its timeout is stopped, and fails saying so.
+printf '%s\n' 1.0.0 go quit |
+	"$STEPUP" run --plain "$top_srcdir/tests/data/session/slow.yaml" >"$TMP/h" 2>&1
+expect_line "$TMP/h" "? from: Which version is installed?"
+expect_line "$TMP/h" "! 2 failed: killed by SIGTERM (timed out)"
+[ "$(sql "select count(*) from events where kind = 'timeout' and step = 'slow@2.0.0'")" = 1 ] ||
+	fail "H: timeout not journaled"
+# I. An action that exits 0 without making what it produces fails.
+printf '%s\n' 1.0.0 go "done made it by hand" quit |
+	"$STEPUP" run --plain "$top_srcdir/tests/data/session/produce.yaml" >"$TMP/i" 2>&1
+expect_line "$TMP/i" "! 2 failed: exit 0, but $WORLD/none was not made: No such file or directory"
+expect_line "$TMP/i" "= 2 done by hand: made it by hand"
+expect_line "$TMP/i" "! 3 failed: exit 0, but $WORLD/empty is empty"
 finish

@@ -4,6 +4,10 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/session-lib.sh"
 
+expect_status 0 "$STEPUP" history
+expect_grep "$TMP/out" "No runs recorded in $STATE yet."
+expect_status 1 "$STEPUP" show 1
+
 stepup_plain "$TMP/out" "" "s3cr3t-token" ack ack "yes, upgrade to 2.0.0" "tick all good"
 [ "$status" = 0 ] || fail "the upgrade exited $status: $(cat "$TMP/out.err")"
 o="$TMP/out"
@@ -18,6 +22,7 @@ expect_line "$o" "? 1 read: acknowledge you have read it to its end [ack, shell,
 expect_line "$o" "= 1 passed: acknowledged"
 expect_line "$o" "[4/11] confirm: Ready to upgrade eu-1"
 expect_line "$o" "? 4 confirm: type \"yes, upgrade to 2.0.0\" to go on [the phrase, shell, quit]"
+expect_line "$o" "  then: 5 commands without asking, until step 10 (manual: Tell the team)"
 expect_line "$o" "= 4 passed: confirmed"
 expect_line "$o" "  | installing 1.1.0 on eu-1"
 expect_line "$o" "= 7 passed: exit 0"
@@ -81,6 +86,8 @@ diff "$TMP/want" "$TMP/ev" >"$TMP/diff" || fail "journal events: $(cat "$TMP/dif
 expect_status 0 "$STEPUP" history "$RUNBOOK"
 expect_grep "$TMP/out" "1.0.0 -> 2.0.0"
 expect_grep "$TMP/out" "done"
+expect_status 0 "$STEPUP" history
+expect_grep "$TMP/out" "      $(realpath "$RUNBOOK") (Widget)"
 expect_status 0 "$STEPUP" show 1
 expect_grep "$TMP/out" "run 1: upgrade of Widget, 1.0.0 -> 2.0.0: done"
 expect_grep "$TMP/out" "phrase    go: typed: yes, upgrade to 2.0.0"
@@ -101,4 +108,13 @@ printf '%s\n' "" tok | "$STEPUP" "$RUNBOOK" >"$TMP/bare" 2>&1
 [ $? = 1 ] || fail "bare form with EOF should pause"
 expect_line "$TMP/bare" "== run 2, 11 steps"
 expect_line "$TMP/bare" "= paused (end of input): run 2 is unfinished; run stepup again to resume it"
+expect_status 2 "$STEPUP" "$TMP/nope.yaml"
+expect_grep "$TMP/err" "stepup: cannot open the runbook $TMP/nope.yaml: No such file or directory"
+expect_status 2 "$STEPUP" run
+expect_grep "$TMP/err" "stepup: which runbook? stepup run RUNBOOK"
+expect_status 2 "$STEPUP" run "$RUNBOOK" extra
+expect_grep "$TMP/err" "one runbook at a time ('extra' is extra)"
+expect_status 2 "$STEPUP" run --nope "$RUNBOOK"
+expect_status 2 "$STEPUP" run "$TMP/nope.yaml"
+expect_grep "$TMP/err" "nope.yaml"
 finish

@@ -24,12 +24,13 @@ sql() {
 	sqlite3 -batch -noheader "$DB" "$1"
 }
 
-# wait_for FILE: until it exists (at most ~20 s, then fail).
+# wait_for FILE: until it exists (at most ~20 s, then fail, and release
+# any held action so that nothing is left waiting).
 wait_for() {
 	n=0
 	while [ ! -e "$1" ]; do
 		n=$((n + 1))
-		[ $n -gt 400 ] && { fail "$1 never appeared"; return 1; }
+		[ $n -gt 400 ] && { fail "$1 never appeared"; : >"$WORLD/release"; return 1; }
 		sleep 0.05
 	done
 	return 0
@@ -40,7 +41,7 @@ wait_grep() {
 	n=0
 	while ! grep -qF -- "$2" "$1" 2>/dev/null; do
 		n=$((n + 1))
-		[ $n -gt 400 ] && { fail "$1 never said '$2': $(tail -5 "$1")"; return 1; }
+		[ $n -gt 400 ] && { fail "$1 never said '$2': $(tail -5 "$1")"; : >"$WORLD/release"; return 1; }
 		sleep 0.05
 	done
 	return 0

@@ -262,6 +262,7 @@ test_door(void **state)
 	assert_int_equal(session_start(s, SNAP, &cause), 0);
 	assert_non_null(session_running(s));
 	assert_int_equal(session_running(s)->index, SNAP);
+	assert_true(session_wait_fd(s) >= 0);
 	r = session_start(s, HOLD, &cause);
 	expect_refused(r, cause, "step 4 (snap@2.0.0) is running");
 	cause = NULL;
@@ -397,6 +398,7 @@ test_resume_reattach(void **state)
 	assert_int_equal(ss->v[HOLD].state, STEP_RUNNING);
 	assert_non_null(session_running(s));
 	assert_int_equal(session_wait(s, 0, &cause), 0);
+	assert_int_equal(session_wait_fd(s), -1);	/* reattached */
 	sh("touch '%s/release'", w->world);
 	assert_int_equal(session_wait(s, -1, &cause), 1);
 	assert_int_equal(ss->v[HOLD].state, STEP_PASSED);
