@@ -994,6 +994,67 @@ static int session_finished(struct session *, size_t,
     const struct action_status *, char **);
 static int session_in_doubt(struct session *, size_t, const char *, char **);
 
+/* Step k was started (attempt, by its start event) but the attempt was
+ * never recorded: the wizard died in between. Its status file, or the
+ * pid file its supervisor writes first, says what became of it. */
+static int
+session_reload_unrecorded(struct session *s, size_t k, int attempt,
+    char **cause)
+{
+	struct journal_action	 ja;
+	struct action_status	 ast;
+	enum action_state	 state;
+	char			*log = NULL, *status = NULL, *why = NULL;
+	pid_t			 pid;
+	unsigned long long	 start;
+
+	if (journal_action_paths(s->j, s->run_id, s->steps->v[k].key, attempt,
+	    &log, &status, cause) != 0)
+		return -1;
+	free(s->logs[k]);
+	s->logs[k] = log;
+	free(s->status_path);
+	s->status_path = status;
+	s->attempt = attempt;
+	s->steps->v[k].attempts = (unsigned)attempt;
+	memset(&ast, 0, sizeof ast);
+	if (action_status_read(status, &ast, &why) == 0) {
+		s->running = k;
+		return session_finished(s, k, &ast, cause);
+	}
+	free(why);
+	why = NULL;
+	if (action_pid_read(status, &pid, &start, &why) != 0) {
+		free(why);
+		return session_in_doubt(s, k, "stepup stopped as it started "
+		    "it: it may never have run", cause);
+	}
+	if (action_poll(pid, start, status, &state, &ast, cause) != 0)
+		return -1;
+	if (state == ACTION_IN_DOUBT)
+		return session_in_doubt(s, k, "its process is gone and it left "
+		    "no exit status", cause);
+	/* Record the attempt now, as it should have been. */
+	memset(&ja, 0, sizeof ja);
+	ja.run = s->run_id;
+	ja.step = s->steps->v[k].key;
+	ja.attempt = attempt;
+	ja.pid = pid;
+	ja.pid_start = start;
+	ja.log_path = log;
+	ja.status_path = status;
+	ja.started = journal_now();
+	if (journal_action_add(s->j, &ja, cause) != 0)
+		return -1;
+	s->running = k;
+	s->proc.pid = pid;
+	s->proc.start = start;
+	s->proc.fd = -1;
+	if (state == ACTION_FINISHED)
+		return session_finished(s, k, &ast, cause);
+	return 0;
+}
+
 /* Apply what the journal knows of the steps: states, exit statuses,
  * artifacts, the order they settled; and find what was running. */
 static int
@@ -1007,7 +1068,7 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 	enum action_state		 ast_state;
 	struct step			*st;
 	size_t				 n_sv = 0, n_av = 0, k;
-	int				 i, state;
+	int				 i, state, started;
 
 	if (journal_steps(s->j, s->run_id, &sv, &n_sv, cause) != 0)
 		return -1;
@@ -1065,39 +1126,20 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 			if (strcmp(av[i].step, st->key) == 0)
 				last = &av[i];
 		}
-		if (last == NULL) {
-			/* Started (the event is there) but the attempt was
-			 * never recorded: look where its status would be. */
-			char *log = NULL, *status = NULL;
-			int attempt = 0;
-
-			if (journal_action_next_attempt(s->j, s->run_id,
-			    st->key, &attempt, cause) != 0 ||
-			    journal_action_paths(s->j, s->run_id, st->key,
-			    attempt > 1 ? attempt - 1 : 1, &log, &status,
-			    cause) != 0) {
+		/* The attempt its last start event names. */
+		started = 0;
+		for (i = 0; i < (int)n_ev; i++) {
+			if (ev[i].kind == JOURNAL_EV_START && ev[i].step != NULL &&
+			    strcmp(ev[i].step, st->key) == 0 &&
+			    ev[i].detail != NULL)
+				sscanf(ev[i].detail, "attempt %d", &started);
+		}
+		if (started == 0)
+			started = last != NULL ? last->attempt : 1;
+		if (last == NULL || last->attempt < started) {
+			if (session_reload_unrecorded(s, k, started, cause) != 0) {
 				journal_actions_free(av, n_av);
 				return -1;
-			}
-			free(s->logs[k]);
-			s->logs[k] = log;
-			free(s->status_path);
-			s->status_path = status;
-			s->attempt = attempt > 1 ? attempt - 1 : 1;
-			if (action_status_read(status, &ast, cause) == 0) {
-				s->running = k;
-				if (session_finished(s, k, &ast, cause) != 0) {
-					journal_actions_free(av, n_av);
-					return -1;
-				}
-			} else {
-				free(*cause);
-				*cause = NULL;
-				if (session_in_doubt(s, k, "its process is gone "
-				    "and it left no exit status", cause) != 0) {
-					journal_actions_free(av, n_av);
-					return -1;
-				}
 			}
 			continue;
 		}
@@ -1463,6 +1505,38 @@ session_auto(const struct session *s, size_t i)
 			return false;
 	}
 	return false;
+}
+
+char *
+session_mask(const struct session *s, const char *text)
+{
+	struct buf	 b;
+	const char	*p = text, *hit, *first;
+	size_t		 i, len = 0;
+
+	buf_init(&b);
+	for (;;) {
+		first = NULL;
+		for (i = 0; i < s->answers.n; i++) {
+			const struct step_var *v = &s->answers.v[i];
+
+			if (!v->secret || *v->value == '\0')
+				continue;
+			hit = strstr(p, v->value);
+			if (hit != NULL && (first == NULL || hit < first ||
+			    (hit == first && strlen(v->value) > len))) {
+				first = hit;
+				len = strlen(v->value);
+			}
+		}
+		if (first == NULL)
+			break;
+		buf_add(&b, p, (size_t)(first - p));
+		buf_puts(&b, "********");
+		p = first + len;
+	}
+	buf_puts(&b, p);
+	return buf_take(&b);
 }
 
 size_t

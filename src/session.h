@@ -27,6 +27,15 @@
  *   session_pause()           when the operator leaves unfinished
  *   session_close()           releases the lock, frees everything
  *
+ * What the session journals, for readers of the journal (history, show,
+ * export): step states under the step's key with the names of
+ * step_state_name(); runs.plan as a first line "FROM -> TO" and then one
+ * line per hop "FROM<TAB>TO<TAB>KIND<TAB>redeploy|-<TAB>REASON"; one
+ * "vars" event (NAME=value lines, secrets as ********); a "start" event
+ * "attempt N (why it started): COMMAND" before every command; "phrase"
+ * events "typed: TEXT" or "did not match: TEXT"; a rollback run has kind
+ * rollback, parent the upgrade run, from and to swapped.
+ *
  * Functions that can fail return 0, or -1 with *cause set (caller frees),
  * unless the header says they return an EXIT_* status. */
 #ifndef STEPUP_SESSION_H
@@ -201,6 +210,9 @@ size_t		 session_chain(const struct session *, size_t i, size_t *until);
 /* The command of step i with its environment, secrets masked: what dry
  * runs and the run screen show. The caller frees it. */
 char		*session_describe(const struct session *, size_t i);
+/* A copy of text with every secret value replaced by "********": for
+ * showing a command's output or a document. The caller frees it. */
+char		*session_mask(const struct session *, const char *text);
 /* The log of step i's last attempt, or NULL (for tailing its output). */
 const char	*session_log(const struct session *, size_t i);
 /* The document of read step i: its file, or the log of its `run` command

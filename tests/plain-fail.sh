@@ -157,9 +157,13 @@ expect_line "$TMP/g" "> 6 cancelling: SIGTERM, then SIGKILL"
 grep -F "! 6 failed" "$TMP/g" >/dev/null || fail "G: no failure line: $(tail "$TMP/g")"
 rm -f "$WORLD/hold"
 # H. A step past its timeout is stopped, and fails saying so.
-printf '%s\n' 1.0.0 go quit |
+printf '%s\n' "1.0; touch $TMP/pwned" 1.0.0 go quit |
 	"$STEPUP" run --plain "$top_srcdir/tests/data/session/slow.yaml" >"$TMP/h" 2>&1
 expect_line "$TMP/h" "? from: Which version is installed?"
+grep -q "^! refused (invalid-version): The installed version '1.0; touch $TMP/pwned' is not" "$TMP/h" ||
+	fail "H: a mistyped version: $(head -5 "$TMP/h")"
+[ "$(grep -c '^? from:' "$TMP/h")" = 2 ] || fail "H: the version was not asked again"
+[ -e "$TMP/pwned" ] && fail "H: the answer ran"
 expect_line "$TMP/h" "! 2 failed: killed by SIGTERM (timed out)"
 [ "$(sql "select count(*) from events where kind = 'timeout' and step = 'slow@2.0.0'")" = 1 ] ||
 	fail "H: timeout not journaled"
