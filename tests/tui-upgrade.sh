@@ -6,7 +6,7 @@
 tui_world
 
 tui_start u "$TUI_RUN"
-tui_wait u "Upgrade plan" || finish
+tui_wait u "Enter: answer the runbook" || finish
 tui_expect u upgrade-plan
 tui_begin u || finish
 tui_expect u upgrade-checklist
