@@ -62,5 +62,7 @@ int	cmd_history(int, char **);	/* cmd-history.c */
 int	cmd_show(int, char **);		/* cmd-history.c */
 
 /* == export == */
+int	cmd_rollback(int, char **);	/* cmd-rollback.c */
+int	cmd_export(int, char **);	/* cmd-export.c */
 
 #endif

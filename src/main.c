@@ -64,6 +64,41 @@ static const struct command commands[] = {
 	  "2 otherwise.\n" },
 
 	/* == export: rollback, export == */
+	{ "rollback", cmd_rollback, "[--plain] [RUNBOOK]",
+	  "roll back the latest run, guided: undo what passed, latest first",
+	  "Rolls back the latest run of RUNBOOK (without one: the latest run\n"
+	  "in the journal), whether it failed, was left unfinished, or\n"
+	  "succeeded. It shows what will be undone (the undo of every action\n"
+	  "that passed, latest first, then the runbook's rollback steps) and\n"
+	  "the backups it relies on, checks that they are still there and\n"
+	  "unchanged, asks for \"yes, roll back to VERSION\", runs the steps\n"
+	  "like an upgrade (resumable, one operator at a time), then checks\n"
+	  "the installed version and says what state things are in.\n\n"
+	  "      --plain          line prompts (the only front end for now)\n\n"
+	  "Exit status: 0 the old version is back; 1 the rollback failed, was\n"
+	  "left unfinished or refused to start (a backup changed); 2 nothing\n"
+	  "to roll back, or invalid runbook; 4 another operator holds the lock.\n" },
+	{ "export", cmd_export,
+	  "RUNBOOK [--from V] [--to V] | --run ID [RUNBOOK]\n"
+	  "        [--format txt|md|html] [-o FILE]",
+	  "print the checklist of a planned upgrade, or the report of a run",
+	  "The checklist: the header (product, from, to, the path and why each\n"
+	  "stop, date, host), every step with a box to tick, its command with\n"
+	  "the variables it uses, its undo and what a failure leaves behind,\n"
+	  "the rollback, and sign-off lines. The report (--run): what a run of\n"
+	  "the journal did, who confirmed what and when, exit statuses,\n"
+	  "artifacts, and its rollback. Secrets never appear.\n\n"
+	  "      --from V         the installed version (default: probed)\n"
+	  "      --to V           the target (default: the newest available)\n"
+	  "      --run ID         the report of run ID instead\n"
+	  "      --format FMT     txt (default, 80 columns), md or html (print)\n"
+	  "  -o, --output FILE    write to FILE instead of standard output\n"
+	  "      --date TEXT      the date shown (default: now, or\n"
+	  "                       $SOURCE_DATE_EPOCH)\n"
+	  "      --host NAME      the host shown (default: this host)\n\n"
+	  "Exit status: 0 written; 1 a probe failed or the file could not be\n"
+	  "written; 2 usage error, invalid runbook or no such run; 3 no\n"
+	  "allowed path.\n" },
 
 	/* == session: history, show == */
 	{ "history", cmd_history, "[RUNBOOK]",

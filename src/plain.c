@@ -17,6 +17,7 @@
 
 #include "action.h"
 #include "plain.h"
+#include "rollback.h"
 #include "session.h"
 #include "steps.h"
 #include "util.h"
@@ -28,6 +29,7 @@ struct plain {
 	struct buf	 inbuf;		/* read, not yet consumed */
 	bool		 eof;
 	size_t		 shown;		/* step whose header was shown, + 1 */
+	bool		 rollback;	/* a rollback began here */
 };
 
 static volatile sig_atomic_t	plain_signal;
@@ -388,6 +390,8 @@ plain_split(char *line, char **rest)
 
 enum plain_next { PLAIN_GO, PLAIN_PAUSE, PLAIN_ERROR };
 
+static int	plain_rollback_begin(struct plain *);
+
 /* Ask what to do at step i, and do it. */
 static enum plain_next
 plain_step_prompt(struct plain *p, size_t i, const char *question)
@@ -494,13 +498,8 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 		if (!session_can(p->s, i, SESSION_ACT_ROLLBACK, &why)) {
 			cause = xstrdup(why);
 			r = -1;
-		} else if (session_rollback(p->s, &cause) != EXIT_DONE)
-			r = -1;
-		else {
-			p->shown = 0;
-			plain_say(p, "== rollback: run %s, %zu steps",
-			    session_run_id(p->s), session_steps(p->s)->n);
-		}
+		} else if (plain_rollback_begin(p) != 0)
+			p->shown = 0;	/* refused, and said why */
 		break;
 	}
 	}
@@ -589,6 +588,87 @@ plain_turn(struct plain *p, size_t i)
 		plain_say(p, "! %zu is %s", i + 1, step_state_words(st->state));
 		return PLAIN_ERROR;
 	}
+}
+
+/* Roll back: show what will be undone and the artifacts it relies on,
+ * check them, and only then begin the rollback run (whose first step is
+ * the typed confirmation). Returns 0 when it began, -1 when it was
+ * refused (said on the output). */
+static int
+plain_rollback_begin(struct plain *p)
+{
+	struct steps		*preview = NULL;
+	struct rollback_model	*m;
+	char			*text, *cause = NULL;
+	int			 r = -1;
+
+	if (session_rollback_preview(p->s, &preview, &cause) != 0) {
+		plain_say(p, "! %s", cause);
+		free(cause);
+		return -1;
+	}
+	m = rollback_model_new(session_steps(p->s), preview);
+	if (m->n_entries == 0) {
+		plain_say(p, "! nothing to roll back: no action of run %s "
+		    "passed, and the runbook has no rollback steps",
+		    session_run_id(p->s));
+		goto out;
+	}
+	plain_say(p, "== rollback: what will be undone");
+	text = rollback_describe(m, (long long)time(NULL));
+	plain_text(p, "  ", text);
+	free(text);
+	if (rollback_verify(m, &cause) != 0) {
+		plain_text(p, "! ", cause);
+		free(cause);
+		goto out;
+	}
+	if (m->n_artifacts > 0)
+		plain_say(p, "== rollback: %zu artifact%s checked: there, same "
+		    "sha256", m->n_artifacts, m->n_artifacts == 1 ? "" : "s");
+	if (session_rollback(p->s, &cause) != EXIT_DONE) {
+		plain_say(p, "! %s", cause);
+		free(cause);
+		goto out;
+	}
+	p->shown = 0;
+	p->rollback = true;
+	plain_say(p, "== rollback: run %s, %zu steps", session_run_id(p->s),
+	    session_steps(p->s)->n);
+	r = 0;
+out:
+	rollback_model_free(m);
+	steps_free(preview);
+	return r;
+}
+
+/* The end of a rollback run: the installed version probed again, and
+ * what state things are in. Returns EXIT_DONE when the old version is
+ * back, else EXIT_FAILED. */
+static int
+plain_rollback_end(struct plain *p)
+{
+	struct rollback_model	*m;
+	const struct steps	*up = session_upgrade_steps(p->s);
+	char			*installed = NULL, *cause = NULL, *text;
+	int			 rv;
+
+	if (up == NULL)
+		return EXIT_FAILED;
+	m = rollback_model_new(up, session_steps(p->s));
+	if (session_probe_installed(p->s, &installed, &cause) != 0) {
+		plain_say(p, "! cannot check the installed version: %s", cause);
+		free(cause);
+	}
+	plain_say(p, "== rollback summary");
+	text = rollback_summary(m, session_steps(p->s), installed);
+	plain_text(p, "  ", text);
+	free(text);
+	rv = installed != NULL && m->restore != NULL &&
+	    strcmp(installed, m->restore) == 0 ? EXIT_DONE : EXIT_FAILED;
+	free(installed);
+	rollback_model_free(m);
+	return rv;
 }
 
 static int
@@ -724,6 +804,57 @@ plain_unfinished(struct plain *p, const struct session_run_info *u)
 	}
 }
 
+/* Walk the steps of a begun run to its end, a pause or an error.
+ * rollback_cmd: stepup rollback, whose success is the old version back. */
+static int
+plain_loop(struct plain *p, bool rollback_cmd)
+{
+	const struct runbook	*rb = session_runbook(p->s);
+	const struct steps	*ss;
+	size_t			 i;
+	int			 rv = EXIT_FAILED;
+
+	if (session_running(p->s) != NULL && plain_follow(p, true) != 0) {
+		rv = plain_pause(p, "signal");
+		return rv;
+	}
+	for (;;) {
+		ss = session_steps(p->s);
+		if (session_status(p->s) == SESSION_DONE) {
+			plain_say(p, "= done: %s %s, run %s", rb->product,
+			    ss->rollback ? "rolled back" : "upgraded",
+			    session_run_id(p->s));
+			rv = ss->rollback ? plain_rollback_end(p) : EXIT_DONE;
+			/* An upgrade rolled back has failed all the same. */
+			if (ss->rollback && !rollback_cmd)
+				rv = EXIT_FAILED;
+			break;
+		}
+		if (plain_signal != 0) {
+			rv = plain_pause(p, "signal");
+			break;
+		}
+		i = session_current(p->s);
+		if (i >= ss->n) {
+			plain_say(p, "! the run is over but not recorded as "
+			    "done");
+			break;
+		}
+		switch (plain_turn(p, i)) {
+		case PLAIN_GO:
+			continue;
+		case PLAIN_PAUSE:
+			rv = plain_pause(p, plain_signal != 0 ? "signal" :
+			    p->eof ? "end of input" : "quit");
+			return rv;
+		case PLAIN_ERROR:
+			rv = EXIT_FAILED;
+			return rv;
+		}
+	}
+	return rv;
+}
+
 int
 plain_run(struct session *s, FILE *in, FILE *out)
 {
@@ -829,42 +960,76 @@ ask_from:
 		goto out;
 	}
 
+	rv = plain_loop(&p, false);
+out:
+	buf_free(&p.inbuf);
+	return rv;
+}
+
+/* Plain mode for stepup rollback: show, check, confirm, undo, verify. */
+int
+plain_rollback(struct session *s, FILE *in, FILE *out)
+{
+	struct plain			 p;
+	const struct runbook		*rb = session_runbook(s);
+	const struct session_run_info	*u = session_unfinished(s);
+	char				*cause = NULL, *id = NULL;
+	int				 r, rv = EXIT_FAILED;
+
+	memset(&p, 0, sizeof p);
+	p.s = s;
+	p.in = fileno(in);
+	p.out = out;
+	buf_init(&p.inbuf);
+	plain_signal = 0;
+	plain_signals();
+
+	plain_say(&p, "== stepup %s: %s (%s): rollback", PACKAGE_VERSION,
+	    rb->path, rb->product);
+	if (u == NULL) {
+		plain_say(&p, "! there is no run of %s to roll back", rb->path);
+		rv = EXIT_USAGE;
+		goto out;
+	}
+	id = xstrdup(u->id);
+	plain_say(&p, "== run %s, %s -> %s, begun by %s on %s%s%s", u->id,
+	    u->from, u->to, u->operator, u->host, u->step != NULL ?
+	    ", at step " : "", u->step != NULL ? u->step : "");
+	if (u->runbook_changed)
+		plain_say(&p, "! the runbook changed since run %s began (its "
+		    "sha256 differs): check what changed before going on",
+		    u->id);
+	if (plain_questions(&p) != 0) {
+		plain_say(&p, "= stopped (end of input): nothing was done");
+		goto out;
+	}
+	if ((r = session_resume(s, &cause)) != EXIT_DONE) {
+		plain_say(&p, "! %s", cause);
+		free(cause);
+		rv = r;
+		goto out;
+	}
+	/* A command of the upgrade still running is followed to its end
+	 * first: nothing is undone under it. */
 	if (session_running(s) != NULL && plain_follow(&p, true) != 0) {
 		rv = plain_pause(&p, "signal");
 		goto out;
 	}
-	for (;;) {
-		ss = session_steps(s);
-		if (session_status(s) == SESSION_DONE) {
-			plain_say(&p, "= done: %s %s, run %s", rb->product,
-			    ss->rollback ? "rolled back" : "upgraded",
-			    session_run_id(s));
-			rv = ss->rollback ? EXIT_FAILED : EXIT_DONE;
-			break;
-		}
-		if (plain_signal != 0) {
-			rv = plain_pause(&p, "signal");
-			break;
-		}
-		i = session_current(s);
-		if (i >= ss->n) {
-			plain_say(&p, "! the run is over but not recorded as "
-			    "done");
-			break;
-		}
-		switch (plain_turn(&p, i)) {
-		case PLAIN_GO:
-			continue;
-		case PLAIN_PAUSE:
-			rv = plain_pause(&p, plain_signal != 0 ? "signal" :
-			    p.eof ? "end of input" : "quit");
-			goto out;
-		case PLAIN_ERROR:
-			rv = EXIT_FAILED;
+	if (!session_steps(s)->rollback) {
+		if (plain_rollback_begin(&p) != 0) {
+			if (session_status(s) == SESSION_RUNNING)
+				rv = plain_pause(&p, "the rollback did not "
+				    "begin");
+			else
+				plain_say(&p, "= stopped: nothing was rolled "
+				    "back; run %s is as it was", id);
 			goto out;
 		}
-	}
+	} else
+		plain_say(&p, "= resumed rollback run %s", session_run_id(s));
+	rv = plain_loop(&p, true);
 out:
+	free(id);
 	buf_free(&p.inbuf);
 	return rv;
 }

@@ -15,5 +15,14 @@ struct session;
  * run is done, EXIT_FAILED when it failed or was paused, EXIT_REFUSED
  * when no path is allowed. */
 int	plain_run(struct session *, FILE *in, FILE *out);
+/* Guided rollback in plain mode, of a session opened with opts.rollback:
+ * resume the run to roll back (or an interrupted rollback run), show what
+ * will be undone and check its artifacts, begin the rollback run (its
+ * first step is the typed "yes, roll back to V"), walk it like any run,
+ * then probe the installed version and print a summary. Returns
+ * EXIT_DONE when the old version is back, EXIT_FAILED otherwise (failed,
+ * paused, artifacts that cannot be trusted), EXIT_USAGE when there is
+ * nothing to roll back. */
+int	plain_rollback(struct session *, FILE *in, FILE *out);
 
 #endif

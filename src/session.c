@@ -21,6 +21,7 @@
 #include "action.h"
 #include "journal.h"
 #include "plan.h"
+#include "catalog.h"
 #include "probe.h"
 #include "runbook.h"
 #include "session.h"
@@ -282,6 +283,8 @@ run_at_step(struct journal *j, long long run)
 	return key;
 }
 
+static int	session_latest_run(struct session *, char **);
+
 int
 session_open(const struct session_opts *opts, struct session **out,
     char **cause)
@@ -367,6 +370,11 @@ session_open(const struct session_opts *opts, struct session **out,
 	if (journal_run_unfinished(s->j, s->runbook_abs, &s->unf, cause) != 0) {
 		session_close(s);
 		return EXIT_FAILED;
+	}
+	if (s->unf == NULL && opts->rollback &&
+	    (r = session_latest_run(s, cause)) != EXIT_DONE) {
+		session_close(s);
+		return r;
 	}
 	if (s->unf != NULL) {
 		s->has_info = true;
@@ -602,101 +610,39 @@ probe_note_add(struct session *s, const char *what, const char *command,
 	s->n_probes++;
 }
 
-/* Run a version probe; its trimmed stdout in *out. */
-static int
-session_probe(struct session *s, const char *what, const char *command,
-    char **out, char **cause)
+/* The environment of a version probe, as `stepup plan` gives it
+ * (catalog.c), with the variables known so far: so that both find the
+ * same versions. */
+static char **
+session_probe_envp(struct session *s)
 {
-	static const char *const keep[] = {
-		"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ",
-		"TMPDIR",
-	};
-	struct probe_result	 pr;
-	struct step_env		 env = { NULL, 0 };
-	const char		*v;
-	char			**envp, *why, *o;
-	size_t			 len, i;
-	int			 r;
+	struct step_env	  env = { NULL, 0 };
+	char		**base, **envp;
 
-	/* As `stepup plan` does: a few of stepup's own variables, the
-	 * runbook's directory and the variables known so far; nothing else,
-	 * so that both find the same versions. */
-	for (i = 0; i < nitems(keep); i++) {
-		if ((v = getenv(keep[i])) != NULL)
-			step_env_set(&env, keep[i], v, false);
-	}
-	if (step_env_get(&env, "PATH", NULL) == NULL)
-		step_env_set(&env, "PATH", "/usr/local/bin:/usr/bin:/bin", false);
 	session_base_env(s, &env);
-	envp = step_env_envp(&env, NULL);
+	base = catalog_env(s->rb, NULL);
+	envp = step_env_envp(&env, base);
+	catalog_env_free(base);
 	step_env_free(&env);
-	memset(&pr, 0, sizeof pr);
-	r = probe_run(command, envp, s->dir, 60, &pr, cause);
-	step_envp_free(envp);
-	if (r != 0) {
-		probe_note_add(s, what, command, *cause);
-		return -1;
-	}
-	if (!probe_ok(&pr)) {
-		why = probe_describe(&pr, 60);
-		*cause = xasprintf("the %s-version command of %s %s", what,
-		    s->rb->path, why);
-		probe_note_add(s, what, command, why);
-		free(why);
-		probe_result_free(&pr);
-		return -1;
-	}
-	o = xstrdup(pr.out != NULL ? pr.out : "");
-	len = strlen(o);
-	while (len > 0 && (o[len - 1] == '\n' || o[len - 1] == ' ' ||
-	    o[len - 1] == '\t' || o[len - 1] == '\r'))
-		o[--len] = '\0';
-	why = xasprintf("exit 0, output: %s", o);
-	probe_note_add(s, what, command, why);
-	free(why);
-	probe_result_free(&pr);
-	*out = o;
-	return 0;
+	return envp;
 }
 
-/* Split probe output into trimmed non-empty lines. */
-static size_t
-split_lines(char *text, char ***lines)
+/* Every version probe is noted, to be journaled once the run exists. */
+static void
+session_probe_note(void *arg, const char *what, const char *command,
+    const char *outcome)
 {
-	char	*p, *line, *end;
-	size_t	 n = 0;
-
-	*lines = NULL;
-	for (p = text; p != NULL && *p != '\0'; p = end) {
-		end = strchr(p, '\n');
-		if (end != NULL)
-			*end++ = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		line = p;
-		p = line + strlen(line);
-		while (p > line && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r'))
-			*--p = '\0';
-		if (*line != '\0') {
-			*lines = xreallocarray(*lines, n + 1, sizeof **lines);
-			(*lines)[n++] = line;
-		}
-		if (end == NULL)
-			break;
-	}
-	return n;
+	probe_note_add(arg, what, command, outcome);
 }
 
 int
 session_plan(struct session *s, char **cause)
 {
-	const struct rb_versions	*vs = &s->rb->versions;
-	struct plan_catalog		*cat;
-	char				*avail = NULL, *inst = NULL, **lines;
-	const char			**rel;
-	char				*to;
-	size_t				 n, i;
-	int				 r;
+	struct plan_catalog	*cat = NULL;
+	struct catalog_probe	 probe;
+	char			**envp;
+	const char		*to;
+	int			 r, status = EXIT_FAILED;
 
 	if (session_fixed_vars(s, cause) != 0)
 		return EXIT_USAGE;
@@ -705,63 +651,40 @@ session_plan(struct session *s, char **cause)
 	plan_refusal_free(s->refusal);
 	s->refusal = NULL;
 
-	if (vs->available.command != NULL) {
-		if (session_probe(s, "available", vs->available.command, &avail,
-		    cause) != 0)
-			return EXIT_FAILED;
-		n = split_lines(avail, &lines);
-		cat = plan_catalog_new(vs, (const char *const *)lines, n, cause);
-		free(lines);
-	} else {
-		rel = xcalloc(vs->available.n_list + 1, sizeof *rel);
-		for (i = 0; i < vs->available.n_list; i++)
-			rel[i] = vs->available.list[i].s;
-		cat = plan_catalog_new(vs, rel, vs->available.n_list, cause);
-		free(rel);
-	}
-	free(avail);
-	if (cat == NULL)
-		return EXIT_FAILED;
+	envp = session_probe_envp(s);
+	probe.envp = envp;
+	probe.dir = s->dir;
+	probe.note = session_probe_note;
+	probe.arg = s;
 
 	if (s->opts.from != NULL) {
 		free(s->from);
 		s->from = xstrdup(s->opts.from);
 	} else if (s->from == NULL) {
-		if (vs->installed.command == NULL) {
+		s->from = catalog_installed(s->rb, &probe, &status, cause);
+		if (s->from == NULL && status == EXIT_USAGE) {
+			free(*cause);
 			*cause = xasprintf("%s asks for the installed version: "
 			    "answer it, or give --from", s->rb->path);
-			plan_catalog_free(cat);
-			return EXIT_USAGE;
 		}
-		if (session_probe(s, "installed", vs->installed.command, &inst,
-		    cause) != 0) {
-			plan_catalog_free(cat);
-			return EXIT_FAILED;
-		}
-		n = split_lines(inst, &lines);
-		if (n == 0) {
-			*cause = xasprintf("the installed-version command of %s "
-			    "printed nothing; give --from", s->rb->path);
-			free(lines);
-			free(inst);
-			plan_catalog_free(cat);
-			return EXIT_FAILED;
-		}
-		s->from = xstrdup(lines[n - 1]);
-		free(lines);
-		free(inst);
 	}
-	to = xstrdup(s->opts.to != NULL ? s->opts.to : plan_catalog_newest(cat));
+	if (s->from != NULL)
+		cat = catalog_resolve(s->rb, &probe, &status, cause);
+	step_envp_free(envp);
+	if (cat == NULL)
+		return status;
+
+	to = s->opts.to != NULL ? s->opts.to :
+	    plan_default_target(cat, s->from);
 	r = plan_compute(cat, &s->rb->policy, s->from, to, &s->plan,
 	    &s->refusal);
-	plan_catalog_free(cat);
 	if (r != 0) {
 		*cause = xasprintf("no allowed upgrade path from %s to %s: %s",
 		    s->from, to, s->refusal != NULL ? s->refusal->message : "?");
-		free(to);
+		plan_catalog_free(cat);
 		return EXIT_REFUSED;
 	}
-	free(to);
+	plan_catalog_free(cat);
 	return EXIT_DONE;
 }
 
@@ -1197,7 +1120,7 @@ session_resume(struct session *s, char **cause)
 	struct journal_event	*ev = NULL;
 	size_t			 n_ev = 0;
 	char			*why;
-	bool			 rollback;
+	bool			 rollback, finished;
 
 	if (!s->has_info || s->unf == NULL) {
 		*cause = xstrdup("there is no unfinished run to resume");
@@ -1260,20 +1183,24 @@ session_resume(struct session *s, char **cause)
 		if (journal_events(s->j, s->run_id, &ev, &n_ev, cause) != 0)
 			return EXIT_FAILED;
 	}
-	/* From here on the run is ours again. */
+	/* From here on the run is ours again; a finished run opened for
+	 * rollback (opts.rollback) is only read: session_rollback() records
+	 * what becomes of it. */
+	finished = s->unf->status != JOURNAL_RUN_RUNNING &&
+	    s->unf->status != JOURNAL_RUN_PAUSED;
 	why = NULL;
 	if (s->info.runbook_changed)
 		why = xasprintf("the runbook's sha256 was %s, now %s",
 		    s->unf->runbook_sha256 != NULL ? s->unf->runbook_sha256 :
 		    "unknown", s->rb->sha256);
-	if (journal_append(s->j, s->run_id, JOURNAL_EV_RESUME, NULL,
-	    s->info.step, NULL, cause) != 0 ||
+	if ((!finished && journal_append(s->j, s->run_id, JOURNAL_EV_RESUME,
+	    NULL, s->info.step, NULL, cause) != 0) ||
 	    (s->takeover != NULL && journal_append(s->j, s->run_id,
 	    JOURNAL_EV_LOCK_TAKEOVER, NULL, s->takeover, NULL, cause) != 0) ||
 	    (why != NULL && journal_append(s->j, s->run_id,
 	    JOURNAL_EV_RUNBOOK_CHANGED, NULL, why, NULL, cause) != 0) ||
-	    journal_run_set_status(s->j, s->run_id, JOURNAL_RUN_RUNNING,
-	    cause) != 0) {
+	    (!finished && journal_run_set_status(s->j, s->run_id,
+	    JOURNAL_RUN_RUNNING, cause) != 0)) {
 		free(why);
 		journal_events_free(ev, n_ev);
 		return EXIT_FAILED;
@@ -1281,7 +1208,10 @@ session_resume(struct session *s, char **cause)
 	free(why);
 	free(s->takeover);
 	s->takeover = NULL;
-	s->status = SESSION_RUNNING;
+	s->status = !finished ? SESSION_RUNNING :
+	    s->unf->status == JOURNAL_RUN_DONE ? SESSION_DONE :
+	    s->unf->status == JOURNAL_RUN_FAILED ? SESSION_FAILED :
+	    SESSION_ABANDONED;
 	if (session_reload_steps(s, ev, n_ev, cause) != 0) {
 		journal_events_free(ev, n_ev);
 		return EXIT_FAILED;
@@ -2219,4 +2149,126 @@ session_rollback(struct session *s, char **cause)
 	session_set_run(s, id);
 	s->status = SESSION_RUNNING;
 	return EXIT_DONE;
+}
+
+/* --- for the guided rollback (rollback.h, plain mode, the TUI) ------------ */
+
+/* Under a rollback run, the upgrade run's steps. */
+const struct steps *
+session_upgrade_steps(const struct session *s)
+{
+	return s->steps != NULL && s->steps->rollback ? s->upgrade : NULL;
+}
+
+/* The rollback steps session_rollback() would lay out, unjournaled. */
+int
+session_rollback_preview(struct session *s, struct steps **out, char **cause)
+{
+	struct step_env	 env = { NULL, 0 };
+	char		*why;
+
+	*out = NULL;
+	if (s->steps == NULL || s->steps->rollback) {
+		*cause = xstrdup("there is no upgrade run to roll back");
+		return -1;
+	}
+	session_base_env(s, &env);
+	*out = steps_new_rollback(s->steps, &env, &why);
+	step_env_free(&env);
+	if (*out == NULL) {
+		*cause = xasprintf("%s: %s", s->rb->path, why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Probe the installed version now, journaled in the current run. */
+int
+session_probe_installed(struct session *s, char **version, char **cause)
+{
+	struct catalog_probe	 probe;
+	char			**envp, *detail, *jcause = NULL;
+	size_t			 first = s->n_probes;
+	int			 status;
+
+	envp = session_probe_envp(s);
+	probe.envp = envp;
+	probe.dir = s->dir;
+	probe.note = session_probe_note;
+	probe.arg = s;
+	*version = catalog_installed(s->rb, &probe, &status, cause);
+	step_envp_free(envp);
+	/* Journaled now, in the run under way. */
+	if (s->run_id != 0 && s->n_probes > first) {
+		detail = s->probes[s->n_probes - 1].detail;
+		if (journal_append(s->j, s->run_id, JOURNAL_EV_PROBE, NULL,
+		    detail, NULL, &jcause) != 0) {
+			if (*version != NULL) {
+				free(*version);
+				*version = NULL;
+				*cause = jcause;
+			} else
+				free(jcause);
+			return -1;
+		}
+	}
+	return *version != NULL ? 0 : -1;
+}
+
+/* Opened with opts.rollback and no unfinished run: the latest upgrade run
+ * of the runbook, finished or not, is the one to roll back (a problem
+ * found the next morning), unless a rollback of it is already done. It
+ * becomes the run session_resume() loads. EXIT_* status. */
+static int
+session_latest_run(struct session *s, char **cause)
+{
+	struct journal_run	*v = NULL;
+	size_t			 n = 0, k, pick = 0, j;
+	bool			 found = false;
+
+	if (journal_runs(s->j, s->runbook_abs, &v, &n, cause) != 0)
+		return EXIT_FAILED;
+	for (k = n; k-- > 0;) {
+		if (v[k].kind == JOURNAL_RUN_UPGRADE && !v[k].dry_run) {
+			pick = k;
+			found = true;
+			break;
+		}
+	}
+	if (!found) {
+		*cause = xasprintf("there is no run of %s to roll back",
+		    s->runbook_abs);
+		journal_runs_free(v, n);
+		return EXIT_USAGE;
+	}
+	for (j = pick + 1; j < n; j++) {
+		if (v[j].kind == JOURNAL_RUN_ROLLBACK &&
+		    v[j].parent == v[pick].id &&
+		    v[j].status == JOURNAL_RUN_DONE) {
+			*cause = xasprintf("run %lld (%s -> %s) was rolled "
+			    "back already, by run %lld", v[pick].id,
+			    v[pick].from, v[pick].to, v[j].id);
+			journal_runs_free(v, n);
+			return EXIT_USAGE;
+		}
+	}
+	s->unf = xmalloc(sizeof *s->unf);
+	*s->unf = v[pick];
+	memset(&v[pick], 0, sizeof v[pick]);
+	journal_runs_free(v, n);
+	return EXIT_DONE;
+}
+
+/* A journaled run's plan, parsed from its record. */
+struct plan *
+session_run_plan(const struct journal_run *run)
+{
+	bool	rollback = run->kind == JOURNAL_RUN_ROLLBACK;
+
+	if (run->plan == NULL || run->from == NULL || run->to == NULL)
+		return NULL;
+	/* A rollback run's record has from and to the other way round. */
+	return plan_parse(run->plan, rollback ? run->to : run->from,
+	    rollback ? run->from : run->to);
 }

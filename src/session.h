@@ -174,6 +174,24 @@ int		 session_begin(struct session *, char **cause);
  * steps_new_rollback() and go through the same door, journal, lock,
  * resume, in-doubt and cancel handling. EXIT_* status. */
 int		 session_rollback(struct session *, char **cause);
+/* The rollback session_rollback() would lay out now, for showing and
+ * checking before it begins (rollback.h): nothing is journaled or run.
+ * The caller frees *out with steps_free(). */
+int		 session_rollback_preview(struct session *, struct steps **out,
+		    char **cause);
+/* Under a rollback run, the steps of the upgrade run it undoes (with
+ * their recorded states and artifacts); NULL otherwise. */
+const struct steps *session_upgrade_steps(const struct session *);
+struct journal_run;
+/* The plan a journaled run followed (for a rollback run, the plan of the
+ * upgrade it undoes), from its record; NULL when the record has none.
+ * Free with plan_free(). For reports (export.h). */
+struct plan	*session_run_plan(const struct journal_run *);
+/* Probe the installed version now with the runbook's installed-version
+ * command (journaled in the run under way): how a rollback checks that
+ * the old version is back. Sets *version (caller frees). */
+int		 session_probe_installed(struct session *, char **version,
+		    char **cause);
 
 /* Read-only views. Pointers live as long as the session. */
 const struct runbook	*session_runbook(const struct session *);

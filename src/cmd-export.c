@@ -1,0 +1,414 @@
+/* cmd-export.c: stepup export: the checklist of a planned upgrade, or the
+ * report of a run from the journal, as text, Markdown or HTML. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "export.h"
+#include "journal.h"
+#include "plan.h"
+#include "probe.h"
+#include "runbook.h"
+#include "steps.h"
+#include "util.h"
+
+extern char **environ;
+
+enum {
+	OPT_FROM = CLI_OPT__FIRST_PRIVATE,
+	OPT_TO,
+	OPT_FORMAT,
+	OPT_RUN,
+	OPT_DATE,
+	OPT_HOST,
+};
+
+static const struct option export_options[] = {
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "run", required_argument, NULL, OPT_RUN },
+	{ "output", required_argument, NULL, 'o' },
+	{ "date", required_argument, NULL, OPT_DATE },
+	{ "host", required_argument, NULL, OPT_HOST },
+	CLI_COMMON_OPTIONS,
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The date shown: $SOURCE_DATE_EPOCH when set (reproducible documents),
+ * else now, in UTC. */
+static char *
+export_date(void)
+{
+	const char	*sde = getenv("SOURCE_DATE_EPOCH");
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+	char		 s[64], *end;
+	long long	 v;
+
+	if (sde != NULL && *sde != '\0') {
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		if (errno == 0 && *end == '\0' && v >= 0)
+			t = (time_t)v;
+	}
+	gmtime_r(&t, &tm);
+	strftime(s, sizeof s, "%Y-%m-%d %H:%M UTC", &tm);
+	return xstrdup(s);
+}
+
+/* A probe's output: its first line, trimmed. */
+static char *
+first_line(const char *s)
+{
+	size_t	n;
+
+	s += strspn(s, " \t\r\n");
+	n = strcspn(s, "\r\n");
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* Run a read-only probe of the runbook with env; its stdout, or NULL with
+ * a message. */
+static char *
+probe(const struct runbook *rb, const char *what, const char *command,
+    const struct step_env *env)
+{
+	struct probe_result	 r;
+	char			**envp, *cause = NULL, *why, *out;
+
+	envp = step_env_envp(env, environ);
+	if (probe_run(command, envp, rb->dir, 60, &r, &cause) != 0) {
+		fprintf(stderr, "stepup: %s: %s: %s\n", rb->path, what, cause);
+		free(cause);
+		step_envp_free(envp);
+		return NULL;
+	}
+	step_envp_free(envp);
+	if (!probe_ok(&r)) {
+		why = probe_describe(&r, 60);
+		fprintf(stderr, "stepup: %s: %s `%s` %s\n", rb->path, what,
+		    command, why);
+		free(why);
+		probe_result_free(&r);
+		return NULL;
+	}
+	out = xstrdup(r.out);
+	probe_result_free(&r);
+	return out;
+}
+
+/* The plan of the checklist: the catalog (listed, or probed), from (--from
+ * or the installed version, probed), to (--to or the newest). Returns an
+ * EXIT_* status. */
+static int
+checklist_plan(const struct runbook *rb, const char *from, const char *to,
+    const struct step_env *env, struct plan **out)
+{
+	const struct rb_versions	*v = &rb->versions;
+	struct plan_catalog		*cat;
+	struct plan_refusal		*ref = NULL;
+	const char			**list;
+	char				*text = NULL, *installed = NULL;
+	char				*cause = NULL;
+	char				*p, *line;
+	size_t				 n = 0, i;
+	int				 st;
+
+	*out = NULL;
+	if (v->available.list != NULL) {
+		list = xcalloc(v->available.n_list + 1, sizeof *list);
+		for (i = 0; i < v->available.n_list; i++)
+			list[n++] = v->available.list[i].s;
+	} else {
+		text = probe(rb, "versions.available.command",
+		    v->available.command, env);
+		if (text == NULL)
+			return EXIT_FAILED;
+		list = xcalloc(strlen(text) + 1, sizeof *list);
+		for (p = strtok(text, "\r\n"); p != NULL;
+		    p = strtok(NULL, "\r\n")) {
+			p += strspn(p, " \t");
+			if (*p != '\0')
+				list[n++] = p;
+		}
+	}
+	cat = plan_catalog_new(v, list, n, &cause);
+	free(list);
+	if (cat == NULL) {
+		fprintf(stderr, "stepup: %s: %s\n", rb->path, cause);
+		free(cause);
+		free(text);
+		return EXIT_USAGE;
+	}
+	if (from == NULL) {
+		if (v->installed.command == NULL) {
+			fprintf(stderr, "stepup: %s asks for the installed "
+			    "version; give it with --from\n", rb->path);
+			st = EXIT_USAGE;
+			goto out;
+		}
+		line = probe(rb, "versions.installed.command",
+		    v->installed.command, env);
+		if (line == NULL) {
+			fprintf(stderr, "stepup: give the installed version "
+			    "with --from\n");
+			st = EXIT_FAILED;
+			goto out;
+		}
+		installed = first_line(line);
+		free(line);
+		from = installed;
+	}
+	/* Nothing newer than the installed version: nothing to do, not a
+	 * downgrade to the newest. */
+	if (to == NULL)
+		to = plan_default_target(cat, from);
+	st = plan_compute(cat, &rb->policy, from, to, out, &ref);
+	if (st != 0 && ref != NULL &&
+	    strcmp(ref->rule, "invalid-version") == 0) {
+		fprintf(stderr, "stepup: %s\n", ref->message);
+		st = EXIT_USAGE;
+	} else if (st != 0 && ref != NULL)
+		fprintf(stderr, "stepup: no allowed path from %s to %s "
+		    "(%s)\n%s\n", from, to, ref->rule, ref->message);
+	plan_refusal_free(ref);
+out:
+	free(installed);
+	plan_catalog_free(cat);
+	free(text);
+	return st;
+}
+
+static int
+export_checklist_cmd(const char *path, const char *from, const char *to,
+    enum export_format fmt, const struct export_meta *meta, char **text)
+{
+	struct rb_diags		 d;
+	struct runbook		*rb;
+	struct plan		*plan = NULL;
+	struct step_env		 env = { NULL, 0 };
+	struct export_doc	*doc;
+	const char		**env_values;
+	char			*cause = NULL;
+	size_t			 i;
+	int			 st;
+
+	rb_diags_init(&d);
+	rb = runbook_load(path, &d);
+	rb_diags_print(&d, stderr);
+	rb_diags_free(&d);
+	if (rb == NULL)
+		return EXIT_USAGE;
+
+	env_values = xcalloc(rb->n_vars + 1, sizeof *env_values);
+	for (i = 0; i < rb->n_vars; i++) {
+		if (rb->vars[i].source == RB_VAR_ENV)
+			env_values[i] = getenv(rb->vars[i].env);
+	}
+	/* The probes see the values known now (not the placeholders). */
+	{
+		struct plan	 probe_plan = {
+			(char *)(from != NULL ? from : ""),
+			(char *)(to != NULL ? to : ""), NULL, 0
+		};
+		struct step_env	 penv = { NULL, 0 };
+
+		export_checklist_env(rb, &probe_plan, env_values, &penv);
+		for (i = 0; i < penv.n; i++) {
+			if (penv.v[i].value[0] != '<')
+				step_env_set(&env, penv.v[i].name,
+				    penv.v[i].value, false);
+		}
+		step_env_free(&penv);
+	}
+	st = checklist_plan(rb, from, to, &env, &plan);
+	step_env_free(&env);
+	if (st != 0)
+		goto out;
+	if (plan->n_hops == 0) {
+		fprintf(stderr, "stepup: %s %s is installed: nothing to "
+		    "upgrade\n", rb->product, plan->from);
+		st = EXIT_DONE;
+		goto out;
+	}
+	if ((doc = export_checklist_plan(rb, plan, env_values, meta,
+	    &cause)) == NULL) {
+		fprintf(stderr, "stepup: %s: %s\n", rb->path, cause);
+		free(cause);
+		st = EXIT_USAGE;
+		goto out;
+	}
+	*text = export_render(doc, fmt);
+	export_doc_free(doc);
+out:
+	free(env_values);
+	step_env_free(&env);
+	plan_free(plan);
+	runbook_free(rb);
+	return st;
+}
+
+static int
+export_report_cmd(const char *runbook, const char *id_text,
+    enum export_format fmt, const struct export_meta *meta, char **text)
+{
+	struct journal		*j;
+	struct journal_run	*run = NULL;
+	struct rb_diags		 d;
+	struct runbook		*rb = NULL;
+	struct export_doc	*doc = NULL;
+	char			*cause = NULL, *dir, *end, *db;
+	long long		 id;
+	int			 st;
+
+	errno = 0;
+	id = strtoll(id_text, &end, 10);
+	if (errno != 0 || *end != '\0' || id <= 0)
+		cli_usage_error("export", "--run wants a run id (a number), "
+		    "not '%s'", id_text);
+	if ((dir = journal_state_dir(cli.state_dir, &cause)) == NULL) {
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		return EXIT_FAILED;
+	}
+	db = xasprintf("%s/journal.db", dir);
+	if (access(db, F_OK) != 0 && errno == ENOENT) {
+		fprintf(stderr, "stepup: there is no run %lld: the journal %s "
+		    "does not exist yet\n", id, db);
+		free(db);
+		free(dir);
+		return EXIT_USAGE;
+	}
+	free(db);
+	j = journal_open(dir, true, &cause);
+	free(dir);
+	if (j == NULL) {
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		return EXIT_FAILED;
+	}
+	/* The runbook gives the steps' titles: the one named, else the
+	 * run's own when it still loads. */
+	rb_diags_init(&d);
+	if (runbook != NULL) {
+		if ((rb = runbook_load(runbook, &d)) == NULL) {
+			rb_diags_print(&d, stderr);
+			rb_diags_free(&d);
+			journal_close(j);
+			return EXIT_USAGE;
+		}
+	} else if (journal_run_get(j, id, &run, &cause) == 0 && run != NULL &&
+	    run->runbook != NULL)
+		rb = runbook_load(run->runbook, &d);
+	free(cause);
+	cause = NULL;
+	journal_run_free(run);
+	rb_diags_free(&d);
+
+	st = export_report_journal(j, id, rb, meta, &doc, &cause);
+	if (st == 0) {
+		*text = export_render(doc, fmt);
+		export_doc_free(doc);
+	} else {
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+	}
+	runbook_free(rb);
+	journal_close(j);
+	return st == 0 ? EXIT_DONE : st == 1 ? EXIT_USAGE : EXIT_FAILED;
+}
+
+/* stepup export: a checklist or a run report, to stdout or -o. */
+int
+cmd_export(int argc, char **argv)
+{
+	const char		*from = NULL, *to = NULL, *run = NULL;
+	const char		*output = NULL, *runbook = NULL;
+	enum export_format	 fmt = EXPORT_TXT;
+	struct export_meta	 meta = { NULL, NULL };
+	char			*date = NULL, *host = NULL, *text = NULL;
+	char			*cause = NULL;
+	int			 opt, st;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:", export_options,
+	    NULL)) != -1) {
+		switch (opt) {
+		case OPT_FROM:
+			from = optarg;
+			break;
+		case OPT_TO:
+			to = optarg;
+			break;
+		case OPT_FORMAT:
+			if (export_format_parse(optarg, &fmt) != 0)
+				cli_usage_error("export", "unknown format "
+				    "'%s': use txt, md or html", optarg);
+			break;
+		case OPT_RUN:
+			run = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_DATE:
+			meta.date = optarg;
+			break;
+		case OPT_HOST:
+			meta.host = optarg;
+			break;
+		default:
+			if (!cli_common(opt, "export"))
+				cli_usage_error("export", "unexpected option");
+		}
+	}
+	if (optind < argc)
+		runbook = argv[optind++];
+	if (optind < argc)
+		cli_usage_error("export", "one runbook at a time ('%s' is one "
+		    "too many)", argv[optind]);
+	if (run == NULL && runbook == NULL)
+		cli_usage_error("export", "no runbook (or --run ID) to export");
+	if (run != NULL && (from != NULL || to != NULL))
+		cli_usage_error("export", "--from and --to plan a checklist; "
+		    "a run's report takes only --run");
+	if (meta.date == NULL)
+		meta.date = date = export_date();
+	if (meta.host == NULL)
+		meta.host = host = journal_host();
+
+	if (run != NULL)
+		st = export_report_cmd(runbook, run, fmt, &meta, &text);
+	else
+		st = export_checklist_cmd(runbook, from, to, fmt, &meta, &text);
+	if (st == EXIT_DONE && text != NULL) {
+		if (output == NULL || strcmp(output, "-") == 0) {
+			if (fputs(text, stdout) == EOF ||
+			    fflush(stdout) == EOF) {
+				fprintf(stderr, "stepup: cannot write the "
+				    "export: %s\n", strerror(errno));
+				st = EXIT_FAILED;
+			}
+		} else if (export_write_file(output, text, &cause) != 0) {
+			fprintf(stderr, "stepup: cannot write the export: %s\n",
+			    cause);
+			free(cause);
+			st = EXIT_FAILED;
+		} else
+			fprintf(stderr, "stepup: %s written to %s\n",
+			    run != NULL ? "report" : "checklist", output);
+	}
+	free(text);
+	free(date);
+	free(host);
+	return st;
+}

@@ -1,0 +1,61 @@
+#!/bin/sh
+# export-cli.sh: stepup export of a planned checklist: the same bytes as
+# the golden files, probing the installed version, -o, the refusals and
+# usage errors with their exit statuses, and no secret in the output.
+. "$top_srcdir/tests/lib.sh"
+
+unset FILESTORE_ROOT FILESTORE_TOKEN SOURCE_DATE_EPOCH
+cd "$top_srcdir" || exit 1
+rbk=tests/data/export/filestore.yaml
+for f in txt md html; do
+	expect_status 0 "$STEPUP" export "$rbk" --from 1.0.0 --format "$f" \
+	    --date 2026-11-22 --host head-1
+	cmp -s "$TMP/out" "tests/data/export/checklist.$f" ||
+	    fail "export --format $f differs from checklist.$f: $(diff "$TMP/out" "tests/data/export/checklist.$f" | head -5)"
+done
+
+# The installed version is probed with the runbook's vars set; the
+# secret's value never appears.
+mkdir "$TMP/root"
+echo 1.1.0 >"$TMP/root/VERSION"
+FILESTORE_ROOT=$TMP/root FILESTORE_TOKEN=s3cret-value \
+    expect_status 0 "$STEPUP" export "$rbk" --format md -o "$TMP/c.md"
+expect_grep "$TMP/err" "stepup: checklist written to $TMP/c.md"
+expect_grep "$TMP/c.md" "# Upgrade checklist: Filestore 1.1.0 → 2.0.0"
+expect_grep "$TMP/c.md" "export root=$TMP/root"
+expect_grep "$TMP/c.md" "# token: secret, asked at run time (never printed)"
+grep -q s3cret "$TMP/c.md" && fail "the secret's value is in the checklist"
+[ -s "$TMP/out" ] && fail "-o also wrote to stdout"
+
+# $SOURCE_DATE_EPOCH gives the date.
+SOURCE_DATE_EPOCH=0 expect_status 0 "$STEPUP" export "$rbk" --from 1.0.0
+expect_grep "$TMP/out" "Date:     1970-01-01 00:00 UTC"
+
+# A probe that fails says which and how, and what to do.
+FILESTORE_ROOT=$TMP/nowhere expect_status 1 "$STEPUP" export "$rbk"
+expect_grep "$TMP/err" "versions.installed.command \`cat \"\$root/VERSION\"\` exited with status 1"
+expect_grep "$TMP/err" "stepup: give the installed version with --from"
+
+# Nothing to do; no allowed path; usage errors.
+expect_status 0 "$STEPUP" export "$rbk" --from 2.0.0
+expect_grep "$TMP/err" "stepup: Filestore 2.0.0 is installed: nothing to upgrade"
+expect_status 0 "$STEPUP" export "$rbk" --from 3.0.0
+expect_grep "$TMP/err" "stepup: Filestore 3.0.0 is installed: nothing to upgrade"
+expect_status 2 "$STEPUP" export "$rbk" --from 0.9
+expect_grep "$TMP/err" "stepup: The installed version '0.9' is not a valid semver version"
+expect_status 3 "$STEPUP" export "$rbk" --from 2.0.0 --to 1.0.0
+expect_grep "$TMP/err" "stepup: no allowed path from 2.0.0 to 1.0.0"
+expect_status 2 "$STEPUP" export "$rbk" --from 1.0.0 --format pdf
+expect_grep "$TMP/err" "stepup: unknown format 'pdf': use txt, md or html"
+expect_status 2 "$STEPUP" export
+expect_grep "$TMP/err" "stepup: no runbook (or --run ID) to export"
+expect_status 2 "$STEPUP" export --run 3 --from 1.0.0
+expect_grep "$TMP/err" "a run's report takes only --run"
+expect_status 2 "$STEPUP" export --run x
+expect_grep "$TMP/err" "--run wants a run id (a number), not 'x'"
+expect_status 2 "$STEPUP" export --state-dir "$TMP/state" --run 42
+expect_grep "$TMP/err" "stepup: there is no run 42: the journal $TMP/state/journal.db does not exist yet"
+expect_status 2 "$STEPUP" export "$TMP/missing.yaml"
+expect_status 1 "$STEPUP" export "$rbk" --from 1.0.0 -o "$TMP/no/such/dir/x.txt"
+expect_grep "$TMP/err" "stepup: cannot write the export: $TMP/no/such/dir/x.txt"
+finish
