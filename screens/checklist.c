@@ -93,6 +93,10 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 	int			 row = 0, y, list_rows = rows - 3, selrow;
 	size_t			 i, blocker;
 
+	if (ss->n == 0) {
+		ui_str(w, 1, 1, cols - 2, "This run has no steps.");
+		return;
+	}
 	if (c->sel >= ss->n)
 		c->moved = false;	/* the steps changed: a rollback run */
 	if (!c->moved)
@@ -178,6 +182,8 @@ checklist_key(void *state, const struct ui_key *k)
 	const struct steps	*ss = session_steps(tui_session());
 	size_t			 n = ss->n;
 
+	if (n == 0)
+		return false;
 	switch (k->action) {
 	case KEYS_OPEN:
 		tui_open_step(c->sel);

@@ -161,6 +161,8 @@ checks_skip(void *ctx, const char *reason, char **cause)
 	    cause);
 }
 
+static void	checks_tick(void *);
+
 static bool
 checks_key(void *state, const struct ui_key *k)
 {
@@ -184,8 +186,10 @@ checks_key(void *state, const struct ui_key *k)
 			c->sel--;
 		break;
 	case KEYS_ACCEPT:
-		r = session_ack_warning(s, c->sel, &cause);
-		checks_next(c);
+		if ((r = session_ack_warning(s, c->sel, &cause)) == 0) {
+			checks_tick(c);	/* may leave the screen: c is gone */
+			return true;
+		}
 		break;
 	case KEYS_RETRY:
 		r = session_start(s, c->sel, &cause);
@@ -241,11 +245,26 @@ checks_can(void *state, enum key_action a)
 static void
 checks_tick(void *state)
 {
-	struct checks	*c = state;
+	struct checks		*c = state;
+	struct session		*s = tui_session();
+	const struct steps	*ss = session_steps(s);
+	size_t			 i, next;
 
 	tui_poll();
 	checks_next(c);
 	ui_dirty();
+	if (session_running(s) != NULL)
+		return;
+	for (i = c->lo; i <= c->hi; i++) {
+		if (!step_state_settled(ss->v[i].state))
+			return;
+	}
+	/* All settled and the run goes on by itself: on to the next step
+	 * (the checklist opens it), as the run screen does. */
+	next = session_current(s);
+	if ((next < ss->n && ss->v[next].state == STEP_READY &&
+	    session_auto(s, next)) || steps_done(ss))
+		ui_pop();
 }
 
 const struct screen screen_checks = {

@@ -39,6 +39,30 @@ confirm_leave(void *state)
 	free(c->error);
 }
 
+/* Text wrapped at spaces at column 4; returns the next row. */
+static int
+confirm_wrap(WINDOW *w, int y, int cols, const char *s)
+{
+	int	width = cols - 6;
+
+	while (*s != '\0') {
+		size_t	n = strlen(s), cut = n;
+
+		if ((int)n > width) {
+			cut = (size_t)width;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)width;
+		}
+		ui_text(w, y++, 4, width, s, cut, 0);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+	return y;
+}
+
 static void
 confirm_draw(void *state, WINDOW *w, int rows, int cols)
 {
@@ -49,7 +73,7 @@ confirm_draw(void *state, WINDOW *w, int rows, int cols)
 	const struct plan	*pl = session_get_plan(s);
 	char			 line[512];
 	int			 y = 1, actions = 0, checks = 0;
-	size_t			 j;
+	size_t			 j, chain, until;
 
 	wattron(w, theme_attr(ROLE_TITLE));
 	snprintf(line, sizeof line, "%zu. %s", c->i + 1, st->title);
@@ -77,8 +101,20 @@ confirm_draw(void *state, WINDOW *w, int rows, int cols)
 		    checks, checks == 1 ? "" : "s");
 		ui_str(w, y++, 2, cols - 4, line);
 	}
-	ui_str(w, y++, 2, cols - 4, "  The actions that follow run one after "
-	    "another until a step needs you.");
+	chain = session_chain(s, c->i, &until);
+	if (chain == 0)
+		snprintf(line, sizeof line, "Nothing starts by itself: each "
+		    "command waits for you.");
+	else if (until < ss->n)
+		snprintf(line, sizeof line, "Confirming starts %zu command%s "
+		    "one after another (steps %zu-%zu), until step %zu, \"%s\", "
+		    "needs you.", chain, chain == 1 ? "" : "s", c->i + 2,
+		    c->i + 1 + chain, until + 1, ss->v[until].title);
+	else
+		snprintf(line, sizeof line, "Confirming starts %zu command%s "
+		    "one after another (steps %zu-%zu), to the end of the run.",
+		    chain, chain == 1 ? "" : "s", c->i + 2, c->i + 1 + chain);
+	y = confirm_wrap(w, y, cols, line);
 	for (j = 0; j < c->i && y < rows - 6; j++) {
 		if (ss->v[j].artifact_size >= 0 && ss->v[j].produces != NULL) {
 			snprintf(line, sizeof line, "  Backup so far: %s (%lld "

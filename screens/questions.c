@@ -143,21 +143,16 @@ questions_key(void *state, const struct ui_key *k)
 	free(q->error);
 	q->error = NULL;
 	if (session_needs_from(s)) {
-		if (session_set_from(s, text, &cause) != 0) {
-			q->error = cause;
-		} else {
-			r = session_plan(s, &cause);
-			free(cause);
-			cause = NULL;
-			/* The plan screen shows a refusal itself. */
-			if (r != EXIT_DONE && session_refusal(s) == NULL)
-				q->error = xstrdup("the upgrade cannot be "
-				    "planned");
-			else if (ui_replace(&screen_plan, NULL, &cause) != 0)
-				q->error = cause;
-		}
+		r = session_set_from(s, text, &cause);
 		free(text);
 		ui_line_clear(&q->line);
+		if (r != 0) {
+			q->error = cause;
+			return true;
+		}
+		/* The plan screen plans (and shows a refusal) itself. */
+		if (ui_replace(&screen_plan, NULL, &cause) != 0)
+			q->error = cause;	/* still here: q is alive */
 		return true;
 	}
 	if ((v = session_question(s, 0)) != NULL &&

@@ -24,6 +24,9 @@ struct run {
 	int		 page;
 	char		*describe;
 	const struct steps *steps;	/* the run's steps when entered */
+	long long	 seen_time;	/* what the last tick saw, to redraw */
+	off_t		 seen_size;	/* only when something changed */
+	int		 seen_state;
 };
 
 static const enum key_action run_keys[] = {
@@ -36,6 +39,23 @@ static const struct step *
 run_step(const struct run *r)
 {
 	return &session_steps(tui_session())->v[r->i];
+}
+
+/* Redraw when the output grew, the state changed or a second passed
+ * (the elapsed time): a quiet action costs no output at all. */
+static void
+run_changed(struct run *r)
+{
+	const struct step	*st = run_step(r);
+	long long		 now = (long long)time(NULL);
+	off_t			 size = r->p != NULL ? pager_size(r->p) : -1;
+
+	if (now != r->seen_time || size != r->seen_size ||
+	    (int)st->state != r->seen_state)
+		ui_dirty();
+	r->seen_time = now;
+	r->seen_size = size;
+	r->seen_state = (int)st->state;
 }
 
 /* Open the log once it exists (a new attempt has a new log). */
@@ -379,9 +399,9 @@ run_tick(void *state)
 		return;
 	}
 	run_log(r);
-	ui_dirty();
 	tui_poll();
 	run_log(r);
+	run_changed(r);
 	if (session_running(s) != NULL ||
 	    !step_state_settled(run_step(r)->state))
 		return;

@@ -36,12 +36,14 @@ summary_draw(void *state, WINDOW *w, int rows, int cols)
 	if (ss->rollback)
 		snprintf(line, sizeof line, "%s %s rolled back to %s: done "
 		    "(run %s)", ui_glyph(UI_GLYPH_PASSED),
-		    session_runbook(s)->product, pl->from, session_run_id(s));
+		    session_runbook(s)->product, pl != NULL ? pl->from : "?",
+		    session_run_id(s));
 	else
 		snprintf(line, sizeof line, "%s %s upgraded %s %s %s: done "
 		    "(run %s)", ui_glyph(UI_GLYPH_PASSED),
-		    session_runbook(s)->product, pl->from,
-		    ui_glyph(UI_GLYPH_ARROW), pl->to, session_run_id(s));
+		    session_runbook(s)->product, pl != NULL ? pl->from : "?",
+		    ui_glyph(UI_GLYPH_ARROW), pl != NULL ? pl->to : "?",
+		    session_run_id(s));
 	ui_str(w, y++, 2, cols - 4, line);
 	wattroff(w, theme_attr(ROLE_PASSED));
 	y++;

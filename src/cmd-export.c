@@ -13,7 +13,7 @@
 #include "export.h"
 #include "journal.h"
 #include "plan.h"
-#include "probe.h"
+#include "catalog.h"
 #include "runbook.h"
 #include "steps.h"
 #include "util.h"
@@ -63,125 +63,52 @@ export_date(void)
 	return xstrdup(s);
 }
 
-/* A probe's output: its first line, trimmed. */
-static char *
-first_line(const char *s)
-{
-	size_t	n;
-
-	s += strspn(s, " \t\r\n");
-	n = strcspn(s, "\r\n");
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	return xstrndup(s, n);
-}
-
-/* Run a read-only probe of the runbook with env; its stdout, or NULL with
- * a message. */
-static char *
-probe(const struct runbook *rb, const char *what, const char *command,
-    const struct step_env *env)
-{
-	struct probe_result	 r;
-	char			**envp, *cause = NULL, *why, *out;
-
-	envp = step_env_envp(env, environ);
-	if (probe_run(command, envp, rb->dir, 60, &r, &cause) != 0) {
-		fprintf(stderr, "stepup: %s: %s: %s\n", rb->path, what, cause);
-		free(cause);
-		step_envp_free(envp);
-		return NULL;
-	}
-	step_envp_free(envp);
-	if (!probe_ok(&r)) {
-		why = probe_describe(&r, 60);
-		fprintf(stderr, "stepup: %s: %s `%s` %s\n", rb->path, what,
-		    command, why);
-		free(why);
-		probe_result_free(&r);
-		return NULL;
-	}
-	out = xstrdup(r.out);
-	probe_result_free(&r);
-	return out;
-}
-
-/* The plan of the checklist: the catalog (listed, or probed), from (--from
- * or the installed version, probed), to (--to or the newest). Returns an
+/* The plan of the checklist: the catalog and the installed version (unless
+ * --from gives it) resolved as `stepup plan` resolves them (catalog.c),
+ * with env's variables; to is --to or the default target. Returns an
  * EXIT_* status. */
 static int
 checklist_plan(const struct runbook *rb, const char *from, const char *to,
     const struct step_env *env, struct plan **out)
 {
-	const struct rb_versions	*v = &rb->versions;
-	struct plan_catalog		*cat;
-	struct plan_refusal		*ref = NULL;
-	const char			**list;
-	char				*text = NULL, *installed = NULL, *cause = NULL;
-	char				*p, *line;
-	size_t				 n = 0, i;
-	int				 st;
+	struct catalog_probe	 probe = { NULL, NULL, NULL, NULL };
+	struct plan_catalog	*cat = NULL;
+	struct plan_refusal	*ref = NULL;
+	char			**base, **envp, *installed = NULL;
+	char			*cause = NULL;
+	int			 st = EXIT_FAILED;
 
 	*out = NULL;
-	if (v->available.list != NULL) {
-		list = xcalloc(v->available.n_list + 1, sizeof *list);
-		for (i = 0; i < v->available.n_list; i++)
-			list[n++] = v->available.list[i].s;
-	} else {
-		text = probe(rb, "versions.available.command",
-		    v->available.command, env);
-		if (text == NULL)
-			return EXIT_FAILED;
-		list = xcalloc(strlen(text) + 1, sizeof *list);
-		for (p = strtok(text, "\r\n"); p != NULL; p = strtok(NULL, "\r\n")) {
-			p += strspn(p, " \t");
-			if (*p != '\0')
-				list[n++] = p;
-		}
-	}
-	cat = plan_catalog_new(v, list, n, &cause);
-	free(list);
+	base = catalog_env(rb, NULL);
+	probe.envp = envp = step_env_envp(env, base);
+	probe.dir = rb->dir;
+	catalog_env_free(base);
+	if (from == NULL)
+		from = installed = catalog_installed(rb, &probe, &st, &cause);
+	if (from != NULL)
+		cat = catalog_resolve(rb, &probe, &st, &cause);
+	step_envp_free(envp);
 	if (cat == NULL) {
-		fprintf(stderr, "stepup: %s: %s\n", rb->path, cause);
+		fprintf(stderr, "stepup: %s\n", cause);
 		free(cause);
-		free(text);
-		return EXIT_USAGE;
-	}
-	if (from == NULL) {
-		if (v->installed.command == NULL) {
-			fprintf(stderr, "stepup: %s asks for the installed "
-			    "version; give it with --from\n", rb->path);
-			st = EXIT_USAGE;
-			goto out;
-		}
-		line = probe(rb, "versions.installed.command",
-		    v->installed.command, env);
-		if (line == NULL) {
-			fprintf(stderr, "stepup: give the installed version "
-			    "with --from\n");
-			st = EXIT_FAILED;
-			goto out;
-		}
-		installed = first_line(line);
-		free(line);
-		from = installed;
+		free(installed);
+		return st;
 	}
 	/* Nothing newer than the installed version: nothing to do, not a
 	 * downgrade to the newest. */
 	if (to == NULL)
 		to = plan_default_target(cat, from);
 	st = plan_compute(cat, &rb->policy, from, to, out, &ref);
-	if (st != 0 && ref != NULL && strcmp(ref->rule, "invalid-version") == 0) {
+	if (st != 0 && ref != NULL &&
+	    strcmp(ref->rule, "invalid-version") == 0) {
 		fprintf(stderr, "stepup: %s\n", ref->message);
 		st = EXIT_USAGE;
 	} else if (st != 0 && ref != NULL)
-		fprintf(stderr, "stepup: no allowed path from %s to %s (%s)\n%s\n",
-		    from, to, ref->rule, ref->message);
+		fprintf(stderr, "stepup: no allowed path from %s to %s "
+		    "(%s)\n%s\n", from, to, ref->rule, ref->message);
 	plan_refusal_free(ref);
-out:
 	free(installed);
 	plan_catalog_free(cat);
-	free(text);
 	return st;
 }
 
@@ -213,8 +140,10 @@ export_checklist_cmd(const char *path, const char *from, const char *to,
 	}
 	/* The probes see the values known now (not the placeholders). */
 	{
-		struct plan	 probe_plan = { (char *)(from != NULL ? from :
-				    ""), (char *)(to != NULL ? to : ""), NULL, 0 };
+		struct plan	 probe_plan = {
+			(char *)(from != NULL ? from : ""),
+			(char *)(to != NULL ? to : ""), NULL, 0
+		};
 		struct step_env	 penv = { NULL, 0 };
 
 		export_checklist_env(rb, &probe_plan, env_values, &penv);
@@ -322,6 +251,7 @@ export_report_cmd(const char *runbook, const char *id_text,
 	return st == 0 ? EXIT_DONE : st == 1 ? EXIT_USAGE : EXIT_FAILED;
 }
 
+/* stepup export: a checklist or a run report, to stdout or -o. */
 int
 cmd_export(int argc, char **argv)
 {
@@ -345,8 +275,8 @@ cmd_export(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			if (export_format_parse(optarg, &fmt) != 0)
-				cli_usage_error("export", "unknown format '%s': "
-				    "use txt, md or html", optarg);
+				cli_usage_error("export", "unknown format "
+				    "'%s': use txt, md or html", optarg);
 			break;
 		case OPT_RUN:
 			run = optarg;
@@ -386,7 +316,8 @@ cmd_export(int argc, char **argv)
 		st = export_checklist_cmd(runbook, from, to, fmt, &meta, &text);
 	if (st == EXIT_DONE && text != NULL) {
 		if (output == NULL || strcmp(output, "-") == 0) {
-			if (fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
+			if (fputs(text, stdout) == EOF ||
+			    fflush(stdout) == EOF) {
 				fprintf(stderr, "stepup: cannot write the "
 				    "export: %s\n", strerror(errno));
 				st = EXIT_FAILED;

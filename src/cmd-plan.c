@@ -9,15 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "cli.h"
 #include "plan.h"
-#include "probe.h"
 #include "runbook.h"
 #include "util.h"
 #include "version.h"
-
-/* Seconds a probe command may take. */
-#define PLAN_PROBE_TIMEOUT 30
 
 enum {
 	OPT_FROM = CLI_OPT__FIRST_PRIVATE,
@@ -33,30 +30,19 @@ struct plan_opts {
 	const char	*to_how;
 };
 
-/* The environment of a probe: a few of stepup's own, the runbook's
- * directory, and every runbook variable that has a value without asking
- * (value, env, or an ask's default). */
+/* The runbook variables a probe gets: every one that has a value without
+ * asking (value, env, or an ask's default), as NAME=value. */
 static char **
-probe_env(const struct runbook *rb)
+probe_vars(const struct runbook *rb)
 {
-	static const char *const keep[] = {
-		"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ",
-		"TMPDIR",
-	};
-	char		**env;
-	const char	 *s;
-	size_t		  n = 0, i;
+	const struct rb_var	 *v;
+	const char		 *s;
+	char			**env;
+	size_t			  n = 0, i;
 
-	env = xcalloc(nitems(keep) + rb->n_vars + 3, sizeof *env);
-	for (i = 0; i < nitems(keep); i++) {
-		if ((s = getenv(keep[i])) != NULL)
-			env[n++] = xasprintf("%s=%s", keep[i], s);
-		else if (strcmp(keep[i], "PATH") == 0)
-			env[n++] = xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
-	}
-	env[n++] = xasprintf("STEPUP_RUNBOOK_DIR=%s", rb->dir);
+	env = xcalloc(rb->n_vars + 1, sizeof *env);
 	for (i = 0; i < rb->n_vars; i++) {
-		const struct rb_var *v = &rb->vars[i];
+		v = &rb->vars[i];
 		s = NULL;
 		if (v->source == RB_VAR_VALUE)
 			s = v->value;
@@ -71,178 +57,18 @@ probe_env(const struct runbook *rb)
 	return env;
 }
 
-static void
-env_free(char **env)
-{
-	char	**e;
-
-	for (e = env; *e != NULL; e++)
-		free(*e);
-	free(env);
-}
-
-/* Run a probe; its stdout on success, else exit 1 saying what failed. */
-static char *
-probe(const struct runbook *rb, const struct rb_source *src,
-    const char *what)
-{
-	struct probe_result	 res;
-	char			**env, *cause, *how, *out;
-
-	env = probe_env(rb);
-	if (probe_run(src->command, env, NULL, PLAN_PROBE_TIMEOUT, &res,
-	    &cause) != 0)
-		fatal(EXIT_FAILED, "%s:%d:%d: cannot run the %s command: %s",
-		    rb->path, src->command_at.pos.line, src->command_at.pos.col,
-		    what, cause);
-	env_free(env);
-	if (!probe_ok(&res)) {
-		how = probe_describe(&res, PLAN_PROBE_TIMEOUT);
-		fatal(EXIT_FAILED, "%s:%d:%d: the %s command %s",
-		    rb->path, src->command_at.pos.line, src->command_at.pos.col,
-		    what, how);
-	}
-	if (res.out_truncated)
-		fatal(EXIT_FAILED, "%s:%d:%d: the %s command printed more than "
-		    "%d bytes", rb->path, src->command_at.pos.line,
-		    src->command_at.pos.col, what, PROBE_MAX_OUT);
-	if (strlen(res.out) != res.out_len)
-		fatal(EXIT_FAILED, "%s:%d:%d: the %s command printed a NUL "
-		    "byte", rb->path, src->command_at.pos.line,
-		    src->command_at.pos.col, what);
-	out = res.out;
-	res.out = NULL;
-	probe_result_free(&res);
-	return out;
-}
-
-/* Split text into trimmed, non-empty lines (pointers into text). */
-static size_t
-split_lines(char *text, char ***lines)
-{
-	char	*p = text, *e, *end;
-	size_t	 n = 0;
-
-	*lines = NULL;
-	while (*p != '\0') {
-		end = p + strcspn(p, "\n");
-		e = end;
-		while (e > p && strchr(" \t\r", e[-1]) != NULL)
-			e--;
-		while (p < e && strchr(" \t", *p) != NULL)
-			p++;
-		if (e > p) {
-			*lines = xreallocarray(*lines, n + 1, sizeof **lines);
-			(*lines)[n++] = p;
-		}
-		if (*end == '\0') {
-			*e = '\0';
-			break;
-		}
-		*e = '\0';
-		p = end + 1;
-	}
-	return n;
-}
-
-/* The catalog: the runbook's list or what its command prints, one
- * version a line. */
-static struct plan_catalog *
-resolve_catalog(const struct runbook *rb)
-{
-	const struct rb_source	 *av = &rb->versions.available;
-	struct plan_catalog	 *c;
-	const char		**rel;
-	char			**lines = NULL, *out = NULL, *cause;
-	size_t			  n, i;
-
-	if (av->command == NULL) {
-		n = av->n_list;
-		rel = xcalloc(n + 1, sizeof *rel);
-		for (i = 0; i < n; i++)
-			rel[i] = av->list[i].s;
-	} else {
-		out = probe(rb, av, "versions.available");
-		n = split_lines(out, &lines);
-		rel = xcalloc(n + 1, sizeof *rel);
-		for (i = 0; i < n; i++)
-			rel[i] = lines[i];
-	}
-	c = plan_catalog_new(&rb->versions, rel, n, &cause);
-	if (c == NULL && av->command == NULL)
-		fatal(EXIT_USAGE, "%s: %s", rb->path, cause);
-	if (c == NULL)
-		fatal(EXIT_FAILED, "%s:%d:%d: the versions.available command "
-		    "printed no usable catalog: %s", rb->path,
-		    av->command_at.pos.line, av->command_at.pos.col, cause);
-	free(rel);
-	free(lines);
-	free(out);
-	return c;
-}
-
-/* The installed version, from --from or the probe; owned by the caller. */
-static char *
-resolve_from(const struct runbook *rb, struct plan_opts *o)
-{
-	const struct rb_source	 *in = &rb->versions.installed;
-	char			**lines, *out, *v;
-	size_t			  n;
-
-	if (o->from != NULL) {
-		o->from_how = "given with --from";
-		return xstrdup(o->from);
-	}
-	if (in->command == NULL)
-		cli_usage_error("plan", "%s asks for the installed version "
-		    "(\"%s\"): give it with --from VERSION", rb->path,
-		    in->ask != NULL ? in->ask : "versions.installed");
-	out = probe(rb, in, "versions.installed");
-	n = split_lines(out, &lines);
-	if (n == 0)
-		fatal(EXIT_FAILED, "%s:%d:%d: the versions.installed command "
-		    "printed nothing; give the version with --from", rb->path,
-		    in->command_at.pos.line, in->command_at.pos.col);
-	v = xstrdup(lines[0]);
-	free(lines);
-	free(out);
-	o->from_how = "reported by versions.installed.command";
-	return v;
-}
-
 /* A version given on the command line must parse. */
 static void
-check_version(const struct runbook *rb, const char *opt, const char *text,
-    const char *how)
+check_version(const struct runbook *rb, const char *opt, const char *text)
 {
 	struct version	 v;
 	char		*why;
 
 	if (version_parse(&v, rb->versions.scheme, text, &why) != 0) {
-		if (strcmp(opt, "--from") == 0 && how != NULL &&
-		    strncmp(how, "given", 5) != 0)
-			fatal(EXIT_FAILED, "%s: the versions.installed command "
-			    "printed '%s', which is not a valid %s version: %s",
-			    rb->path, text,
-			    version_scheme_name(rb->versions.scheme), why);
 		cli_usage_error("plan", "%s '%s' is not a valid %s version: %s",
 		    opt, text, version_scheme_name(rb->versions.scheme), why);
 	}
 	version_free(&v);
-}
-
-/* Whether a hop-phase step runs for a hop of this kind. */
-static bool
-step_runs(const struct rb_step *s, const char *kind)
-{
-	size_t	i;
-
-	if (s->n_when == 0)
-		return true;
-	for (i = 0; i < s->n_when; i++)
-		if (strcmp(s->when[i].s, kind) == 0)
-			return true;
-	return false;
 }
 
 /* Print text wrapped at 76 columns, every line indented. */
@@ -290,7 +116,7 @@ print_hops(const struct runbook *rb, const struct plan *pl)
 			printf("     %s\n", h->reason);
 		any = false;
 		for (k = 0; k < hs->n; k++) {
-			if (!step_runs(&hs->v[k], h->kind))
+			if (!runbook_step_runs_on(&hs->v[k], h->kind))
 				continue;
 			printf("%s%s", any ? ", " : "     steps: ",
 			    hs->v[k].id);
@@ -356,7 +182,7 @@ json_hops(const struct runbook *rb, const struct plan *pl, const char *ind)
 		fputs(", \"steps\": [", stdout);
 		first = true;
 		for (k = 0; k < hs->n; k++) {
-			if (!step_runs(&hs->v[k], h->kind))
+			if (!runbook_step_runs_on(&hs->v[k], h->kind))
 				continue;
 			if (!first)
 				fputs(", ", stdout);
@@ -453,9 +279,11 @@ cmd_plan(int argc, char **argv)
 	struct plan_catalog	*c;
 	struct plan		*pl = NULL;
 	struct plan_refusal	*r = NULL;
-	char			*from, *to_buf = NULL;
+	struct catalog_probe	 probe = { NULL, NULL, NULL, NULL };
+	char			*from, *to_buf = NULL, *cause = NULL;
+	char			**vars, **envp;
 	const char		*to;
-	int			 opt, rc;
+	int			 opt, rc, status = EXIT_FAILED;
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
@@ -499,12 +327,32 @@ cmd_plan(int argc, char **argv)
 	rb_diags_free(&diags);
 
 	if (o.from != NULL)
-		check_version(rb, "--from", o.from, NULL);
+		check_version(rb, "--from", o.from);
 	if (o.to != NULL)
-		check_version(rb, "--to", o.to, NULL);
-	from = resolve_from(rb, &o);
-	check_version(rb, "--from", from, o.from_how);
-	c = resolve_catalog(rb);
+		check_version(rb, "--to", o.to);
+	vars = probe_vars(rb);
+	probe.envp = envp = catalog_env(rb, vars);
+	probe.dir = rb->dir;
+	catalog_env_free(vars);
+	if (o.from != NULL) {
+		from = xstrdup(o.from);
+		o.from_how = "given with --from";
+	} else if ((from = catalog_installed(rb, &probe, &status,
+	    &cause)) != NULL)
+		o.from_how = "reported by versions.installed.command";
+	c = from == NULL ? NULL : catalog_resolve(rb, &probe, &status, &cause);
+	catalog_env_free(envp);
+	if (c == NULL) {
+		if (status == EXIT_USAGE && from == NULL)
+			fprintf(stderr, "stepup: %s\nTry 'stepup plan --help' for "
+			    "more information.\n", cause);
+		else
+			fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		free(from);
+		runbook_free(rb);
+		return status;
+	}
 	if (o.to != NULL) {
 		to = o.to;
 		o.to_how = "given with --to";

@@ -60,6 +60,7 @@ latest_runbook(char **cause)
 	return path;
 }
 
+/* stepup rollback: the guided rollback of the latest run, in plain mode. */
 int
 cmd_rollback(int argc, char **argv)
 {

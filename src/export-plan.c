@@ -19,6 +19,7 @@ placeholder(const char *name)
 	return xasprintf("<%s>", name);
 }
 
+/* The run-wide environment a checklist's steps are laid out with. */
 void
 export_checklist_env(const struct runbook *rb, const struct plan *plan,
     const char *const *env_values, struct step_env *env)
@@ -41,8 +42,8 @@ export_checklist_env(const struct runbook *rb, const struct plan *plan,
 		if (!v->secret) {
 			if (v->source == RB_VAR_VALUE)
 				val = v->value;
-			else if (v->source == RB_VAR_ENV && env_values != NULL &&
-			    env_values[i] != NULL)
+			else if (v->source == RB_VAR_ENV &&
+			    env_values != NULL && env_values[i] != NULL)
 				val = env_values[i];
 			else
 				val = v->def;
@@ -51,6 +52,27 @@ export_checklist_env(const struct runbook *rb, const struct plan *plan,
 		step_env_set(env, v->name, val != NULL ? val : p, false);
 		free(p);
 	}
+}
+
+/* Does a value hold a placeholder ("<NAME>"), being made from a value
+ * not known before the run (an artifact path with $STEPUP_RUN_ID)? */
+static bool
+has_placeholder(const char *value)
+{
+	const char	*p, *q;
+
+	for (p = value; (p = strchr(p, '<')) != NULL; p++) {
+		q = p + 1;
+		if (!(*q == '_' || (*q >= 'A' && *q <= 'Z') ||
+		    (*q >= 'a' && *q <= 'z')))
+			continue;
+		while (*q == '_' || (*q >= 'A' && *q <= 'Z') ||
+		    (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9'))
+			q++;
+		if (*q == '>')
+			return true;
+	}
+	return false;
 }
 
 /* Is this environment value a placeholder for a value not known yet? */
@@ -147,6 +169,9 @@ command_text(const struct runbook *rb, const struct step *st,
 		else if (is_placeholder(names[i], val))
 			buf_printf(&b, "# %s: set when the run begins\n",
 			    names[i]);
+		else if (has_placeholder(val))
+			buf_printf(&b, "# %s: set when the run begins: %s\n",
+			    names[i], val);
 		else {
 			q = export_shell_quote(val);
 			if (v != NULL && v->source == RB_VAR_ASK)
@@ -204,8 +229,8 @@ add_step(struct export_section *sec, const struct steps *ss, size_t i)
 	export_item_field(it, "Instructions", EXPORT_PROSE, st->text);
 	if (st->run != NULL) {
 		s = command_text(ss->rb, st, st->run);
-		export_item_field(it, st->kind == RB_READ ? "Read the output of" :
-		    "Run", EXPORT_CODE, s);
+		export_item_field(it, st->kind == RB_READ ?
+		    "Read the output of" : "Run", EXPORT_CODE, s);
 		free(s);
 	}
 	export_item_field(it, "Produces", EXPORT_PROSE, st->produces);
@@ -220,7 +245,8 @@ add_step(struct export_section *sec, const struct steps *ss, size_t i)
 		free(s);
 	}
 	if (st->kind == RB_CONFIRM)
-		export_item_field(it, "Type exactly", EXPORT_PHRASE, st->phrase);
+		export_item_field(it, "Type exactly", EXPORT_PHRASE,
+		    st->phrase);
 	if (rs != NULL && rs->has_needs && !ss->rollback) {
 		struct buf nb;
 
@@ -239,6 +265,7 @@ add_step(struct export_section *sec, const struct steps *ss, size_t i)
 	}
 }
 
+/* The checklist document of laid-out steps and their rollback. */
 struct export_doc *
 export_checklist(const struct steps *ss, const struct steps *rollback,
     const struct export_meta *meta)
@@ -263,7 +290,8 @@ export_checklist(const struct steps *ss, const struct steps *rollback,
 	buf_puts(&b, plan->from);
 	for (h = 0; h < plan->n_hops; h++) {
 		buf_printf(&b, " → %s (%s)", plan->hops[h].to,
-		    plan->hops[h].kind != NULL ? plan->hops[h].kind : "upgrade");
+		    plan->hops[h].kind != NULL ? plan->hops[h].kind :
+		    "upgrade");
 	}
 	for (h = 0; h < plan->n_hops; h++) {
 		if (plan->hops[h].reason != NULL)
@@ -319,6 +347,7 @@ export_checklist(const struct steps *ss, const struct steps *rollback,
 	return d;
 }
 
+/* The rollback as if every step of the plan had passed. */
 struct steps *
 export_checklist_rollback(const struct runbook *rb, const struct plan *plan,
     const struct step_env *base, char **cause)
@@ -337,6 +366,7 @@ export_checklist_rollback(const struct runbook *rb, const struct plan *plan,
 	return rollback;
 }
 
+/* Environment, steps, rollback and checklist in one call. */
 struct export_doc *
 export_checklist_plan(const struct runbook *rb, const struct plan *plan,
     const char *const *env_values, const struct export_meta *meta,

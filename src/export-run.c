@@ -13,7 +13,9 @@
 
 #include "export.h"
 #include "journal.h"
+#include "plan.h"
 #include "runbook.h"
+#include "session.h"
 #include "steps.h"
 #include "util.h"
 
@@ -88,7 +90,8 @@ run_vars(const struct runbook *rb, const struct export_run *r,
 		if (r->events[i].kind != JOURNAL_EV_VARS ||
 		    r->events[i].detail == NULL)
 			continue;
-		for (p = r->events[i].detail; *p != '\0'; p = nl + (*nl != '\0')) {
+		for (p = r->events[i].detail; *p != '\0';
+		    p = nl + (*nl != '\0')) {
 			nl = p + strcspn(p, "\n");
 			eq = memchr(p, '=', nl - p);
 			if (eq == NULL)
@@ -220,7 +223,8 @@ add_step(struct export_section *sec, const struct runbook *rb,
 	struct step_env		 env = { NULL, 0 };
 	struct export_item	*it;
 	const char		*label, *raw;
-	char			*hop_to, *title = NULL, *cause = NULL, *tags, *s, *b;
+	char			*hop_to, *title = NULL, *cause = NULL;
+	char			*tags, *s, *b;
 	size_t			 i;
 
 	rs = key_step(rb, js->step, &hop_to);
@@ -244,9 +248,9 @@ add_step(struct export_section *sec, const struct runbook *rb,
 	if (strcmp(js->step, "rollback-confirm") == 0)
 		tags = xasprintf("confirm · %s", js->step);
 	else if (rs != NULL)
-		tags = xasprintf("%s · %s", strncmp(js->step, "undo:", 5) == 0 &&
-		    rs->undo == NULL ? "manual" : rb_kind_name(rs->kind),
-		    js->step);
+		tags = xasprintf("%s · %s",
+		    strncmp(js->step, "undo:", 5) == 0 && rs->undo == NULL ?
+		    "manual" : rb_kind_name(rs->kind), js->step);
 	else
 		tags = xstrdup(js->step);
 	s = js->state;
@@ -297,6 +301,52 @@ add_step(struct export_section *sec, const struct runbook *rb,
 	}
 }
 
+/* The steps of a run: for an upgrade whose plan and runbook are known,
+ * every step of the plan in order, those never reached said so; else
+ * (a rollback, or a runbook that no longer lays out) the steps the
+ * journal knows, in the order they were first set. */
+static void
+add_steps(struct export_section *sec, const struct runbook *rb,
+    const struct export_run *r, bool upgrade, const struct step_env *env)
+{
+	struct plan		*plan = NULL;
+	struct steps		*ss = NULL;
+	bool			*shown;
+	char			*cause = NULL, *tags;
+	size_t			 i, k;
+
+	shown = xcalloc(r->n_steps + 1, sizeof *shown);
+	if (upgrade && rb != NULL &&
+	    (plan = session_run_plan(r->run)) != NULL &&
+	    (ss = steps_new(rb, plan, env, &cause)) == NULL)
+		free(cause);
+	for (i = 0; ss != NULL && i < ss->n; i++) {
+		for (k = 0; k < r->n_steps; k++) {
+			if (!shown[k] && strcmp(r->steps[k].step,
+			    ss->v[i].key) == 0)
+				break;
+		}
+		if (k < r->n_steps) {
+			shown[k] = true;
+			add_step(sec, rb, r, &r->steps[k], env);
+			continue;
+		}
+		tags = xasprintf("%s · %s", rb_kind_name(ss->v[i].kind),
+		    ss->v[i].key);
+		export_section_item(sec, ss->v[i].title != NULL ?
+		    ss->v[i].title : ss->v[i].key, tags, EXPORT_BOX_OPEN,
+		    "not reached");
+		free(tags);
+	}
+	for (k = 0; k < r->n_steps; k++) {
+		if (!shown[k])
+			add_step(sec, rb, r, &r->steps[k], env);
+	}
+	free(shown);
+	steps_free(ss);
+	plan_free(plan);
+}
+
 /* Run-wide events (no step), one a line. */
 static char *
 run_events(const struct export_run *r)
@@ -332,7 +382,6 @@ add_run(struct export_doc *d, const struct runbook *rb,
 	const struct journal_run	*run = r->run;
 	struct export_section		*sec;
 	char				*vars, *s, *t, *u, *ev;
-	size_t				 i;
 
 	vars = run_vars(rb, r, env);
 	if (head && run->from != NULL)
@@ -386,8 +435,7 @@ add_run(struct export_doc *d, const struct runbook *rb,
 	free(t);
 	free(u);
 	free(vars);
-	for (i = 0; i < r->n_steps; i++)
-		add_step(sec, rb, r, &r->steps[i], env);
+	add_steps(sec, rb, r, head, env);
 	ev = run_events(r);
 	if (*ev != '\0') {
 		s = xasprintf(head ? "Run events" : "Rollback run events");
@@ -397,6 +445,7 @@ add_run(struct export_doc *d, const struct runbook *rb,
 	free(ev);
 }
 
+/* The report document of a run (and its rollback) from journal records. */
 struct export_doc *
 export_report(const struct runbook *rb, const struct export_run *run,
     const struct export_run *rollback, const struct export_meta *meta)
@@ -481,6 +530,7 @@ run_free(struct run_records *r)
 	journal_actions_free(r->actions, r->n_actions);
 }
 
+/* The report of a run read from an open journal. */
 int
 export_report_journal(struct journal *j, long long id,
     const struct runbook *rb, const struct export_meta *meta,
@@ -502,7 +552,8 @@ export_report_journal(struct journal *j, long long id,
 		goto out;
 	}
 	for (i = 0; i < n_runs; i++) {
-		if (runs[i].kind == JOURNAL_RUN_ROLLBACK && runs[i].parent == id)
+		if (runs[i].kind == JOURNAL_RUN_ROLLBACK &&
+		    runs[i].parent == id)
 			rollback = runs[i].id;
 	}
 	journal_runs_free(runs, n_runs);

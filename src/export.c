@@ -15,6 +15,7 @@
 
 #define TXT_WIDTH	80
 
+/* Parse a format name; 0, or -1 when unknown. */
 int
 export_format_parse(const char *s, enum export_format *f)
 {
@@ -29,6 +30,7 @@ export_format_parse(const char *s, enum export_format *f)
 	return 0;
 }
 
+/* The file name extension of a format. */
 const char *
 export_format_ext(enum export_format f)
 {
@@ -50,6 +52,7 @@ dup_or_null(const char *s)
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
+/* A new, empty document. */
 struct export_doc *
 export_doc_new(const char *title)
 {
@@ -71,6 +74,7 @@ fields_free(struct export_field *v, size_t n)
 	free(v);
 }
 
+/* Free a document and everything in it. */
 void
 export_doc_free(struct export_doc *d)
 {
@@ -118,12 +122,14 @@ field_add(struct export_field **v, size_t *n, const char *label,
 	f->value = xstrdup(value);
 }
 
+/* Add a labelled value to the header. */
 void
 export_doc_head(struct export_doc *d, const char *label, const char *value)
 {
 	field_add(&d->head, &d->n_head, label, EXPORT_PROSE, value);
 }
 
+/* Add a section; it lives as long as the document. */
 struct export_section *
 export_doc_section(struct export_doc *d, const char *title, const char *note)
 {
@@ -138,6 +144,7 @@ export_doc_section(struct export_doc *d, const char *title, const char *note)
 	return s;
 }
 
+/* Add a sign-off block for a role. */
 void
 export_doc_signoff(struct export_doc *d, const char *role)
 {
@@ -146,6 +153,7 @@ export_doc_signoff(struct export_doc *d, const char *role)
 	d->signoff[d->n_signoff++] = xstrdup(role);
 }
 
+/* Set (or clear) the footer line. */
 void
 export_doc_footer(struct export_doc *d, const char *footer)
 {
@@ -153,6 +161,7 @@ export_doc_footer(struct export_doc *d, const char *footer)
 	d->footer = dup_or_null(footer);
 }
 
+/* Add an item to a section. */
 struct export_item *
 export_section_item(struct export_section *s, const char *title,
     const char *tags, enum export_box box, const char *state)
@@ -169,6 +178,7 @@ export_section_item(struct export_section *s, const char *title,
 	return it;
 }
 
+/* Add a labelled field to an item (nothing when empty). */
 void
 export_item_field(struct export_item *it, const char *label,
     enum export_field_kind kind, const char *value)
@@ -176,6 +186,7 @@ export_item_field(struct export_item *it, const char *label,
 	field_add(&it->fields, &it->n_fields, label, kind, value);
 }
 
+/* Quote for a POSIX shell, so that pasting gives the string back. */
 char *
 export_shell_quote(const char *s)
 {
@@ -458,6 +469,38 @@ txt_underline(struct buf *b, const char *s, int c)
 	buf_putc(b, '\n');
 }
 
+/* Does indenting this shell change what it means? A here-document (its
+ * body and terminator are taken as they are) or a quoted string across
+ * lines (the indent would become part of it). */
+static bool
+shell_verbatim(const char *s)
+{
+	size_t	i, n = strlen(s);
+	char	q = 0;
+
+	for (i = 0; i < n; i++) {
+		if (q != '\'' && s[i] == '\\' && i + 1 < n) {
+			i++;
+			continue;
+		}
+		if (q == 0 && s[i] == '#' && (i == 0 || s[i - 1] == ' ' ||
+		    s[i - 1] == '\t' || s[i - 1] == '\n')) {
+			while (i < n && s[i] != '\n')
+				i++;
+			continue;
+		}
+		if (q == 0 && s[i] == '<' && i + 1 < n && s[i + 1] == '<')
+			return true;
+		if (q == 0 && (s[i] == '\'' || s[i] == '"'))
+			q = s[i];
+		else if (q != 0 && s[i] == q)
+			q = 0;
+		else if (q != 0 && s[i] == '\n')
+			return true;
+	}
+	return false;
+}
+
 static void
 txt_field(struct buf *b, size_t indent, const struct export_field *f)
 {
@@ -471,8 +514,13 @@ txt_field(struct buf *b, size_t indent, const struct export_field *f)
 		txt_wrap(b, indent + lw, indent + 2, f->value);
 		break;
 	case EXPORT_CODE:
-		buf_putc(b, '\n');
-		txt_code(b, indent + 2, f->value);
+		if (shell_verbatim(f->value)) {
+			buf_puts(b, " (from the first column, as is)\n");
+			txt_code(b, 0, f->value);
+		} else {
+			buf_putc(b, '\n');
+			txt_code(b, indent + 2, f->value);
+		}
 		break;
 	case EXPORT_PHRASE:
 		if (strchr(f->value, '\n') == NULL &&
@@ -539,8 +587,8 @@ txt_render(struct buf *b, const struct export_doc *d)
 			free(prefix);
 			if (it->tags != NULL || it->state != NULL) {
 				spaces(b, indent);
-				txt_wrap(b, indent, indent + 2, it->tags != NULL ?
-				    it->tags : "");
+				txt_wrap(b, indent, indent + 2,
+				    it->tags != NULL ? it->tags : "");
 			}
 			if (it->state != NULL) {
 				spaces(b, indent);
@@ -557,7 +605,8 @@ txt_render(struct buf *b, const struct export_doc *d)
 			buf_printf(b, "\n%s\n", d->signoff[i]);
 			buf_puts(b, "  Name: ______________________________"
 			    "  Signature: ____________________\n");
-			buf_puts(b, "  Date: ________________  Time: ________\n");
+			buf_puts(b, "  Date: ________________"
+			    "  Time: ________\n");
 		}
 	}
 	if (d->footer != NULL) {
@@ -566,7 +615,7 @@ txt_render(struct buf *b, const struct export_doc *d)
 	}
 }
 
-/* --- Markdown --------------------------------------------------------------- */
+/* --- Markdown ------------------------------------------------------------ */
 
 /* Inline text, every character Markdown could read as markup escaped;
  * newlines become hard breaks continued at `indent`. bol: s starts a line,
@@ -832,7 +881,8 @@ static const char html_css[] =
 " monospace; font-size: 8.5pt; }\n"
 "pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: .15em 0 0;"
 " padding: .25em .5em; border-left: 2pt solid #000; }\n"
-"code.phrase { border: .5pt solid #000; padding: 0 .2em; white-space: pre-wrap; }\n"
+"code.phrase { border: .5pt solid #000; padding: 0 .2em;"
+" white-space: pre-wrap; }\n"
 "table.signoff { width: 100%; border-collapse: collapse;"
 " break-inside: avoid; page-break-inside: avoid; }\n"
 "table.signoff th { text-align: left; padding: .2em .4em .2em 0; }\n"
@@ -892,8 +942,9 @@ html_render(struct buf *b, const struct export_doc *d)
 		}
 		for (j = 0; j < s->n_items; j++) {
 			it = &s->items[j];
-			buf_printf(b, "<div class=\"step\">\n<h3><span class=\"box\">"
-			    "%s</span>%zu. ", html_box(it->box), ++n);
+			buf_printf(b, "<div class=\"step\">\n<h3>"
+			    "<span class=\"box\">%s</span>%zu. ",
+			    html_box(it->box), ++n);
 			html_text(b, it->title);
 			buf_puts(b, "</h3>\n");
 			if (it->tags != NULL || it->state != NULL) {
@@ -927,7 +978,8 @@ html_render(struct buf *b, const struct export_doc *d)
 				case EXPORT_CODE:
 					buf_puts(b, "<pre>");
 					html_text(b, f->value);
-					if (b->len > 0 && b->data[b->len - 1] == '\n')
+					if (b->len > 0 &&
+					    b->data[b->len - 1] == '\n')
 						b->data[--b->len] = '\0';
 					buf_puts(b, "</pre>");
 					break;
@@ -958,6 +1010,7 @@ html_render(struct buf *b, const struct export_doc *d)
 	buf_puts(b, "</body>\n</html>\n");
 }
 
+/* Render a document in one format. */
 char *
 export_render(const struct export_doc *d, enum export_format f)
 {
@@ -978,6 +1031,7 @@ export_render(const struct export_doc *d, enum export_format f)
 	return buf_take(&b);
 }
 
+/* Write text to a file, replaced atomically. */
 int
 export_write_file(const char *path, const char *text, char **cause)
 {
@@ -1020,6 +1074,7 @@ fail:
 	return -1;
 }
 
+/* Save an export under STATE_DIR/exports for a front end. */
 int
 export_save(const char *state_dir, const char *name, enum export_format f,
     const char *text, char **path, char **cause)
@@ -1029,7 +1084,8 @@ export_save(const char *state_dir, const char *name, enum export_format f,
 	*path = NULL;
 	dir = xasprintf("%s/exports", state_dir);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		*cause = xasprintf("cannot create %s: %s", dir, strerror(errno));
+		*cause = xasprintf("cannot create %s: %s", dir,
+		    strerror(errno));
 		free(dir);
 		return -1;
 	}

@@ -63,29 +63,34 @@ enum export_box {
 
 struct export_item {
 	char			*title;
-	char			*tags;	/* one short line under the title, e.g.
-					   "action · dump · hop 23.09.9 → 23.09.10" */
+	char			*tags;	/* one short line under the title,
+					   e.g. "action · dump · hop 1.0 →
+					   1.1" */
 	enum export_box		 box;
-	char			*state;	/* report: "passed", ...; checklist: NULL */
+	char			*state;	/* report: "passed", ...;
+					   checklist: NULL */
 	struct export_field	*fields;
 	size_t			 n_fields;
 };
 
 struct export_section {
 	char			*title;
-	char			*note;	/* a paragraph under the title, or NULL */
+	char			*note;	/* a paragraph under the title,
+					   or NULL */
 	struct export_item	*items;
 	size_t			 n_items;
 };
 
 struct export_doc {
 	char			*title;
-	struct export_field	*head;	/* product, from, to, path, date, host */
+	struct export_field	*head;	/* product, from, to, path, date,
+					   host */
 	size_t			 n_head;
 	struct export_section	*sections;
 	size_t			 n_sections;
-	char			**signoff; /* "Operator", "Reviewer": a line each
-					      for name, date, time, signature */
+	char			**signoff; /* "Operator", "Reviewer": a
+					      line each for name, date,
+					      time, signature */
 	size_t			 n_signoff;
 	char			*footer; /* a last line, or NULL */
 };

@@ -79,7 +79,8 @@ static const struct command commands[] = {
 	  "left unfinished or refused to start (a backup changed); 2 nothing\n"
 	  "to roll back, or invalid runbook; 4 another operator holds the lock.\n" },
 	{ "export", cmd_export,
-	  "RUNBOOK [--from V] [--to V] | --run ID [RUNBOOK]",
+	  "RUNBOOK [--from V] [--to V] | --run ID [RUNBOOK]\n"
+	  "        [--format txt|md|html] [-o FILE]",
 	  "print the checklist of a planned upgrade, or the report of a run",
 	  "The checklist: the header (product, from, to, the path and why each\n"
 	  "stop, date, host), every step with a box to tick, its command with\n"
@@ -230,7 +231,9 @@ main(int argc, char **argv)
 			if ((r = tui_pick(&path)) != EXIT_DONE || path == NULL)
 				return r;
 			run[1] = path;
-			return cmd_run(2, run);
+			r = cmd_run(2, run);
+			free(path);
+			return r;
 		}
 		usage(stderr);
 		return EXIT_USAGE;

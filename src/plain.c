@@ -162,6 +162,19 @@ plain_text(struct plain *p, const char *prefix, const char *text)
 	fflush(p->out);
 }
 
+/* Print one line of a document or of a command's output, "  | " before
+ * it, secrets masked. */
+static void
+plain_output(struct plain *p, const char *line, size_t len)
+{
+	char	*copy = xstrndup(line, len), *masked;
+
+	masked = session_mask(p->s, copy);
+	fprintf(p->out, "  | %s\n", masked);
+	free(masked);
+	free(copy);
+}
+
 /* Print a file, "  | " before each line. */
 static int
 plain_file(struct plain *p, const char *path, char **cause)
@@ -178,7 +191,7 @@ plain_file(struct plain *p, const char *path, char **cause)
 	while ((n = getline(&line, &size, f)) >= 0) {
 		if (n > 0 && line[n - 1] == '\n')
 			line[--n] = '\0';
-		fprintf(p->out, "  | %s\n", line);
+		plain_output(p, line, (size_t)n);
 	}
 	free(line);
 	fclose(f);
@@ -254,7 +267,7 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 	while (partial->len > 0 &&
 	    (nl = memchr(start, '\n', partial->len - (size_t)(start -
 	    partial->data))) != NULL) {
-		fprintf(p->out, "  | %.*s\n", (int)(nl - start), start);
+		plain_output(p, start, (size_t)(nl - start));
 		start = nl + 1;
 	}
 	if (start != partial->data) {
@@ -351,7 +364,7 @@ plain_follow(struct plain *p, bool reattached)
 		}
 	}
 	if (partial.len > 0)
-		fprintf(p->out, "  | %s\n", partial.data);
+		plain_output(p, partial.data, partial.len);
 	buf_free(&partial);
 	plain_outcome(p, i);
 	return 0;
@@ -529,7 +542,20 @@ plain_turn(struct plain *p, size_t i)
 			}
 			return plain_step_prompt(p, i, "acknowledge you have "
 			    "read it to its end");
-		case RB_CONFIRM:
+		case RB_CONFIRM: {
+			const struct steps *ss = session_steps(p->s);
+			size_t until, n = session_chain(p->s, i, &until);
+
+			if (until < ss->n)
+				plain_say(p, "  then: %zu command%s without "
+				    "asking, until step %zu (%s: %s)", n,
+				    n == 1 ? "" : "s", until + 1,
+				    rb_kind_name(ss->v[until].kind),
+				    ss->v[until].title);
+			else
+				plain_say(p, "  then: %zu command%s without "
+				    "asking, to the end", n, n == 1 ? "" : "s");
+		}
 			q = xasprintf("type \"%s\" to go on", st->phrase != NULL ?
 			    st->phrase : "");
 			next = plain_step_prompt(p, i, q);
@@ -840,7 +866,7 @@ plain_run(struct session *s, FILE *in, FILE *out)
 	char					*cause = NULL, *line, *d;
 	size_t					 i;
 	int					 r, rv = EXIT_FAILED;
-	bool					 resumed = false;
+	bool					 resumed = false, asked;
 
 	memset(&p, 0, sizeof p);
 	p.s = s;
@@ -861,7 +887,9 @@ plain_run(struct session *s, FILE *in, FILE *out)
 		resumed = r == 1;
 	}
 	if (!resumed) {
-		if (session_needs_from(s)) {
+		asked = session_needs_from(s);
+ask_from:
+		if (asked) {
 			plain_say(&p, "? from: %s", rb->versions.installed.ask);
 			if (plain_read(&p, &line) <= 0)
 				goto out;
@@ -870,8 +898,7 @@ plain_run(struct session *s, FILE *in, FILE *out)
 			if (r != 0) {
 				plain_say(&p, "! %s", cause);
 				free(cause);
-				rv = EXIT_USAGE;
-				goto out;
+				goto ask_from;
 			}
 		}
 		if ((r = session_plan(s, &cause)) != EXIT_DONE) {
@@ -885,6 +912,12 @@ plain_run(struct session *s, FILE *in, FILE *out)
 			} else
 				plain_say(&p, "! %s", cause);
 			free(cause);
+			cause = NULL;
+			/* A mistyped answer is asked again. */
+			if (asked && ref != NULL && (strcmp(ref->rule,
+			    "invalid-version") == 0 || strcmp(ref->rule,
+			    "not-in-catalog") == 0))
+				goto ask_from;
 			rv = r;
 			goto out;
 		}
@@ -933,6 +966,7 @@ out:
 	return rv;
 }
 
+/* Plain mode for stepup rollback: show, check, confirm, undo, verify. */
 int
 plain_rollback(struct session *s, FILE *in, FILE *out)
 {

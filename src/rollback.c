@@ -108,6 +108,7 @@ entry_artifacts(struct rollback_model *m, struct rollback_entry *e)
 	}
 }
 
+/* The model of rolling back an upgrade with the given rollback steps. */
 struct rollback_model *
 rollback_model_new(const struct steps *upgrade, const struct steps *rollback)
 {
@@ -124,7 +125,8 @@ rollback_model_new(const struct steps *upgrade, const struct steps *rollback)
 		st = &rollback->v[i];
 		if (st->kind == RB_CONFIRM && st->rb == NULL) {
 			free(m->phrase);
-			m->phrase = xstrdup(st->phrase != NULL ? st->phrase : "");
+			m->phrase = xstrdup(st->phrase != NULL ? st->phrase :
+			    "");
 			continue;
 		}
 		m->entries = xreallocarray(m->entries, m->n_entries + 1,
@@ -142,6 +144,7 @@ rollback_model_new(const struct steps *upgrade, const struct steps *rollback)
 	return m;
 }
 
+/* Free a model (not the steps it borrows). */
 void
 rollback_model_free(struct rollback_model *m)
 {
@@ -201,6 +204,7 @@ check_one(struct rollback_artifact *a)
 	a->check = ROLLBACK_OK;
 }
 
+/* Check every artifact the rollback uses against its record. */
 int
 rollback_verify(struct rollback_model *m, char **cause)
 {
@@ -227,6 +231,7 @@ rollback_verify(struct rollback_model *m, char **cause)
 	return -1;
 }
 
+/* How old a thing made at `then` is at `now`, in words. */
 char *
 rollback_age(long long then, long long now)
 {
@@ -258,6 +263,7 @@ first_line(struct buf *b, const char *s)
 		buf_puts(b, " ...");
 }
 
+/* What will be undone, as text for the operator. */
 char *
 rollback_describe(const struct rollback_model *m, long long now)
 {
@@ -277,7 +283,8 @@ rollback_describe(const struct rollback_model *m, long long now)
 	buf_puts(&b, ".\n");
 	for (i = 0; i < m->n_entries; i++) {
 		e = &m->entries[i];
-		buf_printf(&b, "%3zu. %s\n", e->step->index + 1, e->step->title);
+		buf_printf(&b, "%3zu. %s\n", e->step->index + 1,
+		    e->step->title);
 		if (e->step->run != NULL) {
 			buf_puts(&b, "       runs: ");
 			first_line(&b, e->step->run);
@@ -291,7 +298,8 @@ rollback_describe(const struct rollback_model *m, long long now)
 			buf_printf(&b, "       uses: %s\n", a->path);
 		}
 		if (e->automatic && e->on_failure != NULL)
-			buf_printf(&b, "       if it fails: %s\n", e->on_failure);
+			buf_printf(&b, "       if it fails: %s\n",
+			    e->on_failure);
 	}
 	if (m->n_artifacts > 0)
 		buf_puts(&b, "Artifacts:\n");
@@ -311,6 +319,7 @@ rollback_describe(const struct rollback_model *m, long long now)
 	return buf_take(&b);
 }
 
+/* The closing summary of a rollback run. */
 char *
 rollback_summary(const struct rollback_model *m, const struct steps *done,
     const char *installed)

@@ -52,7 +52,8 @@ enum rollback_check {
  * through $STEPUP_ARTIFACT_<id>. */
 struct rollback_artifact {
 	char			*var;		/* STEPUP_ARTIFACT_<id> */
-	char			*step;		/* key of the step that made it */
+	char			*step;		/* key of the step that
+						   made it */
 	char			*path;
 	long long		 size;		/* as recorded; -1: not */
 	char			 sha256[65];	/* as recorded; "": not */
@@ -78,11 +79,14 @@ struct rollback_entry {
 struct rollback_model {
 	const struct steps		*upgrade;	/* borrowed */
 	const struct steps		*rollback;	/* borrowed */
-	char				*restore;	/* the version restored */
-	char				*phrase;	/* the typed confirmation */
+	char				*restore;	/* the version
+							   restored */
+	char				*phrase;	/* the typed
+							   confirmation */
 	struct rollback_entry		*entries;
 	size_t				 n_entries;
-	size_t				 n_manual;	/* entries not automatic */
+	size_t				 n_manual;	/* entries not
+							   automatic */
 	struct rollback_artifact	*artifacts;
 	size_t				 n_artifacts;
 };

@@ -2,7 +2,7 @@
  *
  * Ownership: runbook_load() returns a struct runbook that owns every string
  * and array reachable from it; runbook_free() releases all of it. After
- * load the model is immutable: nothing outside runbook.c writes to it, and
+ * load the model is immutable: nothing outside the loader (runbook*.c) writes to it, and
  * every other module holds const pointers into it for as long as the
  * runbook lives.
  *
@@ -272,6 +272,12 @@ char		*runbook_artifact_env(const char *id);
 
 /* Find a step by id in any phase, or NULL. */
 const struct rb_step	*runbook_step(const struct runbook *, const char *id);
+/* Whether a hop-phase step runs for a hop of this kind: the kinds its
+ * `when` names; without `when`, every in-place hop. A redeploy hop runs
+ * only the steps that name "redeploy": its steps replace the in-place
+ * ones. */
+bool			 runbook_step_runs_on(const struct rb_step *,
+			    const char *kind);
 /* Find a variable by name, or NULL. */
 const struct rb_var	*runbook_var(const struct runbook *, const char *name);
 

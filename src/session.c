@@ -21,6 +21,7 @@
 #include "action.h"
 #include "journal.h"
 #include "plan.h"
+#include "catalog.h"
 #include "probe.h"
 #include "runbook.h"
 #include "session.h"
@@ -609,101 +610,39 @@ probe_note_add(struct session *s, const char *what, const char *command,
 	s->n_probes++;
 }
 
-/* Run a version probe; its trimmed stdout in *out. */
-static int
-session_probe(struct session *s, const char *what, const char *command,
-    char **out, char **cause)
+/* The environment of a version probe, as `stepup plan` gives it
+ * (catalog.c), with the variables known so far: so that both find the
+ * same versions. */
+static char **
+session_probe_envp(struct session *s)
 {
-	static const char *const keep[] = {
-		"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ",
-		"TMPDIR",
-	};
-	struct probe_result	 pr;
-	struct step_env		 env = { NULL, 0 };
-	const char		*v;
-	char			**envp, *why, *o;
-	size_t			 len, i;
-	int			 r;
+	struct step_env	  env = { NULL, 0 };
+	char		**base, **envp;
 
-	/* As `stepup plan` does: a few of stepup's own variables, the
-	 * runbook's directory and the variables known so far; nothing else,
-	 * so that both find the same versions. */
-	for (i = 0; i < nitems(keep); i++) {
-		if ((v = getenv(keep[i])) != NULL)
-			step_env_set(&env, keep[i], v, false);
-	}
-	if (step_env_get(&env, "PATH", NULL) == NULL)
-		step_env_set(&env, "PATH", "/usr/local/bin:/usr/bin:/bin", false);
 	session_base_env(s, &env);
-	envp = step_env_envp(&env, NULL);
+	base = catalog_env(s->rb, NULL);
+	envp = step_env_envp(&env, base);
+	catalog_env_free(base);
 	step_env_free(&env);
-	memset(&pr, 0, sizeof pr);
-	r = probe_run(command, envp, s->dir, 60, &pr, cause);
-	step_envp_free(envp);
-	if (r != 0) {
-		probe_note_add(s, what, command, *cause);
-		return -1;
-	}
-	if (!probe_ok(&pr)) {
-		why = probe_describe(&pr, 60);
-		*cause = xasprintf("the %s-version command of %s %s", what,
-		    s->rb->path, why);
-		probe_note_add(s, what, command, why);
-		free(why);
-		probe_result_free(&pr);
-		return -1;
-	}
-	o = xstrdup(pr.out != NULL ? pr.out : "");
-	len = strlen(o);
-	while (len > 0 && (o[len - 1] == '\n' || o[len - 1] == ' ' ||
-	    o[len - 1] == '\t' || o[len - 1] == '\r'))
-		o[--len] = '\0';
-	why = xasprintf("exit 0, output: %s", o);
-	probe_note_add(s, what, command, why);
-	free(why);
-	probe_result_free(&pr);
-	*out = o;
-	return 0;
+	return envp;
 }
 
-/* Split probe output into trimmed non-empty lines. */
-static size_t
-split_lines(char *text, char ***lines)
+/* Every version probe is noted, to be journaled once the run exists. */
+static void
+session_probe_note(void *arg, const char *what, const char *command,
+    const char *outcome)
 {
-	char	*p, *line, *end;
-	size_t	 n = 0;
-
-	*lines = NULL;
-	for (p = text; p != NULL && *p != '\0'; p = end) {
-		end = strchr(p, '\n');
-		if (end != NULL)
-			*end++ = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		line = p;
-		p = line + strlen(line);
-		while (p > line && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r'))
-			*--p = '\0';
-		if (*line != '\0') {
-			*lines = xreallocarray(*lines, n + 1, sizeof **lines);
-			(*lines)[n++] = line;
-		}
-		if (end == NULL)
-			break;
-	}
-	return n;
+	probe_note_add(arg, what, command, outcome);
 }
 
 int
 session_plan(struct session *s, char **cause)
 {
-	const struct rb_versions	*vs = &s->rb->versions;
-	struct plan_catalog		*cat;
-	char				*avail = NULL, *inst = NULL, **lines;
-	const char			**rel;
-	char				*to;
-	size_t				 n, i;
-	int				 r;
+	struct plan_catalog	*cat = NULL;
+	struct catalog_probe	 probe;
+	char			**envp;
+	const char		*to;
+	int			 r, status = EXIT_FAILED;
 
 	if (session_fixed_vars(s, cause) != 0)
 		return EXIT_USAGE;
@@ -712,63 +651,40 @@ session_plan(struct session *s, char **cause)
 	plan_refusal_free(s->refusal);
 	s->refusal = NULL;
 
-	if (vs->available.command != NULL) {
-		if (session_probe(s, "available", vs->available.command, &avail,
-		    cause) != 0)
-			return EXIT_FAILED;
-		n = split_lines(avail, &lines);
-		cat = plan_catalog_new(vs, (const char *const *)lines, n, cause);
-		free(lines);
-	} else {
-		rel = xcalloc(vs->available.n_list + 1, sizeof *rel);
-		for (i = 0; i < vs->available.n_list; i++)
-			rel[i] = vs->available.list[i].s;
-		cat = plan_catalog_new(vs, rel, vs->available.n_list, cause);
-		free(rel);
-	}
-	free(avail);
-	if (cat == NULL)
-		return EXIT_FAILED;
+	envp = session_probe_envp(s);
+	probe.envp = envp;
+	probe.dir = s->dir;
+	probe.note = session_probe_note;
+	probe.arg = s;
 
 	if (s->opts.from != NULL) {
 		free(s->from);
 		s->from = xstrdup(s->opts.from);
 	} else if (s->from == NULL) {
-		if (vs->installed.command == NULL) {
+		s->from = catalog_installed(s->rb, &probe, &status, cause);
+		if (s->from == NULL && status == EXIT_USAGE) {
+			free(*cause);
 			*cause = xasprintf("%s asks for the installed version: "
 			    "answer it, or give --from", s->rb->path);
-			plan_catalog_free(cat);
-			return EXIT_USAGE;
 		}
-		if (session_probe(s, "installed", vs->installed.command, &inst,
-		    cause) != 0) {
-			plan_catalog_free(cat);
-			return EXIT_FAILED;
-		}
-		n = split_lines(inst, &lines);
-		if (n == 0) {
-			*cause = xasprintf("the installed-version command of %s "
-			    "printed nothing; give --from", s->rb->path);
-			free(lines);
-			free(inst);
-			plan_catalog_free(cat);
-			return EXIT_FAILED;
-		}
-		s->from = xstrdup(lines[n - 1]);
-		free(lines);
-		free(inst);
 	}
-	to = xstrdup(s->opts.to != NULL ? s->opts.to : plan_catalog_newest(cat));
+	if (s->from != NULL)
+		cat = catalog_resolve(s->rb, &probe, &status, cause);
+	step_envp_free(envp);
+	if (cat == NULL)
+		return status;
+
+	to = s->opts.to != NULL ? s->opts.to :
+	    plan_default_target(cat, s->from);
 	r = plan_compute(cat, &s->rb->policy, s->from, to, &s->plan,
 	    &s->refusal);
-	plan_catalog_free(cat);
 	if (r != 0) {
 		*cause = xasprintf("no allowed upgrade path from %s to %s: %s",
 		    s->from, to, s->refusal != NULL ? s->refusal->message : "?");
-		free(to);
+		plan_catalog_free(cat);
 		return EXIT_REFUSED;
 	}
-	free(to);
+	plan_catalog_free(cat);
 	return EXIT_DONE;
 }
 
@@ -1001,6 +917,67 @@ static int session_finished(struct session *, size_t,
     const struct action_status *, char **);
 static int session_in_doubt(struct session *, size_t, const char *, char **);
 
+/* Step k was started (attempt, by its start event) but the attempt was
+ * never recorded: the wizard died in between. Its status file, or the
+ * pid file its supervisor writes first, says what became of it. */
+static int
+session_reload_unrecorded(struct session *s, size_t k, int attempt,
+    char **cause)
+{
+	struct journal_action	 ja;
+	struct action_status	 ast;
+	enum action_state	 state;
+	char			*log = NULL, *status = NULL, *why = NULL;
+	pid_t			 pid;
+	unsigned long long	 start;
+
+	if (journal_action_paths(s->j, s->run_id, s->steps->v[k].key, attempt,
+	    &log, &status, cause) != 0)
+		return -1;
+	free(s->logs[k]);
+	s->logs[k] = log;
+	free(s->status_path);
+	s->status_path = status;
+	s->attempt = attempt;
+	s->steps->v[k].attempts = (unsigned)attempt;
+	memset(&ast, 0, sizeof ast);
+	if (action_status_read(status, &ast, &why) == 0) {
+		s->running = k;
+		return session_finished(s, k, &ast, cause);
+	}
+	free(why);
+	why = NULL;
+	if (action_pid_read(status, &pid, &start, &why) != 0) {
+		free(why);
+		return session_in_doubt(s, k, "stepup stopped as it started "
+		    "it: it may never have run", cause);
+	}
+	if (action_poll(pid, start, status, &state, &ast, cause) != 0)
+		return -1;
+	if (state == ACTION_IN_DOUBT)
+		return session_in_doubt(s, k, "its process is gone and it left "
+		    "no exit status", cause);
+	/* Record the attempt now, as it should have been. */
+	memset(&ja, 0, sizeof ja);
+	ja.run = s->run_id;
+	ja.step = s->steps->v[k].key;
+	ja.attempt = attempt;
+	ja.pid = pid;
+	ja.pid_start = start;
+	ja.log_path = log;
+	ja.status_path = status;
+	ja.started = journal_now();
+	if (journal_action_add(s->j, &ja, cause) != 0)
+		return -1;
+	s->running = k;
+	s->proc.pid = pid;
+	s->proc.start = start;
+	s->proc.fd = -1;
+	if (state == ACTION_FINISHED)
+		return session_finished(s, k, &ast, cause);
+	return 0;
+}
+
 /* Apply what the journal knows of the steps: states, exit statuses,
  * artifacts, the order they settled; and find what was running. */
 static int
@@ -1014,7 +991,7 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 	enum action_state		 ast_state;
 	struct step			*st;
 	size_t				 n_sv = 0, n_av = 0, k;
-	int				 i, state;
+	int				 i, state, started;
 
 	if (journal_steps(s->j, s->run_id, &sv, &n_sv, cause) != 0)
 		return -1;
@@ -1072,39 +1049,20 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 			if (strcmp(av[i].step, st->key) == 0)
 				last = &av[i];
 		}
-		if (last == NULL) {
-			/* Started (the event is there) but the attempt was
-			 * never recorded: look where its status would be. */
-			char *log = NULL, *status = NULL;
-			int attempt = 0;
-
-			if (journal_action_next_attempt(s->j, s->run_id,
-			    st->key, &attempt, cause) != 0 ||
-			    journal_action_paths(s->j, s->run_id, st->key,
-			    attempt > 1 ? attempt - 1 : 1, &log, &status,
-			    cause) != 0) {
+		/* The attempt its last start event names. */
+		started = 0;
+		for (i = 0; i < (int)n_ev; i++) {
+			if (ev[i].kind == JOURNAL_EV_START && ev[i].step != NULL &&
+			    strcmp(ev[i].step, st->key) == 0 &&
+			    ev[i].detail != NULL)
+				sscanf(ev[i].detail, "attempt %d", &started);
+		}
+		if (started == 0)
+			started = last != NULL ? last->attempt : 1;
+		if (last == NULL || last->attempt < started) {
+			if (session_reload_unrecorded(s, k, started, cause) != 0) {
 				journal_actions_free(av, n_av);
 				return -1;
-			}
-			free(s->logs[k]);
-			s->logs[k] = log;
-			free(s->status_path);
-			s->status_path = status;
-			s->attempt = attempt > 1 ? attempt - 1 : 1;
-			if (action_status_read(status, &ast, cause) == 0) {
-				s->running = k;
-				if (session_finished(s, k, &ast, cause) != 0) {
-					journal_actions_free(av, n_av);
-					return -1;
-				}
-			} else {
-				free(*cause);
-				*cause = NULL;
-				if (session_in_doubt(s, k, "its process is gone "
-				    "and it left no exit status", cause) != 0) {
-					journal_actions_free(av, n_av);
-					return -1;
-				}
 			}
 			continue;
 		}
@@ -1477,6 +1435,59 @@ session_auto(const struct session *s, size_t i)
 			return false;
 	}
 	return false;
+}
+
+char *
+session_mask(const struct session *s, const char *text)
+{
+	struct buf	 b;
+	const char	*p = text, *hit, *first;
+	size_t		 i, len = 0;
+
+	buf_init(&b);
+	for (;;) {
+		first = NULL;
+		for (i = 0; i < s->answers.n; i++) {
+			const struct step_var *v = &s->answers.v[i];
+
+			if (!v->secret || *v->value == '\0')
+				continue;
+			hit = strstr(p, v->value);
+			if (hit != NULL && (first == NULL || hit < first ||
+			    (hit == first && strlen(v->value) > len))) {
+				first = hit;
+				len = strlen(v->value);
+			}
+		}
+		if (first == NULL)
+			break;
+		buf_add(&b, p, (size_t)(first - p));
+		buf_puts(&b, "********");
+		p = first + len;
+	}
+	buf_puts(&b, p);
+	return buf_take(&b);
+}
+
+size_t
+session_chain(const struct session *s, size_t i, size_t *until)
+{
+	const struct steps	*ss = s->steps;
+	size_t			 j, n = 0;
+
+	if (ss == NULL || i >= ss->n) {
+		*until = ss != NULL ? ss->n : 0;
+		return 0;
+	}
+	for (j = i + 1; j < ss->n; j++) {
+		const struct step *o = &ss->v[j];
+
+		if (!is_command(o) || (s->opts.step && o->kind == RB_ACTION))
+			break;
+		n++;
+	}
+	*until = j;
+	return n;
 }
 
 char *
@@ -2142,12 +2153,14 @@ session_rollback(struct session *s, char **cause)
 
 /* --- for the guided rollback (rollback.h, plain mode, the TUI) ------------ */
 
+/* Under a rollback run, the upgrade run's steps. */
 const struct steps *
 session_upgrade_steps(const struct session *s)
 {
 	return s->steps != NULL && s->steps->rollback ? s->upgrade : NULL;
 }
 
+/* The rollback steps session_rollback() would lay out, unjournaled. */
 int
 session_rollback_preview(struct session *s, struct steps **out, char **cause)
 {
@@ -2170,48 +2183,37 @@ session_rollback_preview(struct session *s, struct steps **out, char **cause)
 	return 0;
 }
 
+/* Probe the installed version now, journaled in the current run. */
 int
 session_probe_installed(struct session *s, char **version, char **cause)
 {
-	const char	*cmd = s->rb->versions.installed.command;
-	char		*out = NULL, **lines, *detail, *jcause = NULL;
-	size_t		 n, first = s->n_probes;
-	int		 r;
+	struct catalog_probe	 probe;
+	char			**envp, *detail, *jcause = NULL;
+	size_t			 first = s->n_probes;
+	int			 status;
 
-	*version = NULL;
-	if (cmd == NULL) {
-		*cause = xasprintf("%s has no installed-version command",
-		    s->rb->path);
-		return -1;
-	}
-	r = session_probe(s, "installed", cmd, &out, cause);
+	envp = session_probe_envp(s);
+	probe.envp = envp;
+	probe.dir = s->dir;
+	probe.note = session_probe_note;
+	probe.arg = s;
+	*version = catalog_installed(s->rb, &probe, &status, cause);
+	step_envp_free(envp);
 	/* Journaled now, in the run under way. */
 	if (s->run_id != 0 && s->n_probes > first) {
 		detail = s->probes[s->n_probes - 1].detail;
 		if (journal_append(s->j, s->run_id, JOURNAL_EV_PROBE, NULL,
 		    detail, NULL, &jcause) != 0) {
-			if (r == 0)
+			if (*version != NULL) {
+				free(*version);
+				*version = NULL;
 				*cause = jcause;
-			else
+			} else
 				free(jcause);
-			free(out);
 			return -1;
 		}
 	}
-	if (r != 0)
-		return -1;
-	n = split_lines(out, &lines);
-	if (n == 0) {
-		*cause = xasprintf("the installed-version command of %s printed "
-		    "nothing", s->rb->path);
-		free(lines);
-		free(out);
-		return -1;
-	}
-	*version = xstrdup(lines[n - 1]);
-	free(lines);
-	free(out);
-	return 0;
+	return *version != NULL ? 0 : -1;
 }
 
 /* Opened with opts.rollback and no unfinished run: the latest upgrade run
@@ -2244,9 +2246,9 @@ session_latest_run(struct session *s, char **cause)
 		if (v[j].kind == JOURNAL_RUN_ROLLBACK &&
 		    v[j].parent == v[pick].id &&
 		    v[j].status == JOURNAL_RUN_DONE) {
-			*cause = xasprintf("run %lld (%s -> %s) was rolled back "
-			    "already, by run %lld", v[pick].id, v[pick].from,
-			    v[pick].to, v[j].id);
+			*cause = xasprintf("run %lld (%s -> %s) was rolled "
+			    "back already, by run %lld", v[pick].id,
+			    v[pick].from, v[pick].to, v[j].id);
 			journal_runs_free(v, n);
 			return EXIT_USAGE;
 		}
@@ -2256,4 +2258,17 @@ session_latest_run(struct session *s, char **cause)
 	memset(&v[pick], 0, sizeof v[pick]);
 	journal_runs_free(v, n);
 	return EXIT_DONE;
+}
+
+/* A journaled run's plan, parsed from its record. */
+struct plan *
+session_run_plan(const struct journal_run *run)
+{
+	bool	rollback = run->kind == JOURNAL_RUN_ROLLBACK;
+
+	if (run->plan == NULL || run->from == NULL || run->to == NULL)
+		return NULL;
+	/* A rollback run's record has from and to the other way round. */
+	return plan_parse(run->plan, rollback ? run->to : run->from,
+	    rollback ? run->from : run->to);
 }

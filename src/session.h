@@ -27,6 +27,15 @@
  *   session_pause()           when the operator leaves unfinished
  *   session_close()           releases the lock, frees everything
  *
+ * What the session journals, for readers of the journal (history, show,
+ * export): step states under the step's key with the names of
+ * step_state_name(); runs.plan as a first line "FROM -> TO" and then one
+ * line per hop "FROM<TAB>TO<TAB>KIND<TAB>redeploy|-<TAB>REASON"; one
+ * "vars" event (NAME=value lines, secrets as ********); a "start" event
+ * "attempt N (why it started): COMMAND" before every command; "phrase"
+ * events "typed: TEXT" or "did not match: TEXT"; a rollback run has kind
+ * rollback, parent the upgrade run, from and to swapped.
+ *
  * Functions that can fail return 0, or -1 with *cause set (caller frees),
  * unless the header says they return an EXIT_* status. */
 #ifndef STEPUP_SESSION_H
@@ -173,6 +182,11 @@ int		 session_rollback_preview(struct session *, struct steps **out,
 /* Under a rollback run, the steps of the upgrade run it undoes (with
  * their recorded states and artifacts); NULL otherwise. */
 const struct steps *session_upgrade_steps(const struct session *);
+struct journal_run;
+/* The plan a journaled run followed (for a rollback run, the plan of the
+ * upgrade it undoes), from its record; NULL when the record has none.
+ * Free with plan_free(). For reports (export.h). */
+struct plan	*session_run_plan(const struct journal_run *);
 /* Probe the installed version now with the runbook's installed-version
  * command (journaled in the run under way): how a rollback checks that
  * the old version is back. Sets *version (caller frees). */
@@ -206,9 +220,17 @@ unsigned	 session_acts(const struct session *, size_t i);
  * follows a passed confirm with only actions and checks in between (and
  * not --step). */
 bool		 session_auto(const struct session *, size_t i);
+/* What confirming step i sets going: how many actions and checks then
+ * run one after another without asking (none under --step but checks),
+ * and in *until the step after them that needs the operator again (or
+ * steps->n at the end). For the confirm screen and plain mode. */
+size_t		 session_chain(const struct session *, size_t i, size_t *until);
 /* The command of step i with its environment, secrets masked: what dry
  * runs and the run screen show. The caller frees it. */
 char		*session_describe(const struct session *, size_t i);
+/* A copy of text with every secret value replaced by "********": for
+ * showing a command's output or a document. The caller frees it. */
+char		*session_mask(const struct session *, const char *text);
 /* The log of step i's last attempt, or NULL (for tailing its output). */
 const char	*session_log(const struct session *, size_t i);
 /* The document of read step i: its file, or the log of its `run` command

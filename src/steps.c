@@ -295,20 +295,6 @@ steps_add(struct steps *ss)
 	return st;
 }
 
-/* STEPUP_ARTIFACT_<id>, with '-' turned to '_'. */
-static char *
-artifact_var(const char *id)
-{
-	char	*name, *p;
-
-	name = xasprintf("STEPUP_ARTIFACT_%s", id);
-	for (p = name; *p != '\0'; p++) {
-		if (*p == '-')
-			*p = '_';
-	}
-	return name;
-}
-
 /* Expand one field of a step into *out; on error, say which. */
 static int
 expand_field(const struct step *st, const char *field, const char *in,
@@ -350,15 +336,7 @@ step_expand_fields(struct step *st, const char *dir, char **cause)
 static bool
 hop_matches(const struct rb_step *rs, const struct plan_hop *hop)
 {
-	size_t	i;
-
-	if (rs->n_when == 0)
-		return true;
-	for (i = 0; i < rs->n_when; i++) {
-		if (hop->kind != NULL && strcmp(rs->when[i].s, hop->kind) == 0)
-			return true;
-	}
-	return false;
+	return runbook_step_runs_on(rs, hop->kind);
 }
 
 /* Where relative paths are: STEPUP_RUNBOOK_DIR, else the runbook's. */
@@ -420,7 +398,7 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 			free(path);
 			path = abs;
 		}
-		var = artifact_var(rs->id);
+		var = runbook_artifact_env(rs->id);
 		step_env_set(&st->env, var, path, false);
 		step_env_set(artifacts, var, path, false);
 		free(var);
@@ -507,9 +485,9 @@ steps_new(const struct runbook *rb, const struct plan *plan,
 					goto fail;
 				continue;
 			}
+			/* Per-hop prepare and finish steps (release notes,
+			 * say) are for every hop, a redeploy too. */
 			for (h = 0; h < plan->n_hops; h++) {
-				if (!hop_matches(&ph->v[i], &plan->hops[h]))
-					continue;
 				if (steps_lay(ss, &ph->v[i], (int)h, base,
 				    &artifacts, cause) != 0)
 					goto fail;

@@ -39,20 +39,29 @@ mark_pos(yaml_mark_t m)
 	return p;
 }
 
+/* Move *p, the position of byte i of buf, to byte off (at most len), a
+ * line's first column being col1; returns where it stopped. */
+static size_t
+pos_advance(const char *buf, size_t len, size_t i, size_t off, int col1,
+    struct rb_pos *p)
+{
+	for (; i < off && i < len; i++) {
+		if (buf[i] == '\n') {
+			p->line++;
+			p->col = col1;
+		} else if (((unsigned char)buf[i] & 0xc0) != 0x80)
+			p->col++;
+	}
+	return i;
+}
+
 /* Position (1-based line, column in characters) of a byte offset. */
 static struct rb_pos
 offset_pos(const char *buf, size_t len, size_t off)
 {
 	struct rb_pos	p = { 1, 1 };
-	size_t		i;
 
-	for (i = 0; i < off && i < len; i++) {
-		if (buf[i] == '\n') {
-			p.line++;
-			p.col = 1;
-		} else if (((unsigned char)buf[i] & 0xc0) != 0x80)
-			p.col++;
-	}
+	pos_advance(buf, len, 0, off, 1, &p);
 	return p;
 }
 
@@ -522,4 +531,26 @@ yt_describe(const struct yt_node *n, char *out, size_t size)
 	else
 		snprintf(out, size, "'%s'", n->s);
 	return out;
+}
+
+/* A cursor at the start of v's text. */
+void
+yt_cursor_init(struct yt_cursor *t, const struct yt_node *v)
+{
+	t->v = v;
+	t->off = 0;
+	t->pos = v->text_pos;
+}
+
+/* Where byte off of the cursor's text is (never behind the last one). */
+struct rb_pos
+yt_cursor_pos(struct yt_cursor *t, size_t off)
+{
+	const struct yt_node	*v = t->v;
+
+	if (!v->lines_exact)
+		return v->pos;
+	t->off = pos_advance(v->s, v->len, t->off, off, v->text_pos.col,
+	    &t->pos);
+	return t->pos;
 }

@@ -4,7 +4,7 @@
  * invalid UTF-8).
  *
  * Ownership: yt_parse() returns a tree that owns every node and string in
- * it; yt_free() releases it. Only runbook.c uses this. */
+ * it; yt_free() releases it. Only the runbook loader uses this. */
 #ifndef STEPUP_YAMLTREE_H
 #define STEPUP_YAMLTREE_H
 
@@ -62,5 +62,17 @@ void		 yt_free(struct yt_node *);
 bool		 yt_is_null(const struct yt_node *);
 /* "a mapping", "a list", "nothing", "the string 'x'" ... into out. */
 const char	*yt_describe(const struct yt_node *, char *out, size_t size);
+
+/* Positions of byte offsets in a scalar's text, computed forward from the
+ * last one asked (a text may hold thousands of $NAMEs). Exact when its
+ * lines are; otherwise the scalar's own position. The cursor borrows v. */
+struct yt_cursor {
+	const struct yt_node	*v;
+	size_t			 off;
+	struct rb_pos		 pos;
+};
+void		 yt_cursor_init(struct yt_cursor *, const struct yt_node *v);
+/* The position of byte off of the text; off never less than last time. */
+struct rb_pos	 yt_cursor_pos(struct yt_cursor *, size_t off);
 
 #endif

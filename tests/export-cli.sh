@@ -33,8 +33,8 @@ expect_grep "$TMP/out" "Date:     1970-01-01 00:00 UTC"
 
 # A probe that fails says which and how, and what to do.
 FILESTORE_ROOT=$TMP/nowhere expect_status 1 "$STEPUP" export "$rbk"
-expect_grep "$TMP/err" "versions.installed.command \`cat \"\$root/VERSION\"\` exited with status 1"
-expect_grep "$TMP/err" "stepup: give the installed version with --from"
+expect_grep "$TMP/err" "filestore.yaml:9:25: the versions.installed command exited with status 1: cat: "
+expect_grep "$TMP/err" "No such file or directory; give the installed version with --from"
 
 # Nothing to do; no allowed path; usage errors.
 expect_status 0 "$STEPUP" export "$rbk" --from 2.0.0

@@ -46,7 +46,9 @@ check() {
 	pages=$(sed -n 's/^Pages: *//p' "$TMP/info")
 	pdftotext "$pdf" "$TMP/pdf.txt"
 	tr -s ' \n' '  ' <"$TMP/pdf.txt" >"$TMP/flat.txt"
-	tr -d ' \n' <"$TMP/pdf.txt" >"$TMP/squeezed.txt"
+	# Blanks and hyphens aside: pdftotext joins a line that ends in "-"
+	# to the next as if the word were hyphenated.
+	tr -d ' \n-' <"$TMP/pdf.txt" >"$TMP/squeezed.txt"
 
 	# Every step's title, as one run of words.
 	grep -o '<h3>.*</h3>' "$html" | sed 's|.*</span>||' | html_unescape >"$TMP/titles"
@@ -58,8 +60,8 @@ check() {
 
 	# Every command whole: the same characters, whatever the wrapping.
 	awk '/<pre>/ { p = 1; c = ""; sub(/.*<pre>/, "") }
-	     p && /<\/pre>/ { sub(/<\/pre>.*/, ""); gsub(/[ \t]/, ""); print c $0; p = 0 }
-	     p { gsub(/[ \t]/, ""); c = c $0 }' "$html" |
+	     p && /<\/pre>/ { sub(/<\/pre>.*/, ""); gsub(/[ \t-]/, ""); print c $0; p = 0 }
+	     p { gsub(/[ \t-]/, ""); c = c $0 }' "$html" |
 	    html_unescape | fold -w 60 >"$TMP/code"
 	while IFS= read -r c; do
 		grep -qF -- "$c" "$TMP/squeezed.txt" ||

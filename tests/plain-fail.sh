@@ -124,6 +124,7 @@ echo 1.0.0 >"$WORLD/version"
 rm -f "$WORLD"/backup-*
 printf '%s\n' "" tok ack ack "yes, upgrade to 2.0.0" run quit |
 	"$STEPUP" run --plain --step "$RUNBOOK" >"$TMP/f" 2>&1
+expect_line "$TMP/f" "  then: 0 commands without asking, until step 5 (action: Back up the widget's version)"
 expect_line "$TMP/f" "? 5 action: run it? [run, shell, quit]"
 expect_line "$TMP/f" "= 5 passed: exit 0; $WORLD/backup-1.0.0: 6 bytes, sha256 $(sha256sum "$WORLD/backup-1.0.0" | cut -d' ' -f1)"
 expect_line "$TMP/f" "? 6 action: run it? [run, shell, quit]"
@@ -156,10 +157,20 @@ expect_line "$TMP/g" "> 6 cancelling: SIGTERM, then SIGKILL"
 grep -F "! 6 failed" "$TMP/g" >/dev/null || fail "G: no failure line: $(tail "$TMP/g")"
 rm -f "$WORLD/hold"
 # H. A step past its timeout is stopped, and fails saying so.
-printf '%s\n' 1.0.0 go quit |
+printf '%s\n' "1.0; touch $TMP/pwned" 1.0.0 go quit |
 	"$STEPUP" run --plain "$top_srcdir/tests/data/session/slow.yaml" >"$TMP/h" 2>&1
 expect_line "$TMP/h" "? from: Which version is installed?"
+grep -q "^! refused (invalid-version): The installed version '1.0; touch $TMP/pwned' is not" "$TMP/h" ||
+	fail "H: a mistyped version: $(head -5 "$TMP/h")"
+[ "$(grep -c '^? from:' "$TMP/h")" = 2 ] || fail "H: the version was not asked again"
+[ -e "$TMP/pwned" ] && fail "H: the answer ran"
 expect_line "$TMP/h" "! 2 failed: killed by SIGTERM (timed out)"
 [ "$(sql "select count(*) from events where kind = 'timeout' and step = 'slow@2.0.0'")" = 1 ] ||
 	fail "H: timeout not journaled"
+# I. An action that exits 0 without making what it produces fails.
+printf '%s\n' 1.0.0 go "done made it by hand" quit |
+	"$STEPUP" run --plain "$top_srcdir/tests/data/session/produce.yaml" >"$TMP/i" 2>&1
+expect_line "$TMP/i" "! 2 failed: exit 0, but $WORLD/none was not made: No such file or directory"
+expect_line "$TMP/i" "= 2 done by hand: made it by hand"
+expect_line "$TMP/i" "! 3 failed: exit 0, but $WORLD/empty is empty"
 finish

@@ -7,6 +7,7 @@
 P="$TMP/pwned"
 
 for v in "1.0; touch $P" "\$(touch $P)" "\`touch $P\`" "1.0.0 && touch $P"; do
+	echo 1.0.0 >"$WORLD/version"
 	printf '%s\n' "" tok | "$STEPUP" run --plain --from "$v" "$RUNBOOK" >"$TMP/out" 2>&1
 	st=$?
 	[ "$st" = 3 ] || [ "$st" = 2 ] || fail "--from '$v' exited $st: $(tail -3 "$TMP/out")"
@@ -17,7 +18,10 @@ for v in "1.0; touch $P" "\$(touch $P)" "\`touch $P\`" "1.0.0 && touch $P"; do
 	printf '%s\n' "$v" >"$WORLD/version"
 	printf '%s\n' "" tok | "$STEPUP" run --plain "$RUNBOOK" >"$TMP/out" 2>&1
 	st=$?
-	[ "$st" = 3 ] || [ "$st" = 2 ] || fail "installed '$v' exited $st: $(tail -3 "$TMP/out")"
+	# A probe that prints something else than a version fails (exit 1),
+	# naming what it printed.
+	[ "$st" = 1 ] || fail "installed '$v' exited $st: $(tail -3 "$TMP/out")"
+	expect_grep "$TMP/out" "the versions.installed command printed '$v', which is not a valid semver version"
 	[ -e "$P" ] && { fail "'$v' ran"; rm -f "$P"; }
 done
 [ "$(sql "select count(*) from runs")" = 0 ] || fail "a refused plan began a run"

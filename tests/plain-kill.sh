@@ -92,4 +92,25 @@ expect_line "$TMP/out5" "  | installing 1.1.0 on eu-1"
 expect_line "$TMP/out5" "= done: Widget upgraded, run 2"
 [ "$(sql "select count(*) from actions where run = 2 and step = 'install@1.1.0'")" = 1 ] ||
 	fail "the followed action was run again"
+# Two stepups started at once: exactly one runs, the other exits 4
+# naming the holder.
+echo 1.0.0 >"$WORLD/version"
+rm -f "$WORLD/release" "$WORLD/held"
+: >"$WORLD/hold"
+printf '%s\n' "" tok ack ack "yes, upgrade to 2.0.0" "tick ok" >"$TMP/in6"
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in6" >"$TMP/out6a" 2>"$TMP/err6a" &
+pa=$!
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in6" >"$TMP/out6b" 2>"$TMP/err6b" &
+pb=$!
+wait_for "$WORLD/held"
+: >"$WORLD/release"
+wait $pa; sa=$?
+wait $pb; sb=$?
+case "$sa $sb" in
+"0 4") loser=b; winner=$pa ;;
+"4 0") loser=a; winner=$pb ;;
+*) fail "two at once exited $sa and $sb, want 0 and 4"; loser=b; winner=$pa ;;
+esac
+grep -qF "(pid $winner)" "$TMP/err6$loser" || fail "the loser did not name pid $winner: $(cat "$TMP/err6$loser")"
+[ "$(sql "select count(*) from runs where id > 2")" = 1 ] || fail "two at once made $(sql "select count(*) from runs where id > 2") runs"
 finish

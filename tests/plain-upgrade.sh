@@ -22,6 +22,7 @@ expect_line "$o" "? 1 read: acknowledge you have read it to its end [ack, shell,
 expect_line "$o" "= 1 passed: acknowledged"
 expect_line "$o" "[4/11] confirm: Ready to upgrade eu-1"
 expect_line "$o" "? 4 confirm: type \"yes, upgrade to 2.0.0\" to go on [the phrase, shell, quit]"
+expect_line "$o" "  then: 5 commands without asking, until step 10 (manual: Tell the team)"
 expect_line "$o" "= 4 passed: confirmed"
 expect_line "$o" "  | installing 1.1.0 on eu-1"
 expect_line "$o" "= 7 passed: exit 0"

@@ -84,6 +84,8 @@ expect_grep "$TMP/r3.err" "stepup: run 1 (1.0.0 -> 2.0.0) was rolled back alread
 	fail "export --run 1: $(cat "$TMP/report.err")"
 expect_line "$TMP/report" "Rolled back:  by run 2, done"
 expect_line "$TMP/report" "[!] 11. Migrate the data to 2.0.0"
+expect_line "$TMP/report" "[ ] 12. Install 2.0.0"
+expect_line "$TMP/report" "        State: not reached"
 expect_grep "$TMP/report" "Confirmed: by "
 expect_line "$TMP/report" "Rollback, run 2"
 finish

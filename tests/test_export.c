@@ -30,6 +30,8 @@ data_path(const char *name)
 	    name);
 }
 
+static void	fits_80(const char *);
+
 /* data_path() for the test's whole life. */
 static const char *
 data_path_static(const char *name)
@@ -97,7 +99,8 @@ sample_doc(void)
 	    "action · dump", EXPORT_BOX_EMPTY, NULL);
 	export_item_field(it, "Run", EXPORT_CODE,
 	    "export backup_dir='/var/backups/demo db'\n"
-	    "pg_dump --format=custom --file \"$backup_dir/demo-$STEPUP_FROM.dump\" "
+	    "pg_dump --format=custom --file "
+	    "\"$backup_dir/demo-$STEPUP_FROM.dump\" "
 	    "--no-owner --no-privileges demo_production_database\n"
 	    "echo 'a single-quoted string that is long enough to need a break "
 	    "somewhere inside it'");
@@ -160,17 +163,26 @@ cols(const char *s, size_t n)
 }
 
 static void
+fits_80(const char *t)
+{
+	const char	*p, *nl;
+
+	for (p = t; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		if (cols(p, nl - p) > 80)
+			fail_msg("line wider than 80: \"%.*s\"",
+			    (int)(nl - p), p);
+	}
+}
+
+static void
 test_txt_fits_80(void **state)
 {
 	struct export_doc	*d = sample_doc();
-	char			*t, *p, *nl;
+	char			*t;
 
 	(void)state;
 	t = export_render(d, EXPORT_TXT);
-	for (p = t; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		if (cols(p, nl - p) > 80)
-			fail_msg("line wider than 80: \"%.*s\"", (int)(nl - p), p);
-	}
+	fits_80(t);
 	free(t);
 	export_doc_free(d);
 }
@@ -217,14 +229,43 @@ test_txt_code_break_pastes(void **state)
 	export_doc_free(d);
 }
 
+/* Indenting a here-document or a string across lines would change the
+ * command: such a command is shown from the first column, as is. */
 static void
-test_escaping(void **state)
+test_txt_verbatim(void **state)
 {
-	struct export_doc	*d = export_doc_new("<script>alert('x')</script>");
+	struct export_doc	*d = export_doc_new("t");
 	struct export_item	*it;
 	char			*t;
 
 	(void)state;
+	it = export_section_item(export_doc_section(d, "S", NULL), "x", NULL,
+	    EXPORT_BOX_EMPTY, NULL);
+	export_item_field(it, "Run", EXPORT_CODE,
+	    "cat >/etc/x.conf <<EOF\nkey = 1\nEOF");
+	export_item_field(it, "Undo", EXPORT_CODE,
+	    "awk '$1 == 1 {\n  print }' f  # it's fine");
+	export_item_field(it, "Check", EXPORT_CODE, "echo 'a' \"b\"  # x<<y");
+	t = export_render(d, EXPORT_TXT);
+	assert_non_null(strstr(t, "       Run: (from the first column, as is)\n"
+	    "cat >/etc/x.conf <<EOF\nkey = 1\nEOF\n"));
+	assert_non_null(strstr(t, "       Undo: (from the first column, as "
+	    "is)\nawk '$1 == 1 {\n  print }' f  # it's fine\n"));
+	assert_non_null(strstr(t, "       Check:\n         echo 'a' \"b\"  "
+	    "# x<<y\n"));
+	free(t);
+	export_doc_free(d);
+}
+
+static void
+test_escaping(void **state)
+{
+	struct export_doc	*d;
+	struct export_item	*it;
+	char			*t;
+
+	(void)state;
+	d = export_doc_new("<script>alert('x')</script>");
 	it = export_section_item(export_doc_section(d, "S & T", NULL),
 	    "a <b> & \"c\"", NULL, EXPORT_BOX_EMPTY, NULL);
 	export_item_field(it, "Run", EXPORT_CODE, "echo '</pre><b>' && x");
@@ -353,6 +394,7 @@ test_checklist(void **state)
 	d = export_checklist(ss, rollback, &meta);
 	t = export_render(d, EXPORT_TXT);
 	golden("checklist.txt", t);
+	fits_80(t);
 	free(t);
 	t = export_render(d, EXPORT_MD);
 	golden("checklist.md", t);
@@ -377,7 +419,9 @@ test_checklist(void **state)
 static struct journal_run up_run = {
 	7, JOURNAL_RUN_UPGRADE, 0, "/srv/runbooks/filestore.yaml",
 	"7b568d20cda8d72085a6959a59a25786a3a732bd99ea79182d756aa216800f51",
-	"Filestore", "1.0.0", "2.0.0", "1.0.0 -> 1.1.0 -> 2.0.0",
+	"Filestore", "1.0.0", "2.0.0", "1.0.0 -> 2.0.0\n"
+	"1.0.0\t1.1.0\tminor\t-\t1.1.0: a series is left only from its latest "
+	"release\n1.1.0\t2.0.0\tmajor\t-\t\n",
 	"alice from 192.0.2.7", "head-1", T0, T0 + 125, JOURNAL_RUN_FAILED,
 	false
 };
@@ -419,7 +463,8 @@ static struct journal_action up_actions[] = {
 static struct journal_run rb_run = {
 	8, JOURNAL_RUN_ROLLBACK, 7, "/srv/runbooks/filestore.yaml",
 	"7b568d20cda8d72085a6959a59a25786a3a732bd99ea79182d756aa216800f51",
-	"Filestore", "2.0.0", "1.0.0", NULL, "bob", "head-1", T0 + 200,
+	"Filestore", "2.0.0", "1.0.0", "2.0.0 -> 1.0.0\n", "bob", "head-1",
+	T0 + 200,
 	T0 + 4000, JOURNAL_RUN_DONE, false
 };
 static struct journal_step_state rb_steps[] = {
@@ -467,6 +512,8 @@ test_report(void **state)
 	for (f = EXPORT_TXT; f <= EXPORT_HTML; f++) {
 		t = export_render(d, f);
 		golden(names[f], t);
+		if (f == EXPORT_TXT)
+			fits_80(t);
 		/* The secret var's value, even unmasked in the record. */
 		assert_null(strstr(t, "hunter2"));
 		free(t);
@@ -486,15 +533,51 @@ test_report(void **state)
 	rb_diags_free(&diags);
 }
 
+/* A value made from one known only when the run begins is shown as a
+ * comment, never as an assignment that would paste a wrong path. */
+static void
+test_checklist_runid(void **state)
+{
+	struct rb_diags			 diags;
+	struct runbook			*rb;
+	struct plan_hop			 hop = { "1.0.0", "1.0.1", "patch",
+					    false, NULL };
+	struct plan			 plan = { "1.0.0", "1.0.1", &hop, 1 };
+	struct export_doc		*d;
+	char				*cause = NULL, *t;
+
+	(void)state;
+	rb_diags_init(&diags);
+	rb = runbook_load(data_path_static("runid.yaml"), &diags);
+	assert_non_null(rb);
+	d = export_checklist_plan(rb, &plan, NULL, NULL, &cause);
+	if (d == NULL)
+		fail_msg("%s", cause);
+	t = export_render(d, EXPORT_TXT);
+	assert_non_null(strstr(t,
+	    "       Produces: /var/tmp/dump-<STEPUP_RUN_ID>\n"
+	    "       Undo:\n"
+	    "         # STEPUP_ARTIFACT_dump: set when the run begins:\n"
+	    "         # /var/tmp/dump-<STEPUP_RUN_ID>\n"
+	    "         rm -f \"$STEPUP_ARTIFACT_dump\"\n"));
+	assert_null(strstr(t, "export STEPUP_ARTIFACT_dump"));
+	free(t);
+	export_doc_free(d);
+	runbook_free(rb);
+	rb_diags_free(&diags);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_checklist),
+		cmocka_unit_test(test_checklist_runid),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_txt_fits_80),
 		cmocka_unit_test(test_txt_code_break_pastes),
+		cmocka_unit_test(test_txt_verbatim),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_shell_quote),
 		cmocka_unit_test(test_format_parse),

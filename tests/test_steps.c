@@ -333,6 +333,36 @@ test_layout(void **state)
 	fixture_free(f);
 }
 
+/* A redeploy hop runs only the steps that name it: they replace the
+ * in-place steps (those without `when`), as issue 3 asks. */
+static void
+test_layout_redeploy(void **state)
+{
+	static struct rb_str	 when_redeploy[] = { { "redeploy", { 0, 0 } } };
+	struct fixture		*f = fixture_new();
+	struct steps		*ss;
+	struct rb_step		*st;
+	static const char	*keys[] = {
+		"notes@23.09.10", "notes@24.03.0", "idle", "dump", "go",
+		"stop@23.09.10", "upgrade@23.09.10", "patchup@23.09.10",
+		"fresh@24.03.0", "versions",
+	};
+	size_t			 i;
+
+	st = add_step(f, RB_PHASE_HOP, "fresh", RB_ACTION, "Deploy anew");
+	st->run = "deploy";
+	st->when = when_redeploy;
+	st->n_when = 1;
+	f->plan.hops[1].kind = "redeploy";
+	f->plan.hops[1].redeploy = true;
+	ss = fixture_steps(f);
+	for (i = 0; i < ss->n && i < nitems(keys); i++)
+		assert_string_equal(ss->v[i].key, keys[i]);
+	assert_int_equal(ss->n, nitems(keys));
+	steps_free(ss);
+	fixture_free(f);
+}
+
 static void
 test_layout_errors(void **state)
 {
@@ -569,6 +599,7 @@ main(void)
 		cmocka_unit_test(test_expand_fallback),
 		cmocka_unit_test(test_env_envp),
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_layout_redeploy),
 		cmocka_unit_test(test_layout_errors),
 		cmocka_unit_test(test_gating_default),
 		cmocka_unit_test(test_gating_needs),

@@ -117,7 +117,7 @@ tui_world() {
 # tui_begin NAME: from the plan through the questions to the checklist
 # (site: the default; token: s3cret).
 tui_begin() {
-	tui_wait "$1" "Upgrade plan" || return 1
+	tui_wait "$1" "Enter: answer the runbook" || return 1
 	tui_keys "$1" Enter
 	tui_wait "$1" "Which site is this?" || return 1
 	tui_keys "$1" Enter

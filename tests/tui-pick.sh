@@ -8,7 +8,7 @@ tui_start p "$pick"
 tui_wait p "Shipped runbooks" || finish
 tui_expect p pick-shipped
 tui_keys p Enter
-tui_wait p "Upgrade plan" || finish
+tui_wait p "Enter: answer the runbook" || finish
 tui_wait p "Installed  1.0.0"
 tui_keys p Enter
 tui_wait p "Which site is this?"

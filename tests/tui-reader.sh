@@ -67,6 +67,22 @@ tui_wait t "$TMP/bad.theme:2: unknown role 'selction' (did you mean 'selection'?
 tui_keys t Q
 tui_wait t "[exit 1]"
 
+# NO_COLOR: attributes only, no colour at all; colours otherwise.
+tui_start n "NO_COLOR=1" "$TUI_DRIVER" reader "$TMP/notes.md"
+tui_wait n "acknowledging needs the end shown first" || finish
+tui_on n capture-pane -e -p -t n >"$TMP/mono"
+grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m" "$TMP/mono" &&
+    fail "NO_COLOR: the screen has colours: $(grep -c . "$TMP/mono")"
+grep -q "$(printf '\033')\[7m\|$(printf '\033')\[[0-9;]*;7m" "$TMP/mono" ||
+    fail "NO_COLOR: no reverse video for the header"
+tui_keys n Q
+tui_start k "$TUI_DRIVER" reader "$TMP/notes.md"
+tui_wait k "acknowledging needs the end shown first" || finish
+tui_on k capture-pane -e -p -t k >"$TMP/colour"
+grep -q "$(printf '\033')\[[0-9;]*4[0-7]m" "$TMP/colour" ||
+    fail "the default theme draws no background colour"
+tui_keys k Q
+
 # A document that cannot be read is an error, before curses.
 tui_start m "$TUI_DRIVER" reader "$TMP/missing.md"
 tui_wait m "stepup: $TMP/missing.md: No such file or directory"
