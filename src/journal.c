@@ -439,76 +439,57 @@ fail:
  * stepup made meanwhile), then one fsync of the directory: two syncs where
  * converting to WAL and migrating in place take seven. Nothing depends on
  * the empty journal before that, and a crash leaves no journal or a whole
- * one. Returns 0 when the journal exists afterwards or the directory is
- * not writable (journal_open then reports it as before), -1 otherwise.
+ * one. It is only quicker: when any of it fails (no hard links on this
+ * file system, a directory we cannot write), nothing is left behind and
+ * journal_open creates the journal in place as before, with its messages.
  */
-static int
-create_fresh(struct journal *j, char **cause)
+static void
+create_fresh(struct journal *j)
 {
+	static const char *const sides[] = { "-wal", "-shm", "-journal" };
 	struct journal	 t;
 	sqlite3_stmt	*st;
-	char		*tmp, *side;
-	int		 fd, dfd, ok = 0;
+	char		*tmp, *side, *cause = NULL;
+	int		 fd, dfd;
+	bool		 wal;
 	size_t		 i;
-	static const char *const sides[] = { "-wal", "-shm", "-journal" };
 
 	tmp = xasprintf("%s/.%s.XXXXXX", j->dir, JOURNAL_FILE);
 	if ((fd = mkstemp(tmp)) == -1) {
 		free(tmp);
-		return 0;
+		return;
 	}
 	memset(&t, 0, sizeof t);
 	t.path = j->path;
 	t.ro_why = "";
 	if (sqlite3_open_v2(tmp, &t.db, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK) {
-		*cause = xasprintf("cannot create the journal %s: %s", j->path,
-		    t.db != NULL ? sqlite3_errmsg(t.db) : "out of memory");
+	    SQLITE_OK)
 		goto out;
-	}
-	sqlite3_extended_result_codes(t.db, 1);
-	if (exec_sql(&t, "PRAGMA synchronous = OFF", cause,
+	if (exec_sql(&t, "PRAGMA synchronous = OFF", &cause,
 	    "create the journal") == -1)
 		goto out;
-	if ((st = prepare(&t, "PRAGMA journal_mode = WAL", cause,
+	if ((st = prepare(&t, "PRAGMA journal_mode = WAL", &cause,
 	    "set WAL mode")) == NULL)
 		goto out;
-	if (sqlite3_step(st) != SQLITE_ROW ||
-	    strcmp((const char *)sqlite3_column_text(st, 0), "wal") != 0) {
-		db_error(&t, cause, "set WAL mode");
-		sqlite3_finalize(st);
-		goto out;
-	}
+	wal = sqlite3_step(st) == SQLITE_ROW &&
+	    strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
 	sqlite3_finalize(st);
-	if (migrate(&t, cause) == -1)
+	if (!wal || migrate(&t, &cause) == -1)
 		goto out;
 	/* Closing the last connection moves the WAL into the file. */
-	if (sqlite3_close(t.db) != SQLITE_OK) {
-		db_error(&t, cause, "create the journal");
+	if (sqlite3_close(t.db) != SQLITE_OK)
 		goto out;
-	}
 	t.db = NULL;
-	if (fsync(fd) == -1) {
-		*cause = xasprintf("cannot create the journal %s: %s", j->path,
-		    strerror(errno));
+	if (fsync(fd) == -1 ||
+	    (link(tmp, j->path) == -1 && errno != EEXIST))
 		goto out;
-	}
-	if (link(tmp, j->path) == -1 && errno != EEXIST) {
-		*cause = xasprintf("cannot create the journal %s: %s", j->path,
-		    strerror(errno));
-		goto out;
-	}
 	unlink(tmp);
+	/* As SQLite does for the files it creates; an error here (some
+	 * file systems cannot sync a directory) is not one to stop on. */
 	if ((dfd = open(j->dir, O_RDONLY | O_CLOEXEC)) != -1) {
-		if (fsync(dfd) == -1 && errno != EINVAL) {
-			*cause = xasprintf("cannot create the journal %s: "
-			    "%s", j->path, strerror(errno));
-			close(dfd);
-			goto out;
-		}
+		(void)fsync(dfd);
 		close(dfd);
 	}
-	ok = 1;
 out:
 	if (t.db != NULL)
 		sqlite3_close(t.db);
@@ -520,7 +501,7 @@ out:
 		free(side);
 	}
 	free(tmp);
-	return ok ? 0 : -1;
+	free(cause);
 }
 
 struct journal *
@@ -545,9 +526,8 @@ journal_open(const char *state_dir, bool readonly, char **cause)
 		}
 		flags = SQLITE_OPEN_READONLY;
 	} else {
-		if (access(j->path, F_OK) == -1 && errno == ENOENT &&
-		    create_fresh(j, cause) == -1)
-			goto fail;
+		if (access(j->path, F_OK) == -1 && errno == ENOENT)
+			create_fresh(j);
 		/* Create it 0600 ourselves: SQLite would follow the umask,
 		 * and gives its -wal and -shm files the database's mode. */
 		fd = open(j->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
