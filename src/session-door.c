@@ -32,7 +32,6 @@ session_launch(struct session *s, size_t i, char **cause)
 {
 	struct step		*st = &s->steps->v[i];
 	struct action_spec	 spec;
-	struct journal_action	 ja;
 	char			**envp, *log = NULL, *status = NULL, *detail;
 	int			 attempt = 0;
 
@@ -96,22 +95,31 @@ session_launch(struct session *s, size_t i, char **cause)
 	}
 	step_envp_free(envp);
 
-	memset(&ja, 0, sizeof ja);
-	ja.run = s->run_id;
-	ja.step = st->key;
-	ja.attempt = attempt;
-	ja.pid = s->proc.pid;
-	ja.pid_start = s->proc.start;
-	ja.log_path = log;
-	ja.status_path = status;
-	ja.started = st->started;
-	if (journal_action_add(s->j, &ja, cause) != 0) {
+	if (session_record_attempt(s, i, st->started, cause) != 0) {
 		/* It runs; its start event is journaled and its status file
 		 * is where a later stepup looks. Say so, and go on. */
 		free(*cause);
 		*cause = NULL;
 	}
 	return 0;
+}
+
+int
+session_record_attempt(struct session *s, size_t i, long long started,
+    char **cause)
+{
+	struct journal_action	ja;
+
+	memset(&ja, 0, sizeof ja);
+	ja.run = s->run_id;
+	ja.step = s->steps->v[i].key;
+	ja.attempt = s->attempt;
+	ja.pid = s->proc.pid;
+	ja.pid_start = s->proc.start;
+	ja.log_path = s->logs[i];
+	ja.status_path = s->status_path;
+	ja.started = started;
+	return journal_action_add(s->j, &ja, cause);
 }
 
 int

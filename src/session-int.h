@@ -103,18 +103,30 @@ void		 session_reload_vars(struct session *,
 /* session-plan.c */
 /* A plan as runs.plan holds it (see session.h). The caller frees it. */
 char		*session_plan_text(const struct plan *);
-/* A plan read back from that text, with from and to. Free: plan_free(). */
-struct plan	*session_plan_parse(const char *text, const char *from,
-		    const char *to);
-/* The environment of a version probe (free with step_envp_free()). */
-char		**session_probe_envp(struct session *);
-/* A catalog_note_fn: notes a probe (arg: the session) for the journal. */
-void		 session_probe_note(void *arg, const char *what,
-		    const char *command, const char *outcome);
+/* Fill *run, for journal_run_create(), with the record of an upgrade run
+ * of s->plan, or of a rollback run of the run under way (its parent, from
+ * and to the other way round). The caller frees run->plan. */
+void		 session_run_record(struct session *, enum journal_run_kind,
+		    struct journal_run *run);
+/* The plan a run's record followed, read back from text (its plan, as
+ * session_run_record wrote it). Free with plan_free(). */
+struct plan	*session_plan_of_run(const struct journal_run *,
+		    const char *text);
+/* Set up a version probe in the run's environment, every probe noted to
+ * be journaled; returns probe->envp, for step_envp_free() after it. */
+struct catalog_probe;
+char		**session_probe_init(struct session *, struct catalog_probe *);
 /* The run the session journals to from now on. */
 void		 session_set_run(struct session *, long long id);
-/* One empty log slot per step of s->steps. */
+/* One empty log slot per step of s->steps; free them (and the logs
+ * named) before s->steps changes. */
 void		 session_alloc_logs(struct session *);
+void		 session_free_logs(struct session *);
+/* Steps laid out in the run's environment: the plan's (upgrade NULL) or
+ * the rollback of upgrade's; run, when not 0, is their STEPUP_RUN_ID
+ * instead of the session's. NULL with *cause when they cannot be. */
+struct steps	*session_new_steps(struct session *,
+		    const struct steps *upgrade, long long run, char **cause);
 /* Lay out s->steps for the plan and answers (and their log slots). */
 int		 session_layout(struct session *, char **cause);
 
@@ -130,6 +142,10 @@ int		 session_set(struct session *, size_t i, enum step_state,
 		    const char *detail, char **cause);
 
 /* session-door.c */
+/* Journal the attempt of step i the session now follows: s->attempt, its
+ * supervisor s->proc, s->logs[i], s->status_path; started at started. */
+int		 session_record_attempt(struct session *, size_t i,
+		    long long started, char **cause);
 /* Record how step i's command ended: exit status, artifact, step state. */
 int		 session_finished(struct session *, size_t i,
 		    const struct action_status *, char **cause);
@@ -141,5 +157,8 @@ int		 session_in_doubt(struct session *, size_t i, const char *why,
 /* Opened for rollback with no unfinished run: make the latest upgrade run
  * the one session_resume() loads. EXIT_* status. */
 int		 session_latest_run(struct session *, char **cause);
+/* s->steps becomes the upgrade kept under the rollback steps rs, which
+ * the session owns from now on. */
+void		 session_take_rollback(struct session *, struct steps *rs);
 
 #endif

@@ -50,8 +50,8 @@ session_plan_text(const struct plan *p)
 	return buf_take(&b);
 }
 
-struct plan *
-session_plan_parse(const char *text, const char *from, const char *to)
+static struct plan *
+plan_parse(const char *text, const char *from, const char *to)
 {
 	struct plan	*p = xcalloc(1, sizeof *p);
 	char		*copy = xstrdup(text), *line, *next, *f[5];
@@ -88,6 +88,44 @@ session_plan_parse(const char *text, const char *from, const char *to)
 	return p;
 }
 
+/* A rollback run's record has from and to the other way round: the
+ * record is written here and read back below, nowhere else. */
+void
+session_run_record(struct session *s, enum journal_run_kind kind,
+    struct journal_run *run)
+{
+	bool	rollback = kind == JOURNAL_RUN_ROLLBACK;
+
+	memset(run, 0, sizeof *run);
+	run->kind = kind;
+	if (rollback)
+		run->parent = s->run_id;
+	run->runbook = s->runbook_abs;
+	run->runbook_sha256 = s->rb->sha256;
+	run->product = s->rb->product;
+	run->from = rollback ? s->plan->to : s->plan->from;
+	run->to = rollback ? s->plan->from : s->plan->to;
+	run->plan = session_plan_text(s->plan);
+}
+
+struct plan *
+session_plan_of_run(const struct journal_run *run, const char *text)
+{
+	bool	rollback = run->kind == JOURNAL_RUN_ROLLBACK;
+
+	return plan_parse(text, rollback ? run->to : run->from,
+	    rollback ? run->from : run->to);
+}
+
+/* A journaled run's plan, parsed from its record. */
+struct plan *
+session_run_plan(const struct journal_run *run)
+{
+	if (run->plan == NULL || run->from == NULL || run->to == NULL)
+		return NULL;
+	return session_plan_of_run(run, run->plan);
+}
+
 /* --- planning -------------------------------------------------------------- */
 
 static void
@@ -101,11 +139,19 @@ probe_note_add(struct session *s, const char *what, const char *command,
 	s->n_probes++;
 }
 
-/* The environment of a version probe, as `stepup plan` gives it
+/* Every version probe is noted, to be journaled once the run exists. */
+static void
+session_probe_note(void *arg, const char *what, const char *command,
+    const char *outcome)
+{
+	probe_note_add(arg, what, command, outcome);
+}
+
+/* The environment of a version probe is the one `stepup plan` gives it
  * (catalog.c), with the variables known so far: so that both find the
  * same versions. */
 char **
-session_probe_envp(struct session *s)
+session_probe_init(struct session *s, struct catalog_probe *probe)
 {
 	struct step_env	  env = { NULL, 0 };
 	char		**base, **envp;
@@ -115,15 +161,11 @@ session_probe_envp(struct session *s)
 	envp = step_env_envp(&env, base);
 	catalog_env_free(base);
 	step_env_free(&env);
+	probe->envp = envp;
+	probe->dir = s->dir;
+	probe->note = session_probe_note;
+	probe->arg = s;
 	return envp;
-}
-
-/* Every version probe is noted, to be journaled once the run exists. */
-void
-session_probe_note(void *arg, const char *what, const char *command,
-    const char *outcome)
-{
-	probe_note_add(arg, what, command, outcome);
 }
 
 int
@@ -142,11 +184,7 @@ session_plan(struct session *s, char **cause)
 	plan_refusal_free(s->refusal);
 	s->refusal = NULL;
 
-	envp = session_probe_envp(s);
-	probe.envp = envp;
-	probe.dir = s->dir;
-	probe.note = session_probe_note;
-	probe.arg = s;
+	envp = session_probe_init(s, &probe);
 
 	if (s->opts.from != NULL) {
 		free(s->from);
@@ -215,21 +253,51 @@ session_alloc_logs(struct session *s)
 	s->logs = xcalloc(s->steps->n + 1, sizeof *s->logs);
 }
 
+void
+session_free_logs(struct session *s)
+{
+	size_t	i;
+
+	if (s->steps != NULL && s->logs != NULL) {
+		for (i = 0; i < s->steps->n; i++)
+			free(s->logs[i]);
+	}
+	free(s->logs);
+	s->logs = NULL;
+}
+
+struct steps *
+session_new_steps(struct session *s, const struct steps *upgrade,
+    long long run, char **cause)
+{
+	struct step_env	 env = { NULL, 0 };
+	struct steps	*ss;
+	char		*why, *id;
+
+	session_base_env(s, &env);
+	if (run != 0) {
+		id = xasprintf("%lld", run);
+		step_env_set(&env, "STEPUP_RUN_ID", id, false);
+		free(id);
+	}
+	if (upgrade == NULL)
+		ss = steps_new(s->rb, s->plan, &env, &why);
+	else
+		ss = steps_new_rollback(upgrade, &env, &why);
+	step_env_free(&env);
+	if (ss == NULL) {
+		*cause = xasprintf("%s: %s", s->rb->path, why);
+		free(why);
+	}
+	return ss;
+}
+
 /* Lay out the steps for the current plan and answers. */
 int
 session_layout(struct session *s, char **cause)
 {
-	struct step_env	env = { NULL, 0 };
-	char		*why;
-
-	session_base_env(s, &env);
-	s->steps = steps_new(s->rb, s->plan, &env, &why);
-	step_env_free(&env);
-	if (s->steps == NULL) {
-		*cause = xasprintf("%s: %s", s->rb->path, why);
-		free(why);
+	if ((s->steps = session_new_steps(s, NULL, 0, cause)) == NULL)
 		return -1;
-	}
 	session_alloc_logs(s);
 	return 0;
 }
@@ -264,14 +332,8 @@ session_begin(struct session *s, char **cause)
 	}
 	session_secrets(s);
 
-	memset(&run, 0, sizeof run);
-	run.kind = JOURNAL_RUN_UPGRADE;
-	run.runbook = s->runbook_abs;
-	run.runbook_sha256 = s->rb->sha256;
-	run.product = s->rb->product;
-	run.from = s->plan->from;
-	run.to = s->plan->to;
-	run.plan = ptext = session_plan_text(s->plan);
+	session_run_record(s, JOURNAL_RUN_UPGRADE, &run);
+	ptext = run.plan;
 	run.dry_run = s->opts.dry_run;
 
 	if (journal_begin(s->j, cause) != 0) {
@@ -325,25 +387,11 @@ fail:
 	journal_rollback(s->j);
 fail_nocommit:
 	free(ptext);
+	session_free_logs(s);
 	steps_free(s->steps);
 	s->steps = NULL;
-	free(s->logs);
-	s->logs = NULL;
 	s->run_id = 0;
 	free(s->run_id_s);
 	s->run_id_s = NULL;
 	return EXIT_FAILED;
-}
-
-/* A journaled run's plan, parsed from its record. */
-struct plan *
-session_run_plan(const struct journal_run *run)
-{
-	bool	rollback = run->kind == JOURNAL_RUN_ROLLBACK;
-
-	if (run->plan == NULL || run->from == NULL || run->to == NULL)
-		return NULL;
-	/* A rollback run's record has from and to the other way round. */
-	return session_plan_parse(run->plan, rollback ? run->to : run->from,
-	    rollback ? run->from : run->to);
 }

@@ -32,7 +32,6 @@ static int
 session_reload_unrecorded(struct session *s, size_t k, int attempt,
     char **cause)
 {
-	struct journal_action	 ja;
 	struct action_status	 ast;
 	enum action_state	 state;
 	char			*log = NULL, *status = NULL, *why = NULL;
@@ -66,21 +65,12 @@ session_reload_unrecorded(struct session *s, size_t k, int attempt,
 		return session_in_doubt(s, k, "its process is gone and it left "
 		    "no exit status", cause);
 	/* Record the attempt now, as it should have been. */
-	memset(&ja, 0, sizeof ja);
-	ja.run = s->run_id;
-	ja.step = s->steps->v[k].key;
-	ja.attempt = attempt;
-	ja.pid = pid;
-	ja.pid_start = start;
-	ja.log_path = log;
-	ja.status_path = status;
-	ja.started = journal_now();
-	if (journal_action_add(s->j, &ja, cause) != 0)
-		return -1;
-	s->running = k;
 	s->proc.pid = pid;
 	s->proc.start = start;
 	s->proc.fd = -1;
+	if (session_record_attempt(s, k, journal_now(), cause) != 0)
+		return -1;
+	s->running = k;
 	if (state == ACTION_FINISHED)
 		return session_finished(s, k, &ast, cause);
 	return 0;
@@ -236,11 +226,9 @@ session_resume(struct session *s, char **cause)
 	}
 	rollback = s->unf->kind == JOURNAL_RUN_ROLLBACK;
 	s->parent = s->unf->parent;
-	/* A rollback run's record has from and to the other way round; its
-	 * steps come from the upgrade's plan. */
-	s->plan = session_plan_parse(s->unf->plan != NULL ? s->unf->plan : "",
-	    rollback ? s->unf->to : s->unf->from,
-	    rollback ? s->unf->from : s->unf->to);
+	/* A rollback run's steps come from the upgrade's plan. */
+	s->plan = session_plan_of_run(s->unf,
+	    s->unf->plan != NULL ? s->unf->plan : "");
 	free(s->from);
 	s->from = xstrdup(s->plan->from);
 	session_set_run(s, rollback ? s->parent : s->unf->id);
@@ -263,8 +251,7 @@ session_resume(struct session *s, char **cause)
 		return EXIT_USAGE;
 	}
 	if (rollback) {
-		struct step_env	 env = { NULL, 0 };
-		size_t		 k;
+		struct steps	*rs;
 
 		/* What the upgrade did, then the rollback laid out from it. */
 		if (session_reload_steps(s, ev, n_ev, cause) != 0) {
@@ -274,20 +261,10 @@ session_resume(struct session *s, char **cause)
 		journal_events_free(ev, n_ev);
 		ev = NULL;
 		n_ev = 0;
-		for (k = 0; k < s->steps->n; k++)
-			free(s->logs[k]);
-		free(s->logs);
-		s->upgrade = s->steps;
 		session_set_run(s, s->unf->id);
-		session_base_env(s, &env);
-		s->steps = steps_new_rollback(s->upgrade, &env, &why);
-		step_env_free(&env);
-		if (s->steps == NULL) {
-			*cause = xasprintf("%s: %s", s->rb->path, why);
-			free(why);
+		if ((rs = session_new_steps(s, s->steps, 0, cause)) == NULL)
 			return EXIT_USAGE;
-		}
-		session_alloc_logs(s);
+		session_take_rollback(s, rs);
 		if (journal_events(s->j, s->run_id, &ev, &n_ev, cause) != 0)
 			return EXIT_FAILED;
 	}

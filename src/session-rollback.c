@@ -18,11 +18,9 @@ int
 session_rollback(struct session *s, char **cause)
 {
 	struct journal_run	 run;
-	struct step_env		 env = { NULL, 0 };
 	struct steps		*rs;
-	char			*why, *ptext;
+	char			*why;
 	long long		 id;
-	size_t			 i;
 
 	if (s->steps == NULL || s->steps->rollback) {
 		*cause = xstrdup("there is no upgrade run to roll back");
@@ -32,19 +30,11 @@ session_rollback(struct session *s, char **cause)
 		*cause = xstrdup("a command is running: cancel it first");
 		return EXIT_FAILED;
 	}
-	memset(&run, 0, sizeof run);
-	run.kind = JOURNAL_RUN_ROLLBACK;
-	run.parent = s->run_id;
-	run.runbook = s->runbook_abs;
-	run.runbook_sha256 = s->rb->sha256;
-	run.product = s->rb->product;
-	run.from = s->plan->to;
-	run.to = s->plan->from;
-	run.plan = ptext = session_plan_text(s->plan);
+	session_run_record(s, JOURNAL_RUN_ROLLBACK, &run);
 	why = xasprintf("rollback of run %lld", s->run_id);
 	if (journal_begin(s->j, cause) != 0) {
 		free(why);
-		free(ptext);
+		free(run.plan);
 		return EXIT_FAILED;
 	}
 	if (journal_append(s->j, s->run_id, JOURNAL_EV_ROLLBACK, NULL,
@@ -58,21 +48,13 @@ session_rollback(struct session *s, char **cause)
 	    cause) != 0) {
 		journal_rollback(s->j);
 		free(why);
-		free(ptext);
+		free(run.plan);
 		return EXIT_FAILED;
 	}
 	free(why);
-	free(ptext);
-	session_base_env(s, &env);
-	step_env_set(&env, "STEPUP_RUN_ID", (why = xasprintf("%lld", id)),
-	    false);
-	free(why);
-	rs = steps_new_rollback(s->steps, &env, &why);
-	step_env_free(&env);
-	if (rs == NULL) {
+	free(run.plan);
+	if ((rs = session_new_steps(s, s->steps, id, cause)) == NULL) {
 		journal_rollback(s->j);
-		*cause = xasprintf("%s: %s", s->rb->path, why);
-		free(why);
 		return EXIT_USAGE;
 	}
 	if (journal_commit(s->j, cause) != 0) {
@@ -80,17 +62,21 @@ session_rollback(struct session *s, char **cause)
 		steps_free(rs);
 		return EXIT_FAILED;
 	}
-	for (i = 0; i < s->steps->n; i++)
-		free(s->logs[i]);
-	free(s->logs);
-	steps_free(s->upgrade);
-	s->upgrade = s->steps;
-	s->steps = rs;
-	session_alloc_logs(s);
+	session_take_rollback(s, rs);
 	s->parent = s->run_id;
 	session_set_run(s, id);
 	s->status = SESSION_RUNNING;
 	return EXIT_DONE;
+}
+
+void
+session_take_rollback(struct session *s, struct steps *rs)
+{
+	session_free_logs(s);
+	steps_free(s->upgrade);
+	s->upgrade = s->steps;
+	s->steps = rs;
+	session_alloc_logs(s);
 }
 
 /* --- for the guided rollback (rollback.h, plain mode, the TUI) ------------ */
@@ -106,23 +92,13 @@ session_upgrade_steps(const struct session *s)
 int
 session_rollback_preview(struct session *s, struct steps **out, char **cause)
 {
-	struct step_env	 env = { NULL, 0 };
-	char		*why;
-
 	*out = NULL;
 	if (s->steps == NULL || s->steps->rollback) {
 		*cause = xstrdup("there is no upgrade run to roll back");
 		return -1;
 	}
-	session_base_env(s, &env);
-	*out = steps_new_rollback(s->steps, &env, &why);
-	step_env_free(&env);
-	if (*out == NULL) {
-		*cause = xasprintf("%s: %s", s->rb->path, why);
-		free(why);
-		return -1;
-	}
-	return 0;
+	*out = session_new_steps(s, s->steps, 0, cause);
+	return *out != NULL ? 0 : -1;
 }
 
 /* Probe the installed version now, journaled in the current run. */
@@ -134,11 +110,7 @@ session_probe_installed(struct session *s, char **version, char **cause)
 	size_t			 first = s->n_probes;
 	int			 status;
 
-	envp = session_probe_envp(s);
-	probe.envp = envp;
-	probe.dir = s->dir;
-	probe.note = session_probe_note;
-	probe.arg = s;
+	envp = session_probe_init(s, &probe);
 	*version = catalog_installed(s->rb, &probe, &status, cause);
 	step_envp_free(envp);
 	/* Journaled now, in the run under way. */

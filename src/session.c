@@ -283,11 +283,7 @@ session_close(struct session *s)
 			free(cause);
 	}
 	action_proc_close(&s->proc);
-	if (s->steps != NULL && s->logs != NULL) {
-		for (i = 0; i < s->steps->n; i++)
-			free(s->logs[i]);
-	}
-	free(s->logs);
+	session_free_logs(s);
 	steps_free(s->steps);
 	steps_free(s->upgrade);
 	journal_close(s->j);
