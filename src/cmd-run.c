@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "plain.h"
 #include "session.h"
+#include "tui.h"
 #include "util.h"
 
 enum {
@@ -32,13 +33,14 @@ run_wants_plain(bool asked)
 	    !isatty(STDIN_FILENO);
 }
 
-/* The front end: the one place that chooses it. The TUI (tui.h:
- * tui_run) takes over here when run_wants_plain() is false. */
+/* The front end: the one place that chooses it. The TUI takes over
+ * when run_wants_plain() is false; a dry run is text either way. */
 static int
 run_front_end(struct session *s, bool plain)
 {
-	(void)plain;
-	return plain_run(s, stdin, stdout);
+	if (plain || session_dry_run(s))
+		return plain_run(s, stdin, stdout);
+	return tui_run(s);
 }
 
 int

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tui.h"
 #include "util.h"
 
 struct cli cli;
@@ -220,6 +221,20 @@ main(int argc, char **argv)
 
 	cli_environment();
 	if (argc < 2) {
+		/* == tui: a bare stepup on a terminal offers the runbooks == */
+		const char	*term = getenv("TERM");
+		char		*path = NULL, *run[] = { "run", NULL, NULL };
+		int		 r;
+
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+		    term != NULL && *term != '\0' && strcmp(term, "dumb") != 0) {
+			if ((r = tui_pick(&path)) != EXIT_DONE || path == NULL)
+				return r;
+			run[1] = path;
+			r = cmd_run(2, run);
+			free(path);
+			return r;
+		}
 		usage(stderr);
 		return EXIT_USAGE;
 	}

@@ -1,0 +1,253 @@
+/* checklist.c: the hub: every step of the run by phase and hop, with its
+ * state glyph; for a locked step what it waits for. Enter opens a step;
+ * the selection follows the run as it progresses until the operator
+ * moves it (Tab brings it back to where the run is). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screens.h"
+#include "tui.h"
+#include "util.h"
+
+struct checklist {
+	size_t	sel;
+	bool	moved;		/* the operator moved the selection */
+	int	top;		/* first row shown */
+	int	page;
+};
+
+static const enum key_action checklist_keys[] = {
+	KEYS_OPEN, KEYS_NEXT_STEP, KEYS_DOWN, KEYS_UP, KEYS_PAGE_DOWN,
+	KEYS_PAGE_UP, KEYS_TOP, KEYS_BOTTOM, KEYS_HISTORY, KEYS_NONE
+};
+
+static int
+checklist_enter(void *state, void *arg, char **cause)
+{
+	struct checklist	*c = state;
+
+	if (session_steps(tui_session()) == NULL) {
+		*cause = xstrdup("the run has not begun");
+		return -1;
+	}
+	c->sel = session_current(tui_session());
+	ui_ticker(session_running(tui_session()) != NULL ? 100 : 0);
+	return 0;
+}
+
+/* The group a step belongs to: phase, and hop within the hop phase. */
+static int
+group_of(const struct step *st)
+{
+	return st->phase == RB_PHASE_HOP ? 10 + st->hop : (int)st->phase;
+}
+
+static void
+group_title(const struct step *st, char *out, size_t size)
+{
+	const struct plan	*pl = session_get_plan(tui_session());
+
+	if (st->phase == RB_PHASE_HOP && pl != NULL && st->hop >= 0 &&
+	    (size_t)st->hop < pl->n_hops)
+		snprintf(out, size, "Hop %d of %zu: %s %s %s (%s)", st->hop + 1,
+		    pl->n_hops, pl->hops[st->hop].from, ui_glyph(UI_GLYPH_ARROW),
+		    pl->hops[st->hop].to, pl->hops[st->hop].kind != NULL ?
+		    pl->hops[st->hop].kind : "?");
+	else if (st->phase == RB_PHASE_PREPARE)
+		snprintf(out, size, "Prepare");
+	else if (st->phase == RB_PHASE_FINISH)
+		snprintf(out, size, "Finish");
+	else
+		snprintf(out, size, "Rollback");
+}
+
+/* The row of step i (group titles take rows too). */
+static int
+row_of(const struct steps *ss, size_t i)
+{
+	int	row = 0;
+	size_t	j;
+
+	for (j = 0; j <= i && j < ss->n; j++) {
+		if (j == 0 || group_of(&ss->v[j]) != group_of(&ss->v[j - 1]))
+			row++;
+		if (j < i)
+			row++;
+	}
+	return row;
+}
+
+static void
+checklist_draw(void *state, WINDOW *w, int rows, int cols)
+{
+	struct checklist	*c = state;
+	struct session		*s = tui_session();
+	const struct steps	*ss = session_steps(s);
+	const struct step	*st;
+	enum theme_role		 role;
+	const char		*g;
+	char			 line[512];
+	int			 row = 0, y, list_rows = rows - 3, selrow;
+	size_t			 i, blocker;
+
+	if (ss->n == 0) {
+		ui_str(w, 1, 1, cols - 2, "This run has no steps.");
+		return;
+	}
+	if (c->sel >= ss->n)
+		c->moved = false;	/* the steps changed: a rollback run */
+	if (!c->moved)
+		c->sel = session_current(s) < ss->n ? session_current(s) :
+		    ss->n - 1;
+	c->page = list_rows;
+	selrow = row_of(ss, c->sel);
+	if (selrow < c->top)
+		c->top = selrow > 0 && selrow - 1 >= 0 ? selrow - 1 : 0;
+	if (selrow >= c->top + list_rows)
+		c->top = selrow - list_rows + 1;
+	for (i = 0; i < ss->n; i++) {
+		st = &ss->v[i];
+		if (i == 0 || group_of(st) != group_of(&ss->v[i - 1])) {
+			y = row++ - c->top;
+			if (y >= 0 && y < list_rows) {
+				group_title(st, line, sizeof line);
+				wattron(w, theme_attr(ROLE_TITLE));
+				ui_str(w, y, 1, cols - 2, line);
+				wattroff(w, theme_attr(ROLE_TITLE));
+			}
+		}
+		y = row++ - c->top;
+		if (y < 0 || y >= list_rows)
+			continue;
+		g = tui_state_glyph(st, &role);
+		if (i == c->sel) {
+			wattron(w, theme_attr(ROLE_SELECTION));
+			mvwhline(w, y, 0, ' ', cols);
+		}
+		wattron(w, theme_attr(role));
+		ui_str(w, y, 3, 2, g);
+		wattroff(w, theme_attr(role));
+		if (i == c->sel)
+			wattron(w, theme_attr(ROLE_SELECTION));
+		else if (st->state == STEP_PENDING)
+			wattron(w, theme_attr(ROLE_LOCKED));
+		snprintf(line, sizeof line, "%2zu. %-7s %s", i + 1,
+		    rb_kind_name(st->kind), st->title);
+		ui_str(w, y, 6, cols - 26, line);
+		snprintf(line, sizeof line, "%s", st->state == STEP_IN_DOUBT ?
+		    "in doubt" : step_state_words(st->state));
+		if (st->state == STEP_PENDING)
+			snprintf(line, sizeof line, "locked");
+		ui_str(w, y, cols - 19, 18, line);
+		wattroff(w, theme_attr(ROLE_SELECTION));
+		wattroff(w, theme_attr(ROLE_LOCKED));
+	}
+
+	/* The selected step, in words. */
+	st = &ss->v[c->sel];
+	ui_hline(w, rows - 3, 0, cols);
+	if (st->state == STEP_PENDING && !steps_needs_met(ss, c->sel,
+	    &blocker))
+		snprintf(line, sizeof line, "Step %zu waits for step %zu, "
+		    "\"%s\" (%s).", c->sel + 1, blocker + 1,
+		    ss->v[blocker].title, step_state_words(ss->v[blocker].state));
+	else if (st->reason != NULL)
+		snprintf(line, sizeof line, "Step %zu %s: %s", c->sel + 1,
+		    step_state_words(st->state), st->reason);
+	else
+		snprintf(line, sizeof line, "Step %zu: %s. %s", c->sel + 1,
+		    step_state_words(st->state), rb_kind_name(st->kind)[0] ==
+		    'r' ? "A document to read to its end." :
+		    st->kind == RB_CHECK ? "A read-only command that must pass." :
+		    st->kind == RB_ACTION ? "A command that changes the cluster." :
+		    st->kind == RB_CONFIRM ? "An exact phrase to type." :
+		    "A task done by hand, then ticked.");
+	ui_str(w, rows - 2, 1, cols - 2, line);
+	if (!c->moved || c->sel == session_current(s))
+		ui_str(w, rows - 1, 1, cols - 2, session_running(s) != NULL ?
+		    "An action is running: Enter follows it." :
+		    "Enter opens the step; the list follows the run.");
+	else
+		ui_str(w, rows - 1, 1, cols - 2, "Tab goes back to where the "
+		    "run is.");
+}
+
+static bool
+checklist_key(void *state, const struct ui_key *k)
+{
+	struct checklist	*c = state;
+	const struct steps	*ss = session_steps(tui_session());
+	size_t			 n = ss->n;
+
+	if (n == 0)
+		return false;
+	switch (k->action) {
+	case KEYS_OPEN:
+		tui_open_step(c->sel);
+		break;
+	case KEYS_HISTORY: {
+		char	*cause = NULL;
+
+		if (ui_push(&screen_history, NULL, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		}
+		break;
+	}
+	case KEYS_NEXT_STEP:
+		c->moved = false;
+		break;
+	case KEYS_DOWN:
+		if (c->sel + 1 < n)
+			c->sel++;
+		c->moved = true;
+		break;
+	case KEYS_UP:
+		if (c->sel > 0)
+			c->sel--;
+		c->moved = true;
+		break;
+	case KEYS_PAGE_DOWN:
+		c->sel = c->sel + (size_t)c->page < n ?
+		    c->sel + (size_t)c->page : n - 1;
+		c->moved = true;
+		break;
+	case KEYS_PAGE_UP:
+		c->sel = c->sel > (size_t)c->page ? c->sel - (size_t)c->page : 0;
+		c->moved = true;
+		break;
+	case KEYS_TOP:
+		c->sel = 0;
+		c->moved = true;
+		break;
+	case KEYS_BOTTOM:
+		c->sel = n - 1;
+		c->moved = true;
+		break;
+	default:
+		return false;
+	}
+	ui_dirty();
+	return true;
+}
+
+static void
+checklist_tick(void *state)
+{
+	tui_poll();
+	ui_dirty();
+	tui_follow();
+}
+
+const struct screen screen_checklist = {
+	.name = "checklist",
+	.state_size = sizeof(struct checklist),
+	.keys = checklist_keys,
+	.enter = checklist_enter,
+	.draw = checklist_draw,
+	.key = checklist_key,
+	.tick = checklist_tick,
+};

@@ -1,0 +1,181 @@
+/* confirm.c: the confirm screen: the exact phrase to type, with what
+ * happens next (hops, commands, backups made so far); a mismatch is
+ * journaled by the session and said here. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screens.h"
+#include "tui.h"
+#include "util.h"
+
+struct confirm {
+	size_t		 i;
+	struct ui_line	 line;
+	char		*error;
+};
+
+static const enum key_action confirm_keys[] = {
+	KEYS_OPEN, KEYS_NONE
+};
+
+static int
+confirm_enter(void *state, void *arg, char **cause)
+{
+	struct confirm	*c = state;
+
+	c->i = *(size_t *)arg;
+	ui_line_clear(&c->line);
+	return 0;
+}
+
+static void
+confirm_leave(void *state)
+{
+	struct confirm	*c = state;
+
+	free(c->error);
+}
+
+/* Text wrapped at spaces at column 4; returns the next row. */
+static int
+confirm_wrap(WINDOW *w, int y, int cols, const char *s)
+{
+	int	width = cols - 6;
+
+	while (*s != '\0') {
+		size_t	n = strlen(s), cut = n;
+
+		if ((int)n > width) {
+			cut = (size_t)width;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)width;
+		}
+		ui_text(w, y++, 4, width, s, cut, 0);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+	return y;
+}
+
+static void
+confirm_draw(void *state, WINDOW *w, int rows, int cols)
+{
+	struct confirm		*c = state;
+	struct session		*s = tui_session();
+	const struct steps	*ss = session_steps(s);
+	const struct step	*st = &ss->v[c->i];
+	const struct plan	*pl = session_get_plan(s);
+	char			 line[512];
+	int			 y = 1, actions = 0, checks = 0;
+	size_t			 j, chain, until;
+
+	wattron(w, theme_attr(ROLE_TITLE));
+	snprintf(line, sizeof line, "%zu. %s", c->i + 1, st->title);
+	ui_str(w, y++, 2, cols - 4, line);
+	wattroff(w, theme_attr(ROLE_TITLE));
+	y++;
+	if (st->state == STEP_PASSED) {
+		wattron(w, theme_attr(ROLE_PASSED));
+		ui_str(w, y++, 2, cols - 4, "Confirmed.");
+		wattroff(w, theme_attr(ROLE_PASSED));
+		return;
+	}
+	ui_str(w, y++, 2, cols - 4, "What happens next:");
+	for (j = c->i + 1; j < ss->n; j++) {
+		if (ss->v[j].kind == RB_ACTION)
+			actions++;
+		else if (ss->v[j].kind == RB_CHECK)
+			checks++;
+	}
+	if (pl != NULL) {
+		snprintf(line, sizeof line, "  %s %s %s in %zu hop%s; %d "
+		    "command%s that change the cluster, %d check%s.", pl->from,
+		    ui_glyph(UI_GLYPH_ARROW), pl->to, pl->n_hops,
+		    pl->n_hops == 1 ? "" : "s", actions, actions == 1 ? "" : "s",
+		    checks, checks == 1 ? "" : "s");
+		ui_str(w, y++, 2, cols - 4, line);
+	}
+	chain = session_chain(s, c->i, &until);
+	if (chain == 0)
+		snprintf(line, sizeof line, "Nothing starts by itself: each "
+		    "command waits for you.");
+	else if (until < ss->n)
+		snprintf(line, sizeof line, "Confirming starts %zu command%s "
+		    "one after another (steps %zu-%zu), until step %zu, \"%s\", "
+		    "needs you.", chain, chain == 1 ? "" : "s", c->i + 2,
+		    c->i + 1 + chain, until + 1, ss->v[until].title);
+	else
+		snprintf(line, sizeof line, "Confirming starts %zu command%s "
+		    "one after another (steps %zu-%zu), to the end of the run.",
+		    chain, chain == 1 ? "" : "s", c->i + 2, c->i + 1 + chain);
+	y = confirm_wrap(w, y, cols, line);
+	for (j = 0; j < c->i && y < rows - 6; j++) {
+		if (ss->v[j].artifact_size >= 0 && ss->v[j].produces != NULL) {
+			snprintf(line, sizeof line, "  Backup so far: %s (%lld "
+			    "bytes)", ss->v[j].produces,
+			    ss->v[j].artifact_size);
+			ui_str(w, y++, 2, cols - 4, line);
+		}
+	}
+	y++;
+	ui_str(w, y++, 2, cols - 4, "To go on, type exactly:");
+	wattron(w, theme_attr(ROLE_WARNING));
+	ui_str(w, y++, 4, cols - 6, st->phrase != NULL ? st->phrase : "");
+	wattroff(w, theme_attr(ROLE_WARNING));
+	y++;
+	if (c->error != NULL) {
+		wattron(w, theme_attr(ROLE_FAILED));
+		ui_str(w, y++, 2, cols - 4, c->error);
+		wattroff(w, theme_attr(ROLE_FAILED));
+	}
+	ui_line_draw(&c->line, w, y, 2, cols - 4, "> ");
+}
+
+static bool
+confirm_key(void *state, const struct ui_key *k)
+{
+	struct confirm	*c = state;
+	char		*text, *cause = NULL;
+
+	if (k->is_fn && k->ch == KEY_F(1))
+		return false;
+	if (session_steps(tui_session())->v[c->i].state == STEP_PASSED)
+		return k->action == KEYS_OPEN ? (ui_pop(), true) : false;
+	ui_dirty();
+	switch (ui_line_key(&c->line, k)) {
+	case UI_LINE_EDITED:
+		return true;
+	case UI_LINE_CANCEL:
+		ui_pop();
+		return true;
+	case UI_LINE_DONE:
+		break;
+	}
+	text = ui_line_text(&c->line);
+	free(c->error);
+	c->error = NULL;
+	if (session_confirm(tui_session(), c->i, text, &cause) != 0) {
+		/* The session journaled what was typed, and says why. */
+		c->error = cause;
+		ui_line_clear(&c->line);
+	} else
+		ui_pop();
+	free(text);
+	return true;
+}
+
+const struct screen screen_confirm = {
+	.name = "confirm",
+	.state_size = sizeof(struct confirm),
+	.keys = confirm_keys,
+	.enter = confirm_enter,
+	.draw = confirm_draw,
+	.key = confirm_key,
+	.leave = confirm_leave,
+};

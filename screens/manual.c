@@ -1,0 +1,149 @@
+/* manual.c: the manual screen: a task done by hand outside the terminal,
+ * its instructions, then a tick with an optional note. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screens.h"
+#include "tui.h"
+#include "util.h"
+
+struct manual {
+	size_t	i;
+};
+
+static const enum key_action manual_keys[] = {
+	KEYS_TICK, KEYS_SKIP, KEYS_OPEN, KEYS_NONE
+};
+
+static int
+manual_enter(void *state, void *arg, char **cause)
+{
+	struct manual	*m = state;
+
+	m->i = *(size_t *)arg;
+	return 0;
+}
+
+static void
+manual_draw(void *state, WINDOW *w, int rows, int cols)
+{
+	struct manual		*m = state;
+	const struct step	*st = &session_steps(tui_session())->v[m->i];
+	char			 line[512];
+	const char		*t, *nl;
+	int			 y = 1;
+	size_t			 len;
+
+	wattron(w, theme_attr(ROLE_TITLE));
+	snprintf(line, sizeof line, "%zu. %s", m->i + 1, st->title);
+	ui_str(w, y++, 2, cols - 4, line);
+	wattroff(w, theme_attr(ROLE_TITLE));
+	y++;
+	for (t = st->text; t != NULL && *t != '\0' && y < rows - 4; ) {
+		nl = strchr(t, '\n');
+		len = nl != NULL ? (size_t)(nl - t) : strlen(t);
+		ui_text(w, y++, 2, cols - 4, t, len, 0);
+		t += len + (nl != NULL);
+	}
+	y++;
+	if (st->state == STEP_PASSED) {
+		wattron(w, theme_attr(ROLE_PASSED));
+		snprintf(line, sizeof line, "%s Ticked%s%s", ui_glyph(
+		    UI_GLYPH_PASSED), st->reason != NULL ? ": " : ".",
+		    st->reason != NULL ? st->reason : "");
+		ui_str(w, y++, 2, cols - 4, line);
+		wattroff(w, theme_attr(ROLE_PASSED));
+	} else
+		ui_str(w, y++, 2, cols - 4, "Do it, then t ticks it off (with "
+		    "an optional note).");
+}
+
+static int
+manual_tick(void *ctx, const char *note, char **cause)
+{
+	return session_tick(tui_session(), (size_t)(uintptr_t)ctx, note,
+	    cause);
+}
+
+static int
+manual_skip(void *ctx, const char *reason, char **cause)
+{
+	return session_skip(tui_session(), (size_t)(uintptr_t)ctx, reason,
+	    cause);
+}
+
+static bool
+manual_key(void *state, const struct ui_key *k)
+{
+	struct manual	*m = state;
+	struct ask_arg	 a;
+	char		*cause = NULL;
+
+	memset(&a, 0, sizeof a);
+	a.ctx = (void *)(uintptr_t)m->i;
+	a.text = true;
+	switch (k->action) {
+	case KEYS_OPEN:
+		ui_pop();
+		return true;
+	case KEYS_TICK:
+		a.title = "Tick it off";
+		a.question = "Done. A note for the journal? (optional; Enter "
+		    "alone for none)";
+		a.answer = manual_tick;
+		break;
+	case KEYS_SKIP:
+		a.title = "Skip this optional step";
+		a.question = "Why is it skipped? (journaled with your name)";
+		a.required = true;
+		a.answer = manual_skip;
+		break;
+	default:
+		return false;
+	}
+	if (ui_push(&screen_ask, &a, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+	}
+	return true;
+}
+
+static bool
+manual_can(void *state, enum key_action a)
+{
+	struct manual	*m = state;
+
+	switch (a) {
+	case KEYS_TICK:
+		return session_can(tui_session(), m->i, SESSION_ACT_TICK, NULL);
+	case KEYS_SKIP:
+		return session_can(tui_session(), m->i, SESSION_ACT_SKIP, NULL);
+	default:
+		return true;
+	}
+}
+
+/* Ticked (the question went away): back to the checklist. */
+static void
+manual_tick_done(void *state)
+{
+	struct manual	*m = state;
+
+	if (step_state_settled(session_steps(tui_session())->v[m->i].state))
+		ui_pop();
+}
+
+const struct screen screen_manual = {
+	.name = "manual",
+	.state_size = sizeof(struct manual),
+	.keys = manual_keys,
+	.enter = manual_enter,
+	.draw = manual_draw,
+	.key = manual_key,
+	.can = manual_can,
+	.tick = manual_tick_done,
+};

@@ -1,0 +1,264 @@
+/* plan.c: the plan screen: installed and target versions, the hops drawn
+ * as a path with their kinds and why each stop is there, the policy in
+ * words; a refused path shows the rule and the nearest allowed one. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screens.h"
+#include "tui.h"
+#include "util.h"
+
+struct plan_screen {
+	bool	 planned;
+	char	*error;		/* why it could not be planned */
+};
+
+static const enum key_action plan_keys[] = {
+	KEYS_OPEN, KEYS_NONE
+};
+
+static int
+plan_enter(void *state, void *arg, char **cause)
+{
+	struct plan_screen	*p = state;
+	struct session		*s = tui_session();
+
+	p->planned = session_get_plan(s) != NULL || session_refusal(s) != NULL;
+	/* The probes may take a while (a command on the cluster): plan
+	 * after a first frame that says so. */
+	if (!p->planned)
+		ui_ticker(1);
+	return 0;
+}
+
+static void
+plan_tick(void *state)
+{
+	struct plan_screen	*p = state;
+	struct session		*s = tui_session();
+	char			*cause = NULL;
+
+	ui_ticker(0);
+	if (p->planned)
+		return;
+	p->planned = true;
+	if (session_plan(s, &cause) != EXIT_DONE && session_refusal(s) == NULL)
+		p->error = cause;
+	else
+		free(cause);
+	ui_dirty();
+}
+
+static void
+plan_leave(void *state)
+{
+	struct plan_screen	*p = state;
+
+	free(p->error);
+}
+
+/* Wrapped text; returns the next row. */
+static int
+plan_wrap(WINDOW *w, int y, int x, int cols, int rows, const char *s)
+{
+	while (*s != '\0' && y < rows) {
+		size_t	n = strlen(s), cut = n;
+
+		if ((int)n > cols) {
+			cut = (size_t)cols;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)cols;
+		}
+		ui_text(w, y++, x, cols, s, cut, 0);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+	return y;
+}
+
+static void
+plan_path(struct buf *b, const struct plan *pl)
+{
+	size_t	h;
+
+	buf_puts(b, pl->from);
+	for (h = 0; h < pl->n_hops; h++)
+		buf_printf(b, " %s%s%s %s", ui_utf8() ? "─" : "-",
+		    pl->hops[h].kind != NULL ? pl->hops[h].kind : "?",
+		    ui_utf8() ? "─▶" : "->", pl->hops[h].to);
+}
+
+static void
+plan_policy(struct buf *b, const struct rb_policy *p)
+{
+	size_t	i;
+
+	if (p->within_series == RB_WITHIN_CONSECUTIVE)
+		buf_puts(b, "Within a series, every release in turn. ");
+	if (p->leave_series == RB_LEAVE_FROM_LATEST)
+		buf_puts(b, "A series is left only from its latest release. ");
+	if (!p->skip_series && (p->within_series == RB_WITHIN_CONSECUTIVE ||
+	    p->leave_series == RB_LEAVE_FROM_LATEST))
+		buf_puts(b, "No series is skipped. ");
+	if (p->one_minor)
+		buf_puts(b, "One minor version at a time. ");
+	if (p->n_required_stops > 0) {
+		buf_puts(b, "Required stops:");
+		for (i = 0; i < p->n_required_stops; i++)
+			buf_printf(b, " %s", p->required_stops[i].s);
+		buf_puts(b, ". ");
+	}
+	for (i = 0; i < p->n_redeploy_at; i++)
+		buf_printf(b, "Crossing %s needs a redeploy%s%s. ",
+		    p->redeploy_at[i].at.s, p->redeploy_at[i].reason != NULL ?
+		    ": " : "", p->redeploy_at[i].reason != NULL ?
+		    p->redeploy_at[i].reason : "");
+	for (i = 0; i < p->n_no_across; i++)
+		buf_printf(b, "No upgrade across %s%s%s. ",
+		    p->no_across[i].at.s, p->no_across[i].reason != NULL ?
+		    ": " : "", p->no_across[i].reason != NULL ?
+		    p->no_across[i].reason : "");
+	if (b->len == 0)
+		buf_puts(b, "Any newer version, in one hop.");
+}
+
+static void
+plan_draw(void *state, WINDOW *w, int rows, int cols)
+{
+	struct plan_screen		*ps = state;
+	struct session			*s = tui_session();
+	const struct plan		*pl = session_get_plan(s);
+	const struct plan_refusal	*ref = session_refusal(s);
+	const struct runbook		*rb = session_runbook(s);
+	struct buf			 b;
+	char				 line[512];
+	int				 y = 1;
+	size_t				 h;
+
+	wattron(w, theme_attr(ROLE_TITLE));
+	ui_str(w, y++, 2, cols - 4, "Upgrade plan");
+	wattroff(w, theme_attr(ROLE_TITLE));
+	y++;
+	if (!ps->planned) {
+		ui_str(w, y, 2, cols - 4, "Probing the installed and available "
+		    "versions...");
+		return;
+	}
+	if (ps->error != NULL) {
+		wattron(w, theme_attr(ROLE_FAILED));
+		y = plan_wrap(w, y, 2, cols - 4, rows, ps->error);
+		wattroff(w, theme_attr(ROLE_FAILED));
+		ui_str(w, y + 1, 2, cols - 4, "Nothing was done. q leaves.");
+		return;
+	}
+	buf_init(&b);
+	if (pl != NULL) {
+		snprintf(line, sizeof line, "Installed  %s", pl->from);
+		ui_str(w, y++, 2, cols - 4, line);
+		snprintf(line, sizeof line, "Target     %s", pl->to);
+		ui_str(w, y++, 2, cols - 4, line);
+		y++;
+		if (pl->n_hops == 0) {
+			wattron(w, theme_attr(ROLE_PASSED));
+			snprintf(line, sizeof line, "Nothing to do: %s is "
+			    "installed.", pl->from);
+			ui_str(w, y++, 2, cols - 4, line);
+			wattroff(w, theme_attr(ROLE_PASSED));
+		} else {
+			plan_path(&b, pl);
+			ui_str(w, y++, 2, cols - 4, "Path");
+			wattron(w, theme_attr(ROLE_RUNNING));
+			y = plan_wrap(w, y, 4, cols - 6, rows, b.data);
+			wattroff(w, theme_attr(ROLE_RUNNING));
+			y++;
+			for (h = 0; h < pl->n_hops && y < rows - 4; h++) {
+				snprintf(line, sizeof line, "hop %zu  %s %s %s  "
+				    "(%s)%s%s", h + 1, pl->hops[h].from,
+				    ui_glyph(UI_GLYPH_ARROW), pl->hops[h].to,
+				    pl->hops[h].kind != NULL ?
+				    pl->hops[h].kind : "?",
+				    pl->hops[h].reason != NULL ? "  " : "",
+				    pl->hops[h].reason != NULL ?
+				    pl->hops[h].reason : "");
+				ui_str(w, y++, 4, cols - 6, line);
+			}
+		}
+	} else if (ref != NULL) {
+		wattron(w, theme_attr(ROLE_FAILED));
+		snprintf(line, sizeof line, "Refused by the runbook's policy "
+		    "(rule: %s)", ref->rule);
+		ui_str(w, y++, 2, cols - 4, line);
+		wattroff(w, theme_attr(ROLE_FAILED));
+		y = plan_wrap(w, y, 2, cols - 4, rows, ref->message) + 1;
+		if (ref->nearest != NULL) {
+			snprintf(line, sizeof line, "The nearest allowed target "
+			    "is %s (stepup run --to %s).", ref->nearest,
+			    ref->nearest);
+			wattron(w, theme_attr(ROLE_PASSED));
+			ui_str(w, y++, 2, cols - 4, line);
+			wattroff(w, theme_attr(ROLE_PASSED));
+		}
+		if (ref->alternative != NULL &&
+		    ref->alternative->n_hops > 0) {
+			plan_path(&b, ref->alternative);
+			ui_str(w, y++, 2, cols - 4, "Allowed path instead:");
+			y = plan_wrap(w, y, 4, cols - 6, rows, b.data);
+		}
+	}
+	b.len = 0;
+	plan_policy(&b, &rb->policy);
+	y++;
+	ui_str(w, y++, 2, cols - 4, "Policy");
+	wattron(w, theme_attr(ROLE_DIM));
+	y = plan_wrap(w, y, 4, cols - 6, rows - 2, b.data);
+	wattroff(w, theme_attr(ROLE_DIM));
+	buf_free(&b);
+	if (pl != NULL && pl->n_hops > 0)
+		ui_str(w, rows - 1, 2, cols - 4, session_question(s, 0) != NULL ?
+		    "Enter: answer the runbook's questions, then begin" :
+		    "Enter: begin the run");
+}
+
+static bool
+plan_key(void *state, const struct ui_key *k)
+{
+	struct session	*s = tui_session();
+	char		*cause = NULL;
+
+	if (k->action != KEYS_OPEN)
+		return false;
+	if (session_question(s, 0) != NULL) {
+		if (ui_replace(&screen_questions, NULL, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		}
+	} else
+		tui_begin();
+	return true;
+}
+
+static bool
+plan_can(void *state, enum key_action a)
+{
+	const struct plan	*pl = session_get_plan(tui_session());
+
+	return pl != NULL && pl->n_hops > 0;
+}
+
+const struct screen screen_plan = {
+	.name = "plan",
+	.state_size = sizeof(struct plan_screen),
+	.keys = plan_keys,
+	.enter = plan_enter,
+	.draw = plan_draw,
+	.key = plan_key,
+	.can = plan_can,
+	.tick = plan_tick,
+	.leave = plan_leave,
+};

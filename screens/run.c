@@ -1,0 +1,428 @@
+/* run.c: the run screen: a check's or action's command with its
+ * variables, its live output (the log tailed, at most ten redraws a
+ * second), elapsed time, then its exit status; cancel (asks first),
+ * retry, shell, mark done by hand or skip with a reason, and on failure
+ * the runbook's hint and what a failure here leaves behind. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pager.h"
+#include "screens.h"
+#include "tui.h"
+#include "util.h"
+
+struct run {
+	size_t		 i;
+	struct pager	*p;
+	char		*log;
+	off_t		 top;		/* -1: follow the end */
+	int		 page;
+	char		*describe;
+	const struct steps *steps;	/* the run's steps when entered */
+	long long	 seen_time;	/* what the last tick saw, to redraw */
+	off_t		 seen_size;	/* only when something changed */
+	int		 seen_state;
+};
+
+static const enum key_action run_keys[] = {
+	KEYS_START, KEYS_OPEN, KEYS_CANCEL, KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP,
+	KEYS_ROLLBACK, KEYS_SHELL, KEYS_PAGE_DOWN, KEYS_PAGE_UP, KEYS_DOWN, KEYS_UP,
+	KEYS_TOP, KEYS_BOTTOM, KEYS_NONE
+};
+
+static const struct step *
+run_step(const struct run *r)
+{
+	return &session_steps(tui_session())->v[r->i];
+}
+
+/* Redraw when the output grew, the state changed or a second passed
+ * (the elapsed time): a quiet action costs no output at all. */
+static void
+run_changed(struct run *r)
+{
+	const struct step	*st = run_step(r);
+	long long		 now = (long long)time(NULL);
+	off_t			 size = r->p != NULL ? pager_size(r->p) : -1;
+
+	if (now != r->seen_time || size != r->seen_size ||
+	    (int)st->state != r->seen_state)
+		ui_dirty();
+	r->seen_time = now;
+	r->seen_size = size;
+	r->seen_state = (int)st->state;
+}
+
+/* Open the log once it exists (a new attempt has a new log). */
+static void
+run_log(struct run *r)
+{
+	const char	*log = session_log(tui_session(), r->i);
+	char		*cause = NULL;
+
+	if (log == NULL)
+		return;
+	if (r->log != NULL && strcmp(r->log, log) == 0) {
+		if (r->p != NULL) {
+			pager_reload(r->p);
+			return;
+		}
+	} else {
+		pager_free(r->p);
+		r->p = NULL;
+		free(r->log);
+		r->log = xstrdup(log);
+		r->top = -1;
+	}
+	if ((r->p = pager_open(r->log, &cause)) == NULL)
+		free(cause);	/* not written yet: next tick */
+}
+
+static int
+run_start(struct run *r, char **cause)
+{
+	if (session_start(tui_session(), r->i, cause) != 0)
+		return -1;
+	run_log(r);
+	ui_ticker(100);
+	return 0;
+}
+
+static int
+run_enter(void *state, void *arg, char **cause)
+{
+	struct run		*r = state;
+	struct session		*s = tui_session();
+	const struct step	*st;
+
+	r->i = *(size_t *)arg;
+	r->top = -1;
+	r->steps = session_steps(s);
+	st = run_step(r);
+	/* Only a step that starts without asking starts here (a check, an
+	 * action after a confirmation); any other waits for x. */
+	if (st->state == STEP_READY && session_auto(s, r->i) &&
+	    session_can(s, r->i, SESSION_ACT_START, NULL) &&
+	    run_start(r, cause) != 0)
+		return -1;
+	r->describe = session_describe(s, r->i);
+	run_log(r);
+	ui_ticker(session_running(s) != NULL ? 100 : 0);
+	return 0;
+}
+
+static void
+run_leave(void *state)
+{
+	struct run	*r = state;
+
+	pager_free(r->p);
+	free(r->log);
+	free(r->describe);
+}
+
+static void
+run_draw(void *state, WINDOW *w, int rows, int cols)
+{
+	struct run		*r = state;
+	const struct step	*st = run_step(r);
+	enum theme_role		 role;
+	char			 line[512];
+	const char		*d, *nl, *text;
+	int			 y = 0, out_rows, bottom, n;
+	long long		 elapsed;
+	off_t			 off, next;
+	size_t			 len;
+
+	wattron(w, theme_attr(ROLE_TITLE));
+	snprintf(line, sizeof line, "%zu. %s", r->i + 1, st->title);
+	ui_str(w, y++, 1, cols - 2, line);
+	wattroff(w, theme_attr(ROLE_TITLE));
+
+	/* The command and what it gets, secrets masked: at most 5 rows. */
+	wattron(w, theme_attr(ROLE_DIM));
+	for (d = r->describe, n = 0; d != NULL && *d != '\0' && n < 5; n++) {
+		nl = strchr(d, '\n');
+		len = nl != NULL ? (size_t)(nl - d) : strlen(d);
+		ui_text(w, y++, 2, cols - 3, d, len, 0);
+		d = nl != NULL ? nl + 1 : d + len;
+	}
+	wattroff(w, theme_attr(ROLE_DIM));
+	ui_hline(w, y++, 0, cols);
+
+	/* What is under the output: status, then the failure texts. */
+	bottom = rows - 1;
+	if (st->state == STEP_FAILED || st->state == STEP_IN_DOUBT) {
+		if (st->rb != NULL && st->rb->on_failure != NULL)
+			bottom--;
+		if (st->rb != NULL && st->rb->hint != NULL)
+			bottom--;
+	}
+	out_rows = bottom - y - 1;
+	r->page = out_rows > 1 ? out_rows : 1;
+	if (r->p != NULL && out_rows > 0) {
+		off = r->top >= 0 ? r->top : pager_last(r->p, (size_t)out_rows);
+		for (n = 0; n < out_rows && off < pager_size(r->p); n++) {
+			text = pager_line(r->p, off, &len, &next);
+			ui_text(w, y + n, 1, cols - 2, text, len, 0);
+			off = next;
+		}
+	} else if (out_rows > 0) {
+		wattron(w, theme_attr(ROLE_DIM));
+		ui_str(w, y, 1, cols - 2, "(no output yet)");
+		wattroff(w, theme_attr(ROLE_DIM));
+	}
+	y = bottom - 1;
+	ui_hline(w, y++, 0, cols);
+
+	elapsed = st->started > 0 ? (st->ended > 0 ? st->ended :
+	    (long long)time(NULL)) - st->started : 0;
+	if (elapsed < 0)
+		elapsed = 0;
+	tui_state_glyph(st, &role);
+	switch (st->state) {
+	case STEP_RUNNING:
+		snprintf(line, sizeof line, "running (attempt %u), %llds "
+		    "elapsed.  c cancels; q goes back, it goes on.",
+		    st->attempts, elapsed);
+		break;
+	case STEP_PASSED:
+		snprintf(line, sizeof line, "passed: exit 0, %llds elapsed.  "
+		    "Enter goes back to the checklist.", elapsed);
+		break;
+	case STEP_FAILED:
+		if (st->reason != NULL)
+			snprintf(line, sizeof line, "failed: %s (attempt %u).",
+			    st->reason, st->attempts);
+		else
+			snprintf(line, sizeof line, "failed: exit %d (attempt "
+			    "%u).", st->exit_status, st->attempts);
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "  r retries, ! opens a shell, m marks it done by hand%s%s",
+		    st->optional ? ", s skips it" : "",
+		    session_can(tui_session(), r->i, SESSION_ACT_ROLLBACK, NULL) ?
+		    ", R rolls back" : "");
+		break;
+	case STEP_IN_DOUBT:
+		snprintf(line, sizeof line, "in doubt: it was running when "
+		    "stepup stopped, and its outcome is unknown.  r re-runs, m "
+		    "marks it done");
+		break;
+	case STEP_READY:
+		snprintf(line, sizeof line, "ready: x runs it now; q goes back "
+		    "without running it.");
+		break;
+	default:
+		snprintf(line, sizeof line, "%s.", step_state_words(st->state));
+		break;
+	}
+	wattron(w, theme_attr(role));
+	ui_str(w, y++, 1, cols - 2, line);
+	wattroff(w, theme_attr(role));
+	if (st->state == STEP_FAILED || st->state == STEP_IN_DOUBT) {
+		wattron(w, theme_attr(ROLE_WARNING));
+		if (st->rb != NULL && st->rb->hint != NULL) {
+			char	*t = tui_expand(st, st->rb->hint);
+
+			snprintf(line, sizeof line, "Hint: %s", t);
+			free(t);
+			ui_str(w, y++, 1, cols - 2, line);
+		}
+		if (st->rb != NULL && st->rb->on_failure != NULL) {
+			char	*t = tui_expand(st, st->rb->on_failure);
+
+			snprintf(line, sizeof line, "Left behind: %s", t);
+			free(t);
+			ui_str(w, y++, 1, cols - 2, line);
+		}
+		wattroff(w, theme_attr(ROLE_WARNING));
+	}
+}
+
+static int
+run_cancel(void *ctx, const char *answer, char **cause)
+{
+	if (session_running(tui_session()) == NULL)
+		return 0;
+	return session_cancel(tui_session(), cause);
+}
+
+static int
+run_mark_done(void *ctx, const char *reason, char **cause)
+{
+	return session_mark_done(tui_session(), (size_t)(uintptr_t)ctx, reason,
+	    cause);
+}
+
+static int
+run_skip(void *ctx, const char *reason, char **cause)
+{
+	return session_skip(tui_session(), (size_t)(uintptr_t)ctx, reason,
+	    cause);
+}
+
+static int
+run_rollback(void *ctx, const char *answer, char **cause)
+{
+	/* The run screen goes away on its next tick: the steps are the
+	 * rollback run's now. */
+	return session_rollback(tui_session(), cause) == EXIT_DONE ? 0 : -1;
+}
+
+static void
+run_ask(struct run *r, const char *title, const char *question, bool text,
+    int (*answer)(void *, const char *, char **))
+{
+	struct ask_arg	 a;
+	char		*cause = NULL;
+
+	memset(&a, 0, sizeof a);
+	a.title = title;
+	a.question = question;
+	a.text = text;
+	a.required = text;
+	a.answer = answer;
+	a.ctx = (void *)(uintptr_t)r->i;
+	if (ui_push(&screen_ask, &a, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+	}
+}
+
+static bool
+run_key(void *state, const struct ui_key *k)
+{
+	struct run	*r = state;
+	char		*cause = NULL;
+	off_t		 off;
+
+	switch (k->action) {
+	case KEYS_OPEN:
+		ui_pop();
+		return true;
+	case KEYS_CANCEL:
+		run_ask(r, "Cancel the running action", "Cancel it? Its process "
+		    "group gets SIGTERM, then SIGKILL after a grace period.",
+		    false, run_cancel);
+		return true;
+	case KEYS_START:
+	case KEYS_RETRY:
+		if (run_start(r, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		}
+		break;
+	case KEYS_DONE_BY_HAND:
+		run_ask(r, "Mark done by hand", "Why is it done? (journaled with "
+		    "your name)", true, run_mark_done);
+		return true;
+	case KEYS_SKIP:
+		run_ask(r, "Skip this optional step", "Why is it skipped? "
+		    "(journaled with your name)", true, run_skip);
+		return true;
+	case KEYS_ROLLBACK:
+		run_ask(r, "Roll back", "Roll back what this run has done? A "
+		    "rollback run begins: a confirmation, then the undo of "
+		    "every action that passed, in reverse order, then the "
+		    "runbook's rollback steps.", false, run_rollback);
+		return true;
+	case KEYS_DOWN:
+	case KEYS_PAGE_DOWN:
+	case KEYS_UP:
+	case KEYS_PAGE_UP:
+		if (r->p == NULL)
+			break;
+		off = r->top >= 0 ? r->top : pager_last(r->p, (size_t)r->page);
+		for (int n = k->action == KEYS_DOWN || k->action == KEYS_UP ?
+		    1 : r->page; n > 0; n--)
+			off = k->action == KEYS_DOWN ||
+			    k->action == KEYS_PAGE_DOWN ?
+			    pager_next(r->p, off) : pager_prev(r->p, off);
+		r->top = off >= pager_last(r->p, (size_t)r->page) ? -1 : off;
+		break;
+	case KEYS_TOP:
+		r->top = 0;
+		break;
+	case KEYS_BOTTOM:
+		r->top = -1;
+		break;
+	default:
+		return false;
+	}
+	ui_dirty();
+	return true;
+}
+
+static bool
+run_can(void *state, enum key_action a)
+{
+	struct run	*r = state;
+	struct session	*s = tui_session();
+
+	switch (a) {
+	case KEYS_CANCEL:
+		return session_can(s, r->i, SESSION_ACT_CANCEL, NULL);
+	case KEYS_START:
+		return session_can(s, r->i, SESSION_ACT_START, NULL);
+	case KEYS_RETRY:
+		return session_can(s, r->i, SESSION_ACT_RETRY, NULL);
+	case KEYS_DONE_BY_HAND:
+		return session_can(s, r->i, SESSION_ACT_MARK_DONE, NULL);
+	case KEYS_SKIP:
+		return session_can(s, r->i, SESSION_ACT_SKIP, NULL);
+	case KEYS_ROLLBACK:
+		return session_can(s, r->i, SESSION_ACT_ROLLBACK, NULL);
+	case KEYS_OPEN:
+		return session_running(s) == NULL;
+	case KEYS_SHELL:
+		return true;
+	default:
+		return true;
+	}
+}
+
+static void
+run_tick(void *state)
+{
+	struct run		*r = state;
+	struct session		*s = tui_session();
+	const struct steps	*ss = session_steps(s);
+	size_t			 next;
+
+	if (ss != r->steps) {
+		ui_pop();		/* a rollback run began */
+		return;
+	}
+	run_log(r);
+	tui_poll();
+	run_log(r);
+	run_changed(r);
+	if (session_running(s) != NULL ||
+	    !step_state_settled(run_step(r)->state))
+		return;
+	/* Passed, and the next step starts without asking: go on to it
+	 * (through the checklist, which opens it). */
+	next = session_current(s);
+	if (next < ss->n &&
+	    ss->v[next].state == STEP_READY && session_auto(s, next))
+		ui_pop();
+	else if (steps_done(ss))
+		ui_pop();
+}
+
+const struct screen screen_run = {
+	.name = "run",
+	.state_size = sizeof(struct run),
+	.keys = run_keys,
+	.enter = run_enter,
+	.draw = run_draw,
+	.key = run_key,
+	.tick = run_tick,
+	.can = run_can,
+	.leave = run_leave,
+};

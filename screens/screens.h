@@ -1,0 +1,53 @@
+/* screens.h: the screens and what each takes as enter's argument. */
+#ifndef STEPUP_SCREENS_H
+#define STEPUP_SCREENS_H
+
+#include <stdbool.h>
+
+#include "ui.h"
+
+/* reader: a document to page through. ack (or NULL: nothing to
+ * acknowledge) is called once the operator acknowledges after the end
+ * was shown; it returns 0, or -1 with *cause to show. */
+struct reader_arg {
+	const char	*path;
+	const char	*title;
+	int		(*ack)(void *ctx, char **cause);
+	/* Called once when the end is first shown (or NULL). */
+	int		(*end)(void *ctx, char **cause);
+	void		*ctx;
+	bool		 end_shown;	/* already, in an earlier visit */
+};
+
+/* ask: a yes/no question, or a line of text. answer gets "yes" or the
+ * text; it returns 0 (the screen goes away) or -1 with *cause (shown, the
+ * question stays). */
+struct ask_arg {
+	const char	*title;
+	const char	*question;
+	const char	*detail;	/* or NULL */
+	bool		 text;		/* a line of text, not yes/no */
+	bool		 required;	/* the text may not be empty */
+	bool		 secret;	/* shown as stars */
+	const char	*initial;	/* or NULL */
+	int		(*answer)(void *ctx, const char *, char **cause);
+	void		*ctx;
+};
+
+/* The step screens take the step's index: (void *)&index. */
+extern const struct screen screen_ask;
+extern const struct screen screen_checklist;
+extern const struct screen screen_checks;
+extern const struct screen screen_confirm;
+extern const struct screen screen_help;
+extern const struct screen screen_history;
+extern const struct screen screen_manual;
+extern const struct screen screen_pick;	/* arg: char ** for the chosen path */
+extern const struct screen screen_plan;
+extern const struct screen screen_questions;
+extern const struct screen screen_reader;
+extern const struct screen screen_run;
+extern const struct screen screen_start;
+extern const struct screen screen_summary;
+
+#endif

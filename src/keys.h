@@ -1,0 +1,87 @@
+/* keys.h: every key binding of the wizard, in one table. The table gives
+ * the actions' enum, the key handling (keys_action), the footer's labels
+ * and the help screen; nothing else lists keys. */
+#ifndef STEPUP_KEYS_H
+#define STEPUP_KEYS_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <wchar.h>
+
+#define KEYS_CTRL(c)	((c) & 0x1f)
+
+/* X(ACTION, label of the keys, footer word, help sentence, keys...).
+ * Keys are curses codes (KEY_*) or characters; a key may be bound to
+ * several actions (? is help and search backward): the screen on top
+ * decides which of its actions it takes, then the global ones apply. */
+#define KEYS_TABLE(X)							\
+	X(HELP,      "? F1",       "help",    "Show this help: every key that works on the screen", '?', KEY_F(1), 'h') \
+	X(BACK,      "q Esc",      "back",    "Leave this screen (back to the one before)", 'q', 27) \
+	X(QUIT,      "Q",          "quit",    "Leave the wizard; a running action goes on and can be reattached", 'Q') \
+	X(SHELL,     "!",          "shell",   "Open $SHELL in the state directory; exit it to come back", '!') \
+	X(REDRAW,    "^L",         "redraw",  "Redraw the whole screen", KEYS_CTRL('L')) \
+	X(INTERRUPT, "^C",         "cancel",  "Ask to cancel the running action (outside an action: quit)", KEYS_CTRL('C')) \
+	X(DOWN,      "j Down",     "down",    "Move down one line", 'j', KEY_DOWN, KEYS_CTRL('N'), 'e') \
+	X(UP,        "k Up",       "up",      "Move up one line", 'k', KEY_UP, 'y', KEYS_CTRL('P')) \
+	X(PAGE_DOWN, "Space PgDn", "page",    "Move down one page", ' ', KEY_NPAGE, 'f', KEYS_CTRL('F')) \
+	X(PAGE_UP,   "b PgUp",     "page up", "Move up one page", 'b', KEY_PPAGE, KEYS_CTRL('B')) \
+	X(HALF_DOWN, "d",          "half",    "Move down half a page", 'd', KEYS_CTRL('D')) \
+	X(HALF_UP,   "u",          "half up", "Move up half a page", 'u', KEYS_CTRL('U')) \
+	X(TOP,       "g Home",     "top",     "Go to the first line", 'g', KEY_HOME, '<') \
+	X(BOTTOM,    "G End",      "end",     "Go to the last line", 'G', KEY_END, '>') \
+	X(LEFT,      "Left",       "left",    "Scroll left", KEY_LEFT) \
+	X(RIGHT,     "Right",      "right",   "Scroll right (long lines are cut, not wrapped)", KEY_RIGHT) \
+	X(SEARCH,    "/",          "search",  "Search forward for a text", '/') \
+	X(SEARCH_BACK, "?",        "search back", "Search backward for a text", '?') \
+	X(NEXT,      "n",          "next",    "Repeat the search in the same direction", 'n') \
+	X(PREV,      "N",          "previous", "Repeat the search in the other direction", 'N') \
+	X(ACK,       "a",          "acknowledge", "Acknowledge that you have read this (only once its end was shown)", 'a') \
+	X(OPEN,      "Enter",      "open",    "Open the selected item", '\n', '\r', KEY_ENTER) \
+	X(START,     "x",          "run it",  "Run the step's command now (it changes the cluster)", 'x') \
+	X(CANCEL,    "c",          "cancel",  "Cancel the running action (asks first)", 'c') \
+	X(RETRY,     "r",          "retry",   "Run the failed action again", 'r') \
+	X(DONE_BY_HAND, "m",       "mark done", "Mark the step done by hand, with a reason", 'm') \
+	X(ROLLBACK,  "R",          "roll back", "Roll back what was done: a rollback run, step by step like the upgrade", 'R') \
+	X(SKIP,      "s",          "skip",    "Skip an optional step, with a reason", 's') \
+	X(TICK,      "t",          "tick",    "Tick the manual step as done (with an optional note)", 't') \
+	X(NOTE,      "e",          "note",    "Write a note", 'e') \
+	X(NEXT_STEP, "Tab",        "next step", "Go to the next step that needs you", '\t') \
+	X(YES,       "y",          "yes",     "Answer yes", 'y') \
+	X(NO,        "n",          "no",      "Answer no", 'n') \
+	X(HISTORY,   "H",          "history", "Show past runs and their events", 'H') \
+	X(PLAN,      "p",          "plan",    "Show the upgrade plan", 'p') \
+	X(ABANDON,   "A",          "abandon", "Abandon the unfinished run (with a reason) and begin anew", 'A') \
+	X(ACCEPT,    "a",          "accept",  "Accept the failed warning check and go on", 'a') \
+	X(OUTPUT,    "o",          "output",  "Show the selected check's command and output", 'o')
+
+enum key_action {
+	KEYS_NONE = 0,
+#define X(e, label, word, help, ...) KEYS_##e,
+	KEYS_TABLE(X)
+#undef X
+	KEYS__COUNT
+};
+
+/* A key as read from the terminal: the action it maps to on the current
+ * screen (KEYS_NONE if none), the character or curses key code, and
+ * whether it is a function key (code) rather than a character. */
+struct ui_key {
+	enum key_action	 action;
+	wint_t		 ch;
+	bool		 is_fn;
+};
+
+/* The binding of a key to an action, from the table. */
+bool		 keys_bound(enum key_action, wint_t ch, bool is_fn);
+/* The first action of the list (terminated by KEYS_NONE) bound to the
+ * key, or KEYS_NONE. */
+enum key_action	 keys_action(const enum key_action *, wint_t ch, bool is_fn);
+/* "j Down", "move down one line", "down": static strings. */
+const char	*keys_label(enum key_action);
+const char	*keys_help(enum key_action);
+const char	*keys_word(enum key_action);
+
+/* The actions every screen has, after its own (KEYS_NONE-terminated). */
+extern const enum key_action keys_global[];
+
+#endif

@@ -1,0 +1,437 @@
+/* tui.c: the terminal wizard over a session: curses up, the first
+ * screen, the hooks the frame calls (header, shell escape, Ctrl-C, child
+ * exits), how a step is opened, and leaving with the run paused. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../screens/screens.h"
+#include "cli.h"
+#include "tui.h"
+#include "ui.h"
+#include "util.h"
+
+static struct session	*tui_s;
+static size_t		 tui_index;	/* argument of the last step screen */
+
+struct session *
+tui_session(void)
+{
+	return tui_s;
+}
+
+static void
+tui_header(struct ui_header *h)
+{
+	const struct runbook	*rb = session_runbook(tui_s);
+	const struct plan	*pl = session_get_plan(tui_s);
+	const struct steps	*ss = session_steps(tui_s);
+	const struct step	*run = session_running(tui_s);
+	size_t			 i;
+
+	snprintf(h->product, sizeof h->product, "%s", rb->product);
+	if (pl != NULL) {
+		snprintf(h->from, sizeof h->from, "%s", pl->from);
+		snprintf(h->to, sizeof h->to, "%s", pl->to);
+		h->n_hops = (int)pl->n_hops;
+	}
+	if (ss != NULL) {
+		i = session_current(tui_s);
+		if (run != NULL)
+			i = run->index;
+		/* "hop n of m" inside a hop; else the phase. */
+		if (i < ss->n && ss->v[i].phase == RB_PHASE_HOP &&
+		    ss->v[i].hop >= 0)
+			h->hop = ss->v[i].hop + 1;
+		else if (i < ss->n)
+			snprintf(h->phase, sizeof h->phase, "%s",
+			    rb_phase_name(ss->v[i].phase));
+	}
+	if (run != NULL)
+		snprintf(h->state, sizeof h->state, "running");
+	else if (session_dry_run(tui_s))
+		snprintf(h->state, sizeof h->state, "dry run");
+	else
+		snprintf(h->state, sizeof h->state, "%s",
+		    session_status_name(session_status(tui_s)));
+}
+
+static int
+tui_shell(void)
+{
+	const struct steps	*ss = session_steps(tui_s);
+	char			*cause = NULL;
+	size_t			 i = 0;
+
+	if (ss == NULL || ss->n == 0) {
+		ui_message(ROLE_WARNING, "The shell escape opens once the run "
+		    "has begun.");
+		return -1;
+	}
+	i = session_current(tui_s);
+	if (i >= ss->n)
+		i = ss->n - 1;
+	printf("stepup: a shell in %s with the environment of step %zu; "
+	    "exit it to come back to the wizard.\n", session_state_dir(tui_s),
+	    i + 1);
+	fflush(stdout);
+	if (session_shell(tui_s, i, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	ui_message(ROLE_NORMAL, "Back from the shell (journaled).");
+	return 0;
+}
+
+static int
+tui_cancel_answer(void *ctx, const char *answer, char **cause)
+{
+	if (session_running(tui_s) == NULL)
+		return 0;	/* it ended meanwhile */
+	if (session_cancel(tui_s, cause) != 0)
+		return -1;
+	ui_message(ROLE_WARNING, "Cancelling: SIGTERM to the command, then "
+	    "SIGKILL after a grace period.");
+	return 0;
+}
+
+static bool
+tui_interrupt(void)
+{
+	const struct step	*run = session_running(tui_s);
+	struct ask_arg		 a;
+	char			*cause = NULL, *q;
+
+	if (run == NULL)
+		return false;
+	if (ui_top() == &screen_ask)
+		return true;
+	memset(&a, 0, sizeof a);
+	q = xasprintf("Cancel step %zu, \"%s\"?", run->index + 1, run->title);
+	a.title = "Cancel the running action";
+	a.question = q;
+	a.detail = "Its process group gets SIGTERM, then SIGKILL after a grace "
+	    "period. What it has done so far is not undone.";
+	a.answer = tui_cancel_answer;
+	if (ui_push(&screen_ask, &a, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+	}
+	free(q);
+	return true;
+}
+
+const char *
+tui_state_glyph(const struct step *st, enum theme_role *role)
+{
+	switch (st->state) {
+	case STEP_PENDING:
+		*role = ROLE_LOCKED;
+		return ui_glyph(UI_GLYPH_LOCKED);
+	case STEP_READY:
+		*role = ROLE_SELECTION;
+		return ui_glyph(UI_GLYPH_READY);
+	case STEP_RUNNING:
+		*role = ROLE_RUNNING;
+		return ui_glyph(UI_GLYPH_RUNNING);
+	case STEP_PASSED:
+		if (st->warned) {
+			*role = ROLE_WARNING;
+			return ui_glyph(UI_GLYPH_WARN);
+		}
+		*role = ROLE_PASSED;
+		return ui_glyph(UI_GLYPH_PASSED);
+	case STEP_FAILED:
+		*role = ROLE_FAILED;
+		return ui_glyph(UI_GLYPH_FAILED);
+	case STEP_SKIPPED:
+		*role = ROLE_DIM;
+		return ui_glyph(UI_GLYPH_SKIPPED);
+	case STEP_DONE:
+		*role = ROLE_WARNING;
+		return ui_glyph(UI_GLYPH_BY_HAND);
+	case STEP_IN_DOUBT:
+	default:
+		*role = ROLE_WARNING;
+		return ui_glyph(UI_GLYPH_DOUBT);
+	}
+}
+
+const char *
+tui_check_word(const struct step *st, enum theme_role *role)
+{
+	*role = ROLE_DIM;
+	switch (st->state) {
+	case STEP_PASSED:
+		*role = st->warned ? ROLE_WARNING : ROLE_PASSED;
+		return st->warned ? "WARN" : "PASS";
+	case STEP_FAILED:
+		if (st->rb != NULL && st->rb->severity == RB_SEV_WARN) {
+			*role = ROLE_WARNING;
+			return "WARN";
+		}
+		*role = ROLE_FAILED;
+		return "FAIL";
+	case STEP_SKIPPED:
+	case STEP_DONE:
+		return "SKIP";
+	case STEP_RUNNING:
+		*role = ROLE_RUNNING;
+		return "RUN";
+	case STEP_IN_DOUBT:
+		*role = ROLE_WARNING;
+		return "????";
+	default:
+		return "";
+	}
+}
+
+char *
+tui_expand(const struct step *st, const char *text)
+{
+	char	*out = NULL, *cause = NULL;
+
+	if (steps_expand(text, &st->env, true, &out, &cause) != 0) {
+		free(cause);
+		return xstrdup(text);
+	}
+	return out;
+}
+
+static int
+tui_read_end(void *ctx, char **cause)
+{
+	return session_end_shown(tui_s, (size_t)(uintptr_t)ctx, cause);
+}
+
+static int
+tui_read_ack(void *ctx, char **cause)
+{
+	return session_acknowledge(tui_s, (size_t)(uintptr_t)ctx, cause);
+}
+
+void
+tui_open_step(size_t i)
+{
+	const struct steps	*ss = session_steps(tui_s);
+	const struct step	*st;
+	const struct screen	*scr;
+	struct reader_arg	 ra;
+	char			*cause = NULL, *path = NULL, *title;
+
+	if (ss == NULL || i >= ss->n)
+		return;
+	st = &ss->v[i];
+	tui_index = i;
+	switch (st->kind) {
+	case RB_READ:
+		if (session_document(tui_s, i, &path, &cause) != 0)
+			break;
+		memset(&ra, 0, sizeof ra);
+		title = xasprintf("%zu. %s", i + 1, st->title);
+		ra.path = path;
+		ra.title = title;
+		ra.ctx = (void *)(uintptr_t)i;
+		ra.end = tui_read_end;
+		ra.end_shown = st->end_shown;
+		if (session_can(tui_s, i, SESSION_ACT_ACK, NULL) ||
+		    st->state == STEP_READY)
+			ra.ack = tui_read_ack;
+		ui_push(&screen_reader, &ra, &cause);
+		free(title);
+		free(path);
+		break;
+	case RB_CONFIRM:
+		scr = &screen_confirm;
+		goto push;
+	case RB_MANUAL:
+		scr = &screen_manual;
+		goto push;
+	case RB_CHECK:
+		scr = &screen_checks;
+		goto push;
+	default:
+		scr = &screen_run;
+	push:
+		ui_push(scr, &tui_index, &cause);
+		break;
+	}
+	if (cause != NULL) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+	}
+}
+
+void
+tui_follow(void)
+{
+	const struct steps	*ss = session_steps(tui_s);
+	size_t			 i;
+	char			*cause = NULL;
+
+	if (ss == NULL)
+		return;
+	if (session_status(tui_s) == SESSION_DONE || steps_done(ss)) {
+		if (ui_top() != &screen_summary &&
+		    ui_replace(&screen_summary, NULL, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		}
+		return;
+	}
+	if (session_running(tui_s) != NULL)
+		return;
+	i = session_current(tui_s);
+	if (i < ss->n && ss->v[i].state == STEP_READY && session_auto(tui_s, i))
+		tui_open_step(i);
+}
+
+bool
+tui_poll(void)
+{
+	char	*cause = NULL;
+	int	 r = 0;
+
+	if (session_running(tui_s) != NULL) {
+		r = session_wait(tui_s, 0, &cause);
+		if (r < 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		}
+	}
+	ui_ticker(session_running(tui_s) != NULL ? 100 : 0);
+	if (r == 1)
+		ui_dirty();
+	return r == 1;
+}
+
+void
+tui_hub(void)
+{
+	const struct step	*run;
+	char			*cause = NULL;
+
+	if (ui_replace(&screen_checklist, NULL, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+		return;
+	}
+	if ((run = session_running(tui_s)) != NULL)
+		tui_open_step(run->index);
+	else
+		tui_follow();
+}
+
+void
+tui_begin(void)
+{
+	char	*cause = NULL;
+
+	if (session_begin(tui_s, &cause) != EXIT_DONE) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+		return;
+	}
+	tui_hub();
+}
+
+static void
+tui_pick_header(struct ui_header *h)
+{
+	snprintf(h->product, sizeof h->product, "choose a runbook");
+}
+
+int
+tui_pick(char **path)
+{
+	struct theme	 t;
+	char		*theme_cause = NULL, *cause = NULL;
+	int		 status;
+
+	*path = NULL;
+	if (theme_choose(&t, cli.theme, cli.no_color, &theme_cause) != 0)
+		fprintf(stderr, "stepup: %s; using the default theme\n",
+		    theme_cause);
+	ui_header_hook = tui_pick_header;
+	ui_init(&t);
+	if (theme_cause != NULL) {
+		ui_message(ROLE_ERROR, "%s; using the default theme",
+		    theme_cause);
+		free(theme_cause);
+	}
+	if (ui_push(&screen_pick, path, &cause) != 0) {
+		ui_end();
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	status = ui_loop();
+	ui_end();
+	return *path != NULL ? EXIT_DONE : status;
+}
+
+int
+tui_run(struct session *s)
+{
+	struct theme	 t;
+	char		*theme_cause = NULL, *cause = NULL;
+	const struct screen *first;
+	int		 status;
+
+	tui_s = s;
+	if (theme_choose(&t, cli.theme, cli.no_color, &theme_cause) != 0)
+		fprintf(stderr, "stepup: %s; using the default theme\n",
+		    theme_cause);
+	ui_header_hook = tui_header;
+	ui_shell_hook = tui_shell;
+	ui_interrupt_hook = tui_interrupt;
+	ui_init(&t);
+	if (theme_cause != NULL) {
+		ui_message(ROLE_ERROR, "%s; using the default theme",
+		    theme_cause);
+		free(theme_cause);
+	}
+	if (session_unfinished(s) != NULL)
+		first = &screen_start;
+	else if (session_needs_from(s))
+		first = &screen_questions;
+	else
+		first = &screen_plan;
+	if (ui_push(first, NULL, &cause) != 0) {
+		ui_end();
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		return EXIT_FAILED;
+	}
+	status = ui_loop();
+	ui_end();
+	if (session_status(s) == SESSION_DONE) {
+		const struct steps *ss = session_steps(s);
+
+		printf("stepup: done: %s %s, run %s\n", session_runbook(s)->product,
+		    ss != NULL && ss->rollback ? "rolled back" : "upgraded",
+		    session_run_id(s));
+		return ss != NULL && ss->rollback ? EXIT_FAILED : EXIT_DONE;
+	}
+	if (session_refusal(s) != NULL && session_steps(s) == NULL)
+		return EXIT_REFUSED;
+	if (session_steps(s) != NULL && !session_dry_run(s)) {
+		if (session_pause(s, &cause) != 0) {
+			fprintf(stderr, "stepup: cannot record the pause: %s\n",
+			    cause);
+			free(cause);
+		}
+		printf("stepup: paused: run %s is unfinished; run stepup again "
+		    "to resume it%s\n", session_run_id(s),
+		    session_running(s) != NULL ?
+		    " (its running action goes on)" : "");
+		return EXIT_FAILED;
+	}
+	if (session_dry_run(s) && session_steps(s) != NULL)
+		return EXIT_DONE;
+	return status == EXIT_DONE ? EXIT_FAILED : status;
+}

@@ -1,0 +1,51 @@
+/* tui.h: the terminal wizard over a session: what cmd-run.c calls when
+ * stdin and stdout are a terminal and --plain was not given, and what the
+ * screens share (the session, opening a step in the screen that fits it,
+ * the state glyphs and roles). */
+#ifndef STEPUP_TUI_H
+#define STEPUP_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "session.h"
+#include "steps.h"
+#include "theme.h"
+
+/* Run the wizard on an open session until the run is done or the operator
+ * leaves (the run is then paused and resumable). Returns an EXIT_*
+ * status: 0 done, 1 unfinished or failed, 3 refused by policy. */
+int		 tui_run(struct session *);
+
+/* The start screen of a bare `stepup`: pick a runbook (unfinished runs,
+ * recently used, shipped). Sets *path (caller frees) to the one chosen,
+ * or leaves it NULL and returns the exit status when none was. */
+int		 tui_pick(char **path);
+
+/* The session the wizard runs (screens read it, and act on it only
+ * through session_*() calls). */
+struct session	*tui_session(void);
+/* Open step i in its screen: reader, confirm, manual, run or checks. */
+void		 tui_open_step(size_t i);
+/* What comes next once the top screen is done with its step: the next
+ * step that starts without asking, the summary when the run is done. */
+void		 tui_follow(void);
+/* Begin the run (after the plan and the questions) and show the
+ * checklist in place of the top screen. */
+void		 tui_begin(void);
+/* Show the checklist in place of the top screen, and the running action
+ * over it when there is one (a resumed run reattaches). */
+void		 tui_hub(void);
+/* Look at the running command (no waiting) and keep the ticker going
+ * while one runs; returns true when one ended just now. */
+bool		 tui_poll(void);
+/* A runbook text of step st (hint, on-failure) with $NAME expanded from
+ * the step's environment, or a copy as written when it cannot be; the
+ * caller frees it. */
+char		*tui_expand(const struct step *, const char *);
+/* A step state's glyph and role. */
+const char	*tui_state_glyph(const struct step *, enum theme_role *);
+/* "PASS", "WARN", "FAIL", "SKIP", "RUN", "" for checks. */
+const char	*tui_check_word(const struct step *, enum theme_role *);
+
+#endif

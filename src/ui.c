@@ -1,0 +1,762 @@
+/* ui.c: curses set-up and restore, the screen stack, the one event loop
+ * (poll on the terminal and a self-pipe for signals, no wake-ups when
+ * nothing runs), the input funnel, header and footer, shared widgets. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <wctype.h>
+
+#include "ui.h"
+#include "util.h"
+
+extern const struct screen screen_help;
+
+#define STACK_MAX	16
+
+struct frame {
+	const struct screen	*s;
+	void			*state;
+};
+
+static struct frame	 stack[STACK_MAX];
+static size_t		 depth;
+static bool		 active;	/* curses is up */
+static bool		 utf8;
+static bool		 dirty = true;
+static bool		 quitting;
+static int		 quit_status;
+static unsigned		 ticker_ms;
+static int		 sigpipe[2] = { -1, -1 };
+static WINDOW		*body;
+static char		 message[256];
+static enum theme_role	 message_role;
+static int		 cursor_y = -1, cursor_x;
+
+void	(*ui_header_hook)(struct ui_header *);
+int	(*ui_shell_hook)(void);
+bool	(*ui_interrupt_hook)(void);
+void	(*ui_child_hook)(void);
+
+static const struct {
+	const char	*utf8;
+	const char	*ascii;
+} glyphs[] = {
+#define X(e, u, a) [UI_GLYPH_##e] = { u, a },
+	UI_GLYPHS(X)
+#undef X
+};
+
+static void
+on_signal(int sig)
+{
+	int		saved = errno;
+	unsigned char	c = (unsigned char)sig;
+
+	if (sigpipe[1] != -1)
+		(void)!write(sigpipe[1], &c, 1);
+	errno = saved;
+}
+
+static bool
+too_small(void)
+{
+	return COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS;
+}
+
+static void
+body_make(void)
+{
+	if (body != NULL)
+		delwin(body);
+	body = NULL;
+	if (!too_small()) {
+		body = derwin(stdscr, LINES - 2, COLS, 1, 0);
+		syncok(body, TRUE);
+		idlok(body, TRUE);
+	}
+}
+
+void
+ui_init(const struct theme *t)
+{
+	struct sigaction	 sa;
+	const char		*cs;
+	int			 i;
+	static const int	 sigs[] = { SIGWINCH, SIGCHLD, SIGTERM, SIGINT,
+				    SIGHUP };
+
+	if (stdscr != NULL) {
+		/* Again after ui_end (the start screen, then a run): curses
+		 * comes back rather than starting twice. */
+		refresh();
+		active = true;
+		curs_set(0);
+		theme_apply(t);
+		bkgdset((chtype)theme_attr(ROLE_NORMAL));
+		body_make();
+		dirty = true;
+		return;
+	}
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	utf8 = cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
+	    strcmp(cs, "utf8") == 0);
+
+	if (pipe(sigpipe) == -1)
+		fatal(EXIT_FAILED, "pipe: %s", strerror(errno));
+	for (i = 0; i < 2; i++) {
+		fcntl(sigpipe[i], F_SETFL, fcntl(sigpipe[i], F_GETFL) |
+		    O_NONBLOCK);
+		fcntl(sigpipe[i], F_SETFD, FD_CLOEXEC);
+	}
+
+	if (initscr() == NULL)
+		fatal(EXIT_FAILED, "cannot start curses on this terminal");
+	active = true;
+	fatal_hook = ui_end;
+	atexit(ui_end);
+	raw();			/* ^C is a key: the action never gets it */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	idlok(stdscr, TRUE);
+	curs_set(0);
+	theme_apply(t);
+	bkgdset((chtype)theme_attr(ROLE_NORMAL));
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < (int)nitems(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	body_make();
+}
+
+void
+ui_end(void)
+{
+	if (!active)
+		return;
+	active = false;
+	curs_set(1);
+	endwin();
+	fflush(stdout);
+}
+
+void
+ui_quit(int status)
+{
+	quitting = true;
+	quit_status = status;
+}
+
+void
+ui_dirty(void)
+{
+	dirty = true;
+}
+
+void
+ui_ticker(unsigned ms)
+{
+	ticker_ms = ms;
+}
+
+void
+ui_message(enum theme_role role, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	message_role = role;
+	dirty = true;
+}
+
+int
+ui_push(const struct screen *s, void *arg, char **cause)
+{
+	void	*state;
+
+	if (depth == STACK_MAX) {
+		*cause = xstrdup("too many screens open");
+		return -1;
+	}
+	state = xcalloc(1, s->state_size > 0 ? s->state_size : 1);
+	if (s->enter != NULL && s->enter(state, arg, cause) != 0) {
+		free(state);
+		return -1;
+	}
+	stack[depth].s = s;
+	stack[depth].state = state;
+	depth++;
+	dirty = true;
+	return 0;
+}
+
+void
+ui_pop(void)
+{
+	struct frame	f;
+
+	if (depth == 0)
+		return;
+	f = stack[--depth];
+	if (f.s->leave != NULL)
+		f.s->leave(f.state);
+	free(f.state);
+	ui_ticker(0);
+	/* The screen now on top says again whether it needs ticks. */
+	if (depth > 0 && stack[depth - 1].s->tick != NULL)
+		stack[depth - 1].s->tick(stack[depth - 1].state);
+	dirty = true;
+}
+
+int
+ui_replace(const struct screen *s, void *arg, char **cause)
+{
+	struct frame	old;
+
+	if (depth == 0)
+		return ui_push(s, arg, cause);
+	old = stack[--depth];
+	if (ui_push(s, arg, cause) != 0) {
+		stack[depth++] = old;
+		return -1;
+	}
+	if (old.s->leave != NULL)
+		old.s->leave(old.state);
+	free(old.state);
+	return 0;
+}
+
+const struct screen *
+ui_top(void)
+{
+	return depth > 0 ? stack[depth - 1].s : NULL;
+}
+
+size_t
+ui_depth(void)
+{
+	return depth;
+}
+
+bool
+ui_utf8(void)
+{
+	return utf8;
+}
+
+const char *
+ui_glyph(enum ui_glyph g)
+{
+	return utf8 ? glyphs[g].utf8 : glyphs[g].ascii;
+}
+
+int
+ui_text(WINDOW *w, int y, int x, int cols, const char *s, size_t len,
+    int skip)
+{
+	wchar_t		 out[512];
+	size_t		 n = 0, i = 0, r;
+	int		 col = 0, wd, drawn = 0;
+	mbstate_t	 mb;
+	wchar_t		 wc;
+	char		 ctl[3];
+
+	memset(&mb, 0, sizeof mb);
+	wmove(w, y, x);
+	while (i < len && drawn < cols && n + 8 < nitems(out)) {
+		r = mbrtowc(&wc, s + i, len - i, &mb);
+		if (r == (size_t)-1 || r == (size_t)-2) {
+			memset(&mb, 0, sizeof mb);
+			wc = L'?';
+			r = 1;
+		} else if (r == 0)
+			r = 1;
+		i += r;
+		if (wc == L'\t') {
+			wd = 8 - col % 8;
+			for (; wd > 0; wd--, col++) {
+				if (col >= skip && drawn < cols) {
+					out[n++] = L' ';
+					drawn++;
+				}
+			}
+			continue;
+		}
+		if (wc < 0x20 || wc == 0x7f) {
+			ctl[0] = '^';
+			ctl[1] = wc == 0x7f ? '?' : (char)(wc + '@');
+			for (int k = 0; k < 2; k++, col++) {
+				if (col >= skip && drawn < cols) {
+					out[n++] = (wchar_t)ctl[k];
+					drawn++;
+				}
+			}
+			continue;
+		}
+		if ((wd = wcwidth(wc)) < 0) {
+			wc = L'?';
+			wd = 1;
+		}
+		if (col >= skip) {
+			if (drawn + wd > cols)
+				break;
+			out[n++] = wc;
+			drawn += wd;
+		}
+		col += wd;
+	}
+	out[n] = L'\0';
+	waddnwstr(w, out, (int)n);
+	return drawn;
+}
+
+int
+ui_str(WINDOW *w, int y, int x, int cols, const char *s)
+{
+	return ui_text(w, y, x, cols, s, strlen(s), 0);
+}
+
+int
+ui_width(const char *s)
+{
+	mbstate_t	mb;
+	wchar_t		wc;
+	size_t		r, len = strlen(s);
+	int		n = 0, wd;
+
+	memset(&mb, 0, sizeof mb);
+	while (len > 0) {
+		r = mbrtowc(&wc, s, len, &mb);
+		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+			memset(&mb, 0, sizeof mb);
+			r = 1;
+			wd = 1;
+		} else
+			wd = (wd = wcwidth(wc)) < 0 ? 1 : wd;
+		s += r;
+		len -= r;
+		n += wd;
+	}
+	return n;
+}
+
+void
+ui_hline(WINDOW *w, int y, int x, int cols)
+{
+	/* ncursesw draws Unicode box lines in a UTF-8 locale and the
+	 * terminal's ACS line otherwise. */
+	mvwhline_set(w, y, x, WACS_HLINE, cols);
+}
+
+static void
+draw_header(void)
+{
+	struct ui_header	 h;
+	char			 left[256], right[128];
+	int			 rw;
+
+	memset(&h, 0, sizeof h);
+	strcpy(h.product, "stepup");
+	if (ui_header_hook != NULL)
+		ui_header_hook(&h);
+	if (h.from[0] != '\0' && h.to[0] != '\0')
+		snprintf(left, sizeof left, " stepup %s %s  %s %s %s",
+		    utf8 ? "·" : "-", h.product, h.from,
+		    ui_glyph(UI_GLYPH_ARROW), h.to);
+	else
+		snprintf(left, sizeof left, " stepup %s %s", utf8 ? "·" : "-",
+		    h.product);
+	if (h.n_hops > 0 && h.hop > 0)
+		snprintf(right, sizeof right, "hop %d of %d  %s ", h.hop,
+		    h.n_hops, h.state);
+	else if (h.n_hops > 0)
+		snprintf(right, sizeof right, "%s%s%d hop%s  %s ", h.phase,
+		    h.phase[0] != '\0' ? ", " : "", h.n_hops,
+		    h.n_hops == 1 ? "" : "s", h.state);
+	else
+		snprintf(right, sizeof right, "%s ", h.state);
+	attrset(theme_attr(ROLE_HEADER));
+	mvhline(0, 0, ' ', COLS);
+	rw = ui_width(right);
+	ui_str(stdscr, 0, 0, COLS - rw - 1, left);
+	if (rw < COLS)
+		ui_str(stdscr, 0, COLS - rw, rw, right);
+	attrset(A_NORMAL);
+}
+
+static bool
+can(const struct frame *f, enum key_action a)
+{
+	return f->s->can == NULL || f->s->can(f->state, a);
+}
+
+/* One "key word" pair of the footer at x; returns the new x, or -1 when
+ * it does not fit before limit. */
+static int
+footer_item(int x, int limit, enum key_action a, const char *key)
+{
+	int	need = ui_width(key) + 1 + ui_width(keys_word(a)) + 2;
+
+	if (x + need > limit)
+		return -1;
+	attrset(theme_attr(ROLE_KEY));
+	x += ui_str(stdscr, LINES - 1, x, limit - x, key);
+	attrset(theme_attr(ROLE_FOOTER));
+	mvaddch(LINES - 1, x++, ' ');
+	x += ui_str(stdscr, LINES - 1, x, limit - x, keys_word(a));
+	return x + 2;
+}
+
+static void
+draw_footer(void)
+{
+	const struct frame	*f = &stack[depth - 1];
+	const enum key_action	*k;
+	int			 x = 1, right, limit;
+	char			 key[32];
+	const char		*help;
+
+	attrset(theme_attr(ROLE_FOOTER));
+	mvhline(LINES - 1, 0, ' ', COLS);
+	if (message[0] != '\0') {
+		attrset(theme_attr(message_role));
+		ui_str(stdscr, LINES - 1, 1, COLS - 1, message);
+		attrset(A_NORMAL);
+		return;
+	}
+	/* Help and back on the right; ? is search backward in some
+	 * screens, where F1 is help. */
+	help = keys_action(f->s->keys, '?', false) != KEYS_NONE ? "F1" : "?";
+	right = COLS - (ui_width(help) + 1 + ui_width(keys_word(KEYS_HELP)) +
+	    2 + 1 + 1 + ui_width(keys_word(KEYS_BACK)) + 2);
+	limit = right - 1;
+	footer_item(footer_item(right, COLS, KEYS_HELP, help), COLS,
+	    KEYS_BACK, "q");
+	for (k = f->s->keys; k != NULL && *k != KEYS_NONE; k++) {
+		const char	*l = keys_label(*k);
+		int		 nx;
+
+		if (!can(f, *k))
+			continue;
+		snprintf(key, sizeof key, "%.*s", (int)strcspn(l, " "), l);
+		if ((nx = footer_item(x, limit, *k, key)) < 0)
+			break;
+		x = nx;
+	}
+	attrset(A_NORMAL);
+}
+
+static void
+draw_small(void)
+{
+	char	msg[128];
+	int	y = LINES / 2;
+
+	erase();
+	snprintf(msg, sizeof msg, "Make the terminal larger");
+	mvaddnstr(y > 0 ? y - 1 : 0, 0, msg, COLS);
+	snprintf(msg, sizeof msg, "(need %dx%d, have %dx%d)", UI_MIN_COLS,
+	    UI_MIN_ROWS, COLS, LINES);
+	mvaddnstr(y, 0, msg, COLS);
+}
+
+static void
+draw(void)
+{
+	const struct frame	*f;
+
+	dirty = false;
+	cursor_y = -1;
+	if (too_small() || body == NULL) {
+		draw_small();
+		curs_set(0);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	f = &stack[depth - 1];
+	erase();
+	draw_header();
+	werase(body);
+	if (f->s->draw != NULL)
+		f->s->draw(f->state, body, LINES - 2, COLS);
+	draw_footer();
+	/* No cursor: leave it wherever the update ends, which saves a
+	 * cursor move on every frame (one line of scrolling included). */
+	leaveok(stdscr, cursor_y < 0);
+	if (cursor_y >= 0) {
+		move(cursor_y, cursor_x);
+		curs_set(1);
+	} else
+		curs_set(0);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+static void
+resize(void)
+{
+	struct winsize	ws;
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resize_term(ws.ws_row, ws.ws_col);
+	body_make();
+	clearok(curscr, TRUE);
+	dirty = true;
+}
+
+int
+ui_suspend(int (*fn)(void))
+{
+	int	r;
+
+	def_prog_mode();
+	endwin();
+	fflush(stdout);
+	r = fn();
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	resize();
+	return r;
+}
+
+static void
+global(const struct ui_key *k)
+{
+	const struct frame	*f = &stack[depth - 1];
+	enum key_action		 a = keys_action(keys_global, k->ch, k->is_fn);
+	char			*cause = NULL;
+
+	switch (a) {
+	case KEYS_HELP:
+		if (f->s == &screen_help)
+			break;
+		if (ui_push(&screen_help, (void *)f, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		}
+		break;
+	case KEYS_BACK:
+		ui_pop();
+		break;
+	case KEYS_QUIT:
+		ui_quit(EXIT_FAILED);
+		break;
+	case KEYS_SHELL:
+		if (ui_shell_hook == NULL)
+			ui_message(ROLE_WARNING, "No shell escape here.");
+		else
+			ui_suspend(ui_shell_hook);
+		break;
+	case KEYS_REDRAW:
+		clearok(curscr, TRUE);
+		break;
+	case KEYS_INTERRUPT:
+		if (ui_interrupt_hook == NULL || !ui_interrupt_hook())
+			ui_quit(EXIT_FAILED);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The input funnel: every key of the terminal passes here. */
+static void
+funnel(wint_t ch, bool is_fn)
+{
+	struct ui_key	 k = { KEYS_NONE, ch, is_fn };
+	struct frame	*f;
+
+	if (is_fn && ch == KEY_RESIZE) {
+		resize();
+		return;
+	}
+	message[0] = '\0';
+	dirty = true;
+	if (too_small()) {
+		/* Only leaving works until the terminal is larger. */
+		if (!is_fn && (ch == 'Q' || ch == KEYS_CTRL('C')))
+			global(&k);
+		return;
+	}
+	f = &stack[depth - 1];
+	k.action = keys_action(f->s->keys, ch, is_fn);
+	if (k.action != KEYS_NONE && !can(f, k.action))
+		k.action = KEYS_NONE;
+	if (f->s->key != NULL && f->s->key(f->state, &k))
+		return;
+	global(&k);
+}
+
+static void
+signals(void)
+{
+	unsigned char	c;
+
+	while (read(sigpipe[0], &c, 1) == 1) {
+		switch (c) {
+		case SIGWINCH:
+			resize();
+			break;
+		case SIGCHLD:
+			if (ui_child_hook != NULL)
+				ui_child_hook();
+			if (depth > 0 && stack[depth - 1].s->tick != NULL)
+				stack[depth - 1].s->tick(stack[depth - 1].state);
+			dirty = true;
+			break;
+		case SIGINT:
+			if (ui_interrupt_hook == NULL || !ui_interrupt_hook())
+				ui_quit(EXIT_FAILED);
+			dirty = true;
+			break;
+		default:	/* SIGTERM, SIGHUP: leave; an action goes on */
+			ui_quit(EXIT_FAILED);
+			break;
+		}
+	}
+}
+
+int
+ui_loop(void)
+{
+	struct pollfd	 pfd[2];
+	wint_t		 ch;
+	int		 r, n;
+
+	quitting = false;
+	while (!quitting && depth > 0) {
+		if (dirty)
+			draw();
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = sigpipe[0];
+		pfd[1].events = POLLIN;
+		n = poll(pfd, 2, ticker_ms > 0 ? (int)ticker_ms : -1);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal(EXIT_FAILED, "poll: %s", strerror(errno));
+		}
+		if (pfd[1].revents & POLLIN)
+			signals();
+		if (n == 0 && depth > 0 && stack[depth - 1].s->tick != NULL)
+			stack[depth - 1].s->tick(stack[depth - 1].state);
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			/* The terminal is gone (ssh dropped): leave; a running
+			 * action goes on by itself. */
+			ui_quit(EXIT_FAILED);
+			break;
+		}
+		if (pfd[0].revents & POLLIN) {
+			while (!quitting && depth > 0 &&
+			    (r = get_wch(&ch)) != ERR)
+				funnel(ch, r == KEY_CODE_YES);
+		}
+	}
+	while (depth > 0)
+		ui_pop();
+	return quitting ? quit_status : EXIT_DONE;
+}
+
+void
+ui_line_clear(struct ui_line *l)
+{
+	l->len = 0;
+	l->buf[0] = L'\0';
+}
+
+enum ui_line_result
+ui_line_key(struct ui_line *l, const struct ui_key *k)
+{
+	if (k->is_fn) {
+		if (k->ch == KEY_BACKSPACE || k->ch == KEY_DC) {
+			if (l->len > 0)
+				l->buf[--l->len] = L'\0';
+		} else if (k->ch == KEY_ENTER)
+			return UI_LINE_DONE;
+		return UI_LINE_EDITED;
+	}
+	switch (k->ch) {
+	case L'\n':
+	case L'\r':
+		return UI_LINE_DONE;
+	case 27:
+	case KEYS_CTRL('C'):
+	case KEYS_CTRL('G'):
+		return UI_LINE_CANCEL;
+	case 127:
+	case KEYS_CTRL('H'):
+		if (l->len > 0)
+			l->buf[--l->len] = L'\0';
+		return UI_LINE_EDITED;
+	case KEYS_CTRL('U'):
+		ui_line_clear(l);
+		return UI_LINE_EDITED;
+	case KEYS_CTRL('W'):
+		while (l->len > 0 && l->buf[l->len - 1] == L' ')
+			l->len--;
+		while (l->len > 0 && l->buf[l->len - 1] != L' ')
+			l->len--;
+		l->buf[l->len] = L'\0';
+		return UI_LINE_EDITED;
+	}
+	if (iswprint(k->ch) && l->len + 1 < nitems(l->buf)) {
+		l->buf[l->len++] = (wchar_t)k->ch;
+		l->buf[l->len] = L'\0';
+	}
+	return UI_LINE_EDITED;
+}
+
+char *
+ui_line_text(const struct ui_line *l)
+{
+	char		*s = xmalloc(l->len * MB_CUR_MAX + 1);
+	size_t		 n;
+
+	n = wcstombs(s, l->buf, l->len * MB_CUR_MAX + 1);
+	if (n == (size_t)-1)
+		n = 0;
+	s[n] = '\0';
+	return s;
+}
+
+void
+ui_line_draw(const struct ui_line *l, WINDOW *w, int y, int x, int cols,
+    const char *prompt)
+{
+	char	*s = ui_line_text(l);
+	int	 pw, tw, skip = 0, by, bx;
+
+	pw = ui_str(w, y, x, cols, prompt);
+	tw = ui_width(s);
+	if (tw > cols - pw - 1)
+		skip = tw - (cols - pw - 1);
+	wattron(w, theme_attr(ROLE_INPUT));
+	tw = ui_text(w, y, x + pw, cols - pw - 1, s, strlen(s), skip);
+	wattroff(w, theme_attr(ROLE_INPUT));
+	free(s);
+	getbegyx(w, by, bx);
+	cursor_y = by + y;
+	cursor_x = bx + x + pw + tw;
+}

@@ -1,0 +1,147 @@
+/* ui.h: the frame of the wizard: curses set-up, the screen stack, the one
+ * event loop and the one input funnel, the header and footer lines, and
+ * the small widgets screens share (text drawing, glyphs, a line editor).
+ *
+ * A screen is one const struct screen (screens/<name>.c). The framework
+ * allocates its state (state_size bytes, zeroed), calls enter; then draw,
+ * key and tick while it is on top; leave when it is popped or replaced.
+ * A failed enter leaves nothing pushed. Keys reach screens only through
+ * the key op, already turned into actions by the key table (keys.h): the
+ * screen's own actions first, then the global ones (help, back, shell,
+ * quit, redraw, interrupt), which the frame handles itself unless the
+ * screen took the key. */
+#ifndef STEPUP_UI_H
+#define STEPUP_UI_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+
+#include "keys.h"
+#include "theme.h"
+
+/* The smallest terminal the screens are drawn in. */
+#define UI_MIN_COLS	60
+#define UI_MIN_ROWS	16
+
+struct screen {
+	const char		*name;
+	size_t			 state_size;
+	/* The actions the screen takes, in the order the footer shows them
+	 * (KEYS_NONE-terminated); the first bound to a key wins. */
+	const enum key_action	*keys;
+	/* Set up from arg; returns 0, or -1 with *cause (caller frees). */
+	int	(*enter)(void *state, void *arg, char **cause);
+	/* Draw the body: rows x cols of w, which is already erased. */
+	void	(*draw)(void *state, WINDOW *w, int rows, int cols);
+	/* A key; returns true when it was used (else the frame's global
+	 * action for it applies). */
+	bool	(*key)(void *state, const struct ui_key *);
+	/* Something may have changed: a child exited, the ticker fired. */
+	void	(*tick)(void *state);
+	/* Whether an action of keys works right now (footer, help); NULL:
+	 * all of them. */
+	bool	(*can)(void *state, enum key_action);
+	void	(*leave)(void *state);
+};
+
+/* What the header line says; filled by the front end's callback. */
+struct ui_header {
+	char	product[64];
+	char	from[32];
+	char	to[32];
+	int	hop;			/* 1-based; 0: none */
+	char	phase[16];		/* shown when hop is 0: "prepare" ... */
+	int	n_hops;
+	char	state[32];		/* "running", "paused", "failed" ... */
+};
+
+/* Start curses with the theme (setlocale first, wide characters). */
+void	 ui_init(const struct theme *);
+/* Restore the terminal. Safe to call twice and from fatal_hook. */
+void	 ui_end(void);
+/* Run the event loop until ui_quit() or the stack is empty; returns the
+ * status given to ui_quit (EXIT_DONE when the stack emptied). */
+int	 ui_loop(void);
+/* Leave the loop with an exit status. */
+void	 ui_quit(int status);
+
+/* Push a screen; returns 0, or -1 with *cause and nothing pushed. */
+int	 ui_push(const struct screen *, void *arg, char **cause);
+/* Pop the top screen (calls its leave). */
+void	 ui_pop(void);
+/* Replace the top screen; on failure the old one stays. */
+int	 ui_replace(const struct screen *, void *arg, char **cause);
+/* The top screen, or NULL; and the state of the screen under the top. */
+const struct screen *ui_top(void);
+size_t	 ui_depth(void);
+
+/* Ask for a redraw at the next turn of the loop. */
+void	 ui_dirty(void);
+/* Have tick called every ms milliseconds (0: never; only while an action
+ * runs, so that an idle wizard never wakes up). */
+void	 ui_ticker(unsigned ms);
+/* A one-line message over the footer until the next key. */
+void	 ui_message(enum theme_role, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Front-end hooks: fill the header; run a shell for '!' (returns its
+ * status; NULL: no shell escape); Ctrl-C while an action runs (returns
+ * true when it took it, else Ctrl-C quits); a child exited. */
+extern void	(*ui_header_hook)(struct ui_header *);
+extern int	(*ui_shell_hook)(void);
+extern bool	(*ui_interrupt_hook)(void);
+extern void	(*ui_child_hook)(void);
+
+/* Leave curses, call fn, come back (for the shell escape). */
+int	 ui_suspend(int (*fn)(void));
+
+/* Draw len bytes of UTF-8 text at (y, x) in at most cols columns,
+ * skipping the first skip columns; tabs expanded, control bytes shown as
+ * ^X, invalid bytes as '?'. Returns the columns drawn. */
+int	 ui_text(WINDOW *, int y, int x, int cols, const char *, size_t len,
+	    int skip);
+/* The same for a NUL-terminated string. */
+int	 ui_str(WINDOW *, int y, int x, int cols, const char *);
+/* Display width of a UTF-8 string. */
+int	 ui_width(const char *);
+/* A horizontal rule (UTF-8 line drawing, ACS where not available). */
+void	 ui_hline(WINDOW *, int y, int x, int cols);
+bool	 ui_utf8(void);
+
+/* State glyphs, UTF-8 or ASCII. */
+#define UI_GLYPHS(X)				\
+	X(PENDING, "○", "-")			\
+	X(READY,   "▸", ">")			\
+	X(RUNNING, "◐", "*")			\
+	X(PASSED,  "✓", "+")			\
+	X(FAILED,  "✗", "x")			\
+	X(WARN,    "!", "!")			\
+	X(SKIPPED, "↷", "s")			\
+	X(BY_HAND, "✋", "h")			\
+	X(DOUBT,   "?", "?")			\
+	X(LOCKED,  "·", ".")			\
+	X(ARROW,   "→", "->")
+enum ui_glyph {
+#define X(e, u, a) UI_GLYPH_##e,
+	UI_GLYPHS(X)
+#undef X
+};
+const char	*ui_glyph(enum ui_glyph);
+
+/* A one-line text editor for prompts, phrases and notes. */
+struct ui_line {
+	wchar_t	 buf[256];
+	size_t	 len;
+};
+enum ui_line_result { UI_LINE_EDITED, UI_LINE_DONE, UI_LINE_CANCEL };
+void		 ui_line_clear(struct ui_line *);
+enum ui_line_result ui_line_key(struct ui_line *, const struct ui_key *);
+/* The text as UTF-8; the caller frees. */
+char		*ui_line_text(const struct ui_line *);
+/* Draw prompt and text at (y, x), with the cursor after the text. */
+void		 ui_line_draw(const struct ui_line *, WINDOW *, int y, int x,
+		    int cols, const char *prompt);
+
+#endif

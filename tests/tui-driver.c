@@ -1,0 +1,145 @@
+/* tui-driver.c: a test-only front end that shows single screens of the
+ * wizard without a session, for the tmux terminal tests; run without
+ * arguments it checks the key table against every screen instead. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../screens/screens.h"
+#include "cli.h"
+#include "ui.h"
+#include "util.h"
+
+struct cli cli;
+
+static const struct screen *const all[] = {
+	&screen_ask, &screen_checklist, &screen_checks, &screen_confirm,
+	&screen_help, &screen_history, &screen_manual, &screen_pick, &screen_plan, &screen_questions,
+	&screen_reader, &screen_run, &screen_start, &screen_summary,
+};
+
+static void
+header(struct ui_header *h)
+{
+	snprintf(h->product, sizeof h->product, "Driver");
+	snprintf(h->from, sizeof h->from, "1.0");
+	snprintf(h->to, sizeof h->to, "2.0");
+	h->hop = 1;
+	h->n_hops = 2;
+	snprintf(h->state, sizeof h->state, "reading");
+}
+
+static int
+acked(void *ctx, char **cause)
+{
+	*(int *)ctx = 1;
+	return 0;
+}
+
+/* No screen binds one key to two of its own actions. */
+static int
+check_keys(void)
+{
+	const enum key_action	*a, *b;
+	size_t			 i;
+	int			 bad = 0;
+	wint_t			 ch;
+
+	for (i = 0; i < nitems(all); i++) {
+		for (a = all[i]->keys; *a != KEYS_NONE; a++) {
+			for (b = a + 1; *b != KEYS_NONE; b++) {
+				for (ch = 1; ch < 0x80; ch++) {
+					if (keys_bound(*a, ch, false) &&
+					    keys_bound(*b, ch, false)) {
+						printf("%s: key 0x%02x is both "
+						    "%s and %s\n", all[i]->name,
+						    (unsigned)ch, keys_word(*a),
+						    keys_word(*b));
+						bad = 1;
+					}
+				}
+			}
+			if (*keys_help(*a) == '\0') {
+				printf("%s: an action without help\n",
+				    all[i]->name);
+				bad = 1;
+			}
+		}
+	}
+	return bad;
+}
+
+/* The man page's list of keys, as mdoc, from the key table. */
+static void
+print_keys(void)
+{
+	int	a;
+
+	puts(".Bl -tag -width \"Space PgDn\" -compact");
+	for (a = KEYS_NONE + 1; a < KEYS__COUNT; a++)
+		printf(".It Sy \\&%s\n%s.\n", keys_label(a), keys_help(a));
+	puts(".El");
+}
+
+/* The man page's list of colour roles, from the role table. */
+static void
+print_roles(void)
+{
+	int	r;
+
+	puts(".Bl -tag -width selection -compact");
+	for (r = 0; r < ROLE__COUNT; r++)
+		printf(".It Cm %s\n", theme_role_name(r));
+	puts(".El");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct theme		 t;
+	struct reader_arg	 ra;
+	char			*cause = NULL, *theme_cause = NULL;
+	const char		*theme = getenv("STEPUP_THEME");
+	int			 ack = 0, status;
+
+	if (argc < 2)
+		return check_keys();
+	if (strcmp(argv[1], "keys") == 0) {
+		print_keys();
+		return 0;
+	}
+	if (strcmp(argv[1], "roles") == 0) {
+		print_roles();
+		return 0;
+	}
+	if (theme_choose(&t, theme, false, &theme_cause) != 0)
+		fprintf(stderr, "stepup: %s; using the default theme\n",
+		    theme_cause);
+	ui_header_hook = header;
+	ui_init(&t);
+	if (theme_cause != NULL) {
+		ui_message(ROLE_ERROR, "%s; using the default theme",
+		    theme_cause);
+		free(theme_cause);
+	}
+	if (strcmp(argv[1], "reader") == 0 && argc >= 3) {
+		memset(&ra, 0, sizeof ra);
+		ra.path = argv[2];
+		ra.title = argc >= 4 ? argv[3] : NULL;
+		ra.ack = acked;
+		ra.ctx = &ack;
+		if (ui_push(&screen_reader, &ra, &cause) != 0) {
+			ui_end();
+			fatal(EXIT_FAILED, "%s", cause);
+		}
+	} else {
+		ui_end();
+		fatal(EXIT_USAGE, "usage: tui-driver [reader FILE [TITLE]]");
+	}
+	status = ui_loop();
+	ui_end();
+	printf("driver: status %d%s\n", status, ack ? ", acknowledged" : "");
+	return status;
+}

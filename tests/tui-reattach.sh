@@ -1,0 +1,60 @@
+# tui-reattach.sh: a second stepup while one runs exits 4 naming the
+# holder; the first killed (SIGKILL) mid-action, a new one offers to
+# resume, reattaches to the action still running, and follows it on.
+. "$top_srcdir/tests/tui-lib.sh"
+tui_world
+: >"$TMP/world/hold"		# install waits until $world/release exists
+
+tui_start a "$TUI_RUN"
+tui_begin a || finish
+tui_to_confirm a || finish
+tui_text a "yes, upgrade to 2.0.0"
+tui_keys a Enter
+tui_wait a "6. Install 1.1.0" 300 || finish
+tui_wait a "running (attempt 1)"
+n=100
+while [ ! -e "$TMP/world/held" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+[ -e "$TMP/world/held" ] || { fail "install never started"; finish; }
+
+# A second operator: refused with the holder's name, exit 4.
+tui_start b "$TUI_RUN"
+tui_wait b "[exit 4]" || finish
+tui_capture b | grep -q "pid [0-9]" || fail "the refusal does not name the holder's pid:
+$(tui_capture b)"
+
+# The wizard dies; the action does not.
+shpid=$(tui_on a display -p -t a '#{pane_pid}')
+pid=$(ps -o pid= --ppid "$shpid" | tr -d ' ' | head -n 1)
+[ -n "$pid" ] || { fail "no stepup under the first pane"; finish; }
+kill -KILL "$pid"
+tui_wait a "[exit 137]"
+[ -e "$TMP/world/release" ] && fail "release exists already"
+
+tui_start c "$TUI_RUN"
+tui_wait c "An unfinished run of this runbook" || finish
+tui_wait c "At step   install@1.1.0"
+tui_expect c reattach-start
+# The history, from here: the run, then its events; q goes back.
+tui_keys c H
+tui_wait c "Past runs (newest first)" || finish
+tui_wait c "upgrade  running        1.0.0 → 2.0.0"
+tui_keys c Enter
+tui_wait c "Run 1: Widget 1.0.0 → 2.0.0, running"
+tui_wait c "start     install@1.1.0: attempt 1 (after the confirmation)"
+tui_keys c q
+tui_wait c "Past runs (newest first)"
+tui_keys c q
+tui_wait c "An unfinished run of this runbook"
+tui_keys c Enter
+tui_wait c "The API token?" || finish		# secrets are asked again
+tui_text c s3cret
+tui_keys c Enter
+tui_wait c "running (attempt 1)" || finish
+tui_wait c "6. Install 1.1.0"
+tui_capture c | grep -qF "installing 1.1.0 on eu-1" || fail "the output so far is not shown"
+: >"$TMP/world/release"
+tui_wait c "PASS  9. The widget reports 2.0.0" 300 || finish
+tui_keys c Q
+tui_wait c "[exit 1]"
+[ "$(cat "$TMP/world/version")" = 2.0.0 ] || fail "the widget is not at 2.0.0"
+finish
