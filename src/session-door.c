@@ -1,6 +1,6 @@
-/* session-door.c: the door: the only code that starts a command for the
- * operator (a step's command, a document's, an interactive shell); each
- * start is journaled durably before the fork, and each end is recorded. */
+/* session-door.c: the door: the only code that starts a step's command (or
+ * a read step's document, or the operator's shell); each start is journaled
+ * durably before the fork, each end recorded. (Version probes: catalog.c.) */
 #include "config.h"
 
 #include <sys/stat.h>

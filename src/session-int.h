@@ -36,6 +36,8 @@
 #include "session.h"
 #include "steps.h"
 
+struct catalog_probe;
+
 /* No step: session.running when nothing runs. */
 #define NONE	SIZE_MAX
 
@@ -114,7 +116,6 @@ struct plan	*session_plan_of_run(const struct journal_run *,
 		    const char *text);
 /* Set up a version probe in the run's environment, every probe noted to
  * be journaled; returns probe->envp, for step_envp_free() after it. */
-struct catalog_probe;
 char		**session_probe_init(struct session *, struct catalog_probe *);
 /* The run the session journals to from now on. */
 void		 session_set_run(struct session *, long long id);
