@@ -140,15 +140,52 @@ rollback_free_rows(struct rollback_screen *r)
 }
 
 /* Check the artifacts (again, just before beginning) and lay out the
- * rows with what was found. */
+ * rows with what was found; a problem shows the artifacts first. */
 static void
 rollback_check(struct rollback_screen *r)
 {
+	size_t	i;
+
 	free(r->problem);
 	r->problem = NULL;
 	r->ok = rollback_verify(r->m, &r->problem) == 0;
 	rollback_free_rows(r);
 	rollback_rows(r);
+	r->top = 0;
+	for (i = 0; !r->ok && i < r->n_rows; i++) {
+		if (strncmp(r->rows[i].text, "Artifacts", 9) == 0)
+			r->top = (int)i;
+	}
+}
+
+/* Text wrapped at spaces in width columns from row y (drawn when w is
+ * not NULL), each of its lines on rows of their own; returns the rows. */
+static int
+rollback_wrap(WINDOW *w, int y, int x, int width, const char *s)
+{
+	int	n = 0;
+	size_t	len, cut;
+
+	while (s != NULL && *s != '\0') {
+		len = strcspn(s, "\n");
+		cut = len;
+		if ((int)len > width) {
+			cut = (size_t)width;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)width;
+		}
+		if (w != NULL)
+			ui_text(w, y + n, x, width, s, cut, 0);
+		n++;
+		s += cut;
+		while (*s == ' ')
+			s++;
+		if (*s == '\n')
+			s++;
+	}
+	return n;
 }
 
 static int
@@ -196,32 +233,39 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 	struct rollback_screen	*r = state;
 	const struct rollback_model *m = r->m;
 	char			 line[512];
-	const char		*p, *nl;
-	int			 y = 1, bottom, n, list;
+	int			 y = 1, bottom, list;
 	size_t			 i;
 
 	wattron(w, theme_attr(ROLE_TITLE));
 	snprintf(line, sizeof line, "Roll back %s to %s (run %s)",
 	    session_runbook(tui_session())->product, m->restore != NULL ?
 	    m->restore : "the version before", session_run_id(tui_session()));
-	ui_str(w, y++, 2, cols - 4, line);
+	ui_str(w, y, 2, cols - 4, line);
 	wattroff(w, theme_attr(ROLE_TITLE));
+	y++;
 
 	/* Under the list: the stop, or the phrase to type. */
-	if (!r->ok) {
-		for (n = 1, p = r->problem; p != NULL && *p != '\0'; n++) {
-			if ((nl = strchr(p, '\n')) == NULL)
-				break;
-			p = nl + 1;
-		}
-		bottom = rows - 3 - n;
-	} else
+	if (!r->ok)
+		bottom = rows - 3 - rollback_wrap(NULL, 0, 2, cols - 4,
+		    r->problem);
+	else
 		bottom = rows - 5 - (r->error != NULL ? 1 : 0);
 	list = bottom - y - 1;
 	r->page = list > 1 ? list : 1;
 	if (r->top > 0 && (size_t)r->top + (size_t)r->page > r->n_rows)
 		r->top = r->n_rows > (size_t)r->page ?
 		    (int)(r->n_rows - (size_t)r->page) : 0;
+	if (r->n_rows > (size_t)r->page) {
+		/* More than fits: where the view is, and how to move it. */
+		snprintf(line, sizeof line, "rows %d-%zu of %zu (Up Down "
+		    "PgUp PgDn)", r->top + 1, (size_t)r->top +
+		    (size_t)r->page < r->n_rows ? (size_t)r->top +
+		    (size_t)r->page : r->n_rows, r->n_rows);
+		wattron(w, theme_attr(ROLE_DIM));
+		ui_str(w, y - 1, cols - 2 - ui_width(line), ui_width(line) + 1,
+		    line);
+		wattroff(w, theme_attr(ROLE_DIM));
+	}
 	for (i = (size_t)r->top; i < r->n_rows && y <= list + 1; i++) {
 		wattron(w, theme_attr(r->rows[i].role));
 		ui_str(w, ++y, 2 + r->rows[i].indent, cols - 4 -
@@ -232,14 +276,7 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 	ui_hline(w, y++, 0, cols);
 	if (!r->ok) {
 		wattron(w, theme_attr(ROLE_FAILED));
-		for (p = r->problem; p != NULL && *p != '\0' && y < rows - 1;) {
-			nl = strchr(p, '\n');
-			ui_text(w, y++, 2, cols - 4, p, nl != NULL ?
-			    (size_t)(nl - p) : strlen(p), 0);
-			if (nl == NULL)
-				break;
-			p = nl + 1;
-		}
+		rollback_wrap(w, y, 2, cols - 4, r->problem);
 		wattroff(w, theme_attr(ROLE_FAILED));
 		ui_str(w, rows - 1, 2, cols - 4, "Stopped before anything ran: "
 		    "nothing was rolled back. q goes back.");

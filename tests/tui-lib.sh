@@ -90,6 +90,7 @@ tui_mask() {
 	    -e 's/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/<DATE>/g' \
 	    -e 's/ by [^ ]* on [^ ]*$/ by <OPERATOR> on <HOST>/' \
 	    -e 's/[0-9][0-9]* \(s\|min\|h [0-9]* min\|days*\) old/<AGE> old/g' \
+	    -e 's/[0-9a-f]\{20,\}/<SHA>/g' \
 	    -e 's/[0-9][0-9]*m [0-9][0-9]s/<ELAPSED>/g; s/ [0-9][0-9]*s elapsed/ <ELAPSED> elapsed/g'
 }
 

@@ -21,6 +21,8 @@ tui_keys r R
 tui_wait r "Roll back Widget to 1.0.0 (run 1)" || finish
 tui_wait r "yes, roll back to 1.0.0"
 tui_expect r rollback-screen
+sha=$(sha256sum "$TMP/world/backup-1.0.0" | cut -d' ' -f1)
+tui_wait r "6 bytes, " && tui_wait r "sha256 $sha"
 tui_text r "yes, roll back"		# not the phrase: nothing begins
 tui_keys r Enter
 tui_wait r "That is not the phrase: nothing has begun." || finish
