@@ -204,8 +204,8 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 		y = plan_wrap(w, y, 2, cols - 4, rows, ref->message) + 1;
 		if (ref->nearest != NULL) {
 			snprintf(line, sizeof line, "The nearest allowed target "
-			    "is %s (stepup run --to %s).", ref->nearest,
-			    ref->nearest);
+			    "is %s: t types it (stepup run --to %s).",
+			    ref->nearest, ref->nearest);
 			wattron(w, theme_attr(ROLE_PASSED));
 			ui_str(w, y++, 2, cols - 4, line);
 			wattroff(w, theme_attr(ROLE_PASSED));
@@ -222,13 +222,15 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 	y++;
 	ui_str(w, y++, 2, cols - 4, "Policy");
 	wattron(w, theme_attr(ROLE_DIM));
-	y = plan_wrap(w, y, 4, cols - 6, rows - 4, b.data);
+	y = plan_wrap(w, y, 4, cols - 6, ps->editing ? rows - 5 : rows - 2,
+	    b.data);
 	wattroff(w, theme_attr(ROLE_DIM));
 	buf_free(&b);
 	if (ps->editing) {
 		if (ps->refused != NULL) {
 			wattron(w, theme_attr(ROLE_FAILED));
-			ui_str(w, rows - 3, 2, cols - 4, ps->refused);
+			plan_wrap(w, rows - 4, 2, cols - 4, rows - 2,
+			    ps->refused);
 			wattroff(w, theme_attr(ROLE_FAILED));
 		}
 		ui_str(w, rows - 2, 2, cols - 4, "Another target (Enter plans "
