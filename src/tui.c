@@ -22,6 +22,7 @@ static struct session	*tui_s;
 static size_t		 tui_index;	/* argument of the last step screen */
 static bool		 tui_for_rollback; /* stepup rollback */
 static char		*tui_rb_text;	/* rollback_summary(), once */
+static char		*tui_rb_refused; /* why stepup rollback cannot */
 static bool		 tui_rb_restored;
 
 struct session *
@@ -288,8 +289,10 @@ tui_follow(void)
 		if (session_running(tui_s) == NULL &&
 		    ui_top() != &screen_rollback &&
 		    ui_replace(&screen_rollback, NULL, &cause) != 0) {
-			ui_message(ROLE_ERROR, "%s", cause);
-			free(cause);
+			/* Nothing to roll back: said once curses is down. */
+			free(tui_rb_refused);
+			tui_rb_refused = cause;
+			ui_quit(EXIT_FAILED);
 		}
 		return;
 	}
@@ -371,13 +374,19 @@ tui_rollback_show(void)
 void
 tui_rollback_begun(const char *typed)
 {
-	char	*cause = NULL;
+	const struct steps	*ss = session_steps(tui_s);
+	char			*cause = NULL;
+	size_t			 i;
 
-	/* The screens of the upgrade go; the rollback run's first step is
-	 * the confirmation, which starts nothing by itself. */
+	/* The screens of the upgrade go; the rollback run's confirmation
+	 * (its first step) starts nothing by itself. */
 	while (ui_depth() > 1)
 		ui_pop();
-	if (session_confirm(tui_s, 0, typed, &cause) != 0) {
+	for (i = 0; i < ss->n; i++) {
+		if (ss->v[i].kind == RB_CONFIRM && ss->v[i].rb == NULL)
+			break;
+	}
+	if (i < ss->n && session_confirm(tui_s, i, typed, &cause) != 0) {
 		ui_message(ROLE_ERROR, "%s", cause);
 		free(cause);
 	}
@@ -576,6 +585,11 @@ tui_finish(struct session *s, int status)
 
 	ui_end();
 	if (tui_for_rollback && (ss == NULL || !ss->rollback)) {
+		if (tui_rb_refused != NULL) {
+			fprintf(stderr, "stepup: %s\n", tui_rb_refused);
+			free(tui_rb_refused);
+			tui_rb_refused = NULL;
+		}
 		if (session_status(s) == SESSION_RUNNING &&
 		    session_pause(s, &cause) != 0) {
 			fprintf(stderr, "stepup: cannot record the pause: %s\n",
