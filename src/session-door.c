@@ -228,15 +228,6 @@ session_in_doubt(struct session *s, size_t i, const char *why, char **cause)
 	return 0;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 session_wait(struct session *s, int timeout_ms, char **cause)
 {
@@ -249,7 +240,7 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 	if (s->running == NONE)
 		return 1;
 	if (timeout_ms > 0)
-		deadline = now_ms() + timeout_ms;
+		deadline = monotonic_ms() + timeout_ms;
 	for (;;) {
 		memset(&as, 0, sizeof as);
 		if (action_poll(s->proc.pid, s->proc.start, s->status_path,
@@ -266,7 +257,7 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 			return 0;
 		slice = 200;
 		if (timeout_ms > 0) {
-			left = deadline - now_ms();
+			left = deadline - monotonic_ms();
 			if (left <= 0)
 				return 0;
 			if (left < slice)
