@@ -301,6 +301,7 @@ session_close(struct session *s)
 	step_env_free(&s->answers);
 	free(s->answered);
 	free(s->from);
+	free(s->to);
 	free(s->run_id_s);
 	free(s->status_path);
 	free(s->takeover);
@@ -327,50 +328,3 @@ session_pause(struct session *s, char **cause)
 }
 
 /* --- another target, from the plan screen --------------------------------- */
-
-/* Plan for another target; keep the plan as it was when version is not a
- * release of the catalog the operator may aim at. */
-int
-session_set_to(struct session *s, const char *version, char **cause)
-{
-	struct plan		*old_plan = s->plan;
-	struct plan_refusal	*old_ref = s->refusal, *ref;
-	const char		*old_to = s->opts.to;
-	char			*why = NULL;
-	int			 r;
-
-	if (s->steps != NULL) {
-		*cause = xstrdup("the run has begun: its target cannot change");
-		return -1;
-	}
-	if (version == NULL || *version == '\0' || strchr(version, '\n')) {
-		*cause = xstrdup("the target is one version, e.g. 2.0.0");
-		return -1;
-	}
-	s->plan = NULL;
-	s->refusal = NULL;
-	s->opts.to = version;
-	r = session_plan(s, &why);
-	s->opts.to = old_to;
-	ref = s->refusal;
-	if (r == EXIT_DONE || (r == EXIT_REFUSED && ref != NULL &&
-	    strcmp(ref->rule, "invalid-version") != 0 &&
-	    strcmp(ref->rule, "not-in-catalog") != 0 &&
-	    strcmp(ref->rule, "downgrade") != 0)) {
-		/* A plan, or a path the policy refuses: shown as such. */
-		free(why);
-		plan_free(old_plan);
-		plan_refusal_free(old_ref);
-		return 0;
-	}
-	if (ref != NULL) {
-		free(why);
-		*cause = xstrdup(ref->message);
-	} else
-		*cause = why != NULL ? why : xstrdup("cannot plan");
-	plan_free(s->plan);
-	plan_refusal_free(s->refusal);
-	s->plan = old_plan;
-	s->refusal = old_ref;
-	return -1;
-}
