@@ -25,12 +25,13 @@ tui_on() {
 # tui_start NAME CMD...: run CMD in a new 100x30 session NAME. When CMD
 # ends the pane says "[exit STATUS]" on a line of its own (the shell's
 # "Killed" notice, as long as the paths in it, may leave the cursor
-# anywhere) and stays.
+# anywhere, and a terminal left raw by a killed program does not return
+# the carriage on \n) and stays.
 tui_start() {
 	name=$1; shift
 	TUI_NAMES="$TUI_NAMES $name"
 	tui_on "$name" new-session -d -s "$name" -x 100 -y 30 \
-	    "env TERM=screen-256color LC_ALL=C.UTF-8 $* ; st=\$?; printf '\\n[exit %s]\\n' \"\$st\"; exec sleep 600"
+	    "env TERM=screen-256color LC_ALL=C.UTF-8 $* ; st=\$?; printf '\\r\\n[exit %s]\\r\\n' \"\$st\"; exec sleep 600"
 	tui_on "$name" set-option -g window-size manual >/dev/null 2>&1
 	tui_on "$name" resize-window -t "$name" -x 100 -y 30 >/dev/null 2>&1
 }
