@@ -62,6 +62,9 @@ struct session {
 	bool			 has_info;
 
 	char			*from;		/* installed (or --from) */
+	char			*to;		/* the target session_set_to()
+						   chose, else NULL: --to or
+						   the default target */
 	struct plan		*plan;
 	struct plan_refusal	*refusal;
 	struct probe_note	*probes;

@@ -203,7 +203,7 @@ session_plan(struct session *s, char **cause)
 	if (cat == NULL)
 		return status;
 
-	to = s->opts.to != NULL ? s->opts.to :
+	to = s->to != NULL ? s->to : s->opts.to != NULL ? s->opts.to :
 	    plan_default_target(cat, s->from);
 	r = plan_compute(cat, &s->rb->policy, s->from, to, &s->plan,
 	    &s->refusal);
@@ -394,4 +394,54 @@ fail_nocommit:
 	free(s->run_id_s);
 	s->run_id_s = NULL;
 	return EXIT_FAILED;
+}
+
+/* Plan for another target; keep the plan as it was when version is not a
+ * release of the catalog the operator may aim at. */
+int
+session_set_to(struct session *s, const char *version, char **cause)
+{
+	struct plan		*old_plan = s->plan;
+	struct plan_refusal	*old_ref = s->refusal, *ref;
+	char			*old_to = s->to;
+	char			*why = NULL;
+	int			 r;
+
+	if (s->steps != NULL) {
+		*cause = xstrdup("the run has begun: its target cannot change");
+		return -1;
+	}
+	if (version == NULL || *version == '\0' || strchr(version, '\n')) {
+		*cause = xstrdup("the target is one version, e.g. 2.0.0");
+		return -1;
+	}
+	s->plan = NULL;
+	s->refusal = NULL;
+	s->to = xstrdup(version);
+	r = session_plan(s, &why);
+	ref = s->refusal;
+	if (r == EXIT_DONE || (r == EXIT_REFUSED && ref != NULL &&
+	    strcmp(ref->rule, "invalid-version") != 0 &&
+	    strcmp(ref->rule, "not-in-catalog") != 0 &&
+	    strcmp(ref->rule, "downgrade") != 0)) {
+		/* A plan, or a path the policy refuses: shown as such, and
+		 * kept as the target whenever the plan is made again. */
+		free(old_to);
+		free(why);
+		plan_free(old_plan);
+		plan_refusal_free(old_ref);
+		return 0;
+	}
+	if (ref != NULL) {
+		free(why);
+		*cause = xstrdup(ref->message);
+	} else
+		*cause = why != NULL ? why : xstrdup("cannot plan");
+	plan_free(s->plan);
+	plan_refusal_free(s->refusal);
+	s->plan = old_plan;
+	s->refusal = old_ref;
+	free(s->to);
+	s->to = old_to;
+	return -1;
 }

@@ -301,6 +301,7 @@ session_close(struct session *s)
 	step_env_free(&s->answers);
 	free(s->answered);
 	free(s->from);
+	free(s->to);
 	free(s->run_id_s);
 	free(s->status_path);
 	free(s->takeover);
@@ -325,3 +326,5 @@ session_pause(struct session *s, char **cause)
 	s->status = SESSION_PAUSED;
 	return 0;
 }
+
+/* --- another target, from the plan screen --------------------------------- */

@@ -456,11 +456,47 @@ test_resume_rollback_unlaid(void **state)
 	session_close(s);
 }
 
+/* Another target chosen before the run begins: kept whenever the plan is
+ * made again; a version that is no release to aim at changes nothing. */
+static void
+test_set_to(void **state)
+{
+	struct world	*w = *state;
+	struct session	*s = open_session(w);
+	char		*cause = NULL;
+	int		 r;
+
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_string_equal(session_get_plan(s)->to, "2.0.0");
+	assert_int_equal(session_set_to(s, "1.0.0", &cause), 0);
+	assert_string_equal(session_get_plan(s)->to, "1.0.0");
+	assert_int_equal(session_get_plan(s)->n_hops, 0);
+	/* Planned again (the plan screen entered anew): the same target. */
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_string_equal(session_get_plan(s)->to, "1.0.0");
+	/* Not a release: refused, the plan stays. */
+	assert_int_equal(session_set_to(s, "3.0.0", &cause), -1);
+	assert_non_null(strstr(cause, "3.0.0"));
+	free(cause);
+	cause = NULL;
+	assert_string_equal(session_get_plan(s)->to, "1.0.0");
+	r = session_set_to(s, "", &cause);
+	expect_refused(r, cause, "the target is one version, e.g. 2.0.0");
+	cause = NULL;
+	assert_int_equal(session_set_to(s, "2.0.0", &cause), 0);
+	assert_string_equal(session_get_plan(s)->to, "2.0.0");
+	assert_int_equal(session_begin(s, &cause), EXIT_DONE);
+	r = session_set_to(s, "1.0.0", &cause);
+	expect_refused(r, cause, "the run has begun: its target cannot change");
+	session_close(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_door, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_to, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_reattach, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_resume_rollback_unlaid,
