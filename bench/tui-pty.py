@@ -5,7 +5,7 @@
 # reference tool run the same way. Usage: tui-pty.py startup|pager|scroll|idle
 # SRCDIR BUILDDIR
 import os, pty, resource, select, shutil, signal, statistics, struct, sys
-import fcntl, tempfile, termios, time
+import fcntl, re, tempfile, termios, time
 
 ROWS, COLS = 30, 100
 
@@ -82,6 +82,28 @@ def finish(pid, fd, keys=b"Q"):
     return ru
 
 
+def table(title, unit, rows, goal):
+    """Print rows of (what, ours-or-reference figure) side by side: the
+    first row is stepup's, the last the reference tool's; the ratio column
+    is each figure over the reference's."""
+    ref = rows[-1][1]
+    print(title)
+    print("  %-40s %12s %8s" % ("", unit, "ratio"))
+    for what, v in rows:
+        ratio = "%.2f" % (v / ref) if ref else "-"
+        print("  %-40s %12.1f %8s" % (what, v, ratio))
+    print("  goal: %s" % goal)
+
+
+def control_bytes(data):
+    """Bytes of data that are escape sequences or control characters (the
+    rest is text shown)."""
+    esc = re.findall(rb"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|.)", data)
+    n = sum(len(e) for e in esc)
+    rest = re.sub(rb"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|.)", b"", data)
+    return n + sum(1 for c in rest if c < 0x20)
+
+
 def env_base():
     e = dict(os.environ)
     e.update(TERM="xterm-256color", LC_ALL="C.UTF-8", LESS="", LESSOPEN="")
@@ -105,7 +127,14 @@ def startup(src, build, tmp):
     runbook = os.path.join(src, "tests/data/tui/upgrade.yaml")
     items = 11          # the steps of that runbook's run
     reps = 15
-    ours, first, theirs = [], [], []
+    ours, first, again, theirs = [], [], [], []
+    # A journal as the first start leaves it, for the "journal exists" row.
+    pid, fd, t0 = spawn([os.path.join(build, "stepup"), "run", runbook],
+                        world(tmp))
+    read_quiet(fd, marker=b"back")
+    finish(pid, fd, b"q")
+    shutil.rmtree(os.path.join(tmp, "state.keep"), ignore_errors=True)
+    shutil.copytree(os.path.join(tmp, "state"), os.path.join(tmp, "state.keep"))
     for _ in range(reps):
         pid, fd, t0 = spawn([os.path.join(build, "stepup"), "run", runbook],
                             world(tmp))
@@ -117,6 +146,15 @@ def startup(src, build, tmp):
         read_quiet(fd, marker=b"back")
         first.append(read_quiet.seen_at - t0)
         finish(pid, fd, b"q")
+        # Again with the journal that run made: the everyday start.
+        e = world(tmp)
+        shutil.copytree(os.path.join(tmp, "state.keep"),
+                        os.path.join(tmp, "state"))
+        pid, fd, t0 = spawn([os.path.join(build, "stepup"), "run", runbook],
+                            e)
+        read_quiet(fd, marker=b"back")
+        again.append(read_quiet.seen_at - t0)
+        finish(pid, fd, b"q")
     args = ["dialog", "--checklist", "Steps", "28", "96", "20"]
     for i in range(items):
         args += ["s%d" % i, "Step number %d of the upgrade" % (i + 1), "off"]
@@ -126,13 +164,15 @@ def startup(src, build, tmp):
         theirs.append(last - t0)
         finish(pid, fd, b"\x1b\x1b")
     a, b = statistics.median(first), statistics.median(theirs)
-    print("start-up to the first complete frame, %d items, median of %d runs"
-          % (items, reps))
-    print("  %-36s %8.1f ms" % ("stepup run, first frame", a * 1000))
-    print("  %-36s %8.1f ms" % ("stepup run, plan drawn (probes)",
-          statistics.median(ours) * 1000))
-    print("  %-36s %8.1f ms" % ("dialog --checklist", b * 1000))
-    print("  ratio stepup/dialog: %.2f (goal <= 1)" % (a / b))
+    table("start-up to the first complete frame, %d items, median of %d runs"
+          % (items, reps), "ms",
+          [("stepup run, first frame", a * 1000),
+           ("stepup run, first frame, journal exists",
+            statistics.median(again) * 1000),
+           ("stepup run, plan drawn (after probes)",
+            statistics.median(ours) * 1000),
+           ("dialog --checklist", b * 1000)],
+          "first frame ratio <= 1")
 
 
 def bigfile(tmp):
@@ -155,25 +195,44 @@ def pager(src, build, tmp):
     _, last = read_quiet(fd, marker=b"(END)")
     ours_t = last - t0
     ours_rss = peak_rss(pid)
+    ours_split = rss_split(pid)
     finish(pid, fd)
     pid, fd, t0 = spawn(["less", "+G", path], env_base())
     _, last = read_quiet(fd, marker=b"(END)")
     less_t = last - t0
     less_rss = peak_rss(pid)
+    less_split = rss_split(pid)
     finish(pid, fd, b"q")
     print("open a 100 MB, 1 000 000-line file and show its end")
-    print("  %-36s %8.1f ms %8d KB peak RSS" % ("stepup reader, then G",
-          ours_t * 1000, ours_rss))
-    print("  %-36s %8.1f ms %8d KB peak RSS" % ("less +G", less_t * 1000,
-          less_rss))
-    print("  ratios stepup/less: time %.2f, memory %.2f (goal <= 1)"
-          % (ours_t / less_t, ours_rss / less_rss))
+    print("  %-36s %10s %8s %14s %8s" % ("", "ms", "ratio", "KB peak RSS",
+          "ratio"))
+    for what, t, rss in (("stepup reader, then G", ours_t, ours_rss),
+                         ("less +G", less_t, less_rss)):
+        print("  %-36s %10.1f %8.2f %14d %8.2f" % (what, t * 1000,
+              t / less_t, rss, rss / less_rss))
+    for what, split in (("stepup", ours_split), ("less", less_split)):
+        print("  %-36s %s" % ("resident at the end, %s (KB)" % what,
+              "  ".join("%s %d" % kv for kv in split)))
+    print("  goal: both ratios <= 1")
+
+
+def rss_split(pid):
+    """The program's resident memory now, split as the kernel counts it:
+    anonymous (heap, stack), file-backed (the program and its shared
+    libraries, locale files)."""
+    out = []
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            for key in ("RssAnon", "RssFile"):
+                if line.startswith(key + ":"):
+                    out.append((key, int(line.split()[1])))
+    return out
 
 
 def scroll(src, build, tmp):
     path = bigfile(tmp)
     driver = os.path.join(build, "tests/tui-driver")
-    res = []
+    res, ctl = [], []
     for argv, marker, quit in (([driver, "reader", path], b"back", b"Q"),
                                (["less", path], path.encode()[-20:], b"q")):
         pid, fd, _ = spawn(argv, env_base())
@@ -182,13 +241,17 @@ def scroll(src, build, tmp):
         for _ in range(10):
             os.write(fd, b"j")
             data, _ = read_quiet(fd, quiet=0.15)
-            counts.append(len(data))
+            counts.append((len(data), control_bytes(data)))
         finish(pid, fd, quit)
-        res.append(statistics.median(counts))
-    print("bytes written to the terminal for one line of scrolling (median of 10)")
-    print("  %-36s %8d bytes" % ("stepup reader, j", res[0]))
-    print("  %-36s %8d bytes" % ("less, j", res[1]))
-    print("  ratio stepup/less: %.2f (goal <= 1)" % (res[0] / res[1]))
+        counts.sort()
+        res.append(counts[len(counts) // 2][0])
+        ctl.append(counts[len(counts) // 2][1])
+    table("bytes written to the terminal for one line of scrolling "
+          "(median of 10)", "bytes",
+          [("stepup reader, j", res[0]), ("less, j", res[1])],
+          "ratio <= 1")
+    print("  of which control sequences: stepup %d, less %d (the rest is "
+          "the new line's text)" % (ctl[0], ctl[1]))
 
 
 def cpu_ticks(pid):
@@ -231,11 +294,18 @@ def idle(src, build, tmp):
     print("  goal: 0 ms and 0 bytes")
 
 
+NEEDS = {"startup": ("dialog", "stepup"), "pager": ("less", "tests/tui-driver"),
+         "scroll": ("less", "tests/tui-driver"), "idle": ("dialog", "stepup")}
+
 if __name__ == "__main__":
     mode, src, build = sys.argv[1], sys.argv[2], sys.argv[3]
-    for tool in ("dialog", "less"):
-        if shutil.which(tool) is None:
-            sys.exit("bench: %s is not installed" % tool)
+    tool, prog = NEEDS[mode]
+    if shutil.which(tool) is None:
+        sys.exit("bench: %s needs %s (the reference tool), which is not "
+                 "installed" % (mode, tool))
+    if not os.access(os.path.join(build, prog), os.X_OK):
+        sys.exit("bench: %s needs %s; build it first (./configure && "
+                 "make check builds it)" % (mode, os.path.join(build, prog)))
     tmp = os.environ.get("STEPUP_BENCH_TMP") or tempfile.mkdtemp(prefix="stepup-bench.")
     {"startup": startup, "pager": pager, "scroll": scroll, "idle": idle}[mode](
         src, build, tmp)

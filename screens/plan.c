@@ -1,6 +1,8 @@
 /* plan.c: the plan screen: installed and target versions, the hops drawn
  * as a path with their kinds and why each stop is there, the policy in
- * words; a refused path shows the rule and the nearest allowed one. */
+ * words; a refused path shows the rule and the nearest allowed one. The
+ * operator may type another target (session_set_to), and write the
+ * checklist of the plan next to the journal. */
 #include "config.h"
 
 #include <stdio.h>
@@ -12,12 +14,15 @@
 #include "util.h"
 
 struct plan_screen {
-	bool	 planned;
-	char	*error;		/* why it could not be planned */
+	bool		 planned;
+	char		*error;		/* why it could not be planned */
+	bool		 editing;	/* typing another target */
+	struct ui_line	 line;
+	char		*refused;	/* why the typed target was refused */
 };
 
 static const enum key_action plan_keys[] = {
-	KEYS_OPEN, KEYS_NONE
+	KEYS_OPEN, KEYS_TARGET, KEYS_EXPORT, KEYS_NONE
 };
 
 static int
@@ -58,6 +63,7 @@ plan_leave(void *state)
 	struct plan_screen	*p = state;
 
 	free(p->error);
+	free(p->refused);
 }
 
 /* Wrapped text; returns the next row. */
@@ -198,8 +204,8 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 		y = plan_wrap(w, y, 2, cols - 4, rows, ref->message) + 1;
 		if (ref->nearest != NULL) {
 			snprintf(line, sizeof line, "The nearest allowed target "
-			    "is %s (stepup run --to %s).", ref->nearest,
-			    ref->nearest);
+			    "is %s: t types it (stepup run --to %s).",
+			    ref->nearest, ref->nearest);
 			wattron(w, theme_attr(ROLE_PASSED));
 			ui_str(w, y++, 2, cols - 4, line);
 			wattroff(w, theme_attr(ROLE_PASSED));
@@ -216,21 +222,85 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 	y++;
 	ui_str(w, y++, 2, cols - 4, "Policy");
 	wattron(w, theme_attr(ROLE_DIM));
-	y = plan_wrap(w, y, 4, cols - 6, rows - 2, b.data);
+	y = plan_wrap(w, y, 4, cols - 6, ps->editing ? rows - 5 : rows - 2,
+	    b.data);
 	wattroff(w, theme_attr(ROLE_DIM));
 	buf_free(&b);
+	if (ps->editing) {
+		if (ps->refused != NULL) {
+			wattron(w, theme_attr(ROLE_FAILED));
+			plan_wrap(w, rows - 4, 2, cols - 4, rows - 2,
+			    ps->refused);
+			wattroff(w, theme_attr(ROLE_FAILED));
+		}
+		ui_str(w, rows - 2, 2, cols - 4, "Another target (Enter plans "
+		    "for it, Esc keeps this one):");
+		ui_line_draw(&ps->line, w, rows - 1, 2, cols - 4, "> ");
+		return;
+	}
 	if (pl != NULL && pl->n_hops > 0)
 		ui_str(w, rows - 1, 2, cols - 4, session_question(s, 0) != NULL ?
 		    "Enter: answer the runbook's questions, then begin" :
 		    "Enter: begin the run");
 }
 
+/* The typed target: planned for, or refused with the reason. */
+static bool
+plan_edit(struct plan_screen *p, const struct ui_key *k)
+{
+	char	*text, *cause = NULL;
+
+	if (k->is_fn && k->ch == KEY_F(1))
+		return false;
+	ui_dirty();
+	switch (ui_line_key(&p->line, k)) {
+	case UI_LINE_EDITED:
+		return true;
+	case UI_LINE_CANCEL:
+		p->editing = false;
+		return true;
+	case UI_LINE_DONE:
+		break;
+	}
+	text = ui_line_text(&p->line);
+	free(p->refused);
+	p->refused = NULL;
+	if (session_set_to(tui_session(), text, &cause) != 0)
+		p->refused = cause;
+	else
+		p->editing = false;
+	ui_line_clear(&p->line);
+	free(text);
+	return true;
+}
+
 static bool
 plan_key(void *state, const struct ui_key *k)
 {
-	struct session	*s = tui_session();
-	char		*cause = NULL;
+	struct plan_screen	*p = state;
+	struct session		*s = tui_session();
+	char			*cause = NULL, *path = NULL;
 
+	if (p->editing)
+		return plan_edit(p, k);
+	if (k->action == KEYS_TARGET) {
+		p->editing = true;
+		free(p->refused);
+		p->refused = NULL;
+		ui_line_clear(&p->line);
+		ui_dirty();
+		return true;
+	}
+	if (k->action == KEYS_EXPORT) {
+		if (tui_export_checklist(&path, &cause) != 0) {
+			ui_message(ROLE_ERROR, "Not written: %s", cause);
+			free(cause);
+		} else {
+			ui_message(ROLE_PASSED, "Checklist written to %s", path);
+			free(path);
+		}
+		return true;
+	}
 	if (k->action != KEYS_OPEN)
 		return false;
 	if (session_question(s, 0) != NULL) {
@@ -246,9 +316,12 @@ plan_key(void *state, const struct ui_key *k)
 static bool
 plan_can(void *state, enum key_action a)
 {
+	struct plan_screen	*p = state;
 	const struct plan	*pl = session_get_plan(tui_session());
 
-	return pl != NULL && pl->n_hops > 0;
+	if (a == KEYS_TARGET)
+		return p->planned && p->error == NULL && !p->editing;
+	return pl != NULL && pl->n_hops > 0 && !p->editing;
 }
 
 const struct screen screen_plan = {

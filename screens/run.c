@@ -266,14 +266,6 @@ run_skip(void *ctx, const char *reason, char **cause)
 	    cause);
 }
 
-static int
-run_rollback(void *ctx, const char *answer, char **cause)
-{
-	/* The run screen goes away on its next tick: the steps are the
-	 * rollback run's now. */
-	return session_rollback(tui_session(), cause) == EXIT_DONE ? 0 : -1;
-}
-
 static void
 run_ask(struct run *r, const char *title, const char *question, bool text,
     int (*answer)(void *, const char *, char **))
@@ -326,10 +318,8 @@ run_key(void *state, const struct ui_key *k)
 		    "(journaled with your name)", true, run_skip);
 		return true;
 	case KEYS_ROLLBACK:
-		run_ask(r, "Roll back", "Roll back what this run has done? A "
-		    "rollback run begins: a confirmation, then the undo of "
-		    "every action that passed, in reverse order, then the "
-		    "runbook's rollback steps.", false, run_rollback);
+		/* What will be undone, the artifacts checked, the phrase. */
+		tui_rollback_show();
 		return true;
 	case KEYS_DOWN:
 	case KEYS_PAGE_DOWN:

@@ -46,6 +46,7 @@ extern const struct screen screen_pick;	/* arg: char ** for the chosen path */
 extern const struct screen screen_plan;
 extern const struct screen screen_questions;
 extern const struct screen screen_reader;
+extern const struct screen screen_rollback;
 extern const struct screen screen_run;
 extern const struct screen screen_start;
 extern const struct screen screen_summary;

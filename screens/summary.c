@@ -1,5 +1,8 @@
 /* summary.c: the summary screen: how the run ended, every step with its
- * outcome, attempts and reasons; leaving it ends the wizard. */
+ * outcome, attempts and reasons; after a rollback, what state the
+ * cluster is in (rollback_summary). From here the run's report is
+ * written next to the journal, and a finished upgrade can be rolled
+ * back; leaving it ends the wizard. */
 #include "config.h"
 
 #include <stdio.h>
@@ -15,8 +18,28 @@ struct summary {
 };
 
 static const enum key_action summary_keys[] = {
-	KEYS_DOWN, KEYS_UP, KEYS_NONE
+	KEYS_DOWN, KEYS_UP, KEYS_EXPORT, KEYS_ROLLBACK, KEYS_NONE
 };
+
+/* The lines of text at y in role; returns the next row. */
+static int
+summary_text(WINDOW *w, int y, int rows, int cols, enum theme_role role,
+    const char *text)
+{
+	const char	*nl;
+
+	wattron(w, theme_attr(role));
+	while (text != NULL && *text != '\0' && y < rows - 2) {
+		nl = strchr(text, '\n');
+		ui_text(w, y++, 2, cols - 4, text, nl != NULL ?
+		    (size_t)(nl - text) : strlen(text), 0);
+		if (nl == NULL)
+			break;
+		text = nl + 1;
+	}
+	wattroff(w, theme_attr(role));
+	return y;
+}
 
 static void
 summary_draw(void *state, WINDOW *w, int rows, int cols)
@@ -27,17 +50,20 @@ summary_draw(void *state, WINDOW *w, int rows, int cols)
 	const struct plan	*pl = session_get_plan(s);
 	const struct step	*st;
 	enum theme_role		 role;
-	const char		*g;
+	const char		*g, *text = NULL;
 	char			 line[512];
 	int			 y = 1;
 	size_t			 i;
+	bool			 restored = true;
 
-	wattron(w, theme_attr(ROLE_PASSED));
+	if (ss->rollback)
+		text = tui_rollback_summary(&restored);
+	wattron(w, theme_attr(restored ? ROLE_PASSED : ROLE_WARNING));
 	if (ss->rollback)
 		snprintf(line, sizeof line, "%s %s rolled back to %s: done "
-		    "(run %s)", ui_glyph(UI_GLYPH_PASSED),
-		    session_runbook(s)->product, pl != NULL ? pl->from : "?",
-		    session_run_id(s));
+		    "(run %s)", ui_glyph(restored ? UI_GLYPH_PASSED :
+		    UI_GLYPH_WARN), session_runbook(s)->product,
+		    pl != NULL ? pl->from : "?", session_run_id(s));
 	else
 		snprintf(line, sizeof line, "%s %s upgraded %s %s %s: done "
 		    "(run %s)", ui_glyph(UI_GLYPH_PASSED),
@@ -45,8 +71,11 @@ summary_draw(void *state, WINDOW *w, int rows, int cols)
 		    ui_glyph(UI_GLYPH_ARROW), pl != NULL ? pl->to : "?",
 		    session_run_id(s));
 	ui_str(w, y++, 2, cols - 4, line);
-	wattroff(w, theme_attr(ROLE_PASSED));
+	wattroff(w, theme_attr(restored ? ROLE_PASSED : ROLE_WARNING));
 	y++;
+	if (text != NULL)
+		y = summary_text(w, y, rows, cols, restored ? ROLE_NORMAL :
+		    ROLE_WARNING, text) + 1;
 	for (i = (size_t)m->top; i < ss->n && y < rows - 2; i++) {
 		st = &ss->v[i];
 		g = tui_state_glyph(st, &role);
@@ -67,16 +96,46 @@ static bool
 summary_key(void *state, const struct ui_key *k)
 {
 	struct summary	*m = state;
+	char		*path = NULL, *cause = NULL;
 
-	if (k->action == KEYS_DOWN)
+	switch (k->action) {
+	case KEYS_DOWN:
 		m->top++;
-	else if (k->action == KEYS_UP && m->top > 0)
-		m->top--;
-	else
+		break;
+	case KEYS_UP:
+		if (m->top > 0)
+			m->top--;
+		break;
+	case KEYS_EXPORT:
+		if (tui_export_report(&path, &cause) != 0) {
+			ui_message(ROLE_ERROR, "Not written: %s", cause);
+			free(cause);
+		} else {
+			ui_message(ROLE_PASSED, "Report written to %s", path);
+			free(path);
+		}
+		return true;
+	case KEYS_ROLLBACK:
+		/* Also after a run that went well: a problem found the
+		 * next morning. */
+		tui_rollback_show();
+		return true;
+	default:
 		return false;
+	}
 	if ((size_t)m->top >= session_steps(tui_session())->n)
 		m->top--;
 	ui_dirty();
+	return true;
+}
+
+static bool
+summary_can(void *state, enum key_action a)
+{
+	struct session	*s = tui_session();
+
+	if (a == KEYS_ROLLBACK)
+		return !session_steps(s)->rollback && !session_dry_run(s);
 	return true;
 }
 
@@ -86,4 +145,5 @@ const struct screen screen_summary = {
 	.keys = summary_keys,
 	.draw = summary_draw,
 	.key = summary_key,
+	.can = summary_can,
 };

@@ -13,6 +13,7 @@
 #include "journal.h"
 #include "plain.h"
 #include "session.h"
+#include "tui.h"
 #include "util.h"
 
 enum {
@@ -60,7 +61,8 @@ latest_runbook(char **cause)
 	return path;
 }
 
-/* stepup rollback: the guided rollback of the latest run, in plain mode. */
+/* stepup rollback: the guided rollback of the latest run: the wizard's
+ * rollback screen on a terminal, plain mode otherwise or with --plain. */
 int
 cmd_rollback(int argc, char **argv)
 {
@@ -72,15 +74,17 @@ cmd_rollback(int argc, char **argv)
 	struct session_opts		 opts;
 	struct session			*s;
 	char				*cause = NULL, *found = NULL;
+	const char			*term = getenv("TERM");
+	bool				 plain = false;
 	int				 c, r;
 
 	memset(&opts, 0, sizeof opts);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		/* Plain mode is the only front end of a rollback here; the
-		 * TUI's rollback screen takes over when it lands. */
-		if (c == OPT_PLAIN)
+		if (c == OPT_PLAIN) {
+			plain = true;
 			continue;
+		}
 		if (!cli_common(c, "rollback"))
 			cli_usage_error("rollback", "unexpected option");
 	}
@@ -108,7 +112,13 @@ cmd_rollback(int argc, char **argv)
 		free(found);
 		return r;
 	}
-	r = plain_rollback(s, stdin, stdout);
+	/* The same choice as stepup run's (cmd-run.c). */
+	if (plain || term == NULL || *term == '\0' ||
+	    strcmp(term, "dumb") == 0 || !isatty(STDOUT_FILENO) ||
+	    !isatty(STDIN_FILENO))
+		r = plain_rollback(s, stdin, stdout);
+	else
+		r = tui_rollback(s);
 	session_close(s);
 	free(found);
 	return r;

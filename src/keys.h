@@ -52,7 +52,9 @@
 	X(PLAN,      "p",          "plan",    "Show the upgrade plan", 'p') \
 	X(ABANDON,   "A",          "abandon", "Abandon the unfinished run (with a reason) and begin anew", 'A') \
 	X(ACCEPT,    "a",          "accept",  "Accept the failed warning check and go on", 'a') \
-	X(OUTPUT,    "o",          "output",  "Show the selected check's command and output", 'o')
+	X(OUTPUT,    "o",          "output",  "Show the selected check's command and output", 'o') \
+	X(TARGET,    "t",          "target",  "Type another target version (plan screen)", 't') \
+	X(EXPORT,    "w",          "export",  "Write the checklist (plan) or the run report (summary) as text next to the journal, and show where", 'w')
 
 enum key_action {
 	KEYS_NONE = 0,

@@ -114,8 +114,12 @@ usage(FILE *f)
 {
 	const struct command	*c;
 
-	fprintf(f, "Usage: stepup COMMAND [OPTION]... [ARGUMENT]...\n"
+	fprintf(f, "Usage: stepup [RUNBOOK]\n"
+	    "       stepup COMMAND [OPTION]... [ARGUMENT]...\n"
 	    "Walk an operator through a cluster upgrade, from a runbook.\n\n"
+	    "stepup RUNBOOK starts the upgrade of RUNBOOK, or resumes it (as\n"
+	    "stepup run does); plain stepup, on a terminal, offers the unfinished\n"
+	    "run, the recent and the shipped runbooks.\n\n"
 	    "Commands:\n");
 	for (c = commands; c->name != NULL; c++)
 		fprintf(f, "  stepup %s %s\n      %s\n", c->name, c->args,

@@ -19,15 +19,6 @@
 /* Milliseconds between SIGTERM and SIGKILL after a timeout. */
 #define PROBE_GRACE_MS 2000
 
-static long long
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Read what is there on fd into b, keeping at most max bytes. Returns 0 at
  * end of file, 1 when more may come. */
 static int
@@ -117,17 +108,17 @@ probe_run(const char *command, char *const envp[], const char *dir,
 	pfd[0].fd = po[0];
 	pfd[1].fd = pe[0];
 	pfd[0].events = pfd[1].events = POLLIN;
-	deadline = timeout > 0 ? now_ms() + (long long)timeout * 1000 : -1;
+	deadline = timeout > 0 ? monotonic_ms() + (long long)timeout * 1000 : -1;
 	while (open_fds > 0) {
 		int wait_ms = -1;
 
 		if (kill_at >= 0 || deadline >= 0) {
-			left = (kill_at >= 0 ? kill_at : deadline) - now_ms();
+			left = (kill_at >= 0 ? kill_at : deadline) - monotonic_ms();
 			if (left <= 0) {
 				if (kill_at < 0) {
 					res->timed_out = true;
 					kill(-pid, SIGTERM);
-					kill_at = now_ms() + PROBE_GRACE_MS;
+					kill_at = monotonic_ms() + PROBE_GRACE_MS;
 					continue;
 				}
 				kill(-pid, SIGKILL);

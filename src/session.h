@@ -149,6 +149,15 @@ int		 session_set_from(struct session *, const char *version,
 /* True when session_plan() still needs session_set_from(). */
 bool		 session_needs_from(const struct session *);
 
+/* Plan again for another target (the plan screen), before the run
+ * begins: version must be a release of the catalog, newer than or equal
+ * to the installed one; else -1 with *cause and the plan as it was. A
+ * version of the catalog gives 0 and a new plan, or a refusal by the
+ * runbook's policy (session_refusal: the rule and the nearest allowed
+ * target). A later session_plan() plans for opts.to again. */
+int		 session_set_to(struct session *, const char *version,
+		    char **cause);
+
 /* Probe the installed version (unless --from) and the available ones
  * (the probes are journaled), then plan. EXIT_DONE, EXIT_REFUSED (see
  * session_refusal), or EXIT_FAILED / EXIT_USAGE with *cause. */

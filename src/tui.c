@@ -7,15 +7,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../screens/screens.h"
 #include "cli.h"
+#include "export.h"
+#include "journal.h"
+#include "rollback.h"
 #include "tui.h"
 #include "ui.h"
 #include "util.h"
 
 static struct session	*tui_s;
 static size_t		 tui_index;	/* argument of the last step screen */
+static bool		 tui_for_rollback; /* stepup rollback */
+static char		*tui_rb_text;	/* rollback_summary(), once */
+static char		*tui_rb_refused; /* why stepup rollback cannot */
+static bool		 tui_rb_restored;
 
 struct session *
 tui_session(void)
@@ -275,6 +283,19 @@ tui_follow(void)
 
 	if (ss == NULL)
 		return;
+	/* stepup rollback: the upgrade's steps are only followed to the
+	 * end of a command still running, then the rollback screen. */
+	if (tui_for_rollback && !ss->rollback) {
+		if (session_running(tui_s) == NULL &&
+		    ui_top() != &screen_rollback &&
+		    ui_replace(&screen_rollback, NULL, &cause) != 0) {
+			/* Nothing to roll back: said once curses is down. */
+			free(tui_rb_refused);
+			tui_rb_refused = cause;
+			ui_quit(EXIT_FAILED);
+		}
+		return;
+	}
 	if (session_status(tui_s) == SESSION_DONE || steps_done(ss)) {
 		if (ui_top() != &screen_summary &&
 		    ui_replace(&screen_summary, NULL, &cause) != 0) {
@@ -339,6 +360,163 @@ tui_begin(void)
 	tui_hub();
 }
 
+void
+tui_rollback_show(void)
+{
+	char	*cause = NULL;
+
+	if (ui_push(&screen_rollback, NULL, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+	}
+}
+
+void
+tui_rollback_begun(const char *typed)
+{
+	const struct steps	*ss = session_steps(tui_s);
+	char			*cause = NULL;
+	size_t			 i;
+
+	/* The screens of the upgrade go; the rollback run's confirmation
+	 * (its first step) starts nothing by itself. */
+	while (ui_depth() > 1)
+		ui_pop();
+	for (i = 0; i < ss->n; i++) {
+		if (ss->v[i].kind == RB_CONFIRM && ss->v[i].rb == NULL)
+			break;
+	}
+	if (i < ss->n && session_confirm(tui_s, i, typed, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+	}
+	tui_hub();
+}
+
+const char *
+tui_rollback_summary(bool *restored)
+{
+	const struct steps	*up = session_upgrade_steps(tui_s);
+	struct rollback_model	*m;
+	char			*installed = NULL, *cause = NULL;
+
+	*restored = false;
+	if (up == NULL)
+		return NULL;
+	if (tui_rb_text == NULL) {
+		m = rollback_model_new(up, session_steps(tui_s));
+		if (session_probe_installed(tui_s, &installed, &cause) != 0)
+			free(cause);
+		tui_rb_text = rollback_summary(m, session_steps(tui_s),
+		    installed);
+		tui_rb_restored = installed != NULL && m->restore != NULL &&
+		    strcmp(installed, m->restore) == 0;
+		free(installed);
+		rollback_model_free(m);
+	}
+	*restored = tui_rb_restored;
+	return tui_rb_text;
+}
+
+/* The date of an export's header, like stepup export's. */
+static struct export_meta
+tui_export_meta(char **date, char **host)
+{
+	struct export_meta	 meta;
+	time_t			 t = time(NULL);
+	struct tm		 tm;
+	char			 s[64];
+
+	gmtime_r(&t, &tm);
+	strftime(s, sizeof s, "%Y-%m-%d %H:%M UTC", &tm);
+	meta.date = *date = xstrdup(s);
+	meta.host = *host = journal_host();
+	return meta;
+}
+
+int
+tui_export_checklist(char **path, char **cause)
+{
+	const struct runbook	*rb = session_runbook(tui_s);
+	const struct plan	*pl = session_get_plan(tui_s);
+	struct export_doc	*doc;
+	struct export_meta	 meta;
+	const char		**env_values;
+	char			*date, *host, *text, *name;
+	size_t			 i;
+	int			 r = -1;
+
+	if (pl == NULL || pl->n_hops == 0) {
+		*cause = xstrdup("there is no upgrade planned to write down");
+		return -1;
+	}
+	env_values = xcalloc(rb->n_vars + 1, sizeof *env_values);
+	for (i = 0; i < rb->n_vars; i++) {
+		if (rb->vars[i].source == RB_VAR_ENV)
+			env_values[i] = getenv(rb->vars[i].env);
+	}
+	meta = tui_export_meta(&date, &host);
+	doc = export_checklist_plan(rb, pl, env_values, &meta, cause);
+	if (doc != NULL) {
+		text = export_render(doc, EXPORT_TXT);
+		name = xasprintf("%s-%s-%s-checklist", rb->product, pl->from,
+		    pl->to);
+		r = export_save(session_state_dir(tui_s), name, EXPORT_TXT,
+		    text, path, cause);
+		free(name);
+		free(text);
+		export_doc_free(doc);
+	}
+	free(env_values);
+	free(date);
+	free(host);
+	return r;
+}
+
+int
+tui_export_report(char **path, char **cause)
+{
+	struct journal		*j;
+	struct journal_run	*run = NULL;
+	struct export_doc	*doc = NULL;
+	struct export_meta	 meta;
+	const char		*id_s = session_run_id(tui_s);
+	char			*date, *host, *text, *name;
+	long long		 id;
+	int			 r = -1;
+
+	if (id_s == NULL) {
+		*cause = xstrdup("the run has not begun: nothing to report");
+		return -1;
+	}
+	id = strtoll(id_s, NULL, 10);
+	if ((j = journal_open(session_state_dir(tui_s), true, cause)) == NULL)
+		return -1;
+	/* A rollback run is reported with the upgrade it undoes. */
+	if (journal_run_get(j, id, &run, cause) != 0) {
+		journal_close(j);
+		return -1;
+	}
+	if (run != NULL && run->kind == JOURNAL_RUN_ROLLBACK && run->parent > 0)
+		id = run->parent;
+	journal_run_free(run);
+	meta = tui_export_meta(&date, &host);
+	if (export_report_journal(j, id, session_runbook(tui_s), &meta, &doc,
+	    cause) == 0) {
+		text = export_render(doc, EXPORT_TXT);
+		name = xasprintf("run-%lld-report", id);
+		r = export_save(session_state_dir(tui_s), name, EXPORT_TXT,
+		    text, path, cause);
+		free(name);
+		free(text);
+		export_doc_free(doc);
+	}
+	journal_close(j);
+	free(date);
+	free(host);
+	return r;
+}
+
 static void
 tui_pick_header(struct ui_header *h)
 {
@@ -374,13 +552,12 @@ tui_pick(char **path)
 	return *path != NULL ? EXIT_DONE : status;
 }
 
-int
-tui_run(struct session *s)
+/* Curses up with the chosen theme and the wizard's hooks. */
+static void
+tui_up(struct session *s)
 {
 	struct theme	 t;
-	char		*theme_cause = NULL, *cause = NULL;
-	const struct screen *first;
-	int		 status;
+	char		*theme_cause = NULL;
 
 	tui_s = s;
 	if (theme_choose(&t, cli.theme, cli.no_color, &theme_cause) != 0)
@@ -395,6 +572,73 @@ tui_run(struct session *s)
 		    theme_cause);
 		free(theme_cause);
 	}
+}
+
+/* Curses down; say how the run was left. */
+static int
+tui_finish(struct session *s, int status)
+{
+	const struct steps	*ss = session_steps(s);
+	const char		*text;
+	char			*cause = NULL;
+	bool			 restored = false;
+
+	ui_end();
+	if (tui_for_rollback && (ss == NULL || !ss->rollback)) {
+		if (tui_rb_refused != NULL) {
+			fprintf(stderr, "stepup: %s\n", tui_rb_refused);
+			free(tui_rb_refused);
+			tui_rb_refused = NULL;
+		}
+		if (session_status(s) == SESSION_RUNNING &&
+		    session_pause(s, &cause) != 0) {
+			fprintf(stderr, "stepup: cannot record the pause: %s\n",
+			    cause);
+			free(cause);
+		}
+		printf("stepup: nothing was rolled back; run %s is as it "
+		    "was\n", session_run_id(s) != NULL ? session_run_id(s) :
+		    "?");
+		return EXIT_FAILED;
+	}
+	if (session_status(s) == SESSION_DONE) {
+		printf("stepup: done: %s %s, run %s\n", session_runbook(s)->product,
+		    ss != NULL && ss->rollback ? "rolled back" : "upgraded",
+		    session_run_id(s));
+		if (ss == NULL || !ss->rollback)
+			return EXIT_DONE;
+		/* What state things are in stays on the terminal. */
+		if ((text = tui_rollback_summary(&restored)) != NULL)
+			fputs(text, stdout);
+		/* An upgrade rolled back has failed all the same. */
+		return tui_for_rollback && restored ? EXIT_DONE : EXIT_FAILED;
+	}
+	if (session_refusal(s) != NULL && ss == NULL)
+		return EXIT_REFUSED;
+	if (ss != NULL && !session_dry_run(s)) {
+		if (session_pause(s, &cause) != 0) {
+			fprintf(stderr, "stepup: cannot record the pause: %s\n",
+			    cause);
+			free(cause);
+		}
+		printf("stepup: paused: run %s is unfinished; run stepup again "
+		    "to resume it%s\n", session_run_id(s),
+		    session_running(s) != NULL ?
+		    " (its running action goes on)" : "");
+		return EXIT_FAILED;
+	}
+	if (session_dry_run(s) && ss != NULL)
+		return EXIT_DONE;
+	return status == EXIT_DONE ? EXIT_FAILED : status;
+}
+
+int
+tui_run(struct session *s)
+{
+	char			*cause = NULL;
+	const struct screen	*first;
+
+	tui_up(s);
 	if (session_unfinished(s) != NULL)
 		first = &screen_start;
 	else if (session_needs_from(s))
@@ -407,31 +651,41 @@ tui_run(struct session *s)
 		free(cause);
 		return EXIT_FAILED;
 	}
-	status = ui_loop();
-	ui_end();
-	if (session_status(s) == SESSION_DONE) {
-		const struct steps *ss = session_steps(s);
+	return tui_finish(s, ui_loop());
+}
 
-		printf("stepup: done: %s %s, run %s\n", session_runbook(s)->product,
-		    ss != NULL && ss->rollback ? "rolled back" : "upgraded",
-		    session_run_id(s));
-		return ss != NULL && ss->rollback ? EXIT_FAILED : EXIT_DONE;
+int
+tui_rollback(struct session *s)
+{
+	const struct session_run_info	*u = session_unfinished(s);
+	char				*cause = NULL;
+	int				 r;
+
+	if (u == NULL) {
+		fprintf(stderr, "stepup: there is no run of %s to roll back\n",
+		    session_runbook(s)->path);
+		return EXIT_USAGE;
 	}
-	if (session_refusal(s) != NULL && session_steps(s) == NULL)
-		return EXIT_REFUSED;
-	if (session_steps(s) != NULL && !session_dry_run(s)) {
-		if (session_pause(s, &cause) != 0) {
-			fprintf(stderr, "stepup: cannot record the pause: %s\n",
-			    cause);
-			free(cause);
-		}
-		printf("stepup: paused: run %s is unfinished; run stepup again "
-		    "to resume it%s\n", session_run_id(s),
-		    session_running(s) != NULL ?
-		    " (its running action goes on)" : "");
-		return EXIT_FAILED;
+	tui_for_rollback = true;
+	tui_up(s);
+	if (u->runbook_changed)
+		ui_message(ROLE_WARNING, "The runbook changed since run %s "
+		    "began (its sha256 differs): check what changed.", u->id);
+	/* Secret answers were never journaled: asked again, then the
+	 * questions screen resumes and shows the hub, which shows the
+	 * rollback screen. */
+	if (session_question(s, 0) != NULL)
+		r = ui_push(&screen_questions, NULL, &cause);
+	else if ((r = session_resume(s, &cause)) == EXIT_DONE) {
+		r = ui_push(&screen_checklist, NULL, &cause);
+		if (r == 0)
+			tui_hub();
 	}
-	if (session_dry_run(s) && session_steps(s) != NULL)
-		return EXIT_DONE;
-	return status == EXIT_DONE ? EXIT_FAILED : status;
+	if (r != 0) {
+		ui_end();
+		fprintf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		return r == -1 ? EXIT_FAILED : r;
+	}
+	return tui_finish(s, ui_loop());
 }

@@ -17,6 +17,13 @@
  * status: 0 done, 1 unfinished or failed, 3 refused by policy. */
 int		 tui_run(struct session *);
 
+/* `stepup rollback` on a terminal: the session was opened with
+ * opts.rollback; resume the latest run (its secret answers asked again),
+ * show the rollback screen, and walk the rollback run like any other.
+ * Returns EXIT_DONE when the old version is back, else an EXIT_*
+ * status. */
+int		 tui_rollback(struct session *);
+
 /* The start screen of a bare `stepup`: pick a runbook (unfinished runs,
  * recently used, shipped). Sets *path (caller frees) to the one chosen,
  * or leaves it NULL and returns the exit status when none was. */
@@ -43,6 +50,22 @@ bool		 tui_poll(void);
  * the step's environment, or a copy as written when it cannot be; the
  * caller frees it. */
 char		*tui_expand(const struct step *, const char *);
+/* Show the rollback screen over the top one (from a failed action, the
+ * summary, `stepup rollback`); a refusal is said in the footer. */
+void		 tui_rollback_show(void);
+/* The rollback run has begun (the rollback screen checked the artifacts
+ * and the phrase typed): close the screens of the upgrade, pass the
+ * run's confirm step with typed, and show the checklist. */
+void		 tui_rollback_begun(const char *typed);
+/* After a rollback run: the installed version probed once, and
+ * rollback_summary()'s text (owned by the wizard); *restored says
+ * whether the old version is back. NULL when the run is no rollback. */
+const char	*tui_rollback_summary(bool *restored);
+/* Write the checklist of the plan (plan screen) or the report of the
+ * run (summary) as text next to the journal (export_save); *path is
+ * where (caller frees). Returns 0, or -1 with *cause (caller frees). */
+int		 tui_export_checklist(char **path, char **cause);
+int		 tui_export_report(char **path, char **cause);
 /* A step state's glyph and role. */
 const char	*tui_state_glyph(const struct step *, enum theme_role *);
 /* "PASS", "WARN", "FAIL", "SKIP", "RUN", "" for checks. */

@@ -62,6 +62,9 @@ int	 sha256_file(const char *, char out[65]);
 /* Lowercase hex SHA-256 of a memory block into out[65]. */
 void	 sha256_hex(const void *, size_t, char out[65]);
 
+/* Milliseconds on the monotonic clock, for deadlines. */
+long long monotonic_ms(void);
+
 /* Levenshtein distance, capped at cap+1; for "did you mean" hints. */
 size_t	 edit_distance(const char *, const char *, size_t cap);
 

@@ -6,7 +6,7 @@
 expect_status 0 "$STEPUP" --version
 expect_grep "$TMP/out" "stepup "
 expect_status 0 "$STEPUP" --help
-expect_grep "$TMP/out" "Usage: stepup"
+expect_grep "$TMP/out" "Usage: stepup [RUNBOOK]"
 cp "$TMP/out" "$TMP/help"
 # Every command --help names is one that exists (not "unknown command").
 for cmd in $(sed -n 's/^  stepup \([a-z]*\).*/\1/p' "$TMP/help"); do

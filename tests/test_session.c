@@ -1,8 +1,10 @@
 /* test_session.c: the one door: a command starts only when its step is
  * ready, its "started" event is in the journal before it runs, nothing
  * starts when the journal cannot be written; resume at the exact step,
- * and a step found running with its process gone is in doubt. Runs the
- * real session on tests/data/session/door.yaml. */
+ * and a step found running with its process gone is in doubt; a rollback
+ * run whose steps can no longer be laid out is refused on resume, and the
+ * session still closes cleanly. Runs the real session on
+ * tests/data/session/door.yaml. */
 #include "config.h"
 
 #include <sys/resource.h>
@@ -418,13 +420,87 @@ test_resume_reattach(void **state)
 	session_close(s);
 }
 
+/* A rollback run resumed after its runbook changed so that its steps can
+ * no longer be laid out: refused with the reason, and the session closes
+ * cleanly (it used to free the upgrade's logs twice). */
+static void
+test_resume_rollback_unlaid(void **state)
+{
+	struct world	*w = *state;
+	struct session	*s;
+	char		*cause = NULL, *want;
+	const char	*top = getenv("top_srcdir");
+
+	sh("mkdir -p '%s/rb/notes' && cp '%s/tests/data/session/door.yaml' "
+	    "'%s/rb/' && cp '%s/tests/data/session/notes/2.0.0.md' "
+	    "'%s/rb/notes/'", w->dir, top != NULL ? top : ".", w->dir,
+	    top != NULL ? top : ".", w->dir);
+	free(w->runbook);
+	w->runbook = xasprintf("%s/rb/door.yaml", w->dir);
+	s = open_session(w);
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_int_equal(session_begin(s, &cause), EXIT_DONE);
+	assert_int_equal(session_rollback(s, &cause), EXIT_DONE);
+	session_close(s);
+	sh("printf 'rollback:\\n  - id: back\\n    manual: Tell $nosuch\\n' "
+	    ">> '%s'", w->runbook);
+	s = open_session(w);
+	assert_non_null(session_unfinished(s));
+	assert_int_equal(session_resume(s, &cause), EXIT_USAGE);
+	want = xasprintf("%s: step 2 (back), title: $nosuch is not set",
+	    w->runbook);
+	assert_non_null(cause);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	session_close(s);
+}
+
+/* Another target chosen before the run begins: kept whenever the plan is
+ * made again; a version that is no release to aim at changes nothing. */
+static void
+test_set_to(void **state)
+{
+	struct world	*w = *state;
+	struct session	*s = open_session(w);
+	char		*cause = NULL;
+	int		 r;
+
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_string_equal(session_get_plan(s)->to, "2.0.0");
+	assert_int_equal(session_set_to(s, "1.0.0", &cause), 0);
+	assert_string_equal(session_get_plan(s)->to, "1.0.0");
+	assert_int_equal(session_get_plan(s)->n_hops, 0);
+	/* Planned again (the plan screen entered anew): the same target. */
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_string_equal(session_get_plan(s)->to, "1.0.0");
+	/* Not a release: refused, the plan stays. */
+	assert_int_equal(session_set_to(s, "3.0.0", &cause), -1);
+	assert_non_null(strstr(cause, "3.0.0"));
+	free(cause);
+	cause = NULL;
+	assert_string_equal(session_get_plan(s)->to, "1.0.0");
+	r = session_set_to(s, "", &cause);
+	expect_refused(r, cause, "the target is one version, e.g. 2.0.0");
+	cause = NULL;
+	assert_int_equal(session_set_to(s, "2.0.0", &cause), 0);
+	assert_string_equal(session_get_plan(s)->to, "2.0.0");
+	assert_int_equal(session_begin(s, &cause), EXIT_DONE);
+	r = session_set_to(s, "1.0.0", &cause);
+	expect_refused(r, cause, "the run has begun: its target cannot change");
+	session_close(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_door, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_to, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_reattach, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_resume_rollback_unlaid,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,12 +23,15 @@ tui_on() {
 }
 
 # tui_start NAME CMD...: run CMD in a new 100x30 session NAME. When CMD
-# ends the pane says "[exit STATUS]" and stays.
+# ends the pane says "[exit STATUS]" on a line of its own (the shell's
+# "Killed" notice, as long as the paths in it, may leave the cursor
+# anywhere, and a terminal left raw by a killed program does not return
+# the carriage on \n) and stays.
 tui_start() {
 	name=$1; shift
 	TUI_NAMES="$TUI_NAMES $name"
 	tui_on "$name" new-session -d -s "$name" -x 100 -y 30 \
-	    "env TERM=screen-256color LC_ALL=C.UTF-8 $* ; echo \"[exit \$?]\"; exec sleep 600"
+	    "env TERM=screen-256color LC_ALL=C.UTF-8 $* ; st=\$?; printf '\\r\\n[exit %s]\\r\\n' \"\$st\"; exec sleep 600"
 	tui_on "$name" set-option -g window-size manual >/dev/null 2>&1
 	tui_on "$name" resize-window -t "$name" -x 100 -y 30 >/dev/null 2>&1
 }
@@ -89,6 +92,8 @@ tui_mask() {
 	    -e 's/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/<TIME>/g' \
 	    -e 's/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/<DATE>/g' \
 	    -e 's/ by [^ ]* on [^ ]*$/ by <OPERATOR> on <HOST>/' \
+	    -e 's/[0-9][0-9]* \(s\|min\|h [0-9]* min\|days*\) old/<AGE> old/g' \
+	    -e 's/[0-9a-f]\{20,\}/<SHA>/g' \
 	    -e 's/[0-9][0-9]*m [0-9][0-9]s/<ELAPSED>/g; s/ [0-9][0-9]*s elapsed/ <ELAPSED> elapsed/g'
 }
 

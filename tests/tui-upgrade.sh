@@ -1,13 +1,20 @@
 # tui-upgrade.sh: a whole upgrade in the wizard, from the plan to the
 # summary, on tests/data/tui/upgrade.yaml whose actions are real
 # commands; a wrong confirmation phrase is refused and said; the journal
-# holds every act.
+# holds every act. w writes the plan's checklist and the run's report next
+# to the journal, and R on the summary offers the rollback screen.
 . "$top_srcdir/tests/tui-lib.sh"
 tui_world
 
 tui_start u "$TUI_RUN"
 tui_wait u "Enter: answer the runbook" || finish
 tui_expect u upgrade-plan
+tui_keys u w
+tui_wait u "Checklist written to $TMP/state/exports/Widget-1.0.0-2.0.0-checklist.txt" || finish
+for t in "Release notes of 1.1.0" "The widget is healthy" "Back up the widget's version" \
+    "Install 2.0.0" "Migrate the data to 2.0.0" "Tell the team" "Restore the version file"; do
+	expect_grep "$TMP/state/exports/Widget-1.0.0-2.0.0-checklist.txt" "$t"
+done
 tui_begin u || finish
 tui_expect u upgrade-checklist
 tui_to_confirm u || finish
@@ -35,6 +42,18 @@ tui_keys u Enter
 # The last check runs by itself, and the summary follows.
 tui_wait u "Widget upgraded 1.0.0 → 2.0.0: done (run 1)"
 tui_expect u upgrade-summary
+tui_keys u w
+tui_wait u "Report written to $TMP/state/exports/run-1-report.txt" || finish
+for t in "Release notes of 2.0.0" "Install 1.1.0" "Migrate the data to 2.0.0" \
+    "posted in #ops" "Enough free disk left"; do
+	expect_grep "$TMP/state/exports/run-1-report.txt" "$t"
+done
+grep -q s3cret "$TMP/state/exports/run-1-report.txt" && fail "the secret is in the report"
+tui_keys u R			# a problem found the next morning
+tui_wait u "Roll back Widget to 1.0.0 (run 1)" || finish
+tui_wait u "Undo: Install 2.0.0"
+tui_keys u Escape		# not now: back to the summary
+tui_wait u "Widget upgraded 1.0.0 → 2.0.0: done (run 1)"
 tui_keys u q
 tui_wait u "stepup: done: Widget upgraded, run 1"
 tui_wait u "[exit 0]"

@@ -1,0 +1,389 @@
+/* rollback.c: the rollback screen: what will be undone, latest first (the
+ * undo of every action that passed, then the runbook's rollback steps),
+ * the artifacts they use with path, size, sha256 and age, the actions
+ * that cannot be undone automatically with their on-failure text; the
+ * artifacts are checked before anything runs (a mismatch stops here), and
+ * the typed phrase begins the rollback run, which then goes through the
+ * same screens as the upgrade (rollback.h gives the flow). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rollback.h"
+#include "screens.h"
+#include "tui.h"
+#include "util.h"
+
+/* One row of the list, drawn in a role. */
+struct rb_row {
+	enum theme_role	 role;
+	int		 indent;
+	char		*text;
+};
+
+struct rollback_screen {
+	struct steps		*preview;
+	struct rollback_model	*m;
+	struct rb_row		*rows;
+	size_t			 n_rows;
+	int			 top;
+	int			 page;
+	bool			 ok;		/* the artifacts checked out */
+	char			*problem;	/* why not */
+	struct ui_line		 line;
+	char			*error;		/* the phrase did not match ... */
+};
+
+static const enum key_action rollback_keys[] = {
+	KEYS_OPEN, KEYS_NONE
+};
+
+static void
+row_add(struct rollback_screen *r, enum theme_role role, int indent,
+    char *text)
+{
+	r->rows = xreallocarray(r->rows, r->n_rows + 1, sizeof *r->rows);
+	r->rows[r->n_rows].role = role;
+	r->rows[r->n_rows].indent = indent;
+	r->rows[r->n_rows].text = text;
+	r->n_rows++;
+}
+
+/* Each line of text (several for a multi-line command) as rows. */
+static void
+row_lines(struct rollback_screen *r, enum theme_role role, int indent,
+    const char *prefix, const char *text)
+{
+	const char	*nl;
+
+	while (text != NULL && *text != '\0') {
+		nl = strchr(text, '\n');
+		row_add(r, role, indent, xasprintf("%s%.*s", prefix,
+		    (int)(nl != NULL ? nl - text : (ptrdiff_t)strlen(text)),
+		    text));
+		if (nl == NULL)
+			break;
+		text = nl + 1;
+		prefix = "      ";
+	}
+}
+
+static void
+rollback_rows(struct rollback_screen *r)
+{
+	const struct rollback_model	*m = r->m;
+	const struct rollback_entry	*e;
+	const struct rollback_artifact	*a;
+	long long			 now = (long long)time(NULL);
+	char				*age;
+	size_t				 i, k;
+
+	row_add(r, ROLE_NORMAL, 0, xasprintf("What will be undone, latest "
+	    "first: %zu step%s, %zu of them by hand.", m->n_entries,
+	    m->n_entries == 1 ? "" : "s", m->n_manual));
+	for (i = 0; i < m->n_entries; i++) {
+		e = &m->entries[i];
+		/* A manual entry's title says it cannot be undone
+		 * automatically (steps_new_rollback). */
+		row_add(r, e->automatic ? ROLE_NORMAL : ROLE_WARNING, 2,
+		    xasprintf("%2zu. %s", e->step->index + 1, e->step->title));
+		if (e->step->run != NULL)
+			row_lines(r, ROLE_DIM, 6, "runs: ", e->step->run);
+		if (!e->automatic)
+			row_lines(r, ROLE_WARNING, 6, "by hand: ",
+			    e->step->text != NULL ? e->step->text :
+			    e->on_failure != NULL ? e->on_failure :
+			    "(the runbook says nothing more)");
+		else if (e->on_failure != NULL)
+			row_lines(r, ROLE_DIM, 6, "if it fails: ",
+			    e->on_failure);
+		for (k = 0; k < e->n_artifacts; k++)
+			row_add(r, ROLE_DIM, 6, xasprintf("uses: %s",
+			    m->artifacts[e->artifacts[k]].path));
+	}
+	if (m->n_artifacts == 0)
+		return;
+	row_add(r, ROLE_NORMAL, 0, xstrdup(""));
+	row_add(r, ROLE_NORMAL, 0, xasprintf("Artifacts (checked now: still "
+	    "there, same size and sha256 as the upgrade recorded):"));
+	for (i = 0; i < m->n_artifacts; i++) {
+		a = &m->artifacts[i];
+		row_add(r, a->check == ROLLBACK_OK ? ROLE_PASSED : ROLE_FAILED,
+		    2, xasprintf("%s %s  (%s, from step %s)", ui_glyph(
+		    a->check == ROLLBACK_OK ? UI_GLYPH_PASSED :
+		    UI_GLYPH_FAILED), a->path, a->var, a->step != NULL ?
+		    a->step : "?"));
+		if (a->sha256[0] != '\0') {
+			age = rollback_age(a->made, now);
+			row_add(r, ROLE_DIM, 6, xasprintf("%lld bytes, %s, "
+			    "sha256 %s", a->size, age, a->sha256));
+			free(age);
+		}
+		if (a->problem != NULL)
+			row_add(r, ROLE_FAILED, 6, xstrdup(a->problem));
+	}
+}
+
+static void
+rollback_free_rows(struct rollback_screen *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->n_rows; i++)
+		free(r->rows[i].text);
+	free(r->rows);
+	r->rows = NULL;
+	r->n_rows = 0;
+}
+
+/* Check the artifacts (again, just before beginning) and lay out the
+ * rows with what was found; a problem shows the artifacts first. */
+static void
+rollback_check(struct rollback_screen *r)
+{
+	size_t	i;
+
+	free(r->problem);
+	r->problem = NULL;
+	r->ok = rollback_verify(r->m, &r->problem) == 0;
+	rollback_free_rows(r);
+	rollback_rows(r);
+	r->top = 0;
+	for (i = 0; !r->ok && i < r->n_rows; i++) {
+		if (strncmp(r->rows[i].text, "Artifacts", 9) == 0)
+			r->top = (int)i;
+	}
+}
+
+/* Text wrapped at spaces in width columns from row y (drawn when w is
+ * not NULL), each of its lines on rows of their own; returns the rows. */
+static int
+rollback_wrap(WINDOW *w, int y, int x, int width, const char *s)
+{
+	int	n = 0;
+	size_t	len, cut;
+
+	while (s != NULL && *s != '\0') {
+		len = strcspn(s, "\n");
+		cut = len;
+		if ((int)len > width) {
+			cut = (size_t)width;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)width;
+		}
+		if (w != NULL)
+			ui_text(w, y + n, x, width, s, cut, 0);
+		n++;
+		s += cut;
+		while (*s == ' ')
+			s++;
+		if (*s == '\n')
+			s++;
+	}
+	return n;
+}
+
+static int
+rollback_enter(void *state, void *arg, char **cause)
+{
+	struct rollback_screen	*r = state;
+	struct session		*s = tui_session();
+
+	if (session_running(s) != NULL) {
+		*cause = xstrdup("a command is running: let it end or cancel "
+		    "it before rolling back");
+		return -1;
+	}
+	if (session_rollback_preview(s, &r->preview, cause) != 0)
+		return -1;
+	r->m = rollback_model_new(session_steps(s), r->preview);
+	if (r->m->n_entries == 0) {
+		*cause = xasprintf("nothing to roll back: no action of run %s "
+		    "passed, and the runbook has no rollback steps",
+		    session_run_id(s));
+		rollback_model_free(r->m);
+		steps_free(r->preview);
+		return -1;
+	}
+	ui_line_clear(&r->line);
+	rollback_check(r);
+	return 0;
+}
+
+static void
+rollback_leave(void *state)
+{
+	struct rollback_screen	*r = state;
+
+	rollback_free_rows(r);
+	rollback_model_free(r->m);
+	steps_free(r->preview);
+	free(r->problem);
+	free(r->error);
+}
+
+static void
+rollback_draw(void *state, WINDOW *w, int rows, int cols)
+{
+	struct rollback_screen	*r = state;
+	const struct rollback_model *m = r->m;
+	char			 line[512];
+	int			 y = 1, bottom, list;
+	size_t			 i;
+
+	wattron(w, theme_attr(ROLE_TITLE));
+	snprintf(line, sizeof line, "Roll back %s to %s (run %s)",
+	    session_runbook(tui_session())->product, m->restore != NULL ?
+	    m->restore : "the version before", session_run_id(tui_session()));
+	ui_str(w, y, 2, cols - 4, line);
+	wattroff(w, theme_attr(ROLE_TITLE));
+	y++;
+
+	/* Under the list: the stop, or the phrase to type. */
+	if (!r->ok)
+		bottom = rows - 3 - rollback_wrap(NULL, 0, 2, cols - 4,
+		    r->problem);
+	else
+		bottom = rows - 5 - (r->error != NULL ? 1 : 0);
+	list = bottom - y - 1;
+	r->page = list > 1 ? list : 1;
+	if (r->top > 0 && (size_t)r->top + (size_t)r->page > r->n_rows)
+		r->top = r->n_rows > (size_t)r->page ?
+		    (int)(r->n_rows - (size_t)r->page) : 0;
+	if (r->n_rows > (size_t)r->page) {
+		/* More than fits: where the view is, and how to move it. */
+		snprintf(line, sizeof line, "rows %d-%zu of %zu (Up Down "
+		    "PgUp PgDn)", r->top + 1, (size_t)r->top +
+		    (size_t)r->page < r->n_rows ? (size_t)r->top +
+		    (size_t)r->page : r->n_rows, r->n_rows);
+		wattron(w, theme_attr(ROLE_DIM));
+		ui_str(w, y - 1, cols - 2 - ui_width(line), ui_width(line) + 1,
+		    line);
+		wattroff(w, theme_attr(ROLE_DIM));
+	}
+	for (i = (size_t)r->top; i < r->n_rows && y <= list + 1; i++) {
+		wattron(w, theme_attr(r->rows[i].role));
+		ui_str(w, ++y, 2 + r->rows[i].indent, cols - 4 -
+		    r->rows[i].indent, r->rows[i].text);
+		wattroff(w, theme_attr(r->rows[i].role));
+	}
+	y = bottom;
+	ui_hline(w, y++, 0, cols);
+	if (!r->ok) {
+		wattron(w, theme_attr(ROLE_FAILED));
+		rollback_wrap(w, y, 2, cols - 4, r->problem);
+		wattroff(w, theme_attr(ROLE_FAILED));
+		ui_str(w, rows - 1, 2, cols - 4, "Stopped before anything ran: "
+		    "nothing was rolled back. q goes back.");
+		return;
+	}
+	snprintf(line, sizeof line, "%s. To roll back, type exactly:",
+	    m->n_artifacts > 0 ? "Every artifact checked out" :
+	    "No artifact to check");
+	ui_str(w, y++, 2, cols - 4, line);
+	wattron(w, theme_attr(ROLE_WARNING));
+	ui_str(w, y++, 4, cols - 6, m->phrase != NULL ? m->phrase : "");
+	wattroff(w, theme_attr(ROLE_WARNING));
+	if (r->error != NULL) {
+		wattron(w, theme_attr(ROLE_FAILED));
+		ui_str(w, y++, 2, cols - 4, r->error);
+		wattroff(w, theme_attr(ROLE_FAILED));
+	}
+	y++;
+	ui_line_draw(&r->line, w, y, 2, cols - 4, "> ");
+}
+
+/* The phrase was typed: check the artifacts once more, then begin. */
+static void
+rollback_submit(struct rollback_screen *r)
+{
+	char	*typed = ui_line_text(&r->line), *cause = NULL;
+
+	free(r->error);
+	r->error = NULL;
+	ui_line_clear(&r->line);
+	if (r->m->phrase == NULL || strcmp(typed, r->m->phrase) != 0) {
+		r->error = xstrdup("That is not the phrase: nothing has begun. "
+		    "Type it exactly.");
+		free(typed);
+		return;
+	}
+	rollback_check(r);
+	if (!r->ok) {
+		free(typed);
+		return;
+	}
+	if (session_rollback(tui_session(), &cause) != EXIT_DONE) {
+		r->error = cause;
+		free(typed);
+		return;
+	}
+	/* This screen goes away with the upgrade's: r is freed. */
+	tui_rollback_begun(typed);
+	free(typed);
+}
+
+static bool
+rollback_key(void *state, const struct ui_key *k)
+{
+	struct rollback_screen	*r = state;
+	int			 step = 0;
+
+	if (k->is_fn && k->ch == KEY_F(1))
+		return false;
+	if (keys_bound(KEYS_DOWN, k->ch, k->is_fn) && k->is_fn)
+		step = 1;
+	else if (keys_bound(KEYS_UP, k->ch, k->is_fn) && k->is_fn)
+		step = -1;
+	else if (keys_bound(KEYS_PAGE_DOWN, k->ch, k->is_fn) && k->is_fn)
+		step = r->page;
+	else if (keys_bound(KEYS_PAGE_UP, k->ch, k->is_fn) && k->is_fn)
+		step = -r->page;
+	if (step != 0) {
+		r->top += step;
+		if (r->top < 0 || r->n_rows <= (size_t)r->page)
+			r->top = 0;
+		else if ((size_t)r->top + (size_t)r->page > r->n_rows)
+			r->top = (int)(r->n_rows - (size_t)r->page);
+		ui_dirty();
+		return true;
+	}
+	if (!r->ok)
+		return false;	/* q and Esc go back */
+	ui_dirty();
+	switch (ui_line_key(&r->line, k)) {
+	case UI_LINE_EDITED:
+		return true;
+	case UI_LINE_CANCEL:
+		ui_pop();
+		return true;
+	case UI_LINE_DONE:
+		break;
+	}
+	rollback_submit(r);
+	return true;
+}
+
+static bool
+rollback_can(void *state, enum key_action a)
+{
+	struct rollback_screen	*r = state;
+
+	return a != KEYS_OPEN || r->ok;
+}
+
+const struct screen screen_rollback = {
+	.name = "rollback",
+	.state_size = sizeof(struct rollback_screen),
+	.keys = rollback_keys,
+	.enter = rollback_enter,
+	.draw = rollback_draw,
+	.key = rollback_key,
+	.can = rollback_can,
+	.leave = rollback_leave,
+};

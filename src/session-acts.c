@@ -1,0 +1,411 @@
+/* session-acts.c: the gate (session_can) and the operator's acts that
+ * settle a step without running a command: acknowledge, confirm, tick,
+ * accept a warning, skip, mark done; each journaled before the model moves. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "journal.h"
+#include "runbook.h"
+#include "session-int.h"
+#include "session.h"
+#include "steps.h"
+#include "util.h"
+
+static char	 why_buf[512];
+
+/* --- the gate ------------------------------------------------------------- */
+
+static const char *
+why_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static const char *
+why_set(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why_buf, sizeof why_buf, fmt, ap);
+	va_end(ap);
+	return why_buf;
+}
+
+static bool
+is_command(const struct step *st)
+{
+	return (st->kind == RB_CHECK || st->kind == RB_ACTION) && st->run != NULL;
+}
+
+static bool
+session_can_why(const struct session *s, size_t i, enum session_act act,
+    const char **why)
+{
+	const struct steps	*ss = s->steps;
+	const struct step	*st;
+	size_t			 blocker;
+
+	*why = "";
+	if (act == SESSION_ACT_QUIT)
+		return true;
+	if (ss == NULL || s->status != SESSION_RUNNING) {
+		*why = s->opts.dry_run ? "this is a dry run: nothing is executed" :
+		    "the run has not begun";
+		return false;
+	}
+	if (i >= ss->n) {
+		*why = why_set("there is no step %zu", i + 1);
+		return false;
+	}
+	st = &ss->v[i];
+	if (act == SESSION_ACT_SHELL)
+		return true;
+	if (act == SESSION_ACT_CANCEL) {
+		if (s->running != i) {
+			*why = why_set("step %zu is not running", i + 1);
+			return false;
+		}
+		return true;
+	}
+	if (s->running != NONE) {
+		*why = why_set("step %zu (%s) is running", s->running + 1,
+		    ss->v[s->running].key);
+		return false;
+	}
+	if (act != SESSION_ACT_ROLLBACK && !steps_needs_met(ss, i, &blocker)) {
+		*why = why_set("step %zu (%s) is not done yet", blocker + 1,
+		    ss->v[blocker].key);
+		return false;
+	}
+	switch (act) {
+	case SESSION_ACT_ACK:
+		if (st->kind != RB_READ || st->state != STEP_READY)
+			break;
+		if (!st->end_shown) {
+			*why = "its end has not been shown yet";
+			return false;
+		}
+		return true;
+	case SESSION_ACT_CONFIRM:
+		return st->kind == RB_CONFIRM && st->state == STEP_READY;
+	case SESSION_ACT_TICK:
+		return st->kind == RB_MANUAL && st->state == STEP_READY;
+	case SESSION_ACT_START:
+		if (!is_command(st) || st->state != STEP_READY)
+			break;
+		return true;
+	case SESSION_ACT_RETRY:
+		if (st->state != STEP_FAILED && st->state != STEP_IN_DOUBT)
+			break;
+		return is_command(st) || (st->kind == RB_READ && st->run != NULL);
+	case SESSION_ACT_WARN_OK:
+		return st->kind == RB_CHECK && st->state == STEP_FAILED &&
+		    st->rb != NULL && st->rb->severity == RB_SEV_WARN;
+	case SESSION_ACT_SKIP:
+		if (!st->optional) {
+			*why = "only an optional step may be skipped";
+			return false;
+		}
+		return st->state == STEP_READY || st->state == STEP_FAILED ||
+		    st->state == STEP_IN_DOUBT;
+	case SESSION_ACT_MARK_DONE:
+		return st->kind == RB_ACTION && (st->state == STEP_FAILED ||
+		    st->state == STEP_IN_DOUBT);
+	case SESSION_ACT_ROLLBACK:
+		if (ss->rollback) {
+			*why = "this is already a rollback";
+			return false;
+		}
+		return st->state == STEP_FAILED || st->state == STEP_IN_DOUBT;
+	default:
+		break;
+	}
+	*why = why_set("%s is not possible on step %zu (%s, %s)",
+	    session_act_name(act), i + 1, rb_kind_name(st->kind),
+	    step_state_words(st->state));
+	return false;
+}
+
+bool
+session_can(const struct session *s, size_t i, enum session_act act,
+    const char **why)
+{
+	const char	*w;
+	bool		 ok = session_can_why(s, i, act, &w);
+
+	if (why != NULL)
+		*why = w;
+	return ok;
+}
+
+unsigned
+session_acts(const struct session *s, size_t i)
+{
+	unsigned	m = 0;
+	int		a;
+
+	for (a = 0; a < SESSION_ACT__COUNT; a++) {
+		if (session_can(s, i, (enum session_act)a, NULL))
+			m |= 1u << a;
+	}
+	return m;
+}
+
+/* Check the gate; on refusal set *cause. */
+int
+session_gate(const struct session *s, size_t i, enum session_act act,
+    char **cause)
+{
+	const char	*why;
+
+	if (!session_can(s, i, act, &why)) {
+		*cause = xstrdup(why);
+		return -1;
+	}
+	return 0;
+}
+
+bool
+session_auto(const struct session *s, size_t i)
+{
+	const struct steps	*ss = s->steps;
+	size_t			 j;
+
+	if (ss == NULL || i >= ss->n || ss->v[i].state != STEP_READY ||
+	    !is_command(&ss->v[i]))
+		return false;
+	if (ss->v[i].kind == RB_CHECK)
+		return true;
+	if (s->opts.step)
+		return false;
+	for (j = i; j-- > 0;) {
+		const struct step *o = &ss->v[j];
+
+		if (o->kind == RB_CONFIRM)
+			return o->state == STEP_PASSED;
+		if (o->kind != RB_ACTION && o->kind != RB_CHECK)
+			return false;
+		if (!step_state_settled(o->state))
+			return false;
+	}
+	return false;
+}
+
+size_t
+session_chain(const struct session *s, size_t i, size_t *until)
+{
+	const struct steps	*ss = s->steps;
+	size_t			 j, n = 0;
+
+	if (ss == NULL || i >= ss->n) {
+		*until = ss != NULL ? ss->n : 0;
+		return 0;
+	}
+	for (j = i + 1; j < ss->n; j++) {
+		const struct step *o = &ss->v[j];
+
+		if (!is_command(o) || (s->opts.step && o->kind == RB_ACTION))
+			break;
+		n++;
+	}
+	*until = j;
+	return n;
+}
+
+char *
+session_describe(const struct session *s, size_t i)
+{
+	const struct step	*st;
+	struct buf		 b;
+	char			*env;
+
+	if (s->steps == NULL || i >= s->steps->n)
+		return xstrdup("");
+	st = &s->steps->v[i];
+	buf_init(&b);
+	buf_printf(&b, "step %zu (%s), %s: %s\n", i + 1, st->key,
+	    rb_kind_name(st->kind), st->title);
+	if (st->run != NULL)
+		buf_printf(&b, "command: %s\n", st->run);
+	if (st->file != NULL)
+		buf_printf(&b, "file: %s\n", st->file);
+	if (st->phrase != NULL)
+		buf_printf(&b, "phrase: %s\n", st->phrase);
+	if (st->produces != NULL)
+		buf_printf(&b, "produces: %s\n", st->produces);
+	if (st->rb != NULL && st->rb->undo != NULL && !st->undo)
+		buf_printf(&b, "undo: %s\n", st->rb->undo);
+	if (st->rb != NULL && st->rb->timeout > 0)
+		buf_printf(&b, "timeout: %u s\n", st->rb->timeout);
+	if (st->run != NULL) {
+		env = step_env_show(&st->env);
+		buf_puts(&b, "environment:\n");
+		buf_puts(&b, env);
+		free(env);
+	}
+	return buf_take(&b);
+}
+
+/* --- journaled state changes ------------------------------------------- */
+
+/* Journal an event and a step's new state in one durable transaction
+ * (and the end of the run when it was the last step), then change the
+ * model. Nothing changes when the journal cannot be written. */
+int
+session_set(struct session *s, size_t i, enum step_state state,
+    const char *reason, enum journal_event_kind kind, const char *detail,
+    char **cause)
+{
+	struct steps	*ss = s->steps;
+	struct step	*st = &ss->v[i];
+	long long	 seq = 0;
+	size_t		 k;
+	bool		 last = step_state_settled(state);
+
+	for (k = 0; last && k < ss->n; k++) {
+		if (k != i && !step_state_settled(ss->v[k].state))
+			last = false;
+	}
+	if (journal_begin(s->j, cause) != 0)
+		return -1;
+	if (journal_append(s->j, s->run_id, kind, st->key, detail, &seq,
+	    cause) != 0 ||
+	    journal_step_set(s->j, s->run_id, st->key, step_state_name(state),
+	    reason, cause) != 0 ||
+	    (last && (journal_append(s->j, s->run_id, JOURNAL_EV_END, NULL,
+	    ss->rollback ? "rolled back" : "done", NULL, cause) != 0 ||
+	    journal_run_set_status(s->j, s->run_id, JOURNAL_RUN_DONE,
+	    cause) != 0))) {
+		journal_rollback(s->j);
+		return -1;
+	}
+	if (journal_commit(s->j, cause) != 0) {
+		journal_rollback(s->j);
+		return -1;
+	}
+	step_set(ss, i, state, reason);
+	st->ended = journal_now();
+	if (step_state_settled(state))
+		st->settled_seq = seq;
+	if (last)
+		s->status = SESSION_DONE;
+	return 0;
+}
+
+int
+session_end_shown(struct session *s, size_t i, char **cause)
+{
+	struct step	*st;
+
+	if (s->steps == NULL || i >= s->steps->n ||
+	    s->steps->v[i].kind != RB_READ) {
+		*cause = xasprintf("step %zu is not a read step", i + 1);
+		return -1;
+	}
+	st = &s->steps->v[i];
+	if (st->end_shown)
+		return 0;
+	if (journal_append(s->j, s->run_id, JOURNAL_EV_NOTE, st->key,
+	    "the end of the document was shown", NULL, cause) != 0)
+		return -1;
+	st->end_shown = true;
+	return 0;
+}
+
+int
+session_acknowledge(struct session *s, size_t i, char **cause)
+{
+	if (session_gate(s, i, SESSION_ACT_ACK, cause) != 0)
+		return -1;
+	return session_set(s, i, STEP_PASSED, NULL, JOURNAL_EV_ACK,
+	    "read to its end and acknowledged", cause);
+}
+
+int
+session_confirm(struct session *s, size_t i, const char *typed, char **cause)
+{
+	const struct step	*st;
+	char			*detail;
+	int			 r;
+
+	if (session_gate(s, i, SESSION_ACT_CONFIRM, cause) != 0)
+		return -1;
+	st = &s->steps->v[i];
+	if (typed == NULL)
+		typed = "";
+	if (st->phrase == NULL || strcmp(typed, st->phrase) != 0) {
+		detail = xasprintf("did not match: %s", typed);
+		r = journal_append(s->j, s->run_id, JOURNAL_EV_PHRASE, st->key,
+		    detail, NULL, cause);
+		free(detail);
+		if (r != 0)
+			return -1;
+		*cause = xasprintf("that is not the phrase: type exactly "
+		    "\"%s\"", st->phrase != NULL ? st->phrase : "");
+		return -1;
+	}
+	detail = xasprintf("typed: %s", typed);
+	r = session_set(s, i, STEP_PASSED, NULL, JOURNAL_EV_PHRASE, detail,
+	    cause);
+	free(detail);
+	return r;
+}
+
+int
+session_tick(struct session *s, size_t i, const char *note, char **cause)
+{
+	if (session_gate(s, i, SESSION_ACT_TICK, cause) != 0)
+		return -1;
+	if (note != NULL && *note == '\0')
+		note = NULL;
+	return session_set(s, i, STEP_PASSED, note, JOURNAL_EV_TICK,
+	    note != NULL ? note : "ticked", cause);
+}
+
+int
+session_ack_warning(struct session *s, size_t i, char **cause)
+{
+	char	*reason;
+	int	 r;
+
+	if (session_gate(s, i, SESSION_ACT_WARN_OK, cause) != 0)
+		return -1;
+	reason = xasprintf("warning accepted (%s)", s->steps->v[i].reason != NULL ?
+	    s->steps->v[i].reason : "failed");
+	r = session_set(s, i, STEP_PASSED, reason, JOURNAL_EV_ACK,
+	    "warning accepted", cause);
+	free(reason);
+	if (r == 0)
+		s->steps->v[i].warned = true;
+	return r;
+}
+
+int
+session_skip(struct session *s, size_t i, const char *reason, char **cause)
+{
+	if (session_gate(s, i, SESSION_ACT_SKIP, cause) != 0)
+		return -1;
+	if (reason == NULL || *reason == '\0') {
+		*cause = xstrdup("skipping needs a reason: skip REASON");
+		return -1;
+	}
+	return session_set(s, i, STEP_SKIPPED, reason, JOURNAL_EV_SKIP, reason,
+	    cause);
+}
+
+int
+session_mark_done(struct session *s, size_t i, const char *reason,
+    char **cause)
+{
+	if (session_gate(s, i, SESSION_ACT_MARK_DONE, cause) != 0)
+		return -1;
+	if (reason == NULL || *reason == '\0') {
+		*cause = xstrdup("marking it done by hand needs a reason: "
+		    "done REASON");
+		return -1;
+	}
+	return session_set(s, i, STEP_DONE, reason, JOURNAL_EV_MARK_DONE,
+	    reason, cause);
+}

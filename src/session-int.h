@@ -1,0 +1,168 @@
+/* session-int.h: INTERNAL to the session's own files (src/session*.c):
+ * the definition of struct session and the helpers its pieces share. Front
+ * ends, rollback and export use session.h only, and must not include this.
+ *
+ * Which file holds what:
+ *   session.c           open (runbook, lock, journal, unfinished run),
+ *                       the act and status tables, the views, pause, close
+ *   session-vars.c      variables: fixed, asked, answered, secret, masked;
+ *                       the base environment; answers journaled, read back
+ *   session-plan.c      probes and plan (through catalog.c), the plan as
+ *                       journaled text, session_begin and the step layout
+ *   session-resume.c    resume and abandon an unfinished run; a running
+ *                       step followed again, or put in doubt
+ *   session-acts.c      the gate (session_can), session_set, and the acts
+ *                       that settle a step without running a command
+ *   session-door.c      THE DOOR: session_start, the journaling before the
+ *                       fork, waiting, cancelling, recording ends and
+ *                       artifacts; documents made by commands; the shell
+ *   session-rollback.c  beginning and previewing a rollback run, the run
+ *                       to roll back, the installed-version probe
+ *
+ * The helpers below take a session in any state their callers leave it
+ * in; those that can fail return 0, or -1 with *cause set (caller frees),
+ * like the public ones. */
+#ifndef STEPUP_SESSION_INT_H
+#define STEPUP_SESSION_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "action.h"
+#include "journal.h"
+#include "plan.h"
+#include "runbook.h"
+#include "session.h"
+#include "steps.h"
+
+struct catalog_probe;
+
+/* No step: session.running when nothing runs. */
+#define NONE	SIZE_MAX
+
+/* A probe that ran while planning, journaled once the run exists. */
+struct probe_note {
+	char	*what;		/* "installed", "available" */
+	char	*detail;	/* command, outcome */
+};
+
+struct session {
+	struct session_opts	 opts;
+	char			*runbook_abs;
+	char			*dir;		/* its directory, absolute */
+	struct runbook		*rb;
+	char			*state_dir;
+	struct journal		*j;
+	struct journal_lock	*lock;
+	char			*takeover;	/* a dead holder, to journal */
+
+	struct journal_run	*unf;		/* unfinished run, or NULL */
+	struct session_run_info	 info;
+	bool			 has_info;
+
+	char			*from;		/* installed (or --from) */
+	char			*to;		/* the target session_set_to()
+						   chose, else NULL: --to or
+						   the default target */
+	struct plan		*plan;
+	struct plan_refusal	*refusal;
+	struct probe_note	*probes;
+	size_t			 n_probes;
+
+	struct step_env		 answers;	/* every runbook var's value */
+	bool			*answered;	/* per runbook var */
+
+	long long		 run_id;
+	long long		 parent;	/* rollback: the upgrade run */
+	char			*run_id_s;
+	enum session_status	 status;
+	struct steps		*steps;
+	struct steps		*upgrade;	/* kept under a rollback run */
+	char			**logs;		/* per step: last attempt's log */
+
+	size_t			 running;	/* step index, or NONE */
+	int			 attempt;
+	struct action_proc	 proc;
+	char			*status_path;
+};
+
+/* session.c */
+/* Free what a session_run_info holds and zero it. */
+void		 session_info_clear(struct session_run_info *);
+
+/* session-vars.c */
+/* Add the runbook's vars known so far and the run's STEPUP_* to env: the
+ * environment every probe and step starts from. */
+void		 session_base_env(struct session *, struct step_env *env);
+/* Resolve the vars that are not asked: fixed values and the environment. */
+int		 session_fixed_vars(struct session *, char **cause);
+/* Tell the journal every secret value, so that none is ever written. */
+void		 session_secrets(struct session *);
+/* Journal the run's "vars" event, secrets masked. */
+int		 session_journal_vars(struct session *, char **cause);
+/* Take back the answers of a run's "vars" event; secrets stay unasked. */
+void		 session_reload_vars(struct session *,
+		    const struct journal_event *, size_t n);
+
+/* session-plan.c */
+/* A plan as runs.plan holds it (see session.h). The caller frees it. */
+char		*session_plan_text(const struct plan *);
+/* Fill *run, for journal_run_create(), with the record of an upgrade run
+ * of s->plan, or of a rollback run of the run under way (its parent, from
+ * and to the other way round). The caller frees run->plan. */
+void		 session_run_record(struct session *, enum journal_run_kind,
+		    struct journal_run *run);
+/* The plan a run's record followed, read back from text (its plan, as
+ * session_run_record wrote it). Free with plan_free(). */
+struct plan	*session_plan_of_run(const struct journal_run *,
+		    const char *text);
+/* Set up a version probe in the run's environment, every probe noted to
+ * be journaled; returns probe->envp, for step_envp_free() after it. */
+char		**session_probe_init(struct session *, struct catalog_probe *);
+/* The run the session journals to from now on. */
+void		 session_set_run(struct session *, long long id);
+/* One empty log slot per step of s->steps; free them (and the logs
+ * named) before s->steps changes. */
+void		 session_alloc_logs(struct session *);
+void		 session_free_logs(struct session *);
+/* Steps laid out in the run's environment: the plan's (upgrade NULL) or
+ * the rollback of upgrade's; run, when not 0, is their STEPUP_RUN_ID
+ * instead of the session's. NULL with *cause when they cannot be. */
+struct steps	*session_new_steps(struct session *,
+		    const struct steps *upgrade, long long run, char **cause);
+/* Lay out s->steps for the plan and answers (and their log slots). */
+int		 session_layout(struct session *, char **cause);
+
+/* session-acts.c */
+/* session_can(), with *cause set (a copy of why) when refused. */
+int		 session_gate(const struct session *, size_t i,
+		    enum session_act, char **cause);
+/* Journal an event and step i's new state in one durable transaction
+ * (and the end of the run when it was the last step), then change the
+ * model. Nothing changes when the journal cannot be written. */
+int		 session_set(struct session *, size_t i, enum step_state,
+		    const char *reason, enum journal_event_kind,
+		    const char *detail, char **cause);
+
+/* session-door.c */
+/* Journal the attempt of step i the session now follows: s->attempt, its
+ * supervisor s->proc, s->logs[i], s->status_path; started at started. */
+int		 session_record_attempt(struct session *, size_t i,
+		    long long started, char **cause);
+/* Record how step i's command ended: exit status, artifact, step state. */
+int		 session_finished(struct session *, size_t i,
+		    const struct action_status *, char **cause);
+/* Step i's command has an outcome that cannot be known: in doubt. */
+int		 session_in_doubt(struct session *, size_t i, const char *why,
+		    char **cause);
+
+/* session-rollback.c */
+/* Opened for rollback with no unfinished run: make the latest upgrade run
+ * the one session_resume() loads. EXIT_* status. */
+int		 session_latest_run(struct session *, char **cause);
+/* s->steps becomes the upgrade kept under the rollback steps rs, which
+ * the session owns from now on. */
+void		 session_take_rollback(struct session *, struct steps *rs);
+
+#endif

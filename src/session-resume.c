@@ -1,0 +1,340 @@
+/* session-resume.c: taking up an unfinished run at its exact step (or
+ * giving it up): its steps read back from the journal, and a command that
+ * was running followed again, read from its status file, or put in doubt. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "journal.h"
+#include "plan.h"
+#include "session-int.h"
+#include "session.h"
+#include "steps.h"
+#include "util.h"
+
+static int
+step_index(const struct session *s, const char *key)
+{
+	const struct step	*st;
+
+	if (key == NULL || (st = steps_find(s->steps, key)) == NULL)
+		return -1;
+	return (int)st->index;
+}
+
+/* Step k was started (attempt, by its start event) but the attempt was
+ * never recorded: the wizard died in between. Its status file, or the
+ * pid file its supervisor writes first, says what became of it. */
+static int
+session_reload_unrecorded(struct session *s, size_t k, int attempt,
+    char **cause)
+{
+	struct action_status	 ast;
+	enum action_state	 state;
+	char			*log = NULL, *status = NULL, *why = NULL;
+	pid_t			 pid;
+	unsigned long long	 start;
+
+	if (journal_action_paths(s->j, s->run_id, s->steps->v[k].key, attempt,
+	    &log, &status, cause) != 0)
+		return -1;
+	free(s->logs[k]);
+	s->logs[k] = log;
+	free(s->status_path);
+	s->status_path = status;
+	s->attempt = attempt;
+	s->steps->v[k].attempts = (unsigned)attempt;
+	memset(&ast, 0, sizeof ast);
+	if (action_status_read(status, &ast, &why) == 0) {
+		s->running = k;
+		return session_finished(s, k, &ast, cause);
+	}
+	free(why);
+	why = NULL;
+	if (action_pid_read(status, &pid, &start, &why) != 0) {
+		free(why);
+		return session_in_doubt(s, k, "stepup stopped as it started "
+		    "it: it may never have run", cause);
+	}
+	if (action_poll(pid, start, status, &state, &ast, cause) != 0)
+		return -1;
+	if (state == ACTION_IN_DOUBT)
+		return session_in_doubt(s, k, "its process is gone and it left "
+		    "no exit status", cause);
+	/* Record the attempt now, as it should have been. */
+	s->proc.pid = pid;
+	s->proc.start = start;
+	s->proc.fd = -1;
+	if (session_record_attempt(s, k, journal_now(), cause) != 0)
+		return -1;
+	s->running = k;
+	if (state == ACTION_FINISHED)
+		return session_finished(s, k, &ast, cause);
+	return 0;
+}
+
+/* Apply what the journal knows of the steps: states, exit statuses,
+ * artifacts, the order they settled; and find what was running. */
+static int
+session_reload_steps(struct session *s, const struct journal_event *ev,
+    size_t n_ev, char **cause)
+{
+	struct journal_step_state	*sv = NULL;
+	struct journal_action		*av = NULL;
+	struct journal_action		*last;
+	struct action_status		 ast;
+	enum action_state		 ast_state;
+	struct step			*st;
+	size_t				 n_sv = 0, n_av = 0, k;
+	int				 i, state, started;
+
+	if (journal_steps(s->j, s->run_id, &sv, &n_sv, cause) != 0)
+		return -1;
+	for (k = 0; k < n_sv; k++) {
+		if ((i = step_index(s, sv[k].step)) < 0)
+			continue;
+		if ((state = step_state_parse(sv[k].state)) < 0)
+			continue;
+		st = &s->steps->v[i];
+		st->state = state;
+		free(st->reason);
+		st->reason = sv[k].reason != NULL ? xstrdup(sv[k].reason) : NULL;
+		st->ended = sv[k].updated;
+	}
+	journal_steps_free(sv, n_sv);
+	for (k = 0; k < n_ev; k++) {
+		if ((i = step_index(s, ev[k].step)) < 0)
+			continue;
+		st = &s->steps->v[i];
+		if (step_state_settled(st->state))
+			st->settled_seq = ev[k].seq;
+		if (ev[k].kind == JOURNAL_EV_ACK && ev[k].detail != NULL &&
+		    strncmp(ev[k].detail, "warning", 7) == 0)
+			st->warned = true;
+	}
+	if (journal_actions(s->j, s->run_id, NULL, &av, &n_av, cause) != 0)
+		return -1;
+	for (k = 0; k < n_av; k++) {
+		if ((i = step_index(s, av[k].step)) < 0)
+			continue;
+		st = &s->steps->v[i];
+		st->attempts = (unsigned)av[k].attempt;
+		st->started = av[k].started;
+		free(s->logs[i]);
+		s->logs[i] = xstrdup(av[k].log_path);
+		if (av[k].finished)
+			st->exit_status = av[k].exit_code >= 0 ?
+			    av[k].exit_code : 128 + av[k].signal;
+		if (av[k].artifact_sha256 != NULL) {
+			st->artifact_size = av[k].artifact_size;
+			snprintf(st->artifact_sha256, sizeof st->artifact_sha256,
+			    "%s", av[k].artifact_sha256);
+		}
+	}
+	steps_update(s->steps);
+
+	/* A step the journal says is running: follow it, read its status,
+	 * or put it in doubt. */
+	for (k = 0; k < s->steps->n; k++) {
+		st = &s->steps->v[k];
+		if (st->state != STEP_RUNNING)
+			continue;
+		last = NULL;
+		for (i = 0; i < (int)n_av; i++) {
+			if (strcmp(av[i].step, st->key) == 0)
+				last = &av[i];
+		}
+		/* The attempt its last start event names. */
+		started = 0;
+		for (i = 0; i < (int)n_ev; i++) {
+			if (ev[i].kind == JOURNAL_EV_START && ev[i].step != NULL &&
+			    strcmp(ev[i].step, st->key) == 0 &&
+			    ev[i].detail != NULL)
+				sscanf(ev[i].detail, "attempt %d", &started);
+		}
+		if (started == 0)
+			started = last != NULL ? last->attempt : 1;
+		if (last == NULL || last->attempt < started) {
+			if (session_reload_unrecorded(s, k, started, cause) != 0) {
+				journal_actions_free(av, n_av);
+				return -1;
+			}
+			continue;
+		}
+		free(s->status_path);
+		s->status_path = xstrdup(last->status_path);
+		s->attempt = last->attempt;
+		if (last->finished) {
+			/* Recorded, but the step state was not: rare. */
+			memset(&ast, 0, sizeof ast);
+			ast.exited = last->signal == 0;
+			ast.exit_code = last->exit_code;
+			ast.signal = last->signal;
+			ast.timed_out = last->timed_out;
+			ast.cancelled = last->cancelled;
+			ast.started = last->started;
+			ast.ended = last->ended;
+			s->running = k;
+			if (session_finished(s, k, &ast, cause) != 0) {
+				journal_actions_free(av, n_av);
+				return -1;
+			}
+			continue;
+		}
+		if (action_poll(last->pid, last->pid_start, last->status_path,
+		    &ast_state, &ast, cause) != 0) {
+			journal_actions_free(av, n_av);
+			return -1;
+		}
+		if (ast_state == ACTION_RUNNING) {
+			s->running = k;
+			s->proc.pid = last->pid;
+			s->proc.start = last->pid_start;
+			s->proc.fd = -1;
+		} else if (ast_state == ACTION_FINISHED) {
+			s->running = k;
+			s->proc.pid = last->pid;
+			s->proc.start = last->pid_start;
+			if (session_finished(s, k, &ast, cause) != 0) {
+				journal_actions_free(av, n_av);
+				return -1;
+			}
+		} else if (session_in_doubt(s, k, "its process is gone and it "
+		    "left no exit status", cause) != 0) {
+			journal_actions_free(av, n_av);
+			return -1;
+		}
+	}
+	journal_actions_free(av, n_av);
+	return 0;
+}
+
+int
+session_resume(struct session *s, char **cause)
+{
+	struct journal_event	*ev = NULL;
+	size_t			 n_ev = 0;
+	char			*why;
+	bool			 rollback, finished;
+
+	if (!s->has_info || s->unf == NULL) {
+		*cause = xstrdup("there is no unfinished run to resume");
+		return EXIT_USAGE;
+	}
+	rollback = s->unf->kind == JOURNAL_RUN_ROLLBACK;
+	s->parent = s->unf->parent;
+	/* A rollback run's steps come from the upgrade's plan. */
+	s->plan = session_plan_of_run(s->unf,
+	    s->unf->plan != NULL ? s->unf->plan : "");
+	free(s->from);
+	s->from = xstrdup(s->plan->from);
+	session_set_run(s, rollback ? s->parent : s->unf->id);
+	if (journal_events(s->j, s->run_id, &ev, &n_ev, cause) != 0)
+		return EXIT_FAILED;
+	session_reload_vars(s, ev, n_ev);
+	if (session_fixed_vars(s, cause) != 0) {
+		journal_events_free(ev, n_ev);
+		return EXIT_USAGE;
+	}
+	if (session_question(s, 0) != NULL) {
+		*cause = xasprintf("%s has no answer yet (secret answers are "
+		    "asked again on resume)", session_question(s, 0)->name);
+		journal_events_free(ev, n_ev);
+		return EXIT_USAGE;
+	}
+	session_secrets(s);
+	if (session_layout(s, cause) != 0) {
+		journal_events_free(ev, n_ev);
+		return EXIT_USAGE;
+	}
+	if (rollback) {
+		struct steps	*rs;
+
+		/* What the upgrade did, then the rollback laid out from it. */
+		if (session_reload_steps(s, ev, n_ev, cause) != 0) {
+			journal_events_free(ev, n_ev);
+			return EXIT_FAILED;
+		}
+		journal_events_free(ev, n_ev);
+		ev = NULL;
+		n_ev = 0;
+		session_set_run(s, s->unf->id);
+		if ((rs = session_new_steps(s, s->steps, 0, cause)) == NULL)
+			return EXIT_USAGE;
+		session_take_rollback(s, rs);
+		if (journal_events(s->j, s->run_id, &ev, &n_ev, cause) != 0)
+			return EXIT_FAILED;
+	}
+	/* From here on the run is ours again; a finished run opened for
+	 * rollback (opts.rollback) is only read: session_rollback() records
+	 * what becomes of it. */
+	finished = s->unf->status != JOURNAL_RUN_RUNNING &&
+	    s->unf->status != JOURNAL_RUN_PAUSED;
+	why = NULL;
+	if (s->info.runbook_changed)
+		why = xasprintf("the runbook's sha256 was %s, now %s",
+		    s->unf->runbook_sha256 != NULL ? s->unf->runbook_sha256 :
+		    "unknown", s->rb->sha256);
+	if ((!finished && journal_append(s->j, s->run_id, JOURNAL_EV_RESUME,
+	    NULL, s->info.step, NULL, cause) != 0) ||
+	    (s->takeover != NULL && journal_append(s->j, s->run_id,
+	    JOURNAL_EV_LOCK_TAKEOVER, NULL, s->takeover, NULL, cause) != 0) ||
+	    (why != NULL && journal_append(s->j, s->run_id,
+	    JOURNAL_EV_RUNBOOK_CHANGED, NULL, why, NULL, cause) != 0) ||
+	    (!finished && journal_run_set_status(s->j, s->run_id,
+	    JOURNAL_RUN_RUNNING, cause) != 0)) {
+		free(why);
+		journal_events_free(ev, n_ev);
+		return EXIT_FAILED;
+	}
+	free(why);
+	free(s->takeover);
+	s->takeover = NULL;
+	s->status = !finished ? SESSION_RUNNING :
+	    s->unf->status == JOURNAL_RUN_DONE ? SESSION_DONE :
+	    s->unf->status == JOURNAL_RUN_FAILED ? SESSION_FAILED :
+	    SESSION_ABANDONED;
+	if (session_reload_steps(s, ev, n_ev, cause) != 0) {
+		journal_events_free(ev, n_ev);
+		return EXIT_FAILED;
+	}
+	journal_events_free(ev, n_ev);
+	s->has_info = false;
+	return EXIT_DONE;
+}
+
+int
+session_abandon(struct session *s, const char *reason, char **cause)
+{
+	char	*detail;
+	int	 r;
+
+	if (!s->has_info || s->unf == NULL) {
+		*cause = xstrdup("there is no unfinished run to abandon");
+		return -1;
+	}
+	if (reason == NULL || *reason == '\0') {
+		*cause = xstrdup("abandoning a run needs a reason");
+		return -1;
+	}
+	detail = xasprintf("abandoned: %s", reason);
+	r = journal_append(s->j, s->unf->id, JOURNAL_EV_END, NULL, detail,
+	    NULL, cause);
+	free(detail);
+	if (r != 0)
+		return -1;
+	if (journal_run_set_status(s->j, s->unf->id, JOURNAL_RUN_ABANDONED,
+	    cause) != 0)
+		return -1;
+	journal_run_free(s->unf);
+	s->unf = NULL;
+	session_info_clear(&s->info);
+	s->has_info = false;
+	/* Its answers were for it: ask again. */
+	step_env_free(&s->answers);
+	memset(s->answered, 0, (s->rb->n_vars + 1) * sizeof *s->answered);
+	return 0;
+}
