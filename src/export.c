@@ -386,8 +386,10 @@ txt_code_line(struct buf *b, size_t indent, const char *s0, size_t n0)
 				cols += line[i] == '\t' ? 8 : 1;
 			if (cols + 2 > room)
 				break;
-			if (line[i] == ' ' && i > 0 && (i > com ||
-			    (shell_quote_state(line, i) == 0 &&
+			/* In a comment, not right after its "#": the
+			 * continuation adds "# ", so it must take more. */
+			if (line[i] == ' ' && i > 0 && (i > com + 1 ||
+			    (i < com && shell_quote_state(line, i) == 0 &&
 			    line[i - 1] != '\\')))
 				brk = i;
 		}
@@ -418,6 +420,14 @@ txt_code_line(struct buf *b, size_t indent, const char *s0, size_t n0)
 			if (i > 1 && line[i - 1] == '\\' &&
 			    shell_quote_state(line, i - 1) != '\'')
 				i--;
+			/* Always get on: a continuation adds at most two
+			 * bytes ("# " or "'"), so take at least three. */
+			if (i < 3) {
+				i = n < 3 ? n : 3;
+				while (i < n &&
+				    ((unsigned char)line[i] & 0xc0) == 0x80)
+					i++;
+			}
 			q = shell_quote_state(line, i);
 			buf_add(b, line, i);
 			if (i > com) {

@@ -229,6 +229,42 @@ test_txt_code_break_pastes(void **state)
 	export_doc_free(d);
 }
 
+/* A comment whose only break is right after its "#" (a long word, a URL)
+ * must still end: each continuation takes more than the "# " it adds.
+ * This looped forever, filling memory, on a shipped runbook. */
+static void
+test_txt_comment_long_word(void **state)
+{
+	struct export_doc	*d = export_doc_new("t");
+	struct export_item	*it;
+	struct buf		 cmd;
+	char			*t;
+	int			 i;
+
+	(void)state;
+	buf_init(&cmd);
+	buf_puts(&cmd, "# ");
+	for (i = 0; i < 150; i++)
+		buf_putc(&cmd, 'a' + i % 26);
+	buf_puts(&cmd, "\n#\t");
+	for (i = 0; i < 150; i++)
+		buf_putc(&cmd, 'A' + i % 26);
+	buf_puts(&cmd, "\n'");
+	for (i = 0; i < 150; i++)
+		buf_putc(&cmd, 'x');
+	buf_puts(&cmd, "'");
+	it = export_section_item(export_doc_section(d, "S", NULL), "x", NULL,
+	    EXPORT_BOX_EMPTY, NULL);
+	export_item_field(it, "Run", EXPORT_CODE, cmd.data);
+	t = export_render(d, EXPORT_TXT);
+	fits_80(t);
+	assert_non_null(strstr(t, "# abcdefghij"));
+	assert_non_null(strstr(t, "uvwxyzabcdefghijklmnopqrst"));
+	free(t);
+	buf_free(&cmd);
+	export_doc_free(d);
+}
+
 /* Indenting a here-document or a string across lines would change the
  * command: such a command is shown from the first column, as is. */
 static void
@@ -577,6 +613,7 @@ main(void)
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_txt_fits_80),
 		cmocka_unit_test(test_txt_code_break_pastes),
+		cmocka_unit_test(test_txt_comment_long_word),
 		cmocka_unit_test(test_txt_verbatim),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_shell_quote),
