@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -297,6 +298,50 @@ session_cancel(struct session *s, char **cause)
 	return action_cancel(s->proc.pid, s->proc.start, cause);
 }
 
+/* A read step whose document is its own `text`: written once, expanded,
+ * next to the run's logs (0600), so that every front end pages a file. */
+static int
+session_text_document(struct session *s, size_t i, char **path,
+    char **cause)
+{
+	const struct step	*st = &s->steps->v[i];
+	char			*log = NULL, *status = NULL, *doc;
+	size_t			 len;
+	int			 fd, saved;
+	ssize_t			 w;
+
+	if (journal_action_paths(s->j, s->run_id, st->key, 0, &log, &status,
+	    cause) != 0)
+		return -1;
+	/* "STEP.0.log" -> "STEP.text" */
+	len = strlen(log);
+	if (len > 6 && strcmp(log + len - 6, ".0.log") == 0)
+		log[len - 6] = '\0';
+	doc = xasprintf("%s.text", log);
+	free(log);
+	free(status);
+	fd = open(doc, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		*cause = xasprintf("step %zu (%s): cannot write %s: %s", i + 1,
+		    st->key, doc, strerror(errno));
+		free(doc);
+		return -1;
+	}
+	len = strlen(st->text);
+	w = write(fd, st->text, len);
+	if (w == (ssize_t)len && (len == 0 || st->text[len - 1] != '\n'))
+		w = write(fd, "\n", 1) == 1 ? (ssize_t)len : -1;
+	saved = errno;
+	if (close(fd) == -1 || w != (ssize_t)len) {
+		*cause = xasprintf("step %zu (%s): cannot write %s: %s", i + 1,
+		    st->key, doc, strerror(w == -1 ? saved : ENOSPC));
+		free(doc);
+		return -1;
+	}
+	*path = doc;
+	return 0;
+}
+
 int
 session_document(struct session *s, size_t i, char **path, char **cause)
 {
@@ -310,6 +355,8 @@ session_document(struct session *s, size_t i, char **path, char **cause)
 		return -1;
 	}
 	st = &s->steps->v[i];
+	if (st->run == NULL && st->file == NULL && st->text != NULL)
+		return session_text_document(s, i, path, cause);
 	if (st->run == NULL) {
 		if (st->file == NULL) {
 			*cause = xasprintf("step %zu (%s) has no document",
