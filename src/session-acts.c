@@ -178,7 +178,8 @@ session_auto(const struct session *s, size_t i)
 		return false;
 	if (ss->v[i].kind == RB_CHECK)
 		return true;
-	if (s->opts.step)
+	/* An optional action is the operator's to run or skip. */
+	if (s->opts.step || ss->v[i].optional)
 		return false;
 	for (j = i; j-- > 0;) {
 		const struct step *o = &ss->v[j];
@@ -206,7 +207,8 @@ session_chain(const struct session *s, size_t i, size_t *until)
 	for (j = i + 1; j < ss->n; j++) {
 		const struct step *o = &ss->v[j];
 
-		if (!is_command(o) || (s->opts.step && o->kind == RB_ACTION))
+		if (!is_command(o) || ((s->opts.step || o->optional) &&
+		    o->kind == RB_ACTION))
 			break;
 		n++;
 	}
