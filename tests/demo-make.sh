@@ -1,0 +1,29 @@
+#!/bin/sh
+# demo-make.sh: `make demo`, as the README's first line ends, creates a
+# fresh demo cluster with its workloads running and opens the wizard on
+# it with the upgrade planned; leaving the wizard stops the workloads and
+# says where the cluster is and how to go on.
+. "$top_srcdir/tests/tui-lib.sh"
+
+command -v sqlite3 >/dev/null 2>&1 || { echo "sqlite3 missing: skipped"; exit 77; }
+command -v "${MAKE:-make}" >/dev/null 2>&1 || { echo "make missing: skipped"; exit 77; }
+ctl="$top_srcdir/runbooks/demo/democtl"
+trap 'for s in $TUI_NAMES; do tmux -L "$TUI_SOCK-$s" kill-server >/dev/null 2>&1; done
+	for d in "$TMP"/stepup-demo.*/cluster; do [ -d "$d" ] && "$ctl" -d "$d" stop-workloads >/dev/null 2>&1; done
+	rm -rf "$TMP"' EXIT
+
+cat >"$TMP/demo.sh" <<SCRIPT
+cd "$top_builddir" && TMPDIR="$TMP" ${MAKE:-make} -s demo
+SCRIPT
+tui_start d sh "$TMP/demo.sh"
+tui_wait d "Upgrade plan" 600 || finish
+tui_wait d "1.0.0 ─patch─▶ 1.0.1 ─minor─▶ 1.1.0 ─major─▶ 2.0.0" || finish
+cluster=$(ls -d "$TMP"/stepup-demo.*/cluster)
+[ -d "$cluster" ] || { fail "no demo cluster under $TMP"; finish; }
+"$ctl" -d "$cluster" workloads-running || fail "the demo's workloads do not run"
+[ "$("$ctl" -d "$cluster" version)" = 1.0.0 ] || fail "the demo cluster is not at 1.0.0"
+tui_keys d Q
+tui_wait d "[exit" || finish
+"$ctl" -d "$cluster" workloads-running && fail "leaving make demo left the workloads running"
+tui_wait d "The demo cluster stays in $TMP/stepup-demo."
+finish
