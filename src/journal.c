@@ -243,32 +243,9 @@ journal_host(void)
 static char *
 mask(const struct journal *j, const char *s)
 {
-	struct buf	 b;
-	const char	*p;
-	size_t		 i, best_len;
-	const char	*best;
-
 	if (s == NULL)
 		return NULL;
-	buf_init(&b);
-	for (p = s; *p != '\0';) {
-		best = NULL;
-		best_len = 0;
-		for (i = 0; i < j->n_secrets; i++) {
-			size_t len = strlen(j->secrets[i]);
-			if (len > best_len &&
-			    strncmp(p, j->secrets[i], len) == 0) {
-				best = j->secrets[i];
-				best_len = len;
-			}
-		}
-		if (best != NULL) {
-			buf_puts(&b, MASK);
-			p += best_len;
-		} else
-			buf_putc(&b, *p++);
-	}
-	return buf_take(&b);
+	return mask_secrets(s, (const char *const *)j->secrets, j->n_secrets);
 }
 
 static int

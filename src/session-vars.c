@@ -226,31 +226,16 @@ session_reload_vars(struct session *s, const struct journal_event *ev,
 char *
 session_mask(const struct session *s, const char *text)
 {
-	struct buf	 b;
-	const char	*p = text, *hit, *first;
-	size_t		 i, len = 0;
+	const char	**secrets;
+	char		 *out;
+	size_t		  i, n = 0;
 
-	buf_init(&b);
-	for (;;) {
-		first = NULL;
-		for (i = 0; i < s->answers.n; i++) {
-			const struct step_var *v = &s->answers.v[i];
-
-			if (!v->secret || *v->value == '\0')
-				continue;
-			hit = strstr(p, v->value);
-			if (hit != NULL && (first == NULL || hit < first ||
-			    (hit == first && strlen(v->value) > len))) {
-				first = hit;
-				len = strlen(v->value);
-			}
-		}
-		if (first == NULL)
-			break;
-		buf_add(&b, p, (size_t)(first - p));
-		buf_puts(&b, "********");
-		p = first + len;
+	secrets = xcalloc(s->answers.n + 1, sizeof *secrets);
+	for (i = 0; i < s->answers.n; i++) {
+		if (s->answers.v[i].secret)
+			secrets[n++] = s->answers.v[i].value;
 	}
-	buf_puts(&b, p);
-	return buf_take(&b);
+	out = mask_secrets(text, secrets, n);
+	free(secrets);
+	return out;
 }

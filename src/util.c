@@ -298,6 +298,30 @@ sha256_file(const char *path, char out[65])
 	return 0;
 }
 
+char *
+mask_secrets(const char *text, const char *const *secrets, size_t n)
+{
+	struct buf	 b;
+	const char	*p;
+	size_t		 i, len, best;
+
+	buf_init(&b);
+	for (p = text; *p != '\0';) {
+		best = 0;
+		for (i = 0; i < n; i++) {
+			len = strlen(secrets[i]);
+			if (len > best && strncmp(p, secrets[i], len) == 0)
+				best = len;
+		}
+		if (best > 0) {
+			buf_puts(&b, "********");
+			p += best;
+		} else
+			buf_putc(&b, *p++);
+	}
+	return buf_take(&b);
+}
+
 long long
 monotonic_ms(void)
 {

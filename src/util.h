@@ -62,6 +62,11 @@ int	 sha256_file(const char *, char out[65]);
 /* Lowercase hex SHA-256 of a memory block into out[65]. */
 void	 sha256_hex(const void *, size_t, char out[65]);
 
+/* text with every occurrence of one of the n secrets replaced by
+ * "********": at each place the longest secret that starts there, left
+ * to right; empty secrets never match. The caller frees the result. */
+char	*mask_secrets(const char *text, const char *const *secrets, size_t n);
+
 /* Milliseconds on the monotonic clock, for deadlines. */
 long long monotonic_ms(void);
 

@@ -93,6 +93,24 @@ test_edit_distance(void **state)
 	assert_int_equal(edit_distance("a", "completely-different", 3), 4);
 }
 
+static void
+test_mask_secrets(void **state)
+{
+	const char	*secrets[] = { "s3cr3t", "", "s3cr3t-longer", "pw" };
+	char		*m;
+
+	(void)state;
+	m = mask_secrets("a s3cr3t-longer b s3cr3t c pwpw d", secrets, 4);
+	assert_string_equal(m, "a ******** b ******** c **************** d");
+	free(m);
+	m = mask_secrets("nothing here", secrets, 4);
+	assert_string_equal(m, "nothing here");
+	free(m);
+	m = mask_secrets("", secrets, 0);
+	assert_string_equal(m, "");
+	free(m);
+}
+
 int
 main(void)
 {
@@ -101,6 +119,7 @@ main(void)
 		cmocka_unit_test(test_sha256_file),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_edit_distance),
+		cmocka_unit_test(test_mask_secrets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
