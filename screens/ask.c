@@ -48,30 +48,6 @@ ask_leave(void *state)
 	free(k->error);
 }
 
-/* Draw text wrapped at word boundaries; returns the next row. */
-static int
-wrap(WINDOW *w, int y, int x, int cols, int rows, const char *s)
-{
-	while (*s != '\0' && y < rows) {
-		size_t	n = strlen(s), cut = n;
-
-		if ((int)n > cols) {
-			cut = (size_t)cols;
-			while (cut > 0 && s[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = (size_t)cols;
-		}
-		if (memchr(s, '\n', cut) != NULL)
-			cut = (size_t)((const char *)memchr(s, '\n', cut) - s);
-		ui_text(w, y++, x, cols, s, cut, 0);
-		s += cut;
-		while (*s == ' ' || *s == '\n')
-			s++;
-	}
-	return y;
-}
-
 static void
 ask_draw(void *state, WINDOW *w, int rows, int cols)
 {
@@ -82,15 +58,15 @@ ask_draw(void *state, WINDOW *w, int rows, int cols)
 	ui_str(w, y++, 2, cols - 4, k->title);
 	wattroff(w, theme_attr(ROLE_TITLE));
 	y++;
-	y = wrap(w, y, 2, cols - 4, rows, k->question) + 1;
+	y = ui_wrap(w, y, 2, cols - 4, rows, k->question) + 1;
 	if (k->detail != NULL) {
 		wattron(w, theme_attr(ROLE_DIM));
-		y = wrap(w, y, 2, cols - 4, rows, k->detail) + 1;
+		y = ui_wrap(w, y, 2, cols - 4, rows, k->detail) + 1;
 		wattroff(w, theme_attr(ROLE_DIM));
 	}
 	if (k->error != NULL) {
 		wattron(w, theme_attr(ROLE_FAILED));
-		y = wrap(w, y, 2, cols - 4, rows, k->error) + 1;
+		y = ui_wrap(w, y, 2, cols - 4, rows, k->error) + 1;
 		wattroff(w, theme_attr(ROLE_FAILED));
 	}
 	if (!k->a.text) {

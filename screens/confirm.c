@@ -3,6 +3,8 @@
  * journaled by the session and said here. */
 #include "config.h"
 
+#include <limits.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,30 +39,6 @@ confirm_leave(void *state)
 	struct confirm	*c = state;
 
 	free(c->error);
-}
-
-/* Text wrapped at spaces at column 4; returns the next row. */
-static int
-confirm_wrap(WINDOW *w, int y, int cols, const char *s)
-{
-	int	width = cols - 6;
-
-	while (*s != '\0') {
-		size_t	n = strlen(s), cut = n;
-
-		if ((int)n > width) {
-			cut = (size_t)width;
-			while (cut > 0 && s[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = (size_t)width;
-		}
-		ui_text(w, y++, 4, width, s, cut, 0);
-		s += cut;
-		while (*s == ' ')
-			s++;
-	}
-	return y;
 }
 
 static void
@@ -114,7 +92,7 @@ confirm_draw(void *state, WINDOW *w, int rows, int cols)
 		snprintf(line, sizeof line, "Confirming starts %zu command%s "
 		    "one after another (steps %zu-%zu), to the end of the run.",
 		    chain, chain == 1 ? "" : "s", c->i + 2, c->i + 1 + chain);
-	y = confirm_wrap(w, y, cols, line);
+	y = ui_wrap(w, y, 4, cols - 6, INT_MAX, line);
 	for (j = 0; j < c->i && y < rows - 6; j++) {
 		if (ss->v[j].artifact_size >= 0 && ss->v[j].produces != NULL) {
 			snprintf(line, sizeof line, "  Backup so far: %s (%lld "

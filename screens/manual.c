@@ -34,22 +34,15 @@ manual_draw(void *state, WINDOW *w, int rows, int cols)
 	struct manual		*m = state;
 	const struct step	*st = &session_steps(tui_session())->v[m->i];
 	char			 line[512];
-	const char		*t, *nl;
 	int			 y = 1;
-	size_t			 len;
 
 	wattron(w, theme_attr(ROLE_TITLE));
 	snprintf(line, sizeof line, "%zu. %s", m->i + 1, st->title);
 	ui_str(w, y++, 2, cols - 4, line);
 	wattroff(w, theme_attr(ROLE_TITLE));
 	y++;
-	for (t = st->text; t != NULL && *t != '\0' && y < rows - 4; ) {
-		nl = strchr(t, '\n');
-		len = nl != NULL ? (size_t)(nl - t) : strlen(t);
-		ui_text(w, y++, 2, cols - 4, t, len, 0);
-		t += len + (nl != NULL);
-	}
-	y++;
+	/* The instructions, wrapped: a long line is not cut at the edge. */
+	y = ui_wrap(w, y, 2, cols - 4, rows - 4, st->text) + 1;
 	if (st->state == STEP_PASSED) {
 		wattron(w, theme_attr(ROLE_PASSED));
 		snprintf(line, sizeof line, "%s Ticked%s%s", ui_glyph(

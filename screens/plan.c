@@ -66,28 +66,6 @@ plan_leave(void *state)
 	free(p->refused);
 }
 
-/* Wrapped text; returns the next row. */
-static int
-plan_wrap(WINDOW *w, int y, int x, int cols, int rows, const char *s)
-{
-	while (*s != '\0' && y < rows) {
-		size_t	n = strlen(s), cut = n;
-
-		if ((int)n > cols) {
-			cut = (size_t)cols;
-			while (cut > 0 && s[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = (size_t)cols;
-		}
-		ui_text(w, y++, x, cols, s, cut, 0);
-		s += cut;
-		while (*s == ' ')
-			s++;
-	}
-	return y;
-}
-
 static void
 plan_path(struct buf *b, const struct plan *pl)
 {
@@ -158,7 +136,7 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 	}
 	if (ps->error != NULL) {
 		wattron(w, theme_attr(ROLE_FAILED));
-		y = plan_wrap(w, y, 2, cols - 4, rows, ps->error);
+		y = ui_wrap(w, y, 2, cols - 4, rows, ps->error);
 		wattroff(w, theme_attr(ROLE_FAILED));
 		ui_str(w, y + 1, 2, cols - 4, "Nothing was done. q leaves.");
 		return;
@@ -180,7 +158,7 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 			plan_path(&b, pl);
 			ui_str(w, y++, 2, cols - 4, "Path");
 			wattron(w, theme_attr(ROLE_RUNNING));
-			y = plan_wrap(w, y, 4, cols - 6, rows, b.data);
+			y = ui_wrap(w, y, 4, cols - 6, rows, b.data);
 			wattroff(w, theme_attr(ROLE_RUNNING));
 			y++;
 			for (h = 0; h < pl->n_hops && y < rows - 4; h++) {
@@ -201,7 +179,7 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 		    "(rule: %s)", ref->rule);
 		ui_str(w, y++, 2, cols - 4, line);
 		wattroff(w, theme_attr(ROLE_FAILED));
-		y = plan_wrap(w, y, 2, cols - 4, rows, ref->message) + 1;
+		y = ui_wrap(w, y, 2, cols - 4, rows, ref->message) + 1;
 		if (ref->nearest != NULL) {
 			snprintf(line, sizeof line, "The nearest allowed target "
 			    "is %s: t types it (stepup run --to %s).",
@@ -214,7 +192,7 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 		    ref->alternative->n_hops > 0) {
 			plan_path(&b, ref->alternative);
 			ui_str(w, y++, 2, cols - 4, "Allowed path instead:");
-			y = plan_wrap(w, y, 4, cols - 6, rows, b.data);
+			y = ui_wrap(w, y, 4, cols - 6, rows, b.data);
 		}
 	}
 	b.len = 0;
@@ -222,14 +200,14 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 	y++;
 	ui_str(w, y++, 2, cols - 4, "Policy");
 	wattron(w, theme_attr(ROLE_DIM));
-	y = plan_wrap(w, y, 4, cols - 6, ps->editing ? rows - 5 : rows - 2,
+	y = ui_wrap(w, y, 4, cols - 6, ps->editing ? rows - 5 : rows - 2,
 	    b.data);
 	wattroff(w, theme_attr(ROLE_DIM));
 	buf_free(&b);
 	if (ps->editing) {
 		if (ps->refused != NULL) {
 			wattron(w, theme_attr(ROLE_FAILED));
-			plan_wrap(w, rows - 4, 2, cols - 4, rows - 2,
+			ui_wrap(w, rows - 4, 2, cols - 4, rows - 2,
 			    ps->refused);
 			wattroff(w, theme_attr(ROLE_FAILED));
 		}

@@ -7,6 +7,8 @@
  * same screens as the upgrade (rollback.h gives the flow). */
 #include "config.h"
 
+#include <limits.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,36 +160,6 @@ rollback_check(struct rollback_screen *r)
 	}
 }
 
-/* Text wrapped at spaces in width columns from row y (drawn when w is
- * not NULL), each of its lines on rows of their own; returns the rows. */
-static int
-rollback_wrap(WINDOW *w, int y, int x, int width, const char *s)
-{
-	int	n = 0;
-	size_t	len, cut;
-
-	while (s != NULL && *s != '\0') {
-		len = strcspn(s, "\n");
-		cut = len;
-		if ((int)len > width) {
-			cut = (size_t)width;
-			while (cut > 0 && s[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = (size_t)width;
-		}
-		if (w != NULL)
-			ui_text(w, y + n, x, width, s, cut, 0);
-		n++;
-		s += cut;
-		while (*s == ' ')
-			s++;
-		if (*s == '\n')
-			s++;
-	}
-	return n;
-}
-
 static int
 rollback_enter(void *state, void *arg, char **cause)
 {
@@ -246,7 +218,7 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 
 	/* Under the list: the stop, or the phrase to type. */
 	if (!r->ok)
-		bottom = rows - 3 - rollback_wrap(NULL, 0, 2, cols - 4,
+		bottom = rows - 3 - ui_wrap(NULL, 0, 2, cols - 4, INT_MAX,
 		    r->problem);
 	else
 		bottom = rows - 5 - (r->error != NULL ? 1 : 0);
@@ -276,7 +248,7 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 	ui_hline(w, y++, 0, cols);
 	if (!r->ok) {
 		wattron(w, theme_attr(ROLE_FAILED));
-		rollback_wrap(w, y, 2, cols - 4, r->problem);
+		ui_wrap(w, y, 2, cols - 4, INT_MAX, r->problem);
 		wattroff(w, theme_attr(ROLE_FAILED));
 		ui_str(w, rows - 1, 2, cols - 4, "Stopped before anything ran: "
 		    "nothing was rolled back. q goes back.");

@@ -330,6 +330,35 @@ ui_text(WINDOW *w, int y, int x, int cols, const char *s, size_t len,
 }
 
 int
+ui_wrap(WINDOW *w, int y, int x, int width, int end, const char *s)
+{
+	size_t	len, cut;
+
+	if (width < 1)
+		width = 1;
+	while (s != NULL && *s != '\0' && y < end) {
+		len = strcspn(s, "\n");
+		cut = len;
+		if ((int)len > width) {
+			cut = (size_t)width;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)width;
+		}
+		if (w != NULL)
+			ui_text(w, y, x, width, s, cut, 0);
+		y++;
+		s += cut;
+		while (*s == ' ')
+			s++;
+		if (*s == '\n')
+			s++;
+	}
+	return y;
+}
+
+int
 ui_str(WINDOW *w, int y, int x, int cols, const char *s)
 {
 	return ui_text(w, y, x, cols, s, strlen(s), 0);

@@ -102,6 +102,10 @@ int	 ui_suspend(int (*fn)(void));
  * ^X, invalid bytes as '?'. Returns the columns drawn. */
 int	 ui_text(WINDOW *, int y, int x, int cols, const char *, size_t len,
 	    int skip);
+/* Text wrapped at spaces in width columns from row y, column x, each of
+ * its own lines starting a row; stops before row `end`. Draws only when w
+ * is not NULL (so it also measures). Returns the row after the last. */
+int	 ui_wrap(WINDOW *, int y, int x, int width, int end, const char *);
 /* The same for a NUL-terminated string. */
 int	 ui_str(WINDOW *, int y, int x, int cols, const char *);
 /* Display width of a UTF-8 string. */

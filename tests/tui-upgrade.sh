@@ -34,7 +34,9 @@ tui_wait u "PASS  9. The widget reports 2.0.0" 300 || finish
 tui_keys u Enter
 tui_wait u "10. manual  Tell the team"
 tui_keys u Enter
-tui_wait u "Post in the team channel that eu-1 runs 2.0.0."
+tui_wait u "Post in the team channel that eu-1 runs 2.0.0, with the time it took"
+# Instructions longer than the screen is wide are wrapped, not cut.
+tui_wait u "  you on the way."
 tui_keys u t
 tui_wait u "A note for the journal?"
 tui_text u "posted in #ops"
