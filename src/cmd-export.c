@@ -190,7 +190,7 @@ export_report_cmd(const char *runbook, const char *id_text,
 	struct rb_diags		 d;
 	struct runbook		*rb = NULL;
 	struct export_doc	*doc = NULL;
-	char			*cause = NULL, *dir, *end, *db;
+	char			*cause = NULL, *dir, *end;
 	long long		 id;
 	int			 st;
 
@@ -199,21 +199,13 @@ export_report_cmd(const char *runbook, const char *id_text,
 	if (errno != 0 || *end != '\0' || id <= 0)
 		cli_usage_error("export", "--run wants a run id (a number), "
 		    "not '%s'", id_text);
-	if ((dir = journal_state_dir(cli.state_dir, &cause)) == NULL) {
-		fprintf(stderr, "stepup: %s\n", cause);
-		free(cause);
-		return EXIT_FAILED;
-	}
-	db = xasprintf("%s/journal.db", dir);
-	if (access(db, F_OK) != 0 && errno == ENOENT) {
-		fprintf(stderr, "stepup: there is no run %lld: the journal %s "
-		    "does not exist yet\n", id, db);
-		free(db);
+	j = journal_open_view(cli.state_dir, &dir, &cause);
+	if (j == NULL && cause == NULL) {
+		fprintf(stderr, "stepup: there is no run %lld: the journal "
+		    "%s/journal.db does not exist yet\n", id, dir);
 		free(dir);
 		return EXIT_USAGE;
 	}
-	free(db);
-	j = journal_open(dir, true, &cause);
 	free(dir);
 	if (j == NULL) {
 		fprintf(stderr, "stepup: %s\n", cause);

@@ -55,31 +55,18 @@ static struct journal *
 history_open(int *status)
 {
 	struct journal	*j;
-	struct stat	 sb;
-	char		*dir, *cause = NULL, *db;
+	char		*dir, *cause;
 
-	if ((dir = journal_state_dir(cli.state_dir, &cause)) == NULL) {
-		fprintf(stderr, "stepup: %s\n", cause);
-		free(cause);
-		*status = EXIT_FAILED;
-		return NULL;
-	}
-	db = xasprintf("%s/journal.db", dir);
-	if (stat(db, &sb) != 0 && errno == ENOENT) {
+	j = journal_open_view(cli.state_dir, &dir, &cause);
+	if (j == NULL && cause == NULL) {
 		printf("No runs recorded in %s yet.\n", dir);
-		free(db);
-		free(dir);
 		*status = EXIT_DONE;
-		return NULL;
-	}
-	free(db);
-	j = journal_open(dir, true, &cause);
-	free(dir);
-	if (j == NULL) {
+	} else if (j == NULL) {
 		fprintf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		*status = EXIT_FAILED;
 	}
+	free(dir);
 	return j;
 }
 

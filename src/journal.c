@@ -552,6 +552,23 @@ fail:
 	return NULL;
 }
 
+struct journal *
+journal_open_view(const char *option, char **dir, char **cause)
+{
+	char	*db;
+	int	 absent;
+
+	*cause = NULL;
+	if ((*dir = journal_state_dir(option, cause)) == NULL)
+		return NULL;
+	db = xasprintf("%s/journal.db", *dir);
+	absent = access(db, F_OK) != 0 && errno == ENOENT;
+	free(db);
+	if (absent)
+		return NULL;
+	return journal_open(*dir, true, cause);
+}
+
 void
 journal_close(struct journal *j)
 {

@@ -52,6 +52,13 @@ char	*journal_host(void);
  * read-only. Returns NULL with *cause on failure. */
 struct journal	*journal_open(const char *state_dir, bool readonly,
 		    char **cause);
+/* For commands that only look (history, show, export --run): resolve the
+ * state dir as journal_state_dir() does (option may be NULL) and open its
+ * journal read-only. Returns NULL with *cause on failure; when there is
+ * no journal yet, NULL with *cause NULL. *dir is the state dir, or NULL
+ * when it could not be resolved (caller frees). */
+struct journal	*journal_open_view(const char *option, char **dir,
+		    char **cause);
 /* Close the journal (NULL is allowed). Uncommitted work is rolled back. */
 void		 journal_close(struct journal *);
 
