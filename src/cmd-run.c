@@ -97,6 +97,9 @@ cmd_run(int argc, char **argv)
 	opts.runbook = argv[optind];
 	opts.state_dir = cli.state_dir;
 
+	plain = run_wants_plain(plain);
+	/* The wizard draws its first frame before creating a journal. */
+	opts.defer_journal = !plain && !opts.dry_run;
 	r = session_open(&opts, &s, &cause);
 	if (r != EXIT_DONE) {
 		if (r == EXIT_USAGE)
@@ -106,7 +109,7 @@ cmd_run(int argc, char **argv)
 		free(cause);
 		return r;
 	}
-	r = run_front_end(s, run_wants_plain(plain));
+	r = run_front_end(s, plain);
 	session_close(s);
 	return r;
 }

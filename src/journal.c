@@ -555,18 +555,24 @@ fail:
 struct journal *
 journal_open_view(const char *option, char **dir, char **cause)
 {
-	char	*db;
-	int	 absent;
-
 	*cause = NULL;
 	if ((*dir = journal_state_dir(option, cause)) == NULL)
 		return NULL;
-	db = xasprintf("%s/journal.db", *dir);
-	absent = access(db, F_OK) != 0 && errno == ENOENT;
-	free(db);
-	if (absent)
+	if (!journal_exists(*dir))
 		return NULL;
 	return journal_open(*dir, true, cause);
+}
+
+bool
+journal_exists(const char *state_dir)
+{
+	char	*db;
+	bool	 absent;
+
+	db = xasprintf("%s/%s", state_dir, JOURNAL_FILE);
+	absent = access(db, F_OK) != 0 && errno == ENOENT;
+	free(db);
+	return !absent;
 }
 
 void
@@ -1586,9 +1592,16 @@ journal_lock(const char *state_dir, const char *runbook,
 	    "runbook=%s\n", self.operator, self.host, (long)self.pid,
 	    self.since, key);
 	journal_lock_holder_free(&self);
+	/*
+	 * Not fsync'd: the name is read back only to say whose lock was
+	 * taken over. A holder that dies leaves it in the page cache, which
+	 * outlives the process; after the machine itself went down every
+	 * holder is gone anyway, and a name lost or stale then costs nothing
+	 * but that message. The journal's own commits are durable; this was
+	 * the only sync of an everyday start.
+	 */
 	if (ftruncate(fd, 0) == -1 ||
-	    pwrite(fd, text, strlen(text), 0) != (ssize_t)strlen(text) ||
-	    fsync(fd) == -1) {
+	    pwrite(fd, text, strlen(text), 0) != (ssize_t)strlen(text)) {
 		*cause = xasprintf("cannot write the lock file %s: %s", path,
 		    strerror(errno));
 		free(text);
@@ -1629,8 +1642,10 @@ journal_unlock(struct journal_lock *l)
 	}
 	/* Empty the file first: a name left behind means "died holding".
 	 * Only the owner may: in a forked child the lock is not ours. */
-	if (l->owner == getpid() && ftruncate(l->fd, 0) == 0)
-		fsync(l->fd);
+	if (l->owner == getpid() && ftruncate(l->fd, 0) == -1) {
+		/* Left named, the next stepup says it took the lock over
+		 * from us: a wrong word, nothing lost. */
+	}
 	close(l->fd);
 	free(l->key);
 	free(l);

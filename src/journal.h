@@ -59,6 +59,9 @@ struct journal	*journal_open(const char *state_dir, bool readonly,
  * when it could not be resolved (caller frees). */
 struct journal	*journal_open_view(const char *option, char **dir,
 		    char **cause);
+/* Whether STATE_DIR holds a journal (true when that cannot be told: only
+ * a journal known to be missing is false). */
+bool		 journal_exists(const char *state_dir);
 /* Close the journal (NULL is allowed). Uncommitted work is rolled back. */
 void		 journal_close(struct journal *);
 

@@ -177,6 +177,8 @@ session_plan(struct session *s, char **cause)
 	const char		*to;
 	int			 r, status = EXIT_FAILED;
 
+	if (session_journal(s, cause) != 0)
+		return EXIT_FAILED;
 	if (session_fixed_vars(s, cause) != 0)
 		return EXIT_USAGE;
 	plan_free(s->plan);
@@ -315,6 +317,8 @@ session_begin(struct session *s, char **cause)
 		*cause = xstrdup("the run has already begun");
 		return EXIT_USAGE;
 	}
+	if (session_journal(s, cause) != 0)
+		return EXIT_FAILED;
 	if (s->has_info) {
 		*cause = xasprintf("run %s of this runbook is unfinished: resume "
 		    "or abandon it first", s->info.id);

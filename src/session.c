@@ -76,12 +76,6 @@ const char *session_state_dir(const struct session *s) { return s->state_dir; }
 enum session_status session_status(const struct session *s) { return s->status; }
 bool session_dry_run(const struct session *s) { return s->opts.dry_run; }
 
-const char *
-session_operator(const struct session *s)
-{
-	return journal_who(s->j);
-}
-
 const struct session_run_info *
 session_unfinished(const struct session *s)
 {
@@ -226,7 +220,13 @@ session_open(const struct session_opts *opts, struct session **out,
 	}
 	journal_lock_holder_free(&holder);
 
-	if ((s->j = journal_open(s->state_dir, false, cause)) == NULL) {
+	/* No journal, so no run to resume: there is nothing to read. */
+	if (opts->defer_journal && !opts->rollback &&
+	    !journal_exists(s->state_dir)) {
+		*out = s;
+		return EXIT_DONE;
+	}
+	if (session_journal(s, cause) != 0) {
 		session_close(s);
 		return EXIT_FAILED;
 	}
@@ -268,6 +268,15 @@ session_open(const struct session_opts *opts, struct session **out,
 	}
 	*out = s;
 	return EXIT_DONE;
+}
+
+int
+session_journal(struct session *s, char **cause)
+{
+	if (s->j == NULL &&
+	    (s->j = journal_open(s->state_dir, false, cause)) == NULL)
+		return -1;
+	return 0;
 }
 
 void

@@ -58,6 +58,11 @@ struct session_opts {
 	bool		 dry_run;	/* show every command, execute none */
 	bool		 step;		/* --step: ask before every action */
 	bool		 rollback;	/* open the latest run for rollback */
+	/* A journal that does not exist yet is created later, by
+	 * session_journal() (the wizard calls it once its first frame is
+	 * on the screen: creating one takes syncs an operator would wait
+	 * for). It is created before the first thing is journaled. */
+	bool		 defer_journal;
 };
 
 /* Operator acts: one table, from which the enum, the names used in the
@@ -125,6 +130,9 @@ struct session_run_info {
  * whose holder is dead is taken over, and that is journaled. */
 int		 session_open(const struct session_opts *, struct session **out,
 		    char **cause);
+/* Create the journal session_open() deferred (see defer_journal); 0 when
+ * it is open, else -1 with *cause. */
+int		 session_journal(struct session *, char **cause);
 /* Pause if running, release the lock, free everything. NULL is fine. */
 void		 session_close(struct session *);
 
@@ -211,9 +219,6 @@ const char		*session_run_id(const struct session *);	/* or NULL */
 const char		*session_state_dir(const struct session *);
 enum session_status	 session_status(const struct session *);
 bool			 session_dry_run(const struct session *);
-/* The operator as journaled: $SUDO_USER or the login name, with " from
- * ADDR" when SSH_CONNECTION is set. */
-const char		*session_operator(const struct session *);
 
 /* Where the run is: the first step not settled, or steps->n when done. */
 size_t		 session_current(const struct session *);

@@ -637,6 +637,7 @@ tui_run(struct session *s)
 {
 	char			*cause = NULL;
 	const struct screen	*first;
+	int			 r;
 
 	tui_up(s);
 	if (session_unfinished(s) != NULL)
@@ -645,7 +646,14 @@ tui_run(struct session *s)
 		first = &screen_questions;
 	else
 		first = &screen_plan;
-	if (ui_push(first, NULL, &cause) != 0) {
+	r = ui_push(first, NULL, &cause);
+	if (r == 0) {
+		/* The first frame, then the journal when this is the first
+		 * run here (creating one syncs the disk twice). */
+		ui_flush();
+		r = session_journal(s, &cause);
+	}
+	if (r != 0) {
 		ui_end();
 		fprintf(stderr, "stepup: %s\n", cause);
 		free(cause);

@@ -81,8 +81,9 @@ body_make(void)
 		delwin(body);
 	body = NULL;
 	if (!too_small()) {
+		/* It shares stdscr's cells; draw() tells stdscr what changed
+		 * once a frame (syncok would do it for every character). */
 		body = derwin(stdscr, LINES - 2, COLS, 1, 0);
-		syncok(body, TRUE);
 		idlok(body, TRUE);
 	}
 }
@@ -528,6 +529,7 @@ draw(void)
 	werase(body);
 	if (f->s->draw != NULL)
 		f->s->draw(f->state, body, LINES - 2, COLS);
+	wsyncup(body);
 	draw_footer();
 	/* No cursor: leave it wherever the update ends, which saves a
 	 * cursor move on every frame (one line of scrolling included). */
@@ -706,6 +708,13 @@ ui_loop(void)
 	while (depth > 0)
 		ui_pop();
 	return quitting ? quit_status : EXIT_DONE;
+}
+
+void
+ui_flush(void)
+{
+	if (dirty && depth > 0)
+		draw();
 }
 
 void

@@ -79,6 +79,9 @@ size_t	 ui_depth(void);
 
 /* Ask for a redraw at the next turn of the loop. */
 void	 ui_dirty(void);
+/* Draw now what the loop would draw before it waits: a first frame on the
+ * screen before slow work that need not come first. */
+void	 ui_flush(void);
 /* Have tick called every ms milliseconds (0: never; only while an action
  * runs, so that an idle wizard never wakes up). */
 void	 ui_ticker(unsigned ms);
