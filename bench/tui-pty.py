@@ -230,10 +230,18 @@ def rss_split(pid):
 
 
 def scroll(src, build, tmp):
+    """One line of scrolling (j), beside less three ways: with a prompt that
+    says what the reader's position indicator says ("line N of T  P%", in
+    standout as less shows prompts): the reference; with -M (its own long
+    prompt, the file's name included); and plain, whose prompt is a ':'
+    that never changes, so nothing but the new line is sent."""
     path = bigfile(tmp)
     driver = os.path.join(build, "tests/tui-driver")
     res, ctl = [], []
+    same = ["less", "-m", "-Pmline %lt of %L  %Pt\\%", path]
     for argv, marker, quit in (([driver, "reader", path], b"back", b"Q"),
+                               (same, b"0%", b"q"),
+                               (["less", "-M", path], b"0%", b"q"),
                                (["less", path], path.encode()[-20:], b"q")):
         pid, fd, _ = spawn(argv, env_base())
         read_quiet(fd, marker=marker)
@@ -246,12 +254,19 @@ def scroll(src, build, tmp):
         counts.sort()
         res.append(counts[len(counts) // 2][0])
         ctl.append(counts[len(counts) // 2][1])
-    table("bytes written to the terminal for one line of scrolling "
-          "(median of 10)", "bytes",
-          [("stepup reader, j", res[0]), ("less, j", res[1])],
-          "ratio <= 1")
-    print("  of which control sequences: stepup %d, less %d (the rest is "
-          "the new line's text)" % (ctl[0], ctl[1]))
+    print("bytes written to the terminal for one line of scrolling "
+          "(median of 10)")
+    print("  %-40s %12s %8s %8s" % ("", "bytes", "control", "ratio"))
+    for what, v, c in (("stepup reader, j", res[0], ctl[0]),
+                       ("less, the reader's position as prompt", res[1],
+                        ctl[1]),
+                       ("less -M (file name, lines, percent)", res[2],
+                        ctl[2]),
+                       ("less (a constant ':' prompt)", res[3], ctl[3])):
+        print("  %-40s %12d %8d %8.2f" % (what, v, c, v / res[1]))
+    print("  goal: ratio <= 1 against less showing the same position")
+    print("  (the rest of each figure is the new line's text, %d bytes, "
+          "and the prompt's)" % (res[3] - ctl[3] - 1))
 
 
 def cpu_ticks(pid):

@@ -298,7 +298,7 @@ theme_apply(const struct theme *t)
 {
 	struct theme	 mono;
 	int		 i;
-	bool		 colour = !t->monochrome && has_colors();
+	bool		 colour = !t->monochrome && has_colors(), plain = false;
 
 	if (!colour && !t->monochrome) {
 		/* A terminal without colours: the monochrome roles. */
@@ -307,10 +307,14 @@ theme_apply(const struct theme *t)
 	}
 	if (colour) {
 		start_color();
-		use_default_colors();
+		plain = use_default_colors() == OK;
 	}
 	for (i = 0; i < ROLE__COUNT; i++) {
 		applied[i] = curses_attrs(t->role[i].attrs);
+		/* The terminal's own colours are pair 0: a role in them needs
+		 * no pair, and text in it no colour set and reset around it. */
+		if (plain && t->role[i].fg < 0 && t->role[i].bg < 0)
+			continue;
 		if (colour && i + 1 < COLOR_PAIRS) {
 			init_pair((short)(i + 1), (short)t->role[i].fg,
 			    (short)t->role[i].bg);
