@@ -135,6 +135,17 @@ ui_init(const struct theme *t)
 	set_escdelay(25);
 	idlok(stdscr, TRUE);
 	curs_set(0);
+	/*
+	 * Until it has been suspended once, ncurses 6.4 writes to the terminal
+	 * after every cursor move (it takes itself for a low-level terminfo
+	 * program): about 50 writes a frame, each its own packet over ssh.
+	 * Suspended and resumed here, before anything is drawn, it writes a
+	 * frame at once. (Before colours start: resuming with colours on
+	 * would send the sequence that resets the terminal's palette.)
+	 */
+	def_prog_mode();
+	endwin();
+	refresh();
 	theme_apply(t);
 	bkgdset((chtype)theme_attr(ROLE_NORMAL));
 
