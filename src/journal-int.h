@@ -1,0 +1,55 @@
+/* journal-int.h: what the journal's files share and nobody else sees: the
+ * journal's own struct and the helpers every query goes through. The
+ * journal is journal.c (opening, migrating, transactions), journal-runs.c
+ * (runs, step states, events, action attempts) and journal-lock.c (the
+ * state directory, who is operating, and the run lock). */
+#ifndef STEPUP_JOURNAL_INT_H
+#define STEPUP_JOURNAL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#define JOURNAL_FILE	"journal.db"
+#define MASK		"********"
+#define BUSY_TIMEOUT_MS	10000
+
+struct journal {
+	sqlite3		*db;
+	char		*path;
+	char		*dir;
+	char		*who;
+	char		**secrets;
+	size_t		 n_secrets;
+	bool		 readonly;
+	const char	*ro_why;	/* why it is read-only */
+	bool		 in_tx;
+};
+
+/* A copy of s with every secret value replaced by the mask; NULL stays
+ * NULL. */
+char		*jn_mask(const struct journal *, const char *s);
+/* *cause = "cannot WHAT in the journal PATH: sqlite's message"; -1. */
+int		 jn_db_error(struct journal *, char **cause, const char *what);
+/* -1 with *cause when the journal is read-only. */
+int		 jn_check_writable(struct journal *, char **cause,
+		    const char *what);
+sqlite3_stmt	*jn_prepare(struct journal *, const char *sql, char **cause,
+		    const char *what);
+void		 jn_bind_text(sqlite3_stmt *, int i, const char *s);
+/* Bind a masked copy of s. */
+void		 jn_bind_masked(struct journal *, sqlite3_stmt *, int i,
+		    const char *s);
+char		*jn_col_text(sqlite3_stmt *, int i);
+/* Step a write statement to its end and finalize it. */
+int		 jn_run_write(struct journal *, sqlite3_stmt *, char **cause,
+		    const char *what);
+int		 jn_exec_sql(struct journal *, const char *sql, char **cause,
+		    const char *what);
+/* mkdir -p with mode 0700 for what it creates; *cause on failure. */
+int		 jn_mkdir_p(const char *path, char **cause);
+/* path made absolute against the working directory; caller frees. */
+char		*jn_absolute(const char *path);
+
+#endif
