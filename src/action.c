@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -162,6 +163,42 @@ terminate(pid_t pgid, unsigned grace, int log, const char *why,
 	kill_at->tv_sec += grace;
 }
 
+/* Reap every child that has ended (orphans of the command's included);
+ * true once the command itself (pid c) has, with its status. */
+static bool
+reap(pid_t c, int *wstatus)
+{
+	pid_t	p;
+	int	ws;
+	bool	done = false;
+
+	while ((p = waitpid(-1, &ws, WNOHANG)) > 0) {
+		if (p == c) {
+			*wstatus = ws;
+			done = true;
+		}
+	}
+	return done;
+}
+
+/* After SIGKILL to the group: reap its members as they die, until no
+ * process is left in it (a zombie is still in it), for at most 5 s (a
+ * member whose parent lives outside the group is not ours to reap). */
+static void
+reap_group(pid_t pgid)
+{
+	struct timespec	pause = { 0, 10 * 1000000L };
+	int		n, ws;
+
+	for (n = 0; n < 500; n++) {
+		while (waitpid(-1, &ws, WNOHANG) > 0)
+			;
+		if (kill(-pgid, 0) == -1 && errno == ESRCH)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
 /* Write a file by temporary + rename; with durable, fsync the file and
  * then its directory. */
 static int
@@ -296,6 +333,13 @@ supervise(const struct action_spec *spec, int rep)
 	}
 	free(pidfile);
 
+	/* A member of the command's group whose parent exits becomes our
+	 * child, not init's: we can reap it, and say the group is gone only
+	 * once it is (see reap_group). Linux only; elsewhere, as before. */
+#ifdef PR_SET_CHILD_SUBREAPER
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+
 	memset(&st, 0, sizeof st);
 	st.started = (long long)time(NULL);
 	monotonic(&deadline);
@@ -317,7 +361,7 @@ supervise(const struct action_spec *spec, int rep)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGUSR1);
 	for (;;) {
-		if (waitpid(c, &wstatus, WNOHANG) == c)
+		if (reap(c, &wstatus))
 			break;
 		monotonic(&now);
 		wait_for = NULL;
@@ -352,8 +396,10 @@ supervise(const struct action_spec *spec, int rep)
 			killed = true;
 		}
 	}
-	if (terminating)
+	if (terminating) {
 		killpg(c, SIGKILL);	/* what is left of the group */
+		reap_group(c);
+	}
 	st.ended = (long long)time(NULL);
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		st.supervisor_rss_kb = ru.ru_maxrss;
