@@ -40,6 +40,9 @@ struct catalog_probe;
 
 /* No step: session.running when nothing runs. */
 #define NONE	SIZE_MAX
+/* The begin event's detail of a run begun with --step: a resumed run goes
+ * on asking before every action, whoever resumes it and however. */
+#define SESSION_STEP_NOTE	"asking before every action (--step)"
 
 /* A probe that ran while planning, journaled once the run exists. */
 struct probe_note {

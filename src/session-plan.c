@@ -350,7 +350,8 @@ session_begin(struct session *s, char **cause)
 	ptext = NULL;
 	session_set_run(s, id);
 	if (journal_append(s->j, id, JOURNAL_EV_BEGIN, NULL, s->opts.dry_run ?
-	    "dry run" : NULL, NULL, cause) != 0)
+	    "dry run" : s->opts.step ? SESSION_STEP_NOTE : NULL, NULL,
+	    cause) != 0)
 		goto fail;
 	if (s->takeover != NULL && journal_append(s->j, id,
 	    JOURNAL_EV_LOCK_TAKEOVER, NULL, s->takeover, NULL, cause) != 0)

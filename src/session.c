@@ -254,7 +254,7 @@ session_open(const struct session_opts *opts, struct session **out,
 		/* Its answers, so that only the secret ones are asked again. */
 		{
 			struct journal_event	*ev = NULL;
-			size_t			 n_ev = 0;
+			size_t			 n_ev = 0, i;
 
 			if (journal_events(s->j, s->unf->kind ==
 			    JOURNAL_RUN_ROLLBACK ? s->unf->parent : s->unf->id,
@@ -263,6 +263,12 @@ session_open(const struct session_opts *opts, struct session **out,
 				return EXIT_FAILED;
 			}
 			session_reload_vars(s, ev, n_ev);
+			for (i = 0; i < n_ev; i++) {
+				if (ev[i].kind == JOURNAL_EV_BEGIN &&
+				    ev[i].detail != NULL && strcmp(ev[i].detail,
+				    SESSION_STEP_NOTE) == 0)
+					s->opts.step = true;
+			}
 			journal_events_free(ev, n_ev);
 		}
 	}

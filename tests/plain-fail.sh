@@ -142,6 +142,9 @@ mkfifo "$TMP/g.fifo"
 pid=$!
 exec 3>"$TMP/g.fifo"
 printf '%s\n' resume tok >&3
+# Run 7 was begun with --step: resumed without it, it still asks.
+wait_grep "$TMP/g" "? 6 action: run it? [run, shell, quit]"
+printf '%s\n' run >&3
 wait_for "$WORLD/held"
 kill -INT $pid
 wait_grep "$TMP/g" "? 6 cancel: cancel the running command? [yes, no]"
