@@ -163,40 +163,112 @@ terminate(pid_t pgid, unsigned grace, int log, const char *why,
 	kill_at->tv_sec += grace;
 }
 
-/* Reap every child that has ended (orphans of the command's included);
- * true once the command itself (pid c) has, with its status. */
-static bool
-reap(pid_t c, int *wstatus)
+/* The supervisor's children: the command and, when it has secrets, the
+ * masker between its output and the log. */
+struct kids {
+	pid_t	cmd, masker;
+	bool	cmd_done, masker_done;
+	int	wstatus;
+};
+
+/* Reap every child that has ended: ours, and orphans of the command's,
+ * which become ours (PR_SET_CHILD_SUBREAPER). */
+static void
+reap(struct kids *k)
 {
 	pid_t	p;
 	int	ws;
-	bool	done = false;
 
 	while ((p = waitpid(-1, &ws, WNOHANG)) > 0) {
-		if (p == c) {
-			*wstatus = ws;
-			done = true;
-		}
+		if (p == k->cmd) {
+			k->wstatus = ws;
+			k->cmd_done = true;
+		} else if (p == k->masker)
+			k->masker_done = true;
 	}
-	return done;
 }
 
 /* After SIGKILL to the group: reap its members as they die, until no
  * process is left in it (a zombie is still in it), for at most 5 s (a
  * member whose parent lives outside the group is not ours to reap). */
 static void
-reap_group(pid_t pgid)
+reap_group(struct kids *k, pid_t pgid)
 {
 	struct timespec	pause = { 0, 10 * 1000000L };
-	int		n, ws;
+	int		n;
 
 	for (n = 0; n < 500; n++) {
-		while (waitpid(-1, &ws, WNOHANG) > 0)
-			;
+		reap(k);
 		if (kill(-pgid, 0) == -1 && errno == ESRCH)
 			return;
 		nanosleep(&pause, NULL);
 	}
+}
+
+/* The masker has the command's output to write until the last writer of
+ * the pipe is gone: give it up to 2 s (something the command left in the
+ * background may hold the pipe for longer; the masker then goes on by
+ * itself, and so does that output). */
+static void
+wait_masker(struct kids *k)
+{
+	struct timespec	pause = { 0, 10 * 1000000L };
+	int		n;
+
+	for (n = 0; n < 200 && k->masker != -1 && !k->masker_done; n++) {
+		reap(k);
+		if (!k->masker_done)
+			nanosleep(&pause, NULL);
+	}
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The masker: the command's output, from the pipe, to the log with every
+ * secret value masked, so that none reaches the log even when the command
+ * prints it. A process of its own, so that the supervisor's loop does not
+ * change. When the log cannot be written (a full disk), it goes on
+ * reading, so that the command is never blocked on its output. */
+static void __attribute__((noreturn))
+run_masker(const struct action_spec *spec, int in, int log)
+{
+	struct mask_stream	 m;
+	struct buf		 out;
+	static char		 chunk[65536];
+	ssize_t			 n;
+	size_t			 nsec;
+	bool			 final;
+
+	for (nsec = 0; spec->secrets[nsec] != NULL; nsec++)
+		;
+	mask_stream_init(&m, spec->secrets, nsec);
+	buf_init(&out);
+	do {
+		if ((n = read(in, chunk, sizeof chunk)) == -1 && errno == EINTR)
+			continue;
+		final = n <= 0;
+		mask_stream_feed(&m, chunk, final ? 0 : (size_t)n, final,
+		    &out);
+		if (out.len > 0)
+			(void)write_all(log, out.data, out.len);
+		out.len = 0;
+	} while (!final);
+	_exit(0);
 }
 
 /* Write a file by temporary + rename; with durable, fsync the file and
@@ -291,8 +363,9 @@ supervise(const struct action_spec *spec, int rep)
 	sigset_t		 set;
 	siginfo_t		 info;
 	unsigned long long	 start;
+	struct kids		 k;
 	pid_t			 c;
-	int			 null, log, sig, wstatus = 0, fd;
+	int			 null, log, out, pfd[2], sig, wstatus, fd;
 	bool			 terminating = false, killed = false;
 	char			 state, line[64], *pidfile;
 
@@ -340,6 +413,31 @@ supervise(const struct action_spec *spec, int rep)
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 #endif
 
+	/* With secrets, the command's output goes through the masker; our
+	 * own notes too, so that they come in order. */
+	memset(&k, 0, sizeof k);
+	k.masker = -1;
+	out = log;
+	if (spec->secrets != NULL && spec->secrets[0] != NULL) {
+		if (pipe2(pfd, O_CLOEXEC) == -1) {
+			say(rep, "error cannot make a pipe: %s\n",
+			    strerror(errno));
+			_exit(1);
+		}
+		switch (k.masker = fork()) {
+		case -1:
+			say(rep, "error cannot fork: %s\n", strerror(errno));
+			_exit(1);
+		case 0:
+			/* Not rep: the wizard takes its end for ours. */
+			close(pfd[1]);
+			close(rep);
+			run_masker(spec, pfd[0], log);
+		}
+		close(pfd[0]);
+		out = pfd[1];
+	}
+
 	memset(&st, 0, sizeof st);
 	st.started = (long long)time(NULL);
 	monotonic(&deadline);
@@ -350,8 +448,9 @@ supervise(const struct action_spec *spec, int rep)
 		    strerror(errno));
 		_exit(1);
 	case 0:
-		run_command(spec, log);
+		run_command(spec, out);
 	}
+	k.cmd = c;
 	setpgid(c, c);		/* as the child does: whoever runs first */
 
 	say(rep, "ok %ld %llu\n", (long)getpid(), start);
@@ -361,7 +460,8 @@ supervise(const struct action_spec *spec, int rep)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGUSR1);
 	for (;;) {
-		if (reap(c, &wstatus))
+		reap(&k);
+		if (k.cmd_done)
 			break;
 		monotonic(&now);
 		wait_for = NULL;
@@ -376,7 +476,7 @@ supervise(const struct action_spec *spec, int rep)
 		if ((sig == SIGTERM || sig == SIGUSR1) && !terminating) {
 			st.cancelled = true;
 			terminating = true;
-			terminate(c, spec->grace, log, "cancelled", &kill_at);
+			terminate(c, spec->grace, out, "cancelled", &kill_at);
 		}
 		monotonic(&now);
 		if (!terminating && spec->timeout > 0 &&
@@ -387,10 +487,10 @@ supervise(const struct action_spec *spec, int rep)
 			    spec->timeout);
 			st.timed_out = true;
 			terminating = true;
-			terminate(c, spec->grace, log, why, &kill_at);
+			terminate(c, spec->grace, out, why, &kill_at);
 		}
 		if (terminating && !killed && reached(&now, &kill_at)) {
-			say(log, "\n[stepup] still running after %u s: "
+			say(out, "\n[stepup] still running after %u s: "
 			    "sending SIGKILL\n", spec->grace);
 			killpg(c, SIGKILL);
 			killed = true;
@@ -398,7 +498,12 @@ supervise(const struct action_spec *spec, int rep)
 	}
 	if (terminating) {
 		killpg(c, SIGKILL);	/* what is left of the group */
-		reap_group(c);
+		reap_group(&k, c);
+	}
+	wstatus = k.wstatus;
+	if (out != log) {
+		close(out);
+		wait_masker(&k);
 	}
 	st.ended = (long long)time(NULL);
 	if (getrusage(RUSAGE_SELF, &ru) == 0)

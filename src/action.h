@@ -44,6 +44,8 @@ struct action_spec {
 					   directory must exist */
 	unsigned	 timeout;	/* seconds; 0 for none */
 	unsigned	 grace;		/* seconds from SIGTERM to SIGKILL */
+	const char *const *secrets;	/* values masked on their way to the
+					   log: NULL-terminated, or NULL */
 };
 
 /* A started action, as recorded in the journal to find it again. */

@@ -34,7 +34,9 @@ session_launch(struct session *s, size_t i, char **cause)
 	struct step		*st = &s->steps->v[i];
 	struct action_spec	 spec;
 	char			**envp, *log = NULL, *status = NULL, *detail;
-	int			 attempt = 0;
+	const char		**secrets;
+	size_t			 n_secrets;
+	int			 attempt = 0, r;
 
 	if (journal_action_next_attempt(s->j, s->run_id, st->key, &attempt,
 	    cause) != 0)
@@ -79,7 +81,11 @@ session_launch(struct session *s, size_t i, char **cause)
 	spec.status_path = status;
 	spec.timeout = st->rb != NULL ? st->rb->timeout : 0;
 	spec.grace = ACTION_GRACE_DEFAULT;
-	if (action_start(&spec, &s->proc, cause) != 0) {
+	secrets = session_secret_values(s, &n_secrets);
+	spec.secrets = secrets;
+	r = action_start(&spec, &s->proc, cause);
+	free(secrets);
+	if (r != 0) {
 		step_envp_free(envp);
 		s->running = NONE;
 		detail = xasprintf("could not start: %s", *cause);

@@ -223,18 +223,29 @@ session_reload_vars(struct session *s, const struct journal_event *ev,
 	free(copy);
 }
 
+const char **
+session_secret_values(const struct session *s, size_t *n)
+{
+	const char	**secrets;
+	size_t		  i;
+
+	*n = 0;
+	secrets = xcalloc(s->answers.n + 1, sizeof *secrets);
+	for (i = 0; i < s->answers.n; i++) {
+		if (s->answers.v[i].secret)
+			secrets[(*n)++] = s->answers.v[i].value;
+	}
+	return secrets;
+}
+
 char *
 session_mask(const struct session *s, const char *text)
 {
 	const char	**secrets;
 	char		 *out;
-	size_t		  i, n = 0;
+	size_t		  n;
 
-	secrets = xcalloc(s->answers.n + 1, sizeof *secrets);
-	for (i = 0; i < s->answers.n; i++) {
-		if (s->answers.v[i].secret)
-			secrets[n++] = s->answers.v[i].value;
-	}
+	secrets = session_secret_values(s, &n);
 	out = mask_secrets(text, secrets, n);
 	free(secrets);
 	return out;

@@ -301,25 +301,74 @@ sha256_file(const char *path, char out[65])
 char *
 mask_secrets(const char *text, const char *const *secrets, size_t n)
 {
-	struct buf	 b;
-	const char	*p;
-	size_t		 i, len, best;
+	struct mask_stream	 m;
+	struct buf		 b;
 
 	buf_init(&b);
-	for (p = text; *p != '\0';) {
-		best = 0;
-		for (i = 0; i < n; i++) {
-			len = strlen(secrets[i]);
-			if (len > best && strncmp(p, secrets[i], len) == 0)
-				best = len;
-		}
-		if (best > 0) {
-			buf_puts(&b, "********");
-			p += best;
-		} else
-			buf_putc(&b, *p++);
-	}
+	mask_stream_init(&m, secrets, n);
+	mask_stream_feed(&m, text, strlen(text), true, &b);
+	mask_stream_free(&m);
 	return buf_take(&b);
+}
+
+void
+mask_stream_init(struct mask_stream *m, const char *const *secrets, size_t n)
+{
+	m->secrets = secrets;
+	m->n = n;
+	buf_init(&m->held);
+}
+
+void
+mask_stream_free(struct mask_stream *m)
+{
+	buf_free(&m->held);
+}
+
+void
+mask_stream_feed(struct mask_stream *m, const void *data, size_t len,
+    bool final, struct buf *out)
+{
+	const char	*p, *end, *from;
+	size_t		 i, sl, rem, best;
+	bool		 maybe;
+
+	buf_add(&m->held, data, len);
+	if (m->held.len == 0)
+		return;
+	p = from = m->held.data;
+	end = p + m->held.len;
+	while (p < end) {
+		rem = (size_t)(end - p);
+		best = 0;
+		maybe = false;
+		for (i = 0; i < m->n; i++) {
+			if ((sl = strlen(m->secrets[i])) == 0 ||
+			    m->secrets[i][0] != *p)
+				continue;
+			if (sl <= rem) {
+				if (sl > best && memcmp(p, m->secrets[i], sl) == 0)
+					best = sl;
+			} else if (memcmp(p, m->secrets[i], rem) == 0)
+				maybe = true;
+		}
+		/* What is left could still become (a longer) secret. */
+		if (maybe && !final)
+			break;
+		if (best > 0) {
+			buf_add(out, from, (size_t)(p - from));
+			buf_puts(out, "********");
+			p += best;
+			from = p;
+		} else
+			p++;
+	}
+	buf_add(out, from, (size_t)(p - from));
+	/* Keep what was held back, at the start. */
+	rem = (size_t)(end - p);
+	memmove(m->held.data, p, rem);
+	m->held.len = rem;
+	m->held.data[rem] = '\0';
 }
 
 long long

@@ -66,6 +66,20 @@ void	 sha256_hex(const void *, size_t, char out[65]);
  * "********": at each place the longest secret that starts there, left
  * to right; empty secrets never match. The caller frees the result. */
 char	*mask_secrets(const char *text, const char *const *secrets, size_t n);
+/* The same rule on a stream (a command's output on its way to its log):
+ * bytes fed in pieces of any size come out as mask_secrets() makes of them
+ * whole, held back only while they could still be the start of a secret.
+ * The secrets are borrowed; final flushes what is held. */
+struct mask_stream {
+	const char *const	*secrets;
+	size_t			 n;
+	struct buf		 held;
+};
+void	 mask_stream_init(struct mask_stream *, const char *const *secrets,
+	    size_t n);
+void	 mask_stream_feed(struct mask_stream *, const void *, size_t,
+	    bool final, struct buf *out);
+void	 mask_stream_free(struct mask_stream *);
 
 /* Milliseconds on the monotonic clock, for deadlines. */
 long long monotonic_ms(void);

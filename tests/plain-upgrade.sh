@@ -43,6 +43,9 @@ grep -q '^? [5-9] action' "$o" && fail "an action after the confirmation asked"
 [ "$(cat "$WORLD/backup-1.0.0")" = 1.0.0 ] || fail "backup: $(cat "$WORLD/backup-1.0.0")"
 # The secret reached the command, and nothing else.
 [ "$(cat "$WORLD/token-seen")" = "token=s3cr3t-token" ] || fail "token: $(cat "$WORLD/token-seen")"
+# A command that prints the secret itself: masked on screen and in its log.
+expect_line "$o" "  | connected with token ********, as careless tools say"
+grep -rqF "connected with token ********, as careless" "$STATE" || fail "the log lacks the masked line"
 grep -rqF s3cr3t-token "$STATE" "$o" && fail "the secret was written: $(grep -rlF s3cr3t-token "$STATE" "$o")"
 
 # The journal: states, the artifact, and the order of events.

@@ -65,6 +65,8 @@ wait_exit(struct action_proc *proc)
 }
 
 /* Run a command to its end; returns its status, the log in *log. */
+static const char *const *run_secrets;	/* for the next run() */
+
 static struct action_status
 run(const char *name, const char *command, char *const *envp,
     unsigned timeout, unsigned grace, char **log)
@@ -88,6 +90,7 @@ run(const char *name, const char *command, char *const *envp,
 	spec.status_path = sp;
 	spec.timeout = timeout;
 	spec.grace = grace;
+	spec.secrets = run_secrets;
 	if (action_start(&spec, &proc, &cause) != 0)
 		fail_msg("action_start: %s", cause);
 	assert_true(proc.pid > 0);
@@ -307,6 +310,35 @@ test_cancel_kills_group(void **state)
 	free(sp);
 	free(pf);
 	free(cmd);
+}
+
+/* A command that prints a secret itself: the log has it masked, split
+ * across two writes a moment apart and on stderr too; a cancel's note
+ * comes after the output that came before it; and the exit status is
+ * the command's. */
+static void
+test_secrets_masked_in_log(void **state)
+{
+	static const char *const secrets[] = { "hunter2-pw", "tok", NULL };
+	struct action_status	 st;
+	char			*log;
+
+	(void)state;
+	run_secrets = secrets;
+	st = run("masked", "printf 'pass=hunt'; sleep 0.2; "
+	    "printf 'er2-pw and tok\\n' >&2; echo 'tokens: a tok'; "
+	    "printf 'no newline at the end: to'; exit 4", NULL, 0, 5, &log);
+	run_secrets = NULL;
+	assert_true(st.exited);
+	assert_int_equal(st.exit_code, 4);
+	assert_string_equal(log, "pass=******** and ********\n"
+	    "********ens: a ********\nno newline at the end: to");
+	free(log);
+
+	/* A secret-free run writes the log directly, as before. */
+	st = run("unmasked", "echo 'pass=hunter2-pw'", NULL, 0, 5, &log);
+	assert_string_equal(log, "pass=hunter2-pw\n");
+	free(log);
 }
 
 static void
@@ -694,6 +726,7 @@ main(void)
 		cmocka_unit_test(test_timeout_kill),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_cancel_kills_group),
+		cmocka_unit_test(test_secrets_masked_in_log),
 		cmocka_unit_test(test_environment_only),
 		cmocka_unit_test(test_cwd),
 		cmocka_unit_test(test_log_unopenable),

@@ -111,6 +111,85 @@ test_mask_secrets(void **state)
 	free(m);
 }
 
+/* The rule written the plain way, for the stream to agree with. */
+static char *
+mask_reference(const char *t, size_t len, const char *const *sec, size_t n)
+{
+	struct buf	 b;
+	size_t		 p = 0, i, sl, best;
+
+	buf_init(&b);
+	while (p < len) {
+		best = 0;
+		for (i = 0; i < n; i++) {
+			sl = strlen(sec[i]);
+			if (sl > 0 && sl > best && sl <= len - p &&
+			    memcmp(t + p, sec[i], sl) == 0)
+				best = sl;
+		}
+		if (best > 0) {
+			buf_puts(&b, "********");
+			p += best;
+		} else
+			buf_putc(&b, t[p++]);
+	}
+	return buf_take(&b);
+}
+
+/* A command's output masked on its way to the log: whatever the pieces
+ * it arrives in (a secret split across two reads, or arriving a byte at
+ * a time), the log is what masking it whole gives; nothing is held back
+ * that cannot be a secret's start. */
+static void
+test_mask_stream(void **state)
+{
+	static const char *const sec[] = { "abc", "abcab", "ba", "" };
+	struct mask_stream	 m;
+	struct buf		 out;
+	char			 text[64], *want;
+	unsigned		 seed = 7;
+	size_t			 len, off, piece, i;
+	int			 round;
+
+	(void)state;
+	for (round = 0; round < 5000; round++) {
+		len = (seed = seed * 1103515245 + 12345) % 40;
+		for (i = 0; i < len; i++)
+			text[i] = "abcx\n"[(seed = seed * 1103515245 + 12345) % 5];
+		want = mask_reference(text, len, sec, 4);
+		buf_init(&out);
+		mask_stream_init(&m, sec, 4);
+		for (off = 0; off < len; off += piece) {
+			piece = 1 + (seed = seed * 1103515245 + 12345) % 6;
+			if (piece > len - off)
+				piece = len - off;
+			mask_stream_feed(&m, text + off, piece, false, &out);
+			/* Held back: only a proper prefix of some secret. */
+			assert_true(m.held.len < 5);
+		}
+		mask_stream_feed(&m, "", 0, true, &out);
+		assert_int_equal(m.held.len, 0);
+		assert_int_equal(out.len, strlen(want));
+		assert_memory_equal(out.data != NULL ? out.data : "", want,
+		    strlen(want));
+		mask_stream_free(&m);
+		buf_free(&out);
+		free(want);
+	}
+
+	/* Nothing that cannot start a secret waits for more input. */
+	buf_init(&out);
+	mask_stream_init(&m, sec, 4);
+	mask_stream_feed(&m, "progress 10%\n", 13, false, &out);
+	assert_int_equal(out.len, 13);
+	mask_stream_feed(&m, "password: ab", 12, false, &out);
+	assert_int_equal(m.held.len, 2);		/* "ab" may be "abc" */
+	mask_stream_feed(&m, "c\n", 2, false, &out);
+	assert_string_equal(out.data, "progress 10%\npassword: ********\n");
+	mask_stream_free(&m);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -120,6 +199,7 @@ main(void)
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_edit_distance),
 		cmocka_unit_test(test_mask_secrets),
+		cmocka_unit_test(test_mask_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
