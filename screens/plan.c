@@ -25,6 +25,11 @@ static const enum key_action plan_keys[] = {
 	KEYS_OPEN, KEYS_TARGET, KEYS_EXPORT, KEYS_NONE
 };
 
+/* Typing another target (t). */
+static const enum key_action plan_typed[] = {
+	KEYS_ANSWER, KEYS_ERASE, KEYS_NONE
+};
+
 static int
 plan_enter(void *state, void *arg, char **cause)
 {
@@ -299,7 +304,17 @@ plan_can(void *state, enum key_action a)
 
 	if (a == KEYS_TARGET)
 		return p->planned && p->error == NULL && !p->editing;
+	if (a == KEYS_ANSWER || a == KEYS_ERASE)
+		return p->editing;
 	return pl != NULL && pl->n_hops > 0 && !p->editing;
+}
+
+static bool
+plan_typing(void *state)
+{
+	struct plan_screen	*p = state;
+
+	return p->editing;
 }
 
 const struct screen screen_plan = {
@@ -312,4 +327,6 @@ const struct screen screen_plan = {
 	.can = plan_can,
 	.tick = plan_tick,
 	.leave = plan_leave,
+	.typing_keys = plan_typed,
+	.typing = plan_typing,
 };
