@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../screens/screens.h"
 #include "cli.h"
@@ -418,18 +417,13 @@ tui_rollback_summary(bool *restored)
 	return tui_rb_text;
 }
 
-/* The date of an export's header, like stepup export's. */
+/* The date and host of an export's header, as stepup export gives them. */
 static struct export_meta
 tui_export_meta(char **date, char **host)
 {
 	struct export_meta	 meta;
-	time_t			 t = time(NULL);
-	struct tm		 tm;
-	char			 s[64];
 
-	gmtime_r(&t, &tm);
-	strftime(s, sizeof s, "%Y-%m-%d %H:%M UTC", &tm);
-	meta.date = *date = xstrdup(s);
+	meta.date = *date = export_date();
 	meta.host = *host = journal_host();
 	return meta;
 }
