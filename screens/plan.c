@@ -227,6 +227,10 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 		    "Enter: begin the run");
 }
 
+static struct export_arg plan_export = {
+	"Write the checklist of this plan", "Checklist", tui_export_checklist
+};
+
 /* The typed target: planned for, or refused with the reason. */
 static bool
 plan_edit(struct plan_screen *p, const struct ui_key *k)
@@ -262,7 +266,7 @@ plan_key(void *state, const struct ui_key *k)
 {
 	struct plan_screen	*p = state;
 	struct session		*s = tui_session();
-	char			*cause = NULL, *path = NULL;
+	char			*cause = NULL;
 
 	if (p->editing)
 		return plan_edit(p, k);
@@ -275,12 +279,10 @@ plan_key(void *state, const struct ui_key *k)
 		return true;
 	}
 	if (k->action == KEYS_EXPORT) {
-		if (tui_export_checklist(&path, &cause) != 0) {
-			ui_message(ROLE_ERROR, "Not written: %s", cause);
+		/* The format is chosen there; it says where it went. */
+		if (ui_push(&screen_export, &plan_export, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
 			free(cause);
-		} else {
-			ui_message(ROLE_PASSED, "Checklist written to %s", path);
-			free(path);
 		}
 		return true;
 	}

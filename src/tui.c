@@ -429,7 +429,7 @@ tui_export_meta(char **date, char **host)
 }
 
 int
-tui_export_checklist(char **path, char **cause)
+tui_export_checklist(enum export_format fmt, char **path, char **cause)
 {
 	const struct runbook	*rb = session_runbook(tui_s);
 	const struct plan	*pl = session_get_plan(tui_s);
@@ -452,10 +452,10 @@ tui_export_checklist(char **path, char **cause)
 	meta = tui_export_meta(&date, &host);
 	doc = export_checklist_plan(rb, pl, env_values, &meta, cause);
 	if (doc != NULL) {
-		text = export_render(doc, EXPORT_TXT);
+		text = export_render(doc, fmt);
 		name = xasprintf("%s-%s-%s-checklist", rb->product, pl->from,
 		    pl->to);
-		r = export_save(session_state_dir(tui_s), name, EXPORT_TXT,
+		r = export_save(session_state_dir(tui_s), name, fmt,
 		    text, path, cause);
 		free(name);
 		free(text);
@@ -468,7 +468,7 @@ tui_export_checklist(char **path, char **cause)
 }
 
 int
-tui_export_report(char **path, char **cause)
+tui_export_report(enum export_format fmt, char **path, char **cause)
 {
 	struct journal		*j;
 	struct journal_run	*run = NULL;
@@ -497,9 +497,9 @@ tui_export_report(char **path, char **cause)
 	meta = tui_export_meta(&date, &host);
 	if (export_report_journal(j, id, session_runbook(tui_s), &meta, &doc,
 	    cause) == 0) {
-		text = export_render(doc, EXPORT_TXT);
+		text = export_render(doc, fmt);
 		name = xasprintf("run-%lld-report", id);
-		r = export_save(session_state_dir(tui_s), name, EXPORT_TXT,
+		r = export_save(session_state_dir(tui_s), name, fmt,
 		    text, path, cause);
 		free(name);
 		free(text);
