@@ -19,6 +19,10 @@ static const enum key_action ask_yes_no[] = {
 	KEYS_YES, KEYS_NO, KEYS_NONE
 };
 
+static const enum key_action ask_typed[] = {
+	KEYS_ANSWER, KEYS_ERASE, KEYS_NONE
+};
+
 static int
 ask_enter(void *state, void *arg, char **cause)
 {
@@ -138,11 +142,11 @@ ask_key(void *state, const struct ui_key *key)
 }
 
 static bool
-ask_can(void *state, enum key_action a)
+ask_typing(void *state)
 {
 	struct ask	*k = state;
 
-	return !k->a.text;
+	return k->a.text;
 }
 
 const struct screen screen_ask = {
@@ -152,6 +156,7 @@ const struct screen screen_ask = {
 	.enter = ask_enter,
 	.draw = ask_draw,
 	.key = ask_key,
-	.can = ask_can,
 	.leave = ask_leave,
+	.typing_keys = ask_typed,
+	.typing = ask_typing,
 };

@@ -1,8 +1,14 @@
 /* checks.c: the checks screen: a group of consecutive checks run one
  * after another, PASS / WARN / FAIL / SKIP each with its hint, and a
- * summary line (like pve8to9). A FAIL blocks; a WARN needs accepting. */
+ * summary line (like pve8to9). A FAIL blocks; a WARN needs accepting.
+ * Titles and hints are wrapped, never cut, and the list scrolls. A FAIL
+ * offers the rollback once the run may have changed the cluster
+ * (session_can), else stopping. */
 #include "config.h"
 
+#include <sys/types.h>
+
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +21,16 @@
 struct checks {
 	size_t	lo, hi;		/* the group: steps lo..hi */
 	size_t	sel;
+	int	top;		/* first row of the list shown */
+	int	page;		/* rows of the list shown, at the last draw */
+	int	total;		/* rows of the whole list, at the last draw */
+	bool	follow;		/* bring the selected check into view */
 };
 
 static const enum key_action checks_keys[] = {
-	KEYS_OPEN, KEYS_ACCEPT, KEYS_RETRY, KEYS_OUTPUT, KEYS_DONE_BY_HAND,
-	KEYS_SKIP, KEYS_DOWN, KEYS_UP, KEYS_NONE
+	KEYS_OPEN, KEYS_ACCEPT, KEYS_RETRY, KEYS_ROLLBACK, KEYS_QUIT,
+	KEYS_OUTPUT, KEYS_DONE_BY_HAND, KEYS_SKIP, KEYS_DOWN, KEYS_UP,
+	KEYS_PAGE_DOWN, KEYS_PAGE_UP, KEYS_NONE
 };
 
 static bool
@@ -27,6 +38,31 @@ same_group(const struct step *a, const struct step *b)
 {
 	return a->kind == RB_CHECK && b->kind == RB_CHECK &&
 	    a->phase == b->phase && a->hop == b->hop;
+}
+
+/* The check that holds the run up: the selected one when it failed, else
+ * the first of the group that failed or is in doubt; or none (-1). */
+static ssize_t
+checks_blocker(const struct checks *c)
+{
+	const struct steps	*ss = session_steps(tui_session());
+	size_t			 i;
+
+	if (ss->v[c->sel].state == STEP_FAILED ||
+	    ss->v[c->sel].state == STEP_IN_DOUBT)
+		return (ssize_t)c->sel;
+	for (i = c->lo; i <= c->hi; i++) {
+		if (ss->v[i].state == STEP_FAILED ||
+		    ss->v[i].state == STEP_IN_DOUBT)
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+static bool
+checks_is_warning(const struct step *st)
+{
+	return st->rb != NULL && st->rb->severity == RB_SEV_WARN;
 }
 
 /* Start the next check of the group that may start, if none runs. */
@@ -46,8 +82,10 @@ checks_next(struct checks *c)
 			if (session_start(s, i, &cause) != 0) {
 				ui_message(ROLE_ERROR, "%s", cause);
 				free(cause);
-			} else
+			} else {
 				c->sel = i;
+				c->follow = true;
+			}
 			break;
 		}
 	}
@@ -62,6 +100,7 @@ checks_enter(void *state, void *arg, char **cause)
 	size_t			 i = *(size_t *)arg;
 
 	c->lo = c->hi = c->sel = i;
+	c->follow = true;
 	while (c->lo > 0 && same_group(&ss->v[c->lo - 1], &ss->v[i]))
 		c->lo--;
 	while (c->hi + 1 < ss->n && same_group(&ss->v[c->hi + 1], &ss->v[i]))
@@ -70,26 +109,99 @@ checks_enter(void *state, void *arg, char **cause)
 	return 0;
 }
 
+/* Check i from row y of w: its word, its title and its hint, both
+ * wrapped (nothing is cut at the edge). With w NULL it only measures.
+ * Returns the row after it. */
+static int
+checks_row(struct checks *c, WINDOW *w, int y, int cols, size_t i)
+{
+	const struct step	*st = &session_steps(tui_session())->v[i];
+	enum theme_role		 role;
+	const char		*word;
+	char			*title, *hint, *text;
+	int			 end, r;
+
+	word = tui_check_word(st, &role);
+	title = xasprintf("%zu. %s", i + 1, st->title);
+	end = ui_wrap(NULL, y, 8, cols - 9, INT_MAX, title);
+	if (w != NULL) {
+		if (i == c->sel) {
+			wattron(w, theme_attr(ROLE_SELECTION));
+			for (r = y; r < end; r++)
+				mvwhline(w, r, 0, ' ', cols);
+			wattroff(w, theme_attr(ROLE_SELECTION));
+		}
+		wattron(w, theme_attr(role));
+		ui_str(w, y, 2, 4, *word != '\0' ? word :
+		    st->state == STEP_PENDING ? "...." : "");
+		wattroff(w, theme_attr(role));
+		if (i == c->sel)
+			wattron(w, theme_attr(ROLE_SELECTION));
+		ui_wrap(w, y, 8, cols - 9, end, title);
+		wattroff(w, theme_attr(ROLE_SELECTION));
+	}
+	free(title);
+	y = end;
+	if ((st->state == STEP_FAILED || st->warned) && st->rb != NULL &&
+	    st->rb->hint != NULL) {
+		hint = tui_expand(st, st->rb->hint);
+		text = xasprintf("hint: %s", hint);
+		free(hint);
+		if (w != NULL)
+			wattron(w, theme_attr(ROLE_DIM));
+		y = ui_wrap(w, y, 10, cols - 11, INT_MAX, text);
+		if (w != NULL)
+			wattroff(w, theme_attr(ROLE_DIM));
+		free(text);
+	}
+	return y;
+}
+
+/* What the operator can do now, in words, under the summary. */
+static const char *
+checks_advice(const struct checks *c)
+{
+	struct session		*s = tui_session();
+	const struct step	*st;
+	ssize_t			 b = checks_blocker(c);
+
+	if (session_running(s) != NULL)
+		return "Running the checks one after another.";
+	if (b < 0)
+		return "Enter goes back to the checklist.";
+	st = &session_steps(s)->v[b];
+	if (checks_is_warning(st) && st->state == STEP_FAILED)
+		return session_can(s, (size_t)b, SESSION_ACT_ROLLBACK, NULL) ?
+		    "A warning: a accepts it and goes on; r runs it again; R "
+		    "rolls back what the run changed." :
+		    "A warning: a accepts it and goes on; r runs it again.";
+	if (session_can(s, (size_t)b, SESSION_ACT_ROLLBACK, NULL))
+		return "A failure blocks the run: fix it, then r runs it again "
+		    "(o shows its output); or R rolls back what the run "
+		    "changed.";
+	if (session_steps(s)->rollback)
+		return "A failure blocks the rollback: fix it, then r runs it "
+		    "again (o shows its output).";
+	return "A failure blocks the run. Nothing has changed yet: fix it, "
+	    "then r runs it again; or Q stops here (the run stays paused).";
+}
+
 static void
 checks_draw(void *state, WINDOW *w, int rows, int cols)
 {
 	struct checks		*c = state;
 	const struct steps	*ss = session_steps(tui_session());
-	const struct step	*st;
-	enum theme_role		 role;
-	const char		*word;
+	enum theme_role		 role, sum_role;
+	const char		*word, *advice = checks_advice(c);
 	char			 line[512];
-	int			 y = 0, pass = 0, warn = 0, fail = 0, skip = 0;
+	int			 pass = 0, warn = 0, fail = 0, skip = 0;
+	int			 y, rule, sel_y = 0, sel_end = 0, shown;
+	WINDOW			*pad;
+	cchar_t			 bg;
 	size_t			 i;
 
-	wattron(w, theme_attr(ROLE_TITLE));
-	ui_str(w, y++, 1, cols - 2, "Checks (read-only commands that must "
-	    "pass)");
-	wattroff(w, theme_attr(ROLE_TITLE));
-	y++;
-	for (i = c->lo; i <= c->hi && y < rows - 3; i++) {
-		st = &ss->v[i];
-		word = tui_check_word(st, &role);
+	for (i = c->lo; i <= c->hi; i++) {
+		word = tui_check_word(&ss->v[i], &role);
 		if (strcmp(word, "PASS") == 0)
 			pass++;
 		else if (strcmp(word, "WARN") == 0)
@@ -98,53 +210,77 @@ checks_draw(void *state, WINDOW *w, int rows, int cols)
 			fail++;
 		else if (strcmp(word, "SKIP") == 0)
 			skip++;
-		if (i == c->sel) {
-			wattron(w, theme_attr(ROLE_SELECTION));
-			mvwhline(w, y, 0, ' ', cols);
-			wattroff(w, theme_attr(ROLE_SELECTION));
-		}
-		snprintf(line, sizeof line, "%-4s", *word != '\0' ? word :
-		    st->state == STEP_PENDING ? "...." : "    ");
-		wattron(w, theme_attr(role));
-		ui_str(w, y, 2, 4, line);
-		wattroff(w, theme_attr(role));
-		if (i == c->sel)
-			wattron(w, theme_attr(ROLE_SELECTION));
-		snprintf(line, sizeof line, "%zu. %s", i + 1, st->title);
-		ui_str(w, y++, 8, cols - 9, line);
-		wattroff(w, theme_attr(ROLE_SELECTION));
-		if ((st->state == STEP_FAILED || st->warned) && st->rb != NULL &&
-		    st->rb->hint != NULL) {
-			wattron(w, theme_attr(ROLE_DIM));
-			char	*hint = tui_expand(st, st->rb->hint);
-
-			snprintf(line, sizeof line, "hint: %s", hint);
-			free(hint);
-			ui_str(w, y++, 10, cols - 11, line);
-			wattroff(w, theme_attr(ROLE_DIM));
-		}
 	}
-	ui_hline(w, rows - 3, 0, cols);
 	snprintf(line, sizeof line, "Summary: %zu checks, %d passed, %d "
 	    "warnings, %d failed, %d skipped", c->hi - c->lo + 1, pass, warn,
 	    fail, skip);
-	wattron(w, theme_attr(fail > 0 ? ROLE_FAILED : warn > 0 ?
-	    ROLE_WARNING : ROLE_PASSED));
-	ui_str(w, rows - 2, 1, cols - 2, line);
-	wattroff(w, theme_attr(fail > 0 ? ROLE_FAILED : warn > 0 ?
-	    ROLE_WARNING : ROLE_PASSED));
-	st = &ss->v[c->sel];
-	if (session_running(tui_session()) != NULL)
-		word = "Running the checks one after another.";
-	else if (st->state == STEP_FAILED && st->rb != NULL &&
-	    st->rb->severity == RB_SEV_WARN)
-		word = "A warning: a accepts it and goes on; r runs it again.";
-	else if (st->state == STEP_FAILED)
-		word = "A failure blocks the run: fix it, then r runs it again "
-		    "(o shows its output).";
-	else
-		word = "Enter goes back to the checklist.";
-	ui_str(w, rows - 1, 1, cols - 2, word);
+
+	/* Under the list: the rule, the summary and the advice, wrapped. */
+	rule = rows - 1 - (ui_wrap(NULL, 0, 1, cols - 2, INT_MAX, line) +
+	    ui_wrap(NULL, 0, 1, cols - 2, INT_MAX, advice));
+	c->page = rule - 2 > 1 ? rule - 2 : 1;
+
+	/* The list, measured: a selected check comes into view whole (its
+	 * top, when it is taller than the view). */
+	for (i = c->lo, y = 0; i <= c->hi; i++) {
+		if (i == c->sel)
+			sel_y = y;
+		y = checks_row(c, NULL, y, cols, i);
+		if (i == c->sel)
+			sel_end = y;
+	}
+	c->total = y;
+	if (c->follow) {
+		if (sel_y < c->top || sel_end - sel_y > c->page)
+			c->top = sel_y;
+		else if (sel_end > c->top + c->page)
+			c->top = sel_end - c->page;
+		c->follow = false;
+	}
+	if (c->top > c->total - c->page)
+		c->top = c->total - c->page;
+	if (c->top < 0)
+		c->top = 0;
+
+	wattron(w, theme_attr(ROLE_TITLE));
+	ui_str(w, 0, 1, cols - 2, "Checks (read-only commands that must "
+	    "pass)");
+	wattroff(w, theme_attr(ROLE_TITLE));
+	if (c->total > c->page) {
+		/* More than fits: where the view is. */
+		char	pos[64];
+
+		snprintf(pos, sizeof pos, " rows %d-%d of %d", c->top + 1,
+		    c->top + c->page < c->total ? c->top + c->page : c->total,
+		    c->total);
+		wattron(w, theme_attr(ROLE_DIM));
+		ui_str(w, 0, cols - 1 - ui_width(pos), ui_width(pos), pos);
+		wattroff(w, theme_attr(ROLE_DIM));
+	}
+
+	/* Drawn whole on a pad, of which the rows in view are shown. */
+	pad = newpad(c->total > 0 ? c->total : 1, cols);
+	if (pad != NULL) {
+		wgetbkgrnd(w, &bg);
+		wbkgrndset(pad, &bg);
+		werase(pad);
+		for (i = c->lo, y = 0; i <= c->hi; i++)
+			y = checks_row(c, pad, y, cols, i);
+		shown = c->total - c->top < c->page ? c->total - c->top :
+		    c->page;
+		if (shown > 0)
+			copywin(pad, w, c->top, 0, 2, 0, 2 + shown - 1,
+			    cols - 1, FALSE);
+		delwin(pad);
+	}
+
+	ui_hline(w, rule, 0, cols);
+	sum_role = fail > 0 ? ROLE_FAILED : warn > 0 ? ROLE_WARNING :
+	    ROLE_PASSED;
+	wattron(w, theme_attr(sum_role));
+	y = ui_wrap(w, rule + 1, 1, cols - 2, rows, line);
+	wattroff(w, theme_attr(sum_role));
+	ui_wrap(w, y, 1, cols - 2, rows, advice);
 }
 
 static int
@@ -178,13 +314,32 @@ checks_key(void *state, const struct ui_key *k)
 		ui_pop();
 		return true;
 	case KEYS_DOWN:
-		if (c->sel < c->hi)
+		/* Past the last check: the rest of its hint. */
+		if (c->sel < c->hi) {
 			c->sel++;
+			c->follow = true;
+		} else
+			c->top++;
 		break;
 	case KEYS_UP:
-		if (c->sel > c->lo)
+		if (c->sel > c->lo) {
 			c->sel--;
+			c->follow = true;
+		} else
+			c->top--;
 		break;
+	case KEYS_PAGE_DOWN:
+		c->top += c->page > 1 ? c->page - 1 : 1;
+		break;
+	case KEYS_PAGE_UP:
+		c->top -= c->page > 1 ? c->page - 1 : 1;
+		break;
+	case KEYS_ROLLBACK:
+		/* What will be undone, the artifacts checked, the phrase. */
+		tui_rollback_show();
+		return true;
+	case KEYS_QUIT:
+		return false;	/* the frame leaves; the run stays paused */
 	case KEYS_ACCEPT:
 		if ((r = session_ack_warning(s, c->sel, &cause)) == 0) {
 			checks_tick(c);	/* may leave the screen: c is gone */
@@ -225,8 +380,21 @@ checks_can(void *state, enum key_action a)
 {
 	struct checks	*c = state;
 	struct session	*s = tui_session();
+	ssize_t		 b = checks_blocker(c);
 
 	switch (a) {
+	case KEYS_ROLLBACK:
+		return b >= 0 &&
+		    session_can(s, (size_t)b, SESSION_ACT_ROLLBACK, NULL);
+	case KEYS_QUIT:
+		/* Offered when a failure blocks and there is nothing to roll
+		 * back: stopping is the honest way out (it works anywhere). */
+		return b >= 0 && session_running(s) == NULL &&
+		    !checks_is_warning(&session_steps(s)->v[b]) &&
+		    !session_can(s, (size_t)b, SESSION_ACT_ROLLBACK, NULL);
+	case KEYS_PAGE_DOWN:
+	case KEYS_PAGE_UP:
+		return c->total > c->page;
 	case KEYS_ACCEPT:
 		return session_can(s, c->sel, SESSION_ACT_WARN_OK, NULL);
 	case KEYS_RETRY:

@@ -19,8 +19,14 @@ struct confirm {
 	char		*error;
 };
 
+/* Confirmed already: Enter goes back. */
 static const enum key_action confirm_keys[] = {
 	KEYS_OPEN, KEYS_NONE
+};
+
+/* The phrase is typed. */
+static const enum key_action confirm_typed[] = {
+	KEYS_PHRASE, KEYS_ERASE, KEYS_NONE
 };
 
 static int
@@ -148,6 +154,14 @@ confirm_key(void *state, const struct ui_key *k)
 	return true;
 }
 
+static bool
+confirm_typing(void *state)
+{
+	struct confirm	*c = state;
+
+	return session_steps(tui_session())->v[c->i].state != STEP_PASSED;
+}
+
 const struct screen screen_confirm = {
 	.name = "confirm",
 	.state_size = sizeof(struct confirm),
@@ -156,4 +170,6 @@ const struct screen screen_confirm = {
 	.draw = confirm_draw,
 	.key = confirm_key,
 	.leave = confirm_leave,
+	.typing_keys = confirm_typed,
+	.typing = confirm_typing,
 };

@@ -1,5 +1,6 @@
 /* help.c: the help screen (? and F1): every key that works on the screen
- * below and everywhere, straight from the key table. */
+ * below and everywhere, straight from the key table; where a line of text
+ * is typed below, the keys of that state (struct screen's typing). */
 #include "config.h"
 
 #include <string.h>
@@ -8,6 +9,7 @@
 
 struct help {
 	const struct screen	*under;
+	bool			 typing;	/* a line is typed there */
 	int			 top;
 };
 
@@ -20,8 +22,10 @@ help_enter(void *state, void *arg, char **cause)
 {
 	struct help	*h = state;
 
-	/* arg: the frame under the help; its first member is the screen. */
+	/* arg: the frame under the help; its first member is the screen.
+	 * It is still on top while the help enters. */
 	h->under = *(const struct screen *const *)arg;
+	h->typing = ui_typing();
 	return 0;
 }
 
@@ -46,18 +50,23 @@ help_draw(void *state, WINDOW *w, int rows, int cols)
 
 	wattron(w, theme_attr(ROLE_TITLE));
 	if (y >= 0)
-		ui_str(w, y, 1, cols - 2, "Keys on this screen");
+		ui_str(w, y, 1, cols - 2, h->typing ? "Keys on this screen, "
+		    "where a line is typed (other keys, q and ? among them, "
+		    "are typed)" : "Keys on this screen");
 	wattroff(w, theme_attr(ROLE_TITLE));
 	y++;
-	for (k = h->under->keys; k != NULL && *k != KEYS_NONE; k++)
+	for (k = h->typing ? h->under->typing_keys : h->under->keys;
+	    k != NULL && *k != KEYS_NONE; k++)
 		y = help_line(w, y, rows, cols, *k);
 	y++;
 	wattron(w, theme_attr(ROLE_TITLE));
 	if (y >= 0 && y < rows)
-		ui_str(w, y, 1, cols - 2, "Everywhere");
+		ui_str(w, y, 1, cols - 2, h->typing ? "Everywhere a line is "
+		    "typed" : "Everywhere");
 	wattroff(w, theme_attr(ROLE_TITLE));
 	y++;
-	for (k = keys_global; *k != KEYS_NONE; k++)
+	for (k = h->typing ? keys_typed_global : keys_global;
+	    *k != KEYS_NONE; k++)
 		y = help_line(w, y, rows, cols, *k);
 	if (y + h->top < rows && h->top > 0)
 		h->top = 0;

@@ -25,6 +25,11 @@ static const enum key_action plan_keys[] = {
 	KEYS_OPEN, KEYS_TARGET, KEYS_EXPORT, KEYS_NONE
 };
 
+/* Typing another target (t). */
+static const enum key_action plan_typed[] = {
+	KEYS_ANSWER, KEYS_ERASE, KEYS_NONE
+};
+
 static int
 plan_enter(void *state, void *arg, char **cause)
 {
@@ -222,6 +227,10 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 		    "Enter: begin the run");
 }
 
+static struct export_arg plan_export = {
+	"Write the checklist of this plan", "Checklist", tui_export_checklist
+};
+
 /* The typed target: planned for, or refused with the reason. */
 static bool
 plan_edit(struct plan_screen *p, const struct ui_key *k)
@@ -257,7 +266,7 @@ plan_key(void *state, const struct ui_key *k)
 {
 	struct plan_screen	*p = state;
 	struct session		*s = tui_session();
-	char			*cause = NULL, *path = NULL;
+	char			*cause = NULL;
 
 	if (p->editing)
 		return plan_edit(p, k);
@@ -270,12 +279,10 @@ plan_key(void *state, const struct ui_key *k)
 		return true;
 	}
 	if (k->action == KEYS_EXPORT) {
-		if (tui_export_checklist(&path, &cause) != 0) {
-			ui_message(ROLE_ERROR, "Not written: %s", cause);
+		/* The format is chosen there; it says where it went. */
+		if (ui_push(&screen_export, &plan_export, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
 			free(cause);
-		} else {
-			ui_message(ROLE_PASSED, "Checklist written to %s", path);
-			free(path);
 		}
 		return true;
 	}
@@ -299,7 +306,17 @@ plan_can(void *state, enum key_action a)
 
 	if (a == KEYS_TARGET)
 		return p->planned && p->error == NULL && !p->editing;
+	if (a == KEYS_ANSWER || a == KEYS_ERASE)
+		return p->editing;
 	return pl != NULL && pl->n_hops > 0 && !p->editing;
+}
+
+static bool
+plan_typing(void *state)
+{
+	struct plan_screen	*p = state;
+
+	return p->editing;
 }
 
 const struct screen screen_plan = {
@@ -312,4 +329,6 @@ const struct screen screen_plan = {
 	.can = plan_can,
 	.tick = plan_tick,
 	.leave = plan_leave,
+	.typing_keys = plan_typed,
+	.typing = plan_typing,
 };

@@ -18,8 +18,9 @@ struct questions {
 	size_t		 asked;
 };
 
+/* Always a line typed: Esc leaves the wizard (nothing has begun). */
 static const enum key_action questions_keys[] = {
-	KEYS_OPEN, KEYS_NONE
+	KEYS_ANSWER, KEYS_ERASE, KEYS_NONE
 };
 
 static int
@@ -173,4 +174,5 @@ const struct screen screen_questions = {
 	.draw = questions_draw,
 	.key = questions_key,
 	.leave = questions_leave,
+	.typing_keys = questions_keys,
 };

@@ -39,8 +39,14 @@ struct rollback_screen {
 	char			*error;		/* the phrase did not match ... */
 };
 
+/* An artifact cannot be trusted: only leaving (and the arrow keys). */
 static const enum key_action rollback_keys[] = {
-	KEYS_OPEN, KEYS_NONE
+	KEYS_NONE
+};
+
+/* The phrase is typed. */
+static const enum key_action rollback_typed[] = {
+	KEYS_PHRASE, KEYS_ERASE, KEYS_NONE
 };
 
 static void
@@ -342,11 +348,11 @@ rollback_key(void *state, const struct ui_key *k)
 }
 
 static bool
-rollback_can(void *state, enum key_action a)
+rollback_typing(void *state)
 {
 	struct rollback_screen	*r = state;
 
-	return a != KEYS_OPEN || r->ok;
+	return r->ok;
 }
 
 const struct screen screen_rollback = {
@@ -356,6 +362,7 @@ const struct screen screen_rollback = {
 	.enter = rollback_enter,
 	.draw = rollback_draw,
 	.key = rollback_key,
-	.can = rollback_can,
 	.leave = rollback_leave,
+	.typing_keys = rollback_typed,
+	.typing = rollback_typing,
 };

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "export.h"
 #include "ui.h"
 
 /* reader: a document to page through. ack (or NULL: nothing to
@@ -34,11 +35,22 @@ struct ask_arg {
 	void		*ctx;
 };
 
+/* export: a document to write in the format the operator picks; save
+ * (tui.h's tui_export_checklist or tui_export_report) writes it and sets
+ * *path; then "<what> written to PATH" is said. The strings must outlive
+ * the screen. */
+struct export_arg {
+	const char	*title;		/* "Write the checklist of this plan" */
+	const char	*what;		/* "Checklist" */
+	int		(*save)(enum export_format, char **path, char **cause);
+};
+
 /* The step screens take the step's index: (void *)&index. */
 extern const struct screen screen_ask;
 extern const struct screen screen_checklist;
 extern const struct screen screen_checks;
 extern const struct screen screen_confirm;
+extern const struct screen screen_export;
 extern const struct screen screen_help;
 extern const struct screen screen_history;
 extern const struct screen screen_manual;

@@ -92,11 +92,15 @@ summary_draw(void *state, WINDOW *w, int rows, int cols)
 	    "stepup show RUN-ID.  q leaves.");
 }
 
+static struct export_arg summary_export = {
+	"Write the report of this run", "Report", tui_export_report
+};
+
 static bool
 summary_key(void *state, const struct ui_key *k)
 {
 	struct summary	*m = state;
-	char		*path = NULL, *cause = NULL;
+	char		*cause = NULL;
 
 	switch (k->action) {
 	case KEYS_DOWN:
@@ -107,12 +111,10 @@ summary_key(void *state, const struct ui_key *k)
 			m->top--;
 		break;
 	case KEYS_EXPORT:
-		if (tui_export_report(&path, &cause) != 0) {
-			ui_message(ROLE_ERROR, "Not written: %s", cause);
+		/* The format is chosen there; it says where it went. */
+		if (ui_push(&screen_export, &summary_export, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
 			free(cause);
-		} else {
-			ui_message(ROLE_PASSED, "Report written to %s", path);
-			free(path);
 		}
 		return true;
 	case KEYS_ROLLBACK:

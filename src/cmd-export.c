@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -40,28 +39,6 @@ static const struct option export_options[] = {
 	CLI_COMMON_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
-
-/* The date shown: $SOURCE_DATE_EPOCH when set (reproducible documents),
- * else now, in UTC. */
-static char *
-export_date(void)
-{
-	const char	*sde = getenv("SOURCE_DATE_EPOCH");
-	time_t		 t = time(NULL);
-	struct tm	 tm;
-	char		 s[64], *end;
-	long long	 v;
-
-	if (sde != NULL && *sde != '\0') {
-		errno = 0;
-		v = strtoll(sde, &end, 10);
-		if (errno == 0 && *end == '\0' && v >= 0)
-			t = (time_t)v;
-	}
-	gmtime_r(&t, &tm);
-	strftime(s, sizeof s, "%Y-%m-%d %H:%M UTC", &tm);
-	return xstrdup(s);
-}
 
 /* The plan of the checklist: the catalog and the installed version (unless
  * --from gives it) resolved as `stepup plan` resolves them (catalog.c),

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "export.h"
@@ -1082,6 +1083,27 @@ fail:
 	free(tmp);
 	*cause = xasprintf("%s: %s", path, strerror(saved));
 	return -1;
+}
+
+/* The date of a header: $SOURCE_DATE_EPOCH when set, else now. */
+char *
+export_date(void)
+{
+	const char	*sde = getenv("SOURCE_DATE_EPOCH");
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+	char		 s[64], *end;
+	long long	 v;
+
+	if (sde != NULL && *sde != '\0') {
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		if (errno == 0 && *end == '\0' && v >= 0)
+			t = (time_t)v;
+	}
+	gmtime_r(&t, &tm);
+	strftime(s, sizeof s, "%Y-%m-%d %H:%M UTC", &tm);
+	return xstrdup(s);
 }
 
 /* Save an export under STATE_DIR/exports for a front end. */

@@ -208,6 +208,11 @@ char	*export_render(const struct export_doc *, enum export_format);
  * frees). */
 int	export_write_file(const char *path, const char *text, char **cause);
 
+/* The date for a header (struct export_meta), as stepup export and the
+ * TUI's export key give it: $SOURCE_DATE_EPOCH when set (reproducible
+ * documents), else now; "2026-11-22 14:05 UTC". The caller frees it. */
+char	*export_date(void);
+
 /* Save an export next to the journal, as front ends do (the TUI's export
  * key): to STATE_DIR/exports/NAME.EXT (the directory created 0700 when
  * missing), NAME reduced to letters, digits, '.', '-' and '_' (others

@@ -21,6 +21,10 @@ const enum key_action keys_global[] = {
 	KEYS_INTERRUPT, KEYS_NONE
 };
 
+const enum key_action keys_typed_global[] = {
+	KEYS_TYPED_HELP, KEYS_TYPED_BACK, KEYS_NONE
+};
+
 bool
 keys_bound(enum key_action a, wint_t ch, bool is_fn)
 {

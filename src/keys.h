@@ -54,7 +54,15 @@
 	X(ACCEPT,    "a",          "accept",  "Accept the failed warning check and go on", 'a') \
 	X(OUTPUT,    "o",          "output",  "Show the selected check's command and output", 'o') \
 	X(TARGET,    "t",          "target",  "Type another target version (plan screen)", 't') \
-	X(EXPORT,    "w",          "export",  "Write the checklist (plan) or the run report (summary) as text next to the journal, and show where", 'w')
+	X(EXPORT,    "w",          "export",  "Write the checklist (plan) or the run report (summary) next to the journal, as text, Markdown or HTML, and show where", 'w') \
+	X(AS_TEXT,   "t",          "text",    "Write it as plain text, 80 columns wide", 't') \
+	X(AS_MARKDOWN, "m",        "Markdown", "Write it as Markdown, with GitHub task lists", 'm') \
+	X(AS_HTML,   "h",          "HTML",    "Write it as HTML: one file, ready to print", 'h') \
+	X(ANSWER,    "Enter",      "answer",  "Give the answer typed (a version, a value, a reason, a note)", '\n', '\r', KEY_ENTER) \
+	X(PHRASE,    "Enter",      "confirm", "Give the phrase typed: it must match exactly, and what was typed is journaled", '\n', '\r', KEY_ENTER) \
+	X(ERASE,     "Bksp ^U ^W", "erase",   "Erase the last character, the whole line (^U) or the last word (^W)", KEY_BACKSPACE, KEY_DC, 127, KEYS_CTRL('H'), KEYS_CTRL('U'), KEYS_CTRL('W')) \
+	X(TYPED_HELP, "F1",        "help",    "Show this help (where a line is typed, ? is a letter)", KEY_F(1)) \
+	X(TYPED_BACK, "Esc",       "back",    "Leave the line without giving it, back to the screen before (^C, ^G too)", 27, KEYS_CTRL('C'), KEYS_CTRL('G'))
 
 enum key_action {
 	KEYS_NONE = 0,
@@ -85,5 +93,8 @@ const char	*keys_word(enum key_action);
 
 /* The actions every screen has, after its own (KEYS_NONE-terminated). */
 extern const enum key_action keys_global[];
+/* The ones that still work where a line of text is typed (the other
+ * keys are letters there): help and leaving the line. */
+extern const enum key_action keys_typed_global[];
 
 #endif

@@ -39,6 +39,46 @@ is_command(const struct step *st)
 	return (st->kind == RB_CHECK || st->kind == RB_ACTION) && st->run != NULL;
 }
 
+/* Whether the run may have changed the cluster: an action of it has run
+ * (passed, failed, in doubt, or was marked done by hand), or a manual
+ * task after its confirmation was done (the operator agreed to change
+ * the cluster by typing the phrase; a task before it, such as telling
+ * the users, changes nothing to roll back). Before either, a failing
+ * pre-flight check leaves nothing to undo. */
+static bool
+session_changed(const struct steps *ss)
+{
+	const struct step	*st;
+	bool			 confirmed = false;
+	size_t			 i;
+
+	for (i = 0; i < ss->n; i++) {
+		st = &ss->v[i];
+		switch (st->kind) {
+		case RB_CONFIRM:
+			if (st->state == STEP_PASSED)
+				confirmed = true;
+			break;
+		case RB_MANUAL:
+			if (confirmed && (st->state == STEP_PASSED ||
+			    st->state == STEP_DONE))
+				return true;
+			break;
+		case RB_ACTION:
+			if (st->state == STEP_RUNNING ||
+			    st->state == STEP_PASSED ||
+			    st->state == STEP_FAILED ||
+			    st->state == STEP_IN_DOUBT ||
+			    st->state == STEP_DONE)
+				return true;
+			break;
+		default:
+			break;
+		}
+	}
+	return false;
+}
+
 static bool
 session_can_why(const struct session *s, size_t i, enum session_act act,
     const char **why)
@@ -118,7 +158,16 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 			*why = "this is already a rollback";
 			return false;
 		}
-		return st->state == STEP_FAILED || st->state == STEP_IN_DOUBT;
+		if (st->state != STEP_FAILED && st->state != STEP_IN_DOUBT)
+			break;
+		if (!session_changed(ss)) {
+			*why = "nothing has changed yet (no action has run, "
+			    "no task after the confirmation was done): there "
+			    "is nothing to roll back; stop here instead, the "
+			    "run stays paused";
+			return false;
+		}
+		return true;
 	default:
 		break;
 	}

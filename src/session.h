@@ -225,7 +225,12 @@ size_t		 session_current(const struct session *);
 /* The step whose command is running, or NULL. */
 const struct step *session_running(const struct session *);
 /* May the operator do act on step i now? When not, *why (when not NULL)
- * says why, e.g. "step 4 (backup) has not passed yet". Never NULL. */
+ * says why, e.g. "step 4 (backup) has not passed yet". Never NULL.
+ * ROLLBACK: on a failed or in-doubt step of an upgrade run, and only
+ * once the run may have changed the cluster: an action of it has run
+ * (passed, failed, in doubt, done by hand) or a manual task after its
+ * confirmation was done. A check failing before that (pre-flight)
+ * changed nothing: the way out is to stop, not to roll back. */
 bool		 session_can(const struct session *, size_t i,
 		    enum session_act, const char **why);
 /* The acts allowed on step i now, as a bit mask of 1 << SESSION_ACT_*. */

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../screens/screens.h"
 #include "cli.h"
@@ -418,24 +417,19 @@ tui_rollback_summary(bool *restored)
 	return tui_rb_text;
 }
 
-/* The date of an export's header, like stepup export's. */
+/* The date and host of an export's header, as stepup export gives them. */
 static struct export_meta
 tui_export_meta(char **date, char **host)
 {
 	struct export_meta	 meta;
-	time_t			 t = time(NULL);
-	struct tm		 tm;
-	char			 s[64];
 
-	gmtime_r(&t, &tm);
-	strftime(s, sizeof s, "%Y-%m-%d %H:%M UTC", &tm);
-	meta.date = *date = xstrdup(s);
+	meta.date = *date = export_date();
 	meta.host = *host = journal_host();
 	return meta;
 }
 
 int
-tui_export_checklist(char **path, char **cause)
+tui_export_checklist(enum export_format fmt, char **path, char **cause)
 {
 	const struct runbook	*rb = session_runbook(tui_s);
 	const struct plan	*pl = session_get_plan(tui_s);
@@ -458,10 +452,10 @@ tui_export_checklist(char **path, char **cause)
 	meta = tui_export_meta(&date, &host);
 	doc = export_checklist_plan(rb, pl, env_values, &meta, cause);
 	if (doc != NULL) {
-		text = export_render(doc, EXPORT_TXT);
+		text = export_render(doc, fmt);
 		name = xasprintf("%s-%s-%s-checklist", rb->product, pl->from,
 		    pl->to);
-		r = export_save(session_state_dir(tui_s), name, EXPORT_TXT,
+		r = export_save(session_state_dir(tui_s), name, fmt,
 		    text, path, cause);
 		free(name);
 		free(text);
@@ -474,7 +468,7 @@ tui_export_checklist(char **path, char **cause)
 }
 
 int
-tui_export_report(char **path, char **cause)
+tui_export_report(enum export_format fmt, char **path, char **cause)
 {
 	struct journal		*j;
 	struct journal_run	*run = NULL;
@@ -503,9 +497,9 @@ tui_export_report(char **path, char **cause)
 	meta = tui_export_meta(&date, &host);
 	if (export_report_journal(j, id, session_runbook(tui_s), &meta, &doc,
 	    cause) == 0) {
-		text = export_render(doc, EXPORT_TXT);
+		text = export_render(doc, fmt);
 		name = xasprintf("run-%lld-report", id);
-		r = export_save(session_state_dir(tui_s), name, EXPORT_TXT,
+		r = export_save(session_state_dir(tui_s), name, fmt,
 		    text, path, cause);
 		free(name);
 		free(text);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "export.h"
 #include "session.h"
 #include "steps.h"
 #include "theme.h"
@@ -62,10 +63,13 @@ void		 tui_rollback_begun(const char *typed);
  * whether the old version is back. NULL when the run is no rollback. */
 const char	*tui_rollback_summary(bool *restored);
 /* Write the checklist of the plan (plan screen) or the report of the
- * run (summary) as text next to the journal (export_save); *path is
- * where (caller frees). Returns 0, or -1 with *cause (caller frees). */
-int		 tui_export_checklist(char **path, char **cause);
-int		 tui_export_report(char **path, char **cause);
+ * run (summary) in a format next to the journal, built and rendered as
+ * stepup export does (export_save); *path is where (caller frees).
+ * Returns 0, or -1 with *cause (caller frees). */
+int		 tui_export_checklist(enum export_format, char **path,
+		    char **cause);
+int		 tui_export_report(enum export_format, char **path,
+		    char **cause);
 /* A step state's glyph and role. */
 const char	*tui_state_glyph(const struct step *, enum theme_role *);
 /* "PASS", "WARN", "FAIL", "SKIP", "RUN", "" for checks. */

@@ -450,6 +450,26 @@ can(const struct frame *f, enum key_action a)
 	return f->s->can == NULL || f->s->can(f->state, a);
 }
 
+/* A line of text is typed on the screen now: its typing_keys apply. */
+static bool
+typing(const struct frame *f)
+{
+	return f->s->typing_keys != NULL &&
+	    (f->s->typing == NULL || f->s->typing(f->state));
+}
+
+static const enum key_action *
+frame_keys(const struct frame *f)
+{
+	return typing(f) ? f->s->typing_keys : f->s->keys;
+}
+
+bool
+ui_typing(void)
+{
+	return depth > 0 && typing(&stack[depth - 1]);
+}
+
 /* One "key word" pair of the footer at x; returns the new x, or -1 when
  * it does not fit before limit. */
 static int
@@ -471,10 +491,10 @@ static void
 draw_footer(void)
 {
 	const struct frame	*f = &stack[depth - 1];
-	const enum key_action	*k;
+	const enum key_action	*k, *keys = frame_keys(f);
+	enum key_action		 help_a = KEYS_HELP, back_a = KEYS_BACK;
 	int			 x = 1, right, limit;
-	char			 key[32];
-	const char		*help;
+	char			 key[32], help[16], back[16];
 
 	attrset(theme_attr(ROLE_FOOTER));
 	mvhline(LINES - 1, 0, ' ', COLS);
@@ -484,15 +504,25 @@ draw_footer(void)
 		attrset(A_NORMAL);
 		return;
 	}
-	/* Help and back on the right; ? is search backward in some
-	 * screens, where F1 is help. */
-	help = keys_action(f->s->keys, '?', false) != KEYS_NONE ? "F1" : "?";
-	right = COLS - (ui_width(help) + 1 + ui_width(keys_word(KEYS_HELP)) +
-	    2 + 1 + 1 + ui_width(keys_word(KEYS_BACK)) + 2);
+	/* Help and back on the right (their first key); ? is search
+	 * backward in some screens, where F1 is help; where a line is
+	 * typed, the keys that are no letters. */
+	if (typing(f)) {
+		help_a = KEYS_TYPED_HELP;
+		back_a = KEYS_TYPED_BACK;
+	}
+	snprintf(help, sizeof help, "%.*s", (int)strcspn(keys_label(help_a),
+	    " "), keys_label(help_a));
+	if (help_a == KEYS_HELP && keys_action(keys, '?', false) != KEYS_NONE)
+		snprintf(help, sizeof help, "F1");
+	snprintf(back, sizeof back, "%.*s", (int)strcspn(keys_label(back_a),
+	    " "), keys_label(back_a));
+	right = COLS - (ui_width(help) + 1 + ui_width(keys_word(help_a)) +
+	    2 + ui_width(back) + 1 + ui_width(keys_word(back_a)) + 2);
 	limit = right - 1;
-	footer_item(footer_item(right, COLS, KEYS_HELP, help), COLS,
-	    KEYS_BACK, "q");
-	for (k = f->s->keys; k != NULL && *k != KEYS_NONE; k++) {
+	footer_item(footer_item(right, COLS, help_a, help), COLS, back_a,
+	    back);
+	for (k = keys; k != NULL && *k != KEYS_NONE; k++) {
 		const char	*l = keys_label(*k);
 		int		 nx;
 
@@ -642,7 +672,7 @@ funnel(wint_t ch, bool is_fn)
 		return;
 	}
 	f = &stack[depth - 1];
-	k.action = keys_action(f->s->keys, ch, is_fn);
+	k.action = keys_action(frame_keys(f), ch, is_fn);
 	if (k.action != KEYS_NONE && !can(f, k.action))
 		k.action = KEYS_NONE;
 	if (f->s->key != NULL && f->s->key(f->state, &k))

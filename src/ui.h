@@ -44,6 +44,14 @@ struct screen {
 	 * all of them. */
 	bool	(*can)(void *state, enum key_action);
 	void	(*leave)(void *state);
+	/* A state where a line of text is typed (a ui_line has the keys:
+	 * letters, q and ? among them, are typed; Esc leaves the line, F1
+	 * is help): the actions the screen takes then, in place of keys
+	 * (NULL: it has no such state), and whether it is in it now (NULL:
+	 * always). The footer and the help show these and
+	 * keys_typed_global while it is. */
+	const enum key_action	*typing_keys;
+	bool	(*typing)(void *state);
 };
 
 /* What the header line says; filled by the front end's callback. */
@@ -76,6 +84,9 @@ int	 ui_replace(const struct screen *, void *arg, char **cause);
 /* The top screen, or NULL; and the state of the screen under the top. */
 const struct screen *ui_top(void);
 size_t	 ui_depth(void);
+/* Whether the top screen is where a line of text is typed now (see
+ * struct screen's typing). */
+bool	 ui_typing(void);
 
 /* Ask for a redraw at the next turn of the loop. */
 void	 ui_dirty(void);

@@ -3,7 +3,8 @@
  * starts when the journal cannot be written; resume at the exact step,
  * and a step found running with its process gone is in doubt; a rollback
  * run whose steps can no longer be laid out is refused on resume, and the
- * session still closes cleanly. Runs the real session on
+ * session still closes cleanly; rolling back is offered only once the run
+ * may have changed something. Runs the real session on
  * tests/data/session/door.yaml. */
 #include "config.h"
 
@@ -491,6 +492,65 @@ test_set_to(void **state)
 	session_close(s);
 }
 
+/* Rolling back is offered only once the run may have changed something:
+ * not on a pre-flight check failing before any action ran (the way out
+ * is to stop), but on the first action failing (it may have done half of
+ * its work) and on anything failing after an action passed. */
+static void
+test_rollback_gate(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s = open_session(w);
+	const struct steps	*ss;
+	const char		*why = NULL;
+	char			*cause = NULL, *path = NULL;
+
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_int_equal(session_begin(s, &cause), EXIT_DONE);
+	ss = session_steps(s);
+	assert_int_equal(session_document(s, NOTES, &path, &cause), 0);
+	free(path);
+	assert_int_equal(session_end_shown(s, NOTES, &cause), 0);
+	assert_int_equal(session_acknowledge(s, NOTES, &cause), 0);
+
+	/* The pre-flight check fails: nothing has changed. */
+	sh("mv '%s' '%s.away'", w->world, w->world);
+	assert_int_equal(session_start(s, PROBE, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(ss->v[PROBE].state, STEP_FAILED);
+	assert_false(session_can(s, PROBE, SESSION_ACT_ROLLBACK, &why));
+	assert_string_equal(why, "nothing has changed yet (no action has run, "
+	    "no task after the confirmation was done): there is nothing to "
+	    "roll back; stop here instead, the run stays paused");
+	assert_int_equal(session_acts(s, PROBE) &
+	    (1u << SESSION_ACT_ROLLBACK), 0);
+	sh("mv '%s.away' '%s'", w->world, w->world);
+	assert_int_equal(session_start(s, PROBE, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(ss->v[PROBE].state, STEP_PASSED);
+	assert_int_equal(session_confirm(s, GO, "yes, upgrade to 2.0.0",
+	    &cause), 0);
+
+	/* The first action fails: it may have done half of its work. */
+	sh("touch '%s/snap'", w->world);
+	assert_int_equal(session_start(s, SNAP, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(ss->v[SNAP].state, STEP_FAILED);
+	assert_true(session_can(s, SNAP, SESSION_ACT_ROLLBACK, NULL));
+	sh("rm '%s/snap'", w->world);
+	assert_int_equal(session_start(s, SNAP, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(ss->v[SNAP].state, STEP_PASSED);
+
+	/* A later step fails after an action passed. */
+	sh("mkdir '%s/ran'", w->world);
+	assert_int_equal(session_start(s, HOLD, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(ss->v[HOLD].state, STEP_FAILED);
+	assert_true(session_can(s, HOLD, SESSION_ACT_ROLLBACK, NULL));
+	session_close(s);
+}
+
 int
 main(void)
 {
@@ -501,6 +561,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_resume_rollback_unlaid,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rollback_gate, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@ struct cli cli;
 
 static const struct screen *const all[] = {
 	&screen_ask, &screen_checklist, &screen_checks, &screen_confirm,
+	&screen_export,
 	&screen_help, &screen_history, &screen_manual, &screen_pick, &screen_plan, &screen_questions,
 	&screen_reader, &screen_rollback, &screen_run, &screen_start, &screen_summary,
 };
@@ -38,35 +39,45 @@ acked(void *ctx, char **cause)
 	return 0;
 }
 
-/* No screen binds one key to two of its own actions. */
+/* No two actions of a list of a screen share a key; each has help. */
 static int
-check_keys(void)
+check_list(const char *name, const enum key_action *list)
 {
 	const enum key_action	*a, *b;
-	size_t			 i;
 	int			 bad = 0;
 	wint_t			 ch;
 
-	for (i = 0; i < nitems(all); i++) {
-		for (a = all[i]->keys; *a != KEYS_NONE; a++) {
-			for (b = a + 1; *b != KEYS_NONE; b++) {
-				for (ch = 1; ch < 0x80; ch++) {
-					if (keys_bound(*a, ch, false) &&
-					    keys_bound(*b, ch, false)) {
-						printf("%s: key 0x%02x is both "
-						    "%s and %s\n", all[i]->name,
-						    (unsigned)ch, keys_word(*a),
-						    keys_word(*b));
-						bad = 1;
-					}
+	for (a = list; a != NULL && *a != KEYS_NONE; a++) {
+		for (b = a + 1; *b != KEYS_NONE; b++) {
+			for (ch = 1; ch < 0x80; ch++) {
+				if (keys_bound(*a, ch, false) &&
+				    keys_bound(*b, ch, false)) {
+					printf("%s: key 0x%02x is both %s and "
+					    "%s\n", name, (unsigned)ch,
+					    keys_word(*a), keys_word(*b));
+					bad = 1;
 				}
 			}
-			if (*keys_help(*a) == '\0') {
-				printf("%s: an action without help\n",
-				    all[i]->name);
-				bad = 1;
-			}
 		}
+		if (*keys_help(*a) == '\0') {
+			printf("%s: an action without help\n", name);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
+/* No screen binds one key to two of its own actions, in its keys or in
+ * the keys of its state where a line is typed. */
+static int
+check_keys(void)
+{
+	size_t	i;
+	int	bad = 0;
+
+	for (i = 0; i < nitems(all); i++) {
+		bad |= check_list(all[i]->name, all[i]->keys);
+		bad |= check_list(all[i]->name, all[i]->typing_keys);
 	}
 	return bad;
 }

@@ -10,6 +10,8 @@ tui_start u "$TUI_RUN"
 tui_wait u "Enter: answer the runbook" || finish
 tui_expect u upgrade-plan
 tui_keys u w
+tui_wait u "In which format?" || finish
+tui_keys u t
 tui_wait u "Checklist written to $TMP/state/exports/Widget-1.0.0-2.0.0-checklist.txt" || finish
 for t in "Release notes of 1.1.0" "The widget is healthy" "Back up the widget's version" \
     "Install 2.0.0" "Migrate the data to 2.0.0" "Tell the team" "Restore the version file"; do
@@ -45,6 +47,8 @@ tui_keys u Enter
 tui_wait u "Widget upgraded 1.0.0 → 2.0.0: done (run 1)"
 tui_expect u upgrade-summary
 tui_keys u w
+tui_wait u "In which format?" || finish
+tui_keys u t
 tui_wait u "Report written to $TMP/state/exports/run-1-report.txt" || finish
 for t in "Release notes of 2.0.0" "Install 1.1.0" "Migrate the data to 2.0.0" \
     "posted in #ops" "Enough free disk left"; do
