@@ -341,23 +341,58 @@ ui_text(WINDOW *w, int y, int x, int cols, const char *s, size_t len,
 	return drawn;
 }
 
+/* How many of len bytes fit in width columns, drawn as ui_text draws them
+ * (tabs to the next multiple of 8, control bytes as ^X, invalid bytes as
+ * '?'), never ending inside a character; *space is where the last space
+ * that fits begins, or 0. At least one character, however wide. */
+static size_t
+wrap_fit(const char *s, size_t len, int width, size_t *space)
+{
+	mbstate_t	mb;
+	wchar_t		wc;
+	size_t		i = 0, r;
+	int		col = 0, wd;
+
+	*space = 0;
+	memset(&mb, 0, sizeof mb);
+	while (i < len) {
+		r = mbrtowc(&wc, s + i, len - i, &mb);
+		if (r == (size_t)-1 || r == (size_t)-2) {
+			memset(&mb, 0, sizeof mb);
+			wc = L'?';
+			r = 1;
+		} else if (r == 0)
+			r = 1;
+		if (wc == L'\t')
+			wd = 8 - col % 8;
+		else if (wc < 0x20 || wc == 0x7f)
+			wd = 2;
+		else if ((wd = wcwidth(wc)) < 0)
+			wd = 1;
+		if (col + wd > width && i > 0)
+			break;
+		if (wc == L' ')
+			*space = i;
+		col += wd;
+		i += r;
+	}
+	return i;
+}
+
 int
 ui_wrap(WINDOW *w, int y, int x, int width, int end, const char *s)
 {
-	size_t	len, cut;
+	size_t	len, cut, space;
 
 	if (width < 1)
 		width = 1;
 	while (s != NULL && *s != '\0' && y < end) {
 		len = strcspn(s, "\n");
-		cut = len;
-		if ((int)len > width) {
-			cut = (size_t)width;
-			while (cut > 0 && s[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = (size_t)width;
-		}
+		cut = wrap_fit(s, len, width, &space);
+		/* At the last space that fits; a word longer than a whole
+		 * line is cut where the line ends. */
+		if (cut < len && s[cut] != ' ' && space > 0)
+			cut = space;
 		if (w != NULL)
 			ui_text(w, y, x, width, s, cut, 0);
 		y++;

@@ -14,6 +14,12 @@ tui_keys k Enter
 tui_wait k "1. manual  Tell the users" || finish
 tui_keys k Enter
 tui_wait k "t ticks it off" || finish
+# Text wraps by columns, not bytes: a line of two-byte letters is as long
+# as any other, and no letter is split.
+tui_wait k "END-OF-TEXT." || finish
+n=$(tui_capture k | awk '/ééééé/ { n = gsub(/ééééé/, "&"); if (n > max) max = n } END { print max + 0 }')
+[ "$n" -ge 14 ] || fail "a wrapped line of two-byte letters holds $n words; the screen has room for 15: $(tui_capture k)"
+tui_capture k | LC_ALL=C grep -q "$(printf '\303[^\251]')" && fail "a letter was split: $(tui_capture k)"
 tui_keys k t
 tui_wait k "A note for the journal?" || finish
 tui_keys k Enter
