@@ -126,6 +126,50 @@ run_leave(void *state)
 	free(r->describe);
 }
 
+/* The status under the output: what the step's state is and the keys
+ * that do something about it. */
+static void
+run_status_line(struct run *r, const struct step *st, long long elapsed,
+    char *line, size_t size)
+{
+	switch (st->state) {
+	case STEP_RUNNING:
+		snprintf(line, size, "running (attempt %u), %llds "
+		    "elapsed.  c cancels; q goes back, it goes on.",
+		    st->attempts, elapsed);
+		break;
+	case STEP_PASSED:
+		snprintf(line, size, "passed: exit 0, %llds elapsed.  "
+		    "Enter goes back to the checklist.", elapsed);
+		break;
+	case STEP_FAILED:
+		if (st->reason != NULL)
+			snprintf(line, size, "failed: %s (attempt %u).",
+			    st->reason, st->attempts);
+		else
+			snprintf(line, size, "failed: exit %d (attempt "
+			    "%u).", st->exit_status, st->attempts);
+		snprintf(line + strlen(line), size - strlen(line),
+		    "  r retries, ! opens a shell, m marks it done by hand%s%s",
+		    st->optional ? ", s skips it" : "",
+		    session_can(tui_session(), r->i, SESSION_ACT_ROLLBACK, NULL) ?
+		    ", R rolls back" : "");
+		break;
+	case STEP_IN_DOUBT:
+		snprintf(line, size, "in doubt: it was running when "
+		    "stepup stopped, and its outcome is unknown.  r re-runs, m "
+		    "marks it done");
+		break;
+	case STEP_READY:
+		snprintf(line, size, "ready: x runs it now; q goes back "
+		    "without running it.");
+		break;
+	default:
+		snprintf(line, size, "%s.", step_state_words(st->state));
+		break;
+	}
+}
+
 static void
 run_draw(void *state, WINDOW *w, int rows, int cols)
 {
@@ -134,7 +178,8 @@ run_draw(void *state, WINDOW *w, int rows, int cols)
 	enum theme_role		 role;
 	char			 line[512];
 	const char		*d, *nl, *text;
-	int			 y = 0, out_rows, bottom, n;
+	char			*hint, *left, *t;
+	int			 y = 0, out_rows, bottom, n, tail;
 	long long		 elapsed;
 	off_t			 off, next;
 	size_t			 len;
@@ -155,14 +200,34 @@ run_draw(void *state, WINDOW *w, int rows, int cols)
 	wattroff(w, theme_attr(ROLE_DIM));
 	ui_hline(w, y++, 0, cols);
 
-	/* What is under the output: status, then the failure texts. */
-	bottom = rows - 1;
-	if (st->state == STEP_FAILED || st->state == STEP_IN_DOUBT) {
-		if (st->rb != NULL && st->rb->on_failure != NULL)
-			bottom--;
-		if (st->rb != NULL && st->rb->hint != NULL)
-			bottom--;
+	/* What is under the output: the status, then the failure texts,
+	 * wrapped; they take at most half of what is left. */
+	elapsed = st->started > 0 ? (st->ended > 0 ? st->ended :
+	    (long long)time(NULL)) - st->started : 0;
+	if (elapsed < 0)
+		elapsed = 0;
+	run_status_line(r, st, elapsed, line, sizeof line);
+	tui_state_glyph(st, &role);
+	hint = left = NULL;
+	if ((st->state == STEP_FAILED || st->state == STEP_IN_DOUBT) &&
+	    st->rb != NULL) {
+		if (st->rb->hint != NULL) {
+			t = tui_expand(st, st->rb->hint);
+			hint = xasprintf("Hint: %s", t);
+			free(t);
+		}
+		if (st->rb->on_failure != NULL) {
+			t = tui_expand(st, st->rb->on_failure);
+			left = xasprintf("Left behind: %s", t);
+			free(t);
+		}
 	}
+	tail = ui_wrap(NULL, 0, 1, cols - 2, rows, line) +
+	    ui_wrap(NULL, 0, 1, cols - 2, rows, hint) +
+	    ui_wrap(NULL, 0, 1, cols - 2, rows, left);
+	if (tail > (rows - y) / 2)
+		tail = (rows - y) / 2 > 1 ? (rows - y) / 2 : 1;
+	bottom = rows - tail;
 	out_rows = bottom - y - 1;
 	r->page = out_rows > 1 ? out_rows : 1;
 	if (r->p != NULL && out_rows > 0) {
@@ -179,69 +244,15 @@ run_draw(void *state, WINDOW *w, int rows, int cols)
 	}
 	y = bottom - 1;
 	ui_hline(w, y++, 0, cols);
-
-	elapsed = st->started > 0 ? (st->ended > 0 ? st->ended :
-	    (long long)time(NULL)) - st->started : 0;
-	if (elapsed < 0)
-		elapsed = 0;
-	tui_state_glyph(st, &role);
-	switch (st->state) {
-	case STEP_RUNNING:
-		snprintf(line, sizeof line, "running (attempt %u), %llds "
-		    "elapsed.  c cancels; q goes back, it goes on.",
-		    st->attempts, elapsed);
-		break;
-	case STEP_PASSED:
-		snprintf(line, sizeof line, "passed: exit 0, %llds elapsed.  "
-		    "Enter goes back to the checklist.", elapsed);
-		break;
-	case STEP_FAILED:
-		if (st->reason != NULL)
-			snprintf(line, sizeof line, "failed: %s (attempt %u).",
-			    st->reason, st->attempts);
-		else
-			snprintf(line, sizeof line, "failed: exit %d (attempt "
-			    "%u).", st->exit_status, st->attempts);
-		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    "  r retries, ! opens a shell, m marks it done by hand%s%s",
-		    st->optional ? ", s skips it" : "",
-		    session_can(tui_session(), r->i, SESSION_ACT_ROLLBACK, NULL) ?
-		    ", R rolls back" : "");
-		break;
-	case STEP_IN_DOUBT:
-		snprintf(line, sizeof line, "in doubt: it was running when "
-		    "stepup stopped, and its outcome is unknown.  r re-runs, m "
-		    "marks it done");
-		break;
-	case STEP_READY:
-		snprintf(line, sizeof line, "ready: x runs it now; q goes back "
-		    "without running it.");
-		break;
-	default:
-		snprintf(line, sizeof line, "%s.", step_state_words(st->state));
-		break;
-	}
 	wattron(w, theme_attr(role));
-	ui_str(w, y++, 1, cols - 2, line);
+	y = ui_wrap(w, y, 1, cols - 2, rows, line);
 	wattroff(w, theme_attr(role));
-	if (st->state == STEP_FAILED || st->state == STEP_IN_DOUBT) {
-		wattron(w, theme_attr(ROLE_WARNING));
-		if (st->rb != NULL && st->rb->hint != NULL) {
-			char	*t = tui_expand(st, st->rb->hint);
-
-			snprintf(line, sizeof line, "Hint: %s", t);
-			free(t);
-			ui_str(w, y++, 1, cols - 2, line);
-		}
-		if (st->rb != NULL && st->rb->on_failure != NULL) {
-			char	*t = tui_expand(st, st->rb->on_failure);
-
-			snprintf(line, sizeof line, "Left behind: %s", t);
-			free(t);
-			ui_str(w, y++, 1, cols - 2, line);
-		}
-		wattroff(w, theme_attr(ROLE_WARNING));
-	}
+	wattron(w, theme_attr(ROLE_WARNING));
+	y = ui_wrap(w, y, 1, cols - 2, rows, hint);
+	ui_wrap(w, y, 1, cols - 2, rows, left);
+	wattroff(w, theme_attr(ROLE_WARNING));
+	free(hint);
+	free(left);
 }
 
 static int

@@ -1,5 +1,5 @@
 # tui-failing.sh: a failing action and its options: the exit status and
-# the runbook's "left behind" text, a retry that fails again, a reason
+# the runbook's hint and "left behind" text (wrapped), a retry that fails again, a reason
 # required to mark it done by hand, and the run going on after it.
 . "$top_srcdir/tests/tui-lib.sh"
 tui_world
@@ -12,7 +12,10 @@ tui_to_confirm f || finish
 tui_text f "yes, upgrade to 2.0.0"
 tui_keys f Enter
 tui_wait f "failed: exit 2 (attempt 1)." 300 || finish
-tui_wait f "Left behind: The data may be half migrated; restore it from the backup."
+# The hint and what is left behind are wrapped, not cut at the edge.
+tui_wait f "Hint: Is $TMP/world/data a file? The migration appends to it."
+tui_wait f "Left behind: The data may be half migrated; restore it from the backup, which the backup step left"
+tui_wait f " next to the version file, then run this step again."
 tui_expect f failing-run
 tui_keys f r
 tui_wait f "failed: exit 2 (attempt 2)."
