@@ -197,6 +197,8 @@ reader_key(void *state, const struct ui_key *k)
 	char		*cause = NULL;
 
 	if (r->prompting) {
+		if (k->is_fn && k->ch == KEY_F(1))
+			return false;	/* help, as on every line typed */
 		switch (ui_line_key(&r->line, k)) {
 		case UI_LINE_DONE:
 			r->prompting = false;
@@ -294,6 +296,17 @@ reader_can(void *state, enum key_action a)
 	}
 }
 
+/* While a search is typed (/ or ?): the line's keys. */
+static const enum key_action reader_typing_keys[] = {
+	KEYS_FIND, KEYS_ERASE, KEYS_NONE
+};
+
+static bool
+reader_typing(void *state)
+{
+	return ((struct reader *)state)->prompting;
+}
+
 const struct screen screen_reader = {
 	.name = "reader",
 	.state_size = sizeof(struct reader),
@@ -303,4 +316,6 @@ const struct screen screen_reader = {
 	.key = reader_key,
 	.can = reader_can,
 	.leave = reader_leave,
+	.typing_keys = reader_typing_keys,
+	.typing = reader_typing,
 };

@@ -60,6 +60,7 @@
 	X(AS_HTML,   "h",          "HTML",    "Write it as HTML: one file, ready to print", 'h') \
 	X(ANSWER,    "Enter",      "answer",  "Give the answer typed (a version, a value, a reason, a note)", '\n', '\r', KEY_ENTER) \
 	X(PHRASE,    "Enter",      "confirm", "Give the phrase typed: it must match exactly, and what was typed is journaled", '\n', '\r', KEY_ENTER) \
+	X(FIND,      "Enter",      "search",  "Search for the text typed: down from the top line (/), or up (?)", '\n', '\r', KEY_ENTER) \
 	X(ERASE,     "Bksp ^U ^W", "erase",   "Erase the last character, the whole line (^U) or the last word (^W)", KEY_BACKSPACE, KEY_DC, 127, KEYS_CTRL('H'), KEYS_CTRL('U'), KEYS_CTRL('W')) \
 	X(TYPED_HELP, "F1",        "help",    "Show this help (where a line is typed, ? is a letter)", KEY_F(1)) \
 	X(TYPED_BACK, "Esc",       "back",    "Leave the line without giving it, back to the screen before (^C, ^G too)", 27, KEYS_CTRL('C'), KEYS_CTRL('G'))

@@ -38,6 +38,19 @@ tui_keys r N
 tui_capture r | sed -n 3p | grep -qF "line 90:" && tui_wait_gone r "line 120:" 20
 tui_keys r / && tui_text r nowhere && tui_keys r Enter
 tui_wait r "Pattern not found: nowhere"
+# While a search is typed, the footer has the line's keys (q is a
+# letter there), F1 is still help, and Esc leaves the line.
+tui_keys r / && tui_text r quiet
+tui_wait r "Enter search  Bksp erase" || finish
+tui_wait r "F1 help  Esc back"
+tui_capture r | tail -n 1 | grep -q "q back" && fail "the search line's footer offers q"
+tui_keys r F1
+tui_wait r "Search for the text typed" || finish
+tui_keys r q
+tui_wait r "/quiet" || finish
+tui_keys r Escape
+tui_wait_gone r "/quietq"
+tui_wait r "Space page"
 
 # The end, then acknowledgement works even after going back to the top.
 tui_keys r G
