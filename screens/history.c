@@ -63,15 +63,7 @@ history_leave(void *state)
 static void
 when(long long t, char out[32])
 {
-	time_t		tt = (time_t)t;
-	struct tm	tm;
-
-	if (t <= 0) {
-		snprintf(out, 32, "-");
-		return;
-	}
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+	utc_format(out, 32, t, "%Y-%m-%d %H:%M");
 }
 
 static void

@@ -73,8 +73,6 @@ pick_journal(struct pick *p)
 	size_t			 n, i;
 	char			*dir, *cause = NULL, when[32], *what;
 	int			 pass;
-	time_t			 t;
-	struct tm		 tm;
 
 	if ((dir = journal_state_dir(cli.state_dir, &cause)) == NULL) {
 		free(cause);
@@ -99,9 +97,8 @@ pick_journal(struct pick *p)
 
 			if ((pass == 0) != unfinished || pick_has(p, r->runbook))
 				continue;
-			t = (time_t)r->started;
-			gmtime_r(&t, &tm);
-			strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+			utc_format(when, sizeof when, r->started,
+			    "%Y-%m-%d %H:%M");
 			what = xasprintf("run %lld, %s %s %s, %s %s by %s", r->id,
 			    r->from, ui_glyph(UI_GLYPH_ARROW), r->to,
 			    journal_run_status_name(r->status), when,

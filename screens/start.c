@@ -35,15 +35,11 @@ start_draw(void *state, WINDOW *w, int rows, int cols)
 	const struct session_run_info *u = session_unfinished(tui_session());
 	const struct runbook	*rb = session_runbook(tui_session());
 	char			 when[64], line[512];
-	time_t			 t;
-	struct tm		 tm;
 	int			 y = 1;
 
 	if (u == NULL)
 		return;
-	t = (time_t)u->started;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	utc_format(when, sizeof when, u->started, "%Y-%m-%d %H:%M:%S UTC");
 	wattron(w, theme_attr(ROLE_TITLE));
 	ui_str(w, y++, 2, cols - 4, "An unfinished run of this runbook");
 	wattroff(w, theme_attr(ROLE_TITLE));

@@ -19,15 +19,7 @@
 static void
 history_time(long long t, char out[32])
 {
-	time_t		tt = (time_t)t;
-	struct tm	tm;
-
-	if (t <= 0) {
-		snprintf(out, 32, "-");
-		return;
-	}
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm);
+	utc_format(out, 32, t, "%Y-%m-%d %H:%M:%S");
 }
 
 /* Parse the common options of both commands; returns the first operand

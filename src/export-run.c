@@ -24,14 +24,11 @@
 static char *
 when(long long t)
 {
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-	char		s[64];
+	char	s[64];
 
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+	if (t <= 0)
 		return xstrdup("unknown");
-	strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S UTC", &tm);
-	return xstrdup(s);
+	return xstrdup(utc_format(s, sizeof s, t, "%Y-%m-%d %H:%M:%S UTC"));
 }
 
 static char *

@@ -373,12 +373,10 @@ char *
 journal_lock_holder_describe(const struct journal_lock_holder *h)
 {
 	char		since[64];
-	time_t		t = (time_t)h->since;
-	struct tm	tm;
 
-	if (h->since > 0 && gmtime_r(&t, &tm) != NULL)
-		strftime(since, sizeof since, " since %Y-%m-%d %H:%M:%S UTC",
-		    &tm);
+	if (h->since > 0)
+		utc_format(since, sizeof since, h->since,
+		    " since %Y-%m-%d %H:%M:%S UTC");
 	else
 		since[0] = '\0';
 	return xasprintf("%s on %s (pid %ld)%s",

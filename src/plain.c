@@ -747,12 +747,9 @@ static int
 plain_unfinished(struct plain *p, const struct session_run_info *u)
 {
 	char		*line, *word, *rest, *cause = NULL, when[64];
-	time_t		 t = (time_t)u->started;
-	struct tm	 tm;
 	int		 r;
 
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	utc_format(when, sizeof when, u->started, "%Y-%m-%d %H:%M:%S UTC");
 	plain_say(p, "== unfinished: run %s, %s -> %s, begun %s by %s on %s%s%s",
 	    u->id, u->from, u->to, when, u->operator, u->host,
 	    u->step != NULL ? ", at step " : "", u->step != NULL ? u->step : "");

@@ -299,6 +299,20 @@ sha256_file(const char *path, char out[65])
 }
 
 char *
+utc_format(char *out, size_t size, long long t, const char *fmt)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	if (size == 0)
+		return out;
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, size, fmt, &tm) == 0)
+		snprintf(out, size, "-");
+	return out;
+}
+
+char *
 mask_secrets(const char *text, const char *const *secrets, size_t n)
 {
 	struct mask_stream	 m;

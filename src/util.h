@@ -62,6 +62,11 @@ int	 sha256_file(const char *, char out[65]);
 /* Lowercase hex SHA-256 of a memory block into out[65]. */
 void	 sha256_hex(const void *, size_t, char out[65]);
 
+/* t (seconds since the Epoch) as UTC through strftime's fmt, into out;
+ * "-" when t is 0 or before (no time recorded). Returns out. */
+char	*utc_format(char *out, size_t size, long long t, const char *fmt)
+	    __attribute__((format(strftime, 4, 0)));
+
 /* text with every occurrence of one of the n secrets replaced by
  * "********": at each place the longest secret that starts there, left
  * to right; empty secrets never match. The caller frees the result. */

@@ -111,6 +111,23 @@ test_mask_secrets(void **state)
 	free(m);
 }
 
+static void
+test_utc_format(void **state)
+{
+	char	out[40];
+
+	(void)state;
+	assert_string_equal(utc_format(out, sizeof out, 1763785359,
+	    "%Y-%m-%d %H:%M:%S UTC"), "2025-11-22 04:22:39 UTC");
+	assert_string_equal(utc_format(out, sizeof out, 1763785359,
+	    "%Y-%m-%d %H:%M"), "2025-11-22 04:22");
+	/* No time recorded. */
+	assert_string_equal(utc_format(out, sizeof out, 0, "%Y"), "-");
+	assert_string_equal(utc_format(out, sizeof out, -5, "%Y"), "-");
+	/* Too small for the text: still a string, never garbage. */
+	assert_string_equal(utc_format(out, 4, 1763785359, "%Y-%m-%d"), "-");
+}
+
 /* The rule written the plain way, for the stream to agree with. */
 static char *
 mask_reference(const char *t, size_t len, const char *const *sec, size_t n)
@@ -200,6 +217,7 @@ main(void)
 		cmocka_unit_test(test_edit_distance),
 		cmocka_unit_test(test_mask_secrets),
 		cmocka_unit_test(test_mask_stream),
+		cmocka_unit_test(test_utc_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
