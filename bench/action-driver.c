@@ -1,5 +1,6 @@
 /* action-driver.c: runs one command, either through stepup's action runner
- * (supervisor, log file, status file) or as a plain `sh -c 'CMD > FILE'`,
+ * (supervisor, log file, status file; with "masked", a secret to mask on
+ * the way, through the masker) or as a plain `sh -c 'CMD > FILE'`,
  * and prints the wall time and the peak RSS of stepup's side. Built and
  * run by bench/action-output; not part of make check. */
 #include "config.h"
@@ -56,9 +57,13 @@ main(int argc, char **argv)
 	pid_t			 pid;
 	int			 ws;
 
+	static const char *const secrets[] = { "hunter2-not-in-the-output",
+	    NULL };
+
 	if (argc != 4 || (strcmp(argv[1], "action") != 0 &&
-	    strcmp(argv[1], "plain") != 0)) {
-		fprintf(stderr, "usage: action-driver action|plain DIR COMMAND\n");
+	    strcmp(argv[1], "masked") != 0 && strcmp(argv[1], "plain") != 0)) {
+		fprintf(stderr, "usage: action-driver action|masked|plain DIR "
+		    "COMMAND\n");
 		return 2;
 	}
 	log = xasprintf("%s/%s.log", argv[2], argv[1]);
@@ -87,6 +92,10 @@ main(int argc, char **argv)
 	spec.log_path = log;
 	spec.status_path = status;
 	spec.grace = ACTION_GRACE_DEFAULT;
+	/* masked: a secret in the environment, so the output goes through
+	 * the masker on its way to the log. */
+	if (strcmp(argv[1], "masked") == 0)
+		spec.secrets = secrets;
 	t0 = now();
 	if (action_start(&spec, &proc, &cause) != 0)
 		fatal(1, "%s", cause);

@@ -328,15 +328,47 @@ mask_secrets(const char *text, const char *const *secrets, size_t n)
 void
 mask_stream_init(struct mask_stream *m, const char *const *secrets, size_t n)
 {
+	size_t	i, firsts = 0;
+
 	m->secrets = secrets;
 	m->n = n;
+	m->len = xcalloc(n + 1, sizeof *m->len);
+	memset(m->first, 0, sizeof m->first);
+	m->only = -1;
+	for (i = 0; i < n; i++) {
+		if ((m->len[i] = strlen(secrets[i])) == 0)
+			continue;
+		if (!m->first[(unsigned char)secrets[i][0]]) {
+			m->first[(unsigned char)secrets[i][0]] = true;
+			firsts++;
+		}
+		m->only = (unsigned char)secrets[i][0];
+	}
+	if (firsts != 1)
+		m->only = -1;
 	buf_init(&m->held);
 }
 
 void
 mask_stream_free(struct mask_stream *m)
 {
+	free(m->len);
+	m->len = NULL;
 	buf_free(&m->held);
+}
+
+/* The next place at or after p where a secret could start, or end. */
+static const char *
+mask_next(const struct mask_stream *m, const char *p, const char *end)
+{
+	const char	*q;
+
+	if (m->only >= 0)
+		return (q = memchr(p, m->only, (size_t)(end - p))) != NULL ?
+		    q : end;
+	while (p < end && !m->first[(unsigned char)*p])
+		p++;
+	return p;
 }
 
 void
@@ -352,13 +384,12 @@ mask_stream_feed(struct mask_stream *m, const void *data, size_t len,
 		return;
 	p = from = m->held.data;
 	end = p + m->held.len;
-	while (p < end) {
+	while ((p = mask_next(m, p, end)) < end) {
 		rem = (size_t)(end - p);
 		best = 0;
 		maybe = false;
 		for (i = 0; i < m->n; i++) {
-			if ((sl = strlen(m->secrets[i])) == 0 ||
-			    m->secrets[i][0] != *p)
+			if ((sl = m->len[i]) == 0 || m->secrets[i][0] != *p)
 				continue;
 			if (sl <= rem) {
 				if (sl > best && memcmp(p, m->secrets[i], sl) == 0)

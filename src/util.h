@@ -78,6 +78,9 @@ char	*mask_secrets(const char *text, const char *const *secrets, size_t n);
 struct mask_stream {
 	const char *const	*secrets;
 	size_t			 n;
+	size_t			*len;		/* of each secret */
+	bool			 first[256];	/* a secret starts so */
+	int			 only;		/* the one first byte, or -1 */
 	struct buf		 held;
 };
 void	 mask_stream_init(struct mask_stream *, const char *const *secrets,
