@@ -142,6 +142,33 @@ run_at_step(struct journal *j, long long run)
 }
 
 
+/* For a second operator: the run the holder of the lock has under way,
+ * to follow with stepup show ("" when there is none, or no telling). */
+static char *
+held_run_hint(const struct session *s)
+{
+	struct journal		*j;
+	struct journal_run	*unf = NULL;
+	char			*c = NULL, *hint;
+
+	if (!journal_exists(s->state_dir) ||
+	    (j = journal_open(s->state_dir, true, &c)) == NULL) {
+		free(c);
+		return xstrdup("");
+	}
+	if (journal_run_unfinished(j, s->runbook_abs, &unf, &c) != 0 ||
+	    unf == NULL) {
+		free(c);
+		journal_close(j);
+		return xstrdup("");
+	}
+	hint = xasprintf(" (meanwhile, stepup show %lld shows how far run "
+	    "%lld has got)", unf->id, unf->id);
+	journal_run_free(unf);
+	journal_close(j);
+	return hint;
+}
+
 int
 session_open(const struct session_opts *opts, struct session **out,
     char **cause)
@@ -150,7 +177,7 @@ session_open(const struct session_opts *opts, struct session **out,
 	struct rb_diags			 diags;
 	struct journal_lock_holder	 holder;
 	bool				 took_over = false;
-	char				*desc, resolved[PATH_MAX];
+	char				*desc, *watch, resolved[PATH_MAX];
 	FILE				*f;
 	char				*text = NULL;
 	size_t				 len = 0;
@@ -200,8 +227,10 @@ session_open(const struct session_opts *opts, struct session **out,
 	    &holder, cause);
 	if (r == JOURNAL_LOCK_HELD) {
 		desc = journal_lock_holder_describe(&holder);
+		watch = held_run_hint(s);
 		*cause = xasprintf("%s is in use: %s holds its lock; try again "
-		    "when they are done", s->runbook_abs, desc);
+		    "when they are done%s", s->runbook_abs, desc, watch);
+		free(watch);
 		free(desc);
 		journal_lock_holder_free(&holder);
 		session_close(s);

@@ -20,6 +20,10 @@ st=$?
 [ "$st" = 4 ] || fail "second stepup exited $st, want 4: $(cat "$TMP/err2")"
 grep -qF "(pid $pid)" "$TMP/err2" || fail "second stepup did not name pid $pid: $(cat "$TMP/err2")"
 grep -qF "holds its lock" "$TMP/err2" || fail "no 'holds its lock': $(cat "$TMP/err2")"
+run=$(sql "select id from runs where status = 'running'")
+grep -qF "(meanwhile, stepup show $run shows how far run $run has got)" "$TMP/err2" ||
+	fail "second stepup did not point to run $run: $(cat "$TMP/err2")"
+"$STEPUP" show "$run" >"$TMP/show2" 2>&1 || fail "stepup show $run while it runs: $(cat "$TMP/show2")"
 
 kill -KILL $pid
 wait $pid 2>/dev/null
