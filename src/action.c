@@ -222,23 +222,6 @@ wait_masker(struct kids *k)
 	}
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* The masker: the command's output, from the pipe, to the log with every
  * secret value masked, so that none reaches the log even when the command
  * prints it. A process of its own, so that the supervisor's loop does not
@@ -265,7 +248,7 @@ run_masker(const struct action_spec *spec, int in, int log)
 		mask_stream_feed(&m, chunk, final ? 0 : (size_t)n, final,
 		    &out);
 		if (out.len > 0)
-			(void)write_all(log, out.data, out.len);
+			(void)write_full(log, out.data, out.len);
 		out.len = 0;
 	} while (!final);
 	_exit(0);
@@ -287,7 +270,7 @@ write_atomic(const char *path, const char *text, bool durable)
 		free(tmp);
 		return -1;
 	}
-	if (write(fd, text, len) != (ssize_t)len ||
+	if (write_full(fd, text, len) == -1 ||
 	    (durable && fsync(fd) == -1)) {
 		close(fd);
 		unlink(tmp);

@@ -53,23 +53,6 @@ scripts_free(struct scripts *s)
 	free(s->v);
 }
 
-static bool
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* Run shellcheck on files, collecting its gcc-style output. Returns its
  * exit status, 127 when it could not be run. */
 static int
@@ -255,10 +238,10 @@ lint_shell(const struct runbook *rb, struct rb_diags *d)
 		fd = open(files[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 		    0600);
 		n = strlen(s.v[i].text);
-		if (fd == -1 || !write_all(fd, s.v[i].text, n) ||
+		if (fd == -1 || write_full(fd, s.v[i].text, n) ||
 		    (n > 0 && s.v[i].text[n - 1] != '\n' &&
-		    !write_all(fd, "\n", 1)) ||
-		    !write_all(fd, epilogue.data != NULL ? epilogue.data : "",
+		    write_full(fd, "\n", 1)) ||
+		    write_full(fd, epilogue.data != NULL ? epilogue.data : "",
 		    epilogue.len))
 			ok = false;
 		if (fd != -1)

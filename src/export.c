@@ -1048,8 +1048,7 @@ export_write_file(const char *path, const char *text, char **cause)
 {
 	char	*tmp;
 	int	 fd, saved;
-	size_t	 len = strlen(text), off = 0;
-	ssize_t	 n;
+	size_t	 len = strlen(text);
 
 	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) ==
@@ -1058,14 +1057,8 @@ export_write_file(const char *path, const char *text, char **cause)
 		free(tmp);
 		return -1;
 	}
-	while (off < len) {
-		if ((n = write(fd, text + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += n;
-	}
+	if (write_full(fd, text, len) == -1)
+		goto fail;
 	if (fsync(fd) == -1 || close(fd) == -1) {
 		fd = -1;
 		goto fail;

@@ -186,6 +186,24 @@ buf_take(struct buf *b)
 	return p;
 }
 
+int
+write_full(int fd, const void *p, size_t n)
+{
+	const char	*c = p;
+	ssize_t		 w;
+
+	while (n > 0) {
+		if ((w = write(fd, c, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 char *
 file_read(const char *path, size_t max, size_t *lenp, char **cause)
 {

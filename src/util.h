@@ -52,6 +52,10 @@ void	 buf_printf(struct buf *, const char *, ...)
 /* Hand the contents to the caller (who frees them) and reset the buffer. */
 char	*buf_take(struct buf *);
 
+/* Write all n bytes to fd, again after EINTR and short writes. Returns 0,
+ * or -1 with errno set. */
+int	 write_full(int fd, const void *, size_t n);
+
 /* Read a whole regular file of at most max bytes. Returns NULL and sets
  * *cause (caller frees) on failure. */
 char	*file_read(const char *, size_t max, size_t *len, char **cause);
