@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "action.h"
+#include "spawn.h"
 #include "util.h"
 
 #define STATUS_MAGIC	"stepup-action-status 1"
@@ -122,47 +123,6 @@ close_from(int lo, int hi)
 		close(fd);
 }
 
-static void
-monotonic(struct timespec *ts)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-}
-
-static bool
-reached(const struct timespec *now, const struct timespec *t)
-{
-	return now->tv_sec > t->tv_sec ||
-	    (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
-}
-
-static void
-until(const struct timespec *now, const struct timespec *t,
-    struct timespec *left)
-{
-	left->tv_sec = t->tv_sec - now->tv_sec;
-	left->tv_nsec = t->tv_nsec - now->tv_nsec;
-	if (left->tv_nsec < 0) {
-		left->tv_nsec += 1000000000L;
-		left->tv_sec--;
-	}
-	if (left->tv_sec < 0)
-		left->tv_sec = left->tv_nsec = 0;
-}
-
-/* Stop the command's process group: SIGTERM (and SIGCONT, should it be
- * stopped) now, SIGKILL at *kill_at. */
-static void
-terminate(pid_t pgid, unsigned grace, int log, const char *why,
-    struct timespec *kill_at)
-{
-	say(log, "\n[stepup] %s: sending SIGTERM to the command; SIGKILL in "
-	    "%u s if it is still running\n", why, grace);
-	killpg(pgid, SIGTERM);
-	killpg(pgid, SIGCONT);
-	monotonic(kill_at);
-	kill_at->tv_sec += grace;
-}
-
 /* The supervisor's children: the command and, when it has secrets, the
  * masker between its output and the log. */
 struct kids {
@@ -227,9 +187,17 @@ wait_masker(struct kids *k)
  * prints it. A process of its own, so that the supervisor's loop does not
  * change. When the log cannot be written (a full disk), it goes on
  * reading, so that the command is never blocked on its output. */
-static void __attribute__((noreturn))
-run_masker(const struct action_spec *spec, int in, int log)
+struct masker_args {
+	const struct action_spec	*spec;
+	int				 in, out, rep, log;
+};
+
+static int
+run_masker(void *arg)
 {
+	const struct masker_args	*a = arg;
+	const struct action_spec	*spec = a->spec;
+	int				 in = a->in, log = a->log;
 	struct mask_stream	 m;
 	struct buf		 out;
 	static char		 chunk[65536];
@@ -237,6 +205,9 @@ run_masker(const struct action_spec *spec, int in, int log)
 	size_t			 nsec;
 	bool			 final;
 
+	/* Not rep: the wizard takes its end for ours. */
+	close(a->out);
+	close(a->rep);
 	for (nsec = 0; spec->secrets[nsec] != NULL; nsec++)
 		;
 	mask_stream_init(&m, spec->secrets, nsec);
@@ -251,7 +222,7 @@ run_masker(const struct action_spec *spec, int in, int log)
 			(void)write_full(log, out.data, out.len);
 		out.len = 0;
 	} while (!final);
-	_exit(0);
+	return 0;
 }
 
 /* Write a file by temporary + rename; with durable, fsync the file and
@@ -302,55 +273,28 @@ write_atomic(const char *path, const char *text, bool durable)
 	return 0;
 }
 
-/* The command: own process group, default signals, output to the log. */
-static void __attribute__((noreturn))
-run_command(const struct action_spec *spec, int log)
-{
-	static char *const	 empty[] = { NULL };
-	char			*argv[] = { "sh", "-c", NULL, NULL };
-	sigset_t		 none;
-	size_t			 i;
-
-	setpgid(0, 0);
-	for (i = 0; i < nitems(ignored_signals); i++)
-		signal(ignored_signals[i], SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGUSR1, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (dup2(log, STDOUT_FILENO) == -1 || dup2(log, STDERR_FILENO) == -1)
-		_exit(127);
-	if (spec->cwd != NULL && chdir(spec->cwd) == -1) {
-		say(STDERR_FILENO, "stepup: cannot change to the directory "
-		    "%s: %s\n", spec->cwd, strerror(errno));
-		_exit(127);
-	}
-	argv[2] = (char *)spec->command;
-	execve("/bin/sh", argv, spec->envp != NULL ? spec->envp : empty);
-	say(STDERR_FILENO, "stepup: cannot run /bin/sh: %s\n",
-	    strerror(errno));
-	_exit(127);
-}
-
 /* The supervisor: already in its own session, never a session leader (so
  * it can never get a controlling terminal). Reports "ok PID START" or
  * "error MESSAGE" on rep, keeps rep open until it exits. */
 static void __attribute__((noreturn))
 supervise(const struct action_spec *spec, int rep)
 {
-	struct timespec		 now, deadline, kill_at, left, *wait_for;
+	static char *const	 empty[] = { NULL };
+	struct timespec		 left;
 	struct action_status	 st;
 	struct rusage		 ru;
 	struct buf		 b;
+	struct spawn_spec	 ss;
+	struct spawn_timer	 t;
+	struct masker_args	 ma;
 	sigset_t		 set;
 	siginfo_t		 info;
 	unsigned long long	 start;
 	struct kids		 k;
 	pid_t			 c;
-	int			 null, log, out, pfd[2], sig, wstatus, fd;
-	bool			 terminating = false, killed = false;
-	char			 state, line[64], *pidfile;
+	long long		 ms;
+	int			 null, log, out, pfd[2], sig, fd, code, signo;
+	char			 state, line[64], *pidfile, *why;
 
 	/* Keep only rep (moved above 2) and fresh 0, 1, 2 on /dev/null. */
 	if ((fd = fcntl(rep, F_DUPFD_CLOEXEC, 3)) == -1)
@@ -407,34 +351,39 @@ supervise(const struct action_spec *spec, int rep)
 			    strerror(errno));
 			_exit(1);
 		}
-		switch (k.masker = fork()) {
-		case -1:
-			say(rep, "error cannot fork: %s\n", strerror(errno));
+		ma.spec = spec;
+		ma.in = pfd[0];
+		ma.out = pfd[1];
+		ma.rep = rep;
+		ma.log = log;
+		memset(&ss, 0, sizeof ss);
+		ss.fn = run_masker;
+		ss.arg = &ma;
+		if (spawn_start(&ss, &k.masker, &why) != 0) {
+			say(rep, "error %s\n", why);
 			_exit(1);
-		case 0:
-			/* Not rep: the wizard takes its end for ours. */
-			close(pfd[1]);
-			close(rep);
-			run_masker(spec, pfd[0], log);
 		}
 		close(pfd[0]);
 		out = pfd[1];
 	}
 
+	/* The command: own process group, default signals, output to the
+	 * log (or the masker). */
 	memset(&st, 0, sizeof st);
 	st.started = (long long)time(NULL);
-	monotonic(&deadline);
-	deadline.tv_sec += spec->timeout;
-	switch (c = fork()) {
-	case -1:
-		say(rep, "error cannot fork the command: %s\n",
-		    strerror(errno));
+	memset(&ss, 0, sizeof ss);
+	ss.shell = spec->command;
+	ss.envp = spec->envp != NULL ? spec->envp : empty;
+	ss.cwd = spec->cwd;
+	ss.io[1] = ss.io[2] = SPAWN_FD;
+	ss.fd[1] = ss.fd[2] = out;
+	ss.group = SPAWN_NEW_GROUP;
+	if (spawn_start(&ss, &c, &why) != 0) {
+		say(rep, "error %s\n", why);
 		_exit(1);
-	case 0:
-		run_command(spec, out);
 	}
 	k.cmd = c;
-	setpgid(c, c);		/* as the child does: whoever runs first */
+	spawn_timer_init(&t, c, spec->timeout, spec->grace, out);
 
 	say(rep, "ok %ld %llu\n", (long)getpid(), start);
 
@@ -446,44 +395,22 @@ supervise(const struct action_spec *spec, int rep)
 		reap(&k);
 		if (k.cmd_done)
 			break;
-		monotonic(&now);
-		wait_for = NULL;
-		if (terminating && !killed) {
-			until(&now, &kill_at, &left);
-			wait_for = &left;
-		} else if (!terminating && spec->timeout > 0) {
-			until(&now, &deadline, &left);
-			wait_for = &left;
-		}
-		sig = sigtimedwait(&set, &info, wait_for);
-		if ((sig == SIGTERM || sig == SIGUSR1) && !terminating) {
+		ms = spawn_timer_tick(&t);
+		left.tv_sec = ms > 0 ? ms / 1000 : 0;
+		left.tv_nsec = ms > 0 ? (ms % 1000) * 1000000L : 0;
+		sig = sigtimedwait(&set, &info, ms >= 0 ? &left : NULL);
+		if ((sig == SIGTERM || sig == SIGUSR1) && !t.stopping) {
 			st.cancelled = true;
-			terminating = true;
-			terminate(c, spec->grace, out, "cancelled", &kill_at);
+			spawn_timer_stop(&t, "cancelled");
 		}
-		monotonic(&now);
-		if (!terminating && spec->timeout > 0 &&
-		    reached(&now, &deadline)) {
-			char why[64];
-
-			snprintf(why, sizeof why, "timed out after %u s",
-			    spec->timeout);
-			st.timed_out = true;
-			terminating = true;
-			terminate(c, spec->grace, out, why, &kill_at);
-		}
-		if (terminating && !killed && reached(&now, &kill_at)) {
-			say(out, "\n[stepup] still running after %u s: "
-			    "sending SIGKILL\n", spec->grace);
-			killpg(c, SIGKILL);
-			killed = true;
-		}
+		(void)spawn_timer_tick(&t);
 	}
-	if (terminating) {
+	if (t.stopping) {
 		killpg(c, SIGKILL);	/* what is left of the group */
 		reap_group(&k, c);
 	}
-	wstatus = k.wstatus;
+	st.timed_out = t.timed_out;
+	spawn_decode(k.wstatus, &code, &signo);
 	if (out != log) {
 		close(out);
 		wait_masker(&k);
@@ -494,10 +421,10 @@ supervise(const struct action_spec *spec, int rep)
 
 	buf_init(&b);
 	buf_printf(&b, "%s\n", STATUS_MAGIC);
-	if (WIFEXITED(wstatus))
-		buf_printf(&b, "exit=%d\n", WEXITSTATUS(wstatus));
+	if (code >= 0)
+		buf_printf(&b, "exit=%d\n", code);
 	else
-		buf_printf(&b, "signal=%d\n", WTERMSIG(wstatus));
+		buf_printf(&b, "signal=%d\n", signo);
 	buf_printf(&b, "timed_out=%d\ncancelled=%d\nstarted=%lld\n"
 	    "ended=%lld\nsupervisor_rss_kb=%ld\n", st.timed_out, st.cancelled,
 	    st.started, st.ended, st.supervisor_rss_kb);
@@ -510,18 +437,69 @@ supervise(const struct action_spec *spec, int rep)
 
 /* ---- starting ------------------------------------------------------------ */
 
+struct detach_args {
+	const struct action_spec	*spec;
+	int				 rd, wr;	/* the report pipe */
+};
+
+static int
+run_supervisor(void *arg)
+{
+	const struct detach_args	*a = arg;
+
+	supervise(a->spec, a->wr);
+}
+
+/* The first child, already out of the wizard's session (so that neither
+ * the terminal's ^C nor its hangup reaches us): it starts the supervisor
+ * with the signals it wants, and exits, so that the supervisor's parent
+ * is init (or a subreaper) and never the wizard. */
+static int
+run_detach(void *arg)
+{
+	const struct detach_args	*a = arg;
+	struct spawn_spec		 ss;
+	struct sigaction		 sa;
+	sigset_t			 set;
+	pid_t				 pid;
+	size_t				 i;
+	char				*why;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	for (i = 0; i < nitems(ignored_signals); i++)
+		sigaction(ignored_signals[i], &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	close(a->rd);
+	memset(&ss, 0, sizeof ss);
+	ss.fn = run_supervisor;
+	ss.arg = (void *)a;
+	if (spawn_start(&ss, &pid, &why) != 0) {
+		say(a->wr, "error cannot start the supervisor: %s\n", why);
+		return 1;
+	}
+	return 0;
+}
+
 int
 action_start(const struct action_spec *spec, struct action_proc *proc,
     char **cause)
 {
-	struct sigaction	 sa;
-	sigset_t		 set;
+	struct detach_args	 da;
+	struct spawn_spec	 ss;
 	struct buf		 line;
 	int			 p[2], status;
 	pid_t			 a;
 	ssize_t			 n;
 	char			 c, *end;
-	size_t			 i;
 	unsigned long long	 start;
 
 	proc->pid = -1;
@@ -538,44 +516,20 @@ action_start(const struct action_spec *spec, struct action_proc *proc,
 		    strerror(errno));
 		return -1;
 	}
-	switch (a = fork()) {
-	case -1:
-		*cause = xasprintf("cannot start the action: fork: %s",
-		    strerror(errno));
+	da.spec = spec;
+	da.rd = p[0];
+	da.wr = p[1];
+	memset(&ss, 0, sizeof ss);
+	ss.fn = run_detach;
+	ss.arg = &da;
+	ss.group = SPAWN_NEW_SESSION;
+	if (spawn_start(&ss, &a, cause) != 0) {
 		close(p[0]);
 		close(p[1]);
 		return -1;
-	case 0:
-		/* Out of the wizard's session first, so that neither the
-		 * terminal's ^C nor its hangup reaches us. */
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = SIG_IGN;
-		for (i = 0; i < nitems(ignored_signals); i++)
-			sigaction(ignored_signals[i], &sa, NULL);
-		sa.sa_handler = SIG_DFL;
-		sigaction(SIGCHLD, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGUSR1, &sa, NULL);
-		sigemptyset(&set);
-		sigaddset(&set, SIGCHLD);
-		sigaddset(&set, SIGTERM);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_SETMASK, &set, NULL);
-		close(p[0]);
-		setsid();
-		switch (fork()) {
-		case -1:
-			say(p[1], "error cannot fork the supervisor: %s\n",
-			    strerror(errno));
-			_exit(1);
-		case 0:
-			supervise(spec, p[1]);
-		}
-		_exit(0);
 	}
 	close(p[1]);
-	while (waitpid(a, &status, 0) == -1 && errno == EINTR)
-		;
+	(void)spawn_reap(a, &status);
 
 	buf_init(&line);
 	for (;;) {
@@ -586,6 +540,7 @@ action_start(const struct action_spec *spec, struct action_proc *proc,
 			break;
 		buf_putc(&line, c);
 	}
+	buf_add(&line, "", 0);	/* a line, even when nothing came */
 	if (strncmp(line.data, "ok ", 3) == 0) {
 		errno = 0;
 		proc->pid = (pid_t)strtol(line.data + 3, &end, 10);

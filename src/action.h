@@ -6,7 +6,9 @@
  * ends, writes a status file with an atomic rename. Anyone who knows the
  * supervisor's pid, its start time and the status path (all recorded in
  * the journal) can later find the action running, finished, or gone
- * without a status ("in doubt"). No curses, no journal calls here.
+ * without a status ("in doubt"). No curses, no journal calls here. The
+ * supervisor, the masker and the command are started through spawn.c,
+ * which also stops the command's group on a timeout or a cancel.
  *
  * When the supervisor signals the command (timeout, cancel) it appends a
  * line starting with "[stepup] " to the log saying what it sent and why,

@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "plan.h"
 #include "runbook.h"
+#include "spawn.h"
 #include "util.h"
 
 /* One command handed to shellcheck, and where it is in the runbook. */
@@ -58,14 +58,12 @@ scripts_free(struct scripts *s)
 static int
 shellcheck_run(char **files, size_t n, struct buf *out)
 {
-	char	**argv, chunk[4096];
-	int	  fds[2], status;
-	pid_t	  pid;
-	ssize_t	  r;
-	size_t	  i;
+	struct spawn_spec	 spec;
+	struct spawn_result	 res;
+	char			**argv, *cause;
+	int			  status = 127;
+	size_t			  i;
 
-	if (pipe(fds) == -1)
-		return 127;
 	argv = xcalloc(n + 6, sizeof *argv);
 	argv[0] = (char *)"shellcheck";
 	argv[1] = (char *)"--shell=sh";
@@ -73,35 +71,19 @@ shellcheck_run(char **files, size_t n, struct buf *out)
 	argv[3] = (char *)"--severity=info";
 	for (i = 0; i < n; i++)
 		argv[4 + i] = files[i];
-	switch (pid = fork()) {
-	case -1:
-		close(fds[0]);
-		close(fds[1]);
-		free(argv);
-		return 127;
-	case 0:
-		close(fds[0]);
-		dup2(fds[1], STDOUT_FILENO);
-		close(fds[1]);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
+	memset(&spec, 0, sizeof spec);
+	spec.argv = argv;
+	spec.io[1] = SPAWN_CAPTURE;
+	spec.quiet = true;	/* 127: lint says it is not installed */
+	if (spawn_run(&spec, &res, &cause) == 0) {
+		buf_add(out, res.out.data, res.out.len);
+		if (res.status >= 0)
+			status = res.status;
+	} else
+		free(cause);
+	spawn_result_free(&res);
 	free(argv);
-	close(fds[1]);
-	for (;;) {
-		r = read(fds[0], chunk, sizeof chunk);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		buf_add(out, chunk, (size_t)r);
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR)
-			return 127;
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 127;
+	return status;
 }
 
 /* Parse "DIR/N.sh:LINE:COL: LEVEL: MESSAGE" and report it at the

@@ -1,166 +1,49 @@
-/* probe.c: run a read-only command and capture what it prints; see
- * probe.h. */
+/* probe.c: run a read-only command and capture what it prints, through
+ * spawn.c; see probe.h. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "probe.h"
+#include "spawn.h"
 #include "util.h"
 
-/* Milliseconds between SIGTERM and SIGKILL after a timeout. */
-#define PROBE_GRACE_MS 2000
-
-/* Read what is there on fd into b, keeping at most max bytes. Returns 0 at
- * end of file, 1 when more may come. */
-static int
-drain(int fd, struct buf *b, size_t max, bool *truncated)
-{
-	char	chunk[8192];
-	ssize_t	r;
-	size_t	room, take;
-
-	r = read(fd, chunk, sizeof chunk);
-	if (r < 0)
-		return errno == EINTR || errno == EAGAIN ? 1 : 0;
-	if (r == 0)
-		return 0;
-	room = b->len < max ? max - b->len : 0;
-	take = (size_t)r < room ? (size_t)r : room;
-	if (take > 0)
-		buf_add(b, chunk, take);
-	if (take < (size_t)r && truncated != NULL)
-		*truncated = true;
-	return 1;
-}
-
-static void
-child(const char *command, char *const envp[], const char *dir, int out,
-    int err)
-{
-	char	*argv[] = { "sh", "-c", (char *)command, NULL };
-	int	 null;
-
-	setpgid(0, 0);
-	signal(SIGPIPE, SIG_DFL);
-	if ((null = open("/dev/null", O_RDONLY)) >= 0) {
-		dup2(null, 0);
-		close(null);
-	}
-	dup2(out, 1);
-	dup2(err, 2);
-	if (dir != NULL && chdir(dir) != 0) {
-		dprintf(2, "cannot change to %s: %s\n", dir, strerror(errno));
-		_exit(126);
-	}
-	execve("/bin/sh", argv, envp);
-	dprintf(2, "cannot run /bin/sh: %s\n", strerror(errno));
-	_exit(127);
-}
+/* Seconds between SIGTERM and SIGKILL after a timeout. */
+#define PROBE_GRACE 2
 
 int
 probe_run(const char *command, char *const envp[], const char *dir,
     unsigned timeout, struct probe_result *res, char **cause)
 {
-	int		 po[2], pe[2], st, open_fds = 2, r;
-	pid_t		 pid;
-	struct buf	 out, err;
-	struct pollfd	 pfd[2];
-	long long	 deadline, kill_at = -1, left;
+	struct spawn_spec	spec;
+	struct spawn_result	r;
 
 	memset(res, 0, sizeof *res);
-	if (pipe(po) != 0) {
-		*cause = xasprintf("pipe: %s", strerror(errno));
+	memset(&spec, 0, sizeof spec);
+	spec.shell = command;
+	spec.envp = envp;
+	spec.cwd = dir;
+	spec.io[0] = SPAWN_NULL;
+	spec.io[1] = spec.io[2] = SPAWN_CAPTURE;
+	spec.group = SPAWN_NEW_GROUP;
+	spec.timeout = timeout;
+	spec.grace = PROBE_GRACE;
+	spec.max_out = PROBE_MAX_OUT;
+	spec.max_err = PROBE_MAX_ERR;
+	if (spawn_run(&spec, &r, cause) != 0) {
+		spawn_result_free(&r);
 		return -1;
 	}
-	if (pipe(pe) != 0) {
-		*cause = xasprintf("pipe: %s", strerror(errno));
-		close(po[0]);
-		close(po[1]);
-		return -1;
-	}
-	if ((pid = fork()) < 0) {
-		*cause = xasprintf("fork: %s", strerror(errno));
-		close(po[0]);
-		close(po[1]);
-		close(pe[0]);
-		close(pe[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(po[0]);
-		close(pe[0]);
-		child(command, envp, dir, po[1], pe[1]);
-	}
-	setpgid(pid, pid);	/* both sides, so kill(-pid) cannot miss */
-	close(po[1]);
-	close(pe[1]);
-	buf_init(&out);
-	buf_init(&err);
-	pfd[0].fd = po[0];
-	pfd[1].fd = pe[0];
-	pfd[0].events = pfd[1].events = POLLIN;
-	deadline = timeout > 0 ? monotonic_ms() + (long long)timeout * 1000 : -1;
-	while (open_fds > 0) {
-		int wait_ms = -1;
-
-		if (kill_at >= 0 || deadline >= 0) {
-			left = (kill_at >= 0 ? kill_at : deadline) - monotonic_ms();
-			if (left <= 0) {
-				if (kill_at < 0) {
-					res->timed_out = true;
-					kill(-pid, SIGTERM);
-					kill_at = monotonic_ms() + PROBE_GRACE_MS;
-					continue;
-				}
-				kill(-pid, SIGKILL);
-				break;
-			}
-			wait_ms = left > 1000 ? 1000 : (int)left;
-		}
-		r = poll(pfd, 2, wait_ms);
-		if (r < 0 && errno != EINTR)
-			break;
-		if (r <= 0)
-			continue;
-		if (pfd[0].fd >= 0 && (pfd[0].revents & (POLLIN | POLLHUP)) &&
-		    drain(pfd[0].fd, &out, PROBE_MAX_OUT,
-		    &res->out_truncated) == 0) {
-			close(pfd[0].fd);
-			pfd[0].fd = -1;
-			open_fds--;
-		}
-		if (pfd[1].fd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP)) &&
-		    drain(pfd[1].fd, &err, PROBE_MAX_ERR, NULL) == 0) {
-			close(pfd[1].fd);
-			pfd[1].fd = -1;
-			open_fds--;
-		}
-	}
-	if (pfd[0].fd >= 0)
-		close(pfd[0].fd);
-	if (pfd[1].fd >= 0)
-		close(pfd[1].fd);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(st)) {
-		res->status = WEXITSTATUS(st);
-	} else {
-		res->status = -1;
-		res->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-	}
-	res->out_len = out.len;
-	res->out = buf_take(&out);
-	res->err_len = err.len;
-	res->err = buf_take(&err);
+	res->status = r.status;
+	res->signal = r.signal;
+	res->timed_out = r.timed_out;
+	res->out_truncated = r.out_truncated;
+	res->out_len = r.out.len;
+	res->out = buf_take(&r.out);
+	res->err_len = r.err.len;
+	res->err = buf_take(&r.err);
 	return 0;
 }
 

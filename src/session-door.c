@@ -4,12 +4,10 @@
 #include "config.h"
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +18,7 @@
 #include "journal.h"
 #include "session-int.h"
 #include "session.h"
+#include "spawn.h"
 #include "steps.h"
 #include "util.h"
 
@@ -405,11 +404,11 @@ session_document(struct session *s, size_t i, char **path, char **cause)
 int
 session_shell(struct session *s, size_t i, char **cause)
 {
-	struct sigaction	 ign, oint, oquit;
+	struct spawn_spec	 spec;
+	struct spawn_result	 res;
 	const char		*sh = getenv("SHELL");
-	char			**envp;
-	pid_t			 pid;
-	int			 status;
+	char			*argv[3], **envp;
+	int			 r;
 
 	if (session_gate(s, i, SESSION_ACT_SHELL, cause) != 0)
 		return -1;
@@ -419,29 +418,19 @@ session_shell(struct session *s, size_t i, char **cause)
 	    s->steps->v[i].key, sh, NULL, cause) != 0)
 		return -1;
 	envp = step_env_envp(&s->steps->v[i].env, environ);
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &ign, &oint);
-	sigaction(SIGQUIT, &ign, &oquit);
-	pid = fork();
-	if (pid == 0) {
-		sigaction(SIGINT, &oint, NULL);
-		sigaction(SIGQUIT, &oquit, NULL);
-		if (chdir(s->state_dir) != 0)
-			_exit(126);
-		execle(sh, sh, "-i", (char *)NULL, envp);
-		_exit(127);
-	}
+	argv[0] = (char *)sh;
+	argv[1] = (char *)"-i";
+	argv[2] = NULL;
+	memset(&spec, 0, sizeof spec);
+	spec.argv = argv;
+	spec.path = sh;
+	spec.envp = envp;
+	spec.cwd = s->state_dir;
+	spec.interactive = true;
+	r = spawn_run(&spec, &res, cause);
+	spawn_result_free(&res);
 	step_envp_free(envp);
-	if (pid < 0) {
-		*cause = xasprintf("cannot start %s: %s", sh, strerror(errno));
-	} else {
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
-	sigaction(SIGINT, &oint, NULL);
-	sigaction(SIGQUIT, &oquit, NULL);
-	if (pid < 0)
+	if (r != 0)
 		return -1;
 	return journal_append(s->j, s->run_id, JOURNAL_EV_NOTE,
 	    s->steps->v[i].key, "back from the shell", NULL, cause);

@@ -112,9 +112,10 @@ test_cannot_start(void **state)
 	(void)state;
 	assert_int_equal(probe_run("true", env, "/nonexistent/dir", 0, &res,
 	    &cause), 0);
-	assert_int_equal(res.status, 126);
-	assert_string_equal(res.err, "cannot change to /nonexistent/dir: No "
-	    "such file or directory\n");
+	/* As for an action (spawn.h): 127 and why, on its stderr. */
+	assert_int_equal(res.status, 127);
+	assert_string_equal(res.err, "stepup: cannot change to the directory "
+	    "/nonexistent/dir: No such file or directory\n");
 	probe_result_free(&res);
 }
 
