@@ -57,8 +57,16 @@ catalog_probe_run(const struct runbook *rb, const struct rb_source *src,
 	struct probe_result	 res;
 	const struct rb_pos	*at = &src->command_at.pos;
 	char			*why, *out, *outcome;
+	int			 r;
 
 	memset(&res, 0, sizeof res);
+	if (p->note != NULL && p->note(p->arg, what, src->command, NULL,
+	    &why) != 0) {
+		*cause = xasprintf("%s:%d:%d: the versions.%s command was not "
+		    "run: %s", rb->path, at->line, at->col, what, why);
+		free(why);
+		return NULL;
+	}
 	if (probe_run(src->command, p->envp, p->dir, CATALOG_PROBE_TIMEOUT,
 	    &res, &why) != 0) {
 		*cause = xasprintf("%s:%d:%d: cannot run the versions.%s "
@@ -75,9 +83,13 @@ catalog_probe_run(const struct runbook *rb, const struct rb_source *src,
 		why = xstrdup("printed a NUL byte");
 	else {
 		outcome = xasprintf("exit 0, output: %s", res.out);
-		if (p->note != NULL)
-			p->note(p->arg, what, src->command, outcome);
+		r = p->note != NULL ? p->note(p->arg, what, src->command,
+		    outcome, cause) : 0;
 		free(outcome);
+		if (r != 0) {
+			probe_result_free(&res);
+			return NULL;
+		}
 		out = res.out;
 		res.out = NULL;
 		probe_result_free(&res);
@@ -87,8 +99,10 @@ catalog_probe_run(const struct runbook *rb, const struct rb_source *src,
 	    at->line, at->col, what, why);
 	outcome = why;
 fail:
-	if (p->note != NULL)
-		p->note(p->arg, what, src->command, outcome);
+	/* Failed already: a note that fails too adds nothing to say. */
+	if (p->note != NULL && p->note(p->arg, what, src->command, outcome,
+	    &why) != 0)
+		free(why);
 	free(outcome);
 	probe_result_free(&res);
 	return NULL;

@@ -4,9 +4,11 @@
  * default target. `stepup plan` and the session both resolve versions
  * here, so that they always see the same ones.
  *
- * Probes are read-only by contract and run without a confirmation; the
- * caller is told of every probe run (command and outcome) through
- * catalog_note_fn, so that the session can journal it. */
+ * Probes are read-only by contract and run without a confirmation, but
+ * they are runbook commands all the same: the caller is told of every
+ * probe before it runs and after (command and outcome) through
+ * catalog_note_fn, so that the session journals its start before the fork
+ * and its outcome after, as it does for a step's command. */
 #ifndef STEPUP_CATALOG_H
 #define STEPUP_CATALOG_H
 
@@ -16,10 +18,13 @@
 /* Seconds a version probe may take. */
 #define CATALOG_PROBE_TIMEOUT 60
 
-/* Called once per probe run: what ("installed", "available"), the command,
- * and how it went ("exit 0, output: ..." or why it failed). */
-typedef void (*catalog_note_fn)(void *arg, const char *what,
-    const char *command, const char *outcome);
+/* Called twice per probe: what ("installed", "available") and the
+ * command, first with outcome NULL, before it runs, then with how it went
+ * ("exit 0, output: ..." or why it failed). Returns 0, or -1 with *cause
+ * (caller frees): before, the probe is then not run; after, its output is
+ * not used. Either way the probe fails with that cause. */
+typedef int (*catalog_note_fn)(void *arg, const char *what,
+    const char *command, const char *outcome, char **cause);
 
 struct catalog_probe {
 	char *const	*envp;	/* the probe's whole environment */

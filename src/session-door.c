@@ -1,6 +1,8 @@
 /* session-door.c: the door: the only code that starts a step's command (or
- * a read step's document, or the operator's shell); each start is journaled
- * durably before the fork, each end recorded. (Version probes: catalog.c.) */
+ * a read step's document, or the operator's shell), and that journals a
+ * version probe (run by catalog.c); in a run, each start is journaled
+ * durably before the fork, each end recorded. Every child is spawned by
+ * spawn.c. */
 #include "config.h"
 
 #include <sys/stat.h>
@@ -396,6 +398,41 @@ session_document(struct session *s, size_t i, char **path, char **cause)
 		}
 	}
 	*path = xstrdup(s->logs[i]);
+	return 0;
+}
+
+/* --- version probes --------------------------------------------------------- */
+
+int
+session_probe_door(void *arg, const char *what, const char *command,
+    const char *outcome, char **cause)
+{
+	struct session	*s = arg;
+	char		*detail;
+	int		 r;
+
+	if (outcome == NULL) {
+		/* Before it runs. With no run yet there is nothing to
+		 * resume: its outcome is journaled when the run begins. */
+		if (s->run_id == 0)
+			return 0;
+		detail = xasprintf("probe %s: %s", what, command);
+		r = journal_append(s->j, s->run_id, JOURNAL_EV_START, NULL,
+		    detail, NULL, cause);
+		free(detail);
+		return r;
+	}
+	detail = xasprintf("%s: %s\n%s", what, command, outcome);
+	if (s->run_id != 0) {
+		r = journal_append(s->j, s->run_id, JOURNAL_EV_PROBE, NULL,
+		    detail, NULL, cause);
+		free(detail);
+		return r;
+	}
+	s->probes = xreallocarray(s->probes, s->n_probes + 1, sizeof *s->probes);
+	s->probes[s->n_probes].what = xstrdup(what);
+	s->probes[s->n_probes].detail = detail;
+	s->n_probes++;
 	return 0;
 }
 

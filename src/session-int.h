@@ -15,7 +15,8 @@
  *                       that settle a step without running a command
  *   session-door.c      THE DOOR: session_start, the journaling before the
  *                       fork, waiting, cancelling, recording ends and
- *                       artifacts; documents made by commands; the shell
+ *                       artifacts; documents made by commands; the shell;
+ *                       the version probes' start and end
  *   session-rollback.c  beginning and previewing a rollback run, the run
  *                       to roll back, the installed-version probe
  *
@@ -123,8 +124,9 @@ void		 session_run_record(struct session *, enum journal_run_kind,
  * session_run_record wrote it). Free with plan_free(). */
 struct plan	*session_plan_of_run(const struct journal_run *,
 		    const char *text);
-/* Set up a version probe in the run's environment, every probe noted to
- * be journaled; returns probe->envp, for step_envp_free() after it. */
+/* Set up a version probe in the run's environment, every probe going
+ * through session_probe_door(); returns probe->envp, for step_envp_free()
+ * after it. */
 char		**session_probe_init(struct session *, struct catalog_probe *);
 /* The run the session journals to from now on. */
 void		 session_set_run(struct session *, long long id);
@@ -162,6 +164,12 @@ int		 session_finished(struct session *, size_t i,
 /* Step i's command has an outcome that cannot be known: in doubt. */
 int		 session_in_doubt(struct session *, size_t i, const char *why,
 		    char **cause);
+/* A catalog_note_fn (arg: the session) for every version probe: in a
+ * run, "start" is journaled durably before the probe runs and "probe"
+ * (its outcome) after; before the run begins, the outcome is kept for
+ * session_begin to journal. */
+int		 session_probe_door(void *arg, const char *what,
+		    const char *command, const char *outcome, char **cause);
 
 /* session-rollback.c */
 /* Opened for rollback with no unfinished run: make the latest upgrade run

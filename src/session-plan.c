@@ -1,6 +1,6 @@
 /* session-plan.c: planning a session's run (the version probes, through
- * catalog.c), the plan as journaled text, and beginning the run: journaled,
- * its steps laid out. */
+ * catalog.c and the door), the plan as journaled text, and beginning the
+ * run: journaled, its steps laid out. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -128,25 +128,6 @@ session_run_plan(const struct journal_run *run)
 
 /* --- planning -------------------------------------------------------------- */
 
-static void
-probe_note_add(struct session *s, const char *what, const char *command,
-    const char *outcome)
-{
-	s->probes = xreallocarray(s->probes, s->n_probes + 1, sizeof *s->probes);
-	s->probes[s->n_probes].what = xstrdup(what);
-	s->probes[s->n_probes].detail = xasprintf("%s: %s\n%s", what, command,
-	    outcome);
-	s->n_probes++;
-}
-
-/* Every version probe is noted, to be journaled once the run exists. */
-static void
-session_probe_note(void *arg, const char *what, const char *command,
-    const char *outcome)
-{
-	probe_note_add(arg, what, command, outcome);
-}
-
 /* The environment of a version probe is the one `stepup plan` gives it
  * (catalog.c), with the variables known so far: so that both find the
  * same versions. */
@@ -163,7 +144,7 @@ session_probe_init(struct session *s, struct catalog_probe *probe)
 	step_env_free(&env);
 	probe->envp = envp;
 	probe->dir = s->dir;
-	probe->note = session_probe_note;
+	probe->note = session_probe_door;
 	probe->arg = s;
 	return envp;
 }

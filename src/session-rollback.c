@@ -101,32 +101,18 @@ session_rollback_preview(struct session *s, struct steps **out, char **cause)
 	return *out != NULL ? 0 : -1;
 }
 
-/* Probe the installed version now, journaled in the current run. */
+/* Probe the installed version now, journaled in the current run (its
+ * start before it runs: session_probe_door). */
 int
 session_probe_installed(struct session *s, char **version, char **cause)
 {
 	struct catalog_probe	 probe;
-	char			**envp, *detail, *jcause = NULL;
-	size_t			 first = s->n_probes;
+	char			**envp;
 	int			 status;
 
 	envp = session_probe_init(s, &probe);
 	*version = catalog_installed(s->rb, &probe, &status, cause);
 	step_envp_free(envp);
-	/* Journaled now, in the run under way. */
-	if (s->run_id != 0 && s->n_probes > first) {
-		detail = s->probes[s->n_probes - 1].detail;
-		if (journal_append(s->j, s->run_id, JOURNAL_EV_PROBE, NULL,
-		    detail, NULL, &jcause) != 0) {
-			if (*version != NULL) {
-				free(*version);
-				*version = NULL;
-				*cause = jcause;
-			} else
-				free(jcause);
-			return -1;
-		}
-	}
 	return *version != NULL ? 0 : -1;
 }
 

@@ -32,7 +32,11 @@
  * step_state_name(); runs.plan as a first line "FROM -> TO" and then one
  * line per hop "FROM<TAB>TO<TAB>KIND<TAB>redeploy|-<TAB>REASON"; one
  * "vars" event (NAME=value lines, secrets as ********); a "start" event
- * "attempt N (why it started): COMMAND" before every command; "phrase"
+ * "attempt N (why it started): COMMAND" before every command; a version
+ * probe in a run, a "start" event "probe WHAT: COMMAND" (no step) before
+ * it runs and a "probe" event "WHAT: COMMAND\nOUTCOME" after (the probes
+ * made while planning, before the run exists: "probe" events just after
+ * its "begin"); "phrase"
  * events "typed: TEXT" or "did not match: TEXT"; a rollback run has kind
  * rollback, parent the upgrade run, from and to swapped.
  *
