@@ -27,23 +27,39 @@
 
 static char *env[] = { "PATH=/usr/bin:/bin", "SPAWN_TEST=a value", NULL };
 
-/* Run shell text in a group of its own, with env, capturing. */
+/* A spec for shell text (or argv, text NULL) with env, nothing else. */
+static void
+spec_init(struct spawn_spec *spec, const char *text, char **argv)
+{
+	memset(spec, 0, sizeof *spec);
+	spec->shell = text;
+	spec->argv = argv;
+	spec->envp = env;
+}
+
+/* spawn_run(), which must start it. */
+static void
+run_spec(const struct spawn_spec *spec, struct spawn_result *res)
+{
+	char	*cause = NULL;
+
+	if (spawn_run(spec, res, &cause) != 0)
+		fail_msg("spawn_run: %s", cause);
+}
+
+/* Run shell text in a group of its own, stdin /dev/null, capturing. */
 static void
 run_sh(const char *text, unsigned timeout, struct spawn_result *res)
 {
 	struct spawn_spec	 spec;
-	char			*cause = NULL;
 
-	memset(&spec, 0, sizeof spec);
-	spec.shell = text;
-	spec.envp = env;
+	spec_init(&spec, text, NULL);
 	spec.io[0] = SPAWN_NULL;
 	spec.io[1] = spec.io[2] = SPAWN_CAPTURE;
 	spec.group = SPAWN_NEW_GROUP;
 	spec.timeout = timeout;
 	spec.grace = 1;
-	if (spawn_run(&spec, res, &cause) != 0)
-		fail_msg("spawn_run: %s", cause);
+	run_spec(&spec, res);
 }
 
 /* Until pid is gone (or a zombie nobody reaps), for at most ~5 s. */
@@ -126,7 +142,7 @@ test_env_and_cwd(void **state)
 {
 	struct spawn_spec	 spec;
 	struct spawn_result	 res;
-	char			 dir[] = "/tmp/stepup-spawn.XXXXXX", *cause, *want;
+	char			 dir[] = "/tmp/stepup-spawn.XXXXXX", *want;
 
 	(void)state;
 	/* Exactly the environment given: HOME is not passed on. */
@@ -135,12 +151,10 @@ test_env_and_cwd(void **state)
 	spawn_result_free(&res);
 
 	assert_non_null(mkdtemp(dir));
-	memset(&spec, 0, sizeof spec);
-	spec.shell = "pwd -P";
-	spec.envp = env;
+	spec_init(&spec, "pwd -P", NULL);
 	spec.cwd = dir;
 	spec.io[1] = SPAWN_CAPTURE;
-	assert_int_equal(spawn_run(&spec, &res, &cause), 0);
+	run_spec(&spec, &res);
 	want = xasprintf("%s\n", dir);
 	assert_string_equal(res.out.data, want);
 	free(want);
@@ -166,23 +180,19 @@ test_argv_and_fd(void **state)
 
 	(void)state;
 	/* No shell: each argument as it is, the program found on PATH. */
-	memset(&spec, 0, sizeof spec);
-	spec.argv = argv;
-	spec.envp = env;
+	spec_init(&spec, NULL, argv);
 	spec.io[1] = SPAWN_CAPTURE;
-	assert_int_equal(spawn_run(&spec, &res, &cause), 0);
+	run_spec(&spec, &res);
 	assert_int_equal(res.status, 0);
 	assert_string_equal(res.out.data, "a b|$(false)|");
 	spawn_result_free(&res);
 
 	/* stdout and stderr to a descriptor of the caller's. */
 	assert_true((fd = mkstemp(path)) != -1);
-	memset(&spec, 0, sizeof spec);
-	spec.shell = "echo one; echo two >&2";
-	spec.envp = env;
+	spec_init(&spec, "echo one; echo two >&2", NULL);
 	spec.io[1] = spec.io[2] = SPAWN_FD;
 	spec.fd[1] = spec.fd[2] = fd;
-	assert_int_equal(spawn_run(&spec, &res, &cause), 0);
+	run_spec(&spec, &res);
 	spawn_result_free(&res);
 	close(fd);
 	text = file_read(path, 4096, NULL, &cause);
@@ -202,11 +212,9 @@ test_cannot_run(void **state)
 	char			*cause;
 
 	(void)state;
-	memset(&spec, 0, sizeof spec);
-	spec.argv = missing;
-	spec.envp = env;
+	spec_init(&spec, NULL, missing);
 	spec.io[2] = SPAWN_CAPTURE;
-	assert_int_equal(spawn_run(&spec, &res, &cause), 0);
+	run_spec(&spec, &res);
 	assert_int_equal(res.status, 127);
 	assert_string_equal(res.err.data, "stepup: cannot run "
 	    "/nonexistent/program: No such file or directory\n");
@@ -215,18 +223,16 @@ test_cannot_run(void **state)
 	/* Not on PATH; quiet: nothing said, 127 all the same. */
 	spec.argv = unknown;
 	spec.quiet = true;
-	assert_int_equal(spawn_run(&spec, &res, &cause), 0);
+	run_spec(&spec, &res);
 	assert_int_equal(res.status, 127);
 	assert_string_equal(res.err.data, "");
 	spawn_result_free(&res);
 
 	/* A missing directory: the command never runs. */
-	memset(&spec, 0, sizeof spec);
-	spec.shell = "echo ran";
-	spec.envp = env;
+	spec_init(&spec, "echo ran", NULL);
 	spec.cwd = "/nonexistent/dir";
 	spec.io[1] = spec.io[2] = SPAWN_CAPTURE;
-	assert_int_equal(spawn_run(&spec, &res, &cause), 0);
+	run_spec(&spec, &res);
 	assert_int_equal(res.status, 127);
 	assert_string_equal(res.out.data, "");
 	assert_string_equal(res.err.data, "stepup: cannot change to the "
@@ -280,9 +286,7 @@ test_fn_and_timer(void **state)
 	/* The timer of a caller that waits its own way, saying what it
 	 * sends on a note descriptor. */
 	assert_true((fd = mkstemp(path)) != -1);
-	memset(&spec, 0, sizeof spec);
-	spec.shell = "trap '' TERM; while :; do sleep 1; done";
-	spec.envp = env;
+	spec_init(&spec, "trap '' TERM; while :; do sleep 1; done", NULL);
 	spec.group = SPAWN_NEW_GROUP;
 	assert_int_equal(spawn_start(&spec, &pid, &cause), 0);
 	spawn_timer_init(&t, pid, 1, 1, fd);
