@@ -360,7 +360,7 @@ supervise(const struct action_spec *spec, int rep)
 		ss.fn = run_masker;
 		ss.arg = &ma;
 		if (spawn_start(&ss, &k.masker, &why) != 0) {
-			say(rep, "error %s\n", why);
+			say(rep, "error cannot start the masker: %s\n", why);
 			_exit(1);
 		}
 		close(pfd[0]);
@@ -499,7 +499,7 @@ action_start(const struct action_spec *spec, struct action_proc *proc,
 	int			 p[2], status;
 	pid_t			 a;
 	ssize_t			 n;
-	char			 c, *end;
+	char			 c, *end, *why;
 	unsigned long long	 start;
 
 	proc->pid = -1;
@@ -523,7 +523,9 @@ action_start(const struct action_spec *spec, struct action_proc *proc,
 	ss.fn = run_detach;
 	ss.arg = &da;
 	ss.group = SPAWN_NEW_SESSION;
-	if (spawn_start(&ss, &a, cause) != 0) {
+	if (spawn_start(&ss, &a, &why) != 0) {
+		*cause = xasprintf("cannot start the action: %s", why);
+		free(why);
 		close(p[0]);
 		close(p[1]);
 		return -1;

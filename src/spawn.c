@@ -135,9 +135,13 @@ spawn_fork(const struct spawn_spec *spec, const int cap[3], pid_t *pid,
 	}
 	switch (*pid = fork()) {
 	case -1:
-		what = spec->shell != NULL ? "/bin/sh" : spec->fn != NULL ?
-		    "a process" : spec->path != NULL ? spec->path :
-		    spec->argv[0];
+		if (spec->fn != NULL) {
+			/* The caller names what it starts. */
+			*cause = xasprintf("fork: %s", strerror(errno));
+			return -1;
+		}
+		what = spec->shell != NULL ? "/bin/sh" : spec->path != NULL ?
+		    spec->path : spec->argv[0];
 		*cause = xasprintf("cannot start %s: fork: %s", what,
 		    strerror(errno));
 		return -1;
