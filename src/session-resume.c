@@ -1,11 +1,13 @@
 /* session-resume.c: taking up an unfinished run at its exact step (or
  * giving it up): its steps read back from the journal, and a command that
- * was running followed again, read from its status file, or put in doubt. */
+ * was running reconciled with what it left on disk: followed again, its
+ * outcome read from its status file, started again, or put in doubt. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "action.h"
 #include "journal.h"
@@ -25,20 +27,38 @@ step_index(const struct session *s, const char *key)
 	return (int)st->index;
 }
 
-/* Step k was started (attempt, by its start event) but the attempt was
- * never recorded: the wizard died in between. Its status file, or the
- * pid file its supervisor writes first, says what became of it. */
+/* Step k is recorded running, at attempt `attempt` by its last start
+ * event; row is that attempt's record, or NULL when a stepup died
+ * between the two (journals written before they were one transaction).
+ * Reconcile the journal with every state a kill can leave on disk:
+ *
+ *   attempt finished    the step's state was not recorded: record it
+ *   status file         it ended: record its outcome, once
+ *   pid file, alive     it runs: follow it (pid journaled if it was not)
+ *   pid file, gone      no exit status: an action in doubt, a check again
+ *   log, no pid file    its supervisor never told: the same
+ *   no log              stepup died before the fork: it never started,
+ *                       the step is ready again (journaled as a note)
+ */
 static int
-session_reload_unrecorded(struct session *s, size_t k, int attempt,
-    char **cause)
+session_reconcile(struct session *s, size_t k, const struct journal_action *row,
+    int attempt, char **cause)
 {
+	struct step		*st = &s->steps->v[k];
 	struct action_status	 ast;
 	enum action_state	 state;
-	char			*log = NULL, *status = NULL, *why = NULL;
-	pid_t			 pid;
-	unsigned long long	 start;
+	char			*log = NULL, *status = NULL, *why = NULL, *note;
+	pid_t			 pid = 0;
+	unsigned long long	 start = 0;
+	bool			 known_pid;
+	int			 r;
 
-	if (journal_action_paths(s->j, s->run_id, s->steps->v[k].key, attempt,
+	if (row != NULL) {
+		log = xstrdup(row->log_path);
+		status = xstrdup(row->status_path);
+		pid = row->pid;
+		start = row->pid_start;
+	} else if (journal_action_paths(s->j, s->run_id, st->key, attempt,
 	    &log, &status, cause) != 0)
 		return -1;
 	free(s->logs[k]);
@@ -46,34 +66,66 @@ session_reload_unrecorded(struct session *s, size_t k, int attempt,
 	free(s->status_path);
 	s->status_path = status;
 	s->attempt = attempt;
-	s->steps->v[k].attempts = (unsigned)attempt;
-	memset(&ast, 0, sizeof ast);
-	if (action_status_read(status, &ast, &why) == 0) {
-		s->running = k;
+	st->attempts = (unsigned)attempt;
+	s->running = k;
+	s->proc.fd = -1;
+
+	if (row != NULL && row->finished) {
+		/* Outcome recorded, step state not (an older stepup). */
+		memset(&ast, 0, sizeof ast);
+		ast.exited = row->signal == 0;
+		ast.exit_code = row->exit_code;
+		ast.signal = row->signal;
+		ast.timed_out = row->timed_out;
+		ast.cancelled = row->cancelled;
+		ast.started = row->started;
+		ast.ended = row->ended;
 		return session_finished(s, k, &ast, cause);
 	}
-	free(why);
-	why = NULL;
-	if (action_pid_read(status, &pid, &start, &why) != 0) {
+	known_pid = pid > 0;
+	if (!known_pid && action_pid_read(status, &pid, &start, &why) != 0) {
 		free(why);
-		return session_in_doubt(s, k, "stepup stopped as it started "
-		    "it: it may never have run", cause);
+		why = NULL;
+		pid = 0;
+		start = 0;
+	}
+	s->proc.pid = pid;
+	s->proc.start = start;
+	if (row == NULL) {
+		st->started = journal_now();
+		if (session_record_attempt(s, k, st->started, cause) != 0)
+			return -1;
+	} else if (!known_pid && pid > 0 &&
+	    session_record_pid(s, k, cause) != 0)
+		return -1;
+
+	if (access(status, F_OK) == 0) {
+		if (action_status_read(status, &ast, cause) != 0)
+			return -1;
+		return session_finished(s, k, &ast, cause);
+	}
+	if (pid <= 0) {
+		if (access(log, F_OK) == 0)
+			return session_in_doubt(s, k, "stepup stopped as it "
+			    "started it, and its supervisor left no pid file "
+			    "and no exit status: it may have run", cause);
+		note = xasprintf("attempt %d never started: stepup stopped "
+		    "before it was forked (no log, no pid file, no exit "
+		    "status)", attempt);
+		s->running = NONE;
+		r = session_set(s, k, STEP_READY, NULL, JOURNAL_EV_NOTE, note,
+		    cause);
+		free(note);
+		return r;
 	}
 	if (action_poll(pid, start, status, &state, &ast, cause) != 0)
 		return -1;
-	if (state == ACTION_IN_DOUBT)
-		return session_in_doubt(s, k, "its process is gone and it left "
-		    "no exit status", cause);
-	/* Record the attempt now, as it should have been. */
-	s->proc.pid = pid;
-	s->proc.start = start;
-	s->proc.fd = -1;
-	if (session_record_attempt(s, k, journal_now(), cause) != 0)
-		return -1;
-	s->running = k;
+	if (state == ACTION_RUNNING)
+		return 0;
 	if (state == ACTION_FINISHED)
 		return session_finished(s, k, &ast, cause);
-	return 0;
+	return session_in_doubt(s, k, "its process is gone and it left no "
+	    "exit status", cause);
 }
 
 /* Apply what the journal knows of the steps: states, exit statuses,
@@ -85,8 +137,6 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 	struct journal_step_state	*sv = NULL;
 	struct journal_action		*av = NULL;
 	struct journal_action		*last;
-	struct action_status		 ast;
-	enum action_state		 ast_state;
 	struct step			*st;
 	size_t				 n_sv = 0, n_av = 0, k;
 	int				 i, state, started;
@@ -136,8 +186,8 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 	}
 	steps_update(s->steps);
 
-	/* A step the journal says is running: follow it, read its status,
-	 * or put it in doubt. */
+	/* A step the journal says is running: reconcile it with what its
+	 * attempt left on disk. */
 	for (k = 0; k < s->steps->n; k++) {
 		st = &s->steps->v[k];
 		if (st->state != STEP_RUNNING)
@@ -157,53 +207,9 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 		}
 		if (started == 0)
 			started = last != NULL ? last->attempt : 1;
-		if (last == NULL || last->attempt < started) {
-			if (session_reload_unrecorded(s, k, started, cause) != 0) {
-				journal_actions_free(av, n_av);
-				return -1;
-			}
-			continue;
-		}
-		free(s->status_path);
-		s->status_path = xstrdup(last->status_path);
-		s->attempt = last->attempt;
-		if (last->finished) {
-			/* Recorded, but the step state was not: rare. */
-			memset(&ast, 0, sizeof ast);
-			ast.exited = last->signal == 0;
-			ast.exit_code = last->exit_code;
-			ast.signal = last->signal;
-			ast.timed_out = last->timed_out;
-			ast.cancelled = last->cancelled;
-			ast.started = last->started;
-			ast.ended = last->ended;
-			s->running = k;
-			if (session_finished(s, k, &ast, cause) != 0) {
-				journal_actions_free(av, n_av);
-				return -1;
-			}
-			continue;
-		}
-		if (action_poll(last->pid, last->pid_start, last->status_path,
-		    &ast_state, &ast, cause) != 0) {
-			journal_actions_free(av, n_av);
-			return -1;
-		}
-		if (ast_state == ACTION_RUNNING) {
-			s->running = k;
-			s->proc.pid = last->pid;
-			s->proc.start = last->pid_start;
-			s->proc.fd = -1;
-		} else if (ast_state == ACTION_FINISHED) {
-			s->running = k;
-			s->proc.pid = last->pid;
-			s->proc.start = last->pid_start;
-			if (session_finished(s, k, &ast, cause) != 0) {
-				journal_actions_free(av, n_av);
-				return -1;
-			}
-		} else if (session_in_doubt(s, k, "its process is gone and it "
-		    "left no exit status", cause) != 0) {
+		if (session_reconcile(s, k, last != NULL &&
+		    last->attempt >= started ? last : NULL, started,
+		    cause) != 0) {
 			journal_actions_free(av, n_av);
 			return -1;
 		}
