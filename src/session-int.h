@@ -197,6 +197,12 @@ enum session_boundary {
  * "NAME:STEP-KEY" (for the fault tests only; stepup(1), ENVIRONMENT). */
 void		 session_boundary(enum session_boundary b, const struct step *);
 
+/* session-resume.c */
+/* The key of the step the unfinished run (s->unf) resumes at: its steps
+ * laid out and the journal's states applied, read only; NULL when they
+ * cannot be laid out or every step is settled. */
+char		*session_resume_step(struct session *);
+
 /* session-rollback.c */
 /* Opened for rollback with no unfinished run: make the latest upgrade run
  * the one session_resume() loads. EXIT_* status. */

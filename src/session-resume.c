@@ -18,11 +18,11 @@
 #include "util.h"
 
 static int
-step_index(const struct session *s, const char *key)
+step_index(const struct steps *ss, const char *key)
 {
 	const struct step	*st;
 
-	if (key == NULL || (st = steps_find(s->steps, key)) == NULL)
+	if (key == NULL || (st = steps_find(ss, key)) == NULL)
 		return -1;
 	return (int)st->index;
 }
@@ -128,27 +128,30 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 	    "exit status", cause);
 }
 
-/* Apply what the journal knows of the steps: states, exit statuses,
- * artifacts, the order they settled; and find what was running. */
+/* Apply what the journal knows of run's steps to ss: states, exit
+ * statuses, artifacts, the order they settled (and, when logs is not
+ * NULL, each step's last log). *av: the run's attempts, to free. Reads
+ * only. */
 static int
-session_reload_steps(struct session *s, const struct journal_event *ev,
-    size_t n_ev, char **cause)
+steps_apply_journal(struct journal *j, long long run, struct steps *ss,
+    char **logs, const struct journal_event *ev, size_t n_ev,
+    struct journal_action **av, size_t *n_av, char **cause)
 {
 	struct journal_step_state	*sv = NULL;
-	struct journal_action		*av = NULL;
-	struct journal_action		*last;
 	struct step			*st;
-	size_t				 n_sv = 0, n_av = 0, k;
-	int				 i, state, started;
+	size_t				 n_sv = 0, k;
+	int				 i, state;
 
-	if (journal_steps(s->j, s->run_id, &sv, &n_sv, cause) != 0)
+	*av = NULL;
+	*n_av = 0;
+	if (journal_steps(j, run, &sv, &n_sv, cause) != 0)
 		return -1;
 	for (k = 0; k < n_sv; k++) {
-		if ((i = step_index(s, sv[k].step)) < 0)
+		if ((i = step_index(ss, sv[k].step)) < 0)
 			continue;
 		if ((state = step_state_parse(sv[k].state)) < 0)
 			continue;
-		st = &s->steps->v[i];
+		st = &ss->v[i];
 		st->state = state;
 		free(st->reason);
 		st->reason = sv[k].reason != NULL ? xstrdup(sv[k].reason) : NULL;
@@ -156,35 +159,55 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 	}
 	journal_steps_free(sv, n_sv);
 	for (k = 0; k < n_ev; k++) {
-		if ((i = step_index(s, ev[k].step)) < 0)
+		if ((i = step_index(ss, ev[k].step)) < 0)
 			continue;
-		st = &s->steps->v[i];
+		st = &ss->v[i];
 		if (step_state_settled(st->state))
 			st->settled_seq = ev[k].seq;
 		if (ev[k].kind == JOURNAL_EV_ACK && ev[k].detail != NULL &&
 		    strncmp(ev[k].detail, "warning", 7) == 0)
 			st->warned = true;
 	}
-	if (journal_actions(s->j, s->run_id, NULL, &av, &n_av, cause) != 0)
+	if (journal_actions(j, run, NULL, av, n_av, cause) != 0)
 		return -1;
-	for (k = 0; k < n_av; k++) {
-		if ((i = step_index(s, av[k].step)) < 0)
+	for (k = 0; k < *n_av; k++) {
+		if ((i = step_index(ss, (*av)[k].step)) < 0)
 			continue;
-		st = &s->steps->v[i];
-		st->attempts = (unsigned)av[k].attempt;
-		st->started = av[k].started;
-		free(s->logs[i]);
-		s->logs[i] = xstrdup(av[k].log_path);
-		if (av[k].finished)
-			st->exit_status = av[k].exit_code >= 0 ?
-			    av[k].exit_code : 128 + av[k].signal;
-		if (av[k].artifact_sha256 != NULL) {
-			st->artifact_size = av[k].artifact_size;
+		st = &ss->v[i];
+		st->attempts = (unsigned)(*av)[k].attempt;
+		st->started = (*av)[k].started;
+		if (logs != NULL) {
+			free(logs[i]);
+			logs[i] = xstrdup((*av)[k].log_path);
+		}
+		if ((*av)[k].finished)
+			st->exit_status = (*av)[k].exit_code >= 0 ?
+			    (*av)[k].exit_code : 128 + (*av)[k].signal;
+		if ((*av)[k].artifact_sha256 != NULL) {
+			st->artifact_size = (*av)[k].artifact_size;
 			snprintf(st->artifact_sha256, sizeof st->artifact_sha256,
-			    "%s", av[k].artifact_sha256);
+			    "%s", (*av)[k].artifact_sha256);
 		}
 	}
-	steps_update(s->steps);
+	steps_update(ss);
+	return 0;
+}
+
+/* Apply what the journal knows of the steps, and reconcile what was
+ * running. */
+static int
+session_reload_steps(struct session *s, const struct journal_event *ev,
+    size_t n_ev, char **cause)
+{
+	struct journal_action		*av = NULL;
+	struct journal_action		*last;
+	struct step			*st;
+	size_t				 n_av = 0, k;
+	int				 i, started;
+
+	if (steps_apply_journal(s->j, s->run_id, s->steps, s->logs, ev, n_ev,
+	    &av, &n_av, cause) != 0)
+		return -1;
 
 	/* A step the journal says is running: reconcile it with what its
 	 * attempt left on disk. */
@@ -216,6 +239,71 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 	}
 	journal_actions_free(av, n_av);
 	return 0;
+}
+
+/* One run's steps, laid out (from the upgrade's when it is a rollback)
+ * with what its journal says; NULL when they cannot be. */
+static struct steps *
+steps_of_run(struct session *s, long long run, const struct steps *upgrade)
+{
+	struct journal_event	*ev = NULL;
+	struct journal_action	*av = NULL;
+	struct steps		*ss;
+	size_t			 n_ev = 0, n_av = 0;
+	char			*cause = NULL;
+	int			 r;
+
+	if ((ss = session_new_steps(s, upgrade, run, &cause)) == NULL) {
+		free(cause);
+		return NULL;
+	}
+	if (journal_events(s->j, run, &ev, &n_ev, &cause) != 0) {
+		free(cause);
+		steps_free(ss);
+		return NULL;
+	}
+	r = steps_apply_journal(s->j, run, ss, NULL, ev, n_ev, &av, &n_av,
+	    &cause);
+	journal_events_free(ev, n_ev);
+	journal_actions_free(av, n_av);
+	if (r != 0) {
+		free(cause);
+		steps_free(ss);
+		return NULL;
+	}
+	return ss;
+}
+
+char *
+session_resume_step(struct session *s)
+{
+	struct plan	*saved = s->plan;
+	struct steps	*up, *ss;
+	char		*cause = NULL, *key = NULL;
+	bool		 rollback;
+	size_t		 i;
+
+	if (s->unf == NULL || s->j == NULL)
+		return NULL;
+	rollback = s->unf->kind == JOURNAL_RUN_ROLLBACK;
+	if (session_fixed_vars(s, &cause) != 0) {
+		free(cause);
+		return NULL;
+	}
+	s->plan = session_plan_of_run(s->unf,
+	    s->unf->plan != NULL ? s->unf->plan : "");
+	up = steps_of_run(s, rollback ? s->unf->parent : s->unf->id, NULL);
+	ss = up;
+	if (up != NULL && rollback) {
+		ss = steps_of_run(s, s->unf->id, up);
+		steps_free(up);
+	}
+	if (ss != NULL && (i = steps_current(ss)) < ss->n)
+		key = xstrdup(ss->v[i].key);
+	steps_free(ss);
+	plan_free(s->plan);
+	s->plan = saved;
+	return key;
 }
 
 int

@@ -118,7 +118,8 @@ struct session_run_info {
 	char		*host;
 	long long	 started;	/* unix time */
 	char		*from, *to;
-	char		*step;		/* key of the step it is at, or NULL */
+	char		*step;		/* key of the step it resumes at, or NULL
+				   when every step is settled */
 	bool		 runbook_changed; /* the file's sha256 differs */
 };
 
