@@ -117,6 +117,7 @@ session_launch(struct session *s, size_t i, char **cause)
 	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) != -1)
 		close(fd);
+	session_boundary(SESSION_AT_LOGGED, st);
 
 	envp = step_env_envp(&st->env, environ);
 	memset(&spec, 0, sizeof spec);

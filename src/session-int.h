@@ -183,7 +183,8 @@ bool		 session_read_only(const struct step *);
  * which the test suite has stepup killed (STEPUP_TEST_KILL, stepup(1)). */
 #define SESSION_BOUNDARIES(X)						\
 	X(START,    "start",    "before the start is journaled")	\
-	X(STARTED,  "started",  "start and attempt journaled, not forked") \
+	X(STARTED,  "started",  "start and attempt journaled, no log yet") \
+	X(LOGGED,   "logged",   "its log made, not forked")		\
 	X(FORKED,   "forked",   "the supervisor runs, its pid not journaled") \
 	X(PID,      "pid",      "its supervisor's pid journaled")	\
 	X(ENDED,    "ended",    "it ended, its outcome not journaled")	\

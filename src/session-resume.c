@@ -42,7 +42,7 @@ step_index(const struct steps *ss, const char *key)
  */
 static int
 session_reconcile(struct session *s, size_t k, const struct journal_action *row,
-    int attempt, char **cause)
+    int attempt, long long started, char **cause)
 {
 	struct step		*st = &s->steps->v[k];
 	struct action_status	 ast;
@@ -92,7 +92,7 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 	s->proc.pid = pid;
 	s->proc.start = start;
 	if (row == NULL) {
-		st->started = journal_now();
+		st->started = started;
 		if (session_record_attempt(s, k, st->started, cause) != 0)
 			return -1;
 	} else if (!known_pid && pid > 0 &&
@@ -203,6 +203,7 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 	struct journal_action		*last;
 	struct step			*st;
 	size_t				 n_av = 0, k;
+	long long			 at;
 	int				 i, started;
 
 	if (steps_apply_journal(s->j, s->run_id, s->steps, s->logs, ev, n_ev,
@@ -222,16 +223,19 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 		}
 		/* The attempt its last start event names. */
 		started = 0;
+		at = journal_now();
 		for (i = 0; i < (int)n_ev; i++) {
 			if (ev[i].kind == JOURNAL_EV_START && ev[i].step != NULL &&
 			    strcmp(ev[i].step, st->key) == 0 &&
-			    ev[i].detail != NULL)
+			    ev[i].detail != NULL) {
 				sscanf(ev[i].detail, "attempt %d", &started);
+				at = ev[i].time;
+			}
 		}
 		if (started == 0)
 			started = last != NULL ? last->attempt : 1;
 		if (session_reconcile(s, k, last != NULL &&
-		    last->attempt >= started ? last : NULL, started,
+		    last->attempt >= started ? last : NULL, started, at,
 		    cause) != 0) {
 			journal_actions_free(av, n_av);
 			return -1;
