@@ -13,8 +13,19 @@ ran() {
 	if [ -e "$WORLD/$1.ran" ]; then wc -l <"$WORLD/$1.ran" | tr -d ' '; else echo 0; fi
 }
 
+# The boundaries: from their one table (SESSION_BOUNDARIES), each also
+# documented in stepup(1).
+boundaries=$(sed -n 's/^[[:space:]]*X([A-Z]*, *"\([a-z]*\)".*/\1/p' "$top_srcdir/src/session-int.h")
+case " $(echo $boundaries) " in
+*" start "*" recorded "*) ;;
+*) fail "no boundaries read from src/session-int.h: '$boundaries'" ;;
+esac
+for at in $boundaries; do
+	grep -qx "^\.Cm $at\$" "$top_srcdir/man/stepup.1" || fail "stepup(1) does not document the boundary $at"
+done
+
 for step in probe apply@2.0.0; do
-	for at in start started logged forked pid ended recorded; do
+	for at in $boundaries; do
 		case=$at:$step
 		rm -rf "$STATE" "$WORLD"/*.ran
 		printf '%s\n' "yes, upgrade" "tick done" >"$TMP/in1"
