@@ -213,6 +213,18 @@ holder_parse(const char *text, struct journal_lock_holder *h)
 	return h->operator != NULL && h->pid > 0;
 }
 
+/* The holder a lock file names runs on this host (so fcntl's pid is
+ * comparable with its own). */
+static bool
+holder_here(const struct journal_lock_holder *h)
+{
+	char	*host = journal_host();
+	bool	 here = h->host != NULL && strcmp(h->host, host) == 0;
+
+	free(host);
+	return here;
+}
+
 static char *
 fd_read_all(int fd)
 {
@@ -277,15 +289,19 @@ journal_lock(const char *state_dir, const char *runbook,
 			goto fail;
 		}
 		/* Held. The holder writes its name just after locking: if
-		 * we look in between, name it by the pid fcntl reports. */
+		 * we look in between, the file is empty, or still names the
+		 * dead holder it took over from; name it by the pid fcntl
+		 * reports. */
 		text = fd_read_all(fd);
-		if (!holder_parse(text, holder)) {
+		memset(&fl, 0, sizeof fl);
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(fd, F_GETLK, &fl) != 0 || fl.l_type == F_UNLCK)
+			fl.l_pid = 0;
+		if (!holder_parse(text, holder) || (fl.l_pid > 0 &&
+		    fl.l_pid != holder->pid && holder_here(holder))) {
 			journal_lock_holder_free(holder);
-			memset(&fl, 0, sizeof fl);
-			fl.l_type = F_WRLCK;
-			fl.l_whence = SEEK_SET;
-			if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
-				holder->pid = fl.l_pid;
+			holder->pid = fl.l_pid;
 			holder->operator = xstrdup("another stepup");
 			holder->host = journal_host();
 			holder->runbook = xstrdup(key);

@@ -634,6 +634,28 @@ action_update_done(struct journal *j, const char *what, char **cause)
 }
 
 int
+journal_action_set_pid(struct journal *j, const struct journal_action *a,
+    char **cause)
+{
+	static const char *what = "record an action's supervisor";
+	sqlite3_stmt	*st;
+
+	if (jn_check_writable(j, cause, what) == -1)
+		return -1;
+	if ((st = jn_prepare(j, "UPDATE actions SET pid = ?, pid_start = ? "
+	    "WHERE run = ? AND step = ? AND attempt = ?", cause, what)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, (long long)a->pid);
+	sqlite3_bind_int64(st, 2, (long long)a->pid_start);
+	sqlite3_bind_int64(st, 3, a->run);
+	jn_bind_text(st, 4, a->step);
+	sqlite3_bind_int(st, 5, a->attempt);
+	if (jn_run_write(j, st, cause, what) == -1)
+		return -1;
+	return action_update_done(j, what, cause);
+}
+
+int
 journal_action_finish(struct journal *j, const struct journal_action *a,
     char **cause)
 {

@@ -280,8 +280,12 @@ int	journal_action_next_attempt(struct journal *, long long run,
 int	journal_action_paths(struct journal *, long long run, const char *step,
 	    int attempt, char **log_path, char **status_path, char **cause);
 /* Record a started attempt: run, step, attempt, pid, pid_start, log_path,
- * status_path and started are read from *a; the rest is ignored. */
+ * status_path and started are read from *a; the rest is ignored. The door
+ * records it with its start event, before the fork, pid 0 (not known yet). */
 int	journal_action_add(struct journal *, const struct journal_action *a,
+	    char **cause);
+/* Record the supervisor of attempt (run, step, attempt): pid, pid_start. */
+int	journal_action_set_pid(struct journal *, const struct journal_action *a,
 	    char **cause);
 /* Record the outcome of attempt (run, step, attempt): ended, exit_code,
  * signal, timed_out, cancelled are read from *a; finished becomes true. */

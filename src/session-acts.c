@@ -301,6 +301,50 @@ session_describe(const struct session *s, size_t i)
 
 /* --- journaled state changes ------------------------------------------- */
 
+/* Inside the caller's transaction: journal an event and step i's new
+ * state (and the end of the run when it was the last step). Sets *seq,
+ * and *last when the run ends with it. */
+int
+session_set_journal(struct session *s, size_t i, enum step_state state,
+    const char *reason, enum journal_event_kind kind, const char *detail,
+    long long *seq, bool *last, char **cause)
+{
+	struct steps	*ss = s->steps;
+	struct step	*st = &ss->v[i];
+	size_t		 k;
+
+	*last = step_state_settled(state);
+	for (k = 0; *last && k < ss->n; k++) {
+		if (k != i && !step_state_settled(ss->v[k].state))
+			*last = false;
+	}
+	if (journal_append(s->j, s->run_id, kind, st->key, detail, seq,
+	    cause) != 0 ||
+	    journal_step_set(s->j, s->run_id, st->key, step_state_name(state),
+	    reason, cause) != 0 ||
+	    (*last && (journal_append(s->j, s->run_id, JOURNAL_EV_END, NULL,
+	    ss->rollback ? "rolled back" : "done", NULL, cause) != 0 ||
+	    journal_run_set_status(s->j, s->run_id, JOURNAL_RUN_DONE,
+	    cause) != 0)))
+		return -1;
+	return 0;
+}
+
+/* Once session_set_journal's transaction is committed: change the model. */
+void
+session_set_apply(struct session *s, size_t i, enum step_state state,
+    const char *reason, long long seq, bool last)
+{
+	struct step	*st = &s->steps->v[i];
+
+	step_set(s->steps, i, state, reason);
+	st->ended = journal_now();
+	if (step_state_settled(state))
+		st->settled_seq = seq;
+	if (last)
+		s->status = SESSION_DONE;
+}
+
 /* Journal an event and a step's new state in one durable transaction
  * (and the end of the run when it was the last step), then change the
  * model. Nothing changes when the journal cannot be written. */
@@ -309,26 +353,13 @@ session_set(struct session *s, size_t i, enum step_state state,
     const char *reason, enum journal_event_kind kind, const char *detail,
     char **cause)
 {
-	struct steps	*ss = s->steps;
-	struct step	*st = &ss->v[i];
 	long long	 seq = 0;
-	size_t		 k;
-	bool		 last = step_state_settled(state);
+	bool		 last;
 
-	for (k = 0; last && k < ss->n; k++) {
-		if (k != i && !step_state_settled(ss->v[k].state))
-			last = false;
-	}
 	if (journal_begin(s->j, cause) != 0)
 		return -1;
-	if (journal_append(s->j, s->run_id, kind, st->key, detail, &seq,
-	    cause) != 0 ||
-	    journal_step_set(s->j, s->run_id, st->key, step_state_name(state),
-	    reason, cause) != 0 ||
-	    (last && (journal_append(s->j, s->run_id, JOURNAL_EV_END, NULL,
-	    ss->rollback ? "rolled back" : "done", NULL, cause) != 0 ||
-	    journal_run_set_status(s->j, s->run_id, JOURNAL_RUN_DONE,
-	    cause) != 0))) {
+	if (session_set_journal(s, i, state, reason, kind, detail, &seq, &last,
+	    cause) != 0) {
 		journal_rollback(s->j);
 		return -1;
 	}
@@ -336,12 +367,7 @@ session_set(struct session *s, size_t i, enum step_state state,
 		journal_rollback(s->j);
 		return -1;
 	}
-	step_set(ss, i, state, reason);
-	st->ended = journal_now();
-	if (step_state_settled(state))
-		st->settled_seq = seq;
-	if (last)
-		s->status = SESSION_DONE;
+	session_set_apply(s, i, state, reason, seq, last);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,16 +29,46 @@ extern char **environ;
 
 /* --- the door -------------------------------------------------------------- */
 
-/* Start step i's command: journal "start" durably, then fork. */
+static const char *const boundary_names[] = {
+#define X(e, name, what) name,
+	SESSION_BOUNDARIES(X)
+#undef X
+};
+
+void
+session_boundary(enum session_boundary b, const struct step *st)
+{
+	const char	*want = getenv("STEPUP_TEST_KILL");
+	size_t		 n;
+
+	if (want == NULL || *want == '\0')
+		return;
+	n = strlen(boundary_names[b]);
+	if (strncmp(want, boundary_names[b], n) == 0 && want[n] == ':' &&
+	    strcmp(want + n + 1, st->key) == 0)
+		raise(SIGKILL);
+}
+
+bool
+session_read_only(const struct step *st)
+{
+	return st->kind != RB_ACTION;
+}
+
+/* Start step i's command: journal its start and its attempt (log and
+ * status paths) in one durable transaction, make its log, fork, then
+ * journal its supervisor's pid. Whatever of that a kill leaves behind,
+ * session-resume.c reconciles: no log means it was never forked. */
 static int
 session_launch(struct session *s, size_t i, char **cause)
 {
 	struct step		*st = &s->steps->v[i];
 	struct action_spec	 spec;
+	struct journal_action	 ja;
 	char			**envp, *log = NULL, *status = NULL, *detail;
 	const char		**secrets;
 	size_t			 n_secrets;
-	int			 attempt = 0, r;
+	int			 attempt = 0, r, fd;
 
 	if (journal_action_next_attempt(s->j, s->run_id, st->key, &attempt,
 	    cause) != 0)
@@ -46,14 +77,23 @@ session_launch(struct session *s, size_t i, char **cause)
 	    &status, cause) != 0)
 		return -1;
 	detail = xasprintf("attempt %d (%s): %s", attempt,
-	    st->kind != RB_ACTION ? "read-only, runs without asking" :
+	    session_read_only(st) ? "read-only, runs without asking" :
 	    session_auto(s, i) ? "after the confirmation" :
 	    "the operator said run", st->run);
+	session_boundary(SESSION_AT_START, st);
+	memset(&ja, 0, sizeof ja);
+	ja.run = s->run_id;
+	ja.step = st->key;
+	ja.attempt = attempt;
+	ja.log_path = log;
+	ja.status_path = status;
+	ja.started = journal_now();
 	if (journal_begin(s->j, cause) != 0 ||
 	    journal_append(s->j, s->run_id, JOURNAL_EV_START, st->key, detail,
 	    NULL, cause) != 0 ||
 	    journal_step_set(s->j, s->run_id, st->key, "running", NULL,
 	    cause) != 0 ||
+	    journal_action_add(s->j, &ja, cause) != 0 ||
 	    journal_commit(s->j, cause) != 0) {
 		journal_rollback(s->j);
 		free(detail);
@@ -62,16 +102,24 @@ session_launch(struct session *s, size_t i, char **cause)
 		return -1;
 	}
 	free(detail);
-	step_set(s->steps, i, STEP_RUNNING, NULL);
-	st->attempts = (unsigned)attempt;
-	st->started = journal_now();
-	st->exit_status = -1;
+	session_boundary(SESSION_AT_STARTED, st);
 	free(s->logs[i]);
 	s->logs[i] = log;
 	free(s->status_path);
 	s->status_path = status;
 	s->attempt = attempt;
+	st->started = ja.started;
+	step_set(s->steps, i, STEP_RUNNING, NULL);
+	st->attempts = (unsigned)attempt;
+	st->exit_status = -1;
 	s->running = i;
+
+	/* Made here, before the fork: a resume that finds no log knows the
+	 * command never started. */
+	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) != -1)
+		close(fd);
+	session_boundary(SESSION_AT_LOGGED, st);
 
 	envp = step_env_envp(&st->env, environ);
 	memset(&spec, 0, sizeof spec);
@@ -102,13 +150,15 @@ session_launch(struct session *s, size_t i, char **cause)
 		return -1;
 	}
 	step_envp_free(envp);
+	session_boundary(SESSION_AT_FORKED, st);
 
-	if (session_record_attempt(s, i, st->started, cause) != 0) {
-		/* It runs; its start event is journaled and its status file
-		 * is where a later stepup looks. Say so, and go on. */
+	if (session_record_pid(s, i, cause) != 0) {
+		/* It runs; its attempt is journaled and its supervisor's pid
+		 * file is where a later stepup looks. Go on. */
 		free(*cause);
 		*cause = NULL;
 	}
+	session_boundary(SESSION_AT_PID, st);
 	return 0;
 }
 
@@ -131,6 +181,20 @@ session_record_attempt(struct session *s, size_t i, long long started,
 }
 
 int
+session_record_pid(struct session *s, size_t i, char **cause)
+{
+	struct journal_action	ja;
+
+	memset(&ja, 0, sizeof ja);
+	ja.run = s->run_id;
+	ja.step = s->steps->v[i].key;
+	ja.attempt = s->attempt;
+	ja.pid = s->proc.pid;
+	ja.pid_start = s->proc.start;
+	return journal_action_set_pid(s->j, &ja, cause);
+}
+
+int
 session_start(struct session *s, size_t i, char **cause)
 {
 	enum session_act	act = SESSION_ACT_START;
@@ -144,7 +208,9 @@ session_start(struct session *s, size_t i, char **cause)
 	return session_launch(s, i, cause);
 }
 
-/* Record how step i's command ended. */
+/* Record how step i's command ended: its attempt's outcome, its artifact
+ * and the step's state in one transaction, so that a kill leaves either
+ * all of it or none (and resume reads the status file again). */
 int
 session_finished(struct session *s, size_t i, const struct action_status *as,
     char **cause)
@@ -152,10 +218,13 @@ session_finished(struct session *s, size_t i, const struct action_status *as,
 	struct step		*st = &s->steps->v[i];
 	struct journal_action	 ja;
 	struct stat		 sb;
-	char			*desc, *reason = NULL, sha[65];
+	char			*desc, *reason = NULL, *art = NULL, sha[65];
 	enum step_state		 state;
+	long long		 seq = 0, size = 0;
+	bool			 last;
 	int			 code;
 
+	session_boundary(SESSION_AT_ENDED, st);
 	desc = action_status_describe(as);
 	code = as->exited ? as->exit_code : 128 + as->signal;
 	memset(&ja, 0, sizeof ja);
@@ -167,10 +236,6 @@ session_finished(struct session *s, size_t i, const struct action_status *as,
 	ja.signal = as->signal;
 	ja.timed_out = as->timed_out;
 	ja.cancelled = as->cancelled;
-	if (journal_action_finish(s->j, &ja, cause) != 0) {
-		free(desc);
-		return -1;
-	}
 	state = code == 0 ? STEP_PASSED : STEP_FAILED;
 	if (code != 0)
 		reason = xstrdup(desc);
@@ -192,43 +257,59 @@ session_finished(struct session *s, size_t i, const struct action_status *as,
 			reason = xasprintf("exit 0, but %s cannot be read: %s",
 			    st->produces, strerror(errno));
 		} else {
-			char *d = xasprintf("%s: %lld bytes, sha256 %s",
-			    st->produces, (long long)sb.st_size, sha);
-
-			if (journal_action_artifact(s->j, s->run_id, st->key,
-			    s->attempt, st->produces, (long long)sb.st_size,
-			    sha, cause) != 0 ||
-			    journal_append(s->j, s->run_id, JOURNAL_EV_ARTIFACT,
-			    st->key, d, NULL, cause) != 0) {
-				free(d);
-				free(desc);
-				return -1;
-			}
-			free(d);
-			st->artifact_size = (long long)sb.st_size;
-			memcpy(st->artifact_sha256, sha, sizeof sha);
+			size = (long long)sb.st_size;
+			art = xasprintf("%s: %lld bytes, sha256 %s",
+			    st->produces, size, sha);
 		}
 	}
-	if (session_set(s, i, state, reason, as->timed_out ? JOURNAL_EV_TIMEOUT :
-	    JOURNAL_EV_EXIT, reason != NULL ? reason : desc, cause) != 0) {
+	if (journal_begin(s->j, cause) != 0 ||
+	    journal_action_finish(s->j, &ja, cause) != 0 ||
+	    (art != NULL && (journal_action_artifact(s->j, s->run_id, st->key,
+	    s->attempt, st->produces, size, sha, cause) != 0 ||
+	    journal_append(s->j, s->run_id, JOURNAL_EV_ARTIFACT, st->key, art,
+	    NULL, cause) != 0)) ||
+	    session_set_journal(s, i, state, reason, as->timed_out ?
+	    JOURNAL_EV_TIMEOUT : JOURNAL_EV_EXIT, reason != NULL ? reason :
+	    desc, &seq, &last, cause) != 0 ||
+	    journal_commit(s->j, cause) != 0) {
+		journal_rollback(s->j);
+		free(art);
 		free(reason);
 		free(desc);
 		return -1;
 	}
+	session_set_apply(s, i, state, reason, seq, last);
+	if (art != NULL) {
+		st->artifact_size = size;
+		memcpy(st->artifact_sha256, sha, sizeof sha);
+	}
 	st->exit_status = code;
+	free(art);
 	free(reason);
 	free(desc);
 	action_proc_close(&s->proc);
 	s->running = NONE;
+	session_boundary(SESSION_AT_RECORDED, st);
 	return 0;
 }
 
-/* A command whose outcome cannot be known. */
+/* A command whose outcome cannot be known: an action is put in doubt for
+ * the operator to judge; a read-only command simply runs again. */
 int
 session_in_doubt(struct session *s, size_t i, const char *why, char **cause)
 {
-	if (session_set(s, i, STEP_IN_DOUBT, why, JOURNAL_EV_IN_DOUBT, why,
-	    cause) != 0)
+	char	*again;
+	int	 r;
+
+	if (session_read_only(&s->steps->v[i])) {
+		again = xasprintf("%s; read-only, it runs again", why);
+		r = session_set(s, i, STEP_READY, NULL, JOURNAL_EV_IN_DOUBT,
+		    again, cause);
+		free(again);
+	} else
+		r = session_set(s, i, STEP_IN_DOUBT, why, JOURNAL_EV_IN_DOUBT,
+		    why, cause);
+	if (r != 0)
 		return -1;
 	action_proc_close(&s->proc);
 	if (s->running == i)

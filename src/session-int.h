@@ -152,16 +152,30 @@ int		 session_gate(const struct session *, size_t i,
 int		 session_set(struct session *, size_t i, enum step_state,
 		    const char *reason, enum journal_event_kind,
 		    const char *detail, char **cause);
+/* session_set() in two halves, for a caller that journals more in the same
+ * transaction: the journal's part inside it (*seq, *last for the second
+ * half), and the model's once it is committed. */
+int		 session_set_journal(struct session *, size_t i,
+		    enum step_state, const char *reason,
+		    enum journal_event_kind, const char *detail,
+		    long long *seq, bool *last, char **cause);
+void		 session_set_apply(struct session *, size_t i, enum step_state,
+		    const char *reason, long long seq, bool last);
 
 /* session-door.c */
 /* Journal the attempt of step i the session now follows: s->attempt, its
- * supervisor s->proc, s->logs[i], s->status_path; started at started. */
+ * supervisor s->proc, s->logs[i], s->status_path; started at started.
+ * (The door journals its own with its start event, in one transaction.) */
 int		 session_record_attempt(struct session *, size_t i,
 		    long long started, char **cause);
-/* Record how step i's command ended: exit status, artifact, step state. */
+/* Journal the supervisor (s->proc) of the attempt step i runs. */
+int		 session_record_pid(struct session *, size_t i, char **cause);
+/* Record how step i's command ended: exit status, artifact and step
+ * state, in one transaction. */
 int		 session_finished(struct session *, size_t i,
 		    const struct action_status *, char **cause);
-/* Step i's command has an outcome that cannot be known: in doubt. */
+/* Step i's command has an outcome that cannot be known: an action is in
+ * doubt; a read-only command (a check, a document's) runs again. */
 int		 session_in_doubt(struct session *, size_t i, const char *why,
 		    char **cause);
 /* A catalog_note_fn (arg: the session) for every version probe: in a
@@ -170,6 +184,33 @@ int		 session_in_doubt(struct session *, size_t i, const char *why,
  * session_begin to journal. */
 int		 session_probe_door(void *arg, const char *what,
 		    const char *command, const char *outcome, char **cause);
+/* A command's step is read-only: it runs without asking, again when in
+ * doubt. */
+bool		 session_read_only(const struct step *);
+/* The durable boundaries of starting and ending a command, at each of
+ * which the test suite has stepup killed (STEPUP_TEST_KILL, stepup(1)). */
+#define SESSION_BOUNDARIES(X)						\
+	X(START,    "start",    "before the start is journaled")	\
+	X(STARTED,  "started",  "start and attempt journaled, no log yet") \
+	X(LOGGED,   "logged",   "its log made, not forked")		\
+	X(FORKED,   "forked",   "the supervisor runs, its pid not journaled") \
+	X(PID,      "pid",      "its supervisor's pid journaled")	\
+	X(ENDED,    "ended",    "it ended, its outcome not journaled")	\
+	X(RECORDED, "recorded", "its outcome journaled")
+enum session_boundary {
+#define X(e, name, what) SESSION_AT_##e,
+	SESSION_BOUNDARIES(X)
+#undef X
+};
+/* Reached boundary b for step st: killed there if STEPUP_TEST_KILL says
+ * "NAME:STEP-KEY" (for the fault tests only; stepup(1), ENVIRONMENT). */
+void		 session_boundary(enum session_boundary b, const struct step *);
+
+/* session-resume.c */
+/* The key of the step the unfinished run (s->unf) resumes at: its steps
+ * laid out and the journal's states applied, read only; NULL when they
+ * cannot be laid out or every step is settled. */
+char		*session_resume_step(struct session *);
 
 /* session-rollback.c */
 /* Opened for rollback with no unfinished run: make the latest upgrade run

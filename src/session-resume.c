@@ -1,11 +1,13 @@
 /* session-resume.c: taking up an unfinished run at its exact step (or
  * giving it up): its steps read back from the journal, and a command that
- * was running followed again, read from its status file, or put in doubt. */
+ * was running reconciled with what it left on disk: followed again, its
+ * outcome read from its status file, started again, or put in doubt. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "action.h"
 #include "journal.h"
@@ -16,29 +18,47 @@
 #include "util.h"
 
 static int
-step_index(const struct session *s, const char *key)
+step_index(const struct steps *ss, const char *key)
 {
 	const struct step	*st;
 
-	if (key == NULL || (st = steps_find(s->steps, key)) == NULL)
+	if (key == NULL || (st = steps_find(ss, key)) == NULL)
 		return -1;
 	return (int)st->index;
 }
 
-/* Step k was started (attempt, by its start event) but the attempt was
- * never recorded: the wizard died in between. Its status file, or the
- * pid file its supervisor writes first, says what became of it. */
+/* Step k is recorded running, at attempt `attempt` by its last start
+ * event; row is that attempt's record, or NULL when a stepup died
+ * between the two (journals written before they were one transaction).
+ * Reconcile the journal with every state a kill can leave on disk:
+ *
+ *   attempt finished    the step's state was not recorded: record it
+ *   status file         it ended: record its outcome, once
+ *   pid file, alive     it runs: follow it (pid journaled if it was not)
+ *   pid file, gone      no exit status: an action in doubt, a check again
+ *   log, no pid file    its supervisor never told: the same
+ *   no log              stepup died before the fork: it never started,
+ *                       the step is ready again (journaled as a note)
+ */
 static int
-session_reload_unrecorded(struct session *s, size_t k, int attempt,
-    char **cause)
+session_reconcile(struct session *s, size_t k, const struct journal_action *row,
+    int attempt, long long started, char **cause)
 {
+	struct step		*st = &s->steps->v[k];
 	struct action_status	 ast;
 	enum action_state	 state;
-	char			*log = NULL, *status = NULL, *why = NULL;
-	pid_t			 pid;
-	unsigned long long	 start;
+	char			*log = NULL, *status = NULL, *why = NULL, *note;
+	pid_t			 pid = 0;
+	unsigned long long	 start = 0;
+	bool			 known_pid;
+	int			 r;
 
-	if (journal_action_paths(s->j, s->run_id, s->steps->v[k].key, attempt,
+	if (row != NULL) {
+		log = xstrdup(row->log_path);
+		status = xstrdup(row->status_path);
+		pid = row->pid;
+		start = row->pid_start;
+	} else if (journal_action_paths(s->j, s->run_id, st->key, attempt,
 	    &log, &status, cause) != 0)
 		return -1;
 	free(s->logs[k]);
@@ -46,59 +66,92 @@ session_reload_unrecorded(struct session *s, size_t k, int attempt,
 	free(s->status_path);
 	s->status_path = status;
 	s->attempt = attempt;
-	s->steps->v[k].attempts = (unsigned)attempt;
-	memset(&ast, 0, sizeof ast);
-	if (action_status_read(status, &ast, &why) == 0) {
-		s->running = k;
+	st->attempts = (unsigned)attempt;
+	s->running = k;
+	s->proc.fd = -1;
+
+	if (row != NULL && row->finished) {
+		/* Outcome recorded, step state not (an older stepup). */
+		memset(&ast, 0, sizeof ast);
+		ast.exited = row->signal == 0;
+		ast.exit_code = row->exit_code;
+		ast.signal = row->signal;
+		ast.timed_out = row->timed_out;
+		ast.cancelled = row->cancelled;
+		ast.started = row->started;
+		ast.ended = row->ended;
 		return session_finished(s, k, &ast, cause);
 	}
-	free(why);
-	why = NULL;
-	if (action_pid_read(status, &pid, &start, &why) != 0) {
+	known_pid = pid > 0;
+	if (!known_pid && action_pid_read(status, &pid, &start, &why) != 0) {
 		free(why);
-		return session_in_doubt(s, k, "stepup stopped as it started "
-		    "it: it may never have run", cause);
+		why = NULL;
+		pid = 0;
+		start = 0;
+	}
+	s->proc.pid = pid;
+	s->proc.start = start;
+	if (row == NULL) {
+		st->started = started;
+		if (session_record_attempt(s, k, st->started, cause) != 0)
+			return -1;
+	} else if (!known_pid && pid > 0 &&
+	    session_record_pid(s, k, cause) != 0)
+		return -1;
+
+	if (access(status, F_OK) == 0) {
+		if (action_status_read(status, &ast, cause) != 0)
+			return -1;
+		return session_finished(s, k, &ast, cause);
+	}
+	if (pid <= 0) {
+		if (access(log, F_OK) == 0)
+			return session_in_doubt(s, k, "stepup stopped as it "
+			    "started it, and its supervisor left no pid file "
+			    "and no exit status: it may have run", cause);
+		note = xasprintf("attempt %d never started: stepup stopped "
+		    "before it was forked (no log, no pid file, no exit "
+		    "status)", attempt);
+		s->running = NONE;
+		r = session_set(s, k, STEP_READY, NULL, JOURNAL_EV_NOTE, note,
+		    cause);
+		free(note);
+		return r;
 	}
 	if (action_poll(pid, start, status, &state, &ast, cause) != 0)
 		return -1;
-	if (state == ACTION_IN_DOUBT)
-		return session_in_doubt(s, k, "its process is gone and it left "
-		    "no exit status", cause);
-	/* Record the attempt now, as it should have been. */
-	s->proc.pid = pid;
-	s->proc.start = start;
-	s->proc.fd = -1;
-	if (session_record_attempt(s, k, journal_now(), cause) != 0)
-		return -1;
-	s->running = k;
+	if (state == ACTION_RUNNING)
+		return 0;
 	if (state == ACTION_FINISHED)
 		return session_finished(s, k, &ast, cause);
-	return 0;
+	return session_in_doubt(s, k, "its process is gone and it left no "
+	    "exit status", cause);
 }
 
-/* Apply what the journal knows of the steps: states, exit statuses,
- * artifacts, the order they settled; and find what was running. */
+/* Apply what the journal knows of run's steps to ss: states, exit
+ * statuses, artifacts, the order they settled (and, when logs is not
+ * NULL, each step's last log). *av: the run's attempts, to free. Reads
+ * only. */
 static int
-session_reload_steps(struct session *s, const struct journal_event *ev,
-    size_t n_ev, char **cause)
+steps_apply_journal(struct journal *j, long long run, struct steps *ss,
+    char **logs, const struct journal_event *ev, size_t n_ev,
+    struct journal_action **av, size_t *n_av, char **cause)
 {
 	struct journal_step_state	*sv = NULL;
-	struct journal_action		*av = NULL;
-	struct journal_action		*last;
-	struct action_status		 ast;
-	enum action_state		 ast_state;
 	struct step			*st;
-	size_t				 n_sv = 0, n_av = 0, k;
-	int				 i, state, started;
+	size_t				 n_sv = 0, k;
+	int				 i, state;
 
-	if (journal_steps(s->j, s->run_id, &sv, &n_sv, cause) != 0)
+	*av = NULL;
+	*n_av = 0;
+	if (journal_steps(j, run, &sv, &n_sv, cause) != 0)
 		return -1;
 	for (k = 0; k < n_sv; k++) {
-		if ((i = step_index(s, sv[k].step)) < 0)
+		if ((i = step_index(ss, sv[k].step)) < 0)
 			continue;
 		if ((state = step_state_parse(sv[k].state)) < 0)
 			continue;
-		st = &s->steps->v[i];
+		st = &ss->v[i];
 		st->state = state;
 		free(st->reason);
 		st->reason = sv[k].reason != NULL ? xstrdup(sv[k].reason) : NULL;
@@ -106,38 +159,59 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 	}
 	journal_steps_free(sv, n_sv);
 	for (k = 0; k < n_ev; k++) {
-		if ((i = step_index(s, ev[k].step)) < 0)
+		if ((i = step_index(ss, ev[k].step)) < 0)
 			continue;
-		st = &s->steps->v[i];
+		st = &ss->v[i];
 		if (step_state_settled(st->state))
 			st->settled_seq = ev[k].seq;
 		if (ev[k].kind == JOURNAL_EV_ACK && ev[k].detail != NULL &&
 		    strncmp(ev[k].detail, "warning", 7) == 0)
 			st->warned = true;
 	}
-	if (journal_actions(s->j, s->run_id, NULL, &av, &n_av, cause) != 0)
+	if (journal_actions(j, run, NULL, av, n_av, cause) != 0)
 		return -1;
-	for (k = 0; k < n_av; k++) {
-		if ((i = step_index(s, av[k].step)) < 0)
+	for (k = 0; k < *n_av; k++) {
+		if ((i = step_index(ss, (*av)[k].step)) < 0)
 			continue;
-		st = &s->steps->v[i];
-		st->attempts = (unsigned)av[k].attempt;
-		st->started = av[k].started;
-		free(s->logs[i]);
-		s->logs[i] = xstrdup(av[k].log_path);
-		if (av[k].finished)
-			st->exit_status = av[k].exit_code >= 0 ?
-			    av[k].exit_code : 128 + av[k].signal;
-		if (av[k].artifact_sha256 != NULL) {
-			st->artifact_size = av[k].artifact_size;
+		st = &ss->v[i];
+		st->attempts = (unsigned)(*av)[k].attempt;
+		st->started = (*av)[k].started;
+		if (logs != NULL) {
+			free(logs[i]);
+			logs[i] = xstrdup((*av)[k].log_path);
+		}
+		if ((*av)[k].finished)
+			st->exit_status = (*av)[k].exit_code >= 0 ?
+			    (*av)[k].exit_code : 128 + (*av)[k].signal;
+		if ((*av)[k].artifact_sha256 != NULL) {
+			st->artifact_size = (*av)[k].artifact_size;
 			snprintf(st->artifact_sha256, sizeof st->artifact_sha256,
-			    "%s", av[k].artifact_sha256);
+			    "%s", (*av)[k].artifact_sha256);
 		}
 	}
-	steps_update(s->steps);
+	steps_update(ss);
+	return 0;
+}
 
-	/* A step the journal says is running: follow it, read its status,
-	 * or put it in doubt. */
+/* Apply what the journal knows of the steps, and reconcile what was
+ * running. */
+static int
+session_reload_steps(struct session *s, const struct journal_event *ev,
+    size_t n_ev, char **cause)
+{
+	struct journal_action		*av = NULL;
+	struct journal_action		*last;
+	struct step			*st;
+	size_t				 n_av = 0, k;
+	long long			 at;
+	int				 i, started;
+
+	if (steps_apply_journal(s->j, s->run_id, s->steps, s->logs, ev, n_ev,
+	    &av, &n_av, cause) != 0)
+		return -1;
+
+	/* A step the journal says is running: reconcile it with what its
+	 * attempt left on disk. */
 	for (k = 0; k < s->steps->n; k++) {
 		st = &s->steps->v[k];
 		if (st->state != STEP_RUNNING)
@@ -149,67 +223,91 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 		}
 		/* The attempt its last start event names. */
 		started = 0;
+		at = journal_now();
 		for (i = 0; i < (int)n_ev; i++) {
 			if (ev[i].kind == JOURNAL_EV_START && ev[i].step != NULL &&
 			    strcmp(ev[i].step, st->key) == 0 &&
-			    ev[i].detail != NULL)
+			    ev[i].detail != NULL) {
 				sscanf(ev[i].detail, "attempt %d", &started);
+				at = ev[i].time;
+			}
 		}
 		if (started == 0)
 			started = last != NULL ? last->attempt : 1;
-		if (last == NULL || last->attempt < started) {
-			if (session_reload_unrecorded(s, k, started, cause) != 0) {
-				journal_actions_free(av, n_av);
-				return -1;
-			}
-			continue;
-		}
-		free(s->status_path);
-		s->status_path = xstrdup(last->status_path);
-		s->attempt = last->attempt;
-		if (last->finished) {
-			/* Recorded, but the step state was not: rare. */
-			memset(&ast, 0, sizeof ast);
-			ast.exited = last->signal == 0;
-			ast.exit_code = last->exit_code;
-			ast.signal = last->signal;
-			ast.timed_out = last->timed_out;
-			ast.cancelled = last->cancelled;
-			ast.started = last->started;
-			ast.ended = last->ended;
-			s->running = k;
-			if (session_finished(s, k, &ast, cause) != 0) {
-				journal_actions_free(av, n_av);
-				return -1;
-			}
-			continue;
-		}
-		if (action_poll(last->pid, last->pid_start, last->status_path,
-		    &ast_state, &ast, cause) != 0) {
-			journal_actions_free(av, n_av);
-			return -1;
-		}
-		if (ast_state == ACTION_RUNNING) {
-			s->running = k;
-			s->proc.pid = last->pid;
-			s->proc.start = last->pid_start;
-			s->proc.fd = -1;
-		} else if (ast_state == ACTION_FINISHED) {
-			s->running = k;
-			s->proc.pid = last->pid;
-			s->proc.start = last->pid_start;
-			if (session_finished(s, k, &ast, cause) != 0) {
-				journal_actions_free(av, n_av);
-				return -1;
-			}
-		} else if (session_in_doubt(s, k, "its process is gone and it "
-		    "left no exit status", cause) != 0) {
+		if (session_reconcile(s, k, last != NULL &&
+		    last->attempt >= started ? last : NULL, started, at,
+		    cause) != 0) {
 			journal_actions_free(av, n_av);
 			return -1;
 		}
 	}
 	journal_actions_free(av, n_av);
 	return 0;
+}
+
+/* One run's steps, laid out (from the upgrade's when it is a rollback)
+ * with what its journal says; NULL when they cannot be. */
+static struct steps *
+steps_of_run(struct session *s, long long run, const struct steps *upgrade)
+{
+	struct journal_event	*ev = NULL;
+	struct journal_action	*av = NULL;
+	struct steps		*ss;
+	size_t			 n_ev = 0, n_av = 0;
+	char			*cause = NULL;
+	int			 r;
+
+	if ((ss = session_new_steps(s, upgrade, run, &cause)) == NULL) {
+		free(cause);
+		return NULL;
+	}
+	if (journal_events(s->j, run, &ev, &n_ev, &cause) != 0) {
+		free(cause);
+		steps_free(ss);
+		return NULL;
+	}
+	r = steps_apply_journal(s->j, run, ss, NULL, ev, n_ev, &av, &n_av,
+	    &cause);
+	journal_events_free(ev, n_ev);
+	journal_actions_free(av, n_av);
+	if (r != 0) {
+		free(cause);
+		steps_free(ss);
+		return NULL;
+	}
+	return ss;
+}
+
+char *
+session_resume_step(struct session *s)
+{
+	struct plan	*saved = s->plan;
+	struct steps	*up, *ss;
+	char		*cause = NULL, *key = NULL;
+	bool		 rollback;
+	size_t		 i;
+
+	if (s->unf == NULL || s->j == NULL)
+		return NULL;
+	rollback = s->unf->kind == JOURNAL_RUN_ROLLBACK;
+	if (session_fixed_vars(s, &cause) != 0) {
+		free(cause);
+		return NULL;
+	}
+	s->plan = session_plan_of_run(s->unf,
+	    s->unf->plan != NULL ? s->unf->plan : "");
+	up = steps_of_run(s, rollback ? s->unf->parent : s->unf->id, NULL);
+	ss = up;
+	if (up != NULL && rollback) {
+		ss = steps_of_run(s, s->unf->id, up);
+		steps_free(up);
+	}
+	if (ss != NULL && (i = steps_current(ss)) < ss->n)
+		key = xstrdup(ss->v[i].key);
+	steps_free(ss);
+	plan_free(s->plan);
+	s->plan = saved;
+	return key;
 }
 
 int

@@ -177,7 +177,7 @@ session_open(const struct session_opts *opts, struct session **out,
 	struct rb_diags			 diags;
 	struct journal_lock_holder	 holder;
 	bool				 took_over = false;
-	char				*desc, *watch, resolved[PATH_MAX];
+	char				*desc, *watch, *key, resolved[PATH_MAX];
 	FILE				*f;
 	char				*text = NULL;
 	size_t				 len = 0;
@@ -299,6 +299,12 @@ session_open(const struct session_opts *opts, struct session **out,
 					s->opts.step = true;
 			}
 			journal_events_free(ev, n_ev);
+		}
+		/* The step it resumes at, as resuming lays it out; else the
+		 * last one recorded unsettled. */
+		if ((key = session_resume_step(s)) != NULL) {
+			free(s->info.step);
+			s->info.step = key;
 		}
 	}
 	*out = s;

@@ -122,7 +122,8 @@ struct session_run_info {
 	char		*host;
 	long long	 started;	/* unix time */
 	char		*from, *to;
-	char		*step;		/* key of the step it is at, or NULL */
+	char		*step;		/* key of the step it resumes at, or NULL
+				   when every step is settled */
 	bool		 runbook_changed; /* the file's sha256 differs */
 };
 
@@ -144,9 +145,12 @@ void		 session_close(struct session *);
 const struct session_run_info *session_unfinished(const struct session *);
 /* Resume the unfinished run at its exact step: its plan and answers are
  * reused (secret answers were never journaled: session_question() lists
- * them, to be given again with session_answer() before resuming); a step found running is followed again (its action may still be
- * running, or finished: its status is read) or, when its process is gone
- * and its status file missing, put in doubt. EXIT_* status. */
+ * them, to be given again with session_answer() before resuming); a step
+ * found running is reconciled with what its attempt left on disk
+ * (session-resume.c): followed again, its outcome read from its status
+ * file, made ready again when it never started, or, when its process is
+ * gone without an exit status, put in doubt (an action) or made ready to
+ * run again (a check). EXIT_* status. */
 int		 session_resume(struct session *, char **cause);
 /* Give up the unfinished run (journaled, with the reason) so that a new
  * one can begin. */

@@ -1036,6 +1036,83 @@ test_lock(void **state)
 	free(dir);
 }
 
+/* Two stepups race to take over a dead holder's lock: the loser looks
+ * after the winner has locked and before it has written its name, when
+ * the file still names the dead one; the loser names the live winner. */
+static void
+test_lock_stale_race(void **state)
+{
+	struct journal_lock		*l;
+	struct journal_lock_holder	 h;
+	struct flock			 fl;
+	bool				 took;
+	char				*dir, *cause = NULL, *line, *rb, *path;
+	int				 p[2], status, fd;
+	pid_t				 dead, winner;
+
+	(void)state;
+	dir = fresh_dir("lock-race");
+	rb = xasprintf("%s/race.yaml", tmp);
+	close(open(rb, O_WRONLY | O_CREAT, 0600));
+	assert_int_equal(pipe(p), 0);
+
+	/* A holder that dies holding it: its name stays in the file. */
+	dead = try_lock_in_child(dir, rb, p[1], true);
+	line = read_line(p[0]);
+	assert_string_equal(line, "taken 0");
+	free(line);
+	kill(dead, SIGKILL);
+	waitpid(dead, &status, 0);
+	line = xasprintf("%s/locks", dir);
+	path = NULL;
+	{
+		char	*cmd = xasprintf("ls '%s'/*.lock", line);
+		FILE	*f = popen(cmd, "r");
+		char	 buf[1024];
+
+		assert_non_null(f);
+		assert_non_null(fgets(buf, sizeof buf, f));
+		buf[strcspn(buf, "\n")] = '\0';
+		path = xstrdup(buf);
+		pclose(f);
+		free(cmd);
+	}
+	free(line);
+
+	/* The winner: locked, its name not written yet. */
+	if ((winner = fork()) == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if ((fd = open(path, O_RDWR)) == -1)
+			_exit(1);
+		memset(&fl, 0, sizeof fl);
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(fd, F_SETLK, &fl) == -1)
+			_exit(1);
+		dprintf(p[1], "locked\n");
+		for (;;)
+			pause();
+	}
+	line = read_line(p[0]);
+	assert_string_equal(line, "locked");
+	free(line);
+
+	/* The loser. */
+	assert_int_equal(journal_lock(dir, rb, &l, &took, &h, &cause),
+	    JOURNAL_LOCK_HELD);
+	assert_int_equal(h.pid, winner);
+	assert_true(h.pid != dead);
+	journal_lock_holder_free(&h);
+
+	kill(winner, SIGKILL);
+	waitpid(winner, &status, 0);
+	close(p[0]);
+	close(p[1]);
+	free(path);
+	free(rb);
+	free(dir);
+}
+
 static int
 setup(void **state)
 {
@@ -1076,6 +1153,7 @@ main(void)
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_disk_full),
 		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_lock_stale_race),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -421,6 +421,111 @@ test_resume_reattach(void **state)
 	session_close(s);
 }
 
+/* Up to the confirmation, then step i started and held running; the
+ * session closed (paused) with it running. */
+static struct session *
+run_to_hold(struct world *w)
+{
+	struct session	*s = open_session(w);
+	char		*cause = NULL, *path = NULL;
+
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_int_equal(session_begin(s, &cause), EXIT_DONE);
+	assert_int_equal(session_document(s, NOTES, &path, &cause), 0);
+	free(path);
+	assert_int_equal(session_end_shown(s, NOTES, &cause), 0);
+	assert_int_equal(session_acknowledge(s, NOTES, &cause), 0);
+	assert_int_equal(session_start(s, PROBE, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(session_confirm(s, GO, "yes, upgrade to 2.0.0",
+	    &cause), 0);
+	assert_int_equal(session_start(s, SNAP, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	sh("touch '%s/hold'", w->world);
+	assert_int_equal(session_start(s, HOLD, &cause), 0);
+	wait_file(w->world, "held");
+	return s;
+}
+
+/* A start event without its attempt row (a journal an older stepup left,
+ * killed between the two), and the command finished since: resume
+ * records the attempt and its outcome once (it used to fail for ever
+ * with "no such action attempt"). */
+static void
+test_resume_unrecorded_finished(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s = run_to_hold(w);
+	const struct steps	*ss;
+	char			*cause = NULL;
+
+	session_close(s);
+	sh("sqlite3 '%s/journal.db' \"delete from actions where step = "
+	    "'hold@2.0.0'\"", w->state);
+	sh("touch '%s/release'", w->world);
+	wait_file(w->state, "runs/1/hold%402%2E0%2E0.1.status");
+	s = open_session(w);
+	if (session_resume(s, &cause) != EXIT_DONE)
+		fail_msg("session_resume: %s", cause);
+	ss = session_steps(s);
+	assert_int_equal(ss->v[HOLD].state, STEP_PASSED);
+	assert_int_equal(ss->v[HOLD].exit_status, 0);
+	assert_int_equal(ss->v[HOLD].attempts, 1);
+	assert_null(session_running(s));
+	assert_int_equal(session_current(s), TELL);
+	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_EXIT,
+	    "hold@2.0.0"), 1);
+	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_START,
+	    "hold@2.0.0"), 1);
+	session_close(s);
+	sh("test \"$(sqlite3 '%s/journal.db' \"select count(*) || ' ' || "
+	    "sum(finished) || ' ' || exit_code from actions where step = "
+	    "'hold@2.0.0'\")\" = '1 1 0'", w->state);
+	sh("test \"$(grep -c ran '%s/ran')\" = 1", w->world);
+}
+
+/* A read-only check found in doubt (its supervisor gone, no exit status)
+ * simply runs again: no question for the operator. */
+static void
+test_resume_check_in_doubt(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s = open_session(w);
+	const struct steps	*ss;
+	char			*cause = NULL, *path = NULL;
+
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_int_equal(session_begin(s, &cause), EXIT_DONE);
+	assert_int_equal(session_document(s, NOTES, &path, &cause), 0);
+	free(path);
+	assert_int_equal(session_end_shown(s, NOTES, &cause), 0);
+	assert_int_equal(session_acknowledge(s, NOTES, &cause), 0);
+	assert_int_equal(session_start(s, PROBE, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	session_close(s);
+	/* As if the wizard died while it ran, and its supervisor with it
+	 * before writing the status file. */
+	sh("sqlite3 '%s/journal.db' \"update step_states set state = "
+	    "'running' where step = 'probe'; update actions set finished = 0 "
+	    "where step = 'probe'\" && rm '%s/runs/1/probe.1.status'",
+	    w->state, w->state);
+	s = open_session(w);
+	if (session_resume(s, &cause) != EXIT_DONE)
+		fail_msg("session_resume: %s", cause);
+	ss = session_steps(s);
+	assert_int_equal(ss->v[PROBE].state, STEP_READY);
+	assert_int_equal(session_current(s), PROBE);
+	assert_true(session_auto(s, PROBE));
+	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_IN_DOUBT,
+	    "probe"), 1);
+	assert_int_equal(session_start(s, PROBE, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(ss->v[PROBE].state, STEP_PASSED);
+	assert_int_equal(ss->v[PROBE].attempts, 2);
+	assert_int_equal(session_current(s), GO);
+	session_close(s);
+}
+
 /* A rollback run resumed after its runbook changed so that its steps can
  * no longer be laid out: refused with the reason, and the session closes
  * cleanly (it used to free the upgrade's logs twice). */
@@ -559,6 +664,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_set_to, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_reattach, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_resume_unrecorded_finished,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resume_check_in_doubt,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_rollback_unlaid,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_gate, setup,
