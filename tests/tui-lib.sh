@@ -87,6 +87,22 @@ tui_wait_gone() {
 	return 1
 }
 
+# tui_wait_row NAME ROW TEXT [TENTHS]: until screen row ROW (1-based)
+# holds TEXT (fixed string); fails with the screen.
+tui_wait_row() {
+	n=${4:-100}
+	while [ "$n" -gt 0 ]; do
+		if tui_capture "$1" | sed -n "$2p" | grep -qF -- "$3"; then
+			return 0
+		fi
+		sleep 0.1
+		n=$((n - 1))
+	done
+	fail "row $2 of pane $1 never showed '$3'; it shows:
+$(tui_capture "$1")"
+	return 1
+}
+
 tui_mask() {
 	sed -e "s|$TMP|<TMP>|g" -e "s|$top_srcdir|<SRC>|g" \
 	    -e 's/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/<TIME>/g' \
