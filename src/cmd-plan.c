@@ -11,6 +11,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "escape.h"
 #include "plan.h"
 #include "runbook.h"
 #include "util.h"
@@ -318,7 +319,7 @@ cmd_plan(int argc, char **argv)
 		plan_validate(rb, &diags);
 	rb_diags_print(&diags, stderr);
 	if (rb == NULL || diags.n_errors > 0) {
-		fprintf(stderr, "stepup: %s is not a valid runbook; see "
+		escape_printf(stderr, "stepup: %s is not a valid runbook; see "
 		    "stepup-runbook(5)\n", argv[optind]);
 		rb_diags_free(&diags);
 		runbook_free(rb);
@@ -344,10 +345,10 @@ cmd_plan(int argc, char **argv)
 	catalog_env_free(envp);
 	if (c == NULL) {
 		if (status == EXIT_USAGE && from == NULL)
-			fprintf(stderr, "stepup: %s\nTry 'stepup plan --help' for "
-			    "more information.\n", cause);
+			escape_printf(stderr, "stepup: %s\nTry 'stepup plan "
+			    "--help' for more information.\n", cause);
 		else
-			fprintf(stderr, "stepup: %s\n", cause);
+			escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		free(from);
 		runbook_free(rb);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "action.h"
+#include "escape.h"
 #include "plain.h"
 #include "rollback.h"
 #include "session.h"
@@ -137,7 +138,7 @@ plain_say(struct plain *p, const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vfprintf(p->out, fmt, ap);
+	escape_vprintf(p->out, fmt, ap);
 	va_end(ap);
 	fputc('\n', p->out);
 	fflush(p->out);
@@ -153,10 +154,11 @@ plain_text(struct plain *p, const char *prefix, const char *text)
 	while (text != NULL && *text != '\0') {
 		nl = strchr(text, '\n');
 		if (nl == NULL) {
-			fprintf(p->out, "%s%s\n", prefix, text);
+			escape_printf(p->out, "%s%s\n", prefix, text);
 			break;
 		}
-		fprintf(p->out, "%s%.*s\n", prefix, (int)(nl - text), text);
+		escape_printf(p->out, "%s%.*s\n", prefix, (int)(nl - text),
+		    text);
 		text = nl + 1;
 	}
 	fflush(p->out);
@@ -170,7 +172,7 @@ plain_output(struct plain *p, const char *line, size_t len)
 	char	*copy = xstrndup(line, len), *masked;
 
 	masked = session_mask(p->s, copy);
-	fprintf(p->out, "  | %s\n", masked);
+	escape_printf(p->out, "  | %s\n", masked);
 	free(masked);
 	free(copy);
 }
@@ -696,13 +698,13 @@ plain_questions(struct plain *p)
 	int			 r;
 
 	while ((v = session_question(p->s, 0)) != NULL) {
-		fprintf(p->out, "? var %s: %s", v->name, v->ask);
+		escape_printf(p->out, "? var %s: %s", v->name, v->ask);
 		if (v->def != NULL && !v->secret)
-			fprintf(p->out, " (default: %s)", v->def);
+			escape_printf(p->out, " (default: %s)", v->def);
 		if (v->n_choices > 0) {
 			fputs(" [", p->out);
 			for (i = 0; i < v->n_choices; i++)
-				fprintf(p->out, "%s%s", i > 0 ? ", " : "",
+				escape_printf(p->out, "%s%s", i > 0 ? ", " : "",
 				    v->choices[i]);
 			fputc(']', p->out);
 		}
@@ -731,11 +733,11 @@ plain_plan(struct plain *p)
 	plain_say(p, "== plan: %s -> %s, %zu hop%s", pl->from, pl->to,
 	    pl->n_hops, pl->n_hops == 1 ? "" : "s");
 	for (h = 0; h < pl->n_hops; h++) {
-		fprintf(p->out, "==   hop %zu: %s -> %s (%s)", h + 1,
+		escape_printf(p->out, "==   hop %zu: %s -> %s (%s)", h + 1,
 		    pl->hops[h].from, pl->hops[h].to, pl->hops[h].kind != NULL ?
 		    pl->hops[h].kind : "?");
 		if (pl->hops[h].reason != NULL)
-			fprintf(p->out, ": %s", pl->hops[h].reason);
+			escape_printf(p->out, ": %s", pl->hops[h].reason);
 		fputc('\n', p->out);
 	}
 	fflush(p->out);
