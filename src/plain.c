@@ -400,9 +400,12 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 {
 	const struct step	*st = &session_steps(p->s)->v[i];
 	char			*answers, *line = NULL, *word, *rest, *cause = NULL;
+	char			*typed;
+	const char		*refusal;
+	unsigned		 offered = session_acts(p->s, i);
 	int			 r, act;
 	bool			 confirm = st->kind == RB_CONFIRM &&
-				     session_can(p->s, i, SESSION_ACT_CONFIRM, NULL);
+				     (offered & (1u << SESSION_ACT_CONFIRM));
 
 	answers = plain_answers(p, i);
 	plain_say(p, "? %zu %s: %s [%s]", i + 1, rb_kind_name(st->kind),
@@ -411,31 +414,35 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 	r = plain_read(p, &line);
 	if (r <= 0)
 		return PLAIN_PAUSE;
-	if (confirm && st->phrase != NULL && strcmp(line, st->phrase) == 0) {
+	/* The line as typed: plain_split cuts it after the first word. */
+	typed = xstrdup(line);
+	word = plain_split(line, &rest);
+	act = session_act_parse(word);
+	if (act == SESSION_ACT_CONFIRM || act == SESSION_ACT_CANCEL)
+		act = -1;		/* never typed as a word */
+	if (confirm && ((st->phrase != NULL && strcmp(typed, st->phrase) ==
+	    0) || act < 0 || !(offered & (1u << act)))) {
+		/* At a confirmation, whatever is not one of the answers
+		 * offered is the phrase, right or wrong: a wrong one is
+		 * journaled, and said. */
 		act = SESSION_ACT_CONFIRM;
-		rest = line;
-	} else {
-		word = plain_split(line, &rest);
-		act = session_act_parse(word);
-		if (act < 0 || act == SESSION_ACT_CONFIRM ||
-		    act == SESSION_ACT_CANCEL) {
-			if (confirm) {
-				/* Anything else is a phrase that did not
-				 * match: journaled, and said. */
-				act = SESSION_ACT_CONFIRM;
-				rest = line;
-			} else {
-				plain_say(p, "! %zu %s \"%s\": answer one of "
-				    "those in brackets", i + 1, *word == '\0' ?
-				    "no answer" : "unknown answer", word);
-				free(line);
-				return PLAIN_GO;
-			}
-		}
+		rest = typed;
+	} else if (act < 0) {
+		plain_say(p, "! %zu %s \"%s\": answer one of those in "
+		    "brackets", i + 1, *word == '\0' ? "no answer" :
+		    "unknown answer", word);
+		goto out;
+	} else if (!(offered & (1u << act))) {
+		/* Not offered: refused here, saying what and why, never
+		 * taken for another answer (run for retry). */
+		session_can(p->s, i, act, &refusal);
+		plain_say(p, "! %zu %s refused: %s", i + 1, word, refusal);
+		goto out;
 	}
 	r = 0;
 	switch (act) {
 	case SESSION_ACT_QUIT:
+		free(typed);
 		free(line);
 		return PLAIN_PAUSE;
 	case SESSION_ACT_ACK:
@@ -465,6 +472,7 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 			break;
 		}
 		if ((r = session_start(p->s, i, &cause)) == 0) {
+			free(typed);
 			free(line);
 			return plain_follow(p, false) == 0 ? PLAIN_GO :
 			    PLAIN_PAUSE;
@@ -506,9 +514,12 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 	}
 	}
 	if (r != 0) {
-		plain_say(p, "! %zu %s", i + 1, cause != NULL ? cause : "refused");
+		plain_say(p, "! %zu %s", i + 1, cause != NULL && *cause != '\0' ?
+		    cause : "refused");
 		free(cause);
 	}
+out:
+	free(typed);
 	free(line);
 	return PLAIN_GO;
 }
