@@ -82,9 +82,9 @@ tui_shell(void)
 	i = session_current(tui_s);
 	if (i >= ss->n)
 		i = ss->n - 1;
-	printf("stepup: a shell in %s with the environment of step %zu; "
-	    "exit it to come back to the wizard.\n", session_state_dir(tui_s),
-	    i + 1);
+	escape_printf(stdout, "stepup: a shell in %s with the environment of "
+	    "step %zu; exit it to come back to the wizard.\n",
+	    session_state_dir(tui_s), i + 1);
 	fflush(stdout);
 	if (session_shell(tui_s, i, &cause) != 0) {
 		ui_message(ROLE_ERROR, "%s", cause);
@@ -598,7 +598,8 @@ tui_finish(struct session *s, int status)
 	}
 	if (session_status(s) == SESSION_DONE) {
 		escape_printf(stdout, "stepup: done: %s %s, run %s\n",
-		    session_runbook(s)->product, ss != NULL && ss->rollback ? "rolled back" : "upgraded",
+		    session_runbook(s)->product,
+		    ss != NULL && ss->rollback ? "rolled back" : "upgraded",
 		    session_run_id(s));
 		if (ss == NULL || !ss->rollback)
 			return EXIT_DONE;

@@ -112,6 +112,13 @@ done
 expect_status 2 "$STEPUP" run --plain "$DIR/missing$EVIL.yaml"
 clean "$TMP/err" "a runbook that is not there"
 expect_grep "$TMP/err" "missing$SHOWN.yaml"
+for json in "" --json; do
+	"$STEPUP" plan "$RUNBOOK" --from "1.0$EVIL" $json >"$TMP/out" 2>"$TMP/err"
+	clean "$TMP/out" "plan $json"
+	clean "$TMP/err" "plan $json"
+	grep -qF '\u009b6nB' "$TMP/out" "$TMP/err" ||
+		fail "plan $json does not quote the version: $(cat "$TMP/out" "$TMP/err")"
+done
 printf 'stepup: 1\nproduct: Evil\nfrobnicate: 1\n' >"$DIR/bad.yaml"
 expect_status 2 "$STEPUP" lint --no-shellcheck "$DIR/bad.yaml"
 clean "$TMP/out" "lint's diagnostics"
