@@ -119,6 +119,16 @@ for json in "" --json; do
 	grep -qF '\u009b6nB' "$TMP/out" "$TMP/err" ||
 		fail "plan $json does not quote the version: $(cat "$TMP/out" "$TMP/err")"
 done
+# A probe's output quoted in its error.
+cp "$WORLD/version" "$TMP/version"
+printf '1.0%s\n' "$EVIL" >"$WORLD/version"
+for json in "" --json; do
+	expect_status 1 "$STEPUP" plan "$RUNBOOK" $json
+	clean "$TMP/out" "plan $json, a probe's output"
+	clean "$TMP/err" "plan $json, a probe's output"
+	expect_grep "$TMP/err" "the versions.installed command printed '1.0$SHOWN'"
+done
+cp "$TMP/version" "$WORLD/version"
 printf 'stepup: 1\nproduct: Evil\nfrobnicate: 1\n' >"$DIR/bad.yaml"
 expect_status 2 "$STEPUP" lint --no-shellcheck "$DIR/bad.yaml"
 clean "$TMP/out" "lint's diagnostics"
