@@ -514,8 +514,8 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 	}
 	}
 	if (r != 0) {
-		plain_say(p, "! %zu %s", i + 1, cause != NULL && *cause != '\0' ?
-		    cause : "refused");
+		plain_say(p, "! %zu %s", i + 1,
+		    cause != NULL && *cause != '\0' ? cause : "refused");
 		free(cause);
 	}
 out:

@@ -141,8 +141,8 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 	case SESSION_ACT_START:
 		if (is_command(st) && (st->state == STEP_FAILED ||
 		    st->state == STEP_IN_DOUBT)) {
-			*why = why_set("step %zu (%s) has run already and is %s: "
-			    "retry runs it again", i + 1, st->key,
+			*why = why_set("step %zu (%s) has run already and is "
+			    "%s: retry runs it again", i + 1, st->key,
 			    step_state_words(st->state));
 			return false;
 		}

@@ -312,9 +312,10 @@ scalar_text_ok(struct builder *b, struct yt_node *n)
 		else if (escape_control(cp) && cp != '\t' && cp != '\n') {
 			rb_diag_add(b->diags, RB_ERROR, b->file, n->pos,
 			    "a string holds control character U+%04X (an "
-			    "escape such as \"\\e\", \"\\x1b\" or \"\\u009b\"): "
-			    "text shown on the operator's terminal may not "
-			    "hold control characters", (unsigned)cp);
+			    "escape such as \"\\e\", \"\\x1b\" or "
+			    "\"\\u009b\"): text shown on the operator's "
+			    "terminal may not hold control characters",
+			    (unsigned)cp);
 			yt_free(n);
 			return false;
 		}
