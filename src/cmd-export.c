@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "export.h"
 #include "journal.h"
 #include "plan.h"
@@ -66,7 +67,7 @@ checklist_plan(const struct runbook *rb, const char *from, const char *to,
 		cat = catalog_resolve(rb, &probe, &st, &cause);
 	step_envp_free(envp);
 	if (cat == NULL) {
-		fprintf(stderr, "stepup: %s\n", cause);
+		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		free(installed);
 		return st;
@@ -78,10 +79,10 @@ checklist_plan(const struct runbook *rb, const char *from, const char *to,
 	st = plan_compute(cat, &rb->policy, from, to, out, &ref);
 	if (st != 0 && ref != NULL &&
 	    strcmp(ref->rule, "invalid-version") == 0) {
-		fprintf(stderr, "stepup: %s\n", ref->message);
+		escape_printf(stderr, "stepup: %s\n", ref->message);
 		st = EXIT_USAGE;
 	} else if (st != 0 && ref != NULL)
-		fprintf(stderr, "stepup: no allowed path from %s to %s "
+		escape_printf(stderr, "stepup: no allowed path from %s to %s "
 		    "(%s)\n%s\n", from, to, ref->rule, ref->message);
 	plan_refusal_free(ref);
 	free(installed);
@@ -136,14 +137,14 @@ export_checklist_cmd(const char *path, const char *from, const char *to,
 	if (st != 0)
 		goto out;
 	if (plan->n_hops == 0) {
-		fprintf(stderr, "stepup: %s %s is installed: nothing to "
+		escape_printf(stderr, "stepup: %s %s is installed: nothing to "
 		    "upgrade\n", rb->product, plan->from);
 		st = EXIT_DONE;
 		goto out;
 	}
 	if ((doc = export_checklist_plan(rb, plan, env_values, meta,
 	    &cause)) == NULL) {
-		fprintf(stderr, "stepup: %s: %s\n", rb->path, cause);
+		escape_printf(stderr, "stepup: %s: %s\n", rb->path, cause);
 		free(cause);
 		st = EXIT_USAGE;
 		goto out;
@@ -178,14 +179,14 @@ export_report_cmd(const char *runbook, const char *id_text,
 		    "not '%s'", id_text);
 	j = journal_open_view(cli.state_dir, &dir, &cause);
 	if (j == NULL && cause == NULL) {
-		fprintf(stderr, "stepup: there is no run %lld: the journal "
-		    "%s/journal.db does not exist yet\n", id, dir);
+		escape_printf(stderr, "stepup: there is no run %lld: the "
+		    "journal %s/journal.db does not exist yet\n", id, dir);
 		free(dir);
 		return EXIT_USAGE;
 	}
 	free(dir);
 	if (j == NULL) {
-		fprintf(stderr, "stepup: %s\n", cause);
+		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		return EXIT_FAILED;
 	}
@@ -212,7 +213,7 @@ export_report_cmd(const char *runbook, const char *id_text,
 		*text = export_render(doc, fmt);
 		export_doc_free(doc);
 	} else {
-		fprintf(stderr, "stepup: %s\n", cause);
+		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 	}
 	runbook_free(rb);
@@ -292,12 +293,12 @@ cmd_export(int argc, char **argv)
 				st = EXIT_FAILED;
 			}
 		} else if (export_write_file(output, text, &cause) != 0) {
-			fprintf(stderr, "stepup: cannot write the export: %s\n",
-			    cause);
+			escape_printf(stderr, "stepup: cannot write the "
+			    "export: %s\n", cause);
 			free(cause);
 			st = EXIT_FAILED;
 		} else
-			fprintf(stderr, "stepup: %s written to %s\n",
+			escape_printf(stderr, "stepup: %s written to %s\n",
 			    run != NULL ? "report" : "checklist", output);
 	}
 	free(text);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "journal.h"
 #include "util.h"
 
@@ -51,10 +52,10 @@ history_open(int *status)
 
 	j = journal_open_view(cli.state_dir, &dir, &cause);
 	if (j == NULL && cause == NULL) {
-		printf("No runs recorded in %s yet.\n", dir);
+		escape_printf(stdout, "No runs recorded in %s yet.\n", dir);
 		*status = EXIT_DONE;
 	} else if (j == NULL) {
-		fprintf(stderr, "stepup: %s\n", cause);
+		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		*status = EXIT_FAILED;
 	}
@@ -78,7 +79,7 @@ cmd_history(int argc, char **argv)
 		    "extra)", argv[first + 1]);
 	if (first < argc) {
 		if (realpath(argv[first], resolved) == NULL) {
-			fprintf(stderr, "stepup: %s: %s\n", argv[first],
+			escape_printf(stderr, "stepup: %s: %s\n", argv[first],
 			    strerror(errno));
 			return EXIT_USAGE;
 		}
@@ -87,16 +88,17 @@ cmd_history(int argc, char **argv)
 	if ((j = history_open(&status)) == NULL)
 		return status;
 	if (journal_runs(j, runbook, &v, &n, &cause) != 0) {
-		fprintf(stderr, "stepup: %s\n", cause);
+		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		journal_close(j);
 		return EXIT_FAILED;
 	}
 	if (n == 0)
-		printf("No runs recorded%s%s.\n", runbook != NULL ? " for " : "",
+		escape_printf(stdout, "No runs recorded%s%s.\n",
+		    runbook != NULL ? " for " : "",
 		    runbook != NULL ? runbook : "");
 	else
-		printf("%-5s %-19s %-18s %-8s %-24s %s\n", "RUN",
+		escape_printf(stdout, "%-5s %-19s %-18s %-8s %-24s %s\n", "RUN",
 		    "STARTED (UTC)", "STATUS", "KIND", "FROM -> TO", "OPERATOR");
 	for (i = 0; i < n; i++) {
 		char *path = xasprintf("%s -> %s", v[i].from != NULL ?
@@ -105,11 +107,11 @@ cmd_history(int argc, char **argv)
 		    v[i].dry_run ? " (dry run)" : "");
 
 		history_time(v[i].started, when);
-		printf("%-5lld %-19s %-18s %-8s %-24s %s\n", v[i].id, when, st,
-		    journal_run_kind_name(v[i].kind), path,
+		escape_printf(stdout, "%-5lld %-19s %-18s %-8s %-24s %s\n",
+		    v[i].id, when, st, journal_run_kind_name(v[i].kind), path,
 		    v[i].operator != NULL ? v[i].operator : "?");
 		if (runbook == NULL)
-			printf("      %s (%s)\n", v[i].runbook,
+			escape_printf(stdout, "      %s (%s)\n", v[i].runbook,
 			    v[i].product != NULL ? v[i].product : "?");
 		free(path);
 		free(st);
@@ -128,7 +130,7 @@ show_detail(const char *d)
 
 	while (d != NULL && *d != '\0') {
 		nl = strchr(d, '\n');
-		printf("%s%.*s\n", first ? "" : "        ",
+		escape_printf(stdout, "%s%.*s\n", first ? "" : "        ",
 		    nl != NULL ? (int)(nl - d) : (int)strlen(d), d);
 		first = false;
 		if (nl == NULL)
@@ -167,21 +169,21 @@ cmd_show(int argc, char **argv)
 	if ((j = history_open(&status)) == NULL)
 		return status == EXIT_DONE ? EXIT_FAILED : status;
 	if (journal_run_get(j, id, &run, &cause) != 0) {
-		fprintf(stderr, "stepup: %s\n", cause);
+		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		journal_close(j);
 		return EXIT_FAILED;
 	}
 	if (run == NULL) {
-		fprintf(stderr, "stepup: there is no run %lld in %s\n", id,
-		    journal_path(j));
+		escape_printf(stderr, "stepup: there is no run %lld in %s\n",
+		    id, journal_path(j));
 		journal_close(j);
 		return EXIT_FAILED;
 	}
 	if (journal_steps(j, id, &sv, &n_sv, &cause) != 0 ||
 	    journal_events(j, id, &ev, &n_ev, &cause) != 0 ||
 	    journal_actions(j, id, NULL, &av, &n_av, &cause) != 0) {
-		fprintf(stderr, "stepup: %s\n", cause);
+		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		journal_run_free(run);
 		journal_close(j);
@@ -189,54 +191,58 @@ cmd_show(int argc, char **argv)
 	}
 	history_time(run->started, when);
 	history_time(run->ended, ended);
-	printf("run %lld: %s of %s, %s -> %s: %s%s\n", run->id,
+	escape_printf(stdout, "run %lld: %s of %s, %s -> %s: %s%s\n", run->id,
 	    journal_run_kind_name(run->kind), run->product != NULL ?
 	    run->product : "?", run->from != NULL ? run->from : "?",
 	    run->to != NULL ? run->to : "?",
 	    journal_run_status_name(run->status),
 	    run->dry_run ? " (dry run)" : "");
 	if (run->parent != 0)
-		printf("rollback of run %lld\n", run->parent);
-	printf("runbook: %s\n  sha256 %s\n", run->runbook,
+		escape_printf(stdout, "rollback of run %lld\n", run->parent);
+	escape_printf(stdout, "runbook: %s\n  sha256 %s\n", run->runbook,
 	    run->runbook_sha256 != NULL ? run->runbook_sha256 : "?");
-	printf("by %s on %s, began %s UTC, ended %s\n",
+	escape_printf(stdout, "by %s on %s, began %s UTC, ended %s\n",
 	    run->operator != NULL ? run->operator : "?",
 	    run->host != NULL ? run->host : "?", when, ended);
 	if (run->plan != NULL && *run->plan != '\0') {
-		printf("plan: ");
+		escape_printf(stdout, "plan: ");
 		show_detail(run->plan);
 	}
 	if (n_sv > 0)
-		printf("\nsteps:\n");
+		escape_printf(stdout, "\nsteps:\n");
 	for (i = 0; i < n_sv; i++)
-		printf("  %-28s %-9s %s\n", sv[i].step, sv[i].state,
-		    sv[i].reason != NULL ? sv[i].reason : "");
+		escape_printf(stdout, "  %-28s %-9s %s\n", sv[i].step,
+		    sv[i].state, sv[i].reason != NULL ? sv[i].reason : "");
 	if (n_av > 0)
-		printf("\ncommands:\n");
+		escape_printf(stdout, "\ncommands:\n");
 	for (i = 0; i < n_av; i++) {
-		printf("  %-28s attempt %d: ", av[i].step, av[i].attempt);
+		escape_printf(stdout, "  %-28s attempt %d: ", av[i].step,
+		    av[i].attempt);
 		if (!av[i].finished)
-			printf("no exit status recorded");
+			escape_printf(stdout, "no exit status recorded");
 		else if (av[i].signal != 0)
-			printf("killed by signal %d", av[i].signal);
+			escape_printf(stdout, "killed by signal %d",
+			    av[i].signal);
 		else
-			printf("exit %d", av[i].exit_code);
-		printf("%s%s, log %s\n", av[i].timed_out ? " (timed out)" : "",
-		    av[i].cancelled ? " (cancelled)" : "", av[i].log_path);
+			escape_printf(stdout, "exit %d", av[i].exit_code);
+		escape_printf(stdout, "%s%s, log %s\n", av[i].timed_out ?
+		    " (timed out)" : "", av[i].cancelled ? " (cancelled)" : "",
+		    av[i].log_path);
 		if (av[i].artifact != NULL)
-			printf("  %28s %s: %lld bytes, sha256 %s\n", "",
-			    av[i].artifact, av[i].artifact_size,
+			escape_printf(stdout, "  %28s %s: %lld bytes, "
+			    "sha256 %s\n", "", av[i].artifact,
+			    av[i].artifact_size,
 			    av[i].artifact_sha256 != NULL ?
 			    av[i].artifact_sha256 : "?");
 	}
-	printf("\nevents:\n");
+	escape_printf(stdout, "\nevents:\n");
 	for (i = 0; i < n_ev; i++) {
 		history_time(ev[i].time, when);
-		printf("%4lld %s [%s] %-9s ", ev[i].seq, when,
+		escape_printf(stdout, "%4lld %s [%s] %-9s ", ev[i].seq, when,
 		    ev[i].operator != NULL ? ev[i].operator : "?",
 		    journal_event_kind_name(ev[i].kind));
-		printf("%s%s", ev[i].step != NULL ? ev[i].step : "",
-		    ev[i].step != NULL ? ": " : "");
+		escape_printf(stdout, "%s%s", ev[i].step != NULL ?
+		    ev[i].step : "", ev[i].step != NULL ? ": " : "");
 		show_detail(ev[i].detail != NULL ? ev[i].detail : "");
 	}
 	journal_steps_free(sv, n_sv);

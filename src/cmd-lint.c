@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "plan.h"
 #include "runbook.h"
 #include "spawn.h"

@@ -11,6 +11,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "escape.h"
 #include "plan.h"
 #include "runbook.h"
 #include "util.h"
@@ -91,10 +92,10 @@ print_wrapped(const char *text, int indent)
 			col = 0;
 		}
 		if (col == 0)
-			col = printf("%*s", indent, "");
+			col = escape_printf(stdout, "%*s", indent, "");
 		else
-			col += printf(" ");
-		col += printf("%.*s", len, p);
+			col += escape_printf(stdout, " ");
+		col += escape_printf(stdout, "%.*s", len, p);
 		p = w;
 	}
 	if (col > 0)
@@ -110,20 +111,21 @@ print_hops(const struct runbook *rb, const struct plan *pl)
 
 	for (i = 0; i < pl->n_hops; i++) {
 		const struct plan_hop *h = &pl->hops[i];
-		printf("%3zu. %s -> %s  (%s)\n", i + 1, h->from, h->to,
-		    h->kind);
+		escape_printf(stdout, "%3zu. %s -> %s  (%s)\n", i + 1,
+		    h->from, h->to, h->kind);
 		if (h->reason != NULL)
-			printf("     %s\n", h->reason);
+			escape_printf(stdout, "     %s\n", h->reason);
 		any = false;
 		for (k = 0; k < hs->n; k++) {
 			if (!runbook_step_runs_on(&hs->v[k], h->kind))
 				continue;
-			printf("%s%s", any ? ", " : "     steps: ",
-			    hs->v[k].id);
+			escape_printf(stdout, "%s%s", any ? ", " :
+			    "     steps: ", hs->v[k].id);
 			any = true;
 		}
 		if (!any)
-			printf("     steps: none for a %s hop", h->kind);
+			escape_printf(stdout, "     steps: none for a %s hop",
+			    h->kind);
 		putchar('\n');
 	}
 }
@@ -136,18 +138,25 @@ json_str(const char *s)
 		return;
 	}
 	putchar('"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s != '\0') {
+		unsigned char	c = (unsigned char)*s;
+		char		vis[ESCAPE_VIS];
+		uint32_t	cp;
+		size_t		k = escape_char(s, strlen(s), 0, vis);
+
 		if (c == '"' || c == '\\')
 			printf("\\%c", c);
 		else if (c == '\n')
 			fputs("\\n", stdout);
 		else if (c == '\t')
 			fputs("\\t", stdout);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
+		else if (vis[0] != '\0' && escape_decode(s, k, &cp) == k)
+			printf("\\u%04x", (unsigned)cp);	/* a control */
+		else if (vis[0] != '\0')
+			printf("\\%s", vis);		/* not UTF-8: "\\xff" */
 		else
-			putchar(c);
+			fwrite(s, 1, k, stdout);
+		s += k;
 	}
 	putchar('"');
 }
@@ -234,11 +243,11 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
     const struct plan_refusal *r)
 {
 	if (r != NULL) {
-		printf("%s: %s -> %s refused by the runbook's policy (%s):\n",
-		    rb->product, from, to, r->rule);
+		escape_printf(stdout, "%s: %s -> %s refused by the runbook's "
+		    "policy (%s):\n", rb->product, from, to, r->rule);
 		print_wrapped(r->message, 2);
 		if (r->alternative != NULL) {
-			printf("\n%s:\n", r->nearest == NULL ?
+			escape_printf(stdout, "\n%s:\n", r->nearest == NULL ?
 			    "The allowed path instead" :
 			    "The path to the nearest reachable version");
 			print_hops(rb, r->alternative);
@@ -246,19 +255,20 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 		return;
 	}
 	if (pl->n_hops == 0) {
-		printf("%s: %s is installed (%s) and is the target (%s): "
-		    "nothing to do.\n", rb->product, from, o->from_how,
-		    o->to_how);
+		escape_printf(stdout, "%s: %s is installed (%s) and is the "
+		    "target (%s): nothing to do.\n", rb->product, from,
+		    o->from_how, o->to_how);
 		return;
 	}
 	if (o->direct)
-		printf("%s: %s -> %s is allowed as one hop.\n", rb->product,
-		    pl->from, pl->to);
+		escape_printf(stdout, "%s: %s -> %s is allowed as one hop.\n",
+		    rb->product, pl->from, pl->to);
 	else
-		printf("%s: %s -> %s in %zu hop%s.\n", rb->product, pl->from,
-		    pl->to, pl->n_hops, pl->n_hops == 1 ? "" : "s");
-	printf("Installed %s (%s); target %s (%s).\n\n", pl->from,
-	    o->from_how, pl->to, o->to_how);
+		escape_printf(stdout, "%s: %s -> %s in %zu hop%s.\n",
+		    rb->product, pl->from, pl->to, pl->n_hops,
+		    pl->n_hops == 1 ? "" : "s");
+	escape_printf(stdout, "Installed %s (%s); target %s (%s).\n\n",
+	    pl->from, o->from_how, pl->to, o->to_how);
 	print_hops(rb, pl);
 }
 
@@ -318,7 +328,7 @@ cmd_plan(int argc, char **argv)
 		plan_validate(rb, &diags);
 	rb_diags_print(&diags, stderr);
 	if (rb == NULL || diags.n_errors > 0) {
-		fprintf(stderr, "stepup: %s is not a valid runbook; see "
+		escape_printf(stderr, "stepup: %s is not a valid runbook; see "
 		    "stepup-runbook(5)\n", argv[optind]);
 		rb_diags_free(&diags);
 		runbook_free(rb);
@@ -344,10 +354,10 @@ cmd_plan(int argc, char **argv)
 	catalog_env_free(envp);
 	if (c == NULL) {
 		if (status == EXIT_USAGE && from == NULL)
-			fprintf(stderr, "stepup: %s\nTry 'stepup plan --help' for "
-			    "more information.\n", cause);
+			escape_printf(stderr, "stepup: %s\nTry 'stepup plan "
+			    "--help' for more information.\n", cause);
 		else
-			fprintf(stderr, "stepup: %s\n", cause);
+			escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		free(from);
 		runbook_free(rb);

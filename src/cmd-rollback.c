@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "journal.h"
 #include "plain.h"
 #include "session.h"
@@ -94,7 +95,7 @@ cmd_rollback(int argc, char **argv)
 	if (optind < argc)
 		opts.runbook = argv[optind];
 	else if ((opts.runbook = found = latest_runbook(&cause)) == NULL) {
-		fprintf(stderr, "stepup: %s\n", cause);
+		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
@@ -105,9 +106,9 @@ cmd_rollback(int argc, char **argv)
 	if (r != EXIT_DONE) {
 		if (r == EXIT_USAGE && strncmp(cause, "there is", 8) != 0 &&
 		    strstr(cause, "rolled back already") == NULL)
-			fprintf(stderr, "%s\n", cause);
+			escape_printf(stderr, "%s\n", cause);
 		else
-			fprintf(stderr, "stepup: %s\n", cause);
+			escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		free(found);
 		return r;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "plain.h"
 #include "session.h"
 #include "tui.h"
@@ -103,9 +104,9 @@ cmd_run(int argc, char **argv)
 	r = session_open(&opts, &s, &cause);
 	if (r != EXIT_DONE) {
 		if (r == EXIT_USAGE)
-			fprintf(stderr, "%s\n", cause);
+			escape_printf(stderr, "%s\n", cause);
 		else
-			fprintf(stderr, "stepup: %s\n", cause);
+			escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		return r;
 	}

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "export.h"
 #include "util.h"
 
@@ -1025,7 +1026,8 @@ html_render(struct buf *b, const struct export_doc *d)
 char *
 export_render(const struct export_doc *d, enum export_format f)
 {
-	struct buf	b;
+	struct buf	 b;
+	char		*out;
 
 	buf_init(&b);
 	switch (f) {
@@ -1039,7 +1041,12 @@ export_render(const struct export_doc *d, enum export_format f)
 		html_render(&b, d);
 		break;
 	}
-	return buf_take(&b);
+	/* Whatever the runbook, the journal or a command's output put in
+	 * it, no control character reaches the terminal or browser that
+	 * shows it (a printed HTML page shows the same visible form). */
+	out = escape_text(b.data != NULL ? b.data : "", ESCAPE_LINES);
+	buf_free(&b);
+	return out;
 }
 
 /* Write text to a file, replaced atomically. */

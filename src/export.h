@@ -200,7 +200,8 @@ struct export_item *export_section_item(struct export_section *,
 void	export_item_field(struct export_item *, const char *label,
 	    enum export_field_kind, const char *value);
 
-/* Render a document in a format. Returns a string the caller frees. */
+/* Render a document in a format, every control character shown as
+ * escape.h says. Returns a string the caller frees. */
 char	*export_render(const struct export_doc *, enum export_format);
 
 /* Write text to path (created 0644, replaced atomically via a temporary

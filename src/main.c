@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "tui.h"
 #include "util.h"
 
@@ -174,7 +175,7 @@ cli_usage_error(const char *command, const char *fmt, ...)
 
 	fputs("stepup: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	escape_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'stepup %s%s--help' for more information.\n",
 	    command != NULL ? command : "", command != NULL ? " " : "");

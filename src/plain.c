@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "action.h"
+#include "escape.h"
 #include "plain.h"
 #include "rollback.h"
 #include "session.h"
@@ -137,7 +138,7 @@ plain_say(struct plain *p, const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vfprintf(p->out, fmt, ap);
+	escape_vprintf(p->out, fmt, ap);
 	va_end(ap);
 	fputc('\n', p->out);
 	fflush(p->out);
@@ -153,10 +154,11 @@ plain_text(struct plain *p, const char *prefix, const char *text)
 	while (text != NULL && *text != '\0') {
 		nl = strchr(text, '\n');
 		if (nl == NULL) {
-			fprintf(p->out, "%s%s\n", prefix, text);
+			escape_printf(p->out, "%s%s\n", prefix, text);
 			break;
 		}
-		fprintf(p->out, "%s%.*s\n", prefix, (int)(nl - text), text);
+		escape_printf(p->out, "%s%.*s\n", prefix, (int)(nl - text),
+		    text);
 		text = nl + 1;
 	}
 	fflush(p->out);
@@ -170,7 +172,7 @@ plain_output(struct plain *p, const char *line, size_t len)
 	char	*copy = xstrndup(line, len), *masked;
 
 	masked = session_mask(p->s, copy);
-	fprintf(p->out, "  | %s\n", masked);
+	escape_printf(p->out, "  | %s\n", masked);
 	free(masked);
 	free(copy);
 }
@@ -398,9 +400,12 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 {
 	const struct step	*st = &session_steps(p->s)->v[i];
 	char			*answers, *line = NULL, *word, *rest, *cause = NULL;
+	char			*typed;
+	const char		*refusal;
+	unsigned		 offered = session_acts(p->s, i);
 	int			 r, act;
 	bool			 confirm = st->kind == RB_CONFIRM &&
-				     session_can(p->s, i, SESSION_ACT_CONFIRM, NULL);
+				     (offered & (1u << SESSION_ACT_CONFIRM));
 
 	answers = plain_answers(p, i);
 	plain_say(p, "? %zu %s: %s [%s]", i + 1, rb_kind_name(st->kind),
@@ -409,31 +414,35 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 	r = plain_read(p, &line);
 	if (r <= 0)
 		return PLAIN_PAUSE;
-	if (confirm && st->phrase != NULL && strcmp(line, st->phrase) == 0) {
+	/* The line as typed: plain_split cuts it after the first word. */
+	typed = xstrdup(line);
+	word = plain_split(line, &rest);
+	act = session_act_parse(word);
+	if (act == SESSION_ACT_CONFIRM || act == SESSION_ACT_CANCEL)
+		act = -1;		/* never typed as a word */
+	if (confirm && ((st->phrase != NULL && strcmp(typed, st->phrase) ==
+	    0) || act < 0 || !(offered & (1u << act)))) {
+		/* At a confirmation, whatever is not one of the answers
+		 * offered is the phrase, right or wrong: a wrong one is
+		 * journaled, and said. */
 		act = SESSION_ACT_CONFIRM;
-		rest = line;
-	} else {
-		word = plain_split(line, &rest);
-		act = session_act_parse(word);
-		if (act < 0 || act == SESSION_ACT_CONFIRM ||
-		    act == SESSION_ACT_CANCEL) {
-			if (confirm) {
-				/* Anything else is a phrase that did not
-				 * match: journaled, and said. */
-				act = SESSION_ACT_CONFIRM;
-				rest = line;
-			} else {
-				plain_say(p, "! %zu %s \"%s\": answer one of "
-				    "those in brackets", i + 1, *word == '\0' ?
-				    "no answer" : "unknown answer", word);
-				free(line);
-				return PLAIN_GO;
-			}
-		}
+		rest = typed;
+	} else if (act < 0) {
+		plain_say(p, "! %zu %s \"%s\": answer one of those in "
+		    "brackets", i + 1, *word == '\0' ? "no answer" :
+		    "unknown answer", word);
+		goto out;
+	} else if (!(offered & (1u << act))) {
+		/* Not offered: refused here, saying what and why, never
+		 * taken for another answer (run for retry). */
+		session_can(p->s, i, act, &refusal);
+		plain_say(p, "! %zu %s refused: %s", i + 1, word, refusal);
+		goto out;
 	}
 	r = 0;
 	switch (act) {
 	case SESSION_ACT_QUIT:
+		free(typed);
 		free(line);
 		return PLAIN_PAUSE;
 	case SESSION_ACT_ACK:
@@ -463,6 +472,7 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 			break;
 		}
 		if ((r = session_start(p->s, i, &cause)) == 0) {
+			free(typed);
 			free(line);
 			return plain_follow(p, false) == 0 ? PLAIN_GO :
 			    PLAIN_PAUSE;
@@ -504,9 +514,12 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 	}
 	}
 	if (r != 0) {
-		plain_say(p, "! %zu %s", i + 1, cause != NULL ? cause : "refused");
+		plain_say(p, "! %zu %s", i + 1,
+		    cause != NULL && *cause != '\0' ? cause : "refused");
 		free(cause);
 	}
+out:
+	free(typed);
 	free(line);
 	return PLAIN_GO;
 }
@@ -696,13 +709,13 @@ plain_questions(struct plain *p)
 	int			 r;
 
 	while ((v = session_question(p->s, 0)) != NULL) {
-		fprintf(p->out, "? var %s: %s", v->name, v->ask);
+		escape_printf(p->out, "? var %s: %s", v->name, v->ask);
 		if (v->def != NULL && !v->secret)
-			fprintf(p->out, " (default: %s)", v->def);
+			escape_printf(p->out, " (default: %s)", v->def);
 		if (v->n_choices > 0) {
 			fputs(" [", p->out);
 			for (i = 0; i < v->n_choices; i++)
-				fprintf(p->out, "%s%s", i > 0 ? ", " : "",
+				escape_printf(p->out, "%s%s", i > 0 ? ", " : "",
 				    v->choices[i]);
 			fputc(']', p->out);
 		}
@@ -731,11 +744,11 @@ plain_plan(struct plain *p)
 	plain_say(p, "== plan: %s -> %s, %zu hop%s", pl->from, pl->to,
 	    pl->n_hops, pl->n_hops == 1 ? "" : "s");
 	for (h = 0; h < pl->n_hops; h++) {
-		fprintf(p->out, "==   hop %zu: %s -> %s (%s)", h + 1,
+		escape_printf(p->out, "==   hop %zu: %s -> %s (%s)", h + 1,
 		    pl->hops[h].from, pl->hops[h].to, pl->hops[h].kind != NULL ?
 		    pl->hops[h].kind : "?");
 		if (pl->hops[h].reason != NULL)
-			fprintf(p->out, ": %s", pl->hops[h].reason);
+			escape_printf(p->out, ": %s", pl->hops[h].reason);
 		fputc('\n', p->out);
 	}
 	fflush(p->out);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "runbook-int.h"
 #include "util.h"
 
@@ -90,11 +91,11 @@ rb_diags_print(const struct rb_diags *d, FILE *f)
 	qsort(v, d->n, sizeof *v, diag_cmp);
 	for (i = 0; i < d->n; i++) {
 		if (v[i]->pos.line > 0)
-			fprintf(f, "%s:%d:%d: ", v[i]->file, v[i]->pos.line,
-			    v[i]->pos.col);
+			escape_printf(f, "%s:%d:%d: ", v[i]->file,
+			    v[i]->pos.line, v[i]->pos.col);
 		else
-			fprintf(f, "%s: ", v[i]->file);
-		fprintf(f, "%s%s\n", v[i]->level == RB_WARNING ?
+			escape_printf(f, "%s: ", v[i]->file);
+		escape_printf(f, "%s%s\n", v[i]->level == RB_WARNING ?
 		    "warning: " : "", v[i]->msg);
 	}
 	free(v);

@@ -128,11 +128,24 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 			return false;
 		}
 		return true;
+	/* Every refusal says why: a case that does not return true
+	 * breaks to the message naming the act and the step's state. */
 	case SESSION_ACT_CONFIRM:
-		return st->kind == RB_CONFIRM && st->state == STEP_READY;
+		if (st->kind == RB_CONFIRM && st->state == STEP_READY)
+			return true;
+		break;
 	case SESSION_ACT_TICK:
-		return st->kind == RB_MANUAL && st->state == STEP_READY;
+		if (st->kind == RB_MANUAL && st->state == STEP_READY)
+			return true;
+		break;
 	case SESSION_ACT_START:
+		if (is_command(st) && (st->state == STEP_FAILED ||
+		    st->state == STEP_IN_DOUBT)) {
+			*why = why_set("step %zu (%s) has run already and is "
+			    "%s: retry runs it again", i + 1, st->key,
+			    step_state_words(st->state));
+			return false;
+		}
 		if (!is_command(st) || st->state != STEP_READY)
 			break;
 		return true;
@@ -141,18 +154,28 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 			break;
 		return is_command(st) || (st->kind == RB_READ && st->run != NULL);
 	case SESSION_ACT_WARN_OK:
-		return st->kind == RB_CHECK && st->state == STEP_FAILED &&
-		    st->rb != NULL && st->rb->severity == RB_SEV_WARN;
+		if (st->kind != RB_CHECK || st->state != STEP_FAILED)
+			break;
+		if (st->rb != NULL && st->rb->severity == RB_SEV_WARN)
+			return true;
+		*why = why_set("step %zu (%s) is a check that must pass, not a "
+		    "warning (severity: warn) that may be accepted", i + 1,
+		    st->key);
+		return false;
 	case SESSION_ACT_SKIP:
 		if (!st->optional) {
 			*why = "only an optional step may be skipped";
 			return false;
 		}
-		return st->state == STEP_READY || st->state == STEP_FAILED ||
-		    st->state == STEP_IN_DOUBT;
+		if (st->state == STEP_READY || st->state == STEP_FAILED ||
+		    st->state == STEP_IN_DOUBT)
+			return true;
+		break;
 	case SESSION_ACT_MARK_DONE:
-		return st->kind == RB_ACTION && (st->state == STEP_FAILED ||
-		    st->state == STEP_IN_DOUBT);
+		if (st->kind == RB_ACTION && (st->state == STEP_FAILED ||
+		    st->state == STEP_IN_DOUBT))
+			return true;
+		break;
 	case SESSION_ACT_ROLLBACK:
 		if (ss->rollback) {
 			*why = "this is already a rollback";

@@ -10,6 +10,7 @@
 
 #include "../screens/screens.h"
 #include "cli.h"
+#include "escape.h"
 #include "export.h"
 #include "journal.h"
 #include "rollback.h"
@@ -81,9 +82,9 @@ tui_shell(void)
 	i = session_current(tui_s);
 	if (i >= ss->n)
 		i = ss->n - 1;
-	printf("stepup: a shell in %s with the environment of step %zu; "
-	    "exit it to come back to the wizard.\n", session_state_dir(tui_s),
-	    i + 1);
+	escape_printf(stdout, "stepup: a shell in %s with the environment of "
+	    "step %zu; exit it to come back to the wizard.\n",
+	    session_state_dir(tui_s), i + 1);
 	fflush(stdout);
 	if (session_shell(tui_s, i, &cause) != 0) {
 		ui_message(ROLE_ERROR, "%s", cause);
@@ -526,7 +527,7 @@ tui_pick(char **path)
 
 	*path = NULL;
 	if (theme_choose(&t, cli.theme, cli.no_color, &theme_cause) != 0)
-		fprintf(stderr, "stepup: %s; using the default theme\n",
+		escape_printf(stderr, "stepup: %s; using the default theme\n",
 		    theme_cause);
 	ui_header_hook = tui_pick_header;
 	ui_init(&t);
@@ -537,7 +538,7 @@ tui_pick(char **path)
 	}
 	if (ui_push(&screen_pick, path, &cause) != 0) {
 		ui_end();
-		fprintf(stderr, "stepup: %s\n", cause);
+		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
@@ -555,7 +556,7 @@ tui_up(struct session *s)
 
 	tui_s = s;
 	if (theme_choose(&t, cli.theme, cli.no_color, &theme_cause) != 0)
-		fprintf(stderr, "stepup: %s; using the default theme\n",
+		escape_printf(stderr, "stepup: %s; using the default theme\n",
 		    theme_cause);
 	ui_header_hook = tui_header;
 	ui_shell_hook = tui_shell;
@@ -580,14 +581,14 @@ tui_finish(struct session *s, int status)
 	ui_end();
 	if (tui_for_rollback && (ss == NULL || !ss->rollback)) {
 		if (tui_rb_refused != NULL) {
-			fprintf(stderr, "stepup: %s\n", tui_rb_refused);
+			escape_printf(stderr, "stepup: %s\n", tui_rb_refused);
 			free(tui_rb_refused);
 			tui_rb_refused = NULL;
 		}
 		if (session_status(s) == SESSION_RUNNING &&
 		    session_pause(s, &cause) != 0) {
-			fprintf(stderr, "stepup: cannot record the pause: %s\n",
-			    cause);
+			escape_printf(stderr, "stepup: cannot record the "
+			    "pause: %s\n", cause);
 			free(cause);
 		}
 		printf("stepup: nothing was rolled back; run %s is as it "
@@ -596,14 +597,15 @@ tui_finish(struct session *s, int status)
 		return EXIT_FAILED;
 	}
 	if (session_status(s) == SESSION_DONE) {
-		printf("stepup: done: %s %s, run %s\n", session_runbook(s)->product,
+		escape_printf(stdout, "stepup: done: %s %s, run %s\n",
+		    session_runbook(s)->product,
 		    ss != NULL && ss->rollback ? "rolled back" : "upgraded",
 		    session_run_id(s));
 		if (ss == NULL || !ss->rollback)
 			return EXIT_DONE;
 		/* What state things are in stays on the terminal. */
 		if ((text = tui_rollback_summary(&restored)) != NULL)
-			fputs(text, stdout);
+			escape_printf(stdout, "%s", text);
 		/* An upgrade rolled back has failed all the same. */
 		return tui_for_rollback && restored ? EXIT_DONE : EXIT_FAILED;
 	}
@@ -611,8 +613,8 @@ tui_finish(struct session *s, int status)
 		return EXIT_REFUSED;
 	if (ss != NULL && !session_dry_run(s)) {
 		if (session_pause(s, &cause) != 0) {
-			fprintf(stderr, "stepup: cannot record the pause: %s\n",
-			    cause);
+			escape_printf(stderr, "stepup: cannot record the "
+			    "pause: %s\n", cause);
 			free(cause);
 		}
 		printf("stepup: paused: run %s is unfinished; run stepup again "
@@ -649,7 +651,7 @@ tui_run(struct session *s)
 	}
 	if (r != 0) {
 		ui_end();
-		fprintf(stderr, "stepup: %s\n", cause);
+		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		return EXIT_FAILED;
 	}
@@ -664,8 +666,8 @@ tui_rollback(struct session *s)
 	int				 r;
 
 	if (u == NULL) {
-		fprintf(stderr, "stepup: there is no run of %s to roll back\n",
-		    session_runbook(s)->path);
+		escape_printf(stderr, "stepup: there is no run of %s to roll "
+		    "back\n", session_runbook(s)->path);
 		return EXIT_USAGE;
 	}
 	tui_for_rollback = true;
@@ -685,7 +687,7 @@ tui_rollback(struct session *s)
 	}
 	if (r != 0) {
 		ui_end();
-		fprintf(stderr, "stepup: %s\n", cause);
+		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		return r == -1 ? EXIT_FAILED : r;
 	}

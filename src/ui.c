@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <wctype.h>
 
+#include "escape.h"
 #include "ui.h"
 #include "util.h"
 
@@ -281,28 +282,52 @@ ui_glyph(enum ui_glyph g)
 	return utf8 ? glyphs[g].utf8 : glyphs[g].ascii;
 }
 
+/* The character at s (len > 0 bytes left) as the wizard draws it: its
+ * bytes, and either its visible form in vis (a control character or a
+ * byte that is not UTF-8, escape.h's rule) or *wc and its width. A
+ * character the locale cannot show is '?'. A tab is left to the caller
+ * (vis empty, *wc L'\t', width 0). */
+static size_t
+ui_char(const char *s, size_t len, char vis[ESCAPE_VIS], wchar_t *wc,
+    int *wd)
+{
+	mbstate_t	mb;
+	size_t		k, r;
+
+	*wd = 0;
+	if (*s == '\t') {
+		vis[0] = '\0';
+		*wc = L'\t';
+		return 1;
+	}
+	k = escape_char(s, len, 0, vis);
+	if (vis[0] != '\0') {
+		*wc = L'\0';
+		*wd = (int)strlen(vis);
+		return k;
+	}
+	memset(&mb, 0, sizeof mb);
+	r = mbrtowc(wc, s, k, &mb);
+	if (r != k || (*wd = wcwidth(*wc)) < 0) {
+		*wc = L'?';
+		*wd = 1;
+	}
+	return k;
+}
+
 int
 ui_text(WINDOW *w, int y, int x, int cols, const char *s, size_t len,
     int skip)
 {
 	wchar_t		 out[512];
-	size_t		 n = 0, i = 0, r;
+	size_t		 n = 0, i = 0;
 	int		 col = 0, wd, drawn = 0;
-	mbstate_t	 mb;
 	wchar_t		 wc;
-	char		 ctl[3];
+	char		 vis[ESCAPE_VIS];
 
-	memset(&mb, 0, sizeof mb);
 	wmove(w, y, x);
-	while (i < len && drawn < cols && n + 8 < nitems(out)) {
-		r = mbrtowc(&wc, s + i, len - i, &mb);
-		if (r == (size_t)-1 || r == (size_t)-2) {
-			memset(&mb, 0, sizeof mb);
-			wc = L'?';
-			r = 1;
-		} else if (r == 0)
-			r = 1;
-		i += r;
+	while (i < len && drawn < cols && n + ESCAPE_VIS < nitems(out)) {
+		i += ui_char(s + i, len - i, vis, &wc, &wd);
 		if (wc == L'\t') {
 			wd = 8 - col % 8;
 			for (; wd > 0; wd--, col++) {
@@ -313,20 +338,14 @@ ui_text(WINDOW *w, int y, int x, int cols, const char *s, size_t len,
 			}
 			continue;
 		}
-		if (wc < 0x20 || wc == 0x7f) {
-			ctl[0] = '^';
-			ctl[1] = wc == 0x7f ? '?' : (char)(wc + '@');
-			for (int k = 0; k < 2; k++, col++) {
+		if (vis[0] != '\0') {
+			for (int k = 0; vis[k] != '\0'; k++, col++) {
 				if (col >= skip && drawn < cols) {
-					out[n++] = (wchar_t)ctl[k];
+					out[n++] = (wchar_t)vis[k];
 					drawn++;
 				}
 			}
 			continue;
-		}
-		if ((wd = wcwidth(wc)) < 0) {
-			wc = L'?';
-			wd = 1;
 		}
 		if (col >= skip) {
 			if (drawn + wd > cols)
@@ -342,39 +361,29 @@ ui_text(WINDOW *w, int y, int x, int cols, const char *s, size_t len,
 }
 
 /* How many of len bytes fit in width columns, drawn as ui_text draws them
- * (tabs to the next multiple of 8, control bytes as ^X, invalid bytes as
- * '?'), never ending inside a character; *space is where the last space
- * that fits begins, or 0. At least one character, however wide. */
+ * (tabs to the next multiple of 8, control characters and invalid bytes
+ * in their visible form), never ending inside a character; *space is
+ * where the last space that fits begins, or 0. At least one character,
+ * however wide. */
 static size_t
 wrap_fit(const char *s, size_t len, int width, size_t *space)
 {
-	mbstate_t	mb;
+	char		vis[ESCAPE_VIS];
 	wchar_t		wc;
-	size_t		i = 0, r;
+	size_t		i = 0, k;
 	int		col = 0, wd;
 
 	*space = 0;
-	memset(&mb, 0, sizeof mb);
 	while (i < len) {
-		r = mbrtowc(&wc, s + i, len - i, &mb);
-		if (r == (size_t)-1 || r == (size_t)-2) {
-			memset(&mb, 0, sizeof mb);
-			wc = L'?';
-			r = 1;
-		} else if (r == 0)
-			r = 1;
+		k = ui_char(s + i, len - i, vis, &wc, &wd);
 		if (wc == L'\t')
 			wd = 8 - col % 8;
-		else if (wc < 0x20 || wc == 0x7f)
-			wd = 2;
-		else if ((wd = wcwidth(wc)) < 0)
-			wd = 1;
 		if (col + wd > width && i > 0)
 			break;
-		if (wc == L' ')
+		if (s[i] == ' ')
 			*space = i;
 		col += wd;
-		i += r;
+		i += k;
 	}
 	return i;
 }
@@ -414,22 +423,17 @@ ui_str(WINDOW *w, int y, int x, int cols, const char *s)
 int
 ui_width(const char *s)
 {
-	mbstate_t	mb;
+	char		vis[ESCAPE_VIS];
 	wchar_t		wc;
-	size_t		r, len = strlen(s);
+	size_t		len = strlen(s), k;
 	int		n = 0, wd;
 
-	memset(&mb, 0, sizeof mb);
 	while (len > 0) {
-		r = mbrtowc(&wc, s, len, &mb);
-		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
-			memset(&mb, 0, sizeof mb);
-			r = 1;
+		k = ui_char(s, len, vis, &wc, &wd);
+		if (wc == L'\t')
 			wd = 1;
-		} else
-			wd = (wd = wcwidth(wc)) < 0 ? 1 : wd;
-		s += r;
-		len -= r;
+		s += k;
+		len -= k;
 		n += wd;
 	}
 	return n;

@@ -112,8 +112,9 @@ extern void	(*ui_child_hook)(void);
 int	 ui_suspend(int (*fn)(void));
 
 /* Draw len bytes of UTF-8 text at (y, x) in at most cols columns,
- * skipping the first skip columns; tabs expanded, control bytes shown as
- * ^X, invalid bytes as '?'. Returns the columns drawn. */
+ * skipping the first skip columns; tabs expanded, control characters and
+ * bytes that are not UTF-8 shown as escape.h says (^[, \u009b, \xff),
+ * a character the locale cannot show as '?'. Returns the columns drawn. */
 int	 ui_text(WINDOW *, int y, int x, int cols, const char *, size_t len,
 	    int skip);
 /* Text wrapped at spaces in width columns from row y, column x, each of

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -26,7 +27,7 @@ fatal(int status, const char *fmt, ...)
 		fatal_hook();
 	fputs("stepup: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	escape_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(status);

@@ -9,6 +9,7 @@
 
 #include <yaml.h>
 
+#include "escape.h"
 #include "util.h"
 #include "yamltree.h"
 
@@ -65,39 +66,6 @@ offset_pos(const char *buf, size_t len, size_t off)
 	return p;
 }
 
-/* Decode one UTF-8 sequence at s (n bytes left). Returns its length, or 0
- * when it is not valid UTF-8 (overlong, surrogate, truncated, > U+10FFFF). */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t		need, i;
-	uint32_t	c, min;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		need = 2; c = s[0] & 0x1f; min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		need = 3; c = s[0] & 0x0f; min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		need = 4; c = s[0] & 0x07; min = 0x10000;
-	} else
-		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return need;
-}
-
 /* The whole file must be UTF-8 text without NUL or control characters:
  * one message, at the first offence. */
 static bool
@@ -117,15 +85,16 @@ check_text(struct builder *b)
 		return false;
 	}
 	while (i < b->len) {
-		if ((k = utf8_decode(s + i, b->len - i, &cp)) == 0) {
+		if ((k = escape_decode(b->buf + i, b->len - i, &cp)) == 0) {
 			rb_diag_add(b->diags, RB_ERROR, b->file, p,
 			    "invalid UTF-8 (byte 0x%02x): a runbook is a "
 			    "UTF-8 text file", s[i]);
 			return false;
 		}
-		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-		    cp == 0x7f || (cp >= 0x80 && cp <= 0x9f && cp != 0x85) ||
-		    cp == 0xfffe || cp == 0xffff) {
+		/* CR ends a line and NEL is one: YAML reads both as
+		 * line breaks, never into a string. */
+		if ((escape_control(cp) && cp != '\t' && cp != '\n' &&
+		    cp != '\r' && cp != 0x85) || cp == 0xfffe || cp == 0xffff) {
 			rb_diag_add(b->diags, RB_ERROR, b->file, p,
 			    "control character U+%04X is not allowed in a "
 			    "runbook", (unsigned)cp);
@@ -327,6 +296,34 @@ scalar_text_pos(struct builder *b, struct yt_node *n, yaml_event_t *ev)
 	}
 }
 
+/* The bytes of the file hold no control character (check_text), but a
+ * double-quoted string can write one as an escape ("\e", "\x1b",
+ * "\u009b"): refused the same, since every string may be shown to the
+ * operator. Tab and newline are text. Frees n when it says no. */
+static bool
+scalar_text_ok(struct builder *b, struct yt_node *n)
+{
+	size_t		i = 0, k;
+	uint32_t	cp;
+
+	while (i < n->len) {
+		if ((k = escape_decode(n->s + i, n->len - i, &cp)) == 0)
+			k = 1;		/* check_text saw to that */
+		else if (escape_control(cp) && cp != '\t' && cp != '\n') {
+			rb_diag_add(b->diags, RB_ERROR, b->file, n->pos,
+			    "a string holds control character U+%04X (an "
+			    "escape such as \"\\e\", \"\\x1b\" or "
+			    "\"\\u009b\"): text shown on the operator's "
+			    "terminal may not hold control characters",
+			    (unsigned)cp);
+			yt_free(n);
+			return false;
+		}
+		i += k;
+	}
+	return true;
+}
+
 static bool
 on_scalar(struct builder *b, yaml_event_t *ev)
 {
@@ -342,6 +339,8 @@ on_scalar(struct builder *b, yaml_event_t *ev)
 		yt_free(n);
 		return false;
 	}
+	if (!scalar_text_ok(b, n))
+		return false;
 	switch (ev->data.scalar.style) {
 	case YAML_SINGLE_QUOTED_SCALAR_STYLE:
 	case YAML_DOUBLE_QUOTED_SCALAR_STYLE:

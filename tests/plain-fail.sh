@@ -49,7 +49,7 @@ echo 1.1.0 >"$WORLD/version"
 stepup_plain "$TMP/b2" resume tok "skip nothing" "done installed it by hand" "skip nobody is awake" accept
 [ "$status" = 0 ] || fail "B: resumed run exits $status: $(tail -5 "$TMP/b2")"
 expect_line "$TMP/b2" "? 6 action: it failed [retry, done REASON, shell, rollback, quit]"
-expect_line "$TMP/b2" "! 6 only an optional step may be skipped"
+expect_line "$TMP/b2" "! 6 skip refused: only an optional step may be skipped"
 expect_line "$TMP/b2" "= 6 done by hand: installed it by hand"
 expect_line "$TMP/b2" "? 10 manual: tick it off when done [tick [NOTE], skip REASON, shell, quit]"
 expect_line "$TMP/b2" "= 10 skipped: nobody is awake"

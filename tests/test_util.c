@@ -1,4 +1,5 @@
-/* test_util.c: SHA-256 against FIPS 180-4 vectors, buffers, edit distance. */
+/* test_util.c: SHA-256 against FIPS 180-4 vectors, buffers, edit distance,
+ * the terminal escaping rule. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "escape.h"
 #include "util.h"
 
 static void
@@ -214,6 +216,52 @@ test_mask_stream(void **state)
 	buf_free(&out);
 }
 
+/* Every control character and every byte that is not UTF-8 comes out
+ * visible; text, UTF-8 and (with ESCAPE_LINES) tab and newline stay. */
+static void
+test_escape(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 flags;
+		const char	*want;
+	} cases[] = {
+		{ "plain text", 0, "plain text" },
+		{ "caf\xc3\xa9 \xe2\x9c\x93", 0, "caf\xc3\xa9 \xe2\x9c\x93" },
+		{ "\x1b]0;pwned\x07", 0, "^[]0;pwned^G" },
+		{ "\x1b]52;c;aGk=\x1b\\", 0, "^[]52;c;aGk=^[\\" },
+		{ "a\x1b[6nb", 0, "a^[[6nb" },
+		{ "\xc2\x9b" "6n", 0, "\\u009b6n" },
+		{ "\xc2\x85", 0, "\\u0085" },
+		{ "\x9b" "6n", 0, "\\x9b6n" },
+		{ "\xff\xfe", 0, "\\xff\\xfe" },
+		{ "\xe2\x9c", 0, "\\xe2\\x9c" },		/* truncated */
+		{ "\xc0\xaf", 0, "\\xc0\\xaf" },		/* overlong */
+		{ "\xed\xa0\x80", 0, "\\xed\\xa0\\x80" },	/* surrogate */
+		{ "\x7f\x01\r", 0, "^?^A^M" },
+		{ "a\tb\nc", 0, "a^Ib^Jc" },
+		{ "a\tb\nc\r", ESCAPE_LINES, "a\tb\nc^M" },
+	};
+	char	*out, vis[ESCAPE_VIS];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < nitems(cases); i++) {
+		out = escape_text(cases[i].in, cases[i].flags);
+		assert_string_equal(out, cases[i].want);
+		free(out);
+	}
+	/* One character at a time: its length, and whether it is shown. */
+	assert_int_equal(escape_char("\xe2\x9c\x93x", 4, 0, vis), 3);
+	assert_string_equal(vis, "");
+	assert_int_equal(escape_char("\xc2\x9bx", 3, 0, vis), 2);
+	assert_string_equal(vis, "\\u009b");
+	assert_int_equal(escape_char("\x9bx", 2, 0, vis), 1);
+	assert_string_equal(vis, "\\x9b");
+	assert_true(escape_control(0x1b) && escape_control(0x9b) &&
+	    escape_control('\n') && !escape_control(0xa0));
+}
+
 int
 main(void)
 {
@@ -225,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_mask_secrets),
 		cmocka_unit_test(test_mask_stream),
 		cmocka_unit_test(test_utc_format),
+		cmocka_unit_test(test_escape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
