@@ -311,9 +311,10 @@ run_done_then(void *ctx)
 	if (r->done_reason == NULL ||
 	    (phrase = session_missing_phrase(tui_session(), r->i)) == NULL)
 		return;
-	question = xasprintf("Its artifact %s was not made, so a rollback "
-	    "cannot use it: marking it done goes on without it, and the "
-	    "rollback steps that need it will not run.", st->produces);
+	question = xasprintf("Its artifact %s was not recorded (%s), so a "
+	    "rollback cannot use it: marking it done goes on without it, and "
+	    "the rollback steps that need it will not run.", st->produces,
+	    st->reason != NULL ? st->reason : "it did not pass");
 	detail = xasprintf("To go on without it, type exactly:  %s", phrase);
 	memset(&a, 0, sizeof a);
 	a.title = "Mark done without its artifact";

@@ -483,10 +483,10 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 		if (*rest != '\0' && session_can(p->s, i,
 		    SESSION_ACT_MARK_DONE, NULL) &&
 		    (phrase = session_missing_phrase(p->s, i)) != NULL) {
-			plain_say(p, "? %zu done: %s was not made, so a rollback "
-			    "cannot use it; type \"%s\" to mark it done without "
-			    "it [the phrase, or anything else to go back]",
-			    i + 1, st->produces, phrase);
+			plain_say(p, "? %zu done: its artifact %s was not "
+			    "recorded, so a rollback cannot use it; type \"%s\" "
+			    "to mark it done without it [the phrase, or anything "
+			    "else to go back]", i + 1, st->produces, phrase);
 			if (plain_read(p, &ack) <= 0) {
 				free(phrase);
 				free(line);

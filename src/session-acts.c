@@ -497,10 +497,12 @@ session_mark_done(struct session *s, size_t i, const char *reason,
 				return -1;
 			}
 		}
-		*cause = xasprintf("%s%s was not made, so a rollback cannot "
-		    "use it: to mark step %zu done without it, type exactly "
-		    "\"%s\"", ack != NULL ? "that is not the phrase: " : "",
-		    st->produces, i + 1, phrase);
+		*cause = xasprintf("%sits artifact %s was not recorded (%s), "
+		    "so a rollback cannot use it: to mark step %zu done "
+		    "without it, type exactly \"%s\"", ack != NULL ?
+		    "that is not the phrase: " : "", st->produces,
+		    st->reason != NULL ? st->reason : "it did not pass",
+		    i + 1, phrase);
 		free(phrase);
 		return -1;
 	}

@@ -685,16 +685,18 @@ test_gate_missing_artifact(void **state)
 	/* No phrase, a wrong one: refused, saying what is missing. */
 	assert_true(session_can(s, G_BACKUP, SESSION_ACT_MARK_DONE, NULL));
 	r = session_mark_done(s, G_BACKUP, "disk full", NULL, &cause);
-	want = xasprintf("%s/backup was not made, so a rollback cannot use "
-	    "it: to mark step 4 done without it, type exactly \"%s\"",
+	want = xasprintf("its artifact %s/backup was not recorded (exit 0, "
+	    "but %s/backup is empty), so a rollback cannot use it: to mark "
+	    "step 4 done without it, type exactly \"%s\"", w->world,
 	    w->world, phrase);
 	expect_refused(r, cause, want);
 	free(want);
 	cause = NULL;
 	r = session_mark_done(s, G_BACKUP, "disk full", "no artifact", &cause);
-	want = xasprintf("that is not the phrase: %s/backup was not made, so "
-	    "a rollback cannot use it: to mark step 4 done without it, type "
-	    "exactly \"%s\"", w->world, phrase);
+	want = xasprintf("that is not the phrase: its artifact %s/backup was "
+	    "not recorded (exit 0, but %s/backup is empty), so a rollback "
+	    "cannot use it: to mark step 4 done without it, type exactly "
+	    "\"%s\"", w->world, w->world, phrase);
 	expect_refused(r, cause, want);
 	free(want);
 	cause = NULL;
