@@ -611,7 +611,10 @@ rollback_gate_artifacts(const struct steps *up, struct step *st)
 			if (artifact_made_by(u, var, path))
 				maker = u;
 		}
-		if (maker == NULL || maker->artifact_sha256[0] != '\0') {
+		/* A step that passed made it (a checklist lays the rollback
+		 * out as if every action had passed, recording nothing). */
+		if (maker == NULL || maker->state == STEP_PASSED ||
+		    maker->artifact_sha256[0] != '\0') {
 			free(var);
 			continue;
 		}
