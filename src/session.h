@@ -33,7 +33,9 @@
  * line per hop "FROM<TAB>TO<TAB>KIND<TAB>redeploy|-<TAB>REASON"; one
  * "vars" event (NAME=value lines, secrets as ********); a "start" event
  * "attempt N (why it started): COMMAND" before every command; "phrase"
- * events "typed: TEXT" or "did not match: TEXT"; a rollback run has kind
+ * events "typed: TEXT" or "did not match: TEXT"; a "mark-done" event
+ * "REASON", or "REASON; typed: no artifact: PATH" for an action whose
+ * artifact is missing (see session_mark_done); a rollback run has kind
  * rollback, parent the upgrade run, from and to swapped.
  *
  * Functions that can fail return 0, or -1 with *cause set (caller frees),
