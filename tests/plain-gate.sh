@@ -43,7 +43,7 @@ expect_line "$TMP/a" "  Installed version: 1.0.0, the version restored."
 rm -rf "$WORLD" "$STATE"
 mkdir -p "$WORLD"
 echo 1.0.0 >"$WORLD/version"
-stepup_plain "$TMP/b" go "skip not now" "done disk was full" "no artifact: $B" tick
+stepup_plain "$TMP/b" go "skip not now" "done disk was full" "no artifact: $B" tick ack
 [ "$status" = 0 ] || fail "B: the upgrade exited $status: $(tail -5 "$TMP/b")"
 [ "$(cat "$WORLD/version")" = 2.0.0 ] || fail "B: version $(cat "$WORLD/version")"
 printf '%s\n' "yes, roll back to 1.0.0" tick "tick nothing to restore" run |

@@ -554,7 +554,8 @@ test_rollback_gate(void **state)
 /* --- the gate: every route around a confirmation, and a missing
  * artifact marked done ---------------------------------------------------- */
 
-enum { G_PRE, G_GO, G_EARLY, G_BACKUP, G_LONE1, G_INSTALL1, G_LONE2 };
+enum { G_PRE, G_GO, G_EARLY, G_BACKUP, G_LONE1, G_INSTALL1, G_LONE2,
+    G_INSTALL2, G_TELL, G_REPORT };
 
 static struct session *
 open_gate(struct world *w, bool step, bool resume)
@@ -596,7 +597,7 @@ expect_gated(struct world *w, struct session *s)
 				     "typed yet, and it gates every step after it";
 	const struct steps	*ss = session_steps(s);
 	const char		*why;
-	char			*cause = NULL;
+	char			*cause = NULL, *path = NULL;
 	size_t			 i;
 	int			 r;
 
@@ -619,6 +620,12 @@ expect_gated(struct world *w, struct session *s)
 	cause = NULL;
 	r = session_skip(s, G_EARLY, "not now", &cause);
 	expect_refused(r, cause, want);
+	cause = NULL;
+	/* A read step's command is a command too. */
+	r = session_document(s, G_REPORT, &path, &cause);
+	expect_refused(r, cause, want);
+	assert_null(path);
+	assert_false(file_exists(w->world, "report"));
 	assert_false(file_exists(w->world, "early"));
 	assert_false(file_exists(w->world, "lone-1.1.0"));
 	assert_false(file_exists(w->world, "lone-2.0.0"));
@@ -632,7 +639,7 @@ test_gate_confirm(void **state)
 	const struct steps	*ss = session_steps(s);
 	char			*cause = NULL;
 
-	assert_int_equal(ss->n, 9);
+	assert_int_equal(ss->n, 10);
 	assert_string_equal(ss->v[G_LONE2].key, "lone@2.0.0");
 	assert_true(session_auto(s, G_PRE));
 	assert_int_equal(session_start(s, G_PRE, &cause), 0);
