@@ -92,6 +92,8 @@ static void
 ask_give(struct ask *k, const char *answer)
 {
 	char	*cause = NULL;
+	void	(*then)(void *) = k->a.then;
+	void	*ctx = k->a.ctx;
 
 	free(k->error);
 	k->error = NULL;
@@ -99,7 +101,9 @@ ask_give(struct ask *k, const char *answer)
 		k->error = cause;
 		return;
 	}
-	ui_pop();
+	ui_pop();		/* k is gone */
+	if (then != NULL)
+		then(ctx);
 }
 
 static bool

@@ -286,8 +286,9 @@ checks_draw(void *state, WINDOW *w, int rows, int cols)
 static int
 checks_mark_done(void *ctx, const char *reason, char **cause)
 {
+	/* A check produces nothing: no acknowledgement to type. */
 	return session_mark_done(tui_session(), (size_t)(uintptr_t)ctx, reason,
-	    cause);
+	    NULL, cause);
 }
 
 static int

@@ -1,8 +1,9 @@
 /* run.c: the run screen: a check's or action's command with its
  * variables, its live output (the log tailed, at most ten redraws a
  * second), elapsed time, then its exit status; cancel (asks first),
- * retry, shell, mark done by hand or skip with a reason, and on failure
- * the runbook's hint and what a failure here leaves behind. */
+ * retry, shell, mark done by hand or skip with a reason (and, for an
+ * action whose artifact is missing, the typed phrase that names it), and
+ * on failure the runbook's hint and what a failure here leaves behind. */
 #include "config.h"
 
 #include <stdint.h>
@@ -27,6 +28,9 @@ struct run {
 	long long	 seen_time;	/* what the last tick saw, to redraw */
 	off_t		 seen_size;	/* only when something changed */
 	int		 seen_state;
+	char		*done_reason;	/* mark done: the reason given, while
+					   the missing artifact's phrase is
+					   asked */
 };
 
 static const enum key_action run_keys[] = {
@@ -124,6 +128,7 @@ run_leave(void *state)
 	pager_free(r->p);
 	free(r->log);
 	free(r->describe);
+	free(r->done_reason);
 }
 
 /* The status under the output: what the step's state is and the keys
@@ -263,11 +268,68 @@ run_cancel(void *ctx, const char *answer, char **cause)
 	return session_cancel(tui_session(), cause);
 }
 
+/* Marking it done: the reason; when its artifact is missing, kept for
+ * the phrase asked next (run_done_then). */
 static int
 run_mark_done(void *ctx, const char *reason, char **cause)
 {
-	return session_mark_done(tui_session(), (size_t)(uintptr_t)ctx, reason,
-	    cause);
+	struct run	*r = ctx;
+	char		*phrase = session_missing_phrase(tui_session(), r->i);
+
+	free(r->done_reason);
+	r->done_reason = NULL;
+	if (phrase == NULL)
+		return session_mark_done(tui_session(), r->i, reason, NULL,
+		    cause);
+	free(phrase);
+	r->done_reason = xstrdup(reason);
+	return 0;
+}
+
+/* The typed acknowledgement that the artifact is missing. */
+static int
+run_done_ack(void *ctx, const char *typed, char **cause)
+{
+	struct run	*r = ctx;
+
+	if (session_mark_done(tui_session(), r->i, r->done_reason, typed,
+	    cause) != 0)
+		return -1;
+	free(r->done_reason);
+	r->done_reason = NULL;
+	return 0;
+}
+
+static void
+run_done_then(void *ctx)
+{
+	struct run		*r = ctx;
+	const struct step	*st = run_step(r);
+	struct ask_arg		 a;
+	char			*phrase, *question, *detail, *cause = NULL;
+
+	if (r->done_reason == NULL ||
+	    (phrase = session_missing_phrase(tui_session(), r->i)) == NULL)
+		return;
+	question = xasprintf("Its artifact %s was not recorded (%s), so a "
+	    "rollback cannot use it: marking it done goes on without it, and "
+	    "the rollback steps that need it will not run.", st->produces,
+	    st->reason != NULL ? st->reason : "it did not pass");
+	detail = xasprintf("To go on without it, type exactly:  %s", phrase);
+	memset(&a, 0, sizeof a);
+	a.title = "Mark done without its artifact";
+	a.question = question;
+	a.detail = detail;
+	a.text = a.required = true;
+	a.answer = run_done_ack;
+	a.ctx = r;
+	if (ui_push(&screen_ask, &a, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+	}
+	free(question);
+	free(detail);
+	free(phrase);
 }
 
 static int
@@ -279,7 +341,7 @@ run_skip(void *ctx, const char *reason, char **cause)
 
 static void
 run_ask(struct run *r, const char *title, const char *question, bool text,
-    int (*answer)(void *, const char *, char **))
+    int (*answer)(void *, const char *, char **), void (*then)(void *))
 {
 	struct ask_arg	 a;
 	char		*cause = NULL;
@@ -290,7 +352,9 @@ run_ask(struct run *r, const char *title, const char *question, bool text,
 	a.text = text;
 	a.required = text;
 	a.answer = answer;
-	a.ctx = (void *)(uintptr_t)r->i;
+	/* An answer followed by another question gets the screen's state. */
+	a.ctx = then != NULL ? (void *)r : (void *)(uintptr_t)r->i;
+	a.then = then;
 	if (ui_push(&screen_ask, &a, &cause) != 0) {
 		ui_message(ROLE_ERROR, "%s", cause);
 		free(cause);
@@ -311,7 +375,7 @@ run_key(void *state, const struct ui_key *k)
 	case KEYS_CANCEL:
 		run_ask(r, "Cancel the running action", "Cancel it? Its process "
 		    "group gets SIGTERM, then SIGKILL after a grace period.",
-		    false, run_cancel);
+		    false, run_cancel, NULL);
 		return true;
 	case KEYS_START:
 	case KEYS_RETRY:
@@ -322,11 +386,11 @@ run_key(void *state, const struct ui_key *k)
 		break;
 	case KEYS_DONE_BY_HAND:
 		run_ask(r, "Mark done by hand", "Why is it done? (journaled with "
-		    "your name)", true, run_mark_done);
+		    "your name)", true, run_mark_done, run_done_then);
 		return true;
 	case KEYS_SKIP:
 		run_ask(r, "Skip this optional step", "Why is it skipped? "
-		    "(journaled with your name)", true, run_skip);
+		    "(journaled with your name)", true, run_skip, NULL);
 		return true;
 	case KEYS_ROLLBACK:
 		/* What will be undone, the artifacts checked, the phrase. */

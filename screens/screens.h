@@ -33,6 +33,9 @@ struct ask_arg {
 	const char	*initial;	/* or NULL */
 	int		(*answer)(void *ctx, const char *, char **cause);
 	void		*ctx;
+	/* Called with ctx once a good answer took the question off the
+	 * screen (to ask the next one), or NULL. */
+	void		(*then)(void *ctx);
 };
 
 /* export: a document to write in the format the operator picks; save

@@ -486,10 +486,30 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 		if ((r = session_skip(p->s, i, rest, &cause)) == 0)
 			plain_say(p, "= %zu skipped: %s", i + 1, rest);
 		break;
-	case SESSION_ACT_MARK_DONE:
-		if ((r = session_mark_done(p->s, i, rest, &cause)) == 0)
-			plain_say(p, "= %zu done by hand: %s", i + 1, rest);
+	case SESSION_ACT_MARK_DONE: {
+		char *phrase = NULL, *ack = NULL;
+
+		/* A missing artifact: the acknowledgement is typed too. */
+		if (*rest != '\0' && session_can(p->s, i,
+		    SESSION_ACT_MARK_DONE, NULL) &&
+		    (phrase = session_missing_phrase(p->s, i)) != NULL) {
+			plain_say(p, "? %zu done: its artifact %s was not "
+			    "recorded, so a rollback cannot use it; type \"%s\" "
+			    "to mark it done without it [the phrase, or anything "
+			    "else to go back]", i + 1, st->produces, phrase);
+			if (plain_read(p, &ack) <= 0) {
+				free(phrase);
+				free(line);
+				return PLAIN_PAUSE;
+			}
+		}
+		if ((r = session_mark_done(p->s, i, rest, ack, &cause)) == 0)
+			plain_say(p, "= %zu done by hand: %s", i + 1,
+			    st->reason != NULL ? st->reason : rest);
+		free(ack);
+		free(phrase);
 		break;
+	}
 	case SESSION_ACT_SHELL:
 		if (!isatty(p->in)) {
 			/* It would read the answers meant for stepup. */

@@ -12,29 +12,6 @@
 #include "steps.h"
 #include "util.h"
 
-#define ART_PREFIX	"STEPUP_ARTIFACT_"
-
-/* STEPUP_ARTIFACT_<id>, '-' turned to '_', as steps.c names it. */
-static char *
-artifact_var(const char *id)
-{
-	char	*name, *p;
-
-	name = xasprintf(ART_PREFIX "%s", id);
-	for (p = name; *p != '\0'; p++) {
-		if (*p == '-')
-			*p = '_';
-	}
-	return name;
-}
-
-static bool
-name_char(int c)
-{
-	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9');
-}
-
 /* The artifact named var, added from the upgrade's steps when new. */
 static size_t
 artifact_find(struct rollback_model *m, const char *var, const char *path)
@@ -60,7 +37,7 @@ artifact_find(struct rollback_model *m, const char *var, const char *path)
 		st = &m->upgrade->v[i];
 		if (st->rb == NULL || st->produces == NULL)
 			continue;
-		v = artifact_var(st->rb->id);
+		v = runbook_artifact_env(st->rb->id);
 		if (strcmp(v, var) == 0) {
 			free(a->step);
 			a->step = xstrdup(st->key);
@@ -85,11 +62,7 @@ entry_artifacts(struct rollback_model *m, struct rollback_entry *e)
 	char		*var;
 	size_t		 len, k, i;
 
-	for (p = cmd; p != NULL && (p = strstr(p, ART_PREFIX)) != NULL;
-	    p += len) {
-		for (len = strlen(ART_PREFIX); name_char((unsigned char)p[len]);
-		    len++)
-			;
+	for (p = cmd; (p = steps_artifact_ref(p, &len)) != NULL; p += len) {
 		var = xstrndup(p, len);
 		path = step_env_get(&e->step->env, var, NULL);
 		if (path != NULL) {

@@ -1,5 +1,6 @@
 /* runbook-lint.c: the warnings of `stepup lint` on a loaded runbook:
- * recovery, confirmation, unused artifacts and variables, missing files. */
+ * recovery, confirmation, unused artifacts and variables, missing files,
+ * `needs` that leave out a confirmation (which gates the step anyway). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -157,6 +158,77 @@ lint_vars(const struct runbook *rb, struct rb_diags *d)
 	return n;
 }
 
+/* The step with that id (not a rollback step), and its place in run
+ * order (prepare, hop, finish, as written), or NULL. */
+static const struct rb_step *
+step_by_id(const struct runbook *rb, const char *id, size_t *order)
+{
+	size_t	i, o = 0;
+	int	p;
+
+	for (p = 0; p < RB_PHASE_ROLLBACK; p++) {
+		for (i = 0; i < rb->phases[p].n; i++, o++) {
+			if (strcmp(rb->phases[p].v[i].id, id) == 0) {
+				*order = o;
+				return &rb->phases[p].v[i];
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Whether what st's `needs` names waits for the confirm step cf (at
+ * place c in run order) anyway: it names cf, or a step after cf that
+ * needs every step before it, or one whose own needs wait for it. */
+static bool
+needs_reach(const struct runbook *rb, const struct rb_step *st,
+    const struct rb_step *cf, size_t c, int depth)
+{
+	const struct rb_step	*t;
+	size_t			 k, o;
+
+	for (k = 0; k < st->n_needs; k++) {
+		if ((t = step_by_id(rb, st->needs[k].s, &o)) == NULL)
+			continue;
+		if (t == cf || (o > c && !t->has_needs))
+			return true;
+		if (o > c && depth < 64 && needs_reach(rb, t, cf, c, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+/* A step whose `needs` leaves out a confirm step before it: stepup gates
+ * it by the confirmation all the same, which the author should know. */
+static size_t
+lint_gate(const struct runbook *rb, struct rb_diags *d)
+{
+	const struct rb_step	*st, *cf = NULL;
+	size_t			 i, o = 0, c = 0, n = 0;
+	int			 p;
+
+	for (p = 0; p < RB_PHASE_ROLLBACK; p++) {
+		for (i = 0; i < rb->phases[p].n; i++, o++) {
+			st = &rb->phases[p].v[i];
+			if (cf != NULL && st->has_needs &&
+			    !needs_reach(rb, st, cf, c, 0)) {
+				rb_diag_add(d, RB_WARNING, rb->path, st->pos,
+				    "step '%s' comes after confirm step '%s', "
+				    "which its 'needs' leaves out: it waits "
+				    "for that confirmation all the same (a "
+				    "confirmation gates every step after it)",
+				    st->id, cf->id);
+				n++;
+			}
+			if (st->kind == RB_CONFIRM) {
+				cf = st;
+				c = o;
+			}
+		}
+	}
+	return n;
+}
+
 /* Add the warnings of a valid runbook to d; returns how many. */
 size_t
 runbook_lint(const struct runbook *rb, struct rb_diags *d)
@@ -210,6 +282,7 @@ runbook_lint(const struct runbook *rb, struct rb_diags *d)
 		}
 	}
 	n += lint_vars(rb, d);
+	n += lint_gate(rb, d);
 	for (i = 0; i < rb->phases[RB_PHASE_HOP].n; i++) {
 		st = &rb->phases[RB_PHASE_HOP].v[i];
 		for (j = 0; j < st->n_when; j++) {

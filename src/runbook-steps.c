@@ -304,8 +304,12 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 		if (k >= 0)
 			st->severity = (enum rb_severity)k;
 	}
-	if ((x = rbl_map_get(v, "optional", NULL)) != NULL)
-		rbl_get_bool(c, "optional", x, &st->optional);
+	if ((x = rbl_map_get(v, "optional", NULL)) != NULL &&
+	    rbl_get_bool(c, "optional", x, &st->optional) && st->optional &&
+	    st->kind == RB_CONFIRM)
+		err(c, x->pos, "confirm step '%s' cannot be optional: a "
+		    "confirmation gates every step after it and is never "
+		    "skipped; remove 'optional'", id);
 	if ((x = rbl_map_get(v, "per-hop", &kk)) != NULL) {
 		if (phase != RB_PHASE_PREPARE && phase != RB_PHASE_FINISH)
 			err(c, kk->pos, "'per-hop' is only for prepare and "

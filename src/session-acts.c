@@ -115,8 +115,13 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 		return false;
 	}
 	if (act != SESSION_ACT_ROLLBACK && !steps_needs_met(ss, i, &blocker)) {
-		*why = why_set("step %zu (%s) is not done yet", blocker + 1,
-		    ss->v[blocker].key);
+		if (ss->v[blocker].kind == RB_CONFIRM)
+			*why = why_set("step %zu (%s) is a confirmation not "
+			    "typed yet, and it gates every step after it",
+			    blocker + 1, ss->v[blocker].key);
+		else
+			*why = why_set("step %zu (%s) is not done yet",
+			    blocker + 1, ss->v[blocker].key);
 		return false;
 	}
 	switch (act) {
@@ -495,10 +500,28 @@ session_skip(struct session *s, size_t i, const char *reason, char **cause)
 	    cause);
 }
 
+char *
+session_missing_phrase(const struct session *s, size_t i)
+{
+	const struct step	*st;
+
+	if (s->steps == NULL || i >= s->steps->n)
+		return NULL;
+	st = &s->steps->v[i];
+	if (st->kind != RB_ACTION || st->produces == NULL ||
+	    st->artifact_sha256[0] != '\0')
+		return NULL;
+	return xasprintf("no artifact: %s", st->produces);
+}
+
 int
 session_mark_done(struct session *s, size_t i, const char *reason,
-    char **cause)
+    const char *ack, char **cause)
 {
+	const struct step	*st;
+	char			*phrase, *detail, *why;
+	int			 r;
+
 	if (session_gate(s, i, SESSION_ACT_MARK_DONE, cause) != 0)
 		return -1;
 	if (reason == NULL || *reason == '\0') {
@@ -506,6 +529,38 @@ session_mark_done(struct session *s, size_t i, const char *reason,
 		    "done REASON");
 		return -1;
 	}
-	return session_set(s, i, STEP_DONE, reason, JOURNAL_EV_MARK_DONE,
-	    reason, cause);
+	if ((phrase = session_missing_phrase(s, i)) == NULL)
+		return session_set(s, i, STEP_DONE, reason,
+		    JOURNAL_EV_MARK_DONE, reason, cause);
+	/* Its artifact is missing: going on without it is acknowledged by
+	 * typing the phrase that names it, as a confirmation is. */
+	st = &s->steps->v[i];
+	if (ack == NULL || strcmp(ack, phrase) != 0) {
+		if (ack != NULL) {
+			detail = xasprintf("did not match: %s", ack);
+			r = journal_append(s->j, s->run_id, JOURNAL_EV_PHRASE,
+			    st->key, detail, NULL, cause);
+			free(detail);
+			if (r != 0) {
+				free(phrase);
+				return -1;
+			}
+		}
+		*cause = xasprintf("%sits artifact %s was not recorded (%s), "
+		    "so a rollback cannot use it: to mark step %zu done "
+		    "without it, type exactly \"%s\"", ack != NULL ?
+		    "that is not the phrase: " : "", st->produces,
+		    st->reason != NULL ? st->reason : "it did not pass",
+		    i + 1, phrase);
+		free(phrase);
+		return -1;
+	}
+	why = xasprintf("%s (%s)", reason, phrase);
+	detail = xasprintf("%s; typed: %s", reason, phrase);
+	r = session_set(s, i, STEP_DONE, why, JOURNAL_EV_MARK_DONE, detail,
+	    cause);
+	free(detail);
+	free(why);
+	free(phrase);
+	return r;
 }

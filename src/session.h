@@ -37,7 +37,9 @@
  * it runs and a "probe" event "WHAT: COMMAND\nOUTCOME" after (the probes
  * made while planning, before the run exists: "probe" events just after
  * its "begin"); "phrase"
- * events "typed: TEXT" or "did not match: TEXT"; a rollback run has kind
+ * events "typed: TEXT" or "did not match: TEXT"; a "mark-done" event
+ * "REASON", or "REASON; typed: no artifact: PATH" for an action whose
+ * artifact is missing (see session_mark_done); a rollback run has kind
  * rollback, parent the upgrade run, from and to swapped.
  *
  * Functions that can fail return 0, or -1 with *cause set (caller frees),
@@ -301,10 +303,18 @@ int		 session_ack_warning(struct session *, size_t i, char **cause);
 /* Skip an optional step, with a reason (required). */
 int		 session_skip(struct session *, size_t i, const char *reason,
 		    char **cause);
-/* Mark a failed or in-doubt action (or a manual step) done by hand, with
- * a reason (required). */
+/* Mark a failed or in-doubt action done by hand, with a reason
+ * (required). An action whose artifact (`produces`) was not recorded
+ * (not made, empty, unreadable) needs ack too: the operator typed
+ * session_missing_phrase() exactly, as a confirmation is; otherwise it is
+ * refused, *cause saying what is missing and the phrase, and a wrong
+ * phrase is journaled ("did not match: TEXT"). The acknowledgement is
+ * journaled with the mark-done event and kept in the step's reason. */
 int		 session_mark_done(struct session *, size_t i,
-		    const char *reason, char **cause);
+		    const char *reason, const char *ack, char **cause);
+/* The phrase that marking step i done needs typed, "no artifact: PATH",
+ * or NULL when it needs none. The caller frees it. */
+char		*session_missing_phrase(const struct session *, size_t i);
 /* Run $SHELL (or /bin/sh) interactively in the state directory with step
  * i's environment, and wait for it; journaled. The TUI leaves curses
  * before and comes back after. */

@@ -365,7 +365,9 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 	st->phase = rs->phase;
 	st->hop = hop;
 	st->run = rs->run;
-	st->optional = rs->optional;
+	/* A confirmation cannot be skipped (the loader refuses one marked
+	 * optional). */
+	st->optional = rs->optional && rs->kind != RB_CONFIRM;
 	if (hop >= 0) {
 		h = &ss->plan->hops[hop];
 		st->key = xasprintf("%s@%s", rs->id, h->to);
@@ -409,12 +411,43 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 	return 0;
 }
 
+static int
+index_cmp(const void *a, const void *b)
+{
+	const size_t	*x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* The gating rule's one exception to `needs`: a step needs every confirm
+ * step before it in run order, whatever its `needs` says (they narrow or
+ * widen the other dependencies, never step around a confirmation). Its
+ * needs are kept in run order, without duplicates, so that the first
+ * need not settled is the earliest. */
+static void
+steps_gate_confirms(struct steps *ss, size_t i)
+{
+	struct step	*st = &ss->v[i];
+	size_t		 j, k, n = 0;
+
+	for (j = 0; j < i; j++) {
+		if (ss->v[j].kind == RB_CONFIRM)
+			st->needs[st->n_needs++] = j;
+	}
+	qsort(st->needs, st->n_needs, sizeof *st->needs, index_cmp);
+	for (k = 0; k < st->n_needs; k++) {
+		if (n == 0 || st->needs[n - 1] != st->needs[k])
+			st->needs[n++] = st->needs[k];
+	}
+	st->n_needs = n;
+}
+
 /* Resolve every step's needs to indexes of earlier steps. */
 static void
 steps_resolve_needs(struct steps *ss)
 {
 	struct step	*st, *o;
-	size_t		 i, j, k;
+	size_t		 i, j, k, n;
 	bool		 same_hop;
 
 	for (i = 0; i < ss->n; i++) {
@@ -426,7 +459,16 @@ steps_resolve_needs(struct steps *ss)
 				st->needs[j] = j;
 			continue;
 		}
-		st->needs = xcalloc(i + 1, sizeof *st->needs);
+		/* Room for every earlier step, named or a confirm. */
+		for (n = 0, k = 0; k < st->rb->n_needs; k++) {
+			for (j = 0; j < i; j++) {
+				o = &ss->v[j];
+				if (o->rb != NULL && strcmp(o->rb->id,
+				    st->rb->needs[k].s) == 0)
+					n++;
+			}
+		}
+		st->needs = xcalloc(n + i + 1, sizeof *st->needs);
 		for (k = 0; k < st->rb->n_needs; k++) {
 			const char *id = st->rb->needs[k].s;
 
@@ -447,6 +489,7 @@ steps_resolve_needs(struct steps *ss)
 				st->needs[st->n_needs++] = j;
 			}
 		}
+		steps_gate_confirms(ss, i);
 	}
 }
 
@@ -515,6 +558,97 @@ settled_desc(const void *a, const void *b)
 	return (*x)->index < (*y)->index ? 1 : -1;
 }
 
+const char *
+steps_artifact_ref(const char *p, size_t *len)
+{
+	static const char	prefix[] = "STEPUP_ARTIFACT_";
+
+	if (p == NULL || (p = strstr(p, prefix)) == NULL)
+		return NULL;
+	for (*len = sizeof prefix - 1; name_char((unsigned char)p[*len]);
+	    (*len)++)
+		;
+	return p;
+}
+
+/* Whether upgrade step u made the artifact var names at path and recorded
+ * it (size and sha256: it passed with the file there). */
+static bool
+artifact_made_by(const struct step *u, const char *var, const char *path)
+{
+	char	*v;
+	bool	 same;
+
+	if (u->rb == NULL || u->produces == NULL ||
+	    strcmp(u->produces, path) != 0)
+		return false;
+	v = runbook_artifact_env(u->rb->id);
+	same = strcmp(v, var) == 0;
+	free(v);
+	return same;
+}
+
+/* A rollback step whose command uses an artifact the upgrade did not
+ * make ($STEPUP_ARTIFACT_<id> points to nothing: its step failed, did not
+ * run, or was marked done by hand without it) cannot run: it becomes a
+ * manual step saying which artifact and why, so that the rest of the
+ * rollback still runs. */
+static void
+rollback_gate_artifacts(const struct steps *up, struct step *st)
+{
+	const struct step	*u, *maker;
+	const char		*p, *path, *how;
+	char			*var, *title, *text;
+	size_t			 len, k;
+
+	for (p = st->run; (p = steps_artifact_ref(p, &len)) != NULL;
+	    p += len) {
+		var = xstrndup(p, len);
+		path = step_env_get(&st->env, var, NULL);
+		maker = NULL;
+		for (k = 0; path != NULL && k < up->n; k++) {
+			u = &up->v[k];
+			if (artifact_made_by(u, var, path))
+				maker = u;
+		}
+		/* A step that passed made it (a checklist lays the rollback
+		 * out as if every action had passed, recording nothing). */
+		if (maker == NULL || maker->state == STEP_PASSED ||
+		    maker->artifact_sha256[0] != '\0') {
+			free(var);
+			continue;
+		}
+		switch (maker->state) {
+		case STEP_PENDING:
+		case STEP_READY:
+			how = "it did not run";
+			break;
+		case STEP_DONE:
+			how = "it was marked done by hand without it";
+			break;
+		default:
+			how = step_state_words(maker->state);
+			break;
+		}
+		title = xasprintf("%s cannot run: $%s points to nothing",
+		    st->title, var);
+		text = xasprintf("$%s points to nothing: step %s (%s) did not "
+		    "make %s; %s%s%s%s. Do by hand what this step would do, "
+		    "or tick it off saying why not.", var, maker->key,
+		    maker->title, path, how, maker->reason != NULL ? " (" : "",
+		    maker->reason != NULL ? maker->reason : "",
+		    maker->reason != NULL ? ")" : "");
+		free(st->title);
+		st->title = title;
+		free(st->text);
+		st->text = text;
+		st->kind = RB_MANUAL;
+		st->run = NULL;
+		free(var);
+		return;
+	}
+}
+
 struct steps *
 steps_new_rollback(const struct steps *up, const struct step_env *base,
     char **cause)
@@ -544,7 +678,8 @@ steps_new_rollback(const struct steps *up, const struct step_env *base,
 
 	done = xcalloc(up->n + 1, sizeof *done);
 	for (i = 0; i < up->n; i++) {
-		if (up->v[i].kind == RB_ACTION && up->v[i].state == STEP_PASSED &&
+		if (up->v[i].kind == RB_ACTION && (up->v[i].state ==
+		    STEP_PASSED || up->v[i].state == STEP_DONE) &&
 		    !up->v[i].undo)
 			done[n++] = &up->v[i];
 		/* Every artifact the upgrade made, for the rollback steps. */
@@ -578,6 +713,7 @@ steps_new_rollback(const struct steps *up, const struct step_env *base,
 			if (o->rb != NULL && o->rb->on_failure != NULL)
 				st->text = xstrdup(o->rb->on_failure);
 		}
+		rollback_gate_artifacts(up, st);
 	}
 	free(done);
 
@@ -588,6 +724,7 @@ steps_new_rollback(const struct steps *up, const struct step_env *base,
 			steps_free(ss);
 			return NULL;
 		}
+		rollback_gate_artifacts(up, &ss->v[ss->n - 1]);
 	}
 	step_env_free(&artifacts);
 	/* A rollback step needs every step before it; runbook `needs` do

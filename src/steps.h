@@ -163,7 +163,11 @@ struct steps {
  * STEPUP_RUN_ID, STEPUP_RUNBOOK_DIR and the runbook's vars with their
  * answers); each step adds its own. `needs` naming a step repeated per hop
  * means its instance in the same hop when there is one, else every
- * instance; a need filtered out by `when` is dropped. Every step starts
+ * instance; a need filtered out by `when` is dropped. The gating rule:
+ * a step needs every step before it, or those its `needs` names, and in
+ * either case every confirm step before it in run order (a confirmation
+ * gates everything after it; `needs` never steps around one, and a
+ * confirm step is never optional). Every step starts
  * pending, then steps_update() makes the first ones ready. Returns NULL
  * with *cause (caller frees) when a field cannot be expanded, naming the
  * step and the field. */
@@ -171,13 +175,22 @@ struct steps	*steps_new(const struct runbook *, const struct plan *,
 		    const struct step_env *base, char **cause);
 /* Lay out a rollback run of upgrade (whose states say what was done): a
  * confirm step "yes, roll back to FROM", then, in reverse order of
- * settling (settled_seq), the undo of every action that passed (an action
- * with an undo), or a manual step "KEY cannot be undone automatically"
- * (text: its on-failure text) for one without, then the runbook's
- * rollback steps. Same ownership and errors as steps_new. */
+ * settling (settled_seq), the undo of every action that passed or was
+ * done by hand (an action with an undo), or a manual step "KEY cannot be
+ * undone automatically" (text: its on-failure text) for one without,
+ * then the runbook's rollback steps; each needs every step before it.
+ * A step whose command uses $STEPUP_ARTIFACT_<id> when the upgrade
+ * recorded no such artifact (its step failed, did not run, or was marked
+ * done by hand without it) becomes a manual step "TITLE cannot run:
+ * $STEPUP_ARTIFACT_<id> points to nothing", its text saying which step
+ * and why; the others still run. Same ownership and errors as
+ * steps_new. */
 struct steps	*steps_new_rollback(const struct steps *upgrade,
 		    const struct step_env *base, char **cause);
 void		 steps_free(struct steps *);
+/* The next STEPUP_ARTIFACT_<id> a command names, from p on (NULL: none),
+ * with the length of the name in *len; NULL when there is no more. */
+const char	*steps_artifact_ref(const char *p, size_t *len);
 
 /* The step with that key, or NULL. */
 const struct step *steps_find(const struct steps *, const char *key);

@@ -185,25 +185,91 @@ test_model(void **state)
 }
 
 /* Failed before the backup was made: the restore step would use a file
- * that the upgrade never recorded, so the rollback does not start. */
+ * that the upgrade never recorded, so it does not run: it is a step for
+ * a human, saying that $STEPUP_ARTIFACT_backup points to nothing and why;
+ * what else there is to undo is still offered, and nothing the rollback
+ * runs relies on an untrusted file. */
 static void
 test_unrecorded(void **state)
 {
 	struct fixture		*f = *state;
 	struct steps		*back;
 	struct rollback_model	*m;
-	char			*cause = NULL;
+	char			*cause = NULL, *text, *want;
 
 	pass_until(f, "backup");
 	back = steps_new_rollback(f->up, &f->env, &cause);
 	assert_non_null(back);
 	m = rollback_model_new(f->up, back);
 	assert_int_equal(m->n_entries, 2);
-	assert_int_equal(rollback_verify(m, &cause), -1);
-	assert_int_equal(m->artifacts[0].check, ROLLBACK_UNRECORDED);
-	assert_non_null(strstr(cause, "step backup did not record it (it did "
-	    "not pass), so it cannot be trusted"));
-	free(cause);
+	assert_string_equal(m->entries[0].step->key, "restore");
+	assert_false(m->entries[0].automatic);
+	assert_int_equal(m->n_artifacts, 0);
+	assert_int_equal(rollback_verify(m, &cause), 0);
+	text = rollback_describe(m, 2000);
+	want = xasprintf("  2. Restore the backup of 1.0.0 cannot run: "
+	    "$STEPUP_ARTIFACT_backup points to nothing\n"
+	    "       by hand: $STEPUP_ARTIFACT_backup points to nothing: step "
+	    "backup (Back up the data) did not make %s; failed (exit 3). Do "
+	    "by hand what this step would do, or tick it off saying why "
+	    "not.\n", f->backup);
+	if (strstr(text, want) == NULL)
+		fail_msg("got:\n%s", text);
+	free(want);
+	free(text);
+	rollback_model_free(m);
+	steps_free(back);
+}
+
+/* The backup failed and was marked done by hand, its absence typed: the
+ * rollback undoes every done step (the hops' and the backup's, latest
+ * first) and only the restore that needs the backup is left to a human,
+ * saying so; the rest is verified and runs. */
+static void
+test_missing_done(void **state)
+{
+	struct fixture		*f = *state;
+	struct steps		*back;
+	struct rollback_model	*m;
+	struct step		*st;
+	char			*cause = NULL, *text, *want;
+	size_t			 i;
+
+	pass_until(f, "backup");
+	st = (struct step *)steps_find(f->up, "backup");
+	step_set(f->up, st->index, STEP_DONE, "disk full (no artifact: x)");
+	st->settled_seq = (long long)st->index + 1;
+	/* Hop 1 passes; hop 2's migrate fails. */
+	for (i = st->index + 1; i < f->up->n; i++) {
+		if (strcmp(f->up->v[i].key, "migrate@2.0.0") == 0) {
+			step_set(f->up, i, STEP_FAILED, "exit 3");
+			break;
+		}
+		step_set(f->up, i, STEP_PASSED, NULL);
+		f->up->v[i].settled_seq = (long long)i + 1;
+	}
+	back = steps_new_rollback(f->up, &f->env, &cause);
+	assert_non_null(back);
+	m = rollback_model_new(f->up, back);
+	/* stop@2.0.0, start, install, migrate (by hand), stop, backup (by
+	 * hand: no undo), restore (cannot run), left */
+	assert_int_equal(m->n_entries, 8);
+	assert_string_equal(m->entries[0].step->key, "undo:stop@2.0.0");
+	assert_true(m->entries[0].automatic);
+	assert_string_equal(m->entries[5].step->key, "undo:backup");
+	assert_string_equal(m->entries[6].step->key, "restore");
+	assert_false(m->entries[6].automatic);
+	assert_int_equal(rollback_verify(m, &cause), 0);
+	text = rollback_describe(m, 2000);
+	want = xasprintf("Restore the backup of 1.0.0 cannot run: "
+	    "$STEPUP_ARTIFACT_backup points to nothing\n"
+	    "       by hand: $STEPUP_ARTIFACT_backup points to nothing: step "
+	    "backup (Back up the data) did not make %s; it was marked done by "
+	    "hand without it (disk full (no artifact: x)).", f->backup);
+	if (strstr(text, want) == NULL)
+		fail_msg("got:\n%s", text);
+	free(want);
+	free(text);
 	rollback_model_free(m);
 	steps_free(back);
 }
@@ -265,6 +331,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unrecorded, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_missing_done, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
 		cmocka_unit_test(test_age),

@@ -348,11 +348,22 @@ static const struct tcase cases[] = {
 	  "line), or give a list of versions\n"
 	  "t.yaml:6:15: unknown key 'cmd' in available (known keys: "
 	  "command)\n" },
-	/* 41: a format version that is no scalar; quoted booleans */
+	/* 41: a format version that is no scalar; quoted booleans (and a
+	 * confirmation cannot be optional) */
 	{ "stepup:\nproduct: P\nversions:\n  scheme: semver\n"
 	  "  installed: {ask: q}\n  available: [1.0.0]\n"
 	  "hop:\n  - {id: go, confirm: Go, phrase: yes, optional: 'true'}\n",
-	  "t.yaml:1:8: 'stepup' must be the format version, 1; found nothing\n" },
+	  "t.yaml:1:8: 'stepup' must be the format version, 1; found nothing\n"
+	  "t.yaml:8:50: confirm step 'go' cannot be optional: a confirmation "
+	  "gates every step after it and is never skipped; remove "
+	  "'optional'\n" },
+	/* a confirm step is never optional; optional: false is fine */
+	{ BASE "prepare:\n  - {id: a, confirm: A, phrase: a, optional: false}\n"
+	  "  - id: go\n    confirm: Go\n    phrase: yes\n"
+	  "    optional: true\n",
+	  "t.yaml:12:15: confirm step 'go' cannot be optional: a "
+	  "confirmation gates every step after it and is never skipped; "
+	  "remove 'optional'\n" },
 	/* 40: a name a variable is read from is known; another STEPUP_
 	 * name that is no typo comes from the environment (a warning) */
 	{ BASE "vars:\n  d: {env: STEPUP_DEMO_DIR}\n"
@@ -614,6 +625,47 @@ test_lint_warnings(void **state)
 	    "rollback step uses $STEPUP_ARTIFACT_dump\n"
 	    "t.yaml:18:55: warning: step 'agents' is for redeploy hops, but "
 	    "the policy has no 'redeploy-at': there are none\n");
+	free(out);
+	rb_diags_free(&d);
+	runbook_free(rb);
+}
+
+/* A step whose `needs` leaves out a confirm step before it is gated by
+ * it anyway; lint says so, and only for those (a need that waits for the
+ * confirmation itself, directly or through a step after it, is fine). */
+static void
+test_lint_gate(void **state)
+{
+	static const char	 text[] = BASE
+	    "prepare:\n  - {id: pre, check: c, run: r}\n"
+	    "  - {id: go, confirm: Go, phrase: yes}\n"
+	    "  - {id: early, action: a, run: r, undo: u, needs: []}\n"
+	    "  - {id: named, action: a, run: r, undo: u, needs: [go]}\n"
+	    "  - {id: via, check: c, run: r, needs: [named]}\n"
+	    "hop:\n  - {id: up, action: a, run: r, undo: u, needs: pre}\n"
+	    "finish:\n  - {id: last, check: c, run: r}\n";
+	struct rb_diags		 d;
+	struct runbook		*rb;
+	char			*out = NULL;
+	size_t			 len = 0;
+	FILE			*f;
+
+	(void)state;
+	write_file("t.yaml", text, strlen(text));
+	rb_diags_init(&d);
+	assert_non_null(rb = runbook_load("t.yaml", &d));
+	assert_int_equal(runbook_lint(rb, &d), 2);
+	assert_non_null(f = open_memstream(&out, &len));
+	rb_diags_print(&d, f);
+	fclose(f);
+	assert_string_equal(out,
+	    "t.yaml:10:5: warning: step 'early' comes after confirm step "
+	    "'go', which its 'needs' leaves out: it waits for that "
+	    "confirmation all the same (a confirmation gates every step "
+	    "after it)\n"
+	    "t.yaml:14:5: warning: step 'up' comes after confirm step 'go', "
+	    "which its 'needs' leaves out: it waits for that confirmation "
+	    "all the same (a confirmation gates every step after it)\n");
 	free(out);
 	rb_diags_free(&d);
 	runbook_free(rb);
@@ -881,6 +933,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_kinds_short),
 		cmocka_unit_test(test_lint_warnings),
+		cmocka_unit_test(test_lint_gate),
 		cmocka_unit_test(test_lint_files),
 		cmocka_unit_test(test_artifact_env),
 		cmocka_unit_test(test_deep_nesting),

@@ -343,15 +343,15 @@ test_door(void **state)
 	assert_false(session_auto(s, HOLD));
 	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_IN_DOUBT,
 	    "hold@2.0.0"), 1);
-	r = session_mark_done(s, HOLD, "", &cause);
+	r = session_mark_done(s, HOLD, "", NULL, &cause);
 	expect_refused(r, cause, "marking it done by hand needs a reason: "
 	    "done REASON");
 	cause = NULL;
 	r = session_skip(s, HOLD, "no", &cause);
 	expect_refused(r, cause, "only an optional step may be skipped");
 	cause = NULL;
-	assert_int_equal(session_mark_done(s, HOLD, "it had finished", &cause),
-	    0);
+	assert_int_equal(session_mark_done(s, HOLD, "it had finished", NULL,
+	    &cause), 0);
 	assert_int_equal(ss->v[HOLD].state, STEP_DONE);
 	assert_string_equal(ss->v[HOLD].reason, "it had finished");
 	assert_int_equal(session_tick(s, TELL, "", &cause), 0);
@@ -656,6 +656,208 @@ test_rollback_gate(void **state)
 	session_close(s);
 }
 
+/* --- the gate: every route around a confirmation, and a missing
+ * artifact marked done ---------------------------------------------------- */
+
+enum { G_PRE, G_GO, G_EARLY, G_BACKUP, G_LONE1, G_INSTALL1, G_LONE2,
+    G_INSTALL2, G_TELL, G_REPORT };
+
+static struct session *
+open_gate(struct world *w, bool step, bool resume)
+{
+	struct session_opts	 opts;
+	struct session		*s = NULL;
+	char			*cause = NULL, *rb;
+	const char		*top = getenv("top_srcdir");
+	int			 r;
+
+	rb = xasprintf("%s/tests/data/session/gate.yaml", top != NULL ? top :
+	    ".");
+	memset(&opts, 0, sizeof opts);
+	opts.runbook = rb;
+	opts.state_dir = w->state;
+	opts.step = step;
+	r = session_open(&opts, &s, &cause);
+	free(rb);
+	if (r != EXIT_DONE)
+		fail_msg("session_open: %d %s", r, cause);
+	if (resume) {
+		assert_non_null(session_unfinished(s));
+		if ((r = session_resume(s, &cause)) != EXIT_DONE)
+			fail_msg("session_resume: %d %s", r, cause);
+	} else {
+		assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+		assert_int_equal(session_begin(s, &cause), EXIT_DONE);
+	}
+	return s;
+}
+
+/* Nothing after the confirmation can start, be skipped, run by itself or
+ * be marked done before the phrase is typed, whatever its `needs` says:
+ * here, on resume, under --step. */
+static void
+expect_gated(struct world *w, struct session *s)
+{
+	static const char	 want[] = "step 2 (go) is a confirmation not "
+				     "typed yet, and it gates every step after it";
+	const struct steps	*ss = session_steps(s);
+	const char		*why;
+	char			*cause = NULL, *path = NULL;
+	size_t			 i;
+	int			 r;
+
+	assert_int_equal(ss->v[G_GO].state, STEP_READY);
+	for (i = G_GO + 1; i < ss->n; i++) {
+		assert_int_equal(ss->v[i].state, STEP_PENDING);
+		assert_false(session_auto(s, i));
+		assert_false(session_can(s, i, SESSION_ACT_START, &why));
+		assert_string_equal(why, want);
+		assert_false(session_can(s, i, SESSION_ACT_SKIP, NULL));
+		assert_false(session_can(s, i, SESSION_ACT_MARK_DONE, NULL));
+		assert_int_equal(session_acts(s, i), (1u << SESSION_ACT_SHELL) |
+		    (1u << SESSION_ACT_QUIT));
+	}
+	r = session_start(s, G_EARLY, &cause);
+	expect_refused(r, cause, want);
+	cause = NULL;
+	r = session_start(s, G_LONE2, &cause);
+	expect_refused(r, cause, want);
+	cause = NULL;
+	r = session_skip(s, G_EARLY, "not now", &cause);
+	expect_refused(r, cause, want);
+	cause = NULL;
+	/* A read step's command is a command too. */
+	r = session_document(s, G_REPORT, &path, &cause);
+	expect_refused(r, cause, want);
+	assert_null(path);
+	assert_false(file_exists(w->world, "report"));
+	assert_false(file_exists(w->world, "early"));
+	assert_false(file_exists(w->world, "lone-1.1.0"));
+	assert_false(file_exists(w->world, "lone-2.0.0"));
+}
+
+static void
+test_gate_confirm(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s = open_gate(w, false, false);
+	const struct steps	*ss = session_steps(s);
+	char			*cause = NULL;
+
+	assert_int_equal(ss->n, 10);
+	assert_string_equal(ss->v[G_LONE2].key, "lone@2.0.0");
+	assert_true(session_auto(s, G_PRE));
+	assert_int_equal(session_start(s, G_PRE, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(ss->v[G_PRE].state, STEP_PASSED);
+	expect_gated(w, s);
+	session_close(s);
+
+	/* Resumed from the journal, and resumed under --step. */
+	s = open_gate(w, false, true);
+	expect_gated(w, s);
+	session_close(s);
+	s = open_gate(w, true, true);
+	expect_gated(w, s);
+
+	/* Typed: the narrowed needs apply. */
+	assert_int_equal(session_confirm(s, G_GO, "go", &cause), 0);
+	ss = session_steps(s);
+	assert_true(session_can(s, G_EARLY, SESSION_ACT_START, NULL));
+	assert_true(session_can(s, G_LONE2, SESSION_ACT_START, NULL));
+	session_close(s);
+}
+
+/* A backup that came out empty can be marked done only with its absence
+ * typed ("no artifact: PATH"), a wrong phrase journaled; the rollback then
+ * offers every undo and says the restore cannot run, and why. */
+static void
+test_gate_missing_artifact(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s = open_gate(w, false, false);
+	const struct steps	*ss = session_steps(s);
+	struct steps		*pre = NULL;
+	char			*cause = NULL, *phrase, *want;
+	int			 r;
+
+	assert_int_equal(session_start(s, G_PRE, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(session_confirm(s, G_GO, "go", &cause), 0);
+	assert_null(session_missing_phrase(s, G_EARLY));
+	assert_int_equal(session_skip(s, G_EARLY, "not now", &cause), 0);
+	assert_int_equal(session_start(s, G_BACKUP, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(ss->v[G_BACKUP].state, STEP_FAILED);
+
+	phrase = session_missing_phrase(s, G_BACKUP);
+	want = xasprintf("no artifact: %s/backup", w->world);
+	assert_string_equal(phrase, want);
+	free(want);
+	/* No phrase, a wrong one: refused, saying what is missing. */
+	assert_true(session_can(s, G_BACKUP, SESSION_ACT_MARK_DONE, NULL));
+	r = session_mark_done(s, G_BACKUP, "disk full", NULL, &cause);
+	want = xasprintf("its artifact %s/backup was not recorded (exit 0, "
+	    "but %s/backup is empty), so a rollback cannot use it: to mark "
+	    "step 4 done without it, type exactly \"%s\"", w->world,
+	    w->world, phrase);
+	expect_refused(r, cause, want);
+	free(want);
+	cause = NULL;
+	r = session_mark_done(s, G_BACKUP, "disk full", "no artifact", &cause);
+	want = xasprintf("that is not the phrase: its artifact %s/backup was "
+	    "not recorded (exit 0, but %s/backup is empty), so a rollback "
+	    "cannot use it: to mark step 4 done without it, type exactly "
+	    "\"%s\"", w->world, w->world, phrase);
+	expect_refused(r, cause, want);
+	free(want);
+	cause = NULL;
+	assert_int_equal(ss->v[G_BACKUP].state, STEP_FAILED);
+	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_PHRASE,
+	    "backup"), 1);
+	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_MARK_DONE,
+	    "backup"), 0);
+	assert_false(session_can(s, G_INSTALL1, SESSION_ACT_START, NULL));
+	/* Typed: done, the acknowledgement journaled and in its reason. */
+	assert_int_equal(session_mark_done(s, G_BACKUP, "disk full", phrase,
+	    &cause), 0);
+	assert_int_equal(ss->v[G_BACKUP].state, STEP_DONE);
+	want = xasprintf("disk full (%s)", phrase);
+	assert_string_equal(ss->v[G_BACKUP].reason, want);
+	free(want);
+	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_MARK_DONE,
+	    "backup"), 1);
+	/* Hop 1 runs. */
+	assert_int_equal(session_start(s, G_LONE1, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(session_start(s, G_INSTALL1, &cause), 0);
+	assert_int_equal(session_wait(s, -1, &cause), 1);
+	assert_int_equal(ss->v[G_INSTALL1].state, STEP_PASSED);
+
+	/* The rollback: the undo of every done step; the restore, which
+	 * needs the missing backup, left to a human, saying why. */
+	assert_int_equal(session_rollback_preview(s, &pre, &cause), 0);
+	assert_int_equal(pre->n, 5);
+	assert_string_equal(pre->v[1].key, "undo:install@1.1.0");
+	assert_int_equal(pre->v[1].kind, RB_ACTION);
+	assert_string_equal(pre->v[2].key, "undo:backup");
+	assert_string_equal(pre->v[3].key, "restore");
+	assert_int_equal(pre->v[3].kind, RB_MANUAL);
+	assert_string_equal(pre->v[3].title, "Restore the backup cannot run: "
+	    "$STEPUP_ARTIFACT_backup points to nothing");
+	want = xasprintf("$STEPUP_ARTIFACT_backup points to nothing: step "
+	    "backup (Back up the version) did not make %s/backup; it was "
+	    "marked done by hand without it (disk full (%s)).", w->world,
+	    phrase);
+	assert_non_null(strstr(pre->v[3].text, want));
+	free(want);
+	assert_string_equal(pre->v[4].key, "again");
+	assert_int_equal(pre->v[4].kind, RB_ACTION);
+	steps_free(pre);
+	free(phrase);
+	session_close(s);
+}
+
 int
 main(void)
 {
@@ -669,6 +871,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_resume_check_in_doubt,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_rollback_unlaid,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gate_confirm, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_gate_missing_artifact,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_gate, setup,
 		    teardown),

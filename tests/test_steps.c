@@ -471,19 +471,24 @@ test_gating_needs(void **state)
 	up->n_needs = 1;
 	ss = fixture_steps(f);
 
+	/* ...and, whatever they say, the confirmation before them. */
 	st = steps_find(ss, "upgrade@24.03.0");
-	assert_int_equal(st->n_needs, 1);
-	assert_string_equal(ss->v[st->needs[0]].key, "stop@24.03.0");
-	st = steps_find(ss, "versions");
 	assert_int_equal(st->n_needs, 2);
+	assert_string_equal(ss->v[st->needs[0]].key, "go");
+	assert_string_equal(ss->v[st->needs[1]].key, "stop@24.03.0");
+	st = steps_find(ss, "versions");
+	assert_int_equal(st->n_needs, 3);
 	assert_string_equal(ss->v[st->needs[0]].key, "notes@23.09.10");
 	assert_string_equal(ss->v[st->needs[1]].key, "notes@24.03.0");
+	assert_string_equal(ss->v[st->needs[2]].key, "go");
 
 	/* Gating follows the needs, not the order. */
 	assert_int_equal(steps_find(ss, "versions")->state, STEP_PENDING);
 	step_set(ss, 0, STEP_PASSED, NULL);
 	assert_int_equal(steps_find(ss, "versions")->state, STEP_PENDING);
 	step_set(ss, 1, STEP_SKIPPED, "read it yesterday");
+	assert_int_equal(steps_find(ss, "versions")->state, STEP_PENDING);
+	step_set(ss, 4, STEP_PASSED, NULL);	/* go */
 	assert_int_equal(steps_find(ss, "versions")->state, STEP_READY);
 	assert_int_equal(steps_find(ss, "upgrade@24.03.0")->state, STEP_PENDING);
 	step_set(ss, 8, STEP_PASSED, NULL);	/* stop@24.03.0 */
@@ -498,6 +503,77 @@ test_gating_needs(void **state)
 	step_set(ss, 9, STEP_FAILED, "exit 2");
 	step_set(ss, 8, STEP_PASSED, NULL);
 	assert_int_equal(steps_find(ss, "upgrade@24.03.0")->state, STEP_FAILED);
+	steps_free(ss);
+	fixture_free(f);
+}
+
+/* A confirmation gates every step after it in run order, whatever
+ * `needs` says: `needs: []` after it, a need naming only a step before
+ * it, a hop step of a later hop, a finish step; a confirm is never
+ * optional; a rollback's steps all wait for its own confirmation. */
+static void
+test_gating_confirm(void **state)
+{
+	struct fixture		*f = fixture_new();
+	struct steps		*ss, *rs;
+	struct rb_step		*st;
+	static struct rb_str	 needs_idle[] = { { "idle", { 0, 0 } } };
+	char			*cause = NULL;
+	size_t			 i, go, k;
+
+	/* stop: needs: [] (every hop); upgrade: needs: [idle], a step before
+	 * the confirmation; versions: needs: []; go: optional (the loader
+	 * refuses it; the model does not honour it either). */
+	f->rb.phases[RB_PHASE_HOP].v[0].has_needs = true;
+	st = &f->rb.phases[RB_PHASE_HOP].v[1];
+	st->has_needs = true;
+	st->needs = needs_idle;
+	st->n_needs = 1;
+	f->rb.phases[RB_PHASE_FINISH].v[0].has_needs = true;
+	f->rb.phases[RB_PHASE_PREPARE].v[3].optional = true;
+	st = add_step(f, RB_PHASE_ROLLBACK, "restore", RB_ACTION, "Restore");
+	st->run = "true";
+	st->has_needs = true;
+	ss = fixture_steps(f);
+	go = steps_find(ss, "go")->index;
+	assert_false(ss->v[go].optional);
+	/* Everything before the confirmation settled, the confirmation
+	 * not: nothing after it is ready. */
+	for (i = 0; i < go; i++)
+		step_set(ss, i, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[go].state, STEP_READY);
+	for (i = go + 1; i < ss->n; i++) {
+		if (ss->v[i].state != STEP_PENDING)
+			fail_msg("step %s is %s before the confirmation",
+			    ss->v[i].key, step_state_name(ss->v[i].state));
+		for (k = 0; k < ss->v[i].n_needs; k++) {
+			if (ss->v[i].needs[k] == go)
+				break;
+		}
+		if (k == ss->v[i].n_needs)
+			fail_msg("step %s does not need the confirmation",
+			    ss->v[i].key);
+		if (k > 0 && ss->v[i].needs[k - 1] >= go)
+			fail_msg("step %s: needs out of order", ss->v[i].key);
+	}
+	assert_int_equal(steps_find(ss, "stop@24.03.0")->n_needs, 1);
+	assert_int_equal(steps_find(ss, "upgrade@23.09.10")->n_needs, 2);
+	/* Once typed, the narrowed needs apply. */
+	step_set(ss, go, STEP_PASSED, NULL);
+	assert_int_equal(steps_find(ss, "stop@24.03.0")->state, STEP_READY);
+	assert_int_equal(steps_find(ss, "upgrade@24.03.0")->state, STEP_READY);
+	assert_int_equal(steps_find(ss, "versions")->state, STEP_READY);
+
+	/* A rollback: the runbook's steps wait for "yes, roll back to". */
+	rs = steps_new_rollback(ss, &f->base, &cause);
+	if (rs == NULL)
+		fail_msg("steps_new_rollback: %s", cause);
+	assert_string_equal(rs->v[0].key, "rollback-confirm");
+	for (i = 1; i < rs->n; i++) {
+		assert_int_equal(rs->v[i].state, STEP_PENDING);
+		assert_int_equal(rs->v[i].needs[0], 0);
+	}
+	steps_free(rs);
 	steps_free(ss);
 	fixture_free(f);
 }
@@ -553,6 +629,8 @@ test_rollback(void **state)
 	for (i = 0; i < 5; i++)
 		ss->v[i].state = STEP_PASSED;
 	ss->v[3].settled_seq = 10;
+	ss->v[3].artifact_size = 5;
+	memset(ss->v[3].artifact_sha256, 'a', 64);
 	ss->v[5].state = STEP_PASSED;
 	ss->v[5].settled_seq = 30;
 	ss->v[6].state = STEP_PASSED;
@@ -591,6 +669,66 @@ test_rollback(void **state)
 	fixture_free(f);
 }
 
+/* The backup was marked done by hand without its artifact: the rollback
+ * still undoes every done step, and the steps that would use the missing
+ * artifact become manual steps saying it points to nothing and why. */
+static void
+test_rollback_missing(void **state)
+{
+	struct fixture		*f = fixture_new();
+	struct steps		*ss = fixture_steps(f), *rs;
+	struct rb_step		*st;
+	const struct step	*r;
+	char			*cause = NULL;
+	size_t			 i;
+
+	st = add_step(f, RB_PHASE_ROLLBACK, "restore", RB_ACTION, "Restore");
+	st->run = "pg_restore \"$STEPUP_ARTIFACT_dump\"";
+	st = add_step(f, RB_PHASE_ROLLBACK, "again", RB_ACTION, "Start");
+	st->run = "systemctl start x";
+	f->rb.phases[RB_PHASE_HOP].v[0].undo = "systemctl start x";
+	for (i = 0; i < 6; i++) {
+		ss->v[i].state = STEP_PASSED;
+		ss->v[i].settled_seq = (long long)i + 1;
+	}
+	/* dump: failed (an empty file), then marked done by hand. */
+	step_set(ss, 3, STEP_DONE, "no space (no artifact: "
+	    "/var/backups/db-23.09.9.dump)");
+	ss->v[6].state = STEP_FAILED;
+
+	rs = steps_new_rollback(ss, &f->base, &cause);
+	if (rs == NULL)
+		fail_msg("steps_new_rollback: %s", cause);
+	/* confirm, undo:stop@23.09.10, undo:dump, restore, again */
+	assert_int_equal(rs->n, 5);
+	assert_string_equal(rs->v[1].key, "undo:stop@23.09.10");
+	assert_int_equal(rs->v[1].kind, RB_ACTION);
+	r = &rs->v[2];
+	assert_string_equal(r->key, "undo:dump");
+	assert_int_equal(r->kind, RB_MANUAL);
+	assert_null(r->run);
+	assert_string_equal(r->title, "Undo: Back up to /var/backups cannot "
+	    "run: $STEPUP_ARTIFACT_dump points to nothing");
+	r = &rs->v[3];
+	assert_string_equal(r->key, "restore");
+	assert_int_equal(r->kind, RB_MANUAL);
+	assert_null(r->run);
+	assert_string_equal(r->title, "Restore cannot run: "
+	    "$STEPUP_ARTIFACT_dump points to nothing");
+	assert_string_equal(r->text, "$STEPUP_ARTIFACT_dump points to "
+	    "nothing: step dump (Back up to /var/backups) did not make "
+	    "/var/backups/db-23.09.9.dump; it was marked done by hand without "
+	    "it (no space (no artifact: /var/backups/db-23.09.9.dump)). Do by "
+	    "hand what this step would do, or tick it off saying why not.");
+	/* What does not need it still runs. */
+	assert_string_equal(rs->v[4].key, "again");
+	assert_int_equal(rs->v[4].kind, RB_ACTION);
+	assert_string_equal(rs->v[4].run, "systemctl start x");
+	steps_free(rs);
+	steps_free(ss);
+	fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -603,9 +741,11 @@ main(void)
 		cmocka_unit_test(test_layout_errors),
 		cmocka_unit_test(test_gating_default),
 		cmocka_unit_test(test_gating_needs),
+		cmocka_unit_test(test_gating_confirm),
 		cmocka_unit_test(test_no_hops),
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_rollback),
+		cmocka_unit_test(test_rollback_missing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
