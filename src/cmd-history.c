@@ -149,6 +149,7 @@ cmd_show(int argc, char **argv)
 	struct journal_action		*av = NULL;
 	size_t				 n_sv = 0, n_ev = 0, n_av = 0, i;
 	char				*cause = NULL, *end, when[32], ended[32];
+	char				*integrity;
 	long long			 id;
 	int				 first, status = EXIT_DONE;
 
@@ -202,6 +203,10 @@ cmd_show(int argc, char **argv)
 	printf("by %s on %s, began %s UTC, ended %s\n",
 	    run->operator != NULL ? run->operator : "?",
 	    run->host != NULL ? run->host : "?", when, ended);
+	integrity = journal_run_integrity(j, id);
+	printf("journal: ");
+	show_detail(integrity);
+	free(integrity);
 	if (run->plan != NULL && *run->plan != '\0') {
 		printf("plan: ");
 		show_detail(run->plan);
