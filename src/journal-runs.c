@@ -449,8 +449,15 @@ journal_append(struct journal *j, long long run, enum journal_event_kind k,
 	if (jn_run_write(j, st, cause, what) == -1)
 		goto fail;
 	jn_evidence_pending(j, run);
-	if (own && journal_commit(j, cause) != 0)
-		return -1;
+	if (own) {
+		j->in_tx = false;
+		if (jn_exec_sql(j, "COMMIT", cause, what) == -1) {
+			sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+			jn_evidence_drop(j);
+			return -1;
+		}
+		(void)jn_evidence_flush(j);
+	}
 	if (seq != NULL)
 		*seq = n;
 	return 0;
