@@ -128,7 +128,8 @@ get_value(const char *s, size_t len)
 
 	buf_init(&b);
 	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len + 0 && isxdigit((unsigned char)s[i + 1]) &&
+		if (s[i] == '%' && i + 2 < len &&
+		    isxdigit((unsigned char)s[i + 1]) &&
 		    isxdigit((unsigned char)s[i + 2]) &&
 		    sscanf(s + i + 1, "%2x", &c) == 1) {
 			buf_putc(&b, (int)c);
@@ -260,6 +261,7 @@ evidence_write(struct journal *j, long long run)
 	sqlite3_stmt		*st;
 	char			*cause = NULL, *rdir, *tmp, *path, *s;
 	int			 fd, rc = -1;
+	bool			 ok;
 
 	if (journal_run_get(j, run, &r, &cause) != 0 || r == NULL) {
 		free(cause);
@@ -314,14 +316,13 @@ evidence_write(struct journal *j, long long run)
 	tmp = xasprintf("%s/.%s.XXXXXX", rdir, EVIDENCE_FILE);
 	path = xasprintf("%s/%s", rdir, EVIDENCE_FILE);
 	if ((fd = mkstemp(tmp)) != -1) {
-		if (write_full(fd, b.data, b.len) == 0 && close(fd) == 0 &&
-		    rename(tmp, path) == 0)
+		ok = write_full(fd, b.data, b.len) == 0;
+		if (close(fd) != 0)
+			ok = false;
+		if (ok && rename(tmp, path) == 0)
 			rc = 0;
-		else {
-			if (fcntl(fd, F_GETFD) != -1)
-				close(fd);
+		else
 			unlink(tmp);
-		}
 	}
 	free(tmp);
 	free(path);

@@ -117,6 +117,16 @@ expect_grep "$TMP/truncated.err" "install@1.1.0, attempt 1, which the journal ne
 expect_grep "$TMP/truncated.err" "the journal's events end at"
 recovered truncated
 
+# 1b. The -wal corrupted after that point: SQLite stops at the first frame
+# whose checksum fails, which is the same loss.
+restore
+printf 'not a frame of the journal, but garbage over it' |
+	dd of="$DB-wal" bs=1 seek=$((early + 100)) conv=notrunc 2>/dev/null
+rm -f "$DB-shm"
+refused corrupted
+expect_grep "$TMP/corrupted.err" "is behind its evidence"
+expect_grep "$TMP/corrupted.err" "install@1.1.0, attempt 1, which the journal never recorded: exit 0"
+
 # 2. The -wal deleted: the whole run is gone from the journal (today:
 # a new run, as if nothing had happened).
 restore
