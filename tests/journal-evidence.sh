@@ -147,6 +147,7 @@ rm -f "$DB"
 refused missing
 expect_grep "$TMP/missing.err" "is missing or empty, but runs are recorded beside it"
 [ -e "$DB" ] && fail "missing: the journal was re-created"
+recovered missing
 
 # 4. An event edited with sqlite3 (its trigger dropped first): the chain
 # breaks at that event, in show and in every format of the report.
