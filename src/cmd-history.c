@@ -62,6 +62,25 @@ history_open(int *status)
 	return j;
 }
 
+/* Say so when the journal is behind its evidence: runs it lost are not
+ * in the list. */
+static void
+history_evidence(struct journal *j)
+{
+	struct journal_loss	*lv;
+	size_t			 ln;
+	char			*what;
+
+	if (journal_evidence_check(j, &lv, &ln) == 0)
+		return;
+	what = journal_losses_describe(j, lv, ln);
+	fprintf(stderr, "stepup: the journal %s is behind its evidence, which "
+	    "shows more than this:\n%sstepup recover rebuilds it.\n",
+	    journal_path(j), what);
+	free(what);
+	journal_losses_free(lv, ln);
+}
+
 int
 cmd_history(int argc, char **argv)
 {
@@ -115,6 +134,7 @@ cmd_history(int argc, char **argv)
 		free(st);
 	}
 	journal_runs_free(v, n);
+	history_evidence(j);
 	journal_close(j);
 	return EXIT_DONE;
 }

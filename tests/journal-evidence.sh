@@ -133,6 +133,8 @@ restore
 rm -f "$DB-wal" "$DB-shm"
 refused deleted
 expect_grep "$TMP/deleted.err" "the journal has lost the whole run"
+"$STEPUP" history >"$TMP/history.out" 2>"$TMP/history.err" || fail "history: $(cat "$TMP/history.err")"
+expect_grep "$TMP/history.err" "is behind its evidence, which shows more than this"
 [ "$(sql "select count(*) from runs")" = 0 ] || fail "deleted: a run was recorded: $(sql "select * from runs")"
 recovered deleted
 
