@@ -528,6 +528,11 @@ lost_attempt_read(struct journal_lost_attempt *a, const char *rdir,
 		a->outcome = action_status_describe(&ast);
 		if (ast.started > 0)
 			a->started = ast.started;
+		a->ended.ended = ast.ended;
+		a->ended.exit_code = ast.exited ? ast.exit_code : -1;
+		a->ended.signal = ast.exited ? 0 : ast.signal;
+		a->ended.timed_out = ast.timed_out;
+		a->ended.cancelled = ast.cancelled;
 	} else
 		a->outcome = xstrdup(a->has_pid ? "no exit status yet (its "
 		    "command may still run)" : "no exit status");
@@ -683,24 +688,19 @@ journal_evidence_check(struct journal *j, struct journal_loss **v, size_t *n)
 }
 
 bool
-jn_evidence_present(const char *dir)
+journal_has_evidence(const char *state_dir)
 {
 	struct journal_loss	*v;
 	struct journal		 t;
 	size_t			 n;
 	bool			 any;
 
+	/* A journal with nothing in it: every run with files is evidence. */
 	memset(&t, 0, sizeof t);
-	t.dir = (char *)dir;
+	t.dir = (char *)state_dir;
 	any = journal_evidence_check(&t, &v, &n) == 1;
 	journal_losses_free(v, n);
 	return any;
-}
-
-bool
-journal_has_evidence(const char *state_dir)
-{
-	return jn_evidence_present(state_dir);
 }
 
 /* One loss, as lines indented by two spaces. */
@@ -820,7 +820,7 @@ recover_run_row(struct journal *j, const struct journal_loss *l, char **cause)
 
 static int
 recover_attempt(struct journal *j, const struct journal_loss *l,
-    const struct journal_lost_attempt *a, char **cause)
+    const struct journal_lost_attempt *a, bool resumable, char **cause)
 {
 	struct journal_action	 ja;
 	char			*detail;
@@ -849,6 +849,16 @@ recover_attempt(struct journal *j, const struct journal_loss *l,
 		ja.started = a->started;
 		if (journal_action_add(j, &ja, cause) != 0)
 			return -1;
+		/* Its outcome, as its status file says. */
+		if (a->has_status) {
+			ja.ended = a->ended.ended;
+			ja.exit_code = a->ended.exit_code;
+			ja.signal = a->ended.signal;
+			ja.timed_out = a->ended.timed_out;
+			ja.cancelled = a->ended.cancelled;
+			if (journal_action_finish(j, &ja, cause) != 0)
+				return -1;
+		}
 	}
 	for (i = 0; i < l->n_attempts; i++) {
 		if (strcmp(l->attempts[i].step, a->step) == 0 &&
@@ -856,8 +866,9 @@ recover_attempt(struct journal *j, const struct journal_loss *l,
 			last = false;
 	}
 	/* Its step is running as far as the journal knows: resuming then
-	 * reads the outcome (or follows the command, or puts it in doubt). */
-	if (last && journal_step_set(j, l->run, a->step, "running",
+	 * settles it from the outcome (or follows the command, or puts it in
+	 * doubt). A run that had ended is not resumed: its steps stay. */
+	if (last && resumable && journal_step_set(j, l->run, a->step, "running",
 	    "rebuilt by stepup recover from its files", cause) != 0)
 		return -1;
 	return 0;
@@ -870,8 +881,9 @@ journal_recover(struct journal *j, const struct journal_loss *v, size_t n,
 	const struct journal_loss	*l;
 	struct buf			 b;
 	char				*detail, *s;
+	struct journal_run		*run;
 	size_t				 i, k;
-	bool				 has_vars;
+	bool				 has_vars, resumable;
 	int				 r;
 
 	for (i = 0; i < n; i++) {
@@ -911,8 +923,14 @@ journal_recover(struct journal *j, const struct journal_loss *v, size_t n,
 		if (!has_vars && l->vars != NULL && journal_append(j, l->run,
 		    JOURNAL_EV_VARS, NULL, l->vars, NULL, cause) != 0)
 			goto fail;
+		if (journal_run_get(j, l->run, &run, cause) != 0)
+			goto fail;
+		resumable = run != NULL && (run->status == JOURNAL_RUN_RUNNING ||
+		    run->status == JOURNAL_RUN_PAUSED);
+		journal_run_free(run);
 		for (k = 0; k < l->n_attempts; k++) {
-			if (recover_attempt(j, l, &l->attempts[k], cause) != 0)
+			if (recover_attempt(j, l, &l->attempts[k], resumable,
+			    cause) != 0)
 				goto fail;
 		}
 	}

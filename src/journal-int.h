@@ -68,9 +68,6 @@ void		 jn_event_hash(const char *prev, long long run, long long seq,
 void		 jn_evidence_pending(struct journal *, long long run);
 int		 jn_evidence_flush(struct journal *);
 void		 jn_evidence_drop(struct journal *);
-/* Whether STATE_DIR/runs holds evidence of any run (for a journal that is
- * missing or empty). */
-bool		 jn_evidence_present(const char *dir);
 /* The refusal's message for a journal behind its evidence; caller frees. */
 char		*jn_evidence_refusal(struct journal *,
 		    const struct journal_loss *, size_t, bool empty);

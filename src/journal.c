@@ -410,7 +410,7 @@ journal_open_as(const char *state_dir, bool readonly, bool recover,
 		/* Never a new journal where the old one's evidence is: it
 		 * would forget every run it had. */
 		if (!recover && journal_empty(j) &&
-		    jn_evidence_present(j->dir)) {
+		    journal_has_evidence(j->dir)) {
 			struct journal_loss	*v;
 			size_t			 n;
 

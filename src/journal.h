@@ -327,6 +327,9 @@ struct journal_lost_attempt {
 	unsigned long long	 pid_start;
 	long long		 started;
 	char			*outcome;	/* "exit 0", "no exit status" */
+	struct journal_action	 ended;		/* with has_status: ended,
+						 * exit_code, signal, timed_out,
+						 * cancelled from its status */
 };
 
 /* A run whose evidence is newer than the journal. */
@@ -364,8 +367,10 @@ char	*journal_losses_describe(struct journal *, const struct journal_loss *,
  * again (paused when it was under way), a "recover" event saying what was
  * lost and the phrase the operator confirmed it with, its begin and
  * answers when the journal lost them, and each lost attempt's start event,
- * row and a running step state, so that resuming reads its status file
- * (or follows it, or puts it in doubt) and never starts it again. */
+ * its row with the outcome its status file holds, and (in a run still
+ * under way) a running step state, so that resuming settles it from that
+ * outcome (or follows it, or puts it in doubt) and never starts it
+ * again. */
 int	journal_recover(struct journal *, const struct journal_loss *,
 	    size_t n, const char *confirmed, char **cause);
 /* "events chain intact (15 events)", "events chain broken at event 5:

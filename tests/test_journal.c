@@ -1048,7 +1048,8 @@ test_evidence(void **state)
 	journal_close(j);
 
 	/* Now it agrees with its evidence: the attempt is journaled as
-	 * started, its step running, for resuming to read its status. */
+	 * started with the outcome its status file holds, its step running,
+	 * for resuming to settle. */
 	j = open_ok(dir);
 	assert_int_equal(journal_steps(j, run, &sv, &n, &cause), 0);
 	assert_int_equal(n, 1);
@@ -1058,7 +1059,9 @@ test_evidence(void **state)
 	assert_int_equal(journal_actions(j, run, "dump", &av, &n, &cause), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(av[0].status_path, status);
-	assert_false(av[0].finished);
+	assert_true(av[0].finished);
+	assert_int_equal(av[0].exit_code, 0);
+	assert_int_equal(av[0].ended, 101);
 	journal_actions_free(av, n);
 	s = journal_run_integrity(j, run);
 	assert_string_equal(s, "events chain intact (3 events)");
