@@ -61,6 +61,9 @@ int	cmd_run(int, char **);		/* cmd-run.c: run, and stepup RUNBOOK */
 int	cmd_history(int, char **);	/* cmd-history.c */
 int	cmd_show(int, char **);		/* cmd-history.c */
 
+/* == journal == */
+int	cmd_recover(int, char **);	/* cmd-recover.c */
+
 /* == export == */
 int	cmd_rollback(int, char **);	/* cmd-rollback.c */
 int	cmd_export(int, char **);	/* cmd-export.c */

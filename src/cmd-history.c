@@ -63,6 +63,25 @@ history_open(int *status)
 	return j;
 }
 
+/* Say so when the journal is behind its evidence: runs it lost are not
+ * in the list. */
+static void
+history_evidence(struct journal *j)
+{
+	struct journal_loss	*lv;
+	size_t			 ln;
+	char			*what;
+
+	if (journal_evidence_check(j, &lv, &ln) == 0)
+		return;
+	what = journal_losses_describe(j, lv, ln);
+	fprintf(stderr, "stepup: the journal %s is behind its evidence, which "
+	    "shows more than this:\n%sstepup recover rebuilds it.\n",
+	    journal_path(j), what);
+	free(what);
+	journal_losses_free(lv, ln);
+}
+
 int
 cmd_history(int argc, char **argv)
 {
@@ -117,6 +136,7 @@ cmd_history(int argc, char **argv)
 		free(st);
 	}
 	journal_runs_free(v, n);
+	history_evidence(j);
 	journal_close(j);
 	return EXIT_DONE;
 }
@@ -151,6 +171,7 @@ cmd_show(int argc, char **argv)
 	struct journal_action		*av = NULL;
 	size_t				 n_sv = 0, n_ev = 0, n_av = 0, i;
 	char				*cause = NULL, *end, when[32], ended[32];
+	char				*integrity;
 	long long			 id;
 	int				 first, status = EXIT_DONE;
 
@@ -204,6 +225,10 @@ cmd_show(int argc, char **argv)
 	escape_printf(stdout, "by %s on %s, began %s UTC, ended %s\n",
 	    run->operator != NULL ? run->operator : "?",
 	    run->host != NULL ? run->host : "?", when, ended);
+	integrity = journal_run_integrity(j, id);
+	printf("journal: ");
+	show_detail(integrity);
+	free(integrity);
 	if (run->plan != NULL && *run->plan != '\0') {
 		escape_printf(stdout, "plan: ");
 		show_detail(run->plan);

@@ -410,6 +410,7 @@ add_run(struct export_doc *d, const struct runbook *rb,
 		export_doc_head(d, "Runbook", run->runbook);
 		export_doc_head(d, "SHA-256", run->runbook_sha256);
 		export_doc_head(d, "Variables", vars);
+		export_doc_head(d, "Journal", r->integrity);
 		sec = export_doc_section(d, "Steps", r->n_steps == 0 ?
 		    "No step was reached." : NULL);
 	} else {
@@ -423,6 +424,8 @@ add_run(struct export_doc *d, const struct runbook *rb,
 		if (s != NULL)
 			buf_printf(&b, " (%s)", s);
 		buf_putc(&b, '.');
+		if (r->integrity != NULL)
+			buf_printf(&b, " Journal: %s.", r->integrity);
 		ev = xasprintf("Rollback, run %lld", run->id);
 		sec = export_doc_section(d, ev, b.data);
 		free(ev);
@@ -487,6 +490,7 @@ struct run_records {
 	size_t				 n_events;
 	struct journal_action		*actions;
 	size_t				 n_actions;
+	char				*integrity;
 	struct export_run		 view;
 };
 
@@ -515,6 +519,8 @@ run_read(struct journal *j, long long id, struct run_records *r,
 	r->view.n_events = r->n_events;
 	r->view.actions = r->actions;
 	r->view.n_actions = r->n_actions;
+	r->integrity = journal_run_integrity(j, id);
+	r->view.integrity = r->integrity;
 	return 0;
 }
 
@@ -525,6 +531,7 @@ run_free(struct run_records *r)
 	journal_steps_free(r->steps, r->n_steps);
 	journal_events_free(r->events, r->n_events);
 	journal_actions_free(r->actions, r->n_actions);
+	free(r->integrity);
 }
 
 /* The report of a run read from an open journal. */

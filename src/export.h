@@ -150,6 +150,8 @@ struct export_run {
 	size_t					 n_events;
 	const struct journal_action		*actions;
 	size_t					 n_actions;
+	const char				*integrity; /* journal_run_integrity(),
+							     * or NULL */
 };
 
 /* The report of a run: a header (product, from, to, the run's id, kind

@@ -11,6 +11,8 @@
 
 #include <sqlite3.h>
 
+struct journal_loss;
+
 #define JOURNAL_FILE	"journal.db"
 #define MASK		"********"
 #define BUSY_TIMEOUT_MS	10000
@@ -25,6 +27,9 @@ struct journal {
 	bool		 readonly;
 	const char	*ro_why;	/* why it is read-only */
 	bool		 in_tx;
+	long long	*pending;	/* runs whose evidence to rewrite
+					 * after the commit */
+	size_t		 n_pending;
 };
 
 /* A copy of s with every secret value replaced by the mask; NULL stays
@@ -51,5 +56,20 @@ int		 jn_exec_sql(struct journal *, const char *sql, char **cause,
 int		 jn_mkdir_p(const char *path, char **cause);
 /* path made absolute against the working directory; caller frees. */
 char		*jn_absolute(const char *path);
+
+/* The hash of an event in its run's chain: sha256 over the previous
+ * event's hash ("" for the first) and every column but the hash, as hex. */
+void		 jn_event_hash(const char *prev, long long run, long long seq,
+		    long long time, const char *operator, const char *kind,
+		    const char *step, const char *detail, char out[65]);
+/* Rewrite the run's evidence file once the transaction that appended to
+ * it commits (jn_evidence_flush, after every commit; jn_evidence_drop after
+ * a rollback). */
+void		 jn_evidence_pending(struct journal *, long long run);
+int		 jn_evidence_flush(struct journal *);
+void		 jn_evidence_drop(struct journal *);
+/* The refusal's message for a journal behind its evidence; caller frees. */
+char		*jn_evidence_refusal(struct journal *,
+		    const struct journal_loss *, size_t, bool empty);
 
 #endif

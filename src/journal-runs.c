@@ -395,6 +395,9 @@ journal_append(struct journal *j, long long run, enum journal_event_kind k,
 {
 	static const char *what = "append an event";
 	sqlite3_stmt	*st;
+	char		*prev, *who, *text, hash[65];
+	long long	 n, now;
+	bool		 own;
 
 	if (jn_check_writable(j, cause, what) == -1)
 		return -1;
@@ -403,28 +406,65 @@ journal_append(struct journal *j, long long run, enum journal_event_kind k,
 		    (int)k);
 		return -1;
 	}
-	/* One statement: the sequence number and the row together. */
-	if ((st = jn_prepare(j, "INSERT INTO events (run, seq, time, operator, "
-	    "kind, step, detail) SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, "
-	    "?4, ?5, ?6 FROM events WHERE run = ?1", cause, what)) == NULL)
+	/* The previous event of the run, and this one chained to it by
+	 * hash, in one transaction: no sync more than the one INSERT's own
+	 * (a BEGIN IMMEDIATE ... COMMIT is one commit, like a lone INSERT). */
+	own = !j->in_tx;
+	if (own && journal_begin(j, cause) != 0)
 		return -1;
+	if ((st = jn_prepare(j, "SELECT seq, hash FROM events WHERE run = ? "
+	    "ORDER BY seq DESC LIMIT 1", cause, what)) == NULL)
+		goto fail;
 	sqlite3_bind_int64(st, 1, run);
-	sqlite3_bind_int64(st, 2, journal_now());
-	jn_bind_masked(j, st, 3, j->who);
-	jn_bind_text(st, 4, event_kind_names[k]);
-	jn_bind_text(st, 5, step);
-	jn_bind_masked(j, st, 6, detail);
-	if (jn_run_write(j, st, cause, what) == -1)
-		return -1;
-	if (seq != NULL) {
-		if ((st = jn_prepare(j, "SELECT seq FROM events WHERE rowid = "
-		    "last_insert_rowid()", cause, what)) == NULL)
-			return -1;
-		*seq = sqlite3_step(st) == SQLITE_ROW ?
-		    sqlite3_column_int64(st, 0) : 0;
-		sqlite3_finalize(st);
+	n = 1;
+	prev = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 0) + 1;
+		prev = jn_col_text(st, 1);
 	}
+	sqlite3_finalize(st);
+	now = journal_now();
+	who = jn_mask(j, j->who);
+	text = jn_mask(j, detail);
+	jn_event_hash(prev, run, n, now, who, event_kind_names[k], step, text,
+	    hash);
+	free(prev);
+	if ((st = jn_prepare(j, "INSERT INTO events (run, seq, time, operator, "
+	    "kind, step, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", cause,
+	    what)) == NULL) {
+		free(who);
+		free(text);
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, n);
+	sqlite3_bind_int64(st, 3, now);
+	jn_bind_text(st, 4, who);
+	jn_bind_text(st, 5, event_kind_names[k]);
+	jn_bind_text(st, 6, step);
+	jn_bind_text(st, 7, text);
+	jn_bind_text(st, 8, hash);
+	free(who);
+	free(text);
+	if (jn_run_write(j, st, cause, what) == -1)
+		goto fail;
+	jn_evidence_pending(j, run);
+	if (own) {
+		j->in_tx = false;
+		if (jn_exec_sql(j, "COMMIT", cause, what) == -1) {
+			sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+			jn_evidence_drop(j);
+			return -1;
+		}
+		(void)jn_evidence_flush(j);
+	}
+	if (seq != NULL)
+		*seq = n;
 	return 0;
+fail:
+	if (own)
+		journal_rollback(j);
+	return -1;
 }
 
 static bool

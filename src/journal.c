@@ -91,6 +91,10 @@ static const char *const migrations[] = {
 	"  artifact_size INTEGER,"
 	"  artifact_sha256 TEXT,"
 	"  PRIMARY KEY (run, step, attempt));",
+
+	/* 2 -> 3: each event chained to the one before it in its run by
+	 * hash (see jn_event_hash); older events keep a NULL hash. */
+	"ALTER TABLE events ADD COLUMN hash TEXT;",
 };
 
 _Static_assert(nitems(migrations) == JOURNAL_SCHEMA_VERSION,
@@ -347,8 +351,42 @@ out:
 	free(cause);
 }
 
-struct journal *
-journal_open(const char *state_dir, bool readonly, char **cause)
+/* Whether the journal holds nothing: no journal.db, or an empty one with
+ * no -wal beside it that could hold its pages. */
+static bool
+journal_empty(const struct journal *j)
+{
+	struct stat	 sb;
+	char		*wal;
+	bool		 empty;
+
+	if (stat(j->path, &sb) == -1)
+		return errno == ENOENT;
+	if (sb.st_size > 0)
+		return false;
+	wal = xasprintf("%s-wal", j->path);
+	empty = stat(wal, &sb) == -1 || sb.st_size == 0;
+	free(wal);
+	return empty;
+}
+
+/* Refuse a journal behind its evidence (see journal.h): -1 with *cause. */
+static int
+journal_check_evidence(struct journal *j, char **cause)
+{
+	struct journal_loss	*v;
+	size_t			 n;
+
+	if (journal_evidence_check(j, &v, &n) == 0)
+		return 0;
+	*cause = jn_evidence_refusal(j, v, n, false);
+	journal_losses_free(v, n);
+	return -1;
+}
+
+static struct journal *
+journal_open_as(const char *state_dir, bool readonly, bool recover,
+    char **cause)
 {
 	struct journal	*j;
 	int		 fd, flags;
@@ -369,6 +407,18 @@ journal_open(const char *state_dir, bool readonly, char **cause)
 		}
 		flags = SQLITE_OPEN_READONLY;
 	} else {
+		/* Never a new journal where the old one's evidence is: it
+		 * would forget every run it had. */
+		if (!recover && journal_empty(j) &&
+		    journal_has_evidence(j->dir)) {
+			struct journal_loss	*v;
+			size_t			 n;
+
+			journal_evidence_check(j, &v, &n);
+			*cause = jn_evidence_refusal(j, v, n, true);
+			journal_losses_free(v, n);
+			goto fail;
+		}
 		if (access(j->path, F_OK) == -1 && errno == ENOENT)
 			create_fresh(j);
 		/* Create it 0600 ourselves: SQLite would follow the umask,
@@ -412,10 +462,24 @@ journal_open(const char *state_dir, bool readonly, char **cause)
 		goto fail;
 	if (migrate(j, cause) == -1)
 		goto fail;
+	if (!recover && !j->readonly && journal_check_evidence(j, cause) == -1)
+		goto fail;
 	return j;
 fail:
 	journal_close(j);
 	return NULL;
+}
+
+struct journal *
+journal_open(const char *state_dir, bool readonly, char **cause)
+{
+	return journal_open_as(state_dir, readonly, false, cause);
+}
+
+struct journal *
+journal_open_recover(const char *state_dir, char **cause)
+{
+	return journal_open_as(state_dir, false, true, cause);
 }
 
 struct journal *
@@ -456,6 +520,7 @@ journal_close(struct journal *j)
 	for (i = 0; i < j->n_secrets; i++)
 		free(j->secrets[i]);
 	free(j->secrets);
+	free(j->pending);
 	free(j->path);
 	free(j->dir);
 	free(j->who);
@@ -544,8 +609,10 @@ journal_commit(struct journal *j, char **cause)
 	j->in_tx = false;
 	if (jn_exec_sql(j, "COMMIT", cause, "commit") == -1) {
 		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		jn_evidence_drop(j);
 		return -1;
 	}
+	(void)jn_evidence_flush(j);
 	return 0;
 }
 
@@ -556,5 +623,6 @@ journal_rollback(struct journal *j)
 		return;
 	j->in_tx = false;
 	sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	jn_evidence_drop(j);
 }
 

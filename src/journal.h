@@ -62,10 +62,13 @@ struct journal	*journal_open_view(const char *option, char **dir,
 /* Whether STATE_DIR holds a journal (true when that cannot be told: only
  * a journal known to be missing is false). */
 bool		 journal_exists(const char *state_dir);
+/* Whether STATE_DIR/runs holds evidence of runs (see "evidence" below):
+ * then a missing journal is not a new one. */
+bool		 journal_has_evidence(const char *state_dir);
 /* Close the journal (NULL is allowed). Uncommitted work is rolled back. */
 void		 journal_close(struct journal *);
 
-#define JOURNAL_SCHEMA_VERSION	2
+#define JOURNAL_SCHEMA_VERSION	3
 
 /* The database file's path and the state directory; owned by the journal. */
 const char	*journal_path(const struct journal *);
@@ -204,6 +207,7 @@ void	journal_steps_free(struct journal_step_state *, size_t);
 	X(LOCK_TAKEOVER, "lock-takeover",  "a dead holder's lock taken over") \
 	X(RUNBOOK_CHANGED, "runbook-changed", "the runbook changed since the run began") \
 	X(ROLLBACK,	 "rollback",	   "a rollback was chosen")		\
+	X(RECOVER,	 "recover",	   "lost records rebuilt from the evidence") \
 	X(NOTE,		 "note",	   "a note")
 
 enum journal_event_kind {
@@ -300,6 +304,83 @@ int	journal_action_artifact(struct journal *, long long run,
 int	journal_actions(struct journal *, long long run, const char *step,
 	    struct journal_action **v, size_t *n, char **cause);
 void	journal_actions_free(struct journal_action *, size_t);
+
+/* ---- evidence: a journal that cannot rewind silently -------------------- */
+
+/*
+ * SQLite cannot tell a lost WAL tail from no WAL, so the journal keeps
+ * witnesses beside it: each run's events are chained by hash (each event's
+ * hash covers the one before it), STATE_DIR/runs/RUN/evidence holds the
+ * run's record and its last event's seq and hash (rewritten after each
+ * commit that appends to the run), and each attempt's log, pid and status
+ * files are there too. journal_open() (read-write) refuses a journal
+ * behind that evidence, and a missing or empty one where evidence exists,
+ * with a cause saying what was lost; stepup recover journals what the
+ * evidence shows (journal_open_recover, journal_recover).
+ */
+
+/* An attempt of a command whose files exist but that the journal lost. */
+struct journal_lost_attempt {
+	char			*step;
+	int			 attempt;
+	char			*log_path;
+	char			*status_path;
+	bool			 has_status;	/* it finished: outcome says how */
+	bool			 has_pid;	/* its supervisor left its pid */
+	pid_t			 pid;
+	unsigned long long	 pid_start;
+	long long		 started;
+	char			*outcome;	/* "exit 0", "no exit status" */
+	struct journal_action	 ended;		/* with has_status: ended,
+						 * exit_code, signal, timed_out,
+						 * cancelled from its status */
+};
+
+/* A run whose evidence is newer than the journal. */
+struct journal_loss {
+	long long		 run;
+	bool			 missing;	/* the journal lost the whole run */
+	struct journal_run	*was;		/* the run as its evidence has it,
+						 * or NULL */
+	char			*begin;		/* its begin event's detail */
+	char			*vars;		/* its answers (secrets masked) */
+	long long		 evidence_seq;	/* its last event, by the evidence */
+	char			*evidence_hash;
+	long long		 journal_seq;	/* its last event in the journal */
+	bool			 differs;	/* the journal's event evidence_seq
+						 * is not the one the evidence saw */
+	struct journal_lost_attempt *attempts;	/* attempts the journal lacks */
+	size_t			 n_attempts;
+};
+
+/* Open STATE_DIR's journal read-write for stepup recover: as
+ * journal_open(), but a journal behind its evidence is opened, and a
+ * missing or empty one created, instead of refused. */
+struct journal	*journal_open_recover(const char *state_dir, char **cause);
+/* Compare the journal with its evidence: every run whose evidence is newer
+ * in *v (free with journal_losses_free(*v, *n)). Returns 1 when there is
+ * one, 0 when the journal is not behind. */
+int	journal_evidence_check(struct journal *, struct journal_loss **v,
+	    size_t *n);
+void	journal_losses_free(struct journal_loss *, size_t);
+/* What was lost and what the evidence shows, as lines indented by two
+ * spaces. Caller frees. */
+char	*journal_losses_describe(struct journal *, const struct journal_loss *,
+	    size_t n);
+/* Journal what the evidence shows, in one transaction: each lost run
+ * again (paused when it was under way), a "recover" event saying what was
+ * lost and the phrase the operator confirmed it with, its begin and
+ * answers when the journal lost them, and each lost attempt's start event,
+ * its row with the outcome its status file holds, and (in a run still
+ * under way) a running step state, so that resuming settles it from that
+ * outcome (or follows it, or puts it in doubt) and never starts it
+ * again. */
+int	journal_recover(struct journal *, const struct journal_loss *,
+	    size_t n, const char *confirmed, char **cause);
+/* "events chain intact (15 events)", "events chain broken at event 5:
+ * ...", and what the evidence shows when the journal is behind it, for
+ * stepup show and the run report. Caller frees. */
+char	*journal_run_integrity(struct journal *, long long run);
 
 /* ---- the run lock: one run per runbook at a time ------------------------ */
 

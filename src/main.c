@@ -101,6 +101,19 @@ static const struct command commands[] = {
 	  "written; 2 usage error, invalid runbook or no such run; 3 no\n"
 	  "allowed path.\n" },
 
+	/* == journal: recover == */
+	{ "recover", cmd_recover, "",
+	  "rebuild what the journal lost from the evidence beside it",
+	  "When the journal has lost records (a truncated, damaged or deleted\n"
+	  "journal.db-wal, an emptied journal.db) that the files beside it\n"
+	  "still show, stepup refuses to run anything. This says what was lost\n"
+	  "and what the evidence shows and, once \"rebuild the journal\" is\n"
+	  "typed, journals it: each lost run again, a recover event, and each\n"
+	  "command attempt whose files are there as started, so that resuming\n"
+	  "reads its exit status and never runs it again.\n\n"
+	  "Exit status: 0 rebuilt, or nothing to rebuild; 1 not confirmed or\n"
+	  "not possible; 4 another operator holds a lost run's lock.\n" },
+
 	/* == session: history, show == */
 	{ "history", cmd_history, "[RUNBOOK]",
 	  "past runs, of every runbook or of one", "" },

@@ -249,9 +249,11 @@ session_open(const struct session_opts *opts, struct session **out,
 	}
 	journal_lock_holder_free(&holder);
 
-	/* No journal, so no run to resume: there is nothing to read. */
+	/* No journal, so no run to resume: there is nothing to read (unless
+	 * evidence of runs is there: journal_open then says what was lost). */
 	if (opts->defer_journal && !opts->rollback &&
-	    !journal_exists(s->state_dir)) {
+	    !journal_exists(s->state_dir) &&
+	    !journal_has_evidence(s->state_dir)) {
 		*out = s;
 		return EXIT_DONE;
 	}

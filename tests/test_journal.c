@@ -705,7 +705,7 @@ test_migration(void **state)
 	dir = fresh_dir("migrate");
 	make_db(dir, schema_v1);
 	j = open_ok(dir);
-	assert_int_equal(journal_schema_version(j), 2);
+	assert_int_equal(journal_schema_version(j), JOURNAL_SCHEMA_VERSION);
 	/* Old records survive, and the run is still resumable. */
 	assert_int_equal(journal_run_unfinished(j, "/rb/old.yaml", &r,
 	    &cause), 0);
@@ -722,6 +722,11 @@ test_migration(void **state)
 	assert_string_equal(v[0].detail, "old");
 	assert_int_equal(v[1].kind, JOURNAL_EV_RESUME);
 	journal_events_free(v, n);
+	/* Version 3's chain begins with the first event it writes. */
+	want = journal_run_integrity(j, 1);
+	assert_string_equal(want, "events chain intact from event 2 to 2 "
+	    "(events 1 to 1 predate it)");
+	free(want);
 	/* What version 2 added works. */
 	memset(&a, 0, sizeof a);
 	a.run = 1;
@@ -737,7 +742,7 @@ test_migration(void **state)
 	journal_close(j);
 	/* Reopening a current database migrates nothing. */
 	j = open_ok(dir);
-	assert_int_equal(journal_schema_version(j), 2);
+	assert_int_equal(journal_schema_version(j), JOURNAL_SCHEMA_VERSION);
 	journal_close(j);
 	free(dir);
 
@@ -746,7 +751,8 @@ test_migration(void **state)
 	make_db(dir, "CREATE TABLE future (x); PRAGMA user_version = 99;");
 	assert_null(journal_open(dir, false, &cause));
 	want = xasprintf("the journal %s/journal.db was written by a newer "
-	    "stepup (schema version 99; this one knows up to 2)", dir);
+	    "stepup (schema version 99; this one knows up to %d)", dir,
+	    JOURNAL_SCHEMA_VERSION);
 	assert_string_equal(cause, want);
 	free(want);
 	free(cause);
@@ -757,8 +763,8 @@ test_migration(void **state)
 	make_db(dir, schema_v1);
 	assert_null(journal_open(dir, true, &cause));
 	want = xasprintf("the journal %s/journal.db has schema version 1 and "
-	    "needs migrating to 2, but it is read-only (opened read-only)",
-	    dir);
+	    "needs migrating to %d, but it is read-only (opened read-only)",
+	    dir, JOURNAL_SCHEMA_VERSION);
 	assert_string_equal(cause, want);
 	free(want);
 	free(cause);
@@ -884,6 +890,207 @@ test_disk_full(void **state)
 	assert_int_equal(v[n - 1].seq, ok);
 	journal_events_free(v, n);
 	journal_close(j);
+	free(dir);
+}
+
+/* ---- evidence ------------------------------------------------------------ */
+
+static void
+sql_ok(const char *dir, const char *sql)
+{
+	char	*path = xasprintf("%s/journal.db", dir), *err = NULL;
+	sqlite3	*db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	sqlite3_close(db);
+	free(path);
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+	size_t	 len;
+	char	*cause = NULL, *text = file_read(from, 1 << 24, &len, &cause);
+	int	 fd;
+
+	if (text == NULL)
+		fail_msg("%s", cause);
+	fd = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd != -1);
+	assert_int_equal(write_full(fd, text, len), 0);
+	close(fd);
+	free(text);
+}
+
+/* Each event chains to the one before it: an edit or a deletion shows
+ * where, in the integrity line. */
+static void
+test_chain(void **state)
+{
+	struct journal	*j;
+	long long	 run;
+	char		*dir, *cause = NULL, *s;
+	int		 i;
+
+	(void)state;
+	dir = fresh_dir("chain");
+	j = open_ok(dir);
+	run = new_run(j, "/rb/chain.yaml");
+	for (i = 0; i < 4; i++)
+		assert_int_equal(journal_append(j, run, JOURNAL_EV_NOTE, "s",
+		    i == 2 ? NULL : "a note", NULL, &cause), 0);
+	s = journal_run_integrity(j, run);
+	assert_string_equal(s, "events chain intact (4 events)");
+	free(s);
+	journal_close(j);
+
+	sql_ok(dir, "DROP TRIGGER events_no_update; UPDATE events SET "
+	    "detail = 'another note' WHERE seq = 2");
+	j = open_ok(dir);
+	s = journal_run_integrity(j, run);
+	assert_string_equal(s, "events chain broken at event 2: its hash does "
+	    "not match its content and the event before it: edited, or out "
+	    "of place");
+	free(s);
+	journal_close(j);
+
+	sql_ok(dir, "UPDATE events SET detail = 'a note' WHERE seq = 2; "
+	    "DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq = 3");
+	j = open_ok(dir);
+	s = journal_run_integrity(j, run);
+	assert_string_equal(s, "events chain broken at event 3: event 3 is "
+	    "missing (the next one is 4)");
+	free(s);
+	journal_close(j);
+	free(dir);
+}
+
+/* A journal put back to an older copy of itself: refused, saying what
+ * the evidence shows; recovered once, then opened as before. */
+static void
+test_evidence(void **state)
+{
+	struct journal			*j;
+	struct journal_loss		*v;
+	struct journal_step_state	*sv;
+	struct journal_action		*av;
+	size_t				 n, i;
+	long long			 run;
+	char				*dir, *cause = NULL, *db, *old, *log;
+	char				*status, *s;
+	int				 fd;
+
+	(void)state;
+	dir = fresh_dir("evidence");
+	db = xasprintf("%s/journal.db", dir);
+	old = xasprintf("%s/old.db", dir);
+	j = open_ok(dir);
+	run = new_run(j, "/rb/ev.yaml");
+	assert_int_equal(journal_append(j, run, JOURNAL_EV_BEGIN, NULL, NULL,
+	    NULL, &cause), 0);
+	journal_close(j);
+	copy_file(db, old);
+
+	/* What the old copy does not know: two events and an attempt that
+	 * finished (its status file as the supervisor writes it). */
+	j = open_ok(dir);
+	assert_int_equal(journal_append(j, run, JOURNAL_EV_START, "dump",
+	    "attempt 1 (after the confirmation): pg_dump", NULL, &cause), 0);
+	assert_int_equal(journal_action_paths(j, run, "dump", 1, &log, &status,
+	    &cause), 0);
+	fd = open(log, O_WRONLY | O_CREAT, 0600);
+	close(fd);
+	fd = open(status, O_WRONLY | O_CREAT, 0600);
+	s = xstrdup("stepup-action-status 1\nexit=0\ntimed_out=0\n"
+	    "cancelled=0\nstarted=100\nended=101\nsupervisor_rss_kb=1\n");
+	assert_int_equal(write_full(fd, s, strlen(s)), 0);
+	free(s);
+	close(fd);
+	assert_int_equal(journal_append(j, run, JOURNAL_EV_EXIT, "dump",
+	    "exit 0", NULL, &cause), 0);
+	journal_close(j);
+	copy_file(old, db);
+
+	assert_null(journal_open(dir, false, &cause));
+	assert_non_null(strstr(cause, "is behind its evidence"));
+	assert_non_null(strstr(cause, "the journal's events end at 1, its "
+	    "evidence"));
+	assert_non_null(strstr(cause, "saw event 3"));
+	assert_non_null(strstr(cause, "dump, attempt 1, which the journal "
+	    "never recorded"));
+	free(cause);
+	cause = NULL;
+	/* Looking is still allowed, and says so. */
+	j = journal_open(dir, true, &cause);
+	assert_non_null(j);
+	s = journal_run_integrity(j, run);
+	assert_non_null(strstr(s, "events chain intact (1 events); the "
+	    "journal is behind its evidence"));
+	free(s);
+	journal_close(j);
+
+	j = journal_open_recover(dir, &cause);
+	assert_non_null(j);
+	assert_int_equal(journal_evidence_check(j, &v, &n), 1);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].run, run);
+	assert_false(v[0].missing);
+	assert_int_equal(v[0].journal_seq, 1);
+	assert_int_equal(v[0].evidence_seq, 3);
+	assert_int_equal(v[0].n_attempts, 1);
+	assert_string_equal(v[0].attempts[0].step, "dump");
+	assert_true(v[0].attempts[0].has_status);
+	assert_int_equal(journal_recover(j, v, n, "rebuild the journal",
+	    &cause), 0);
+	journal_losses_free(v, n);
+	journal_close(j);
+
+	/* Now it agrees with its evidence: the attempt is journaled as
+	 * started with the outcome its status file holds, its step running,
+	 * for resuming to settle. */
+	j = open_ok(dir);
+	assert_int_equal(journal_steps(j, run, &sv, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(sv[0].step, "dump");
+	assert_string_equal(sv[0].state, "running");
+	journal_steps_free(sv, n);
+	assert_int_equal(journal_actions(j, run, "dump", &av, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(av[0].status_path, status);
+	assert_true(av[0].finished);
+	assert_int_equal(av[0].exit_code, 0);
+	assert_int_equal(av[0].ended, 101);
+	journal_actions_free(av, n);
+	s = journal_run_integrity(j, run);
+	assert_string_equal(s, "events chain intact (3 events)");
+	free(s);
+	journal_close(j);
+
+	/* An emptied journal.db (no -wal) is refused, never re-created;
+	 * so is a missing one. */
+	for (i = 0; i < 2; i++) {
+		fd = open(db, O_WRONLY | O_TRUNC);
+		close(fd);
+		if (i == 1)
+			unlink(db);
+		assert_null(journal_open(dir, false, &cause));
+		assert_non_null(strstr(cause, "is missing or empty, but runs "
+		    "are recorded beside it"));
+		assert_non_null(strstr(cause, "the journal has lost the whole "
+		    "run"));
+		free(cause);
+		cause = NULL;
+		if (i == 0)
+			assert_int_equal(access(db, F_OK), 0);
+		else
+			assert_int_equal(access(db, F_OK), -1);
+	}
+	free(log);
+	free(status);
+	free(db);
+	free(old);
 	free(dir);
 }
 
@@ -1152,6 +1359,8 @@ main(void)
 		cmocka_unit_test(test_migration),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_disk_full),
+		cmocka_unit_test(test_chain),
+		cmocka_unit_test(test_evidence),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_lock_stale_race),
 	};
