@@ -263,8 +263,10 @@ write_atomic(const char *path, const char *text, bool durable)
 	int	 fd, dfd;
 	size_t	 len = strlen(text);
 
+	/* A new file (O_EXCL): what a crash left there is ours to remove. */
 	tmp = xasprintf("%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	(void)unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
 	if (fd == -1) {
 		free(tmp);
