@@ -507,13 +507,13 @@ journal_open_view(const char *option, char **dir, char **cause)
 bool
 journal_exists(const char *state_dir)
 {
-	struct stat	 sb;
-	char		*db;
-	bool		 absent;
+	char	*db;
+	bool	 absent;
 
-	/* A link counts, dangling or not: journal_open refuses it. */
+	/* A dangling link is no journal: none is created through it (see
+	 * journal_open, which refuses any link). */
 	db = xasprintf("%s/%s", state_dir, JOURNAL_FILE);
-	absent = lstat(db, &sb) != 0 && errno == ENOENT;
+	absent = access(db, F_OK) != 0 && errno == ENOENT;
 	free(db);
 	return !absent;
 }
