@@ -105,6 +105,23 @@ chown nobody "$R/rb.yaml"
 run_it
 refused 2 "$R/rb.yaml is owned by nobody (mode 0644), not by root or the operator root; fix: chown root $R/rb.yaml"
 
+# ... unless sudo(8) says it ran us for that user (SUDO_UID).
+setup sudo-runbook
+chown nobody "$R/rb.yaml"
+SUDO_UID=$(id -u nobody) run_it
+[ "$status" = 0 ] || fail "sudo-runbook: exit $status: $(head -c 800 "$D/out")"
+# Writable by a group not root's nor the operator's: refused; by root's: fine.
+setup group-runbook
+chgrp "$(id -gn nobody)" "$R/rb.yaml"
+chmod 664 "$R/rb.yaml"
+run_it
+refused 2 "$R/rb.yaml is writable by its group $(id -gn nobody) (owner root, mode 0664); fix: chmod go-w $R/rb.yaml"
+setup root-group-runbook
+chgrp 0 "$R/rb.yaml"
+chmod 664 "$R/rb.yaml"
+run_it
+[ "$status" = 0 ] || fail "root-group-runbook: exit $status: $(head -c 800 "$D/out")"
+
 # 4. A world-writable note it names, a per-hop note, and its script.
 setup ww-note
 chmod 666 "$R/notes.md"
@@ -179,5 +196,35 @@ ln -s "$OUT" "$S/locks"
 run_it
 refused 1 "$S/locks is a symbolic link to $OUT (owner root)" "fix: rm $S/locks"
 untouched
+
+# 9. Not root, the same rules: refused, not warned (stepup(1)). A
+# directory of nobody's own, outside $TMP (which only root may enter).
+if command -v setpriv >/dev/null 2>&1; then
+	N=$(mktemp -d "${TMPDIR:-/tmp}/stepup-trust.XXXXXX")
+	trap 'rm -rf "$TMP" "$N"' EXIT
+	setup as-nobody
+	mv "$R" "$N/rb"
+	R=$N/rb S=$N/state
+	chown -R nobody "$N"
+	chmod 666 "$R/rb.yaml"
+	printf 'ack\nack\nrun\n' | setpriv --reuid=nobody --regid="$(id -g nobody)" \
+		--clear-groups env HOME="$N" "$STEPUP" run --plain --state-dir "$S" \
+		"$R/rb.yaml" >"$D/out" 2>&1
+	status=$?
+	refused 2 "$R/rb.yaml is writable by others (owner nobody, mode 0666); fix: chmod go-w $R/rb.yaml"
+	chmod 644 "$R/rb.yaml"
+	chmod 777 "$N"
+	printf 'ack\nack\nrun\n' | setpriv --reuid=nobody --regid="$(id -g nobody)" \
+		--clear-groups env HOME="$N" "$STEPUP" run --plain --state-dir "$S" \
+		"$R/rb.yaml" >"$D/out" 2>&1
+	status=$?
+	refused 2 "$N is writable by others and has no sticky bit (owner nobody, mode 0777)"
+	chmod 755 "$N"
+	printf 'ack\nack\nrun\n' | setpriv --reuid=nobody --regid="$(id -g nobody)" \
+		--clear-groups env HOME="$N" "$STEPUP" run --plain --state-dir "$S" \
+		"$R/rb.yaml" >"$D/out" 2>&1
+	[ $? = 0 ] || fail "as nobody, a runbook of nobody's own: $(head -c 800 "$D/out")"
+	[ -e "$R/installed" ] || fail "as nobody: the action did not run"
+fi
 
 finish
