@@ -409,9 +409,10 @@ struct journal *
 journal_open(const char *state_dir, bool readonly, char **cause)
 {
 	struct journal	*j;
-	int		 fd, flags, dfd;
+	int		 fd, flags, dfd, r;
 	sqlite3_stmt	*st;
 	struct stat	 sb;
+	char		*real, *db;
 
 	*cause = NULL;
 	j = xcalloc(1, sizeof *j);
@@ -455,10 +456,20 @@ journal_open(const char *state_dir, bool readonly, char **cause)
 			close(fd);
 		flags = SQLITE_OPEN_READWRITE;
 	}
+	/* SQLite refuses a link anywhere in the name it is given with
+	 * SQLITE_OPEN_NOFOLLOW: give it the state directory's real name
+	 * (trusted with its links resolved; see journal_state_dir). */
+	if ((real = realpath(j->dir, NULL)) != NULL) {
+		db = xasprintf("%s/%s", real, JOURNAL_FILE);
+		free(real);
+	} else
+		db = xstrdup(j->path);
 #ifdef SQLITE_OPEN_NOFOLLOW
 	flags |= SQLITE_OPEN_NOFOLLOW;
 #endif
-	if (sqlite3_open_v2(j->path, &j->db, flags, NULL) != SQLITE_OK) {
+	r = sqlite3_open_v2(db, &j->db, flags, NULL);
+	free(db);
+	if (r != SQLITE_OK) {
 		*cause = xasprintf("cannot open the journal %s: %s", j->path,
 		    j->db != NULL ? sqlite3_errmsg(j->db) : "out of memory");
 		goto fail;

@@ -74,6 +74,16 @@ run_it
 [ "$status" = 0 ] || fail "ok: exit $status: $(head -c 800 "$D/out")"
 [ -e "$R/installed" ] || fail "ok: the action did not run"
 
+# A state directory reached through a link of root's (/var/lib/stepup
+# -> /srv/stepup) is fine: links are refused inside it, not on the way.
+setup state-via-link
+mkdir "$D/real"
+ln -s "$D/real" "$S"
+run_it
+[ "$status" = 0 ] || fail "state-via-link: exit $status: $(head -c 800 "$D/out")"
+"$STEPUP" history --state-dir "$S" >"$D/history" 2>&1 ||
+	fail "state-via-link: history: $(cat "$D/history")"
+
 # 1. A world-writable runbook.
 setup ww-runbook
 chmod 666 "$R/rb.yaml"
