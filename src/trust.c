@@ -74,10 +74,14 @@ group_name(gid_t g)
 char *
 trust_why(const struct stat *sb, const char *path)
 {
-	char	*owner, *group, *why = NULL, *op;
-	bool	 sticky = S_ISDIR(sb->st_mode) && (sb->st_mode & S_ISVTX);
-	unsigned mode = (unsigned)(sb->st_mode & 07777);
+	char		*owner, *group, *why, *op;
+	bool		 sticky = S_ISDIR(sb->st_mode) && (sb->st_mode & S_ISVTX);
+	unsigned	 mode = (unsigned)(sb->st_mode & 07777);
 
+	/* Names are looked up only for a refusal: most paths pass. */
+	if (operator_uid(sb->st_uid) && (!(sb->st_mode & S_IWOTH) || sticky) &&
+	    (!(sb->st_mode & S_IWGRP) || sticky || operator_gid(sb->st_gid)))
+		return NULL;
 	owner = user_name(sb->st_uid);
 	if (!operator_uid(sb->st_uid)) {
 		op = user_name(getuid());
@@ -85,12 +89,11 @@ trust_why(const struct stat *sb, const char *path)
 		    "the operator %s; fix: chown root %s", path, owner, mode, op,
 		    path);
 		free(op);
-	} else if ((sb->st_mode & S_IWOTH) && !sticky)
+	} else if (sb->st_mode & S_IWOTH)
 		why = xasprintf("%s is writable by others%s (owner %s, mode "
 		    "%04o); fix: chmod go-w %s", path, S_ISDIR(sb->st_mode) ?
 		    " and has no sticky bit" : "", owner, mode, path);
-	else if ((sb->st_mode & S_IWGRP) && !sticky &&
-	    !operator_gid(sb->st_gid)) {
+	else {
 		group = group_name(sb->st_gid);
 		why = xasprintf("%s is writable by its group %s (owner %s, "
 		    "mode %04o); fix: chmod go-w %s", path, group, owner, mode,
