@@ -107,9 +107,20 @@ trust_why(const struct stat *sb, const char *path)
 char *
 trust_path(const char *path)
 {
-	char		 real[PATH_MAX], *slash, *why;
+	char		 real[PATH_MAX], *slash, *why, *owner;
 	struct stat	 sb;
 
+	/* A link someone else owns could point elsewhere once checked (in
+	 * a sticky directory, where the kernel's protected_symlinks does
+	 * not stop us following it when it is off). */
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) &&
+	    !operator_uid(sb.st_uid)) {
+		owner = user_name(sb.st_uid);
+		why = xasprintf("%s is a symbolic link owned by %s, not by root "
+		    "or the operator; fix: chown -h root %s", path, owner, path);
+		free(owner);
+		return why;
+	}
 	if (realpath(path, real) == NULL)
 		return NULL;
 	for (;;) {

@@ -115,6 +115,15 @@ chown nobody "$R/rb.yaml"
 run_it
 refused 2 "$R/rb.yaml is owned by nobody (mode 0644), not by root or the operator root; fix: chown root $R/rb.yaml"
 
+# ... or reached through a link another user owns (which could point
+# elsewhere once checked).
+setup nobody-link
+ln -s "$R/rb.yaml" "$R/link.yaml"
+chown -h nobody "$R/link.yaml"
+printf 'ack\nack\nrun\n' | "$STEPUP" run --plain --state-dir "$S" \
+	"$R/link.yaml" >"$D/out" 2>&1
+status=$?
+refused 2 "$R/link.yaml is a symbolic link owned by nobody, not by root or the operator; fix: chown -h root $R/link.yaml"
 # ... unless sudo(8) says it ran us for that user (SUDO_UID).
 setup sudo-runbook
 chown nobody "$R/rb.yaml"
