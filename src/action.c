@@ -225,52 +225,75 @@ run_masker(void *arg)
 	return 0;
 }
 
-/* Write a file by temporary + rename; with durable, fsync the file and
- * then its directory. */
+/* The directory of path, opened without following a link there (in the
+ * state directory, runs/N; see journal_action_paths), with *base pointed
+ * at path's last component: files in it are opened relative to it. -1
+ * with errno. */
+static int
+dir_of(const char *path, const char **base)
+{
+	const char	*slash = strrchr(path, '/');
+	char		*dir;
+	int		 fd;
+
+	if (slash == NULL) {
+		*base = path;
+		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	*base = slash + 1;
+	dir = slash == path ? xstrdup("/") :
+	    xstrndup(path, (size_t)(slash - path));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	free(dir);
+	return fd;
+}
+
+/* Write a file by temporary + rename, relative to its directory; with
+ * durable, fsync the file and then the directory. */
 static int
 write_atomic(const char *path, const char *text, bool durable)
 {
-	char	*tmp, *dir, *slash;
-	int	 fd, dfd;
-	size_t	 len = strlen(text);
+	const char	*base;
+	char		*tmp;
+	int		 fd, dfd, saved;
+	size_t		 len = strlen(text);
 
-	tmp = xasprintf("%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd == -1) {
-		free(tmp);
+	if ((dfd = dir_of(path, &base)) == -1)
 		return -1;
-	}
+	/* A new file (O_EXCL): what a crash left there is ours to remove. */
+	tmp = xasprintf("%s.tmp", base);
+	(void)unlinkat(dfd, tmp, 0);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (fd == -1)
+		goto fail;
 	if (write_full(fd, text, len) == -1 ||
 	    (durable && fsync(fd) == -1)) {
+		saved = errno;
 		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return -1;
+		unlinkat(dfd, tmp, 0);
+		errno = saved;
+		goto fail;
 	}
 	close(fd);
-	if (rename(tmp, path) == -1) {
-		unlink(tmp);
-		free(tmp);
-		return -1;
+	if (renameat(dfd, tmp, dfd, base) == -1) {
+		saved = errno;
+		unlinkat(dfd, tmp, 0);
+		errno = saved;
+		goto fail;
 	}
-	free(tmp);
-	if (!durable)
-		return 0;
 	/* The rename itself must survive a crash. */
-	dir = xstrdup(path);
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		if (dir[0] == '\0')
-			strcpy(dir, "/");
-	} else
-		strcpy(dir, ".");
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(dir);
+	if (durable)
+		(void)fsync(dfd);
+	free(tmp);
+	close(dfd);
 	return 0;
+fail:
+	saved = errno;
+	free(tmp);
+	close(dfd);
+	errno = saved;
+	return -1;
 }
 
 /* The supervisor: already in its own session, never a session leader (so
@@ -293,8 +316,9 @@ supervise(const struct action_spec *spec, int rep)
 	struct kids		 k;
 	pid_t			 c;
 	long long		 ms;
-	int			 null, log, out, pfd[2], sig, fd, code, signo;
+	int			 null, log, out, pfd[2], sig, fd, code, signo, saved;
 	char			 state, line[64], *pidfile, *why;
+	const char		*base;
 
 	/* Keep only rep (moved above 2) and fresh 0, 1, 2 on /dev/null. */
 	if ((fd = fcntl(rep, F_DUPFD_CLOEXEC, 3)) == -1)
@@ -311,8 +335,14 @@ supervise(const struct action_spec *spec, int rep)
 			close(null);
 	}
 
-	log = open(spec->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
-	    O_NOFOLLOW, 0600);
+	if ((fd = dir_of(spec->log_path, &base)) != -1) {
+		log = openat(fd, base, O_WRONLY | O_CREAT | O_APPEND |
+		    O_CLOEXEC | O_NOFOLLOW, 0600);
+		saved = errno;
+		close(fd);
+		errno = saved;
+	} else
+		log = -1;
 	if (log == -1) {
 		say(rep, "error cannot open the log file %s: %s\n",
 		    spec->log_path, strerror(errno));

@@ -54,6 +54,14 @@ int		 jn_exec_sql(struct journal *, const char *sql, char **cause,
 		    const char *what);
 /* mkdir -p with mode 0700 for what it creates; *cause on failure. */
 int		 jn_mkdir_p(const char *path, char **cause);
+/* The state directory dir opened (O_DIRECTORY), for the *at() calls that
+ * open everything in it; -1 with *cause. */
+int		 jn_dir_open(const char *dir, char **cause);
+/* The directory name in dfd (parent's path, for messages), made 0700 when
+ * absent, opened without following a link, and trusted (trust.h); its
+ * descriptor, or -1 with *cause. */
+int		 jn_subdir(int dfd, const char *parent, const char *name,
+		    char **cause);
 /* path made absolute against the working directory; caller frees. */
 char		*jn_absolute(const char *path);
 

@@ -17,6 +17,7 @@
 
 #include "journal.h"
 #include "journal-int.h"
+#include "trust.h"
 #include "util.h"
 
 /* ---- state directory and identity ---------------------------------------- */
@@ -58,6 +59,56 @@ jn_mkdir_p(const char *path, char **cause)
 	return 0;
 }
 
+int
+jn_subdir(int dfd, const char *parent, const char *name, char **cause)
+{
+	char		*path, *why;
+	struct stat	 sb;
+	int		 fd;
+
+	path = xasprintf("%s/%s", parent, name);
+	if (mkdirat(dfd, name, 0700) == -1 && errno != EEXIST) {
+		*cause = xasprintf("cannot create the directory %s: %s", path,
+		    strerror(errno));
+		free(path);
+		return -1;
+	}
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ELOOP || errno == ENOTDIR)
+			*cause = trust_link_why(dfd, name, path, true);
+		else
+			*cause = xasprintf("cannot open the directory %s: %s",
+			    path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	why = fstat(fd, &sb) == -1 ? xasprintf("cannot check %s: %s", path,
+	    strerror(errno)) : trust_why(&sb, path);
+	if (why != NULL) {
+		*cause = xasprintf("the directory %s is not trusted: %s", path,
+		    why);
+		free(why);
+		close(fd);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return fd;
+}
+
+int
+jn_dir_open(const char *dir, char **cause)
+{
+	int	fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		*cause = xasprintf("cannot open the state directory %s: %s",
+		    dir, strerror(errno));
+	return fd;
+}
+
 char *
 jn_absolute(const char *path)
 {
@@ -86,7 +137,7 @@ char *
 journal_state_dir(const char *dir, char **cause)
 {
 	const char	*xdg, *home;
-	char		*path;
+	char		*path, *why;
 
 	if (dir != NULL && dir[0] != '\0')
 		path = jn_absolute(dir);
@@ -104,6 +155,14 @@ journal_state_dir(const char *dir, char **cause)
 	while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
 		path[strlen(path) - 1] = '\0';
 	if (jn_mkdir_p(path, cause) == -1) {
+		free(path);
+		return NULL;
+	}
+	/* Whoever could write in it could make stepup write anywhere. */
+	if ((why = trust_path(path)) != NULL) {
+		*cause = xasprintf("the state directory %s is not trusted: %s",
+		    path, why);
+		free(why);
 		free(path);
 		return NULL;
 	}
@@ -248,9 +307,10 @@ journal_lock(const char *state_dir, const char *runbook,
 {
 	struct journal_lock	*l;
 	struct flock		 fl;
-	char			*key, *dir, *path, *text, hash[65];
+	char			*key, *name, *path, *text, hash[65];
 	struct journal_lock_holder self;
-	int			 fd = -1;
+	struct stat		 sb;
+	int			 fd = -1, sfd, dfd;
 
 	*lock = NULL;
 	*took_over = false;
@@ -264,21 +324,34 @@ journal_lock(const char *state_dir, const char *runbook,
 			return JOURNAL_LOCK_HELD;
 		}
 	}
-	dir = xasprintf("%s/locks", state_dir);
-	if (jn_mkdir_p(dir, cause) == -1) {
-		free(dir);
+	/* In the state directory, relative to it, following no link. */
+	if ((sfd = jn_dir_open(state_dir, cause)) == -1) {
+		free(key);
+		return -1;
+	}
+	dfd = jn_subdir(sfd, state_dir, "locks", cause);
+	close(sfd);
+	if (dfd == -1) {
 		free(key);
 		return -1;
 	}
 	sha256_hex(key, strlen(key), hash);
-	path = xasprintf("%s/%.32s.lock", dir, hash);
-	free(dir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd == -1) {
-		*cause = xasprintf("cannot open the lock file %s: %s", path,
-		    strerror(errno));
+	name = xasprintf("%.32s.lock", hash);
+	path = xasprintf("%s/locks/%s", state_dir, name);
+	fd = openat(dfd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK, 0600);
+	if (fd == -1 || fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		if (fd == -1 && errno != ELOOP)
+			*cause = xasprintf("cannot open the lock file %s: %s",
+			    path, strerror(errno));
+		else
+			*cause = trust_link_why(dfd, name, path, false);
+		close(dfd);
+		free(name);
 		goto fail;
 	}
+	close(dfd);
+	free(name);
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;

@@ -625,15 +625,27 @@ int
 journal_action_paths(struct journal *j, long long run, const char *step,
     int attempt, char **log_path, char **status_path, char **cause)
 {
-	char	*dir;
+	char	*runs, *n;
+	int	 sfd, rfd, nfd;
 
 	*log_path = *status_path = NULL;
-	dir = xasprintf("%s/runs/%lld", j->dir, run);
-	if (jn_mkdir_p(dir, cause) == -1) {
-		free(dir);
+	/* runs/ and runs/N: real directories, made and checked relative to
+	 * the state directory, never through a link planted there. */
+	if ((sfd = jn_dir_open(j->dir, cause)) == -1)
 		return -1;
-	}
-	free(dir);
+	rfd = jn_subdir(sfd, j->dir, "runs", cause);
+	close(sfd);
+	if (rfd == -1)
+		return -1;
+	runs = xasprintf("%s/runs", j->dir);
+	n = xasprintf("%lld", run);
+	nfd = jn_subdir(rfd, runs, n, cause);
+	close(rfd);
+	free(runs);
+	free(n);
+	if (nfd == -1)
+		return -1;
+	close(nfd);
 	attempt_paths(j, run, step, attempt, log_path, status_path);
 	return 0;
 }

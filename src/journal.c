@@ -19,6 +19,7 @@
 
 #include "journal.h"
 #include "journal-int.h"
+#include "trust.h"
 #include "util.h"
 
 #define JOURNAL_FILE	"journal.db"
@@ -360,12 +361,12 @@ journal_empty(const struct journal *j)
 	char		*wal;
 	bool		 empty;
 
-	if (stat(j->path, &sb) == -1)
+	if (lstat(j->path, &sb) == -1)
 		return errno == ENOENT;
 	if (sb.st_size > 0)
 		return false;
 	wal = xasprintf("%s-wal", j->path);
-	empty = stat(wal, &sb) == -1 || sb.st_size == 0;
+	empty = lstat(wal, &sb) == -1 || sb.st_size == 0;
 	free(wal);
 	return empty;
 }
@@ -384,14 +385,74 @@ journal_check_evidence(struct journal *j, char **cause)
 	return -1;
 }
 
+/*
+ * The journal and the files SQLite keeps beside it are opened by SQLite by
+ * path: each must be, when it exists, a regular file we trust, never a
+ * link (which SQLite, or our O_CREAT, would follow to create or write a
+ * file wherever it points). Their directory is trusted already (see
+ * journal_state_dir), so what is checked here cannot be swapped after.
+ */
+static int
+check_files(int dfd, const char *path, char **cause)
+{
+	static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
+	struct stat	 sb;
+	char		*name, *file, *why;
+	size_t		 i;
+
+	for (i = 0; i < nitems(sides); i++) {
+		name = xasprintf("%s%s", JOURNAL_FILE, sides[i]);
+		file = xasprintf("%s%s", path, sides[i]);
+		why = NULL;
+		if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+			if (errno != ENOENT)
+				why = xasprintf("cannot check %s: %s", file,
+				    strerror(errno));
+		} else if (!S_ISREG(sb.st_mode))
+			why = trust_link_why(dfd, name, file, false);
+		else
+			why = trust_why(&sb, file);
+		free(name);
+		free(file);
+		if (why != NULL) {
+			*cause = xasprintf("cannot open the journal %s: %s",
+			    path, why);
+			free(why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Open the journal file (creating it 0600, O_EXCL, when it is absent)
+ * without following a link; -1 with errno. */
+static int
+open_file(int dfd)
+{
+	int	fd;
+
+	for (;;) {
+		fd = openat(dfd, JOURNAL_FILE, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		if (fd != -1 || errno != ENOENT)
+			return fd;
+		fd = openat(dfd, JOURNAL_FILE, O_RDWR | O_CREAT | O_EXCL |
+		    O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd != -1 || errno != EEXIST)
+			return fd;
+	}
+}
+
 static struct journal *
 journal_open_as(const char *state_dir, bool readonly, bool recover,
     char **cause)
 {
 	struct journal	*j;
-	int		 fd, flags;
+	int		 fd, flags, dfd, r;
 	sqlite3_stmt	*st;
+	struct stat	 sb;
+	char		*real, *db;
 
+	*cause = NULL;
 	j = xcalloc(1, sizeof *j);
 	j->dir = jn_absolute(state_dir);
 	j->path = xasprintf("%s/%s", j->dir, JOURNAL_FILE);
@@ -399,7 +460,14 @@ journal_open_as(const char *state_dir, bool readonly, bool recover,
 	j->readonly = readonly;
 	j->ro_why = "opened read-only";
 
+	if ((dfd = jn_dir_open(j->dir, cause)) == -1)
+		goto fail;
+	if (check_files(dfd, j->path, cause) == -1) {
+		close(dfd);
+		goto fail;
+	}
 	if (readonly) {
+		close(dfd);
 		if (access(j->path, F_OK) == -1) {
 			*cause = xasprintf("cannot open the journal %s: %s",
 			    j->path, strerror(errno));
@@ -417,23 +485,42 @@ journal_open_as(const char *state_dir, bool readonly, bool recover,
 			journal_evidence_check(j, &v, &n);
 			*cause = jn_evidence_refusal(j, v, n, true);
 			journal_losses_free(v, n);
+			close(dfd);
 			goto fail;
 		}
-		if (access(j->path, F_OK) == -1 && errno == ENOENT)
+		if (fstatat(dfd, JOURNAL_FILE, &sb, AT_SYMLINK_NOFOLLOW) ==
+		    -1 && errno == ENOENT)
 			create_fresh(j);
 		/* Create it 0600 ourselves: SQLite would follow the umask,
 		 * and gives its -wal and -shm files the database's mode. */
-		fd = open(j->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (fd == -1 && errno != EACCES && errno != EROFS) {
+		fd = open_file(dfd);
+		if (fd == -1 && errno == ELOOP)
+			*cause = trust_link_why(dfd, JOURNAL_FILE, j->path,
+			    false);
+		else if (fd == -1 && errno != EACCES && errno != EROFS)
 			*cause = xasprintf("cannot create the journal %s: %s",
 			    j->path, strerror(errno));
+		close(dfd);
+		if (fd == -1 && *cause != NULL)
 			goto fail;
-		}
 		if (fd != -1)
 			close(fd);
 		flags = SQLITE_OPEN_READWRITE;
 	}
-	if (sqlite3_open_v2(j->path, &j->db, flags, NULL) != SQLITE_OK) {
+	/* SQLite refuses a link anywhere in the name it is given with
+	 * SQLITE_OPEN_NOFOLLOW: give it the state directory's real name
+	 * (trusted with its links resolved; see journal_state_dir). */
+	if ((real = realpath(j->dir, NULL)) != NULL) {
+		db = xasprintf("%s/%s", real, JOURNAL_FILE);
+		free(real);
+	} else
+		db = xstrdup(j->path);
+#ifdef SQLITE_OPEN_NOFOLLOW
+	flags |= SQLITE_OPEN_NOFOLLOW;
+#endif
+	r = sqlite3_open_v2(db, &j->db, flags, NULL);
+	free(db);
+	if (r != SQLITE_OK) {
 		*cause = xasprintf("cannot open the journal %s: %s", j->path,
 		    j->db != NULL ? sqlite3_errmsg(j->db) : "out of memory");
 		goto fail;
@@ -499,6 +586,8 @@ journal_exists(const char *state_dir)
 	char	*db;
 	bool	 absent;
 
+	/* A dangling link is no journal: none is created through it (see
+	 * journal_open, which refuses any link). */
 	db = xasprintf("%s/%s", state_dir, JOURNAL_FILE);
 	absent = access(db, F_OK) != 0 && errno == ENOENT;
 	free(db);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "runbook-int.h"
+#include "trust.h"
 #include "util.h"
 
 /* A runbook larger than this is refused before parsing. */
@@ -591,6 +592,13 @@ runbook_load(const char *path, struct rb_diags *diags)
 		    (long long)st.st_size, RB_MAX_FILE / 1024 / 1024);
 		return NULL;
 	}
+	/* What runs as root must be changeable by root alone. */
+	if ((cause = trust_path(path)) != NULL) {
+		rb_diag_add(diags, RB_ERROR, path, (struct rb_pos){0, 0},
+		    "not trusted: %s", cause);
+		free(cause);
+		return NULL;
+	}
 	if ((buf = file_read(path, RB_MAX_FILE, &len, &cause)) == NULL) {
 		/* cause is "PATH: reason"; the diagnostic names the file. */
 		size_t n = strlen(path);
@@ -615,6 +623,7 @@ runbook_load(const char *path, struct rb_diags *diags)
 	c.d = diags;
 	c.rb = rb;
 	load_root(&c, root);
+	trust_runbook(rb, diags);
 	yt_free(root);
 	for (i = 0; i < c.n_refs; i++)
 		free(c.refs[i].name);

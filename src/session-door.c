@@ -23,6 +23,7 @@
 #include "session.h"
 #include "spawn.h"
 #include "steps.h"
+#include "trust.h"
 #include "util.h"
 
 extern char **environ;
@@ -408,7 +409,8 @@ session_text_document(struct session *s, size_t i, char **path,
 	doc = xasprintf("%s.text", log);
 	free(log);
 	free(status);
-	fd = open(doc, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(doc, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
 	if (fd == -1) {
 		*cause = xasprintf("step %zu (%s): cannot write %s: %s", i + 1,
 		    st->key, doc, strerror(errno));
@@ -434,6 +436,7 @@ int
 session_document(struct session *s, size_t i, char **path, char **cause)
 {
 	struct step	*st;
+	char		*why;
 	int		 r;
 
 	*path = NULL;
@@ -454,6 +457,12 @@ session_document(struct session *s, size_t i, char **path, char **cause)
 		if (access(st->file, R_OK) != 0) {
 			*cause = xasprintf("step %zu (%s): cannot read %s: %s",
 			    i + 1, st->key, st->file, strerror(errno));
+			return -1;
+		}
+		if ((why = trust_path(st->file)) != NULL) {
+			*cause = xasprintf("step %zu (%s): the document %s is "
+			    "not trusted: %s", i + 1, st->key, st->file, why);
+			free(why);
 			return -1;
 		}
 		*path = xstrdup(st->file);

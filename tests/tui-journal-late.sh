@@ -14,18 +14,19 @@ tui_wait a "Enter: answer the runbook" || finish
 tui_keys a q
 tui_wait a "[exit 1]"
 
-# The journal's place is a link into nowhere: creating it fails after
-# the first frame. script(1) keeps what the terminal was sent.
+# The journal's place is a link into nowhere: creating it is refused
+# after the first frame (stepup follows no link in its state directory).
+# script(1) keeps what the terminal was sent.
 tui_world
 ln -s "$TMP/nowhere/journal.db" "$TMP/state/journal.db"
 tui_start b "script -qec '$TUI_RUN' $TMP/raw"
 tui_wait b "[exit 1]" || finish
-tui_wait b "stepup: cannot create the journal $TMP/state/journal.db"
+tui_wait b "stepup: cannot open the journal $TMP/state/journal.db"
 grep -q "Upgrade plan" "$TMP/raw" ||
 	fail "the first frame was not drawn before the journal was created"
 # The message comes after the wizard has left the screen.
 p=$(grep -abo "Upgrade plan" "$TMP/raw" | head -n 1 | cut -d: -f1)
-m=$(grep -abo "cannot create the journal" "$TMP/raw" | head -n 1 | cut -d: -f1)
+m=$(grep -abo "cannot open the journal" "$TMP/raw" | head -n 1 | cut -d: -f1)
 [ -n "$p" ] && [ -n "$m" ] && [ "$p" -lt "$m" ] ||
 	fail "the message ($m) is not after the first frame ($p)"
 tui_capture b | grep -q "Upgrade plan" && fail "the wizard's screen was left behind"
