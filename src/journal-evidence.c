@@ -259,8 +259,8 @@ evidence_write(struct journal *j, long long run)
 	struct journal_run	*r = NULL;
 	struct buf		 b;
 	sqlite3_stmt		*st;
-	char			*cause = NULL, *rdir, *tmp, *path, *s;
-	int			 fd, rc = -1;
+	char			*cause = NULL, *tmp, *s;
+	int			 fd, dfd, rc = -1;
 	bool			 ok;
 
 	if (journal_run_get(j, run, &r, &cause) != 0 || r == NULL) {
@@ -306,27 +306,27 @@ evidence_write(struct journal *j, long long run)
 	}
 	sqlite3_finalize(st);
 
-	rdir = xasprintf("%s/runs/%lld", j->dir, run);
-	if (jn_mkdir_p(rdir, &cause) == -1) {
+	/* runs/N opened as journal_action_paths does: never through a
+	 * link, the temporary file new (O_EXCL), renamed in that directory. */
+	if ((dfd = jn_run_dir(j, run, &cause)) == -1) {
 		free(cause);
-		free(rdir);
 		buf_free(&b);
 		return -1;
 	}
-	tmp = xasprintf("%s/.%s.XXXXXX", rdir, EVIDENCE_FILE);
-	path = xasprintf("%s/%s", rdir, EVIDENCE_FILE);
-	if ((fd = mkstemp(tmp)) != -1) {
+	tmp = xasprintf(".%s.%ld", EVIDENCE_FILE, (long)getpid());
+	(void)unlinkat(dfd, tmp, 0);
+	if ((fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) != -1) {
 		ok = write_full(fd, b.data, b.len) == 0;
 		if (close(fd) != 0)
 			ok = false;
-		if (ok && rename(tmp, path) == 0)
+		if (ok && renameat(dfd, tmp, dfd, EVIDENCE_FILE) == 0)
 			rc = 0;
 		else
-			unlink(tmp);
+			(void)unlinkat(dfd, tmp, 0);
 	}
+	close(dfd);
 	free(tmp);
-	free(path);
-	free(rdir);
 	buf_free(&b);
 	return rc;
 }

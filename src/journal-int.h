@@ -57,6 +57,10 @@ int		 jn_mkdir_p(const char *path, char **cause);
 /* The state directory dir opened (O_DIRECTORY), for the *at() calls that
  * open everything in it; -1 with *cause. */
 int		 jn_dir_open(const char *dir, char **cause);
+/* runs/N of the state directory (made when absent), opened as a real,
+ * trusted directory relative to the state directory, never through a
+ * link; its descriptor (caller closes), or -1 with *cause. */
+int		 jn_run_dir(struct journal *, long long run, char **cause);
 /* The directory name in dfd (parent's path, for messages), made 0700 when
  * absent, opened without following a link, and trusted (trust.h); its
  * descriptor, or -1 with *cause. */

@@ -622,13 +622,11 @@ journal_action_next_attempt(struct journal *j, long long run,
 }
 
 int
-journal_action_paths(struct journal *j, long long run, const char *step,
-    int attempt, char **log_path, char **status_path, char **cause)
+jn_run_dir(struct journal *j, long long run, char **cause)
 {
 	char	*runs, *n;
 	int	 sfd, rfd, nfd;
 
-	*log_path = *status_path = NULL;
 	/* runs/ and runs/N: real directories, made and checked relative to
 	 * the state directory, never through a link planted there. */
 	if ((sfd = jn_dir_open(j->dir, cause)) == -1)
@@ -643,7 +641,17 @@ journal_action_paths(struct journal *j, long long run, const char *step,
 	close(rfd);
 	free(runs);
 	free(n);
-	if (nfd == -1)
+	return nfd;
+}
+
+int
+journal_action_paths(struct journal *j, long long run, const char *step,
+    int attempt, char **log_path, char **status_path, char **cause)
+{
+	int	 nfd;
+
+	*log_path = *status_path = NULL;
+	if ((nfd = jn_run_dir(j, run, cause)) == -1)
 		return -1;
 	close(nfd);
 	attempt_paths(j, run, step, attempt, log_path, status_path);
