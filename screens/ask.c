@@ -92,18 +92,18 @@ static void
 ask_give(struct ask *k, const char *answer)
 {
 	char	*cause = NULL;
-	void	(*then)(void *) = k->a.then;
-	void	*ctx = k->a.ctx;
-
 	free(k->error);
 	k->error = NULL;
 	if (k->a.answer(k->a.ctx, answer, &cause) != 0) {
 		k->error = cause;
 		return;
 	}
+	/* The next question replaces this one before the screen under it
+	 * is on top again: popping first would let its tick follow the run
+	 * elsewhere (and free ctx) before then() ran. */
+	if (k->a.then != NULL && k->a.then(k->a.ctx))
+		return;		/* replaced: k is gone */
 	ui_pop();		/* k is gone */
-	if (then != NULL)
-		then(ctx);
 }
 
 static bool

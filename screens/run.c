@@ -300,17 +300,18 @@ run_done_ack(void *ctx, const char *typed, char **cause)
 	return 0;
 }
 
-static void
+static bool
 run_done_then(void *ctx)
 {
 	struct run		*r = ctx;
 	const struct step	*st = run_step(r);
 	struct ask_arg		 a;
 	char			*phrase, *question, *detail, *cause = NULL;
+	bool			 replaced;
 
 	if (r->done_reason == NULL ||
 	    (phrase = session_missing_phrase(tui_session(), r->i)) == NULL)
-		return;
+		return false;
 	question = xasprintf("Its artifact %s was not recorded (%s), so a "
 	    "rollback cannot use it: marking it done goes on without it, and "
 	    "the rollback steps that need it will not run.", st->produces,
@@ -323,13 +324,15 @@ run_done_then(void *ctx)
 	a.text = a.required = true;
 	a.answer = run_done_ack;
 	a.ctx = r;
-	if (ui_push(&screen_ask, &a, &cause) != 0) {
+	replaced = ui_replace(&screen_ask, &a, &cause) == 0;
+	if (!replaced) {
 		ui_message(ROLE_ERROR, "%s", cause);
 		free(cause);
 	}
 	free(question);
 	free(detail);
 	free(phrase);
+	return replaced;
 }
 
 static int
@@ -341,7 +344,7 @@ run_skip(void *ctx, const char *reason, char **cause)
 
 static void
 run_ask(struct run *r, const char *title, const char *question, bool text,
-    int (*answer)(void *, const char *, char **), void (*then)(void *))
+    int (*answer)(void *, const char *, char **), bool (*then)(void *))
 {
 	struct ask_arg	 a;
 	char		*cause = NULL;

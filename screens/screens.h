@@ -33,9 +33,11 @@ struct ask_arg {
 	const char	*initial;	/* or NULL */
 	int		(*answer)(void *ctx, const char *, char **cause);
 	void		*ctx;
-	/* Called with ctx once a good answer took the question off the
-	 * screen (to ask the next one), or NULL. */
-	void		(*then)(void *ctx);
+	/* Called with ctx after a good answer, with the question still on
+	 * top (so nothing under it has run a tick yet): it may put the next
+	 * question in this one's place with ui_replace() and return true;
+	 * false takes the question off. NULL: the question goes. */
+	bool		(*then)(void *ctx);
 };
 
 /* export: a document to write in the format the operator picks; save
