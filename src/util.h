@@ -56,6 +56,10 @@ char	*buf_take(struct buf *);
  * or -1 with errno set. */
 int	 write_full(int fd, const void *, size_t n);
 
+/* path made absolute against the working directory (no symlink resolved);
+ * the caller frees it. */
+char	*path_absolute(const char *);
+
 /* Read a whole regular file of at most max bytes. Returns NULL and sets
  * *cause (caller frees) on failure. */
 char	*file_read(const char *, size_t max, size_t *len, char **cause);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -517,14 +518,18 @@ test_defaults(void **state)
 {
 	static const char	 text[] = BASE HOP;
 	struct runbook		*rb;
-	char			*out;
+	char			*out, cwd[PATH_MAX];
 
 	(void)state;
 	out = load_text(text, strlen(text), &rb);
 	assert_string_equal(out, "");
 	free(out);
 	assert_non_null(rb);
-	assert_string_equal(rb->dir, ".");
+	/* Made absolute at load: the working directory, where t.yaml is. */
+	assert_non_null(realpath(".", cwd));
+	assert_string_equal(rb->dir, cwd);
+	assert_true(strncmp(rb->abspath, cwd, strlen(cwd)) == 0);
+	assert_string_equal(rb->abspath + strlen(cwd), "/t.yaml");
 	assert_int_equal(rb->versions.scheme, RB_SCHEME_SEMVER);
 	assert_int_equal(rb->versions.series, 2);
 	assert_string_equal(rb->versions.kinds[0], "major");
