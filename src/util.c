@@ -487,3 +487,90 @@ edit_distance(const char *a, const char *b, size_t cap)
 	free(cur);
 	return best > cap ? cap + 1 : best;
 }
+
+/* The closest word in list to s, if it is close enough to be a typo. */
+const char *
+word_closest(const char *s, const char *const *list)
+{
+	const char	*best = NULL;
+	size_t		 d, bestd = SIZE_MAX, cap;
+
+	cap = strlen(s) <= 3 ? 1 : strlen(s) <= 6 ? 2 : 3;
+	for (; *list != NULL; list++) {
+		/* A shortened key: one-minor for one-minor-at-a-time. */
+		if (strlen(s) >= 4 && strncmp(*list, s, strlen(s)) == 0 &&
+		    bestd > 0) {
+			best = *list;
+			bestd = 0;
+			continue;
+		}
+		d = edit_distance(s, *list, cap);
+		if (d <= cap && d < bestd) {
+			best = *list;
+			bestd = d;
+		}
+	}
+	return best;
+}
+
+/* The length of the valid UTF-8 sequence at s (1-4), or 0 when it is not
+ * one: a stray continuation byte, an overlong form, a surrogate, past
+ * U+10FFFF, or cut short. */
+static size_t
+utf8_valid(const unsigned char *s)
+{
+	unsigned int	c;
+	size_t		n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	return n;
+}
+
+char *
+json_quote(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	struct buf		 b;
+	size_t			 n;
+
+	if (s == NULL)
+		return xstrdup("null");
+	buf_init(&b);
+	buf_puts(&b, "\"");
+	while (*p != '\0') {
+		if (*p == '"' || *p == '\\')
+			buf_printf(&b, "\\%c", *p++);
+		else if (*p == '\n' || *p == '\t') {
+			buf_puts(&b, *p == '\n' ? "\\n" : "\\t");
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f)
+			buf_printf(&b, "\\u%04x", *p++);
+		else if ((n = utf8_valid(p)) == 0) {
+			/* Never passed through: the replacement character. */
+			buf_puts(&b, "\\ufffd");
+			p++;
+		} else {
+			buf_printf(&b, "%.*s", (int)n, (const char *)p);
+			p += n;
+		}
+	}
+	buf_puts(&b, "\"");
+	return buf_take(&b);
+}

@@ -102,5 +102,13 @@ long long monotonic_ms(void);
 
 /* Levenshtein distance, capped at cap+1; for "did you mean" hints. */
 size_t	 edit_distance(const char *, const char *, size_t cap);
+/* The closest word in list (NULL-terminated) to s, if it is close enough
+ * to be a typo or is a shortening of at least 4 bytes; else NULL. */
+const char *word_closest(const char *s, const char *const *list);
+
+/* s as a JSON string literal, quotes included ("null" for NULL): control
+ * characters escaped, and each byte that is not valid UTF-8 as \ufffd,
+ * never passed through. The caller frees it. */
+char	*json_quote(const char *s);
 
 #endif
