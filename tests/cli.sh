@@ -84,8 +84,9 @@ done
 # a journal.
 expect_status 2 "$STEPUP" show --state-dir "$S" 7
 expect_status 2 "$STEPUP" export --state-dir "$S" --run 7
+cp -R "$top_srcdir/tests/data/paths" "$TMP/rb" && chmod -R u+w "$TMP/rb"
 printf 'ack\nrun\n' | TERM= "$STEPUP" run --plain \
-    --state-dir "$S" --from 1.0.0 "$top_srcdir/tests/data/paths/relative.yaml" \
+    --state-dir "$S" --from 1.0.0 "$TMP/rb/relative.yaml" \
     >"$TMP/run.out" 2>&1 || fail "a run to have a journal: $(cat "$TMP/run.out")"
 expect_status 0 "$STEPUP" show --state-dir "$S" 1
 expect_status 2 "$STEPUP" show --state-dir "$S" 7
