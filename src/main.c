@@ -199,8 +199,8 @@ cli_version(void)
 	printf("stepup %s\n"
 	    "Copyright (c) 2026 the stepup authors.\n"
 	    "ISC licence: free to use, copy, modify and distribute, with or "
-	    "without fee\n(see the LICENSE file). There is NO WARRANTY, to the "
-	    "extent permitted by law.\n", PACKAGE_VERSION);
+	    "without fee.\nThere is NO WARRANTY, to the extent permitted by "
+	    "law.\n", PACKAGE_VERSION);
 	exit(EXIT_DONE);
 }
 
