@@ -47,6 +47,12 @@ void	(*ui_header_hook)(struct ui_header *);
 int	(*ui_shell_hook)(void);
 bool	(*ui_interrupt_hook)(void);
 void	(*ui_child_hook)(void);
+bool	(*ui_leave_hook)(void);
+
+/* How long an Esc waits for the rest of a key's sequence: an arrow split
+ * across packets on a slow ssh link must not read as Esc (back, leave),
+ * and Esc alone must still feel at once. $ESCDELAY, when set, wins. */
+#define UI_ESCDELAY_MS	250
 
 static const struct {
 	const char	*utf8;
@@ -132,7 +138,8 @@ ui_init(const struct theme *t)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
-	set_escdelay(25);
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(UI_ESCDELAY_MS);
 	idlok(stdscr, TRUE);
 	curs_set(0);
 	/*
@@ -647,6 +654,28 @@ ui_suspend(int (*fn)(void))
 	return r;
 }
 
+/* Ctrl-Z (a key in raw mode, not the terminal's signal): the terminal as
+ * it was, the process group stopped as the shell's job; fg continues here
+ * and redraws. The action, under its own supervisor, goes on meanwhile. */
+static void
+ui_stop(void)
+{
+	struct sigaction	sa, old;
+
+	def_prog_mode();
+	endwin();
+	fflush(stdout);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTSTP, &sa, &old);
+	kill(0, SIGTSTP);
+	sigaction(SIGTSTP, &old, NULL);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	resize();
+}
+
 static void
 global(const struct ui_key *k)
 {
@@ -664,6 +693,8 @@ global(const struct ui_key *k)
 		}
 		break;
 	case KEYS_BACK:
+		if (depth == 1 && ui_leave_hook != NULL && ui_leave_hook())
+			break;
 		ui_pop();
 		break;
 	case KEYS_QUIT:
@@ -679,8 +710,12 @@ global(const struct ui_key *k)
 		clearok(curscr, TRUE);
 		break;
 	case KEYS_INTERRUPT:
-		if (ui_interrupt_hook == NULL || !ui_interrupt_hook())
+		if ((ui_interrupt_hook == NULL || !ui_interrupt_hook()) &&
+		    (ui_leave_hook == NULL || !ui_leave_hook()))
 			ui_quit(EXIT_FAILED);
+		break;
+	case KEYS_SUSPEND:
+		ui_stop();
 		break;
 	default:
 		break;

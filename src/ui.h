@@ -107,6 +107,10 @@ extern void	(*ui_header_hook)(struct ui_header *);
 extern int	(*ui_shell_hook)(void);
 extern bool	(*ui_interrupt_hook)(void);
 extern void	(*ui_child_hook)(void);
+/* Leaving the wizard from its last screen (q, Esc) or with Ctrl-C: returns
+ * true when it asked first (a run is under way) and leaves on yes itself;
+ * false (or NULL) leaves at once. */
+extern bool	(*ui_leave_hook)(void);
 
 /* Leave curses, call fn, come back (for the shell escape). */
 int	 ui_suspend(int (*fn)(void));
