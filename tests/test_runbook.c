@@ -384,7 +384,7 @@ test_full(void **state)
 	struct runbook		*rb;
 	const struct rb_step	*st;
 	const struct rb_var	*v;
-	char			*out;
+	char			*out, dir[PATH_MAX];
 
 	(void)state;
 	out = load_path(TOP_SRCDIR "/tests/data/runbooks/full.yaml", &rb);
@@ -396,7 +396,9 @@ test_full(void **state)
 	assert_string_equal(rb->description,
 	    "A made-up product, for stepup's own tests.\n");
 	assert_int_equal(strlen(rb->sha256), 64);
-	assert_string_equal(rb->dir, TOP_SRCDIR "/tests/data/runbooks");
+	/* Absolute and resolved, at load. */
+	assert_non_null(realpath(TOP_SRCDIR "/tests/data/runbooks", dir));
+	assert_string_equal(rb->dir, dir);
 
 	assert_int_equal(rb->versions.scheme, RB_SCHEME_CALVER);
 	assert_int_equal(rb->versions.series, 2);
