@@ -32,7 +32,9 @@ tui_wait l "Leave? The run is paused and resumes where it is." || finish
 tui_keys l y
 tui_wait l "[exit 1]" || finish
 tui_wait l "stepup: paused: run 1 is unfinished; to resume it:"
-tui_wait l "  stepup run --state-dir $TMP/state $RB"
+# The command is one line, however the pane wraps it.
+tui_on l capture-pane -p -J -t l | grep -qxF "  stepup run --state-dir $TMP/state $RB" ||
+    fail "no resume command: $(tui_on l capture-pane -p -J -t l)"
 # That command resumes it.
 tui_start r "STEPUP_TEST_WORLD=$TMP/world $STEPUP run --state-dir $TMP/state $RB"
 tui_wait r "An unfinished run of this runbook" || finish
