@@ -400,6 +400,16 @@ ui_wrap(WINDOW *w, int y, int x, int width, int end, const char *s)
 		 * line is cut where the line ends. */
 		if (cut < len && s[cut] != ' ' && space > 0)
 			cut = space;
+		if (y + 1 == end && s[cut + strspn(s + cut, " \n")] != '\0') {
+			/* The last row, and text left: say so. */
+			cut = wrap_fit(s, len, width - 1, &space);
+			if (w != NULL) {
+				ui_text(w, y, x + ui_text(w, y, x, width - 1,
+				    s, cut, 0), 1, ui_glyph(UI_GLYPH_MORE),
+				    strlen(ui_glyph(UI_GLYPH_MORE)), 0);
+			}
+			return end;
+		}
 		if (w != NULL)
 			ui_text(w, y, x, width, s, cut, 0);
 		y++;
@@ -413,9 +423,23 @@ ui_wrap(WINDOW *w, int y, int x, int width, int end, const char *s)
 }
 
 int
+ui_text_more(WINDOW *w, int y, int x, int cols, const char *s, size_t len,
+    int skip)
+{
+	const char	*more = ui_glyph(UI_GLYPH_MORE);
+	size_t		 space;
+	int		 n;
+
+	if (cols < 2 || wrap_fit(s, len, skip + cols, &space) == len)
+		return ui_text(w, y, x, cols, s, len, skip);
+	n = ui_text(w, y, x, cols - 1, s, len, skip);
+	return n + ui_text(w, y, x + n, 1, more, strlen(more), 0);
+}
+
+int
 ui_str(WINDOW *w, int y, int x, int cols, const char *s)
 {
-	return ui_text(w, y, x, cols, s, strlen(s), 0);
+	return ui_text_more(w, y, x, cols, s, strlen(s), 0);
 }
 
 int
