@@ -108,7 +108,7 @@ reader_draw(void *state, WINDOW *w, int rows, int cols)
 			continue;
 		}
 		s = pager_line(r->p, off, &len, &next);
-		x = ui_text(w, y, 0, cols, s, len, r->hscroll);
+		x = ui_text_more(w, y, 0, cols, s, len, r->hscroll);
 		if (r->needle != NULL && r->hscroll == 0 &&
 		    (at = pager_match(s, len, r->needle)) >= 0) {
 			/* Draw the match again over itself, highlighted. */

@@ -210,16 +210,10 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 {
 	struct rollback_screen	*r = state;
 	const struct rollback_model *m = r->m;
-	char			 line[512];
-	int			 y = 1, bottom, list;
+	char			 line[512], pos[128];
+	int			 y = 1, bottom, list, pos_w;
 	size_t			 i;
 
-	wattron(w, theme_attr(ROLE_TITLE));
-	snprintf(line, sizeof line, "Roll back %s to %s (run %s)",
-	    session_runbook(tui_session())->product, m->restore != NULL ?
-	    m->restore : "the version before", session_run_id(tui_session()));
-	ui_str(w, y, 2, cols - 4, line);
-	wattroff(w, theme_attr(ROLE_TITLE));
 	y++;
 
 	/* Under the list: the stop, or the phrase to type. */
@@ -235,15 +229,23 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 		    (int)(r->n_rows - (size_t)r->page) : 0;
 	if (r->n_rows > (size_t)r->page) {
 		/* More than fits: where the view is, and how to move it. */
-		snprintf(line, sizeof line, "rows %d-%zu of %zu (Up Down "
+		snprintf(pos, sizeof pos, "rows %d-%zu of %zu (Up Down "
 		    "PgUp PgDn)", r->top + 1, (size_t)r->top +
 		    (size_t)r->page < r->n_rows ? (size_t)r->top +
 		    (size_t)r->page : r->n_rows, r->n_rows);
 		wattron(w, theme_attr(ROLE_DIM));
-		ui_str(w, y - 1, cols - 2 - ui_width(line), ui_width(line) + 1,
-		    line);
+		ui_str(w, y - 1, cols - 2 - ui_width(pos), ui_width(pos) + 1,
+		    pos);
 		wattroff(w, theme_attr(ROLE_DIM));
 	}
+	/* The title, in what the position leaves of its row. */
+	pos_w = r->n_rows > (size_t)r->page ? ui_width(pos) + 2 : 0;
+	wattron(w, theme_attr(ROLE_TITLE));
+	snprintf(line, sizeof line, "Roll back %s to %s (run %s)",
+	    session_runbook(tui_session())->product, m->restore != NULL ?
+	    m->restore : "the version before", session_run_id(tui_session()));
+	ui_str(w, 1, 2, cols - 4 - pos_w, line);
+	wattroff(w, theme_attr(ROLE_TITLE));
 	for (i = (size_t)r->top; i < r->n_rows && y <= list + 1; i++) {
 		wattron(w, theme_attr(r->rows[i].role));
 		ui_str(w, ++y, 2 + r->rows[i].indent, cols - 4 -

@@ -194,12 +194,21 @@ run_draw(void *state, WINDOW *w, int rows, int cols)
 	ui_str(w, y++, 1, cols - 2, line);
 	wattroff(w, theme_attr(ROLE_TITLE));
 
-	/* The command and what it gets, secrets masked: at most 5 rows. */
+	/* The command and what it gets, secrets masked: at most 5 rows,
+	 * the last saying how many more there are. */
 	wattron(w, theme_attr(ROLE_DIM));
 	for (d = r->describe, n = 0; d != NULL && *d != '\0' && n < 5; n++) {
 		nl = strchr(d, '\n');
 		len = nl != NULL ? (size_t)(nl - d) : strlen(d);
-		ui_text(w, y++, 2, cols - 3, d, len, 0);
+		if (n == 4 && nl != NULL && nl[1] != '\0') {
+			for (tail = 1; (nl = strchr(nl + 1, '\n')) != NULL &&
+			    nl[1] != '\0'; tail++)
+				continue;
+			snprintf(line, sizeof line, "+%d more lines", tail + 1);
+			ui_str(w, y++, 2, cols - 3, line);
+			break;
+		}
+		ui_text_more(w, y++, 2, cols - 3, d, len, 0);
 		d = nl != NULL ? nl + 1 : d + len;
 	}
 	wattroff(w, theme_attr(ROLE_DIM));
@@ -239,7 +248,7 @@ run_draw(void *state, WINDOW *w, int rows, int cols)
 		off = r->top >= 0 ? r->top : pager_last(r->p, (size_t)out_rows);
 		for (n = 0; n < out_rows && off < pager_size(r->p); n++) {
 			text = pager_line(r->p, off, &len, &next);
-			ui_text(w, y + n, 1, cols - 2, text, len, 0);
+			ui_text_more(w, y + n, 1, cols - 2, text, len, 0);
 			off = next;
 		}
 	} else if (out_rows > 0) {

@@ -31,7 +31,7 @@ summary_text(WINDOW *w, int y, int rows, int cols, enum theme_role role,
 	wattron(w, theme_attr(role));
 	while (text != NULL && *text != '\0' && y < rows - 2) {
 		nl = strchr(text, '\n');
-		ui_text(w, y++, 2, cols - 4, text, nl != NULL ?
+		ui_text_more(w, y++, 2, cols - 4, text, nl != NULL ?
 		    (size_t)(nl - text) : strlen(text), 0);
 		if (nl == NULL)
 			break;

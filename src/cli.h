@@ -22,16 +22,27 @@ enum {
 	CLI_OPT_THEME,
 	CLI_OPT_NO_COLOR,
 	CLI_OPT_HELP,
+	CLI_OPT_VERSION,
 	CLI_OPT__FIRST_PRIVATE = 0x1100, /* commands number their own from here */
 };
 #define CLI_COMMON_OPTIONS						\
 	{ "state-dir", required_argument, NULL, CLI_OPT_STATE_DIR },	\
 	{ "theme", required_argument, NULL, CLI_OPT_THEME },		\
 	{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR },		\
-	{ "help", no_argument, NULL, CLI_OPT_HELP }
+	{ "help", no_argument, NULL, CLI_OPT_HELP },			\
+	{ "version", no_argument, NULL, CLI_OPT_VERSION }
 
+/* The one option parser, for the options before the command (command
+ * NULL: it stops at the first operand) and for each command's: getopt_long
+ * with the command's own options and the common ones (also -h and -V),
+ * which it handles itself. Returns the next option of the command's own,
+ * or -1 at the end, once the theme asked for is checked ("--theme list"
+ * lists them and exits 0; an unknown or broken one exits 2). A bad option
+ * exits 2 with "stepup: unrecognized option '--x'" and the like. */
+int	cli_getopt(int argc, char **argv, const char *shortopts,
+	    const struct option *longopts, const char *command);
 /* Handle a common option returned by getopt_long. Returns true when it was
- * one; exits with usage for "?" and prints the command's help for --help. */
+ * one; prints the command's help for --help, the version for --version. */
 bool	cli_common(int opt, const char *command);
 /* Print "stepup: message" and "Try 'stepup --help'" and exit 2. */
 void	cli_usage_error(const char *command, const char *fmt, ...)

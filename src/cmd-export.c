@@ -234,8 +234,8 @@ cmd_export(int argc, char **argv)
 	int			 opt, st;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:", export_options,
-	    NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:", export_options,
+	    "export")) != -1) {
 		switch (opt) {
 		case OPT_FROM:
 			from = optarg;

@@ -35,7 +35,7 @@ history_options(int argc, char **argv, const char *command)
 	int				c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "", longopts, command)) != -1) {
 		if (!cli_common(c, command))
 			cli_usage_error(command, "unexpected option");
 	}
@@ -187,8 +187,9 @@ cmd_show(int argc, char **argv)
 	if (errno != 0 || *end != '\0' || end == argv[first] || id <= 0)
 		cli_usage_error("show", "'%s' is not a run id (a number, as "
 		    "stepup history shows)", argv[first]);
+	/* No such run, with or without a journal: 2, as export --run. */
 	if ((j = history_open(&status)) == NULL)
-		return status == EXIT_DONE ? EXIT_FAILED : status;
+		return status == EXIT_DONE ? EXIT_USAGE : status;
 	if (journal_run_get(j, id, &run, &cause) != 0) {
 		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
@@ -199,7 +200,7 @@ cmd_show(int argc, char **argv)
 		escape_printf(stderr, "stepup: there is no run %lld in %s\n",
 		    id, journal_path(j));
 		journal_close(j);
-		return EXIT_FAILED;
+		return EXIT_USAGE;
 	}
 	if (journal_steps(j, id, &sv, &n_sv, &cause) != 0 ||
 	    journal_events(j, id, &ev, &n_ev, &cause) != 0 ||

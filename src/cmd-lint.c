@@ -279,7 +279,7 @@ cmd_lint(int argc, char **argv)
 	int		 opt, i;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", lint_options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "", lint_options, "lint")) != -1) {
 		if (opt == CLI_OPT__FIRST_PRIVATE)
 			shellcheck = false;
 		else if (!cli_common(opt, "lint"))

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "cli.h"
@@ -23,6 +24,10 @@ enum {
 	OPT_DIRECT,
 	OPT_JSON,
 };
+
+/* The version of the --json object's layout: raised when a key changes
+ * meaning or goes; a new key does not raise it. */
+#define PLAN_JSON_FORMAT	1
 
 struct plan_opts {
 	const char	*from, *to;
@@ -133,32 +138,10 @@ print_hops(const struct runbook *rb, const struct plan *pl)
 static void
 json_str(const char *s)
 {
-	if (s == NULL) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('"');
-	while (*s != '\0') {
-		unsigned char	c = (unsigned char)*s;
-		char		vis[ESCAPE_VIS];
-		uint32_t	cp;
-		size_t		k = escape_char(s, strlen(s), 0, vis);
+	char	*q = escape_json(s);
 
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", stdout);
-		else if (c == '\t')
-			fputs("\\t", stdout);
-		else if (vis[0] != '\0' && escape_decode(s, k, &cp) == k)
-			printf("\\u%04x", (unsigned)cp);	/* a control */
-		else if (vis[0] != '\0')
-			printf("\\%s", vis);		/* not UTF-8: "\\xff" */
-		else
-			fwrite(s, 1, k, stdout);
-		s += k;
-	}
-	putchar('"');
+	fputs(q, stdout);
+	free(q);
 }
 
 static void
@@ -208,7 +191,7 @@ print_json(const struct runbook *rb, const struct plan_opts *o,
     const char *from, const char *to, const struct plan *pl,
     const struct plan_refusal *r)
 {
-	fputs("{\n  \"product\": ", stdout);
+	printf("{\n  \"format\": %d,\n  \"product\": ", PLAN_JSON_FORMAT);
 	json_str(rb->product);
 	fputs(",\n  \"from\": ", stdout);
 	json_str(from);
@@ -297,7 +280,7 @@ cmd_plan(int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "", longopts, "plan")) != -1) {
 		switch (opt) {
 		case OPT_FROM:
 			o.from = optarg;
@@ -328,8 +311,11 @@ cmd_plan(int argc, char **argv)
 		plan_validate(rb, &diags);
 	rb_diags_print(&diags, stderr);
 	if (rb == NULL || diags.n_errors > 0) {
-		escape_printf(stderr, "stepup: %s is not a valid runbook; see "
-		    "stepup-runbook(5)\n", argv[optind]);
+		/* The format's page helps with what is in the file, not with
+		 * a file that cannot be read. */
+		if (access(argv[optind], R_OK) == 0)
+			escape_printf(stderr, "stepup: %s is not a valid "
+			    "runbook; see stepup-runbook(5)\n", argv[optind]);
 		rb_diags_free(&diags);
 		runbook_free(rb);
 		return EXIT_USAGE;

@@ -91,7 +91,7 @@ cmd_recover(int argc, char **argv)
 	int				 c, st;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "", longopts, "recover")) != -1) {
 		if (!cli_common(c, "recover"))
 			cli_usage_error("recover", "unexpected option");
 	}

@@ -81,7 +81,7 @@ cmd_rollback(int argc, char **argv)
 
 	memset(&opts, 0, sizeof opts);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "", longopts, "rollback")) != -1) {
 		if (c == OPT_PLAIN) {
 			plain = true;
 			continue;

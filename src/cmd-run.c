@@ -64,7 +64,7 @@ cmd_run(int argc, char **argv)
 
 	memset(&opts, 0, sizeof opts);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "", longopts, "run")) != -1) {
 		switch (c) {
 		case OPT_FROM:
 			opts.from = optarg;

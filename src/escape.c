@@ -139,3 +139,34 @@ escape_printf(FILE *f, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+char *
+escape_json(const char *s)
+{
+	struct buf	 b;
+	size_t		 n, len, k;
+	uint32_t	 cp;
+
+	if (s == NULL)
+		return xstrdup("null");
+	buf_init(&b);
+	buf_putc(&b, '"');
+	len = strlen(s);
+	for (n = 0; n < len; n += k) {
+		if ((k = escape_decode(s + n, len - n, &cp)) == 0) {
+			buf_puts(&b, "\\ufffd");	/* never raw */
+			k = 1;
+		} else if (cp == '"' || cp == '\\')
+			buf_printf(&b, "\\%c", (int)cp);
+		else if (cp == '\n')
+			buf_puts(&b, "\\n");
+		else if (cp == '\t')
+			buf_puts(&b, "\\t");
+		else if (escape_control(cp))
+			buf_printf(&b, "\\u%04x", (unsigned)cp);
+		else
+			buf_add(&b, s + n, k);
+	}
+	buf_putc(&b, '"');
+	return buf_take(&b);
+}

@@ -47,4 +47,10 @@ int	 escape_printf(FILE *, const char *, ...)
 int	 escape_vprintf(FILE *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
 
+/* s as a JSON string, quotes included ("null" for NULL): every control
+ * character (C0, DEL, C1) as \u00XX, and each byte that is not part of
+ * valid UTF-8 as \ufffd, so that nothing is passed through raw. The
+ * caller frees it. */
+char	*escape_json(const char *s);
+
 #endif

@@ -18,7 +18,7 @@ static const struct binding bindings[KEYS__COUNT] = {
 
 const enum key_action keys_global[] = {
 	KEYS_HELP, KEYS_BACK, KEYS_QUIT, KEYS_SHELL, KEYS_REDRAW,
-	KEYS_INTERRUPT, KEYS_NONE
+	KEYS_INTERRUPT, KEYS_SUSPEND, KEYS_NONE
 };
 
 const enum key_action keys_typed_global[] = {

@@ -16,11 +16,12 @@
  * decides which of its actions it takes, then the global ones apply. */
 #define KEYS_TABLE(X)							\
 	X(HELP,      "? F1",       "help",    "Show this help: every key that works on the screen", '?', KEY_F(1), 'h') \
-	X(BACK,      "q Esc",      "back",    "Leave this screen (back to the one before)", 'q', 27) \
+	X(BACK,      "q Esc",      "back",    "Leave this screen (back to the one before; the last one asks first in a run)", 'q', 27) \
 	X(QUIT,      "Q",          "quit",    "Leave the wizard; a running action goes on and can be reattached", 'Q') \
 	X(SHELL,     "!",          "shell",   "Open $SHELL in the state directory; exit it to come back", '!') \
 	X(REDRAW,    "^L",         "redraw",  "Redraw the whole screen", KEYS_CTRL('L')) \
-	X(INTERRUPT, "^C",         "cancel",  "Ask to cancel the running action (outside an action: quit)", KEYS_CTRL('C')) \
+	X(SUSPEND,   "^Z",         "suspend", "Suspend to the shell; fg comes back (a running action goes on)", KEYS_CTRL('Z')) \
+	X(INTERRUPT, "^C",         "cancel",  "Ask to cancel the running action (outside one: leave, asking first in a run)", KEYS_CTRL('C')) \
 	X(DOWN,      "j Down",     "down",    "Move down one line", 'j', KEY_DOWN, KEYS_CTRL('N'), 'e') \
 	X(UP,        "k Up",       "up",      "Move up one line", 'k', KEY_UP, 'y', KEYS_CTRL('P')) \
 	X(PAGE_DOWN, "Space PgDn", "page",    "Move down one page", ' ', KEY_NPAGE, 'f', KEYS_CTRL('F')) \

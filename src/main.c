@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "escape.h"
+#include "theme.h"
 #include "tui.h"
 #include "util.h"
 
@@ -144,8 +145,11 @@ usage(FILE *f)
 	    "                       or /var/lib/stepup as root)\n"
 	    "      --theme NAME     colour theme (default $STEPUP_THEME, or default)\n"
 	    "      --no-color       no colours (also when NO_COLOR is set)\n"
-	    "      --help           show this help and exit\n"
-	    "      --version        show the version and exit\n\n"
+	    "      --theme list     list the themes there are, and exit\n"
+	    "  -h, --help           show this help and exit\n"
+	    "  -V, --version        show the version and licence, and exit\n\n"
+	    "Common options go before the command or after it. A command or a\n"
+	    "long option may be shortened to a prefix that names only one.\n\n"
 	    "Exit status: 0 done; 1 the upgrade or rollback failed or is unfinished;\n"
 	    "2 usage error or invalid runbook; 3 no allowed upgrade path;\n"
 	    "4 another operator holds the lock.\n\n"
@@ -157,11 +161,61 @@ cli_command(const char *name)
 {
 	const struct command	*c;
 
-	for (c = commands; c->name != NULL; c++) {
+	for (c = commands; name != NULL && c->name != NULL; c++) {
 		if (strcmp(c->name, name) == 0)
 			return c;
 	}
 	return NULL;
+}
+
+/* The command a word names: exactly, or as a shortening of one only, as
+ * getopt_long takes --state for --state-dir. Exits 2, saying why, when it
+ * names none or several. */
+static const struct command *
+cli_command_find(const char *word)
+{
+	const struct command	*c, *found = NULL;
+	const char		*names[nitems(commands)], *guess;
+	struct buf		 b;
+	size_t			 n = 0, len = strlen(word), i;
+
+	if ((found = cli_command(word)) != NULL)
+		return found;
+	for (c = commands; c->name != NULL; c++) {
+		names[n++] = c->name;
+		if (len > 0 && strncmp(c->name, word, len) == 0) {
+			if (found != NULL)
+				goto ambiguous;
+			found = c;
+		}
+	}
+	names[n] = NULL;
+	if (found != NULL)
+		return found;
+	if ((guess = word_closest(word, names)) != NULL)
+		cli_usage_error(NULL, "unknown command '%s'; did you mean "
+		    "'%s'?", word, guess);
+	cli_usage_error(NULL, "unknown command '%s'", word);
+ambiguous:
+	buf_init(&b);
+	for (i = 0; commands[i].name != NULL; i++) {
+		if (strncmp(commands[i].name, word, len) == 0)
+			buf_printf(&b, " '%s'", commands[i].name);
+	}
+	cli_usage_error(NULL, "command '%s' is ambiguous; possibilities:%s",
+	    word, b.data);
+}
+
+/* stepup --version, -V. */
+static void __attribute__((noreturn))
+cli_version(void)
+{
+	printf("stepup %s\n"
+	    "Copyright (c) 2026 the stepup authors.\n"
+	    "ISC licence: free to use, copy, modify and distribute, with or "
+	    "without fee.\nThere is NO WARRANTY, to the extent permitted by "
+	    "law.\n", PACKAGE_VERSION);
+	exit(EXIT_DONE);
 }
 
 void
@@ -177,7 +231,7 @@ cli_command_help(const char *name)
 	if (c->help != NULL && *c->help != '\0')
 		printf("\n%s", c->help);
 	printf("\nCommon options: --state-dir DIR, --theme NAME, --no-color, "
-	    "--help.\nSee stepup(1).\n");
+	    "-h, --help,\n-V, --version. See stepup(1).\n");
 	exit(EXIT_DONE);
 }
 
@@ -210,13 +264,133 @@ cli_common(int opt, const char *command)
 		return true;
 	case CLI_OPT_HELP:
 		cli_command_help(command);
-	case '?':
-		/* getopt_long has already said what was wrong. */
-		fprintf(stderr, "Try 'stepup %s --help' for more information.\n",
-		    command);
-		exit(EXIT_USAGE);
+	case CLI_OPT_VERSION:
+		cli_version();
 	}
 	return false;
+}
+
+/* Say what is wrong with the option getopt_long stopped at (opterr is 0,
+ * so that every message is stepup's own) and exit 2. */
+static void __attribute__((noreturn))
+cli_bad_option(int argc, char **argv, int opt, const struct option *longopts,
+    const char *command)
+{
+	const char		*arg = optind > 0 && optind <= argc ?
+				    argv[optind - 1] : "";
+	const char		*names[64], *guess;
+	const struct option	*o, *match = NULL;
+	struct buf		 b;
+	size_t			 len, n = 0, hits = 0;
+
+	if (strncmp(arg, "--", 2) != 0) {
+		if (opt == ':')
+			cli_usage_error(command, "option requires an argument "
+			    "-- '%c'", optopt);
+		cli_usage_error(command, "invalid option -- '%c'", optopt);
+	}
+	len = strcspn(arg + 2, "=");
+	buf_init(&b);
+	for (o = longopts; o->name != NULL; o++) {
+		if (n + 1 < nitems(names))
+			names[n++] = o->name;
+		if (strncmp(o->name, arg + 2, len) == 0) {
+			if (strlen(o->name) == len) {
+				match = o;
+				hits = 1;
+				break;
+			}
+			match = o;
+			hits++;
+			buf_printf(&b, " '--%s'", o->name);
+		}
+	}
+	names[n] = NULL;
+	if (opt == ':')
+		cli_usage_error(command, "option '--%s' requires an argument",
+		    match != NULL ? match->name : arg + 2);
+	if (hits > 1)
+		cli_usage_error(command, "option '%.*s' is ambiguous; "
+		    "possibilities:%s", (int)len + 2, arg, b.data);
+	if (hits == 1)
+		cli_usage_error(command, "option '--%s' doesn't allow an "
+		    "argument", match->name);
+	b.len = 0;
+	buf_printf(&b, "%.*s", (int)len, arg + 2);
+	if ((guess = word_closest(b.data, names)) != NULL)
+		cli_usage_error(command, "unrecognized option '%s'; did you "
+		    "mean '--%s'?", arg, guess);
+	cli_usage_error(command, "unrecognized option '%s'", arg);
+}
+
+/* At the end of the options: the theme asked for exists and parses, or
+ * is "list". */
+static void
+cli_ready(void)
+{
+	struct theme	  t;
+	char		**names, *cause = NULL, *line, *next;
+	size_t		  i;
+
+	if (cli.theme == NULL)
+		return;
+	if (strcmp(cli.theme, "list") == 0) {
+		names = theme_list();
+		for (i = 0; names[i] != NULL; i++) {
+			printf("%s\n", names[i]);
+			free(names[i]);
+		}
+		free(names);
+		exit(EXIT_DONE);
+	}
+	if (theme_load(&t, cli.theme, &cause) == 0)
+		return;
+	for (line = cause; line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		fprintf(stderr, "stepup: %s\n", line);
+	}
+	free(cause);
+	fprintf(stderr, "Try 'stepup --theme list' for the themes there are.\n");
+	exit(EXIT_USAGE);
+}
+
+int
+cli_getopt(int argc, char **argv, const char *shortopts,
+    const struct option *longopts, const char *command)
+{
+	static bool	 scanning;
+	char		*optstring;
+	int		 opt;
+
+	/* A new scan (of the top level, then of the command) starts over:
+	 * glibc keeps the first scan's ordering unless optind is 0. */
+	if (!scanning) {
+		optind = 0;
+		scanning = true;
+	}
+	opterr = 0;
+	optstring = xasprintf("%s:%shV", command == NULL ? "+" : "",
+	    shortopts);
+	for (;;) {
+		opt = getopt_long(argc, argv, optstring, longopts, NULL);
+		if (opt == 'h')
+			opt = CLI_OPT_HELP;
+		else if (opt == 'V')
+			opt = CLI_OPT_VERSION;
+		if (opt == '?' || opt == ':') {
+			free(optstring);
+			cli_bad_option(argc, argv, opt, longopts, command);
+		}
+		if (opt == -1 || !cli_common(opt, command))
+			break;
+	}
+	free(optstring);
+	if (opt == -1) {
+		scanning = false;
+		cli_ready();
+	}
+	return opt;
 }
 
 static void
@@ -235,10 +409,19 @@ cli_environment(void)
 int
 main(int argc, char **argv)
 {
-	const struct command	*c;
+	static const struct option	 longopts[] = {
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct command		*c;
 
 	cli_environment();
-	if (argc < 2) {
+	/* The common options may come before the command too. */
+	while (cli_getopt(argc, argv, "", longopts, NULL) != -1)
+		continue;
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
 		/* == tui: a bare stepup on a terminal offers the runbooks == */
 		const char	*term = getenv("TERM");
 		char		*path = NULL, *run[] = { "run", NULL, NULL };
@@ -256,27 +439,19 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return EXIT_DONE;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("stepup %s\n", PACKAGE_VERSION);
-		return EXIT_DONE;
-	}
-	if ((c = cli_command(argv[1])) == NULL) {
+	if ((c = cli_command(argv[0])) == NULL) {
 		/* == session: "stepup RUNBOOK" means "stepup run RUNBOOK" == */
-		if (argv[1][0] != '-' && access(argv[1], F_OK) == 0) {
-			argv[0] = "run";
-			return cmd_run(argc, argv);
+		if (access(argv[0], F_OK) == 0) {
+			argv[-1] = "run";
+			return cmd_run(argc + 1, argv - 1);
 		}
-		if (strchr(argv[1], '/') != NULL ||
-		    (strlen(argv[1]) > 5 && (strcmp(argv[1] + strlen(argv[1]) -
-		    5, ".yaml") == 0 || strcmp(argv[1] + strlen(argv[1]) - 4,
+		if (strchr(argv[0], '/') != NULL ||
+		    (strlen(argv[0]) > 5 && (strcmp(argv[0] + strlen(argv[0]) -
+		    5, ".yaml") == 0 || strcmp(argv[0] + strlen(argv[0]) - 4,
 		    ".yml") == 0)))
 			cli_usage_error(NULL, "cannot open the runbook %s: %s",
-			    argv[1], strerror(errno));
-		cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+			    argv[0], strerror(errno));
+		c = cli_command_find(argv[0]);
 	}
-	return c->fn(argc - 1, argv + 1);
+	return c->fn(argc, argv);
 }

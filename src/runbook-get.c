@@ -86,31 +86,6 @@ rbl_in_list(const char *s, const char *const *list)
 	return false;
 }
 
-/* The closest word in list to s, if it is close enough to be a typo. */
-const char *
-rbl_closest(const char *s, const char *const *list)
-{
-	const char	*best = NULL;
-	size_t		 d, bestd = SIZE_MAX, cap;
-
-	cap = strlen(s) <= 3 ? 1 : strlen(s) <= 6 ? 2 : 3;
-	for (; *list != NULL; list++) {
-		/* A shortened key: one-minor for one-minor-at-a-time. */
-		if (strlen(s) >= 4 && strncmp(*list, s, strlen(s)) == 0 &&
-		    bestd > 0) {
-			best = *list;
-			bestd = 0;
-			continue;
-		}
-		d = edit_distance(s, *list, cap);
-		if (d <= cap && d < bestd) {
-			best = *list;
-			bestd = d;
-		}
-	}
-	return best;
-}
-
 /* "a, b, c", or "a, b or c" with last " or "; the caller frees it. */
 char *
 rbl_join(const char *const *list, const char *last)

@@ -64,8 +64,9 @@ const struct yt_node *rbl_map_get(const struct yt_node *map, const char *key,
 
 /* Whether s is one of list (NULL-terminated). */
 bool		 rbl_in_list(const char *s, const char *const *list);
-/* The closest word in list to s, if it is close enough to be a typo. */
-const char	*rbl_closest(const char *s, const char *const *list);
+/* The closest word in list to s, if it is close enough to be a typo: the
+ * loader's name for util.c's word_closest(), which the command line shares. */
+#define rbl_closest(s, list)	word_closest(s, list)
 /* "a, b, c", or "a, b or c" with last " or "; the caller frees it. */
 char		*rbl_join(const char *const *list, const char *last);
 

@@ -551,12 +551,15 @@ runbook_new(const char *path)
 
 	rb = xcalloc(1, sizeof *rb);
 	rb->path = xstrdup(path);
-	if ((slash = strrchr(path, '/')) == NULL)
-		rb->dir = xstrdup(".");
-	else if (slash == path)
+	/* Absolute once, here, for every command: probes and actions run in
+	 * the runbook's directory, where a relative path means nothing. */
+	if ((rb->abspath = realpath(path, NULL)) == NULL)
+		rb->abspath = path_absolute(path);
+	slash = strrchr(rb->abspath, '/');
+	if (slash == NULL || slash == rb->abspath)
 		rb->dir = xstrdup("/");
 	else
-		rb->dir = xstrndup(path, (size_t)(slash - path));
+		rb->dir = xstrndup(rb->abspath, (size_t)(slash - rb->abspath));
 	rb->versions.series = 2;
 	for (i = 0; i < 3; i++)
 		rb->versions.kinds[i] = xstrdup((const char *[]){
@@ -692,6 +695,7 @@ runbook_free(struct runbook *rb)
 	if (rb == NULL)
 		return;
 	free(rb->path);
+	free(rb->abspath);
 	free(rb->dir);
 	free(rb->product);
 	free(rb->description);

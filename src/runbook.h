@@ -209,8 +209,9 @@ struct rb_policy {
 };
 
 struct runbook {
-	char		*path;		/* as given to runbook_load() */
-	char		*dir;		/* its directory, for relative files */
+	char		*path;		/* as given to runbook_load(), for messages */
+	char		*abspath;	/* absolute, symlinks resolved (at load) */
+	char		*dir;		/* abspath's directory, for relative files */
 	char		 sha256[65];	/* of the file's bytes */
 	int		 format;	/* `stepup:` format version (1) */
 	char		*product;

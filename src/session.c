@@ -177,7 +177,7 @@ session_open(const struct session_opts *opts, struct session **out,
 	struct rb_diags			 diags;
 	struct journal_lock_holder	 holder;
 	bool				 took_over = false;
-	char				*desc, *watch, *key, resolved[PATH_MAX];
+	char				*desc, *watch, *key;
 	FILE				*f;
 	char				*text = NULL;
 	size_t				 len = 0;
@@ -206,17 +206,8 @@ session_open(const struct session_opts *opts, struct session **out,
 		return EXIT_USAGE;
 	}
 	rb_diags_free(&diags);
-	if (realpath(opts->runbook, resolved) != NULL)
-		s->runbook_abs = xstrdup(resolved);
-	else
-		s->runbook_abs = xstrdup(opts->runbook);
-	s->dir = xstrdup(s->runbook_abs);
-	if (strrchr(s->dir, '/') != NULL)
-		*strrchr(s->dir, '/') = '\0';
-	if (*s->dir == '\0') {
-		free(s->dir);
-		s->dir = xstrdup("/");
-	}
+	s->runbook_abs = xstrdup(s->rb->abspath);
+	s->dir = xstrdup(s->rb->dir);
 	s->answered = xcalloc(s->rb->n_vars + 1, sizeof *s->answered);
 
 	if ((s->state_dir = journal_state_dir(opts->state_dir, cause)) == NULL) {

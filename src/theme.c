@@ -4,9 +4,11 @@
 
 #include <ctype.h>
 #include <curses.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "theme.h"
 #include "util.h"
@@ -132,9 +134,12 @@ theme_parse(struct theme *t, const char *text, const char *file,
     char **cause)
 {
 	struct theme	 nt = *t;
+	struct buf	 errs;
 	char		*copy = xstrdup(text), *line, *next, *eq, *k, *v, *msg;
 	int		 lineno = 0, i;
 
+	/* Every mistake, each on a line of its own, not only the first. */
+	buf_init(&errs);
 	for (line = copy; line != NULL; line = next) {
 		lineno++;
 		if ((next = strchr(line, '\n')) != NULL)
@@ -183,17 +188,21 @@ theme_parse(struct theme *t, const char *text, const char *file,
 			msg = buf_take(&b);
 			goto bad;
 		}
-		if ((msg = style_parse(v, &nt.role[i])) != NULL)
-			goto bad;
+		if ((msg = style_parse(v, &nt.role[i])) == NULL)
+			continue;
+	bad:
+		buf_printf(&errs, "%s%s:%d: %s", errs.len > 0 ? "\n" : "",
+		    file, lineno, msg);
+		free(msg);
 	}
 	free(copy);
+	if (errs.len > 0) {
+		*cause = buf_take(&errs);
+		return -1;
+	}
+	free(buf_take(&errs));
 	*t = nt;
 	return 0;
-bad:
-	*cause = xasprintf("%s:%d: %s", file, lineno, msg);
-	free(msg);
-	free(copy);
-	return -1;
 }
 
 const char *
@@ -202,6 +211,50 @@ theme_dir(void)
 	const char	*s = getenv("STEPUP_THEMES_DIR");
 
 	return s != NULL && *s != '\0' ? s : STEPUP_DATADIR "/themes";
+}
+
+static int
+theme_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+theme_list(void)
+{
+	static const char *const builtin[] = { "default", "monochrome" };
+	DIR		 *d;
+	struct dirent	 *de;
+	struct stat	  sb;
+	char		**v, *path;
+	size_t		  n = 0, size = 8, i, j;
+
+	v = xcalloc(size, sizeof *v);
+	for (i = 0; i < nitems(builtin); i++)
+		v[n++] = xstrdup(builtin[i]);
+	if ((d = opendir(theme_dir())) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			path = xasprintf("%s/%s", theme_dir(), de->d_name);
+			if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+				free(path);
+				continue;
+			}
+			free(path);
+			for (j = 0; j < n && strcmp(v[j], de->d_name) != 0; j++)
+				continue;
+			if (j < n)
+				continue;
+			if (n + 2 > size)
+				v = xreallocarray(v, size *= 2, sizeof *v);
+			v[n++] = xstrdup(de->d_name);
+		}
+		closedir(d);
+	}
+	qsort(v, n, sizeof *v, theme_name_cmp);
+	v[n] = NULL;
+	return v;
 }
 
 int

@@ -71,8 +71,8 @@ struct theme {
 /* The compiled-in default (colour) or monochrome theme into *t. */
 void		 theme_default(struct theme *, bool monochrome);
 /* Parse theme text over *t (which keeps the roles the text does not
- * name). Returns 0, or -1 with *cause set to "FILE:LINE: message"
- * (caller frees); *t is then left as it was. */
+ * name). Returns 0, or -1 with *cause set to "FILE:LINE: message", one
+ * line for each mistake (caller frees); *t is then left as it was. */
 int		 theme_parse(struct theme *, const char *text, const char *file,
 		    char **cause);
 /* Load a theme by name (a file in the themes directory, or a path with a
@@ -85,6 +85,10 @@ int		 theme_load(struct theme *, const char *name, char **cause);
  * when the theme could not be loaded, and *t is then the default. */
 int		 theme_choose(struct theme *, const char *name, bool no_color,
 		    char **cause);
+/* The names of the themes there are, sorted: the compiled-in default and
+ * monochrome, and every file in the themes directory. The caller frees
+ * each and the list (NULL-terminated). */
+char		**theme_list(void);
 /* The themes directory: $STEPUP_THEMES_DIR or the installed one. */
 const char	*theme_dir(void);
 /* The role's name in theme files, or NULL. */

@@ -133,6 +133,60 @@ tui_interrupt(void)
 	return true;
 }
 
+static int
+tui_leave_answer(void *ctx, const char *answer, char **cause)
+{
+	ui_quit(EXIT_FAILED);
+	return 0;
+}
+
+/* q or Esc on the last screen, or Ctrl-C outside an action: a run under
+ * way is left only once the operator says so. */
+static bool
+tui_leave(void)
+{
+	const struct steps	*ss = session_steps(tui_s);
+	struct ask_arg		 a;
+	char			*cause = NULL;
+
+	/* stepup rollback before its run begins leaves the run as it was. */
+	if (session_run_id(tui_s) == NULL || session_dry_run(tui_s) ||
+	    session_status(tui_s) != SESSION_RUNNING ||
+	    (tui_for_rollback && (ss == NULL || !ss->rollback)))
+		return false;
+	if (ui_top() == &screen_ask)
+		return true;
+	memset(&a, 0, sizeof a);
+	a.title = "Leave the wizard";
+	a.question = "Leave? The run is paused and resumes where it is.";
+	a.detail = session_running(tui_s) != NULL ? "The running action goes "
+	    "on by itself; stepup says how to come back to it." :
+	    "stepup says how to come back to it.";
+	a.answer = tui_leave_answer;
+	if (ui_push(&screen_ask, &a, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+		return false;
+	}
+	return true;
+}
+
+/* The command that resumes the run, as the operator would type it: the
+ * state directory and the runbook by absolute path. The caller frees it. */
+static char *
+tui_resume_command(struct session *s, bool rollback)
+{
+	char	*dir = export_shell_quote(session_state_dir(s));
+	char	*rb = export_shell_quote(session_runbook(s)->abspath);
+	char	*cmd;
+
+	cmd = xasprintf("stepup %s --state-dir %s %s", rollback ? "rollback" :
+	    "run", dir, rb);
+	free(dir);
+	free(rb);
+	return cmd;
+}
+
 const char *
 tui_state_glyph(const struct step *st, enum theme_role *role)
 {
@@ -561,6 +615,7 @@ tui_up(struct session *s)
 	ui_header_hook = tui_header;
 	ui_shell_hook = tui_shell;
 	ui_interrupt_hook = tui_interrupt;
+	ui_leave_hook = tui_leave;
 	ui_init(&t);
 	if (theme_cause != NULL) {
 		ui_message(ROLE_ERROR, "%s; using the default theme",
@@ -575,7 +630,7 @@ tui_finish(struct session *s, int status)
 {
 	const struct steps	*ss = session_steps(s);
 	const char		*text;
-	char			*cause = NULL;
+	char			*cause = NULL, *resume;
 	bool			 restored = false;
 
 	ui_end();
@@ -617,10 +672,11 @@ tui_finish(struct session *s, int status)
 			    "pause: %s\n", cause);
 			free(cause);
 		}
-		printf("stepup: paused: run %s is unfinished; run stepup again "
-		    "to resume it%s\n", session_run_id(s),
-		    session_running(s) != NULL ?
-		    " (its running action goes on)" : "");
+		text = resume = tui_resume_command(s, ss->rollback);
+		printf("stepup: paused: run %s is unfinished%s; to resume it:\n"
+		    "  %s\n", session_run_id(s), session_running(s) != NULL ?
+		    " (its running action goes on)" : "", text);
+		free(resume);
 		return EXIT_FAILED;
 	}
 	if (session_dry_run(s) && ss != NULL)

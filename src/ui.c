@@ -48,6 +48,12 @@ void	(*ui_header_hook)(struct ui_header *);
 int	(*ui_shell_hook)(void);
 bool	(*ui_interrupt_hook)(void);
 void	(*ui_child_hook)(void);
+bool	(*ui_leave_hook)(void);
+
+/* How long an Esc waits for the rest of a key's sequence: an arrow split
+ * across packets on a slow ssh link must not read as Esc (back, leave),
+ * and Esc alone must still feel at once. $ESCDELAY, when set, wins. */
+#define UI_ESCDELAY_MS	250
 
 static const struct {
 	const char	*utf8;
@@ -133,7 +139,8 @@ ui_init(const struct theme *t)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
-	set_escdelay(25);
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(UI_ESCDELAY_MS);
 	idlok(stdscr, TRUE);
 	curs_set(0);
 	/*
@@ -402,6 +409,16 @@ ui_wrap(WINDOW *w, int y, int x, int width, int end, const char *s)
 		 * line is cut where the line ends. */
 		if (cut < len && s[cut] != ' ' && space > 0)
 			cut = space;
+		if (y + 1 == end && s[cut + strspn(s + cut, " \n")] != '\0') {
+			/* The last row, and text left: say so. */
+			cut = wrap_fit(s, len, width - 1, &space);
+			if (w != NULL) {
+				ui_text(w, y, x + ui_text(w, y, x, width - 1,
+				    s, cut, 0), 1, ui_glyph(UI_GLYPH_MORE),
+				    strlen(ui_glyph(UI_GLYPH_MORE)), 0);
+			}
+			return end;
+		}
 		if (w != NULL)
 			ui_text(w, y, x, width, s, cut, 0);
 		y++;
@@ -415,9 +432,23 @@ ui_wrap(WINDOW *w, int y, int x, int width, int end, const char *s)
 }
 
 int
+ui_text_more(WINDOW *w, int y, int x, int cols, const char *s, size_t len,
+    int skip)
+{
+	const char	*more = ui_glyph(UI_GLYPH_MORE);
+	size_t		 space;
+	int		 n;
+
+	if (cols < 2 || wrap_fit(s, len, skip + cols, &space) == len)
+		return ui_text(w, y, x, cols, s, len, skip);
+	n = ui_text(w, y, x, cols - 1, s, len, skip);
+	return n + ui_text(w, y, x + n, 1, more, strlen(more), 0);
+}
+
+int
 ui_str(WINDOW *w, int y, int x, int cols, const char *s)
 {
-	return ui_text(w, y, x, cols, s, strlen(s), 0);
+	return ui_text_more(w, y, x, cols, s, strlen(s), 0);
 }
 
 int
@@ -651,6 +682,28 @@ ui_suspend(int (*fn)(void))
 	return r;
 }
 
+/* Ctrl-Z (a key in raw mode, not the terminal's signal): the terminal as
+ * it was, the process group stopped as the shell's job; fg continues here
+ * and redraws. The action, under its own supervisor, goes on meanwhile. */
+static void
+ui_stop(void)
+{
+	struct sigaction	sa, old;
+
+	def_prog_mode();
+	endwin();
+	fflush(stdout);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTSTP, &sa, &old);
+	kill(0, SIGTSTP);
+	sigaction(SIGTSTP, &old, NULL);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	resize();
+}
+
 static void
 global(const struct ui_key *k)
 {
@@ -668,6 +721,8 @@ global(const struct ui_key *k)
 		}
 		break;
 	case KEYS_BACK:
+		if (depth == 1 && ui_leave_hook != NULL && ui_leave_hook())
+			break;
 		ui_pop();
 		break;
 	case KEYS_QUIT:
@@ -683,8 +738,12 @@ global(const struct ui_key *k)
 		clearok(curscr, TRUE);
 		break;
 	case KEYS_INTERRUPT:
-		if (ui_interrupt_hook == NULL || !ui_interrupt_hook())
+		if ((ui_interrupt_hook == NULL || !ui_interrupt_hook()) &&
+		    (ui_leave_hook == NULL || !ui_leave_hook()))
 			ui_quit(EXIT_FAILED);
+		break;
+	case KEYS_SUSPEND:
+		ui_stop();
 		break;
 	default:
 		break;

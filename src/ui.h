@@ -107,6 +107,10 @@ extern void	(*ui_header_hook)(struct ui_header *);
 extern int	(*ui_shell_hook)(void);
 extern bool	(*ui_interrupt_hook)(void);
 extern void	(*ui_child_hook)(void);
+/* Leaving the wizard from its last screen (q, Esc) or with Ctrl-C: returns
+ * true when it asked first (a run is under way) and leaves on yes itself;
+ * false (or NULL) leaves at once. */
+extern bool	(*ui_leave_hook)(void);
 
 /* Leave curses, call fn, come back (for the shell escape). */
 int	 ui_suspend(int (*fn)(void));
@@ -118,10 +122,16 @@ int	 ui_suspend(int (*fn)(void));
 int	 ui_text(WINDOW *, int y, int x, int cols, const char *, size_t len,
 	    int skip);
 /* Text wrapped at spaces in width columns from row y, column x, each of
- * its own lines starting a row; stops before row `end`. Draws only when w
- * is not NULL (so it also measures). Returns the row after the last. */
+ * its own lines starting a row; stops before row `end`, and then its last
+ * row ends with an ellipsis when text is left. Draws only when w is not
+ * NULL (so it also measures). Returns the row after the last. */
 int	 ui_wrap(WINDOW *, int y, int x, int width, int end, const char *);
-/* The same for a NUL-terminated string. */
+/* As ui_text, but text that goes on past the cols columns ends with an
+ * ellipsis in the last one: never cut silently. */
+int	 ui_text_more(WINDOW *, int y, int x, int cols, const char *,
+	    size_t len, int skip);
+/* A NUL-terminated string in one row of at most cols columns; one that
+ * does not fit ends with an ellipsis, never cut silently. */
 int	 ui_str(WINDOW *, int y, int x, int cols, const char *);
 /* Display width of a UTF-8 string. */
 int	 ui_width(const char *);
@@ -141,7 +151,8 @@ bool	 ui_utf8(void);
 	X(BY_HAND, "✋", "h")			\
 	X(DOUBT,   "?", "?")			\
 	X(LOCKED,  "·", ".")			\
-	X(ARROW,   "→", "->")
+	X(ARROW,   "→", "->")			\
+	X(MORE,    "…", "~")	/* text cut here: one column */
 enum ui_glyph {
 #define X(e, u, a) UI_GLYPH_##e,
 	UI_GLYPHS(X)

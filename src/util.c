@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +204,16 @@ write_full(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+char *
+path_absolute(const char *path)
+{
+	char	cwd[PATH_MAX];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+		return xstrdup(path);
+	return xasprintf("%s/%s", cwd, path);
 }
 
 char *
@@ -477,3 +488,29 @@ edit_distance(const char *a, const char *b, size_t cap)
 	free(cur);
 	return best > cap ? cap + 1 : best;
 }
+
+/* The closest word in list to s, if it is close enough to be a typo. */
+const char *
+word_closest(const char *s, const char *const *list)
+{
+	const char	*best = NULL;
+	size_t		 d, bestd = SIZE_MAX, cap;
+
+	cap = strlen(s) <= 3 ? 1 : strlen(s) <= 6 ? 2 : 3;
+	for (; *list != NULL; list++) {
+		/* A shortened key: one-minor for one-minor-at-a-time. */
+		if (strlen(s) >= 4 && strncmp(*list, s, strlen(s)) == 0 &&
+		    bestd > 0) {
+			best = *list;
+			bestd = 0;
+			continue;
+		}
+		d = edit_distance(s, *list, cap);
+		if (d <= cap && d < bestd) {
+			best = *list;
+			bestd = d;
+		}
+	}
+	return best;
+}
+

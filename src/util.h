@@ -56,6 +56,10 @@ char	*buf_take(struct buf *);
  * or -1 with errno set. */
 int	 write_full(int fd, const void *, size_t n);
 
+/* path made absolute against the working directory (no symlink resolved);
+ * the caller frees it. */
+char	*path_absolute(const char *);
+
 /* Read a whole regular file of at most max bytes. Returns NULL and sets
  * *cause (caller frees) on failure. */
 char	*file_read(const char *, size_t max, size_t *len, char **cause);
@@ -98,5 +102,9 @@ long long monotonic_ms(void);
 
 /* Levenshtein distance, capped at cap+1; for "did you mean" hints. */
 size_t	 edit_distance(const char *, const char *, size_t cap);
+/* The closest word in list (NULL-terminated) to s, if it is close enough
+ * to be a typo or is a shortening of at least 4 bytes; else NULL. */
+const char *word_closest(const char *s, const char *const *list);
+
 
 #endif

@@ -97,6 +97,8 @@ tui_wait bad "Left behind: The migration runs in one transaction"
 tui_keys bad q
 tui_wait bad "Step 15 failed: exit 1" || finish
 tui_keys bad q
+tui_wait bad "Leave? The run is paused and resumes where it is." || finish
+tui_keys bad y
 tui_wait bad "stepup: paused: run 1 is unfinished"
 tui_wait bad "[exit 1]"
 [ "$("$ctl" -d "$D" version)" = 1.1.0 ] || fail "after the failure: $("$ctl" -d "$D" version)"

@@ -6,7 +6,7 @@
 
 expect_status 0 "$STEPUP" history
 expect_grep "$TMP/out" "No runs recorded in $STATE yet."
-expect_status 1 "$STEPUP" show 1
+expect_status 2 "$STEPUP" show 1
 
 stepup_plain "$TMP/out" "" "s3cr3t-token" ack ack "yes, upgrade to 2.0.0" "tick all good"
 [ "$status" = 0 ] || fail "the upgrade exited $status: $(cat "$TMP/out.err")"
@@ -95,7 +95,7 @@ expect_status 0 "$STEPUP" show 1
 expect_grep "$TMP/out" "run 1: upgrade of Widget, 1.0.0 -> 2.0.0: done"
 expect_grep "$TMP/out" "phrase    go: typed: yes, upgrade to 2.0.0"
 expect_grep "$TMP/out" "token=********"
-expect_status 1 "$STEPUP" show 99
+expect_status 2 "$STEPUP" show 99
 expect_grep "$TMP/err" "there is no run 99"
 expect_status 2 "$STEPUP" show nope
 expect_grep "$TMP/err" "'nope' is not a run id"

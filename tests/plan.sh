@@ -43,6 +43,7 @@ expect_grep "$TMP/out" "Backend.AI: 23.09.10 -> 24.03.5 is allowed as one hop."
 # --json: one stable object.
 expect_status 0 "$STEPUP" plan "$B" --from 23.09.9 --to 24.03.0 --json
 expect_grep "$TMP/out" '"result": "planned",'
+expect_grep "$TMP/out" '  "format": 1,'
 expect_grep "$TMP/out" '{"from": "23.09.9", "to": "23.09.10", "kind": "minor", "redeploy": false, "reason": "23.09.10: a series is left only from its latest release", "steps": ["stop-manager", "manager", "schema"]},'
 expect_grep "$TMP/out" '{"from": "23.09.10", "to": "24.03.0", "kind": "major", "redeploy": false, "reason": null, "steps": ["stop-manager", "manager", "schema", "revisions"]}'
 expect_grep "$TMP/out" '"refusal": null'

@@ -419,6 +419,10 @@ test_checklist(void **state)
 	if (rb == NULL)
 		rb_diags_print(&diags, stderr);
 	assert_non_null(rb);
+	/* The loader made the directory absolute; the golden files hold the
+	 * documents' paths relative to the tree (export-cli.sh likewise). */
+	free(rb->dir);
+	rb->dir = xstrdup("tests/data/export");
 	export_checklist_env(rb, &filestore_plan, NULL, &env);
 	assert_string_equal(step_env_get(&env, "token", NULL), "<token>");
 	ss = steps_new(rb, &filestore_plan, &env, &cause);

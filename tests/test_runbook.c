@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -394,7 +395,7 @@ test_full(void **state)
 	struct runbook		*rb;
 	const struct rb_step	*st;
 	const struct rb_var	*v;
-	char			*out;
+	char			*out, dir[PATH_MAX];
 
 	(void)state;
 	out = load_path(TOP_SRCDIR "/tests/data/runbooks/full.yaml", &rb);
@@ -406,7 +407,9 @@ test_full(void **state)
 	assert_string_equal(rb->description,
 	    "A made-up product, for stepup's own tests.\n");
 	assert_int_equal(strlen(rb->sha256), 64);
-	assert_string_equal(rb->dir, TOP_SRCDIR "/tests/data/runbooks");
+	/* Absolute and resolved, at load. */
+	assert_non_null(realpath(TOP_SRCDIR "/tests/data/runbooks", dir));
+	assert_string_equal(rb->dir, dir);
 
 	assert_int_equal(rb->versions.scheme, RB_SCHEME_CALVER);
 	assert_int_equal(rb->versions.series, 2);
@@ -528,14 +531,18 @@ test_defaults(void **state)
 {
 	static const char	 text[] = BASE HOP;
 	struct runbook		*rb;
-	char			*out;
+	char			*out, cwd[PATH_MAX];
 
 	(void)state;
 	out = load_text(text, strlen(text), &rb);
 	assert_string_equal(out, "");
 	free(out);
 	assert_non_null(rb);
-	assert_string_equal(rb->dir, ".");
+	/* Made absolute at load: the working directory, where t.yaml is. */
+	assert_non_null(realpath(".", cwd));
+	assert_string_equal(rb->dir, cwd);
+	assert_true(strncmp(rb->abspath, cwd, strlen(cwd)) == 0);
+	assert_string_equal(rb->abspath + strlen(cwd), "/t.yaml");
 	assert_int_equal(rb->versions.scheme, RB_SCHEME_SEMVER);
 	assert_int_equal(rb->versions.series, 2);
 	assert_string_equal(rb->versions.kinds[0], "major");

@@ -262,6 +262,52 @@ test_escape(void **state)
 	    escape_control('\n') && !escape_control(0xa0));
 }
 
+/* JSON strings: escapes, valid UTF-8 kept, every invalid byte replaced. */
+static void
+test_escape_json(void **state)
+{
+	static const struct {
+		const char	*in, *want;
+	} cases[] = {
+		{ "plain", "\"plain\"" },
+		{ "a\"b\\c\n\t\x01\x7f", "\"a\\\"b\\\\c\\n\\t\\u0001\\u007f\"" },
+		{ "\xc2\x9b" "6n", "\"\\u009b6n\"" },		/* C1 */
+		{ "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80\"" },
+		{ "\xff", "\"\\ufffd\"" },
+		{ "x\x80y", "\"x\\ufffdy\"" },
+		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },		/* overlong '/' */
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },	/* a surrogate */
+		{ "\xe2\x86", "\"\\ufffd\\ufffd\"" },		/* cut short */
+		{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" }, /* past U+10FFFF */
+	};
+	size_t	i;
+	char	*q;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		q = escape_json(cases[i].in);
+		assert_string_equal(q, cases[i].want);
+		free(q);
+	}
+	q = escape_json(NULL);
+	assert_string_equal(q, "null");
+	free(q);
+}
+
+/* The nearest word, for "did you mean". */
+static void
+test_word_closest(void **state)
+{
+	static const char *const words[] = { "plan", "lint", "export",
+	    "history", NULL };
+
+	(void)state;
+	assert_string_equal(word_closest("pan", words), "plan");
+	assert_string_equal(word_closest("histroy", words), "history");
+	assert_string_equal(word_closest("expo", words), "export");
+	assert_null(word_closest("zzzzzz", words));
+}
+
 int
 main(void)
 {
@@ -270,6 +316,8 @@ main(void)
 		cmocka_unit_test(test_sha256_file),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_edit_distance),
+		cmocka_unit_test(test_escape_json),
+		cmocka_unit_test(test_word_closest),
 		cmocka_unit_test(test_mask_secrets),
 		cmocka_unit_test(test_mask_stream),
 		cmocka_unit_test(test_utc_format),

@@ -76,7 +76,10 @@ tui_wait r "[exit 0]"
 # theme is used.
 printf 'title = (red, blue)\nselction = (black, cyan)\n' >"$TMP/bad.theme"
 tui_start t "STEPUP_THEME=$TMP/bad.theme" "$TUI_DRIVER" reader "$TMP/notes.md"
-tui_wait t "$TMP/bad.theme:2: unknown role 'selction' (did you mean 'selection'?); using the"
+# (A footer message too long for the row ends with an ellipsis.)
+tui_wait t "$TMP/bad.theme:2: unknown role 'selction' (did you mean 'selection'?); using th"
+tui_capture t | grep -q "using th.*…$\|using the default theme" ||
+    fail "the theme's message is cut silently: $(tui_capture t | tail -1)"
 tui_keys t Q
 tui_wait t "[exit 1]"
 

@@ -45,6 +45,17 @@ cp -p "$TMP/tar.good" "$TAR"
 tui_start r "env $ENVS $STEPUP rollback $RUNBOOK"
 tui_wait r "Every artifact checked out. To roll back, type exactly:" || finish
 tui_expect r rollback-cmd
+# Narrow, the title gives way to where the view is (issue 15): cut with an
+# ellipsis, the position whole, never one over the other.
+tui_resize r 60 20
+tui_wait r "rows 1-" || finish
+title=$(tui_capture r | sed -n 3p)
+case $title in
+"  Roll back File"*"…  rows 1-"*" of 25 (Up Down PgUp PgDn)") ;;
+*) fail "the rollback title and its position collide at 60 columns: '$title'" ;;
+esac
+tui_resize r 100 30
+tui_wait r "Roll back Filestore to 1.0.0 (run 1)" || finish
 tui_text r "yes, roll back to 1.0.0"
 tui_keys r Enter
 # The undos up to the first step by hand run by themselves.
