@@ -221,8 +221,13 @@ print_json(const struct runbook *rb, const struct plan_opts *o,
 	json_str(r->rule);
 	fputs(",\n    \"message\": ", stdout);
 	json_str(r->message);
-	fputs(",\n    \"nearest\": ", stdout);
-	json_str(r->nearest);
+	fputs(",\n    \"nearest\": [", stdout);
+	for (size_t k = 0; k < r->n_nearests; k++) {
+		if (k > 0)
+			fputs(", ", stdout);
+		json_str(r->nearests[k]);
+	}
+	fputs("]", stdout);
 	fputs(",\n    \"alternative\": ", stdout);
 	json_hops(rb, r->alternative, "    ");
 	fputs("\n  }\n}\n", stdout);

@@ -312,6 +312,215 @@ find(const struct plan_catalog *c, const struct version *v)
 	return -1;
 }
 
+static char	*series_name(const struct version *, int);
+
+/* A release's minor line as numbers: epoch, major, minor (a missing
+ * component counts as 0). */
+struct line {
+	unsigned long long	e, M, m;
+};
+
+static struct line
+line_of(const struct version *v)
+{
+	struct line	l;
+
+	l.e = v->epoch;
+	l.M = v->part[0];
+	l.m = v->n > 1 ? v->part[1] : 0;
+	return l;
+}
+
+static int
+line_cmp(struct line a, struct line b)
+{
+	if (a.e != b.e)
+		return a.e < b.e ? -1 : 1;
+	if (a.M != b.M)
+		return a.M < b.M ? -1 : 1;
+	if (a.m != b.m)
+		return a.m < b.m ? -1 : 1;
+	return 0;
+}
+
+/* Index of the first release whose minor line is at least l. */
+static size_t
+line_lower_bound(const struct plan_catalog *c, struct line l)
+{
+	size_t	lo = 0, hi = c->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (line_cmp(line_of(&c->v[mid]), l) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether the catalog has a release on minor line l. */
+static bool
+line_listed(const struct plan_catalog *c, struct line l)
+{
+	size_t	i = line_lower_bound(c, l);
+
+	return i < c->n && line_cmp(line_of(&c->v[i]), l) == 0;
+}
+
+/* One minor at a time counts version numbers, not catalog entries: from
+ * M.m a hop reaches M.(m+1) at most, and M+1.0 only from the latest line
+ * of M in the catalog; and it passes over no line the catalog has. */
+static bool
+one_minor_ok(const struct plan_catalog *c, size_t i, size_t j)
+{
+	struct line	a = line_of(&c->v[i]), b = line_of(&c->v[j]);
+
+	if (c->ml[j] > c->ml[i] + 1)
+		return false;
+	if (a.e != b.e)
+		return true;
+	if (b.M == a.M)
+		return b.m <= a.m + 1;
+	return b.M == a.M + 1 && b.m == 0;
+}
+
+/* The last index a hop from i may reach under one-minor-at-a-time. */
+static size_t
+one_minor_bound(const struct plan_catalog *c, size_t i)
+{
+	struct line	a = line_of(&c->v[i]), b = a;
+	size_t		nl = c->ml[i] + 1, k;
+
+	if (nl < c->nml && line_of(&c->v[c->mllast[nl]]).M == a.M &&
+	    line_of(&c->v[c->mllast[nl]]).e == a.e) {
+		b.m = a.m + 2;
+	} else {
+		b.M = a.M + 1;
+		b.m = 1;
+	}
+	k = line_lower_bound(c, b);
+	return k > i ? k - 1 : i;
+}
+
+/* Names of minor lines, for a sentence: all of them up to eight, else
+ * the first three and the last two. */
+struct names {
+	char	*head[8];
+	char	*tail[2];
+	size_t	 n;
+};
+
+static void
+names_add(struct names *l, char *name)
+{
+	if (l->n < nitems(l->head))
+		l->head[l->n] = name;
+	else {
+		free(l->tail[0]);
+		l->tail[0] = l->tail[1];
+		l->tail[1] = name;
+	}
+	l->n++;
+}
+
+static void
+names_print(const struct names *l, struct buf *b)
+{
+	size_t	k, n = l->n;
+
+	if (n <= nitems(l->head)) {
+		for (k = 0; k < n; k++)
+			buf_printf(b, "%s%s", k == 0 ? "" : k + 1 == n ?
+			    " and " : ", ", l->head[k]);
+		return;
+	}
+	buf_printf(b, "%s, %s, %s, ...", l->head[0], l->head[1], l->head[2]);
+	if (l->tail[0] != NULL)
+		buf_printf(b, ", %s", l->tail[0]);
+	buf_printf(b, " and %s (%zu minor versions)", l->tail[1], n);
+}
+
+static void
+names_free(struct names *l)
+{
+	size_t	k;
+
+	for (k = 0; k < nitems(l->head) && k < l->n; k++)
+		free(l->head[k]);
+	free(l->tail[0]);
+	free(l->tail[1]);
+}
+
+/* Add the lines M.lo .. M.hi (by number) to all, and those the catalog
+ * lacks to missing. */
+static void
+lines_by_number(const struct plan_catalog *c, unsigned long long e,
+    unsigned long long M, unsigned long long lo, unsigned long long hi,
+    struct names *all, struct names *missing)
+{
+	struct line		l = { e, M, 0 };
+	unsigned long long	m;
+	size_t			k;
+
+	for (m = lo, k = 0; m <= hi && m >= lo && k < 100000; m++, k++) {
+		l.m = m;
+		names_add(all, xasprintf("%llu.%llu", M, m));
+		if (!line_listed(c, l))
+			names_add(missing, xasprintf("%llu.%llu", M, m));
+	}
+}
+
+/* The minor lines hop i -> j passes over, in order: those of the catalog
+ * and those its version numbers skip. */
+static void
+skipped_lines(const struct plan_catalog *c, size_t i, size_t j,
+    struct names *all, struct names *missing)
+{
+	struct line		a = line_of(&c->v[i]), b = line_of(&c->v[j]);
+	struct line		top;
+	unsigned long long	M;
+	size_t			k, l;
+
+	if (a.e != b.e || b.M == a.M) {
+		if (a.e == b.e && b.m > a.m + 1) {
+			lines_by_number(c, a.e, a.M, a.m + 1, b.m - 1, all,
+			    missing);
+			return;
+		}
+		for (l = c->ml[i] + 1; l < c->ml[j]; l++)
+			names_add(all, series_name(&c->v[c->mllast[l]], 2));
+		return;
+	}
+	/* the lines of a.M above a.m, every later major, then b.M below b.m */
+	for (M = a.M; M <= b.M && M >= a.M; M++) {
+		top.e = a.e;
+		top.M = M;
+		top.m = 0;
+		k = line_lower_bound(c, top);
+		top.M = M + 1;
+		l = line_lower_bound(c, top);
+		if (M == b.M) {
+			if (b.m > 0)
+				lines_by_number(c, a.e, M, 0, b.m - 1, all,
+				    missing);
+		} else if (M == a.M) {
+			top = line_of(&c->v[l - 1]);
+			if (top.m > a.m)
+				lines_by_number(c, a.e, M, a.m + 1, top.m,
+				    all, missing);
+		} else if (k == l) {
+			names_add(all, xasprintf("%llu.x", M));
+			names_add(missing, xasprintf("%llu.x", M));
+		} else {
+			top = line_of(&c->v[l - 1]);
+			lines_by_number(c, a.e, M, 0, top.m, all, missing);
+		}
+		if (M - a.M > 1000)
+			break;
+	}
+}
+
 /* The series a release belongs to, as written: its first `parts`
  * components, e.g. "23.09" for 23.09.10. */
 static char *
@@ -436,7 +645,7 @@ violations(const struct ctx *x, size_t i, size_t j)
 		bad |= 1u << R_REDEPLOY2;
 	if (!p->skip_series && sj > si + 1)
 		bad |= 1u << R_SKIP;
-	if (p->one_minor && c->ml[j] > c->ml[i] + 1)
+	if (p->one_minor && !one_minor_ok(c, i, j))
 		bad |= 1u << R_ONE_MINOR;
 	if (si == sj) {
 		if (p->within_series == RB_WITHIN_CONSECUTIVE && j != i + 1)
@@ -469,14 +678,16 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 {
 	const struct plan_catalog	*c = x->c;
 	const char			*a = c->v[i].text, *z = c->v[j].text;
-	size_t				 k = 0, s;
+	struct names			 all, missing;
+	size_t				 k = 0;
 	char				*name;
 
 	switch (r) {
 	case R_NO_ACROSS:
 		crossed(x->across, x->nacross, &c->v[i], &c->v[j], false, &k);
-		buf_printf(b, "%s -> %s crosses %s, and no upgrade crosses it "
-		    "in any way (no-upgrade-across)", a, z,
+		buf_printf(b, "%s cannot be reached from %s: no upgrade leads "
+		    "from below %s to %s or later, in place or by a redeploy "
+		    "(no-upgrade-across)", z, a, x->across[k].v.text,
 		    x->across[k].v.text);
 		if (x->across[k].reason != NULL)
 			buf_printf(b, ": %s", x->across[k].reason);
@@ -504,11 +715,26 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		free(name);
 		break;
 	case R_ONE_MINOR:
-		s = c->mllast[c->ml[i] + 1];
-		name = series_name(&c->v[s], 2);
-		buf_printf(b, "%s -> %s skips %s, and minor versions are "
-		    "upgraded one at a time (one-minor-at-a-time)", a, z, name);
-		free(name);
+		memset(&all, 0, sizeof all);
+		memset(&missing, 0, sizeof missing);
+		skipped_lines(c, i, j, &all, &missing);
+		buf_printf(b, "%s -> %s skips ", a, z);
+		names_print(&all, b);
+		buf_puts(b, ", and minor versions are upgraded one at a time "
+		    "(one-minor-at-a-time)");
+		if (missing.n > 0 && missing.n == all.n)
+			buf_printf(b, "; %s in the catalog of available "
+			    "releases, so no path can stop there",
+			    missing.n == 1 ? "it is not" : "none of them is");
+		else if (missing.n > 0) {
+			buf_puts(b, "; ");
+			names_print(&missing, b);
+			buf_printf(b, " %s not in the catalog of available "
+			    "releases, so no path can stop there",
+			    missing.n == 1 ? "is" : "are");
+		}
+		names_free(&all);
+		names_free(&missing);
 		break;
 	case R_LEAVE:
 		name = series_name(&c->v[i], c->series);
@@ -575,6 +801,18 @@ plan_add(struct plan *pl, const struct ctx *x, size_t i, size_t j,
 	h->reason = reason;
 }
 
+/* Add a nearest version the refusal's message names; the first is
+ * nearest. */
+static void
+refusal_add_nearest(struct plan_refusal *r, const char *v)
+{
+	r->nearests = xreallocarray(r->nearests, r->n_nearests + 1,
+	    sizeof *r->nearests);
+	r->nearests[r->n_nearests++] = xstrdup(v);
+	if (r->nearest == NULL)
+		r->nearest = xstrdup(v);
+}
+
 static struct plan_refusal *
 refusal_new(const char *rule, char *message, const char *nearest)
 {
@@ -582,7 +820,8 @@ refusal_new(const char *rule, char *message, const char *nearest)
 
 	r->rule = xstrdup(rule);
 	r->message = message;
-	r->nearest = nearest != NULL ? xstrdup(nearest) : NULL;
+	if (nearest != NULL)
+		refusal_add_nearest(r, nearest);
 	return r;
 }
 
@@ -655,9 +894,8 @@ search_bounds(const struct ctx *x, struct search *s)
 		if (!x->p->skip_series && c->ser[i] + 1 < c->nser &&
 		    c->slast[c->ser[i] + 1] < u)
 			u = c->slast[c->ser[i] + 1];
-		if (x->p->one_minor && c->ml[i] + 1 < c->nml &&
-		    c->mllast[c->ml[i] + 1] < u)
-			u = c->mllast[c->ml[i] + 1];
+		if (x->p->one_minor && one_minor_bound(c, i) < u)
+			u = one_minor_bound(c, i);
 		s->U[i] = u;
 	}
 	/* L[j]: the least i with U[i] >= j (j when there is none below). */
@@ -906,6 +1144,8 @@ resolve(const struct plan_catalog *c, const char *from, const char *to,
 			    c->v[below != NULL ? lb - 1 : lb].text);
 		*refusal = refusal_new("not-in-catalog", buf_take(&b),
 		    c->v[below != NULL ? lb - 1 : lb].text);
+		if (below != NULL && above != NULL)
+			refusal_add_nearest(*refusal, above);
 		rc = EXIT_REFUSED;
 	}
 	version_free(&vf);
@@ -1050,8 +1290,8 @@ direct(const struct plan_catalog *c, const struct rb_policy *p,
 			    "reached is %s.", r2->nearest);
 		else
 			buf_puts(&b, ".");
-		if (r2->nearest != NULL)
-			(*refusal)->nearest = xstrdup(r2->nearest);
+		for (size_t k = 0; k < r2->n_nearests; k++)
+			refusal_add_nearest(*refusal, r2->nearests[k]);
 		(*refusal)->alternative = r2->alternative;
 		r2->alternative = NULL;
 		plan_refusal_free(r2);
@@ -1187,6 +1427,9 @@ plan_refusal_free(struct plan_refusal *r)
 	free(r->rule);
 	free(r->message);
 	free(r->nearest);
+	for (size_t k = 0; k < r->n_nearests; k++)
+		free(r->nearests[k]);
+	free(r->nearests);
 	plan_free(r->alternative);
 	free(r);
 }

@@ -42,6 +42,11 @@ struct plan_refusal {
 	char		*message;	/* a paragraph for the operator */
 	char		*nearest;	/* the nearest version that can be
 					   reached, or NULL */
+	char		**nearests;	/* every nearest version the message
+					   names, nearest first (the release
+					   below a missing one and the one
+					   above it) */
+	size_t		 n_nearests;
 	struct plan	*alternative;	/* the allowed path instead (for
 					   --direct), or NULL */
 };

@@ -323,11 +323,84 @@ test_kubernetes(void **state)
 	pl = expect_plan(c, &p, "1.27.0", "1.27.2", "1.27.0 -> 1.27.2");
 	assert_string_equal(pl->hops[0].kind, "patch");
 	plan_free(pl);
+	r = expect_refusal(1, c, &p, "1.27.0", "1.30.0", "one-minor-at-a-time",
+	    "1.27.0 -> 1.30.0 is not allowed as one hop: 1.27.0 -> 1.30.0 "
+	    "skips 1.28 and 1.29, and minor versions are upgraded one at a "
+	    "time (one-minor-at-a-time). The allowed path takes 3 hops: "
+	    "1.27.0 -> 1.28.3 -> 1.29.2 -> 1.30.0.");
+	plan_refusal_free(r);
 	r = expect_refusal(1, c, &p, "1.27.2", "1.29.0", "one-minor-at-a-time",
 	    "1.27.2 -> 1.29.0 is not allowed as one hop: 1.27.2 -> 1.29.0 "
 	    "skips 1.28, and minor versions are upgraded one at a time "
 	    "(one-minor-at-a-time). The allowed path takes 2 hops: 1.27.2 -> "
 	    "1.28.3 -> 1.29.0.");
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+}
+
+/* One minor at a time counts version numbers: a catalog with 1.18.x and
+ * 1.26.x and nothing between has no path, and says what is missing. */
+static void
+test_one_minor_gap(void **state)
+{
+	static const char *const rel[] = {
+		"1.18.0", "1.18.5", "1.26.0", "1.26.5", "1.28.0", "1.29.2",
+		"2.0.0", "2.1.0", "3.0.0",
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p;
+	struct plan		*pl;
+	struct plan_refusal	*r;
+	char			*path;
+
+	(void)state;
+	c = catalog(RB_SCHEME_SEMVER, 2, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.skip_series = true;
+	p.one_minor = true;
+	r = expect_refusal(0, c, &p, "1.18.0", "1.26.5", "one-minor-at-a-time",
+	    "No upgrade path leads from 1.18.0 to 1.26.5: 1.18.5 -> 1.26.0 "
+	    "skips 1.19, 1.20, 1.21, 1.22, 1.23, 1.24 and 1.25, and minor "
+	    "versions are upgraded one at a time (one-minor-at-a-time); none "
+	    "of them is in the catalog of available releases, so no path can "
+	    "stop there. The nearest version that can be reached is 1.18.5.");
+	assert_string_equal(r->nearest, "1.18.5");
+	path = path_of(r->alternative);
+	assert_string_equal(path, "1.18.0 -> 1.18.5");
+	free(path);
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "1.18.5", "1.26.0", "one-minor-at-a-time",
+	    "1.18.5 -> 1.26.0 is not allowed as one hop: 1.18.5 -> 1.26.0 "
+	    "skips 1.19, 1.20, 1.21, 1.22, 1.23, 1.24 and 1.25, and minor "
+	    "versions are upgraded one at a time (one-minor-at-a-time); none "
+	    "of them is in the catalog of available releases, so no path can "
+	    "stop there. No other path leads there either "
+	    "(one-minor-at-a-time); nothing above 1.18.5 can be reached.");
+	plan_refusal_free(r);
+	/* a gap of one, beside a line the catalog has */
+	r = expect_refusal(1, c, &p, "1.26.0", "1.29.2", "one-minor-at-a-time",
+	    "1.26.0 -> 1.29.2 is not allowed as one hop: 1.26.0 -> 1.29.2 "
+	    "skips 1.27 and 1.28, and minor versions are upgraded one at a "
+	    "time (one-minor-at-a-time); 1.27 is not in the catalog of "
+	    "available releases, so no path can stop there. No other path "
+	    "leads there either (one-minor-at-a-time); the nearest version "
+	    "that can be reached is 1.26.5.");
+	plan_refusal_free(r);
+	/* a major is entered at its .0 from the latest line of the last */
+	pl = expect_plan(c, &p, "1.28.0", "2.1.0",
+	    "1.28.0 -> 1.29.2 -> 2.0.0 -> 2.1.0");
+	plan_free(pl);
+	r = expect_refusal(1, c, &p, "1.29.2", "2.1.0", "one-minor-at-a-time",
+	    "1.29.2 -> 2.1.0 is not allowed as one hop: 1.29.2 -> 2.1.0 skips "
+	    "2.0, and minor versions are upgraded one at a time "
+	    "(one-minor-at-a-time). The allowed path takes 2 hops: 1.29.2 -> "
+	    "2.0.0 -> 2.1.0.");
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "1.29.2", "3.0.0", "one-minor-at-a-time",
+	    "1.29.2 -> 3.0.0 is not allowed as one hop: 1.29.2 -> 3.0.0 skips "
+	    "2.0 and 2.1, and minor versions are upgraded one at a time "
+	    "(one-minor-at-a-time). The allowed path takes 3 hops: 1.29.2 -> "
+	    "2.0.0 -> 2.1.0 -> 3.0.0.");
 	plan_refusal_free(r);
 	plan_catalog_free(c);
 }
@@ -422,9 +495,9 @@ test_pachyderm_boundaries(void **state)
 	assert_false(pl->hops[0].redeploy);
 	plan_free(pl);
 	r = expect_refusal(0, c, &p, "1.7.14", "2.1.0", "no-upgrade-across",
-	    "No upgrade path leads from 1.7.14 to 2.1.0: 1.13.0 -> 2.0.0 "
-	    "crosses 2.0.0, and no upgrade crosses it in any way "
-	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
+	    "No upgrade path leads from 1.7.14 to 2.1.0: 2.0.0 cannot be reached "
+	    "from 1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in "
+	    "place or by a redeploy (no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
 	    "nearest version that can be reached is 1.13.0.");
 	assert_string_equal(r->nearest, "1.13.0");
 	path = path_of(r->alternative);
@@ -432,17 +505,17 @@ test_pachyderm_boundaries(void **state)
 	free(path);
 	plan_refusal_free(r);
 	r = expect_refusal(0, c, &p, "1.13.0", "2.0.0", "no-upgrade-across",
-	    "No upgrade path leads from 1.13.0 to 2.0.0: 1.13.0 -> 2.0.0 "
-	    "crosses 2.0.0, and no upgrade crosses it in any way "
-	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
+	    "No upgrade path leads from 1.13.0 to 2.0.0: 2.0.0 cannot be reached "
+	    "from 1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in "
+	    "place or by a redeploy (no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
 	    "nearest version that can be reached is 1.13.0, the installed "
 	    "one.");
 	assert_null(r->alternative);
 	plan_refusal_free(r);
 	r = expect_refusal(1, c, &p, "1.7.14", "2.1.0", "no-upgrade-across",
-	    "1.7.14 -> 2.1.0 is not allowed as one hop: 1.7.14 -> 2.1.0 "
-	    "crosses 2.0.0, and no upgrade crosses it in any way "
-	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
+	    "1.7.14 -> 2.1.0 is not allowed as one hop: 2.1.0 cannot be reached "
+	    "from 1.7.14: no upgrade leads from below 2.0.0 to 2.0.0 or later, in "
+	    "place or by a redeploy (no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
 	    "other path leads there either (no-upgrade-across); the nearest "
 	    "version that can be reached is 1.13.0.");
 	assert_string_equal(r->nearest, "1.13.0");
@@ -451,9 +524,9 @@ test_pachyderm_boundaries(void **state)
 	free(path);
 	plan_refusal_free(r);
 	r = expect_refusal(1, c, &p, "1.13.0", "2.1.0", "no-upgrade-across",
-	    "1.13.0 -> 2.1.0 is not allowed as one hop: 1.13.0 -> 2.1.0 "
-	    "crosses 2.0.0, and no upgrade crosses it in any way "
-	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
+	    "1.13.0 -> 2.1.0 is not allowed as one hop: 2.1.0 cannot be reached "
+	    "from 1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in "
+	    "place or by a redeploy (no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
 	    "other path leads there either (no-upgrade-across); nothing "
 	    "above 1.13.0 can be reached.");
 	assert_null(r->alternative);
@@ -709,6 +782,12 @@ pt_allowed(const struct pt *t, int i, int j, int target)
 		    tcmp(t->v[k], b, 2) < 0)
 			return false;
 	}
+	/* one minor at a time counts numbers: M.m -> M.(m+1) at most, and
+	   M.m -> (M+1).0 only when no release of M is above M.m */
+	if (t->p.one_minor && a[0] == b[0] && b[1] > a[1] + 1)
+		return false;
+	if (t->p.one_minor && a[0] != b[0] && (b[0] != a[0] + 1 || b[1] != 0))
+		return false;
 	if (same) {
 		if (t->p.within_series == RB_WITHIN_CONSECUTIVE && j != i + 1)
 			return false;
@@ -941,6 +1020,7 @@ main(void)
 		cmocka_unit_test(test_backendai_direct_allowed),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_kubernetes),
+		cmocka_unit_test(test_one_minor_gap),
 		cmocka_unit_test(test_gitlab_required_stops),
 		cmocka_unit_test(test_pachyderm_boundaries),
 		cmocka_unit_test(test_qhub_redeploy),
