@@ -92,9 +92,12 @@ plan_policy(struct buf *b, const struct rb_policy *p)
 		buf_puts(b, "Within a series, every release in turn. ");
 	if (p->leave_series == RB_LEAVE_FROM_LATEST)
 		buf_puts(b, "A series is left only from its latest release. ");
-	if (!p->skip_series && (p->within_series == RB_WITHIN_CONSECUTIVE ||
+	if (p->skip_series == 0 && (p->within_series == RB_WITHIN_CONSECUTIVE ||
 	    p->leave_series == RB_LEAVE_FROM_LATEST))
 		buf_puts(b, "No series is skipped. ");
+	else if (p->skip_series > 0)
+		buf_printf(b, "A hop passes over at most %d series. ",
+		    p->skip_series);
 	if (p->one_minor)
 		buf_puts(b, "One minor version at a time. ");
 	if (p->n_required_stops > 0) {

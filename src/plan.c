@@ -438,7 +438,7 @@ names_print(const struct names *l, struct buf *b)
 	buf_printf(b, "%s, %s, %s, ...", l->head[0], l->head[1], l->head[2]);
 	if (l->tail[0] != NULL)
 		buf_printf(b, ", %s", l->tail[0]);
-	buf_printf(b, " and %s (%zu minor versions)", l->tail[1], n);
+	buf_printf(b, " and %s (%zu in all)", l->tail[1], n);
 }
 
 static void
@@ -643,7 +643,8 @@ violations(const struct ctx *x, size_t i, size_t j)
 	if (crossed(x->redeploy, x->nredeploy, &c->v[i], &c->v[j], false,
 	    NULL) > 1)
 		bad |= 1u << R_REDEPLOY2;
-	if (!p->skip_series && sj > si + 1)
+	if (p->skip_series != RB_SKIP_ANY &&
+	    sj > si + 1 + (size_t)p->skip_series)
 		bad |= 1u << R_SKIP;
 	if (p->one_minor && !one_minor_ok(c, i, j))
 		bad |= 1u << R_ONE_MINOR;
@@ -679,7 +680,7 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 	const struct plan_catalog	*c = x->c;
 	const char			*a = c->v[i].text, *z = c->v[j].text;
 	struct names			 all, missing;
-	size_t				 k = 0;
+	size_t				 k = 0, s;
 	char				*name;
 
 	switch (r) {
@@ -709,10 +710,20 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		    a, z, x->redeploy[k].v.text, x->redeploy[k + 1].v.text);
 		break;
 	case R_SKIP:
-		name = series_name(&c->v[c->sfirst[c->ser[i] + 1]], c->series);
-		buf_printf(b, "%s -> %s skips the %s series, and no series may "
-		    "be skipped (skip-series: false)", a, z, name);
-		free(name);
+		memset(&all, 0, sizeof all);
+		for (s = c->ser[i] + 1; s < c->ser[j]; s++)
+			names_add(&all, series_name(&c->v[c->sfirst[s]],
+			    c->series));
+		buf_printf(b, "%s -> %s skips the ", a, z);
+		names_print(&all, b);
+		if (x->p->skip_series == 0)
+			buf_puts(b, " series, and no series may be skipped "
+			    "(skip-series: false)");
+		else
+			buf_printf(b, " series, and a hop may pass over at most "
+			    "%d (skip-series: %d)", x->p->skip_series,
+			    x->p->skip_series);
+		names_free(&all);
 		break;
 	case R_ONE_MINOR:
 		memset(&all, 0, sizeof all);
@@ -891,9 +902,10 @@ search_bounds(const struct ctx *x, struct search *s)
 			kr++;
 		if (kr + 1 < x->nredeploy && redeploy_lb[kr + 1] - 1 < u)
 			u = redeploy_lb[kr + 1] - 1;
-		if (!x->p->skip_series && c->ser[i] + 1 < c->nser &&
-		    c->slast[c->ser[i] + 1] < u)
-			u = c->slast[c->ser[i] + 1];
+		if (x->p->skip_series != RB_SKIP_ANY &&
+		    c->ser[i] + 1 + (size_t)x->p->skip_series < c->nser &&
+		    c->slast[c->ser[i] + 1 + x->p->skip_series] < u)
+			u = c->slast[c->ser[i] + 1 + x->p->skip_series];
 		if (x->p->one_minor && one_minor_bound(c, i) < u)
 			u = one_minor_bound(c, i);
 		s->U[i] = u;
@@ -1001,6 +1013,9 @@ stop_reason(const struct ctx *x, size_t p, size_t k, size_t q)
 
 	/* No printf: a plan may have thousands of stops. */
 	why = r == R__COUNT ? "a stop on the way" : stop_reasons[r];
+	if (r == R_SKIP && x->p->skip_series > 0)
+		why = "a hop passes over no more series than skip-series "
+		    "allows";
 	lv = strlen(v);
 	lw = strlen(why);
 	s = xmalloc(lv + 2 + lw + 1);

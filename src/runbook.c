@@ -267,6 +267,36 @@ load_boundaries(struct ctx *c, const char *key, const struct yt_node *v,
 	}
 }
 
+/* skip-series: true, false, or how many series one hop may pass over. */
+static void
+load_skip(struct ctx *c, const struct yt_node *v, int *out)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", NULL };
+	static const char *const no[] = { "false", "False", "FALSE", NULL };
+	char	what[64], *end;
+	long	n;
+
+	if (v->type == YT_SCALAR && !yt_is_null(v)) {
+		if (rbl_in_list(v->s, yes)) {
+			*out = RB_SKIP_ANY;
+			return;
+		}
+		if (rbl_in_list(v->s, no)) {
+			*out = 0;
+			return;
+		}
+		n = strtol(v->s, &end, 10);
+		if (v->s[0] >= '0' && v->s[0] <= '9' && *end == '\0' &&
+		    n >= 0 && n <= 1000000) {
+			*out = (int)n;
+			return;
+		}
+	}
+	err(c, v->pos, "'skip-series' must be true, false or the number of "
+	    "series one hop may pass over, found %s",
+	    yt_describe(v, what, sizeof what));
+}
+
 static void
 load_policy(struct ctx *c, const struct yt_node *v)
 {
@@ -297,7 +327,7 @@ load_policy(struct ctx *c, const struct yt_node *v)
 	    (k = rbl_get_enum(c, "leave-series", x, leave)) >= 0)
 		p->leave_series = (enum rb_leave)k;
 	if ((x = rbl_map_get(v, "skip-series", NULL)) != NULL)
-		rbl_get_bool(c, "skip-series", x, &p->skip_series);
+		load_skip(c, x, &p->skip_series);
 	if ((x = rbl_map_get(v, "one-minor-at-a-time", NULL)) != NULL)
 		rbl_get_bool(c, "one-minor-at-a-time", x, &p->one_minor);
 	if ((x = rbl_map_get(v, "required-stops", NULL)) != NULL) {
@@ -562,7 +592,7 @@ runbook_new(const char *path)
 		    "major", "minor", "patch" }[i]);
 	rb->policy.within_series = RB_WITHIN_ANY;
 	rb->policy.leave_series = RB_LEAVE_FROM_ANY;
-	rb->policy.skip_series = true;
+	rb->policy.skip_series = RB_SKIP_ANY;
 	return rb;
 }
 

@@ -191,13 +191,16 @@ struct rb_boundary {
 
 enum rb_within { RB_WITHIN_ANY, RB_WITHIN_CONSECUTIVE };
 enum rb_leave { RB_LEAVE_FROM_ANY, RB_LEAVE_FROM_LATEST };
+#define RB_SKIP_ANY (-1)	/* skip-series: true */
 
 /* The upgrade-path policy; see plan.h for its meaning. Defaults are the
  * permissive ones: any newer version, in one hop. */
 struct rb_policy {
 	enum rb_within	 within_series;	/* within-series: any | consecutive */
 	enum rb_leave	 leave_series;	/* leave-series: from-any | from-latest */
-	bool		 skip_series;	/* skip-series: true | false */
+	int		 skip_series;	/* skip-series: the most series one hop
+					   passes over: true RB_SKIP_ANY,
+					   false 0, or a number */
 	bool		 one_minor;	/* one-minor-at-a-time: false | true */
 	struct rb_str	*required_stops; /* required-stops: [V...] */
 	size_t		 n_required_stops;

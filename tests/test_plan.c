@@ -72,7 +72,7 @@ backendai_policy(void)
 	memset(&p, 0, sizeof p);
 	p.within_series = RB_WITHIN_CONSECUTIVE;
 	p.leave_series = RB_LEAVE_FROM_LATEST;
-	p.skip_series = false;
+	p.skip_series = 0;
 	return p;
 }
 
@@ -311,7 +311,7 @@ test_kubernetes(void **state)
 	(void)state;
 	c = catalog(RB_SCHEME_SEMVER, 2, default_kinds, rel, nitems(rel));
 	memset(&p, 0, sizeof p);
-	p.skip_series = true;
+	p.skip_series = RB_SKIP_ANY;
 	p.one_minor = true;
 	pl = expect_plan(c, &p, "1.27.1", "1.29.2",
 	    "1.27.1 -> 1.28.3 -> 1.29.2");
@@ -356,7 +356,7 @@ test_one_minor_gap(void **state)
 	(void)state;
 	c = catalog(RB_SCHEME_SEMVER, 2, default_kinds, rel, nitems(rel));
 	memset(&p, 0, sizeof p);
-	p.skip_series = true;
+	p.skip_series = RB_SKIP_ANY;
 	p.one_minor = true;
 	r = expect_refusal(0, c, &p, "1.18.0", "1.26.5", "one-minor-at-a-time",
 	    "No upgrade path leads from 1.18.0 to 1.26.5: 1.18.5 -> 1.26.0 "
@@ -405,6 +405,47 @@ test_one_minor_gap(void **state)
 	plan_catalog_free(c);
 }
 
+/* skip-series: N, Slurm's window: a hop passes over at most one release
+ * series (from up to two releases before). */
+static void
+test_bounded_skip(void **state)
+{
+	static const char *const rel[] = {
+		"22.05.0", "22.05.11", "23.02.0", "23.02.7", "23.11.0",
+		"23.11.10", "24.05.0", "24.05.4", "24.11.0",
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p;
+	struct plan		*pl;
+	struct plan_refusal	*r;
+
+	(void)state;
+	c = catalog(RB_SCHEME_CALVER, 2, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.skip_series = 1;
+	pl = expect_plan(c, &p, "22.05.0", "23.11.10", "22.05.0 -> 23.11.10");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "22.05.11", "24.11.0",
+	    "22.05.11 -> 23.11.10 -> 24.11.0");
+	assert_string_equal(pl->hops[0].reason, "23.11.10: a hop passes over "
+	    "no more series than skip-series allows");
+	plan_free(pl);
+	r = expect_refusal(1, c, &p, "22.05.11", "24.05.0", "skip-series",
+	    "22.05.11 -> 24.05.0 is not allowed as one hop: 22.05.11 -> "
+	    "24.05.0 skips the 23.02 and 23.11 series, and a hop may pass over "
+	    "at most 1 (skip-series: 1). The allowed path takes 2 hops: "
+	    "22.05.11 -> 23.11.10 -> 24.05.0.");
+	plan_refusal_free(r);
+	p.skip_series = 0;
+	r = expect_refusal(1, c, &p, "22.05.11", "24.05.0", "skip-series",
+	    "22.05.11 -> 24.05.0 is not allowed as one hop: 22.05.11 -> "
+	    "24.05.0 skips the 23.02 and 23.11 series, and no series may be "
+	    "skipped (skip-series: false). The allowed path takes 3 hops: "
+	    "22.05.11 -> 23.02.7 -> 23.11.10 -> 24.05.0.");
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+}
+
 static void
 test_gitlab_required_stops(void **state)
 {
@@ -424,7 +465,7 @@ test_gitlab_required_stops(void **state)
 	(void)state;
 	c = catalog(RB_SCHEME_SEMVER, 1, default_kinds, rel, nitems(rel));
 	memset(&p, 0, sizeof p);
-	p.skip_series = true;
+	p.skip_series = RB_SKIP_ANY;
 	p.required_stops = stops;
 	p.n_required_stops = nitems(stops);
 	pl = expect_plan(c, &p, "15.0.0", "16.7.0",
@@ -481,7 +522,7 @@ test_pachyderm_boundaries(void **state)
 	(void)state;
 	c = catalog(RB_SCHEME_SEMVER, 2, default_kinds, rel, nitems(rel));
 	memset(&p, 0, sizeof p);
-	p.skip_series = true;
+	p.skip_series = RB_SKIP_ANY;
 	p.redeploy_at = redeploy;
 	p.n_redeploy_at = 1;
 	p.no_across = across;
@@ -762,7 +803,7 @@ static bool
 pt_allowed(const struct pt *t, int i, int j, int target)
 {
 	const int	*a = t->v[i], *b = t->v[j];
-	int		 k, s = t->series;
+	int		 k, s = t->series, nskip;
 	bool		 same = tcmp(a, b, s) == 0;
 
 	if (j <= i)
@@ -773,11 +814,16 @@ pt_allowed(const struct pt *t, int i, int j, int target)
 		return false;
 	if (tcount((const int (*)[3])t->redeploy, t->nredeploy, a, b, false) > 1)
 		return false;
+	/* the series strictly between, each counted once */
+	nskip = 0;
+	for (k = 0; k < t->n; k++)
+		if (tcmp(t->v[k], a, s) > 0 && tcmp(t->v[k], b, s) < 0 &&
+		    (k == 0 || tcmp(t->v[k - 1], t->v[k], s) != 0))
+			nskip++;
+	if (t->p.skip_series != RB_SKIP_ANY && nskip > t->p.skip_series)
+		return false;
 	for (k = 0; k < t->n; k++) {
-		/* a series or minor version strictly between is skipped */
-		if (!t->p.skip_series && tcmp(t->v[k], a, s) > 0 &&
-		    tcmp(t->v[k], b, s) < 0)
-			return false;
+		/* a minor version strictly between is skipped */
 		if (t->p.one_minor && tcmp(t->v[k], a, 2) > 0 &&
 		    tcmp(t->v[k], b, 2) < 0)
 			return false;
@@ -888,7 +934,7 @@ test_property(void **state)
 		    RB_WITHIN_CONSECUTIVE;
 		t.p.leave_series = rand() % 2 ? RB_LEAVE_FROM_ANY :
 		    RB_LEAVE_FROM_LATEST;
-		t.p.skip_series = rand() % 2;
+		t.p.skip_series = rand() % 2 ? RB_SKIP_ANY : rand() % 3;
 		t.p.one_minor = rand() % 3 == 0;
 		t.nstop = rand() % 3 == 0 ? rand() % 3 : 0;
 		t.nacross = rand() % 4 == 0 ? 1 : 0;
@@ -1021,6 +1067,7 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_kubernetes),
 		cmocka_unit_test(test_one_minor_gap),
+		cmocka_unit_test(test_bounded_skip),
 		cmocka_unit_test(test_gitlab_required_stops),
 		cmocka_unit_test(test_pachyderm_boundaries),
 		cmocka_unit_test(test_qhub_redeploy),

@@ -164,7 +164,8 @@ static const struct tcase cases[] = {
 	  "  one-minor: true\n",
 	  "t.yaml:10:18: 'within-series' must be any or consecutive, found "
 	  "'consecutve'; did you mean 'consecutive'?\n"
-	  "t.yaml:11:16: 'skip-series' must be true or false, found 'yes'\n"
+	  "t.yaml:11:16: 'skip-series' must be true, false or the number of "
+	  "series one hop may pass over, found 'yes'\n"
 	  "t.yaml:12:19: 'required-stops' must be a list of versions, found "
 	  "'1.0'\n"
 	  "t.yaml:13:17: an item of 'redeploy-at' needs 'at' (the first "
@@ -533,7 +534,7 @@ test_defaults(void **state)
 	assert_string_equal(rb->versions.installed.ask, "q");
 	assert_int_equal(rb->policy.within_series, RB_WITHIN_ANY);
 	assert_int_equal(rb->policy.leave_series, RB_LEAVE_FROM_ANY);
-	assert_true(rb->policy.skip_series);
+	assert_int_equal(rb->policy.skip_series, RB_SKIP_ANY);
 	assert_false(rb->policy.one_minor);
 	assert_null(rb->description);
 	assert_int_equal(rb->n_vars, 0);
@@ -543,6 +544,29 @@ test_defaults(void **state)
 	assert_int_equal(rb->phases[RB_PHASE_HOP].v[0].timeout, 0);
 	assert_int_equal(rb->phases[RB_PHASE_HOP].v[0].severity, RB_SEV_FAIL);
 	runbook_free(rb);
+}
+
+/* skip-series takes a number of series as well as true or false. */
+static void
+test_skip_series_number(void **state)
+{
+	static const char	 two[] = BASE HOP "policy: {skip-series: 2}\n";
+	static const char	 bad[] = BASE HOP "policy: {skip-series: -1}\n";
+	struct runbook		*rb;
+	char			*out;
+
+	(void)state;
+	out = load_text(two, strlen(two), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	assert_int_equal(rb->policy.skip_series, 2);
+	runbook_free(rb);
+	out = load_text(bad, strlen(bad), &rb);
+	assert_string_equal(out, "t.yaml:9:23: 'skip-series' must be true, "
+	    "false or the number of series one hop may pass over, found "
+	    "'-1'\n");
+	free(out);
+	assert_null(rb);
 }
 
 /* A kinds list shorter than 3 repeats its last word; "90" is seconds. */
@@ -879,6 +903,7 @@ main(void)
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_skip_series_number),
 		cmocka_unit_test(test_kinds_short),
 		cmocka_unit_test(test_lint_warnings),
 		cmocka_unit_test(test_lint_files),
