@@ -103,7 +103,7 @@ plan_policy(struct buf *b, const struct rb_policy *p)
 	if (p->n_required_stops > 0) {
 		buf_puts(b, "Required stops:");
 		for (i = 0; i < p->n_required_stops; i++)
-			buf_printf(b, " %s", p->required_stops[i].s);
+			buf_printf(b, " %s", p->required_stops[i].at.s);
 		buf_puts(b, ". ");
 	}
 	for (i = 0; i < p->n_redeploy_at; i++)

@@ -63,6 +63,11 @@ static const char *const stop_reasons[R__COUNT] = {
 struct boundary {
 	struct version	 v;
 	const char	*reason;	/* the runbook's, or NULL */
+	const char	*line;		/* a stop naming a line ("8.11.x"),
+					   as written; v is then its newest
+					   release, or its first number when
+					   the catalog has none */
+	int		 lparts;	/* the line's numbers (2 for 8.11) */
 };
 
 /* One planning problem: the catalog, the policy's versions parsed and
@@ -561,25 +566,98 @@ ctx_free(struct ctx *x)
 	free(x->redeploy);
 }
 
+/* Whether text names a line of releases ("8.11.x", "8.11.Z", "16.x"):
+ * the length of the line's numbers, else 0. */
+static size_t
+line_prefix(const char *text)
+{
+	size_t	n = strlen(text);
+
+	if (n < 3 || text[n - 2] != '.' || strchr("xXzZ", text[n - 1]) == NULL)
+		return 0;
+	return n - 2;
+}
+
+/* Parse the first release of the line text names, and how many numbers
+ * name the line. */
 static int
-parse_boundaries(enum rb_scheme scheme, const char *what,
-    const struct rb_boundary *b, const struct rb_str *s, size_t n,
+line_parse(enum rb_scheme scheme, const char *text, struct version *v,
+    int *parts, char **cause)
+{
+	size_t	 len = line_prefix(text), i;
+	char	*s, *why;
+	int	 rc;
+
+	*cause = NULL;
+	*parts = 1;
+	for (i = 0; i < len; i++)
+		if (text[i] == '.')
+			(*parts)++;
+	/* 8.11 under semver is 8.11.0: add zeros until it parses */
+	s = xasprintf("%.*s.0.0", (int)len, text);
+	s[len] = '\0';
+	if ((rc = version_parse(v, scheme, s, cause)) != 0) {
+		for (i = 0; i < 2 && rc != 0; i++) {
+			s[len + 2 * i] = '.';
+			s[len + 2 * i + 2] = '\0';
+			if ((rc = version_parse(v, scheme, s, &why)) != 0)
+				free(why);
+		}
+		if (rc == 0) {
+			free(*cause);
+			*cause = NULL;
+		}
+	}
+	free(s);
+	return rc;
+}
+
+/* Resolve a line stop against the catalog: its newest release there. */
+static void
+line_resolve(const struct plan_catalog *c, struct boundary *b)
+{
+	size_t	 k = lower_bound(c, &b->v, false);
+	long	 last = -1;
+	char	*why;
+
+	while (k < c->n && version_same_series(&c->v[k], &b->v, b->lparts))
+		last = (long)k++;
+	if (last < 0)
+		return;
+	version_free(&b->v);
+	if (version_parse(&b->v, c->scheme, c->v[last].text, &why) != 0)
+		abort();
+}
+
+static int
+parse_boundaries(const struct plan_catalog *c, const char *what,
+    const struct rb_boundary *b, size_t n, bool lines,
     struct boundary **out, size_t *nout, char **cause)
 {
-	size_t	 i;
-	char	*why;
+	enum rb_scheme	 scheme = c->scheme;
+	size_t		 i;
+	char		*why;
+	int		 rc;
 
 	*out = xcalloc(n, sizeof **out);
 	*nout = 0;
 	for (i = 0; i < n; i++) {
-		const char *text = b != NULL ? b[i].at.s : s[i].s;
-		if (version_parse(&(*out)[i].v, scheme, text, &why) != 0) {
+		const char *text = b[i].at.s;
+		if (lines && line_prefix(text) > 0) {
+			rc = line_parse(scheme, text, &(*out)[i].v,
+			    &(*out)[i].lparts, &why);
+			(*out)[i].line = text;
+		} else
+			rc = version_parse(&(*out)[i].v, scheme, text, &why);
+		if (rc != 0) {
 			*cause = xasprintf("%s '%s' is not a valid %s version: "
 			    "%s", what, text, version_scheme_name(scheme), why);
 			free(why);
 			return -1;
 		}
-		(*out)[i].reason = b != NULL ? b[i].reason : NULL;
+		(*out)[i].reason = b[i].reason;
+		if ((*out)[i].line != NULL)
+			line_resolve(c, &(*out)[i]);
 		(*nout)++;
 	}
 	qsort(*out, n, sizeof **out, cmp_boundary);
@@ -593,13 +671,13 @@ ctx_init(struct ctx *x, const struct plan_catalog *c,
 	memset(x, 0, sizeof *x);
 	x->c = c;
 	x->p = p;
-	if (parse_boundaries(c->scheme, "required stop", NULL,
-	    p->required_stops, p->n_required_stops, &x->stops, &x->nstops,
-	    cause) != 0 ||
-	    parse_boundaries(c->scheme, "no-upgrade-across", p->no_across,
-	    NULL, p->n_no_across, &x->across, &x->nacross, cause) != 0 ||
-	    parse_boundaries(c->scheme, "redeploy-at", p->redeploy_at, NULL,
-	    p->n_redeploy_at, &x->redeploy, &x->nredeploy, cause) != 0) {
+	if (parse_boundaries(c, "required stop", p->required_stops,
+	    p->n_required_stops, true, &x->stops, &x->nstops, cause) != 0 ||
+	    parse_boundaries(c, "no-upgrade-across", p->no_across,
+	    p->n_no_across, false, &x->across, &x->nacross, cause) != 0 ||
+	    parse_boundaries(c, "redeploy-at", p->redeploy_at,
+	    p->n_redeploy_at, false, &x->redeploy, &x->nredeploy,
+	    cause) != 0) {
 		ctx_free(x);
 		return -1;
 	}
@@ -680,6 +758,7 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 	const struct plan_catalog	*c = x->c;
 	const char			*a = c->v[i].text, *z = c->v[j].text;
 	struct names			 all, missing;
+	const struct boundary		*st;
 	size_t				 k = 0, s;
 	char				*name;
 
@@ -695,12 +774,29 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		break;
 	case R_STOP:
 		crossed(x->stops, x->nstops, &c->v[i], &c->v[j], true, &k);
-		buf_printf(b, "%s -> %s passes over %s, a required stop that "
-		    "every upgrade across it must stop at (required-stops)",
-		    a, z, x->stops[k].v.text);
-		if (find(c, &x->stops[k].v) < 0)
-			buf_printf(b, "; %s is not in the catalog, so nothing "
-			    "can stop there", x->stops[k].v.text);
+		st = &x->stops[k];
+		if (st->line != NULL && find(c, &st->v) >= 0) {
+			name = series_name(&st->v, st->lparts);
+			buf_printf(b, "%s -> %s passes over %s (%s: the newest "
+			    "%s release in the catalog), a required stop that "
+			    "every upgrade across it must stop at "
+			    "(required-stops)", a, z, st->v.text, st->line,
+			    name);
+			free(name);
+		} else if (st->line != NULL) {
+			buf_printf(b, "%s -> %s passes over %s, a required stop "
+			    "that every upgrade across it must stop at "
+			    "(required-stops); the catalog has no release of "
+			    "that line, so nothing can stop there", a, z,
+			    st->line);
+		} else {
+			buf_printf(b, "%s -> %s passes over %s, a required stop "
+			    "that every upgrade across it must stop at "
+			    "(required-stops)", a, z, st->v.text);
+			if (find(c, &st->v) < 0)
+				buf_printf(b, "; %s is not in the catalog, so "
+				    "nothing can stop there", st->v.text);
+		}
 		break;
 	case R_REDEPLOY2:
 		crossed(x->redeploy, x->nredeploy, &c->v[i], &c->v[j], false,
@@ -1008,14 +1104,26 @@ stop_reason(const struct ctx *x, size_t p, size_t k, size_t q)
 {
 	enum rule	 r = first_rule(violations(x, p, q));
 	const char	*v = x->c->v[k].text, *why;
-	size_t		 lv, lw;
-	char		*s;
+	size_t		 lv, lw, i;
+	char		*s, *ln;
 
 	/* No printf: a plan may have thousands of stops. */
 	why = r == R__COUNT ? "a stop on the way" : stop_reasons[r];
 	if (r == R_SKIP && x->p->skip_series > 0)
 		why = "a hop passes over no more series than skip-series "
 		    "allows";
+	if (r == R_STOP) {
+		for (i = 0; i < x->nstops; i++) {
+			if (x->stops[i].line == NULL ||
+			    version_cmp(&x->stops[i].v, &x->c->v[k]) != 0)
+				continue;
+			ln = series_name(&x->stops[i].v, x->stops[i].lparts);
+			s = xasprintf("%s: a required stop (%s: the newest %s "
+			    "release)", v, x->stops[i].line, ln);
+			free(ln);
+			return s;
+		}
+	}
 	lv = strlen(v);
 	lw = strlen(why);
 	s = xmalloc(lv + 2 + lw + 1);
@@ -1358,6 +1466,36 @@ validate_listed(const struct runbook *rb, const struct rb_str *s,
 	version_free(&v);
 }
 
+/* A stop naming a line: an error when its numbers do not parse, a warning
+ * when a literal catalog (n > 0) has no release of it. */
+static void
+validate_line(const struct runbook *rb, const struct rb_str *s,
+    const struct version *list, size_t n, struct rb_diags *d)
+{
+	enum rb_scheme	 scheme = rb->versions.scheme;
+	struct version	 v;
+	char		*why;
+	size_t		 i;
+	int		 parts;
+
+	if (line_parse(scheme, s->s, &v, &parts, &why) != 0) {
+		rb_diag_add(d, RB_ERROR, rb->path, s->pos, "'%s' is not a "
+		    "valid line of %s versions: %s", s->s,
+		    version_scheme_name(scheme), why);
+		free(why);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (list[i].text != NULL &&
+		    version_same_series(&list[i], &v, parts))
+			break;
+	if (n > 0 && i == n)
+		rb_diag_add(d, RB_WARNING, rb->path, s->pos, "required stop "
+		    "'%s' names a line with no release in the available list: "
+		    "no upgrade can cross it, since none can stop there", s->s);
+	version_free(&v);
+}
+
 int
 plan_validate(const struct runbook *rb, struct rb_diags *d)
 {
@@ -1383,11 +1521,16 @@ plan_validate(const struct runbook *rb, struct rb_diags *d)
 		}
 	}
 	for (i = 0; i < p->n_required_stops; i++) {
-		if (!validate_one(rb, &p->required_stops[i], &v, d))
+		if (line_prefix(p->required_stops[i].at.s) > 0) {
+			validate_line(rb, &p->required_stops[i].at, list,
+			    av->list != NULL ? av->n_list : 0, d);
+			continue;
+		}
+		if (!validate_one(rb, &p->required_stops[i].at, &v, d))
 			continue;
 		version_free(&v);
 		if (av->list != NULL)
-			validate_listed(rb, &p->required_stops[i], list,
+			validate_listed(rb, &p->required_stops[i].at, list,
 			    av->n_list, "required stop", "no upgrade can "
 			    "cross it, since none can stop there", d);
 	}

@@ -310,7 +310,6 @@ load_policy(struct ctx *c, const struct yt_node *v)
 	struct rb_policy	*p = &c->rb->policy;
 	const struct yt_node	*x;
 	char			 what[64];
-	size_t			 i;
 	int			 k;
 
 	p->pos = v->pos;
@@ -330,22 +329,9 @@ load_policy(struct ctx *c, const struct yt_node *v)
 		load_skip(c, x, &p->skip_series);
 	if ((x = rbl_map_get(v, "one-minor-at-a-time", NULL)) != NULL)
 		rbl_get_bool(c, "one-minor-at-a-time", x, &p->one_minor);
-	if ((x = rbl_map_get(v, "required-stops", NULL)) != NULL) {
-		if (x->type != YT_SEQ)
-			err(c, x->pos, "'required-stops' must be a list of "
-			    "versions, found %s",
-			    yt_describe(x, what, sizeof what));
-		else {
-			p->required_stops = xcalloc(x->n + 1,
-			    sizeof *p->required_stops);
-			for (i = 0; i < x->n; i++) {
-				if (get_version(c, "a required stop",
-				    x->vals[i],
-				    &p->required_stops[p->n_required_stops]))
-					p->n_required_stops++;
-			}
-		}
-	}
+	if ((x = rbl_map_get(v, "required-stops", NULL)) != NULL)
+		load_boundaries(c, "required-stops", x, &p->required_stops,
+		    &p->n_required_stops);
 	if ((x = rbl_map_get(v, "redeploy-at", NULL)) != NULL)
 		load_boundaries(c, "redeploy-at", x, &p->redeploy_at,
 		    &p->n_redeploy_at);
@@ -720,9 +706,8 @@ runbook_free(struct runbook *rb)
 		free(rb->versions.kinds[i]);
 	source_free(&rb->versions.installed);
 	source_free(&rb->versions.available);
-	for (i = 0; i < rb->policy.n_required_stops; i++)
-		free(rb->policy.required_stops[i].s);
-	free(rb->policy.required_stops);
+	boundaries_free(rb->policy.required_stops,
+	    rb->policy.n_required_stops);
 	boundaries_free(rb->policy.redeploy_at, rb->policy.n_redeploy_at);
 	boundaries_free(rb->policy.no_across, rb->policy.n_no_across);
 	for (i = 0; i < rb->n_vars; i++) {

@@ -183,9 +183,12 @@ struct rb_versions {
 	struct rb_pos	 pos;
 };
 
-/* A version boundary: `redeploy-at` or `no-upgrade-across`. */
+/* A version boundary (`redeploy-at`, `no-upgrade-across`) or a required
+ * stop. */
 struct rb_boundary {
-	struct rb_str	 at;		/* the first version past the boundary */
+	struct rb_str	 at;		/* the first version past the boundary;
+					   the stop, or a line whose newest
+					   release is the stop ("8.11.x") */
 	char		*reason;	/* why, in the runbook's words, or NULL */
 };
 
@@ -202,7 +205,8 @@ struct rb_policy {
 					   passes over: true RB_SKIP_ANY,
 					   false 0, or a number */
 	bool		 one_minor;	/* one-minor-at-a-time: false | true */
-	struct rb_str	*required_stops; /* required-stops: [V...] */
+	struct rb_boundary *required_stops; /* required-stops: [V | L.x |
+					   {at, reason}] */
 	size_t		 n_required_stops;
 	struct rb_boundary *redeploy_at; /* redeploy-at: [V | {at, reason}] */
 	size_t		 n_redeploy_at;

@@ -453,9 +453,10 @@ test_gitlab_required_stops(void **state)
 		"15.0.0", "15.4.6", "15.5.0", "15.11.13", "16.0.0", "16.3.0",
 		"16.7.0",
 	};
-	struct rb_str		 stops[] = {
-		{ "15.4.6", { 3, 5 } }, { "15.11.13", { 3, 15 } },
-		{ "16.3.0", { 3, 27 } },
+	struct rb_boundary	 stops[] = {
+		{ { "15.4.6", { 3, 5 } }, NULL },
+		{ { "15.11.13", { 3, 15 } }, NULL },
+		{ { "16.3.0", { 3, 27 } }, NULL },
 	};
 	struct plan_catalog	*c;
 	struct rb_policy	 p;
@@ -485,7 +486,7 @@ test_gitlab_required_stops(void **state)
 	plan_catalog_free(c);
 
 	/* A required stop missing from the catalog cannot be crossed. */
-	stops[1].s = "15.11.12";
+	stops[1].at.s = "15.11.12";
 	c = catalog(RB_SCHEME_SEMVER, 1, default_kinds, rel, nitems(rel));
 	r = expect_refusal(0, c, &p, "15.0.0", "16.7.0", "required-stop",
 	    "No upgrade path leads from 15.0.0 to 16.7.0: 15.5.0 -> 15.11.13 "
@@ -498,6 +499,98 @@ test_gitlab_required_stops(void **state)
 	assert_int_equal(r->alternative->n_hops, 2);
 	plan_refusal_free(r);
 	plan_catalog_free(c);
+}
+
+/* GitLab's "8.11.Z": a stop naming a line is its newest release in the
+ * catalog; a line the catalog lacks cannot be crossed. */
+static void
+test_line_stops(void **state)
+{
+	static const char *const rel[] = {
+		"8.10.0", "8.11.0", "8.11.3", "8.11.11", "8.12.0", "8.17.7",
+		"9.0.0", "9.5.10", "10.0.0",
+	};
+	struct rb_boundary	 stops[] = {
+		{ { "8.11.Z", { 3, 5 } }, NULL }, { { "9.x", { 3, 15 } }, NULL },
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p;
+	struct plan		*pl;
+	struct plan_refusal	*r;
+
+	(void)state;
+	c = catalog(RB_SCHEME_SEMVER, 1, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.skip_series = RB_SKIP_ANY;
+	p.required_stops = stops;
+	p.n_required_stops = nitems(stops);
+	pl = expect_plan(c, &p, "8.10.0", "10.0.0",
+	    "8.10.0 -> 8.11.11 -> 9.5.10 -> 10.0.0");
+	assert_string_equal(pl->hops[0].reason,
+	    "8.11.11: a required stop (8.11.Z: the newest 8.11 release)");
+	assert_string_equal(pl->hops[1].reason,
+	    "9.5.10: a required stop (9.x: the newest 9 release)");
+	plan_free(pl);
+	/* from inside the line, too */
+	pl = expect_plan(c, &p, "8.11.3", "8.12.0",
+	    "8.11.3 -> 8.11.11 -> 8.12.0");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "8.11.11", "9.0.0", "8.11.11 -> 9.0.0");
+	plan_free(pl);
+	r = expect_refusal(1, c, &p, "8.11.3", "8.12.0", "required-stop",
+	    "8.11.3 -> 8.12.0 is not allowed as one hop: 8.11.3 -> 8.12.0 "
+	    "passes over 8.11.11 (8.11.Z: the newest 8.11 release in the "
+	    "catalog), a required stop that every upgrade across it must stop "
+	    "at (required-stops). The allowed path takes 2 hops: 8.11.3 -> "
+	    "8.11.11 -> 8.12.0.");
+	plan_refusal_free(r);
+	/* a line with no release in the catalog cannot be crossed */
+	stops[1].at.s = "8.13.x";
+	r = expect_refusal(0, c, &p, "8.12.0", "9.0.0", "required-stop",
+	    "No upgrade path leads from 8.12.0 to 9.0.0: 8.12.0 -> 8.17.7 "
+	    "passes over 8.13.x, a required stop that every upgrade across it "
+	    "must stop at (required-stops); the catalog has no release of that "
+	    "line, so nothing can stop there. The nearest version that can be "
+	    "reached is 8.12.0, the installed one.");
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+}
+
+/* Lint of line stops: numbers that do not parse are an error, a line the
+ * literal catalog lacks a warning. */
+static void
+test_validate_lines(void **state)
+{
+	struct rb_str		 list[] = {
+		{ "8.11.0", { 6, 15 } }, { "8.12.0", { 6, 22 } },
+	};
+	struct rb_boundary	 stops[] = {
+		{ { "8.11.x", { 8, 20 } }, NULL },
+		{ { "8.13.Z", { 8, 28 } }, NULL },
+		{ { "8.a.x", { 8, 36 } }, NULL },
+	};
+	struct runbook		 rb;
+	struct rb_diags		 d;
+
+	(void)state;
+	memset(&rb, 0, sizeof rb);
+	rb.path = "r.yaml";
+	rb.versions.scheme = RB_SCHEME_SEMVER;
+	rb.versions.available.list = list;
+	rb.versions.available.n_list = nitems(list);
+	rb.policy.required_stops = stops;
+	rb.policy.n_required_stops = nitems(stops);
+	rb_diags_init(&d);
+	assert_int_equal(plan_validate(&rb, &d), 1);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.v[0].level, RB_WARNING);
+	assert_int_equal(d.v[0].pos.col, 28);
+	assert_string_equal(d.v[0].msg, "required stop '8.13.Z' names a line "
+	    "with no release in the available list: no upgrade can cross it, "
+	    "since none can stop there");
+	assert_int_equal(d.v[1].level, RB_ERROR);
+	assert_int_equal(d.v[1].pos.col, 36);
+	rb_diags_free(&d);
 }
 
 static void
@@ -703,8 +796,8 @@ test_validate(void **state)
 		{ "1.0.0", { 6, 15 } }, { "1.1", { 6, 22 } },
 		{ "v1.0.0", { 6, 27 } }, { "1.2.0", { 6, 35 } },
 	};
-	struct rb_str		 stops[] = {
-		{ "1.2.0", { 8, 20 } }, { "1.5.0", { 8, 27 } },
+	struct rb_boundary	 stops[] = {
+		{ { "1.2.0", { 8, 20 } }, NULL }, { { "1.5.0", { 8, 27 } }, NULL },
 	};
 	struct rb_boundary	 across[] = { { { "2.0.x", { 9, 23 } }, NULL } };
 	struct rb_boundary	 redeploy[] = { { { "1.9.0", { 10, 17 } }, NULL } };
@@ -887,6 +980,27 @@ pt_index(const struct pt *t, const char *text)
 	return -1;
 }
 
+/* Make stop x name its line of `parts` numbers, written "a.x" or
+ * "a.b.Z", and resolve it as stepup-runbook(5) says. */
+static void
+pt_line_stop(const struct pt *t, int *x, int parts, char *buf, size_t len)
+{
+	int	i, k = -1;
+
+	if (parts == 1)
+		snprintf(buf, len, "%d.x", x[0]);
+	else
+		snprintf(buf, len, "%d.%d.Z", x[0], x[1]);
+	for (i = 0; i < t->n; i++)
+		if (tcmp(t->v[i], x, parts) == 0)
+			k = i;
+	if (k >= 0)
+		memcpy(x, t->v[k], 3 * sizeof *x);
+	else
+		for (i = parts; i < 3; i++)
+			x[i] = 0;
+}
+
 static void
 pt_random_triple(int *x)
 {
@@ -902,7 +1016,7 @@ test_property(void **state)
 	struct pt		 t;
 	char			*text[PT_MAX];
 	const char		*ctext[PT_MAX];
-	struct rb_str		 stops[3];
+	struct rb_boundary	 stops[3];
 	struct rb_boundary	 across[2], redeploy[2];
 	char			 sbuf[3][16], abuf[2][16], rbuf[2][16];
 	int			 round, i, j, k, f, to, want, used[3][4][4];
@@ -947,7 +1061,13 @@ test_property(void **state)
 				pt_random_triple(t.stop[k]);
 			snprintf(sbuf[k], sizeof sbuf[k], "%d.%d.%d", t.stop[k][0],
 			    t.stop[k][1], t.stop[k][2]);
-			stops[k].s = sbuf[k];
+			/* a quarter name a line: its newest release in the
+			   catalog, else its first number */
+			if (rand() % 4 == 0)
+				pt_line_stop(&t, t.stop[k], 1 + rand() % 2,
+				    sbuf[k], sizeof sbuf[k]);
+			stops[k].at.s = sbuf[k];
+			stops[k].reason = NULL;
 		}
 		for (k = 0; k < t.nacross; k++) {
 			pt_random_triple(t.across[k]);
@@ -1069,6 +1189,8 @@ main(void)
 		cmocka_unit_test(test_one_minor_gap),
 		cmocka_unit_test(test_bounded_skip),
 		cmocka_unit_test(test_gitlab_required_stops),
+		cmocka_unit_test(test_line_stops),
+		cmocka_unit_test(test_validate_lines),
 		cmocka_unit_test(test_pachyderm_boundaries),
 		cmocka_unit_test(test_qhub_redeploy),
 		cmocka_unit_test(test_catalog_errors),

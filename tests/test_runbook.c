@@ -166,8 +166,8 @@ static const struct tcase cases[] = {
 	  "'consecutve'; did you mean 'consecutive'?\n"
 	  "t.yaml:11:16: 'skip-series' must be true, false or the number of "
 	  "series one hop may pass over, found 'yes'\n"
-	  "t.yaml:12:19: 'required-stops' must be a list of versions, found "
-	  "'1.0'\n"
+	  "t.yaml:12:19: 'required-stops' must be a list of versions or "
+	  "{at: V, reason: TEXT}, found '1.0'\n"
 	  "t.yaml:13:17: an item of 'redeploy-at' needs 'at' (the first "
 	  "version past the boundary)\n"
 	  "t.yaml:14:3: unknown key 'one-minor' in policy; did you mean "
@@ -417,7 +417,7 @@ test_full(void **state)
 	assert_false(rb->policy.skip_series);
 	assert_false(rb->policy.one_minor);
 	assert_int_equal(rb->policy.n_required_stops, 1);
-	assert_string_equal(rb->policy.required_stops[0].s, "23.09.1");
+	assert_string_equal(rb->policy.required_stops[0].at.s, "23.09.1");
 	assert_int_equal(rb->policy.n_redeploy_at, 1);
 	assert_string_equal(rb->policy.redeploy_at[0].at.s, "24.03.0");
 	assert_null(rb->policy.redeploy_at[0].reason);
