@@ -38,6 +38,7 @@ enum rule {
 	R_SKIP,
 	R_ONE_MINOR,
 	R_LEAVE,
+	R_ENTER_AT,
 	R_WITHIN,
 	R_ENTER,
 	R__COUNT
@@ -45,7 +46,8 @@ enum rule {
 
 static const char *const rule_names[R__COUNT] = {
 	"no-upgrade-across", "required-stop", "redeploy-at", "skip-series",
-	"one-minor-at-a-time", "leave-series", "within-series", "within-series",
+	"one-minor-at-a-time", "leave-series", "enter-at", "within-series",
+	"within-series",
 };
 
 /* Why a stop is on the path: the rule a hop past it would break. */
@@ -56,6 +58,7 @@ static const char *const stop_reasons[R__COUNT] = {
 	"no series is skipped",
 	"minor versions are upgraded one at a time",
 	"a series is left only from its latest release",
+	"a series is entered only at a release its enter-at names",
 	"within a series every release is installed in turn",
 	"a series on the way is entered at its first release",
 };
@@ -72,11 +75,26 @@ struct boundary {
 
 /* One planning problem: the catalog, the policy's versions parsed and
  * sorted, and the target. */
+/* One level of series and its rules: the levels the policy nests
+ * (coarsest first), then versions.series itself. */
+struct lvl {
+	int		 parts;
+	size_t		*ser, *sfirst, *slast;	/* as in the catalog */
+	size_t		 nser;
+	bool		 own;		/* the arrays are the level's */
+	enum rb_leave	 leave;
+	int		 skip;
+	bool		*enter;		/* per release, or NULL: any */
+	bool		 base;		/* versions.series */
+};
+
 struct ctx {
 	const struct plan_catalog *c;
 	const struct rb_policy	*p;
 	struct boundary		*stops, *across, *redeploy;
 	size_t			 nstops, nacross, nredeploy;
+	struct lvl		*lv;
+	size_t			 nlv;
 	size_t			 t;
 };
 
@@ -564,6 +582,15 @@ ctx_free(struct ctx *x)
 	free(x->stops);
 	free(x->across);
 	free(x->redeploy);
+	for (i = 0; i < x->nlv; i++) {
+		if (x->lv[i].own) {
+			free(x->lv[i].ser);
+			free(x->lv[i].sfirst);
+			free(x->lv[i].slast);
+		}
+		free(x->lv[i].enter);
+	}
+	free(x->lv);
 }
 
 /* Whether text names a line of releases ("8.11.x", "8.11.Z", "16.x"):
@@ -664,6 +691,118 @@ parse_boundaries(const struct plan_catalog *c, const char *what,
 	return 0;
 }
 
+/* The levels of series: the policy's nested ones, each with its series
+ * computed, then versions.series (the catalog's). */
+static int
+levels_init(struct ctx *x, char **cause)
+{
+	const struct plan_catalog	*c = x->c;
+	const struct rb_policy		*p = x->p;
+	struct lvl			*l;
+	struct boundary			*e;
+	size_t				 k, i, ne;
+	long				 f;
+
+	x->nlv = p->n_levels + 1;
+	x->lv = xcalloc(x->nlv, sizeof *x->lv);
+	for (k = 0; k < p->n_levels; k++) {
+		l = &x->lv[k];
+		l->parts = p->levels[k].parts;
+		l->leave = p->levels[k].leave;
+		l->skip = p->levels[k].skip;
+		l->own = true;
+		l->ser = xcalloc(c->n, sizeof *l->ser);
+		l->sfirst = xcalloc(c->n, sizeof *l->sfirst);
+		l->slast = xcalloc(c->n, sizeof *l->slast);
+		for (i = 0; i < c->n; i++) {
+			if (i == 0 || !version_same_series(&c->v[i - 1],
+			    &c->v[i], l->parts))
+				l->sfirst[l->nser++] = i;
+			l->ser[i] = l->nser - 1;
+			l->slast[l->nser - 1] = i;
+		}
+		if (p->levels[k].n_enter_at == 0)
+			continue;
+		if (parse_boundaries(c, "enter-at", p->levels[k].enter_at,
+		    p->levels[k].n_enter_at, true, &e, &ne, cause) != 0)
+			return -1;
+		l->enter = xcalloc(c->n, sizeof *l->enter);
+		for (i = 0; i < ne; i++) {
+			if ((f = find(c, &e[i].v)) >= 0)
+				l->enter[f] = true;
+			version_free(&e[i].v);
+		}
+		free(e);
+	}
+	l = &x->lv[p->n_levels];
+	l->parts = c->series;
+	l->ser = c->ser;
+	l->sfirst = c->sfirst;
+	l->slast = c->slast;
+	l->nser = c->nser;
+	l->leave = p->leave_series;
+	l->skip = p->skip_series;
+	l->base = true;
+	return 0;
+}
+
+/* Whether a hop out of its series at level l may start at i. */
+static bool
+leave_ok(const struct ctx *x, const struct lvl *l, size_t i)
+{
+	switch (l->leave) {
+	case RB_LEAVE_FROM_ANY:
+		return true;
+	case RB_LEAVE_FROM_LATEST:
+		return i == l->slast[l->ser[i]];
+	case RB_LEAVE_FROM_LATEST_MINOR:
+		return x->c->ml[i] == x->c->ml[l->slast[l->ser[i]]];
+	}
+	return true;
+}
+
+/* The first level whose rule r (skip, leave, enter-at) hop i -> j
+ * breaks, or nlv. */
+static size_t
+level_breaking(const struct ctx *x, size_t i, size_t j, enum rule r)
+{
+	const struct lvl	*l;
+	size_t			 k, a, b;
+
+	for (k = 0; k < x->nlv; k++) {
+		l = &x->lv[k];
+		a = l->ser[i];
+		b = l->ser[j];
+		if (r == R_SKIP && l->skip != RB_SKIP_ANY &&
+		    b > a + 1 + (size_t)l->skip)
+			return k;
+		if (r == R_LEAVE && a != b && !leave_ok(x, l, i))
+			return k;
+		if (r == R_ENTER_AT && a != b && l->enter != NULL &&
+		    !l->enter[j])
+			return k;
+	}
+	return x->nlv;
+}
+
+static const char *
+level_word(int parts)
+{
+	return parts == 1 ? "major" : parts == 2 ? "major.minor" :
+	    "major.minor.patch";
+}
+
+/* The policy key of a level's rule, as a runbook writes it. */
+static void
+level_key(const struct lvl *l, const char *base, const char *nested,
+    struct buf *b)
+{
+	if (l->base)
+		buf_puts(b, base);
+	else
+		buf_printf(b, "levels: %s: %s", level_word(l->parts), nested);
+}
+
 static int
 ctx_init(struct ctx *x, const struct plan_catalog *c,
     const struct rb_policy *p, char **cause)
@@ -678,6 +817,10 @@ ctx_init(struct ctx *x, const struct plan_catalog *c,
 	    parse_boundaries(c, "redeploy-at", p->redeploy_at,
 	    p->n_redeploy_at, false, &x->redeploy, &x->nredeploy,
 	    cause) != 0) {
+		ctx_free(x);
+		return -1;
+	}
+	if (levels_init(x, cause) != 0) {
 		ctx_free(x);
 		return -1;
 	}
@@ -721,18 +864,18 @@ violations(const struct ctx *x, size_t i, size_t j)
 	if (crossed(x->redeploy, x->nredeploy, &c->v[i], &c->v[j], false,
 	    NULL) > 1)
 		bad |= 1u << R_REDEPLOY2;
-	if (p->skip_series != RB_SKIP_ANY &&
-	    sj > si + 1 + (size_t)p->skip_series)
+	if (level_breaking(x, i, j, R_SKIP) < x->nlv)
 		bad |= 1u << R_SKIP;
 	if (p->one_minor && !one_minor_ok(c, i, j))
 		bad |= 1u << R_ONE_MINOR;
+	if (level_breaking(x, i, j, R_LEAVE) < x->nlv)
+		bad |= 1u << R_LEAVE;
+	if (level_breaking(x, i, j, R_ENTER_AT) < x->nlv)
+		bad |= 1u << R_ENTER_AT;
 	if (si == sj) {
 		if (p->within_series == RB_WITHIN_CONSECUTIVE && j != i + 1)
 			bad |= 1u << R_WITHIN;
 	} else {
-		if (p->leave_series == RB_LEAVE_FROM_LATEST &&
-		    i != c->slast[si])
-			bad |= 1u << R_LEAVE;
 		if (p->within_series == RB_WITHIN_CONSECUTIVE &&
 		    j != c->sfirst[sj] && j != x->t)
 			bad |= 1u << R_ENTER;
@@ -759,8 +902,9 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 	const char			*a = c->v[i].text, *z = c->v[j].text;
 	struct names			 all, missing;
 	const struct boundary		*st;
+	const struct lvl		*l;
 	size_t				 k = 0, s;
-	char				*name;
+	char				*name, *line;
 
 	switch (r) {
 	case R_NO_ACROSS:
@@ -806,19 +950,23 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		    a, z, x->redeploy[k].v.text, x->redeploy[k + 1].v.text);
 		break;
 	case R_SKIP:
+		l = &x->lv[level_breaking(x, i, j, r)];
 		memset(&all, 0, sizeof all);
-		for (s = c->ser[i] + 1; s < c->ser[j]; s++)
-			names_add(&all, series_name(&c->v[c->sfirst[s]],
-			    c->series));
+		for (s = l->ser[i] + 1; s < l->ser[j]; s++)
+			names_add(&all, series_name(&c->v[l->sfirst[s]],
+			    l->parts));
 		buf_printf(b, "%s -> %s skips the ", a, z);
 		names_print(&all, b);
-		if (x->p->skip_series == 0)
-			buf_puts(b, " series, and no series may be skipped "
-			    "(skip-series: false)");
+		if (l->skip == 0)
+			buf_puts(b, " series, and no series may be skipped (");
 		else
 			buf_printf(b, " series, and a hop may pass over at most "
-			    "%d (skip-series: %d)", x->p->skip_series,
-			    x->p->skip_series);
+			    "%d (", l->skip);
+		level_key(l, "skip-series", "skip", b);
+		if (l->skip == 0 && l->base)
+			buf_puts(b, ": false)");
+		else
+			buf_printf(b, ": %d)", l->skip);
 		names_free(&all);
 		break;
 	case R_ONE_MINOR:
@@ -844,11 +992,44 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		names_free(&missing);
 		break;
 	case R_LEAVE:
-		name = series_name(&c->v[i], c->series);
-		buf_printf(b, "%s -> %s leaves the %s series from %s, but a "
-		    "series is left only from its latest release, %s "
-		    "(leave-series: from-latest)", a, z, name, a,
-		    c->v[c->slast[c->ser[i]]].text);
+		l = &x->lv[level_breaking(x, i, j, r)];
+		name = series_name(&c->v[i], l->parts);
+		s = l->slast[l->ser[i]];
+		if (l->leave == RB_LEAVE_FROM_LATEST) {
+			buf_printf(b, "%s -> %s leaves the %s series from %s, "
+			    "but a series is left only from its latest "
+			    "release, %s (", a, z, name, a, c->v[s].text);
+			level_key(l, "leave-series", "leave", b);
+			buf_puts(b, ": from-latest)");
+		} else {
+			line = series_name(&c->v[s], 2);
+			buf_printf(b, "%s -> %s leaves the %s series from %s, "
+			    "but a series is left only from a release of its "
+			    "latest minor version, %s (", a, z, name, a, line);
+			level_key(l, "leave-series", "leave", b);
+			buf_puts(b, ": from-latest-minor)");
+			free(line);
+		}
+		free(name);
+		break;
+	case R_ENTER_AT:
+		l = &x->lv[level_breaking(x, i, j, r)];
+		name = series_name(&c->v[j], l->parts);
+		memset(&all, 0, sizeof all);
+		for (s = l->sfirst[l->ser[j]]; s <= l->slast[l->ser[j]]; s++)
+			if (l->enter[s])
+				names_add(&all, xstrdup(c->v[s].text));
+		buf_printf(b, "%s -> %s enters the %s series at %s, but ", a, z,
+		    name, z);
+		if (all.n == 0)
+			buf_puts(b, "no release of it is one a hop may enter "
+			    "at, so none does");
+		else {
+			buf_puts(b, "a hop enters it only at ");
+			names_print(&all, b);
+		}
+		buf_printf(b, " (levels: %s: enter-at)", level_word(l->parts));
+		names_free(&all);
 		free(name);
 		break;
 	case R_WITHIN:
@@ -944,7 +1125,11 @@ dsu_find(size_t *up, size_t i)
 }
 
 struct search {
-	size_t	*U, *L, *next, *all, *lasts, *level, *nlevel;
+	size_t	*U, *L, *next, *all, *level, *nlevel;
+	size_t	**from;		/* per level r: the unvisited releases a hop
+				   leaving its series at levels r.. may
+				   start from */
+	size_t	 nfrom;
 	long	*dist;
 	size_t	 nl, nnl;
 };
@@ -952,11 +1137,15 @@ struct search {
 static void
 search_free(struct search *s)
 {
+	size_t	r;
+
 	free(s->U);
 	free(s->L);
 	free(s->next);
 	free(s->all);
-	free(s->lasts);
+	for (r = 0; r < s->nfrom; r++)
+		free(s->from[r]);
+	free(s->from);
 	free(s->level);
 	free(s->nlevel);
 	free(s->dist);
@@ -968,7 +1157,8 @@ static void
 search_bounds(const struct ctx *x, struct search *s)
 {
 	const struct plan_catalog	*c = x->c;
-	size_t				 i, j, u, ks = 0, ka = 0, kr = 0;
+	const struct lvl		*l;
+	size_t				 i, j, u, k, ks = 0, ka = 0, kr = 0;
 	size_t				 n = c->n;
 	size_t				*stop_ub, *across_lb, *redeploy_lb;
 
@@ -998,10 +1188,13 @@ search_bounds(const struct ctx *x, struct search *s)
 			kr++;
 		if (kr + 1 < x->nredeploy && redeploy_lb[kr + 1] - 1 < u)
 			u = redeploy_lb[kr + 1] - 1;
-		if (x->p->skip_series != RB_SKIP_ANY &&
-		    c->ser[i] + 1 + (size_t)x->p->skip_series < c->nser &&
-		    c->slast[c->ser[i] + 1 + x->p->skip_series] < u)
-			u = c->slast[c->ser[i] + 1 + x->p->skip_series];
+		for (k = 0; k < x->nlv; k++) {
+			l = &x->lv[k];
+			if (l->skip != RB_SKIP_ANY &&
+			    l->ser[i] + 1 + (size_t)l->skip < l->nser &&
+			    l->slast[l->ser[i] + 1 + l->skip] < u)
+				u = l->slast[l->ser[i] + 1 + l->skip];
+		}
 		if (x->p->one_minor && one_minor_bound(c, i) < u)
 			u = one_minor_bound(c, i);
 		s->U[i] = u;
@@ -1017,48 +1210,70 @@ search_bounds(const struct ctx *x, struct search *s)
 	free(redeploy_lb);
 }
 
-static void
-visit(const struct plan_catalog *c, struct search *s, size_t i, size_t j,
-    long d)
+/* Whether a hop leaving its series at levels r and finer may start at i. */
+static bool
+may_leave(const struct ctx *x, size_t r, size_t i)
 {
+	for (; r < x->nlv; r++)
+		if (!leave_ok(x, &x->lv[r], i))
+			return false;
+	return true;
+}
+
+static void
+visit(const struct ctx *x, struct search *s, size_t i, size_t j, long d)
+{
+	size_t	r;
+
 	s->dist[i] = d;
 	s->next[i] = j;
 	s->all[i] = i + 1;
-	if (c->slast[c->ser[i]] == i)
-		s->lasts[c->ser[i]] = c->ser[i] + 1;
+	for (r = 0; r < s->nfrom; r++)
+		s->from[r][i] = i + 1;
+	(void)x;
 	s->nlevel[s->nnl++] = i;
 }
 
 /* Breadth-first, backwards from the target: dist[i] is the fewest hops
- * from i to t, next[i] the latest release one hop on along such a path. */
+ * from i to t, next[i] the latest release one hop on along such a path.
+ * A hop into j from an earlier series is looked for level by level: the
+ * releases that differ from j first at level r (same coarser series)
+ * start it only if they may leave at r and every finer level, and j must
+ * be one that may be entered at all of them. */
 static void
 search_run(const struct ctx *x, struct search *s)
 {
 	const struct plan_catalog	*c = x->c;
 	const struct rb_policy		*p = x->p;
-	size_t				 n = c->n, li, i, j, lo, sf, se;
+	const struct lvl		*lr;
+	size_t				 n = c->n, li, i, j, lo, sf, r, b, e;
 	size_t				*tmp;
 	long				 d;
-	bool				 any;
+	bool				 any, enter;
 
 	any = p->within_series == RB_WITHIN_ANY;
 	s->U = xcalloc(n, sizeof *s->U);
 	s->L = xcalloc(n, sizeof *s->L);
 	s->next = xcalloc(n, sizeof *s->next);
 	s->all = xcalloc(n + 1, sizeof *s->all);
-	s->lasts = xcalloc(c->nser + 1, sizeof *s->lasts);
+	s->nfrom = x->nlv;
+	s->from = xcalloc(s->nfrom, sizeof *s->from);
 	s->level = xcalloc(n, sizeof *s->level);
 	s->nlevel = xcalloc(n, sizeof *s->nlevel);
 	s->dist = xcalloc(n, sizeof *s->dist);
 	search_bounds(x, s);
 	for (i = 0; i <= n; i++)
 		s->all[i] = i;
-	for (i = 0; i <= c->nser; i++)
-		s->lasts[i] = i;
+	for (r = 0; r < s->nfrom; r++) {
+		s->from[r] = xcalloc(n + 1, sizeof *s->from[r]);
+		for (i = 0; i < n; i++)
+			s->from[r][i] = may_leave(x, r, i) ? i : i + 1;
+		s->from[r][n] = n;
+	}
 	for (i = 0; i < n; i++)
 		s->dist[i] = -1;
 	s->nnl = 0;
-	visit(c, s, x->t, x->t, 0);
+	visit(x, s, x->t, x->t, 0);
 	for (d = 1; s->nnl > 0; d++) {
 		tmp = s->level;
 		s->level = s->nlevel;
@@ -1078,21 +1293,27 @@ search_run(const struct ctx *x, struct search *s)
 			if (any) {
 				for (i = dsu_find(s->all, lo > sf ? lo : sf);
 				    i < j; i = dsu_find(s->all, i + 1))
-					visit(c, s, i, j, d);
+					visit(x, s, i, j, d);
 			} else if (j > sf && j - 1 >= lo && s->dist[j - 1] < 0)
-				visit(c, s, j - 1, j, d);
+				visit(x, s, j - 1, j, d);
 			/* from an earlier series */
 			if (sf <= lo || (!any && j != sf && j != x->t))
 				continue;
-			if (p->leave_series == RB_LEAVE_FROM_LATEST) {
-				se = c->ser[j];
-				for (i = dsu_find(s->lasts, c->ser[lo]); i < se;
-				    i = dsu_find(s->lasts, i + 1))
-					visit(c, s, c->slast[i], j, d);
-			} else {
-				for (i = dsu_find(s->all, lo); i < sf;
-				    i = dsu_find(s->all, i + 1))
-					visit(c, s, i, j, d);
+			enter = true;
+			for (r = x->nlv; r-- > 0; ) {
+				lr = &x->lv[r];
+				if (lr->enter != NULL && !lr->enter[j])
+					enter = false;
+				if (!enter)
+					break;
+				e = lr->sfirst[lr->ser[j]];
+				b = r == 0 ? 0 : x->lv[r - 1].sfirst[
+				    x->lv[r - 1].ser[j]];
+				if (b < lo)
+					b = lo;
+				for (i = dsu_find(s->from[r], b); i < e;
+				    i = dsu_find(s->from[r], i + 1))
+					visit(x, s, i, j, d);
 			}
 		}
 	}
@@ -1109,9 +1330,12 @@ stop_reason(const struct ctx *x, size_t p, size_t k, size_t q)
 
 	/* No printf: a plan may have thousands of stops. */
 	why = r == R__COUNT ? "a stop on the way" : stop_reasons[r];
-	if (r == R_SKIP && x->p->skip_series > 0)
+	if (r == R_SKIP && x->lv[level_breaking(x, p, q, r)].skip > 0)
 		why = "a hop passes over no more series than skip-series "
 		    "allows";
+	if (r == R_LEAVE && x->lv[level_breaking(x, p, q, r)].leave ==
+	    RB_LEAVE_FROM_LATEST_MINOR)
+		why = "a series is left only from its latest minor version";
 	if (r == R_STOP) {
 		for (i = 0; i < x->nstops; i++) {
 			if (x->stops[i].line == NULL ||
@@ -1470,7 +1694,8 @@ validate_listed(const struct runbook *rb, const struct rb_str *s,
  * when a literal catalog (n > 0) has no release of it. */
 static void
 validate_line(const struct runbook *rb, const struct rb_str *s,
-    const struct version *list, size_t n, struct rb_diags *d)
+    const char *what, const char *consequence, const struct version *list,
+    size_t n, struct rb_diags *d)
 {
 	enum rb_scheme	 scheme = rb->versions.scheme;
 	struct version	 v;
@@ -1490,9 +1715,9 @@ validate_line(const struct runbook *rb, const struct rb_str *s,
 		    version_same_series(&list[i], &v, parts))
 			break;
 	if (n > 0 && i == n)
-		rb_diag_add(d, RB_WARNING, rb->path, s->pos, "required stop "
-		    "'%s' names a line with no release in the available list: "
-		    "no upgrade can cross it, since none can stop there", s->s);
+		rb_diag_add(d, RB_WARNING, rb->path, s->pos, "%s '%s' names a "
+		    "line with no release in the available list: %s", what,
+		    s->s, consequence);
 	version_free(&v);
 }
 
@@ -1522,8 +1747,10 @@ plan_validate(const struct runbook *rb, struct rb_diags *d)
 	}
 	for (i = 0; i < p->n_required_stops; i++) {
 		if (line_prefix(p->required_stops[i].at.s) > 0) {
-			validate_line(rb, &p->required_stops[i].at, list,
-			    av->list != NULL ? av->n_list : 0, d);
+			validate_line(rb, &p->required_stops[i].at,
+			    "required stop", "no upgrade can cross it, since "
+			    "none can stop there", list, av->list != NULL ?
+			    av->n_list : 0, d);
 			continue;
 		}
 		if (!validate_one(rb, &p->required_stops[i].at, &v, d))
@@ -1551,6 +1778,18 @@ plan_validate(const struct runbook *rb, struct rb_diags *d)
 			validate_listed(rb, &p->no_across[i].at, list,
 			    av->n_list, "no-upgrade-across", "the boundary "
 			    "is before the first listed release above it", d);
+	}
+	for (i = 0; i < p->n_levels; i++) {
+		for (k = 0; k < p->levels[i].n_enter_at; k++) {
+			const struct rb_str *e = &p->levels[i].enter_at[k].at;
+
+			if (line_prefix(e->s) > 0)
+				validate_line(rb, e, "enter-at", "no hop "
+				    "enters its series there", list,
+				    av->list != NULL ? av->n_list : 0, d);
+			else if (validate_one(rb, e, &v, d))
+				version_free(&v);
+		}
 	}
 	for (i = 0; i < av->n_list; i++)
 		version_free(&list[i]);

@@ -269,7 +269,7 @@ load_boundaries(struct ctx *c, const char *key, const struct yt_node *v,
 
 /* skip-series: true, false, or how many series one hop may pass over. */
 static void
-load_skip(struct ctx *c, const struct yt_node *v, int *out)
+load_skip(struct ctx *c, const char *key, const struct yt_node *v, int *out)
 {
 	static const char *const yes[] = { "true", "True", "TRUE", NULL };
 	static const char *const no[] = { "false", "False", "FALSE", NULL };
@@ -292,9 +292,86 @@ load_skip(struct ctx *c, const struct yt_node *v, int *out)
 			return;
 		}
 	}
-	err(c, v->pos, "'skip-series' must be true, false or the number of "
-	    "series one hop may pass over, found %s",
+	err(c, v->pos, "'%s' must be true, false or the number of "
+	    "series one hop may pass over, found %s", key,
 	    yt_describe(v, what, sizeof what));
+}
+
+/* levels: {major: {leave, skip, enter-at}, ...}, each coarser than
+ * versions.series; kept coarsest first. */
+static void
+load_levels(struct ctx *c, const struct yt_node *v, struct rb_policy *p)
+{
+	static const char *const keys[] = { "leave", "skip", "enter-at",
+		NULL };
+	static const char *const names[] = {
+		"major", "major.minor", "major.minor.patch", NULL
+	};
+	static const char *const leave[] = { "from-any", "from-latest",
+		"from-latest-minor", NULL };
+	const struct yt_node	*e, *x;
+	struct rb_series_level		*l;
+	char			 what[64], *where;
+	size_t			 i, k;
+	int			 parts;
+
+	if (v->type != YT_MAP) {
+		err(c, v->pos, "'levels' must be a mapping of a level (major, "
+		    "major.minor) to its rules, found %s",
+		    yt_describe(v, what, sizeof what));
+		return;
+	}
+	p->levels = xcalloc(v->n + 1, sizeof *p->levels);
+	for (i = 0; i < v->n; i++) {
+		if ((parts = rbl_get_enum(c, "a level", v->keys[i], names)) < 0)
+			continue;
+		parts++;
+		if (parts >= c->rb->versions.series) {
+			err(c, v->keys[i]->pos, "level '%s' must be coarser "
+			    "than versions.series, whose rules are the "
+			    "policy's own keys", v->keys[i]->s);
+			continue;
+		}
+		for (k = 0; k < p->n_levels; k++)
+			if (p->levels[k].parts == parts)
+				break;
+		if (k < p->n_levels) {
+			err(c, v->keys[i]->pos, "level '%s' is given twice",
+			    v->keys[i]->s);
+			continue;
+		}
+		e = v->vals[i];
+		if (e->type != YT_MAP) {
+			err(c, e->pos, "level '%s' must be a mapping (leave, "
+			    "skip, enter-at), found %s", v->keys[i]->s,
+			    yt_describe(e, what, sizeof what));
+			continue;
+		}
+		where = xasprintf("level '%s'", v->keys[i]->s);
+		rbl_check_keys(c, e, where, keys, NULL);
+		free(where);
+		l = &p->levels[p->n_levels++];
+		l->parts = parts;
+		l->pos = e->pos;
+		l->skip = RB_SKIP_ANY;
+		if ((x = rbl_map_get(e, "leave", NULL)) != NULL &&
+		    (k = (size_t)rbl_get_enum(c, "leave", x, leave)) <
+		    nitems(leave))
+			l->leave = (enum rb_leave)k;
+		if ((x = rbl_map_get(e, "skip", NULL)) != NULL)
+			load_skip(c, "skip", x, &l->skip);
+		if ((x = rbl_map_get(e, "enter-at", NULL)) != NULL)
+			load_boundaries(c, "enter-at", x, &l->enter_at,
+			    &l->n_enter_at);
+	}
+	/* coarsest first */
+	for (i = 1; i < p->n_levels; i++)
+		for (k = i; k > 0 && p->levels[k - 1].parts >
+		    p->levels[k].parts; k--) {
+			struct rb_series_level t = p->levels[k];
+			p->levels[k] = p->levels[k - 1];
+			p->levels[k - 1] = t;
+		}
 }
 
 static void
@@ -303,10 +380,11 @@ load_policy(struct ctx *c, const struct yt_node *v)
 	static const char *const keys[] = {
 		"within-series", "leave-series", "skip-series",
 		"one-minor-at-a-time", "required-stops", "redeploy-at",
-		"no-upgrade-across", NULL
+		"no-upgrade-across", "levels", NULL
 	};
 	static const char *const within[] = { "any", "consecutive", NULL };
-	static const char *const leave[] = { "from-any", "from-latest", NULL };
+	static const char *const leave[] = { "from-any", "from-latest",
+		"from-latest-minor", NULL };
 	struct rb_policy	*p = &c->rb->policy;
 	const struct yt_node	*x;
 	char			 what[64];
@@ -326,7 +404,7 @@ load_policy(struct ctx *c, const struct yt_node *v)
 	    (k = rbl_get_enum(c, "leave-series", x, leave)) >= 0)
 		p->leave_series = (enum rb_leave)k;
 	if ((x = rbl_map_get(v, "skip-series", NULL)) != NULL)
-		load_skip(c, x, &p->skip_series);
+		load_skip(c, "skip-series", x, &p->skip_series);
 	if ((x = rbl_map_get(v, "one-minor-at-a-time", NULL)) != NULL)
 		rbl_get_bool(c, "one-minor-at-a-time", x, &p->one_minor);
 	if ((x = rbl_map_get(v, "required-stops", NULL)) != NULL)
@@ -338,6 +416,8 @@ load_policy(struct ctx *c, const struct yt_node *v)
 	if ((x = rbl_map_get(v, "no-upgrade-across", NULL)) != NULL)
 		load_boundaries(c, "no-upgrade-across", x, &p->no_across,
 		    &p->n_no_across);
+	if ((x = rbl_map_get(v, "levels", NULL)) != NULL)
+		load_levels(c, x, p);
 }
 
 /* ---- vars ---------------------------------------------------------------- */
@@ -710,6 +790,10 @@ runbook_free(struct runbook *rb)
 	    rb->policy.n_required_stops);
 	boundaries_free(rb->policy.redeploy_at, rb->policy.n_redeploy_at);
 	boundaries_free(rb->policy.no_across, rb->policy.n_no_across);
+	for (i = 0; i < rb->policy.n_levels; i++)
+		boundaries_free(rb->policy.levels[i].enter_at,
+		    rb->policy.levels[i].n_enter_at);
+	free(rb->policy.levels);
 	for (i = 0; i < rb->n_vars; i++) {
 		struct rb_var *v = &rb->vars[i];
 

@@ -193,8 +193,26 @@ struct rb_boundary {
 };
 
 enum rb_within { RB_WITHIN_ANY, RB_WITHIN_CONSECUTIVE };
-enum rb_leave { RB_LEAVE_FROM_ANY, RB_LEAVE_FROM_LATEST };
+enum rb_leave {
+	RB_LEAVE_FROM_ANY,
+	RB_LEAVE_FROM_LATEST,		/* its series' latest release */
+	RB_LEAVE_FROM_LATEST_MINOR	/* a release of its series' latest
+					   major.minor line, any patch */
+};
 #define RB_SKIP_ANY (-1)	/* skip-series: true */
+
+/* Rules for a level of series coarser than versions.series (policy
+ * levels: {major: {leave, skip, enter-at}}): nested series. */
+struct rb_series_level {
+	int		 parts;		/* 1 major, 2 major.minor */
+	enum rb_leave	 leave;		/* leave: how a hop leaves one */
+	int		 skip;		/* skip: RB_SKIP_ANY or how many */
+	struct rb_boundary *enter_at;	/* enter-at: the releases (or lines)
+					   a hop into one lands on; none:
+					   any */
+	size_t		 n_enter_at;
+	struct rb_pos	 pos;
+};
 
 /* The upgrade-path policy; see plan.h for its meaning. Defaults are the
  * permissive ones: any newer version, in one hop. */
@@ -212,6 +230,8 @@ struct rb_policy {
 	size_t		 n_redeploy_at;
 	struct rb_boundary *no_across;	/* no-upgrade-across: [V | {at, reason}] */
 	size_t		 n_no_across;
+	struct rb_series_level	*levels;	/* levels: coarsest first */
+	size_t		 n_levels;
 	struct rb_pos	 pos;
 };
 

@@ -501,6 +501,74 @@ test_gitlab_required_stops(void **state)
 	plan_catalog_free(c);
 }
 
+/* Nested series: within a major any minor may be skipped, a major is left
+ * only from its latest minor (any patch) and entered only at the releases
+ * enter-at names. */
+static void
+test_nested_levels(void **state)
+{
+	static const char *const rel[] = {
+		"1.0.0", "1.1.0", "1.2.0", "1.2.3", "2.0.0", "2.1.0", "2.3.0",
+		"3.0.0", "3.0.1", "3.1.0",
+	};
+	struct rb_boundary	 enter[] = {
+		{ { "2.0.0", { 9, 5 } }, NULL }, { { "3.0.x", { 9, 12 } }, NULL },
+	};
+	struct rb_series_level	 major;
+	struct plan_catalog	*c;
+	struct rb_policy	 p;
+	struct plan		*pl;
+	struct plan_refusal	*r;
+
+	(void)state;
+	c = catalog(RB_SCHEME_SEMVER, 2, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	memset(&major, 0, sizeof major);
+	p.skip_series = RB_SKIP_ANY;
+	major.parts = 1;
+	major.leave = RB_LEAVE_FROM_LATEST_MINOR;
+	major.skip = 0;
+	major.enter_at = enter;
+	major.n_enter_at = nitems(enter);
+	p.levels = &major;
+	p.n_levels = 1;
+	pl = expect_plan(c, &p, "1.0.0", "1.2.0", "1.0.0 -> 1.2.0");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "1.0.0", "2.1.0",
+	    "1.0.0 -> 1.2.3 -> 2.0.0 -> 2.1.0");
+	assert_string_equal(pl->hops[0].reason,
+	    "1.2.3: a series is left only from its latest minor version");
+	assert_string_equal(pl->hops[1].reason,
+	    "2.0.0: a series is entered only at a release its enter-at names");
+	plan_free(pl);
+	/* any patch of the latest minor */
+	pl = expect_plan(c, &p, "1.2.0", "2.0.0", "1.2.0 -> 2.0.0");
+	plan_free(pl);
+	/* 3.0.x is 3.0.1, the newest 3.0 */
+	pl = expect_plan(c, &p, "2.3.0", "3.1.0", "2.3.0 -> 3.0.1 -> 3.1.0");
+	plan_free(pl);
+	r = expect_refusal(1, c, &p, "1.1.0", "2.0.0", "leave-series",
+	    "1.1.0 -> 2.0.0 is not allowed as one hop: 1.1.0 -> 2.0.0 leaves "
+	    "the 1 series from 1.1.0, but a series is left only from a release "
+	    "of its latest minor version, 1.2 (levels: major: leave: "
+	    "from-latest-minor). The allowed path takes 2 hops: 1.1.0 -> "
+	    "1.2.3 -> 2.0.0.");
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "2.3.0", "3.1.0", "enter-at",
+	    "2.3.0 -> 3.1.0 is not allowed as one hop: 2.3.0 -> 3.1.0 enters "
+	    "the 3 series at 3.1.0, but a hop enters it only at 3.0.1 (levels: "
+	    "major: enter-at). The allowed path takes 2 hops: 2.3.0 -> 3.0.1 "
+	    "-> 3.1.0.");
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "1.2.3", "3.0.1", "skip-series",
+	    "1.2.3 -> 3.0.1 is not allowed as one hop: 1.2.3 -> 3.0.1 skips "
+	    "the 2 series, and no series may be skipped (levels: major: skip: "
+	    "0). The allowed path takes 3 hops: 1.2.3 -> 2.0.0 -> 2.3.0 -> "
+	    "3.0.1.");
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+}
+
 /* GitLab's "8.11.Z": a stop naming a line is its newest release in the
  * catalog; a line the catalog lacks cannot be crossed. */
 static void
@@ -868,7 +936,45 @@ struct pt {
 	struct rb_policy	 p;
 	int			 stop[3][3], across[2][3], redeploy[2][3];
 	int			 nstop, nacross, nredeploy;
+	/* a nested level, major, when series is major.minor */
+	bool			 nested;
+	enum rb_leave		 mleave;
+	int			 mskip;
+	bool			 menter_rule, menter[PT_MAX];
 };
+
+static int	tcmp(const int *, const int *, int);
+
+/* Whether a hop leaving its series of `parts` numbers may start at i:
+ * from-latest, its series' last release; from-latest-minor, a release of
+ * the minor line of that last release. */
+static bool
+pt_leave_ok(const struct pt *t, enum rb_leave how, int parts, int i)
+{
+	int	k = i;
+
+	while (k + 1 < t->n && tcmp(t->v[k + 1], t->v[i], parts) == 0)
+		k++;
+	if (how == RB_LEAVE_FROM_LATEST)
+		return k == i;
+	if (how == RB_LEAVE_FROM_LATEST_MINOR)
+		return tcmp(t->v[k], t->v[i], 2) == 0;
+	return true;
+}
+
+/* The series of `parts` numbers strictly between releases i and j. */
+static int
+pt_between(const struct pt *t, int i, int j, int parts)
+{
+	int	k, n = 0;
+
+	for (k = 0; k < t->n; k++)
+		if (tcmp(t->v[k], t->v[i], parts) > 0 &&
+		    tcmp(t->v[k], t->v[j], parts) < 0 &&
+		    (k == 0 || tcmp(t->v[k - 1], t->v[k], parts) != 0))
+			n++;
+	return n;
+}
 
 static int
 tcmp(const int *a, const int *b, int parts)
@@ -921,6 +1027,15 @@ pt_allowed(const struct pt *t, int i, int j, int target)
 		    tcmp(t->v[k], b, 2) < 0)
 			return false;
 	}
+	/* the nested major level: its skip, leave and enter-at */
+	if (t->nested) {
+		if (t->mskip != RB_SKIP_ANY && pt_between(t, i, j, 1) > t->mskip)
+			return false;
+		if (a[0] != b[0] && !pt_leave_ok(t, t->mleave, 1, i))
+			return false;
+		if (a[0] != b[0] && t->menter_rule && !t->menter[j])
+			return false;
+	}
 	/* one minor at a time counts numbers: M.m -> M.(m+1) at most, and
 	   M.m -> (M+1).0 only when no release of M is above M.m */
 	if (t->p.one_minor && a[0] == b[0] && b[1] > a[1] + 1)
@@ -932,8 +1047,7 @@ pt_allowed(const struct pt *t, int i, int j, int target)
 			return false;
 		return true;
 	}
-	if (t->p.leave_series == RB_LEAVE_FROM_LATEST && i + 1 < t->n &&
-	    tcmp(t->v[i + 1], a, s) == 0)
+	if (!pt_leave_ok(t, t->p.leave_series, s, i))
 		return false;
 	if (t->p.within_series == RB_WITHIN_CONSECUTIVE && j != target &&
 	    tcmp(t->v[j - 1], b, s) == 0)
@@ -1019,6 +1133,9 @@ test_property(void **state)
 	struct rb_boundary	 stops[3];
 	struct rb_boundary	 across[2], redeploy[2];
 	char			 sbuf[3][16], abuf[2][16], rbuf[2][16];
+	char			 ebuf[PT_MAX][16];
+	struct rb_boundary	 enter[PT_MAX];
+	struct rb_series_level	 level;
 	int			 round, i, j, k, f, to, want, used[3][4][4];
 	long			 plans = 0, refusals = 0;
 
@@ -1046,8 +1163,7 @@ test_property(void **state)
 		t.series = 1 + rand() % 2;
 		t.p.within_series = rand() % 2 ? RB_WITHIN_ANY :
 		    RB_WITHIN_CONSECUTIVE;
-		t.p.leave_series = rand() % 2 ? RB_LEAVE_FROM_ANY :
-		    RB_LEAVE_FROM_LATEST;
+		t.p.leave_series = (enum rb_leave)(rand() % 3);
 		t.p.skip_series = rand() % 2 ? RB_SKIP_ANY : rand() % 3;
 		t.p.one_minor = rand() % 3 == 0;
 		t.nstop = rand() % 3 == 0 ? rand() % 3 : 0;
@@ -1089,6 +1205,42 @@ test_property(void **state)
 		t.p.n_no_across = (size_t)t.nacross;
 		t.p.redeploy_at = redeploy;
 		t.p.n_redeploy_at = (size_t)t.nredeploy;
+		/* half the time with series major.minor, a nested level
+		   (major) with its own leave, skip and enter-at rules */
+		t.p.levels = NULL;
+		t.p.n_levels = 0;
+		if (t.series == 2 && rand() % 2) {
+			t.nested = true;
+			t.mleave = (enum rb_leave)(rand() % 3);
+			t.mskip = rand() % 2 ? RB_SKIP_ANY : rand() % 2;
+			t.menter_rule = rand() % 3 == 0;
+			memset(&level, 0, sizeof level);
+			level.parts = 1;
+			level.leave = t.mleave;
+			level.skip = t.mskip;
+			level.enter_at = enter;
+			for (k = 0, i = 0; t.menter_rule && k < t.n; k++) {
+				if (!(t.menter[k] = rand() % 2))
+					continue;
+				/* the newest of its line, sometimes as a line */
+				if (rand() % 4 == 0 && (k + 1 == t.n ||
+				    tcmp(t.v[k + 1], t.v[k], 2) != 0))
+					snprintf(ebuf[i], sizeof ebuf[i],
+					    "%d.%d.x", t.v[k][0], t.v[k][1]);
+				else
+					snprintf(ebuf[i], sizeof ebuf[i],
+					    "%d.%d.%d", t.v[k][0], t.v[k][1],
+					    t.v[k][2]);
+				enter[i].at.s = ebuf[i];
+				enter[i].reason = NULL;
+				i++;
+			}
+			level.n_enter_at = (size_t)i;
+			if (i == 0)
+				t.menter_rule = false;
+			t.p.levels = &level;
+			t.p.n_levels = 1;
+		}
 
 		/* listed in reverse, to exercise the sort */
 		for (i = 0; i < t.n; i++) {
@@ -1189,6 +1341,7 @@ main(void)
 		cmocka_unit_test(test_one_minor_gap),
 		cmocka_unit_test(test_bounded_skip),
 		cmocka_unit_test(test_gitlab_required_stops),
+		cmocka_unit_test(test_nested_levels),
 		cmocka_unit_test(test_line_stops),
 		cmocka_unit_test(test_validate_lines),
 		cmocka_unit_test(test_pachyderm_boundaries),

@@ -569,6 +569,45 @@ test_skip_series_number(void **state)
 	assert_null(rb);
 }
 
+/* policy.levels: rules per coarser level, and what is wrong with them. */
+static void
+test_levels(void **state)
+{
+	static const char	 good[] = BASE HOP "policy:\n  levels:\n"
+	    "    major: {leave: from-latest-minor, skip: 0, enter-at: "
+	    "[1.0.0, 2.0.x]}\n";
+	static const char	 bad[] = BASE HOP "policy:\n  levels:\n"
+	    "    major.minor: {leave: from-latest}\n"
+	    "    major: {leave: latest, skip: some, enter: [1.0.0]}\n";
+	struct runbook		*rb;
+	char			*out;
+
+	(void)state;
+	out = load_text(good, strlen(good), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	assert_int_equal(rb->policy.n_levels, 1);
+	assert_int_equal(rb->policy.levels[0].parts, 1);
+	assert_int_equal(rb->policy.levels[0].leave,
+	    RB_LEAVE_FROM_LATEST_MINOR);
+	assert_int_equal(rb->policy.levels[0].skip, 0);
+	assert_int_equal(rb->policy.levels[0].n_enter_at, 2);
+	assert_string_equal(rb->policy.levels[0].enter_at[1].at.s, "2.0.x");
+	runbook_free(rb);
+	out = load_text(bad, strlen(bad), &rb);
+	assert_string_equal(out, "t.yaml:11:5: level 'major.minor' must be "
+	    "coarser than versions.series, whose rules are the policy's own "
+	    "keys\n"
+	    "t.yaml:12:20: 'leave' must be from-any, from-latest or "
+	    "from-latest-minor, found 'latest'\n"
+	    "t.yaml:12:34: 'skip' must be true, false or the number of series "
+	    "one hop may pass over, found 'some'\n"
+	    "t.yaml:12:40: unknown key 'enter' in level 'major'; did you mean "
+	    "'enter-at'?\n");
+	free(out);
+	assert_null(rb);
+}
+
 /* A kinds list shorter than 3 repeats its last word; "90" is seconds. */
 static void
 test_kinds_short(void **state)
@@ -904,6 +943,7 @@ main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_skip_series_number),
+		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_kinds_short),
 		cmocka_unit_test(test_lint_warnings),
 		cmocka_unit_test(test_lint_files),
