@@ -1,4 +1,5 @@
-/* cmd-plan.c: stepup plan RUNBOOK [--from V] [--to V] [--direct] [--json]:
+/* cmd-plan.c: stepup plan RUNBOOK [--from V] [--to V] [--var N=V] [--direct]
+ * [--json]:
  * resolve the catalog and the installed version (from the runbook's list
  * or probe commands, or the options), ask the planner, and print the hops
  * with their reasons and steps, or the refusal, as text or JSON. */
@@ -21,11 +22,13 @@ enum {
 	OPT_TO,
 	OPT_DIRECT,
 	OPT_JSON,
+	OPT_VAR,
 };
 
 struct plan_opts {
 	const char	*from, *to;
 	bool		 direct, json;
+	char		**vars;		/* --var NAME=VALUE, then the probes' */
 	const char	*from_how;	/* where from came from, for the text */
 	const char	*to_how;
 };
@@ -55,6 +58,37 @@ probe_vars(const struct runbook *rb)
 			env[n++] = xasprintf("%s=%s", v->name, s);
 	}
 	return env;
+}
+
+/* The answer of a variable for the policy's conditions: the last --var
+ * that names it, else its value without asking. */
+static const char *
+plan_answer(void *arg, const char *name)
+{
+	char *const	*v = arg;
+	const char	*found = NULL;
+	size_t		 len = strlen(name);
+
+	for (; *v != NULL; v++)
+		if (strncmp(*v, name, len) == 0 && (*v)[len] == '=' &&
+		    found == NULL)
+			found = *v + len + 1;
+	return found;
+}
+
+/* Every variable a `when` of the policy names has an answer. */
+static void
+check_answers(const struct runbook *rb, char **vars)
+{
+	size_t	i;
+
+	for (i = 0; i < rb->n_vars; i++)
+		if (plan_policy_asks(&rb->policy, rb->vars[i].name) &&
+		    plan_answer(vars, rb->vars[i].name) == NULL)
+			cli_usage_error("plan", "the policy depends on the "
+			    "answer of %s (%s): give --var %s=VALUE",
+			    rb->vars[i].name, rb->vars[i].ask != NULL ?
+			    rb->vars[i].ask : "no default", rb->vars[i].name);
 }
 
 /* A version given on the command line must parse. */
@@ -275,11 +309,15 @@ cmd_plan(int argc, char **argv)
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "direct", no_argument, NULL, OPT_DIRECT },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "var", required_argument, NULL, OPT_VAR },
 		CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct plan_opts	 o;
+	struct rb_policy	*policy;
 	struct rb_diags		 diags;
+	char			**given = NULL;
+	size_t			 ngiven = 0, k;
 	struct runbook		*rb;
 	struct plan_catalog	*c;
 	struct plan		*pl = NULL;
@@ -305,6 +343,14 @@ cmd_plan(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			o.json = true;
+			break;
+		case OPT_VAR:
+			if (strchr(optarg, '=') == NULL || *optarg == '=')
+				cli_usage_error("plan", "--var takes NAME=VALUE, "
+				    "not '%s'", optarg);
+			given = xreallocarray(given, ngiven + 1,
+			    sizeof *given);
+			given[ngiven++] = optarg;
 			break;
 		default:
 			cli_common(opt, "plan");
@@ -338,7 +384,16 @@ cmd_plan(int argc, char **argv)
 	vars = probe_vars(rb);
 	probe.envp = envp = catalog_env(rb, vars);
 	probe.dir = rb->dir;
+	for (k = 0; vars[k] != NULL; k++)
+		continue;
+	o.vars = xcalloc(ngiven + k + 1, sizeof *o.vars);
+	for (k = 0; k < ngiven; k++)
+		o.vars[k] = xstrdup(given[k]);
+	for (k = 0; vars[k] != NULL; k++)
+		o.vars[ngiven + k] = xstrdup(vars[k]);
+	free(given);
 	catalog_env_free(vars);
+	check_answers(rb, o.vars);
 	if (o.from != NULL) {
 		from = xstrdup(o.from);
 		o.from_how = "given with --from";
@@ -355,6 +410,7 @@ cmd_plan(int argc, char **argv)
 			fprintf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		free(from);
+		catalog_env_free(o.vars);
 		runbook_free(rb);
 		return status;
 	}
@@ -372,8 +428,10 @@ cmd_plan(int argc, char **argv)
 		    "releases", plan_catalog_size(c));
 	}
 
-	rc = (o.direct ? plan_direct : plan_compute)(c, &rb->policy, from, to,
+	policy = plan_policy_when(&rb->policy, plan_answer, o.vars);
+	rc = (o.direct ? plan_direct : plan_compute)(c, policy, from, to,
 	    &pl, &r);
+	plan_policy_free(policy);
 	if (o.json)
 		print_json(rb, &o, from, to, pl, r);
 	else
@@ -382,6 +440,7 @@ cmd_plan(int argc, char **argv)
 	plan_refusal_free(r);
 	free(from);
 	free(to_buf);
+	catalog_env_free(o.vars);
 	plan_catalog_free(c);
 	runbook_free(rb);
 	return rc == 0 ? EXIT_DONE : EXIT_REFUSED;

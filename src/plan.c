@@ -71,6 +71,7 @@ struct boundary {
 					   release, or its first number when
 					   the catalog has none */
 	int		 lparts;	/* the line's numbers (2 for 8.11) */
+	const struct rb_boundary *src;	/* the runbook's item */
 };
 
 /* One planning problem: the catalog, the policy's versions parsed and
@@ -683,6 +684,7 @@ parse_boundaries(const struct plan_catalog *c, const char *what,
 			return -1;
 		}
 		(*out)[i].reason = b[i].reason;
+		(*out)[i].src = &b[i];
 		if ((*out)[i].line != NULL)
 			line_resolve(c, &(*out)[i]);
 		(*nout)++;
@@ -1319,6 +1321,25 @@ search_run(const struct ctx *x, struct search *s)
 	}
 }
 
+/* ", taken since VAR is VALUE and ..." for an item with `when`. */
+static void
+conds_print(const struct rb_boundary *b, struct buf *out)
+{
+	const struct rb_cond	*k;
+	size_t			 i, j;
+
+	for (i = 0; i < b->n_when; i++) {
+		k = &b->when[i];
+		buf_printf(out, "%s%s is ", i == 0 ? ", taken since " :
+		    " and ", k->var.s);
+		if (k->n_values > 1)
+			buf_puts(out, "one of ");
+		for (j = 0; j < k->n_values; j++)
+			buf_printf(out, "%s%s", j == 0 ? "" : j + 1 ==
+			    k->n_values ? " or " : ", ", k->values[j]);
+	}
+}
+
 /* The reason for the stop at k, between p and q on a shortest path. */
 static char *
 stop_reason(const struct ctx *x, size_t p, size_t k, size_t q)
@@ -1338,14 +1359,25 @@ stop_reason(const struct ctx *x, size_t p, size_t k, size_t q)
 		why = "a series is left only from its latest minor version";
 	if (r == R_STOP) {
 		for (i = 0; i < x->nstops; i++) {
-			if (x->stops[i].line == NULL ||
-			    version_cmp(&x->stops[i].v, &x->c->v[k]) != 0)
+			const struct boundary *st = &x->stops[i];
+			struct buf b;
+
+			if ((st->line == NULL && st->src->n_when == 0 &&
+			    st->reason == NULL) ||
+			    version_cmp(&st->v, &x->c->v[k]) != 0)
 				continue;
-			ln = series_name(&x->stops[i].v, x->stops[i].lparts);
-			s = xasprintf("%s: a required stop (%s: the newest %s "
-			    "release)", v, x->stops[i].line, ln);
-			free(ln);
-			return s;
+			buf_init(&b);
+			buf_printf(&b, "%s: a required stop", v);
+			if (st->line != NULL) {
+				ln = series_name(&st->v, st->lparts);
+				buf_printf(&b, " (%s: the newest %s release)",
+				    st->line, ln);
+				free(ln);
+			}
+			conds_print(st->src, &b);
+			if (st->reason != NULL)
+				buf_printf(&b, ": %s", st->reason);
+			return buf_take(&b);
 		}
 	}
 	lv = strlen(v);
@@ -1795,6 +1827,105 @@ plan_validate(const struct runbook *rb, struct rb_diags *d)
 		version_free(&list[i]);
 	free(list);
 	return (int)(d->n_errors - before);
+}
+
+/* Whether every condition of an item holds under the answers. */
+static bool
+conds_hold(const struct rb_boundary *b, plan_answer_fn answer, void *arg)
+{
+	const char	*a;
+	size_t		 i, j;
+
+	for (i = 0; i < b->n_when; i++) {
+		a = answer != NULL ? answer(arg, b->when[i].var.s) : NULL;
+		for (j = 0; a != NULL && j < b->when[i].n_values; j++)
+			if (strcmp(a, b->when[i].values[j]) == 0)
+				break;
+		if (a == NULL || j == b->when[i].n_values)
+			return false;
+	}
+	return true;
+}
+
+static struct rb_boundary *
+select_items(const struct rb_boundary *b, size_t n, size_t *nout,
+    plan_answer_fn answer, void *arg)
+{
+	struct rb_boundary	*v = xcalloc(n + 1, sizeof *v);
+	size_t			 i;
+
+	*nout = 0;
+	for (i = 0; i < n; i++)
+		if (conds_hold(&b[i], answer, arg))
+			v[(*nout)++] = b[i];
+	return v;
+}
+
+struct rb_policy *
+plan_policy_when(const struct rb_policy *p, plan_answer_fn answer, void *arg)
+{
+	struct rb_policy	*q = xmalloc(sizeof *q);
+	size_t			 i;
+
+	*q = *p;
+	q->required_stops = select_items(p->required_stops,
+	    p->n_required_stops, &q->n_required_stops, answer, arg);
+	q->redeploy_at = select_items(p->redeploy_at, p->n_redeploy_at,
+	    &q->n_redeploy_at, answer, arg);
+	q->no_across = select_items(p->no_across, p->n_no_across,
+	    &q->n_no_across, answer, arg);
+	q->levels = xcalloc(p->n_levels + 1, sizeof *q->levels);
+	for (i = 0; i < p->n_levels; i++) {
+		q->levels[i] = p->levels[i];
+		q->levels[i].enter_at = select_items(p->levels[i].enter_at,
+		    p->levels[i].n_enter_at, &q->levels[i].n_enter_at, answer,
+		    arg);
+	}
+	return q;
+}
+
+void
+plan_policy_free(struct rb_policy *q)
+{
+	size_t	i;
+
+	if (q == NULL)
+		return;
+	free(q->required_stops);
+	free(q->redeploy_at);
+	free(q->no_across);
+	for (i = 0; i < q->n_levels; i++)
+		free(q->levels[i].enter_at);
+	free(q->levels);
+	free(q);
+}
+
+static bool
+items_ask(const struct rb_boundary *b, size_t n, const char *name)
+{
+	size_t	i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < b[i].n_when; j++)
+			if (strcmp(b[i].when[j].var.s, name) == 0)
+				return true;
+	return false;
+}
+
+bool
+plan_policy_asks(const struct rb_policy *p, const char *name)
+{
+	size_t	i;
+
+	if (items_ask(p->required_stops, p->n_required_stops, name) ||
+	    items_ask(p->redeploy_at, p->n_redeploy_at, name) ||
+	    items_ask(p->no_across, p->n_no_across, name))
+		return true;
+	for (i = 0; i < p->n_levels; i++)
+		if (items_ask(p->levels[i].enter_at, p->levels[i].n_enter_at,
+		    name))
+			return true;
+	return false;
 }
 
 void

@@ -220,11 +220,73 @@ load_versions(struct ctx *c, const struct yt_node *v)
 
 /* ---- policy -------------------------------------------------------------- */
 
+/* when: {VAR: VALUE | [VALUE, ...], ...} on a policy item. */
+static void
+load_conds(struct ctx *c, const struct yt_node *v, struct rb_cond **out,
+    size_t *n)
+{
+	const struct yt_node	*x;
+	struct rb_cond		*k;
+	char			 what[64];
+	size_t			 i, j;
+
+	if (v->type != YT_MAP || v->n == 0) {
+		err(c, v->pos, "'when' must be a mapping of a variable to its "
+		    "answer (or a list of answers), found %s",
+		    yt_describe(v, what, sizeof what));
+		return;
+	}
+	*out = xcalloc(v->n, sizeof **out);
+	for (i = 0; i < v->n; i++) {
+		k = &(*out)[*n];
+		x = v->vals[i];
+		if (x->type == YT_SCALAR && !yt_is_null(x)) {
+			k->values = xcalloc(1, sizeof *k->values);
+			k->values[k->n_values++] = xstrdup(x->s);
+		} else if (x->type == YT_SEQ && x->n > 0) {
+			k->values = xcalloc(x->n, sizeof *k->values);
+			for (j = 0; j < x->n; j++) {
+				if (x->vals[j]->type != YT_SCALAR ||
+				    yt_is_null(x->vals[j])) {
+					err(c, x->vals[j]->pos, "an answer in "
+					    "'when' must be a string, found %s",
+					    yt_describe(x->vals[j], what,
+					    sizeof what));
+					continue;
+				}
+				k->values[k->n_values++] =
+				    xstrdup(x->vals[j]->s);
+			}
+		} else {
+			err(c, x->pos, "'when: %s' must be an answer or a list "
+			    "of answers, found %s", v->keys[i]->s,
+			    yt_describe(x, what, sizeof what));
+			continue;
+		}
+		rbl_set_str(&k->var, v->keys[i]);
+		(*n)++;
+	}
+}
+
+static void
+conds_free(struct rb_cond *v, size_t n)
+{
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].var.s);
+		for (j = 0; j < v[i].n_values; j++)
+			free(v[i].values[j]);
+		free(v[i].values);
+	}
+	free(v);
+}
+
 static void
 load_boundaries(struct ctx *c, const char *key, const struct yt_node *v,
     struct rb_boundary **out, size_t *n)
 {
-	static const char *const keys[] = { "at", "reason", NULL };
+	static const char *const keys[] = { "at", "reason", "when", NULL };
 	const struct yt_node	*at, *why;
 	char			 what[64], *where;
 	size_t			 i;
@@ -263,6 +325,8 @@ load_boundaries(struct ctx *c, const char *key, const struct yt_node *v,
 			continue;
 		if ((why = rbl_map_get(e, "reason", NULL)) != NULL)
 			bd->reason = rbl_get_string(c, "reason", why, true);
+		if ((why = rbl_map_get(e, "when", NULL)) != NULL)
+			load_conds(c, why, &bd->when, &bd->n_when);
 		(*n)++;
 	}
 }
@@ -418,6 +482,61 @@ load_policy(struct ctx *c, const struct yt_node *v)
 		    &p->n_no_across);
 	if ((x = rbl_map_get(v, "levels", NULL)) != NULL)
 		load_levels(c, x, p);
+}
+
+/* A policy item's `when` names a variable of the runbook, and answers it
+ * can have. */
+static void
+check_conds(struct ctx *c, const struct rb_boundary *b, size_t n)
+{
+	const struct runbook	*rb = c->rb;
+	const struct rb_var	*v;
+	const struct rb_cond	*k;
+	struct clipbuf		 cb;
+	size_t			 i, j, m, l;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < b[i].n_when; j++) {
+			k = &b[i].when[j];
+			for (m = 0; m < rb->n_vars; m++)
+				if (strcmp(rb->vars[m].name, k->var.s) == 0)
+					break;
+			if (m == rb->n_vars) {
+				err(c, k->var.pos, "'when: %s': there is no "
+				    "variable %s in 'vars'",
+				    rbl_clip(k->var.s, &cb),
+				    rbl_clip(k->var.s, &cb));
+				continue;
+			}
+			v = &rb->vars[m];
+			if (v->n_choices == 0)
+				continue;
+			for (l = 0; l < k->n_values; l++) {
+				for (m = 0; m < v->n_choices; m++)
+					if (strcmp(v->choices[m],
+					    k->values[l]) == 0)
+						break;
+				if (m == v->n_choices)
+					err(c, k->var.pos, "'when: %s': '%s' is "
+					    "not one of the variable's choices",
+					    v->name, rbl_clip(k->values[l],
+					    &cb));
+			}
+		}
+	}
+}
+
+static void
+check_policy_conds(struct ctx *c)
+{
+	const struct rb_policy	*p = &c->rb->policy;
+	size_t			 i;
+
+	check_conds(c, p->required_stops, p->n_required_stops);
+	check_conds(c, p->redeploy_at, p->n_redeploy_at);
+	check_conds(c, p->no_across, p->n_no_across);
+	for (i = 0; i < p->n_levels; i++)
+		check_conds(c, p->levels[i].enter_at, p->levels[i].n_enter_at);
 }
 
 /* ---- vars ---------------------------------------------------------------- */
@@ -634,6 +753,7 @@ load_root(struct ctx *c, const struct yt_node *root)
 	if (!any)
 		err(c, root->pos, "no steps: a runbook needs a 'prepare', "
 		    "'hop' or 'finish' phase");
+	check_policy_conds(c);
 	rbl_check_steps(c);
 }
 
@@ -766,6 +886,7 @@ boundaries_free(struct rb_boundary *v, size_t n)
 	for (i = 0; i < n; i++) {
 		free(v[i].at.s);
 		free(v[i].reason);
+		conds_free(v[i].when, v[i].n_when);
 	}
 	free(v);
 }

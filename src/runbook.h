@@ -183,6 +183,14 @@ struct rb_versions {
 	struct rb_pos	 pos;
 };
 
+/* A condition on a runbook variable's answer: it holds when the answer
+ * is one of values. */
+struct rb_cond {
+	struct rb_str	 var;
+	char		**values;
+	size_t		 n_values;
+};
+
 /* A version boundary (`redeploy-at`, `no-upgrade-across`) or a required
  * stop. */
 struct rb_boundary {
@@ -190,6 +198,10 @@ struct rb_boundary {
 					   the stop, or a line whose newest
 					   release is the stop ("8.11.x") */
 	char		*reason;	/* why, in the runbook's words, or NULL */
+	struct rb_cond	*when;		/* when: {VAR: VALUE | [VALUE...]}:
+					   it applies only when every one
+					   holds; none: always */
+	size_t		 n_when;
 };
 
 enum rb_within { RB_WITHIN_ANY, RB_WITHIN_CONSECUTIVE };

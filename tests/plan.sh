@@ -89,6 +89,18 @@ expect_status 3 "$STEPUP" plan "$G" --from 1.26.0 --to 1.29.2 --direct --json
 expect_grep "$TMP/out" 'skips 1.27 and 1.28, and minor versions are upgraded one at a time (one-minor-at-a-time); 1.27 is not in the catalog'
 expect_grep "$TMP/out" '"nearest": ["1.26.5"],'
 
+# Conditional stops: taken when an answer says so; stepup plan needs it.
+C="$D/conditional.yaml"
+expect_status 2 "$STEPUP" plan "$C" --from 16.0.0
+expect_grep "$TMP/err" "stepup: the policy depends on the answer of big_db (Is the CI database over 100 GB?): give --var big_db=VALUE"
+expect_status 0 "$STEPUP" plan "$C" --from 16.0.0 --var big_db=yes
+expect_grep "$TMP/out" "Cond: 16.0.0 -> 17.0.0 in 3 hops."
+expect_grep "$TMP/out" "     16.3.9: a required stop (16.3.x: the newest 16.3 release), taken since big_db is yes: a long batched migration"
+expect_status 0 "$STEPUP" plan "$C" --from 16.0.0 --var big_db=no
+expect_grep "$TMP/out" "Cond: 16.0.0 -> 17.0.0 in 2 hops."
+expect_grep "$TMP/out" "  1. 16.0.0 -> 16.11.2  (minor)"
+expect_status 2 "$STEPUP" plan "$C" --from 16.0.0 --var big_db
+
 # Pachyderm: probes for both versions, a redeploy hop with its own steps,
 # and a boundary with no way across.
 P="$D/pachyderm.yaml"

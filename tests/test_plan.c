@@ -454,9 +454,9 @@ test_gitlab_required_stops(void **state)
 		"16.7.0",
 	};
 	struct rb_boundary	 stops[] = {
-		{ { "15.4.6", { 3, 5 } }, NULL },
-		{ { "15.11.13", { 3, 15 } }, NULL },
-		{ { "16.3.0", { 3, 27 } }, NULL },
+		{ { "15.4.6", { 3, 5 } }, NULL, NULL, 0 },
+		{ { "15.11.13", { 3, 15 } }, NULL, NULL, 0 },
+		{ { "16.3.0", { 3, 27 } }, NULL, NULL, 0 },
 	};
 	struct plan_catalog	*c;
 	struct rb_policy	 p;
@@ -512,7 +512,7 @@ test_nested_levels(void **state)
 		"3.0.0", "3.0.1", "3.1.0",
 	};
 	struct rb_boundary	 enter[] = {
-		{ { "2.0.0", { 9, 5 } }, NULL }, { { "3.0.x", { 9, 12 } }, NULL },
+		{ { "2.0.0", { 9, 5 } }, NULL, NULL, 0 }, { { "3.0.x", { 9, 12 } }, NULL, NULL, 0 },
 	};
 	struct rb_series_level	 major;
 	struct plan_catalog	*c;
@@ -579,7 +579,7 @@ test_line_stops(void **state)
 		"9.0.0", "9.5.10", "10.0.0",
 	};
 	struct rb_boundary	 stops[] = {
-		{ { "8.11.Z", { 3, 5 } }, NULL }, { { "9.x", { 3, 15 } }, NULL },
+		{ { "8.11.Z", { 3, 5 } }, NULL, NULL, 0 }, { { "9.x", { 3, 15 } }, NULL, NULL, 0 },
 	};
 	struct plan_catalog	*c;
 	struct rb_policy	 p;
@@ -624,6 +624,60 @@ test_line_stops(void **state)
 	plan_catalog_free(c);
 }
 
+static const char *
+answer_of(void *arg, const char *name)
+{
+	return strcmp(name, "big_db") == 0 ? arg : NULL;
+}
+
+/* Conditional stops: taken only when the variable's answer is one of the
+ * values `when` names; the plan's reason says so. */
+static void
+test_conditional_stops(void **state)
+{
+	static const char *const rel[] = {
+		"16.0.0", "16.3.4", "16.3.9", "16.7.8", "16.11.2", "17.0.0",
+	};
+	char			*values[] = { "yes", "maybe" };
+	struct rb_cond		 big = { { "big_db", { 4, 12 } }, values, 2 };
+	struct rb_boundary	 stops[] = {
+		{ { "16.3.x", { 3, 5 } }, NULL, &big, 1 },
+		{ { "16.11.x", { 3, 15 } }, NULL, NULL, 0 },
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p, *q;
+	struct plan		*pl;
+
+	(void)state;
+	c = catalog(RB_SCHEME_SEMVER, 1, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.skip_series = RB_SKIP_ANY;
+	p.required_stops = stops;
+	p.n_required_stops = nitems(stops);
+	q = plan_policy_when(&p, answer_of, "yes");
+	assert_int_equal(q->n_required_stops, 2);
+	pl = expect_plan(c, q, "16.0.0", "17.0.0",
+	    "16.0.0 -> 16.3.9 -> 16.11.2 -> 17.0.0");
+	assert_string_equal(pl->hops[0].reason, "16.3.9: a required stop "
+	    "(16.3.x: the newest 16.3 release), taken since big_db is one of "
+	    "yes or maybe");
+	plan_free(pl);
+	plan_policy_free(q);
+	q = plan_policy_when(&p, answer_of, "no");
+	assert_int_equal(q->n_required_stops, 1);
+	pl = expect_plan(c, q, "16.0.0", "17.0.0",
+	    "16.0.0 -> 16.11.2 -> 17.0.0");
+	plan_free(pl);
+	plan_policy_free(q);
+	/* no answer: the condition does not hold */
+	q = plan_policy_when(&p, answer_of, NULL);
+	assert_int_equal(q->n_required_stops, 1);
+	plan_policy_free(q);
+	assert_true(plan_policy_asks(&p, "big_db"));
+	assert_false(plan_policy_asks(&p, "other"));
+	plan_catalog_free(c);
+}
+
 /* Lint of line stops: numbers that do not parse are an error, a line the
  * literal catalog lacks a warning. */
 static void
@@ -633,9 +687,9 @@ test_validate_lines(void **state)
 		{ "8.11.0", { 6, 15 } }, { "8.12.0", { 6, 22 } },
 	};
 	struct rb_boundary	 stops[] = {
-		{ { "8.11.x", { 8, 20 } }, NULL },
-		{ { "8.13.Z", { 8, 28 } }, NULL },
-		{ { "8.a.x", { 8, 36 } }, NULL },
+		{ { "8.11.x", { 8, 20 } }, NULL, NULL, 0 },
+		{ { "8.13.Z", { 8, 28 } }, NULL, NULL, 0 },
+		{ { "8.a.x", { 8, 36 } }, NULL, NULL, 0 },
 	};
 	struct runbook		 rb;
 	struct rb_diags		 d;
@@ -669,10 +723,10 @@ test_pachyderm_boundaries(void **state)
 		"2.0.0", "2.1.0",
 	};
 	struct rb_boundary	 redeploy[] = {
-		{ { "1.8.0", { 12, 18 } }, "1.8 rearchitected the storage" },
+		{ { "1.8.0", { 12, 18 } }, "1.8 rearchitected the storage", NULL, 0 },
 	};
 	struct rb_boundary	 across[] = {
-		{ { "2.0.0", { 13, 24 } }, "1.x data cannot be migrated to 2.x" },
+		{ { "2.0.0", { 13, 24 } }, "1.x data cannot be migrated to 2.x", NULL, 0 },
 	};
 	struct plan_catalog	*c;
 	struct rb_policy	 p;
@@ -746,8 +800,8 @@ test_qhub_redeploy(void **state)
 		"v0.3.12", "v0.3.13", "v0.3.14", "v0.4.0", "v0.4.1",
 	};
 	struct rb_boundary	 redeploy[] = {
-		{ { "0.4.0", { 9, 16 } }, NULL },
-		{ { "0.4.1", { 9, 16 } }, NULL },
+		{ { "0.4.0", { 9, 16 } }, NULL, NULL, 0 },
+		{ { "0.4.1", { 9, 16 } }, NULL, NULL, 0 },
 	};
 	struct plan_catalog	*c;
 	struct rb_policy	 p;
@@ -865,10 +919,10 @@ test_validate(void **state)
 		{ "v1.0.0", { 6, 27 } }, { "1.2.0", { 6, 35 } },
 	};
 	struct rb_boundary	 stops[] = {
-		{ { "1.2.0", { 8, 20 } }, NULL }, { { "1.5.0", { 8, 27 } }, NULL },
+		{ { "1.2.0", { 8, 20 } }, NULL, NULL, 0 }, { { "1.5.0", { 8, 27 } }, NULL, NULL, 0 },
 	};
-	struct rb_boundary	 across[] = { { { "2.0.x", { 9, 23 } }, NULL } };
-	struct rb_boundary	 redeploy[] = { { { "1.9.0", { 10, 17 } }, NULL } };
+	struct rb_boundary	 across[] = { { { "2.0.x", { 9, 23 } }, NULL, NULL, 0 } };
+	struct rb_boundary	 redeploy[] = { { { "1.9.0", { 10, 17 } }, NULL, NULL, 0 } };
 	struct runbook		 rb;
 	struct rb_diags		 d;
 
@@ -1115,6 +1169,13 @@ pt_line_stop(const struct pt *t, int *x, int parts, char *buf, size_t len)
 			x[i] = 0;
 }
 
+/* The one variable of the property test's conditions. */
+static const char *
+pt_answer(void *arg, const char *name)
+{
+	return strcmp(name, "big") == 0 ? arg : NULL;
+}
+
 static void
 pt_random_triple(int *x)
 {
@@ -1134,6 +1195,10 @@ test_property(void **state)
 	struct rb_boundary	 across[2], redeploy[2];
 	char			 sbuf[3][16], abuf[2][16], rbuf[2][16];
 	char			 ebuf[PT_MAX][16];
+	char			*yes = "yes";
+	struct rb_cond		 big = { { "big", { 0, 0 } }, &yes, 1 };
+	struct rb_policy	*when;
+	const char		*answer;
 	struct rb_boundary	 enter[PT_MAX];
 	struct rb_series_level	 level;
 	int			 round, i, j, k, f, to, want, used[3][4][4];
@@ -1191,6 +1256,8 @@ test_property(void **state)
 			    t.across[k][0], t.across[k][1], t.across[k][2]);
 			across[k].at.s = abuf[k];
 			across[k].reason = NULL;
+			across[k].when = NULL;
+			across[k].n_when = 0;
 		}
 		for (k = 0; k < t.nredeploy; k++) {
 			pt_random_triple(t.redeploy[k]);
@@ -1198,9 +1265,26 @@ test_property(void **state)
 			    t.redeploy[k][0], t.redeploy[k][1], t.redeploy[k][2]);
 			redeploy[k].at.s = rbuf[k];
 			redeploy[k].reason = NULL;
+			redeploy[k].when = NULL;
+			redeploy[k].n_when = 0;
 		}
 		t.p.required_stops = stops;
 		t.p.n_required_stops = (size_t)t.nstop;
+		/* a third of the stops are conditional (when: {big: yes});
+		   the brute force knows only those that hold */
+		answer = rand() % 2 ? "yes" : "no";
+		for (k = 0, i = 0; k < t.nstop; k++) {
+			stops[k].when = NULL;
+			stops[k].n_when = 0;
+			if (rand() % 3 == 0) {
+				stops[k].when = &big;
+				stops[k].n_when = 1;
+				if (strcmp(answer, "yes") != 0)
+					continue;
+			}
+			memmove(t.stop[i++], t.stop[k], sizeof t.stop[k]);
+		}
+		t.nstop = i;
 		t.p.no_across = across;
 		t.p.n_no_across = (size_t)t.nacross;
 		t.p.redeploy_at = redeploy;
@@ -1233,6 +1317,8 @@ test_property(void **state)
 					    t.v[k][2]);
 				enter[i].at.s = ebuf[i];
 				enter[i].reason = NULL;
+				enter[i].when = NULL;
+				enter[i].n_when = 0;
 				i++;
 			}
 			level.n_enter_at = (size_t)i;
@@ -1260,7 +1346,9 @@ test_property(void **state)
 				int rc, drc;
 
 				want = pt_brute(&t, f, to);
-				rc = plan_compute(c, &t.p, from, tot, &pl, &r);
+				when = plan_policy_when(&t.p, pt_answer,
+				    (void *)answer);
+				rc = plan_compute(c, when, from, tot, &pl, &r);
 				if (want < 0) {
 					if (rc == 0)
 						fail_msg("round %d: %s -> %s planned "
@@ -1313,7 +1401,8 @@ test_property(void **state)
 					plan_free(pl);
 				}
 				/* --direct agrees with the hop predicate */
-				drc = plan_direct(c, &t.p, from, tot, &dp, &dr);
+				drc = plan_direct(c, when, from, tot, &dp, &dr);
+				plan_policy_free(when);
 				assert_int_equal(drc == 0,
 				    pt_allowed(&t, f, to, to));
 				plan_free(dp);
@@ -1344,6 +1433,7 @@ main(void)
 		cmocka_unit_test(test_nested_levels),
 		cmocka_unit_test(test_line_stops),
 		cmocka_unit_test(test_validate_lines),
+		cmocka_unit_test(test_conditional_stops),
 		cmocka_unit_test(test_pachyderm_boundaries),
 		cmocka_unit_test(test_qhub_redeploy),
 		cmocka_unit_test(test_catalog_errors),

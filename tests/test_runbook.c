@@ -337,7 +337,7 @@ static const struct tcase cases[] = {
 	{ BASE HOP "policy:\n  no-upgrade-across:\n"
 	  "    - {at: 2.0.0, reason: r, why: w}\n    - [2.0.0]\n",
 	  "t.yaml:11:30: unknown key 'why' in an item of 'no-upgrade-across' "
-	  "(known keys: at, reason)\n"
+	  "(known keys: at, reason, when)\n"
 	  "t.yaml:12:7: an item of 'no-upgrade-across' must be a version or "
 	  "{at: V, reason: TEXT}, found a list\n" },
 	/* 39: installed and available of the wrong shapes */
@@ -604,6 +604,39 @@ test_levels(void **state)
 	    "one hop may pass over, found 'some'\n"
 	    "t.yaml:12:40: unknown key 'enter' in level 'major'; did you mean "
 	    "'enter-at'?\n");
+	free(out);
+	assert_null(rb);
+}
+
+/* A policy item's `when` names a variable and answers it can have. */
+static void
+test_policy_when(void **state)
+{
+	static const char	 good[] = BASE HOP "vars:\n"
+	    "  big: {ask: Big?, choices: [yes, no]}\npolicy:\n"
+	    "  required-stops: [{at: 1.0.x, when: {big: yes}}]\n";
+	static const char	 bad[] = BASE HOP "vars:\n"
+	    "  big: {ask: Big?, choices: [yes, no]}\npolicy:\n"
+	    "  required-stops: [{at: 1.0.0, when: {big: maybe}},"
+	    " {at: 1.1.0, when: {huge: yes}}, {at: 1.2.0, when: yes}]\n";
+	struct runbook		*rb;
+	char			*out;
+
+	(void)state;
+	out = load_text(good, strlen(good), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	assert_int_equal(rb->policy.required_stops[0].n_when, 1);
+	assert_string_equal(rb->policy.required_stops[0].when[0].var.s, "big");
+	assert_string_equal(rb->policy.required_stops[0].when[0].values[0],
+	    "yes");
+	runbook_free(rb);
+	out = load_text(bad, strlen(bad), &rb);
+	assert_string_equal(out, "t.yaml:12:39: 'when: big': 'maybe' is not "
+	    "one of the variable's choices\n"
+	    "t.yaml:12:72: 'when: huge': there is no variable huge in 'vars'\n"
+	    "t.yaml:12:103: 'when' must be a mapping of a variable to its "
+	    "answer (or a list of answers), found 'yes'\n");
 	free(out);
 	assert_null(rb);
 }
@@ -944,6 +977,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_skip_series_number),
 		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_policy_when),
 		cmocka_unit_test(test_kinds_short),
 		cmocka_unit_test(test_lint_warnings),
 		cmocka_unit_test(test_lint_files),
