@@ -136,7 +136,7 @@ print_wrapped(const char *text, int indent)
 }
 
 static void
-print_hops(const struct runbook *rb, const struct plan *pl)
+print_hops(const struct runbook *rb, const struct plan *pl, char **vars)
 {
 	const struct rb_steps	*hs = &rb->phases[RB_PHASE_HOP];
 	size_t			 i, k;
@@ -150,7 +150,8 @@ print_hops(const struct runbook *rb, const struct plan *pl)
 			printf("     %s\n", h->reason);
 		any = false;
 		for (k = 0; k < hs->n; k++) {
-			if (!runbook_step_runs_on(&hs->v[k], h->kind))
+			if (!runbook_step_runs_on(rb, &hs->v[k], h->kind,
+			    h->from, h->to, plan_answer, vars))
 				continue;
 			printf("%s%s", any ? ", " : "     steps: ",
 			    hs->v[k].id);
@@ -187,7 +188,8 @@ json_str(const char *s)
 }
 
 static void
-json_hops(const struct runbook *rb, const struct plan *pl, const char *ind)
+json_hops(const struct runbook *rb, const struct plan *pl, const char *ind,
+    char **vars)
 {
 	const struct rb_steps	*hs = &rb->phases[RB_PHASE_HOP];
 	size_t			 i, k;
@@ -216,7 +218,8 @@ json_hops(const struct runbook *rb, const struct plan *pl, const char *ind)
 		fputs(", \"steps\": [", stdout);
 		first = true;
 		for (k = 0; k < hs->n; k++) {
-			if (!runbook_step_runs_on(&hs->v[k], h->kind))
+			if (!runbook_step_runs_on(rb, &hs->v[k], h->kind,
+			    h->from, h->to, plan_answer, vars))
 				continue;
 			if (!first)
 				fputs(", ", stdout);
@@ -243,7 +246,7 @@ print_json(const struct runbook *rb, const struct plan_opts *o,
 	    o->direct ? "true" : "false", r != NULL ? "refused" :
 	    pl->n_hops == 0 ? "nothing-to-do" : "planned");
 	if (pl != NULL)
-		json_hops(rb, pl, "  ");
+		json_hops(rb, pl, "  ", o->vars);
 	else
 		fputs("[]", stdout);
 	fputs(",\n  \"refusal\": ", stdout);
@@ -263,7 +266,7 @@ print_json(const struct runbook *rb, const struct plan_opts *o,
 	}
 	fputs("]", stdout);
 	fputs(",\n    \"alternative\": ", stdout);
-	json_hops(rb, r->alternative, "    ");
+	json_hops(rb, r->alternative, "    ", o->vars);
 	fputs("\n  }\n}\n", stdout);
 }
 
@@ -280,7 +283,7 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 			printf("\n%s:\n", r->nearest == NULL ?
 			    "The allowed path instead" :
 			    "The path to the nearest reachable version");
-			print_hops(rb, r->alternative);
+			print_hops(rb, r->alternative, o->vars);
 		}
 		return;
 	}
@@ -298,7 +301,7 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 		    pl->to, pl->n_hops, pl->n_hops == 1 ? "" : "s");
 	printf("Installed %s (%s); target %s (%s).\n\n", pl->from,
 	    o->from_how, pl->to, o->to_how);
-	print_hops(rb, pl);
+	print_hops(rb, pl, o->vars);
 }
 
 int

@@ -92,7 +92,7 @@ int	plan_direct(const struct plan_catalog *, const struct rb_policy *,
 	    struct plan_refusal **refusal);
 
 /* The answer of a runbook variable, or NULL when it has none. */
-typedef const char *(*plan_answer_fn)(void *arg, const char *name);
+typedef rb_answer_fn plan_answer_fn;
 
 /* The policy under these answers: a copy holding only the items (required
  * stops, boundaries, enter-at releases) whose `when` holds; an item

@@ -10,6 +10,7 @@
 
 #include "runbook-int.h"
 #include "util.h"
+#include "version.h"
 
 /* A runbook larger than this is refused before parsing. */
 #define RB_MAX_FILE	(4u * 1024 * 1024)
@@ -221,8 +222,8 @@ load_versions(struct ctx *c, const struct yt_node *v)
 /* ---- policy -------------------------------------------------------------- */
 
 /* when: {VAR: VALUE | [VALUE, ...], ...} on a policy item. */
-static void
-load_conds(struct ctx *c, const struct yt_node *v, struct rb_cond **out,
+void
+rbl_load_conds(struct ctx *c, const struct yt_node *v, struct rb_cond **out,
     size_t *n)
 {
 	const struct yt_node	*x;
@@ -268,8 +269,8 @@ load_conds(struct ctx *c, const struct yt_node *v, struct rb_cond **out,
 	}
 }
 
-static void
-conds_free(struct rb_cond *v, size_t n)
+void
+rbl_free_conds(struct rb_cond *v, size_t n)
 {
 	size_t	i, j;
 
@@ -326,7 +327,7 @@ load_boundaries(struct ctx *c, const char *key, const struct yt_node *v,
 		if ((why = rbl_map_get(e, "reason", NULL)) != NULL)
 			bd->reason = rbl_get_string(c, "reason", why, true);
 		if ((why = rbl_map_get(e, "when", NULL)) != NULL)
-			load_conds(c, why, &bd->when, &bd->n_when);
+			rbl_load_conds(c, why, &bd->when, &bd->n_when);
 		(*n)++;
 	}
 }
@@ -484,46 +485,48 @@ load_policy(struct ctx *c, const struct yt_node *v)
 		load_levels(c, x, p);
 }
 
-/* A policy item's `when` names a variable of the runbook, and answers it
- * can have. */
-static void
-check_conds(struct ctx *c, const struct rb_boundary *b, size_t n)
+/* Each condition names a variable of the runbook, and answers it can
+ * have. */
+void
+rbl_check_conds(struct ctx *c, const struct rb_cond *k, size_t n)
 {
 	const struct runbook	*rb = c->rb;
 	const struct rb_var	*v;
-	const struct rb_cond	*k;
 	struct clipbuf		 cb;
-	size_t			 i, j, m, l;
+	size_t			 j, m, l;
 
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < b[i].n_when; j++) {
-			k = &b[i].when[j];
-			for (m = 0; m < rb->n_vars; m++)
-				if (strcmp(rb->vars[m].name, k->var.s) == 0)
+	for (j = 0; j < n; j++, k++) {
+		for (m = 0; m < rb->n_vars; m++)
+			if (strcmp(rb->vars[m].name, k->var.s) == 0)
+				break;
+		if (m == rb->n_vars) {
+			err(c, k->var.pos, "'when: %s': there is no variable "
+			    "%s in 'vars'", rbl_clip(k->var.s, &cb),
+			    rbl_clip(k->var.s, &cb));
+			continue;
+		}
+		v = &rb->vars[m];
+		if (v->n_choices == 0)
+			continue;
+		for (l = 0; l < k->n_values; l++) {
+			for (m = 0; m < v->n_choices; m++)
+				if (strcmp(v->choices[m], k->values[l]) == 0)
 					break;
-			if (m == rb->n_vars) {
-				err(c, k->var.pos, "'when: %s': there is no "
-				    "variable %s in 'vars'",
-				    rbl_clip(k->var.s, &cb),
-				    rbl_clip(k->var.s, &cb));
-				continue;
-			}
-			v = &rb->vars[m];
-			if (v->n_choices == 0)
-				continue;
-			for (l = 0; l < k->n_values; l++) {
-				for (m = 0; m < v->n_choices; m++)
-					if (strcmp(v->choices[m],
-					    k->values[l]) == 0)
-						break;
-				if (m == v->n_choices)
-					err(c, k->var.pos, "'when: %s': '%s' is "
-					    "not one of the variable's choices",
-					    v->name, rbl_clip(k->values[l],
-					    &cb));
-			}
+			if (m == v->n_choices)
+				err(c, k->var.pos, "'when: %s': '%s' is not "
+				    "one of the variable's choices", v->name,
+				    rbl_clip(k->values[l], &cb));
 		}
 	}
+}
+
+static void
+check_conds(struct ctx *c, const struct rb_boundary *b, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		rbl_check_conds(c, b[i].when, b[i].n_when);
 }
 
 static void
@@ -864,6 +867,9 @@ step_free(struct rb_step *st)
 	for (i = 0; i < st->n_when; i++)
 		free(st->when[i].s);
 	free(st->when);
+	free(st->when_from.s);
+	free(st->when_to.s);
+	rbl_free_conds(st->when_vars, st->n_when_vars);
 }
 
 static void
@@ -886,7 +892,7 @@ boundaries_free(struct rb_boundary *v, size_t n)
 	for (i = 0; i < n; i++) {
 		free(v[i].at.s);
 		free(v[i].reason);
-		conds_free(v[i].when, v[i].n_when);
+		rbl_free_conds(v[i].when, v[i].n_when);
 	}
 	free(v);
 }
@@ -952,20 +958,53 @@ runbook_step(const struct runbook *rb, const char *id)
 	return NULL;
 }
 
-bool
-runbook_step_runs_on(const struct rb_step *st, const char *kind)
+/* Whether a release is in a step's range (none: every release). */
+static bool
+in_range(const struct runbook *rb, const struct rb_str *range,
+    const char *v)
 {
-	size_t	i;
+	char	*why;
+	int	 r;
+
+	if (range->s == NULL)
+		return true;
+	if (v == NULL)
+		return false;
+	if ((r = version_in_range(rb->versions.scheme, v, range->s,
+	    &why)) < 0)
+		free(why);
+	return r == 1;
+}
+
+bool
+runbook_step_runs_on(const struct runbook *rb, const struct rb_step *st,
+    const char *kind, const char *from, const char *to, rb_answer_fn answer,
+    void *arg)
+{
+	const struct rb_cond	*k;
+	const char		*a;
+	size_t			 i, j;
+	bool			 ok = false;
 
 	if (kind == NULL)
 		return false;
 	if (st->n_when == 0)
-		return strcmp(kind, "redeploy") != 0;
-	for (i = 0; i < st->n_when; i++) {
-		if (strcmp(st->when[i].s, kind) == 0)
-			return true;
+		ok = strcmp(kind, "redeploy") != 0;
+	for (i = 0; i < st->n_when && !ok; i++)
+		ok = strcmp(st->when[i].s, kind) == 0;
+	if (!ok || !in_range(rb, &st->when_from, from) ||
+	    !in_range(rb, &st->when_to, to))
+		return false;
+	for (i = 0; i < st->n_when_vars; i++) {
+		k = &st->when_vars[i];
+		a = answer != NULL ? answer(arg, k->var.s) : NULL;
+		for (j = 0; a != NULL && j < k->n_values; j++)
+			if (strcmp(a, k->values[j]) == 0)
+				break;
+		if (a == NULL || j == k->n_values)
+			return false;
 	}
-	return false;
+	return true;
 }
 
 const struct rb_var *

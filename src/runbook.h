@@ -88,6 +88,8 @@ enum rb_severity {
 	RB_SEV_WARN,		/* a failed check needs an acknowledgement */
 };
 
+struct rb_cond;
+
 struct rb_step {
 	char		*id;		/* [a-z0-9][a-z0-9_-]*, unique in the runbook */
 	enum rb_kind	 kind;
@@ -116,6 +118,11 @@ struct rb_step {
 	size_t		 n_needs;
 	struct rb_str	*when;		/* hop kinds it runs for; none: every hop */
 	size_t		 n_when;
+	struct rb_str	 when_from;	/* when: {from: RANGE}: the hop's source
+					   release is in it; s NULL: any */
+	struct rb_str	 when_to;	/* when: {to: RANGE}: its target */
+	struct rb_cond	*when_vars;	/* when: {VAR: ANSWER...}: answers */
+	size_t		 n_when_vars;
 
 	struct rb_pos	 pos;		/* of the step's mapping */
 	struct rb_pos	 id_pos;	/* of its id's value */
@@ -311,12 +318,18 @@ char		*runbook_artifact_env(const char *id);
 
 /* Find a step by id in any phase, or NULL. */
 const struct rb_step	*runbook_step(const struct runbook *, const char *id);
-/* Whether a hop-phase step runs for a hop of this kind: the kinds its
- * `when` names; without `when`, every in-place hop. A redeploy hop runs
- * only the steps that name "redeploy": its steps replace the in-place
- * ones. */
-bool			 runbook_step_runs_on(const struct rb_step *,
-			    const char *kind);
+/* The answer of a runbook variable, or NULL when it has none. */
+typedef const char	*(*rb_answer_fn)(void *arg, const char *name);
+
+/* Whether a hop-phase step runs for a hop of this kind, from and to: the
+ * kinds its `when` names (without kinds, every in-place hop: a redeploy
+ * hop runs only the steps that name "redeploy", which replace the
+ * in-place ones), and the hop's releases in its `from` and `to` ranges,
+ * and the answers it names (answer NULL: none holds). */
+bool			 runbook_step_runs_on(const struct runbook *,
+			    const struct rb_step *, const char *kind,
+			    const char *from, const char *to, rb_answer_fn answer,
+			    void *arg);
 /* Find a variable by name, or NULL. */
 const struct rb_var	*runbook_var(const struct runbook *, const char *name);
 

@@ -96,9 +96,16 @@ expect_grep "$TMP/err" "stepup: the policy depends on the answer of big_db (Is t
 expect_status 0 "$STEPUP" plan "$C" --from 16.0.0 --var big_db=yes
 expect_grep "$TMP/out" "Cond: 16.0.0 -> 17.0.0 in 3 hops."
 expect_grep "$TMP/out" "     16.3.9: a required stop (16.3.x: the newest 16.3 release), taken since big_db is yes: a long batched migration"
+expect_grep "$TMP/out" "     steps: up, reindex"
 expect_status 0 "$STEPUP" plan "$C" --from 16.0.0 --var big_db=no
 expect_grep "$TMP/out" "Cond: 16.0.0 -> 17.0.0 in 2 hops."
 expect_grep "$TMP/out" "  1. 16.0.0 -> 16.11.2  (minor)"
+# hop steps chosen by the hop's target release and by an answer
+expect_grep "$TMP/out" "     steps: up, bg"
+expect_status 0 "$STEPUP" plan "$C" --from 16.0.0 --var big_db=no --json
+expect_grep "$TMP/out" '"steps": ["up", "bg"]}'
+expect_status 0 "$STEPUP" plan "$C" --from 16.0.0 --to 16.3.9 --var big_db=yes
+expect_grep "$TMP/out" "     steps: up, reindex"
 expect_status 2 "$STEPUP" plan "$C" --from 16.0.0 --var big_db
 
 # Pachyderm: probes for both versions, a redeploy hop with its own steps,

@@ -641,6 +641,49 @@ test_policy_when(void **state)
 	assert_null(rb);
 }
 
+/* A hop step's when as a mapping: kind, from and to ranges, answers. */
+static void
+test_hop_when_map(void **state)
+{
+	static const char	 good[] = "stepup: 1\nproduct: P\nversions:\n"
+	    "  scheme: semver\n  installed: {ask: q}\n  available: [1.0.0]\n"
+	    "vars:\n  big: {ask: Big?, choices: [yes, no]}\nhop:\n"
+	    "  - {id: go, confirm: Go, phrase: yes, when: {kind: [minor, major],"
+	    " to: \">=1.2.0\", from: \"<2.0.0\", big: yes}}\n";
+	static const char	 bad[] = "stepup: 1\nproduct: P\nversions:\n"
+	    "  scheme: semver\n  installed: {ask: q}\n  available: [1.0.0]\n"
+	    "hop:\n"
+	    "  - {id: go, confirm: Go, phrase: yes, when: {to: \">=1.2\", "
+	    "from: [1], huge: yes, kind: mayor}}\n";
+	struct runbook		*rb;
+	const struct rb_step	*st;
+	char			*out;
+
+	(void)state;
+	out = load_text(good, strlen(good), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	st = &rb->phases[RB_PHASE_HOP].v[0];
+	assert_int_equal(st->n_when, 2);
+	assert_string_equal(st->when_to.s, ">=1.2.0");
+	assert_string_equal(st->when_from.s, "<2.0.0");
+	assert_int_equal(st->n_when_vars, 1);
+	assert_true(runbook_step_runs_on(rb, st, "minor", "1.1.0", "1.2.0",
+	    NULL, NULL) == false);
+	runbook_free(rb);
+	out = load_text(bad, strlen(bad), &rb);
+	assert_string_equal(out, "t.yaml:8:51: 'when: to': range '>=1.2': "
+	    "'1.2' is not a valid semver version: it has 2 numbers, not "
+	    "MAJOR.MINOR.PATCH\n"
+	    "t.yaml:8:66: 'when: from' must be a version range such as "
+	    "\">=24.03\", found a list\n"
+	    "t.yaml:8:71: 'when: huge': there is no variable huge in 'vars'\n"
+	    "t.yaml:8:88: 'when: mayor' is not a hop kind of this runbook; "
+	    "expected major, minor, patch or redeploy\n");
+	free(out);
+	assert_null(rb);
+}
+
 /* A kinds list shorter than 3 repeats its last word; "90" is seconds. */
 static void
 test_kinds_short(void **state)
@@ -978,6 +1021,7 @@ main(void)
 		cmocka_unit_test(test_skip_series_number),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_policy_when),
+		cmocka_unit_test(test_hop_when_map),
 		cmocka_unit_test(test_kinds_short),
 		cmocka_unit_test(test_lint_warnings),
 		cmocka_unit_test(test_lint_files),
