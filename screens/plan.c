@@ -102,8 +102,24 @@ plan_policy(struct buf *b, const struct rb_policy *p)
 		buf_puts(b, "One minor version at a time. ");
 	if (p->n_required_stops > 0) {
 		buf_puts(b, "Required stops:");
-		for (i = 0; i < p->n_required_stops; i++)
-			buf_printf(b, " %s", p->required_stops[i].at.s);
+		for (i = 0; i < p->n_required_stops; i++) {
+			const struct rb_boundary *st = &p->required_stops[i];
+			size_t k;
+
+			buf_printf(b, " %s", st->at.s);
+			/* a conditional stop: when its answer is */
+			for (k = 0; k < st->n_when; k++) {
+				size_t v;
+
+				buf_printf(b, "%s%s=", k == 0 ? " (when " :
+				    ", ", st->when[k].var.s);
+				for (v = 0; v < st->when[k].n_values; v++)
+					buf_printf(b, "%s%s", v > 0 ? "|" : "",
+					    st->when[k].values[v]);
+				if (k + 1 == st->n_when)
+					buf_puts(b, ")");
+			}
+		}
 		buf_puts(b, ". ");
 	}
 	for (i = 0; i < p->n_redeploy_at; i++)

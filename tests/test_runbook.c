@@ -758,6 +758,30 @@ test_lint_warnings(void **state)
 	runbook_free(rb);
 }
 
+/* A variable that only a `when` names (of the policy or of a hop step)
+ * is used: lint does not call it a question asked for nothing. */
+static void
+test_lint_when_vars(void **state)
+{
+	static const char	 text[] = "stepup: 1\nproduct: P\nversions:\n"
+	    "  scheme: semver\n  installed: {ask: q}\n  available: [1.0.0]\n"
+	    "vars:\n  big: {ask: q}\n  npm: {ask: q}\n  unused: {ask: q}\n"
+	    "policy:\n  required-stops: [{at: 1.0.x, when: {big: yes}}]\n"
+	    "hop:\n  - {id: go, confirm: Go, phrase: yes, when: {npm: yes}}\n";
+	struct rb_diags		 d;
+	struct runbook		*rb;
+
+	(void)state;
+	write_file("t.yaml", text, strlen(text));
+	rb_diags_init(&d);
+	assert_non_null(rb = runbook_load("t.yaml", &d));
+	assert_int_equal(runbook_lint(rb, &d), 1);
+	assert_string_equal(d.v[0].msg, "variable 'unused' is not used: no "
+	    "command or text mentions $unused");
+	rb_diags_free(&d);
+	runbook_free(rb);
+}
+
 /* A read step's file is looked for next to the runbook. */
 static void
 test_lint_files(void **state)
@@ -1022,6 +1046,7 @@ main(void)
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_policy_when),
 		cmocka_unit_test(test_hop_when_map),
+		cmocka_unit_test(test_lint_when_vars),
 		cmocka_unit_test(test_kinds_short),
 		cmocka_unit_test(test_lint_warnings),
 		cmocka_unit_test(test_lint_files),

@@ -16,6 +16,7 @@ tui_text a "yes"
 tui_keys a Enter
 tui_wait a "Installed  16.0.0" || finish
 tui_wait a "hop 1  16.0.0 → 16.3.9  (minor)  16.3.9: a required stop (16.3.x: the newest 16.3 release)" || finish
+tui_wait a "Required stops: 16.11.x 16.3.x (when big_db=yes)." || finish
 tui_keys a q
 tui_wait a "[exit 1]"
 finish
