@@ -85,6 +85,9 @@ struct lvl {
 	bool		 own;		/* the arrays are the level's */
 	enum rb_leave	 leave;
 	int		 skip;
+	int		*skipto;	/* per release, the skip of a hop into
+					   it (skip-series-to), or NULL */
+	int		 skipmax;	/* the largest of them, for bounds */
 	bool		*enter;		/* per release, or NULL: any */
 	bool		 base;		/* versions.series */
 };
@@ -590,6 +593,7 @@ ctx_free(struct ctx *x)
 			free(x->lv[i].slast);
 		}
 		free(x->lv[i].enter);
+		free(x->lv[i].skipto);
 	}
 	free(x->lv);
 }
@@ -711,7 +715,7 @@ levels_init(struct ctx *x, char **cause)
 		l = &x->lv[k];
 		l->parts = p->levels[k].parts;
 		l->leave = p->levels[k].leave;
-		l->skip = p->levels[k].skip;
+		l->skip = l->skipmax = p->levels[k].skip;
 		l->own = true;
 		l->ser = xcalloc(c->n, sizeof *l->ser);
 		l->sfirst = xcalloc(c->n, sizeof *l->sfirst);
@@ -743,9 +747,36 @@ levels_init(struct ctx *x, char **cause)
 	l->slast = c->slast;
 	l->nser = c->nser;
 	l->leave = p->leave_series;
-	l->skip = p->skip_series;
+	l->skip = l->skipmax = p->skip_series;
 	l->base = true;
+	if (p->n_skip_to > 0) {
+		l->skipto = xcalloc(c->n, sizeof *l->skipto);
+		for (i = 0; i < c->n; i++) {
+			l->skipto[i] = p->skip_series;
+			for (k = 0; k < p->n_skip_to; k++) {
+				if (version_in_range(c->scheme, c->v[i].text,
+				    p->skip_to[k].to.s, cause) < 0)
+					return -1;
+				if (version_in_range(c->scheme, c->v[i].text,
+				    p->skip_to[k].to.s, cause) == 1) {
+					l->skipto[i] = p->skip_to[k].skip;
+					break;
+				}
+			}
+			if (l->skipmax != RB_SKIP_ANY &&
+			    (l->skipto[i] == RB_SKIP_ANY ||
+			    l->skipto[i] > l->skipmax))
+				l->skipmax = l->skipto[i];
+		}
+	}
 	return 0;
+}
+
+/* How many series of level l a hop into j may pass over. */
+static int
+lvl_skip(const struct lvl *l, size_t j)
+{
+	return l->skipto != NULL ? l->skipto[j] : l->skip;
 }
 
 /* Whether a hop out of its series at level l may start at i. */
@@ -775,8 +806,8 @@ level_breaking(const struct ctx *x, size_t i, size_t j, enum rule r)
 		l = &x->lv[k];
 		a = l->ser[i];
 		b = l->ser[j];
-		if (r == R_SKIP && l->skip != RB_SKIP_ANY &&
-		    b > a + 1 + (size_t)l->skip)
+		if (r == R_SKIP && lvl_skip(l, j) != RB_SKIP_ANY &&
+		    b > a + 1 + (size_t)lvl_skip(l, j))
 			return k;
 		if (r == R_LEAVE && a != b && !leave_ok(x, l, i))
 			return k;
@@ -959,16 +990,20 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 			    l->parts));
 		buf_printf(b, "%s -> %s skips the ", a, z);
 		names_print(&all, b);
-		if (l->skip == 0)
+		k = (size_t)lvl_skip(l, j);
+		if (l->skipto != NULL && (int)k != l->skip) {
+			buf_printf(b, " series, and a hop to %s may pass over "
+			    "at most %zu (skip-series-to)", z, k);
+		} else if (k == 0) {
 			buf_puts(b, " series, and no series may be skipped (");
-		else
+			level_key(l, "skip-series", "skip", b);
+			buf_puts(b, l->base ? ": false)" : ": 0)");
+		} else {
 			buf_printf(b, " series, and a hop may pass over at most "
-			    "%d (", l->skip);
-		level_key(l, "skip-series", "skip", b);
-		if (l->skip == 0 && l->base)
-			buf_puts(b, ": false)");
-		else
-			buf_printf(b, ": %d)", l->skip);
+			    "%zu (", k);
+			level_key(l, "skip-series", "skip", b);
+			buf_printf(b, ": %zu)", k);
+		}
 		names_free(&all);
 		break;
 	case R_ONE_MINOR:
@@ -1192,10 +1227,10 @@ search_bounds(const struct ctx *x, struct search *s)
 			u = redeploy_lb[kr + 1] - 1;
 		for (k = 0; k < x->nlv; k++) {
 			l = &x->lv[k];
-			if (l->skip != RB_SKIP_ANY &&
-			    l->ser[i] + 1 + (size_t)l->skip < l->nser &&
-			    l->slast[l->ser[i] + 1 + l->skip] < u)
-				u = l->slast[l->ser[i] + 1 + l->skip];
+			if (l->skipmax != RB_SKIP_ANY &&
+			    l->ser[i] + 1 + (size_t)l->skipmax < l->nser &&
+			    l->slast[l->ser[i] + 1 + l->skipmax] < u)
+				u = l->slast[l->ser[i] + 1 + l->skipmax];
 		}
 		if (x->p->one_minor && one_minor_bound(c, i) < u)
 			u = one_minor_bound(c, i);
@@ -1251,6 +1286,7 @@ search_run(const struct ctx *x, struct search *s)
 	size_t				 n = c->n, li, i, j, lo, sf, r, b, e;
 	size_t				*tmp;
 	long				 d;
+	int				 sk;
 	bool				 any, enter;
 
 	any = p->within_series == RB_WITHIN_ANY;
@@ -1288,6 +1324,14 @@ search_run(const struct ctx *x, struct search *s)
 		for (li = 0; li < s->nl; li++) {
 			j = s->level[li];
 			lo = s->L[j];
+			/* skip-series-to: a hop into j passes over at most
+			   its own number of series */
+			lr = &x->lv[x->nlv - 1];
+			sk = lvl_skip(lr, j);
+			if (lr->skipto != NULL && sk != RB_SKIP_ANY &&
+			    lr->ser[j] > 1 + (size_t)sk &&
+			    lr->sfirst[lr->ser[j] - 1 - sk] > lo)
+				lo = lr->sfirst[lr->ser[j] - 1 - sk];
 			if (lo >= j)
 				continue;
 			sf = c->sfirst[c->ser[j]];
@@ -1351,7 +1395,7 @@ stop_reason(const struct ctx *x, size_t p, size_t k, size_t q)
 
 	/* No printf: a plan may have thousands of stops. */
 	why = r == R__COUNT ? "a stop on the way" : stop_reasons[r];
-	if (r == R_SKIP && x->lv[level_breaking(x, p, q, r)].skip > 0)
+	if (r == R_SKIP && lvl_skip(&x->lv[level_breaking(x, p, q, r)], q) > 0)
 		why = "a hop passes over no more series than skip-series "
 		    "allows";
 	if (r == R_LEAVE && x->lv[level_breaking(x, p, q, r)].leave ==

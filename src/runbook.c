@@ -439,13 +439,65 @@ load_levels(struct ctx *c, const struct yt_node *v, struct rb_policy *p)
 		}
 }
 
+/* skip-series-to: [{to: RANGE, skip: N | true | false}, ...]. */
+static void
+load_skip_to(struct ctx *c, const struct yt_node *v, struct rb_policy *p)
+{
+	static const char *const keys[] = { "to", "skip", NULL };
+	const struct yt_node	*e, *to, *n;
+	struct rb_skip_to	*k;
+	char			 what[64], *why;
+	size_t			 i;
+
+	if (v->type != YT_SEQ) {
+		err(c, v->pos, "'skip-series-to' must be a list of {to: RANGE, "
+		    "skip: N}, found %s", yt_describe(v, what, sizeof what));
+		return;
+	}
+	p->skip_to = xcalloc(v->n + 1, sizeof *p->skip_to);
+	for (i = 0; i < v->n; i++) {
+		e = v->vals[i];
+		if (e->type != YT_MAP) {
+			err(c, e->pos, "an item of 'skip-series-to' must be {to: "
+			    "RANGE, skip: N}, found %s",
+			    yt_describe(e, what, sizeof what));
+			continue;
+		}
+		rbl_check_keys(c, e, "an item of 'skip-series-to'", keys, NULL);
+		to = rbl_map_get(e, "to", NULL);
+		n = rbl_map_get(e, "skip", NULL);
+		if (to == NULL || n == NULL) {
+			err(c, rbl_map_where(e), "an item of 'skip-series-to' "
+			    "needs 'to' (a version range) and 'skip'");
+			continue;
+		}
+		if (to->type != YT_SCALAR || yt_is_null(to)) {
+			err(c, to->pos, "'to' must be a version range such as "
+			    "\">=24.11\", found %s",
+			    yt_describe(to, what, sizeof what));
+			continue;
+		}
+		if (version_in_range(c->rb->versions.scheme, NULL, to->s,
+		    &why) < 0) {
+			err(c, to->pos, "'to': %s", why);
+			free(why);
+			continue;
+		}
+		k = &p->skip_to[p->n_skip_to];
+		k->skip = RB_SKIP_ANY;
+		load_skip(c, "skip", n, &k->skip);
+		rbl_set_str(&k->to, to);
+		p->n_skip_to++;
+	}
+}
+
 static void
 load_policy(struct ctx *c, const struct yt_node *v)
 {
 	static const char *const keys[] = {
 		"within-series", "leave-series", "skip-series",
 		"one-minor-at-a-time", "required-stops", "redeploy-at",
-		"no-upgrade-across", "levels", NULL
+		"no-upgrade-across", "levels", "skip-series-to", NULL
 	};
 	static const char *const within[] = { "any", "consecutive", NULL };
 	static const char *const leave[] = { "from-any", "from-latest",
@@ -483,6 +535,8 @@ load_policy(struct ctx *c, const struct yt_node *v)
 		    &p->n_no_across);
 	if ((x = rbl_map_get(v, "levels", NULL)) != NULL)
 		load_levels(c, x, p);
+	if ((x = rbl_map_get(v, "skip-series-to", NULL)) != NULL)
+		load_skip_to(c, x, p);
 }
 
 /* Each condition names a variable of the runbook, and answers it can
@@ -920,6 +974,9 @@ runbook_free(struct runbook *rb)
 	for (i = 0; i < rb->policy.n_levels; i++)
 		boundaries_free(rb->policy.levels[i].enter_at,
 		    rb->policy.levels[i].n_enter_at);
+	for (i = 0; i < rb->policy.n_skip_to; i++)
+		free(rb->policy.skip_to[i].to.s);
+	free(rb->policy.skip_to);
 	free(rb->policy.levels);
 	for (i = 0; i < rb->n_vars; i++) {
 		struct rb_var *v = &rb->vars[i];

@@ -233,6 +233,14 @@ struct rb_series_level {
 	struct rb_pos	 pos;
 };
 
+/* skip-series-to: how many series a hop whose target is in a range may
+ * pass over, instead of skip-series (a release that reads the state of
+ * more earlier releases than the ones before it). */
+struct rb_skip_to {
+	struct rb_str	 to;		/* a version range, ">=24.11" */
+	int		 skip;		/* RB_SKIP_ANY or how many */
+};
+
 /* The upgrade-path policy; see plan.h for its meaning. Defaults are the
  * permissive ones: any newer version, in one hop. */
 struct rb_policy {
@@ -249,6 +257,9 @@ struct rb_policy {
 	size_t		 n_redeploy_at;
 	struct rb_boundary *no_across;	/* no-upgrade-across: [V | {at, reason}] */
 	size_t		 n_no_across;
+	struct rb_skip_to *skip_to;	/* skip-series-to: the first whose
+					   range has the hop's target wins */
+	size_t		 n_skip_to;
 	struct rb_series_level	*levels;	/* levels: coarsest first */
 	size_t		 n_levels;
 	struct rb_pos	 pos;

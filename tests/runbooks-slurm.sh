@@ -13,8 +13,13 @@ expect_grep "$TMP/out" "Slurm: 22.05.11 -> 25.11.2 in 3 hops."
 expect_grep "$TMP/out" "  1. 22.05.11 -> 23.11.1  (major)"
 expect_grep "$TMP/out" "     23.11.1: a hop passes over no more series than skip-series allows"
 expect_grep "$TMP/out" "     steps: stop-dbd, install-dbd, start-dbd, dbd-version, stop-ctld, install-ctld, start-ctld, ctld-version, slurmd, nodes"
-expect_grep "$TMP/out" "  2. 23.11.1 -> 24.11.5  (major)"
-expect_grep "$TMP/out" "  3. 24.11.5 -> 25.11.2  (major)"
+expect_grep "$TMP/out" "  2. 23.11.1 -> 25.05.0  (major)"
+expect_grep "$TMP/out" "  3. 25.05.0 -> 25.11.2  (major)"
+# 24.11 and later read three earlier releases: 23.02 -> 24.11 in one hop
+expect_status 0 "$STEPUP" plan "$RB" --from 23.02.7 --to 24.11.5 --direct
+expect_grep "$TMP/out" "Slurm: 23.02.7 -> 24.11.5 is allowed as one hop."
+expect_status 3 "$STEPUP" plan "$RB" --from 22.05.11 --to 24.11.5 --direct
+expect_grep "$TMP/out" "  the 23.02, 23.11 and 24.05 series, and a hop to 24.11.5 may pass over at"
 expect_status 0 "$STEPUP" plan "$RB" --from 24.11.0 --to 24.11.5
 expect_grep "$TMP/out" "  1. 24.11.0 -> 24.11.5  (maintenance)"
 

@@ -436,6 +436,28 @@ test_bounded_skip(void **state)
 	    "at most 1 (skip-series: 1). The allowed path takes 2 hops: "
 	    "22.05.11 -> 23.11.10 -> 24.05.0.");
 	plan_refusal_free(r);
+	/* skip-series-to: hops to 24.11 and later pass over two */
+	{
+		struct rb_skip_to to = { { ">=24.11", { 9, 9 } }, 2 };
+
+		p.skip_to = &to;
+		p.n_skip_to = 1;
+		pl = expect_plan(c, &p, "23.02.7", "24.11.0",
+		    "23.02.7 -> 24.11.0");
+		plan_free(pl);
+		pl = expect_plan(c, &p, "22.05.11", "24.11.0",
+		    "22.05.11 -> 23.11.10 -> 24.11.0");
+		plan_free(pl);
+		r = expect_refusal(1, c, &p, "22.05.11", "24.11.0",
+		    "skip-series", "22.05.11 -> 24.11.0 is not allowed as one "
+		    "hop: 22.05.11 -> 24.11.0 skips the 23.02, 23.11 and 24.05 "
+		    "series, and a hop to 24.11.0 may pass over at most 2 "
+		    "(skip-series-to). The allowed path takes 2 hops: 22.05.11 "
+		    "-> 23.11.10 -> 24.11.0.");
+		plan_refusal_free(r);
+		p.skip_to = NULL;
+		p.n_skip_to = 0;
+	}
 	p.skip_series = 0;
 	r = expect_refusal(1, c, &p, "22.05.11", "24.05.0", "skip-series",
 	    "22.05.11 -> 24.05.0 is not allowed as one hop: 22.05.11 -> "
@@ -995,6 +1017,9 @@ struct pt {
 	enum rb_leave		 mleave;
 	int			 mskip;
 	bool			 menter_rule, menter[PT_MAX];
+	/* skip-series-to: [{to: ">=to_at", skip: to_skip}] */
+	bool			 has_to;
+	int			 to_at[3], to_skip;
 };
 
 static int	tcmp(const int *, const int *, int);
@@ -1073,7 +1098,9 @@ pt_allowed(const struct pt *t, int i, int j, int target)
 		if (tcmp(t->v[k], a, s) > 0 && tcmp(t->v[k], b, s) < 0 &&
 		    (k == 0 || tcmp(t->v[k - 1], t->v[k], s) != 0))
 			nskip++;
-	if (t->p.skip_series != RB_SKIP_ANY && nskip > t->p.skip_series)
+	k = t->has_to && tcmp(b, t->to_at, 3) >= 0 ? t->to_skip :
+	    t->p.skip_series;
+	if (k != RB_SKIP_ANY && nskip > k)
 		return false;
 	for (k = 0; k < t->n; k++) {
 		/* a minor version strictly between is skipped */
@@ -1201,6 +1228,8 @@ test_property(void **state)
 	const char		*answer;
 	struct rb_boundary	 enter[PT_MAX];
 	struct rb_series_level	 level;
+	struct rb_skip_to	 skip_to;
+	char			 tobuf[24];
 	int			 round, i, j, k, f, to, want, used[3][4][4];
 	long			 plans = 0, refusals = 0;
 
@@ -1289,6 +1318,20 @@ test_property(void **state)
 		t.p.n_no_across = (size_t)t.nacross;
 		t.p.redeploy_at = redeploy;
 		t.p.n_redeploy_at = (size_t)t.nredeploy;
+		/* a quarter of the time, another skip for hops to a range */
+		t.p.skip_to = NULL;
+		t.p.n_skip_to = 0;
+		if (rand() % 4 == 0) {
+			t.has_to = true;
+			pt_random_triple(t.to_at);
+			t.to_skip = rand() % 4 == 0 ? RB_SKIP_ANY : rand() % 3;
+			snprintf(tobuf, sizeof tobuf, ">=%d.%d.%d", t.to_at[0],
+			    t.to_at[1], t.to_at[2]);
+			skip_to.to.s = tobuf;
+			skip_to.skip = t.to_skip;
+			t.p.skip_to = &skip_to;
+			t.p.n_skip_to = 1;
+		}
 		/* half the time with series major.minor, a nested level
 		   (major) with its own leave, skip and enter-at rules */
 		t.p.levels = NULL;

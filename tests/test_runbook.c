@@ -561,6 +561,17 @@ test_skip_series_number(void **state)
 	free(out);
 	assert_int_equal(rb->policy.skip_series, 2);
 	runbook_free(rb);
+	{
+		static const char to[] = BASE HOP "policy:\n  skip-series: 1\n"
+		    "  skip-series-to: [{to: \">=2.0.0\", skip: 2}, "
+		    "{to: \"2.0\", skip: 1}]\n";
+
+		out = load_text(to, strlen(to), &rb);
+		assert_string_equal(out, "t.yaml:11:51: 'to': range '2.0': "
+		    "'2.0' does not start with >=, >, <=, <, = or !=\n");
+		free(out);
+		assert_null(rb);
+	}
 	out = load_text(bad, strlen(bad), &rb);
 	assert_string_equal(out, "t.yaml:9:23: 'skip-series' must be true, "
 	    "false or the number of series one hop may pass over, found "
