@@ -13,8 +13,9 @@
  *   product: NAME
  *   description: TEXT                       (optional)
  *   versions: {scheme, series, kinds, installed, available}
- *   policy:   {within-series, leave-series, skip-series, one-minor-at-a-time,
- *              required-stops, redeploy-at, no-upgrade-across}
+ *   policy:   {within-series, leave-series, skip-series, skip-series-to,
+ *              one-minor-at-a-time, required-stops, redeploy-at,
+ *              no-upgrade-across, levels}; list items may carry `when`
  *   vars:     {NAME: {ask|value|env, default, secret, pattern, choices}}
  *   prepare:  [step...]   once, before the first hop
  *   hop:      [step...]   once per hop of the plan, filtered by `when`
