@@ -92,15 +92,34 @@ plan_policy(struct buf *b, const struct rb_policy *p)
 		buf_puts(b, "Within a series, every release in turn. ");
 	if (p->leave_series == RB_LEAVE_FROM_LATEST)
 		buf_puts(b, "A series is left only from its latest release. ");
-	if (!p->skip_series && (p->within_series == RB_WITHIN_CONSECUTIVE ||
+	if (p->skip_series == 0 && (p->within_series == RB_WITHIN_CONSECUTIVE ||
 	    p->leave_series == RB_LEAVE_FROM_LATEST))
 		buf_puts(b, "No series is skipped. ");
+	else if (p->skip_series > 0)
+		buf_printf(b, "A hop passes over at most %d series. ",
+		    p->skip_series);
 	if (p->one_minor)
 		buf_puts(b, "One minor version at a time. ");
 	if (p->n_required_stops > 0) {
 		buf_puts(b, "Required stops:");
-		for (i = 0; i < p->n_required_stops; i++)
-			buf_printf(b, " %s", p->required_stops[i].s);
+		for (i = 0; i < p->n_required_stops; i++) {
+			const struct rb_boundary *st = &p->required_stops[i];
+			size_t k;
+
+			buf_printf(b, " %s", st->at.s);
+			/* a conditional stop: when its answer is */
+			for (k = 0; k < st->n_when; k++) {
+				size_t v;
+
+				buf_printf(b, "%s%s=", k == 0 ? " (when " :
+				    ", ", st->when[k].var.s);
+				for (v = 0; v < st->when[k].n_values; v++)
+					buf_printf(b, "%s%s", v > 0 ? "|" : "",
+					    st->when[k].values[v]);
+				if (k + 1 == st->n_when)
+					buf_puts(b, ")");
+			}
+		}
 		buf_puts(b, ". ");
 	}
 	for (i = 0; i < p->n_redeploy_at; i++)

@@ -107,6 +107,15 @@ questions_done(void)
 	struct session	*s = tui_session();
 	char		*cause = NULL;
 
+	/* Asked before the plan (the policy depends on an answer): the plan
+	 * screen plans now. */
+	if (session_get_plan(s) == NULL && session_unfinished(s) == NULL) {
+		if (ui_replace(&screen_plan, NULL, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		}
+		return;
+	}
 	if (session_unfinished(s) != NULL) {
 		if (session_resume(s, &cause) != EXIT_DONE) {
 			ui_message(ROLE_ERROR, "%s", cause);
@@ -151,7 +160,10 @@ questions_key(void *state, const struct ui_key *k)
 			q->error = cause;
 			return true;
 		}
-		/* The plan screen plans (and shows a refusal) itself. */
+		/* The plan screen plans (and shows a refusal) itself, once
+		 * the answers the policy depends on are given. */
+		if (session_plan_asks(s))
+			return true;
 		if (ui_replace(&screen_plan, NULL, &cause) != 0)
 			q->error = cause;	/* still here: q is alive */
 		return true;

@@ -41,6 +41,13 @@ static const struct option export_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* A variable's answer among the export's, for the policy's `when`. */
+static const char *
+export_answer(void *arg, const char *name)
+{
+	return step_env_get(arg, name, NULL);
+}
+
 /* The plan of the checklist: the catalog and the installed version (unless
  * --from gives it) resolved as `stepup plan` resolves them (catalog.c),
  * with env's variables; to is --to or the default target. Returns an
@@ -52,6 +59,7 @@ checklist_plan(const struct runbook *rb, const char *from, const char *to,
 	struct catalog_probe	 probe = { NULL, NULL, NULL, NULL };
 	struct plan_catalog	*cat = NULL;
 	struct plan_refusal	*ref = NULL;
+	struct rb_policy	*policy;
 	char			**base, **envp, *installed = NULL;
 	char			*cause = NULL;
 	int			 st = EXIT_FAILED;
@@ -76,7 +84,9 @@ checklist_plan(const struct runbook *rb, const char *from, const char *to,
 	 * downgrade to the newest. */
 	if (to == NULL)
 		to = plan_default_target(cat, from);
-	st = plan_compute(cat, &rb->policy, from, to, out, &ref);
+	policy = plan_policy_when(&rb->policy, export_answer, (void *)env);
+	st = plan_compute(cat, policy, from, to, out, &ref);
+	plan_policy_free(policy);
 	if (st != 0 && ref != NULL &&
 	    strcmp(ref->rule, "invalid-version") == 0) {
 		escape_printf(stderr, "stepup: %s\n", ref->message);

@@ -1,4 +1,5 @@
-/* cmd-plan.c: stepup plan RUNBOOK [--from V] [--to V] [--direct] [--json]:
+/* cmd-plan.c: stepup plan RUNBOOK [--from V] [--to V] [--var N=V] [--direct]
+ * [--json]:
  * resolve the catalog and the installed version (from the runbook's list
  * or probe commands, or the options), ask the planner, and print the hops
  * with their reasons and steps, or the refusal, as text or JSON. */
@@ -23,6 +24,7 @@ enum {
 	OPT_TO,
 	OPT_DIRECT,
 	OPT_JSON,
+	OPT_VAR,
 };
 
 /* The version of the --json object's layout: raised when a key changes
@@ -32,6 +34,7 @@ enum {
 struct plan_opts {
 	const char	*from, *to;
 	bool		 direct, json;
+	char		**vars;		/* --var NAME=VALUE, then the probes' */
 	const char	*from_how;	/* where from came from, for the text */
 	const char	*to_how;
 };
@@ -61,6 +64,37 @@ probe_vars(const struct runbook *rb)
 			env[n++] = xasprintf("%s=%s", v->name, s);
 	}
 	return env;
+}
+
+/* The answer of a variable for the policy's conditions: the last --var
+ * that names it, else its value without asking. */
+static const char *
+plan_answer(void *arg, const char *name)
+{
+	char *const	*v = arg;
+	const char	*found = NULL;
+	size_t		 len = strlen(name);
+
+	for (; *v != NULL; v++)
+		if (strncmp(*v, name, len) == 0 && (*v)[len] == '=' &&
+		    found == NULL)
+			found = *v + len + 1;
+	return found;
+}
+
+/* Every variable a `when` of the policy names has an answer. */
+static void
+check_answers(const struct runbook *rb, char **vars)
+{
+	size_t	i;
+
+	for (i = 0; i < rb->n_vars; i++)
+		if (plan_policy_asks(&rb->policy, rb->vars[i].name) &&
+		    plan_answer(vars, rb->vars[i].name) == NULL)
+			cli_usage_error("plan", "the policy depends on the "
+			    "answer of %s (%s): give --var %s=VALUE",
+			    rb->vars[i].name, rb->vars[i].ask != NULL ?
+			    rb->vars[i].ask : "no default", rb->vars[i].name);
 }
 
 /* A version given on the command line must parse. */
@@ -108,7 +142,7 @@ print_wrapped(const char *text, int indent)
 }
 
 static void
-print_hops(const struct runbook *rb, const struct plan *pl)
+print_hops(const struct runbook *rb, const struct plan *pl, char **vars)
 {
 	const struct rb_steps	*hs = &rb->phases[RB_PHASE_HOP];
 	size_t			 i, k;
@@ -122,7 +156,8 @@ print_hops(const struct runbook *rb, const struct plan *pl)
 			escape_printf(stdout, "     %s\n", h->reason);
 		any = false;
 		for (k = 0; k < hs->n; k++) {
-			if (!runbook_step_runs_on(&hs->v[k], h->kind))
+			if (!runbook_step_runs_on(rb, &hs->v[k], h->kind,
+			    h->from, h->to, plan_answer, vars))
 				continue;
 			escape_printf(stdout, "%s%s", any ? ", " :
 			    "     steps: ", hs->v[k].id);
@@ -145,7 +180,8 @@ json_str(const char *s)
 }
 
 static void
-json_hops(const struct runbook *rb, const struct plan *pl, const char *ind)
+json_hops(const struct runbook *rb, const struct plan *pl, const char *ind,
+    char **vars)
 {
 	const struct rb_steps	*hs = &rb->phases[RB_PHASE_HOP];
 	size_t			 i, k;
@@ -174,7 +210,8 @@ json_hops(const struct runbook *rb, const struct plan *pl, const char *ind)
 		fputs(", \"steps\": [", stdout);
 		first = true;
 		for (k = 0; k < hs->n; k++) {
-			if (!runbook_step_runs_on(&hs->v[k], h->kind))
+			if (!runbook_step_runs_on(rb, &hs->v[k], h->kind,
+			    h->from, h->to, plan_answer, vars))
 				continue;
 			if (!first)
 				fputs(", ", stdout);
@@ -201,7 +238,7 @@ print_json(const struct runbook *rb, const struct plan_opts *o,
 	    o->direct ? "true" : "false", r != NULL ? "refused" :
 	    pl->n_hops == 0 ? "nothing-to-do" : "planned");
 	if (pl != NULL)
-		json_hops(rb, pl, "  ");
+		json_hops(rb, pl, "  ", o->vars);
 	else
 		fputs("[]", stdout);
 	fputs(",\n  \"refusal\": ", stdout);
@@ -213,10 +250,15 @@ print_json(const struct runbook *rb, const struct plan_opts *o,
 	json_str(r->rule);
 	fputs(",\n    \"message\": ", stdout);
 	json_str(r->message);
-	fputs(",\n    \"nearest\": ", stdout);
-	json_str(r->nearest);
+	fputs(",\n    \"nearest\": [", stdout);
+	for (size_t k = 0; k < r->n_nearests; k++) {
+		if (k > 0)
+			fputs(", ", stdout);
+		json_str(r->nearests[k]);
+	}
+	fputs("]", stdout);
 	fputs(",\n    \"alternative\": ", stdout);
-	json_hops(rb, r->alternative, "    ");
+	json_hops(rb, r->alternative, "    ", o->vars);
 	fputs("\n  }\n}\n", stdout);
 }
 
@@ -233,7 +275,7 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 			escape_printf(stdout, "\n%s:\n", r->nearest == NULL ?
 			    "The allowed path instead" :
 			    "The path to the nearest reachable version");
-			print_hops(rb, r->alternative);
+			print_hops(rb, r->alternative, o->vars);
 		}
 		return;
 	}
@@ -252,7 +294,7 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 		    pl->n_hops == 1 ? "" : "s");
 	escape_printf(stdout, "Installed %s (%s); target %s (%s).\n\n",
 	    pl->from, o->from_how, pl->to, o->to_how);
-	print_hops(rb, pl);
+	print_hops(rb, pl, o->vars);
 }
 
 int
@@ -263,11 +305,15 @@ cmd_plan(int argc, char **argv)
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "direct", no_argument, NULL, OPT_DIRECT },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "var", required_argument, NULL, OPT_VAR },
 		CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct plan_opts	 o;
+	struct rb_policy	*policy;
 	struct rb_diags		 diags;
+	char			**given = NULL;
+	size_t			 ngiven = 0, k;
 	struct runbook		*rb;
 	struct plan_catalog	*c;
 	struct plan		*pl = NULL;
@@ -293,6 +339,14 @@ cmd_plan(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			o.json = true;
+			break;
+		case OPT_VAR:
+			if (strchr(optarg, '=') == NULL || *optarg == '=')
+				cli_usage_error("plan", "--var takes NAME=VALUE, "
+				    "not '%s'", optarg);
+			given = xreallocarray(given, ngiven + 1,
+			    sizeof *given);
+			given[ngiven++] = optarg;
 			break;
 		default:
 			cli_common(opt, "plan");
@@ -329,7 +383,16 @@ cmd_plan(int argc, char **argv)
 	vars = probe_vars(rb);
 	probe.envp = envp = catalog_env(rb, vars);
 	probe.dir = rb->dir;
+	for (k = 0; vars[k] != NULL; k++)
+		continue;
+	o.vars = xcalloc(ngiven + k + 1, sizeof *o.vars);
+	for (k = 0; k < ngiven; k++)
+		o.vars[k] = xstrdup(given[k]);
+	for (k = 0; vars[k] != NULL; k++)
+		o.vars[ngiven + k] = xstrdup(vars[k]);
+	free(given);
 	catalog_env_free(vars);
+	check_answers(rb, o.vars);
 	if (o.from != NULL) {
 		from = xstrdup(o.from);
 		o.from_how = "given with --from";
@@ -346,6 +409,7 @@ cmd_plan(int argc, char **argv)
 			escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		free(from);
+		catalog_env_free(o.vars);
 		runbook_free(rb);
 		return status;
 	}
@@ -363,8 +427,10 @@ cmd_plan(int argc, char **argv)
 		    "releases", plan_catalog_size(c));
 	}
 
-	rc = (o.direct ? plan_direct : plan_compute)(c, &rb->policy, from, to,
+	policy = plan_policy_when(&rb->policy, plan_answer, o.vars);
+	rc = (o.direct ? plan_direct : plan_compute)(c, policy, from, to,
 	    &pl, &r);
+	plan_policy_free(policy);
 	if (o.json)
 		print_json(rb, &o, from, to, pl, r);
 	else
@@ -373,6 +439,7 @@ cmd_plan(int argc, char **argv)
 	plan_refusal_free(r);
 	free(from);
 	free(to_buf);
+	catalog_env_free(o.vars);
 	plan_catalog_free(c);
 	runbook_free(rb);
 	return rc == 0 ? EXIT_DONE : EXIT_REFUSED;

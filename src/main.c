@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	  "unfinished run of the same runbook is offered for resuming.\n\n"
 	  "      --from V   the installed version (default: versions.installed)\n"
 	  "      --to V     the target (default: the newest available release)\n"
+	  "      --var N=V  the answer of variable N, for the policy's `when`\n"
 	  "      --dry-run  show every step's command and environment; run none\n"
 	  "      --plain    numbered line prompts on stdout, answers on stdin\n"
 	  "                 (also when TERM is dumb or stdout is not a terminal)\n"
@@ -38,7 +39,7 @@ static const struct command commands[] = {
 	  "4 another operator holds the runbook's lock.\n" },
 
 	/* == planner: plan == */
-	{ "plan", cmd_plan, "RUNBOOK [--from V] [--to V] [--direct] [--json]",
+	{ "plan", cmd_plan, "RUNBOOK [--from V] [--to V] [--var N=V] [--direct] [--json]",
 	  "the upgrade path: each hop, why each stop, and its steps",
 	  "Finds the shortest upgrade path the runbook's policy allows from\n"
 	  "the installed version to the target, and prints each hop with its\n"

@@ -931,6 +931,13 @@ ask_from:
 				goto ask_from;
 			}
 		}
+		/* The policy depends on an answer: ask first. */
+		if (session_plan_asks(s) && plain_questions(&p) != 0) {
+			plain_say(&p, "= stopped (end of input) before the run "
+			    "began: nothing was done");
+			rv = EXIT_FAILED;
+			goto out;
+		}
 		if ((r = session_plan(s, &cause)) != EXIT_DONE) {
 			ref = session_refusal(s);
 			if (ref != NULL) {

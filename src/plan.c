@@ -38,6 +38,7 @@ enum rule {
 	R_SKIP,
 	R_ONE_MINOR,
 	R_LEAVE,
+	R_ENTER_AT,
 	R_WITHIN,
 	R_ENTER,
 	R__COUNT
@@ -45,7 +46,8 @@ enum rule {
 
 static const char *const rule_names[R__COUNT] = {
 	"no-upgrade-across", "required-stop", "redeploy-at", "skip-series",
-	"one-minor-at-a-time", "leave-series", "within-series", "within-series",
+	"one-minor-at-a-time", "leave-series", "enter-at", "within-series",
+	"within-series",
 };
 
 /* Why a stop is on the path: the rule a hop past it would break. */
@@ -56,6 +58,7 @@ static const char *const stop_reasons[R__COUNT] = {
 	"no series is skipped",
 	"minor versions are upgraded one at a time",
 	"a series is left only from its latest release",
+	"a series is entered only at a release its enter-at names",
 	"within a series every release is installed in turn",
 	"a series on the way is entered at its first release",
 };
@@ -63,15 +66,39 @@ static const char *const stop_reasons[R__COUNT] = {
 struct boundary {
 	struct version	 v;
 	const char	*reason;	/* the runbook's, or NULL */
+	const char	*line;		/* a stop naming a line ("8.11.x"),
+					   as written; v is then its newest
+					   release, or its first number when
+					   the catalog has none */
+	int		 lparts;	/* the line's numbers (2 for 8.11) */
+	const struct rb_boundary *src;	/* the runbook's item */
 };
 
 /* One planning problem: the catalog, the policy's versions parsed and
  * sorted, and the target. */
+/* One level of series and its rules: the levels the policy nests
+ * (coarsest first), then versions.series itself. */
+struct lvl {
+	int		 parts;
+	size_t		*ser, *sfirst, *slast;	/* as in the catalog */
+	size_t		 nser;
+	bool		 own;		/* the arrays are the level's */
+	enum rb_leave	 leave;
+	int		 skip;
+	int		*skipto;	/* per release, the skip of a hop into
+					   it (skip-series-to), or NULL */
+	int		 skipmax;	/* the largest of them, for bounds */
+	bool		*enter;		/* per release, or NULL: any */
+	bool		 base;		/* versions.series */
+};
+
 struct ctx {
 	const struct plan_catalog *c;
 	const struct rb_policy	*p;
 	struct boundary		*stops, *across, *redeploy;
 	size_t			 nstops, nacross, nredeploy;
+	struct lvl		*lv;
+	size_t			 nlv;
 	size_t			 t;
 };
 
@@ -312,6 +339,215 @@ find(const struct plan_catalog *c, const struct version *v)
 	return -1;
 }
 
+static char	*series_name(const struct version *, int);
+
+/* A release's minor line as numbers: epoch, major, minor (a missing
+ * component counts as 0). */
+struct line {
+	unsigned long long	e, M, m;
+};
+
+static struct line
+line_of(const struct version *v)
+{
+	struct line	l;
+
+	l.e = v->epoch;
+	l.M = v->part[0];
+	l.m = v->n > 1 ? v->part[1] : 0;
+	return l;
+}
+
+static int
+line_cmp(struct line a, struct line b)
+{
+	if (a.e != b.e)
+		return a.e < b.e ? -1 : 1;
+	if (a.M != b.M)
+		return a.M < b.M ? -1 : 1;
+	if (a.m != b.m)
+		return a.m < b.m ? -1 : 1;
+	return 0;
+}
+
+/* Index of the first release whose minor line is at least l. */
+static size_t
+line_lower_bound(const struct plan_catalog *c, struct line l)
+{
+	size_t	lo = 0, hi = c->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (line_cmp(line_of(&c->v[mid]), l) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether the catalog has a release on minor line l. */
+static bool
+line_listed(const struct plan_catalog *c, struct line l)
+{
+	size_t	i = line_lower_bound(c, l);
+
+	return i < c->n && line_cmp(line_of(&c->v[i]), l) == 0;
+}
+
+/* One minor at a time counts version numbers, not catalog entries: from
+ * M.m a hop reaches M.(m+1) at most, and M+1.0 only from the latest line
+ * of M in the catalog; and it passes over no line the catalog has. */
+static bool
+one_minor_ok(const struct plan_catalog *c, size_t i, size_t j)
+{
+	struct line	a = line_of(&c->v[i]), b = line_of(&c->v[j]);
+
+	if (c->ml[j] > c->ml[i] + 1)
+		return false;
+	if (a.e != b.e)
+		return true;
+	if (b.M == a.M)
+		return b.m <= a.m + 1;
+	return b.M == a.M + 1 && b.m == 0;
+}
+
+/* The last index a hop from i may reach under one-minor-at-a-time. */
+static size_t
+one_minor_bound(const struct plan_catalog *c, size_t i)
+{
+	struct line	a = line_of(&c->v[i]), b = a;
+	size_t		nl = c->ml[i] + 1, k;
+
+	if (nl < c->nml && line_of(&c->v[c->mllast[nl]]).M == a.M &&
+	    line_of(&c->v[c->mllast[nl]]).e == a.e) {
+		b.m = a.m + 2;
+	} else {
+		b.M = a.M + 1;
+		b.m = 1;
+	}
+	k = line_lower_bound(c, b);
+	return k > i ? k - 1 : i;
+}
+
+/* Names of minor lines, for a sentence: all of them up to eight, else
+ * the first three and the last two. */
+struct names {
+	char	*head[8];
+	char	*tail[2];
+	size_t	 n;
+};
+
+static void
+names_add(struct names *l, char *name)
+{
+	if (l->n < nitems(l->head))
+		l->head[l->n] = name;
+	else {
+		free(l->tail[0]);
+		l->tail[0] = l->tail[1];
+		l->tail[1] = name;
+	}
+	l->n++;
+}
+
+static void
+names_print(const struct names *l, struct buf *b)
+{
+	size_t	k, n = l->n;
+
+	if (n <= nitems(l->head)) {
+		for (k = 0; k < n; k++)
+			buf_printf(b, "%s%s", k == 0 ? "" : k + 1 == n ?
+			    " and " : ", ", l->head[k]);
+		return;
+	}
+	buf_printf(b, "%s, %s, %s, ...", l->head[0], l->head[1], l->head[2]);
+	if (l->tail[0] != NULL)
+		buf_printf(b, ", %s", l->tail[0]);
+	buf_printf(b, " and %s (%zu in all)", l->tail[1], n);
+}
+
+static void
+names_free(struct names *l)
+{
+	size_t	k;
+
+	for (k = 0; k < nitems(l->head) && k < l->n; k++)
+		free(l->head[k]);
+	free(l->tail[0]);
+	free(l->tail[1]);
+}
+
+/* Add the lines M.lo .. M.hi (by number) to all, and those the catalog
+ * lacks to missing. */
+static void
+lines_by_number(const struct plan_catalog *c, unsigned long long e,
+    unsigned long long M, unsigned long long lo, unsigned long long hi,
+    struct names *all, struct names *missing)
+{
+	struct line		l = { e, M, 0 };
+	unsigned long long	m;
+	size_t			k;
+
+	for (m = lo, k = 0; m <= hi && m >= lo && k < 100000; m++, k++) {
+		l.m = m;
+		names_add(all, xasprintf("%llu.%llu", M, m));
+		if (!line_listed(c, l))
+			names_add(missing, xasprintf("%llu.%llu", M, m));
+	}
+}
+
+/* The minor lines hop i -> j passes over, in order: those of the catalog
+ * and those its version numbers skip. */
+static void
+skipped_lines(const struct plan_catalog *c, size_t i, size_t j,
+    struct names *all, struct names *missing)
+{
+	struct line		a = line_of(&c->v[i]), b = line_of(&c->v[j]);
+	struct line		top;
+	unsigned long long	M;
+	size_t			k, l;
+
+	if (a.e != b.e || b.M == a.M) {
+		if (a.e == b.e && b.m > a.m + 1) {
+			lines_by_number(c, a.e, a.M, a.m + 1, b.m - 1, all,
+			    missing);
+			return;
+		}
+		for (l = c->ml[i] + 1; l < c->ml[j]; l++)
+			names_add(all, series_name(&c->v[c->mllast[l]], 2));
+		return;
+	}
+	/* the lines of a.M above a.m, every later major, then b.M below b.m */
+	for (M = a.M; M <= b.M && M >= a.M; M++) {
+		top.e = a.e;
+		top.M = M;
+		top.m = 0;
+		k = line_lower_bound(c, top);
+		top.M = M + 1;
+		l = line_lower_bound(c, top);
+		if (M == b.M) {
+			if (b.m > 0)
+				lines_by_number(c, a.e, M, 0, b.m - 1, all,
+				    missing);
+		} else if (M == a.M) {
+			top = line_of(&c->v[l - 1]);
+			if (top.m > a.m)
+				lines_by_number(c, a.e, M, a.m + 1, top.m,
+				    all, missing);
+		} else if (k == l) {
+			names_add(all, xasprintf("%llu.x", M));
+			names_add(missing, xasprintf("%llu.x", M));
+		} else {
+			top = line_of(&c->v[l - 1]);
+			lines_by_number(c, a.e, M, 0, top.m, all, missing);
+		}
+		if (M - a.M > 1000)
+			break;
+	}
+}
+
 /* The series a release belongs to, as written: its first `parts`
  * components, e.g. "23.09" for 23.09.10. */
 static char *
@@ -350,31 +586,254 @@ ctx_free(struct ctx *x)
 	free(x->stops);
 	free(x->across);
 	free(x->redeploy);
+	for (i = 0; i < x->nlv; i++) {
+		if (x->lv[i].own) {
+			free(x->lv[i].ser);
+			free(x->lv[i].sfirst);
+			free(x->lv[i].slast);
+		}
+		free(x->lv[i].enter);
+		free(x->lv[i].skipto);
+	}
+	free(x->lv);
+}
+
+/* Whether text names a line of releases ("8.11.x", "8.11.Z", "16.x"):
+ * the length of the line's numbers, else 0. */
+static size_t
+line_prefix(const char *text)
+{
+	size_t	n = strlen(text);
+
+	if (n < 3 || text[n - 2] != '.' || strchr("xXzZ", text[n - 1]) == NULL)
+		return 0;
+	return n - 2;
+}
+
+/* Parse the first release of the line text names, and how many numbers
+ * name the line. */
+static int
+line_parse(enum rb_scheme scheme, const char *text, struct version *v,
+    int *parts, char **cause)
+{
+	size_t	 len = line_prefix(text), i;
+	char	*s, *why;
+	int	 rc;
+
+	*cause = NULL;
+	*parts = 1;
+	for (i = 0; i < len; i++)
+		if (text[i] == '.')
+			(*parts)++;
+	/* 8.11 under semver is 8.11.0: add zeros until it parses */
+	s = xasprintf("%.*s.0.0", (int)len, text);
+	s[len] = '\0';
+	if ((rc = version_parse(v, scheme, s, cause)) != 0) {
+		for (i = 0; i < 2 && rc != 0; i++) {
+			s[len + 2 * i] = '.';
+			s[len + 2 * i + 2] = '\0';
+			if ((rc = version_parse(v, scheme, s, &why)) != 0)
+				free(why);
+		}
+		if (rc == 0) {
+			free(*cause);
+			*cause = NULL;
+		}
+	}
+	free(s);
+	return rc;
+}
+
+/* Resolve a line stop against the catalog: its newest release there. */
+static void
+line_resolve(const struct plan_catalog *c, struct boundary *b)
+{
+	size_t	 k = lower_bound(c, &b->v, false);
+	long	 last = -1;
+	char	*why;
+
+	while (k < c->n && version_same_series(&c->v[k], &b->v, b->lparts))
+		last = (long)k++;
+	if (last < 0)
+		return;
+	version_free(&b->v);
+	if (version_parse(&b->v, c->scheme, c->v[last].text, &why) != 0)
+		abort();
 }
 
 static int
-parse_boundaries(enum rb_scheme scheme, const char *what,
-    const struct rb_boundary *b, const struct rb_str *s, size_t n,
+parse_boundaries(const struct plan_catalog *c, const char *what,
+    const struct rb_boundary *b, size_t n, bool lines,
     struct boundary **out, size_t *nout, char **cause)
 {
-	size_t	 i;
-	char	*why;
+	enum rb_scheme	 scheme = c->scheme;
+	size_t		 i;
+	char		*why;
+	int		 rc;
 
 	*out = xcalloc(n, sizeof **out);
 	*nout = 0;
 	for (i = 0; i < n; i++) {
-		const char *text = b != NULL ? b[i].at.s : s[i].s;
-		if (version_parse(&(*out)[i].v, scheme, text, &why) != 0) {
+		const char *text = b[i].at.s;
+		if (lines && line_prefix(text) > 0) {
+			rc = line_parse(scheme, text, &(*out)[i].v,
+			    &(*out)[i].lparts, &why);
+			(*out)[i].line = text;
+		} else
+			rc = version_parse(&(*out)[i].v, scheme, text, &why);
+		if (rc != 0) {
 			*cause = xasprintf("%s '%s' is not a valid %s version: "
 			    "%s", what, text, version_scheme_name(scheme), why);
 			free(why);
 			return -1;
 		}
-		(*out)[i].reason = b != NULL ? b[i].reason : NULL;
+		(*out)[i].reason = b[i].reason;
+		(*out)[i].src = &b[i];
+		if ((*out)[i].line != NULL)
+			line_resolve(c, &(*out)[i]);
 		(*nout)++;
 	}
 	qsort(*out, n, sizeof **out, cmp_boundary);
 	return 0;
+}
+
+/* The levels of series: the policy's nested ones, each with its series
+ * computed, then versions.series (the catalog's). */
+static int
+levels_init(struct ctx *x, char **cause)
+{
+	const struct plan_catalog	*c = x->c;
+	const struct rb_policy		*p = x->p;
+	struct lvl			*l;
+	struct boundary			*e;
+	size_t				 k, i, ne;
+	long				 f;
+
+	x->nlv = p->n_levels + 1;
+	x->lv = xcalloc(x->nlv, sizeof *x->lv);
+	for (k = 0; k < p->n_levels; k++) {
+		l = &x->lv[k];
+		l->parts = p->levels[k].parts;
+		l->leave = p->levels[k].leave;
+		l->skip = l->skipmax = p->levels[k].skip;
+		l->own = true;
+		l->ser = xcalloc(c->n, sizeof *l->ser);
+		l->sfirst = xcalloc(c->n, sizeof *l->sfirst);
+		l->slast = xcalloc(c->n, sizeof *l->slast);
+		for (i = 0; i < c->n; i++) {
+			if (i == 0 || !version_same_series(&c->v[i - 1],
+			    &c->v[i], l->parts))
+				l->sfirst[l->nser++] = i;
+			l->ser[i] = l->nser - 1;
+			l->slast[l->nser - 1] = i;
+		}
+		if (p->levels[k].n_enter_at == 0)
+			continue;
+		if (parse_boundaries(c, "enter-at", p->levels[k].enter_at,
+		    p->levels[k].n_enter_at, true, &e, &ne, cause) != 0)
+			return -1;
+		l->enter = xcalloc(c->n, sizeof *l->enter);
+		for (i = 0; i < ne; i++) {
+			if ((f = find(c, &e[i].v)) >= 0)
+				l->enter[f] = true;
+			version_free(&e[i].v);
+		}
+		free(e);
+	}
+	l = &x->lv[p->n_levels];
+	l->parts = c->series;
+	l->ser = c->ser;
+	l->sfirst = c->sfirst;
+	l->slast = c->slast;
+	l->nser = c->nser;
+	l->leave = p->leave_series;
+	l->skip = l->skipmax = p->skip_series;
+	l->base = true;
+	if (p->n_skip_to > 0) {
+		l->skipto = xcalloc(c->n, sizeof *l->skipto);
+		for (i = 0; i < c->n; i++) {
+			l->skipto[i] = p->skip_series;
+			for (k = 0; k < p->n_skip_to; k++) {
+				if (version_in_range(c->scheme, c->v[i].text,
+				    p->skip_to[k].to.s, cause) < 0)
+					return -1;
+				if (version_in_range(c->scheme, c->v[i].text,
+				    p->skip_to[k].to.s, cause) == 1) {
+					l->skipto[i] = p->skip_to[k].skip;
+					break;
+				}
+			}
+			if (l->skipmax != RB_SKIP_ANY &&
+			    (l->skipto[i] == RB_SKIP_ANY ||
+			    l->skipto[i] > l->skipmax))
+				l->skipmax = l->skipto[i];
+		}
+	}
+	return 0;
+}
+
+/* How many series of level l a hop into j may pass over. */
+static int
+lvl_skip(const struct lvl *l, size_t j)
+{
+	return l->skipto != NULL ? l->skipto[j] : l->skip;
+}
+
+/* Whether a hop out of its series at level l may start at i. */
+static bool
+leave_ok(const struct ctx *x, const struct lvl *l, size_t i)
+{
+	switch (l->leave) {
+	case RB_LEAVE_FROM_ANY:
+		return true;
+	case RB_LEAVE_FROM_LATEST:
+		return i == l->slast[l->ser[i]];
+	case RB_LEAVE_FROM_LATEST_MINOR:
+		return x->c->ml[i] == x->c->ml[l->slast[l->ser[i]]];
+	}
+	return true;
+}
+
+/* The first level whose rule r (skip, leave, enter-at) hop i -> j
+ * breaks, or nlv. */
+static size_t
+level_breaking(const struct ctx *x, size_t i, size_t j, enum rule r)
+{
+	const struct lvl	*l;
+	size_t			 k, a, b;
+
+	for (k = 0; k < x->nlv; k++) {
+		l = &x->lv[k];
+		a = l->ser[i];
+		b = l->ser[j];
+		if (r == R_SKIP && lvl_skip(l, j) != RB_SKIP_ANY &&
+		    b > a + 1 + (size_t)lvl_skip(l, j))
+			return k;
+		if (r == R_LEAVE && a != b && !leave_ok(x, l, i))
+			return k;
+		if (r == R_ENTER_AT && a != b && l->enter != NULL &&
+		    !l->enter[j])
+			return k;
+	}
+	return x->nlv;
+}
+
+static const char *
+level_word(int parts)
+{
+	return parts == 1 ? "major" : parts == 2 ? "major.minor" :
+	    "major.minor.patch";
+}
+
+/* The policy key of a level's rule, as a runbook writes it. */
+static void
+level_key(const struct lvl *l, const char *base, const char *nested,
+    struct buf *b)
+{
+	if (l->base)
+		buf_puts(b, base);
+	else
+		buf_printf(b, "levels: %s: %s", level_word(l->parts), nested);
 }
 
 static int
@@ -384,13 +843,17 @@ ctx_init(struct ctx *x, const struct plan_catalog *c,
 	memset(x, 0, sizeof *x);
 	x->c = c;
 	x->p = p;
-	if (parse_boundaries(c->scheme, "required stop", NULL,
-	    p->required_stops, p->n_required_stops, &x->stops, &x->nstops,
-	    cause) != 0 ||
-	    parse_boundaries(c->scheme, "no-upgrade-across", p->no_across,
-	    NULL, p->n_no_across, &x->across, &x->nacross, cause) != 0 ||
-	    parse_boundaries(c->scheme, "redeploy-at", p->redeploy_at, NULL,
-	    p->n_redeploy_at, &x->redeploy, &x->nredeploy, cause) != 0) {
+	if (parse_boundaries(c, "required stop", p->required_stops,
+	    p->n_required_stops, true, &x->stops, &x->nstops, cause) != 0 ||
+	    parse_boundaries(c, "no-upgrade-across", p->no_across,
+	    p->n_no_across, false, &x->across, &x->nacross, cause) != 0 ||
+	    parse_boundaries(c, "redeploy-at", p->redeploy_at,
+	    p->n_redeploy_at, false, &x->redeploy, &x->nredeploy,
+	    cause) != 0) {
+		ctx_free(x);
+		return -1;
+	}
+	if (levels_init(x, cause) != 0) {
 		ctx_free(x);
 		return -1;
 	}
@@ -434,17 +897,18 @@ violations(const struct ctx *x, size_t i, size_t j)
 	if (crossed(x->redeploy, x->nredeploy, &c->v[i], &c->v[j], false,
 	    NULL) > 1)
 		bad |= 1u << R_REDEPLOY2;
-	if (!p->skip_series && sj > si + 1)
+	if (level_breaking(x, i, j, R_SKIP) < x->nlv)
 		bad |= 1u << R_SKIP;
-	if (p->one_minor && c->ml[j] > c->ml[i] + 1)
+	if (p->one_minor && !one_minor_ok(c, i, j))
 		bad |= 1u << R_ONE_MINOR;
+	if (level_breaking(x, i, j, R_LEAVE) < x->nlv)
+		bad |= 1u << R_LEAVE;
+	if (level_breaking(x, i, j, R_ENTER_AT) < x->nlv)
+		bad |= 1u << R_ENTER_AT;
 	if (si == sj) {
 		if (p->within_series == RB_WITHIN_CONSECUTIVE && j != i + 1)
 			bad |= 1u << R_WITHIN;
 	} else {
-		if (p->leave_series == RB_LEAVE_FROM_LATEST &&
-		    i != c->slast[si])
-			bad |= 1u << R_LEAVE;
 		if (p->within_series == RB_WITHIN_CONSECUTIVE &&
 		    j != c->sfirst[sj] && j != x->t)
 			bad |= 1u << R_ENTER;
@@ -469,26 +933,47 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 {
 	const struct plan_catalog	*c = x->c;
 	const char			*a = c->v[i].text, *z = c->v[j].text;
+	struct names			 all, missing;
+	const struct boundary		*st;
+	const struct lvl		*l;
 	size_t				 k = 0, s;
-	char				*name;
+	char				*name, *line;
 
 	switch (r) {
 	case R_NO_ACROSS:
 		crossed(x->across, x->nacross, &c->v[i], &c->v[j], false, &k);
-		buf_printf(b, "%s -> %s crosses %s, and no upgrade crosses it "
-		    "in any way (no-upgrade-across)", a, z,
+		buf_printf(b, "%s cannot be reached from %s: no upgrade leads "
+		    "from below %s to %s or later, in place or by a redeploy "
+		    "(no-upgrade-across)", z, a, x->across[k].v.text,
 		    x->across[k].v.text);
 		if (x->across[k].reason != NULL)
 			buf_printf(b, ": %s", x->across[k].reason);
 		break;
 	case R_STOP:
 		crossed(x->stops, x->nstops, &c->v[i], &c->v[j], true, &k);
-		buf_printf(b, "%s -> %s passes over %s, a required stop that "
-		    "every upgrade across it must stop at (required-stops)",
-		    a, z, x->stops[k].v.text);
-		if (find(c, &x->stops[k].v) < 0)
-			buf_printf(b, "; %s is not in the catalog, so nothing "
-			    "can stop there", x->stops[k].v.text);
+		st = &x->stops[k];
+		if (st->line != NULL && find(c, &st->v) >= 0) {
+			name = series_name(&st->v, st->lparts);
+			buf_printf(b, "%s -> %s passes over %s (%s: the newest "
+			    "%s release in the catalog), a required stop that "
+			    "every upgrade across it must stop at "
+			    "(required-stops)", a, z, st->v.text, st->line,
+			    name);
+			free(name);
+		} else if (st->line != NULL) {
+			buf_printf(b, "%s -> %s passes over %s, a required stop "
+			    "that every upgrade across it must stop at "
+			    "(required-stops); the catalog has no release of "
+			    "that line, so nothing can stop there", a, z,
+			    st->line);
+		} else {
+			buf_printf(b, "%s -> %s passes over %s, a required stop "
+			    "that every upgrade across it must stop at "
+			    "(required-stops)", a, z, st->v.text);
+			if (find(c, &st->v) < 0)
+				buf_printf(b, "; %s is not in the catalog, so "
+				    "nothing can stop there", st->v.text);
+		}
 		break;
 	case R_REDEPLOY2:
 		crossed(x->redeploy, x->nredeploy, &c->v[i], &c->v[j], false,
@@ -498,24 +983,90 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		    a, z, x->redeploy[k].v.text, x->redeploy[k + 1].v.text);
 		break;
 	case R_SKIP:
-		name = series_name(&c->v[c->sfirst[c->ser[i] + 1]], c->series);
-		buf_printf(b, "%s -> %s skips the %s series, and no series may "
-		    "be skipped (skip-series: false)", a, z, name);
-		free(name);
+		l = &x->lv[level_breaking(x, i, j, r)];
+		memset(&all, 0, sizeof all);
+		for (s = l->ser[i] + 1; s < l->ser[j]; s++)
+			names_add(&all, series_name(&c->v[l->sfirst[s]],
+			    l->parts));
+		buf_printf(b, "%s -> %s skips the ", a, z);
+		names_print(&all, b);
+		k = (size_t)lvl_skip(l, j);
+		if (l->skipto != NULL && (int)k != l->skip) {
+			buf_printf(b, " series, and a hop to %s may pass over "
+			    "at most %zu (skip-series-to)", z, k);
+		} else if (k == 0) {
+			buf_puts(b, " series, and no series may be skipped (");
+			level_key(l, "skip-series", "skip", b);
+			buf_puts(b, l->base ? ": false)" : ": 0)");
+		} else {
+			buf_printf(b, " series, and a hop may pass over at most "
+			    "%zu (", k);
+			level_key(l, "skip-series", "skip", b);
+			buf_printf(b, ": %zu)", k);
+		}
+		names_free(&all);
 		break;
 	case R_ONE_MINOR:
-		s = c->mllast[c->ml[i] + 1];
-		name = series_name(&c->v[s], 2);
-		buf_printf(b, "%s -> %s skips %s, and minor versions are "
-		    "upgraded one at a time (one-minor-at-a-time)", a, z, name);
-		free(name);
+		memset(&all, 0, sizeof all);
+		memset(&missing, 0, sizeof missing);
+		skipped_lines(c, i, j, &all, &missing);
+		buf_printf(b, "%s -> %s skips ", a, z);
+		names_print(&all, b);
+		buf_puts(b, ", and minor versions are upgraded one at a time "
+		    "(one-minor-at-a-time)");
+		if (missing.n > 0 && missing.n == all.n)
+			buf_printf(b, "; %s in the catalog of available "
+			    "releases, so no path can stop there",
+			    missing.n == 1 ? "it is not" : "none of them is");
+		else if (missing.n > 0) {
+			buf_puts(b, "; ");
+			names_print(&missing, b);
+			buf_printf(b, " %s not in the catalog of available "
+			    "releases, so no path can stop there",
+			    missing.n == 1 ? "is" : "are");
+		}
+		names_free(&all);
+		names_free(&missing);
 		break;
 	case R_LEAVE:
-		name = series_name(&c->v[i], c->series);
-		buf_printf(b, "%s -> %s leaves the %s series from %s, but a "
-		    "series is left only from its latest release, %s "
-		    "(leave-series: from-latest)", a, z, name, a,
-		    c->v[c->slast[c->ser[i]]].text);
+		l = &x->lv[level_breaking(x, i, j, r)];
+		name = series_name(&c->v[i], l->parts);
+		s = l->slast[l->ser[i]];
+		if (l->leave == RB_LEAVE_FROM_LATEST) {
+			buf_printf(b, "%s -> %s leaves the %s series from %s, "
+			    "but a series is left only from its latest "
+			    "release, %s (", a, z, name, a, c->v[s].text);
+			level_key(l, "leave-series", "leave", b);
+			buf_puts(b, ": from-latest)");
+		} else {
+			line = series_name(&c->v[s], 2);
+			buf_printf(b, "%s -> %s leaves the %s series from %s, "
+			    "but a series is left only from a release of its "
+			    "latest minor version, %s (", a, z, name, a, line);
+			level_key(l, "leave-series", "leave", b);
+			buf_puts(b, ": from-latest-minor)");
+			free(line);
+		}
+		free(name);
+		break;
+	case R_ENTER_AT:
+		l = &x->lv[level_breaking(x, i, j, r)];
+		name = series_name(&c->v[j], l->parts);
+		memset(&all, 0, sizeof all);
+		for (s = l->sfirst[l->ser[j]]; s <= l->slast[l->ser[j]]; s++)
+			if (l->enter[s])
+				names_add(&all, xstrdup(c->v[s].text));
+		buf_printf(b, "%s -> %s enters the %s series at %s, but ", a, z,
+		    name, z);
+		if (all.n == 0)
+			buf_puts(b, "no release of it is one a hop may enter "
+			    "at, so none does");
+		else {
+			buf_puts(b, "a hop enters it only at ");
+			names_print(&all, b);
+		}
+		buf_printf(b, " (levels: %s: enter-at)", level_word(l->parts));
+		names_free(&all);
 		free(name);
 		break;
 	case R_WITHIN:
@@ -575,6 +1126,18 @@ plan_add(struct plan *pl, const struct ctx *x, size_t i, size_t j,
 	h->reason = reason;
 }
 
+/* Add a nearest version the refusal's message names; the first is
+ * nearest. */
+static void
+refusal_add_nearest(struct plan_refusal *r, const char *v)
+{
+	r->nearests = xreallocarray(r->nearests, r->n_nearests + 1,
+	    sizeof *r->nearests);
+	r->nearests[r->n_nearests++] = xstrdup(v);
+	if (r->nearest == NULL)
+		r->nearest = xstrdup(v);
+}
+
 static struct plan_refusal *
 refusal_new(const char *rule, char *message, const char *nearest)
 {
@@ -582,7 +1145,8 @@ refusal_new(const char *rule, char *message, const char *nearest)
 
 	r->rule = xstrdup(rule);
 	r->message = message;
-	r->nearest = nearest != NULL ? xstrdup(nearest) : NULL;
+	if (nearest != NULL)
+		refusal_add_nearest(r, nearest);
 	return r;
 }
 
@@ -598,7 +1162,11 @@ dsu_find(size_t *up, size_t i)
 }
 
 struct search {
-	size_t	*U, *L, *next, *all, *lasts, *level, *nlevel;
+	size_t	*U, *L, *next, *all, *level, *nlevel;
+	size_t	**from;		/* per level r: the unvisited releases a hop
+				   leaving its series at levels r.. may
+				   start from */
+	size_t	 nfrom;
 	long	*dist;
 	size_t	 nl, nnl;
 };
@@ -606,11 +1174,15 @@ struct search {
 static void
 search_free(struct search *s)
 {
+	size_t	r;
+
 	free(s->U);
 	free(s->L);
 	free(s->next);
 	free(s->all);
-	free(s->lasts);
+	for (r = 0; r < s->nfrom; r++)
+		free(s->from[r]);
+	free(s->from);
 	free(s->level);
 	free(s->nlevel);
 	free(s->dist);
@@ -622,7 +1194,8 @@ static void
 search_bounds(const struct ctx *x, struct search *s)
 {
 	const struct plan_catalog	*c = x->c;
-	size_t				 i, j, u, ks = 0, ka = 0, kr = 0;
+	const struct lvl		*l;
+	size_t				 i, j, u, k, ks = 0, ka = 0, kr = 0;
 	size_t				 n = c->n;
 	size_t				*stop_ub, *across_lb, *redeploy_lb;
 
@@ -652,12 +1225,15 @@ search_bounds(const struct ctx *x, struct search *s)
 			kr++;
 		if (kr + 1 < x->nredeploy && redeploy_lb[kr + 1] - 1 < u)
 			u = redeploy_lb[kr + 1] - 1;
-		if (!x->p->skip_series && c->ser[i] + 1 < c->nser &&
-		    c->slast[c->ser[i] + 1] < u)
-			u = c->slast[c->ser[i] + 1];
-		if (x->p->one_minor && c->ml[i] + 1 < c->nml &&
-		    c->mllast[c->ml[i] + 1] < u)
-			u = c->mllast[c->ml[i] + 1];
+		for (k = 0; k < x->nlv; k++) {
+			l = &x->lv[k];
+			if (l->skipmax != RB_SKIP_ANY &&
+			    l->ser[i] + 1 + (size_t)l->skipmax < l->nser &&
+			    l->slast[l->ser[i] + 1 + l->skipmax] < u)
+				u = l->slast[l->ser[i] + 1 + l->skipmax];
+		}
+		if (x->p->one_minor && one_minor_bound(c, i) < u)
+			u = one_minor_bound(c, i);
 		s->U[i] = u;
 	}
 	/* L[j]: the least i with U[i] >= j (j when there is none below). */
@@ -671,48 +1247,71 @@ search_bounds(const struct ctx *x, struct search *s)
 	free(redeploy_lb);
 }
 
-static void
-visit(const struct plan_catalog *c, struct search *s, size_t i, size_t j,
-    long d)
+/* Whether a hop leaving its series at levels r and finer may start at i. */
+static bool
+may_leave(const struct ctx *x, size_t r, size_t i)
 {
+	for (; r < x->nlv; r++)
+		if (!leave_ok(x, &x->lv[r], i))
+			return false;
+	return true;
+}
+
+static void
+visit(const struct ctx *x, struct search *s, size_t i, size_t j, long d)
+{
+	size_t	r;
+
 	s->dist[i] = d;
 	s->next[i] = j;
 	s->all[i] = i + 1;
-	if (c->slast[c->ser[i]] == i)
-		s->lasts[c->ser[i]] = c->ser[i] + 1;
+	for (r = 0; r < s->nfrom; r++)
+		s->from[r][i] = i + 1;
+	(void)x;
 	s->nlevel[s->nnl++] = i;
 }
 
 /* Breadth-first, backwards from the target: dist[i] is the fewest hops
- * from i to t, next[i] the latest release one hop on along such a path. */
+ * from i to t, next[i] the latest release one hop on along such a path.
+ * A hop into j from an earlier series is looked for level by level: the
+ * releases that differ from j first at level r (same coarser series)
+ * start it only if they may leave at r and every finer level, and j must
+ * be one that may be entered at all of them. */
 static void
 search_run(const struct ctx *x, struct search *s)
 {
 	const struct plan_catalog	*c = x->c;
 	const struct rb_policy		*p = x->p;
-	size_t				 n = c->n, li, i, j, lo, sf, se;
+	const struct lvl		*lr;
+	size_t				 n = c->n, li, i, j, lo, sf, r, b, e;
 	size_t				*tmp;
 	long				 d;
-	bool				 any;
+	int				 sk;
+	bool				 any, enter;
 
 	any = p->within_series == RB_WITHIN_ANY;
 	s->U = xcalloc(n, sizeof *s->U);
 	s->L = xcalloc(n, sizeof *s->L);
 	s->next = xcalloc(n, sizeof *s->next);
 	s->all = xcalloc(n + 1, sizeof *s->all);
-	s->lasts = xcalloc(c->nser + 1, sizeof *s->lasts);
+	s->nfrom = x->nlv;
+	s->from = xcalloc(s->nfrom, sizeof *s->from);
 	s->level = xcalloc(n, sizeof *s->level);
 	s->nlevel = xcalloc(n, sizeof *s->nlevel);
 	s->dist = xcalloc(n, sizeof *s->dist);
 	search_bounds(x, s);
 	for (i = 0; i <= n; i++)
 		s->all[i] = i;
-	for (i = 0; i <= c->nser; i++)
-		s->lasts[i] = i;
+	for (r = 0; r < s->nfrom; r++) {
+		s->from[r] = xcalloc(n + 1, sizeof *s->from[r]);
+		for (i = 0; i < n; i++)
+			s->from[r][i] = may_leave(x, r, i) ? i : i + 1;
+		s->from[r][n] = n;
+	}
 	for (i = 0; i < n; i++)
 		s->dist[i] = -1;
 	s->nnl = 0;
-	visit(c, s, x->t, x->t, 0);
+	visit(x, s, x->t, x->t, 0);
 	for (d = 1; s->nnl > 0; d++) {
 		tmp = s->level;
 		s->level = s->nlevel;
@@ -725,6 +1324,14 @@ search_run(const struct ctx *x, struct search *s)
 		for (li = 0; li < s->nl; li++) {
 			j = s->level[li];
 			lo = s->L[j];
+			/* skip-series-to: a hop into j passes over at most
+			   its own number of series */
+			lr = &x->lv[x->nlv - 1];
+			sk = lvl_skip(lr, j);
+			if (lr->skipto != NULL && sk != RB_SKIP_ANY &&
+			    lr->ser[j] > 1 + (size_t)sk &&
+			    lr->sfirst[lr->ser[j] - 1 - sk] > lo)
+				lo = lr->sfirst[lr->ser[j] - 1 - sk];
 			if (lo >= j)
 				continue;
 			sf = c->sfirst[c->ser[j]];
@@ -732,23 +1339,48 @@ search_run(const struct ctx *x, struct search *s)
 			if (any) {
 				for (i = dsu_find(s->all, lo > sf ? lo : sf);
 				    i < j; i = dsu_find(s->all, i + 1))
-					visit(c, s, i, j, d);
+					visit(x, s, i, j, d);
 			} else if (j > sf && j - 1 >= lo && s->dist[j - 1] < 0)
-				visit(c, s, j - 1, j, d);
+				visit(x, s, j - 1, j, d);
 			/* from an earlier series */
 			if (sf <= lo || (!any && j != sf && j != x->t))
 				continue;
-			if (p->leave_series == RB_LEAVE_FROM_LATEST) {
-				se = c->ser[j];
-				for (i = dsu_find(s->lasts, c->ser[lo]); i < se;
-				    i = dsu_find(s->lasts, i + 1))
-					visit(c, s, c->slast[i], j, d);
-			} else {
-				for (i = dsu_find(s->all, lo); i < sf;
-				    i = dsu_find(s->all, i + 1))
-					visit(c, s, i, j, d);
+			enter = true;
+			for (r = x->nlv; r-- > 0; ) {
+				lr = &x->lv[r];
+				if (lr->enter != NULL && !lr->enter[j])
+					enter = false;
+				if (!enter)
+					break;
+				e = lr->sfirst[lr->ser[j]];
+				b = r == 0 ? 0 : x->lv[r - 1].sfirst[
+				    x->lv[r - 1].ser[j]];
+				if (b < lo)
+					b = lo;
+				for (i = dsu_find(s->from[r], b); i < e;
+				    i = dsu_find(s->from[r], i + 1))
+					visit(x, s, i, j, d);
 			}
 		}
+	}
+}
+
+/* ", taken since VAR is VALUE and ..." for an item with `when`. */
+static void
+conds_print(const struct rb_boundary *b, struct buf *out)
+{
+	const struct rb_cond	*k;
+	size_t			 i, j;
+
+	for (i = 0; i < b->n_when; i++) {
+		k = &b->when[i];
+		buf_printf(out, "%s%s is ", i == 0 ? ", taken since " :
+		    " and ", k->var.s);
+		if (k->n_values > 1)
+			buf_puts(out, "one of ");
+		for (j = 0; j < k->n_values; j++)
+			buf_printf(out, "%s%s", j == 0 ? "" : j + 1 ==
+			    k->n_values ? " or " : ", ", k->values[j]);
 	}
 }
 
@@ -758,11 +1390,40 @@ stop_reason(const struct ctx *x, size_t p, size_t k, size_t q)
 {
 	enum rule	 r = first_rule(violations(x, p, q));
 	const char	*v = x->c->v[k].text, *why;
-	size_t		 lv, lw;
-	char		*s;
+	size_t		 lv, lw, i;
+	char		*s, *ln;
 
 	/* No printf: a plan may have thousands of stops. */
 	why = r == R__COUNT ? "a stop on the way" : stop_reasons[r];
+	if (r == R_SKIP && lvl_skip(&x->lv[level_breaking(x, p, q, r)], q) > 0)
+		why = "a hop passes over no more series than skip-series "
+		    "allows";
+	if (r == R_LEAVE && x->lv[level_breaking(x, p, q, r)].leave ==
+	    RB_LEAVE_FROM_LATEST_MINOR)
+		why = "a series is left only from its latest minor version";
+	if (r == R_STOP) {
+		for (i = 0; i < x->nstops; i++) {
+			const struct boundary *st = &x->stops[i];
+			struct buf b;
+
+			if ((st->line == NULL && st->src->n_when == 0 &&
+			    st->reason == NULL) ||
+			    version_cmp(&st->v, &x->c->v[k]) != 0)
+				continue;
+			buf_init(&b);
+			buf_printf(&b, "%s: a required stop", v);
+			if (st->line != NULL) {
+				ln = series_name(&st->v, st->lparts);
+				buf_printf(&b, " (%s: the newest %s release)",
+				    st->line, ln);
+				free(ln);
+			}
+			conds_print(st->src, &b);
+			if (st->reason != NULL)
+				buf_printf(&b, ": %s", st->reason);
+			return buf_take(&b);
+		}
+	}
 	lv = strlen(v);
 	lw = strlen(why);
 	s = xmalloc(lv + 2 + lw + 1);
@@ -906,6 +1567,8 @@ resolve(const struct plan_catalog *c, const char *from, const char *to,
 			    c->v[below != NULL ? lb - 1 : lb].text);
 		*refusal = refusal_new("not-in-catalog", buf_take(&b),
 		    c->v[below != NULL ? lb - 1 : lb].text);
+		if (below != NULL && above != NULL)
+			refusal_add_nearest(*refusal, above);
 		rc = EXIT_REFUSED;
 	}
 	version_free(&vf);
@@ -1050,8 +1713,8 @@ direct(const struct plan_catalog *c, const struct rb_policy *p,
 			    "reached is %s.", r2->nearest);
 		else
 			buf_puts(&b, ".");
-		if (r2->nearest != NULL)
-			(*refusal)->nearest = xstrdup(r2->nearest);
+		for (size_t k = 0; k < r2->n_nearests; k++)
+			refusal_add_nearest(*refusal, r2->nearests[k]);
 		(*refusal)->alternative = r2->alternative;
 		r2->alternative = NULL;
 		plan_refusal_free(r2);
@@ -1103,6 +1766,37 @@ validate_listed(const struct runbook *rb, const struct rb_str *s,
 	version_free(&v);
 }
 
+/* A stop naming a line: an error when its numbers do not parse, a warning
+ * when a literal catalog (n > 0) has no release of it. */
+static void
+validate_line(const struct runbook *rb, const struct rb_str *s,
+    const char *what, const char *consequence, const struct version *list,
+    size_t n, struct rb_diags *d)
+{
+	enum rb_scheme	 scheme = rb->versions.scheme;
+	struct version	 v;
+	char		*why;
+	size_t		 i;
+	int		 parts;
+
+	if (line_parse(scheme, s->s, &v, &parts, &why) != 0) {
+		rb_diag_add(d, RB_ERROR, rb->path, s->pos, "'%s' is not a "
+		    "valid line of %s versions: %s", s->s,
+		    version_scheme_name(scheme), why);
+		free(why);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (list[i].text != NULL &&
+		    version_same_series(&list[i], &v, parts))
+			break;
+	if (n > 0 && i == n)
+		rb_diag_add(d, RB_WARNING, rb->path, s->pos, "%s '%s' names a "
+		    "line with no release in the available list: %s", what,
+		    s->s, consequence);
+	version_free(&v);
+}
+
 int
 plan_validate(const struct runbook *rb, struct rb_diags *d)
 {
@@ -1128,11 +1822,18 @@ plan_validate(const struct runbook *rb, struct rb_diags *d)
 		}
 	}
 	for (i = 0; i < p->n_required_stops; i++) {
-		if (!validate_one(rb, &p->required_stops[i], &v, d))
+		if (line_prefix(p->required_stops[i].at.s) > 0) {
+			validate_line(rb, &p->required_stops[i].at,
+			    "required stop", "no upgrade can cross it, since "
+			    "none can stop there", list, av->list != NULL ?
+			    av->n_list : 0, d);
+			continue;
+		}
+		if (!validate_one(rb, &p->required_stops[i].at, &v, d))
 			continue;
 		version_free(&v);
 		if (av->list != NULL)
-			validate_listed(rb, &p->required_stops[i], list,
+			validate_listed(rb, &p->required_stops[i].at, list,
 			    av->n_list, "required stop", "no upgrade can "
 			    "cross it, since none can stop there", d);
 	}
@@ -1154,10 +1855,121 @@ plan_validate(const struct runbook *rb, struct rb_diags *d)
 			    av->n_list, "no-upgrade-across", "the boundary "
 			    "is before the first listed release above it", d);
 	}
+	for (i = 0; i < p->n_levels; i++) {
+		for (k = 0; k < p->levels[i].n_enter_at; k++) {
+			const struct rb_str *e = &p->levels[i].enter_at[k].at;
+
+			if (line_prefix(e->s) > 0)
+				validate_line(rb, e, "enter-at", "no hop "
+				    "enters its series there", list,
+				    av->list != NULL ? av->n_list : 0, d);
+			else if (validate_one(rb, e, &v, d))
+				version_free(&v);
+		}
+	}
 	for (i = 0; i < av->n_list; i++)
 		version_free(&list[i]);
 	free(list);
 	return (int)(d->n_errors - before);
+}
+
+/* Whether every condition of an item holds under the answers. */
+static bool
+conds_hold(const struct rb_boundary *b, plan_answer_fn answer, void *arg)
+{
+	const char	*a;
+	size_t		 i, j;
+
+	for (i = 0; i < b->n_when; i++) {
+		a = answer != NULL ? answer(arg, b->when[i].var.s) : NULL;
+		for (j = 0; a != NULL && j < b->when[i].n_values; j++)
+			if (strcmp(a, b->when[i].values[j]) == 0)
+				break;
+		if (a == NULL || j == b->when[i].n_values)
+			return false;
+	}
+	return true;
+}
+
+static struct rb_boundary *
+select_items(const struct rb_boundary *b, size_t n, size_t *nout,
+    plan_answer_fn answer, void *arg)
+{
+	struct rb_boundary	*v = xcalloc(n + 1, sizeof *v);
+	size_t			 i;
+
+	*nout = 0;
+	for (i = 0; i < n; i++)
+		if (conds_hold(&b[i], answer, arg))
+			v[(*nout)++] = b[i];
+	return v;
+}
+
+struct rb_policy *
+plan_policy_when(const struct rb_policy *p, plan_answer_fn answer, void *arg)
+{
+	struct rb_policy	*q = xmalloc(sizeof *q);
+	size_t			 i;
+
+	*q = *p;
+	q->required_stops = select_items(p->required_stops,
+	    p->n_required_stops, &q->n_required_stops, answer, arg);
+	q->redeploy_at = select_items(p->redeploy_at, p->n_redeploy_at,
+	    &q->n_redeploy_at, answer, arg);
+	q->no_across = select_items(p->no_across, p->n_no_across,
+	    &q->n_no_across, answer, arg);
+	q->levels = xcalloc(p->n_levels + 1, sizeof *q->levels);
+	for (i = 0; i < p->n_levels; i++) {
+		q->levels[i] = p->levels[i];
+		q->levels[i].enter_at = select_items(p->levels[i].enter_at,
+		    p->levels[i].n_enter_at, &q->levels[i].n_enter_at, answer,
+		    arg);
+	}
+	return q;
+}
+
+void
+plan_policy_free(struct rb_policy *q)
+{
+	size_t	i;
+
+	if (q == NULL)
+		return;
+	free(q->required_stops);
+	free(q->redeploy_at);
+	free(q->no_across);
+	for (i = 0; i < q->n_levels; i++)
+		free(q->levels[i].enter_at);
+	free(q->levels);
+	free(q);
+}
+
+static bool
+items_ask(const struct rb_boundary *b, size_t n, const char *name)
+{
+	size_t	i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < b[i].n_when; j++)
+			if (strcmp(b[i].when[j].var.s, name) == 0)
+				return true;
+	return false;
+}
+
+bool
+plan_policy_asks(const struct rb_policy *p, const char *name)
+{
+	size_t	i;
+
+	if (items_ask(p->required_stops, p->n_required_stops, name) ||
+	    items_ask(p->redeploy_at, p->n_redeploy_at, name) ||
+	    items_ask(p->no_across, p->n_no_across, name))
+		return true;
+	for (i = 0; i < p->n_levels; i++)
+		if (items_ask(p->levels[i].enter_at, p->levels[i].n_enter_at,
+		    name))
+			return true;
+	return false;
 }
 
 void
@@ -1187,6 +1999,9 @@ plan_refusal_free(struct plan_refusal *r)
 	free(r->rule);
 	free(r->message);
 	free(r->nearest);
+	for (size_t k = 0; k < r->n_nearests; k++)
+		free(r->nearests[k]);
+	free(r->nearests);
 	plan_free(r->alternative);
 	free(r);
 }

@@ -42,6 +42,11 @@ struct plan_refusal {
 	char		*message;	/* a paragraph for the operator */
 	char		*nearest;	/* the nearest version that can be
 					   reached, or NULL */
+	char		**nearests;	/* every nearest version the message
+					   names, nearest first (the release
+					   below a missing one and the one
+					   above it) */
+	size_t		 n_nearests;
 	struct plan	*alternative;	/* the allowed path instead (for
 					   --direct), or NULL */
 };
@@ -85,6 +90,21 @@ int	plan_compute(const struct plan_catalog *, const struct rb_policy *,
 int	plan_direct(const struct plan_catalog *, const struct rb_policy *,
 	    const char *from, const char *to, struct plan **out,
 	    struct plan_refusal **refusal);
+
+/* The answer of a runbook variable, or NULL when it has none. */
+typedef rb_answer_fn plan_answer_fn;
+
+/* The policy under these answers: a copy holding only the items (required
+ * stops, boundaries, enter-at releases) whose `when` holds; an item
+ * without `when` always does, one whose variable has no answer does not.
+ * It shares the runbook's strings (the stops keep their `when`, which the
+ * plan's reasons name); free it with plan_policy_free(). */
+struct rb_policy	*plan_policy_when(const struct rb_policy *,
+			    plan_answer_fn, void *arg);
+void			 plan_policy_free(struct rb_policy *);
+/* Whether a `when` of the policy names the variable. */
+bool			 plan_policy_asks(const struct rb_policy *,
+			    const char *name);
 
 /* Check every version the runbook writes (the available list, required
  * stops, boundaries) under its scheme: an error at the position of each

@@ -106,5 +106,11 @@ void		 rbl_load_phase(struct ctx *, enum rb_phase,
 /* runbook-steps.c: once every step is loaded, check what is across steps:
  * ids, needs, when, artifact names and $NAMEs. */
 void		 rbl_check_steps(struct ctx *);
+/* when: {VAR: ANSWER | [ANSWER...]} into conditions; then, once the
+ * vars are loaded, check that each names one and answers it can have. */
+void		 rbl_load_conds(struct ctx *, const struct yt_node *,
+		    struct rb_cond **, size_t *);
+void		 rbl_check_conds(struct ctx *, const struct rb_cond *, size_t);
+void		 rbl_free_conds(struct rb_cond *, size_t);
 
 #endif

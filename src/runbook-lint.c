@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "plan.h"
 #include "runbook-int.h"
 #include "util.h"
 
@@ -119,12 +120,24 @@ lint_file(const struct runbook *rb, const struct rb_step *st,
 
 /* Whether a step's commands or texts mention $name. */
 static bool
+conds_name(const struct rb_cond *k, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(k[i].var.s, name) == 0)
+			return true;
+	return false;
+}
+
+static bool
 step_mentions(const struct rb_step *st, const char *name)
 {
 	return mentions(st->run, name) || mentions(st->undo, name) ||
 	    mentions(st->produces, name) || mentions(st->file, name) ||
 	    mentions(st->phrase, name) || mentions(st->text, name) ||
-	    mentions(st->title, name);
+	    mentions(st->title, name) ||
+	    conds_name(st->when_vars, st->n_when_vars, name);
 }
 
 /* A variable nothing mentions is a question asked for nothing (unless
@@ -139,8 +152,10 @@ lint_vars(const struct runbook *rb, struct rb_diags *d)
 
 	for (i = 0; i < rb->n_vars; i++) {
 		v = &rb->vars[i];
+		/* a `when` of the policy or of a hop step uses it too */
 		used = mentions(rb->versions.installed.command, v->name) ||
-		    mentions(rb->versions.available.command, v->name);
+		    mentions(rb->versions.available.command, v->name) ||
+		    plan_policy_asks(&rb->policy, v->name);
 		for (p = 0; p < RB_PHASE__COUNT && !used; p++) {
 			for (j = 0; j < rb->phases[p].n && !used; j++)
 				used = step_mentions(&rb->phases[p].v[j],

@@ -8,6 +8,7 @@
 
 #include "runbook-int.h"
 #include "util.h"
+#include "version.h"
 
 /* Bytes in a step id, and how many $NAME references that are not plainly
  * known are checked. */
@@ -119,6 +120,56 @@ load_words(struct ctx *c, const char *key, const struct yt_node *v,
 		rbl_set_str(&(*out)[(*n)++], v->vals[i]);
 	}
 	return true;
+}
+
+/* A hop step's when as a mapping: {kind: WORDS, from: RANGE, to: RANGE,
+ * VAR: ANSWER | [ANSWER...]}; the ranges are checked under the scheme,
+ * the variables once they are loaded (rbl_check_steps). */
+static void
+load_hop_when(struct ctx *c, const struct yt_node *v, struct rb_step *st)
+{
+	const struct yt_node	*k, *x;
+	struct yt_node		 vars;
+	struct rb_str		*r;
+	char			 what[64], *why;
+	size_t			 i;
+
+	memset(&vars, 0, sizeof vars);
+	vars.type = YT_MAP;
+	vars.pos = v->pos;
+	vars.keys = xcalloc(v->n + 1, sizeof *vars.keys);
+	vars.vals = xcalloc(v->n + 1, sizeof *vars.vals);
+	for (i = 0; i < v->n; i++) {
+		k = v->keys[i];
+		x = v->vals[i];
+		if (strcmp(k->s, "kind") == 0) {
+			load_words(c, "when: kind", x, &st->when, &st->n_when);
+			continue;
+		}
+		if (strcmp(k->s, "from") != 0 && strcmp(k->s, "to") != 0) {
+			vars.keys[vars.n] = v->keys[i];
+			vars.vals[vars.n++] = v->vals[i];
+			continue;
+		}
+		r = k->s[0] == 'f' ? &st->when_from : &st->when_to;
+		if (x->type != YT_SCALAR || yt_is_null(x)) {
+			err(c, x->pos, "'when: %s' must be a version range "
+			    "such as \">=24.03\", found %s", k->s,
+			    yt_describe(x, what, sizeof what));
+			continue;
+		}
+		if (version_in_range(c->rb->versions.scheme, NULL, x->s,
+		    &why) < 0) {
+			err(c, x->pos, "'when: %s': %s", k->s, why);
+			free(why);
+			continue;
+		}
+		rbl_set_str(r, x);
+	}
+	if (vars.n > 0)
+		rbl_load_conds(c, &vars, &st->when_vars, &st->n_when_vars);
+	free(vars.keys);
+	free(vars.vals);
 }
 
 /* The names stepup sets for every command, besides STEPUP_ARTIFACT_<id>. */
@@ -326,6 +377,8 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 		if (phase != RB_PHASE_HOP)
 			err(c, kk->pos, "'when' is only for hop steps; %s is "
 			    "a %s step", name, rb_phase_name(phase));
+		else if (x->type == YT_MAP)
+			load_hop_when(c, x, st);
 		else
 			load_words(c, "when", x, &st->when, &st->n_when);
 	}
@@ -571,6 +624,10 @@ check_needs(struct ctx *c)
 	}
 	free(path);
 
+	/* when: the variables it names. */
+	for (i = 0; i < rb->phases[RB_PHASE_HOP].n; i++)
+		rbl_check_conds(c, rb->phases[RB_PHASE_HOP].v[i].when_vars,
+		    rb->phases[RB_PHASE_HOP].v[i].n_when_vars);
 	/* when: the runbook's hop kinds, or redeploy. */
 	nk = 0;
 	for (k = 0; k < 3; k++) {

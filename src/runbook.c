@@ -11,6 +11,7 @@
 #include "runbook-int.h"
 #include "trust.h"
 #include "util.h"
+#include "version.h"
 
 /* A runbook larger than this is refused before parsing. */
 #define RB_MAX_FILE	(4u * 1024 * 1024)
@@ -221,11 +222,73 @@ load_versions(struct ctx *c, const struct yt_node *v)
 
 /* ---- policy -------------------------------------------------------------- */
 
+/* when: {VAR: VALUE | [VALUE, ...], ...} on a policy item. */
+void
+rbl_load_conds(struct ctx *c, const struct yt_node *v, struct rb_cond **out,
+    size_t *n)
+{
+	const struct yt_node	*x;
+	struct rb_cond		*k;
+	char			 what[64];
+	size_t			 i, j;
+
+	if (v->type != YT_MAP || v->n == 0) {
+		err(c, v->pos, "'when' must be a mapping of a variable to its "
+		    "answer (or a list of answers), found %s",
+		    yt_describe(v, what, sizeof what));
+		return;
+	}
+	*out = xcalloc(v->n, sizeof **out);
+	for (i = 0; i < v->n; i++) {
+		k = &(*out)[*n];
+		x = v->vals[i];
+		if (x->type == YT_SCALAR && !yt_is_null(x)) {
+			k->values = xcalloc(1, sizeof *k->values);
+			k->values[k->n_values++] = xstrdup(x->s);
+		} else if (x->type == YT_SEQ && x->n > 0) {
+			k->values = xcalloc(x->n, sizeof *k->values);
+			for (j = 0; j < x->n; j++) {
+				if (x->vals[j]->type != YT_SCALAR ||
+				    yt_is_null(x->vals[j])) {
+					err(c, x->vals[j]->pos, "an answer in "
+					    "'when' must be a string, found %s",
+					    yt_describe(x->vals[j], what,
+					    sizeof what));
+					continue;
+				}
+				k->values[k->n_values++] =
+				    xstrdup(x->vals[j]->s);
+			}
+		} else {
+			err(c, x->pos, "'when: %s' must be an answer or a list "
+			    "of answers, found %s", v->keys[i]->s,
+			    yt_describe(x, what, sizeof what));
+			continue;
+		}
+		rbl_set_str(&k->var, v->keys[i]);
+		(*n)++;
+	}
+}
+
+void
+rbl_free_conds(struct rb_cond *v, size_t n)
+{
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].var.s);
+		for (j = 0; j < v[i].n_values; j++)
+			free(v[i].values[j]);
+		free(v[i].values);
+	}
+	free(v);
+}
+
 static void
 load_boundaries(struct ctx *c, const char *key, const struct yt_node *v,
     struct rb_boundary **out, size_t *n)
 {
-	static const char *const keys[] = { "at", "reason", NULL };
+	static const char *const keys[] = { "at", "reason", "when", NULL };
 	const struct yt_node	*at, *why;
 	char			 what[64], *where;
 	size_t			 i;
@@ -264,7 +327,168 @@ load_boundaries(struct ctx *c, const char *key, const struct yt_node *v,
 			continue;
 		if ((why = rbl_map_get(e, "reason", NULL)) != NULL)
 			bd->reason = rbl_get_string(c, "reason", why, true);
+		if ((why = rbl_map_get(e, "when", NULL)) != NULL)
+			rbl_load_conds(c, why, &bd->when, &bd->n_when);
 		(*n)++;
+	}
+}
+
+/* skip-series: true, false, or how many series one hop may pass over. */
+static void
+load_skip(struct ctx *c, const char *key, const struct yt_node *v, int *out)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", NULL };
+	static const char *const no[] = { "false", "False", "FALSE", NULL };
+	char	what[64], *end;
+	long	n;
+
+	if (v->type == YT_SCALAR && !yt_is_null(v)) {
+		if (rbl_in_list(v->s, yes)) {
+			*out = RB_SKIP_ANY;
+			return;
+		}
+		if (rbl_in_list(v->s, no)) {
+			*out = 0;
+			return;
+		}
+		n = strtol(v->s, &end, 10);
+		if (v->s[0] >= '0' && v->s[0] <= '9' && *end == '\0' &&
+		    n >= 0 && n <= 1000000) {
+			*out = (int)n;
+			return;
+		}
+	}
+	err(c, v->pos, "'%s' must be true, false or the number of "
+	    "series one hop may pass over, found %s", key,
+	    yt_describe(v, what, sizeof what));
+}
+
+/* levels: {major: {leave, skip, enter-at}, ...}, each coarser than
+ * versions.series; kept coarsest first. */
+static void
+load_levels(struct ctx *c, const struct yt_node *v, struct rb_policy *p)
+{
+	static const char *const keys[] = { "leave", "skip", "enter-at",
+		NULL };
+	static const char *const names[] = {
+		"major", "major.minor", "major.minor.patch", NULL
+	};
+	static const char *const leave[] = { "from-any", "from-latest",
+		"from-latest-minor", NULL };
+	const struct yt_node	*e, *x;
+	struct rb_series_level		*l;
+	char			 what[64], *where;
+	size_t			 i, k;
+	int			 parts;
+
+	if (v->type != YT_MAP) {
+		err(c, v->pos, "'levels' must be a mapping of a level (major, "
+		    "major.minor) to its rules, found %s",
+		    yt_describe(v, what, sizeof what));
+		return;
+	}
+	p->levels = xcalloc(v->n + 1, sizeof *p->levels);
+	for (i = 0; i < v->n; i++) {
+		if ((parts = rbl_get_enum(c, "a level", v->keys[i], names)) < 0)
+			continue;
+		parts++;
+		if (parts >= c->rb->versions.series) {
+			err(c, v->keys[i]->pos, "level '%s' must be coarser "
+			    "than versions.series, whose rules are the "
+			    "policy's own keys", v->keys[i]->s);
+			continue;
+		}
+		for (k = 0; k < p->n_levels; k++)
+			if (p->levels[k].parts == parts)
+				break;
+		if (k < p->n_levels) {
+			err(c, v->keys[i]->pos, "level '%s' is given twice",
+			    v->keys[i]->s);
+			continue;
+		}
+		e = v->vals[i];
+		if (e->type != YT_MAP) {
+			err(c, e->pos, "level '%s' must be a mapping (leave, "
+			    "skip, enter-at), found %s", v->keys[i]->s,
+			    yt_describe(e, what, sizeof what));
+			continue;
+		}
+		where = xasprintf("level '%s'", v->keys[i]->s);
+		rbl_check_keys(c, e, where, keys, NULL);
+		free(where);
+		l = &p->levels[p->n_levels++];
+		l->parts = parts;
+		l->pos = e->pos;
+		l->skip = RB_SKIP_ANY;
+		if ((x = rbl_map_get(e, "leave", NULL)) != NULL &&
+		    (k = (size_t)rbl_get_enum(c, "leave", x, leave)) <
+		    nitems(leave))
+			l->leave = (enum rb_leave)k;
+		if ((x = rbl_map_get(e, "skip", NULL)) != NULL)
+			load_skip(c, "skip", x, &l->skip);
+		if ((x = rbl_map_get(e, "enter-at", NULL)) != NULL)
+			load_boundaries(c, "enter-at", x, &l->enter_at,
+			    &l->n_enter_at);
+	}
+	/* coarsest first */
+	for (i = 1; i < p->n_levels; i++)
+		for (k = i; k > 0 && p->levels[k - 1].parts >
+		    p->levels[k].parts; k--) {
+			struct rb_series_level t = p->levels[k];
+			p->levels[k] = p->levels[k - 1];
+			p->levels[k - 1] = t;
+		}
+}
+
+/* skip-series-to: [{to: RANGE, skip: N | true | false}, ...]. */
+static void
+load_skip_to(struct ctx *c, const struct yt_node *v, struct rb_policy *p)
+{
+	static const char *const keys[] = { "to", "skip", NULL };
+	const struct yt_node	*e, *to, *n;
+	struct rb_skip_to	*k;
+	char			 what[64], *why;
+	size_t			 i;
+
+	if (v->type != YT_SEQ) {
+		err(c, v->pos, "'skip-series-to' must be a list of {to: RANGE, "
+		    "skip: N}, found %s", yt_describe(v, what, sizeof what));
+		return;
+	}
+	p->skip_to = xcalloc(v->n + 1, sizeof *p->skip_to);
+	for (i = 0; i < v->n; i++) {
+		e = v->vals[i];
+		if (e->type != YT_MAP) {
+			err(c, e->pos, "an item of 'skip-series-to' must be {to: "
+			    "RANGE, skip: N}, found %s",
+			    yt_describe(e, what, sizeof what));
+			continue;
+		}
+		rbl_check_keys(c, e, "an item of 'skip-series-to'", keys, NULL);
+		to = rbl_map_get(e, "to", NULL);
+		n = rbl_map_get(e, "skip", NULL);
+		if (to == NULL || n == NULL) {
+			err(c, rbl_map_where(e), "an item of 'skip-series-to' "
+			    "needs 'to' (a version range) and 'skip'");
+			continue;
+		}
+		if (to->type != YT_SCALAR || yt_is_null(to)) {
+			err(c, to->pos, "'to' must be a version range such as "
+			    "\">=24.11\", found %s",
+			    yt_describe(to, what, sizeof what));
+			continue;
+		}
+		if (version_in_range(c->rb->versions.scheme, NULL, to->s,
+		    &why) < 0) {
+			err(c, to->pos, "'to': %s", why);
+			free(why);
+			continue;
+		}
+		k = &p->skip_to[p->n_skip_to];
+		k->skip = RB_SKIP_ANY;
+		load_skip(c, "skip", n, &k->skip);
+		rbl_set_str(&k->to, to);
+		p->n_skip_to++;
 	}
 }
 
@@ -274,14 +498,14 @@ load_policy(struct ctx *c, const struct yt_node *v)
 	static const char *const keys[] = {
 		"within-series", "leave-series", "skip-series",
 		"one-minor-at-a-time", "required-stops", "redeploy-at",
-		"no-upgrade-across", NULL
+		"no-upgrade-across", "levels", "skip-series-to", NULL
 	};
 	static const char *const within[] = { "any", "consecutive", NULL };
-	static const char *const leave[] = { "from-any", "from-latest", NULL };
+	static const char *const leave[] = { "from-any", "from-latest",
+		"from-latest-minor", NULL };
 	struct rb_policy	*p = &c->rb->policy;
 	const struct yt_node	*x;
 	char			 what[64];
-	size_t			 i;
 	int			 k;
 
 	p->pos = v->pos;
@@ -298,31 +522,79 @@ load_policy(struct ctx *c, const struct yt_node *v)
 	    (k = rbl_get_enum(c, "leave-series", x, leave)) >= 0)
 		p->leave_series = (enum rb_leave)k;
 	if ((x = rbl_map_get(v, "skip-series", NULL)) != NULL)
-		rbl_get_bool(c, "skip-series", x, &p->skip_series);
+		load_skip(c, "skip-series", x, &p->skip_series);
 	if ((x = rbl_map_get(v, "one-minor-at-a-time", NULL)) != NULL)
 		rbl_get_bool(c, "one-minor-at-a-time", x, &p->one_minor);
-	if ((x = rbl_map_get(v, "required-stops", NULL)) != NULL) {
-		if (x->type != YT_SEQ)
-			err(c, x->pos, "'required-stops' must be a list of "
-			    "versions, found %s",
-			    yt_describe(x, what, sizeof what));
-		else {
-			p->required_stops = xcalloc(x->n + 1,
-			    sizeof *p->required_stops);
-			for (i = 0; i < x->n; i++) {
-				if (get_version(c, "a required stop",
-				    x->vals[i],
-				    &p->required_stops[p->n_required_stops]))
-					p->n_required_stops++;
-			}
-		}
-	}
+	if ((x = rbl_map_get(v, "required-stops", NULL)) != NULL)
+		load_boundaries(c, "required-stops", x, &p->required_stops,
+		    &p->n_required_stops);
 	if ((x = rbl_map_get(v, "redeploy-at", NULL)) != NULL)
 		load_boundaries(c, "redeploy-at", x, &p->redeploy_at,
 		    &p->n_redeploy_at);
 	if ((x = rbl_map_get(v, "no-upgrade-across", NULL)) != NULL)
 		load_boundaries(c, "no-upgrade-across", x, &p->no_across,
 		    &p->n_no_across);
+	if ((x = rbl_map_get(v, "levels", NULL)) != NULL)
+		load_levels(c, x, p);
+	if ((x = rbl_map_get(v, "skip-series-to", NULL)) != NULL)
+		load_skip_to(c, x, p);
+}
+
+/* Each condition names a variable of the runbook, and answers it can
+ * have. */
+void
+rbl_check_conds(struct ctx *c, const struct rb_cond *k, size_t n)
+{
+	const struct runbook	*rb = c->rb;
+	const struct rb_var	*v;
+	struct clipbuf		 cb;
+	size_t			 j, m, l;
+
+	for (j = 0; j < n; j++, k++) {
+		for (m = 0; m < rb->n_vars; m++)
+			if (strcmp(rb->vars[m].name, k->var.s) == 0)
+				break;
+		if (m == rb->n_vars) {
+			err(c, k->var.pos, "'when: %s': there is no variable "
+			    "%s in 'vars'", rbl_clip(k->var.s, &cb),
+			    rbl_clip(k->var.s, &cb));
+			continue;
+		}
+		v = &rb->vars[m];
+		if (v->n_choices == 0)
+			continue;
+		for (l = 0; l < k->n_values; l++) {
+			for (m = 0; m < v->n_choices; m++)
+				if (strcmp(v->choices[m], k->values[l]) == 0)
+					break;
+			if (m == v->n_choices)
+				err(c, k->var.pos, "'when: %s': '%s' is not "
+				    "one of the variable's choices", v->name,
+				    rbl_clip(k->values[l], &cb));
+		}
+	}
+}
+
+static void
+check_conds(struct ctx *c, const struct rb_boundary *b, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		rbl_check_conds(c, b[i].when, b[i].n_when);
+}
+
+static void
+check_policy_conds(struct ctx *c)
+{
+	const struct rb_policy	*p = &c->rb->policy;
+	size_t			 i;
+
+	check_conds(c, p->required_stops, p->n_required_stops);
+	check_conds(c, p->redeploy_at, p->n_redeploy_at);
+	check_conds(c, p->no_across, p->n_no_across);
+	for (i = 0; i < p->n_levels; i++)
+		check_conds(c, p->levels[i].enter_at, p->levels[i].n_enter_at);
 }
 
 /* ---- vars ---------------------------------------------------------------- */
@@ -539,6 +811,7 @@ load_root(struct ctx *c, const struct yt_node *root)
 	if (!any)
 		err(c, root->pos, "no steps: a runbook needs a 'prepare', "
 		    "'hop' or 'finish' phase");
+	check_policy_conds(c);
 	rbl_check_steps(c);
 }
 
@@ -566,7 +839,7 @@ runbook_new(const char *path)
 		    "major", "minor", "patch" }[i]);
 	rb->policy.within_series = RB_WITHIN_ANY;
 	rb->policy.leave_series = RB_LEAVE_FROM_ANY;
-	rb->policy.skip_series = true;
+	rb->policy.skip_series = RB_SKIP_ANY;
 	return rb;
 }
 
@@ -660,6 +933,9 @@ step_free(struct rb_step *st)
 	for (i = 0; i < st->n_when; i++)
 		free(st->when[i].s);
 	free(st->when);
+	free(st->when_from.s);
+	free(st->when_to.s);
+	rbl_free_conds(st->when_vars, st->n_when_vars);
 }
 
 static void
@@ -682,6 +958,7 @@ boundaries_free(struct rb_boundary *v, size_t n)
 	for (i = 0; i < n; i++) {
 		free(v[i].at.s);
 		free(v[i].reason);
+		rbl_free_conds(v[i].when, v[i].n_when);
 	}
 	free(v);
 }
@@ -703,11 +980,17 @@ runbook_free(struct runbook *rb)
 		free(rb->versions.kinds[i]);
 	source_free(&rb->versions.installed);
 	source_free(&rb->versions.available);
-	for (i = 0; i < rb->policy.n_required_stops; i++)
-		free(rb->policy.required_stops[i].s);
-	free(rb->policy.required_stops);
+	boundaries_free(rb->policy.required_stops,
+	    rb->policy.n_required_stops);
 	boundaries_free(rb->policy.redeploy_at, rb->policy.n_redeploy_at);
 	boundaries_free(rb->policy.no_across, rb->policy.n_no_across);
+	for (i = 0; i < rb->policy.n_levels; i++)
+		boundaries_free(rb->policy.levels[i].enter_at,
+		    rb->policy.levels[i].n_enter_at);
+	for (i = 0; i < rb->policy.n_skip_to; i++)
+		free(rb->policy.skip_to[i].to.s);
+	free(rb->policy.skip_to);
+	free(rb->policy.levels);
 	for (i = 0; i < rb->n_vars; i++) {
 		struct rb_var *v = &rb->vars[i];
 
@@ -745,20 +1028,53 @@ runbook_step(const struct runbook *rb, const char *id)
 	return NULL;
 }
 
-bool
-runbook_step_runs_on(const struct rb_step *st, const char *kind)
+/* Whether a release is in a step's range (none: every release). */
+static bool
+in_range(const struct runbook *rb, const struct rb_str *range,
+    const char *v)
 {
-	size_t	i;
+	char	*why;
+	int	 r;
+
+	if (range->s == NULL)
+		return true;
+	if (v == NULL)
+		return false;
+	if ((r = version_in_range(rb->versions.scheme, v, range->s,
+	    &why)) < 0)
+		free(why);
+	return r == 1;
+}
+
+bool
+runbook_step_runs_on(const struct runbook *rb, const struct rb_step *st,
+    const char *kind, const char *from, const char *to, rb_answer_fn answer,
+    void *arg)
+{
+	const struct rb_cond	*k;
+	const char		*a;
+	size_t			 i, j;
+	bool			 ok = false;
 
 	if (kind == NULL)
 		return false;
 	if (st->n_when == 0)
-		return strcmp(kind, "redeploy") != 0;
-	for (i = 0; i < st->n_when; i++) {
-		if (strcmp(st->when[i].s, kind) == 0)
-			return true;
+		ok = strcmp(kind, "redeploy") != 0;
+	for (i = 0; i < st->n_when && !ok; i++)
+		ok = strcmp(st->when[i].s, kind) == 0;
+	if (!ok || !in_range(rb, &st->when_from, from) ||
+	    !in_range(rb, &st->when_to, to))
+		return false;
+	for (i = 0; i < st->n_when_vars; i++) {
+		k = &st->when_vars[i];
+		a = answer != NULL ? answer(arg, k->var.s) : NULL;
+		for (j = 0; a != NULL && j < k->n_values; j++)
+			if (strcmp(a, k->values[j]) == 0)
+				break;
+		if (a == NULL || j == k->n_values)
+			return false;
 	}
-	return false;
+	return true;
 }
 
 const struct rb_var *

@@ -13,8 +13,9 @@
  *   product: NAME
  *   description: TEXT                       (optional)
  *   versions: {scheme, series, kinds, installed, available}
- *   policy:   {within-series, leave-series, skip-series, one-minor-at-a-time,
- *              required-stops, redeploy-at, no-upgrade-across}
+ *   policy:   {within-series, leave-series, skip-series, skip-series-to,
+ *              one-minor-at-a-time, required-stops, redeploy-at,
+ *              no-upgrade-across, levels}; list items may carry `when`
  *   vars:     {NAME: {ask|value|env, default, secret, pattern, choices}}
  *   prepare:  [step...]   once, before the first hop
  *   hop:      [step...]   once per hop of the plan, filtered by `when`
@@ -88,6 +89,8 @@ enum rb_severity {
 	RB_SEV_WARN,		/* a failed check needs an acknowledgement */
 };
 
+struct rb_cond;
+
 struct rb_step {
 	char		*id;		/* [a-z0-9][a-z0-9_-]*, unique in the runbook */
 	enum rb_kind	 kind;
@@ -116,6 +119,11 @@ struct rb_step {
 	size_t		 n_needs;
 	struct rb_str	*when;		/* hop kinds it runs for; none: every hop */
 	size_t		 n_when;
+	struct rb_str	 when_from;	/* when: {from: RANGE}: the hop's source
+					   release is in it; s NULL: any */
+	struct rb_str	 when_to;	/* when: {to: RANGE}: its target */
+	struct rb_cond	*when_vars;	/* when: {VAR: ANSWER...}: answers */
+	size_t		 n_when_vars;
 
 	struct rb_pos	 pos;		/* of the step's mapping */
 	struct rb_pos	 id_pos;	/* of its id's value */
@@ -183,28 +191,78 @@ struct rb_versions {
 	struct rb_pos	 pos;
 };
 
-/* A version boundary: `redeploy-at` or `no-upgrade-across`. */
+/* A condition on a runbook variable's answer: it holds when the answer
+ * is one of values. */
+struct rb_cond {
+	struct rb_str	 var;
+	char		**values;
+	size_t		 n_values;
+};
+
+/* A version boundary (`redeploy-at`, `no-upgrade-across`) or a required
+ * stop. */
 struct rb_boundary {
-	struct rb_str	 at;		/* the first version past the boundary */
+	struct rb_str	 at;		/* the first version past the boundary;
+					   the stop, or a line whose newest
+					   release is the stop ("8.11.x") */
 	char		*reason;	/* why, in the runbook's words, or NULL */
+	struct rb_cond	*when;		/* when: {VAR: VALUE | [VALUE...]}:
+					   it applies only when every one
+					   holds; none: always */
+	size_t		 n_when;
 };
 
 enum rb_within { RB_WITHIN_ANY, RB_WITHIN_CONSECUTIVE };
-enum rb_leave { RB_LEAVE_FROM_ANY, RB_LEAVE_FROM_LATEST };
+enum rb_leave {
+	RB_LEAVE_FROM_ANY,
+	RB_LEAVE_FROM_LATEST,		/* its series' latest release */
+	RB_LEAVE_FROM_LATEST_MINOR	/* a release of its series' latest
+					   major.minor line, any patch */
+};
+#define RB_SKIP_ANY (-1)	/* skip-series: true */
+
+/* Rules for a level of series coarser than versions.series (policy
+ * levels: {major: {leave, skip, enter-at}}): nested series. */
+struct rb_series_level {
+	int		 parts;		/* 1 major, 2 major.minor */
+	enum rb_leave	 leave;		/* leave: how a hop leaves one */
+	int		 skip;		/* skip: RB_SKIP_ANY or how many */
+	struct rb_boundary *enter_at;	/* enter-at: the releases (or lines)
+					   a hop into one lands on; none:
+					   any */
+	size_t		 n_enter_at;
+	struct rb_pos	 pos;
+};
+
+/* skip-series-to: how many series a hop whose target is in a range may
+ * pass over, instead of skip-series (a release that reads the state of
+ * more earlier releases than the ones before it). */
+struct rb_skip_to {
+	struct rb_str	 to;		/* a version range, ">=24.11" */
+	int		 skip;		/* RB_SKIP_ANY or how many */
+};
 
 /* The upgrade-path policy; see plan.h for its meaning. Defaults are the
  * permissive ones: any newer version, in one hop. */
 struct rb_policy {
 	enum rb_within	 within_series;	/* within-series: any | consecutive */
 	enum rb_leave	 leave_series;	/* leave-series: from-any | from-latest */
-	bool		 skip_series;	/* skip-series: true | false */
+	int		 skip_series;	/* skip-series: the most series one hop
+					   passes over: true RB_SKIP_ANY,
+					   false 0, or a number */
 	bool		 one_minor;	/* one-minor-at-a-time: false | true */
-	struct rb_str	*required_stops; /* required-stops: [V...] */
+	struct rb_boundary *required_stops; /* required-stops: [V | L.x |
+					   {at, reason}] */
 	size_t		 n_required_stops;
 	struct rb_boundary *redeploy_at; /* redeploy-at: [V | {at, reason}] */
 	size_t		 n_redeploy_at;
 	struct rb_boundary *no_across;	/* no-upgrade-across: [V | {at, reason}] */
 	size_t		 n_no_across;
+	struct rb_skip_to *skip_to;	/* skip-series-to: the first whose
+					   range has the hop's target wins */
+	size_t		 n_skip_to;
+	struct rb_series_level	*levels;	/* levels: coarsest first */
+	size_t		 n_levels;
 	struct rb_pos	 pos;
 };
 
@@ -273,12 +331,18 @@ char		*runbook_artifact_env(const char *id);
 
 /* Find a step by id in any phase, or NULL. */
 const struct rb_step	*runbook_step(const struct runbook *, const char *id);
-/* Whether a hop-phase step runs for a hop of this kind: the kinds its
- * `when` names; without `when`, every in-place hop. A redeploy hop runs
- * only the steps that name "redeploy": its steps replace the in-place
- * ones. */
-bool			 runbook_step_runs_on(const struct rb_step *,
-			    const char *kind);
+/* The answer of a runbook variable, or NULL when it has none. */
+typedef const char	*(*rb_answer_fn)(void *arg, const char *name);
+
+/* Whether a hop-phase step runs for a hop of this kind, from and to: the
+ * kinds its `when` names (without kinds, every in-place hop: a redeploy
+ * hop runs only the steps that name "redeploy", which replace the
+ * in-place ones), and the hop's releases in its `from` and `to` ranges,
+ * and the answers it names (answer NULL: none holds). */
+bool			 runbook_step_runs_on(const struct runbook *,
+			    const struct rb_step *, const char *kind,
+			    const char *from, const char *to, rb_answer_fn answer,
+			    void *arg);
 /* Find a variable by name, or NULL. */
 const struct rb_var	*runbook_var(const struct runbook *, const char *name);
 

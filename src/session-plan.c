@@ -149,9 +149,29 @@ session_probe_init(struct session *s, struct catalog_probe *probe)
 	return envp;
 }
 
+/* An answer of the run, for the policy's conditions. */
+static const char *
+session_plan_answer(void *arg, const char *name)
+{
+	return step_env_get(&((struct session *)arg)->answers, name, NULL);
+}
+
+bool
+session_plan_asks(const struct session *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->rb->n_vars; i++)
+		if (s->rb->vars[i].source == RB_VAR_ASK && !s->answered[i] &&
+		    plan_policy_asks(&s->rb->policy, s->rb->vars[i].name))
+			return true;
+	return false;
+}
+
 int
 session_plan(struct session *s, char **cause)
 {
+	struct rb_policy	*policy;
 	struct plan_catalog	*cat = NULL;
 	struct catalog_probe	 probe;
 	char			**envp;
@@ -162,6 +182,12 @@ session_plan(struct session *s, char **cause)
 		return EXIT_FAILED;
 	if (session_fixed_vars(s, cause) != 0)
 		return EXIT_USAGE;
+	if (session_plan_asks(s)) {
+		*cause = xasprintf("%s: the upgrade policy depends on a "
+		    "variable that is asked: answer the questions before "
+		    "planning", s->rb->path);
+		return EXIT_USAGE;
+	}
 	plan_free(s->plan);
 	s->plan = NULL;
 	plan_refusal_free(s->refusal);
@@ -188,8 +214,9 @@ session_plan(struct session *s, char **cause)
 
 	to = s->to != NULL ? s->to : s->opts.to != NULL ? s->opts.to :
 	    plan_default_target(cat, s->from);
-	r = plan_compute(cat, &s->rb->policy, s->from, to, &s->plan,
-	    &s->refusal);
+	policy = plan_policy_when(&s->rb->policy, session_plan_answer, s);
+	r = plan_compute(cat, policy, s->from, to, &s->plan, &s->refusal);
+	plan_policy_free(policy);
 	if (r != 0) {
 		*cause = xasprintf("no allowed upgrade path from %s to %s: %s",
 		    s->from, to, s->refusal != NULL ? s->refusal->message : "?");

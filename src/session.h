@@ -176,6 +176,11 @@ bool		 session_needs_from(const struct session *);
 int		 session_set_to(struct session *, const char *version,
 		    char **cause);
 
+/* True when the policy's conditions (`when`) name an asked variable that
+ * has no answer yet: the front end asks the questions (session_question,
+ * session_answer) before session_plan(). */
+bool		 session_plan_asks(const struct session *);
+
 /* Probe the installed version (unless --from) and the available ones
  * (the probes are journaled), then plan. EXIT_DONE, EXIT_REFUSED (see
  * session_refusal), or EXIT_FAILED / EXIT_USAGE with *cause. */

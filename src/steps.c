@@ -333,10 +333,18 @@ step_expand_fields(struct step *st, const char *dir, char **cause)
 	return 0;
 }
 
-static bool
-hop_matches(const struct rb_step *rs, const struct plan_hop *hop)
+static const char *
+base_answer(void *arg, const char *name)
 {
-	return runbook_step_runs_on(rs, hop->kind);
+	return arg != NULL ? step_env_get(arg, name, NULL) : NULL;
+}
+
+static bool
+hop_matches(const struct runbook *rb, const struct rb_step *rs,
+    const struct plan_hop *hop, const struct step_env *base)
+{
+	return runbook_step_runs_on(rb, rs, hop->kind, hop->from, hop->to,
+	    base_answer, (void *)base);
 }
 
 /* Where relative paths are: STEPUP_RUNBOOK_DIR, else the runbook's. */
@@ -511,8 +519,8 @@ steps_new(const struct runbook *rb, const struct plan *plan,
 		if (phase == RB_PHASE_HOP) {
 			for (h = 0; h < plan->n_hops; h++) {
 				for (i = 0; i < ph->n; i++) {
-					if (!hop_matches(&ph->v[i],
-					    &plan->hops[h]))
+					if (!hop_matches(rb, &ph->v[i],
+					    &plan->hops[h], base))
 						continue;
 					if (steps_lay(ss, &ph->v[i], (int)h,
 					    base, &artifacts, cause) != 0)

@@ -694,7 +694,7 @@ tui_run(struct session *s)
 	tui_up(s);
 	if (session_unfinished(s) != NULL)
 		first = &screen_start;
-	else if (session_needs_from(s))
+	else if (session_needs_from(s) || session_plan_asks(s))
 		first = &screen_questions;
 	else
 		first = &screen_plan;

@@ -491,3 +491,84 @@ version_cmp(const struct version *a, const struct version *b)
 	return cmp_prerelease(a->text + a->pre_off, a->pre_len,
 	    b->text + b->pre_off, b->pre_len);
 }
+
+int
+version_in_range(enum rb_scheme scheme, const char *text, const char *range,
+    char **cause)
+{
+	static const char *const ops[] = { ">=", "<=", "==", "!=", ">", "<",
+		"=", NULL };
+	struct version	 v, w;
+	const char	*p = range, *q;
+	char		*s, *why;
+	size_t		 len;
+	int		 k, c, in = 1, any = 0;
+
+	if (text != NULL && version_parse(&v, scheme, text, &why) != 0) {
+		*cause = xasprintf("'%s' is not a valid %s version: %s", text,
+		    version_scheme_name(scheme), why);
+		free(why);
+		return -1;
+	}
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			break;
+		for (k = 0; ops[k] != NULL; k++)
+			if (strncmp(p, ops[k], strlen(ops[k])) == 0)
+				break;
+		if (ops[k] == NULL) {
+			*cause = xasprintf("range '%s': '%s' does not start "
+			    "with >=, >, <=, <, = or !=", range, p);
+			goto fail;
+		}
+		p += strlen(ops[k]);
+		p += strspn(p, " \t");
+		len = strcspn(p, " \t,");
+		q = p + len;
+		s = xstrndup(p, len);
+		if (len == 0 || version_parse(&w, scheme, s, &why) != 0) {
+			*cause = len == 0 ? xasprintf("range '%s': %s is not "
+			    "followed by a version", range, ops[k]) :
+			    xasprintf("range '%s': '%s' is not a valid %s "
+			    "version: %s", range, s, version_scheme_name(scheme),
+			    why);
+			if (len > 0)
+				free(why);
+			free(s);
+			goto fail;
+		}
+		free(s);
+		if (text != NULL) {
+			c = version_cmp(&v, &w);
+			switch (ops[k][0]) {
+			case '>':
+				in &= ops[k][1] == '=' ? c >= 0 : c > 0;
+				break;
+			case '<':
+				in &= ops[k][1] == '=' ? c <= 0 : c < 0;
+				break;
+			case '!':
+				in &= c != 0;
+				break;
+			default:
+				in &= c == 0;
+				break;
+			}
+		}
+		version_free(&w);
+		any = 1;
+		p = q;
+	}
+	if (!any) {
+		*cause = xasprintf("range '%s' has no comparison", range);
+		goto fail;
+	}
+	if (text != NULL)
+		version_free(&v);
+	return in;
+fail:
+	if (text != NULL)
+		version_free(&v);
+	return -1;
+}

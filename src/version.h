@@ -52,6 +52,12 @@ int	 version_diff_index(const struct version *, const struct version *);
 /* Whether the first `series` release components are equal. */
 bool	 version_same_series(const struct version *, const struct version *,
 	    int series);
+/* Whether the version text is in a range: comparisons ">=24.03", "<25",
+ * "=1.2.3" (or "==", "!="), separated by commas or spaces, all of which
+ * must hold. Returns 1 or 0, or -1 with *cause set (caller frees) when the
+ * range or a version in it does not parse. */
+int	 version_in_range(enum rb_scheme, const char *text, const char *range,
+	    char **cause);
 /* Whether v is a pre-release (semver/calver/loose "-x", PEP 440 a/b/rc
  * or dev). */
 bool	 version_is_prerelease(const struct version *);

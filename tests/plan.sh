@@ -51,7 +51,7 @@ expect_status 3 "$STEPUP" plan "$B" --from 23.09.9 --to 24.03.0 --direct --json
 expect_grep "$TMP/out" '"result": "refused",'
 expect_grep "$TMP/out" '"hops": [],'
 expect_grep "$TMP/out" '"rule": "leave-series",'
-expect_grep "$TMP/out" '"nearest": null,'
+expect_grep "$TMP/out" '"nearest": [],'
 expect_grep "$TMP/out" '      {"from": "23.09.9", "to": "23.09.10", "kind": "minor"'
 if command -v python3 >/dev/null 2>&1; then
 	python3 -m json.tool "$TMP/out" >/dev/null || fail "--json is not JSON: $(cat "$TMP/out")"
@@ -73,6 +73,41 @@ expect_grep "$TMP/out" "24.03.1 -> 23.09.10 is a downgrade: 23.09.10 is older th
 expect_status 3 "$STEPUP" plan "$B" --from 23.09.10 --to 23.09.11
 expect_grep "$TMP/out" "(not-in-catalog):"
 expect_grep "$TMP/out" "the nearest are 23.09.10 and 24.03.0."
+expect_status 3 "$STEPUP" plan "$B" --from 23.09.10 --to 23.09.11 --json
+expect_grep "$TMP/out" '"nearest": ["23.09.10", "24.03.0"],'
+
+# One minor at a time counts version numbers: a gap in the catalog is a
+# refusal naming what is missing, with or without --direct.
+G="$D/minor-gap.yaml"
+expect_status 3 "$STEPUP" plan "$G" --from 1.18.0 --to 1.26.5
+expect_grep "$TMP/out" "Gap: 1.18.0 -> 1.26.5 refused by the runbook's policy (one-minor-at-a-time):"
+expect_grep "$TMP/out" "No upgrade path leads from 1.18.0 to 1.26.5: 1.18.5 -> 1.26.0 skips 1.19,"
+expect_grep "$TMP/out" "  1.20, 1.21, 1.22, 1.23, 1.24 and 1.25, and minor versions are upgraded one"
+expect_grep "$TMP/out" "  at a time (one-minor-at-a-time); none of them is in the catalog of"
+expect_status 3 "$STEPUP" plan "$G" --from 1.18.5 --to 1.26.0 --direct
+expect_grep "$TMP/out" "(one-minor-at-a-time):"
+expect_status 3 "$STEPUP" plan "$G" --from 1.26.0 --to 1.29.2 --direct --json
+expect_grep "$TMP/out" 'skips 1.27 and 1.28, and minor versions are upgraded one at a time (one-minor-at-a-time); 1.27 is not in the catalog'
+expect_grep "$TMP/out" '"nearest": ["1.26.5"],'
+
+# Conditional stops: taken when an answer says so; stepup plan needs it.
+C="$D/conditional.yaml"
+expect_status 2 "$STEPUP" plan "$C" --from 16.0.0
+expect_grep "$TMP/err" "stepup: the policy depends on the answer of big_db (Is the CI database over 100 GB?): give --var big_db=VALUE"
+expect_status 0 "$STEPUP" plan "$C" --from 16.0.0 --var big_db=yes
+expect_grep "$TMP/out" "Cond: 16.0.0 -> 17.0.0 in 3 hops."
+expect_grep "$TMP/out" "     16.3.9: a required stop (16.3.x: the newest 16.3 release), taken since big_db is yes: a long batched migration"
+expect_grep "$TMP/out" "     steps: up, reindex"
+expect_status 0 "$STEPUP" plan "$C" --from 16.0.0 --var big_db=no
+expect_grep "$TMP/out" "Cond: 16.0.0 -> 17.0.0 in 2 hops."
+expect_grep "$TMP/out" "  1. 16.0.0 -> 16.11.2  (minor)"
+# hop steps chosen by the hop's target release and by an answer
+expect_grep "$TMP/out" "     steps: up, bg"
+expect_status 0 "$STEPUP" plan "$C" --from 16.0.0 --var big_db=no --json
+expect_grep "$TMP/out" '"steps": ["up", "bg"]}'
+expect_status 0 "$STEPUP" plan "$C" --from 16.0.0 --to 16.3.9 --var big_db=yes
+expect_grep "$TMP/out" "     steps: up, reindex"
+expect_status 2 "$STEPUP" plan "$C" --from 16.0.0 --var big_db
 
 # Pachyderm: probes for both versions, a redeploy hop with its own steps,
 # and a boundary with no way across.
@@ -83,13 +118,14 @@ expect_grep "$TMP/out" "  1. 1.7.14 -> 1.13.0  (redeploy)"
 expect_grep "$TMP/out" "     steps: new-cluster, migrate"
 expect_status 3 "$STEPUP" plan "$P"
 expect_grep "$TMP/out" "Pachyderm: 1.7.14 -> 2.1.0 refused by the runbook's policy (no-upgrade-across):"
-expect_grep "$TMP/out" "be migrated to 2.x. The nearest version that can be reached is 1.13.0."
+expect_grep "$TMP/out" "  No upgrade path leads from 1.7.14 to 2.1.0: 2.0.0 cannot be reached from"
+expect_grep "$TMP/out" "  1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in place or"
 expect_grep "$TMP/out" "The path to the nearest reachable version:"
 expect_status 3 "$STEPUP" plan "$P" --direct
-expect_grep "$TMP/out" "be migrated to 2.x. No other path leads there either (no-upgrade-across);"
+expect_grep "$TMP/out" "  other path leads there either (no-upgrade-across); the nearest version"
 expect_grep "$TMP/out" "The path to the nearest reachable version:"
 expect_status 3 "$STEPUP" plan "$P" --json
-expect_grep "$TMP/out" '"nearest": "1.13.0",'
+expect_grep "$TMP/out" '"nearest": ["1.13.0"],'
 expect_grep "$TMP/out" '{"from": "1.7.14", "to": "1.13.0", "kind": "redeploy", "redeploy": true, "reason": null, "steps": ["new-cluster", "migrate"]}'
 PACH_TEST_INSTALLED=2.0.0 expect_status 0 "$STEPUP" plan "$P"
 expect_grep "$TMP/out" "  1. 2.0.0 -> 2.1.0  (minor)"

@@ -33,11 +33,11 @@ check_export() {
 		fail "$rb: the Markdown export has no title"
 }
 
-check_export "$R/backend.ai.yaml" 23.09.9 24.03.0 \
-	"Upgrade checklist: Backend.AI 23.09.9 → 24.03.0" \
-	"Back up the manager database" "Fill out missing DB revisions since 23.09.10" \
+check_export "$R/backend.ai.yaml" 24.03.10 24.09.4 \
+	"Upgrade checklist: Backend.AI 24.03.10 → 24.09.4" \
+	"Back up the manager database" "Fill out missing DB revisions since 24.03.11" \
 	"Restore the manager database from the backup"
-expect_grep "$TMP/backend.ai.txt" 'Path:     23.09.9 → 23.09.10 (minor) → 24.03.0 (major)'
+expect_grep "$TMP/backend.ai.txt" 'Path:     24.03.10 → 24.03.11 (minor) → 24.09.4 (major)'
 expect_grep "$TMP/backend.ai.txt" 'apply-missing-revisions "$STEPUP_HOP_FROM"'
 check_export "$R/pachyderm.yaml" 1.7.0 1.9.0 \
 	"Upgrade checklist: Pachyderm 1.7.0 → 1.9.0" \

@@ -35,33 +35,37 @@ steps_of() {
 B="$R/backend.ai.yaml"
 major="stop-manager, manager-package, alembic, missing-revisions, other-packages, start-services, hop-versions, agents, changelog-extras"
 minor="stop-manager, manager-package, alembic, other-packages, start-services, hop-versions, agents, changelog-extras"
-plan 0 "$B" --from 23.09.10 --to 24.03.0
-hops_are "23.09.10 -> 24.03.0 (major)"
+# The catalog is the product's final release tags: 23.09.11 is the latest
+# 23.09 release, and there is no 23.09.9 nor 24.03.1.
+plan 0 "$B" --from 23.09.11 --to 24.03.2
+hops_are "23.09.11 -> 24.03.2 (major)"
 steps_of 1 "$major"
-plan 0 "$B" --from 23.09.10 --to 24.03.5
-hops_are "23.09.10 -> 24.03.5 (major)"
-plan 0 "$B" --from 23.09.9 --to 24.03.0
-hops_are "23.09.9 -> 23.09.10 (minor)" "23.09.10 -> 24.03.0 (major)"
+plan 0 "$B" --from 23.09.11 --to 24.03.11
+hops_are "23.09.11 -> 24.03.11 (major)"
+plan 0 "$B" --from 23.09.10 --to 24.03.2
+hops_are "23.09.10 -> 23.09.11 (minor)" "23.09.11 -> 24.03.2 (major)"
 steps_of 1 "$minor"
 steps_of 2 "$major"
-expect_grep "$TMP/out" "23.09.10: a series is left only from its latest release"
-plan 0 "$B" --from 23.03.11 --to 24.03.0
-want="23.03.11 -> 23.09.0 (major)"
-i=0
-while [ "$i" -lt 10 ]; do
+expect_grep "$TMP/out" "23.09.11: a series is left only from its latest release"
+plan 0 "$B" --from 23.03.12 --to 24.03.2
+want="23.03.12 -> 23.09.0 (major)"
+prev=0
+for i in 1 2 3 4 5 6 8 10 11; do
 	want="$want
-23.09.$i -> 23.09.$((i + 1)) (minor)"
-	i=$((i + 1))
+23.09.$prev -> 23.09.$i (minor)"
+	prev=$i
 done
-printf '%s\n23.09.10 -> 24.03.0 (major)\n' "$want" >"$TMP/want"
-cmp -s "$TMP/want" "$TMP/hops" || fail "23.03.11 -> 24.03.0: $(tr '\n' ';' <"$TMP/hops")"
+printf '%s\n23.09.11 -> 24.03.2 (major)\n' "$want" >"$TMP/want"
+cmp -s "$TMP/want" "$TMP/hops" || fail "23.03.12 -> 24.03.2: $(tr '\n' ';' <"$TMP/hops")"
+plan 3 "$B" --from 23.09.9 --to 24.03.0
+expect_grep "$TMP/out" "(not-in-catalog):"
 # Forbidden as direct hops; a plain plan routes around them.
-plan 3 "$B" --from 23.09.9 --to 24.03.0 --direct
+plan 3 "$B" --from 23.09.10 --to 24.03.2 --direct
 expect_grep "$TMP/out" "refused by the runbook's policy (leave-series)"
-says "23.09.9 -> 24.03.0 leaves the 23.09 series from 23.09.9, but a series is left only from its latest release, 23.09.10 (leave-series: from-latest)"
-plan 3 "$B" --from 23.03.0 --to 24.03.0 --direct
+says "23.09.10 -> 24.03.2 leaves the 23.09 series from 23.09.10, but a series is left only from its latest release, 23.09.11 (leave-series: from-latest)"
+plan 3 "$B" --from 23.03.0 --to 24.03.2 --direct
 expect_grep "$TMP/out" "refused by the runbook's policy (skip-series)"
-says "23.03.0 -> 24.03.0 skips the 23.09 series, and no series may be skipped (skip-series: false)"
+says "23.03.0 -> 24.03.2 skips the 23.09 series, and no series may be skipped (skip-series: false)"
 plan 3 "$B" --from 24.03.0 --to 23.09.10
 
 # Pachyderm (seeds/002): in place any newer 1.x, a redeploy across 1.8, no
@@ -83,7 +87,7 @@ steps_of 1 "$redeploy"
 steps_of 2 "$inplace"
 plan 3 "$P" --from 1.13.0 --to 2.0.0
 expect_grep "$TMP/out" "(no-upgrade-across)"
-says "no upgrade crosses it in any way (no-upgrade-across): Pachyderm 2.x is deployed with Helm"
+says "2.0.0 cannot be reached from 1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in place or by a redeploy (no-upgrade-across): Pachyderm 2.x is deployed with Helm"
 
 # QHub (seeds/003): 0.3.14 -> 0.4 is one redeploy hop with every step of
 # the guide.

@@ -72,7 +72,7 @@ backendai_policy(void)
 	memset(&p, 0, sizeof p);
 	p.within_series = RB_WITHIN_CONSECUTIVE;
 	p.leave_series = RB_LEAVE_FROM_LATEST;
-	p.skip_series = false;
+	p.skip_series = 0;
 	return p;
 }
 
@@ -311,7 +311,7 @@ test_kubernetes(void **state)
 	(void)state;
 	c = catalog(RB_SCHEME_SEMVER, 2, default_kinds, rel, nitems(rel));
 	memset(&p, 0, sizeof p);
-	p.skip_series = true;
+	p.skip_series = RB_SKIP_ANY;
 	p.one_minor = true;
 	pl = expect_plan(c, &p, "1.27.1", "1.29.2",
 	    "1.27.1 -> 1.28.3 -> 1.29.2");
@@ -323,11 +323,147 @@ test_kubernetes(void **state)
 	pl = expect_plan(c, &p, "1.27.0", "1.27.2", "1.27.0 -> 1.27.2");
 	assert_string_equal(pl->hops[0].kind, "patch");
 	plan_free(pl);
+	r = expect_refusal(1, c, &p, "1.27.0", "1.30.0", "one-minor-at-a-time",
+	    "1.27.0 -> 1.30.0 is not allowed as one hop: 1.27.0 -> 1.30.0 "
+	    "skips 1.28 and 1.29, and minor versions are upgraded one at a "
+	    "time (one-minor-at-a-time). The allowed path takes 3 hops: "
+	    "1.27.0 -> 1.28.3 -> 1.29.2 -> 1.30.0.");
+	plan_refusal_free(r);
 	r = expect_refusal(1, c, &p, "1.27.2", "1.29.0", "one-minor-at-a-time",
 	    "1.27.2 -> 1.29.0 is not allowed as one hop: 1.27.2 -> 1.29.0 "
 	    "skips 1.28, and minor versions are upgraded one at a time "
 	    "(one-minor-at-a-time). The allowed path takes 2 hops: 1.27.2 -> "
 	    "1.28.3 -> 1.29.0.");
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+}
+
+/* One minor at a time counts version numbers: a catalog with 1.18.x and
+ * 1.26.x and nothing between has no path, and says what is missing. */
+static void
+test_one_minor_gap(void **state)
+{
+	static const char *const rel[] = {
+		"1.18.0", "1.18.5", "1.26.0", "1.26.5", "1.28.0", "1.29.2",
+		"2.0.0", "2.1.0", "3.0.0",
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p;
+	struct plan		*pl;
+	struct plan_refusal	*r;
+	char			*path;
+
+	(void)state;
+	c = catalog(RB_SCHEME_SEMVER, 2, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.skip_series = RB_SKIP_ANY;
+	p.one_minor = true;
+	r = expect_refusal(0, c, &p, "1.18.0", "1.26.5", "one-minor-at-a-time",
+	    "No upgrade path leads from 1.18.0 to 1.26.5: 1.18.5 -> 1.26.0 "
+	    "skips 1.19, 1.20, 1.21, 1.22, 1.23, 1.24 and 1.25, and minor "
+	    "versions are upgraded one at a time (one-minor-at-a-time); none "
+	    "of them is in the catalog of available releases, so no path can "
+	    "stop there. The nearest version that can be reached is 1.18.5.");
+	assert_string_equal(r->nearest, "1.18.5");
+	path = path_of(r->alternative);
+	assert_string_equal(path, "1.18.0 -> 1.18.5");
+	free(path);
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "1.18.5", "1.26.0", "one-minor-at-a-time",
+	    "1.18.5 -> 1.26.0 is not allowed as one hop: 1.18.5 -> 1.26.0 "
+	    "skips 1.19, 1.20, 1.21, 1.22, 1.23, 1.24 and 1.25, and minor "
+	    "versions are upgraded one at a time (one-minor-at-a-time); none "
+	    "of them is in the catalog of available releases, so no path can "
+	    "stop there. No other path leads there either "
+	    "(one-minor-at-a-time); nothing above 1.18.5 can be reached.");
+	plan_refusal_free(r);
+	/* a gap of one, beside a line the catalog has */
+	r = expect_refusal(1, c, &p, "1.26.0", "1.29.2", "one-minor-at-a-time",
+	    "1.26.0 -> 1.29.2 is not allowed as one hop: 1.26.0 -> 1.29.2 "
+	    "skips 1.27 and 1.28, and minor versions are upgraded one at a "
+	    "time (one-minor-at-a-time); 1.27 is not in the catalog of "
+	    "available releases, so no path can stop there. No other path "
+	    "leads there either (one-minor-at-a-time); the nearest version "
+	    "that can be reached is 1.26.5.");
+	plan_refusal_free(r);
+	/* a major is entered at its .0 from the latest line of the last */
+	pl = expect_plan(c, &p, "1.28.0", "2.1.0",
+	    "1.28.0 -> 1.29.2 -> 2.0.0 -> 2.1.0");
+	plan_free(pl);
+	r = expect_refusal(1, c, &p, "1.29.2", "2.1.0", "one-minor-at-a-time",
+	    "1.29.2 -> 2.1.0 is not allowed as one hop: 1.29.2 -> 2.1.0 skips "
+	    "2.0, and minor versions are upgraded one at a time "
+	    "(one-minor-at-a-time). The allowed path takes 2 hops: 1.29.2 -> "
+	    "2.0.0 -> 2.1.0.");
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "1.29.2", "3.0.0", "one-minor-at-a-time",
+	    "1.29.2 -> 3.0.0 is not allowed as one hop: 1.29.2 -> 3.0.0 skips "
+	    "2.0 and 2.1, and minor versions are upgraded one at a time "
+	    "(one-minor-at-a-time). The allowed path takes 3 hops: 1.29.2 -> "
+	    "2.0.0 -> 2.1.0 -> 3.0.0.");
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+}
+
+/* skip-series: N, Slurm's window: a hop passes over at most one release
+ * series (from up to two releases before). */
+static void
+test_bounded_skip(void **state)
+{
+	static const char *const rel[] = {
+		"22.05.0", "22.05.11", "23.02.0", "23.02.7", "23.11.0",
+		"23.11.10", "24.05.0", "24.05.4", "24.11.0",
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p;
+	struct plan		*pl;
+	struct plan_refusal	*r;
+
+	(void)state;
+	c = catalog(RB_SCHEME_CALVER, 2, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.skip_series = 1;
+	pl = expect_plan(c, &p, "22.05.0", "23.11.10", "22.05.0 -> 23.11.10");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "22.05.11", "24.11.0",
+	    "22.05.11 -> 23.11.10 -> 24.11.0");
+	assert_string_equal(pl->hops[0].reason, "23.11.10: a hop passes over "
+	    "no more series than skip-series allows");
+	plan_free(pl);
+	r = expect_refusal(1, c, &p, "22.05.11", "24.05.0", "skip-series",
+	    "22.05.11 -> 24.05.0 is not allowed as one hop: 22.05.11 -> "
+	    "24.05.0 skips the 23.02 and 23.11 series, and a hop may pass over "
+	    "at most 1 (skip-series: 1). The allowed path takes 2 hops: "
+	    "22.05.11 -> 23.11.10 -> 24.05.0.");
+	plan_refusal_free(r);
+	/* skip-series-to: hops to 24.11 and later pass over two */
+	{
+		struct rb_skip_to to = { { ">=24.11", { 9, 9 } }, 2 };
+
+		p.skip_to = &to;
+		p.n_skip_to = 1;
+		pl = expect_plan(c, &p, "23.02.7", "24.11.0",
+		    "23.02.7 -> 24.11.0");
+		plan_free(pl);
+		pl = expect_plan(c, &p, "22.05.11", "24.11.0",
+		    "22.05.11 -> 23.11.10 -> 24.11.0");
+		plan_free(pl);
+		r = expect_refusal(1, c, &p, "22.05.11", "24.11.0",
+		    "skip-series", "22.05.11 -> 24.11.0 is not allowed as one "
+		    "hop: 22.05.11 -> 24.11.0 skips the 23.02, 23.11 and 24.05 "
+		    "series, and a hop to 24.11.0 may pass over at most 2 "
+		    "(skip-series-to). The allowed path takes 2 hops: 22.05.11 "
+		    "-> 23.11.10 -> 24.11.0.");
+		plan_refusal_free(r);
+		p.skip_to = NULL;
+		p.n_skip_to = 0;
+	}
+	p.skip_series = 0;
+	r = expect_refusal(1, c, &p, "22.05.11", "24.05.0", "skip-series",
+	    "22.05.11 -> 24.05.0 is not allowed as one hop: 22.05.11 -> "
+	    "24.05.0 skips the 23.02 and 23.11 series, and no series may be "
+	    "skipped (skip-series: false). The allowed path takes 3 hops: "
+	    "22.05.11 -> 23.02.7 -> 23.11.10 -> 24.05.0.");
 	plan_refusal_free(r);
 	plan_catalog_free(c);
 }
@@ -339,9 +475,10 @@ test_gitlab_required_stops(void **state)
 		"15.0.0", "15.4.6", "15.5.0", "15.11.13", "16.0.0", "16.3.0",
 		"16.7.0",
 	};
-	struct rb_str		 stops[] = {
-		{ "15.4.6", { 3, 5 } }, { "15.11.13", { 3, 15 } },
-		{ "16.3.0", { 3, 27 } },
+	struct rb_boundary	 stops[] = {
+		{ { "15.4.6", { 3, 5 } }, NULL, NULL, 0 },
+		{ { "15.11.13", { 3, 15 } }, NULL, NULL, 0 },
+		{ { "16.3.0", { 3, 27 } }, NULL, NULL, 0 },
 	};
 	struct plan_catalog	*c;
 	struct rb_policy	 p;
@@ -351,7 +488,7 @@ test_gitlab_required_stops(void **state)
 	(void)state;
 	c = catalog(RB_SCHEME_SEMVER, 1, default_kinds, rel, nitems(rel));
 	memset(&p, 0, sizeof p);
-	p.skip_series = true;
+	p.skip_series = RB_SKIP_ANY;
 	p.required_stops = stops;
 	p.n_required_stops = nitems(stops);
 	pl = expect_plan(c, &p, "15.0.0", "16.7.0",
@@ -371,7 +508,7 @@ test_gitlab_required_stops(void **state)
 	plan_catalog_free(c);
 
 	/* A required stop missing from the catalog cannot be crossed. */
-	stops[1].s = "15.11.12";
+	stops[1].at.s = "15.11.12";
 	c = catalog(RB_SCHEME_SEMVER, 1, default_kinds, rel, nitems(rel));
 	r = expect_refusal(0, c, &p, "15.0.0", "16.7.0", "required-stop",
 	    "No upgrade path leads from 15.0.0 to 16.7.0: 15.5.0 -> 15.11.13 "
@@ -386,6 +523,220 @@ test_gitlab_required_stops(void **state)
 	plan_catalog_free(c);
 }
 
+/* Nested series: within a major any minor may be skipped, a major is left
+ * only from its latest minor (any patch) and entered only at the releases
+ * enter-at names. */
+static void
+test_nested_levels(void **state)
+{
+	static const char *const rel[] = {
+		"1.0.0", "1.1.0", "1.2.0", "1.2.3", "2.0.0", "2.1.0", "2.3.0",
+		"3.0.0", "3.0.1", "3.1.0",
+	};
+	struct rb_boundary	 enter[] = {
+		{ { "2.0.0", { 9, 5 } }, NULL, NULL, 0 }, { { "3.0.x", { 9, 12 } }, NULL, NULL, 0 },
+	};
+	struct rb_series_level	 major;
+	struct plan_catalog	*c;
+	struct rb_policy	 p;
+	struct plan		*pl;
+	struct plan_refusal	*r;
+
+	(void)state;
+	c = catalog(RB_SCHEME_SEMVER, 2, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	memset(&major, 0, sizeof major);
+	p.skip_series = RB_SKIP_ANY;
+	major.parts = 1;
+	major.leave = RB_LEAVE_FROM_LATEST_MINOR;
+	major.skip = 0;
+	major.enter_at = enter;
+	major.n_enter_at = nitems(enter);
+	p.levels = &major;
+	p.n_levels = 1;
+	pl = expect_plan(c, &p, "1.0.0", "1.2.0", "1.0.0 -> 1.2.0");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "1.0.0", "2.1.0",
+	    "1.0.0 -> 1.2.3 -> 2.0.0 -> 2.1.0");
+	assert_string_equal(pl->hops[0].reason,
+	    "1.2.3: a series is left only from its latest minor version");
+	assert_string_equal(pl->hops[1].reason,
+	    "2.0.0: a series is entered only at a release its enter-at names");
+	plan_free(pl);
+	/* any patch of the latest minor */
+	pl = expect_plan(c, &p, "1.2.0", "2.0.0", "1.2.0 -> 2.0.0");
+	plan_free(pl);
+	/* 3.0.x is 3.0.1, the newest 3.0 */
+	pl = expect_plan(c, &p, "2.3.0", "3.1.0", "2.3.0 -> 3.0.1 -> 3.1.0");
+	plan_free(pl);
+	r = expect_refusal(1, c, &p, "1.1.0", "2.0.0", "leave-series",
+	    "1.1.0 -> 2.0.0 is not allowed as one hop: 1.1.0 -> 2.0.0 leaves "
+	    "the 1 series from 1.1.0, but a series is left only from a release "
+	    "of its latest minor version, 1.2 (levels: major: leave: "
+	    "from-latest-minor). The allowed path takes 2 hops: 1.1.0 -> "
+	    "1.2.3 -> 2.0.0.");
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "2.3.0", "3.1.0", "enter-at",
+	    "2.3.0 -> 3.1.0 is not allowed as one hop: 2.3.0 -> 3.1.0 enters "
+	    "the 3 series at 3.1.0, but a hop enters it only at 3.0.1 (levels: "
+	    "major: enter-at). The allowed path takes 2 hops: 2.3.0 -> 3.0.1 "
+	    "-> 3.1.0.");
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, &p, "1.2.3", "3.0.1", "skip-series",
+	    "1.2.3 -> 3.0.1 is not allowed as one hop: 1.2.3 -> 3.0.1 skips "
+	    "the 2 series, and no series may be skipped (levels: major: skip: "
+	    "0). The allowed path takes 3 hops: 1.2.3 -> 2.0.0 -> 2.3.0 -> "
+	    "3.0.1.");
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+}
+
+/* GitLab's "8.11.Z": a stop naming a line is its newest release in the
+ * catalog; a line the catalog lacks cannot be crossed. */
+static void
+test_line_stops(void **state)
+{
+	static const char *const rel[] = {
+		"8.10.0", "8.11.0", "8.11.3", "8.11.11", "8.12.0", "8.17.7",
+		"9.0.0", "9.5.10", "10.0.0",
+	};
+	struct rb_boundary	 stops[] = {
+		{ { "8.11.Z", { 3, 5 } }, NULL, NULL, 0 }, { { "9.x", { 3, 15 } }, NULL, NULL, 0 },
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p;
+	struct plan		*pl;
+	struct plan_refusal	*r;
+
+	(void)state;
+	c = catalog(RB_SCHEME_SEMVER, 1, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.skip_series = RB_SKIP_ANY;
+	p.required_stops = stops;
+	p.n_required_stops = nitems(stops);
+	pl = expect_plan(c, &p, "8.10.0", "10.0.0",
+	    "8.10.0 -> 8.11.11 -> 9.5.10 -> 10.0.0");
+	assert_string_equal(pl->hops[0].reason,
+	    "8.11.11: a required stop (8.11.Z: the newest 8.11 release)");
+	assert_string_equal(pl->hops[1].reason,
+	    "9.5.10: a required stop (9.x: the newest 9 release)");
+	plan_free(pl);
+	/* from inside the line, too */
+	pl = expect_plan(c, &p, "8.11.3", "8.12.0",
+	    "8.11.3 -> 8.11.11 -> 8.12.0");
+	plan_free(pl);
+	pl = expect_plan(c, &p, "8.11.11", "9.0.0", "8.11.11 -> 9.0.0");
+	plan_free(pl);
+	r = expect_refusal(1, c, &p, "8.11.3", "8.12.0", "required-stop",
+	    "8.11.3 -> 8.12.0 is not allowed as one hop: 8.11.3 -> 8.12.0 "
+	    "passes over 8.11.11 (8.11.Z: the newest 8.11 release in the "
+	    "catalog), a required stop that every upgrade across it must stop "
+	    "at (required-stops). The allowed path takes 2 hops: 8.11.3 -> "
+	    "8.11.11 -> 8.12.0.");
+	plan_refusal_free(r);
+	/* a line with no release in the catalog cannot be crossed */
+	stops[1].at.s = "8.13.x";
+	r = expect_refusal(0, c, &p, "8.12.0", "9.0.0", "required-stop",
+	    "No upgrade path leads from 8.12.0 to 9.0.0: 8.12.0 -> 8.17.7 "
+	    "passes over 8.13.x, a required stop that every upgrade across it "
+	    "must stop at (required-stops); the catalog has no release of that "
+	    "line, so nothing can stop there. The nearest version that can be "
+	    "reached is 8.12.0, the installed one.");
+	plan_refusal_free(r);
+	plan_catalog_free(c);
+}
+
+static const char *
+answer_of(void *arg, const char *name)
+{
+	return strcmp(name, "big_db") == 0 ? arg : NULL;
+}
+
+/* Conditional stops: taken only when the variable's answer is one of the
+ * values `when` names; the plan's reason says so. */
+static void
+test_conditional_stops(void **state)
+{
+	static const char *const rel[] = {
+		"16.0.0", "16.3.4", "16.3.9", "16.7.8", "16.11.2", "17.0.0",
+	};
+	char			*values[] = { "yes", "maybe" };
+	struct rb_cond		 big = { { "big_db", { 4, 12 } }, values, 2 };
+	struct rb_boundary	 stops[] = {
+		{ { "16.3.x", { 3, 5 } }, NULL, &big, 1 },
+		{ { "16.11.x", { 3, 15 } }, NULL, NULL, 0 },
+	};
+	struct plan_catalog	*c;
+	struct rb_policy	 p, *q;
+	struct plan		*pl;
+
+	(void)state;
+	c = catalog(RB_SCHEME_SEMVER, 1, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.skip_series = RB_SKIP_ANY;
+	p.required_stops = stops;
+	p.n_required_stops = nitems(stops);
+	q = plan_policy_when(&p, answer_of, "yes");
+	assert_int_equal(q->n_required_stops, 2);
+	pl = expect_plan(c, q, "16.0.0", "17.0.0",
+	    "16.0.0 -> 16.3.9 -> 16.11.2 -> 17.0.0");
+	assert_string_equal(pl->hops[0].reason, "16.3.9: a required stop "
+	    "(16.3.x: the newest 16.3 release), taken since big_db is one of "
+	    "yes or maybe");
+	plan_free(pl);
+	plan_policy_free(q);
+	q = plan_policy_when(&p, answer_of, "no");
+	assert_int_equal(q->n_required_stops, 1);
+	pl = expect_plan(c, q, "16.0.0", "17.0.0",
+	    "16.0.0 -> 16.11.2 -> 17.0.0");
+	plan_free(pl);
+	plan_policy_free(q);
+	/* no answer: the condition does not hold */
+	q = plan_policy_when(&p, answer_of, NULL);
+	assert_int_equal(q->n_required_stops, 1);
+	plan_policy_free(q);
+	assert_true(plan_policy_asks(&p, "big_db"));
+	assert_false(plan_policy_asks(&p, "other"));
+	plan_catalog_free(c);
+}
+
+/* Lint of line stops: numbers that do not parse are an error, a line the
+ * literal catalog lacks a warning. */
+static void
+test_validate_lines(void **state)
+{
+	struct rb_str		 list[] = {
+		{ "8.11.0", { 6, 15 } }, { "8.12.0", { 6, 22 } },
+	};
+	struct rb_boundary	 stops[] = {
+		{ { "8.11.x", { 8, 20 } }, NULL, NULL, 0 },
+		{ { "8.13.Z", { 8, 28 } }, NULL, NULL, 0 },
+		{ { "8.a.x", { 8, 36 } }, NULL, NULL, 0 },
+	};
+	struct runbook		 rb;
+	struct rb_diags		 d;
+
+	(void)state;
+	memset(&rb, 0, sizeof rb);
+	rb.path = "r.yaml";
+	rb.versions.scheme = RB_SCHEME_SEMVER;
+	rb.versions.available.list = list;
+	rb.versions.available.n_list = nitems(list);
+	rb.policy.required_stops = stops;
+	rb.policy.n_required_stops = nitems(stops);
+	rb_diags_init(&d);
+	assert_int_equal(plan_validate(&rb, &d), 1);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.v[0].level, RB_WARNING);
+	assert_int_equal(d.v[0].pos.col, 28);
+	assert_string_equal(d.v[0].msg, "required stop '8.13.Z' names a line "
+	    "with no release in the available list: no upgrade can cross it, "
+	    "since none can stop there");
+	assert_int_equal(d.v[1].level, RB_ERROR);
+	assert_int_equal(d.v[1].pos.col, 36);
+	rb_diags_free(&d);
+}
+
 static void
 test_pachyderm_boundaries(void **state)
 {
@@ -394,10 +745,10 @@ test_pachyderm_boundaries(void **state)
 		"2.0.0", "2.1.0",
 	};
 	struct rb_boundary	 redeploy[] = {
-		{ { "1.8.0", { 12, 18 } }, "1.8 rearchitected the storage" },
+		{ { "1.8.0", { 12, 18 } }, "1.8 rearchitected the storage", NULL, 0 },
 	};
 	struct rb_boundary	 across[] = {
-		{ { "2.0.0", { 13, 24 } }, "1.x data cannot be migrated to 2.x" },
+		{ { "2.0.0", { 13, 24 } }, "1.x data cannot be migrated to 2.x", NULL, 0 },
 	};
 	struct plan_catalog	*c;
 	struct rb_policy	 p;
@@ -408,7 +759,7 @@ test_pachyderm_boundaries(void **state)
 	(void)state;
 	c = catalog(RB_SCHEME_SEMVER, 2, default_kinds, rel, nitems(rel));
 	memset(&p, 0, sizeof p);
-	p.skip_series = true;
+	p.skip_series = RB_SKIP_ANY;
 	p.redeploy_at = redeploy;
 	p.n_redeploy_at = 1;
 	p.no_across = across;
@@ -422,9 +773,9 @@ test_pachyderm_boundaries(void **state)
 	assert_false(pl->hops[0].redeploy);
 	plan_free(pl);
 	r = expect_refusal(0, c, &p, "1.7.14", "2.1.0", "no-upgrade-across",
-	    "No upgrade path leads from 1.7.14 to 2.1.0: 1.13.0 -> 2.0.0 "
-	    "crosses 2.0.0, and no upgrade crosses it in any way "
-	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
+	    "No upgrade path leads from 1.7.14 to 2.1.0: 2.0.0 cannot be reached "
+	    "from 1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in "
+	    "place or by a redeploy (no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
 	    "nearest version that can be reached is 1.13.0.");
 	assert_string_equal(r->nearest, "1.13.0");
 	path = path_of(r->alternative);
@@ -432,17 +783,17 @@ test_pachyderm_boundaries(void **state)
 	free(path);
 	plan_refusal_free(r);
 	r = expect_refusal(0, c, &p, "1.13.0", "2.0.0", "no-upgrade-across",
-	    "No upgrade path leads from 1.13.0 to 2.0.0: 1.13.0 -> 2.0.0 "
-	    "crosses 2.0.0, and no upgrade crosses it in any way "
-	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
+	    "No upgrade path leads from 1.13.0 to 2.0.0: 2.0.0 cannot be reached "
+	    "from 1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in "
+	    "place or by a redeploy (no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
 	    "nearest version that can be reached is 1.13.0, the installed "
 	    "one.");
 	assert_null(r->alternative);
 	plan_refusal_free(r);
 	r = expect_refusal(1, c, &p, "1.7.14", "2.1.0", "no-upgrade-across",
-	    "1.7.14 -> 2.1.0 is not allowed as one hop: 1.7.14 -> 2.1.0 "
-	    "crosses 2.0.0, and no upgrade crosses it in any way "
-	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
+	    "1.7.14 -> 2.1.0 is not allowed as one hop: 2.1.0 cannot be reached "
+	    "from 1.7.14: no upgrade leads from below 2.0.0 to 2.0.0 or later, in "
+	    "place or by a redeploy (no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
 	    "other path leads there either (no-upgrade-across); the nearest "
 	    "version that can be reached is 1.13.0.");
 	assert_string_equal(r->nearest, "1.13.0");
@@ -451,9 +802,9 @@ test_pachyderm_boundaries(void **state)
 	free(path);
 	plan_refusal_free(r);
 	r = expect_refusal(1, c, &p, "1.13.0", "2.1.0", "no-upgrade-across",
-	    "1.13.0 -> 2.1.0 is not allowed as one hop: 1.13.0 -> 2.1.0 "
-	    "crosses 2.0.0, and no upgrade crosses it in any way "
-	    "(no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
+	    "1.13.0 -> 2.1.0 is not allowed as one hop: 2.1.0 cannot be reached "
+	    "from 1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in "
+	    "place or by a redeploy (no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
 	    "other path leads there either (no-upgrade-across); nothing "
 	    "above 1.13.0 can be reached.");
 	assert_null(r->alternative);
@@ -471,8 +822,8 @@ test_qhub_redeploy(void **state)
 		"v0.3.12", "v0.3.13", "v0.3.14", "v0.4.0", "v0.4.1",
 	};
 	struct rb_boundary	 redeploy[] = {
-		{ { "0.4.0", { 9, 16 } }, NULL },
-		{ { "0.4.1", { 9, 16 } }, NULL },
+		{ { "0.4.0", { 9, 16 } }, NULL, NULL, 0 },
+		{ { "0.4.1", { 9, 16 } }, NULL, NULL, 0 },
 	};
 	struct plan_catalog	*c;
 	struct rb_policy	 p;
@@ -589,11 +940,11 @@ test_validate(void **state)
 		{ "1.0.0", { 6, 15 } }, { "1.1", { 6, 22 } },
 		{ "v1.0.0", { 6, 27 } }, { "1.2.0", { 6, 35 } },
 	};
-	struct rb_str		 stops[] = {
-		{ "1.2.0", { 8, 20 } }, { "1.5.0", { 8, 27 } },
+	struct rb_boundary	 stops[] = {
+		{ { "1.2.0", { 8, 20 } }, NULL, NULL, 0 }, { { "1.5.0", { 8, 27 } }, NULL, NULL, 0 },
 	};
-	struct rb_boundary	 across[] = { { { "2.0.x", { 9, 23 } }, NULL } };
-	struct rb_boundary	 redeploy[] = { { { "1.9.0", { 10, 17 } }, NULL } };
+	struct rb_boundary	 across[] = { { { "2.0.x", { 9, 23 } }, NULL, NULL, 0 } };
+	struct rb_boundary	 redeploy[] = { { { "1.9.0", { 10, 17 } }, NULL, NULL, 0 } };
 	struct runbook		 rb;
 	struct rb_diags		 d;
 
@@ -661,7 +1012,48 @@ struct pt {
 	struct rb_policy	 p;
 	int			 stop[3][3], across[2][3], redeploy[2][3];
 	int			 nstop, nacross, nredeploy;
+	/* a nested level, major, when series is major.minor */
+	bool			 nested;
+	enum rb_leave		 mleave;
+	int			 mskip;
+	bool			 menter_rule, menter[PT_MAX];
+	/* skip-series-to: [{to: ">=to_at", skip: to_skip}] */
+	bool			 has_to;
+	int			 to_at[3], to_skip;
 };
+
+static int	tcmp(const int *, const int *, int);
+
+/* Whether a hop leaving its series of `parts` numbers may start at i:
+ * from-latest, its series' last release; from-latest-minor, a release of
+ * the minor line of that last release. */
+static bool
+pt_leave_ok(const struct pt *t, enum rb_leave how, int parts, int i)
+{
+	int	k = i;
+
+	while (k + 1 < t->n && tcmp(t->v[k + 1], t->v[i], parts) == 0)
+		k++;
+	if (how == RB_LEAVE_FROM_LATEST)
+		return k == i;
+	if (how == RB_LEAVE_FROM_LATEST_MINOR)
+		return tcmp(t->v[k], t->v[i], 2) == 0;
+	return true;
+}
+
+/* The series of `parts` numbers strictly between releases i and j. */
+static int
+pt_between(const struct pt *t, int i, int j, int parts)
+{
+	int	k, n = 0;
+
+	for (k = 0; k < t->n; k++)
+		if (tcmp(t->v[k], t->v[i], parts) > 0 &&
+		    tcmp(t->v[k], t->v[j], parts) < 0 &&
+		    (k == 0 || tcmp(t->v[k - 1], t->v[k], parts) != 0))
+			n++;
+	return n;
+}
 
 static int
 tcmp(const int *a, const int *b, int parts)
@@ -689,7 +1081,7 @@ static bool
 pt_allowed(const struct pt *t, int i, int j, int target)
 {
 	const int	*a = t->v[i], *b = t->v[j];
-	int		 k, s = t->series;
+	int		 k, s = t->series, nskip;
 	bool		 same = tcmp(a, b, s) == 0;
 
 	if (j <= i)
@@ -700,22 +1092,43 @@ pt_allowed(const struct pt *t, int i, int j, int target)
 		return false;
 	if (tcount((const int (*)[3])t->redeploy, t->nredeploy, a, b, false) > 1)
 		return false;
+	/* the series strictly between, each counted once */
+	nskip = 0;
+	for (k = 0; k < t->n; k++)
+		if (tcmp(t->v[k], a, s) > 0 && tcmp(t->v[k], b, s) < 0 &&
+		    (k == 0 || tcmp(t->v[k - 1], t->v[k], s) != 0))
+			nskip++;
+	k = t->has_to && tcmp(b, t->to_at, 3) >= 0 ? t->to_skip :
+	    t->p.skip_series;
+	if (k != RB_SKIP_ANY && nskip > k)
+		return false;
 	for (k = 0; k < t->n; k++) {
-		/* a series or minor version strictly between is skipped */
-		if (!t->p.skip_series && tcmp(t->v[k], a, s) > 0 &&
-		    tcmp(t->v[k], b, s) < 0)
-			return false;
+		/* a minor version strictly between is skipped */
 		if (t->p.one_minor && tcmp(t->v[k], a, 2) > 0 &&
 		    tcmp(t->v[k], b, 2) < 0)
 			return false;
 	}
+	/* the nested major level: its skip, leave and enter-at */
+	if (t->nested) {
+		if (t->mskip != RB_SKIP_ANY && pt_between(t, i, j, 1) > t->mskip)
+			return false;
+		if (a[0] != b[0] && !pt_leave_ok(t, t->mleave, 1, i))
+			return false;
+		if (a[0] != b[0] && t->menter_rule && !t->menter[j])
+			return false;
+	}
+	/* one minor at a time counts numbers: M.m -> M.(m+1) at most, and
+	   M.m -> (M+1).0 only when no release of M is above M.m */
+	if (t->p.one_minor && a[0] == b[0] && b[1] > a[1] + 1)
+		return false;
+	if (t->p.one_minor && a[0] != b[0] && (b[0] != a[0] + 1 || b[1] != 0))
+		return false;
 	if (same) {
 		if (t->p.within_series == RB_WITHIN_CONSECUTIVE && j != i + 1)
 			return false;
 		return true;
 	}
-	if (t->p.leave_series == RB_LEAVE_FROM_LATEST && i + 1 < t->n &&
-	    tcmp(t->v[i + 1], a, s) == 0)
+	if (!pt_leave_ok(t, t->p.leave_series, s, i))
 		return false;
 	if (t->p.within_series == RB_WITHIN_CONSECUTIVE && j != target &&
 	    tcmp(t->v[j - 1], b, s) == 0)
@@ -762,6 +1175,34 @@ pt_index(const struct pt *t, const char *text)
 	return -1;
 }
 
+/* Make stop x name its line of `parts` numbers, written "a.x" or
+ * "a.b.Z", and resolve it as stepup-runbook(5) says. */
+static void
+pt_line_stop(const struct pt *t, int *x, int parts, char *buf, size_t len)
+{
+	int	i, k = -1;
+
+	if (parts == 1)
+		snprintf(buf, len, "%d.x", x[0]);
+	else
+		snprintf(buf, len, "%d.%d.Z", x[0], x[1]);
+	for (i = 0; i < t->n; i++)
+		if (tcmp(t->v[i], x, parts) == 0)
+			k = i;
+	if (k >= 0)
+		memcpy(x, t->v[k], 3 * sizeof *x);
+	else
+		for (i = parts; i < 3; i++)
+			x[i] = 0;
+}
+
+/* The one variable of the property test's conditions. */
+static const char *
+pt_answer(void *arg, const char *name)
+{
+	return strcmp(name, "big") == 0 ? arg : NULL;
+}
+
 static void
 pt_random_triple(int *x)
 {
@@ -777,9 +1218,18 @@ test_property(void **state)
 	struct pt		 t;
 	char			*text[PT_MAX];
 	const char		*ctext[PT_MAX];
-	struct rb_str		 stops[3];
+	struct rb_boundary	 stops[3];
 	struct rb_boundary	 across[2], redeploy[2];
 	char			 sbuf[3][16], abuf[2][16], rbuf[2][16];
+	char			 ebuf[PT_MAX][16];
+	char			*yes = "yes";
+	struct rb_cond		 big = { { "big", { 0, 0 } }, &yes, 1 };
+	struct rb_policy	*when;
+	const char		*answer;
+	struct rb_boundary	 enter[PT_MAX];
+	struct rb_series_level	 level;
+	struct rb_skip_to	 skip_to;
+	char			 tobuf[24];
 	int			 round, i, j, k, f, to, want, used[3][4][4];
 	long			 plans = 0, refusals = 0;
 
@@ -807,9 +1257,8 @@ test_property(void **state)
 		t.series = 1 + rand() % 2;
 		t.p.within_series = rand() % 2 ? RB_WITHIN_ANY :
 		    RB_WITHIN_CONSECUTIVE;
-		t.p.leave_series = rand() % 2 ? RB_LEAVE_FROM_ANY :
-		    RB_LEAVE_FROM_LATEST;
-		t.p.skip_series = rand() % 2;
+		t.p.leave_series = (enum rb_leave)(rand() % 3);
+		t.p.skip_series = rand() % 2 ? RB_SKIP_ANY : rand() % 3;
 		t.p.one_minor = rand() % 3 == 0;
 		t.nstop = rand() % 3 == 0 ? rand() % 3 : 0;
 		t.nacross = rand() % 4 == 0 ? 1 : 0;
@@ -822,7 +1271,13 @@ test_property(void **state)
 				pt_random_triple(t.stop[k]);
 			snprintf(sbuf[k], sizeof sbuf[k], "%d.%d.%d", t.stop[k][0],
 			    t.stop[k][1], t.stop[k][2]);
-			stops[k].s = sbuf[k];
+			/* a quarter name a line: its newest release in the
+			   catalog, else its first number */
+			if (rand() % 4 == 0)
+				pt_line_stop(&t, t.stop[k], 1 + rand() % 2,
+				    sbuf[k], sizeof sbuf[k]);
+			stops[k].at.s = sbuf[k];
+			stops[k].reason = NULL;
 		}
 		for (k = 0; k < t.nacross; k++) {
 			pt_random_triple(t.across[k]);
@@ -830,6 +1285,8 @@ test_property(void **state)
 			    t.across[k][0], t.across[k][1], t.across[k][2]);
 			across[k].at.s = abuf[k];
 			across[k].reason = NULL;
+			across[k].when = NULL;
+			across[k].n_when = 0;
 		}
 		for (k = 0; k < t.nredeploy; k++) {
 			pt_random_triple(t.redeploy[k]);
@@ -837,13 +1294,82 @@ test_property(void **state)
 			    t.redeploy[k][0], t.redeploy[k][1], t.redeploy[k][2]);
 			redeploy[k].at.s = rbuf[k];
 			redeploy[k].reason = NULL;
+			redeploy[k].when = NULL;
+			redeploy[k].n_when = 0;
 		}
 		t.p.required_stops = stops;
 		t.p.n_required_stops = (size_t)t.nstop;
+		/* a third of the stops are conditional (when: {big: yes});
+		   the brute force knows only those that hold */
+		answer = rand() % 2 ? "yes" : "no";
+		for (k = 0, i = 0; k < t.nstop; k++) {
+			stops[k].when = NULL;
+			stops[k].n_when = 0;
+			if (rand() % 3 == 0) {
+				stops[k].when = &big;
+				stops[k].n_when = 1;
+				if (strcmp(answer, "yes") != 0)
+					continue;
+			}
+			memmove(t.stop[i++], t.stop[k], sizeof t.stop[k]);
+		}
+		t.nstop = i;
 		t.p.no_across = across;
 		t.p.n_no_across = (size_t)t.nacross;
 		t.p.redeploy_at = redeploy;
 		t.p.n_redeploy_at = (size_t)t.nredeploy;
+		/* a quarter of the time, another skip for hops to a range */
+		t.p.skip_to = NULL;
+		t.p.n_skip_to = 0;
+		if (rand() % 4 == 0) {
+			t.has_to = true;
+			pt_random_triple(t.to_at);
+			t.to_skip = rand() % 4 == 0 ? RB_SKIP_ANY : rand() % 3;
+			snprintf(tobuf, sizeof tobuf, ">=%d.%d.%d", t.to_at[0],
+			    t.to_at[1], t.to_at[2]);
+			skip_to.to.s = tobuf;
+			skip_to.skip = t.to_skip;
+			t.p.skip_to = &skip_to;
+			t.p.n_skip_to = 1;
+		}
+		/* half the time with series major.minor, a nested level
+		   (major) with its own leave, skip and enter-at rules */
+		t.p.levels = NULL;
+		t.p.n_levels = 0;
+		if (t.series == 2 && rand() % 2) {
+			t.nested = true;
+			t.mleave = (enum rb_leave)(rand() % 3);
+			t.mskip = rand() % 2 ? RB_SKIP_ANY : rand() % 2;
+			t.menter_rule = rand() % 3 == 0;
+			memset(&level, 0, sizeof level);
+			level.parts = 1;
+			level.leave = t.mleave;
+			level.skip = t.mskip;
+			level.enter_at = enter;
+			for (k = 0, i = 0; t.menter_rule && k < t.n; k++) {
+				if (!(t.menter[k] = rand() % 2))
+					continue;
+				/* the newest of its line, sometimes as a line */
+				if (rand() % 4 == 0 && (k + 1 == t.n ||
+				    tcmp(t.v[k + 1], t.v[k], 2) != 0))
+					snprintf(ebuf[i], sizeof ebuf[i],
+					    "%d.%d.x", t.v[k][0], t.v[k][1]);
+				else
+					snprintf(ebuf[i], sizeof ebuf[i],
+					    "%d.%d.%d", t.v[k][0], t.v[k][1],
+					    t.v[k][2]);
+				enter[i].at.s = ebuf[i];
+				enter[i].reason = NULL;
+				enter[i].when = NULL;
+				enter[i].n_when = 0;
+				i++;
+			}
+			level.n_enter_at = (size_t)i;
+			if (i == 0)
+				t.menter_rule = false;
+			t.p.levels = &level;
+			t.p.n_levels = 1;
+		}
 
 		/* listed in reverse, to exercise the sort */
 		for (i = 0; i < t.n; i++) {
@@ -863,7 +1389,9 @@ test_property(void **state)
 				int rc, drc;
 
 				want = pt_brute(&t, f, to);
-				rc = plan_compute(c, &t.p, from, tot, &pl, &r);
+				when = plan_policy_when(&t.p, pt_answer,
+				    (void *)answer);
+				rc = plan_compute(c, when, from, tot, &pl, &r);
 				if (want < 0) {
 					if (rc == 0)
 						fail_msg("round %d: %s -> %s planned "
@@ -916,7 +1444,8 @@ test_property(void **state)
 					plan_free(pl);
 				}
 				/* --direct agrees with the hop predicate */
-				drc = plan_direct(c, &t.p, from, tot, &dp, &dr);
+				drc = plan_direct(c, when, from, tot, &dp, &dr);
+				plan_policy_free(when);
 				assert_int_equal(drc == 0,
 				    pt_allowed(&t, f, to, to));
 				plan_free(dp);
@@ -941,7 +1470,13 @@ main(void)
 		cmocka_unit_test(test_backendai_direct_allowed),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_kubernetes),
+		cmocka_unit_test(test_one_minor_gap),
+		cmocka_unit_test(test_bounded_skip),
 		cmocka_unit_test(test_gitlab_required_stops),
+		cmocka_unit_test(test_nested_levels),
+		cmocka_unit_test(test_line_stops),
+		cmocka_unit_test(test_validate_lines),
+		cmocka_unit_test(test_conditional_stops),
 		cmocka_unit_test(test_pachyderm_boundaries),
 		cmocka_unit_test(test_qhub_redeploy),
 		cmocka_unit_test(test_catalog_errors),

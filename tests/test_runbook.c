@@ -165,9 +165,10 @@ static const struct tcase cases[] = {
 	  "  one-minor: true\n",
 	  "t.yaml:10:18: 'within-series' must be any or consecutive, found "
 	  "'consecutve'; did you mean 'consecutive'?\n"
-	  "t.yaml:11:16: 'skip-series' must be true or false, found 'yes'\n"
-	  "t.yaml:12:19: 'required-stops' must be a list of versions, found "
-	  "'1.0'\n"
+	  "t.yaml:11:16: 'skip-series' must be true, false or the number of "
+	  "series one hop may pass over, found 'yes'\n"
+	  "t.yaml:12:19: 'required-stops' must be a list of versions or "
+	  "{at: V, reason: TEXT}, found '1.0'\n"
 	  "t.yaml:13:17: an item of 'redeploy-at' needs 'at' (the first "
 	  "version past the boundary)\n"
 	  "t.yaml:14:3: unknown key 'one-minor' in policy; did you mean "
@@ -337,7 +338,7 @@ static const struct tcase cases[] = {
 	{ BASE HOP "policy:\n  no-upgrade-across:\n"
 	  "    - {at: 2.0.0, reason: r, why: w}\n    - [2.0.0]\n",
 	  "t.yaml:11:30: unknown key 'why' in an item of 'no-upgrade-across' "
-	  "(known keys: at, reason)\n"
+	  "(known keys: at, reason, when)\n"
 	  "t.yaml:12:7: an item of 'no-upgrade-across' must be a version or "
 	  "{at: V, reason: TEXT}, found a list\n" },
 	/* 39: installed and available of the wrong shapes */
@@ -430,7 +431,7 @@ test_full(void **state)
 	assert_false(rb->policy.skip_series);
 	assert_false(rb->policy.one_minor);
 	assert_int_equal(rb->policy.n_required_stops, 1);
-	assert_string_equal(rb->policy.required_stops[0].s, "23.09.1");
+	assert_string_equal(rb->policy.required_stops[0].at.s, "23.09.1");
 	assert_int_equal(rb->policy.n_redeploy_at, 1);
 	assert_string_equal(rb->policy.redeploy_at[0].at.s, "24.03.0");
 	assert_null(rb->policy.redeploy_at[0].reason);
@@ -551,7 +552,7 @@ test_defaults(void **state)
 	assert_string_equal(rb->versions.installed.ask, "q");
 	assert_int_equal(rb->policy.within_series, RB_WITHIN_ANY);
 	assert_int_equal(rb->policy.leave_series, RB_LEAVE_FROM_ANY);
-	assert_true(rb->policy.skip_series);
+	assert_int_equal(rb->policy.skip_series, RB_SKIP_ANY);
 	assert_false(rb->policy.one_minor);
 	assert_null(rb->description);
 	assert_int_equal(rb->n_vars, 0);
@@ -561,6 +562,155 @@ test_defaults(void **state)
 	assert_int_equal(rb->phases[RB_PHASE_HOP].v[0].timeout, 0);
 	assert_int_equal(rb->phases[RB_PHASE_HOP].v[0].severity, RB_SEV_FAIL);
 	runbook_free(rb);
+}
+
+/* skip-series takes a number of series as well as true or false. */
+static void
+test_skip_series_number(void **state)
+{
+	static const char	 two[] = BASE HOP "policy: {skip-series: 2}\n";
+	static const char	 bad[] = BASE HOP "policy: {skip-series: -1}\n";
+	struct runbook		*rb;
+	char			*out;
+
+	(void)state;
+	out = load_text(two, strlen(two), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	assert_int_equal(rb->policy.skip_series, 2);
+	runbook_free(rb);
+	{
+		static const char to[] = BASE HOP "policy:\n  skip-series: 1\n"
+		    "  skip-series-to: [{to: \">=2.0.0\", skip: 2}, "
+		    "{to: \"2.0\", skip: 1}]\n";
+
+		out = load_text(to, strlen(to), &rb);
+		assert_string_equal(out, "t.yaml:11:51: 'to': range '2.0': "
+		    "'2.0' does not start with >=, >, <=, <, = or !=\n");
+		free(out);
+		assert_null(rb);
+	}
+	out = load_text(bad, strlen(bad), &rb);
+	assert_string_equal(out, "t.yaml:9:23: 'skip-series' must be true, "
+	    "false or the number of series one hop may pass over, found "
+	    "'-1'\n");
+	free(out);
+	assert_null(rb);
+}
+
+/* policy.levels: rules per coarser level, and what is wrong with them. */
+static void
+test_levels(void **state)
+{
+	static const char	 good[] = BASE HOP "policy:\n  levels:\n"
+	    "    major: {leave: from-latest-minor, skip: 0, enter-at: "
+	    "[1.0.0, 2.0.x]}\n";
+	static const char	 bad[] = BASE HOP "policy:\n  levels:\n"
+	    "    major.minor: {leave: from-latest}\n"
+	    "    major: {leave: latest, skip: some, enter: [1.0.0]}\n";
+	struct runbook		*rb;
+	char			*out;
+
+	(void)state;
+	out = load_text(good, strlen(good), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	assert_int_equal(rb->policy.n_levels, 1);
+	assert_int_equal(rb->policy.levels[0].parts, 1);
+	assert_int_equal(rb->policy.levels[0].leave,
+	    RB_LEAVE_FROM_LATEST_MINOR);
+	assert_int_equal(rb->policy.levels[0].skip, 0);
+	assert_int_equal(rb->policy.levels[0].n_enter_at, 2);
+	assert_string_equal(rb->policy.levels[0].enter_at[1].at.s, "2.0.x");
+	runbook_free(rb);
+	out = load_text(bad, strlen(bad), &rb);
+	assert_string_equal(out, "t.yaml:11:5: level 'major.minor' must be "
+	    "coarser than versions.series, whose rules are the policy's own "
+	    "keys\n"
+	    "t.yaml:12:20: 'leave' must be from-any, from-latest or "
+	    "from-latest-minor, found 'latest'\n"
+	    "t.yaml:12:34: 'skip' must be true, false or the number of series "
+	    "one hop may pass over, found 'some'\n"
+	    "t.yaml:12:40: unknown key 'enter' in level 'major'; did you mean "
+	    "'enter-at'?\n");
+	free(out);
+	assert_null(rb);
+}
+
+/* A policy item's `when` names a variable and answers it can have. */
+static void
+test_policy_when(void **state)
+{
+	static const char	 good[] = BASE HOP "vars:\n"
+	    "  big: {ask: Big?, choices: [yes, no]}\npolicy:\n"
+	    "  required-stops: [{at: 1.0.x, when: {big: yes}}]\n";
+	static const char	 bad[] = BASE HOP "vars:\n"
+	    "  big: {ask: Big?, choices: [yes, no]}\npolicy:\n"
+	    "  required-stops: [{at: 1.0.0, when: {big: maybe}},"
+	    " {at: 1.1.0, when: {huge: yes}}, {at: 1.2.0, when: yes}]\n";
+	struct runbook		*rb;
+	char			*out;
+
+	(void)state;
+	out = load_text(good, strlen(good), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	assert_int_equal(rb->policy.required_stops[0].n_when, 1);
+	assert_string_equal(rb->policy.required_stops[0].when[0].var.s, "big");
+	assert_string_equal(rb->policy.required_stops[0].when[0].values[0],
+	    "yes");
+	runbook_free(rb);
+	out = load_text(bad, strlen(bad), &rb);
+	assert_string_equal(out, "t.yaml:12:39: 'when: big': 'maybe' is not "
+	    "one of the variable's choices\n"
+	    "t.yaml:12:72: 'when: huge': there is no variable huge in 'vars'\n"
+	    "t.yaml:12:103: 'when' must be a mapping of a variable to its "
+	    "answer (or a list of answers), found 'yes'\n");
+	free(out);
+	assert_null(rb);
+}
+
+/* A hop step's when as a mapping: kind, from and to ranges, answers. */
+static void
+test_hop_when_map(void **state)
+{
+	static const char	 good[] = "stepup: 1\nproduct: P\nversions:\n"
+	    "  scheme: semver\n  installed: {ask: q}\n  available: [1.0.0]\n"
+	    "vars:\n  big: {ask: Big?, choices: [yes, no]}\nhop:\n"
+	    "  - {id: go, confirm: Go, phrase: yes, when: {kind: [minor, major],"
+	    " to: \">=1.2.0\", from: \"<2.0.0\", big: yes}}\n";
+	static const char	 bad[] = "stepup: 1\nproduct: P\nversions:\n"
+	    "  scheme: semver\n  installed: {ask: q}\n  available: [1.0.0]\n"
+	    "hop:\n"
+	    "  - {id: go, confirm: Go, phrase: yes, when: {to: \">=1.2\", "
+	    "from: [1], huge: yes, kind: mayor}}\n";
+	struct runbook		*rb;
+	const struct rb_step	*st;
+	char			*out;
+
+	(void)state;
+	out = load_text(good, strlen(good), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	st = &rb->phases[RB_PHASE_HOP].v[0];
+	assert_int_equal(st->n_when, 2);
+	assert_string_equal(st->when_to.s, ">=1.2.0");
+	assert_string_equal(st->when_from.s, "<2.0.0");
+	assert_int_equal(st->n_when_vars, 1);
+	assert_true(runbook_step_runs_on(rb, st, "minor", "1.1.0", "1.2.0",
+	    NULL, NULL) == false);
+	runbook_free(rb);
+	out = load_text(bad, strlen(bad), &rb);
+	assert_string_equal(out, "t.yaml:8:51: 'when: to': range '>=1.2': "
+	    "'1.2' is not a valid semver version: it has 2 numbers, not "
+	    "MAJOR.MINOR.PATCH\n"
+	    "t.yaml:8:66: 'when: from' must be a version range such as "
+	    "\">=24.03\", found a list\n"
+	    "t.yaml:8:71: 'when: huge': there is no variable huge in 'vars'\n"
+	    "t.yaml:8:88: 'when: mayor' is not a hop kind of this runbook; "
+	    "expected major, minor, patch or redeploy\n");
+	free(out);
+	assert_null(rb);
 }
 
 /* A kinds list shorter than 3 repeats its last word; "90" is seconds. */
@@ -674,6 +824,30 @@ test_lint_gate(void **state)
 	    "which its 'needs' leaves out: it waits for that confirmation "
 	    "all the same (a confirmation gates every step after it)\n");
 	free(out);
+	rb_diags_free(&d);
+	runbook_free(rb);
+}
+
+/* A variable that only a `when` names (of the policy or of a hop step)
+ * is used: lint does not call it a question asked for nothing. */
+static void
+test_lint_when_vars(void **state)
+{
+	static const char	 text[] = "stepup: 1\nproduct: P\nversions:\n"
+	    "  scheme: semver\n  installed: {ask: q}\n  available: [1.0.0]\n"
+	    "vars:\n  big: {ask: q}\n  npm: {ask: q}\n  unused: {ask: q}\n"
+	    "policy:\n  required-stops: [{at: 1.0.x, when: {big: yes}}]\n"
+	    "hop:\n  - {id: go, confirm: Go, phrase: yes, when: {npm: yes}}\n";
+	struct rb_diags		 d;
+	struct runbook		*rb;
+
+	(void)state;
+	write_file("t.yaml", text, strlen(text));
+	rb_diags_init(&d);
+	assert_non_null(rb = runbook_load("t.yaml", &d));
+	assert_int_equal(runbook_lint(rb, &d), 1);
+	assert_string_equal(d.v[0].msg, "variable 'unused' is not used: no "
+	    "command or text mentions $unused");
 	rb_diags_free(&d);
 	runbook_free(rb);
 }
@@ -938,6 +1112,11 @@ main(void)
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_skip_series_number),
+		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_policy_when),
+		cmocka_unit_test(test_hop_when_map),
+		cmocka_unit_test(test_lint_when_vars),
 		cmocka_unit_test(test_kinds_short),
 		cmocka_unit_test(test_lint_warnings),
 		cmocka_unit_test(test_lint_gate),

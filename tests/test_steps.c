@@ -363,6 +363,50 @@ test_layout_redeploy(void **state)
 	fixture_free(f);
 }
 
+/* A hop step's when by the hop's target or source release (a version
+ * range) and by an answer, as well as by kind. */
+static void
+test_layout_when_range(void **state)
+{
+	static char		*yes[] = { "yes" };
+	static struct rb_cond	 big[] = { { { "big_db", { 0, 0 } }, yes, 1 } };
+	struct fixture		*f = fixture_new();
+	struct steps		*ss;
+	struct rb_step		*st;
+	static const char	*keys[] = {
+		"notes@23.09.10", "notes@24.03.0", "idle", "dump", "go",
+		"stop@23.09.10", "upgrade@23.09.10", "patchup@23.09.10",
+		"old@23.09.10", "stop@24.03.0", "upgrade@24.03.0",
+		"schema@24.03.0", "revisions@24.03.0", "versions",
+	};
+	size_t			 i;
+
+	(void)state;
+	f->rb.versions.scheme = RB_SCHEME_CALVER;
+	st = add_step(f, RB_PHASE_HOP, "revisions", RB_ACTION, "Revisions");
+	st->run = "true";
+	st->when_to.s = ">=24.03";
+	st = add_step(f, RB_PHASE_HOP, "old", RB_ACTION, "From 23.09");
+	st->run = "true";
+	st->when_from.s = ">= 23.09, <23.09.10";
+	st = add_step(f, RB_PHASE_HOP, "reindex", RB_ACTION, "Reindex");
+	st->run = "true";
+	st->when_vars = big;
+	st->n_when_vars = 1;
+	/* big_db is not yes: no reindex */
+	ss = fixture_steps(f);
+	for (i = 0; i < ss->n && i < nitems(keys); i++)
+		assert_string_equal(ss->v[i].key, keys[i]);
+	assert_int_equal(ss->n, nitems(keys));
+	steps_free(ss);
+	step_env_set(&f->base, "big_db", "yes", false);
+	ss = fixture_steps(f);
+	assert_non_null(steps_find(ss, "reindex@23.09.10"));
+	assert_non_null(steps_find(ss, "reindex@24.03.0"));
+	steps_free(ss);
+	fixture_free(f);
+}
+
 static void
 test_layout_errors(void **state)
 {
@@ -738,6 +782,7 @@ main(void)
 		cmocka_unit_test(test_env_envp),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_layout_redeploy),
+		cmocka_unit_test(test_layout_when_range),
 		cmocka_unit_test(test_layout_errors),
 		cmocka_unit_test(test_gating_default),
 		cmocka_unit_test(test_gating_needs),

@@ -190,6 +190,48 @@ test_diff_series(void **state)
 	version_free(&d);
 }
 
+/* Version ranges of a hop step's when: every comparison must hold. */
+static void
+test_range(void **state)
+{
+	char	*cause = NULL;
+
+	(void)state;
+	assert_int_equal(version_in_range(RB_SCHEME_CALVER, "24.03.0",
+	    ">=24.03", &cause), 1);
+	assert_int_equal(version_in_range(RB_SCHEME_CALVER, "23.09.10",
+	    ">=24.03", &cause), 0);
+	assert_int_equal(version_in_range(RB_SCHEME_CALVER, "23.09.4",
+	    ">= 23.09, <23.09.10", &cause), 1);
+	assert_int_equal(version_in_range(RB_SCHEME_CALVER, "23.09.10",
+	    ">=23.09 <23.09.10", &cause), 0);
+	assert_int_equal(version_in_range(RB_SCHEME_SEMVER, "1.2.3",
+	    "=1.2.3", &cause), 1);
+	assert_int_equal(version_in_range(RB_SCHEME_SEMVER, "1.2.3",
+	    "!=1.2.3", &cause), 0);
+	assert_int_equal(version_in_range(RB_SCHEME_SEMVER, "1.2.3",
+	    "<=1.2.3,>1.2.2", &cause), 1);
+	/* syntax only */
+	assert_int_equal(version_in_range(RB_SCHEME_CALVER, NULL, ">=24.03",
+	    &cause), 1);
+	assert_int_equal(version_in_range(RB_SCHEME_CALVER, NULL, "24.03",
+	    &cause), -1);
+	assert_string_equal(cause, "range '24.03': '24.03' does not start "
+	    "with >=, >, <=, <, = or !=");
+	free(cause);
+	assert_int_equal(version_in_range(RB_SCHEME_SEMVER, NULL, ">=1.2",
+	    &cause), -1);
+	assert_string_equal(cause, "range '>=1.2': '1.2' is not a valid semver "
+	    "version: it has 2 numbers, not MAJOR.MINOR.PATCH");
+	free(cause);
+	assert_int_equal(version_in_range(RB_SCHEME_SEMVER, NULL, ">=", &cause),
+	    -1);
+	free(cause);
+	assert_int_equal(version_in_range(RB_SCHEME_SEMVER, NULL, " , ",
+	    &cause), -1);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -201,6 +243,7 @@ main(void)
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_diff_series),
+		cmocka_unit_test(test_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

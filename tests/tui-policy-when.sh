@@ -1,0 +1,22 @@
+#!/bin/sh
+# tui-policy-when.sh: in the wizard, a policy that depends on an answer
+# (a conditional required stop) has its question asked before the plan
+# screen, after the installed version, and the plan shows the stop taken
+# and why.
+. "$top_srcdir/tests/tui-lib.sh"
+tui_world
+run="STEPUP_STATE_DIR=$TMP/state $STEPUP run $top_srcdir/tests/data/plan/conditional.yaml"
+
+tui_start a "$run"
+tui_wait a "Which version is installed?" || finish
+tui_text a "16.0.0"
+tui_keys a Enter
+tui_wait a "Is the CI database over 100 GB?" || finish
+tui_text a "yes"
+tui_keys a Enter
+tui_wait a "Installed  16.0.0" || finish
+tui_wait a "hop 1  16.0.0 → 16.3.9  (minor)  16.3.9: a required stop (16.3.x: the newest 16.3 release)" || finish
+tui_wait a "Required stops: 16.11.x 16.3.x (when big_db=yes)." || finish
+tui_keys a q
+tui_wait a "[exit 1]"
+finish
