@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "inventory.h"
@@ -511,6 +512,40 @@ test_same_name(void **state)
 	rb_diags_free(&d);
 }
 
+/* From a file on disk, its form told by its name; a missing file is an
+ * error naming it. */
+static void
+test_file(void **state)
+{
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	struct inv_sel		 s;
+	char			 dir[] = "/tmp/test_inventory.XXXXXX", *path;
+	FILE			*f;
+
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/inv.yaml", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("agents:\n  hosts:\n    a[1:2]:\n", f);
+	fclose(f);
+	rb_diags_init(&d);
+	inv = inventory_new();
+	assert_int_equal(inventory_load_file(inv, path, INV_AUTO, &d), 0);
+	inventory_group_hosts(inv, (size_t)inventory_group(inv, "agents"), &s);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(inv->hosts[s.v[1]].name, "a2");
+	inventory_sel_free(&s);
+	/* Read as INI, the same text is a host "agents:" with a bad port. */
+	assert_int_equal(inventory_load_file(inv, path, INV_INI, &d), 3);
+	unlink(path);
+	assert_int_equal(inventory_load_file(inv, path, INV_AUTO, &d), 1);
+	expect_diag(&d, path);
+	inventory_free(inv);
+	rb_diags_free(&d);
+	rmdir(dir);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -524,6 +559,7 @@ main(void)
 		cmocka_unit_test(test_command),
 		cmocka_unit_test(test_patterns),
 		cmocka_unit_test(test_same_name),
+		cmocka_unit_test(test_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
