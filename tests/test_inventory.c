@@ -1,0 +1,566 @@
+/* test_inventory.c: hosts and groups from Ansible INI and YAML inventories,
+ * a runbook's hosts: mapping and a command's output; host ranges expanded
+ * as Ansible expands them; host patterns as --limit reads them; and
+ * hostile input: huge ranges, cycles in children, undefined and empty
+ * groups, bad names, each reported at file:line:col. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "inventory.h"
+#include "util.h"
+#include "yamltree.h"
+
+/* Every diagnostic as "FILE:LINE:COL: [warning: ]msg\n". */
+static char *
+diags_text(const struct rb_diags *d)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (i = 0; i < d->n; i++)
+		buf_printf(&b, "%s:%d:%d: %s%s\n", d->v[i].file,
+		    d->v[i].pos.line, d->v[i].pos.col,
+		    d->v[i].level == RB_WARNING ? "warning: " : "",
+		    d->v[i].msg);
+	return buf_take(&b);
+}
+
+static void
+expect_diag(const struct rb_diags *d, const char *want)
+{
+	char	*t = diags_text(d);
+
+	if (strstr(t, want) == NULL)
+		fail_msg("diagnostics lack '%s':\n%s", want, t);
+	free(t);
+}
+
+/* The hosts a pattern selects, space-separated; or "ERROR: cause". */
+static char *
+sel(const struct inventory *inv, const char *pattern)
+{
+	struct inv_sel	 s;
+	struct buf	 b;
+	char		*cause;
+	size_t		 i;
+
+	buf_init(&b);
+	buf_puts(&b, "");
+	if (inventory_select(inv, pattern, &s, &cause) != 0) {
+		buf_printf(&b, "ERROR: %s", cause);
+		free(cause);
+		return buf_take(&b);
+	}
+	for (i = 0; i < s.n; i++)
+		buf_printf(&b, "%s%s", i > 0 ? " " : "",
+		    inv->hosts[s.v[i]].name);
+	inventory_sel_free(&s);
+	return buf_take(&b);
+}
+
+static void
+expect_sel(const struct inventory *inv, const char *pattern,
+    const char *want)
+{
+	char	*got = sel(inv, pattern);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("pattern '%s': got '%s', want '%s'", pattern, got,
+		    want);
+	free(got);
+}
+
+static struct inventory *
+load(const char *file, const char *text, struct rb_diags *d, size_t *errors)
+{
+	struct inventory	*inv = inventory_new();
+
+	rb_diags_init(d);
+	*errors = inventory_load_text(inv, file, text, strlen(text),
+	    INV_AUTO, d);
+	*errors += inventory_finish(inv, file, d);
+	return inv;
+}
+
+static const char ini[] =
+    "# the cluster\n"
+    "mail.example.com\n"
+    "\n"
+    "[web]\n"
+    "web[01:03] ansible_user=deploy  # the front ends\n"
+    "lb:2222\n"
+    "; a comment too\n"
+    "[db]\n"
+    "db-[a:c]\n"
+    "web02\n"
+    "[db:vars]\n"
+    "port=5432\n"
+    "[compute]\n"
+    "node[1:9:4]\n"
+    "[empty]\n"
+    "[prod:children]\n"
+    "web\n"
+    "db\n"
+    "empty\n";
+
+static void
+test_ini(void **state)
+{
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	size_t			 errors;
+	long			 h;
+
+	inv = load("hosts.ini", ini, &d, &errors);
+	assert_int_equal(errors, 0);
+	/* One note for every variable, at the first. */
+	assert_int_equal(d.n, 1);
+	expect_diag(&d, "hosts.ini:5:1: warning: inventory variables are "
+	    "ignored");
+	expect_sel(inv, "all", "mail.example.com web01 web02 web03 lb "
+	    "db-a db-b db-c node1 node5 node9");
+	expect_sel(inv, "web", "web01 web02 web03 lb");
+	expect_sel(inv, "db", "db-a db-b db-c web02");
+	expect_sel(inv, "prod", "web01 web02 web03 lb db-a db-b db-c");
+	expect_sel(inv, "ungrouped", "mail.example.com");
+	expect_sel(inv, "empty", "");
+	h = inventory_host(inv, "lb");
+	assert_true(h >= 0);
+	assert_int_equal(inv->hosts[h].port, 2222);
+	assert_int_equal(inv->hosts[h].pos.line, 6);
+	assert_true(inventory_group(inv, "prod") >= 0);
+	assert_int_equal(inventory_group(inv, "nosuch"), -1);
+	inventory_free(inv);
+	rb_diags_free(&d);
+}
+
+static void
+test_ranges(void **state)
+{
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	size_t			 errors;
+
+	inv = load("r", "[a]\nn[08:10]\nr[1:2]-[a:b]\nx[:2]\nq[y:B]\n"
+	    "[b]\nz[9:11]\n", &d, &errors);
+	assert_int_equal(errors, 0);
+	expect_sel(inv, "a", "n08 n09 n10 r1-a r1-b r2-a r2-b x0 x1 x2 "
+	    "qy qz qA qB");
+	expect_sel(inv, "b", "z9 z10 z11");
+	inventory_free(inv);
+	rb_diags_free(&d);
+	/* Letters run a-z then A-Z: Z before a is an empty range. */
+	inv = load("r", "[a]\nq[Z:a]\n", &d, &errors);
+	assert_int_equal(errors, 1);
+	expect_diag(&d, "r:2:1: 'q[Z:a]': a host range's start comes after "
+	    "its end");
+	inventory_free(inv);
+	rb_diags_free(&d);
+	inv = load("r", "[a]\nn[01:100]\nn[5:1]\nn[1:]\nn[1:x]\n"
+	    "n[1:4:0]\n  n[1:2:3:4]\n", &d, &errors);
+	assert_int_equal(errors, 6);
+	expect_diag(&d, "r:2:1: 'n[01:100]': a zero-padded host range needs "
+	    "its end as wide as its start");
+	expect_diag(&d, "r:3:1: 'n[5:1]': a host range's start comes after");
+	expect_diag(&d, "r:4:1: 'n[1:]': a host range needs its end");
+	expect_diag(&d, "r:5:1: 'n[1:x]': a host range is of numbers or of "
+	    "single letters");
+	expect_diag(&d, "r:6:1: 'n[1:4:0]': a host range's step is a number");
+	expect_diag(&d, "r:7:3: 'n[1:2:3:4]': a host range is [start:end]");
+	assert_int_equal(inv->nhosts, 0);
+	inventory_free(inv);
+	rb_diags_free(&d);
+}
+
+/* Huge ranges are refused whole before anything is expanded. */
+static void
+test_huge(void **state)
+{
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	size_t			 errors;
+
+	inv = load("big", "[a]\nn[1:999999999999999999]\n"
+	    "m[1:100000][1:100000][1:100000]\nok[1:3]\n", &d, &errors);
+	assert_int_equal(errors, 2);
+	expect_diag(&d, "big:2:1: 'n[1:999999999999999999]' expands to more "
+	    "hosts than the 100000 an inventory may hold: not expanded");
+	expect_diag(&d, "big:3:1: 'm[1:100000][1:100000][1:100000]' expands "
+	    "to more hosts");
+	expect_sel(inv, "all", "ok1 ok2 ok3");
+	inventory_free(inv);
+	rb_diags_free(&d);
+	/* The cap holds across lines too: the host past it is refused. */
+	inv = load("big", "[a]\nn[1:100000]\nextra\n", &d, &errors);
+	assert_int_equal(errors, 1);
+	expect_diag(&d, "big:3:1: more than 100000 hosts");
+	assert_int_equal(inv->nhosts, INV_MAX_HOSTS);
+	inventory_free(inv);
+	rb_diags_free(&d);
+}
+
+static void
+test_ini_errors(void **state)
+{
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	size_t			 errors;
+
+	inv = load("bad.ini",
+	    "[web]\n"
+	    "a\n"
+	    "[web:kids]\n"
+	    "b\n"
+	    "[x:children]\n"
+	    "web\n"
+	    "ghost\n"
+	    "[y:children]\n"
+	    "x\n"
+	    "[web:children]\n"
+	    "  y\n"
+	    "[z]\n"
+	    "h1 novalue\n"
+	    "-bad\n"
+	    "h\xc3\xa9\n"
+	    "h:99999\n"
+	    "h:1:2\n"
+	    "[9lives]\n"
+	    "[ok] junk\n"
+	    "[self:children]\n"
+	    "self\n", &d, &errors);
+	expect_diag(&d, "bad.ini:3:1: the section [web:kids] has an unknown "
+	    "type: 'kids'");
+	expect_diag(&d, "bad.ini:7:1: the group 'ghost' is named as a child "
+	    "but never defined");
+	expect_diag(&d, "bad.ini:11:3: the group 'y' as a child of 'web' "
+	    "makes a cycle");
+	expect_diag(&d, "bad.ini:13:1: after the host 'h1', key=value "
+	    "variables or a comment, not 'novalue'");
+	expect_diag(&d, "bad.ini:14:1: '-bad': a host name must not start "
+	    "with '-'");
+	expect_diag(&d, "bad.ini:15:1: 'h\xc3\xa9': a host name holds only");
+	expect_diag(&d, "bad.ini:16:1: 'h:99999': a port after ':' is a "
+	    "number from 1 to 65535");
+	expect_diag(&d, "bad.ini:17:1: 'h:1:2': more than one ':'");
+	expect_diag(&d, "bad.ini:18:1: '9lives': a group name starts with a "
+	    "letter");
+	expect_diag(&d, "bad.ini:19:1: text after a section header: 'junk'");
+	expect_diag(&d, "bad.ini:21:1: the group 'self' as a child of 'self' "
+	    "makes a cycle");
+	assert_int_equal(errors, 11);
+	/* What is right is kept, b (under the bad section) is not. */
+	expect_sel(inv, "all", "a");
+	inventory_free(inv);
+	rb_diags_free(&d);
+	inv = inventory_new();
+	errors = inventory_load_text(inv, "nul", "[a]\nx\n\0y\n", 8, INV_INI,
+	    &d);
+	assert_int_equal(errors, 1);
+	expect_diag(&d, "nul:3:1: a NUL byte: not a text file");
+	inventory_free(inv);
+	rb_diags_free(&d);
+}
+
+static void
+test_yaml(void **state)
+{
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	size_t			 errors;
+	static const char	 y[] =
+	    "all:\n"
+	    "  hosts:\n"
+	    "    mail.example.com:\n"
+	    "  children:\n"
+	    "    web:\n"
+	    "      hosts:\n"
+	    "        web[1:2]:\n"
+	    "          http_port: 80\n"
+	    "        lb:2200:\n"
+	    "    db:\n"
+	    "      hosts: {db1: , db2: }\n"
+	    "      vars: {x: 1}\n"
+	    "    prod:\n"
+	    "      children:\n"
+	    "        web:\n"
+	    "        db:\n"
+	    "          hosts:\n"
+	    "            db3:\n"
+	    "    empty:\n";
+
+	inv = load("inv.yml", y, &d, &errors);
+	assert_int_equal(errors, 0);
+	expect_diag(&d, "inv.yml:8:11: warning: inventory variables are "
+	    "ignored");
+	expect_sel(inv, "all", "mail.example.com web1 web2 lb db1 db2 db3");
+	expect_sel(inv, "prod", "web1 web2 lb db1 db2 db3");
+	expect_sel(inv, "ungrouped", "mail.example.com");
+	expect_sel(inv, "empty", "");
+	assert_int_equal(inv->hosts[inventory_host(inv, "lb")].port, 2200);
+	inventory_free(inv);
+	rb_diags_free(&d);
+
+	/* No extension: sniffed from the first line. */
+	inv = load("hosts", "---\nweb:\n  hosts:\n    a:\n", &d, &errors);
+	assert_int_equal(errors, 0);
+	expect_sel(inv, "web", "a");
+	inventory_free(inv);
+	rb_diags_free(&d);
+
+	inv = load("bad.yaml",
+	    "all:\n"
+	    "  children:\n"
+	    "    a:\n"
+	    "      host:\n"
+	    "        x:\n"
+	    "    b:\n"
+	    "      hosts: [y]\n"
+	    "    c:\n"
+	    "      children:\n"
+	    "        d:\n"
+	    "          children:\n"
+	    "            c:\n"
+	    "    e: [1]\n"
+	    "    f:\n"
+	    "      children:\n"
+	    "        all:\n", &d, &errors);
+	expect_diag(&d, "bad.yaml:4:7: unknown key 'host' in the group 'a' "
+	    "(hosts, children or vars)");
+	expect_diag(&d, "bad.yaml:7:14: the hosts of 'b' are a mapping of "
+	    "host names, not a list");
+	expect_diag(&d, "bad.yaml:12:13: the group 'c' as a child of 'd' "
+	    "makes a cycle");
+	expect_diag(&d, "bad.yaml:13:8: the group 'e' is a mapping");
+	expect_diag(&d, "bad.yaml:16:9: 'all' cannot be a child group");
+	assert_int_equal(errors, 5);
+	inventory_free(inv);
+	rb_diags_free(&d);
+
+	inv = load("list.yml", "- a\n- b\n", &d, &errors);
+	assert_int_equal(errors, 1);
+	expect_diag(&d, "list.yml:1:1: an inventory is a mapping of groups");
+	inventory_free(inv);
+	rb_diags_free(&d);
+}
+
+/* A runbook's hosts: mapping, through the loader's own tree. */
+static void
+test_tree(void **state)
+{
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	struct yt_node		*root;
+	size_t			 errors;
+	static const char	 rb[] =
+	    "hosts:\n"
+	    "  managers: [mgr1, mgr2]\n"
+	    "  agents:\n"
+	    "    - agent[01:03]\n"
+	    "    - mgr2\n"
+	    "  everything: [agents, managers, extra]\n"
+	    "  spare:\n";
+
+	rb_diags_init(&d);
+	root = yt_parse("rb.yaml", rb, strlen(rb), &d);
+	assert_non_null(root);
+	inv = inventory_new();
+	errors = inventory_add_tree(inv, "rb.yaml", root->vals[0], &d);
+	errors += inventory_finish(inv, "rb.yaml", &d);
+	assert_int_equal(errors, 0);
+	expect_sel(inv, "everything", "extra agent01 agent02 agent03 mgr2 "
+	    "mgr1");
+	expect_sel(inv, "managers:agents", "mgr1 mgr2 agent01 agent02 "
+	    "agent03");
+	expect_sel(inv, "spare", "");
+	inventory_free(inv);
+	yt_free(root);
+	rb_diags_free(&d);
+
+	static const char bad[] =
+	    "hosts:\n"
+	    "  all: [a]\n"
+	    "  a: [b]\n"
+	    "  b: [c, {x: 1}]\n"
+	    "  c: [a]\n"
+	    "  d: x\n"
+	    "  e: [-x]\n";
+
+	root = yt_parse("rb.yaml", bad, strlen(bad), &d);
+	inv = inventory_new();
+	errors = inventory_add_tree(inv, "rb.yaml", root->vals[0], &d);
+	expect_diag(&d, "rb.yaml:2:3: 'all' is implicit (every host) and "
+	    "cannot be defined");
+	expect_diag(&d, "rb.yaml:4:10: a host name or a group name, not a "
+	    "mapping");
+	expect_diag(&d, "rb.yaml:5:7: the group 'a' as a child of 'c' makes "
+	    "a cycle");
+	expect_diag(&d, "rb.yaml:6:6: the group 'd' is a list of host names, "
+	    "not 'x'");
+	expect_diag(&d, "rb.yaml:7:7: '-x': a host name must not start");
+	assert_int_equal(errors, 5);
+	inventory_free(inv);
+	yt_free(root);
+	rb_diags_free(&d);
+}
+
+static void
+test_command(void **state)
+{
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	struct rb_pos		 at = { 3, 14 };
+	size_t			 errors;
+
+	rb_diags_init(&d);
+	inv = inventory_new();
+	errors = inventory_add_command(inv, "rb.yaml", at,
+	    "printf 'a1\\n\\n# note\\n  a2  \\r\\na1\\n'", "agents", NULL, 10,
+	    &d);
+	assert_int_equal(errors, 0);
+	expect_sel(inv, "agents", "a1 a2");
+	errors = inventory_add_command(inv, "rb.yaml", at,
+	    "echo fine; echo 'no such' >&2; exit 3", NULL, NULL, 10, &d);
+	assert_int_equal(errors, 1);
+	expect_diag(&d, "rb.yaml:3:14: the inventory command exited 3: no "
+	    "such");
+	errors = inventory_add_command(inv, "rb.yaml", at,
+	    "printf 'ok\\nbad host\\n-x\\n'", NULL, NULL, 10, &d);
+	assert_int_equal(errors, 2);
+	expect_diag(&d, "rb.yaml:3:14: line 2 of the inventory command's "
+	    "output, 'bad host': a host name holds only");
+	expect_diag(&d, "rb.yaml:3:14: line 3 of the inventory command's "
+	    "output, '-x'");
+	errors = inventory_add_command(inv, "rb.yaml", at, "sleep 30", NULL,
+	    NULL, 1, &d);
+	assert_int_equal(errors, 1);
+	expect_diag(&d, "the inventory command took more than 1 seconds");
+	expect_sel(inv, "all", "a1 a2 ok");
+	inventory_free(inv);
+	rb_diags_free(&d);
+}
+
+static void
+test_patterns(void **state)
+{
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	size_t			 errors;
+
+	inv = load("hosts.ini", ini, &d, &errors);
+	assert_int_equal(errors, 0);
+	/* Union in the order written, no duplicates. */
+	expect_sel(inv, "db:web", "db-a db-b db-c web02 web01 web03 lb");
+	expect_sel(inv, "db,web", "db-a db-b db-c web02 web01 web03 lb");
+	expect_sel(inv, "web:&db", "web02");
+	expect_sel(inv, "web:!db", "web01 web03 lb");
+	/* Exclusions and intersections come after every plain term,
+	 * wherever they are written. */
+	expect_sel(inv, "!db:web", "web01 web03 lb");
+	expect_sel(inv, "&db:prod:!web", "db-a db-b db-c");
+	/* With no plain term, all is first. */
+	expect_sel(inv, "!prod", "mail.example.com node1 node5 node9");
+	expect_sel(inv, "*", "mail.example.com web01 web02 web03 lb db-a "
+	    "db-b db-c node1 node5 node9");
+	expect_sel(inv, "node*:web0?", "node1 node5 node9 web01 web02 web03");
+	expect_sel(inv, "d*", "db-a db-b db-c web02");	/* the group db */
+	expect_sel(inv, "~(web|db)0[13]", "web01 web03");
+	expect_sel(inv, "web[0]", "web01");
+	expect_sel(inv, "web[-1]", "lb");
+	expect_sel(inv, "web[1:2]", "web02 web03");
+	expect_sel(inv, "web[2:]", "web03 lb");
+	expect_sel(inv, "lb, mail.example.com", "lb mail.example.com");
+	expect_sel(inv, "empty", "");
+	expect_sel(inv, "web:!empty", "web01 web02 web03 lb");
+	expect_sel(inv, "weeb", "ERROR: the host pattern 'weeb' matches no "
+	    "host and no group");
+	expect_sel(inv, "web:!nosuch*", "ERROR: the host pattern 'nosuch*' "
+	    "matches no host and no group");
+	expect_sel(inv, "web:!", "ERROR: '!' with nothing after it in the "
+	    "host pattern 'web:!'");
+	expect_sel(inv, " : ", "ERROR: an empty host pattern");
+	expect_sel(inv, "web[9]", "ERROR: the subscript [9] of 'web' is past "
+	    "its 4 host(s)");
+	expect_sel(inv, "~(", "ERROR: the host pattern '~(': Unmatched ( or \\(");
+	inventory_free(inv);
+	rb_diags_free(&d);
+}
+
+/* A host and a group of the same name: the group wins, as in Ansible. */
+static void
+test_same_name(void **state)
+{
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	size_t			 errors;
+
+	inv = load("s", "x\n[x]\ny\n", &d, &errors);
+	assert_int_equal(errors, 0);
+	expect_sel(inv, "x", "y");
+	expect_sel(inv, "all", "x y");
+	inventory_free(inv);
+	rb_diags_free(&d);
+}
+
+/* From a file on disk, its form told by its name; a missing file is an
+ * error naming it. */
+static void
+test_file(void **state)
+{
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	struct inv_sel		 s;
+	char			 dir[] = "/tmp/test_inventory.XXXXXX", *path;
+	FILE			*f;
+
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/inv.yaml", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("agents:\n  hosts:\n    a[1:2]:\n", f);
+	fclose(f);
+	rb_diags_init(&d);
+	inv = inventory_new();
+	assert_int_equal(inventory_load_file(inv, path, INV_AUTO, &d), 0);
+	inventory_group_hosts(inv, (size_t)inventory_group(inv, "agents"), &s);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(inv->hosts[s.v[1]].name, "a2");
+	inventory_sel_free(&s);
+	/* Read as INI, the same text is a host "agents:" with a bad port. */
+	assert_int_equal(inventory_load_file(inv, path, INV_INI, &d), 3);
+	unlink(path);
+	assert_int_equal(inventory_load_file(inv, path, INV_AUTO, &d), 1);
+	expect_diag(&d, path);
+	inventory_free(inv);
+	rb_diags_free(&d);
+	rmdir(dir);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ini),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_huge),
+		cmocka_unit_test(test_ini_errors),
+		cmocka_unit_test(test_yaml),
+		cmocka_unit_test(test_tree),
+		cmocka_unit_test(test_command),
+		cmocka_unit_test(test_patterns),
+		cmocka_unit_test(test_same_name),
+		cmocka_unit_test(test_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
