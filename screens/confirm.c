@@ -144,7 +144,8 @@ confirm_key(void *state, const struct ui_key *k)
 	text = ui_line_text(&c->line);
 	free(c->error);
 	c->error = NULL;
-	if (session_confirm(tui_session(), c->i, text, &cause) != 0) {
+	if (session_act(tui_session(), c->i, SESSION_ACT_CONFIRM, text,
+	    &cause) != 0) {
 		/* The session journaled what was typed, and says why. */
 		c->error = cause;
 		ui_line_clear(&c->line);

@@ -143,7 +143,9 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 		wattron(w, theme_attr(ROLE_FAILED));
 		y = ui_wrap(w, y, 2, cols - 4, rows, ps->error);
 		wattroff(w, theme_attr(ROLE_FAILED));
-		ui_str(w, y + 1, 2, cols - 4, "Nothing was done. q leaves.");
+		snprintf(line, sizeof line, "Nothing was done. %s leaves.",
+		    keys_key(KEYS_BACK));
+		ui_str(w, y + 1, 2, cols - 4, line);
 		return;
 	}
 	buf_init(&b);
@@ -187,8 +189,8 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 		y = ui_wrap(w, y, 2, cols - 4, rows, ref->message) + 1;
 		if (ref->nearest != NULL) {
 			snprintf(line, sizeof line, "The nearest allowed target "
-			    "is %s: t types it (stepup run --to %s).",
-			    ref->nearest, ref->nearest);
+			    "is %s: %s types it (stepup run --to %s).",
+			    ref->nearest, keys_key(KEYS_TARGET), ref->nearest);
 			wattron(w, theme_attr(ROLE_PASSED));
 			ui_str(w, y++, 2, cols - 4, line);
 			wattroff(w, theme_attr(ROLE_PASSED));
@@ -216,8 +218,10 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 			    ps->refused);
 			wattroff(w, theme_attr(ROLE_FAILED));
 		}
-		ui_str(w, rows - 2, 2, cols - 4, "Another target (Enter plans "
-		    "for it, Esc keeps this one):");
+		snprintf(line, sizeof line, "Another target (%s plans for it, "
+		    "%s keeps this one):", keys_key(KEYS_ANSWER),
+		    keys_key(KEYS_TYPED_BACK));
+		ui_str(w, rows - 2, 2, cols - 4, line);
 		ui_line_draw(&ps->line, w, rows - 1, 2, cols - 4, "> ");
 		return;
 	}

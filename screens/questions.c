@@ -67,8 +67,8 @@ questions_draw(void *state, WINDOW *w, int rows, int cols)
 		ui_str(w, y++, 2, cols - 4, line);
 		wattron(w, theme_attr(ROLE_DIM));
 		if (v->def != NULL && !v->secret) {
-			snprintf(line, sizeof line, "Enter alone takes the "
-			    "default: %s", v->def);
+			snprintf(line, sizeof line, "%s alone takes the "
+			    "default: %s", keys_key(KEYS_ANSWER), v->def);
 			ui_str(w, y++, 2, cols - 4, line);
 		}
 		if (v->n_choices > 0) {

@@ -163,10 +163,14 @@ reader_draw(void *state, WINDOW *w, int rows, int cols)
 		wattroff(w, theme_attr(ROLE_SELECTION));
 	}
 	if (r->ack != NULL) {
-		const char *hint = r->end_shown ?
-		    "  press a to acknowledge" :
-		    "  acknowledging needs the end shown first (G)";
+		char	hint[128];
 
+		if (r->end_shown)
+			snprintf(hint, sizeof hint, "  press %s to acknowledge",
+			    keys_key(KEYS_ACK));
+		else
+			snprintf(hint, sizeof hint, "  acknowledging needs the "
+			    "end shown first (%s)", keys_key(KEYS_BOTTOM));
 		wattron(w, theme_attr(r->end_shown ? ROLE_PASSED : ROLE_DIM));
 		ui_str(w, y, x, cols - x, hint);
 		wattroff(w, theme_attr(r->end_shown ? ROLE_PASSED : ROLE_DIM));
@@ -263,7 +267,8 @@ reader_key(void *state, const struct ui_key *k)
 			return false;
 		if (!r->end_shown) {
 			ui_message(ROLE_WARNING, "Not yet: read to the end "
-			    "first (G jumps there), then press a.");
+			    "first (%s jumps there), then press %s.",
+			    keys_key(KEYS_BOTTOM), keys_key(KEYS_ACK));
 			break;
 		}
 		if (r->ack(r->ctx, &cause) != 0) {

@@ -256,8 +256,10 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 		wattron(w, theme_attr(ROLE_FAILED));
 		ui_wrap(w, y, 2, cols - 4, INT_MAX, r->problem);
 		wattroff(w, theme_attr(ROLE_FAILED));
-		ui_str(w, rows - 1, 2, cols - 4, "Stopped before anything ran: "
-		    "nothing was rolled back. q goes back.");
+		snprintf(line, sizeof line, "Stopped before anything ran: "
+		    "nothing was rolled back. %s goes back.",
+		    keys_key(KEYS_BACK));
+		ui_str(w, rows - 1, 2, cols - 4, line);
 		return;
 	}
 	snprintf(line, sizeof line, "%s. To roll back, type exactly:",

@@ -35,6 +35,18 @@ rb_kind_name(enum rb_kind k)
 	return (unsigned)k < RB_KIND__COUNT ? kind_names[k] : "?";
 }
 
+static const char *kind_words[] = {
+#define X(e, name, what) what,
+	RB_STEP_KINDS(X)
+#undef X
+};
+
+const char *
+rb_kind_words(enum rb_kind k)
+{
+	return (unsigned)k < RB_KIND__COUNT ? kind_words[k] : "?";
+}
+
 const char *
 rb_phase_name(enum rb_phase p)
 {

@@ -20,14 +20,18 @@
 
 /* --- tables ---------------------------------------------------------------- */
 
-static const struct {
-	const char	*name;
-	const char	*words;
-} session_acts_table[] = {
-#define X(e, name, words) { name, words },
+static const struct session_act_info session_acts_table[] = {
+#define X(e, name, arg, word, done, key, title, prompt)		\
+	{ name, SESSION_ARG_##arg, word, done, title, prompt },
 	SESSION_ACTS(X)
 #undef X
 };
+
+const struct session_act_info *
+session_act_info(enum session_act a)
+{
+	return (unsigned)a < SESSION_ACT__COUNT ? &session_acts_table[a] : NULL;
+}
 
 const char *
 session_act_name(enum session_act a)
@@ -35,19 +39,14 @@ session_act_name(enum session_act a)
 	return (unsigned)a < SESSION_ACT__COUNT ? session_acts_table[a].name : "?";
 }
 
-const char *
-session_act_words(enum session_act a)
-{
-	return (unsigned)a < SESSION_ACT__COUNT ? session_acts_table[a].words : "?";
-}
-
 int
-session_act_parse(const char *name)
+session_act_parse(const char *word)
 {
 	size_t	i;
 
 	for (i = 0; i < SESSION_ACT__COUNT; i++) {
-		if (strcmp(session_acts_table[i].name, name) == 0)
+		if (session_acts_table[i].word != NULL &&
+		    strcmp(session_acts_table[i].word, word) == 0)
 			return (int)i;
 	}
 	return -1;
