@@ -203,6 +203,17 @@ tui_read_ack(void *ctx, char **cause)
 	    NULL, cause);
 }
 
+/* The screen of each step kind; a read step's gets its document. */
+static const struct screen *const tui_kind_screens[] = {
+	[RB_READ] = &screen_reader,
+	[RB_CHECK] = &screen_checks,
+	[RB_ACTION] = &screen_run,
+	[RB_CONFIRM] = &screen_confirm,
+	[RB_MANUAL] = &screen_manual,
+};
+_Static_assert(sizeof tui_kind_screens / sizeof tui_kind_screens[0] ==
+    RB_KIND__COUNT, "a step kind without its screen");
+
 void
 tui_open_step(size_t i)
 {
@@ -216,10 +227,10 @@ tui_open_step(size_t i)
 		return;
 	st = &ss->v[i];
 	tui_index = i;
-	switch (st->kind) {
-	case RB_READ:
-		if (session_document(tui_s, i, &path, &cause) != 0)
-			break;
+	scr = tui_kind_screens[st->kind];
+	if (scr != &screen_reader)
+		ui_push(scr, &tui_index, &cause);
+	else if (session_document(tui_s, i, &path, &cause) == 0) {
 		memset(&ra, 0, sizeof ra);
 		title = xasprintf("%zu. %s", i + 1, st->title);
 		ra.path = path;
@@ -230,24 +241,9 @@ tui_open_step(size_t i)
 		if (session_can(tui_s, i, SESSION_ACT_ACK, NULL) ||
 		    st->state == STEP_READY)
 			ra.ack = tui_read_ack;
-		ui_push(&screen_reader, &ra, &cause);
+		ui_push(scr, &ra, &cause);
 		free(title);
 		free(path);
-		break;
-	case RB_CONFIRM:
-		scr = &screen_confirm;
-		goto push;
-	case RB_MANUAL:
-		scr = &screen_manual;
-		goto push;
-	case RB_CHECK:
-		scr = &screen_checks;
-		goto push;
-	default:
-		scr = &screen_run;
-	push:
-		ui_push(scr, &tui_index, &cause);
-		break;
 	}
 	if (cause != NULL) {
 		ui_message(ROLE_ERROR, "%s", cause);
