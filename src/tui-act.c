@@ -39,7 +39,9 @@ tui_act_key(enum session_act act)
 	    KEYS_NONE;
 }
 
-int
+/* The act of a key a screen shows, or -1: the frame's global keys are no
+ * screen's act. */
+static int
 tui_act_of(enum key_action a)
 {
 	const enum key_action	*g;

@@ -72,10 +72,8 @@ int		 tui_export_checklist(enum export_format, char **path,
 int		 tui_export_report(enum export_format, char **path,
 		    char **cause);
 /* The operator's acts in the wizard (tui-act.c), from the act table:
- * the key of an act; the act of a key a screen shows, or -1 (the frame's
- * global keys are no screen's act). */
+ * the key of an act. */
 enum key_action	 tui_act_key(enum session_act);
-int		 tui_act_of(enum key_action);
 /* For a screen's can: true when key a is an act's, *can then saying
  * whether the session allows it on step i now. */
 bool		 tui_act_can(size_t i, enum key_action a, bool *can);

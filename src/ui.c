@@ -47,7 +47,6 @@ static int		 cursor_y = -1, cursor_x;
 void	(*ui_header_hook)(struct ui_header *);
 int	(*ui_shell_hook)(void);
 bool	(*ui_interrupt_hook)(void);
-void	(*ui_child_hook)(void);
 
 static const struct {
 	const char	*utf8;
@@ -730,8 +729,6 @@ signals(void)
 			resize();
 			break;
 		case SIGCHLD:
-			if (ui_child_hook != NULL)
-				ui_child_hook();
 			if (depth > 0 && stack[depth - 1].s->tick != NULL)
 				stack[depth - 1].s->tick(stack[depth - 1].state);
 			dirty = true;

@@ -102,11 +102,11 @@ void	 ui_message(enum theme_role, const char *, ...)
 
 /* Front-end hooks: fill the header; run a shell for '!' (returns its
  * status; NULL: no shell escape); Ctrl-C while an action runs (returns
- * true when it took it, else Ctrl-C quits); a child exited. */
+ * true when it took it, else Ctrl-C quits). A child's exit ticks the
+ * screen on top. */
 extern void	(*ui_header_hook)(struct ui_header *);
 extern int	(*ui_shell_hook)(void);
 extern bool	(*ui_interrupt_hook)(void);
-extern void	(*ui_child_hook)(void);
 
 /* Leave curses, call fn, come back (for the shell escape). */
 int	 ui_suspend(int (*fn)(void));
