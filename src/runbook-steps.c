@@ -22,6 +22,47 @@
 			"(e.g. action: TITLE)"
 #define IS_RUN		"; did you mean 'run'?"
 
+/* ---- names --------------------------------------------------------------- */
+
+/* The kinds' and phases' names live here, with the steps, so that the
+ * loader (runbook.c) calls into this file and never the other way. */
+
+static const char *const kind_names[] = {
+#define X(e, name, what) name,
+	RB_STEP_KINDS(X)
+#undef X
+};
+
+static const char *const phase_names[] = {
+#define X(e, name) name,
+	RB_PHASES(X)
+#undef X
+};
+
+const char *
+rb_kind_name(enum rb_kind k)
+{
+	return (unsigned)k < RB_KIND__COUNT ? kind_names[k] : "?";
+}
+
+static const char *const kind_words[] = {
+#define X(e, name, what) what,
+	RB_STEP_KINDS(X)
+#undef X
+};
+
+const char *
+rb_kind_words(enum rb_kind k)
+{
+	return (unsigned)k < RB_KIND__COUNT ? kind_words[k] : "?";
+}
+
+const char *
+rb_phase_name(enum rb_phase p)
+{
+	return (unsigned)p < RB_PHASE__COUNT ? phase_names[p] : "?";
+}
+
 /* ---- steps --------------------------------------------------------------- */
 
 /* What to say of keys that other tools give a step. */

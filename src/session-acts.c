@@ -1,6 +1,7 @@
-/* session-acts.c: the gate (session_can) and the operator's acts that
- * settle a step without running a command: acknowledge, confirm, tick,
- * accept a warning, skip, mark done; each journaled before the model moves. */
+/* session-acts.c: the act table's lookups, the gate (session_can) and the
+ * operator's acts that settle a step without running a command:
+ * acknowledge, confirm, tick, accept a warning, skip, mark done; each
+ * journaled before the model moves. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -16,6 +17,40 @@
 #include "util.h"
 
 static char	 why_buf[512];
+
+/* --- the act table ------------------------------------------------------- */
+
+static const struct session_act_info session_acts_table[] = {
+#define X(e, name, arg, word, done, key, title, prompt)		\
+	{ name, SESSION_ARG_##arg, word, done, title, prompt },
+	SESSION_ACTS(X)
+#undef X
+};
+
+const struct session_act_info *
+session_act_info(enum session_act a)
+{
+	return (unsigned)a < SESSION_ACT__COUNT ? &session_acts_table[a] : NULL;
+}
+
+const char *
+session_act_name(enum session_act a)
+{
+	return (unsigned)a < SESSION_ACT__COUNT ? session_acts_table[a].name : "?";
+}
+
+int
+session_act_parse(const char *word)
+{
+	size_t	i;
+
+	for (i = 0; i < SESSION_ACT__COUNT; i++) {
+		if (session_acts_table[i].word != NULL &&
+		    strcmp(session_acts_table[i].word, word) == 0)
+			return (int)i;
+	}
+	return -1;
+}
 
 /* --- the gate ------------------------------------------------------------- */
 
@@ -563,73 +598,4 @@ session_mark_done(struct session *s, size_t i, const char *reason,
 	free(why);
 	free(phrase);
 	return r;
-}
-
-/* --- the one dispatcher ---------------------------------------------------- */
-
-char *
-session_act_phrase(const struct session *s, size_t i, enum session_act act)
-{
-	return act == SESSION_ACT_MARK_DONE ? session_missing_phrase(s, i) :
-	    NULL;
-}
-
-int
-session_act_typed(struct session *s, size_t i, enum session_act act,
-    const char *text, const char *typed, char **cause)
-{
-	char	*path = NULL;
-
-	switch (act) {
-	case SESSION_ACT_ACK:
-		return session_acknowledge(s, i, cause);
-	case SESSION_ACT_CONFIRM:
-		return session_confirm(s, i, text, cause);
-	case SESSION_ACT_TICK:
-		return session_tick(s, i, text, cause);
-	case SESSION_ACT_START:
-	case SESSION_ACT_RETRY:
-		if (act == SESSION_ACT_RETRY && s->steps != NULL &&
-		    i < s->steps->n && s->steps->v[i].kind == RB_READ) {
-			/* Its document's command, run again. */
-			if (session_gate(s, i, act, cause) != 0 ||
-			    session_document(s, i, &path, cause) != 0)
-				return -1;
-			free(path);
-			return 0;
-		}
-		return session_start(s, i, cause);
-	case SESSION_ACT_CANCEL:
-		if (s->running == NONE)
-			return 0;	/* it ended while the question was asked */
-		if (session_gate(s, i, act, cause) != 0)
-			return -1;
-		return session_cancel(s, cause);
-	case SESSION_ACT_WARN_OK:
-		return session_ack_warning(s, i, cause);
-	case SESSION_ACT_SKIP:
-		return session_skip(s, i, text, cause);
-	case SESSION_ACT_MARK_DONE:
-		return session_mark_done(s, i, text, typed, cause);
-	case SESSION_ACT_SHELL:
-		return session_shell(s, i, cause);
-	case SESSION_ACT_ROLLBACK:
-		if (session_gate(s, i, act, cause) != 0)
-			return -1;
-		/* Every status but EXIT_DONE comes with *cause set. */
-		return session_rollback(s, cause) == EXIT_DONE ? 0 : -1;
-	case SESSION_ACT_QUIT:
-		return session_pause(s, cause);
-	default:
-		break;
-	}
-	*cause = xasprintf("no such act: %d", (int)act);
-	return -1;
-}
-
-int
-session_act(struct session *s, size_t i, enum session_act act,
-    const char *text, char **cause)
-{
-	return session_act_typed(s, i, act, text, NULL, cause);
 }
