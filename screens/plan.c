@@ -240,20 +240,15 @@ static bool
 plan_edit(struct plan_screen *p, const struct ui_key *k)
 {
 	char	*text, *cause = NULL;
+	bool	 left;
 
 	if (k->is_fn && k->ch == KEY_F(1))
 		return false;
-	ui_dirty();
-	switch (ui_line_key(&p->line, k)) {
-	case UI_LINE_EDITED:
+	if ((text = ui_line_given(&p->line, k, &left)) == NULL) {
+		if (left)
+			p->editing = false;
 		return true;
-	case UI_LINE_CANCEL:
-		p->editing = false;
-		return true;
-	case UI_LINE_DONE:
-		break;
 	}
-	text = ui_line_text(&p->line);
 	free(p->refused);
 	p->refused = NULL;
 	if (session_set_to(tui_session(), text, &cause) != 0)

@@ -127,20 +127,15 @@ questions_key(void *state, const struct ui_key *k)
 	const struct rb_var	*v;
 	char			*text, *cause = NULL;
 	int			 r;
+	bool			 left;
 
 	if (k->is_fn && k->ch == KEY_F(1))
 		return false;
-	ui_dirty();
-	switch (ui_line_key(&q->line, k)) {
-	case UI_LINE_EDITED:
+	if ((text = ui_line_given(&q->line, k, &left)) == NULL) {
+		if (left)
+			ui_quit(EXIT_FAILED);
 		return true;
-	case UI_LINE_CANCEL:
-		ui_quit(EXIT_FAILED);
-		return true;
-	case UI_LINE_DONE:
-		break;
 	}
-	text = ui_line_text(&q->line);
 	free(q->error);
 	q->error = NULL;
 	if (session_needs_from(s)) {

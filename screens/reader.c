@@ -72,17 +72,13 @@ max_top(struct reader *r)
 static void
 down(struct reader *r, int n)
 {
-	off_t	limit = max_top(r);
-
-	while (n-- > 0 && r->top < limit)
-		r->top = pager_next(r->p, r->top);
+	r->top = pager_scroll(r->p, r->top, n, (size_t)r->page);
 }
 
 static void
 up(struct reader *r, int n)
 {
-	while (n-- > 0 && r->top > 0)
-		r->top = pager_prev(r->p, r->top);
+	r->top = pager_scroll(r->p, r->top, -n, (size_t)r->page);
 }
 
 static void

@@ -270,6 +270,7 @@ run_key(void *state, const struct ui_key *k)
 {
 	struct run	*r = state;
 	off_t		 off;
+	long		 n;
 
 	if (k->action == KEYS_OPEN) {
 		ui_pop();
@@ -285,12 +286,12 @@ run_key(void *state, const struct ui_key *k)
 	case KEYS_PAGE_UP:
 		if (r->p == NULL)
 			break;
-		off = r->top >= 0 ? r->top : pager_last(r->p, (size_t)r->page);
-		for (int n = k->action == KEYS_DOWN || k->action == KEYS_UP ?
-		    1 : r->page; n > 0; n--)
-			off = k->action == KEYS_DOWN ||
-			    k->action == KEYS_PAGE_DOWN ?
-			    pager_next(r->p, off) : pager_prev(r->p, off);
+		n = k->action == KEYS_DOWN || k->action == KEYS_UP ? 1 :
+		    r->page;
+		off = pager_scroll(r->p, r->top >= 0 ? r->top :
+		    pager_last(r->p, (size_t)r->page), k->action == KEYS_DOWN ||
+		    k->action == KEYS_PAGE_DOWN ? n : -n, (size_t)r->page);
+		/* At the end: follow it again. */
 		r->top = off >= pager_last(r->p, (size_t)r->page) ? -1 : off;
 		break;
 	case KEYS_TOP:

@@ -801,6 +801,23 @@ ui_line_clear(struct ui_line *l)
 	l->buf[0] = L'\0';
 }
 
+char *
+ui_line_given(struct ui_line *l, const struct ui_key *k, bool *left)
+{
+	*left = false;
+	ui_dirty();
+	switch (ui_line_key(l, k)) {
+	case UI_LINE_EDITED:
+		return NULL;
+	case UI_LINE_CANCEL:
+		*left = true;
+		return NULL;
+	case UI_LINE_DONE:
+		break;
+	}
+	return ui_line_text(l);
+}
+
 enum ui_line_result
 ui_line_key(struct ui_line *l, const struct ui_key *k)
 {

@@ -157,6 +157,11 @@ struct ui_line {
 enum ui_line_result { UI_LINE_EDITED, UI_LINE_DONE, UI_LINE_CANCEL };
 void		 ui_line_clear(struct ui_line *);
 enum ui_line_result ui_line_key(struct ui_line *, const struct ui_key *);
+/* A key on a screen where a line is typed: the line's text (caller frees)
+ * once Enter gave it; else NULL, the line edited, or left (Esc, ^C, ^G)
+ * with *left set. The screen is redrawn. */
+char		*ui_line_given(struct ui_line *, const struct ui_key *,
+		    bool *left);
 /* The text as UTF-8; the caller frees. */
 char		*ui_line_text(const struct ui_line *);
 /* Draw prompt and text at (y, x), with the cursor after the text. */
