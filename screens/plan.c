@@ -225,10 +225,12 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 		ui_line_draw(&ps->line, w, rows - 1, 2, cols - 4, "> ");
 		return;
 	}
-	if (pl != NULL && pl->n_hops > 0)
-		ui_str(w, rows - 1, 2, cols - 4, session_question(s, 0) != NULL ?
-		    "Enter: answer the runbook's questions, then begin" :
-		    "Enter: begin the run");
+	if (pl != NULL && pl->n_hops > 0) {
+		snprintf(line, sizeof line, session_question(s, 0) != NULL ?
+		    "%s: answer the runbook's questions, then begin" :
+		    "%s: begin the run", keys_key(KEYS_OPEN));
+		ui_str(w, rows - 1, 2, cols - 4, line);
+	}
 }
 
 static struct export_arg plan_export = {
