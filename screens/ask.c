@@ -74,7 +74,11 @@ ask_draw(void *state, WINDOW *w, int rows, int cols)
 		wattroff(w, theme_attr(ROLE_FAILED));
 	}
 	if (!k->a.text) {
-		ui_str(w, y, 2, cols - 4, "y: yes    n: no");
+		char	yn[64];
+
+		snprintf(yn, sizeof yn, "%s: yes    %s: no", keys_key(KEYS_YES),
+		    keys_key(KEYS_NO));
+		ui_str(w, y, 2, cols - 4, yn);
 		return;
 	}
 	if (k->a.secret) {

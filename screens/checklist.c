@@ -4,6 +4,7 @@
  * moves it (Tab brings it back to where the run is). */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,21 +159,20 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 		snprintf(line, sizeof line, "Step %zu %s: %s", c->sel + 1,
 		    step_state_words(st->state), st->reason);
 	else
-		snprintf(line, sizeof line, "Step %zu: %s. %s", c->sel + 1,
-		    step_state_words(st->state), rb_kind_name(st->kind)[0] ==
-		    'r' ? "A document to read to its end." :
-		    st->kind == RB_CHECK ? "A read-only command that must pass." :
-		    st->kind == RB_ACTION ? "A command that changes the cluster." :
-		    st->kind == RB_CONFIRM ? "An exact phrase to type." :
-		    "A task done by hand, then ticked.");
+		snprintf(line, sizeof line, "Step %zu: %s. %c%s.", c->sel + 1,
+		    step_state_words(st->state),
+		    toupper((unsigned char)*rb_kind_words(st->kind)),
+		    rb_kind_words(st->kind) + 1);
 	ui_str(w, rows - 2, 1, cols - 2, line);
 	if (!c->moved || c->sel == session_current(s))
-		ui_str(w, rows - 1, 1, cols - 2, session_running(s) != NULL ?
-		    "An action is running: Enter follows it." :
-		    "Enter opens the step; the list follows the run.");
+		snprintf(line, sizeof line, session_running(s) != NULL ?
+		    "An action is running: %s follows it." :
+		    "%s opens the step; the list follows the run.",
+		    keys_key(KEYS_OPEN));
 	else
-		ui_str(w, rows - 1, 1, cols - 2, "Tab goes back to where the "
-		    "run is.");
+		snprintf(line, sizeof line, "%s goes back to where the run is.",
+		    keys_key(KEYS_NEXT_STEP));
+	ui_str(w, rows - 1, 1, cols - 2, line);
 }
 
 static bool

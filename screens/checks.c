@@ -79,7 +79,7 @@ checks_next(struct checks *c)
 		if (session_steps(s)->v[i].state == STEP_READY &&
 		    session_auto(s, i) &&
 		    session_can(s, i, SESSION_ACT_START, NULL)) {
-			if (session_start(s, i, &cause) != 0) {
+			if (session_act(s, i, SESSION_ACT_START, NULL, &cause) != 0) {
 				ui_message(ROLE_ERROR, "%s", cause);
 				free(cause);
 			} else {
@@ -157,33 +157,47 @@ checks_row(struct checks *c, WINDOW *w, int y, int cols, size_t i)
 	return y;
 }
 
-/* What the operator can do now, in words, under the summary. */
+/* What the operator can do now, in words, under the summary (the keys
+ * named from the key table); in buf. */
 static const char *
-checks_advice(const struct checks *c)
+checks_advice(const struct checks *c, char *buf, size_t size)
 {
 	struct session		*s = tui_session();
 	const struct step	*st;
 	ssize_t			 b = checks_blocker(c);
+	const char		*retry = keys_key(KEYS_RETRY);
+	bool			 rollback;
 
 	if (session_running(s) != NULL)
 		return "Running the checks one after another.";
-	if (b < 0)
-		return "Enter goes back to the checklist.";
+	if (b < 0) {
+		snprintf(buf, size, "%s goes back to the checklist.",
+		    keys_key(KEYS_OPEN));
+		return buf;
+	}
 	st = &session_steps(s)->v[b];
-	if (checks_is_warning(st) && st->state == STEP_FAILED)
-		return session_can(s, (size_t)b, SESSION_ACT_ROLLBACK, NULL) ?
-		    "A warning: a accepts it and goes on; r runs it again; R "
-		    "rolls back what the run changed." :
-		    "A warning: a accepts it and goes on; r runs it again.";
-	if (session_can(s, (size_t)b, SESSION_ACT_ROLLBACK, NULL))
-		return "A failure blocks the run: fix it, then r runs it again "
-		    "(o shows its output); or R rolls back what the run "
-		    "changed.";
-	if (session_steps(s)->rollback)
-		return "A failure blocks the rollback: fix it, then r runs it "
-		    "again (o shows its output).";
-	return "A failure blocks the run. Nothing has changed yet: fix it, "
-	    "then r runs it again; or Q stops here (the run stays paused).";
+	rollback = session_can(s, (size_t)b, SESSION_ACT_ROLLBACK, NULL);
+	if (checks_is_warning(st) && st->state == STEP_FAILED && rollback)
+		snprintf(buf, size, "A warning: %s accepts it and goes on; %s "
+		    "runs it again; %s rolls back what the run changed.",
+		    keys_key(KEYS_ACCEPT), retry, keys_key(KEYS_ROLLBACK));
+	else if (checks_is_warning(st) && st->state == STEP_FAILED)
+		snprintf(buf, size, "A warning: %s accepts it and goes on; %s "
+		    "runs it again.", keys_key(KEYS_ACCEPT), retry);
+	else if (rollback)
+		snprintf(buf, size, "A failure blocks the run: fix it, then %s "
+		    "runs it again (%s shows its output); or %s rolls back "
+		    "what the run changed.", retry, keys_key(KEYS_OUTPUT),
+		    keys_key(KEYS_ROLLBACK));
+	else if (session_steps(s)->rollback)
+		snprintf(buf, size, "A failure blocks the rollback: fix it, "
+		    "then %s runs it again (%s shows its output).", retry,
+		    keys_key(KEYS_OUTPUT));
+	else
+		snprintf(buf, size, "A failure blocks the run. Nothing has "
+		    "changed yet: fix it, then %s runs it again; or %s stops "
+		    "here (the run stays paused).", retry, keys_key(KEYS_QUIT));
+	return buf;
 }
 
 static void
@@ -192,14 +206,15 @@ checks_draw(void *state, WINDOW *w, int rows, int cols)
 	struct checks		*c = state;
 	const struct steps	*ss = session_steps(tui_session());
 	enum theme_role		 role, sum_role;
-	const char		*word, *advice = checks_advice(c);
-	char			 line[512];
+	const char		*word, *advice;
+	char			 line[512], abuf[512];
 	int			 pass = 0, warn = 0, fail = 0, skip = 0;
 	int			 y, rule, sel_y = 0, sel_end = 0, shown;
 	WINDOW			*pad;
 	cchar_t			 bg;
 	size_t			 i;
 
+	advice = checks_advice(c, abuf, sizeof abuf);
 	for (i = c->lo; i <= c->hi; i++) {
 		word = tui_check_word(&ss->v[i], &role);
 		if (strcmp(word, "PASS") == 0)
@@ -283,33 +298,15 @@ checks_draw(void *state, WINDOW *w, int rows, int cols)
 	ui_wrap(w, y, 1, cols - 2, rows, advice);
 }
 
-static int
-checks_mark_done(void *ctx, const char *reason, char **cause)
-{
-	/* A check produces nothing: no acknowledgement to type. */
-	return session_mark_done(tui_session(), (size_t)(uintptr_t)ctx, reason,
-	    NULL, cause);
-}
-
-static int
-checks_skip(void *ctx, const char *reason, char **cause)
-{
-	return session_skip(tui_session(), (size_t)(uintptr_t)ctx, reason,
-	    cause);
-}
-
 static void	checks_tick(void *);
 
 static bool
 checks_key(void *state, const struct ui_key *k)
 {
 	struct checks	*c = state;
-	struct session	*s = tui_session();
-	struct ask_arg	 a;
 	char		*cause = NULL;
 	int		 r = 0;
 
-	memset(&a, 0, sizeof a);
 	switch (k->action) {
 	case KEYS_OPEN:
 		ui_pop();
@@ -335,38 +332,16 @@ checks_key(void *state, const struct ui_key *k)
 	case KEYS_PAGE_UP:
 		c->top -= c->page > 1 ? c->page - 1 : 1;
 		break;
-	case KEYS_ROLLBACK:
-		/* What will be undone, the artifacts checked, the phrase. */
-		tui_rollback_show();
-		return true;
 	case KEYS_QUIT:
 		return false;	/* the frame leaves; the run stays paused */
-	case KEYS_ACCEPT:
-		if ((r = session_ack_warning(s, c->sel, &cause)) == 0) {
-			checks_tick(c);	/* may leave the screen: c is gone */
-			return true;
-		}
-		break;
-	case KEYS_RETRY:
-		r = session_start(s, c->sel, &cause);
-		ui_ticker(100);
-		break;
 	case KEYS_OUTPUT:
 		r = ui_push(&screen_run, &c->sel, &cause);
 		break;
-	case KEYS_DONE_BY_HAND:
-	case KEYS_SKIP:
-		a.title = k->action == KEYS_SKIP ? "Skip this optional check" :
-		    "Mark done by hand";
-		a.question = "Why? (journaled with your name)";
-		a.text = a.required = true;
-		a.answer = k->action == KEYS_SKIP ? checks_skip :
-		    checks_mark_done;
-		a.ctx = (void *)(uintptr_t)c->sel;
-		r = ui_push(&screen_ask, &a, &cause);
-		break;
 	default:
-		return false;
+		/* The acts, on the selected check (accept, retry, mark done,
+		 * skip); the rollback's is the whole run's. Once one is
+		 * done, on to the next check (which may leave the screen). */
+		return tui_act(c->sel, k->action, checks_tick, c);
 	}
 	if (r != 0) {
 		ui_message(ROLE_ERROR, "%s", cause);
@@ -382,6 +357,7 @@ checks_can(void *state, enum key_action a)
 	struct checks	*c = state;
 	struct session	*s = tui_session();
 	ssize_t		 b = checks_blocker(c);
+	bool		 can;
 
 	switch (a) {
 	case KEYS_ROLLBACK:
@@ -396,18 +372,10 @@ checks_can(void *state, enum key_action a)
 	case KEYS_PAGE_DOWN:
 	case KEYS_PAGE_UP:
 		return c->total > c->page;
-	case KEYS_ACCEPT:
-		return session_can(s, c->sel, SESSION_ACT_WARN_OK, NULL);
-	case KEYS_RETRY:
-		return session_can(s, c->sel, SESSION_ACT_RETRY, NULL);
-	case KEYS_DONE_BY_HAND:
-		return session_can(s, c->sel, SESSION_ACT_MARK_DONE, NULL);
-	case KEYS_SKIP:
-		return session_can(s, c->sel, SESSION_ACT_SKIP, NULL);
 	case KEYS_OPEN:
 		return session_running(s) == NULL;
 	default:
-		return true;
+		return tui_act_can(c->sel, a, &can) ? can : true;
 	}
 }
 

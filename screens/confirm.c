@@ -126,25 +126,21 @@ confirm_key(void *state, const struct ui_key *k)
 {
 	struct confirm	*c = state;
 	char		*text, *cause = NULL;
+	bool		 left;
 
 	if (k->is_fn && k->ch == KEY_F(1))
 		return false;
 	if (session_steps(tui_session())->v[c->i].state == STEP_PASSED)
 		return k->action == KEYS_OPEN ? (ui_pop(), true) : false;
-	ui_dirty();
-	switch (ui_line_key(&c->line, k)) {
-	case UI_LINE_EDITED:
+	if ((text = ui_line_given(&c->line, k, &left)) == NULL) {
+		if (left)
+			ui_pop();
 		return true;
-	case UI_LINE_CANCEL:
-		ui_pop();
-		return true;
-	case UI_LINE_DONE:
-		break;
 	}
-	text = ui_line_text(&c->line);
 	free(c->error);
 	c->error = NULL;
-	if (session_confirm(tui_session(), c->i, text, &cause) != 0) {
+	if (session_act(tui_session(), c->i, SESSION_ACT_CONFIRM, text,
+	    &cause) != 0) {
 		/* The session journaled what was typed, and says why. */
 		c->error = cause;
 		ui_line_clear(&c->line);

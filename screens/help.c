@@ -3,6 +3,7 @@
  * is typed below, the keys of that state (struct screen's typing). */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "ui.h"
@@ -46,13 +47,17 @@ help_draw(void *state, WINDOW *w, int rows, int cols)
 {
 	struct help		*h = state;
 	const enum key_action	*k;
+	char			 title[160];
 	int			 y = -h->top;
 
 	wattron(w, theme_attr(ROLE_TITLE));
-	if (y >= 0)
-		ui_str(w, y, 1, cols - 2, h->typing ? "Keys on this screen, "
-		    "where a line is typed (other keys, q and ? among them, "
-		    "are typed)" : "Keys on this screen");
+	if (y >= 0 && h->typing) {
+		snprintf(title, sizeof title, "Keys on this screen, where a "
+		    "line is typed (other keys, %s and %s among them, are "
+		    "typed)", keys_key(KEYS_BACK), keys_key(KEYS_HELP));
+		ui_str(w, y, 1, cols - 2, title);
+	} else if (y >= 0)
+		ui_str(w, y, 1, cols - 2, "Keys on this screen");
 	wattroff(w, theme_attr(ROLE_TITLE));
 	y++;
 	for (k = h->typing ? h->under->typing_keys : h->under->keys;

@@ -77,10 +77,11 @@ history_draw(void *state, WINDOW *w, int rows, int cols)
 	size_t			 i;
 
 	wattron(w, theme_attr(ROLE_TITLE));
-	if (h->events == NULL)
-		ui_str(w, y++, 1, cols - 2, "Past runs (newest first); Enter "
-		    "shows a run's events");
-	else {
+	if (h->events == NULL) {
+		snprintf(line, sizeof line, "Past runs (newest first); %s "
+		    "shows a run's events", keys_key(KEYS_OPEN));
+		ui_str(w, y++, 1, cols - 2, line);
+	} else {
 		r = &h->runs[h->n_runs - 1 - h->sel];
 		snprintf(line, sizeof line, "Run %lld: %s %s %s %s, %s", r->id,
 		    r->product, r->from, ui_glyph(UI_GLYPH_ARROW), r->to,

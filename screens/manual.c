@@ -2,7 +2,6 @@
  * its instructions, then a tick with an optional note. */
 #include "config.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,74 +49,34 @@ manual_draw(void *state, WINDOW *w, int rows, int cols)
 		    st->reason != NULL ? st->reason : "");
 		ui_str(w, y++, 2, cols - 4, line);
 		wattroff(w, theme_attr(ROLE_PASSED));
-	} else
-		ui_str(w, y++, 2, cols - 4, "Do it, then t ticks it off (with "
-		    "an optional note).");
-}
-
-static int
-manual_tick(void *ctx, const char *note, char **cause)
-{
-	return session_tick(tui_session(), (size_t)(uintptr_t)ctx, note,
-	    cause);
-}
-
-static int
-manual_skip(void *ctx, const char *reason, char **cause)
-{
-	return session_skip(tui_session(), (size_t)(uintptr_t)ctx, reason,
-	    cause);
+	} else {
+		snprintf(line, sizeof line, "Do it, then %s ticks it off (with "
+		    "an optional note).", keys_key(tui_act_key(
+		    SESSION_ACT_TICK)));
+		ui_str(w, y++, 2, cols - 4, line);
+	}
 }
 
 static bool
 manual_key(void *state, const struct ui_key *k)
 {
 	struct manual	*m = state;
-	struct ask_arg	 a;
-	char		*cause = NULL;
 
-	memset(&a, 0, sizeof a);
-	a.ctx = (void *)(uintptr_t)m->i;
-	a.text = true;
-	switch (k->action) {
-	case KEYS_OPEN:
+	if (k->action == KEYS_OPEN) {
 		ui_pop();
 		return true;
-	case KEYS_TICK:
-		a.title = "Tick it off";
-		a.question = "Done. A note for the journal? (optional; Enter "
-		    "alone for none)";
-		a.answer = manual_tick;
-		break;
-	case KEYS_SKIP:
-		a.title = "Skip this optional step";
-		a.question = "Why is it skipped? (journaled with your name)";
-		a.required = true;
-		a.answer = manual_skip;
-		break;
-	default:
-		return false;
 	}
-	if (ui_push(&screen_ask, &a, &cause) != 0) {
-		ui_message(ROLE_ERROR, "%s", cause);
-		free(cause);
-	}
-	return true;
+	/* The acts: tick (a note asked), skip (a reason asked). */
+	return tui_act(m->i, k->action, NULL, NULL);
 }
 
 static bool
 manual_can(void *state, enum key_action a)
 {
 	struct manual	*m = state;
+	bool		 can;
 
-	switch (a) {
-	case KEYS_TICK:
-		return session_can(tui_session(), m->i, SESSION_ACT_TICK, NULL);
-	case KEYS_SKIP:
-		return session_can(tui_session(), m->i, SESSION_ACT_SKIP, NULL);
-	default:
-		return true;
-	}
+	return tui_act_can(m->i, a, &can) ? can : true;
 }
 
 /* Ticked (the question went away): back to the checklist. */

@@ -32,7 +32,7 @@ struct pick {
 };
 
 static const char *const sections[] = {
-	"Unfinished runs (Enter resumes)", "Recently used", "Shipped runbooks"
+	"Unfinished runs (%s resumes)", "Recently used", "Shipped runbooks"
 };
 
 static const enum key_action pick_keys[] = {
@@ -192,7 +192,7 @@ static void
 pick_draw(void *state, WINDOW *w, int rows, int cols)
 {
 	struct pick	*p = state;
-	char		 line[1024];
+	char		 line[1024], title[128];
 	int		 y = 1, section = -1;
 	size_t		 i;
 
@@ -202,7 +202,10 @@ pick_draw(void *state, WINDOW *w, int rows, int cols)
 			if (i > 0)
 				y++;
 			wattron(w, theme_attr(ROLE_TITLE));
-			ui_str(w, y++, 1, cols - 2, sections[section]);
+			/* The first names the key that resumes. */
+			snprintf(title, sizeof title, sections[section],
+			    keys_key(KEYS_OPEN));
+			ui_str(w, y++, 1, cols - 2, title);
 			wattroff(w, theme_attr(ROLE_TITLE));
 		}
 		if (i == p->sel) {

@@ -162,7 +162,9 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 		wattron(w, theme_attr(ROLE_FAILED));
 		y = ui_wrap(w, y, 2, cols - 4, rows, ps->error);
 		wattroff(w, theme_attr(ROLE_FAILED));
-		ui_str(w, y + 1, 2, cols - 4, "Nothing was done. q leaves.");
+		snprintf(line, sizeof line, "Nothing was done. %s leaves.",
+		    keys_key(KEYS_BACK));
+		ui_str(w, y + 1, 2, cols - 4, line);
 		return;
 	}
 	buf_init(&b);
@@ -206,8 +208,8 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 		y = ui_wrap(w, y, 2, cols - 4, rows, ref->message) + 1;
 		if (ref->nearest != NULL) {
 			snprintf(line, sizeof line, "The nearest allowed target "
-			    "is %s: t types it (stepup run --to %s).",
-			    ref->nearest, ref->nearest);
+			    "is %s: %s types it (stepup run --to %s).",
+			    ref->nearest, keys_key(KEYS_TARGET), ref->nearest);
 			wattron(w, theme_attr(ROLE_PASSED));
 			ui_str(w, y++, 2, cols - 4, line);
 			wattroff(w, theme_attr(ROLE_PASSED));
@@ -235,15 +237,19 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 			    ps->refused);
 			wattroff(w, theme_attr(ROLE_FAILED));
 		}
-		ui_str(w, rows - 2, 2, cols - 4, "Another target (Enter plans "
-		    "for it, Esc keeps this one):");
+		snprintf(line, sizeof line, "Another target (%s plans for it, "
+		    "%s keeps this one):", keys_key(KEYS_ANSWER),
+		    keys_key(KEYS_TYPED_BACK));
+		ui_str(w, rows - 2, 2, cols - 4, line);
 		ui_line_draw(&ps->line, w, rows - 1, 2, cols - 4, "> ");
 		return;
 	}
-	if (pl != NULL && pl->n_hops > 0)
-		ui_str(w, rows - 1, 2, cols - 4, session_question(s, 0) != NULL ?
-		    "Enter: answer the runbook's questions, then begin" :
-		    "Enter: begin the run");
+	if (pl != NULL && pl->n_hops > 0) {
+		snprintf(line, sizeof line, session_question(s, 0) != NULL ?
+		    "%s: answer the runbook's questions, then begin" :
+		    "%s: begin the run", keys_key(KEYS_OPEN));
+		ui_str(w, rows - 1, 2, cols - 4, line);
+	}
 }
 
 static struct export_arg plan_export = {
@@ -255,20 +261,15 @@ static bool
 plan_edit(struct plan_screen *p, const struct ui_key *k)
 {
 	char	*text, *cause = NULL;
+	bool	 left;
 
 	if (k->is_fn && k->ch == KEY_F(1))
 		return false;
-	ui_dirty();
-	switch (ui_line_key(&p->line, k)) {
-	case UI_LINE_EDITED:
+	if ((text = ui_line_given(&p->line, k, &left)) == NULL) {
+		if (left)
+			p->editing = false;
 		return true;
-	case UI_LINE_CANCEL:
-		p->editing = false;
-		return true;
-	case UI_LINE_DONE:
-		break;
 	}
-	text = ui_line_text(&p->line);
 	free(p->refused);
 	p->refused = NULL;
 	if (session_set_to(tui_session(), text, &cause) != 0)

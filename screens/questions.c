@@ -67,8 +67,8 @@ questions_draw(void *state, WINDOW *w, int rows, int cols)
 		ui_str(w, y++, 2, cols - 4, line);
 		wattron(w, theme_attr(ROLE_DIM));
 		if (v->def != NULL && !v->secret) {
-			snprintf(line, sizeof line, "Enter alone takes the "
-			    "default: %s", v->def);
+			snprintf(line, sizeof line, "%s alone takes the "
+			    "default: %s", keys_key(KEYS_ANSWER), v->def);
 			ui_str(w, y++, 2, cols - 4, line);
 		}
 		if (v->n_choices > 0) {
@@ -136,20 +136,15 @@ questions_key(void *state, const struct ui_key *k)
 	const struct rb_var	*v;
 	char			*text, *cause = NULL;
 	int			 r;
+	bool			 left;
 
 	if (k->is_fn && k->ch == KEY_F(1))
 		return false;
-	ui_dirty();
-	switch (ui_line_key(&q->line, k)) {
-	case UI_LINE_EDITED:
+	if ((text = ui_line_given(&q->line, k, &left)) == NULL) {
+		if (left)
+			ui_quit(EXIT_FAILED);
 		return true;
-	case UI_LINE_CANCEL:
-		ui_quit(EXIT_FAILED);
-		return true;
-	case UI_LINE_DONE:
-		break;
 	}
-	text = ui_line_text(&q->line);
 	free(q->error);
 	q->error = NULL;
 	if (session_needs_from(s)) {

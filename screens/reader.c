@@ -72,17 +72,13 @@ max_top(struct reader *r)
 static void
 down(struct reader *r, int n)
 {
-	off_t	limit = max_top(r);
-
-	while (n-- > 0 && r->top < limit)
-		r->top = pager_next(r->p, r->top);
+	r->top = pager_scroll(r->p, r->top, n, (size_t)r->page);
 }
 
 static void
 up(struct reader *r, int n)
 {
-	while (n-- > 0 && r->top > 0)
-		r->top = pager_prev(r->p, r->top);
+	r->top = pager_scroll(r->p, r->top, -n, (size_t)r->page);
 }
 
 static void
@@ -163,10 +159,14 @@ reader_draw(void *state, WINDOW *w, int rows, int cols)
 		wattroff(w, theme_attr(ROLE_SELECTION));
 	}
 	if (r->ack != NULL) {
-		const char *hint = r->end_shown ?
-		    "  press a to acknowledge" :
-		    "  acknowledging needs the end shown first (G)";
+		char	hint[128];
 
+		if (r->end_shown)
+			snprintf(hint, sizeof hint, "  press %s to acknowledge",
+			    keys_key(KEYS_ACK));
+		else
+			snprintf(hint, sizeof hint, "  acknowledging needs the "
+			    "end shown first (%s)", keys_key(KEYS_BOTTOM));
 		wattron(w, theme_attr(r->end_shown ? ROLE_PASSED : ROLE_DIM));
 		ui_str(w, y, x, cols - x, hint);
 		wattroff(w, theme_attr(r->end_shown ? ROLE_PASSED : ROLE_DIM));
@@ -263,7 +263,8 @@ reader_key(void *state, const struct ui_key *k)
 			return false;
 		if (!r->end_shown) {
 			ui_message(ROLE_WARNING, "Not yet: read to the end "
-			    "first (G jumps there), then press a.");
+			    "first (%s jumps there), then press %s.",
+			    keys_key(KEYS_BOTTOM), keys_key(KEYS_ACK));
 			break;
 		}
 		if (r->ack(r->ctx, &cause) != 0) {

@@ -258,8 +258,10 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 		wattron(w, theme_attr(ROLE_FAILED));
 		ui_wrap(w, y, 2, cols - 4, INT_MAX, r->problem);
 		wattroff(w, theme_attr(ROLE_FAILED));
-		ui_str(w, rows - 1, 2, cols - 4, "Stopped before anything ran: "
-		    "nothing was rolled back. q goes back.");
+		snprintf(line, sizeof line, "Stopped before anything ran: "
+		    "nothing was rolled back. %s goes back.",
+		    keys_key(KEYS_BACK));
+		ui_str(w, rows - 1, 2, cols - 4, line);
 		return;
 	}
 	snprintf(line, sizeof line, "%s. To roll back, type exactly:",
@@ -278,11 +280,12 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 	ui_line_draw(&r->line, w, y, 2, cols - 4, "> ");
 }
 
-/* The phrase was typed: check the artifacts once more, then begin. */
+/* The phrase was typed (the caller's, freed here): check the artifacts
+ * once more, then begin. */
 static void
-rollback_submit(struct rollback_screen *r)
+rollback_submit(struct rollback_screen *r, char *typed)
 {
-	char	*typed = ui_line_text(&r->line), *cause = NULL;
+	char	*cause = NULL;
 
 	free(r->error);
 	r->error = NULL;
@@ -312,7 +315,9 @@ static bool
 rollback_key(void *state, const struct ui_key *k)
 {
 	struct rollback_screen	*r = state;
+	char			*typed;
 	int			 step = 0;
+	bool			 left;
 
 	if (k->is_fn && k->ch == KEY_F(1))
 		return false;
@@ -335,17 +340,12 @@ rollback_key(void *state, const struct ui_key *k)
 	}
 	if (!r->ok)
 		return false;	/* q and Esc go back */
-	ui_dirty();
-	switch (ui_line_key(&r->line, k)) {
-	case UI_LINE_EDITED:
+	if ((typed = ui_line_given(&r->line, k, &left)) == NULL) {
+		if (left)
+			ui_pop();
 		return true;
-	case UI_LINE_CANCEL:
-		ui_pop();
-		return true;
-	case UI_LINE_DONE:
-		break;
 	}
-	rollback_submit(r);
+	rollback_submit(r, typed);
 	return true;
 }
 

@@ -28,9 +28,6 @@ struct run {
 	long long	 seen_time;	/* what the last tick saw, to redraw */
 	off_t		 seen_size;	/* only when something changed */
 	int		 seen_state;
-	char		*done_reason;	/* mark done: the reason given, while
-					   the missing artifact's phrase is
-					   asked */
 };
 
 static const enum key_action run_keys[] = {
@@ -87,14 +84,11 @@ run_log(struct run *r)
 		free(cause);	/* not written yet: next tick */
 }
 
-static int
-run_start(struct run *r, char **cause)
+/* A command started through the act table (tui_act): its log. */
+static void
+run_started(void *ctx)
 {
-	if (session_start(tui_session(), r->i, cause) != 0)
-		return -1;
-	run_log(r);
-	ui_ticker(100);
-	return 0;
+	run_log(ctx);
 }
 
 static int
@@ -111,9 +105,11 @@ run_enter(void *state, void *arg, char **cause)
 	/* Only a step that starts without asking starts here (a check, an
 	 * action after a confirmation); any other waits for x. */
 	if (st->state == STEP_READY && session_auto(s, r->i) &&
-	    session_can(s, r->i, SESSION_ACT_START, NULL) &&
-	    run_start(r, cause) != 0)
-		return -1;
+	    session_can(s, r->i, SESSION_ACT_START, NULL)) {
+		if (session_act(s, r->i, SESSION_ACT_START, NULL, cause) != 0)
+			return -1;
+		ui_ticker(100);
+	}
 	r->describe = session_describe(s, r->i);
 	run_log(r);
 	ui_ticker(session_running(s) != NULL ? 100 : 0);
@@ -128,7 +124,6 @@ run_leave(void *state)
 	pager_free(r->p);
 	free(r->log);
 	free(r->describe);
-	free(r->done_reason);
 }
 
 /* The status under the output: what the step's state is and the keys
@@ -140,12 +135,14 @@ run_status_line(struct run *r, const struct step *st, long long elapsed,
 	switch (st->state) {
 	case STEP_RUNNING:
 		snprintf(line, size, "running (attempt %u), %llds "
-		    "elapsed.  c cancels; q goes back, it goes on.",
-		    st->attempts, elapsed);
+		    "elapsed.  %s cancels; %s goes back, it goes on.",
+		    st->attempts, elapsed, keys_key(KEYS_CANCEL),
+		    keys_key(KEYS_BACK));
 		break;
 	case STEP_PASSED:
 		snprintf(line, size, "passed: exit 0, %llds elapsed.  "
-		    "Enter goes back to the checklist.", elapsed);
+		    "%s goes back to the checklist.", elapsed,
+		    keys_key(KEYS_OPEN));
 		break;
 	case STEP_FAILED:
 		if (st->reason != NULL)
@@ -155,19 +152,27 @@ run_status_line(struct run *r, const struct step *st, long long elapsed,
 			snprintf(line, size, "failed: exit %d (attempt "
 			    "%u).", st->exit_status, st->attempts);
 		snprintf(line + strlen(line), size - strlen(line),
-		    "  r retries, ! opens a shell, m marks it done by hand%s%s",
-		    st->optional ? ", s skips it" : "",
-		    session_can(tui_session(), r->i, SESSION_ACT_ROLLBACK, NULL) ?
-		    ", R rolls back" : "");
+		    "  %s retries, %s opens a shell, %s marks it done by hand",
+		    keys_key(KEYS_RETRY), keys_key(KEYS_SHELL),
+		    keys_key(KEYS_DONE_BY_HAND));
+		if (st->optional)
+			snprintf(line + strlen(line), size - strlen(line),
+			    ", %s skips it", keys_key(KEYS_SKIP));
+		if (session_can(tui_session(), r->i, SESSION_ACT_ROLLBACK,
+		    NULL))
+			snprintf(line + strlen(line), size - strlen(line),
+			    ", %s rolls back", keys_key(KEYS_ROLLBACK));
 		break;
 	case STEP_IN_DOUBT:
 		snprintf(line, size, "in doubt: it was running when "
-		    "stepup stopped, and its outcome is unknown.  r re-runs, m "
-		    "marks it done");
+		    "stepup stopped, and its outcome is unknown.  %s re-runs, "
+		    "%s marks it done", keys_key(KEYS_RETRY),
+		    keys_key(KEYS_DONE_BY_HAND));
 		break;
 	case STEP_READY:
-		snprintf(line, size, "ready: x runs it now; q goes back "
-		    "without running it.");
+		snprintf(line, size, "ready: %s runs it now; %s goes back "
+		    "without running it.", keys_key(KEYS_START),
+		    keys_key(KEYS_BACK));
 		break;
 	default:
 		snprintf(line, size, "%s.", step_state_words(st->state));
@@ -269,157 +274,33 @@ run_draw(void *state, WINDOW *w, int rows, int cols)
 	free(left);
 }
 
-static int
-run_cancel(void *ctx, const char *answer, char **cause)
-{
-	if (session_running(tui_session()) == NULL)
-		return 0;
-	return session_cancel(tui_session(), cause);
-}
-
-/* Marking it done: the reason; when its artifact is missing, kept for
- * the phrase asked next (run_done_then). */
-static int
-run_mark_done(void *ctx, const char *reason, char **cause)
-{
-	struct run	*r = ctx;
-	char		*phrase = session_missing_phrase(tui_session(), r->i);
-
-	free(r->done_reason);
-	r->done_reason = NULL;
-	if (phrase == NULL)
-		return session_mark_done(tui_session(), r->i, reason, NULL,
-		    cause);
-	free(phrase);
-	r->done_reason = xstrdup(reason);
-	return 0;
-}
-
-/* The typed acknowledgement that the artifact is missing. */
-static int
-run_done_ack(void *ctx, const char *typed, char **cause)
-{
-	struct run	*r = ctx;
-
-	if (session_mark_done(tui_session(), r->i, r->done_reason, typed,
-	    cause) != 0)
-		return -1;
-	free(r->done_reason);
-	r->done_reason = NULL;
-	return 0;
-}
-
-static bool
-run_done_then(void *ctx)
-{
-	struct run		*r = ctx;
-	const struct step	*st = run_step(r);
-	struct ask_arg		 a;
-	char			*phrase, *question, *detail, *cause = NULL;
-	bool			 replaced;
-
-	if (r->done_reason == NULL ||
-	    (phrase = session_missing_phrase(tui_session(), r->i)) == NULL)
-		return false;
-	question = xasprintf("Its artifact %s was not recorded (%s), so a "
-	    "rollback cannot use it: marking it done goes on without it, and "
-	    "the rollback steps that need it will not run.", st->produces,
-	    st->reason != NULL ? st->reason : "it did not pass");
-	detail = xasprintf("To go on without it, type exactly:  %s", phrase);
-	memset(&a, 0, sizeof a);
-	a.title = "Mark done without its artifact";
-	a.question = question;
-	a.detail = detail;
-	a.text = a.required = true;
-	a.answer = run_done_ack;
-	a.ctx = r;
-	replaced = ui_replace(&screen_ask, &a, &cause) == 0;
-	if (!replaced) {
-		ui_message(ROLE_ERROR, "%s", cause);
-		free(cause);
-	}
-	free(question);
-	free(detail);
-	free(phrase);
-	return replaced;
-}
-
-static int
-run_skip(void *ctx, const char *reason, char **cause)
-{
-	return session_skip(tui_session(), (size_t)(uintptr_t)ctx, reason,
-	    cause);
-}
-
-static void
-run_ask(struct run *r, const char *title, const char *question, bool text,
-    int (*answer)(void *, const char *, char **), bool (*then)(void *))
-{
-	struct ask_arg	 a;
-	char		*cause = NULL;
-
-	memset(&a, 0, sizeof a);
-	a.title = title;
-	a.question = question;
-	a.text = text;
-	a.required = text;
-	a.answer = answer;
-	/* An answer followed by another question gets the screen's state. */
-	a.ctx = then != NULL ? (void *)r : (void *)(uintptr_t)r->i;
-	a.then = then;
-	if (ui_push(&screen_ask, &a, &cause) != 0) {
-		ui_message(ROLE_ERROR, "%s", cause);
-		free(cause);
-	}
-}
-
 static bool
 run_key(void *state, const struct ui_key *k)
 {
 	struct run	*r = state;
-	char		*cause = NULL;
 	off_t		 off;
+	long		 n;
 
-	switch (k->action) {
-	case KEYS_OPEN:
+	if (k->action == KEYS_OPEN) {
 		ui_pop();
 		return true;
-	case KEYS_CANCEL:
-		run_ask(r, "Cancel the running action", "Cancel it? Its process "
-		    "group gets SIGTERM, then SIGKILL after a grace period.",
-		    false, run_cancel, NULL);
+	}
+	/* The acts (cancel, run, retry, mark done, skip, roll back). */
+	if (tui_act(r->i, k->action, run_started, r))
 		return true;
-	case KEYS_START:
-	case KEYS_RETRY:
-		if (run_start(r, &cause) != 0) {
-			ui_message(ROLE_ERROR, "%s", cause);
-			free(cause);
-		}
-		break;
-	case KEYS_DONE_BY_HAND:
-		run_ask(r, "Mark done by hand", "Why is it done? (journaled with "
-		    "your name)", true, run_mark_done, run_done_then);
-		return true;
-	case KEYS_SKIP:
-		run_ask(r, "Skip this optional step", "Why is it skipped? "
-		    "(journaled with your name)", true, run_skip, NULL);
-		return true;
-	case KEYS_ROLLBACK:
-		/* What will be undone, the artifacts checked, the phrase. */
-		tui_rollback_show();
-		return true;
+	switch (k->action) {
 	case KEYS_DOWN:
 	case KEYS_PAGE_DOWN:
 	case KEYS_UP:
 	case KEYS_PAGE_UP:
 		if (r->p == NULL)
 			break;
-		off = r->top >= 0 ? r->top : pager_last(r->p, (size_t)r->page);
-		for (int n = k->action == KEYS_DOWN || k->action == KEYS_UP ?
-		    1 : r->page; n > 0; n--)
-			off = k->action == KEYS_DOWN ||
-			    k->action == KEYS_PAGE_DOWN ?
-			    pager_next(r->p, off) : pager_prev(r->p, off);
+		n = k->action == KEYS_DOWN || k->action == KEYS_UP ? 1 :
+		    r->page;
+		off = pager_scroll(r->p, r->top >= 0 ? r->top :
+		    pager_last(r->p, (size_t)r->page), k->action == KEYS_DOWN ||
+		    k->action == KEYS_PAGE_DOWN ? n : -n, (size_t)r->page);
+		/* At the end: follow it again. */
 		r->top = off >= pager_last(r->p, (size_t)r->page) ? -1 : off;
 		break;
 	case KEYS_TOP:
@@ -439,28 +320,11 @@ static bool
 run_can(void *state, enum key_action a)
 {
 	struct run	*r = state;
-	struct session	*s = tui_session();
+	bool		 can;
 
-	switch (a) {
-	case KEYS_CANCEL:
-		return session_can(s, r->i, SESSION_ACT_CANCEL, NULL);
-	case KEYS_START:
-		return session_can(s, r->i, SESSION_ACT_START, NULL);
-	case KEYS_RETRY:
-		return session_can(s, r->i, SESSION_ACT_RETRY, NULL);
-	case KEYS_DONE_BY_HAND:
-		return session_can(s, r->i, SESSION_ACT_MARK_DONE, NULL);
-	case KEYS_SKIP:
-		return session_can(s, r->i, SESSION_ACT_SKIP, NULL);
-	case KEYS_ROLLBACK:
-		return session_can(s, r->i, SESSION_ACT_ROLLBACK, NULL);
-	case KEYS_OPEN:
-		return session_running(s) == NULL;
-	case KEYS_SHELL:
-		return true;
-	default:
-		return true;
-	}
+	if (a == KEYS_OPEN)
+		return session_running(tui_session()) == NULL;
+	return tui_act_can(r->i, a, &can) ? can : true;
 }
 
 static void

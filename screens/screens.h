@@ -50,22 +50,30 @@ struct export_arg {
 	int		(*save)(enum export_format, char **path, char **cause);
 };
 
-/* The step screens take the step's index: (void *)&index. */
-extern const struct screen screen_ask;
-extern const struct screen screen_checklist;
-extern const struct screen screen_checks;
-extern const struct screen screen_confirm;
-extern const struct screen screen_export;
-extern const struct screen screen_help;
-extern const struct screen screen_history;
-extern const struct screen screen_manual;
-extern const struct screen screen_pick;	/* arg: char ** for the chosen path */
-extern const struct screen screen_plan;
-extern const struct screen screen_questions;
-extern const struct screen screen_reader;
-extern const struct screen screen_rollback;
-extern const struct screen screen_run;
-extern const struct screen screen_start;
-extern const struct screen screen_summary;
+/* Every screen, one line each: the declarations and the test driver's
+ * list follow (a new screen is one file, one line here, one line in
+ * Makefile.am). The step screens take the step's index, (void *)&index;
+ * pick takes a char ** for the chosen path. */
+#define SCREENS(X)	\
+	X(ask)		\
+	X(checklist)	\
+	X(checks)	\
+	X(confirm)	\
+	X(export)	\
+	X(help)		\
+	X(history)	\
+	X(manual)	\
+	X(pick)		\
+	X(plan)		\
+	X(questions)	\
+	X(reader)	\
+	X(rollback)	\
+	X(run)		\
+	X(start)	\
+	X(summary)
+
+#define X(name) extern const struct screen screen_##name;
+SCREENS(X)
+#undef X
 
 #endif

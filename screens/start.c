@@ -65,10 +65,12 @@ start_draw(void *state, WINDOW *w, int rows, int cols)
 		wattroff(w, theme_attr(ROLE_WARNING));
 		y++;
 	}
-	ui_str(w, y++, 2, cols - 4, "Enter resumes it at its exact step; a "
-	    "running action is followed again.");
-	ui_str(w, y++, 2, cols - 4, "A abandons it (with a reason) and begins "
-	    "a new run.");
+	snprintf(line, sizeof line, "%s resumes it at its exact step; a "
+	    "running action is followed again.", keys_key(KEYS_OPEN));
+	ui_str(w, y++, 2, cols - 4, line);
+	snprintf(line, sizeof line, "%s abandons it (with a reason) and "
+	    "begins a new run.", keys_key(KEYS_ABANDON));
+	ui_str(w, y++, 2, cols - 4, line);
 }
 
 static int

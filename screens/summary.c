@@ -88,8 +88,9 @@ summary_draw(void *state, WINDOW *w, int rows, int cols)
 		    st->reason != NULL ? st->reason : "");
 		ui_str(w, y++, 6, cols - 7, line);
 	}
-	ui_str(w, rows - 1, 2, cols - 4, "Every act is in the journal: "
-	    "stepup show RUN-ID.  q leaves.");
+	snprintf(line, sizeof line, "Every act is in the journal: stepup show "
+	    "RUN-ID.  %s leaves.", keys_key(KEYS_BACK));
+	ui_str(w, rows - 1, 2, cols - 4, line);
 }
 
 static struct export_arg summary_export = {

@@ -101,12 +101,6 @@ static const char *const migrations[] = {
 _Static_assert(nitems(migrations) == JOURNAL_SCHEMA_VERSION,
     "one migration per schema version");
 
-long long
-journal_now(void)
-{
-	return (long long)time(NULL);
-}
-
 /* ---- helpers ------------------------------------------------------------- */
 
 /* A copy of s with every secret value replaced by the mask; NULL stays

@@ -1,6 +1,9 @@
 /* keys.c: lookups in the one key table (keys.h). */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "keys.h"
 
 struct binding {
@@ -68,4 +71,20 @@ const char *
 keys_word(enum key_action a)
 {
 	return a > KEYS_NONE && a < KEYS__COUNT ? bindings[a].word : "";
+}
+
+const char *
+keys_key(enum key_action a)
+{
+	static char	 first[KEYS__COUNT][16];
+	const char	*l;
+
+	if (a <= KEYS_NONE || a >= KEYS__COUNT)
+		return "";
+	if (first[a][0] == '\0') {
+		l = bindings[a].label;
+		snprintf(first[a], sizeof first[a], "%.*s",
+		    (int)strcspn(l, " "), l);
+	}
+	return first[a];
 }

@@ -92,6 +92,10 @@ enum key_action	 keys_action(const enum key_action *, wint_t ch, bool is_fn);
 const char	*keys_label(enum key_action);
 const char	*keys_help(enum key_action);
 const char	*keys_word(enum key_action);
+/* The first key of the label, as hints and footers name it in prose
+ * ("c", "Enter", "?"): a static string. Prose names a key only so,
+ * never as a letter written in a string. */
+const char	*keys_key(enum key_action);
 
 /* The actions every screen has, after its own (KEYS_NONE-terminated). */
 extern const enum key_action keys_global[];

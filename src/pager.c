@@ -449,3 +449,15 @@ pager_lines(const struct pager *p)
 {
 	return p->scan_off >= p->size ? p->scan_lines : 0;
 }
+
+off_t
+pager_scroll(struct pager *p, off_t top, long n, size_t page)
+{
+	off_t	limit = pager_last(p, page);
+
+	for (; n > 0 && top < limit; n--)
+		top = pager_next(p, top);
+	for (; n < 0 && top > 0; n++)
+		top = pager_prev(p, top);
+	return top;
+}

@@ -39,6 +39,10 @@ off_t		 pager_prev(struct pager *, off_t off);
 off_t		 pager_next(struct pager *, off_t off);
 /* The offset where the last n lines start (0 if the file has fewer). */
 off_t		 pager_last(struct pager *, size_t n);
+/* The top line of a view of page lines moved n lines from top (n < 0:
+ * up), kept between the first line and the top that shows the last line
+ * on the last row: how every view scrolls. */
+off_t		 pager_scroll(struct pager *, off_t top, long n, size_t page);
 /* The start of the first line after the one at from (or before it, when
  * backward) containing needle; case-insensitive when needle has no
  * capital letter. Returns -1 when there is none. */

@@ -201,28 +201,32 @@ plain_file(struct plain *p, const char *path, char **cause)
 	return 0;
 }
 
-/* What the operator may answer at step i, as "a, b REASON, c". */
+/* What the operator may answer at step i, as "a, b REASON, c": the
+ * acts allowed, by their word and what they take (the act table). */
 static char *
 plain_answers(struct plain *p, size_t i)
 {
-	unsigned	 m = session_acts(p->s, i);
-	struct buf	 b;
-	int		 a;
+	const struct session_act_info	*info;
+	unsigned			 m = session_acts(p->s, i);
+	struct buf			 b;
+	int				 a;
 
 	buf_init(&b);
 	for (a = 0; a < SESSION_ACT__COUNT; a++) {
-		if (!(m & (1u << a)) || a == SESSION_ACT_CANCEL)
+		info = session_act_info((enum session_act)a);
+		if (!(m & (1u << a)) || (info->word == NULL &&
+		    info->arg != SESSION_ARG_PHRASE))
 			continue;
 		if (b.len > 0)
 			buf_puts(&b, ", ");
-		if (a == SESSION_ACT_CONFIRM) {
+		if (info->arg == SESSION_ARG_PHRASE) {
 			buf_puts(&b, "the phrase");
 			continue;
 		}
-		buf_puts(&b, session_act_name(a));
-		if (a == SESSION_ACT_SKIP || a == SESSION_ACT_MARK_DONE)
+		buf_puts(&b, info->word);
+		if (info->arg == SESSION_ARG_REASON)
 			buf_puts(&b, " REASON");
-		else if (a == SESSION_ACT_TICK)
+		else if (info->arg == SESSION_ARG_NOTE)
 			buf_puts(&b, " [NOTE]");
 	}
 	return buf_take(&b);
@@ -352,7 +356,8 @@ plain_follow(struct plain *p, bool reattached)
 			    "[yes, no]", i + 1);
 			r = plain_read(p, &line);
 			if (r == 1 && strcmp(line, "yes") == 0) {
-				if (session_cancel(p->s, &cause) != 0) {
+				if (session_act(p->s, i, SESSION_ACT_CANCEL,
+				    NULL, &cause) != 0) {
 					plain_say(p, "! %zu %s", i + 1, cause);
 					free(cause);
 				} else
@@ -400,8 +405,9 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 {
 	const struct step	*st = &session_steps(p->s)->v[i];
 	char			*answers, *line = NULL, *word, *rest, *cause = NULL;
-	char			*typed;
+	char			*typed, *phrase, *ack = NULL;
 	const char		*refusal;
+	const struct session_act_info *info;
 	unsigned		 offered = session_acts(p->s, i);
 	int			 r, act;
 	bool			 confirm = st->kind == RB_CONFIRM &&
@@ -417,9 +423,7 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 	/* The line as typed: plain_split cuts it after the first word. */
 	typed = xstrdup(line);
 	word = plain_split(line, &rest);
-	act = session_act_parse(word);
-	if (act == SESSION_ACT_CONFIRM || act == SESSION_ACT_CANCEL)
-		act = -1;		/* never typed as a word */
+	act = session_act_parse(word);	/* the acts typed as a word */
 	if (confirm && ((st->phrase != NULL && strcmp(typed, st->phrase) ==
 	    0) || act < 0 || !(offered & (1u << act)))) {
 		/* At a confirmation, whatever is not one of the answers
@@ -439,77 +443,15 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 		plain_say(p, "! %zu %s refused: %s", i + 1, word, refusal);
 		goto out;
 	}
+	info = session_act_info(act);
 	r = 0;
+	/* The acts whose course is plain mode's own; every other goes
+	 * straight to the dispatcher, with what it takes. */
 	switch (act) {
 	case SESSION_ACT_QUIT:
 		free(typed);
 		free(line);
 		return PLAIN_PAUSE;
-	case SESSION_ACT_ACK:
-		if ((r = session_acknowledge(p->s, i, &cause)) == 0)
-			plain_say(p, "= %zu passed: acknowledged", i + 1);
-		break;
-	case SESSION_ACT_CONFIRM:
-		if ((r = session_confirm(p->s, i, rest, &cause)) == 0)
-			plain_say(p, "= %zu passed: confirmed", i + 1);
-		break;
-	case SESSION_ACT_TICK:
-		if ((r = session_tick(p->s, i, rest, &cause)) == 0)
-			plain_say(p, "= %zu passed: ticked", i + 1);
-		break;
-	case SESSION_ACT_START:
-	case SESSION_ACT_RETRY:
-		if (st->kind == RB_READ) {
-			/* Re-run the document's command: shown again. */
-			if (session_can(p->s, i, SESSION_ACT_RETRY, NULL)) {
-				char *path = NULL;
-
-				if ((r = session_document(p->s, i, &path,
-				    &cause)) == 0)
-					free(path);
-			} else
-				r = session_start(p->s, i, &cause);
-			break;
-		}
-		if ((r = session_start(p->s, i, &cause)) == 0) {
-			free(typed);
-			free(line);
-			return plain_follow(p, false) == 0 ? PLAIN_GO :
-			    PLAIN_PAUSE;
-		}
-		break;
-	case SESSION_ACT_WARN_OK:
-		if ((r = session_ack_warning(p->s, i, &cause)) == 0)
-			plain_say(p, "= %zu passed: warning accepted", i + 1);
-		break;
-	case SESSION_ACT_SKIP:
-		if ((r = session_skip(p->s, i, rest, &cause)) == 0)
-			plain_say(p, "= %zu skipped: %s", i + 1, rest);
-		break;
-	case SESSION_ACT_MARK_DONE: {
-		char *phrase = NULL, *ack = NULL;
-
-		/* A missing artifact: the acknowledgement is typed too. */
-		if (*rest != '\0' && session_can(p->s, i,
-		    SESSION_ACT_MARK_DONE, NULL) &&
-		    (phrase = session_missing_phrase(p->s, i)) != NULL) {
-			plain_say(p, "? %zu done: its artifact %s was not "
-			    "recorded, so a rollback cannot use it; type \"%s\" "
-			    "to mark it done without it [the phrase, or anything "
-			    "else to go back]", i + 1, st->produces, phrase);
-			if (plain_read(p, &ack) <= 0) {
-				free(phrase);
-				free(line);
-				return PLAIN_PAUSE;
-			}
-		}
-		if ((r = session_mark_done(p->s, i, rest, ack, &cause)) == 0)
-			plain_say(p, "= %zu done by hand: %s", i + 1,
-			    st->reason != NULL ? st->reason : rest);
-		free(ack);
-		free(phrase);
-		break;
-	}
 	case SESSION_ACT_SHELL:
 		if (!isatty(p->in)) {
 			/* It would read the answers meant for stepup. */
@@ -519,19 +461,50 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 			break;
 		}
 		plain_say(p, "> %zu shell: exit it to come back", i + 1);
-		if ((r = session_shell(p->s, i, &cause)) == 0)
+		if ((r = session_act(p->s, i, act, NULL, &cause)) == 0)
 			plain_say(p, "> %zu back from the shell", i + 1);
 		break;
-	case SESSION_ACT_ROLLBACK: {
-		const char *why;
-
-		if (!session_can(p->s, i, SESSION_ACT_ROLLBACK, &why)) {
-			cause = xstrdup(why);
-			r = -1;
-		} else if (plain_rollback_begin(p) != 0)
+	case SESSION_ACT_ROLLBACK:
+		/* What will be undone and its artifacts, shown and checked
+		 * before the rollback run begins. */
+		if (plain_rollback_begin(p) != 0)
 			p->shown = 0;	/* refused, and said why */
 		break;
-	}
+	default:
+		/* An acknowledgement typed too (a missing artifact). */
+		if (*rest != '\0' &&
+		    (phrase = session_act_phrase(p->s, i, act)) != NULL) {
+			plain_say(p, "? %zu %s: its artifact %s was not "
+			    "recorded, so a rollback cannot use it; type \"%s\" "
+			    "to mark it done without it [the phrase, or anything "
+			    "else to go back]", i + 1, info->word, st->produces,
+			    phrase);
+			free(phrase);
+			if (plain_read(p, &ack) <= 0) {
+				free(typed);
+				free(line);
+				return PLAIN_PAUSE;
+			}
+		}
+		r = session_act_typed(p->s, i, act, info->arg ==
+		    SESSION_ARG_NONE ? NULL : rest, ack, &cause);
+		free(ack);
+		if (r != 0)
+			break;
+		if (session_running(p->s) == st) {
+			/* Started through the door: followed to its end. */
+			free(typed);
+			free(line);
+			return plain_follow(p, false) == 0 ? PLAIN_GO :
+			    PLAIN_PAUSE;
+		}
+		if (st->state == STEP_PASSED && info->done != NULL)
+			plain_say(p, "= %zu passed: %s", i + 1, info->done);
+		else if (st->state == STEP_SKIPPED || st->state == STEP_DONE)
+			plain_say(p, "= %zu %s: %s", i + 1,
+			    step_state_words(st->state), st->reason != NULL ?
+			    st->reason : rest);
+		break;
 	}
 	if (r != 0) {
 		plain_say(p, "! %zu %s", i + 1,
@@ -598,7 +571,8 @@ plain_turn(struct plain *p, size_t i)
 			return plain_step_prompt(p, i, "tick it off when done");
 		default:
 			if (session_auto(p->s, i)) {
-				if (session_start(p->s, i, &cause) != 0) {
+				if (session_act(p->s, i, SESSION_ACT_START,
+				    NULL, &cause) != 0) {
 					plain_say(p, "! %zu %s", i + 1, cause);
 					free(cause);
 					return plain_step_prompt(p, i,

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,14 +23,48 @@
 			"(e.g. action: TITLE)"
 #define IS_RUN		"; did you mean 'run'?"
 
-/* ---- steps --------------------------------------------------------------- */
+/* ---- names --------------------------------------------------------------- */
 
-/* The keys of a step. */
-static const char *const step_keys[] = {
-	"id", "read", "check", "action", "confirm", "manual", "text", "run",
-	"undo", "produces", "file", "phrase", "hint", "on-failure", "timeout",
-	"severity", "optional", "per-hop", "needs", "when", NULL
+/* The kinds' and phases' names live here, with the steps, so that the
+ * loader (runbook.c) calls into this file and never the other way. */
+
+static const char *const kind_names[] = {
+#define X(e, name, what) name,
+	RB_STEP_KINDS(X)
+#undef X
 };
+
+static const char *const phase_names[] = {
+#define X(e, name) name,
+	RB_PHASES(X)
+#undef X
+};
+
+const char *
+rb_kind_name(enum rb_kind k)
+{
+	return (unsigned)k < RB_KIND__COUNT ? kind_names[k] : "?";
+}
+
+static const char *const kind_words[] = {
+#define X(e, name, what) what,
+	RB_STEP_KINDS(X)
+#undef X
+};
+
+const char *
+rb_kind_words(enum rb_kind k)
+{
+	return (unsigned)k < RB_KIND__COUNT ? kind_words[k] : "?";
+}
+
+const char *
+rb_phase_name(enum rb_phase p)
+{
+	return (unsigned)p < RB_PHASE__COUNT ? phase_names[p] : "?";
+}
+
+/* ---- steps --------------------------------------------------------------- */
 
 /* What to say of keys that other tools give a step. */
 static const struct rbl_key_hint step_hints[] = {
@@ -47,21 +83,7 @@ is_step_id(const char *s)
 }
 
 #define K(k) (1u << RB_##k)
-
-/* Which kinds of step may carry each key, and what to say otherwise. */
-static const struct {
-	const char	*key;
-	unsigned	 kinds;
-	const char	*only;
-} key_kinds[] = {
-	{ "run", K(READ) | K(CHECK) | K(ACTION), "read, check and action" },
-	{ "undo", K(ACTION), "action" },
-	{ "produces", K(ACTION), "action" },
-	{ "file", K(READ), "read" },
-	{ "phrase", K(CONFIRM), "confirm" },
-	{ "timeout", K(READ) | K(CHECK) | K(ACTION), "read, check and action" },
-	{ "severity", K(CHECK), "check" },
-};
+#define COMMANDS (K(READ) | K(CHECK) | K(ACTION))
 
 /* Parse a timeout: seconds, or a number with s, m or h. 0 when invalid. */
 static unsigned
@@ -236,15 +258,222 @@ scan_refs(struct ctx *c, const struct yt_node *v, const char *field,
 	}
 }
 
+/* What a step key's loader gets. */
+struct step_load {
+	struct ctx		*c;
+	enum rb_phase		 phase;
+	const char		*name;		/* "step 'ID'" */
+	const char		*id;
+	struct rb_step		*st;
+	const struct yt_node	*k, *x;		/* the key and its value */
+};
+
+/* How a key's value is kept: a string (NOREFS: never expanded), a text
+ * whose $NAME references are checked, a command (its references checked
+ * as a shell's, and where its text starts kept), or by a loader. */
+enum step_value { SV_LOADER, SV_NOREFS, SV_TEXT, SV_COMMAND };
+
+static void	load_timeout(struct step_load *);
+static void	load_severity(struct step_load *);
+static void	load_optional(struct step_load *);
+static void	load_per_hop(struct step_load *);
+static void	load_needs(struct step_load *);
+static void	load_when(struct step_load *);
+
+#define F(f)	offsetof(struct rb_step, f)
+
+/* The keys of a step besides its id and its kind, in the order they are
+ * loaded: one table, from which the known keys, the kinds each is for
+ * (and what is said otherwise) and the loading follow. Adding a key is
+ * one row (and its field in struct rb_step, and its loader when it is
+ * no string). */
+static const struct step_key {
+	const char	*key;
+	unsigned	 kinds;		/* the kinds that may carry it; 0: any */
+	enum step_value	 value;
+	size_t		 field;		/* of a char *, but for SV_LOADER */
+	size_t		 at;		/* SV_COMMAND: of its rb_textpos */
+	void		(*load)(struct step_load *);
+} step_keys[] = {
+	{ "text",	0,		SV_TEXT,	F(text), 0, NULL },
+	{ "run",	COMMANDS,	SV_COMMAND,	F(run), F(run_at), NULL },
+	{ "undo",	K(ACTION),	SV_COMMAND,	F(undo), F(undo_at), NULL },
+	{ "produces",	K(ACTION),	SV_TEXT,	F(produces), 0, NULL },
+	{ "file",	K(READ),	SV_TEXT,	F(file), 0, NULL },
+	{ "phrase",	K(CONFIRM),	SV_TEXT,	F(phrase), 0, NULL },
+	{ "hint",	0,		SV_NOREFS,	F(hint), 0, NULL },
+	{ "on-failure",	0,		SV_NOREFS,	F(on_failure), 0, NULL },
+	{ "timeout",	COMMANDS,	SV_LOADER,	0, 0, load_timeout },
+	{ "severity",	K(CHECK),	SV_LOADER,	0, 0, load_severity },
+	{ "optional",	0,		SV_LOADER,	0, 0, load_optional },
+	{ "per-hop",	0,		SV_LOADER,	0, 0, load_per_hop },
+	{ "needs",	0,		SV_LOADER,	0, 0, load_needs },
+	{ "when",	0,		SV_LOADER,	0, 0, load_when },
+};
+
+#undef F
+
+/* The known keys of a step, for rbl_check_keys: id, the kinds, then the
+ * table's. */
+static const char *const *
+step_known(void)
+{
+	static const char	*known[1 + RB_KIND__COUNT + nitems(step_keys) +
+				    1];
+	size_t			 i, n = 0;
+
+	if (known[0] != NULL)
+		return known;
+	known[n++] = "id";
+	for (i = 0; i < RB_KIND__COUNT; i++)
+		known[n++] = rb_kind_name((enum rb_kind)i);
+	for (i = 0; i < nitems(step_keys); i++)
+		known[n++] = step_keys[i].key;
+	known[n] = NULL;
+	return known;
+}
+
+/* "read, check and action": the kinds of a key, in words. */
+static char *
+step_kinds_words(unsigned kinds)
+{
+	struct buf	 b;
+	size_t		 i, n = 0, all = 0;
+
+	for (i = 0; i < RB_KIND__COUNT; i++)
+		all += (kinds & (1u << i)) != 0;
+	buf_init(&b);
+	for (i = 0; i < RB_KIND__COUNT; i++) {
+		if ((kinds & (1u << i)) == 0)
+			continue;
+		if (n > 0)
+			buf_puts(&b, ++n == all ? " and " : ", ");
+		else
+			n++;
+		buf_puts(&b, rb_kind_name((enum rb_kind)i));
+	}
+	return buf_take(&b);
+}
+
+static void
+load_timeout(struct step_load *l)
+{
+	char	what[64];
+
+	if (l->x->type != YT_SCALAR ||
+	    (l->st->timeout = parse_timeout(l->x->s)) == 0)
+		err(l->c, l->x->pos, "'timeout' must be seconds, or a "
+		    "duration like 90s, 10m or 2h (at most a week), "
+		    "found %s", yt_describe(l->x, what, sizeof what));
+}
+
+static void
+load_severity(struct step_load *l)
+{
+	static const char *const sev[] = { "fail", "warn", NULL };
+	int			 k = rbl_get_enum(l->c, "severity", l->x, sev);
+
+	if (k >= 0)
+		l->st->severity = (enum rb_severity)k;
+}
+
+static void
+load_optional(struct step_load *l)
+{
+	if (rbl_get_bool(l->c, "optional", l->x, &l->st->optional) &&
+	    l->st->optional && l->st->kind == RB_CONFIRM)
+		err(l->c, l->x->pos, "confirm step '%s' cannot be optional: a "
+		    "confirmation gates every step after it and is never "
+		    "skipped; remove 'optional'", l->id);
+}
+
+static void
+load_per_hop(struct step_load *l)
+{
+	if (l->phase != RB_PHASE_PREPARE && l->phase != RB_PHASE_FINISH)
+		err(l->c, l->k->pos, "'per-hop' is only for prepare and "
+		    "finish steps (%s steps %s)", rb_phase_name(l->phase),
+		    l->phase == RB_PHASE_HOP ? "run for every hop already" :
+		    "run once");
+	else
+		rbl_get_bool(l->c, "per-hop", l->x, &l->st->per_hop);
+}
+
+static void
+load_needs(struct step_load *l)
+{
+	l->st->has_needs = load_words(l->c, "needs", l->x, &l->st->needs,
+	    &l->st->n_needs);
+}
+
+static void
+load_when(struct step_load *l)
+{
+	if (l->phase != RB_PHASE_HOP)
+		err(l->c, l->k->pos, "'when' is only for hop steps; %s is "
+		    "a %s step", l->name, rb_phase_name(l->phase));
+	else if (l->x->type == YT_MAP)
+		load_hop_when(l->c, l->x, l->st);
+	else
+		load_words(l->c, "when", l->x, &l->st->when, &l->st->n_when);
+}
+
+/* Load the table's keys of a step whose kind is known: one a kind may
+ * not carry is said (and not loaded), in the table's order first. */
+static void
+load_step_keys(struct step_load *l, const struct yt_node *v)
+{
+	static char		 quoted[nitems(step_keys)][24];
+	const struct step_key	*sk;
+	char			*kinds, **field;
+	unsigned		 bit = 1u << l->st->kind;
+	size_t			 i;
+
+	for (i = 0; i < nitems(step_keys); i++) {
+		sk = &step_keys[i];
+		if (sk->kinds == 0 || (sk->kinds & bit) != 0 ||
+		    rbl_map_get(v, sk->key, &l->k) == NULL)
+			continue;
+		kinds = step_kinds_words(sk->kinds);
+		err(l->c, l->k->pos, "'%s' is only for %s steps, and %s is "
+		    "%s %s step", l->k->s, kinds, l->name,
+		    l->st->kind == RB_ACTION ? "an" : "a",
+		    rb_kind_name(l->st->kind));
+		free(kinds);
+	}
+	for (i = 0; i < nitems(step_keys); i++) {
+		sk = &step_keys[i];
+		if ((sk->kinds != 0 && (sk->kinds & bit) == 0) ||
+		    (l->x = rbl_map_get(v, sk->key, &l->k)) == NULL)
+			continue;
+		if (sk->value == SV_LOADER) {
+			sk->load(l);
+			continue;
+		}
+		field = (char **)((char *)l->st + sk->field);
+		if ((*field = rbl_get_string(l->c, sk->key, l->x, true)) ==
+		    NULL || sk->value == SV_NOREFS)
+			continue;
+		if (sk->value == SV_COMMAND)
+			*(struct rb_textpos *)((char *)l->st + sk->at) =
+			    rbl_text_at(l->x);
+		/* Kept by the references found: a string that lasts. */
+		if (quoted[i][0] == '\0')
+			snprintf(quoted[i], sizeof quoted[i], "'%s'", sk->key);
+		scan_refs(l->c, l->x, quoted[i], l->st,
+		    sk->value == SV_COMMAND);
+	}
+}
+
 static void
 load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
     struct rb_step *st)
 {
 	const struct yt_node	*x, *kk, *kind_node = NULL, *kind_key = NULL;
 	const char		*id;
+	struct step_load	 l;
 	char			 what[64], *where, *name;
 	size_t			 i, j, nsrc;
-	unsigned		 bit;
 
 	st->phase = phase;
 	st->pos = v->pos;
@@ -266,7 +495,7 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 	}
 	id = st->id;
 	name = *id != '\0' ? xasprintf("step '%s'", id) : xstrdup("a step");
-	rbl_check_keys(c, v, name, step_keys, step_hints);
+	rbl_check_keys(c, v, name, step_known(), step_hints);
 
 	/* Exactly one kind key; its value is the title. */
 	for (i = 0; i < RB_KIND__COUNT; i++) {
@@ -299,89 +528,13 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 		scan_refs(c, kind_node, "the title", st, false);
 	}
 
-	/* Keys that belong to other kinds. */
-	bit = 1u << st->kind;
-	for (i = 0; i < nitems(key_kinds); i++) {
-		if (rbl_map_get(v, key_kinds[i].key, &kk) != NULL &&
-		    (key_kinds[i].kinds & bit) == 0)
-			err(c, kk->pos, "'%s' is only for %s steps, and %s is "
-			    "%s %s step", kk->s, key_kinds[i].only, name,
-			    st->kind == RB_ACTION ? "an" : "a",
-			    rb_kind_name(st->kind));
-	}
-
-	if ((x = rbl_map_get(v, "text", NULL)) != NULL &&
-	    (st->text = rbl_get_string(c, "text", x, true)) != NULL)
-		scan_refs(c, x, "'text'", st, false);
-	if ((x = rbl_map_get(v, "run", NULL)) != NULL &&
-	    (bit & (K(READ) | K(CHECK) | K(ACTION))) != 0 &&
-	    (st->run = rbl_get_string(c, "run", x, true)) != NULL) {
-		st->run_at = rbl_text_at(x);
-		scan_refs(c, x, "'run'", st, true);
-	}
-	if ((x = rbl_map_get(v, "undo", NULL)) != NULL && st->kind == RB_ACTION &&
-	    (st->undo = rbl_get_string(c, "undo", x, true)) != NULL) {
-		st->undo_at = rbl_text_at(x);
-		scan_refs(c, x, "'undo'", st, true);
-	}
-	if ((x = rbl_map_get(v, "produces", NULL)) != NULL &&
-	    st->kind == RB_ACTION &&
-	    (st->produces = rbl_get_string(c, "produces", x, true)) != NULL)
-		scan_refs(c, x, "'produces'", st, false);
-	if ((x = rbl_map_get(v, "file", NULL)) != NULL && st->kind == RB_READ &&
-	    (st->file = rbl_get_string(c, "file", x, true)) != NULL)
-		scan_refs(c, x, "'file'", st, false);
-	if ((x = rbl_map_get(v, "phrase", NULL)) != NULL &&
-	    st->kind == RB_CONFIRM &&
-	    (st->phrase = rbl_get_string(c, "phrase", x, true)) != NULL)
-		scan_refs(c, x, "'phrase'", st, false);
-	if ((x = rbl_map_get(v, "hint", NULL)) != NULL)
-		st->hint = rbl_get_string(c, "hint", x, true);
-	if ((x = rbl_map_get(v, "on-failure", NULL)) != NULL)
-		st->on_failure = rbl_get_string(c, "on-failure", x, true);
-	if ((x = rbl_map_get(v, "timeout", NULL)) != NULL &&
-	    (bit & (K(READ) | K(CHECK) | K(ACTION))) != 0) {
-		if (x->type != YT_SCALAR || (st->timeout = parse_timeout(x->s))
-		    == 0)
-			err(c, x->pos, "'timeout' must be seconds, or a "
-			    "duration like 90s, 10m or 2h (at most a week), "
-			    "found %s", yt_describe(x, what, sizeof what));
-	}
-	if ((x = rbl_map_get(v, "severity", NULL)) != NULL &&
-	    st->kind == RB_CHECK) {
-		static const char *const sev[] = { "fail", "warn", NULL };
-		int k = rbl_get_enum(c, "severity", x, sev);
-
-		if (k >= 0)
-			st->severity = (enum rb_severity)k;
-	}
-	if ((x = rbl_map_get(v, "optional", NULL)) != NULL &&
-	    rbl_get_bool(c, "optional", x, &st->optional) && st->optional &&
-	    st->kind == RB_CONFIRM)
-		err(c, x->pos, "confirm step '%s' cannot be optional: a "
-		    "confirmation gates every step after it and is never "
-		    "skipped; remove 'optional'", id);
-	if ((x = rbl_map_get(v, "per-hop", &kk)) != NULL) {
-		if (phase != RB_PHASE_PREPARE && phase != RB_PHASE_FINISH)
-			err(c, kk->pos, "'per-hop' is only for prepare and "
-			    "finish steps (%s steps %s)", rb_phase_name(phase),
-			    phase == RB_PHASE_HOP ? "run for every hop already"
-			    : "run once");
-		else
-			rbl_get_bool(c, "per-hop", x, &st->per_hop);
-	}
-	if ((x = rbl_map_get(v, "needs", NULL)) != NULL)
-		st->has_needs = load_words(c, "needs", x, &st->needs,
-		    &st->n_needs);
-	if ((x = rbl_map_get(v, "when", &kk)) != NULL) {
-		if (phase != RB_PHASE_HOP)
-			err(c, kk->pos, "'when' is only for hop steps; %s is "
-			    "a %s step", name, rb_phase_name(phase));
-		else if (x->type == YT_MAP)
-			load_hop_when(c, x, st);
-		else
-			load_words(c, "when", x, &st->when, &st->n_when);
-	}
+	/* The other keys, from the table. */
+	l.c = c;
+	l.phase = phase;
+	l.name = name;
+	l.id = id;
+	l.st = st;
+	load_step_keys(&l, v);
 
 	/* What each kind needs. */
 	switch (st->kind) {

@@ -16,32 +16,6 @@
 /* A runbook larger than this is refused before parsing. */
 #define RB_MAX_FILE	(4u * 1024 * 1024)
 
-/* ---- names --------------------------------------------------------------- */
-
-static const char *const kind_names[] = {
-#define X(e, name, what) name,
-	RB_STEP_KINDS(X)
-#undef X
-};
-
-static const char *const phase_names[] = {
-#define X(e, name) name,
-	RB_PHASES(X)
-#undef X
-};
-
-const char *
-rb_kind_name(enum rb_kind k)
-{
-	return (unsigned)k < RB_KIND__COUNT ? kind_names[k] : "?";
-}
-
-const char *
-rb_phase_name(enum rb_phase p)
-{
-	return (unsigned)p < RB_PHASE__COUNT ? phase_names[p] : "?";
-}
-
 /* Whether s matches [A-Za-z_][A-Za-z0-9_]*. */
 static bool
 is_env_name(const char *s)
@@ -802,7 +776,8 @@ load_root(struct ctx *c, const struct yt_node *root)
 	if ((x = rbl_map_get(root, "vars", NULL)) != NULL)
 		load_vars(c, x);
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
-		if ((x = rbl_map_get(root, phase_names[p], &k)) == NULL)
+		if ((x = rbl_map_get(root, rb_phase_name((enum rb_phase)p),
+		    &k)) == NULL)
 			continue;
 		rbl_load_phase(c, (enum rb_phase)p, k, x);
 		if (p != RB_PHASE_ROLLBACK && (x->type == YT_SEQ && x->n > 0))

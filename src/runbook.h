@@ -69,6 +69,8 @@ enum rb_kind {
 };
 /* "read", "check", ... */
 const char	*rb_kind_name(enum rb_kind);
+/* "a document to read to its end", ...: what a step of the kind is. */
+const char	*rb_kind_words(enum rb_kind);
 
 #define RB_PHASES(X)		\
 	X(PREPARE,  "prepare")	\

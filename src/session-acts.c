@@ -1,6 +1,7 @@
-/* session-acts.c: the gate (session_can) and the operator's acts that
- * settle a step without running a command: acknowledge, confirm, tick,
- * accept a warning, skip, mark done; each journaled before the model moves. */
+/* session-acts.c: the act table's lookups, the gate (session_can) and the
+ * operator's acts that settle a step without running a command:
+ * acknowledge, confirm, tick, accept a warning, skip, mark done; each
+ * journaled before the model moves. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -16,6 +17,40 @@
 #include "util.h"
 
 static char	 why_buf[512];
+
+/* --- the act table ------------------------------------------------------- */
+
+static const struct session_act_info session_acts_table[] = {
+#define X(e, name, arg, word, done, key, title, prompt)		\
+	{ name, SESSION_ARG_##arg, word, done, title, prompt },
+	SESSION_ACTS(X)
+#undef X
+};
+
+const struct session_act_info *
+session_act_info(enum session_act a)
+{
+	return (unsigned)a < SESSION_ACT__COUNT ? &session_acts_table[a] : NULL;
+}
+
+const char *
+session_act_name(enum session_act a)
+{
+	return (unsigned)a < SESSION_ACT__COUNT ? session_acts_table[a].name : "?";
+}
+
+int
+session_act_parse(const char *word)
+{
+	size_t	i;
+
+	for (i = 0; i < SESSION_ACT__COUNT; i++) {
+		if (session_acts_table[i].word != NULL &&
+		    strcmp(session_acts_table[i].word, word) == 0)
+			return (int)i;
+	}
+	return -1;
+}
 
 /* --- the gate ------------------------------------------------------------- */
 

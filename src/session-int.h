@@ -4,21 +4,28 @@
  *
  * Which file holds what:
  *   session.c           open (runbook, lock, journal, unfinished run),
- *                       the act and status tables, the views, pause, close
+ *                       the status table, the views, pause, close
  *   session-vars.c      variables: fixed, asked, answered, secret, masked;
  *                       the base environment; answers journaled, read back
- *   session-plan.c      probes and plan (through catalog.c), the plan as
- *                       journaled text, session_begin and the step layout
+ *   session-plan.c      the deferred journal made, probes and plan
+ *                       (through catalog.c), the plan as journaled text,
+ *                       session_begin and the step layout
  *   session-resume.c    resume and abandon an unfinished run; a running
  *                       step followed again, or put in doubt
- *   session-acts.c      the gate (session_can), session_set, and the acts
- *                       that settle a step without running a command
+ *   session-acts.c      the act table, the gate (session_can),
+ *                       session_set, and the acts that settle a step
+ *                       without running a command
  *   session-door.c      THE DOOR: session_start, the journaling before the
  *                       fork, waiting, cancelling, recording ends and
  *                       artifacts; documents made by commands; the shell;
  *                       the version probes' start and end
  *   session-rollback.c  beginning and previewing a rollback run, the run
  *                       to roll back, the installed-version probe
+ *   session-dispatch.c  session_act, the one dispatcher, above them all
+ *
+ * Layered so that no file calls one that calls it back: session.c and
+ * session-dispatch.c on top; then resume, rollback; plan; the door;
+ * the acts; vars at the bottom.
  *
  * The helpers below take a session in any state their callers leave it
  * in; those that can fail return 0, or -1 with *cause set (caller frees),
@@ -91,7 +98,7 @@ struct session {
 	char			*status_path;
 };
 
-/* session.c */
+/* session-resume.c */
 /* Free what a session_run_info holds and zero it. */
 void		 session_info_clear(struct session_run_info *);
 

@@ -458,3 +458,12 @@ session_set_to(struct session *s, const char *version, char **cause)
 	s->to = old_to;
 	return -1;
 }
+
+int
+session_journal(struct session *s, char **cause)
+{
+	if (s->j == NULL &&
+	    (s->j = journal_open(s->state_dir, false, cause)) == NULL)
+		return -1;
+	return 0;
+}

@@ -436,3 +436,15 @@ session_abandon(struct session *s, const char *reason, char **cause)
 	memset(s->answered, 0, (s->rb->n_vars + 1) * sizeof *s->answered);
 	return 0;
 }
+
+void
+session_info_clear(struct session_run_info *in)
+{
+	free(in->id);
+	free(in->operator);
+	free(in->host);
+	free(in->from);
+	free(in->to);
+	free(in->step);
+	memset(in, 0, sizeof *in);
+}

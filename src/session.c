@@ -1,5 +1,5 @@
 /* session.c: one upgrade or rollback run in progress: opening it (runbook,
- * lock, journal, an unfinished run), the names of acts and statuses, the
+ * lock, journal, an unfinished run), the names of statuses, the
  * read-only views, pausing and closing. The rest of the session is in
  * src/session-*.c; src/session-int.h says which file holds what. */
 #include "config.h"
@@ -19,39 +19,6 @@
 #include "util.h"
 
 /* --- tables ---------------------------------------------------------------- */
-
-static const struct {
-	const char	*name;
-	const char	*words;
-} session_acts_table[] = {
-#define X(e, name, words) { name, words },
-	SESSION_ACTS(X)
-#undef X
-};
-
-const char *
-session_act_name(enum session_act a)
-{
-	return (unsigned)a < SESSION_ACT__COUNT ? session_acts_table[a].name : "?";
-}
-
-const char *
-session_act_words(enum session_act a)
-{
-	return (unsigned)a < SESSION_ACT__COUNT ? session_acts_table[a].words : "?";
-}
-
-int
-session_act_parse(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < SESSION_ACT__COUNT; i++) {
-		if (strcmp(session_acts_table[i].name, name) == 0)
-			return (int)i;
-	}
-	return -1;
-}
 
 static const char *session_status_names[] = {
 #define X(e, name) name,
@@ -103,18 +70,6 @@ session_log(const struct session *s, size_t i)
 }
 
 /* --- open, close, pause ----------------------------------------------------- */
-
-void
-session_info_clear(struct session_run_info *in)
-{
-	free(in->id);
-	free(in->operator);
-	free(in->host);
-	free(in->from);
-	free(in->to);
-	free(in->step);
-	memset(in, 0, sizeof *in);
-}
 
 /* The key of the step a run is at: the last step whose state the journal
  * recorded as not settled, or NULL. */
@@ -302,15 +257,6 @@ session_open(const struct session_opts *opts, struct session **out,
 	}
 	*out = s;
 	return EXIT_DONE;
-}
-
-int
-session_journal(struct session *s, char **cause)
-{
-	if (s->j == NULL &&
-	    (s->j = journal_open(s->state_dir, false, cause)) == NULL)
-		return -1;
-	return 0;
 }
 
 void

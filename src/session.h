@@ -20,9 +20,11 @@
  *   session_question()...     ask each var, session_answer() validates
  *   session_begin()           the run is journaled, steps laid out
  *   loop: i = session_current(); look at steps->v[i] and
- *         session_acts(i) for what the operator may do; call the act:
- *         session_acknowledge / _confirm / _tick / _start / _wait /
- *         _cancel / _ack_warning / _skip / _mark_done / _shell
+ *         session_acts(i) for what the operator may do; do it with
+ *         session_act(i, act, text) (the acts' table, SESSION_ACTS,
+ *         says what each takes), which calls session_acknowledge /
+ *         _confirm / _tick / _start / _cancel / _ack_warning / _skip /
+ *         _mark_done / _shell; session_wait follows a command
  *         (session_auto(i) says an action or check starts without asking)
  *   session_pause()           when the operator leaves unfinished
  *   session_close()           releases the lock, frees everything
@@ -72,32 +74,78 @@ struct session_opts {
 };
 
 /* Operator acts: one table, from which the enum, the names used in the
- * journal and in plain mode's answers, and the words of the menus follow.
- * session_can() is the one gate for all of them. */
+ * journal and in refusals, plain mode's answers, the wizard's keys and
+ * questions follow; adding an act is one row (and its case in
+ * session_act()). Each row: the act; its name; what it takes (NONE, a
+ * REASON that may not be empty, an optional NOTE, a PHRASE typed
+ * exactly); its word in plain mode (NULL: never typed as a word, a
+ * confirmation's phrase is typed as it is and a cancel is asked on
+ * SIGINT); what plain mode says it passed by ("= 3 passed: ticked"), or
+ * NULL when the step it settles says its own state and reason; its key
+ * in the wizard, a KEYS_* action of keys.h named without the prefix (the
+ * model does not include keys.h: the wizard's tui-act.c maps it); the
+ * title and the question the wizard asks for
+ * its argument (for an act that takes none, a yes/no question asked
+ * first; NULL: done at once, or asked by a screen of its own).
+ * session_can() is the one gate and session_act() the one dispatcher. */
 #define SESSION_ACTS(X)							\
-	X(ACK,       "ack",      "acknowledge: I have read it to its end")	\
-	X(CONFIRM,   "confirm",  "type the confirmation phrase")		\
-	X(TICK,      "tick",     "tick it off as done, with an optional note") \
-	X(START,     "run",      "run it")					\
-	X(RETRY,     "retry",    "run it again")				\
-	X(CANCEL,    "cancel",   "cancel it (SIGTERM, then SIGKILL)")	\
-	X(WARN_OK,   "accept",   "accept the warning and go on")		\
-	X(SKIP,      "skip",     "skip it (optional step), with a reason")	\
-	X(MARK_DONE, "done",     "mark it done by hand, with a reason")	\
-	X(SHELL,     "shell",    "open a shell with the step's environment") \
-	X(ROLLBACK,  "rollback", "roll back what was done")		\
-	X(QUIT,      "quit",     "pause: leave now, resume later")
+	X(ACK,       "ack",      NONE,   "ack",      "acknowledged",	\
+	    ACK,          NULL, NULL)					\
+	X(CONFIRM,   "confirm",  PHRASE, NULL,       "confirmed",	\
+	    PHRASE,       NULL, NULL)					\
+	X(TICK,      "tick",     NOTE,   "tick",     "ticked",		\
+	    TICK,         "Tick it off", "Done. A note for the journal? "	\
+	    "(optional; Enter alone for none)")				\
+	X(START,     "run",      NONE,   "run",      NULL,		\
+	    START,        NULL, NULL)					\
+	X(RETRY,     "retry",    NONE,   "retry",    NULL,		\
+	    RETRY,        NULL, NULL)					\
+	X(CANCEL,    "cancel",   NONE,   NULL,       NULL,		\
+	    CANCEL,       "Cancel the running action", "Cancel it? Its "	\
+	    "process group gets SIGTERM, then SIGKILL after a grace period.") \
+	X(WARN_OK,   "accept",   NONE,   "accept",   "warning accepted", \
+	    ACCEPT,       NULL, NULL)					\
+	X(SKIP,      "skip",     REASON, "skip",     NULL,		\
+	    SKIP,         "Skip this optional step",			\
+	    "Why is it skipped? (journaled with your name)")		\
+	X(MARK_DONE, "done",     REASON, "done",     NULL,		\
+	    DONE_BY_HAND, "Mark done by hand",				\
+	    "Why is it done? (journaled with your name)")		\
+	X(SHELL,     "shell",    NONE,   "shell",    NULL,		\
+	    SHELL,        NULL, NULL)					\
+	X(ROLLBACK,  "rollback", NONE,   "rollback", NULL,		\
+	    ROLLBACK,     NULL, NULL)					\
+	X(QUIT,      "quit",     NONE,   "quit",     NULL,		\
+	    QUIT,         NULL, NULL)
 
 enum session_act {
-#define X(e, name, words) SESSION_ACT_##e,
+#define X(e, name, arg, word, done, key, title, prompt) SESSION_ACT_##e,
 	SESSION_ACTS(X)
 #undef X
 	SESSION_ACT__COUNT
 };
+
+/* What an act takes besides the step. */
+enum session_arg {
+	SESSION_ARG_NONE,
+	SESSION_ARG_REASON,	/* required */
+	SESSION_ARG_NOTE,	/* optional: NULL or "" for none */
+	SESSION_ARG_PHRASE	/* typed exactly */
+};
+
+/* An act's row of the table; static strings. */
+struct session_act_info {
+	const char		*name;
+	enum session_arg	 arg;
+	const char		*word;	/* plain mode's, or NULL */
+	const char		*done;	/* "ticked", or NULL */
+	const char		*title;	/* the wizard's question, or NULL */
+	const char		*prompt;
+};
+const struct session_act_info *session_act_info(enum session_act);
 const char	*session_act_name(enum session_act);
-const char	*session_act_words(enum session_act);
-/* The act named name (as in plain mode's answers), or -1. */
-int		 session_act_parse(const char *name);
+/* The act whose plain-mode word is word, or -1. */
+int		 session_act_parse(const char *word);
 
 /* The run's status, as journaled. */
 #define SESSION_STATUSES(X)				\
@@ -324,6 +372,28 @@ char		*session_missing_phrase(const struct session *, size_t i);
  * i's environment, and wait for it; journaled. The TUI leaves curses
  * before and comes back after. */
 int		 session_shell(struct session *, size_t i, char **cause);
+/* The one dispatcher of the operator's acts: do act on step i, with text
+ * as its argument (the act table says which: a reason, a note, the
+ * phrase; NULL when it takes none), through session_can() and the call
+ * that journals it: START and RETRY start the command through the door
+ * (RETRY on a read step runs its document's command again), CANCEL does
+ * nothing once the command has ended (it was asked while it ran),
+ * ROLLBACK begins the rollback run, QUIT pauses. An act that needs an
+ * acknowledgement typed too (session_act_phrase) is refused, *cause
+ * saying what to type, unless given by session_act_typed(). */
+int		 session_act(struct session *, size_t i, enum session_act,
+		    const char *text, char **cause);
+/* session_act() with typed, the acknowledgement session_act_phrase()
+ * asked for (NULL: none typed). */
+int		 session_act_typed(struct session *, size_t i,
+		    enum session_act, const char *text, const char *typed,
+		    char **cause);
+/* The phrase that act on step i needs typed besides its argument (mark
+ * done of an action whose artifact is missing: session_missing_phrase),
+ * or NULL. The caller frees it. */
+char		*session_act_phrase(const struct session *, size_t i,
+		    enum session_act);
+
 /* Leave the run unfinished and resumable (journaled as paused). A
  * running command goes on; the next stepup reattaches. */
 int		 session_pause(struct session *, char **cause);

@@ -1,9 +1,9 @@
-/* theme.c: colour roles from one table, theme files over them, and the
- * curses colour pairs they become. */
+/* theme.c: colour roles from one table and theme files over them: plain
+ * C, no curses (the colour pairs they become are the frame's, in
+ * ui-theme.c). */
 #include "config.h"
 
 #include <ctype.h>
-#include <curses.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -35,8 +35,6 @@ static const struct {
 	{ "reverse", THEME_REVERSE }, { "underline", THEME_UNDERLINE },
 	{ "standout", THEME_STANDOUT }, { "normal", 0 },
 };
-
-static int	 applied[ROLE__COUNT];
 
 void
 theme_default(struct theme *t, bool monochrome)
@@ -326,58 +324,4 @@ theme_format(const struct theme *t)
 		buf_puts(&b, ")\n");
 	}
 	return buf_take(&b);
-}
-
-static int
-curses_attrs(int a)
-{
-	int	r = A_NORMAL;
-
-	if (a & THEME_BOLD)
-		r |= A_BOLD;
-	if (a & THEME_DIM)
-		r |= A_DIM;
-	if (a & THEME_REVERSE)
-		r |= A_REVERSE;
-	if (a & THEME_UNDERLINE)
-		r |= A_UNDERLINE;
-	if (a & THEME_STANDOUT)
-		r |= A_STANDOUT;
-	return r;
-}
-
-void
-theme_apply(const struct theme *t)
-{
-	struct theme	 mono;
-	int		 i;
-	bool		 colour = !t->monochrome && has_colors(), plain = false;
-
-	if (!colour && !t->monochrome) {
-		/* A terminal without colours: the monochrome roles. */
-		theme_default(&mono, true);
-		t = &mono;
-	}
-	if (colour) {
-		start_color();
-		plain = use_default_colors() == OK;
-	}
-	for (i = 0; i < ROLE__COUNT; i++) {
-		applied[i] = curses_attrs(t->role[i].attrs);
-		/* The terminal's own colours are pair 0: a role in them needs
-		 * no pair, and text in it no colour set and reset around it. */
-		if (plain && t->role[i].fg < 0 && t->role[i].bg < 0)
-			continue;
-		if (colour && i + 1 < COLOR_PAIRS) {
-			init_pair((short)(i + 1), (short)t->role[i].fg,
-			    (short)t->role[i].bg);
-			applied[i] |= (int)COLOR_PAIR(i + 1);
-		}
-	}
-}
-
-int
-theme_attr(enum theme_role r)
-{
-	return r < ROLE__COUNT ? applied[r] : (int)A_NORMAL;
 }

@@ -96,8 +96,9 @@ const char	*theme_role_name(enum theme_role);
 /* Write the theme as a theme file (for round-trip tests); caller frees. */
 char		*theme_format(const struct theme *);
 
-/* Curses side (ui.c calls it after initscr): make the roles' colour
- * pairs; monochrome when the terminal has no colours. */
+/* Curses side, in the frame (ui-theme.c; ui.c calls it after initscr):
+ * make the roles' colour pairs; monochrome when the terminal has no
+ * colours. */
 void		 theme_apply(const struct theme *);
 /* The curses attributes of a role, as applied. */
 int		 theme_attr(enum theme_role);

@@ -86,7 +86,7 @@ tui_shell(void)
 	    "step %zu; exit it to come back to the wizard.\n",
 	    session_state_dir(tui_s), i + 1);
 	fflush(stdout);
-	if (session_shell(tui_s, i, &cause) != 0) {
+	if (session_act(tui_s, i, SESSION_ACT_SHELL, NULL, &cause) != 0) {
 		ui_message(ROLE_ERROR, "%s", cause);
 		free(cause);
 		return -1;
@@ -95,40 +95,20 @@ tui_shell(void)
 	return 0;
 }
 
-static int
-tui_cancel_answer(void *ctx, const char *answer, char **cause)
-{
-	if (session_running(tui_s) == NULL)
-		return 0;	/* it ended meanwhile */
-	if (session_cancel(tui_s, cause) != 0)
-		return -1;
-	ui_message(ROLE_WARNING, "Cancelling: SIGTERM to the command, then "
-	    "SIGKILL after a grace period.");
-	return 0;
-}
-
 static bool
 tui_interrupt(void)
 {
 	const struct step	*run = session_running(tui_s);
-	struct ask_arg		 a;
-	char			*cause = NULL, *q;
+	char			*q;
 
 	if (run == NULL)
 		return false;
 	if (ui_top() == &screen_ask)
 		return true;
-	memset(&a, 0, sizeof a);
 	q = xasprintf("Cancel step %zu, \"%s\"?", run->index + 1, run->title);
-	a.title = "Cancel the running action";
-	a.question = q;
-	a.detail = "Its process group gets SIGTERM, then SIGKILL after a grace "
-	    "period. What it has done so far is not undone.";
-	a.answer = tui_cancel_answer;
-	if (ui_push(&screen_ask, &a, &cause) != 0) {
-		ui_message(ROLE_ERROR, "%s", cause);
-		free(cause);
-	}
+	tui_act_ask(run->index, SESSION_ACT_CANCEL, q, "Its process group "
+	    "gets SIGTERM, then SIGKILL after a grace period. What it has "
+	    "done so far is not undone.", NULL, NULL);
 	free(q);
 	return true;
 }
@@ -273,8 +253,20 @@ tui_read_end(void *ctx, char **cause)
 static int
 tui_read_ack(void *ctx, char **cause)
 {
-	return session_acknowledge(tui_s, (size_t)(uintptr_t)ctx, cause);
+	return session_act(tui_s, (size_t)(uintptr_t)ctx, SESSION_ACT_ACK,
+	    NULL, cause);
 }
+
+/* The screen of each step kind; a read step's gets its document. */
+static const struct screen *const tui_kind_screens[] = {
+	[RB_READ] = &screen_reader,
+	[RB_CHECK] = &screen_checks,
+	[RB_ACTION] = &screen_run,
+	[RB_CONFIRM] = &screen_confirm,
+	[RB_MANUAL] = &screen_manual,
+};
+_Static_assert(sizeof tui_kind_screens / sizeof tui_kind_screens[0] ==
+    RB_KIND__COUNT, "a step kind without its screen");
 
 void
 tui_open_step(size_t i)
@@ -289,10 +281,10 @@ tui_open_step(size_t i)
 		return;
 	st = &ss->v[i];
 	tui_index = i;
-	switch (st->kind) {
-	case RB_READ:
-		if (session_document(tui_s, i, &path, &cause) != 0)
-			break;
+	scr = tui_kind_screens[st->kind];
+	if (scr != &screen_reader)
+		ui_push(scr, &tui_index, &cause);
+	else if (session_document(tui_s, i, &path, &cause) == 0) {
 		memset(&ra, 0, sizeof ra);
 		title = xasprintf("%zu. %s", i + 1, st->title);
 		ra.path = path;
@@ -303,24 +295,9 @@ tui_open_step(size_t i)
 		if (session_can(tui_s, i, SESSION_ACT_ACK, NULL) ||
 		    st->state == STEP_READY)
 			ra.ack = tui_read_ack;
-		ui_push(&screen_reader, &ra, &cause);
+		ui_push(scr, &ra, &cause);
 		free(title);
 		free(path);
-		break;
-	case RB_CONFIRM:
-		scr = &screen_confirm;
-		goto push;
-	case RB_MANUAL:
-		scr = &screen_manual;
-		goto push;
-	case RB_CHECK:
-		scr = &screen_checks;
-		goto push;
-	default:
-		scr = &screen_run;
-	push:
-		ui_push(scr, &tui_index, &cause);
-		break;
 	}
 	if (cause != NULL) {
 		ui_message(ROLE_ERROR, "%s", cause);
@@ -440,7 +417,8 @@ tui_rollback_begun(const char *typed)
 		if (ss->v[i].kind == RB_CONFIRM && ss->v[i].rb == NULL)
 			break;
 	}
-	if (i < ss->n && session_confirm(tui_s, i, typed, &cause) != 0) {
+	if (i < ss->n && session_act(tui_s, i, SESSION_ACT_CONFIRM, typed,
+	    &cause) != 0) {
 		ui_message(ROLE_ERROR, "%s", cause);
 		free(cause);
 	}

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "export.h"
+#include "keys.h"
 #include "session.h"
 #include "steps.h"
 #include "theme.h"
@@ -70,6 +71,24 @@ int		 tui_export_checklist(enum export_format, char **path,
 		    char **cause);
 int		 tui_export_report(enum export_format, char **path,
 		    char **cause);
+/* The operator's acts in the wizard (tui-act.c), from the act table:
+ * the key of an act. */
+enum key_action	 tui_act_key(enum session_act);
+/* For a screen's can: true when key a is an act's, *can then saying
+ * whether the session allows it on step i now. */
+bool		 tui_act_can(size_t i, enum key_action a, bool *can);
+/* For a screen's key: when key a is an act's, do it on step i (its
+ * argument asked first as the table says, then session_act()); an act
+ * done at once calls done(ctx) after it (NULL: nothing), one asked first
+ * leaves it to the screen's tick, which the frame calls as the question
+ * goes away. The rollback shows the rollback screen. False when a is no
+ * act's key. */
+bool		 tui_act(size_t i, enum key_action a, void (*done)(void *),
+		    void *ctx);
+/* tui_act() for act, with a question of the caller's (NULL: the act
+ * table's prompt) and a detail under it (or NULL). */
+void		 tui_act_ask(size_t i, enum session_act, const char *question,
+		    const char *detail, void (*done)(void *), void *ctx);
 /* A step state's glyph and role. */
 const char	*tui_state_glyph(const struct step *, enum theme_role *);
 /* "PASS", "WARN", "FAIL", "SKIP", "RUN", "" for checks. */

@@ -47,7 +47,6 @@ static int		 cursor_y = -1, cursor_x;
 void	(*ui_header_hook)(struct ui_header *);
 int	(*ui_shell_hook)(void);
 bool	(*ui_interrupt_hook)(void);
-void	(*ui_child_hook)(void);
 bool	(*ui_leave_hook)(void);
 
 /* How long an Esc waits for the rest of a key's sequence: an arrow split
@@ -789,8 +788,6 @@ signals(void)
 			resize();
 			break;
 		case SIGCHLD:
-			if (ui_child_hook != NULL)
-				ui_child_hook();
 			if (depth > 0 && stack[depth - 1].s->tick != NULL)
 				stack[depth - 1].s->tick(stack[depth - 1].state);
 			dirty = true;
@@ -861,6 +858,23 @@ ui_line_clear(struct ui_line *l)
 {
 	l->len = 0;
 	l->buf[0] = L'\0';
+}
+
+char *
+ui_line_given(struct ui_line *l, const struct ui_key *k, bool *left)
+{
+	*left = false;
+	ui_dirty();
+	switch (ui_line_key(l, k)) {
+	case UI_LINE_EDITED:
+		return NULL;
+	case UI_LINE_CANCEL:
+		*left = true;
+		return NULL;
+	case UI_LINE_DONE:
+		break;
+	}
+	return ui_line_text(l);
 }
 
 enum ui_line_result

@@ -102,11 +102,11 @@ void	 ui_message(enum theme_role, const char *, ...)
 
 /* Front-end hooks: fill the header; run a shell for '!' (returns its
  * status; NULL: no shell escape); Ctrl-C while an action runs (returns
- * true when it took it, else Ctrl-C quits); a child exited. */
+ * true when it took it, else Ctrl-C quits). A child's exit ticks the
+ * screen on top. */
 extern void	(*ui_header_hook)(struct ui_header *);
 extern int	(*ui_shell_hook)(void);
 extern bool	(*ui_interrupt_hook)(void);
-extern void	(*ui_child_hook)(void);
 /* Leaving the wizard from its last screen (q, Esc) or with Ctrl-C: returns
  * true when it asked first (a run is under way) and leaves on yes itself;
  * false (or NULL) leaves at once. */
@@ -168,6 +168,11 @@ struct ui_line {
 enum ui_line_result { UI_LINE_EDITED, UI_LINE_DONE, UI_LINE_CANCEL };
 void		 ui_line_clear(struct ui_line *);
 enum ui_line_result ui_line_key(struct ui_line *, const struct ui_key *);
+/* A key on a screen where a line is typed: the line's text (caller frees)
+ * once Enter gave it; else NULL, the line edited, or left (Esc, ^C, ^G)
+ * with *left set. The screen is redrawn. */
+char		*ui_line_given(struct ui_line *, const struct ui_key *,
+		    bool *left);
 /* The text as UTF-8; the caller frees. */
 char		*ui_line_text(const struct ui_line *);
 /* Draw prompt and text at (y, x), with the cursor after the text. */

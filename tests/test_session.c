@@ -238,7 +238,9 @@ test_door(void **state)
 	assert_int_equal(session_end_shown(s, NOTES, &cause), 0);
 	assert_int_equal(session_acts(s, NOTES), (1u << SESSION_ACT_ACK) |
 	    (1u << SESSION_ACT_SHELL) | (1u << SESSION_ACT_QUIT));
-	assert_int_equal(session_acknowledge(s, NOTES, &cause), 0);
+	/* Through the one dispatcher, as the front ends call it. */
+	assert_int_equal(session_act(s, NOTES, SESSION_ACT_ACK, NULL, &cause),
+	    0);
 	assert_int_equal(ss->v[NOTES].state, STEP_PASSED);
 
 	/* A check starts without asking. */
@@ -793,10 +795,16 @@ test_gate_missing_artifact(void **state)
 	phrase = session_missing_phrase(s, G_BACKUP);
 	want = xasprintf("no artifact: %s/backup", w->world);
 	assert_string_equal(phrase, want);
+	/* The dispatcher says the act wants it typed. */
+	free(phrase);
+	phrase = session_act_phrase(s, G_BACKUP, SESSION_ACT_MARK_DONE);
+	assert_string_equal(phrase, want);
+	assert_null(session_act_phrase(s, G_BACKUP, SESSION_ACT_SKIP));
 	free(want);
 	/* No phrase, a wrong one: refused, saying what is missing. */
 	assert_true(session_can(s, G_BACKUP, SESSION_ACT_MARK_DONE, NULL));
-	r = session_mark_done(s, G_BACKUP, "disk full", NULL, &cause);
+	r = session_act(s, G_BACKUP, SESSION_ACT_MARK_DONE, "disk full",
+	    &cause);
 	want = xasprintf("its artifact %s/backup was not recorded (exit 0, "
 	    "but %s/backup is empty), so a rollback cannot use it: to mark "
 	    "step 4 done without it, type exactly \"%s\"", w->world,
@@ -819,8 +827,8 @@ test_gate_missing_artifact(void **state)
 	    "backup"), 0);
 	assert_false(session_can(s, G_INSTALL1, SESSION_ACT_START, NULL));
 	/* Typed: done, the acknowledgement journaled and in its reason. */
-	assert_int_equal(session_mark_done(s, G_BACKUP, "disk full", phrase,
-	    &cause), 0);
+	assert_int_equal(session_act_typed(s, G_BACKUP, SESSION_ACT_MARK_DONE,
+	    "disk full", phrase, &cause), 0);
 	assert_int_equal(ss->v[G_BACKUP].state, STEP_DONE);
 	want = xasprintf("disk full (%s)", phrase);
 	assert_string_equal(ss->v[G_BACKUP].reason, want);
@@ -858,10 +866,45 @@ test_gate_missing_artifact(void **state)
 	session_close(s);
 }
 
+/* The act table: every word plain mode offers parses back to its act,
+ * the acts never typed as a word have none, and what each takes is what
+ * the session's calls need. */
+static void
+test_act_table(void **state)
+{
+	const struct session_act_info	*info;
+	int				 a;
+
+	for (a = 0; a < SESSION_ACT__COUNT; a++) {
+		info = session_act_info((enum session_act)a);
+		assert_non_null(info);
+		assert_non_null(info->name);
+		if (info->word != NULL)
+			assert_int_equal(session_act_parse(info->word), a);
+		/* A question has a title over it. */
+		assert_true((info->prompt == NULL) == (info->title == NULL));
+	}
+	assert_null(session_act_info(SESSION_ACT__COUNT));
+	assert_int_equal(session_act_parse("cancel"), -1);
+	assert_int_equal(session_act_parse("confirm"), -1);
+	assert_int_equal(session_act_parse("done"), SESSION_ACT_MARK_DONE);
+	assert_int_equal(session_act_info(SESSION_ACT_SKIP)->arg,
+	    SESSION_ARG_REASON);
+	assert_int_equal(session_act_info(SESSION_ACT_MARK_DONE)->arg,
+	    SESSION_ARG_REASON);
+	assert_int_equal(session_act_info(SESSION_ACT_TICK)->arg,
+	    SESSION_ARG_NOTE);
+	assert_int_equal(session_act_info(SESSION_ACT_CONFIRM)->arg,
+	    SESSION_ARG_PHRASE);
+	assert_int_equal(session_act_info(SESSION_ACT_START)->arg,
+	    SESSION_ARG_NONE);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_act_table),
 		cmocka_unit_test_setup_teardown(test_door, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_to, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_reattach, setup,

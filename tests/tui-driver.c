@@ -15,10 +15,9 @@
 struct cli cli;
 
 static const struct screen *const all[] = {
-	&screen_ask, &screen_checklist, &screen_checks, &screen_confirm,
-	&screen_export,
-	&screen_help, &screen_history, &screen_manual, &screen_pick, &screen_plan, &screen_questions,
-	&screen_reader, &screen_rollback, &screen_run, &screen_start, &screen_summary,
+#define X(name) &screen_##name,
+	SCREENS(X)
+#undef X
 };
 
 static void
