@@ -157,6 +157,16 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 	else if (st->reason != NULL)
 		snprintf(line, sizeof line, "Step %zu %s: %s", c->sel + 1,
 		    step_state_words(st->state), st->reason);
+	else if (st->outputs.n > 0) {
+		/* The values its command set (outputs), secrets masked. */
+		char	*vals = step_env_show(&st->outputs), *p;
+
+		for (p = vals; (p = strchr(p, '\n')) != NULL; p++)
+			*p = p[1] != '\0' ? ',' : '\0';
+		snprintf(line, sizeof line, "Step %zu %s; it set %s", c->sel + 1,
+		    step_state_words(st->state), vals);
+		free(vals);
+	}
 	else
 		snprintf(line, sizeof line, "Step %zu: %s. %s", c->sel + 1,
 		    step_state_words(st->state), rb_kind_name(st->kind)[0] ==

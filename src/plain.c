@@ -296,6 +296,13 @@ plain_outcome(struct plain *p, size_t i)
 			    st->artifact_sha256);
 		else
 			plain_say(p, "= %zu passed: exit 0", i + 1);
+		if (st->outputs.n > 0) {
+			/* The values it set (outputs), secrets masked. */
+			char *vals = step_env_show(&st->outputs);
+
+			plain_text(p, "  set: ", vals);
+			free(vals);
+		}
 		break;
 	case STEP_READY:
 		break;
@@ -353,6 +360,7 @@ plain_wait_line(struct plain *p, size_t i, struct plain_wait *w, bool over)
 		}
 	}
 	buf_free(&b);
+again:
 	waiting = session_wait_info(p->s, i, &wi);
 	ended = over || st->attempts != w->attempt || (waiting && !wi.running);
 	if (ended && !w->said && w->attempt != 0) {
@@ -370,7 +378,8 @@ plain_wait_line(struct plain *p, size_t i, struct plain_wait *w, bool over)
 		free(line);
 		w->said = true;
 	}
-	if (st->attempts != w->attempt && !over) {
+	if (st->attempts != w->attempt) {
+		/* The next attempt (it may have ended already). */
 		free(w->log);
 		w->log = session_log(p->s, i) != NULL ?
 		    xstrdup(session_log(p->s, i)) : NULL;
@@ -378,6 +387,16 @@ plain_wait_line(struct plain *p, size_t i, struct plain_wait *w, bool over)
 		w->off = 0;
 		w->last.len = 0;
 		w->said = false;
+		buf_init(&b);
+		while (w->log != NULL && action_log_read(w->log, &w->off, &b,
+		    65536, &cause) > 0)
+			continue;
+		free(cause);
+		cause = NULL;
+		if (b.len > 0)
+			buf_add(&w->last, b.data, b.len);
+		buf_free(&b);
+		goto again;
 	}
 }
 

@@ -234,9 +234,10 @@ bool		 session_wait_again(struct session *, size_t i,
 /* The wait of step i is over: forget it. */
 void		 session_wait_end(struct session *, size_t i);
 /* Read the values attempt `attempt` of step i wrote to its output file:
- * 0 with *vals filled (and in *notes what was ignored, or NULL); -1 with
- * *reason (why the step fails: a declared value missing, a NUL, a line
- * that is not NAME=value). The caller frees all. */
+ * 0 with *vals filled; -1 with *reason (why the step fails: a declared
+ * value missing, a NUL, a line that is not NAME=value). Either way *notes
+ * says what was ignored (undeclared names), or is NULL. The caller frees
+ * all. */
 int		 session_outputs_read(struct session *, size_t i, int attempt,
 		    struct step_env *vals, char **notes, char **reason);
 /* "NAME=value" lines of vals, secrets as ********: the output event's

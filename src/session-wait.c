@@ -64,7 +64,7 @@ session_wait_again(struct session *s, size_t i, const struct action_status *as,
 {
 	struct step	*st = &s->steps->v[i];
 	const struct rb_until *u;
-	long long	 ended;
+	long long	 ended, start;
 	char		*what, within[32];
 	unsigned	 n;
 
@@ -73,10 +73,15 @@ session_wait_again(struct session *s, size_t i, const struct action_status *as,
 	if (!has_until(st) || st->wait_first == 0)
 		return false;
 	u = &st->rb->until;
+	/* The next attempt starts interval after this one ended, or now
+	 * when that is past (a resume after a kill): never after within. */
 	ended = as->ended > 0 ? as->ended : journal_now();
+	start = ended + u->interval;
+	if (start < journal_now())
+		start = journal_now();
 	if (!as->cancelled && !st->wait_stop &&
-	    ended + u->interval <= st->wait_since + u->within) {
-		*next = ended + u->interval;
+	    start <= st->wait_since + u->within) {
+		*next = start;
 		return true;
 	}
 	n = st->attempts >= (unsigned)st->wait_first ?
@@ -250,14 +255,14 @@ session_outputs_read(struct session *s, size_t i, int attempt,
 			    st->rb->outputs[k].name, st->rb->outputs[k].name);
 	}
 	buf_free(&b);
-	if (*reason != NULL) {
-		step_env_free(vals);
-		buf_free(&nb);
-		return -1;
-	}
+	/* What was ignored is said even when the step fails. */
 	*notes = nb.len > 0 ? buf_take(&nb) : NULL;
 	if (*notes == NULL)
 		buf_free(&nb);
+	if (*reason != NULL) {
+		step_env_free(vals);
+		return -1;
+	}
 	return 0;
 }
 
