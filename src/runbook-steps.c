@@ -135,6 +135,7 @@ load_words(struct ctx *c, const char *key, const struct yt_node *v,
 static const char *const stepup_names[] = {
 	"STEPUP_FROM", "STEPUP_TO", "STEPUP_HOP_FROM", "STEPUP_HOP_TO",
 	"STEPUP_HOP_KIND", "STEPUP_RUN_ID", "STEPUP_STEP", "STEPUP_RUNBOOK_DIR",
+	"STEPUP_OUTPUT",	/* of a step with outputs */
 	NULL
 };
 
