@@ -165,6 +165,28 @@ checks_advice(const struct checks *c)
 	const struct step	*st;
 	ssize_t			 b = checks_blocker(c);
 
+	static char		 wait[256];
+	struct session_wait_info wi;
+
+	if (session_running(s) != NULL &&
+	    session_wait_info(s, session_running(s)->index, &wi)) {
+		/* A check retried until it passes (until). */
+		if (wi.running)
+			snprintf(wait, sizeof wait, "Waiting until check %zu "
+			    "passes: attempt %u running, %lldm%02llds left to "
+			    "wait. o shows its output (S there stops waiting).",
+			    session_running(s)->index + 1, wi.attempts,
+			    wi.left / 60, wi.left % 60);
+		else
+			snprintf(wait, sizeof wait, "Waiting until check %zu "
+			    "passes: attempt %u exited %d, the next in %llds, "
+			    "%lldm%02llds left to wait. o shows its output (S "
+			    "there stops waiting).",
+			    session_running(s)->index + 1, wi.attempts,
+			    wi.last_exit, wi.next_in, wi.left / 60,
+			    wi.left % 60);
+		return wait;
+	}
 	if (session_running(s) != NULL)
 		return "Running the checks one after another.";
 	if (b < 0)

@@ -34,7 +34,7 @@ struct run {
 };
 
 static const enum key_action run_keys[] = {
-	KEYS_START, KEYS_OPEN, KEYS_CANCEL, KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP,
+	KEYS_START, KEYS_OPEN, KEYS_CANCEL, KEYS_STOP_WAIT, KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP,
 	KEYS_ROLLBACK, KEYS_SHELL, KEYS_PAGE_DOWN, KEYS_PAGE_UP, KEYS_DOWN, KEYS_UP,
 	KEYS_TOP, KEYS_BOTTOM, KEYS_NONE
 };
@@ -137,8 +137,34 @@ static void
 run_status_line(struct run *r, const struct step *st, long long elapsed,
     char *line, size_t size)
 {
+	struct session_wait_info wi;
+
 	switch (st->state) {
 	case STEP_RUNNING:
+		if (session_wait_info(tui_session(), r->i, &wi)) {
+			/* Retried until it passes (until): the attempts, the
+			 * last one's exit and the time left to wait. */
+			char	tail[128];
+
+			if (wi.stopping)
+				snprintf(tail, sizeof tail, "stopped waiting: "
+				    "this attempt is the last.  c cancels");
+			else
+				snprintf(tail, sizeof tail, "%lldm%02llds left "
+				    "to wait.  c cancels, S stops waiting",
+				    wi.left / 60, wi.left % 60);
+			if (wi.running)
+				snprintf(line, size, "waiting until it passes: "
+				    "attempt %u running, %llds elapsed; %s; q "
+				    "goes back, it goes on.", wi.attempts,
+				    elapsed, tail);
+			else
+				snprintf(line, size, "waiting until it passes: "
+				    "attempt %u exited %d, the next in %llds; "
+				    "%s; q goes back, it goes on.", wi.attempts,
+				    wi.last_exit, wi.next_in, tail);
+			break;
+		}
 		snprintf(line, size, "running (attempt %u), %llds "
 		    "elapsed.  c cancels; q goes back, it goes on.",
 		    st->attempts, elapsed);
@@ -377,6 +403,12 @@ run_key(void *state, const struct ui_key *k)
 		    "group gets SIGTERM, then SIGKILL after a grace period.",
 		    false, run_cancel, NULL);
 		return true;
+	case KEYS_STOP_WAIT:
+		if (session_stop_waiting(tui_session(), r->i, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		}
+		break;
 	case KEYS_START:
 	case KEYS_RETRY:
 		if (run_start(r, &cause) != 0) {
@@ -432,6 +464,8 @@ run_can(void *state, enum key_action a)
 	switch (a) {
 	case KEYS_CANCEL:
 		return session_can(s, r->i, SESSION_ACT_CANCEL, NULL);
+	case KEYS_STOP_WAIT:
+		return session_can(s, r->i, SESSION_ACT_STOP_WAIT, NULL);
 	case KEYS_START:
 		return session_can(s, r->i, SESSION_ACT_START, NULL);
 	case KEYS_RETRY:

@@ -1,0 +1,38 @@
+# tui-wait.sh: a check retried until it passes, in the wizard: the checks
+# screen says which attempt and how long is left, the run screen shows
+# the last attempt's output, its exit and the time left, and S stops
+# waiting (the step then fails, saying so); the checklist shows the
+# values a step set, secrets masked.
+. "$top_srcdir/tests/tui-lib.sh"
+W=$TMP/world
+mkdir -p "$W" "$TMP/state"
+echo 1.0.0 >"$W/version"; echo 7 >"$W/leader"; echo tok >"$W/token"
+echo 1000 >"$W/answers-at"	# the leader never answers
+tui_start w "STEPUP_TEST_WORLD=$W STEPUP_STATE_DIR=$TMP/state $STEPUP run $top_srcdir/tests/data/wait/wait.yaml"
+tui_wait w "Enter: begin the run" || finish
+tui_keys w Enter
+tui_wait w "PASS  1. The cluster hands out a session token" || finish
+tui_keys w Enter
+tui_wait w "2. confirm Ready to upgrade" || finish
+tui_keys w Up
+tui_wait w "Step 1 passed; it set token=********, leader=node-7" || finish
+tui_keys w Tab
+tui_wait w "Step 2: ready. An exact phrase to type." || finish
+tui_keys w Enter
+tui_wait w "To go on, type exactly:" || finish
+tui_text w "yes, upgrade"
+tui_keys w Enter
+tui_wait w "Waiting until check 4 passes: attempt 2 exited 1, the next in " 300 || finish
+tui_wait w "left to wait. o shows its"
+tui_keys w o
+tui_wait w " try 3" 300 || finish
+tui_wait w "waiting until it passes: attempt 3 exited 1, the next in "
+tui_wait w "left to wait.  c cancels, S"
+tui_wait w "S stop waiting"
+tui_keys w S
+tui_wait w "failed: the wait ran out (1h00m) after " 300 || finish
+tui_wait w "stopped by the operator: exit 1"
+[ "$(sqlite3 -batch -noheader "$TMP/state/journal.db" "select count(*) from events where kind = 'note' and detail like 'the operator stopped waiting%'")" = 1 ] ||
+	fail "the stop is not journaled"
+tui_keys w Q
+finish
