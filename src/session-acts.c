@@ -340,6 +340,22 @@ session_describe(const struct session *s, size_t i)
 		buf_printf(&b, "undo: %s\n", st->rb->undo);
 	if (st->rb != NULL && st->rb->timeout > 0)
 		buf_printf(&b, "timeout: %u s\n", st->rb->timeout);
+	if (st->rb != NULL && !st->undo && st->rb->until.interval > 0)
+		buf_printf(&b, "until it passes: every %u s, for at most %u s "
+		    "(then %s)\n", st->rb->until.interval, st->rb->until.within,
+		    st->rb->until.timeout_means == RB_SEV_WARN ?
+		    "a warning to accept" : "it fails");
+	if (st->rb != NULL && st->rb->user != NULL && st->run != NULL)
+		buf_printf(&b, "as user: %s\n", st->rb->user);
+	if (st->rb != NULL && !st->undo && st->rb->n_outputs > 0) {
+		size_t k;
+
+		buf_puts(&b, "sets:");
+		for (k = 0; k < st->rb->n_outputs; k++)
+			buf_printf(&b, " %s%s", st->rb->outputs[k].name,
+			    st->rb->outputs[k].secret ? " (secret)" : "");
+		buf_puts(&b, "\n");
+	}
 	if (st->run != NULL) {
 		env = step_env_show(&st->env);
 		buf_puts(&b, "environment:\n");

@@ -109,6 +109,7 @@ upgrade ack ack "tick told them" "tick all terminated" "yes, upgrade to 24.03.0"
 [ "$status" = 0 ] || fail "the upgrade exited $status: $(tail -30 "$TMP/out")"
 expect_grep "$TMP/out" "== plan: 23.09.9 -> 24.03.0, 2 hops"
 expect_grep "$TMP/out" "= done: Backend.AI upgraded"
+expect_grep "$TMP/out" "check: The manager's API answers again"
 for p in backend.ai-manager backend.ai-storage-proxy backend.ai-webserver backend.ai-client; do
 	[ "$(cat "$STUB/pkg/$p")" = 24.3.0 ] || fail "$p is $(cat "$STUB/pkg/$p")"
 done

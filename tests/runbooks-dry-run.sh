@@ -33,15 +33,15 @@ steps() {
 # Backend.AI, 23.09.9 -> 24.03.0: a minor hop, then a major one with the
 # missing revisions of 23.09.10 (the guides' "apply-mission-revisions").
 dry "$R/backend.ai.yaml" 23.09.9 24.03.0 "" "" "" "" "" "" "" "" ""
-[ "$(steps)" = 29 ] || fail "backend.ai: $(steps) steps, want 29"
-expect_grep "$TMP/out" "[9/29] action: Back up the manager database"
+[ "$(steps)" = 31 ] || fail "backend.ai: $(steps) steps, want 31"
+expect_grep "$TMP/out" "[9/31] action: Back up the manager database"
 step_shows 11 '  command: "$venv/bin/python" -m pip install -U "backend.ai-manager==$STEPUP_HOP_TO"'
 step_shows 11 "  STEPUP_HOP_TO=23.09.10"
-step_shows 21 '  command: cd "$manager_dir" && "$venv/bin/backend.ai" mgr schema apply-missing-revisions "$STEPUP_HOP_FROM"'
-step_shows 21 "  STEPUP_HOP_FROM=23.09.10"
-step_shows 21 "  STEPUP_HOP_KIND=major"
-step_shows 21 "  STEPUP_ARTIFACT_db_backup=/var/backups/backend.ai/backend.ai-23.09.9-1.dump"
-grep -q 'apply-missing-revisions.*23.09.9\|\[1[0-7]/29\] action: Fill out' "$TMP/out" &&
+step_shows 22 '  command: cd "$manager_dir" && "$venv/bin/backend.ai" mgr schema apply-missing-revisions "$STEPUP_HOP_FROM"'
+step_shows 22 "  STEPUP_HOP_FROM=23.09.10"
+step_shows 22 "  STEPUP_HOP_KIND=major"
+step_shows 22 "  STEPUP_ARTIFACT_db_backup=/var/backups/backend.ai/backend.ai-23.09.9-1.dump"
+grep -q 'apply-missing-revisions.*23.09.9\|\[1[0-8]/31\] action: Fill out' "$TMP/out" &&
 	fail "the minor hop fills missing revisions"
 grep -q 'apply-mission' "$TMP/out" && fail "the guides' typo reached a command"
 

@@ -33,8 +33,8 @@ steps_of() {
 
 # Backend.AI (seeds/001 and 004, "Allowed upgrade paths").
 B="$R/backend.ai.yaml"
-major="stop-manager, manager-package, alembic, missing-revisions, other-packages, start-services, hop-versions, agents, changelog-extras"
-minor="stop-manager, manager-package, alembic, other-packages, start-services, hop-versions, agents, changelog-extras"
+major="stop-manager, manager-package, alembic, missing-revisions, other-packages, start-services, manager-answers, hop-versions, agents, changelog-extras"
+minor="stop-manager, manager-package, alembic, other-packages, start-services, manager-answers, hop-versions, agents, changelog-extras"
 plan 0 "$B" --from 23.09.10 --to 24.03.0
 hops_are "23.09.10 -> 24.03.0 (major)"
 steps_of 1 "$major"
