@@ -73,6 +73,29 @@ stepup_plain "$TMP/c2" resume retry quit
 expect_line "$TMP/c2" "! 1 failed: exit 0, but \$STEPUP_OUTPUT holds a NUL byte: a value is one line of text, refused"
 rm -f "$WORLD/nul"
 
+# F. An interrupt during a wait offers to stop waiting: the attempt under
+# way (held here) is the last, and its failure ends the wait, saying so.
+rm -rf "$STATE"; echo 1.0.0 >"$WORLD/version"; rm -f "$WORLD/held" "$WORLD/release"
+echo 1000 >"$WORLD/answers-at"; : >"$WORLD/hold-2"
+mkfifo "$TMP/f.fifo"
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/f.fifo" >"$TMP/f" 2>&1 &
+pid=$!
+exec 3>"$TMP/f.fifo"
+printf '%s\n' "yes, upgrade" >&3
+wait_for "$WORLD/held"
+kill -INT $pid
+wait_grep "$TMP/f" "? 4 cancel: cancel the running command? [yes, no, stop: stop waiting]"
+printf '%s\n' stop >&3
+wait_grep "$TMP/f" "> 4 stopped waiting: no more attempts"
+: >"$WORLD/release"
+wait_grep "$TMP/f" "? 4 check: it failed"
+printf '%s\n' quit >&3
+exec 3>&-
+wait $pid
+expect_line "$TMP/f" "! 4 failed: the wait ran out (1h00m) after 2 attempts, stopped by the operator: exit 1"
+[ "$(sql "select count(*) from actions where step = 'back@2.0.0'")" = 2 ] || fail "F: an attempt after the stop"
+echo 3 >"$WORLD/answers-at"; rm -f "$WORLD/hold-2" "$WORLD/held" "$WORLD/release"
+
 # D. A wait that runs out, with timeout-means: warn, is accepted; killed
 # between two attempts and resumed after its window, it has run out.
 RUNBOOK="$top_srcdir/tests/data/wait/ranout.yaml"
