@@ -248,7 +248,8 @@ names_var(const char *text, const char *name)
 	return false;
 }
 
-/* A step's run command that names an output of its own step or of a
+/* A step that writes $STEPUP_OUTPUT without declaring outputs, and a
+ * step's run command that names an output of its own step or of a
  * later one (in run order: prepare, hop, finish; rollback steps run after
  * them all): the value is not set yet when it runs. (An undo runs in the
  * rollback, after them all.) */
@@ -262,6 +263,15 @@ lint_outputs(const struct runbook *rb, struct rb_diags *d)
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		for (i = 0; i < rb->phases[p].n; i++) {
 			st = &rb->phases[p].v[i];
+			if (st->n_outputs == 0 && names_var(st->run,
+			    "STEPUP_OUTPUT")) {
+				rb_diag_add(d, RB_WARNING, rb->path, st->pos,
+				    "step '%s' writes $STEPUP_OUTPUT but "
+				    "declares no 'outputs': it is not set for "
+				    "it, and its values would be ignored",
+				    st->id);
+				n++;
+			}
 			for (q = p; q < RB_PHASE__COUNT; q++) {
 				if (q == RB_PHASE_ROLLBACK && p != q)
 					break;

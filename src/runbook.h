@@ -289,7 +289,8 @@ void		 runbook_free(struct runbook *);
  * not exist (for every hop target of a literal catalog when it names
  * $STEPUP_HOP_TO), a variable with a lowercase name that nothing mentions,
  * a step `when: redeploy` without a redeploy-at policy, a command that
- * uses an output ($NAME of `outputs`) before the step that sets it.
+ * uses an output ($NAME of `outputs`) before the step that sets it, a
+ * command that writes $STEPUP_OUTPUT in a step without `outputs`.
  * Returns how many. */
 size_t		 runbook_lint(const struct runbook *, struct rb_diags *);
 

@@ -129,9 +129,11 @@ prepare:
   - {id: early, check: c, run: 'test -n "$lsn"'}
   - {id: lsn, check: c, run: 'echo "lsn=1" >>"$STEPUP_OUTPUT"', outputs: [lsn]}
   - {id: late, check: c, run: 'test -n "$lsn"', until: {interval: 5s, within: 1m}}
+  - {id: none, check: c, run: 'echo "x=1" >>"$STEPUP_OUTPUT"'}
 EOT
 expect_status 0 "$STEPUP" lint "$TMP/wait.yaml"
-[ "$(cat "$TMP/err")" = "$TMP/wait.yaml:6:5: warning: step 'early' uses \$lsn before step 'lsn' sets it" ] ||
+[ "$(cat "$TMP/err")" = "$TMP/wait.yaml:6:5: warning: step 'early' uses \$lsn before step 'lsn' sets it
+$TMP/wait.yaml:9:5: warning: step 'none' writes \$STEPUP_OUTPUT but declares no 'outputs': it is not set for it, and its values would be ignored" ] ||
 	fail "an output used before it is set: $(cat "$TMP/err")"
 sed -e 's/interval: 5s/interval: 5 seconds/' "$TMP/wait.yaml" >"$TMP/wait2.yaml"
 expect_status 2 "$STEPUP" lint "$TMP/wait2.yaml"
