@@ -89,10 +89,12 @@ printf '%s\n' stop >&3
 wait_grep "$TMP/f" "> 4 stopped waiting: no more attempts"
 : >"$WORLD/release"
 wait_grep "$TMP/f" "? 4 check: it failed"
-printf '%s\n' quit >&3
+# Rolled back: the undo gets the values the upgrade's steps set.
+printf '%s\n' rollback "yes, roll back to 1.0.0" >&3
 exec 3>&-
 wait $pid
 expect_line "$TMP/f" "! 4 failed: the wait ran out (1h00m) after 2 attempts, stopped by the operator: exit 1"
+expect_line "$TMP/f" "  | undo on node-7"
 [ "$(sql "select count(*) from actions where step = 'back@2.0.0'")" = 2 ] || fail "F: an attempt after the stop"
 echo 3 >"$WORLD/answers-at"; rm -f "$WORLD/hold-2" "$WORLD/held" "$WORLD/release"
 
