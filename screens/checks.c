@@ -192,7 +192,9 @@ checks_advice(const struct checks *c)
 	if (b < 0)
 		return "Enter goes back to the checklist.";
 	st = &session_steps(s)->v[b];
-	if (checks_is_warning(st) && st->state == STEP_FAILED)
+	/* (A wait that ran out with timeout-means: warn is one too.) */
+	if ((checks_is_warning(st) || session_can(s, (size_t)b,
+	    SESSION_ACT_WARN_OK, NULL)) && st->state == STEP_FAILED)
 		return session_can(s, (size_t)b, SESSION_ACT_ROLLBACK, NULL) ?
 		    "A warning: a accepts it and goes on; r runs it again; R "
 		    "rolls back what the run changed." :

@@ -34,7 +34,8 @@ struct run {
 };
 
 static const enum key_action run_keys[] = {
-	KEYS_START, KEYS_OPEN, KEYS_CANCEL, KEYS_STOP_WAIT, KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP,
+	KEYS_START, KEYS_OPEN, KEYS_CANCEL, KEYS_STOP_WAIT, KEYS_ACCEPT,
+	KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP,
 	KEYS_ROLLBACK, KEYS_SHELL, KEYS_PAGE_DOWN, KEYS_PAGE_UP, KEYS_DOWN, KEYS_UP,
 	KEYS_TOP, KEYS_BOTTOM, KEYS_NONE
 };
@@ -181,7 +182,9 @@ run_status_line(struct run *r, const struct step *st, long long elapsed,
 			snprintf(line, size, "failed: exit %d (attempt "
 			    "%u).", st->exit_status, st->attempts);
 		snprintf(line + strlen(line), size - strlen(line),
-		    "  r retries, ! opens a shell, m marks it done by hand%s%s",
+		    "  %sr retries, ! opens a shell, m marks it done by hand%s%s",
+		    session_can(tui_session(), r->i, SESSION_ACT_WARN_OK, NULL) ?
+		    "a accepts the warning and goes on, " : "",
 		    st->optional ? ", s skips it" : "",
 		    session_can(tui_session(), r->i, SESSION_ACT_ROLLBACK, NULL) ?
 		    ", R rolls back" : "");
@@ -403,6 +406,13 @@ run_key(void *state, const struct ui_key *k)
 		    "group gets SIGTERM, then SIGKILL after a grace period.",
 		    false, run_cancel, NULL);
 		return true;
+	case KEYS_ACCEPT:
+		/* A wait that ran out, with timeout-means: warn. */
+		if (session_ack_warning(tui_session(), r->i, &cause) != 0) {
+			ui_message(ROLE_ERROR, "%s", cause);
+			free(cause);
+		}
+		break;
 	case KEYS_STOP_WAIT:
 		if (session_stop_waiting(tui_session(), r->i, &cause) != 0) {
 			ui_message(ROLE_ERROR, "%s", cause);
@@ -466,6 +476,8 @@ run_can(void *state, enum key_action a)
 		return session_can(s, r->i, SESSION_ACT_CANCEL, NULL);
 	case KEYS_STOP_WAIT:
 		return session_can(s, r->i, SESSION_ACT_STOP_WAIT, NULL);
+	case KEYS_ACCEPT:
+		return session_can(s, r->i, SESSION_ACT_WARN_OK, NULL);
 	case KEYS_START:
 		return session_can(s, r->i, SESSION_ACT_START, NULL);
 	case KEYS_RETRY:

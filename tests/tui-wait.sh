@@ -38,4 +38,26 @@ tui_wait w "stopped by the operator: exit 1"
 [ "$(sqlite3 -batch -noheader "$TMP/state/journal.db" "select count(*) from events where kind = 'note' and detail like 'the operator stopped waiting%'")" = 1 ] ||
 	fail "the stop is not journaled"
 tui_keys w Q
+tui_wait w "[exit 1]" || finish
+
+# A wait that runs out with timeout-means: warn is accepted, and the run
+# goes on.
+rm -rf "$TMP/state"; mkdir -p "$TMP/state"; echo 1.0.0 >"$W/version"
+tui_start r "STEPUP_TEST_WORLD=$W STEPUP_STATE_DIR=$TMP/state $STEPUP run $top_srcdir/tests/data/wait/ranout.yaml"
+tui_wait r "Enter: begin the run" || finish
+tui_keys r Enter
+tui_wait r "PASS  1. The check runs as nobody" || finish
+tui_keys r Enter
+tui_wait r "2. confirm Ready to upgrade" || finish
+tui_keys r Enter
+tui_wait r "To go on, type exactly:" || finish
+tui_text r "yes, upgrade"
+tui_keys r Enter
+tui_wait r "A warning: a accepts it and goes on" 300 || finish
+tui_keys r a
+tui_wait r "done (run 1)" 300 || finish
+[ "$(sqlite3 -batch -noheader "$TMP/state/journal.db" "select count(*) from step_states where step = 'synced@2.0.0'
+    and state = 'passed' and reason like 'warning accepted (the wait ran out (2s) after % attempts: exit 1)'")" = 1 ] ||
+	fail "the accepted wait: $(sqlite3 "$TMP/state/journal.db" "select * from step_states")"
+tui_keys r Q
 finish
