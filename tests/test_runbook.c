@@ -375,39 +375,62 @@ static const struct tcase cases[] = {
 	{ BASE "hop:\n"
 	  "  - {id: go, confirm: Go, phrase: yes}\n"
 	  "  - {id: a, check: c, run: x, until: {interval: 5x, within: 10m}}\n",
-	  "t.yaml:9:49: 'until: interval' must be seconds, or a duration like 5s, 10m or 1h (at most a week), found '5x'\n" },
+	  "t.yaml:9:49: 'until: interval' must be seconds, or a duration "
+	  "like 5s, 10m or 1h (at most a week), found '5x'\n" },
 	{ BASE "hop:\n"
 	  "  - {id: go, confirm: Go, phrase: yes}\n"
-	  "  - {id: a, check: c, run: x, until: {interval: 5m, within: 1m, timeout-means: later}}\n",
-	  "t.yaml:9:38: 'until' of step 'a' waits 300 s between attempts but gives up after 60 s: 'interval' must not be longer than 'within'\n"
+	  "  - {id: a, check: c, run: x, until: {interval: 5m, within: "
+	  "1m, timeout-means: later}}\n",
+	  "t.yaml:9:38: 'until' of step 'a' waits 300 s between attempts "
+	  "but gives up after 60 s: 'interval' must not be longer than "
+	  "'within'\n"
 	  "t.yaml:9:80: 'timeout-means' must be fail or warn, found 'later'\n" },
 	{ BASE "hop:\n"
-	  "  - {id: go, confirm: Go, phrase: yes, until: {interval: 1s, within: 1m}, user: postgres}\n"
+	  "  - {id: go, confirm: Go, phrase: yes, until: {interval: 1s, "
+	  "within: 1m}, user: postgres}\n"
 	  "  - {id: a, check: c, run: x, until: {within: 1m, every: 1s}}\n",
-	  "t.yaml:8:40: 'until' is only for check and action steps, and step 'go' is a confirm step\n"
-	  "t.yaml:8:75: 'user' is only for check and action steps, and step 'go' is a confirm step\n"
-	  "t.yaml:9:31: 'until' needs 'interval' (a duration like 5s, 10m or 1h)\n"
-	  "t.yaml:9:51: unknown key 'every' in 'until' (known keys: interval, within, timeout-means)\n" },
+	  "t.yaml:8:40: 'until' is only for check and action steps, and "
+	  "step 'go' is a confirm step\n"
+	  "t.yaml:8:75: 'user' is only for check and action steps, and "
+	  "step 'go' is a confirm step\n"
+	  "t.yaml:9:31: 'until' needs 'interval' (a duration like 5s, "
+	  "10m or 1h)\n"
+	  "t.yaml:9:51: unknown key 'every' in 'until' (known keys: interval, "
+	  "within, timeout-means)\n" },
 	{ BASE "hop:\n"
 	  "  - {id: go, confirm: Go, phrase: yes}\n"
-	  "  - {id: a, check: c, run: x, outputs: [lsn, {name: STEPUP_X}, 9z, {name: lsn}, {secret: true}]}\n"
-	  "  - {id: b, action: \"B $lsn\", run: x, outputs: [lsn], on-failure: none}\n",
-	  "t.yaml:9:53: output 'STEPUP_X' of step 'a' must be a name [A-Za-z_][A-Za-z0-9_]* (at most 128) that does not start with STEPUP_\n"
-	  "t.yaml:9:64: output '9z' of step 'a' must be a name [A-Za-z_][A-Za-z0-9_]* (at most 128) that does not start with STEPUP_\n"
+	  "  - {id: a, check: c, run: x, outputs: [lsn, {name: STEPUP_X}, "
+	  "9z, {name: lsn}, {secret: true}]}\n"
+	  "  - {id: b, action: \"B $lsn\", run: x, outputs: [lsn], on-failure: "
+	  "none}\n",
+	  "t.yaml:9:53: output 'STEPUP_X' of step 'a' must be a name "
+	  "[A-Za-z_][A-Za-z0-9_]* (at most 128) that does not start with "
+	  "STEPUP_\n"
+	  "t.yaml:9:64: output '9z' of step 'a' must be a name [A-Za-z_][A-Za-z0-9_]* "
+	  "(at most 128) that does not start with STEPUP_\n"
 	  "t.yaml:9:75: step 'a' declares output 'lsn' twice\n"
 	  "t.yaml:9:81: an item of 'outputs' needs a 'name'\n"
-	  "t.yaml:10:24: $lsn in the title of step 'b' is an output of step 'a': outputs reach commands (as environment variables), not texts, which are laid out before any command runs\n"
-	  "t.yaml:10:49: output 'lsn' of step 'b' is declared by step 'a' already (line 9): one step sets each value\n" },
+	  "t.yaml:10:24: $lsn in the title of step 'b' is an output of "
+	  "step 'a': outputs reach commands (as environment variables), "
+	  "not texts, which are laid out before any command runs\n"
+	  "t.yaml:10:49: output 'lsn' of step 'b' is declared by step "
+	  "'a' already (line 9): one step sets each value\n" },
 	{ BASE "vars:\n"
 	  "  v: {value: x}\n"
 	  "hop:\n"
 	  "  - {id: go, confirm: Go, phrase: yes}\n"
 	  "  - {id: a, check: c, run: x, user: \"Post gres\", outputs: [v]}\n"
 	  "  - {id: b, check: c, run: x, user: postgres, outputs: [w]}\n"
-	  "  - {id: c, check: c, run: x, user: postgres, until: {interval: 1s, within: 1s, timeout-means: warn}, outputs: []}\n",
-	  "t.yaml:11:37: 'user' of step 'a' must be a login name ([a-z_][a-z0-9_.-]*, at most 32), found 'Post gres'\n"
-	  "t.yaml:11:60: output 'v' of step 'a' is also a runbook variable: give it another name\n"
-	  "t.yaml:12:5: step 'b' runs as user 'postgres' and sets outputs: a command run as another user cannot write $STEPUP_OUTPUT, which is in stepup's state directory; print the value and set it in a step of its own\n" },
+	  "  - {id: c, check: c, run: x, user: postgres, until: {interval: "
+	  "1s, within: 1s, timeout-means: warn}, outputs: []}\n",
+	  "t.yaml:11:37: 'user' of step 'a' must be a login name ([a-z_][a-z0-9_.-]*, "
+	  "at most 32), found 'Post gres'\n"
+	  "t.yaml:11:60: output 'v' of step 'a' is also a runbook variable: "
+	  "give it another name\n"
+	  "t.yaml:12:5: step 'b' runs as user 'postgres' and sets outputs: "
+	  "a command run as another user cannot write $STEPUP_OUTPUT, "
+	  "which is in stepup's state directory; print the value and "
+	  "set it in a step of its own\n" },
 };
 
 static void
