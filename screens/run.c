@@ -182,7 +182,8 @@ run_status_line(struct run *r, const struct step *st, long long elapsed,
 			snprintf(line, size, "failed: exit %d (attempt "
 			    "%u).", st->exit_status, st->attempts);
 		snprintf(line + strlen(line), size - strlen(line),
-		    "  %sr retries, ! opens a shell, m marks it done by hand%s%s",
+		    "  %sr retries, ! opens a shell, m marks it done by "
+		    "hand%s%s",
 		    session_can(tui_session(), r->i, SESSION_ACT_WARN_OK, NULL) ?
 		    "a accepts the warning and goes on, " : "",
 		    st->optional ? ", s skips it" : "",

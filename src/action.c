@@ -474,7 +474,7 @@ supervise(const struct action_spec *spec, int rep)
 	_exit(0);
 }
 
-/* ---- running as another user ---------------------------------------------- */
+/* ---- running as another user -------------------------------------------- */
 
 char **
 action_user_argv(const char *user, const char *command,

@@ -683,8 +683,8 @@ journal_output_create(struct journal *j, long long run, const char *step,
 	fd = openat(nfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
 	if (fd == -1) {
-		*cause = xasprintf("cannot make the output file %s/runs/%lld/%s: "
-		    "%s", j->dir, run, name, strerror(errno));
+		*cause = xasprintf("cannot make the output file "
+		    "%s/runs/%lld/%s: %s", j->dir, run, name, strerror(errno));
 		free(name);
 		close(nfd);
 		return -1;
@@ -711,8 +711,9 @@ journal_output_read(struct journal *j, long long run, const char *step,
 	fd = openat(nfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	close(nfd);
 	if (fd == -1 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		*cause = xasprintf("cannot read the output file %s/runs/%lld/%s: "
-		    "%s", j->dir, run, name, fd == -1 ? strerror(errno) :
+		*cause = xasprintf("cannot read the output file "
+		    "%s/runs/%lld/%s: %s", j->dir, run, name, fd == -1 ?
+		    strerror(errno) :
 		    "not a regular file");
 		if (fd != -1)
 			close(fd);

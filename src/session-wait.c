@@ -18,8 +18,8 @@
 #include "util.h"
 
 /* The journal's note when the operator stops a wait. */
-#define STOPPED_NOTE	"the operator stopped waiting: the attempt under way is " \
-			"the last"
+#define STOPPED_NOTE	"the operator stopped waiting: the attempt under way " \
+			"is the last"
 
 static bool
 has_until(const struct step *st)
@@ -175,7 +175,7 @@ session_stop_waiting(struct session *s, size_t i, char **cause)
 	return r;
 }
 
-/* --- outputs ---------------------------------------------------------------- */
+/* --- outputs ------------------------------------------------------------ */
 
 static const struct rb_output *
 output_decl(const struct step *st, const char *name, size_t n)
@@ -301,7 +301,7 @@ session_outputs_apply(struct session *s, size_t i, const struct step_env *vals)
 		session_secrets(s);
 }
 
-/* --- resume ----------------------------------------------------------------- */
+/* --- resume ------------------------------------------------------------- */
 
 /* The values of a step's output event, secret ones read again from the
  * output file of its last attempt (the one that passed). */
@@ -369,7 +369,8 @@ session_wait_reload(struct session *s, const struct journal_event *ev,
 		 * or that attempt itself when it began the wait. */
 		first = 0;
 		for (e = 0; e < n; e++) {
-			if (ev[e].kind != JOURNAL_EV_START || ev[e].step == NULL ||
+			if (ev[e].kind != JOURNAL_EV_START ||
+			    ev[e].step == NULL ||
 			    strcmp(ev[e].step, st->key) != 0 ||
 			    ev[e].detail == NULL ||
 			    sscanf(ev[e].detail, "attempt %d", &attempt) != 1)
@@ -383,7 +384,8 @@ session_wait_reload(struct session *s, const struct journal_event *ev,
 			continue;
 		st->wait_first = first;
 		for (e = 0; e < n; e++) {
-			if (ev[e].kind == JOURNAL_EV_START && ev[e].step != NULL &&
+			if (ev[e].kind == JOURNAL_EV_START &&
+			    ev[e].step != NULL &&
 			    strcmp(ev[e].step, st->key) == 0 &&
 			    ev[e].detail != NULL &&
 			    sscanf(ev[e].detail, "attempt %d", &attempt) == 1 &&
