@@ -158,6 +158,20 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 	else if (st->reason != NULL)
 		snprintf(line, sizeof line, "Step %zu %s: %s", c->sel + 1,
 		    step_state_words(st->state), st->reason);
+	else if (st->outputs.n > 0) {
+		/* The values its command set (outputs), secrets masked. */
+		struct buf	vals;
+		size_t		k;
+
+		buf_init(&vals);
+		for (k = 0; k < st->outputs.n; k++)
+			buf_printf(&vals, "%s%s=%s", k > 0 ? ", " : "",
+			    st->outputs.v[k].name, st->outputs.v[k].secret ?
+			    "********" : st->outputs.v[k].value);
+		snprintf(line, sizeof line, "Step %zu %s; it set %s", c->sel + 1,
+		    step_state_words(st->state), vals.data);
+		buf_free(&vals);
+	}
 	else
 		snprintf(line, sizeof line, "Step %zu: %s. %c%s.", c->sel + 1,
 		    step_state_words(st->state),

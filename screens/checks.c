@@ -166,8 +166,30 @@ checks_advice(const struct checks *c, char *buf, size_t size)
 	const struct step	*st;
 	ssize_t			 b = checks_blocker(c);
 	const char		*retry = keys_key(KEYS_RETRY);
-	bool			 rollback;
+	bool			 rollback, warning;
+	struct session_wait_info wi;
 
+	if (session_running(s) != NULL &&
+	    session_wait_info(s, session_running(s)->index, &wi)) {
+		/* A check retried until it passes (until). */
+		if (wi.running)
+			snprintf(buf, size, "Waiting until check %zu passes: "
+			    "attempt %u running, %lldm%02llds left to wait. %s "
+			    "shows its output (%s there stops waiting).",
+			    session_running(s)->index + 1, wi.attempts,
+			    wi.left / 60, wi.left % 60, keys_key(KEYS_OUTPUT),
+			    keys_key(KEYS_STOP_WAIT));
+		else
+			snprintf(buf, size, "Waiting until check %zu passes: "
+			    "attempt %u exited %d, the next in %llds, "
+			    "%lldm%02llds left to wait. %s shows its output "
+			    "(%s there stops waiting).",
+			    session_running(s)->index + 1, wi.attempts,
+			    wi.last_exit, wi.next_in, wi.left / 60,
+			    wi.left % 60, keys_key(KEYS_OUTPUT),
+			    keys_key(KEYS_STOP_WAIT));
+		return buf;
+	}
 	if (session_running(s) != NULL)
 		return "Running the checks one after another.";
 	if (b < 0) {
@@ -177,11 +199,14 @@ checks_advice(const struct checks *c, char *buf, size_t size)
 	}
 	st = &session_steps(s)->v[b];
 	rollback = session_can(s, (size_t)b, SESSION_ACT_ROLLBACK, NULL);
-	if (checks_is_warning(st) && st->state == STEP_FAILED && rollback)
+	/* (A wait that ran out with timeout-means: warn is one too.) */
+	warning = (checks_is_warning(st) || session_can(s, (size_t)b,
+	    SESSION_ACT_WARN_OK, NULL)) && st->state == STEP_FAILED;
+	if (warning && rollback)
 		snprintf(buf, size, "A warning: %s accepts it and goes on; %s "
 		    "runs it again; %s rolls back what the run changed.",
 		    keys_key(KEYS_ACCEPT), retry, keys_key(KEYS_ROLLBACK));
-	else if (checks_is_warning(st) && st->state == STEP_FAILED)
+	else if (warning)
 		snprintf(buf, size, "A warning: %s accepts it and goes on; %s "
 		    "runs it again.", keys_key(KEYS_ACCEPT), retry);
 	else if (rollback)

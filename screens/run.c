@@ -31,7 +31,8 @@ struct run {
 };
 
 static const enum key_action run_keys[] = {
-	KEYS_START, KEYS_OPEN, KEYS_CANCEL, KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP,
+	KEYS_START, KEYS_OPEN, KEYS_CANCEL, KEYS_STOP_WAIT, KEYS_ACCEPT,
+	KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP,
 	KEYS_ROLLBACK, KEYS_SHELL, KEYS_PAGE_DOWN, KEYS_PAGE_UP, KEYS_DOWN, KEYS_UP,
 	KEYS_TOP, KEYS_BOTTOM, KEYS_NONE
 };
@@ -132,8 +133,41 @@ static void
 run_status_line(struct run *r, const struct step *st, long long elapsed,
     char *line, size_t size)
 {
+	struct session_wait_info wi;
+	char			 accept[64];
+
+	snprintf(accept, sizeof accept, "%s accepts the warning and goes on, ",
+	    keys_key(KEYS_ACCEPT));
 	switch (st->state) {
 	case STEP_RUNNING:
+		if (session_wait_info(tui_session(), r->i, &wi)) {
+			/* Retried until it passes (until): the attempts, the
+			 * last one's exit and the time left to wait. */
+			char	tail[128];
+
+			if (wi.stopping)
+				snprintf(tail, sizeof tail, "stopped waiting: "
+				    "this attempt is the last.  %s cancels",
+				    keys_key(KEYS_CANCEL));
+			else
+				snprintf(tail, sizeof tail, "%lldm%02llds left "
+				    "to wait.  %s cancels, %s stops waiting",
+				    wi.left / 60, wi.left % 60,
+				    keys_key(KEYS_CANCEL),
+				    keys_key(KEYS_STOP_WAIT));
+			if (wi.running)
+				snprintf(line, size, "waiting until it passes: "
+				    "attempt %u running, %llds elapsed; %s; %s "
+				    "goes back, it goes on.", wi.attempts,
+				    elapsed, tail, keys_key(KEYS_BACK));
+			else
+				snprintf(line, size, "waiting until it passes: "
+				    "attempt %u exited %d, the next in %llds; "
+				    "%s; %s goes back, it goes on.", wi.attempts,
+				    wi.last_exit, wi.next_in, tail,
+				    keys_key(KEYS_BACK));
+			break;
+		}
 		snprintf(line, size, "running (attempt %u), %llds "
 		    "elapsed.  %s cancels; %s goes back, it goes on.",
 		    st->attempts, elapsed, keys_key(KEYS_CANCEL),
@@ -152,7 +186,9 @@ run_status_line(struct run *r, const struct step *st, long long elapsed,
 			snprintf(line, size, "failed: exit %d (attempt "
 			    "%u).", st->exit_status, st->attempts);
 		snprintf(line + strlen(line), size - strlen(line),
-		    "  %s retries, %s opens a shell, %s marks it done by hand",
+		    "  %s%s retries, %s opens a shell, %s marks it done by "
+		    "hand", session_can(tui_session(), r->i,
+		    SESSION_ACT_WARN_OK, NULL) ? accept : "",
 		    keys_key(KEYS_RETRY), keys_key(KEYS_SHELL),
 		    keys_key(KEYS_DONE_BY_HAND));
 		if (st->optional)

@@ -317,8 +317,8 @@ supervise(const struct action_spec *spec, int rep)
 	pid_t			 c;
 	long long		 ms;
 	int			 null, log, out, pfd[2], sig, fd, code, signo, saved;
-	char			 state, line[64], *pidfile, *why;
-	const char		*base;
+	char			 state, line[64], *pidfile, *why, **user_argv;
+	const char		*base, *how;
 
 	/* Keep only rep (moved above 2) and fresh 0, 1, 2 on /dev/null. */
 	if ((fd = fcntl(rep, F_DUPFD_CLOEXEC, 3)) == -1)
@@ -402,7 +402,15 @@ supervise(const struct action_spec *spec, int rep)
 	memset(&st, 0, sizeof st);
 	st.started = (long long)time(NULL);
 	memset(&ss, 0, sizeof ss);
-	ss.shell = spec->command;
+	user_argv = NULL;
+	if (spec->user != NULL) {
+		user_argv = action_user_argv(spec->user, spec->command,
+		    spec->keep, &how);
+		say(out, "[stepup] running as %s, through %s\n", spec->user,
+		    how);
+		ss.argv = user_argv;
+	} else
+		ss.shell = spec->command;
 	ss.envp = spec->envp != NULL ? spec->envp : empty;
 	ss.cwd = spec->cwd;
 	ss.io[1] = ss.io[2] = SPAWN_FD;
@@ -413,6 +421,7 @@ supervise(const struct action_spec *spec, int rep)
 		_exit(1);
 	}
 	k.cmd = c;
+	action_user_argv_free(user_argv);
 	spawn_timer_init(&t, c, spec->timeout, spec->grace, out);
 
 	say(rep, "ok %ld %llu\n", (long)getpid(), start);
@@ -463,6 +472,53 @@ supervise(const struct action_spec *spec, int rep)
 		    spec->status_path, strerror(errno));
 	close(log);
 	_exit(0);
+}
+
+/* ---- running as another user -------------------------------------------- */
+
+char **
+action_user_argv(const char *user, const char *command,
+    const char *const *keep, const char **how)
+{
+	struct buf	  b;
+	char		**v;
+	size_t		  n = 0, i;
+
+	v = xcalloc(10, sizeof *v);
+	if (geteuid() == 0) {
+		*how = "runuser";
+		v[n++] = xstrdup("runuser");
+	} else {
+		*how = "sudo -n";
+		v[n++] = xstrdup("sudo");
+		v[n++] = xstrdup("-n");
+		if (keep != NULL && keep[0] != NULL) {
+			buf_init(&b);
+			buf_puts(&b, "--preserve-env=");
+			for (i = 0; keep[i] != NULL; i++)
+				buf_printf(&b, "%s%s", i > 0 ? "," : "",
+				    keep[i]);
+			v[n++] = buf_take(&b);
+		}
+	}
+	v[n++] = xstrdup("-u");
+	v[n++] = xstrdup(user);
+	v[n++] = xstrdup("--");
+	v[n++] = xstrdup("/bin/sh");
+	v[n++] = xstrdup("-c");
+	v[n++] = xstrdup(command);
+	v[n] = NULL;
+	return v;
+}
+
+void
+action_user_argv_free(char **v)
+{
+	size_t	i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
 }
 
 /* ---- starting ------------------------------------------------------------ */

@@ -48,7 +48,23 @@ struct action_spec {
 	unsigned	 grace;		/* seconds from SIGTERM to SIGKILL */
 	const char *const *secrets;	/* values masked on their way to the
 					   log: NULL-terminated, or NULL */
+	const char	*user;		/* run as this user, or NULL: see
+					   action_user_argv() */
+	const char *const *keep;	/* with user, not root: the names of
+					   envp that sudo is asked to keep
+					   (--preserve-env), NULL-terminated */
 };
+
+/* The argument vector that runs command as user: "runuser -u USER --
+ * /bin/sh -c COMMAND" when stepup is root, else "sudo -n
+ * --preserve-env=KEEP -u USER -- /bin/sh -c COMMAND" (-n: a sudo that
+ * wants a password fails at once, saying so, instead of asking). The
+ * user name and the command are arguments of their own, never pasted
+ * into a shell's text. *how is "runuser" or "sudo -n". The caller frees
+ * the array with action_user_argv_free(). */
+char	**action_user_argv(const char *user, const char *command,
+	    const char *const *keep, const char **how);
+void	  action_user_argv_free(char **);
 
 /* A started action, as recorded in the journal to find it again. */
 struct action_proc {

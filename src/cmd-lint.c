@@ -191,6 +191,10 @@ lint_shell(const struct runbook *rb, struct rb_diags *d)
 		buf_printf(&epilogue, " %s", rb->vars[j].name);
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		for (i = 0; i < rb->phases[p].n; i++) {
+			/* And the values steps set (outputs). */
+			for (j = 0; j < rb->phases[p].v[i].n_outputs; j++)
+				buf_printf(&epilogue, " %s",
+				    rb->phases[p].v[i].outputs[j].name);
 			if (rb->phases[p].v[i].produces == NULL)
 				continue;
 			art = runbook_artifact_env(rb->phases[p].v[i].id);

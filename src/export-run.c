@@ -207,6 +207,7 @@ event_label(enum journal_event_kind k)
 	case JOURNAL_EV_SHELL:		return "Shell opened";
 	case JOURNAL_EV_ROLLBACK:	return "Rollback chosen";
 	case JOURNAL_EV_NOTE:		return "Note";
+	case JOURNAL_EV_OUTPUT:		return "Values set";
 	default:			return NULL;
 	}
 }

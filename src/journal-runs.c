@@ -658,6 +658,86 @@ journal_action_paths(struct journal *j, long long run, const char *step,
 	return 0;
 }
 
+/* The name of an attempt's output file in runs/N: "STEP.ATTEMPT.output". */
+static char *
+output_name(const char *step, int attempt)
+{
+	char	*e = escape_step(step), *name;
+
+	name = xasprintf("%s.%d.output", e, attempt);
+	free(e);
+	return name;
+}
+
+int
+journal_output_create(struct journal *j, long long run, const char *step,
+    int attempt, char **path, char **cause)
+{
+	char	*name;
+	int	 nfd, fd;
+
+	*path = NULL;
+	if ((nfd = jn_run_dir(j, run, cause)) == -1)
+		return -1;
+	name = output_name(step, attempt);
+	fd = openat(nfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd == -1) {
+		*cause = xasprintf("cannot make the output file "
+		    "%s/runs/%lld/%s: %s", j->dir, run, name, strerror(errno));
+		free(name);
+		close(nfd);
+		return -1;
+	}
+	close(fd);
+	close(nfd);
+	*path = xasprintf("%s/runs/%lld/%s", j->dir, run, name);
+	free(name);
+	return 0;
+}
+
+int
+journal_output_read(struct journal *j, long long run, const char *step,
+    int attempt, struct buf *out, char **cause)
+{
+	struct stat	 sb;
+	char		*name, chunk[8192];
+	ssize_t		 n;
+	int		 nfd, fd;
+
+	if ((nfd = jn_run_dir(j, run, cause)) == -1)
+		return -1;
+	name = output_name(step, attempt);
+	fd = openat(nfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	close(nfd);
+	if (fd == -1 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		*cause = xasprintf("cannot read the output file "
+		    "%s/runs/%lld/%s: %s", j->dir, run, name, fd == -1 ?
+		    strerror(errno) :
+		    "not a regular file");
+		if (fd != -1)
+			close(fd);
+		free(name);
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || out->len + (size_t)n > JOURNAL_OUTPUT_MAX) {
+			*cause = xasprintf("cannot read the output file "
+			    "%s/runs/%lld/%s: %s", j->dir, run, name, n == -1 ?
+			    strerror(errno) : "more than 64 KiB");
+			close(fd);
+			free(name);
+			return -1;
+		}
+		buf_add(out, chunk, (size_t)n);
+	}
+	close(fd);
+	free(name);
+	return 0;
+}
+
 int
 journal_action_add(struct journal *j, const struct journal_action *a,
     char **cause)

@@ -208,7 +208,8 @@ void	journal_steps_free(struct journal_step_state *, size_t);
 	X(RUNBOOK_CHANGED, "runbook-changed", "the runbook changed since the run began") \
 	X(ROLLBACK,	 "rollback",	   "a rollback was chosen")		\
 	X(RECOVER,	 "recover",	   "lost records rebuilt from the evidence") \
-	X(NOTE,		 "note",	   "a note")
+	X(NOTE,		 "note",	   "a note")				\
+	X(OUTPUT,	 "output",	   "values a step's command set (secrets masked)")
 
 enum journal_event_kind {
 #define X(e, name, what) JOURNAL_EV_##e,
@@ -283,6 +284,18 @@ int	journal_action_next_attempt(struct journal *, long long run,
  * them. Both strings belong to the caller. */
 int	journal_action_paths(struct journal *, long long run, const char *step,
 	    int attempt, char **log_path, char **status_path, char **cause);
+/* The output file of an attempt of a step that declares `outputs`: made
+ * empty (mode 0600, O_EXCL, never through a link) in runs/RUN/ as
+ * "STEP.ATTEMPT.output", its path in *path (the caller frees it), for the
+ * command's $STEPUP_OUTPUT. */
+int	journal_output_create(struct journal *, long long run, const char *step,
+	    int attempt, char **path, char **cause);
+/* Its content, appended to out (at most JOURNAL_OUTPUT_MAX bytes; more is
+ * an error), opened the same way. */
+#define JOURNAL_OUTPUT_MAX	65536
+struct buf;
+int	journal_output_read(struct journal *, long long run, const char *step,
+	    int attempt, struct buf *out, char **cause);
 /* Record a started attempt: run, step, attempt, pid, pid_start, log_path,
  * status_path and started are read from *a; the rest is ignored. The door
  * records it with its start event, before the fork, pid 0 (not known yet). */

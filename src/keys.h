@@ -40,6 +40,7 @@
 	X(OPEN,      "Enter",      "open",    "Open the selected item", '\n', '\r', KEY_ENTER) \
 	X(START,     "x",          "run it",  "Run the step's command now (it changes the cluster)", 'x') \
 	X(CANCEL,    "c",          "cancel",  "Cancel the running action (asks first)", 'c') \
+	X(STOP_WAIT, "S",          "stop waiting", "Stop waiting on a step retried until it passes: the attempt under way is the last", 'S') \
 	X(RETRY,     "r",          "retry",   "Run the failed action again", 'r') \
 	X(DONE_BY_HAND, "m",       "mark done", "Mark the step done by hand, with a reason", 'm') \
 	X(ROLLBACK,  "R",          "roll back", "Roll back what was done: a rollback run, step by step like the upgrade", 'R') \

@@ -300,6 +300,13 @@ plain_outcome(struct plain *p, size_t i)
 			    st->artifact_sha256);
 		else
 			plain_say(p, "= %zu passed: exit 0", i + 1);
+		if (st->outputs.n > 0) {
+			/* The values it set (outputs), secrets masked. */
+			char *vals = step_env_show(&st->outputs);
+
+			plain_text(p, "  set: ", vals);
+			free(vals);
+		}
 		break;
 	case STEP_READY:
 		break;
@@ -318,6 +325,85 @@ plain_outcome(struct plain *p, size_t i)
 	}
 }
 
+/* A step retried until it passes (until): one short line per attempt
+ * as it ends, "~ 4 attempt 2: exit 1 (next in 5s, 9m50s left): LAST
+ * LINE", instead of every attempt's output. */
+struct plain_wait {
+	unsigned	 attempt;	/* whose log is followed */
+	char		*log;
+	off_t		 off;
+	struct buf	 last;		/* its last line of output so far */
+	bool		 said;
+};
+
+static void
+plain_wait_line(struct plain *p, size_t i, struct plain_wait *w, bool over)
+{
+	const struct step	*st = &session_steps(p->s)->v[i];
+	struct session_wait_info wi;
+	struct buf		 b;
+	char			*cause = NULL, *line, *nl;
+	bool			 waiting, ended;
+	int			 code;
+
+	buf_init(&b);
+	while (w->log != NULL && action_log_read(w->log, &w->off, &b, 65536,
+	    &cause) > 0)
+		continue;
+	free(cause);
+	if (b.len > 0) {
+		buf_add(&w->last, b.data, b.len);
+		/* Keep what follows the last complete line but one. */
+		while (w->last.len > 1 && (nl = memchr(w->last.data, '\n',
+		    w->last.len - 1)) != NULL) {
+			size_t used = (size_t)(nl + 1 - w->last.data);
+
+			memmove(w->last.data, nl + 1, w->last.len - used);
+			w->last.len -= used;
+			w->last.data[w->last.len] = '\0';
+		}
+	}
+	buf_free(&b);
+again:
+	waiting = session_wait_info(p->s, i, &wi);
+	ended = over || st->attempts != w->attempt || (waiting && !wi.running);
+	if (ended && !w->said && w->attempt != 0) {
+		line = xstrndup(w->last.len > 0 ? w->last.data : "",
+		    w->last.len > 0 ? strcspn(w->last.data, "\n") : 0);
+		code = st->attempts != w->attempt || waiting ? wi.last_exit :
+		    st->exit_status;
+		if (waiting && st->attempts == w->attempt)
+			plain_say(p, "~ %zu attempt %u: exit %d (next in %llds, "
+			    "%llds left to wait): %s", i + 1, w->attempt, code,
+			    wi.next_in, wi.left, line);
+		else
+			plain_say(p, "~ %zu attempt %u: exit %d: %s", i + 1,
+			    w->attempt, code, line);
+		free(line);
+		w->said = true;
+	}
+	if (st->attempts != w->attempt) {
+		/* The next attempt (it may have ended already). */
+		free(w->log);
+		w->log = session_log(p->s, i) != NULL ?
+		    xstrdup(session_log(p->s, i)) : NULL;
+		w->attempt = st->attempts;
+		w->off = 0;
+		w->last.len = 0;
+		w->said = false;
+		buf_init(&b);
+		while (w->log != NULL && action_log_read(w->log, &w->off, &b,
+		    65536, &cause) > 0)
+			continue;
+		free(cause);
+		cause = NULL;
+		if (b.len > 0)
+			buf_add(&w->last, b.data, b.len);
+		buf_free(&b);
+		goto again;
+	}
+}
+
 /* Follow the running command to its end: its output, and on SIGINT the
  * question whether to cancel it. Returns 0, or -1 when the operator (or
  * SIGHUP/SIGTERM) leaves while it runs on. */
@@ -325,11 +411,14 @@ static int
 plain_follow(struct plain *p, bool reattached)
 {
 	const struct step	*st = session_running(p->s);
+	struct session_wait_info wi;
 	struct buf		 partial;
 	char			*cause = NULL, *line;
 	off_t			 off = 0;
+	struct plain_wait	 w;
 	size_t			 i;
 	int			 r;
+	bool			 waiting;
 
 	if (st == NULL)
 		return 0;
@@ -339,23 +428,45 @@ plain_follow(struct plain *p, bool reattached)
 	    "still running, following its log" : "running", st->attempts);
 	plain_text(p, "  $ ", st->run);
 	buf_init(&partial);
+	memset(&w, 0, sizeof w);
+	buf_init(&w.last);
+	waiting = session_wait_info(p->s, i, &wi);
+	if (waiting) {
+		w.attempt = st->attempts;
+		w.log = xstrdup(session_log(p->s, i));
+	}
 	for (;;) {
 		r = session_wait(p->s, 200, &cause);
-		plain_tail(p, session_log(p->s, i), &off, &partial);
+		if (waiting)
+			plain_wait_line(p, i, &w, r == 1);
+		else
+			plain_tail(p, session_log(p->s, i), &off, &partial);
 		if (r == 1)
 			break;
 		if (r < 0) {
 			plain_say(p, "! %zu %s", i + 1, cause);
 			free(cause);
 			buf_free(&partial);
+			buf_free(&w.last);
+			free(w.log);
 			return -1;
 		}
 		if (plain_signal == SIGINT) {
 			plain_signal = 0;
 			plain_say(p, "? %zu cancel: cancel the running command? "
-			    "[yes, no]", i + 1);
+			    "[yes, no%s]", i + 1, session_can(p->s, i,
+			    SESSION_ACT_STOP_WAIT, NULL) ? ", stop: stop "
+			    "waiting" : "");
 			r = plain_read(p, &line);
-			if (r == 1 && strcmp(line, "yes") == 0) {
+			if (r == 1 && strcmp(line, "stop") == 0) {
+				if (session_act(p->s, i, SESSION_ACT_STOP_WAIT,
+				    NULL, &cause) != 0) {
+					plain_say(p, "! %zu %s", i + 1, cause);
+					free(cause);
+				} else
+					plain_say(p, "> %zu stopped waiting: no "
+					    "more attempts", i + 1);
+			} else if (r == 1 && strcmp(line, "yes") == 0) {
 				if (session_act(p->s, i, SESSION_ACT_CANCEL,
 				    NULL, &cause) != 0) {
 					plain_say(p, "! %zu %s", i + 1, cause);
@@ -367,12 +478,16 @@ plain_follow(struct plain *p, bool reattached)
 			free(line);
 		} else if (plain_signal != 0) {
 			buf_free(&partial);
+			buf_free(&w.last);
+			free(w.log);
 			return -1;
 		}
 	}
 	if (partial.len > 0)
 		plain_output(p, partial.data, partial.len);
 	buf_free(&partial);
+	buf_free(&w.last);
+	free(w.log);
 	plain_outcome(p, i);
 	return 0;
 }

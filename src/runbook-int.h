@@ -22,6 +22,7 @@ struct ref {
 	const char	*field;		/* "produces", "run", ... */
 	const char	*step;		/* the step's id (owned by the step) */
 	bool		 shell;		/* in a command: only STEPUP_ names */
+	bool		 reported;	/* an error said already */
 };
 
 struct ctx {

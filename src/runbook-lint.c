@@ -245,6 +245,74 @@ lint_gate(const struct runbook *rb, struct rb_diags *d)
 }
 
 /* Add the warnings of a valid runbook to d; returns how many. */
+/* Whether command text names $name or ${name}. */
+static bool
+names_var(const char *text, const char *name)
+{
+	const char	*p;
+	size_t		 n = strlen(name);
+
+	for (p = text; p != NULL && (p = strchr(p, '$')) != NULL; p++) {
+		if (strncmp(p + 1, name, n) == 0 &&
+		    !rbl_is_name_char(p[1 + n], false))
+			return true;
+		if (p[1] == '{' && strncmp(p + 2, name, n) == 0 &&
+		    (p[2 + n] == '}' || p[2 + n] == ':' || p[2 + n] == '-'))
+			return true;
+	}
+	return false;
+}
+
+/* A step that writes $STEPUP_OUTPUT without declaring outputs, and a
+ * step's run command that names an output of its own step or of a
+ * later one (in run order: prepare, hop, finish; rollback steps run after
+ * them all): the value is not set yet when it runs. (An undo runs in the
+ * rollback, after them all.) */
+static size_t
+lint_outputs(const struct runbook *rb, struct rb_diags *d)
+{
+	const struct rb_step	*st, *o;
+	size_t			 i, j, k, n = 0;
+	int			 p, q;
+
+	for (p = 0; p < RB_PHASE__COUNT; p++) {
+		for (i = 0; i < rb->phases[p].n; i++) {
+			st = &rb->phases[p].v[i];
+			if (st->n_outputs == 0 && names_var(st->run,
+			    "STEPUP_OUTPUT")) {
+				rb_diag_add(d, RB_WARNING, rb->path, st->pos,
+				    "step '%s' writes $STEPUP_OUTPUT but "
+				    "declares no 'outputs': it is not set for "
+				    "it, and its values would be ignored",
+				    st->id);
+				n++;
+			}
+			for (q = p; q < RB_PHASE__COUNT; q++) {
+				if (q == RB_PHASE_ROLLBACK && p != q)
+					break;
+				for (j = q == p ? i : 0; j < rb->phases[q].n;
+				    j++) {
+					o = &rb->phases[q].v[j];
+					for (k = 0; k < o->n_outputs; k++) {
+						if (!names_var(st->run,
+						    o->outputs[k].name))
+							continue;
+						rb_diag_add(d, RB_WARNING,
+						    rb->path, st->pos, "step "
+						    "'%s' uses $%s before "
+						    "step '%s' sets it%s",
+						    st->id, o->outputs[k].name,
+						    o->id, o == st ? " (it is "
+						    "its own output)" : "");
+						n++;
+					}
+				}
+			}
+		}
+	}
+	return n;
+}
+
 size_t
 runbook_lint(const struct runbook *rb, struct rb_diags *d)
 {
@@ -298,6 +366,7 @@ runbook_lint(const struct runbook *rb, struct rb_diags *d)
 	}
 	n += lint_vars(rb, d);
 	n += lint_gate(rb, d);
+	n += lint_outputs(rb, d);
 	for (i = 0; i < rb->phases[RB_PHASE_HOP].n; i++) {
 		st = &rb->phases[RB_PHASE_HOP].v[i];
 		for (j = 0; j < st->n_when; j++) {

@@ -66,6 +66,12 @@ rb_phase_name(enum rb_phase p)
 
 /* ---- steps --------------------------------------------------------------- */
 
+/* The keys of `until` and of an item of `outputs`. */
+static const char *const until_keys[] = {
+	"interval", "within", "timeout-means", NULL
+};
+static const char *const output_keys[] = { "name", "secret", NULL };
+
 /* What to say of keys that other tools give a step. */
 static const struct rbl_key_hint step_hints[] = {
 	{ "title", KIND_IS_KEY }, { "name", KIND_IS_KEY },
@@ -198,6 +204,7 @@ load_hop_when(struct ctx *c, const struct yt_node *v, struct rb_step *st)
 static const char *const stepup_names[] = {
 	"STEPUP_FROM", "STEPUP_TO", "STEPUP_HOP_FROM", "STEPUP_HOP_TO",
 	"STEPUP_HOP_KIND", "STEPUP_RUN_ID", "STEPUP_STEP", "STEPUP_RUNBOOK_DIR",
+	"STEPUP_OUTPUT",	/* of a step with outputs */
 	NULL
 };
 
@@ -255,6 +262,7 @@ scan_refs(struct ctx *c, const struct yt_node *v, const char *field,
 		r->field = field;
 		r->step = st->id;
 		r->shell = shell;
+		r->reported = false;
 	}
 }
 
@@ -279,6 +287,9 @@ static void	load_optional(struct step_load *);
 static void	load_per_hop(struct step_load *);
 static void	load_needs(struct step_load *);
 static void	load_when(struct step_load *);
+static void	load_until_key(struct step_load *);
+static void	load_outputs_key(struct step_load *);
+static void	load_user_key(struct step_load *);
 
 #define F(f)	offsetof(struct rb_step, f)
 
@@ -309,6 +320,9 @@ static const struct step_key {
 	{ "per-hop",	0,		SV_LOADER,	0, 0, load_per_hop },
 	{ "needs",	0,		SV_LOADER,	0, 0, load_needs },
 	{ "when",	0,		SV_LOADER,	0, 0, load_when },
+	{ "until",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_until_key },
+	{ "outputs",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_outputs_key },
+	{ "user",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_user_key },
 };
 
 #undef F
@@ -465,6 +479,168 @@ load_step_keys(struct step_load *l, const struct yt_node *v)
 	}
 }
 
+/* A duration of `until` (interval, within) into *out; an error naming
+ * key when it is missing or no duration. */
+static bool
+load_duration(struct ctx *c, const struct yt_node *map, const char *key,
+    unsigned *out)
+{
+	const struct yt_node	*x;
+	char			 what[64];
+
+	if ((x = rbl_map_get(map, key, NULL)) == NULL) {
+		err(c, rbl_map_where(map), "'until' needs '%s' (a duration "
+		    "like 5s, 10m or 1h)", key);
+		return false;
+	}
+	if (x->type != YT_SCALAR || (*out = parse_timeout(x->s)) == 0) {
+		err(c, x->pos, "'until: %s' must be seconds, or a duration "
+		    "like 5s, 10m or 1h (at most a week), found %s", key,
+		    yt_describe(x, what, sizeof what));
+		return false;
+	}
+	return true;
+}
+
+/* until: {interval, within, timeout-means}. */
+static void
+load_until(struct ctx *c, const struct yt_node *v, struct rb_step *st)
+{
+	static const char *const means[] = { "fail", "warn", NULL };
+	const struct yt_node	*x;
+	char			 what[64];
+	unsigned		 interval = 0, within = 0;
+	int			 k;
+	bool			 ok;
+
+	if (v->type != YT_MAP) {
+		err(c, v->pos, "'until' must be a mapping {interval: 5s, "
+		    "within: 10m}, found %s", yt_describe(v, what,
+		    sizeof what));
+		return;
+	}
+	rbl_check_keys(c, v, "'until'", until_keys, NULL);
+	ok = load_duration(c, v, "interval", &interval);
+	ok = load_duration(c, v, "within", &within) && ok;
+	if ((x = rbl_map_get(v, "timeout-means", NULL)) != NULL &&
+	    (k = rbl_get_enum(c, "timeout-means", x, means)) >= 0)
+		st->until.timeout_means = (enum rb_severity)k;
+	if (!ok)
+		return;
+	if (interval > within) {
+		err(c, v->pos, "'until' of step '%s' waits %u s between "
+		    "attempts but gives up after %u s: 'interval' must not "
+		    "be longer than 'within'", st->id, interval, within);
+		return;
+	}
+	st->until.interval = interval;
+	st->until.within = within;
+	st->until.pos = v->pos;
+}
+
+/* outputs: [NAME | {name: NAME, secret: BOOL}]. */
+static void
+load_outputs(struct ctx *c, const struct yt_node *v, struct rb_step *st)
+{
+	const struct yt_node	*it, *x;
+	struct rb_output	*o;
+	char			 what[64];
+	size_t			 i, j;
+
+	if (v->type != YT_SEQ) {
+		err(c, v->pos, "'outputs' must be a list of names, found %s",
+		    yt_describe(v, what, sizeof what));
+		return;
+	}
+	st->outputs = xcalloc(v->n + 1, sizeof *st->outputs);
+	for (i = 0; i < v->n; i++) {
+		it = v->vals[i];
+		x = it;
+		if (it->type == YT_MAP) {
+			rbl_check_keys(c, it, "an item of 'outputs'",
+			    output_keys, NULL);
+			if ((x = rbl_map_get(it, "name", NULL)) == NULL) {
+				err(c, it->pos, "an item of 'outputs' needs "
+				    "a 'name'");
+				continue;
+			}
+		}
+		if (x->type != YT_SCALAR || yt_is_null(x)) {
+			err(c, x->pos, "an output of step '%s' must be a name "
+			    "or {name: NAME, secret: true}, found %s", st->id,
+			    yt_describe(x, what, sizeof what));
+			continue;
+		}
+		for (j = 0; x->s[j] != '\0' && rbl_is_name_char(x->s[j],
+		    j == 0); j++)
+			continue;
+		if (j == 0 || x->s[j] != '\0' || j > 128 ||
+		    strncmp(x->s, "STEPUP_", 7) == 0) {
+			err(c, x->pos, "output '%s' of step '%s' must be a "
+			    "name [A-Za-z_][A-Za-z0-9_]* (at most 128) that "
+			    "does not start with STEPUP_", x->s, st->id);
+			continue;
+		}
+		if (runbook_var(c->rb, x->s) != NULL) {
+			err(c, x->pos, "output '%s' of step '%s' is also a "
+			    "runbook variable: give it another name", x->s,
+			    st->id);
+			continue;
+		}
+		for (j = 0; j < st->n_outputs; j++) {
+			if (strcmp(st->outputs[j].name, x->s) == 0)
+				break;
+		}
+		if (j < st->n_outputs) {
+			err(c, x->pos, "step '%s' declares output '%s' twice",
+			    st->id, x->s);
+			continue;
+		}
+		o = &st->outputs[st->n_outputs++];
+		o->name = xstrdup(x->s);
+		o->pos = x->pos;
+		if (it->type == YT_MAP &&
+		    (x = rbl_map_get(it, "secret", NULL)) != NULL)
+			rbl_get_bool(c, "secret", x, &o->secret);
+	}
+}
+
+/* user: a login name, [a-z_][a-z0-9_.-]*, at most 32 bytes. */
+static void
+load_user(struct ctx *c, const struct yt_node *v, struct rb_step *st)
+{
+	size_t	n;
+
+	if (!rbl_want_string(c, "user", v, true))
+		return;
+	n = strspn(v->s, LOWER DIGITS "_.-");
+	if (n != v->len || v->len > 32 || strchr(LOWER "_", v->s[0]) == NULL) {
+		err(c, v->pos, "'user' of step '%s' must be a login name "
+		    "([a-z_][a-z0-9_.-]*, at most 32), found '%s'", st->id,
+		    v->s);
+		return;
+	}
+	st->user = xstrdup(v->s);
+}
+
+
+static void
+load_until_key(struct step_load *l)
+{
+	load_until(l->c, l->x, l->st);
+}
+
+static void
+load_outputs_key(struct step_load *l)
+{
+	load_outputs(l->c, l->x, l->st);
+}
+
+static void
+load_user_key(struct step_load *l)
+{
+	load_user(l->c, l->x, l->st);
+}
 static void
 load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
     struct rb_step *st)
@@ -535,6 +711,12 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 	l.id = id;
 	l.st = st;
 	load_step_keys(&l, v);
+	if (st->user != NULL && st->n_outputs > 0)
+		err(c, v->pos, "step '%s' runs as user '%s' and sets outputs: "
+		    "a command run as another user cannot write "
+		    "$STEPUP_OUTPUT, which is in stepup's state directory; "
+		    "print the value and set it in a step of its own", id,
+		    st->user);
 
 	/* What each kind needs. */
 	switch (st->kind) {
@@ -864,7 +1046,7 @@ check_refs(struct ctx *c)
 	for (i = 0; i < c->n_refs; i++) {
 		const struct ref *r = &c->refs[i];
 
-		if (rbl_in_list(r->name, names))
+		if (r->reported || rbl_in_list(r->name, names))
 			continue;
 		guess = rbl_closest(r->name, names);
 		if (strncmp(r->name, "STEPUP_ARTIFACT_", 16) == 0 &&
@@ -898,11 +1080,78 @@ check_refs(struct ctx *c)
 	free(owner);
 }
 
+/* The step declaring output name, or NULL. */
+static const struct rb_step *
+output_owner(const struct runbook *rb, const char *name, size_t n,
+    const struct rb_output **out)
+{
+	const struct rb_step	*st;
+	size_t			 i, j;
+	int			 p;
+
+	for (p = 0; p < RB_PHASE__COUNT; p++) {
+		for (i = 0; i < rb->phases[p].n; i++) {
+			st = &rb->phases[p].v[i];
+			for (j = 0; j < st->n_outputs; j++) {
+				if (strlen(st->outputs[j].name) == n &&
+				    strncmp(st->outputs[j].name, name, n) == 0) {
+					if (out != NULL)
+						*out = &st->outputs[j];
+					return st;
+				}
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Each output is declared by one step, and named only in commands: a
+ * title or text is expanded when the run is laid out, before any command
+ * has set it. */
+static void
+check_outputs(struct ctx *c)
+{
+	const struct rb_step	*st, *owner;
+	const struct rb_output	*first;
+	size_t			 i, j, k;
+	int			 p;
+
+	for (p = 0; p < RB_PHASE__COUNT; p++) {
+		for (i = 0; i < c->rb->phases[p].n; i++) {
+			st = &c->rb->phases[p].v[i];
+			for (j = 0; j < st->n_outputs; j++) {
+				owner = output_owner(c->rb, st->outputs[j].name,
+				    strlen(st->outputs[j].name), &first);
+				if (owner != st)
+					err(c, st->outputs[j].pos, "output "
+					    "'%s' of step '%s' is declared by "
+					    "step '%s' already (line %d): one "
+					    "step sets each value",
+					    st->outputs[j].name, st->id,
+					    owner->id, first->pos.line);
+			}
+		}
+	}
+	for (k = 0; k < c->n_refs; k++) {
+		struct ref *r = &c->refs[k];
+
+		if (r->shell || (owner = output_owner(c->rb, r->name,
+		    strlen(r->name), NULL)) == NULL)
+			continue;
+		err(c, r->pos, "$%s in %s of step '%s' is an output of step "
+		    "'%s': outputs reach commands (as environment variables), "
+		    "not texts, which are laid out before any command runs",
+		    r->name, r->field, r->step, owner->id);
+		r->reported = true;
+	}
+}
+
 /* Once every step is loaded, check what is across steps. */
 void
 rbl_check_steps(struct ctx *c)
 {
 	check_needs(c);
+	check_outputs(c);
 	check_refs(c);
 }
 

@@ -902,6 +902,10 @@ step_free(struct rb_step *st)
 	free(st->phrase);
 	free(st->hint);
 	free(st->on_failure);
+	free(st->user);
+	for (i = 0; i < st->n_outputs; i++)
+		free(st->outputs[i].name);
+	free(st->outputs);
 	for (i = 0; i < st->n_needs; i++)
 		free(st->needs[i].s);
 	free(st->needs);

@@ -92,6 +92,24 @@ enum rb_severity {
 };
 
 struct rb_cond;
+/* `until: {interval, within, timeout-means}`: a check or action retried
+ * until it passes, interval seconds after each failed attempt, no attempt
+ * starting more than within seconds after the first. */
+struct rb_until {
+	unsigned	 interval;	/* seconds; 0: the step is not retried */
+	unsigned	 within;	/* seconds */
+	enum rb_severity timeout_means;	/* fail, or warn (the operator may
+					   accept it and go on) */
+	struct rb_pos	 pos;
+};
+
+/* A value a step's command sets (`outputs`): a NAME=value line it writes
+ * to $STEPUP_OUTPUT, passed to every later step as $NAME. */
+struct rb_output {
+	char		*name;		/* [A-Za-z_][A-Za-z0-9_]*, not STEPUP_* */
+	bool		 secret;	/* masked in the journal, logs, screens */
+	struct rb_pos	 pos;
+};
 
 struct rb_step {
 	char		*id;		/* [a-z0-9][a-z0-9_-]*, unique in the runbook */
@@ -115,6 +133,13 @@ struct rb_step {
 	enum rb_severity severity;	/* check only */
 	bool		 optional;	/* may be skipped, with a reason */
 	bool		 per_hop;	/* prepare/finish: repeated for every hop */
+	struct rb_until	 until;		/* check, action: retried until it
+					   passes (until.interval > 0) */
+	struct rb_output *outputs;	/* check, action: values it sets */
+	size_t		 n_outputs;
+	char		*user;		/* check, action: run as this user
+					   (runuser as root, else sudo -n),
+					   or NULL: as stepup */
 
 	bool		 has_needs;	/* false: needs every step before it */
 	struct rb_str	*needs;		/* ids of the steps it needs */
@@ -323,8 +348,10 @@ void		 runbook_free(struct runbook *);
  * step, a produces that no rollback step uses, a read step's file that does
  * not exist (for every hop target of a literal catalog when it names
  * $STEPUP_HOP_TO), a variable with a lowercase name that nothing mentions,
- * a step `when: redeploy` without a redeploy-at policy. Returns how
- * many. */
+ * a step `when: redeploy` without a redeploy-at policy, a command that
+ * uses an output ($NAME of `outputs`) before the step that sets it, a
+ * command that writes $STEPUP_OUTPUT in a step without `outputs`.
+ * Returns how many. */
 size_t		 runbook_lint(const struct runbook *, struct rb_diags *);
 
 /* The environment name of a step's artifact: "STEPUP_ARTIFACT_" and the

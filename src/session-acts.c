@@ -144,6 +144,20 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 		}
 		return true;
 	}
+	if (act == SESSION_ACT_STOP_WAIT) {
+		if (s->running != i || st->rb == NULL || st->undo ||
+		    st->rb->until.interval == 0) {
+			*why = why_set("step %zu is not waiting (only a running "
+			    "step with 'until' is)", i + 1);
+			return false;
+		}
+		if (st->wait_stop) {
+			*why = why_set("step %zu has stopped waiting already: "
+			    "its attempt under way is the last", i + 1);
+			return false;
+		}
+		return true;
+	}
 	if (s->running != NONE) {
 		*why = why_set("step %zu (%s) is running", s->running + 1,
 		    ss->v[s->running].key);
@@ -194,6 +208,14 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 			break;
 		return is_command(st) || (st->kind == RB_READ && st->run != NULL);
 	case SESSION_ACT_WARN_OK:
+		/* A wait that ran out, when the runbook says that is a
+		 * warning (until: timeout-means: warn). */
+		if (st->state == STEP_FAILED && is_command(st) &&
+		    st->rb != NULL && !st->undo && st->rb->until.interval > 0 &&
+		    st->rb->until.timeout_means == RB_SEV_WARN &&
+		    st->reason != NULL && strncmp(st->reason,
+		    SESSION_WAIT_RAN_OUT, strlen(SESSION_WAIT_RAN_OUT)) == 0)
+			return true;
 		if (st->kind != RB_CHECK || st->state != STEP_FAILED)
 			break;
 		if (st->rb != NULL && st->rb->severity == RB_SEV_WARN)
@@ -353,6 +375,22 @@ session_describe(const struct session *s, size_t i)
 		buf_printf(&b, "undo: %s\n", st->rb->undo);
 	if (st->rb != NULL && st->rb->timeout > 0)
 		buf_printf(&b, "timeout: %u s\n", st->rb->timeout);
+	if (st->rb != NULL && !st->undo && st->rb->until.interval > 0)
+		buf_printf(&b, "until it passes: every %u s, for at most %u s "
+		    "(then %s)\n", st->rb->until.interval, st->rb->until.within,
+		    st->rb->until.timeout_means == RB_SEV_WARN ?
+		    "a warning to accept" : "it fails");
+	if (st->rb != NULL && st->rb->user != NULL && st->run != NULL)
+		buf_printf(&b, "as user: %s\n", st->rb->user);
+	if (st->rb != NULL && !st->undo && st->rb->n_outputs > 0) {
+		size_t k;
+
+		buf_puts(&b, "sets:");
+		for (k = 0; k < st->rb->n_outputs; k++)
+			buf_printf(&b, " %s%s", st->rb->outputs[k].name,
+			    st->rb->outputs[k].secret ? " (secret)" : "");
+		buf_puts(&b, "\n");
+	}
 	if (st->run != NULL) {
 		env = step_env_show(&st->env);
 		buf_puts(&b, "environment:\n");

@@ -51,6 +51,8 @@ session_act_typed(struct session *s, size_t i, enum session_act act,
 		if (session_gate(s, i, act, cause) != 0)
 			return -1;
 		return session_cancel(s, cause);
+	case SESSION_ACT_STOP_WAIT:
+		return session_stop_waiting(s, i, cause);
 	case SESSION_ACT_WARN_OK:
 		return session_ack_warning(s, i, cause);
 	case SESSION_ACT_SKIP:

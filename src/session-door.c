@@ -66,10 +66,13 @@ session_launch(struct session *s, size_t i, char **cause)
 	struct step		*st = &s->steps->v[i];
 	struct action_spec	 spec;
 	struct journal_action	 ja;
+	struct step_env		 env = { NULL, 0 };
 	char			**envp, *log = NULL, *status = NULL, *detail;
-	const char		**secrets;
-	size_t			 n_secrets;
+	char			*why, *out = NULL;
+	const char		**secrets, **keep, *user;
+	size_t			 n_secrets, k;
 	int			 attempt = 0, r, fd;
+	bool			 retry;
 
 	if (journal_action_next_attempt(s->j, s->run_id, st->key, &attempt,
 	    cause) != 0)
@@ -77,10 +80,21 @@ session_launch(struct session *s, size_t i, char **cause)
 	if (journal_action_paths(s->j, s->run_id, st->key, attempt, &log,
 	    &status, cause) != 0)
 		return -1;
-	detail = xasprintf("attempt %d (%s): %s", attempt,
-	    session_read_only(st) ? "read-only, runs without asking" :
-	    session_auto(s, i) ? "after the confirmation" :
-	    "the operator said run", st->run);
+	retry = st->state == STEP_RUNNING && st->wait_first != 0;
+	if (retry)
+		why = xasprintf(SESSION_WAIT_AGAIN " %d", st->wait_first);
+	else
+		why = xstrdup(session_read_only(st) ?
+		    "read-only, runs without asking" : session_auto(s, i) ?
+		    "after the confirmation" : "the operator said run");
+	user = st->rb != NULL ? st->rb->user : NULL;
+	if (user != NULL)
+		detail = xasprintf("attempt %d (%s) as user %s through %s: %s",
+		    attempt, why, user, geteuid() == 0 ? "runuser" : "sudo -n",
+		    st->run);
+	else
+		detail = xasprintf("attempt %d (%s): %s", attempt, why, st->run);
+	free(why);
 	session_boundary(SESSION_AT_START, st);
 	memset(&ja, 0, sizeof ja);
 	ja.run = s->run_id;
@@ -110,9 +124,12 @@ session_launch(struct session *s, size_t i, char **cause)
 	s->status_path = status;
 	s->attempt = attempt;
 	st->started = ja.started;
+	session_wait_begin(s, i, attempt, ja.started);
+	st->wait_next = 0;
 	step_set(s->steps, i, STEP_RUNNING, NULL);
 	st->attempts = (unsigned)attempt;
-	st->exit_status = -1;
+	if (!retry)
+		st->exit_status = -1;
 	s->running = i;
 
 	/* Made here, before the fork: a resume that finds no log knows the
@@ -122,8 +139,38 @@ session_launch(struct session *s, size_t i, char **cause)
 		close(fd);
 	session_boundary(SESSION_AT_LOGGED, st);
 
-	envp = step_env_envp(&st->env, environ);
+	/* A step that sets values writes them to a file of its attempt's,
+	 * made after its log (so that its attempt number is taken). */
+	step_env_merge(&env, &st->env);
+	if (st->rb != NULL && !st->undo && st->rb->n_outputs > 0) {
+		if (journal_output_create(s->j, s->run_id, st->key, attempt,
+		    &out, &why) != 0) {
+			/* The command cannot give its values: it fails
+			 * without running. */
+			step_env_free(&env);
+			s->running = NONE;
+			detail = xasprintf("could not start: %s", why);
+			*cause = why;
+			{
+				char *c2 = NULL;
+
+				if (session_set(s, i, STEP_FAILED, detail,
+				    JOURNAL_EV_EXIT, detail, &c2) != 0)
+					free(c2);
+			}
+			free(detail);
+			return -1;
+		}
+		step_env_set(&env, "STEPUP_OUTPUT", out, false);
+		free(out);
+	}
+	keep = xcalloc(env.n + 1, sizeof *keep);
+	for (k = 0; k < env.n; k++)
+		keep[k] = env.v[k].name;
+	envp = step_env_envp(&env, environ);
 	memset(&spec, 0, sizeof spec);
+	spec.user = user;
+	spec.keep = keep;
 	spec.command = st->run;
 	spec.envp = envp;
 	spec.cwd = s->dir;
@@ -135,6 +182,8 @@ session_launch(struct session *s, size_t i, char **cause)
 	spec.secrets = secrets;
 	r = action_start(&spec, &s->proc, cause);
 	free(secrets);
+	free(keep);
+	step_env_free(&env);
 	if (r != 0) {
 		step_envp_free(envp);
 		s->running = NONE;
@@ -209,6 +258,18 @@ session_start(struct session *s, size_t i, char **cause)
 	return session_launch(s, i, cause);
 }
 
+/* "9m50s": how long a wait has left, for the journal. */
+static void
+wait_left(char *out, size_t size, long long secs)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs >= 60)
+		snprintf(out, size, "%lldm%02llds", secs / 60, secs % 60);
+	else
+		snprintf(out, size, "%llds", secs);
+}
+
 /* Record how step i's command ended: its attempt's outcome, its artifact
  * and the step's state in one transaction, so that a kill leaves either
  * all of it or none (and resume reads the status file again). */
@@ -218,11 +279,14 @@ session_finished(struct session *s, size_t i, const struct action_status *as,
 {
 	struct step		*st = &s->steps->v[i];
 	struct journal_action	 ja;
+	struct step_env		 vals = { NULL, 0 };
 	struct stat		 sb;
 	char			*desc, *reason = NULL, *art = NULL, sha[65];
+	char			*notes = NULL, *ran_out = NULL, *outs = NULL;
+	char			*again = NULL, left[32];
 	enum step_state		 state;
-	long long		 seq = 0, size = 0;
-	bool			 last;
+	long long		 seq = 0, size = 0, next = 0;
+	bool			 last, waiting;
 	int			 code;
 
 	session_boundary(SESSION_AT_ENDED, st);
@@ -263,23 +327,77 @@ session_finished(struct session *s, size_t i, const struct action_status *as,
 			    st->produces, size, sha);
 		}
 	}
+	/* The values it set (`outputs`): all of them, or it fails. */
+	if (state == STEP_PASSED && st->rb != NULL && !st->undo &&
+	    st->rb->n_outputs > 0) {
+		if (session_outputs_read(s, i, s->attempt, &vals, &notes,
+		    &reason) != 0)
+			state = STEP_FAILED;
+		else
+			outs = session_outputs_detail(&vals);
+	}
+	/* A failed attempt of a step retried until it passes (`until`):
+	 * the step goes on running, its next attempt due at next. */
+	waiting = state == STEP_FAILED && session_wait_again(s, i, as, &next,
+	    &ran_out);
+	if (waiting) {
+		wait_left(left, sizeof left, st->wait_since +
+		    st->rb->until.within - next);
+		again = xasprintf("%s; waiting: attempt %d ended, the next "
+		    "in %u s (%s left to wait)", reason != NULL ? reason : desc,
+		    s->attempt, st->rb->until.interval, left);
+	} else if (ran_out != NULL && state == STEP_FAILED) {
+		free(reason);
+		reason = ran_out;
+		ran_out = NULL;
+	}
 	if (journal_begin(s->j, cause) != 0 ||
 	    journal_action_finish(s->j, &ja, cause) != 0 ||
 	    (art != NULL && (journal_action_artifact(s->j, s->run_id, st->key,
 	    s->attempt, st->produces, size, sha, cause) != 0 ||
 	    journal_append(s->j, s->run_id, JOURNAL_EV_ARTIFACT, st->key, art,
 	    NULL, cause) != 0)) ||
-	    session_set_journal(s, i, state, reason, as->timed_out ?
-	    JOURNAL_EV_TIMEOUT : JOURNAL_EV_EXIT, reason != NULL ? reason :
-	    desc, &seq, &last, cause) != 0 ||
+	    (notes != NULL && journal_append(s->j, s->run_id, JOURNAL_EV_NOTE,
+	    st->key, notes, NULL, cause) != 0) ||
+	    (outs != NULL && journal_append(s->j, s->run_id,
+	    JOURNAL_EV_OUTPUT, st->key, outs, NULL, cause) != 0) ||
+	    (waiting && journal_append(s->j, s->run_id, as->timed_out ?
+	    JOURNAL_EV_TIMEOUT : JOURNAL_EV_EXIT, st->key, again, NULL,
+	    cause) != 0) ||
+	    (!waiting && session_set_journal(s, i, state, reason,
+	    as->timed_out ? JOURNAL_EV_TIMEOUT : JOURNAL_EV_EXIT,
+	    reason != NULL ? reason : desc, &seq, &last, cause) != 0) ||
 	    journal_commit(s->j, cause) != 0) {
 		journal_rollback(s->j);
+		step_env_free(&vals);
+		free(again);
+		free(ran_out);
+		free(notes);
+		free(outs);
 		free(art);
 		free(reason);
 		free(desc);
 		return -1;
 	}
+	free(again);
+	free(ran_out);
+	free(notes);
+	free(outs);
+	if (waiting) {
+		st->exit_status = code;
+		st->wait_next = next;
+		free(art);
+		free(reason);
+		free(desc);
+		action_proc_close(&s->proc);
+		session_boundary(SESSION_AT_RECORDED, st);
+		return 0;
+	}
+	session_wait_end(s, i);
 	session_set_apply(s, i, state, reason, seq, last);
+	if (state == STEP_PASSED)
+		session_outputs_apply(s, i, &vals);
+	step_env_free(&vals);
 	if (art != NULL) {
 		st->artifact_size = size;
 		memcpy(st->artifact_sha256, sha, sizeof sha);
@@ -324,7 +442,8 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 	struct action_status	as;
 	enum action_state	state;
 	struct pollfd		pfd;
-	long long		deadline = 0, left;
+	struct step		*st;
+	long long		deadline = 0, left, now;
 	int			slice;
 
 	if (s->running == NONE)
@@ -332,13 +451,48 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 	if (timeout_ms > 0)
 		deadline = monotonic_ms() + timeout_ms;
 	for (;;) {
+		st = &s->steps->v[s->running];
+		if (st->wait_next != 0) {
+			/* Between two attempts of a wait: the next one
+			 * starts when it is due, through the door. */
+			now = journal_now();
+			if (now >= st->wait_next) {
+				if (session_launch(s, s->running, cause) != 0)
+					return -1;
+				continue;
+			}
+			if (timeout_ms == 0)
+				return 0;
+			slice = (int)((st->wait_next - now) * 1000);
+			if (slice > 200)
+				slice = 200;
+			if (timeout_ms > 0) {
+				left = deadline - monotonic_ms();
+				if (left <= 0)
+					return 0;
+				if (left < slice)
+					slice = (int)left;
+			}
+			{
+				struct timespec ts = { 0,
+				    (long)slice * 1000000L };
+
+				if (nanosleep(&ts, NULL) != 0 && errno == EINTR)
+					return 0;
+			}
+			continue;
+		}
 		memset(&as, 0, sizeof as);
 		if (action_poll(s->proc.pid, s->proc.start, s->status_path,
 		    &state, &as, cause) != 0)
 			return -1;
-		if (state == ACTION_FINISHED)
-			return session_finished(s, s->running, &as, cause) == 0 ?
-			    1 : -1;
+		if (state == ACTION_FINISHED) {
+			if (session_finished(s, s->running, &as, cause) != 0)
+				return -1;
+			if (s->running != NONE)
+				continue;	/* waiting: another attempt */
+			return 1;
+		}
 		if (state == ACTION_IN_DOUBT)
 			return session_in_doubt(s, s->running, "its supervisor "
 			    "is gone and it left no exit status", cause) == 0 ?
@@ -376,9 +530,35 @@ session_wait_fd(const struct session *s)
 int
 session_cancel(struct session *s, char **cause)
 {
+	struct step	*st;
+	char		*why;
+	long long	 next;
+	int		 r;
+
 	if (s->running == NONE) {
 		*cause = xstrdup("nothing is running");
 		return -1;
+	}
+	st = &s->steps->v[s->running];
+	if (st->wait_next != 0) {
+		/* Between two attempts: nothing to signal; the wait ends. */
+		struct action_status as;
+
+		memset(&as, 0, sizeof as);
+		as.cancelled = true;
+		as.exited = st->exit_status < 128;
+		as.exit_code = as.exited ? st->exit_status : -1;
+		as.signal = as.exited ? 0 : st->exit_status - 128;
+		(void)session_wait_again(s, s->running, &as, &next, &why);
+		r = session_set(s, s->running, STEP_FAILED, why,
+		    JOURNAL_EV_CANCEL, "cancel asked while waiting: no more "
+		    "attempts", cause);
+		free(why);
+		if (r != 0)
+			return -1;
+		session_wait_end(s, s->running);
+		s->running = NONE;
+		return 0;
 	}
 	if (journal_append(s->j, s->run_id, JOURNAL_EV_CANCEL,
 	    s->steps->v[s->running].key, "cancel asked: SIGTERM, then SIGKILL",

@@ -21,6 +21,8 @@
  *                       the version probes' start and end
  *   session-rollback.c  beginning and previewing a rollback run, the run
  *                       to roll back, the installed-version probe
+ *   session-wait.c      a step retried until it passes (until), and the
+ *                       values a step's command sets (outputs)
  *   session-dispatch.c  session_act, the one dispatcher, above them all
  *
  * Layered so that no file calls one that calls it back: session.c and
@@ -92,7 +94,13 @@ struct session {
 	struct steps		*upgrade;	/* kept under a rollback run */
 	char			**logs;		/* per step: last attempt's log */
 
-	size_t			 running;	/* step index, or NONE */
+	struct step_env		 outputs;	/* every value a step's command
+						   set so far (rb->outputs) */
+
+	size_t			 running;	/* step index, or NONE; a step
+						   waiting between two attempts
+						   (steps->v[i].wait_next) is
+						   still running */
 	int			 attempt;
 	struct action_proc	 proc;
 	char			*status_path;
@@ -212,6 +220,45 @@ enum session_boundary {
 /* Reached boundary b for step st: killed there if STEPUP_TEST_KILL says
  * "NAME:STEP-KEY" (for the fault tests only; stepup(1), ENVIRONMENT). */
 void		 session_boundary(enum session_boundary b, const struct step *);
+
+/* session-wait.c */
+/* The start event's words for an attempt made by the wait itself, and the
+ * start of the reason of a step whose wait ran out (what lets a
+ * `timeout-means: warn` be accepted). */
+#define SESSION_WAIT_AGAIN	"waiting until it passes, since attempt"
+#define SESSION_WAIT_RAN_OUT	"the wait ran out"
+/* Step i has `until` and its command started: begin its wait (attempt,
+ * started) unless this attempt is one of the wait under way. */
+void		 session_wait_begin(struct session *, size_t i, int attempt,
+		    long long started);
+/* Whether step i's failed attempt (ended at `ended`, *as) is followed by
+ * another one: its wait goes on; *next is when. Otherwise, when it had a
+ * wait, *ran_out is the reason its wait ended with (caller frees), or
+ * NULL. */
+bool		 session_wait_again(struct session *, size_t i,
+		    const struct action_status *as, long long *next,
+		    char **ran_out);
+/* The wait of step i is over: forget it. */
+void		 session_wait_end(struct session *, size_t i);
+/* Read the values attempt `attempt` of step i wrote to its output file:
+ * 0 with *vals filled; -1 with *reason (why the step fails: a declared
+ * value missing, a NUL, a line that is not NAME=value). Either way *notes
+ * says what was ignored (undeclared names), or is NULL. The caller frees
+ * all. */
+int		 session_outputs_read(struct session *, size_t i, int attempt,
+		    struct step_env *vals, char **notes, char **reason);
+/* "NAME=value" lines of vals, secrets as ********: the output event's
+ * detail. The caller frees it. */
+char		*session_outputs_detail(const struct step_env *vals);
+/* Step i set vals: kept with it, given to every later step (and, through
+ * s->outputs, to a rollback), secret ones masked from now on. */
+void		 session_outputs_apply(struct session *, size_t i,
+		    const struct step_env *vals);
+/* On resume: the values of every step that passed, from the journal's
+ * output events (secret ones read again from their output files), and
+ * the wait a running step was in, from its start events. */
+void		 session_wait_reload(struct session *,
+		    const struct journal_event *, size_t n);
 
 /* session-resume.c */
 /* The key of the step the unfinished run (s->unf) resumes at: its steps

@@ -292,8 +292,12 @@ session_new_steps(struct session *s, const struct steps *upgrade,
 	}
 	if (upgrade == NULL)
 		ss = steps_new(s->rb, s->plan, &env, &why);
-	else
+	else {
+		/* A rollback's commands get the values the upgrade's steps
+		 * set (outputs). */
+		step_env_merge(&env, &s->outputs);
 		ss = steps_new_rollback(upgrade, &env, &why);
+	}
 	step_env_free(&env);
 	if (ss == NULL) {
 		*cause = xasprintf("%s: %s", s->rb->path, why);

@@ -80,6 +80,21 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 		ast.cancelled = row->cancelled;
 		ast.started = row->started;
 		ast.ended = row->ended;
+		/* Killed between two attempts of a wait (until): its
+		 * outcome is journaled, and the wait goes on (from its
+		 * first attempt's journaled start) or has run out. */
+		if (ast.exit_code != 0 || !ast.exited) {
+			long long	 next;
+			char		*ran_out;
+
+			st->exit_status = ast.exited ? ast.exit_code :
+			    128 + ast.signal;
+			if (session_wait_again(s, k, &ast, &next, &ran_out)) {
+				st->wait_next = next;
+				return 0;
+			}
+			free(ran_out);
+		}
 		return session_finished(s, k, &ast, cause);
 	}
 	known_pid = pid > 0;
@@ -209,6 +224,8 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 	if (steps_apply_journal(s->j, s->run_id, s->steps, s->logs, ev, n_ev,
 	    &av, &n_av, cause) != 0)
 		return -1;
+	/* Values set by steps, and the wait a running step is in. */
+	session_wait_reload(s, ev, n_ev);
 
 	/* A step the journal says is running: reconcile it with what its
 	 * attempt left on disk. */
@@ -433,6 +450,7 @@ session_abandon(struct session *s, const char *reason, char **cause)
 	s->has_info = false;
 	/* Its answers were for it: ask again. */
 	step_env_free(&s->answers);
+	step_env_free(&s->outputs);
 	memset(s->answered, 0, (s->rb->n_vars + 1) * sizeof *s->answered);
 	return 0;
 }

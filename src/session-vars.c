@@ -146,13 +146,10 @@ session_answer(struct session *s, const char *name, const char *answer,
 void
 session_secrets(struct session *s)
 {
-	const char	**v = xcalloc(s->answers.n + 1, sizeof *v);
-	size_t		  i, n = 0;
+	const char	**v;
+	size_t		  n;
 
-	for (i = 0; i < s->answers.n; i++) {
-		if (s->answers.v[i].secret)
-			v[n++] = s->answers.v[i].value;
-	}
+	v = session_secret_values(s, &n);
 	journal_set_secrets(s->j, v, n);
 	free(v);
 }
@@ -230,10 +227,15 @@ session_secret_values(const struct session *s, size_t *n)
 	size_t		  i;
 
 	*n = 0;
-	secrets = xcalloc(s->answers.n + 1, sizeof *secrets);
+	secrets = xcalloc(s->answers.n + s->outputs.n + 1, sizeof *secrets);
 	for (i = 0; i < s->answers.n; i++) {
 		if (s->answers.v[i].secret)
 			secrets[(*n)++] = s->answers.v[i].value;
+	}
+	/* And the secret values steps' commands set (outputs). */
+	for (i = 0; i < s->outputs.n; i++) {
+		if (s->outputs.v[i].secret)
+			secrets[(*n)++] = s->outputs.v[i].value;
 	}
 	return secrets;
 }

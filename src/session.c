@@ -288,6 +288,7 @@ session_close(struct session *s)
 	plan_free(s->plan);
 	plan_refusal_free(s->refusal);
 	step_env_free(&s->answers);
+	step_env_free(&s->outputs);
 	free(s->answered);
 	free(s->from);
 	free(s->to);

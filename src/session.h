@@ -44,6 +44,16 @@
  * artifact is missing (see session_mark_done); a rollback run has kind
  * rollback, parent the upgrade run, from and to swapped.
  *
+ * A step with `until` is one step with several attempts: each attempt's
+ * "start" event ("attempt N (waiting until it passes, since attempt F):
+ * COMMAND" after the first) and its "exit" event; the step stays running
+ * between them and fails (or, with timeout-means: warn, fails with a
+ * warning the operator may accept) once `within` has passed since attempt
+ * F started. A step run as another user says so in its start event
+ * ("... as user USER through runuser|sudo -n: COMMAND"; the event's
+ * operator is who ran stepup). A step with `outputs` that passed has an
+ * "output" event: NAME=value lines, secret values as ********.
+ *
  * Functions that can fail return 0, or -1 with *cause set (caller frees),
  * unless the header says they return an EXIT_* status. */
 #ifndef STEPUP_SESSION_H
@@ -103,6 +113,8 @@ struct session_opts {
 	X(CANCEL,    "cancel",   NONE,   NULL,       NULL,		\
 	    CANCEL,       "Cancel the running action", "Cancel it? Its "	\
 	    "process group gets SIGTERM, then SIGKILL after a grace period.") \
+	X(STOP_WAIT, "stop",     NONE,   "stop",     NULL,		\
+	    STOP_WAIT,    NULL, NULL)					\
 	X(WARN_OK,   "accept",   NONE,   "accept",   "warning accepted", \
 	    ACCEPT,       NULL, NULL)					\
 	X(SKIP,      "skip",     REASON, "skip",     NULL,		\
@@ -329,7 +341,9 @@ int		 session_start(struct session *, size_t i, char **cause);
 /* Wait up to timeout_ms (-1: until it ends) for the running command.
  * Returns 1 when it ended (its step passed or failed, the exit status and
  * any artifact recorded), 0 when still running, -1 with *cause. A step
- * past its timeout is cancelled here. */
+ * past its timeout is cancelled here. A step with `until` runs until its
+ * wait is over: a failed attempt is recorded, and the next one started
+ * here when it is due (see session_wait_info). */
 int		 session_wait(struct session *, int timeout_ms, char **cause);
 /* A descriptor that becomes readable (EOF) when the running command's
  * supervisor exits, for a front end's poll(2); -1 when nothing runs or
@@ -337,8 +351,30 @@ int		 session_wait(struct session *, int timeout_ms, char **cause);
  * timeout and call session_wait(s, 0, ...)). Owned by the session. */
 int		 session_wait_fd(const struct session *);
 /* Cancel the running command (the front end asked first): SIGTERM to its
- * process group, SIGKILL after a grace period. Journaled. */
+ * process group, SIGKILL after a grace period. Journaled. A step waiting
+ * between two attempts (until) fails at once, cancelled. */
 int		 session_cancel(struct session *, char **cause);
+/* Stop waiting on step i (until): the attempt under way is its last, and
+ * between two attempts the wait is over now, as if `within` had passed.
+ * Journaled. */
+int		 session_stop_waiting(struct session *, size_t i, char **cause);
+
+/* Where the wait of a step with `until` is. */
+struct session_wait_info {
+	unsigned	 attempts;	/* made in this wait, the running one
+					   included */
+	bool		 running;	/* an attempt runs now */
+	long long	 next_in;	/* seconds to the next attempt, when
+					   none runs */
+	long long	 left;		/* seconds until no attempt starts
+					   any more (0: none will) */
+	int		 last_exit;	/* of the last attempt ended, or -1 */
+	bool		 stopping;	/* the operator stopped waiting */
+};
+/* True, with *out filled in, when step i is waiting (running, with
+ * `until`). */
+bool		 session_wait_info(const struct session *, size_t i,
+		    struct session_wait_info *out);
 
 /* read: the end of the document was shown (journaled). */
 int		 session_end_shown(struct session *, size_t i, char **cause);

@@ -264,6 +264,7 @@ step_clear(struct step *st)
 	free(st->reason);
 	free(st->needs);
 	step_env_free(&st->env);
+	step_env_free(&st->outputs);
 }
 
 void

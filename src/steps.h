@@ -146,6 +146,18 @@ struct step {
 	long long		 settled_seq;	/* order in which it settled (the
 						   journal's event id), 0; the
 						   rollback undoes in reverse */
+
+	/* session: a step retried until it passes (rb->until). */
+	int			 wait_first;	/* the attempt that began the
+						   wait under way, or 0 */
+	long long		 wait_since;	/* its journaled start (unix) */
+	long long		 wait_next;	/* unix time the next attempt
+						   starts; 0 while one runs */
+	bool			 wait_stop;	/* the operator stopped waiting:
+						   the attempt running is the
+						   last */
+	/* session: the values its command set (rb->outputs), in order. */
+	struct step_env		 outputs;
 };
 
 struct steps {

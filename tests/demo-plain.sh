@@ -46,6 +46,9 @@ expect_line "$o" "= 9 passed: exit 0"
 expect_line "$o" "  | database and installed release are now at 2.0.0 ($(q "$D/backups/cluster-1.0.0-1.db" 'SELECT count(*) FROM events;') rows)"
 expect_line "$o" "[17/19] manual: Check nothing outside the cluster writes events.payload"
 expect_line "$o" "= 19 passed: exit 0"
+# A value the backup step set (outputs), shown and used by the last check.
+expect_line "$o" "  set: backup_rows=$(q "$D/backups/cluster-1.0.0-1.db" 'SELECT count(*) FROM events;')"
+expect_line "$o" "  | the backup held $(q "$D/backups/cluster-1.0.0-1.db" 'SELECT count(*) FROM events;') rows"
 expect_line "$o" "= done: stepup demo cluster upgraded, run 1"
 # In the journal, the typed phrase comes before the first action started.
 q "$D.state/journal.db" "SELECT kind || ' ' || coalesce(step, '-') FROM events WHERE run = 1 ORDER BY seq;" >"$TMP/ev"

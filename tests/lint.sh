@@ -117,6 +117,31 @@ rm "$TMP/notes/24.03.0.md"
 expect_status 0 "$STEPUP" lint "$TMP/example.yaml"
 expect_grep "$TMP/err" "$TMP/example.yaml:23:5: warning: read step 'notes': notes/24.03.0.md does not exist"
 
+# until, outputs (issue 13): an unknown duration and an interval longer
+# than the wait are errors; an output used before the step that sets it
+# is a warning (used after it, in a later step, is fine).
+cat >"$TMP/wait.yaml" <<'EOT'
+stepup: 1
+product: P
+versions: {scheme: semver, installed: {ask: q}, available: [1.0.0]}
+prepare:
+  - {id: go, confirm: Go, phrase: yes}
+  - {id: early, check: c, run: 'test -n "$lsn"'}
+  - {id: lsn, check: c, run: 'echo "lsn=1" >>"$STEPUP_OUTPUT"', outputs: [lsn]}
+  - {id: late, check: c, run: 'test -n "$lsn"', until: {interval: 5s, within: 1m}}
+  - {id: none, check: c, run: 'echo "x=1" >>"$STEPUP_OUTPUT"'}
+EOT
+expect_status 0 "$STEPUP" lint "$TMP/wait.yaml"
+[ "$(cat "$TMP/err")" = "$TMP/wait.yaml:6:5: warning: step 'early' uses \$lsn before step 'lsn' sets it
+$TMP/wait.yaml:9:5: warning: step 'none' writes \$STEPUP_OUTPUT but declares no 'outputs': it is not set for it, and its values would be ignored" ] ||
+	fail "an output used before it is set: $(cat "$TMP/err")"
+sed -e 's/interval: 5s/interval: 5 seconds/' "$TMP/wait.yaml" >"$TMP/wait2.yaml"
+expect_status 2 "$STEPUP" lint "$TMP/wait2.yaml"
+expect_grep "$TMP/err" "$TMP/wait2.yaml:8:67: 'until: interval' must be seconds, or a duration like 5s, 10m or 1h (at most a week), found '5 seconds'"
+sed -e 's/interval: 5s/interval: 2m/' "$TMP/wait.yaml" >"$TMP/wait3.yaml"
+expect_status 2 "$STEPUP" lint "$TMP/wait3.yaml"
+expect_grep "$TMP/err" "'until' of step 'late' waits 120 s between attempts but gives up after 60 s: 'interval' must not be longer than 'within'"
+
 # Every shipped runbook passes (the loop is fine when there are none).
 for rb in "$top_srcdir"/runbooks/*.yaml; do
 	[ -e "$rb" ] || continue

@@ -136,6 +136,7 @@ expect_grep "$TMP/out" "== plan: 24.03.10 -> 24.09.4, 2 hops"
 expect_grep "$TMP/out" "  | a minor hop: no missing revisions to fill"
 expect_grep "$TMP/out" "  | revision history of 24.03.11: present"
 expect_grep "$TMP/out" "= done: Backend.AI upgraded"
+expect_grep "$TMP/out" "check: The manager's API answers again"
 for p in backend.ai-manager backend.ai-storage-proxy backend.ai-webserver backend.ai-client; do
 	[ "$(cat "$STUB/pkg/$p")" = 24.9.4 ] || fail "$p is $(cat "$STUB/pkg/$p")"
 done

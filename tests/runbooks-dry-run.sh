@@ -35,18 +35,18 @@ steps() {
 # (the guides' "apply-mission-revisions"), checked before the confirmation
 # for each hop.
 dry "$R/backend.ai.yaml" 23.09.10 24.03.2 "" "" "" "" "" "" "" "" ""
-[ "$(steps)" = 31 ] || fail "backend.ai: $(steps) steps, want 31"
-expect_grep "$TMP/out" "[9/31] check: The missing-revisions step of the hop to 24.03.2 can run"
-expect_grep "$TMP/out" "[10/31] confirm: Upgrade Backend.AI from 23.09.10 to 24.03.2"
-expect_grep "$TMP/out" "[11/31] action: Back up the manager database"
+[ "$(steps)" = 33 ] || fail "backend.ai: $(steps) steps, want 33"
+expect_grep "$TMP/out" "[9/33] check: The missing-revisions step of the hop to 24.03.2 can run"
+expect_grep "$TMP/out" "[10/33] confirm: Upgrade Backend.AI from 23.09.10 to 24.03.2"
+expect_grep "$TMP/out" "[11/33] action: Back up the manager database"
 step_shows 9 "  STEPUP_HOP_FROM=23.09.11"
 step_shows 9 "  STEPUP_HOP_KIND=major"
 step_shows 13 '  command: "$venv/bin/python" -m pip install -U "backend.ai-manager==$STEPUP_HOP_TO"'
 step_shows 13 "  STEPUP_HOP_TO=23.09.11"
-step_shows 23 '  command: cd "$manager_dir" && "$venv/bin/backend.ai" mgr schema apply-missing-revisions "$STEPUP_HOP_FROM"'
-step_shows 23 "  STEPUP_HOP_FROM=23.09.11"
-step_shows 23 "  STEPUP_HOP_KIND=major"
-step_shows 23 "  STEPUP_ARTIFACT_db_backup=/var/backups/backend.ai/backend.ai-23.09.10-1.dump"
+step_shows 24 '  command: cd "$manager_dir" && "$venv/bin/backend.ai" mgr schema apply-missing-revisions "$STEPUP_HOP_FROM"'
+step_shows 24 "  STEPUP_HOP_FROM=23.09.11"
+step_shows 24 "  STEPUP_HOP_KIND=major"
+step_shows 24 "  STEPUP_ARTIFACT_db_backup=/var/backups/backend.ai/backend.ai-23.09.10-1.dump"
 grep -q 'apply-missing-revisions.*23.09.10"\|\[1[0-9]/31\] action: Fill out' "$TMP/out" &&
 	fail "the minor hop fills missing revisions"
 grep -q 'apply-mission' "$TMP/out" && fail "the guides' typo reached a command"

@@ -120,6 +120,7 @@ hops ack "yes, upgrade cluster to 2.5.0" "tick clicked Upgrade" rollback "yes, r
 expect_grep "$TMP/out" " state error, version 2.4.0, upgrading 2.4.0 -> 2.5.0, error: disk snapshot failed"
 expect_grep "$TMP/out" "  hint: Error 1, missing permissions:"
 expect_grep "$TMP/out" " state stopped, version 2.4.0"
-expect_line "$TMP/out" "  | state running version 2.4.0"
+# (waited for until it runs: one line per attempt, its last line of output)
+expect_grep "$TMP/out" " attempt 1: exit 0: state running version 2.4.0"
 expect_grep "$TMP/out" "= done: Hopsworks (Hopsworks.ai, Azure) rolled back"
 finish

@@ -33,8 +33,8 @@ steps_of() {
 
 # Backend.AI (seeds/001 and 004, "Allowed upgrade paths").
 B="$R/backend.ai.yaml"
-major="stop-manager, manager-package, alembic, missing-revisions, other-packages, start-services, hop-versions, agents, changelog-extras"
-minor="stop-manager, manager-package, alembic, other-packages, start-services, hop-versions, agents, changelog-extras"
+major="stop-manager, manager-package, alembic, missing-revisions, other-packages, start-services, manager-answers, hop-versions, agents, changelog-extras"
+minor="stop-manager, manager-package, alembic, other-packages, start-services, manager-answers, hop-versions, agents, changelog-extras"
 # The catalog is the product's final release tags: 23.09.11 is the latest
 # 23.09 release, and there is no 23.09.9 nor 24.03.1.
 plan 0 "$B" --from 23.09.11 --to 24.03.2

@@ -716,11 +716,48 @@ teardown(void **state)
 	return 0;
 }
 
+/* A step run as another user: the user and the command are arguments of
+ * their own (never pasted into a shell's text), through runuser as root
+ * and sudo -n otherwise, sudo asked to keep the step's variables. */
+static void
+test_user_argv(void **state)
+{
+	static const char *const keep[] = { "world", "STEPUP_TO", NULL };
+	const char	*how;
+	char		**v;
+
+	(void)state;
+	v = action_user_argv("postgres", "echo \"$world\"; id", keep, &how);
+	if (geteuid() == 0) {
+		assert_string_equal(how, "runuser");
+		assert_string_equal(v[0], "runuser");
+		assert_string_equal(v[1], "-u");
+		assert_string_equal(v[2], "postgres");
+		assert_string_equal(v[3], "--");
+		assert_string_equal(v[4], "/bin/sh");
+		assert_string_equal(v[5], "-c");
+		assert_string_equal(v[6], "echo \"$world\"; id");
+		assert_null(v[7]);
+	} else {
+		assert_string_equal(how, "sudo -n");
+		assert_string_equal(v[0], "sudo");
+		assert_string_equal(v[1], "-n");
+		assert_string_equal(v[2], "--preserve-env=world,STEPUP_TO");
+		assert_string_equal(v[3], "-u");
+		assert_string_equal(v[4], "postgres");
+		assert_string_equal(v[5], "--");
+		assert_string_equal(v[8], "echo \"$world\"; id");
+		assert_null(v[9]);
+	}
+	action_user_argv_free(v);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exit_statuses),
+		cmocka_unit_test(test_user_argv),
 		cmocka_unit_test(test_killed_by_signal),
 		cmocka_unit_test(test_timeout_term),
 		cmocka_unit_test(test_timeout_kill),

@@ -373,6 +373,66 @@ static const struct tcase cases[] = {
 	  "\"$STEPUP_OTHER_THING\"'}\n",
 	  "t.yaml:10:52: warning: $STEPUP_OTHER_THING in 'run' of step 'a' is "
 	  "not a name stepup sets: it will come from stepup's environment\n" },
+	/* issue 13: until, outputs, user */
+	{ BASE "hop:\n"
+	  "  - {id: go, confirm: Go, phrase: yes}\n"
+	  "  - {id: a, check: c, run: x, until: {interval: 5x, within: 10m}}\n",
+	  "t.yaml:9:49: 'until: interval' must be seconds, or a duration "
+	  "like 5s, 10m or 1h (at most a week), found '5x'\n" },
+	{ BASE "hop:\n"
+	  "  - {id: go, confirm: Go, phrase: yes}\n"
+	  "  - {id: a, check: c, run: x, until: {interval: 5m, within: "
+	  "1m, timeout-means: later}}\n",
+	  "t.yaml:9:38: 'until' of step 'a' waits 300 s between attempts "
+	  "but gives up after 60 s: 'interval' must not be longer than "
+	  "'within'\n"
+	  "t.yaml:9:80: 'timeout-means' must be fail or warn, found 'later'\n" },
+	{ BASE "hop:\n"
+	  "  - {id: go, confirm: Go, phrase: yes, until: {interval: 1s, "
+	  "within: 1m}, user: postgres}\n"
+	  "  - {id: a, check: c, run: x, until: {within: 1m, every: 1s}}\n",
+	  "t.yaml:8:40: 'until' is only for check and action steps, and "
+	  "step 'go' is a confirm step\n"
+	  "t.yaml:8:75: 'user' is only for check and action steps, and "
+	  "step 'go' is a confirm step\n"
+	  "t.yaml:9:31: 'until' needs 'interval' (a duration like 5s, "
+	  "10m or 1h)\n"
+	  "t.yaml:9:51: unknown key 'every' in 'until' (known keys: interval, "
+	  "within, timeout-means)\n" },
+	{ BASE "hop:\n"
+	  "  - {id: go, confirm: Go, phrase: yes}\n"
+	  "  - {id: a, check: c, run: x, outputs: [lsn, {name: STEPUP_X}, "
+	  "9z, {name: lsn}, {secret: true}]}\n"
+	  "  - {id: b, action: \"B $lsn\", run: x, outputs: [lsn], on-failure: "
+	  "none}\n",
+	  "t.yaml:9:53: output 'STEPUP_X' of step 'a' must be a name "
+	  "[A-Za-z_][A-Za-z0-9_]* (at most 128) that does not start with "
+	  "STEPUP_\n"
+	  "t.yaml:9:64: output '9z' of step 'a' must be a name [A-Za-z_][A-Za-z0-9_]* "
+	  "(at most 128) that does not start with STEPUP_\n"
+	  "t.yaml:9:75: step 'a' declares output 'lsn' twice\n"
+	  "t.yaml:9:81: an item of 'outputs' needs a 'name'\n"
+	  "t.yaml:10:24: $lsn in the title of step 'b' is an output of "
+	  "step 'a': outputs reach commands (as environment variables), "
+	  "not texts, which are laid out before any command runs\n"
+	  "t.yaml:10:49: output 'lsn' of step 'b' is declared by step "
+	  "'a' already (line 9): one step sets each value\n" },
+	{ BASE "vars:\n"
+	  "  v: {value: x}\n"
+	  "hop:\n"
+	  "  - {id: go, confirm: Go, phrase: yes}\n"
+	  "  - {id: a, check: c, run: x, user: \"Post gres\", outputs: [v]}\n"
+	  "  - {id: b, check: c, run: x, user: postgres, outputs: [w]}\n"
+	  "  - {id: c, check: c, run: x, user: postgres, until: {interval: "
+	  "1s, within: 1s, timeout-means: warn}, outputs: []}\n",
+	  "t.yaml:11:37: 'user' of step 'a' must be a login name ([a-z_][a-z0-9_.-]*, "
+	  "at most 32), found 'Post gres'\n"
+	  "t.yaml:11:60: output 'v' of step 'a' is also a runbook variable: "
+	  "give it another name\n"
+	  "t.yaml:12:5: step 'b' runs as user 'postgres' and sets outputs: "
+	  "a command run as another user cannot write $STEPUP_OUTPUT, "
+	  "which is in stepup's state directory; print the value and "
+	  "set it in a step of its own\n" },
 };
 
 static void
@@ -787,6 +847,60 @@ test_lint_warnings(void **state)
 	runbook_free(rb);
 }
 
+/* until, outputs and user in the model; lint warns of an output used
+ * before the step that sets it (its own run, or an earlier step's), not
+ * of one used after it or in an undo (which runs in the rollback). */
+static void
+test_wait_keys(void **state)
+{
+	static const char	 text[] = BASE
+	    "prepare:\n  - {id: go, confirm: Go, phrase: yes}\n"
+	    "  - {id: early, check: c, run: 'echo \"${lsn}\"'}\n"
+	    "hop:\n  - id: lsn\n    check: c\n"
+	    "    run: 'echo \"lsn=$lsn\" >>\"$STEPUP_OUTPUT\"'\n"
+	    "    outputs: [lsn, {name: tok, secret: true}]\n"
+	    "    until: {interval: 5s, within: 10m, timeout-means: warn}\n"
+	    "  - {id: up, action: a, run: 'x \"$lsn\"', undo: 'y \"$tok\"',"
+	    " user: postgres}\n";
+	const struct rb_step	*st;
+	struct rb_diags		 d;
+	struct runbook		*rb;
+	char			*out = NULL;
+	size_t			 len = 0;
+	FILE			*f;
+
+	(void)state;
+	write_file("t.yaml", text, strlen(text));
+	rb_diags_init(&d);
+	assert_non_null(rb = runbook_load("t.yaml", &d));
+	assert_int_equal(d.n_errors, 0);
+	assert_non_null(st = runbook_step(rb, "lsn"));
+	assert_int_equal(st->until.interval, 5);
+	assert_int_equal(st->until.within, 600);
+	assert_int_equal(st->until.timeout_means, RB_SEV_WARN);
+	assert_int_equal(st->n_outputs, 2);
+	assert_string_equal(st->outputs[0].name, "lsn");
+	assert_false(st->outputs[0].secret);
+	assert_string_equal(st->outputs[1].name, "tok");
+	assert_true(st->outputs[1].secret);
+	assert_null(st->user);
+	assert_non_null(st = runbook_step(rb, "up"));
+	assert_string_equal(st->user, "postgres");
+	assert_int_equal(st->until.interval, 0);
+	assert_int_equal(runbook_lint(rb, &d), 2);
+	assert_non_null(f = open_memstream(&out, &len));
+	rb_diags_print(&d, f);
+	fclose(f);
+	assert_string_equal(out,
+	    "t.yaml:9:5: warning: step 'early' uses $lsn before step 'lsn' "
+	    "sets it\n"
+	    "t.yaml:11:5: warning: step 'lsn' uses $lsn before step 'lsn' "
+	    "sets it (it is its own output)\n");
+	free(out);
+	rb_diags_free(&d);
+	runbook_free(rb);
+}
+
 /* A step whose `needs` leaves out a confirm step before it is gated by
  * it anyway; lint says so, and only for those (a need that waits for the
  * confirmation itself, directly or through a step after it, is fine). */
@@ -1120,6 +1234,7 @@ main(void)
 		cmocka_unit_test(test_kinds_short),
 		cmocka_unit_test(test_lint_warnings),
 		cmocka_unit_test(test_lint_gate),
+		cmocka_unit_test(test_wait_keys),
 		cmocka_unit_test(test_lint_files),
 		cmocka_unit_test(test_artifact_env),
 		cmocka_unit_test(test_deep_nesting),
