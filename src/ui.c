@@ -48,6 +48,8 @@ void	(*ui_header_hook)(struct ui_header *);
 int	(*ui_shell_hook)(void);
 bool	(*ui_interrupt_hook)(void);
 void	(*ui_child_hook)(void);
+int	(*ui_wait_fd_hook)(void);
+void	(*ui_wait_hook)(void);
 
 static const struct {
 	const char	*utf8;
@@ -751,9 +753,9 @@ signals(void)
 int
 ui_loop(void)
 {
-	struct pollfd	 pfd[2];
+	struct pollfd	 pfd[3];
 	wint_t		 ch;
-	int		 r, n;
+	int		 r, n, wfd, stale = -1;
 
 	quitting = false;
 	while (!quitting && depth > 0) {
@@ -763,11 +765,31 @@ ui_loop(void)
 		pfd[0].events = POLLIN;
 		pfd[1].fd = sigpipe[0];
 		pfd[1].events = POLLIN;
-		n = poll(pfd, 2, ticker_ms > 0 ? (int)ticker_ms : -1);
+		/* The running command's end; one the hook did not settle
+		 * (it stays readable) is left to the ticker until it is
+		 * gone. */
+		wfd = ui_wait_fd_hook != NULL ? ui_wait_fd_hook() : -1;
+		if (wfd < 0)
+			stale = -1;
+		pfd[2].fd = wfd >= 0 && wfd != stale ? wfd : -1;
+		pfd[2].events = POLLIN;
+		pfd[2].revents = 0;
+		n = poll(pfd, 3, ticker_ms > 0 ? (int)ticker_ms : -1);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal(EXIT_FAILED, "poll: %s", strerror(errno));
+		}
+		/* Before the signals: a tick there may start another
+		 * command, which could be given the same descriptor. */
+		if (pfd[2].revents != 0 && depth > 0) {
+			if (ui_wait_hook != NULL)
+				ui_wait_hook();
+			if (ui_wait_fd_hook() == wfd)
+				stale = wfd;
+			if (depth > 0 && stack[depth - 1].s->tick != NULL)
+				stack[depth - 1].s->tick(stack[depth - 1].state);
+			dirty = true;
 		}
 		if (pfd[1].revents & POLLIN)
 			signals();
