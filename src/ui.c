@@ -91,6 +91,32 @@ body_make(void)
 	}
 }
 
+/* Cursor keys in both modes: terminfo names the application mode's
+ * (ESC O B), which keypad asks the terminal for, but some terminals and
+ * ssh clients send the normal mode's (ESC [ B) all the same; read either
+ * as the arrow, never as Esc followed by letters. */
+static void
+ui_cursor_keys(void)
+{
+	static const struct {
+		const char	*seq;
+		int		 key;
+	} cursor_keys[] = {
+		{ "\033[A", KEY_UP },    { "\033OA", KEY_UP },
+		{ "\033[B", KEY_DOWN },  { "\033OB", KEY_DOWN },
+		{ "\033[C", KEY_RIGHT }, { "\033OC", KEY_RIGHT },
+		{ "\033[D", KEY_LEFT },  { "\033OD", KEY_LEFT },
+		{ "\033[H", KEY_HOME },  { "\033OH", KEY_HOME },
+		{ "\033[F", KEY_END },   { "\033OF", KEY_END },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(cursor_keys); i++) {
+		if (key_defined(cursor_keys[i].seq) == 0)
+			define_key(cursor_keys[i].seq, cursor_keys[i].key);
+	}
+}
+
 void
 ui_init(const struct theme *t)
 {
@@ -134,6 +160,7 @@ ui_init(const struct theme *t)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	ui_cursor_keys();
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	idlok(stdscr, TRUE);
