@@ -304,6 +304,12 @@ session_resume_step(struct session *s)
 	}
 	if (ss != NULL && (i = steps_current(ss)) < ss->n)
 		key = xstrdup(ss->v[i].key);
+	else if (ss != NULL && ss->n > 0) {
+		/* Stopped after its last step settled, before its end was
+		 * journaled: it is at its last step, not at the start. */
+		key = xasprintf("%s, every step settled",
+		    ss->v[ss->n - 1].key);
+	}
 	steps_free(ss);
 	plan_free(s->plan);
 	s->plan = saved;
