@@ -43,6 +43,8 @@ static WINDOW		*body;
 static char		 message[256];
 static enum theme_role	 message_role;
 static int		 cursor_y = -1, cursor_x;
+static unsigned long	 pushes, drawn_pushes; /* screens pushed, and
+					   as of the last draw */
 
 void	(*ui_header_hook)(struct ui_header *);
 int	(*ui_shell_hook)(void);
@@ -247,6 +249,7 @@ ui_push(const struct screen *s, void *arg, char **cause)
 	stack[depth].s = s;
 	stack[depth].state = state;
 	depth++;
+	pushes++;
 	dirty = true;
 	return 0;
 }
@@ -625,6 +628,7 @@ draw(void)
 
 	dirty = false;
 	cursor_y = -1;
+	drawn_pushes = pushes;
 	if (too_small() || body == NULL) {
 		draw_small();
 		curs_set(0);
@@ -830,8 +834,14 @@ ui_loop(void)
 		}
 		if (pfd[0].revents & POLLIN) {
 			while (!quitting && depth > 0 &&
-			    (r = get_wch(&ch)) != ERR)
+			    (r = get_wch(&ch)) != ERR) {
+				/* A screen a key just opened is drawn before
+				 * the next key (typed with it) reaches it: it
+				 * knows its size then (G, a page). */
+				if (pushes != drawn_pushes)
+					draw();
 				funnel(ch, r == KEY_CODE_YES);
+			}
 		}
 	}
 	while (depth > 0)
