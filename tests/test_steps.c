@@ -152,7 +152,9 @@ add_step(struct fixture *f, enum rb_phase ph, const char *id, enum rb_kind k,
 	struct rb_steps	*s = &f->rb.phases[ph];
 	struct rb_step	*st;
 
-	s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
+	if ((s->n & (s->n - 1)) == 0)	/* doubled at each power of two */
+		s->v = xreallocarray(s->v, s->n == 0 ? 1 : 2 * s->n,
+		    sizeof *s->v);
 	st = &s->v[s->n++];
 	memset(st, 0, sizeof *st);
 	st->id = (char *)id;
@@ -596,7 +598,9 @@ struct random_rb {
 static char *
 random_str(struct random_rb *r, char *s)
 {
-	r->strs = xreallocarray(r->strs, r->n_strs + 1, sizeof *r->strs);
+	if ((r->n_strs & (r->n_strs - 1)) == 0)
+		r->strs = xreallocarray(r->strs, r->n_strs == 0 ? 1 :
+		    2 * r->n_strs, sizeof *r->strs);
 	r->strs[r->n_strs++] = s;
 	return s;
 }
@@ -798,8 +802,9 @@ scale_run(size_t n, size_t *stored)
 			st->has_needs = true;
 			st->needs = needs;
 			st->n_needs = 1;
-			r.lists = xreallocarray(r.lists, r.n_lists + 1,
-			    sizeof *r.lists);
+			if ((r.n_lists & (r.n_lists - 1)) == 0)
+				r.lists = xreallocarray(r.lists, r.n_lists ==
+				    0 ? 1 : 2 * r.n_lists, sizeof *r.lists);
 			r.lists[r.n_lists++] = needs;
 		}
 	}
