@@ -320,7 +320,71 @@ def idle(src, build, tmp):
     print("  goal: 0 ms and 0 bytes")
 
 
-NEEDS = {"startup": ("dialog", "stepup"), "pager": ("less", "tests/tui-driver"),
+def quick(src, build, tmp):
+    """The wizard through N quick actions after one confirmation: time
+    from the phrase typed to the Nth exit event in the journal. Prints
+    "N SECONDS"."""
+    import sqlite3
+    runbook, n = os.environ["STEPUP_BENCH_RUNBOOK"], int(os.environ["STEPUP_BENCH_N"])
+    state = os.path.join(tmp, "state-wizard")
+    shutil.rmtree(state, ignore_errors=True)
+    os.makedirs(state)
+    env = env_base()
+    env["STEPUP_STATE_DIR"] = state
+    pid, fd, _ = spawn([os.path.join(build, "stepup"), "run", runbook], env)
+    read_quiet(fd, marker=b"begin the run")
+    for keys, marker in ((b"\r", b"confirm"), (b"\r", b"type exactly")):
+        os.write(fd, keys)
+        read_quiet(fd, marker=marker)
+    db = sqlite3.connect(os.path.join(state, "journal.db"), timeout=10)
+    t0 = time.monotonic()
+    os.write(fd, b"go\r")
+    done, end = 0, time.monotonic() + 120
+    while done < n and time.monotonic() < end:
+        r, _, _ = select.select([fd], [], [], 0.002)
+        if r:
+            try:
+                os.read(fd, 65536)
+            except OSError:
+                break
+        try:
+            done = db.execute("select count(*) from events where kind = "
+                              "'exit'").fetchone()[0]
+        except sqlite3.OperationalError:
+            pass
+    t1 = time.monotonic()
+    db.close()
+    finish(pid, fd, b"Q")
+    print("%d %.4f" % (done, t1 - t0))
+
+
+def scale(src, build, tmp):
+    """The wizard on a big runbook: time from start to the checklist
+    drawn (Enter on the plan), the time for 20 j keys (each until the
+    frame is out), and peak RSS. Prints "OPEN_S KEYS_S HWM_KB"."""
+    runbook = os.environ["STEPUP_BENCH_RUNBOOK"]
+    state = os.path.join(tmp, "state-scale")
+    shutil.rmtree(state, ignore_errors=True)
+    os.makedirs(state)
+    env = env_base()
+    env["STEPUP_STATE_DIR"] = state
+    pid, fd, t0 = spawn([os.path.join(build, "stepup"), "run", runbook], env)
+    read_quiet(fd, marker=b"begin the run", limit=120)
+    os.write(fd, b"\r")
+    t1 = time.monotonic()
+    read_quiet(fd, quiet=0.1, marker=b"next step", limit=120)
+    opened = read_quiet.seen_at - t1 if read_quiet.seen_at else -1
+    t2 = time.monotonic()
+    for _ in range(20):
+        os.write(fd, b"j")
+        read_quiet(fd, quiet=0.05)
+    keys = (time.monotonic() - t2 - 20 * 0.05) / 20
+    hwm = peak_rss(pid)
+    finish(pid, fd, b"Q")
+    print("%.4f %.4f %d" % (opened, keys, hwm))
+
+
+NEEDS = {"scale": ("sh", "stepup"), "quick": ("sh", "stepup"), "startup": ("dialog", "stepup"), "pager": ("less", "tests/tui-driver"),
          "scroll": ("less", "tests/tui-driver"), "idle": ("dialog", "stepup")}
 
 if __name__ == "__main__":
@@ -333,5 +397,6 @@ if __name__ == "__main__":
         sys.exit("bench: %s needs %s; build it first (./configure && "
                  "make check builds it)" % (mode, os.path.join(build, prog)))
     tmp = os.environ.get("STEPUP_BENCH_TMP") or tempfile.mkdtemp(prefix="stepup-bench.")
-    {"startup": startup, "pager": pager, "scroll": scroll, "idle": idle}[mode](
+    {"startup": startup, "pager": pager, "scroll": scroll, "idle": idle,
+     "quick": quick, "scale": scale}[mode](
         src, build, tmp)

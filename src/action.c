@@ -467,6 +467,11 @@ supervise(const struct action_spec *spec, int rep)
 	buf_printf(&b, "timed_out=%d\ncancelled=%d\nstarted=%lld\n"
 	    "ended=%lld\nsupervisor_rss_kb=%ld\n", st.timed_out, st.cancelled,
 	    st.started, st.ended, st.supervisor_rss_kb);
+	/* Durable (two syncs: the file, then its directory for the
+	 * rename): when stepup is gone (a dropped connection, a kill), this
+	 * file is the only record of how the command ended until a later
+	 * stepup journals it, and it must survive a power cut. The pid file
+	 * above is not synced: the start was journaled durably first. */
 	if (write_atomic(spec->status_path, b.data, true) == -1)
 		say(log, "\n[stepup] cannot write the status file %s: %s\n",
 		    spec->status_path, strerror(errno));

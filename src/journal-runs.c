@@ -779,6 +779,8 @@ journal_action_set_pid(struct journal *j, const struct journal_action *a,
 {
 	static const char *what = "record an action's supervisor";
 	sqlite3_stmt	*st;
+	int		 r;
+	bool		 lazy;
 
 	if (jn_check_writable(j, cause, what) == -1)
 		return -1;
@@ -790,7 +792,21 @@ journal_action_set_pid(struct journal *j, const struct journal_action *a,
 	sqlite3_bind_int64(st, 3, a->run);
 	jn_bind_text(st, 4, a->step);
 	sqlite3_bind_int(st, 5, a->attempt);
-	if (jn_run_write(j, st, cause, what) == -1)
+	/*
+	 * Not synced (the one commit of an action that is not): the start
+	 * was made durable before the fork, and a later stepup finds the
+	 * supervisor by the pid file it writes before the command starts
+	 * (session-resume.c), so losing this row to a power cut loses
+	 * nothing; the command's end, a durable commit, syncs it with it.
+	 * In WAL mode synchronous=NORMAL commits without fdatasync.
+	 */
+	lazy = !j->in_tx && sqlite3_exec(j->db, "PRAGMA synchronous = NORMAL",
+	    NULL, NULL, NULL) == SQLITE_OK;
+	r = jn_run_write(j, st, cause, what);
+	if (lazy)
+		(void)sqlite3_exec(j->db, "PRAGMA synchronous = FULL", NULL, NULL,
+		    NULL);
+	if (r == -1)
 		return -1;
 	return action_update_done(j, what, cause);
 }

@@ -164,23 +164,81 @@ plain_text(struct plain *p, const char *prefix, const char *text)
 	fflush(p->out);
 }
 
+/* Lines of a document or of a command's output on their way to the
+ * output: "  | " before each, secrets masked, escaped, written a block at
+ * a time (a line costs no allocation of its own). */
+struct plain_lines {
+	struct plain		 *p;
+	const char		**secrets;
+	size_t			  n;
+	struct mask_stream	  m;
+	struct buf		  out;
+	struct buf		  masked;
+};
+
+static void
+plain_lines_begin(struct plain_lines *l, struct plain *p)
+{
+	l->p = p;
+	l->secrets = session_secret_values(p->s, &l->n);
+	mask_stream_init(&l->m, l->secrets, l->n);
+	buf_init(&l->out);
+	buf_init(&l->masked);
+}
+
+static void
+plain_lines_flush(struct plain_lines *l)
+{
+	if (l->out.len > 0)
+		(void)fwrite(l->out.data, 1, l->out.len, l->p->out);
+	l->out.len = 0;
+}
+
+static void
+plain_lines_add(struct plain_lines *l, const char *line, size_t len)
+{
+	buf_puts(&l->out, "  | ");
+	if (l->n > 0 && len > 0) {
+		/* final: each line is masked on its own, as a whole. */
+		l->masked.len = 0;
+		mask_stream_feed(&l->m, line, len, true, &l->masked);
+		line = l->masked.data;
+		len = l->masked.len;
+	}
+	if (len > 0)
+		escape_buf(&l->out, line, len, ESCAPE_LINES);
+	buf_putc(&l->out, '\n');
+	if (l->out.len >= 65536)
+		plain_lines_flush(l);
+}
+
+static void
+plain_lines_end(struct plain_lines *l)
+{
+	plain_lines_flush(l);
+	buf_free(&l->out);
+	buf_free(&l->masked);
+	mask_stream_free(&l->m);
+	free(l->secrets);
+}
+
 /* Print one line of a document or of a command's output, "  | " before
  * it, secrets masked. */
 static void
 plain_output(struct plain *p, const char *line, size_t len)
 {
-	char	*copy = xstrndup(line, len), *masked;
+	struct plain_lines	l;
 
-	masked = session_mask(p->s, copy);
-	escape_printf(p->out, "  | %s\n", masked);
-	free(masked);
-	free(copy);
+	plain_lines_begin(&l, p);
+	plain_lines_add(&l, line, len);
+	plain_lines_end(&l);
 }
 
 /* Print a file, "  | " before each line. */
 static int
 plain_file(struct plain *p, const char *path, char **cause)
 {
+	struct plain_lines	 l;
 	FILE	*f;
 	char	*line = NULL;
 	size_t	 size = 0;
@@ -190,11 +248,13 @@ plain_file(struct plain *p, const char *path, char **cause)
 		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
+	plain_lines_begin(&l, p);
 	while ((n = getline(&line, &size, f)) >= 0) {
 		if (n > 0 && line[n - 1] == '\n')
 			line[--n] = '\0';
-		plain_output(p, line, (size_t)n);
+		plain_lines_add(&l, line, (size_t)n);
 	}
+	plain_lines_end(&l);
 	free(line);
 	fclose(f);
 	fflush(p->out);
@@ -247,42 +307,50 @@ plain_header(struct plain *p, size_t i)
 		plain_text(p, "  ", st->text);
 }
 
-/* Tail a log from *off to the output. */
+/* The most of a command's output plain mode holds: a line longer than
+ * this is shown in pieces of this many bytes, so that memory stays
+ * bounded whatever the output's size and its lines' lengths (the log has
+ * its secrets masked already: a piece cannot cut one). */
+#define PLAIN_PIECE	65536
+
+/* Tail a log from *off to the output, a piece at a time: what is held
+ * (*partial, the start of a line) never grows past twice PLAIN_PIECE. */
 static void
 plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 {
-	struct buf	 b;
-	char		*cause = NULL, *start, *nl;
-	ssize_t		 n;
+	struct plain_lines	 l;
+	char			*cause = NULL, *start, *end, *nl;
+	ssize_t			 n;
+	size_t			 used;
 
 	if (log == NULL)
 		return;
-	buf_init(&b);
+	plain_lines_begin(&l, p);
 	do {
-		b.len = 0;
-		n = action_log_read(log, off, &b, 65536, &cause);
+		n = action_log_read(log, off, partial, PLAIN_PIECE, &cause);
 		if (n < 0) {
 			free(cause);
 			break;
 		}
-		if (b.len > 0)
-			buf_add(partial, b.data, b.len);
+		start = partial->data;
+		end = start + partial->len;
+		while (start < end &&
+		    (nl = memchr(start, '\n', (size_t)(end - start))) != NULL) {
+			plain_lines_add(&l, start, (size_t)(nl - start));
+			start = nl + 1;
+		}
+		while ((size_t)(end - start) >= PLAIN_PIECE) {
+			plain_lines_add(&l, start, PLAIN_PIECE);
+			start += PLAIN_PIECE;
+		}
+		if (start != partial->data) {
+			used = (size_t)(start - partial->data);
+			memmove(partial->data, start, partial->len - used);
+			partial->len -= used;
+			partial->data[partial->len] = '\0';
+		}
 	} while (n > 0);
-	buf_free(&b);
-	start = partial->data;
-	while (partial->len > 0 &&
-	    (nl = memchr(start, '\n', partial->len - (size_t)(start -
-	    partial->data))) != NULL) {
-		plain_output(p, start, (size_t)(nl - start));
-		start = nl + 1;
-	}
-	if (start != partial->data) {
-		size_t used = (size_t)(start - partial->data);
-
-		memmove(partial->data, start, partial->len - used);
-		partial->len -= used;
-		partial->data[partial->len] = '\0';
-	}
+	plain_lines_end(&l);
 	fflush(p->out);
 }
 

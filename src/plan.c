@@ -1797,6 +1797,58 @@ validate_line(const struct runbook *rb, const struct rb_str *s,
 	version_free(&v);
 }
 
+/* Sorting the available list's indexes by version, then by place. */
+static const struct version	*twice_list;
+
+static int
+twice_cmp(const void *a, const void *b)
+{
+	size_t	x = *(const size_t *)a, y = *(const size_t *)b;
+	int	c = version_cmp(&twice_list[x], &twice_list[y]);
+
+	if (c != 0)
+		return c;
+	return x < y ? -1 : x > y;
+}
+
+/* A version listed twice (the same version, whatever its spelling) is
+ * said at each later place, naming the first: found by sorting once (n
+ * log n), not by comparing every pair. */
+static void
+validate_twice(const struct runbook *rb, const struct version *list,
+    size_t n, struct rb_diags *d)
+{
+	const struct rb_source	*av = &rb->versions.available;
+	size_t			*order, *first, i, m = 0, f = 0;
+
+	order = xcalloc(n + 1, sizeof *order);
+	first = xcalloc(n + 1, sizeof *first);
+	for (i = 0; i < n; i++) {
+		first[i] = i;
+		if (list[i].text != NULL)
+			order[m++] = i;
+	}
+	twice_list = list;
+	qsort(order, m, sizeof *order, twice_cmp);
+	for (i = 0; i < m; i++) {
+		if (i == 0 || version_cmp(&list[order[i - 1]],
+		    &list[order[i]]) != 0)
+			f = order[i];
+		first[order[i]] = f;
+	}
+	/* Said in the list's order. */
+	for (i = 0; i < n; i++) {
+		if (first[i] == i)
+			continue;
+		rb_diag_add(d, RB_WARNING, rb->path, av->list[i].pos,
+		    "'%s' is listed twice: it is the same version as '%s' on "
+		    "line %d", av->list[i].s, av->list[first[i]].s,
+		    av->list[first[i]].pos.line);
+	}
+	free(first);
+	free(order);
+}
+
 int
 plan_validate(const struct runbook *rb, struct rb_diags *d)
 {
@@ -1806,21 +1858,9 @@ plan_validate(const struct runbook *rb, struct rb_diags *d)
 	size_t			 i, k, before = d->n_errors;
 
 	list = xcalloc(av->n_list + 1, sizeof *list);
-	for (i = 0; i < av->n_list; i++) {
-		if (!validate_one(rb, &av->list[i], &list[i], d))
-			continue;
-		for (k = 0; k < i; k++) {
-			if (list[k].text != NULL &&
-			    version_cmp(&list[k], &list[i]) == 0) {
-				rb_diag_add(d, RB_WARNING, rb->path,
-				    av->list[i].pos, "'%s' is listed twice: it "
-				    "is the same version as '%s' on line %d",
-				    av->list[i].s, av->list[k].s,
-				    av->list[k].pos.line);
-				break;
-			}
-		}
-	}
+	for (i = 0; i < av->n_list; i++)
+		(void)validate_one(rb, &av->list[i], &list[i], d);
+	validate_twice(rb, list, av->n_list, d);
 	for (i = 0; i < p->n_required_stops; i++) {
 		if (line_prefix(p->required_stops[i].at.s) > 0) {
 			validate_line(rb, &p->required_stops[i].at,

@@ -120,9 +120,6 @@ int		 session_fixed_vars(struct session *, char **cause);
 void		 session_secrets(struct session *);
 /* Journal the run's "vars" event, secrets masked. */
 int		 session_journal_vars(struct session *, char **cause);
-/* The secret answers' values, NULL-terminated, *n of them; the caller
- * frees the array, not the values. */
-const char	**session_secret_values(const struct session *, size_t *n);
 /* Take back the answers of a run's "vars" event; secrets stay unasked. */
 void		 session_reload_vars(struct session *,
 		    const struct journal_event *, size_t n);

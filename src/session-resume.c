@@ -321,6 +321,15 @@ session_resume_step(struct session *s)
 	}
 	if (ss != NULL && (i = steps_current(ss)) < ss->n)
 		key = xstrdup(ss->v[i].key);
+	else if (ss != NULL && ss->n > 0 &&
+	    (s->unf->status == JOURNAL_RUN_RUNNING ||
+	    s->unf->status == JOURNAL_RUN_PAUSED)) {
+		/* Stopped after its last step settled, before its end was
+		 * journaled: it is at its last step, not at the start (a
+		 * finished run, the one a rollback undoes, is at none). */
+		key = xasprintf("%s, every step settled",
+		    ss->v[ss->n - 1].key);
+	}
 	steps_free(ss);
 	plan_free(s->plan);
 	s->plan = saved;

@@ -325,6 +325,10 @@ char		*session_describe(const struct session *, size_t i);
 /* A copy of text with every secret value replaced by "********": for
  * showing a command's output or a document. The caller frees it. */
 char		*session_mask(const struct session *, const char *text);
+/* The secret answers' values, NULL-terminated, *n of them, for masking
+ * a stream (mask_stream_init); the caller frees the array, not the
+ * values. */
+const char	**session_secret_values(const struct session *, size_t *n);
 /* The log of step i's last attempt, or NULL (for tailing its output). */
 const char	*session_log(const struct session *, size_t i);
 /* The document of read step i: its file, or the log of its `run` command

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,6 +264,7 @@ step_clear(struct step *st)
 	free(st->produces);
 	free(st->reason);
 	free(st->needs);
+	free(st->needed_by);
 	step_env_free(&st->env);
 	step_env_free(&st->outputs);
 }
@@ -277,6 +279,8 @@ steps_free(struct steps *ss)
 	for (i = 0; i < ss->n; i++)
 		step_clear(&ss->v[i]);
 	free(ss->v);
+	free(ss->by_key);
+	free(ss->confirms);
 	free(ss);
 }
 
@@ -285,7 +289,10 @@ steps_add(struct steps *ss)
 {
 	struct step	*st;
 
-	ss->v = xreallocarray(ss->v, ss->n + 1, sizeof *ss->v);
+	/* Doubled at each power of two: laying out n steps copies O(n). */
+	if ((ss->n & (ss->n - 1)) == 0)
+		ss->v = xreallocarray(ss->v, ss->n == 0 ? 1 : 2 * ss->n,
+		    sizeof *ss->v);
 	st = &ss->v[ss->n];
 	memset(st, 0, sizeof *st);
 	st->index = ss->n++;
@@ -428,78 +435,164 @@ index_cmp(const void *a, const void *b)
 	return *x < *y ? -1 : *x > *y;
 }
 
-/* The gating rule's one exception to `needs`: a step needs every confirm
- * step before it in run order, whatever its `needs` says (they narrow or
- * widen the other dependencies, never step around a confirmation). Its
- * needs are kept in run order, without duplicates, so that the first
- * need not settled is the earliest. */
-static void
-steps_gate_confirms(struct steps *ss, size_t i)
-{
-	struct step	*st = &ss->v[i];
-	size_t		 j, k, n = 0;
+/* Sorting indexes by a string of their step, then by index. */
+static const struct steps	*sort_ss;
 
-	for (j = 0; j < i; j++) {
-		if (ss->v[j].kind == RB_CONFIRM)
-			st->needs[st->n_needs++] = j;
-	}
-	qsort(st->needs, st->n_needs, sizeof *st->needs, index_cmp);
-	for (k = 0; k < st->n_needs; k++) {
-		if (n == 0 || st->needs[n - 1] != st->needs[k])
-			st->needs[n++] = st->needs[k];
-	}
-	st->n_needs = n;
+static const char *
+sort_id(size_t i)
+{
+	const struct step	*st = &sort_ss->v[i];
+
+	return st->rb != NULL ? st->rb->id : "";
 }
 
-/* Resolve every step's needs to indexes of earlier steps. */
+static int
+id_cmp(const void *a, const void *b)
+{
+	const size_t	*x = a, *y = b;
+	int		 c = strcmp(sort_id(*x), sort_id(*y));
+
+	if (c != 0)
+		return c;
+	return *x < *y ? -1 : *x > *y;
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	const size_t	*x = a, *y = b;
+
+	return strcmp(sort_ss->v[*x].key, sort_ss->v[*y].key);
+}
+
+/* The first position in order[0..n) (sorted by id_cmp) whose step's id is
+ * not less than id. */
+static size_t
+id_lower(const struct steps *ss, const size_t *order, size_t n,
+    const char *id)
+{
+	size_t	lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ss->v[order[mid]].rb == NULL ||
+		    strcmp(ss->v[order[mid]].rb->id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Resolve every step's needs to indexes of earlier steps. A step without
+ * `needs` needs every step before it: an order (needs_before), no list.
+ * A step with `needs` lists the steps they name and, by the gating rule's
+ * one exception to `needs`, the latest confirm step before it in run
+ * order (steps_needs_met requires every earlier one: `needs` narrow or
+ * widen the other dependencies, never step around a confirmation). Its
+ * list is kept in run order, without duplicates, so that the first need
+ * not settled is the earliest. Steps are found by id in a sorted index:
+ * n log n, not a scan of every earlier step per need. */
 static void
 steps_resolve_needs(struct steps *ss)
 {
 	struct step	*st, *o;
-	size_t		 i, j, k, n;
+	size_t		*order, n_order = 0, i, j, k, lo, hi, n, confirm = SIZE_MAX;
 	bool		 same_hop;
 
+	order = xcalloc(ss->n + 1, sizeof *order);
+	for (i = 0; i < ss->n; i++) {
+		if (ss->v[i].rb != NULL)
+			order[n_order++] = i;
+	}
+	sort_ss = ss;
+	qsort(order, n_order, sizeof *order, id_cmp);
 	for (i = 0; i < ss->n; i++) {
 		st = &ss->v[i];
 		if (st->rb == NULL || !st->rb->has_needs) {
-			st->n_needs = i;
-			st->needs = xcalloc(i + 1, sizeof *st->needs);
-			for (j = 0; j < i; j++)
-				st->needs[j] = j;
-			continue;
+			st->needs_before = i;
+			goto next;
 		}
-		/* Room for every earlier step, named or a confirm. */
-		for (n = 0, k = 0; k < st->rb->n_needs; k++) {
-			for (j = 0; j < i; j++) {
-				o = &ss->v[j];
-				if (o->rb != NULL && strcmp(o->rb->id,
-				    st->rb->needs[k].s) == 0)
-					n++;
-			}
+		/* Room for every instance named, and the confirm. */
+		for (n = 1, k = 0; k < st->rb->n_needs; k++) {
+			lo = id_lower(ss, order, n_order, st->rb->needs[k].s);
+			for (hi = lo; hi < n_order && order[hi] < i &&
+			    strcmp(ss->v[order[hi]].rb->id,
+			    st->rb->needs[k].s) == 0; hi++)
+				n++;
 		}
-		st->needs = xcalloc(n + i + 1, sizeof *st->needs);
+		st->needs = xcalloc(n, sizeof *st->needs);
 		for (k = 0; k < st->rb->n_needs; k++) {
 			const char *id = st->rb->needs[k].s;
 
-			/* The instance in the same hop, when there is one. */
+			/* The earlier instances, in run order: the one in
+			 * the same hop when there is one, else every one. */
+			lo = id_lower(ss, order, n_order, id);
+			for (hi = lo; hi < n_order && order[hi] < i &&
+			    strcmp(ss->v[order[hi]].rb->id, id) == 0; hi++)
+				;
 			same_hop = false;
-			for (j = 0; j < i; j++) {
-				o = &ss->v[j];
-				if (o->rb != NULL && strcmp(o->rb->id, id) == 0 &&
-				    o->hop >= 0 && o->hop == st->hop)
+			for (j = lo; j < hi; j++) {
+				o = &ss->v[order[j]];
+				if (o->hop >= 0 && o->hop == st->hop)
 					same_hop = true;
 			}
-			for (j = 0; j < i; j++) {
-				o = &ss->v[j];
-				if (o->rb == NULL || strcmp(o->rb->id, id) != 0)
-					continue;
+			for (j = lo; j < hi; j++) {
+				o = &ss->v[order[j]];
 				if (same_hop && o->hop != st->hop)
 					continue;
-				st->needs[st->n_needs++] = j;
+				st->needs[st->n_needs++] = order[j];
 			}
 		}
-		steps_gate_confirms(ss, i);
+		if (confirm != SIZE_MAX)
+			st->needs[st->n_needs++] = confirm;
+		qsort(st->needs, st->n_needs, sizeof *st->needs, index_cmp);
+		for (n = 0, k = 0; k < st->n_needs; k++) {
+			if (n == 0 || st->needs[n - 1] != st->needs[k])
+				st->needs[n++] = st->needs[k];
+		}
+		st->n_needs = n;
+next:
+		if (st->kind == RB_CONFIRM)
+			confirm = i;
 	}
+	free(order);
+}
+
+/* What gating needs beside each step's needs: the steps sorted by key
+ * (steps_find), the confirm steps in order, and who lists each step (so
+ * that a state change looks at the steps it can change, not at all). */
+static void
+steps_gate_init(struct steps *ss)
+{
+	struct step	*st;
+	size_t		 i, k, *fill;
+
+	ss->by_key = xcalloc(ss->n + 1, sizeof *ss->by_key);
+	ss->confirms = xcalloc(ss->n + 1, sizeof *ss->confirms);
+	for (i = 0; i < ss->n; i++) {
+		ss->by_key[i] = i;
+		if (ss->v[i].kind == RB_CONFIRM)
+			ss->confirms[ss->n_confirms++] = i;
+		for (k = 0; k < ss->v[i].n_needs; k++)
+			ss->v[ss->v[i].needs[k]].n_needed_by++;
+	}
+	sort_ss = ss;
+	qsort(ss->by_key, ss->n, sizeof *ss->by_key, key_cmp);
+	fill = xcalloc(ss->n + 1, sizeof *fill);
+	for (i = 0; i < ss->n; i++) {
+		st = &ss->v[i];
+		if (st->n_needed_by > 0)
+			st->needed_by = xcalloc(st->n_needed_by,
+			    sizeof *st->needed_by);
+	}
+	for (i = 0; i < ss->n; i++) {
+		st = &ss->v[i];
+		for (k = 0; k < st->n_needs; k++)
+			ss->v[st->needs[k]].needed_by[fill[st->needs[k]]++] = i;
+	}
+	free(fill);
+	steps_update(ss);
 }
 
 struct steps *
@@ -548,7 +641,7 @@ steps_new(const struct runbook *rb, const struct plan *plan,
 	}
 	step_env_free(&artifacts);
 	steps_resolve_needs(ss);
-	steps_update(ss);
+	steps_gate_init(ss);
 	return ss;
 
 fail:
@@ -738,15 +831,9 @@ steps_new_rollback(const struct steps *up, const struct step_env *base,
 	step_env_free(&artifacts);
 	/* A rollback step needs every step before it; runbook `needs` do
 	 * not apply across the synthetic steps. */
-	for (i = 0; i < ss->n; i++) {
-		st = &ss->v[i];
-		free(st->needs);
-		st->needs = xcalloc(i + 1, sizeof *st->needs);
-		st->n_needs = i;
-		for (j = 0; j < i; j++)
-			st->needs[j] = j;
-	}
-	steps_update(ss);
+	for (i = 0; i < ss->n; i++)
+		ss->v[i].needs_before = i;
+	steps_gate_init(ss);
 	return ss;
 }
 
@@ -755,11 +842,26 @@ steps_new_rollback(const struct steps *up, const struct step_env *base,
 const struct step *
 steps_find(const struct steps *ss, const char *key)
 {
-	size_t	i;
+	size_t	lo = 0, hi = ss->n, mid;
+	int	c;
 
-	for (i = 0; i < ss->n; i++) {
-		if (strcmp(ss->v[i].key, key) == 0)
-			return &ss->v[i];
+	if (ss->by_key == NULL) {
+		/* Being laid out. */
+		for (mid = 0; mid < ss->n; mid++) {
+			if (strcmp(ss->v[mid].key, key) == 0)
+				return &ss->v[mid];
+		}
+		return NULL;
+	}
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(ss->v[ss->by_key[mid]].key, key);
+		if (c == 0)
+			return &ss->v[ss->by_key[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return NULL;
 }
@@ -768,16 +870,27 @@ bool
 steps_needs_met(const struct steps *ss, size_t i, size_t *blocker)
 {
 	const struct step	*st = &ss->v[i];
-	size_t			 k;
+	size_t			 b = SIZE_MAX, k;
 
-	for (k = 0; k < st->n_needs; k++) {
+	/* The cursors say where the first step and the first confirm step
+	 * not settled are; the list is in run order. */
+	if (ss->open < st->needs_before)
+		b = ss->open;
+	if (ss->open_confirm < ss->n_confirms &&
+	    ss->confirms[ss->open_confirm] < i &&
+	    ss->confirms[ss->open_confirm] < b)
+		b = ss->confirms[ss->open_confirm];
+	for (k = 0; k < st->n_needs && st->needs[k] < b; k++) {
 		if (!step_state_settled(ss->v[st->needs[k]].state)) {
-			if (blocker != NULL)
-				*blocker = st->needs[k];
-			return false;
+			b = st->needs[k];
+			break;
 		}
 	}
-	return true;
+	if (b == SIZE_MAX)
+		return true;
+	if (blocker != NULL)
+		*blocker = b;
+	return false;
 }
 
 size_t
@@ -798,19 +911,50 @@ steps_done(const struct steps *ss)
 	return steps_current(ss) == ss->n;
 }
 
+/* Recompute whether step i is pending or ready. */
+static void
+steps_gate(struct steps *ss, size_t i)
+{
+	struct step	*st = &ss->v[i];
+
+	ss->gate_checks++;
+	if (st->state != STEP_PENDING && st->state != STEP_READY)
+		return;
+	st->state = steps_needs_met(ss, i, NULL) ? STEP_READY : STEP_PENDING;
+}
+
+/* Move the first-not-settled cursors past what is settled. */
+static void
+steps_advance(struct steps *ss)
+{
+	while (ss->open < ss->n && step_state_settled(ss->v[ss->open].state))
+		ss->open++;
+	while (ss->open_confirm < ss->n_confirms &&
+	    step_state_settled(ss->v[ss->confirms[ss->open_confirm]].state))
+		ss->open_confirm++;
+}
+
 void
 steps_update(struct steps *ss)
 {
 	size_t	i;
 
-	for (i = 0; i < ss->n; i++) {
-		struct step *st = &ss->v[i];
+	ss->open = 0;
+	ss->open_confirm = 0;
+	steps_advance(ss);
+	for (i = 0; i < ss->n; i++)
+		steps_gate(ss, i);
+}
 
-		if (st->state != STEP_PENDING && st->state != STEP_READY)
-			continue;
-		st->state = steps_needs_met(ss, i, NULL) ? STEP_READY :
-		    STEP_PENDING;
-	}
+/* Recheck the steps that list step i. */
+static void
+steps_gate_listing(struct steps *ss, size_t i)
+{
+	const struct step	*st = &ss->v[i];
+	size_t			 k;
+
+	for (k = 0; k < st->n_needed_by; k++)
+		steps_gate(ss, st->needed_by[k]);
 }
 
 void
@@ -818,9 +962,48 @@ step_set(struct steps *ss, size_t i, enum step_state state,
     const char *reason)
 {
 	struct step	*st = &ss->v[i];
+	size_t		 open = ss->open, oc = ss->open_confirm, k, lo, hi;
 
 	st->state = state;
 	free(st->reason);
 	st->reason = reason != NULL ? xstrdup(reason) : NULL;
-	steps_update(ss);
+
+	/* The cursors: back to i when it reopens, on when it settles. */
+	if (!step_state_settled(state)) {
+		if (i < ss->open)
+			ss->open = i;
+		if (st->kind == RB_CONFIRM) {
+			lo = 0;
+			hi = ss->n_confirms;
+			while (lo < hi) {
+				k = lo + (hi - lo) / 2;
+				if (ss->confirms[k] < i)
+					lo = k + 1;
+				else
+					hi = k;
+			}
+			if (lo < ss->open_confirm)
+				ss->open_confirm = lo;
+		}
+	}
+	steps_advance(ss);
+
+	/* A step without `needs` is ready only as the first step not
+	 * settled: only the old and the new one can change. */
+	steps_gate(ss, i);
+	if (open < ss->n && open != i)
+		steps_gate(ss, open);
+	if (ss->open < ss->n && ss->open != open && ss->open != i)
+		steps_gate(ss, ss->open);
+	/* A step with `needs` lists its own, and the latest confirm before
+	 * it: recheck who lists i and, when the first confirm not settled
+	 * moved, who lists a confirm passed over (every confirm before a
+	 * step is required). */
+	steps_gate_listing(ss, i);
+	lo = oc < ss->open_confirm ? oc : ss->open_confirm;
+	hi = oc < ss->open_confirm ? ss->open_confirm : oc;
+	for (k = lo; k < hi && k < ss->n_confirms; k++) {
+		if (ss->confirms[k] != i)
+			steps_gate_listing(ss, ss->confirms[k]);
+	}
 }

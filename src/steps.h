@@ -124,8 +124,20 @@ struct step {
 	 * the runbook's vars. */
 	struct step_env		 env;
 
-	size_t			*needs;	/* indexes of the steps it needs */
+	/* Gating (see steps_needs_met): a step needs every step before
+	 * index needs_before, and the steps in needs. A step without `needs`
+	 * has needs_before == index and an empty list: "everything before
+	 * me" is an order, not a list, so that gating stays linear in the
+	 * number of steps. A step with `needs` has needs_before 0 and lists,
+	 * in run order, the steps they name and the latest confirm step
+	 * before it (each confirm before that one is required too: see
+	 * steps_needs_met). */
+	size_t			 needs_before;
+	size_t			*needs;
 	size_t			 n_needs;
+	size_t			*needed_by;	/* the later steps whose needs
+						   list it, in run order */
+	size_t			 n_needed_by;
 
 	/* session: the state and what the journal knows of it. */
 	enum step_state		 state;
@@ -166,6 +178,18 @@ struct steps {
 	const struct runbook	*rb;	/* borrowed */
 	const struct plan	*plan;	/* borrowed */
 	bool			 rollback; /* a rollback run's steps */
+
+	/* Gating's cursors, kept by steps_update() and step_set(). */
+	size_t			*by_key;	/* indexes sorted by key */
+	size_t			*confirms;	/* confirm steps, in run order */
+	size_t			 n_confirms;
+	size_t			 open;		/* first step not settled, or n */
+	size_t			 open_confirm;	/* in confirms: the first not
+						   settled, or n_confirms */
+	unsigned long long	 gate_checks;	/* steps whose readiness was
+						   recomputed: what a state
+						   change costs (tests,
+						   bench/scale) */
 };
 
 /* Lay out the steps of a run: every prepare step (a per-hop one once per
@@ -206,8 +230,10 @@ const char	*steps_artifact_ref(const char *p, size_t *len);
 
 /* The step with that key, or NULL. */
 const struct step *steps_find(const struct steps *, const char *key);
-/* True when every need of step i is settled; otherwise *blocker (when not
- * NULL) is the index of the first one that is not. */
+/* True when every need of step i is settled (every step before its
+ * needs_before, every step in its needs, and every confirm step before
+ * it); otherwise *blocker (when not NULL) is the index of the first one
+ * that is not. Constant time for a step without `needs`. */
 bool		 steps_needs_met(const struct steps *, size_t i, size_t *blocker);
 /* The first step that is not settled (where the run is), or n when every
  * step is settled. */
@@ -216,11 +242,15 @@ size_t		 steps_current(const struct steps *);
 bool		 steps_done(const struct steps *);
 /* Recompute pending/ready from the gating rule: a pending step whose
  * needs are all settled becomes ready, a ready one whose needs no longer
- * are goes back to pending. Other states are left alone. */
+ * are goes back to pending. Other states are left alone. Linear in the
+ * steps and their needs; whoever writes a state without step_set()
+ * calls it before gating is asked again. */
 void		 steps_update(struct steps *);
 
 /* Change a step's state (with a reason, copied, or NULL) and recompute
- * gating. Only session.c calls this: it journals first. */
+ * gating where it can change: the steps that list it, the first step not
+ * settled before and after, and the steps listing a confirm passed over;
+ * not the whole run. Only session.c calls this: it journals first. */
 void		 step_set(struct steps *, size_t i, enum step_state,
 		    const char *reason);
 

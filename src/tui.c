@@ -361,6 +361,20 @@ tui_poll(void)
 	return r == 1;
 }
 
+/* The running command's end, for the frame's poll. */
+static int
+tui_wait_fd(void)
+{
+	return tui_s != NULL ? session_wait_fd(tui_s) : -1;
+}
+
+/* It ended: settle it now, whatever screen is on top. */
+static void
+tui_wait(void)
+{
+	(void)tui_poll();
+}
+
 void
 tui_hub(void)
 {
@@ -594,6 +608,8 @@ tui_up(struct session *s)
 	ui_shell_hook = tui_shell;
 	ui_interrupt_hook = tui_interrupt;
 	ui_leave_hook = tui_leave;
+	ui_wait_fd_hook = tui_wait_fd;
+	ui_wait_hook = tui_wait;
 	ui_init(&t);
 	if (theme_cause != NULL) {
 		ui_message(ROLE_ERROR, "%s; using the default theme",

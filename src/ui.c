@@ -43,6 +43,8 @@ static WINDOW		*body;
 static char		 message[256];
 static enum theme_role	 message_role;
 static int		 cursor_y = -1, cursor_x;
+static unsigned long	 pushes, drawn_pushes; /* screens pushed, and
+					   as of the last draw */
 
 void	(*ui_header_hook)(struct ui_header *);
 int	(*ui_shell_hook)(void);
@@ -53,6 +55,9 @@ bool	(*ui_leave_hook)(void);
  * across packets on a slow ssh link must not read as Esc (back, leave),
  * and Esc alone must still feel at once. $ESCDELAY, when set, wins. */
 #define UI_ESCDELAY_MS	250
+
+int	(*ui_wait_fd_hook)(void);
+void	(*ui_wait_hook)(void);
 
 static const struct {
 	const char	*utf8;
@@ -91,6 +96,32 @@ body_make(void)
 		 * once a frame (syncok would do it for every character). */
 		body = derwin(stdscr, LINES - 2, COLS, 1, 0);
 		idlok(body, TRUE);
+	}
+}
+
+/* Cursor keys in both modes: terminfo names the application mode's
+ * (ESC O B), which keypad asks the terminal for, but some terminals and
+ * ssh clients send the normal mode's (ESC [ B) all the same; read either
+ * as the arrow, never as Esc followed by letters. */
+static void
+ui_cursor_keys(void)
+{
+	static const struct {
+		const char	*seq;
+		int		 key;
+	} cursor_keys[] = {
+		{ "\033[A", KEY_UP },    { "\033OA", KEY_UP },
+		{ "\033[B", KEY_DOWN },  { "\033OB", KEY_DOWN },
+		{ "\033[C", KEY_RIGHT }, { "\033OC", KEY_RIGHT },
+		{ "\033[D", KEY_LEFT },  { "\033OD", KEY_LEFT },
+		{ "\033[H", KEY_HOME },  { "\033OH", KEY_HOME },
+		{ "\033[F", KEY_END },   { "\033OF", KEY_END },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(cursor_keys); i++) {
+		if (key_defined(cursor_keys[i].seq) == 0)
+			define_key(cursor_keys[i].seq, cursor_keys[i].key);
 	}
 }
 
@@ -137,6 +168,7 @@ ui_init(const struct theme *t)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	ui_cursor_keys();
 	nodelay(stdscr, TRUE);
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(UI_ESCDELAY_MS);
@@ -224,6 +256,7 @@ ui_push(const struct screen *s, void *arg, char **cause)
 	stack[depth].s = s;
 	stack[depth].state = state;
 	depth++;
+	pushes++;
 	dirty = true;
 	return 0;
 }
@@ -626,6 +659,7 @@ draw(void)
 
 	dirty = false;
 	cursor_y = -1;
+	drawn_pushes = pushes;
 	if (too_small() || body == NULL) {
 		draw_small();
 		curs_set(0);
@@ -807,9 +841,9 @@ signals(void)
 int
 ui_loop(void)
 {
-	struct pollfd	 pfd[2];
+	struct pollfd	 pfd[3];
 	wint_t		 ch;
-	int		 r, n;
+	int		 r, n, wfd, stale = -1;
 
 	quitting = false;
 	while (!quitting && depth > 0) {
@@ -819,11 +853,31 @@ ui_loop(void)
 		pfd[0].events = POLLIN;
 		pfd[1].fd = sigpipe[0];
 		pfd[1].events = POLLIN;
-		n = poll(pfd, 2, ticker_ms > 0 ? (int)ticker_ms : -1);
+		/* The running command's end; one the hook did not settle
+		 * (it stays readable) is left to the ticker until it is
+		 * gone. */
+		wfd = ui_wait_fd_hook != NULL ? ui_wait_fd_hook() : -1;
+		if (wfd < 0)
+			stale = -1;
+		pfd[2].fd = wfd >= 0 && wfd != stale ? wfd : -1;
+		pfd[2].events = POLLIN;
+		pfd[2].revents = 0;
+		n = poll(pfd, 3, ticker_ms > 0 ? (int)ticker_ms : -1);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal(EXIT_FAILED, "poll: %s", strerror(errno));
+		}
+		/* Before the signals: a tick there may start another
+		 * command, which could be given the same descriptor. */
+		if (pfd[2].revents != 0 && depth > 0) {
+			if (ui_wait_hook != NULL)
+				ui_wait_hook();
+			if (ui_wait_fd_hook() == wfd)
+				stale = wfd;
+			if (depth > 0 && stack[depth - 1].s->tick != NULL)
+				stack[depth - 1].s->tick(stack[depth - 1].state);
+			dirty = true;
 		}
 		if (pfd[1].revents & POLLIN)
 			signals();
@@ -837,8 +891,14 @@ ui_loop(void)
 		}
 		if (pfd[0].revents & POLLIN) {
 			while (!quitting && depth > 0 &&
-			    (r = get_wch(&ch)) != ERR)
+			    (r = get_wch(&ch)) != ERR) {
+				/* A screen a key just opened is drawn before
+				 * the next key (typed with it) reaches it: it
+				 * knows its size then (G, a page). */
+				if (pushes != drawn_pushes)
+					draw();
 				funnel(ch, r == KEY_CODE_YES);
+			}
 		}
 	}
 	while (depth > 0)

@@ -111,6 +111,12 @@ extern bool	(*ui_interrupt_hook)(void);
  * true when it asked first (a run is under way) and leaves on yes itself;
  * false (or NULL) leaves at once. */
 extern bool	(*ui_leave_hook)(void);
+/* A descriptor the loop polls beside the terminal, or -1: the running
+ * command's end (session_wait_fd), so that the wizard wakes up when it
+ * ends rather than on a ticker. When it is readable, ui_wait_hook is
+ * called (it must settle what ended), then the top screen's tick. */
+extern int	(*ui_wait_fd_hook)(void);
+extern void	(*ui_wait_hook)(void);
 
 /* Leave curses, call fn, come back (for the shell escape). */
 int	 ui_suspend(int (*fn)(void));

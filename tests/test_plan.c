@@ -933,6 +933,54 @@ test_prereleases(void **state)
 	plan_catalog_free(c);
 }
 
+/* 10 000 releases, one listed twice under another spelling and one three
+ * times: each later place is said, naming the first, and nothing else
+ * (the list is sorted once, not compared pair by pair). */
+static void
+test_validate_twice(void **state)
+{
+	struct runbook	 rb;
+	struct rb_diags	 d;
+	struct rb_str	*list;
+	size_t		 n = 10000, i;
+
+	(void)state;
+	list = xcalloc(n + 3, sizeof *list);
+	for (i = 0; i < n; i++) {
+		list[i].s = xasprintf("%zu.%zu.%zu", i / 100, i % 100, i % 7);
+		list[i].pos.line = (int)i + 1;
+		list[i].pos.col = 5;
+	}
+	list[n].s = xstrdup("v42.17.3");	/* as item 4218 */
+	list[n + 1].s = xstrdup("0.7.0");	/* item 8 */
+	list[n + 2].s = xstrdup("0.7.0");
+	for (i = n; i < n + 3; i++) {
+		list[i].pos.line = (int)i + 1;
+		list[i].pos.col = 5;
+	}
+	memset(&rb, 0, sizeof rb);
+	rb.path = "r.yaml";
+	rb.versions.scheme = RB_SCHEME_SEMVER;
+	rb.versions.available.list = list;
+	rb.versions.available.n_list = n + 3;
+	rb_diags_init(&d);
+	assert_int_equal(plan_validate(&rb, &d), 0);
+	assert_int_equal(d.n, 3);
+	assert_int_equal(d.v[0].pos.line, 10001);
+	assert_string_equal(d.v[0].msg, "'v42.17.3' is listed twice: it is the "
+	    "same version as '42.17.3' on line 4218");
+	assert_int_equal(d.v[1].pos.line, 10002);
+	assert_string_equal(d.v[1].msg, "'0.7.0' is listed twice: it is the "
+	    "same version as '0.7.0' on line 8");
+	assert_int_equal(d.v[2].pos.line, 10003);
+	assert_string_equal(d.v[2].msg, "'0.7.0' is listed twice: it is the "
+	    "same version as '0.7.0' on line 8");
+	rb_diags_free(&d);
+	for (i = 0; i < n + 3; i++)
+		free(list[i].s);
+	free(list);
+}
+
 static void
 test_validate(void **state)
 {
@@ -1481,6 +1529,7 @@ main(void)
 		cmocka_unit_test(test_qhub_redeploy),
 		cmocka_unit_test(test_catalog_errors),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_validate_twice),
 		cmocka_unit_test(test_prereleases),
 		cmocka_unit_test(test_property),
 	};
