@@ -327,10 +327,20 @@ session_watch_fd(struct session *s)
 	return s->watch_fd;
 }
 
+pid_t
+session_holder_pid(const struct session *s)
+{
+	return s->watch == SESSION_WATCH_HELD ? s->holder.pid : 0;
+}
+
 int
 session_watch_update(struct session *s, char **cause)
 {
-	if (s->watch_fd != -1 && journal_watch_drain(s->watch_fd) == 0)
+	/* Nothing written, and the holder lives: nothing changed. A holder
+	 * that died wrote nothing, but freed the lock. */
+	if (s->watch_fd != -1 && journal_watch_drain(s->watch_fd) == 0 &&
+	    (!s->watching || s->watch != SESSION_WATCH_HELD ||
+	    pid_alive(s->holder.pid)))
 		return 0;
 	if (!s->watching || s->steps == NULL)
 		return 1;

@@ -49,6 +49,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "plan.h"
 #include "runbook.h"
@@ -176,6 +177,9 @@ bool		 session_watching(const struct session *);
  * alice@head1, pid 4711, since 03:12 UTC"; NULL when not watching. */
 const char	*session_read_only_why(const struct session *);
 enum session_watch session_watch_state(const struct session *);
+/* The pid of the live holder of the watched run, or 0 (for its pidfd:
+ * its end is a change no file shows). */
+pid_t		 session_holder_pid(const struct session *);
 /* The descriptor to poll for changes of the run (its journal, lock,
  * logs), opened on first use; -1 when it cannot be. */
 int		 session_watch_fd(struct session *);

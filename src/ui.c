@@ -41,6 +41,7 @@ static unsigned		 ticker_ms;
 static int		 sigpipe[2] = { -1, -1 };
 static WINDOW		*body;
 static char		 message[256];
+static char		 note[160];	/* the header's note, for the footer */
 static enum theme_role	 message_role;
 static int		 cursor_y = -1, cursor_x;
 
@@ -48,6 +49,9 @@ void	(*ui_header_hook)(struct ui_header *);
 int	(*ui_shell_hook)(void);
 bool	(*ui_interrupt_hook)(void);
 void	(*ui_child_hook)(void);
+void	(*ui_takeover_hook)(void);
+void	(*ui_watch_hook)(void);
+int	  ui_watch_fd = -1;
 
 static const struct {
 	const char	*utf8;
@@ -458,6 +462,7 @@ draw_header(void)
 	strcpy(h.product, "stepup");
 	if (ui_header_hook != NULL)
 		ui_header_hook(&h);
+	snprintf(note, sizeof note, "%s", h.note);
 	if (h.from[0] != '\0' && h.to[0] != '\0')
 		snprintf(left, sizeof left, " stepup %s %s  %s %s %s",
 		    utf8 ? "·" : "-", h.product, h.from,
@@ -540,6 +545,13 @@ draw_footer(void)
 	if (message[0] != '\0') {
 		attrset(theme_attr(message_role));
 		ui_str(stdscr, LINES - 1, 1, COLS - 1, message);
+		attrset(A_NORMAL);
+		return;
+	}
+	/* A note (read-only: who holds the run) in place of the keys. */
+	if (note[0] != '\0') {
+		attrset(theme_attr(ROLE_WARNING));
+		ui_str(stdscr, LINES - 1, 1, COLS - 1, note);
 		attrset(A_NORMAL);
 		return;
 	}
@@ -658,6 +670,10 @@ global(const struct ui_key *k)
 	enum key_action		 a = keys_action(keys_global, k->ch, k->is_fn);
 	char			*cause = NULL;
 
+	/* Only where there is a run to take over (a read-only view). */
+	if (a == KEYS_NONE && ui_takeover_hook != NULL &&
+	    keys_bound(KEYS_TAKEOVER, k->ch, k->is_fn))
+		a = KEYS_TAKEOVER;
 	switch (a) {
 	case KEYS_HELP:
 		if (f->s == &screen_help)
@@ -681,6 +697,12 @@ global(const struct ui_key *k)
 		break;
 	case KEYS_REDRAW:
 		clearok(curscr, TRUE);
+		break;
+	case KEYS_TAKEOVER:
+		if (ui_takeover_hook == NULL)
+			ui_message(ROLE_WARNING, "Nothing to take over here.");
+		else
+			ui_takeover_hook();
 		break;
 	case KEYS_INTERRUPT:
 		if (ui_interrupt_hook == NULL || !ui_interrupt_hook())
@@ -751,7 +773,7 @@ signals(void)
 int
 ui_loop(void)
 {
-	struct pollfd	 pfd[2];
+	struct pollfd	 pfd[3];
 	wint_t		 ch;
 	int		 r, n;
 
@@ -763,7 +785,10 @@ ui_loop(void)
 		pfd[0].events = POLLIN;
 		pfd[1].fd = sigpipe[0];
 		pfd[1].events = POLLIN;
-		n = poll(pfd, 2, ticker_ms > 0 ? (int)ticker_ms : -1);
+		pfd[2].fd = ui_watch_hook != NULL ? ui_watch_fd : -1;
+		pfd[2].events = POLLIN;
+		pfd[2].revents = 0;
+		n = poll(pfd, 3, ticker_ms > 0 ? (int)ticker_ms : -1);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -771,6 +796,12 @@ ui_loop(void)
 		}
 		if (pfd[1].revents & POLLIN)
 			signals();
+		if ((pfd[2].revents & POLLIN) && ui_watch_hook != NULL) {
+			ui_watch_hook();
+			if (depth > 0 && stack[depth - 1].s->tick != NULL)
+				stack[depth - 1].s->tick(stack[depth - 1].state);
+			dirty = true;
+		}
 		if (n == 0 && depth > 0 && stack[depth - 1].s->tick != NULL)
 			stack[depth - 1].s->tick(stack[depth - 1].state);
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
