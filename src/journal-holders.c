@@ -229,6 +229,30 @@ journal_holders(struct journal *j, long long run, struct journal_holder **v,
 }
 
 char *
+journal_holders_text(struct journal *j, long long run, const char *prefix)
+{
+	struct journal_holder	*v = NULL;
+	struct buf		 b;
+	char			*cause = NULL, *line;
+	size_t			 n = 0, i;
+
+	if (journal_holders(j, run, &v, &n, &cause) != 0) {
+		free(cause);
+		return NULL;
+	}
+	if (n == 0)
+		return NULL;
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		line = journal_holder_describe(&v[i]);
+		buf_printf(&b, "%s%lld %s\n", prefix, v[i].gen, line);
+		free(line);
+	}
+	journal_holders_free(v, n);
+	return buf_take(&b);
+}
+
+char *
 journal_holder_describe(const struct journal_holder *h)
 {
 	char	since[32];

@@ -471,6 +471,10 @@ bool	journal_taken_over(const char *cause);
 int	journal_holders(struct journal *, long long run,
 	    struct journal_holder **v, size_t *n, char **cause);
 void	journal_holders_free(struct journal_holder *, size_t);
+/* Every holder of run, a line each, "PREFIX1 alice on head1 (pid 42)
+ * began it at DATE", in order; NULL when none is recorded. Caller frees. */
+char	*journal_holders_text(struct journal *, long long run,
+	    const char *prefix);
 /* "bob on head2 (pid 99) took it over from alice at DATE: why", or
  * "alice on head1 (pid 42) began it at DATE". Caller frees. */
 char	*journal_holder_describe(const struct journal_holder *);

@@ -378,6 +378,11 @@ session_hold_check(struct session *s)
 	action_proc_close(&s->proc);
 	journal_unlock(s->lock);
 	s->lock = NULL;
+	/* Watch the run's own files from now on: its evidence is rewritten
+	 * once each commit is visible (a -wal write may come before). */
+	journal_watch_close(s->watch_fd);
+	s->watch_fd = -1;
+	(void)session_watch_fd(s);
 	if (journal_holders(s->j, s->run_id, &hv, &hn, &cause) != 0)
 		free(cause);
 	else if (hn > 0) {
@@ -453,8 +458,8 @@ session_takeover(struct session *s, const char *typed, const char *why,
 		*cause = xstrdup("this stepup is not watching a run");
 		return -1;
 	}
-	if (watch_apply(s, cause) != 0)
-		return -1;
+	/* Not read again here: the holder the operator saw (and named) is
+	 * the one taken over from, or nobody (journal_claim's expect). */
 	if (s->watch == SESSION_WATCH_ENDED) {
 		*cause = xasprintf("run %lld is %s: there is nothing to take "
 		    "over", s->run_id, session_status_name(s->status));

@@ -554,6 +554,7 @@ tui_watch_changed(void)
 		cause = NULL;
 		if (!session_hold_check(tui_s))
 			return;
+		ui_watch_fd = session_watch_fd(tui_s);
 		while (ui_depth() > 1)
 			ui_pop();
 		ui_message(ROLE_WARNING, "%s; this wizard is read-only now.",
