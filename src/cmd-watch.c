@@ -307,13 +307,31 @@ cmd_watch(int argc, char **argv)
 	return r;
 }
 
+/* A line read from standard input a byte at a time, so that nothing
+ * after it is left in a buffer plain mode would not see; NULL at the end
+ * of input. Caller frees. */
+static char *
+takeover_line(void)
+{
+	struct buf	b;
+	char		c;
+	ssize_t		n;
+
+	buf_init(&b);
+	while ((n = read(STDIN_FILENO, &c, 1)) == 1 && c != '\n')
+		buf_add(&b, &c, 1);
+	if (n != 1 && b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
+
 /* Plain mode's takeover: the phrase and the reason read from stdin. */
 static int
 takeover_plain(struct session *s, const char *reason)
 {
 	char	*phrase, *typed = NULL, *why = NULL, *cause = NULL;
-	size_t	 cap = 0;
-	ssize_t	 len;
 	int	 r;
 
 	escape_printf(stdout, "stepup: run %s of %s: %s\n", session_run_id(s),
@@ -322,31 +340,28 @@ takeover_plain(struct session *s, const char *reason)
 		escape_printf(stdout, "To take it over, type exactly: %s\n> ",
 		    phrase);
 		fflush(stdout);
-		if ((len = getline(&typed, &cap, stdin)) < 0) {
-			free(phrase);
-			free(typed);
+		free(phrase);
+		if ((typed = takeover_line()) == NULL) {
 			fputs("\nstepup: nothing was taken over\n", stdout);
 			return EXIT_FAILED;
 		}
-		typed[strcspn(typed, "\n")] = '\0';
 		if (reason == NULL) {
 			fputs("Why? (journaled)\n> ", stdout);
 			fflush(stdout);
-			cap = 0;
-			if (getline(&why, &cap, stdin) >= 0)
-				why[strcspn(why, "\n")] = '\0';
+			why = takeover_line();
 		}
-		free(phrase);
 	}
 	r = session_takeover(s, typed, reason != NULL ? reason : why, &cause);
 	free(typed);
 	free(why);
 	if (r != 0) {
+		fflush(stdout);
 		escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		return EXIT_FAILED;
 	}
 	escape_printf(stdout, "stepup: the run is yours now; resuming it\n");
+	fflush(stdout);
 	return plain_run(s, stdin, stdout);
 }
 
