@@ -18,8 +18,11 @@ take() {	# take NAME: a plain takeover by NAME, stdin the fifo $TMP/NAME.in
 }
 wait_file_grep() {	# FILE TEXT
 	n=600
-	while [ $n -gt 0 ] && ! grep -qF -- "$2" "$1" 2>/dev/null; do sleep 0.05; n=$((n - 1)); done
-	grep -qF -- "$2" "$1" 2>/dev/null || fail "$1 never said '$2': $(cat "$1" 2>/dev/null)"
+	while ! grep -qF -- "$2" "$1" 2>/dev/null; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || { fail "$1 never said '$2': $(cat "$1" 2>/dev/null)"; return 1; }
+		sleep 0.05
+	done
 }
 
 # --- two at once ---------------------------------------------------------
@@ -66,7 +69,7 @@ t=$(q "select seq from events where kind = 'takeover'")
 tui_keys a Q
 tui_wait a "[exit 0]"	# the run is done (by the new holder)
 exec 3>&- 4>&-
-rm -f "$TMP"/*.in "$TMP"/*.st
+rm -f "$TMP"/*.in "$TMP"/*.st "$TMP"/*.out
 
 # --- while alice confirms ------------------------------------------------
 tui_world
