@@ -3,7 +3,8 @@
 # the wizard read-only: every screen names the holder, it follows the run
 # step by step (the running action's screen with its output), no key in
 # it changes the journal, and it says so when the run is done; a watcher
-# of a finished run shows it read-only.
+# of a finished run shows it read-only; when the holder dies, the watcher
+# says the lock is free and T resumes the run, following its action.
 . "$top_srcdir/tests/tui-lib.sh"
 tui_world
 : >"$TMP/world/hold"		# install waits until $world/release exists
@@ -76,4 +77,38 @@ tui_keys c T
 tui_wait c "there is nothing to take over"
 tui_keys c Q
 tui_wait c "[exit 0]"
+
+# The holder dies mid-action: the watcher says the lock is free, and T
+# takes the run over through the normal resume, which follows the action.
+tui_world
+: >"$TMP/world/hold"
+tui_start e "$TUI_RUN"
+tui_begin e || finish
+tui_to_confirm e || finish
+tui_text e "yes, upgrade to 2.0.0"
+tui_keys e Enter
+tui_wait e "running (attempt 1)" 300 || finish
+tui_start f "$TUI_RUN"
+tui_wait f "installing 1.1.0 on eu-1" || finish
+shpid=$(tui_on e display -p -t e '#{pane_pid}')
+pid=$(ps -o pid= --ppid "$shpid" | tr -d ' ' | head -n 1)
+kill -KILL "$pid"
+tui_wait f "read-only: the lock is free (its holder's stepup is gone): run 1 can be taken over (resumed)" || finish
+tui_keys f T
+tui_wait f "Nobody holds the run now. Take it over and resume it?" || finish
+tui_keys f y
+tui_wait f "An unfinished run of this runbook" || finish
+tui_keys f Enter
+tui_wait f "The API token?" || finish
+tui_text f s3cret
+tui_keys f Enter
+tui_wait f "running (attempt 1)" || finish
+: >"$TMP/world/release"
+tui_wait f "PASS  9. The widget reports 2.0.0" 300 || finish
+[ "$(sqlite3 "$TMP/state/journal.db" "select count(*) from actions where step = 'install@1.1.0'")" = 1 ] ||
+	fail "install ran twice"
+[ "$(sqlite3 "$TMP/state/journal.db" "select group_concat(how, ',') from (select how from holders order by gen)")" = "began,resumed" ] ||
+	fail "holders: $(sqlite3 "$TMP/state/journal.db" "select * from holders")"
+tui_keys f Q
+tui_wait f "[exit 1]"
 finish
