@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +27,20 @@
  * for), so a watcher never wakes itself up. */
 #define WATCH_FILES	(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_DELETE | \
 			 IN_CLOSE_WRITE | IN_ATTRIB)
+/* In runs/RUN, files made or renamed into place (a status file, the
+ * evidence rewritten after each commit), not a log's every write: a
+ * watcher follows a running command's output with its screen's ticker,
+ * as the holder does, and a chatty command wakes nobody up. */
+#define WATCH_RUN	(IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_CLOSE_WRITE)
 static const struct {
 	const char	*dir;		/* under the state directory */
 	bool		 run;		/* runs/RUN */
+	uint32_t	 mask;
 } watched[] = {
-	{ "",		false },
-	{ "locks",	false },
-	{ "runs",	false },	/* runs/RUN made later */
-	{ NULL,		true },
+	{ "",		false,	WATCH_FILES },
+	{ "locks",	false,	WATCH_FILES },
+	{ "runs",	false,	WATCH_FILES },	/* runs/RUN made later */
+	{ NULL,		true,	WATCH_RUN },
 };
 
 /* Watches whose run directory was not made yet: added when it is. */
@@ -70,7 +77,7 @@ journal_watch_open(const char *state_dir, long long run, char **cause)
 			path = xasprintf("%s/%s", state_dir, watched[i].dir);
 		/* A directory not made yet is made by a write to the one
 		 * above it, which is watched. */
-		wd = inotify_add_watch(fd, path, WATCH_FILES | IN_ONLYDIR |
+		wd = inotify_add_watch(fd, path, watched[i].mask | IN_ONLYDIR |
 		    IN_DONT_FOLLOW);
 		if (wd != -1 && !watched[i].run && run > 0 &&
 		    strcmp(watched[i].dir, "runs") == 0)
@@ -108,7 +115,7 @@ watch_made(int fd, const struct inotify_event *ev)
 		if (p->fd != fd || p->runs_wd != ev->wd || ev->len == 0 ||
 		    strcmp(ev->name, p->name) != 0)
 			continue;
-		if (inotify_add_watch(fd, p->path, WATCH_FILES | IN_ONLYDIR |
+		if (inotify_add_watch(fd, p->path, WATCH_RUN | IN_ONLYDIR |
 		    IN_DONT_FOLLOW) == -1)
 			return;
 		*pp = p->next;

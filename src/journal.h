@@ -483,8 +483,9 @@ char	*journal_holder_describe(const struct journal_holder *);
 
 /* An inotify descriptor (see journal-watch.c) that becomes readable when
  * the journal of STATE_DIR is written (its -wal, or the database), a
- * lock file in it changes, or a file of run's directory (runs/RUN: logs,
- * status files) is written or made; -1 with *cause. Nothing is polled: a
+ * lock file in it changes, or a file is made or renamed into place in
+ * run's directory (runs/RUN: logs, status files, the evidence rewritten
+ * after each commit; a log's growth is not a change); -1 with *cause. Nothing is polled: a
  * process waiting on it costs nothing while nothing changes. */
 int	journal_watch_open(const char *state_dir, long long run, char **cause);
 /* Read what is pending on the descriptor; returns 1 when something that

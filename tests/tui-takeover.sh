@@ -77,7 +77,7 @@ grep -q "^  2 bob on .* (pid [0-9]*) took it over from alice at .*: shift change
 
 tui_keys a Q
 tui_wait a "[exit 1]" || finish
-tui_capture a | tr -d '\n' | grep -q "took it over from alice at .*: shift change; this stepup let go of run 1" ||
+tui_capture a | tr -d '\n' | grep -Eq "took it over from alice at .*: shift change; this ?stepup let go of run 1" ||
 	fail "alice's stepup does not say who took over: $(tui_capture a)"
 tui_keys b Q
 tui_wait b "[exit 1]"
