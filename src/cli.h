@@ -75,6 +75,10 @@ int	cmd_show(int, char **);		/* cmd-history.c */
 /* == journal == */
 int	cmd_recover(int, char **);	/* cmd-recover.c */
 
+/* == watch == */
+int	cmd_watch(int, char **);	/* cmd-watch.c */
+int	cmd_takeover(int, char **);	/* cmd-watch.c */
+
 /* == export == */
 int	cmd_rollback(int, char **);	/* cmd-rollback.c */
 int	cmd_export(int, char **);	/* cmd-export.c */

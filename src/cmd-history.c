@@ -171,7 +171,7 @@ cmd_show(int argc, char **argv)
 	struct journal_action		*av = NULL;
 	size_t				 n_sv = 0, n_ev = 0, n_av = 0, i;
 	char				*cause = NULL, *end, when[32], ended[32];
-	char				*integrity;
+	char				*integrity, *holders;
 	long long			 id;
 	int				 first, status = EXIT_DONE;
 
@@ -226,6 +226,11 @@ cmd_show(int argc, char **argv)
 	escape_printf(stdout, "by %s on %s, began %s UTC, ended %s\n",
 	    run->operator != NULL ? run->operator : "?",
 	    run->host != NULL ? run->host : "?", when, ended);
+	/* Who held it, in order: began, resumed, took over. */
+	if ((holders = journal_holders_text(j, id, "  ")) != NULL) {
+		escape_printf(stdout, "holders:\n%s", holders);
+		free(holders);
+	}
 	integrity = journal_run_integrity(j, id);
 	printf("journal: ");
 	show_detail(integrity);

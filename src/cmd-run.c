@@ -58,7 +58,7 @@ cmd_run(int argc, char **argv)
 	};
 	struct session_opts		 opts;
 	struct session			*s;
-	char				*cause = NULL;
+	char				*cause = NULL, *cause2 = NULL;
 	bool				 plain = false;
 	int				 c, r;
 
@@ -102,6 +102,19 @@ cmd_run(int argc, char **argv)
 	/* The wizard draws its first frame before creating a journal. */
 	opts.defer_journal = !plain && !opts.dry_run;
 	r = session_open(&opts, &s, &cause);
+	/* Held by another operator: on a terminal, watch it read-only
+	 * (plain mode and scripts keep exit 4, or ask: stepup watch). */
+	if (r == EXIT_LOCKED && !plain && !opts.dry_run) {
+		opts.watch = true;
+		opts.defer_journal = false;
+		if (session_open(&opts, &s, &cause2) == EXIT_DONE) {
+			free(cause);
+			r = tui_watch(s, false);
+			session_close(s);
+			return r;
+		}
+		free(cause2);
+	}
 	if (r != EXIT_DONE) {
 		if (r == EXIT_USAGE)
 			escape_printf(stderr, "%s\n", cause);

@@ -404,6 +404,8 @@ add_run(struct export_doc *d, const struct runbook *rb,
 			free(ev);
 		}
 		export_doc_head(d, "Operator", run->operator);
+		if (r->holders != NULL)
+			export_doc_head(d, "Holders", r->holders);
 		export_doc_head(d, "On host", run->host);
 		export_doc_head(d, "Started", t);
 		export_doc_head(d, "Ended", u);
@@ -492,6 +494,7 @@ struct run_records {
 	struct journal_action		*actions;
 	size_t				 n_actions;
 	char				*integrity;
+	char				*holders;
 	struct export_run		 view;
 };
 
@@ -522,6 +525,8 @@ run_read(struct journal *j, long long id, struct run_records *r,
 	r->view.n_actions = r->n_actions;
 	r->integrity = journal_run_integrity(j, id);
 	r->view.integrity = r->integrity;
+	r->holders = journal_holders_text(j, id, "");
+	r->view.holders = r->holders;
 	return 0;
 }
 
@@ -533,6 +538,7 @@ run_free(struct run_records *r)
 	journal_events_free(r->events, r->n_events);
 	journal_actions_free(r->actions, r->n_actions);
 	free(r->integrity);
+	free(r->holders);
 }
 
 /* The report of a run read from an open journal. */

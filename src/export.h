@@ -152,6 +152,8 @@ struct export_run {
 	size_t					 n_actions;
 	const char				*integrity; /* journal_run_integrity(),
 							     * or NULL */
+	const char				*holders; /* journal_holders_text(),
+							   * or NULL */
 };
 
 /* The report of a run: a header (product, from, to, the run's id, kind

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -456,6 +457,96 @@ journal_unlock(struct journal_lock *l)
 	close(l->fd);
 	free(l->key);
 	free(l);
+}
+
+int
+journal_lock_peek(const char *state_dir, const char *runbook,
+    struct journal_lock_holder *holder, char **lock_path, char **cause)
+{
+	struct flock	 fl;
+	char		*key, *path, *text, hash[65];
+	int		 fd, r = JOURNAL_LOCK_TAKEN;
+
+	memset(holder, 0, sizeof *holder);
+	if (lock_path != NULL)
+		*lock_path = NULL;
+	if ((key = realpath(runbook, NULL)) == NULL)
+		key = jn_absolute(runbook);
+	sha256_hex(key, strlen(key), hash);
+	path = xasprintf("%s/locks/%.32s.lock", state_dir, hash);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1) {
+		if (errno == ENOENT)
+			goto out;	/* never locked: free */
+		*cause = xasprintf("cannot open the lock file %s: %s", path,
+		    strerror(errno));
+		r = -1;
+		goto out;
+	}
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_GETLK, &fl) == -1) {
+		*cause = xasprintf("cannot look at the lock %s: %s", path,
+		    strerror(errno));
+		r = -1;
+	} else if (fl.l_type != F_UNLCK) {
+		text = fd_read_all(fd);
+		if (!holder_parse(text, holder) || (fl.l_pid > 0 &&
+		    fl.l_pid != holder->pid && holder_here(holder))) {
+			journal_lock_holder_free(holder);
+			holder->pid = fl.l_pid;
+			holder->operator = xstrdup("another stepup");
+			holder->host = journal_host();
+			holder->runbook = xstrdup(key);
+		}
+		free(text);
+		r = JOURNAL_LOCK_HELD;
+	}
+	close(fd);
+out:
+	if (lock_path != NULL && r != -1)
+		*lock_path = path;
+	else
+		free(path);
+	free(key);
+	return r;
+}
+
+int
+journal_lock_wait(const char *state_dir, const char *runbook, int timeout_ms,
+    struct journal_lock **lock, struct journal_lock_holder *holder,
+    char **cause)
+{
+	struct pollfd	 pfd[2];
+	long long	 deadline = monotonic_ms() + timeout_ms, left;
+	bool		 took_over;
+	int		 r, wfd = -1, pfdn;
+
+	for (;;) {
+		r = journal_lock(state_dir, runbook, lock, &took_over, holder,
+		    cause);
+		if (r != JOURNAL_LOCK_HELD || (left = deadline - monotonic_ms()) <= 0)
+			break;
+		/* Sleep until the lock file changes (the holder lets go and
+		 * empties it) or the holder's process ends, or the time is up. */
+		if (wfd == -1 && (wfd = journal_watch_open(state_dir, 0,
+		    cause)) == -1)
+			break;
+		pfd[0].fd = wfd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = journal_watch_pid(holder->pid);
+		pfd[1].events = POLLIN;
+		pfdn = pfd[1].fd != -1 ? 2 : 1;
+		journal_lock_holder_free(holder);
+		(void)poll(pfd, (nfds_t)pfdn, pfdn == 2 ? (int)left :
+		    (int)(left < 100 ? left : 100));
+		if (pfdn == 2)
+			close(pfd[1].fd);
+		(void)journal_watch_drain(wfd);
+	}
+	journal_watch_close(wfd);
+	return r;
 }
 
 char *

@@ -96,6 +96,20 @@ static const char *const migrations[] = {
 	/* 2 -> 3: each event chained to the one before it in its run by
 	 * hash (see jn_event_hash); older events keep a NULL hash. */
 	"ALTER TABLE events ADD COLUMN hash TEXT;",
+
+	/* 3 -> 4: who held each run, in order (journal-holders.c): the one
+	 * that began it, each that resumed it or took it over. */
+	"CREATE TABLE holders ("
+	"  run INTEGER NOT NULL REFERENCES runs(id),"
+	"  gen INTEGER NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  host TEXT NOT NULL,"
+	"  pid INTEGER NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  how TEXT NOT NULL,"
+	"  from_operator TEXT,"
+	"  why TEXT,"
+	"  PRIMARY KEY (run, gen));",
 };
 
 _Static_assert(nitems(migrations) == JOURNAL_SCHEMA_VERSION,

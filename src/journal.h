@@ -68,7 +68,7 @@ bool		 journal_has_evidence(const char *state_dir);
 /* Close the journal (NULL is allowed). Uncommitted work is rolled back. */
 void		 journal_close(struct journal *);
 
-#define JOURNAL_SCHEMA_VERSION	3
+#define JOURNAL_SCHEMA_VERSION	4
 
 /* The database file's path and the state directory; owned by the journal. */
 const char	*journal_path(const struct journal *);
@@ -205,6 +205,7 @@ void	journal_steps_free(struct journal_step_state *, size_t);
 	X(PROBE,	 "probe",	   "a read-only probe ran")		\
 	X(SHELL,	 "shell",	   "the operator opened a shell")	\
 	X(LOCK_TAKEOVER, "lock-takeover",  "a dead holder's lock taken over") \
+	X(TAKEOVER,	 "takeover",	   "a live holder's run taken over") \
 	X(RUNBOOK_CHANGED, "runbook-changed", "the runbook changed since the run began") \
 	X(ROLLBACK,	 "rollback",	   "a rollback was chosen")		\
 	X(RECOVER,	 "recover",	   "lost records rebuilt from the evidence") \
@@ -432,6 +433,83 @@ void	journal_lock_holder_free(struct journal_lock_holder *);
 /* "alice from 192.0.2.7 on head1 (pid 4242) since 2026-11-22 01:40:00
  * UTC"; caller frees. */
 char	*journal_lock_holder_describe(const struct journal_lock_holder *);
+
+/* Look at a runbook's lock without taking it (for a watcher): returns
+ * JOURNAL_LOCK_HELD with *holder naming the live holder, JOURNAL_LOCK_TAKEN
+ * when nobody holds it now (*holder empty), -1 with *cause. Creates
+ * nothing. *lock_path (when not NULL) is the lock file's path (caller
+ * frees). */
+int	journal_lock_peek(const char *state_dir, const char *runbook,
+	    struct journal_lock_holder *holder, char **lock_path,
+	    char **cause);
+/* Wait up to timeout_ms for the lock a live holder has been asked to let
+ * go of (a takeover), then take it as journal_lock() does: the same
+ * returns. The wait sleeps on the lock file changing and on the holder's
+ * process ending, not in a busy loop. */
+int	journal_lock_wait(const char *state_dir, const char *runbook,
+	    int timeout_ms, struct journal_lock **lock,
+	    struct journal_lock_holder *holder, char **cause);
+/* ---- holders: who holds a run, in order --------------------------------- */
+
+/* One holder of a run (journal-holders.c). */
+struct journal_holder {
+	long long	 gen;		/* 1, 2, ... in the order they held it */
+	char		*operator;
+	char		*host;
+	pid_t		 pid;
+	long long	 since;
+	char		*how;		/* "began", "resumed", "took over" */
+	char		*from;		/* took over: from whom; or NULL */
+	char		*why;		/* took over: the reason; or NULL */
+};
+
+/* Make this connection the holder of run: a new generation is recorded
+ * (how, and for a takeover from whom and why), and from then on every
+ * write this connection makes to the run (events, step states, attempts,
+ * its status) is refused inside its own transaction once another claims
+ * the run: the old holder of a run taken over cannot journal anything.
+ * With expect >= 0 the claim is refused unless the current generation is
+ * expect (a takeover takes the run from the holder the operator named,
+ * never from one who took it meanwhile). Sets *gen when not NULL. Inside
+ * or outside a transaction. */
+int	journal_claim(struct journal *, long long run, const char *how,
+	    const char *from, const char *why, long long expect,
+	    long long *gen, char **cause);
+/* 1 when this connection holds run (its claim is the newest), 0 when
+ * another has claimed it since, -1 when this connection never claimed it. */
+int	journal_claimed(struct journal *, long long run);
+/* Whether cause is a write refused because the run was taken over. */
+bool	journal_taken_over(const char *cause);
+/* The holders of run, oldest first. Free with journal_holders_free. */
+int	journal_holders(struct journal *, long long run,
+	    struct journal_holder **v, size_t *n, char **cause);
+void	journal_holders_free(struct journal_holder *, size_t);
+/* Every holder of run, a line each, "PREFIX1 alice on head1 (pid 42)
+ * began it at DATE", in order; NULL when none is recorded. Caller frees. */
+char	*journal_holders_text(struct journal *, long long run,
+	    const char *prefix);
+/* "bob on head2 (pid 99) took it over from alice at DATE: why", or
+ * "alice on head1 (pid 42) began it at DATE". Caller frees. */
+char	*journal_holder_describe(const struct journal_holder *);
+
+/* ---- watching: waiting for the journal and a run's files to change ----- */
+
+/* An inotify descriptor (see journal-watch.c) that becomes readable when
+ * the journal of STATE_DIR is written (its -wal, or the database), a
+ * lock file in it changes, or a file is made or renamed into place in
+ * run's directory (runs/RUN: logs, status files, the evidence rewritten
+ * after each commit; a log's growth is not a change); -1 with *cause. Nothing is polled: a
+ * process waiting on it costs nothing while nothing changes. */
+int	journal_watch_open(const char *state_dir, long long run, char **cause);
+/* Read what is pending on the descriptor; returns 1 when something that
+ * matters changed (not merely opened, read or closed by a reader), else
+ * 0. Never blocks. */
+int	journal_watch_drain(int fd);
+/* Close a descriptor of journal_watch_open() (-1 is fine). */
+void	journal_watch_close(int fd);
+/* A descriptor that becomes readable when process pid ends (pidfd), or -1
+ * when the system cannot tell (then poll with a timeout). */
+int	journal_watch_pid(pid_t pid);
 
 /* Seconds since the Epoch, as the journal records them. */
 long long	 journal_now(void);

@@ -21,6 +21,7 @@
 	X(SHELL,     "!",          "shell",   "Open $SHELL in the state directory; exit it to come back", '!') \
 	X(REDRAW,    "^L",         "redraw",  "Redraw the whole screen", KEYS_CTRL('L')) \
 	X(SUSPEND,   "^Z",         "suspend", "Suspend to the shell; fg comes back (a running action goes on)", KEYS_CTRL('Z')) \
+	X(TAKEOVER,  "T",          "take over", "Read-only: take the run over from its holder (type \"take over from NAME\"), or resume it once nobody holds it", 'T') \
 	X(INTERRUPT, "^C",         "cancel",  "Ask to cancel the running action (outside one: leave, asking first in a run)", KEYS_CTRL('C')) \
 	X(DOWN,      "j Down",     "down",    "Move down one line", 'j', KEY_DOWN, KEYS_CTRL('N'), 'e') \
 	X(UP,        "k Up",       "up",      "Move up one line", 'k', KEY_UP, 'y', KEYS_CTRL('P')) \

@@ -122,6 +122,34 @@ static const struct command commands[] = {
 	{ "show", cmd_show, "RUN-ID",
 	  "one run: its steps, commands, artifacts and every event", "" },
 
+	/* == watch: watch, takeover == */
+	{ "watch", cmd_watch, "[--plain] [RUNBOOK | RUN-ID]",
+	  "follow a run another operator holds, read-only, as it goes",
+	  "Opens the wizard read-only on the run (a runbook's unfinished or\n"
+	  "latest run, a run by its id, or without either the latest\n"
+	  "unfinished run): every step's state and events, the running\n"
+	  "action's output, each screen naming the holder. No key changes\n"
+	  "anything; no lock is taken. When the run ends or its lock is\n"
+	  "free, it says so and T takes the run over (resumes it). In plain\n"
+	  "mode, the run's events are printed as lines as they are journaled,\n"
+	  "until the run ends. Costs nothing while nothing changes.\n\n"
+	  "      --plain    events as lines on stdout (also when TERM is dumb\n"
+	  "                 or stdout is not a terminal)\n\n"
+	  "Exit status: 0 the run is done, 1 it failed, was paused or its\n"
+	  "holder is gone, 2 usage error or nothing to watch.\n" },
+	{ "takeover", cmd_takeover,
+	  "[--plain] [--reason TEXT] [RUNBOOK | RUN-ID]",
+	  "take a run over from its live holder, then resume it",
+	  "Shows the run read-only and asks for \"take over from NAME\" (NAME\n"
+	  "the holder) and a reason; the takeover is journaled (who, from\n"
+	  "whom, when, why), the holder's stepup turns read-only within a\n"
+	  "second and lets go of the lock, and the run is resumed here: an\n"
+	  "action in flight is followed, never run again. A run nobody holds\n"
+	  "is simply resumed.\n\n"
+	  "      --plain        the phrase and the reason read from stdin\n"
+	  "      --reason TEXT  the reason, not asked\n\n"
+	  "Exit status: as stepup run; 1 also when nothing was taken over.\n" },
+
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

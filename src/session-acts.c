@@ -123,6 +123,11 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 	size_t			 blocker;
 
 	*why = "";
+	/* Watching (or taken over): nothing, whatever the screen. */
+	if (s->watching) {
+		*why = s->ro_why != NULL ? s->ro_why : "read-only";
+		return false;
+	}
 	if (act == SESSION_ACT_QUIT)
 		return true;
 	if (ss == NULL || s->status != SESSION_RUNNING) {
@@ -483,8 +488,8 @@ session_end_shown(struct session *s, size_t i, char **cause)
 		return -1;
 	}
 	st = &s->steps->v[i];
-	if (st->end_shown)
-		return 0;
+	if (st->end_shown || s->watching)
+		return 0;	/* a watcher reads; nothing is journaled */
 	if (journal_append(s->j, s->run_id, JOURNAL_EV_NOTE, st->key,
 	    "the end of the document was shown", NULL, cause) != 0)
 		return -1;

@@ -448,6 +448,8 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 
 	if (s->running == NONE)
 		return 1;
+	if (s->watching)
+		return session_watch_wait(s, timeout_ms, cause);
 	if (timeout_ms > 0)
 		deadline = monotonic_ms() + timeout_ms;
 	for (;;) {
@@ -539,6 +541,8 @@ session_cancel(struct session *s, char **cause)
 		*cause = xstrdup("nothing is running");
 		return -1;
 	}
+	if (session_gate(s, s->running, SESSION_ACT_CANCEL, cause) != 0)
+		return -1;
 	st = &s->steps->v[s->running];
 	if (st->wait_next != 0) {
 		/* Between two attempts: nothing to signal; the wait ends. */
@@ -648,8 +652,16 @@ session_document(struct session *s, size_t i, char **path, char **cause)
 		*path = xstrdup(st->file);
 		return 0;
 	}
-	/* The document is a command's output: run it through the door. */
-	if (st->state != STEP_READY || s->logs[i] == NULL ||
+	/* The document is a command's output: run it through the door;
+	 * a watcher sees the output its holder's run made, if any. */
+	if (s->watching) {
+		if (s->logs[i] == NULL) {
+			*cause = xasprintf("step %zu (%s): its document is a "
+			    "command's output, not made yet (%s)", i + 1,
+			    st->key, s->ro_why);
+			return -1;
+		}
+	} else if (st->state != STEP_READY || s->logs[i] == NULL ||
 	    st->exit_status != 0) {
 		if (!(st->state == STEP_READY && s->running == NONE &&
 		    steps_needs_met(s->steps, i, NULL)) &&

@@ -94,6 +94,16 @@ struct session {
 	struct steps		*upgrade;	/* kept under a rollback run */
 	char			**logs;		/* per step: last attempt's log */
 
+	/* Read-only (session-watch.c): a run someone else holds, or
+	 * that was taken over from us. */
+	bool			 watching;
+	char			*ro_why;	/* "read-only: held by ..." */
+	enum session_watch	 watch;
+	struct journal_lock_holder holder;	/* the live holder, when held */
+	long long		 holder_gen;	/* the journal's holder then */
+	char			*taken_by;	/* who took it over from us */
+	int			 watch_fd;	/* journal_watch_open, or -1 */
+
 	struct step_env		 outputs;	/* every value a step's command
 						   set so far (rb->outputs) */
 
@@ -262,6 +272,26 @@ void		 session_wait_reload(struct session *,
  * laid out and the journal's states applied, read only; NULL when they
  * cannot be laid out or every step is settled. */
 char		*session_resume_step(struct session *);
+
+/* Apply what the journal knows of run's steps to ss (and each step's last
+ * log to logs, when not NULL), as resuming does; reads only. */
+int		 session_steps_reload(struct session *, long long run,
+		    struct steps *ss, char **logs, char **cause);
+
+/* session.c */
+/* Read the unfinished run of the runbook (s->unf, s->info) as opening a
+ * session does, for resuming it. EXIT_* status. */
+int		 session_load_unfinished(struct session *, char **cause);
+
+/* session-watch.c */
+/* Open s (runbook and state directory set) read-only on the run to
+ * watch. EXIT_* status. */
+int		 session_watch_open(struct session *, char **cause);
+/* session_wait() of a watcher: the journal read again. */
+int		 session_watch_wait(struct session *, int timeout_ms,
+		    char **cause);
+/* Free what watching holds. */
+void		 session_watch_free(struct session *);
 
 /* session-rollback.c */
 /* Opened for rollback with no unfinished run: make the latest upgrade run

@@ -361,6 +361,8 @@ session_begin(struct session *s, char **cause)
 	free(ptext);
 	ptext = NULL;
 	session_set_run(s, id);
+	if (journal_claim(s->j, id, "began", NULL, NULL, -1, NULL, cause) != 0)
+		goto fail;
 	if (journal_append(s->j, id, JOURNAL_EV_BEGIN, NULL, s->opts.dry_run ?
 	    "dry run" : s->opts.step ? SESSION_STEP_NOTE : NULL, NULL,
 	    cause) != 0)

@@ -262,6 +262,24 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 	return 0;
 }
 
+int
+session_steps_reload(struct session *s, long long run, struct steps *ss,
+    char **logs, char **cause)
+{
+	struct journal_event	*ev = NULL;
+	struct journal_action	*av = NULL;
+	size_t			 n_ev = 0, n_av = 0;
+	int			 r;
+
+	if (journal_events(s->j, run, &ev, &n_ev, cause) != 0)
+		return -1;
+	r = steps_apply_journal(s->j, run, ss, logs, ev, n_ev, &av, &n_av,
+	    cause);
+	journal_events_free(ev, n_ev);
+	journal_actions_free(av, n_av);
+	return r;
+}
+
 /* One run's steps, laid out (from the upgrade's when it is a rollback)
  * with what its journal says; NULL when they cannot be. */
 static struct steps *
@@ -402,7 +420,12 @@ session_resume(struct session *s, char **cause)
 		why = xasprintf("the runbook's sha256 was %s, now %s",
 		    s->unf->runbook_sha256 != NULL ? s->unf->runbook_sha256 :
 		    "unknown", s->rb->sha256);
-	if ((!finished && journal_append(s->j, s->run_id, JOURNAL_EV_RESUME,
+	/* Whoever resumes holds the run (journal-holders.c); a takeover
+	 * has claimed it already. */
+	if ((!finished && journal_claimed(s->j, s->run_id) != 1 &&
+	    journal_claim(s->j, s->run_id, "resumed", NULL, NULL, -1, NULL,
+	    cause) != 0) ||
+	    (!finished && journal_append(s->j, s->run_id, JOURNAL_EV_RESUME,
 	    NULL, s->info.step, NULL, cause) != 0) ||
 	    (s->takeover != NULL && journal_append(s->j, s->run_id,
 	    JOURNAL_EV_LOCK_TAKEOVER, NULL, s->takeover, NULL, cause) != 0) ||

@@ -44,6 +44,7 @@ session_rollback(struct session *s, char **cause)
 	    journal_run_set_status(s->j, s->run_id, JOURNAL_RUN_FAILED,
 	    cause) != 0 ||
 	    journal_run_create(s->j, &run, &id, cause) != 0 ||
+	    journal_claim(s->j, id, "began", NULL, NULL, -1, NULL, cause) != 0 ||
 	    journal_append(s->j, id, JOURNAL_EV_BEGIN, NULL, why, NULL,
 	    cause) != 0) {
 		journal_rollback(s->j);
@@ -110,6 +111,10 @@ session_probe_installed(struct session *s, char **version, char **cause)
 	char			**envp;
 	int			 status;
 
+	if (s->watching) {
+		*cause = xstrdup(s->ro_why);
+		return -1;
+	}
 	envp = session_probe_init(s, &probe);
 	*version = catalog_installed(s->rb, &probe, &status, cause);
 	step_envp_free(envp);

@@ -125,6 +125,58 @@ held_run_hint(const struct session *s)
 }
 
 int
+session_load_unfinished(struct session *s, char **cause)
+{
+	const struct session_opts	*opts = &s->opts;
+	char				*key;
+	int				 r;
+
+	if (journal_run_unfinished(s->j, s->runbook_abs, &s->unf, cause) != 0)
+		return EXIT_FAILED;
+	if (s->unf == NULL && opts->rollback &&
+	    (r = session_latest_run(s, cause)) != EXIT_DONE)
+		return r;
+	if (s->unf != NULL) {
+		s->has_info = true;
+		s->info.id = xasprintf("%lld", s->unf->id);
+		s->info.operator = xstrdup(s->unf->operator != NULL ?
+		    s->unf->operator : "?");
+		s->info.host = xstrdup(s->unf->host != NULL ? s->unf->host : "?");
+		s->info.started = s->unf->started;
+		s->info.from = xstrdup(s->unf->from != NULL ? s->unf->from : "?");
+		s->info.to = xstrdup(s->unf->to != NULL ? s->unf->to : "?");
+		s->info.step = run_at_step(s->j, s->unf->id);
+		s->info.runbook_changed = s->unf->runbook_sha256 == NULL ||
+		    strcmp(s->unf->runbook_sha256, s->rb->sha256) != 0;
+		/* Its answers, so that only the secret ones are asked again. */
+		{
+			struct journal_event	*ev = NULL;
+			size_t			 n_ev = 0, i;
+
+			if (journal_events(s->j, s->unf->kind ==
+			    JOURNAL_RUN_ROLLBACK ? s->unf->parent : s->unf->id,
+			    &ev, &n_ev, cause) != 0)
+				return EXIT_FAILED;
+			session_reload_vars(s, ev, n_ev);
+			for (i = 0; i < n_ev; i++) {
+				if (ev[i].kind == JOURNAL_EV_BEGIN &&
+				    ev[i].detail != NULL && strcmp(ev[i].detail,
+				    SESSION_STEP_NOTE) == 0)
+					s->opts.step = true;
+			}
+			journal_events_free(ev, n_ev);
+		}
+		/* The step it resumes at, as resuming lays it out; else the
+		 * last one recorded unsettled. */
+		if ((key = session_resume_step(s)) != NULL) {
+			free(s->info.step);
+			s->info.step = key;
+		}
+	}
+	return EXIT_DONE;
+}
+
+int
 session_open(const struct session_opts *opts, struct session **out,
     char **cause)
 {
@@ -132,7 +184,7 @@ session_open(const struct session_opts *opts, struct session **out,
 	struct rb_diags			 diags;
 	struct journal_lock_holder	 holder;
 	bool				 took_over = false;
-	char				*desc, *watch, *key;
+	char				*desc, *watch;
 	FILE				*f;
 	char				*text = NULL;
 	size_t				 len = 0;
@@ -143,6 +195,7 @@ session_open(const struct session_opts *opts, struct session **out,
 	s->opts = *opts;
 	s->running = NONE;
 	s->proc.fd = -1;
+	s->watch_fd = -1;
 	s->status = SESSION_NEW;
 
 	rb_diags_init(&diags);
@@ -168,6 +221,15 @@ session_open(const struct session_opts *opts, struct session **out,
 	if ((s->state_dir = journal_state_dir(opts->state_dir, cause)) == NULL) {
 		session_close(s);
 		return EXIT_FAILED;
+	}
+	/* A watcher takes no lock and writes nothing. */
+	if (opts->watch) {
+		if ((r = session_watch_open(s, cause)) != EXIT_DONE) {
+			session_close(s);
+			return r;
+		}
+		*out = s;
+		return EXIT_DONE;
 	}
 	r = journal_lock(s->state_dir, s->runbook_abs, &s->lock, &took_over,
 	    &holder, cause);
@@ -207,53 +269,9 @@ session_open(const struct session_opts *opts, struct session **out,
 		session_close(s);
 		return EXIT_FAILED;
 	}
-	if (journal_run_unfinished(s->j, s->runbook_abs, &s->unf, cause) != 0) {
-		session_close(s);
-		return EXIT_FAILED;
-	}
-	if (s->unf == NULL && opts->rollback &&
-	    (r = session_latest_run(s, cause)) != EXIT_DONE) {
+	if ((r = session_load_unfinished(s, cause)) != EXIT_DONE) {
 		session_close(s);
 		return r;
-	}
-	if (s->unf != NULL) {
-		s->has_info = true;
-		s->info.id = xasprintf("%lld", s->unf->id);
-		s->info.operator = xstrdup(s->unf->operator != NULL ?
-		    s->unf->operator : "?");
-		s->info.host = xstrdup(s->unf->host != NULL ? s->unf->host : "?");
-		s->info.started = s->unf->started;
-		s->info.from = xstrdup(s->unf->from != NULL ? s->unf->from : "?");
-		s->info.to = xstrdup(s->unf->to != NULL ? s->unf->to : "?");
-		s->info.step = run_at_step(s->j, s->unf->id);
-		s->info.runbook_changed = s->unf->runbook_sha256 == NULL ||
-		    strcmp(s->unf->runbook_sha256, s->rb->sha256) != 0;
-		/* Its answers, so that only the secret ones are asked again. */
-		{
-			struct journal_event	*ev = NULL;
-			size_t			 n_ev = 0, i;
-
-			if (journal_events(s->j, s->unf->kind ==
-			    JOURNAL_RUN_ROLLBACK ? s->unf->parent : s->unf->id,
-			    &ev, &n_ev, cause) != 0) {
-				session_close(s);
-				return EXIT_FAILED;
-			}
-			session_reload_vars(s, ev, n_ev);
-			for (i = 0; i < n_ev; i++) {
-				if (ev[i].kind == JOURNAL_EV_BEGIN &&
-				    ev[i].detail != NULL && strcmp(ev[i].detail,
-				    SESSION_STEP_NOTE) == 0)
-					s->opts.step = true;
-			}
-			journal_events_free(ev, n_ev);
-		}
-		/* The step it resumes at, as resuming lays it out; else the
-		 * last one recorded unsettled. */
-		if ((key = session_resume_step(s)) != NULL) {
-			free(s->info.step);
-			s->info.step = key;
-		}
 	}
 	*out = s;
 	return EXIT_DONE;
@@ -272,6 +290,7 @@ session_close(struct session *s)
 			free(cause);
 	}
 	action_proc_close(&s->proc);
+	session_watch_free(s);
 	session_free_logs(s);
 	steps_free(s->steps);
 	steps_free(s->upgrade);
@@ -305,7 +324,7 @@ session_close(struct session *s)
 int
 session_pause(struct session *s, char **cause)
 {
-	if (s->status != SESSION_RUNNING)
+	if (s->status != SESSION_RUNNING || s->watching)
 		return 0;
 	if (journal_append(s->j, s->run_id, JOURNAL_EV_PAUSE, NULL,
 	    s->running != NONE ? "paused while a command runs on" : NULL,

@@ -61,6 +61,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "plan.h"
 #include "runbook.h"
@@ -81,6 +82,13 @@ struct session_opts {
 	 * on the screen: creating one takes syncs an operator would wait
 	 * for). It is created before the first thing is journaled. */
 	bool		 defer_journal;
+	/* Read-only: follow a run another operator holds (stepup watch,
+	 * session-watch.c): no lock is taken, the journal is opened
+	 * read-only, and session_can() refuses every act, saying who holds
+	 * the run. watch_run: that run (0: the runbook's unfinished run,
+	 * else its latest). */
+	bool		 watch;
+	long long	 watch_run;
 };
 
 /* Operator acts: one table, from which the enum, the names used in the
@@ -200,6 +208,66 @@ int		 session_open(const struct session_opts *, struct session **out,
 /* Create the journal session_open() deferred (see defer_journal); 0 when
  * it is open, else -1 with *cause. */
 int		 session_journal(struct session *, char **cause);
+/* ---- watching and handing over (session-watch.c) ----
+ *
+ * A watching session follows a run as its journal changes: call
+ * session_watch_update() whenever session_watch_fd() is readable (an
+ * inotify descriptor: nothing is polled). The holder's own session uses
+ * the same descriptor to notice, within a poll, that its run was taken
+ * over (session_hold_check); it then turns read-only too.
+ *
+ * The lock protocol: the fcntl lock of journal-lock.c keeps a second
+ * stepup from starting or resuming the run; the journal's holders table
+ * (journal_claim) says who holds it, and SQLite refuses, inside the very
+ * write transaction, any write of a holder whose claim is no longer the
+ * newest. A takeover journals the new holder and its takeover event in
+ * one transaction, so the old holder cannot write one event after it;
+ * the old holder then lets go of the fcntl lock, which the new holder
+ * waits for. */
+enum session_watch {
+	SESSION_WATCH_HELD,	/* a live holder has it */
+	SESSION_WATCH_FREE,	/* nobody holds it: its holder is gone */
+	SESSION_WATCH_ENDED,	/* the run ended (done, failed, paused,
+				   abandoned) */
+};
+/* Whether the session only watches (opened with opts.watch, or its run
+ * was taken over). */
+bool		 session_watching(const struct session *);
+/* What every act is refused with while watching: "read-only: held by
+ * alice@head1, pid 4711, since 03:12 UTC"; NULL when not watching. */
+const char	*session_read_only_why(const struct session *);
+enum session_watch session_watch_state(const struct session *);
+/* The pid of the live holder of the watched run, or 0 (for its pidfd:
+ * its end is a change no file shows). */
+pid_t		 session_holder_pid(const struct session *);
+/* The descriptor to poll for changes of the run (its journal, lock,
+ * logs), opened on first use; -1 when it cannot be. */
+int		 session_watch_fd(struct session *);
+/* Read the journal again after a change: step states, the running step,
+ * the run's status, its holder. Returns 1 when something changed, 0 when
+ * not, -1 with *cause. */
+int		 session_watch_update(struct session *, char **cause);
+/* For the holder, after session_watch_fd() was readable: returns true
+ * when its run was just taken over (it is read-only from now on, its
+ * lock let go, a running command left to its new holder). */
+bool		 session_hold_check(struct session *);
+/* Who took the run over from this session ("bob on head2 (pid 99) took
+ * it over from alice at ...: why"), or NULL. */
+const char	*session_taken_by(const struct session *);
+/* The phrase a takeover of the watched run needs typed, "take over from
+ * alice", or NULL when no live holder has it (then it is free to
+ * resume). The caller frees it. */
+char		*session_takeover_phrase(const struct session *);
+/* Take the watched run over: from its live holder when typed is the
+ * phrase exactly and why is given (journaled with the new holder, in
+ * one transaction; then the holder's lock is waited for), or, once
+ * nobody holds it, by taking its lock. The session then holds the
+ * run's lock and offers it for resuming (session_unfinished), which the
+ * front end does as for any unfinished run: a command in flight is
+ * followed, never started again. */
+int		 session_takeover(struct session *, const char *typed,
+		    const char *why, char **cause);
+
 /* Pause if running, release the lock, free everything. NULL is fine. */
 void		 session_close(struct session *);
 

@@ -58,6 +58,12 @@ tui_header(struct ui_header *h)
 			snprintf(h->phase, sizeof h->phase, "%s",
 			    rb_phase_name(ss->v[i].phase));
 	}
+	/* Read-only: who holds the run, on every screen. */
+	if (session_watching(tui_s))
+		snprintf(h->note, sizeof h->note, "%s%s",
+		    session_read_only_why(tui_s),
+		    session_watch_state(tui_s) == SESSION_WATCH_ENDED ? "" :
+		    "  (T: take over)");
 	if (run != NULL)
 		snprintf(h->state, sizeof h->state, "running");
 	else if (session_dry_run(tui_s))
@@ -101,8 +107,8 @@ tui_interrupt(void)
 	const struct step	*run = session_running(tui_s);
 	char			*q;
 
-	if (run == NULL)
-		return false;
+	if (run == NULL || session_watching(tui_s))
+		return false;	/* a watcher's ^C leaves */
 	if (ui_top() == &screen_ask)
 		return true;
 	q = xasprintf("Cancel step %zu, \"%s\"?", run->index + 1, run->title);
@@ -131,6 +137,7 @@ tui_leave(void)
 
 	/* stepup rollback before its run begins leaves the run as it was. */
 	if (session_run_id(tui_s) == NULL || session_dry_run(tui_s) ||
+	    session_watching(tui_s) ||
 	    session_status(tui_s) != SESSION_RUNNING ||
 	    (tui_for_rollback && (ss == NULL || !ss->rollback)))
 		return false;
@@ -558,6 +565,192 @@ tui_export_report(enum export_format fmt, char **path, char **cause)
 	return r;
 }
 
+/* --- watching, and the takeover ------------------------------------------- */
+
+static char	*tui_phrase;		/* the takeover phrase typed */
+
+/* A watcher follows the holder: the running step's screen over the
+ * checklist while a command runs. */
+static void
+tui_watch_follow(void)
+{
+	const struct step	*run = session_running(tui_s);
+
+	if (run == NULL)
+		return;
+	if ((ui_top() == &screen_run || ui_top() == &screen_checks) &&
+	    tui_index == run->index)
+		return;
+	while (ui_depth() > 1)
+		ui_pop();
+	tui_open_step(run->index);
+}
+
+/* The watch descriptor was readable: a watcher reads the journal again;
+ * a holder looks whether its run was taken over. */
+static void
+tui_watch_changed(void)
+{
+	enum session_watch	 was = session_watch_state(tui_s);
+	char			*cause = NULL;
+	int			 r;
+
+	if (!session_watching(tui_s)) {
+		(void)session_watch_update(tui_s, &cause);
+		free(cause);
+		cause = NULL;
+		if (!session_hold_check(tui_s))
+			return;
+		ui_watch_fd = session_watch_fd(tui_s);
+		while (ui_depth() > 1)
+			ui_pop();
+		ui_message(ROLE_WARNING, "%s; this wizard is read-only now.",
+		    session_taken_by(tui_s));
+		ui_ticker(session_running(tui_s) != NULL ? 100 : 0);
+		tui_watch_follow();
+		return;
+	}
+	if ((r = session_watch_update(tui_s, &cause)) < 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+		return;
+	}
+	if (r == 0)
+		return;
+	ui_ticker(session_running(tui_s) != NULL ? 100 : 0);
+	if (was == SESSION_WATCH_HELD &&
+	    session_watch_state(tui_s) != SESSION_WATCH_HELD)
+		ui_message(ROLE_WARNING, "%s.", session_read_only_why(tui_s));
+	tui_watch_follow();
+}
+
+/* Taken over: the run is ours; resume it as any unfinished run. Every
+ * screen above the first goes, the question too (so true: see ask_arg). */
+static bool
+tui_taken(void *ctx)
+{
+	char	*cause = NULL;
+
+	(void)ctx;
+	while (ui_depth() > 1)
+		ui_pop();
+	if (ui_replace(&screen_start, NULL, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+		return true;
+	}
+	ui_message(ROLE_NORMAL, "The run is yours now: resume it.");
+	return true;
+}
+
+static int
+tui_takeover_why(void *ctx, const char *why, char **cause)
+{
+	(void)ctx;
+	return session_takeover(tui_s, tui_phrase, why, cause);
+}
+
+static int
+tui_takeover_free(void *ctx, const char *answer, char **cause)
+{
+	(void)ctx;
+	(void)answer;
+	return session_takeover(tui_s, NULL, NULL, cause);
+}
+
+/* The phrase typed: it must match before the reason is asked. */
+static int
+tui_takeover_phrase(void *ctx, const char *typed, char **cause)
+{
+	char	*phrase = session_takeover_phrase(tui_s);
+
+	(void)ctx;
+	if (phrase == NULL) {
+		*cause = xstrdup("nobody holds the run any more: Esc, then T "
+		    "resumes it");
+		return -1;
+	}
+	if (strcmp(typed, phrase) != 0) {
+		*cause = xasprintf("That is not the phrase; type exactly: %s",
+		    phrase);
+		free(phrase);
+		return -1;
+	}
+	free(phrase);
+	free(tui_phrase);
+	tui_phrase = xstrdup(typed);
+	return 0;
+}
+
+/* The phrase matched: the reason is asked in its place. */
+static bool
+tui_takeover_reason(void *ctx)
+{
+	struct ask_arg	 a;
+	char		*cause = NULL;
+
+	(void)ctx;
+	memset(&a, 0, sizeof a);
+	a.title = "Take the run over";
+	a.question = "Why? (journaled with the takeover)";
+	a.text = true;
+	a.required = true;
+	a.answer = tui_takeover_why;
+	a.then = tui_taken;
+	if (ui_replace(&screen_ask, &a, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+		return false;
+	}
+	return true;
+}
+
+/* T: take the watched run over. */
+static void
+tui_takeover(void)
+{
+	struct ask_arg	 a;
+	char		*phrase, *q, *cause = NULL;
+
+	if (!session_watching(tui_s)) {
+		ui_message(ROLE_WARNING, "This wizard holds the run already.");
+		return;
+	}
+	if (session_watch_state(tui_s) == SESSION_WATCH_ENDED) {
+		ui_message(ROLE_WARNING, "%s: there is nothing to take over.",
+		    session_read_only_why(tui_s));
+		return;
+	}
+	if (ui_top() == &screen_ask)
+		return;
+	memset(&a, 0, sizeof a);
+	a.title = "Take the run over";
+	if ((phrase = session_takeover_phrase(tui_s)) == NULL) {
+		a.question = "Nobody holds the run now. Take it over and "
+		    "resume it?";
+		a.answer = tui_takeover_free;
+		a.then = tui_taken;
+		q = NULL;
+	} else {
+		q = xasprintf("%s. To take the run over, type exactly:\n\n  %s",
+		    session_read_only_why(tui_s), phrase);
+		a.question = q;
+		a.detail = "Its holder's wizard turns read-only within a "
+		    "second; a command running goes on and is followed here. "
+		    "The takeover is journaled: who, from whom, when, why.";
+		a.text = true;
+		a.required = true;
+		a.answer = tui_takeover_phrase;
+		a.then = tui_takeover_reason;
+	}
+	if (ui_push(&screen_ask, &a, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+	}
+	free(q);
+	free(phrase);
+}
+
 static void
 tui_pick_header(struct ui_header *h)
 {
@@ -610,6 +803,10 @@ tui_up(struct session *s)
 	ui_leave_hook = tui_leave;
 	ui_wait_fd_hook = tui_wait_fd;
 	ui_wait_hook = tui_wait;
+	/* Watchers follow the run; a holder notices a takeover. */
+	ui_watch_hook = tui_watch_changed;
+	ui_watch_fd = session_watch_fd(s);
+	ui_takeover_hook = tui_takeover;
 	ui_init(&t);
 	if (theme_cause != NULL) {
 		ui_message(ROLE_ERROR, "%s; using the default theme",
@@ -628,6 +825,20 @@ tui_finish(struct session *s, int status)
 	bool			 restored = false;
 
 	ui_end();
+	free(tui_phrase);
+	tui_phrase = NULL;
+	if (session_watching(s)) {
+		if (session_taken_by(s) != NULL)
+			escape_printf(stdout, "stepup: %s; this stepup let go "
+			    "of run %s\n", session_taken_by(s),
+			    session_run_id(s));
+		else
+			escape_printf(stdout, "stepup: stopped watching run "
+			    "%s (%s)\n", session_run_id(s),
+			    session_read_only_why(s));
+		return session_status(s) == SESSION_DONE ? EXIT_DONE :
+		    EXIT_FAILED;
+	}
 	if (tui_for_rollback && (ss == NULL || !ss->rollback)) {
 		if (tui_rb_refused != NULL) {
 			escape_printf(stderr, "stepup: %s\n", tui_rb_refused);
@@ -705,6 +916,25 @@ tui_run(struct session *s)
 		free(cause);
 		return EXIT_FAILED;
 	}
+	return tui_finish(s, ui_loop());
+}
+
+int
+tui_watch(struct session *s, bool takeover)
+{
+	char	*cause = NULL;
+
+	tui_up(s);
+	if (ui_push(&screen_checklist, NULL, &cause) != 0) {
+		ui_end();
+		escape_printf(stderr, "stepup: %s\n", cause);
+		free(cause);
+		return EXIT_FAILED;
+	}
+	ui_ticker(session_running(s) != NULL ? 100 : 0);
+	tui_watch_follow();
+	if (takeover)
+		tui_takeover();
 	return tui_finish(s, ui_loop());
 }
 

@@ -19,6 +19,14 @@
  * status: 0 done, 1 unfinished or failed, 3 refused by policy. */
 int		 tui_run(struct session *);
 
+/* The wizard read-only on a watching session (stepup watch, a second
+ * stepup on a held runbook): the checklist and the running step's
+ * screen follow the run as its journal changes, every screen names the
+ * holder; T takes the run over (with takeover, the phrase is asked at
+ * once), and the wizard then resumes it as its holder. Returns an EXIT_*
+ * status: 0 the run is done, 1 otherwise. */
+int		 tui_watch(struct session *, bool takeover);
+
 /* `stepup rollback` on a terminal: the session was opened with
  * opts.rollback; resume the latest run (its secret answers asked again),
  * show the rollback screen, and walk the rollback run like any other.

@@ -41,6 +41,7 @@ static unsigned		 ticker_ms;
 static int		 sigpipe[2] = { -1, -1 };
 static WINDOW		*body;
 static char		 message[256];
+static char		 note[160];	/* the header's note, for the footer */
 static enum theme_role	 message_role;
 static int		 cursor_y = -1, cursor_x;
 static unsigned long	 pushes, drawn_pushes; /* screens pushed, and
@@ -58,6 +59,9 @@ bool	(*ui_leave_hook)(void);
 
 int	(*ui_wait_fd_hook)(void);
 void	(*ui_wait_hook)(void);
+void	(*ui_takeover_hook)(void);
+void	(*ui_watch_hook)(void);
+int	  ui_watch_fd = -1;
 
 static const struct {
 	const char	*utf8;
@@ -521,6 +525,7 @@ draw_header(void)
 	strcpy(h.product, "stepup");
 	if (ui_header_hook != NULL)
 		ui_header_hook(&h);
+	snprintf(note, sizeof note, "%s", h.note);
 	if (h.from[0] != '\0' && h.to[0] != '\0')
 		snprintf(left, sizeof left, " stepup %s %s  %s %s %s",
 		    utf8 ? "·" : "-", h.product, h.from,
@@ -603,6 +608,13 @@ draw_footer(void)
 	if (message[0] != '\0') {
 		attrset(theme_attr(message_role));
 		ui_str(stdscr, LINES - 1, 1, COLS - 1, message);
+		attrset(A_NORMAL);
+		return;
+	}
+	/* A note (read-only: who holds the run) in place of the keys. */
+	if (note[0] != '\0') {
+		attrset(theme_attr(ROLE_WARNING));
+		ui_str(stdscr, LINES - 1, 1, COLS - 1, note);
 		attrset(A_NORMAL);
 		return;
 	}
@@ -744,6 +756,10 @@ global(const struct ui_key *k)
 	enum key_action		 a = keys_action(keys_global, k->ch, k->is_fn);
 	char			*cause = NULL;
 
+	/* Only where there is a run to take over (a read-only view). */
+	if (a == KEYS_NONE && ui_takeover_hook != NULL &&
+	    keys_bound(KEYS_TAKEOVER, k->ch, k->is_fn))
+		a = KEYS_TAKEOVER;
 	switch (a) {
 	case KEYS_HELP:
 		if (f->s == &screen_help)
@@ -769,6 +785,12 @@ global(const struct ui_key *k)
 		break;
 	case KEYS_REDRAW:
 		clearok(curscr, TRUE);
+		break;
+	case KEYS_TAKEOVER:
+		if (ui_takeover_hook == NULL)
+			ui_message(ROLE_WARNING, "Nothing to take over here.");
+		else
+			ui_takeover_hook();
 		break;
 	case KEYS_INTERRUPT:
 		if ((ui_interrupt_hook == NULL || !ui_interrupt_hook()) &&
@@ -841,7 +863,7 @@ signals(void)
 int
 ui_loop(void)
 {
-	struct pollfd	 pfd[3];
+	struct pollfd	 pfd[4];
 	wint_t		 ch;
 	int		 r, n, wfd, stale = -1;
 
@@ -860,9 +882,12 @@ ui_loop(void)
 		if (wfd < 0)
 			stale = -1;
 		pfd[2].fd = wfd >= 0 && wfd != stale ? wfd : -1;
+		pfd[3].fd = ui_watch_hook != NULL ? ui_watch_fd : -1;
+		pfd[3].events = POLLIN;
+		pfd[3].revents = 0;
 		pfd[2].events = POLLIN;
 		pfd[2].revents = 0;
-		n = poll(pfd, 3, ticker_ms > 0 ? (int)ticker_ms : -1);
+		n = poll(pfd, 4, ticker_ms > 0 ? (int)ticker_ms : -1);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -881,6 +906,12 @@ ui_loop(void)
 		}
 		if (pfd[1].revents & POLLIN)
 			signals();
+		if ((pfd[3].revents & POLLIN) && ui_watch_hook != NULL) {
+			ui_watch_hook();
+			if (depth > 0 && stack[depth - 1].s->tick != NULL)
+				stack[depth - 1].s->tick(stack[depth - 1].state);
+			dirty = true;
+		}
 		if (n == 0 && depth > 0 && stack[depth - 1].s->tick != NULL)
 			stack[depth - 1].s->tick(stack[depth - 1].state);
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {

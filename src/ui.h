@@ -63,6 +63,8 @@ struct ui_header {
 	char	phase[16];		/* shown when hop is 0: "prepare" ... */
 	int	n_hops;
 	char	state[32];		/* "running", "paused", "failed" ... */
+	char	note[160];		/* shown in the footer in place of the
+					   keys: "read-only: held by ..." */
 };
 
 /* Start curses with the theme (setlocale first, wide characters). */
@@ -117,6 +119,12 @@ extern bool	(*ui_leave_hook)(void);
  * called (it must settle what ended), then the top screen's tick. */
 extern int	(*ui_wait_fd_hook)(void);
 extern void	(*ui_wait_hook)(void);
+/* T (take over) pressed; NULL: nothing to take over. */
+extern void	(*ui_takeover_hook)(void);
+/* ui_watch_fd became readable (the journal or the run's files changed):
+ * the hook reads it, then the top screen ticks and is drawn again. */
+extern void	(*ui_watch_hook)(void);
+extern int	  ui_watch_fd;
 
 /* Leave curses, call fn, come back (for the shell escape). */
 int	 ui_suspend(int (*fn)(void));

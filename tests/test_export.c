@@ -535,10 +535,10 @@ test_report(void **state)
 	const struct export_meta	 meta = { "2026-11-22", "head-1" };
 	struct export_run		 up = { &up_run, up_steps,
 	    nitems(up_steps), up_events, nitems(up_events), up_actions,
-	    nitems(up_actions), NULL };
+	    nitems(up_actions), NULL, NULL };
 	struct export_run		 back = { &rb_run, rb_steps,
 	    nitems(rb_steps), rb_events, nitems(rb_events), rb_actions,
-	    nitems(rb_actions), NULL };
+	    nitems(rb_actions), NULL, NULL };
 	char				*t;
 	enum export_format		 f;
 	const char			*names[] = { "report.txt", "report.md",

@@ -1342,6 +1342,96 @@ teardown(void **state)
 	return rc == 0 ? 0 : -1;
 }
 
+/* Who holds a run: a takeover journaled by a second connection refuses
+ * every later write of the first to that run (events, step states,
+ * attempts, status), inside its own transaction; a takeover that names a
+ * holder who is no longer the newest is refused; the holders are listed
+ * in order; a connection that never claimed the run is not refused. */
+static void
+test_holders(void **state)
+{
+	char			*dir = fresh_dir("holders"), *cause = NULL;
+	struct journal		*a = open_ok(dir), *b = open_ok(dir);
+	struct journal		*c = open_ok(dir);
+	struct journal_holder	*hv = NULL;
+	struct journal_step_state *sv = NULL;
+	struct journal_event	*ev = NULL;
+	size_t			 hn = 0, sn = 0, en = 0;
+	long long		 run, gen = 0;
+
+	(void)state;
+	run = new_run(a, "/rb/holders.yaml");
+	assert_int_equal(journal_claimed(a, run), -1);
+	assert_int_equal(journal_claim(a, run, "began", NULL, NULL, -1, &gen,
+	    &cause), 0);
+	assert_int_equal(gen, 1);
+	assert_int_equal(journal_claimed(a, run), 1);
+	assert_int_equal(journal_append(a, run, JOURNAL_EV_BEGIN, NULL, NULL,
+	    NULL, &cause), 0);
+
+	/* b takes it over from generation 1, in one transaction. */
+	journal_set_who(b, "bob");
+	assert_int_equal(journal_begin(b, &cause), 0);
+	assert_int_equal(journal_claim(b, run, "took over", "alice", "shift",
+	    1, &gen, &cause), 0);
+	assert_int_equal(journal_append(b, run, JOURNAL_EV_TAKEOVER, NULL,
+	    "bob took run 1 over from alice: shift", NULL, &cause), 0);
+	assert_int_equal(journal_commit(b, &cause), 0);
+	assert_int_equal(gen, 2);
+	assert_int_equal(journal_claimed(a, run), 0);
+	assert_int_equal(journal_claimed(b, run), 1);
+
+	/* a can write nothing more to the run. */
+	assert_int_equal(journal_append(a, run, JOURNAL_EV_NOTE, NULL, "late",
+	    NULL, &cause), -1);
+	assert_true(journal_taken_over(cause));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(journal_step_set(a, run, "dump", "passed", NULL,
+	    &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(journal_run_set_status(a, run, JOURNAL_RUN_PAUSED,
+	    &cause), -1);
+	free(cause);
+	cause = NULL;
+	/* Nor can it take the run back from the holder it knew. */
+	assert_int_equal(journal_claim(a, run, "took over", "bob", "no", 1,
+	    NULL, &cause), -1);
+	free(cause);
+	cause = NULL;
+
+	/* b writes; c, which never claimed it, is not refused either. */
+	assert_int_equal(journal_step_set(b, run, "dump", "passed", NULL,
+	    &cause), 0);
+	assert_int_equal(journal_append(c, run, JOURNAL_EV_NOTE, NULL, "c",
+	    NULL, &cause), 0);
+
+	assert_int_equal(journal_holders(c, run, &hv, &hn, &cause), 0);
+	assert_int_equal(hn, 2);
+	assert_string_equal(hv[0].how, "began");
+	assert_null(hv[0].from);
+	assert_string_equal(hv[1].how, "took over");
+	assert_string_equal(hv[1].operator, "bob");
+	assert_string_equal(hv[1].from, "alice");
+	assert_string_equal(hv[1].why, "shift");
+	assert_int_equal(hv[1].pid, getpid());
+	journal_holders_free(hv, hn);
+
+	assert_int_equal(journal_steps(c, run, &sv, &sn, &cause), 0);
+	assert_int_equal(sn, 1);
+	journal_steps_free(sv, sn);
+	assert_int_equal(journal_events(c, run, &ev, &en, &cause), 0);
+	assert_int_equal(en, 3);	/* begin, takeover, c's note */
+	assert_int_equal(ev[1].kind, JOURNAL_EV_TAKEOVER);
+	journal_events_free(ev, en);
+
+	journal_close(a);
+	journal_close(b);
+	journal_close(c);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -1363,6 +1453,7 @@ main(void)
 		cmocka_unit_test(test_evidence),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_lock_stale_race),
+		cmocka_unit_test(test_holders),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,5 +1,5 @@
-# tui-reattach.sh: a second stepup while one runs exits 4 naming the
-# holder; the first killed (SIGKILL) mid-action, a new one offers to
+# tui-reattach.sh: a second stepup while one runs watches it read-only,
+# naming the holder; the first killed (SIGKILL) mid-action, a new one offers to
 # resume, reattaches to the action still running, and follows it on.
 . "$top_srcdir/tests/tui-lib.sh"
 tui_world
@@ -16,11 +16,14 @@ n=100
 while [ ! -e "$TMP/world/held" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 [ -e "$TMP/world/held" ] || { fail "install never started"; finish; }
 
-# A second operator: refused with the holder's name, exit 4.
+# A second operator on a terminal watches, read-only, naming the holder's
+# pid (plain mode exits 4: plain-kill.sh).
 tui_start b "$TUI_RUN"
-tui_wait b "[exit 4]" || finish
-tui_capture b | grep -q "pid [0-9]" || fail "the refusal does not name the holder's pid:
+tui_wait b "read-only: held by " || finish
+tui_capture b | grep -q "pid [0-9]" || fail "the watcher does not name the holder's pid:
 $(tui_capture b)"
+tui_keys b Q
+tui_wait b "[exit 1]" || finish
 
 # The wizard dies; the action does not.
 shpid=$(tui_on a display -p -t a '#{pane_pid}')
