@@ -724,14 +724,16 @@ static int
 plain_questions(struct plain *p)
 {
 	const struct rb_var	*v;
-	char			*line, *cause = NULL;
+	char			*line, *cause = NULL, *def = NULL;
 	size_t			 i;
 	int			 r;
 
 	while ((v = session_question(p->s, 0)) != NULL) {
 		escape_printf(p->out, "? var %s: %s", v->name, v->ask);
-		if (v->def != NULL && !v->secret)
-			escape_printf(p->out, " (default: %s)", v->def);
+		if (!v->secret && (def = session_var_default(p->s, v)) != NULL)
+			escape_printf(p->out, " (default: %s)", def);
+		free(def);
+		def = NULL;
 		if (v->n_choices > 0) {
 			fputs(" [", p->out);
 			for (i = 0; i < v->n_choices; i++)

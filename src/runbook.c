@@ -337,6 +337,20 @@ full_match(const regex_t *re, const char *s)
 	    s[m.rm_eo] == '\0';
 }
 
+/* Whether a value or default names a variable: its value is known only
+ * once that one's is (it is checked against pattern and choices then). */
+static bool
+var_derived(const char *s)
+{
+	for (; (s = strchr(s, '$')) != NULL; s++) {
+		if (s[1] == '$')
+			s++;
+		else if (s[1] == '{' || rbl_is_name_char(s[1], true))
+			return true;
+	}
+	return false;
+}
+
 static void
 load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
     struct rb_var *var)
@@ -405,9 +419,13 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		if (n >= 1 && var->source == RB_VAR_VALUE)
 			err(c, deflt_key->pos, "variable '%s' has a 'value'; "
 			    "'default' is for 'ask' and 'env'", k->s);
-		else
+		else {
 			var->def = rbl_get_string(c, "default", def, false);
+			var->def_pos = def->pos;
+		}
 	}
+	if (var->value != NULL)
+		var->def_pos = src[RB_VAR_VALUE]->pos;
 	if ((x = rbl_map_get(v, "secret", NULL)) != NULL)
 		rbl_get_bool(c, "secret", x, &var->secret);
 	if ((x = rbl_map_get(v, "choices", NULL)) != NULL) {
@@ -437,19 +455,21 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 			err(c, x->pos, "'pattern' is not a valid POSIX "
 			    "extended regular expression: %s", msg);
 		} else {
-			if (var->def != NULL && !full_match(&re, var->def))
+			if (var->def != NULL && !var_derived(var->def) &&
+			    !full_match(&re, var->def))
 				err(c, def->pos, "the default '%s' of variable "
 				    "'%s' does not match its pattern",
 				    rbl_clip(var->def, &cb),
 				    k->s);
-			if (var->value != NULL && !full_match(&re, var->value))
+			if (var->value != NULL && !var_derived(var->value) &&
+			    !full_match(&re, var->value))
 				err(c, src[RB_VAR_VALUE]->pos, "the value '%s' "
 				    "of variable '%s' does not match its "
 				    "pattern", rbl_clip(var->value, &cb), k->s);
 			regfree(&re);
 		}
 	}
-	if (var->def != NULL && var->n_choices > 0) {
+	if (var->def != NULL && !var_derived(var->def) && var->n_choices > 0) {
 		for (i = 0; i < var->n_choices; i++) {
 			if (strcmp(var->choices[i], var->def) == 0)
 				break;
@@ -479,6 +499,157 @@ load_vars(struct ctx *c, const struct yt_node *v)
 			continue;
 		load_var(c, v->keys[i], v->vals[i], &rb->vars[rb->n_vars++]);
 	}
+}
+
+/* Add to var the variable named name..name+len that its value or default
+ * uses, or say why it cannot. */
+static void
+var_use(struct ctx *c, struct rb_var *var, const char *name, size_t len)
+{
+	struct runbook	*rb = c->rb;
+	struct rb_var	*u;
+	size_t		 i;
+
+	for (i = 0; i < rb->n_vars; i++) {
+		u = &rb->vars[i];
+		if (strlen(u->name) == len && strncmp(u->name, name, len) == 0)
+			break;
+	}
+	if (i == rb->n_vars) {
+		if (len == 18 && strncmp(name, "STEPUP_RUNBOOK_DIR", len) == 0)
+			return;
+		if (len > 7 && strncmp(name, "STEPUP_", 7) == 0)
+			err(c, var->def_pos, "variable '%s' names $%.*s, which "
+			    "is not known when variables are resolved (before "
+			    "the plan): only $STEPUP_RUNBOOK_DIR is", var->name,
+			    (int)len, name);
+		else
+			err(c, var->def_pos, "variable '%s' names $%.*s, which "
+			    "is not a variable of this runbook (declare it "
+			    "under vars, e.g. {env: %.*s})", var->name,
+			    (int)len, name, (int)len, name);
+		return;
+	}
+	if (u == var) {
+		err(c, var->def_pos, "variable '%s' names itself", var->name);
+		return;
+	}
+	if (u->secret && !var->secret) {
+		err(c, var->def_pos, "variable '%s' names the secret $%s: a "
+		    "value made from a secret must be secret too", var->name,
+		    u->name);
+		return;
+	}
+	for (i = 0; i < var->n_uses; i++) {
+		if (var->uses[i] == (size_t)(u - rb->vars))
+			return;
+	}
+	var->uses = xreallocarray(var->uses, var->n_uses + 1,
+	    sizeof *var->uses);
+	var->uses[var->n_uses++] = (size_t)(u - rb->vars);
+}
+
+/* Find the variables a value or default names, as steps_expand reads it:
+ * "$$" is a "$", $NAME and ${NAME} a name, any other "$" itself. */
+static void
+var_uses(struct ctx *c, struct rb_var *var, const char *s)
+{
+	const char	*p, *start;
+	size_t		 len;
+
+	for (p = s; (p = strchr(p, '$')) != NULL; ) {
+		if (p[1] == '$') {
+			p += 2;
+			continue;
+		}
+		if (p[1] == '{') {
+			start = p + 2;
+			for (len = 0; rbl_is_name_char(start[len], len == 0); len++)
+				;
+			if (len == 0 || start[len] != '}') {
+				err(c, var->def_pos, "variable '%s': \"${\" at "
+				    "column %zu is not followed by a variable "
+				    "name and \"}\"", var->name,
+				    (size_t)(p - s) + 1);
+				return;
+			}
+			var_use(c, var, start, len);
+			p = start + len + 1;
+		} else if (rbl_is_name_char(p[1], true)) {
+			start = p + 1;
+			for (len = 0; rbl_is_name_char(start[len], len == 0); len++)
+				;
+			var_use(c, var, start, len);
+			p = start + len;
+		} else
+			p++;
+	}
+}
+
+/* Depth-first: var i after every var it uses; a var met again while its
+ * own uses are being placed closes a cycle, reported once. */
+static void
+order_var(struct ctx *c, size_t i, unsigned char *mark, size_t *path,
+    size_t depth, size_t *n)
+{
+	struct runbook	*rb = c->rb;
+	struct rb_var	*v = &rb->vars[i];
+	struct buf	 b;
+	size_t		 j, k;
+
+	if (mark[i] == 2)
+		return;
+	if (mark[i] == 1) {
+		for (k = 0; path[k] != i; k++)
+			;
+		buf_init(&b);
+		for (j = k; j < depth; j++)
+			buf_printf(&b, "%s -> ", rb->vars[path[j]].name);
+		buf_puts(&b, v->name);
+		err(c, v->def_pos, "variable '%s' is part of a cycle of "
+		    "values: %s", v->name, b.data);
+		buf_free(&b);
+		return;
+	}
+	mark[i] = 1;
+	path[depth] = i;
+	for (j = 0; j < v->n_uses; j++)
+		order_var(c, v->uses[j], mark, path, depth + 1, n);
+	mark[i] = 2;
+	rb->var_order[(*n)++] = i;
+}
+
+/* Find what each variable's value or default names, and the order they
+ * resolve in (rb->var_order): a cycle or an unknown name is an error at
+ * the value. */
+static void
+order_vars(struct ctx *c)
+{
+	struct runbook	*rb = c->rb;
+	struct rb_var	*v;
+	unsigned char	*mark;
+	size_t		*path, i, n = 0;
+
+	for (i = 0; i < rb->n_vars; i++) {
+		v = &rb->vars[i];
+		if (v->value != NULL)
+			var_uses(c, v, v->value);
+		if (v->def != NULL)
+			var_uses(c, v, v->def);
+	}
+	rb->var_order = xcalloc(rb->n_vars + 1, sizeof *rb->var_order);
+	mark = xcalloc(rb->n_vars + 1, 1);
+	path = xcalloc(rb->n_vars + 1, sizeof *path);
+	for (i = 0; i < rb->n_vars; i++)
+		order_var(c, i, mark, path, 0, &n);
+	/* A cycle leaves its vars unplaced: the load fails, but the
+	 * runbook is freed whole, so place them anyway. */
+	for (i = 0; i < rb->n_vars; i++) {
+		if (mark[i] != 2)
+			rb->var_order[n++] = i;
+	}
+	free(path);
+	free(mark);
 }
 
 /* ---- the runbook --------------------------------------------------------- */
@@ -529,6 +700,7 @@ load_root(struct ctx *c, const struct yt_node *root)
 		load_policy(c, x);
 	if ((x = rbl_map_get(root, "vars", NULL)) != NULL)
 		load_vars(c, x);
+	order_vars(c);
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		if ((x = rbl_map_get(root, phase_names[p], &k)) == NULL)
 			continue;
@@ -716,8 +888,10 @@ runbook_free(struct runbook *rb)
 		for (j = 0; j < v->n_choices; j++)
 			free(v->choices[j]);
 		free(v->choices);
+		free(v->uses);
 	}
 	free(rb->vars);
+	free(rb->var_order);
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		for (i = 0; i < rb->phases[p].n; i++)
 			step_free(&rb->phases[p].v[i]);

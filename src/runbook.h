@@ -150,6 +150,10 @@ struct rb_var {
 	size_t			 n_choices;
 	bool			 secret; /* never journaled, logged or shown */
 	struct rb_pos		 pos;
+	struct rb_pos		 def_pos; /* of the value or default node */
+	size_t			*uses;	/* indexes of the vars its value or
+					   default names ($NAME, ${NAME}) */
+	size_t			 n_uses;
 };
 
 enum rb_scheme {
@@ -219,6 +223,9 @@ struct runbook {
 	struct rb_policy policy;
 	struct rb_var	*vars;
 	size_t		 n_vars;
+	size_t		*var_order;	/* every index of vars, each after the
+					   vars it uses, otherwise in file
+					   order: the order values resolve in */
 	struct rb_steps	 phases[RB_PHASE__COUNT];
 };
 

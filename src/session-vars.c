@@ -29,28 +29,88 @@ session_base_env(struct session *s, struct step_env *env)
 	step_env_set(env, "STEPUP_RUNBOOK_DIR", s->dir, false);
 }
 
-/* Resolve the vars that are not asked: fixed values and the environment. */
+/* What a variable's value or default may name: the answers so far and
+ * the runbook's directory. */
+static void
+vars_known(const struct session *s, struct step_env *env)
+{
+	step_env_merge(env, &s->answers);
+	step_env_set(env, "STEPUP_RUNBOOK_DIR", s->dir, false);
+}
+
+/* Whether every variable v names has its value. */
+static bool
+vars_ready(const struct session *s, const struct rb_var *v)
+{
+	size_t	i;
+
+	for (i = 0; i < v->n_uses; i++) {
+		if (!s->answered[v->uses[i]])
+			return false;
+	}
+	return true;
+}
+
+char *
+session_var_default(const struct session *s, const struct rb_var *v)
+{
+	struct step_env	 env = { NULL, 0 };
+	char		*out = NULL, *cause = NULL;
+
+	if (v->def == NULL || !vars_ready(s, v))
+		return NULL;
+	vars_known(s, &env);
+	if (steps_var_value(v, v->def, &env, &out, &cause) != 0) {
+		free(cause);
+		out = NULL;
+	}
+	step_env_free(&env);
+	return out;
+}
+
+/* Resolve the vars that are not asked (fixed values and the environment),
+ * in rb->var_order, each once the vars it names have their values: those
+ * that wait for an answer are resolved by session_answer. */
 int
 session_fixed_vars(struct session *s, char **cause)
 {
 	const struct rb_var	*v;
-	const char		*val;
-	size_t			 i;
+	struct step_env		 env;
+	const char		*raw;
+	char			*val;
+	size_t			 i, k;
+	int			 r;
 
-	for (i = 0; i < s->rb->n_vars; i++) {
+	for (k = 0; k < s->rb->n_vars; k++) {
+		i = s->rb->var_order[k];
 		v = &s->rb->vars[i];
 		if (v->source == RB_VAR_ASK || s->answered[i])
 			continue;
-		val = v->source == RB_VAR_VALUE ? v->value : getenv(v->env);
-		if (val == NULL)
-			val = v->def;
-		if (val == NULL) {
+		if (v->source == RB_VAR_ENV && getenv(v->env) != NULL) {
+			/* The environment's value is taken as it is. */
+			step_env_set(&s->answers, v->name, getenv(v->env),
+			    v->secret);
+			s->answered[i] = true;
+			continue;
+		}
+		raw = v->source == RB_VAR_VALUE ? v->value : v->def;
+		if (raw == NULL) {
 			*cause = xasprintf("%s: variable %s: the environment "
 			    "variable %s is not set and there is no default",
 			    s->rb->path, v->name, v->env);
 			return -1;
 		}
+		if (!vars_ready(s, v))
+			continue;
+		env.v = NULL;
+		env.n = 0;
+		vars_known(s, &env);
+		r = steps_var_value(v, raw, &env, &val, cause);
+		step_env_free(&env);
+		if (r != 0)
+			return -1;
 		step_env_set(&s->answers, v->name, val, v->secret);
+		free(val);
 		s->answered[i] = true;
 	}
 	return 0;
@@ -59,9 +119,10 @@ session_fixed_vars(struct session *s, char **cause)
 const struct rb_var *
 session_question(const struct session *s, size_t n)
 {
-	size_t	i;
+	size_t	i, k;
 
-	for (i = 0; i < s->rb->n_vars; i++) {
+	for (k = 0; k < s->rb->n_vars; k++) {
+		i = s->rb->var_order[k];
 		if (s->rb->vars[i].source != RB_VAR_ASK || s->answered[i])
 			continue;
 		if (n-- == 0)
@@ -76,7 +137,7 @@ session_answer(struct session *s, const char *name, const char *answer,
 {
 	const struct rb_var	*v = NULL;
 	regex_t			 re;
-	char			*anchored, err[256];
+	char			*anchored, *def = NULL, err[256];
 	size_t			 i;
 	int			 r;
 
@@ -91,16 +152,16 @@ session_answer(struct session *s, const char *name, const char *answer,
 		return -1;
 	}
 	if (answer == NULL || *answer == '\0') {
-		if (v->def == NULL) {
+		if ((def = session_var_default(s, v)) == NULL) {
 			*cause = xasprintf("%s needs an answer (there is no "
 			    "default)", name);
 			return -1;
 		}
-		answer = v->def;
+		answer = def;
 	}
 	if (strchr(answer, '\n') != NULL) {
 		*cause = xasprintf("%s: an answer is one line", name);
-		return -1;
+		goto fail;
 	}
 	if (v->n_choices > 0) {
 		for (i = 0; i < v->n_choices; i++) {
@@ -116,7 +177,7 @@ session_answer(struct session *s, const char *name, const char *answer,
 				    v->choices[i]);
 			*cause = xasprintf("%s must be one of: %s", name, b.data);
 			buf_free(&b);
-			return -1;
+			goto fail;
 		}
 	}
 	if (v->pattern != NULL) {
@@ -127,19 +188,25 @@ session_answer(struct session *s, const char *name, const char *answer,
 			regerror(r, &re, err, sizeof err);
 			*cause = xasprintf("%s: bad pattern in the runbook: %s",
 			    name, err);
-			return -1;
+			goto fail;
 		}
 		r = regexec(&re, answer, 0, NULL, 0);
 		regfree(&re);
 		if (r != 0) {
 			*cause = xasprintf("%s must match the pattern %s",
 			    name, v->pattern);
-			return -1;
+			goto fail;
 		}
 	}
 	step_env_set(&s->answers, v->name, answer, v->secret);
 	s->answered[v - s->rb->vars] = true;
-	return 0;
+	free(def);
+	/* The fixed vars that named this one have their value now. */
+	return session_fixed_vars(s, cause);
+
+fail:
+	free(def);
+	return -1;
 }
 
 /* Tell the journal every secret value, so that none is ever written. */

@@ -181,9 +181,14 @@ int		 session_set_to(struct session *, const char *version,
  * session_refusal), or EXIT_FAILED / EXIT_USAGE with *cause. */
 int		 session_plan(struct session *, char **cause);
 
-/* The asked vars that still need an answer, in runbook order: index
+/* The asked vars that still need an answer, in the order values resolve
+ * in (rb->var_order: each after the vars its default names): index
  * 0..n-1, NULL past the end. A resumed run has none. */
 const struct rb_var *session_question(const struct session *, size_t i);
+/* The default of var v with the variables it names expanded, or NULL
+ * when it has none (or they have no value yet). The caller frees it. */
+char		*session_var_default(const struct session *,
+		    const struct rb_var *v);
 /* Validate an answer (empty: the default) against the var's pattern and
  * choices; on success keep it for the run (journaled at session_begin,
  * masked when secret). */

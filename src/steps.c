@@ -250,6 +250,62 @@ steps_expand(const char *s, const struct step_env *env, bool fallback,
 	return 0;
 }
 
+int
+steps_var_value(const struct rb_var *v, const char *raw,
+    const struct step_env *known, char **out, char **cause)
+{
+	struct step_env	 env = { NULL, 0 };
+	char		*why;
+	size_t		 i;
+	int		 r;
+
+	step_env_merge(&env, known);
+	for (i = 0; i < env.n && v->secret; i++)
+		env.v[i].secret = false;
+	r = steps_expand(raw, &env, false, out, &why);
+	step_env_free(&env);
+	if (r != 0) {
+		*cause = xasprintf("variable %s: %s", v->name, why);
+		free(why);
+	}
+	return r;
+}
+
+void
+steps_var_defaults(const struct runbook *rb, const char *const *env_values,
+    bool shown, char *(*unknown)(const char *), struct step_env *env)
+{
+	const struct rb_var	*v;
+	const char		*raw;
+	char			*val, *cause;
+	size_t			 i, k;
+
+	for (k = 0; k < rb->n_vars; k++) {
+		i = rb->var_order[k];
+		v = &rb->vars[i];
+		val = NULL;
+		if (v->source == RB_VAR_ENV && env_values != NULL &&
+		    env_values[i] != NULL)
+			val = xstrdup(env_values[i]);
+		else if ((raw = v->source == RB_VAR_VALUE ? v->value :
+		    v->def) != NULL) {
+			if (steps_var_value(v, raw, env, &val, &cause) != 0) {
+				free(cause);
+				val = NULL;
+			}
+		}
+		if (val != NULL && shown && v->secret) {
+			free(val);
+			val = NULL;
+		}
+		if (val == NULL && unknown != NULL)
+			val = unknown(v->name);
+		if (val != NULL)
+			step_env_set(env, v->name, val, v->secret && !shown);
+		free(val);
+	}
+}
+
 /* --- layout --------------------------------------------------------------- */
 
 static void

@@ -90,6 +90,24 @@ char		*step_env_show(const struct step_env *);
 int		 steps_expand(const char *s, const struct step_env *env,
 		    bool fallback, char **out, char **cause);
 
+/* The value of runbook variable v from raw, its `value` or `default`:
+ * $NAME expanded as steps_expand does, from known (the variables resolved
+ * before it, in rb->var_order; no fallback to stepup's environment). A
+ * secret variable may name secrets. Returns 0 and sets *out (caller
+ * frees), or -1 with *cause (caller frees). */
+int		 steps_var_value(const struct rb_var *v, const char *raw,
+		    const struct step_env *known, char **out, char **cause);
+
+/* Add to env the value of every variable of rb known before a run, in
+ * rb->var_order: a `value`, an `env` variable's value (env_values[i] for
+ * var i; NULL: none known), else the default, expanded by
+ * steps_var_value. A variable without one, one naming a variable
+ * without, and (when shown) a secret one get unknown(name) (the caller's
+ * placeholder, freed here) or, unknown being NULL, are left out. */
+void		 steps_var_defaults(const struct runbook *,
+		    const char *const *env_values, bool shown,
+		    char *(*unknown)(const char *), struct step_env *env);
+
 /* One step of a run. */
 struct step {
 	size_t			 index;	/* in the run, 0-based; shown as index + 1 */

@@ -371,6 +371,26 @@ static const struct tcase cases[] = {
 	  "\"$STEPUP_OTHER_THING\"'}\n",
 	  "t.yaml:10:52: warning: $STEPUP_OTHER_THING in 'run' of step 'a' is "
 	  "not a name stepup sets: it will come from stepup's environment\n" },
+	/* 41: derived values: a cycle, an unknown name, a STEPUP_ name not
+	 * known yet, a secret in a value that is not, a bad ${, itself */
+	{ BASE HOP "vars:\n  a: {value: \"$b/x\"}\n  b: {ask: q, default: "
+	  "\"${c}y\"}\n  c: {env: C, default: $a}\n"
+	  "  d: {value: \"$nope and $$literal\"}\n"
+	  "  e: {ask: q, default: \"$STEPUP_TO/x\"}\n"
+	  "  pw: {ask: q, secret: true}\n  f: {value: \"u:$pw\"}\n"
+	  "  g: {value: \"${g\"}\n  h: {value: $h}\n",
+	  "t.yaml:10:14: variable 'a' is part of a cycle of values: a -> b -> "
+	  "c -> a\n"
+	  "t.yaml:13:14: variable 'd' names $nope, which is not a variable of "
+	  "this runbook (declare it under vars, e.g. {env: nope})\n"
+	  "t.yaml:14:24: variable 'e' names $STEPUP_TO, which is not known "
+	  "when variables are resolved (before the plan): only "
+	  "$STEPUP_RUNBOOK_DIR is\n"
+	  "t.yaml:16:14: variable 'f' names the secret $pw: a value made from "
+	  "a secret must be secret too\n"
+	  "t.yaml:17:14: variable 'g': \"${\" at column 1 is not followed by "
+	  "a variable name and \"}\"\n"
+	  "t.yaml:18:14: variable 'h' names itself\n" },
 };
 
 static void
@@ -583,6 +603,43 @@ test_kinds_short(void **state)
 }
 
 /* ---- lint warnings ------------------------------------------------------- */
+
+/* Derived values resolve each after the vars it names, otherwise in file
+ * order; a pattern is checked on the value, not on "$name"; a var only
+ * another var names is used. */
+static void
+test_derived(void **state)
+{
+	static const char	 text[] = BASE
+	    "vars:\n  out: {value: \"$base/out\"}\n"
+	    "  dump: {ask: q, default: \"${out}/dump-$$\", pattern: \"/.*\"}\n"
+	    "  base: {ask: q, default: /srv}\n"
+	    "  lone: {value: x}\n  docs: {value: \"$STEPUP_RUNBOOK_DIR/d\"}\n"
+	    "hop:\n  - {id: go, confirm: Go, phrase: yes}\n"
+	    "  - {id: a, action: a, run: 'ls \"$dump\" \"$docs\"', undo: u}\n";
+	struct rb_diags		 d;
+	struct runbook		*rb;
+	size_t			 i;
+	static const char *const want[] = { "base", "out", "dump", "lone",
+	    "docs" };
+
+	(void)state;
+	write_file("t.yaml", text, strlen(text));
+	rb_diags_init(&d);
+	assert_non_null(rb = runbook_load("t.yaml", &d));
+	for (i = 0; i < 5; i++)
+		assert_string_equal(rb->vars[rb->var_order[i]].name, want[i]);
+	assert_int_equal(rb->vars[1].n_uses, 1);
+	assert_int_equal(rb->vars[1].uses[0], 0);
+	assert_int_equal(rb->vars[4].n_uses, 0);
+	/* out and base are named only by other vars: not unused; lone is */
+	assert_int_equal(runbook_lint(rb, &d), 1);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].msg, "variable 'lone' is not used: no "
+	    "command or text mentions $lone");
+	rb_diags_free(&d);
+	runbook_free(rb);
+}
 
 static void
 test_lint_warnings(void **state)
@@ -943,6 +1000,7 @@ main(void)
 		cmocka_unit_test(test_many_problems),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_long_names),
+		cmocka_unit_test(test_derived),
 		cmocka_unit_test(test_many_refs),
 		cmocka_unit_test(test_bom_crlf),
 	};
