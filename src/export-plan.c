@@ -241,9 +241,9 @@ add_step(struct export_section *sec, const struct steps *ss, size_t i)
 		buf_free(&nb);
 	}
 	if (rs != NULL && !derived) {
-		export_item_field(it, "Hint", EXPORT_PROSE, rs->hint);
+		export_item_field(it, "Hint", EXPORT_PROSE, st->hint);
 		export_item_field(it, "If it fails", EXPORT_PROSE,
-		    rs->on_failure);
+		    st->on_failure);
 	}
 }
 

@@ -306,10 +306,10 @@ plain_outcome(struct plain *p, size_t i)
 	default:
 		plain_say(p, "! %zu %s: %s", i + 1, step_state_words(st->state),
 		    st->reason != NULL ? st->reason : "");
-		if (st->rb != NULL && st->rb->hint != NULL)
-			plain_text(p, "  hint: ", st->rb->hint);
-		if (st->rb != NULL && st->rb->on_failure != NULL)
-			plain_text(p, "  left behind: ", st->rb->on_failure);
+		if (st->hint != NULL)
+			plain_text(p, "  hint: ", st->hint);
+		if (st->on_failure != NULL)
+			plain_text(p, "  left behind: ", st->on_failure);
 		break;
 	}
 }

@@ -110,8 +110,7 @@ rollback_model_new(const struct steps *upgrade, const struct steps *rollback)
 		e->automatic = st->kind != RB_MANUAL;
 		if (st->kind == RB_MANUAL)
 			m->n_manual++;
-		if (st->rb != NULL)
-			e->on_failure = st->rb->on_failure;
+		e->on_failure = st->on_failure;
 		entry_artifacts(m, e);
 	}
 	return m;

@@ -250,6 +250,54 @@ steps_expand(const char *s, const struct step_env *env, bool fallback,
 	return 0;
 }
 
+char *
+steps_text(const char *text, const struct step_env *env)
+{
+	char	*out = NULL, *cause = NULL;
+
+	if (text == NULL)
+		return NULL;
+	if (steps_expand(text, env, true, &out, &cause) != 0) {
+		free(cause);
+		return xstrdup(text);
+	}
+	return out;
+}
+
+/* What a step bound to hop h gets. */
+static void
+step_hop_env(struct step_env *env, const struct plan_hop *h)
+{
+	step_env_set(env, "STEPUP_HOP_FROM", h->from, false);
+	step_env_set(env, "STEPUP_HOP_TO", h->to, false);
+	step_env_set(env, "STEPUP_HOP_KIND", h->kind != NULL ? h->kind : "",
+	    false);
+}
+
+void
+steps_key_env(const struct plan *plan, const char *key, struct step_env *env)
+{
+	const char	*at;
+	char		*id;
+	size_t		 h;
+
+	if (strncmp(key, "undo:", 5) == 0)
+		key += 5;
+	at = strchr(key, '@');
+	id = at != NULL ? xstrndup(key, (size_t)(at - key)) : xstrdup(key);
+	step_env_set(env, "STEPUP_STEP", id, false);
+	free(id);
+	if (at == NULL)
+		return;
+	for (h = 0; plan != NULL && h < plan->n_hops; h++) {
+		if (strcmp(plan->hops[h].to, at + 1) == 0) {
+			step_hop_env(env, &plan->hops[h]);
+			return;
+		}
+	}
+	step_env_set(env, "STEPUP_HOP_TO", at + 1, false);
+}
+
 int
 steps_var_value(const struct rb_var *v, const char *raw,
     const struct step_env *known, char **out, char **cause)
@@ -317,6 +365,8 @@ step_clear(struct step *st)
 	free(st->phrase);
 	free(st->file);
 	free(st->produces);
+	free(st->hint);
+	free(st->on_failure);
 	free(st->reason);
 	free(st->needs);
 	step_env_free(&st->env);
@@ -432,12 +482,8 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 
 	step_env_merge(&st->env, base);
 	step_env_set(&st->env, "STEPUP_STEP", rs->id, false);
-	if (h != NULL) {
-		step_env_set(&st->env, "STEPUP_HOP_FROM", h->from, false);
-		step_env_set(&st->env, "STEPUP_HOP_TO", h->to, false);
-		step_env_set(&st->env, "STEPUP_HOP_KIND",
-		    h->kind != NULL ? h->kind : "", false);
-	}
+	if (h != NULL)
+		step_hop_env(&st->env, h);
 	step_env_merge(&st->env, artifacts);
 	/* Its own artifact first, so that the command can write to
 	 * $STEPUP_ARTIFACT_<id>; produces may not refer to itself. */
@@ -464,6 +510,8 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 	}
 	if (step_expand_fields(st, steps_dir(ss, base), cause) != 0)
 		return -1;
+	st->hint = steps_text(rs->hint, &st->env);
+	st->on_failure = steps_text(rs->on_failure, &st->env);
 	return 0;
 }
 
@@ -766,9 +814,13 @@ steps_new_rollback(const struct steps *up, const struct step_env *base,
 			st->kind = RB_MANUAL;
 			st->title = xasprintf("%s cannot be undone "
 			    "automatically: %s", o->key, o->title);
-			if (o->rb != NULL && o->rb->on_failure != NULL)
-				st->text = xstrdup(o->rb->on_failure);
+			if (o->on_failure != NULL)
+				st->text = xstrdup(o->on_failure);
 		}
+		/* What the upgrade's step leaves behind is what its undo
+		 * does not reverse. */
+		if (o->on_failure != NULL)
+			st->on_failure = xstrdup(o->on_failure);
 		rollback_gate_artifacts(up, st);
 	}
 	free(done);

@@ -90,6 +90,19 @@ char		*step_env_show(const struct step_env *);
 int		 steps_expand(const char *s, const struct step_env *env,
 		    bool fallback, char **out, char **cause);
 
+/* A runbook text (a title, hint, on-failure) with $NAME expanded as
+ * steps_expand does from env, falling back on stepup's environment; the
+ * text as it is when it cannot be (a name not set, a secret). The one
+ * expansion of texts shown to the operator, for every front end and
+ * export. The caller frees it. */
+char		*steps_text(const char *text, const struct step_env *env);
+/* Add to env what a step of plan with that journal key gets on top of
+ * the run's: STEPUP_STEP, and for "ID@HOP_TO" (also "undo:ID@HOP_TO")
+ * the hop's STEPUP_HOP_FROM, STEPUP_HOP_TO and STEPUP_HOP_KIND (plan may
+ * be NULL: STEPUP_HOP_TO alone). */
+void		 steps_key_env(const struct plan *, const char *key,
+		    struct step_env *env);
+
 /* The value of runbook variable v from raw, its `value` or `default`:
  * $NAME expanded as steps_expand does, from known (the variables resolved
  * before it, in rb->var_order; no fallback to stepup's environment). A
@@ -134,6 +147,10 @@ struct step {
 						   are made relative to the
 						   runbook's directory */
 	char			*produces;	/* action: the artifact's path */
+	char			*hint;		/* what to do when it fails */
+	char			*on_failure;	/* what a failure leaves behind;
+						   both by steps_text, never
+						   failing the layout */
 
 	/* What its commands get: STEPUP_FROM, STEPUP_TO, STEPUP_RUN_ID,
 	 * STEPUP_RUNBOOK_DIR, STEPUP_STEP (the runbook id), STEPUP_HOP_FROM,

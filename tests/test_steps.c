@@ -108,6 +108,34 @@ test_expand_fallback(void **state)
 	step_env_free(&env);
 }
 
+/* One expansion for every text shown: a key's hop gives STEPUP_HOP_FROM
+ * (an undo key too), and a text that cannot be expanded is kept. */
+static void
+test_text_key_env(void **state)
+{
+	struct step_env	 env = test_env();
+	struct plan_hop	 hops[2] = {
+		{ .from = (char *)"1.0.0", .to = (char *)"1.1.0",
+		  .kind = (char *)"minor" },
+		{ .from = (char *)"1.1.0", .to = (char *)"1.2.0",
+		  .kind = (char *)"minor" },
+	};
+	struct plan	 plan = { .hops = hops, .n_hops = 2 };
+	char		*out;
+
+	(void)state;
+	steps_key_env(&plan, "undo:migrate@1.2.0", &env);
+	out = steps_text("Migrate from $STEPUP_HOP_FROM to ${STEPUP_HOP_TO} "
+	    "($STEPUP_STEP, $STEPUP_HOP_KIND)", &env);
+	assert_string_equal(out, "Migrate from 1.1.0 to 1.2.0 (migrate, minor)");
+	free(out);
+	out = steps_text("tok $token", &env);
+	assert_string_equal(out, "tok $token");
+	free(out);
+	assert_null(steps_text(NULL, &env));
+	step_env_free(&env);
+}
+
 static void
 test_env_envp(void **state)
 {
@@ -734,6 +762,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_expand),
+		cmocka_unit_test(test_text_key_env),
 		cmocka_unit_test(test_expand_fallback),
 		cmocka_unit_test(test_env_envp),
 		cmocka_unit_test(test_layout),
