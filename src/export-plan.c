@@ -343,7 +343,7 @@ export_checklist_rollback(const struct runbook *rb, const struct plan *plan,
 	 * is laid out in full; no journal, no session: nothing runs. */
 	for (i = 0; i < all->n; i++)
 		step_set(all, i, STEP_PASSED, NULL);
-	rollback = steps_new_rollback(all, base, cause);
+	rollback = steps_new_rollback(all, -1, base, cause);
 	steps_free(all);
 	return rollback;
 }

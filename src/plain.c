@@ -623,6 +623,41 @@ plain_turn(struct plain *p, size_t i)
 	}
 }
 
+/* The other target, back to the start of the failed hop, when there is
+ * one: what it undoes, its artifacts checked too (its phrase, typed at
+ * the confirmation, chooses it). 0, or -1 when it was refused. */
+static int
+plain_rollback_other(struct plain *p)
+{
+	struct steps		*alt = NULL;
+	struct rollback_model	*m;
+	char			*text, *cause = NULL;
+	int			 r = 0;
+
+	if (session_rollback_alternative(p->s, &alt, &cause) != 0) {
+		plain_say(p, "! %s", cause);
+		free(cause);
+		return -1;
+	}
+	if (alt == NULL)
+		return 0;
+	m = rollback_model_new(session_steps(p->s), alt);
+	plain_say(p, "== rollback: or only hop %d of %zu, back to %s: what "
+	    "will be undone", alt->rollback_hop + 1, alt->plan->n_hops,
+	    alt->rollback_to);
+	text = rollback_describe(m, (long long)time(NULL));
+	plain_text(p, "  ", text);
+	free(text);
+	if (rollback_verify(m, &cause) != 0) {
+		plain_text(p, "! ", cause);
+		free(cause);
+		r = -1;
+	}
+	rollback_model_free(m);
+	steps_free(alt);
+	return r;
+}
+
 /* Roll back: show what will be undone and the artifacts it relies on,
  * check them, and only then begin the rollback run (whose first step is
  * the typed confirmation). Returns 0 when it began, -1 when it was
@@ -659,6 +694,8 @@ plain_rollback_begin(struct plain *p)
 	if (m->n_artifacts > 0)
 		plain_say(p, "== rollback: %zu artifact%s checked: there, same "
 		    "sha256", m->n_artifacts, m->n_artifacts == 1 ? "" : "s");
+	if (plain_rollback_other(p) != 0)
+		goto out;
 	if (session_rollback(p->s, &cause) != EXIT_DONE) {
 		plain_say(p, "! %s", cause);
 		free(cause);

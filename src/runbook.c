@@ -654,12 +654,43 @@ order_vars(struct ctx *c)
 
 /* ---- the runbook --------------------------------------------------------- */
 
+/* rollback-warning: one text for every target, or one per target. */
+static void
+load_rollback_warning(struct ctx *c, const struct yt_node *v)
+{
+	static const char *const keys[] = { "start", "hop", NULL };
+	struct runbook		*rb = c->rb;
+	const struct yt_node	*x;
+	char			 what[64];
+	int			 t;
+
+	if (v->type == YT_SCALAR) {
+		if ((rb->rollback_warning[0] = rbl_get_string(c,
+		    "rollback-warning", v, true)) != NULL)
+			rb->rollback_warning[1] = xstrdup(rb->rollback_warning[0]);
+		return;
+	}
+	if (v->type != YT_MAP) {
+		err(c, v->pos, "'rollback-warning' must be a text or a mapping "
+		    "{start: TEXT, hop: TEXT}, found %s",
+		    yt_describe(v, what, sizeof what));
+		return;
+	}
+	rbl_check_keys(c, v, "rollback-warning", keys, NULL);
+	for (t = 0; t < 2; t++) {
+		if ((x = rbl_map_get(v, keys[t], NULL)) != NULL)
+			rb->rollback_warning[t] = rbl_get_string(c, keys[t], x,
+			    true);
+	}
+}
+
 static void
 load_root(struct ctx *c, const struct yt_node *root)
 {
 	static const char *const keys[] = {
 		"stepup", "product", "description", "versions", "policy",
-		"vars", "prepare", "hop", "finish", "rollback", NULL
+		"vars", "prepare", "hop", "finish", "rollback",
+		"rollback-warning", NULL
 	};
 	struct runbook		*rb = c->rb;
 	const struct yt_node	*x, *k;
@@ -701,6 +732,8 @@ load_root(struct ctx *c, const struct yt_node *root)
 	if ((x = rbl_map_get(root, "vars", NULL)) != NULL)
 		load_vars(c, x);
 	order_vars(c);
+	if ((x = rbl_map_get(root, "rollback-warning", NULL)) != NULL)
+		load_rollback_warning(c, x);
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		if ((x = rbl_map_get(root, phase_names[p], &k)) == NULL)
 			continue;
@@ -892,6 +925,8 @@ runbook_free(struct runbook *rb)
 	}
 	free(rb->vars);
 	free(rb->var_order);
+	free(rb->rollback_warning[0]);
+	free(rb->rollback_warning[1]);
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		for (i = 0; i < rb->phases[p].n; i++)
 			step_free(&rb->phases[p].v[i]);

@@ -20,6 +20,7 @@
  *   hop:      [step...]   once per hop of the plan, filtered by `when`
  *   finish:   [step...]   once, after the last hop
  *   rollback: [step...]   after the undo of every passed action, in reverse
+ *   rollback-warning: TEXT | {start: TEXT, hop: TEXT}
  *
  * A step is a mapping with an `id` and exactly one kind key (read, check,
  * action, confirm, manual) whose value is the step's title. */
@@ -227,7 +228,14 @@ struct runbook {
 					   vars it uses, otherwise in file
 					   order: the order values resolve in */
 	struct rb_steps	 phases[RB_PHASE__COUNT];
+	/* rollback-warning: added to the rollback's confirmation phrase,
+	 * by target: [RB_ROLLBACK_START] back to where the upgrade started,
+	 * [RB_ROLLBACK_HOP] back to the start of the failed hop; or NULL. */
+	char		*rollback_warning[2];
 };
+
+/* Where a rollback goes back to (the index of rollback_warning). */
+enum { RB_ROLLBACK_START, RB_ROLLBACK_HOP };
 
 /* A diagnostic: "FILE:LINE:COL: message" (or "FILE: message" when the
  * position is unknown). */

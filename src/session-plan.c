@@ -251,7 +251,7 @@ session_free_logs(struct session *s)
 
 struct steps *
 session_new_steps(struct session *s, const struct steps *upgrade,
-    long long run, char **cause)
+    int hop, long long run, char **cause)
 {
 	struct step_env	 env = { NULL, 0 };
 	struct steps	*ss;
@@ -266,7 +266,7 @@ session_new_steps(struct session *s, const struct steps *upgrade,
 	if (upgrade == NULL)
 		ss = steps_new(s->rb, s->plan, &env, &why);
 	else
-		ss = steps_new_rollback(upgrade, &env, &why);
+		ss = steps_new_rollback(upgrade, hop, &env, &why);
 	step_env_free(&env);
 	if (ss == NULL) {
 		*cause = xasprintf("%s: %s", s->rb->path, why);
@@ -279,7 +279,7 @@ session_new_steps(struct session *s, const struct steps *upgrade,
 int
 session_layout(struct session *s, char **cause)
 {
-	if ((s->steps = session_new_steps(s, NULL, 0, cause)) == NULL)
+	if ((s->steps = session_new_steps(s, NULL, -1, 0, cause)) == NULL)
 		return -1;
 	session_alloc_logs(s);
 	return 0;

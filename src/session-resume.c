@@ -257,13 +257,15 @@ steps_of_run(struct session *s, long long run, const struct steps *upgrade)
 	char			*cause = NULL;
 	int			 r;
 
-	if ((ss = session_new_steps(s, upgrade, run, &cause)) == NULL) {
+	if (journal_events(s->j, run, &ev, &n_ev, &cause) != 0) {
 		free(cause);
 		return NULL;
 	}
-	if (journal_events(s->j, run, &ev, &n_ev, &cause) != 0) {
+	if ((ss = session_new_steps(s, upgrade, upgrade != NULL ?
+	    session_rollback_hop_of(upgrade, ev, n_ev) : -1, run,
+	    &cause)) == NULL) {
 		free(cause);
-		steps_free(ss);
+		journal_events_free(ev, n_ev);
 		return NULL;
 	}
 	r = steps_apply_journal(s->j, run, ss, NULL, ev, n_ev, &av, &n_av,
@@ -360,11 +362,16 @@ session_resume(struct session *s, char **cause)
 		ev = NULL;
 		n_ev = 0;
 		session_set_run(s, s->unf->id);
-		if ((rs = session_new_steps(s, s->steps, 0, cause)) == NULL)
-			return EXIT_USAGE;
-		session_take_rollback(s, rs);
 		if (journal_events(s->j, s->run_id, &ev, &n_ev, cause) != 0)
 			return EXIT_FAILED;
+		/* Its target is the one its confirmation was typed for. */
+		if ((rs = session_new_steps(s, s->steps,
+		    session_rollback_hop_of(s->steps, ev, n_ev), 0,
+		    cause)) == NULL) {
+			journal_events_free(ev, n_ev);
+			return EXIT_USAGE;
+		}
+		session_take_rollback(s, rs);
 	}
 	/* From here on the run is ours again; a finished run opened for
 	 * rollback (opts.rollback) is only read: session_rollback() records

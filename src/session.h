@@ -211,6 +211,19 @@ int		 session_rollback(struct session *, char **cause);
  * The caller frees *out with steps_free(). */
 int		 session_rollback_preview(struct session *, struct steps **out,
 		    char **cause);
+/* The other target, when the run stopped in a hop after the first with
+ * some of its actions done (steps_rollback_hop): the rollback back to the
+ * start of that hop only, laid out like the preview; *out is NULL when
+ * there is none. Its confirmation phrase (steps_rollback_phrase), typed
+ * at the rollback run's confirm step instead of the default one, chooses
+ * it. 0, or -1 with *cause. */
+int		 session_rollback_alternative(struct session *,
+		    struct steps **out, char **cause);
+/* At a rollback run's confirm step, typed with the other target's phrase:
+ * lay its steps out for that target (session_confirm does it). 1 when it
+ * did, 0 when typed is not that phrase, -1 with *cause. */
+int		 session_rollback_retarget(struct session *, const char *typed,
+		    char **cause);
 /* Under a rollback run, the steps of the upgrade run it undoes (with
  * their recorded states and artifacts); NULL otherwise. */
 const struct steps *session_upgrade_steps(const struct session *);

@@ -608,6 +608,7 @@ steps_new(const struct runbook *rb, const struct plan *plan,
 	int			 phase;
 
 	ss = xcalloc(1, sizeof *ss);
+	ss->rollback_hop = -1;
 	ss->rb = rb;
 	ss->plan = plan;
 	for (phase = RB_PHASE_PREPARE; phase <= RB_PHASE_FINISH; phase++) {
@@ -753,38 +754,130 @@ rollback_gate_artifacts(const struct steps *up, struct step *st)
 	}
 }
 
+/* Whether upgrade step u is undone by a rollback to hop's start (-1:
+ * where the upgrade started): an action that passed or was done, of
+ * that hop when there is one. */
+static bool
+rollback_undoes(const struct step *u, int hop)
+{
+	if (u->kind != RB_ACTION || u->undo || (u->state != STEP_PASSED &&
+	    u->state != STEP_DONE))
+		return false;
+	return hop < 0 || (u->phase == RB_PHASE_HOP && u->hop == hop);
+}
+
+/* The version a rollback to hop's start goes back to. */
+static const char *
+rollback_version(const struct steps *up, int hop)
+{
+	if (up->plan == NULL)
+		return NULL;
+	if (hop >= 0 && (size_t)hop < up->plan->n_hops)
+		return up->plan->hops[hop].from;
+	return up->plan->from;
+}
+
+int
+steps_rollback_hop(const struct steps *up)
+{
+	const struct step	*st;
+	size_t			 i, k;
+
+	if (up->rollback || up->plan == NULL ||
+	    (i = steps_current(up)) >= up->n)
+		return -1;
+	st = &up->v[i];
+	if (st->phase != RB_PHASE_HOP || st->hop <= 0 ||
+	    (size_t)st->hop >= up->plan->n_hops)
+		return -1;
+	for (k = 0; k < up->n; k++) {
+		if (rollback_undoes(&up->v[k], st->hop))
+			return st->hop;
+	}
+	return -1;
+}
+
+char *
+steps_rollback_phrase(const struct steps *up, int hop)
+{
+	const char	*to = rollback_version(up, hop);
+	const char	*warn;
+
+	warn = up->rb != NULL ? up->rb->rollback_warning[hop < 0 ?
+	    RB_ROLLBACK_START : RB_ROLLBACK_HOP] : NULL;
+	if (to == NULL)
+		return xstrdup("yes, roll back");
+	if (warn != NULL)
+		return xasprintf("yes, roll back to %s, %s", to, warn);
+	return xasprintf("yes, roll back to %s", to);
+}
+
+/* The confirmation's text: where this rollback goes and, when the other
+ * target is possible too, the phrase that chooses it instead. */
+static char *
+rollback_confirm_text(const struct steps *up, int hop)
+{
+	const struct plan	*pl = up->plan;
+	int			 other;
+	char			*phrase, *text;
+
+	other = hop >= 0 ? -1 : steps_rollback_hop(up);
+	if (pl == NULL || (hop < 0 && other < 0))
+		return NULL;
+	phrase = steps_rollback_phrase(up, hop >= 0 ? -1 : other);
+	if (hop >= 0)
+		text = xasprintf("Back to %s, the start of hop %d of %zu (%s -> "
+		    "%s): only that hop's done steps are undone. To undo "
+		    "everything, back to %s where the upgrade started, type "
+		    "\"%s\" instead.", pl->hops[hop].from, hop + 1, pl->n_hops,
+		    pl->hops[hop].from, pl->hops[hop].to, pl->from, phrase);
+	else
+		text = xasprintf("Back to %s, where the upgrade started: every "
+		    "done step is undone. To undo only hop %d of %zu (%s -> "
+		    "%s), back to %s, type \"%s\" instead.", pl->from,
+		    other + 1, pl->n_hops, pl->hops[other].from,
+		    pl->hops[other].to, pl->hops[other].from, phrase);
+	free(phrase);
+	return text;
+}
+
 struct steps *
-steps_new_rollback(const struct steps *up, const struct step_env *base,
-    char **cause)
+steps_new_rollback(const struct steps *up, int hop,
+    const struct step_env *base_in, char **cause)
 {
 	struct steps		 *ss;
 	struct step		 *st;
 	const struct step	**done;
 	const struct rb_steps	 *ph;
 	struct step_env		  artifacts = { NULL, 0 };
+	struct step_env		  base_env = { NULL, 0 }, *base = &base_env;
 	size_t			  i, n = 0, j;
-	const char		 *from;
 
 	ss = xcalloc(1, sizeof *ss);
 	ss->rb = up->rb;
 	ss->plan = up->plan;
 	ss->rollback = true;
+	if (up->plan == NULL || hop >= (int)up->plan->n_hops)
+		hop = -1;
+	ss->rollback_hop = hop;
+	ss->rollback_to = rollback_version(up, hop);
+	step_env_merge(base, base_in);
+	if (ss->rollback_to != NULL)
+		step_env_set(base, "STEPUP_ROLLBACK_TO", ss->rollback_to,
+		    false);
 
-	from = up->plan != NULL ? up->plan->from : NULL;
 	st = steps_add(ss);
 	st->key = xstrdup("rollback-confirm");
 	st->kind = RB_CONFIRM;
 	st->phase = RB_PHASE_ROLLBACK;
 	st->title = xstrdup("Confirm the rollback");
-	st->phrase = from != NULL ? xasprintf("yes, roll back to %s", from) :
-	    xstrdup("yes, roll back");
+	st->phrase = steps_rollback_phrase(up, hop);
+	st->text = rollback_confirm_text(up, hop);
 	step_env_merge(&st->env, base);
 
 	done = xcalloc(up->n + 1, sizeof *done);
 	for (i = 0; i < up->n; i++) {
-		if (up->v[i].kind == RB_ACTION && (up->v[i].state ==
-		    STEP_PASSED || up->v[i].state == STEP_DONE) &&
-		    !up->v[i].undo)
+		if (rollback_undoes(&up->v[i], hop))
 			done[n++] = &up->v[i];
 		/* Every artifact the upgrade made, for the rollback steps. */
 		for (j = 0; j < up->v[i].env.n; j++) {
@@ -829,12 +922,14 @@ steps_new_rollback(const struct steps *up, const struct step_env *base,
 	for (i = 0; ph != NULL && i < ph->n; i++) {
 		if (steps_lay(ss, &ph->v[i], -1, base, &artifacts, cause) != 0) {
 			step_env_free(&artifacts);
+			step_env_free(&base_env);
 			steps_free(ss);
 			return NULL;
 		}
 		rollback_gate_artifacts(up, &ss->v[ss->n - 1]);
 	}
 	step_env_free(&artifacts);
+	step_env_free(&base_env);
 	/* A rollback step needs every step before it; runbook `needs` do
 	 * not apply across the synthetic steps. */
 	for (i = 0; i < ss->n; i++) {

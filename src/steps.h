@@ -189,6 +189,11 @@ struct steps {
 	const struct runbook	*rb;	/* borrowed */
 	const struct plan	*plan;	/* borrowed */
 	bool			 rollback; /* a rollback run's steps */
+	int			 rollback_hop; /* rollback: -1 back to where
+					   the upgrade started, h back to the
+					   start of hop h (its steps undone) */
+	const char		*rollback_to; /* rollback: that version
+					   (borrowed from the plan), or NULL */
 };
 
 /* Lay out the steps of a run: every prepare step (a per-hop one once per
@@ -208,20 +213,34 @@ struct steps {
  * step and the field. */
 struct steps	*steps_new(const struct runbook *, const struct plan *,
 		    const struct step_env *base, char **cause);
-/* Lay out a rollback run of upgrade (whose states say what was done): a
- * confirm step "yes, roll back to FROM", then, in reverse order of
+/* Lay out a rollback run of upgrade (whose states say what was done),
+ * back to where it started (hop -1) or to the start of hop `hop` (only
+ * that hop's steps are undone): a confirm step whose phrase names the
+ * target (steps_rollback_phrase; its text names the other target's
+ * phrase when there is one, see steps_rollback_hop), then, in reverse order of
  * settling (settled_seq), the undo of every action that passed or was
  * done by hand (an action with an undo), or a manual step "KEY cannot be
  * undone automatically" (text: its on-failure text) for one without,
  * then the runbook's rollback steps; each needs every step before it.
+ * Every step of it gets STEPUP_ROLLBACK_TO, the target version.
  * A step whose command uses $STEPUP_ARTIFACT_<id> when the upgrade
  * recorded no such artifact (its step failed, did not run, or was marked
  * done by hand without it) becomes a manual step "TITLE cannot run:
  * $STEPUP_ARTIFACT_<id> points to nothing", its text saying which step
  * and why; the others still run. Same ownership and errors as
  * steps_new. */
-struct steps	*steps_new_rollback(const struct steps *upgrade,
+struct steps	*steps_new_rollback(const struct steps *upgrade, int hop,
 		    const struct step_env *base, char **cause);
+/* The hop a rollback of upgrade may go back to the start of, besides
+ * where the upgrade started: the hop of the step where the run is (failed
+ * or stopped), when it is a hop step of any hop but the first and some
+ * action of that hop passed or was done; else -1. */
+int		 steps_rollback_hop(const struct steps *upgrade);
+/* The confirmation phrase of a rollback of upgrade to hop's start (-1:
+ * where it started): "yes, roll back to VERSION", and ", WARNING" when
+ * the runbook's rollback-warning has one for that target. The caller
+ * frees it. */
+char		*steps_rollback_phrase(const struct steps *upgrade, int hop);
 void		 steps_free(struct steps *);
 /* The next STEPUP_ARTIFACT_<id> a command names, from p on (NULL: none),
  * with the length of the name in *len; NULL when there is no more. */

@@ -7,7 +7,7 @@
 RUNBOOK="$top_srcdir/tests/data/values/hops.yaml"
 
 : >"$WORLD/fail-1.2.0"
-stepup_plain "$TMP/out" yes rollback "yes, roll back to 1.0.0"
+stepup_plain "$TMP/out" yes rollback "yes, roll back to 1.0.0, the settings made since are lost"
 [ "$status" = 1 ] || fail "a rolled-back upgrade exited $status: $(tail -5 "$TMP/out")"
 expect_line "$TMP/out" "  left behind: The data is half migrated to 1.2.0; 1.1.0 still reads it."
 expect_line "$TMP/out" "         if it fails: The data is half migrated to 1.1.0; 1.0.0 still reads it."

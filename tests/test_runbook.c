@@ -126,7 +126,7 @@ static const struct tcase cases[] = {
 	  "'product'?\n"
 	  "t.yaml:10:1: unknown key 'frobnicate' in the runbook (known keys: "
 	  "stepup, product, description, versions, policy, vars, prepare, "
-	  "hop, finish, rollback)\n" },
+	  "hop, finish, rollback, rollback-warning)\n" },
 	/* 15: wrong types say what was expected and what was found */
 	{ "stepup: 1\nproduct: {name: P}\nversions: [semver]\n" HOP,
 	  "t.yaml:2:10: 'product' must be a string, found a mapping\n"
