@@ -137,7 +137,7 @@ world
 upgrade ack ack "tick told them" "tick all terminated" "yes, upgrade to 24.03.0" \
 	"tick agents at 23.09.10" "tick nothing" run
 touch "$STUB/alembic-fails"
-printf '%s\n' resume run run rollback "yes, roll back to 23.09.9" "tick restored below" \
+printf '%s\n' resume run run rollback "yes, roll back to 23.09.9, writes to the manager database since the backup are lost" "tick restored below" \
 	run run run run run run run "tick agents back" |
 	"$STEPUP" run --plain --state-dir "$TMP/state" --to 24.03.0 "$RB" >"$TMP/out" 2>&1
 status=$?

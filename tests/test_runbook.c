@@ -391,6 +391,20 @@ static const struct tcase cases[] = {
 	  "t.yaml:17:14: variable 'g': \"${\" at column 1 is not followed by "
 	  "a variable name and \"}\"\n"
 	  "t.yaml:18:14: variable 'h' names itself\n" },
+	/* 44: STEPUP_ROLLBACK_TO is set for rollback steps and undo
+	 * commands only; rollback-warning is a text or {start, hop} */
+	{ BASE "hop:\n  - {id: go, confirm: Go, phrase: yes}\n"
+	  "  - {id: a, action: A, run: 'echo \"$STEPUP_ROLLBACK_TO\"', "
+	  "undo: 'echo \"$STEPUP_ROLLBACK_TO\"'}\n"
+	  "rollback:\n  - {id: r, action: R, run: 'echo \"$STEPUP_ROLLBACK_TO\"'}\n"
+	  "rollback-warning: {start: s, hop: h, other: x}\n",
+	  "t.yaml:9:36: warning: $STEPUP_ROLLBACK_TO in 'run' of step 'a' is "
+	  "not a name stepup sets: it will come from stepup's environment\n"
+	  "t.yaml:12:38: unknown key 'other' in rollback-warning (known keys: "
+	  "start, hop)\n" },
+	{ BASE HOP "rollback-warning: [x]\n",
+	  "t.yaml:9:19: 'rollback-warning' must be a text or a mapping "
+	  "{start: TEXT, hop: TEXT}, found a list\n" },
 };
 
 static void
