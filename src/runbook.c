@@ -356,11 +356,13 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
     struct rb_var *var)
 {
 	static const char *const keys[] = {
-		"ask", "value", "env", "default", "secret", "pattern",
-		"choices", NULL
+		"ask", "value", "env", "file", "command", "default", "secret",
+		"pattern", "choices", "check", NULL
 	};
-	static const char *const sources[] = { "ask", "value", "env" };
-	const struct yt_node	*src[3], *x, *def;
+	static const char *const sources[] = {
+		"ask", "value", "env", "file", "command"
+	};
+	const struct yt_node	*src[5], *x, *def;
 	const struct yt_node	*deflt_key = NULL;
 	char			 what[64], *where, *anchored, msg[256];
 	struct clipbuf		 cb;
@@ -386,15 +388,15 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 	where = xasprintf("variable '%s'", k->s);
 	rbl_check_keys(c, v, where, keys, NULL);
 	free(where);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 5; i++) {
 		if ((src[i] = rbl_map_get(v, sources[i], NULL)) != NULL && n++ == 0)
 			first = i;
 	}
 	if (n == 0)
 		err(c, rbl_map_where(v), "variable '%s' needs one of 'ask' (a "
-		    "question), 'value' or 'env' (an environment variable)",
-		    k->s);
-	for (i = first + 1; n > 1 && i < 3; i++) {
+		    "question), 'value', 'env' (an environment variable), "
+		    "'file' or 'command' (a secret read from it)", k->s);
+	for (i = first + 1; n > 1 && i < 5; i++) {
 		if (src[i] != NULL) {
 			err(c, src[i]->pos, "variable '%s' has both '%s' and "
 			    "'%s': give exactly one", k->s, sources[first],
@@ -409,6 +411,11 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 			var->ask = rbl_get_string(c, "ask", x, true);
 		else if (var->source == RB_VAR_VALUE)
 			var->value = rbl_get_string(c, "value", x, false);
+		else if (var->source == RB_VAR_FILE) {
+			var->file = rbl_get_string(c, "file", x, true);
+			var->def_pos = x->pos;
+		} else if (var->source == RB_VAR_COMMAND)
+			var->command = rbl_get_string(c, "command", x, true);
 		else if ((var->env = rbl_get_string(c, "env", x, true)) != NULL &&
 		    !is_env_name(var->env))
 			err(c, x->pos, "'env' must name an environment "
@@ -416,9 +423,11 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 			    rbl_clip(var->env, &cb));
 	}
 	if ((def = rbl_map_get(v, "default", &deflt_key)) != NULL) {
-		if (n >= 1 && var->source == RB_VAR_VALUE)
-			err(c, deflt_key->pos, "variable '%s' has a 'value'; "
-			    "'default' is for 'ask' and 'env'", k->s);
+		if (n >= 1 && var->source != RB_VAR_ASK &&
+		    var->source != RB_VAR_ENV)
+			err(c, deflt_key->pos, "variable '%s' has a '%s'; "
+			    "'default' is for 'ask' and 'env'", k->s,
+			    sources[var->source]);
 		else {
 			var->def = rbl_get_string(c, "default", def, false);
 			var->def_pos = def->pos;
@@ -428,6 +437,21 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 		var->def_pos = src[RB_VAR_VALUE]->pos;
 	if ((x = rbl_map_get(v, "secret", NULL)) != NULL)
 		rbl_get_bool(c, "secret", x, &var->secret);
+	if (n >= 1 && (var->source == RB_VAR_FILE ||
+	    var->source == RB_VAR_COMMAND)) {
+		if (x != NULL && !var->secret)
+			err(c, x->pos, "variable '%s' is read from a %s: it is "
+			    "a secret (remove 'secret: false')", k->s,
+			    sources[var->source]);
+		var->secret = true;
+	}
+	if ((x = rbl_map_get(v, "check", NULL)) != NULL) {
+		if ((var->check.s = rbl_get_string(c, "check", x, true)) != NULL)
+			var->check.pos = x->pos;
+		if (!var->secret)
+			err(c, x->pos, "variable '%s': 'check' validates a "
+			    "secret; this variable is not secret", k->s);
+	}
 	if ((x = rbl_map_get(v, "choices", NULL)) != NULL) {
 		if (x->type != YT_SEQ || x->n == 0)
 			err(c, x->pos, "'choices' must be a non-empty list of "
@@ -636,6 +660,8 @@ order_vars(struct ctx *c)
 			var_uses(c, v, v->value);
 		if (v->def != NULL)
 			var_uses(c, v, v->def);
+		if (v->file != NULL)
+			var_uses(c, v, v->file);
 	}
 	rb->var_order = xcalloc(rb->n_vars + 1, sizeof *rb->var_order);
 	mark = xcalloc(rb->n_vars + 1, 1);
@@ -681,6 +707,44 @@ load_rollback_warning(struct ctx *c, const struct yt_node *v)
 		if ((x = rbl_map_get(v, keys[t], NULL)) != NULL)
 			rb->rollback_warning[t] = rbl_get_string(c, keys[t], x,
 			    true);
+	}
+}
+
+/* A secret's check is a check step that runs before the first
+ * confirmation, once: so that a wrong secret is found before anything
+ * changes. */
+static void
+check_var_checks(struct ctx *c)
+{
+	const struct rb_steps	*pre = &c->rb->phases[RB_PHASE_PREPARE];
+	const struct rb_step	*st;
+	const struct rb_var	*v;
+	size_t			 i, j;
+
+	for (i = 0; i < c->rb->n_vars; i++) {
+		v = &c->rb->vars[i];
+		if (v->check.s == NULL)
+			continue;
+		for (j = 0; j < pre->n; j++) {
+			st = &pre->v[j];
+			if (strcmp(st->id, v->check.s) == 0 ||
+			    st->kind == RB_CONFIRM)
+				break;
+		}
+		st = runbook_step(c->rb, v->check.s);
+		if (st == NULL)
+			err(c, v->check.pos, "variable '%s': its check '%s' is "
+			    "not a step of the runbook", v->name, v->check.s);
+		else if (st->kind != RB_CHECK || st->per_hop)
+			err(c, v->check.pos, "variable '%s': '%s' is %s%s, not a "
+			    "check run once", v->name, v->check.s, st->per_hop ?
+			    "repeated per hop" : "a ", st->per_hop ? "" :
+			    rb_kind_name(st->kind));
+		else if (j == pre->n || strcmp(pre->v[j].id, v->check.s) != 0)
+			err(c, v->check.pos, "variable '%s': its check '%s' must "
+			    "be a prepare step before the first confirm step, so "
+			    "that a wrong secret is found before anything "
+			    "changes", v->name, v->check.s);
 	}
 }
 
@@ -745,6 +809,7 @@ load_root(struct ctx *c, const struct yt_node *root)
 		err(c, root->pos, "no steps: a runbook needs a 'prepare', "
 		    "'hop' or 'finish' phase");
 	rbl_check_steps(c);
+	check_var_checks(c);
 }
 
 static struct runbook *
@@ -916,6 +981,9 @@ runbook_free(struct runbook *rb)
 		free(v->ask);
 		free(v->value);
 		free(v->env);
+		free(v->file);
+		free(v->command);
+		free(v->check.s);
 		free(v->def);
 		free(v->pattern);
 		for (j = 0; j < v->n_choices; j++)

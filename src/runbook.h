@@ -15,7 +15,8 @@
  *   versions: {scheme, series, kinds, installed, available}
  *   policy:   {within-series, leave-series, skip-series, one-minor-at-a-time,
  *              required-stops, redeploy-at, no-upgrade-across}
- *   vars:     {NAME: {ask|value|env, default, secret, pattern, choices}}
+ *   vars:     {NAME: {ask|value|env|file|command, default, secret, pattern,
+ *              choices, check}}
  *   prepare:  [step...]   once, before the first hop
  *   hop:      [step...]   once per hop of the plan, filtered by `when`
  *   finish:   [step...]   once, after the last hop
@@ -134,6 +135,8 @@ enum rb_var_source {
 	RB_VAR_ASK,		/* asked before the run starts (`ask`) */
 	RB_VAR_VALUE,		/* a fixed value (`value`) */
 	RB_VAR_ENV,		/* taken from stepup's environment (`env`) */
+	RB_VAR_FILE,		/* a secret read from a file (`file`) */
+	RB_VAR_COMMAND,		/* a secret a command prints (`command`) */
 };
 
 /* A runbook variable. It reaches commands as an environment variable of
@@ -144,6 +147,13 @@ struct rb_var {
 	char			*ask;	/* the question, RB_VAR_ASK */
 	char			*value;	/* RB_VAR_VALUE */
 	char			*env;	/* environment name, RB_VAR_ENV */
+	char			*file;	/* RB_VAR_FILE: its path (may name
+					   variables; relative to the
+					   runbook's directory) */
+	char			*command; /* RB_VAR_COMMAND: /bin/sh -c text */
+	struct rb_str		 check;	/* a secret's validating check step
+					   (prepare, before the first
+					   confirm), or s == NULL */
 	char			*def;	/* default (ask, env), or NULL: required */
 	char			*pattern; /* POSIX extended regex the answer must
 					     match in full, or NULL */

@@ -141,6 +141,11 @@ void		 session_free_logs(struct session *);
 struct steps	*session_new_steps(struct session *,
 		    const struct steps *upgrade, int hop, long long run,
 		    char **cause);
+/* Run the check of every secret that names one (runbook `check`), with
+ * its step's environment, journaled as probes: on resume, where the
+ * secrets were read or asked again. -1 with *cause naming the secret and
+ * how its check failed. */
+int		 session_secret_checks(struct session *, char **cause);
 /* The target a rollback run of upgrade has, from its events: the hop
  * whose phrase its confirmation was typed with, or -1. */
 int		 session_rollback_hop_of(const struct steps *upgrade,

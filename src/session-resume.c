@@ -350,6 +350,12 @@ session_resume(struct session *s, char **cause)
 		journal_events_free(ev, n_ev);
 		return EXIT_USAGE;
 	}
+	/* The secrets were read again: so are their checks run, before
+	 * anything else runs. */
+	if (session_secret_checks(s, cause) != 0) {
+		journal_events_free(ev, n_ev);
+		return EXIT_FAILED;
+	}
 	if (rollback) {
 		struct steps	*rs;
 

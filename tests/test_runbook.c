@@ -182,7 +182,8 @@ static const struct tcase cases[] = {
 	  "t.yaml:12:22: variable 'two' has both 'ask' and 'env': give exactly "
 	  "one\n"
 	  "t.yaml:13:3: variable 'none' needs one of 'ask' (a question), "
-	  "'value' or 'env' (an environment variable)\n"
+	  "'value', 'env' (an environment variable), 'file' or 'command' (a "
+	  "secret read from it)\n"
 	  "t.yaml:14:21: variable 'fixed' has a 'value'; 'default' is for "
 	  "'ask' and 'env'\n"
 	  "t.yaml:15:8: variable 'str' must be a mapping ({ask: Q}, {value: V} "
@@ -402,6 +403,32 @@ static const struct tcase cases[] = {
 	  "not a name stepup sets: it will come from stepup's environment\n"
 	  "t.yaml:12:38: unknown key 'other' in rollback-warning (known keys: "
 	  "start, hop)\n" },
+	/* 46: secrets from a file or a command, and their checks */
+	{ BASE "vars:\n  a: {file: /x, secret: false}\n  b: {command: c, default: d}\n"
+	  "  c: {ask: q, check: chk}\n  d: {ask: q, secret: true, check: nope}\n"
+	  "  e: {ask: q, secret: true, check: go}\n"
+	  "  f: {ask: q, secret: true, check: late}\n  g: {file: \"$nothere/x\"}\n"
+	  "prepare:\n  - {id: go, confirm: Go, phrase: yes}\n"
+	  "  - {id: late, check: L, run: \"true\"}\n"
+	  "  - {id: chk, check: C, run: \"true\"}\n",
+	  "t.yaml:8:25: variable 'a' is read from a file: it is a secret "
+	  "(remove 'secret: false')\n"
+	  "t.yaml:9:19: variable 'b' has a 'command'; 'default' is for 'ask' "
+	  "and 'env'\n"
+	  "t.yaml:10:22: variable 'c': 'check' validates a secret; this "
+	  "variable is not secret\n"
+	  "t.yaml:10:22: variable 'c': its check 'chk' must be a prepare step "
+	  "before the first confirm step, so that a wrong secret is found "
+	  "before anything changes\n"
+	  "t.yaml:11:36: variable 'd': its check 'nope' is not a step of the "
+	  "runbook\n"
+	  "t.yaml:12:36: variable 'e': 'go' is a confirm, not a check run "
+	  "once\n"
+	  "t.yaml:13:36: variable 'f': its check 'late' must be a prepare step "
+	  "before the first confirm step, so that a wrong secret is found "
+	  "before anything changes\n"
+	  "t.yaml:14:13: variable 'g' names $nothere, which is not a variable "
+	  "of this runbook (declare it under vars, e.g. {env: nothere})\n" },
 	{ BASE HOP "rollback-warning: [x]\n",
 	  "t.yaml:9:19: 'rollback-warning' must be a text or a mapping "
 	  "{start: TEXT, hop: TEXT}, found a list\n" },
