@@ -3,6 +3,8 @@
  * protocol (markers, answers) is documented in stepup(1), PLAIN MODE. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <sys/types.h>
 
 #include <errno.h>
@@ -280,6 +282,58 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 		partial->data[partial->len] = '\0';
 	}
 	fflush(p->out);
+}
+
+/* The lines a log ends with, shown where the operator must judge what
+ * a command did (an action in doubt). */
+#define PLAIN_LOG_END	5
+
+/* The path of step i's log and its last lines. */
+static void
+plain_log_end(struct plain *p, size_t i)
+{
+	const char	*log = session_log(p->s, i);
+	struct stat	 sb;
+	struct buf	 b;
+	off_t		 off;
+	char		*cause = NULL, *s, *end, *line;
+	size_t		 n = 0;
+
+	if (log == NULL)
+		return;
+	escape_printf(p->out, "  log: %s\n", log);
+	if (stat(log, &sb) != 0 || sb.st_size == 0) {
+		plain_say(p, "  (the log is empty)");
+		return;
+	}
+	off = sb.st_size > 4096 ? sb.st_size - 4096 : 0;
+	buf_init(&b);
+	if (action_log_read(log, &off, &b, 4096, &cause) < 0 || b.len == 0) {
+		free(cause);
+		buf_free(&b);
+		return;
+	}
+	s = b.data;
+	end = b.data + b.len;
+	if (sb.st_size > 4096 && (line = memchr(s, '\n', b.len)) != NULL)
+		s = line + 1;	/* a line cut by the window */
+	while (end > s && end[-1] == '\n')
+		end--;
+	/* Back from the end over PLAIN_LOG_END lines. */
+	for (line = end; line > s; line--) {
+		if (line[-1] == '\n' && ++n == PLAIN_LOG_END)
+			break;
+	}
+	plain_say(p, "  its log ends:");
+	while (line < end) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+
+		if (nl == NULL)
+			nl = end;
+		plain_output(p, line, (size_t)(nl - line));
+		line = nl + 1;
+	}
+	buf_free(&b);
 }
 
 /* Say how step i ended. */
@@ -615,6 +669,7 @@ plain_turn(struct plain *p, size_t i)
 	case STEP_FAILED:
 		return plain_step_prompt(p, i, "it failed");
 	case STEP_IN_DOUBT:
+		plain_log_end(p, i);
 		return plain_step_prompt(p, i, "its outcome is unknown (it was "
 		    "running when stepup stopped)");
 	default:
