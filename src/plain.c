@@ -336,6 +336,23 @@ plain_log_end(struct plain *p, size_t i)
 	buf_free(&b);
 }
 
+static void	plain_outcome(struct plain *, size_t);
+
+/* A command that ended while stepup was not running: said, with its
+ * outcome, before the run goes on. */
+static void
+plain_away(struct plain *p)
+{
+	const struct steps	*ss = session_steps(p->s);
+	size_t			 i = session_finished_away(p->s);
+
+	if (i >= ss->n)
+		return;
+	plain_say(p, "= %zu %s: ended while stepup was not running", i + 1,
+	    ss->v[i].title);
+	plain_outcome(p, i);
+}
+
 /* Say how step i ended. */
 static void
 plain_outcome(struct plain *p, size_t i)
@@ -924,6 +941,7 @@ plain_unfinished(struct plain *p, const struct session_run_info *u)
 			return r + 2;
 		}
 		plain_say(p, "= resumed run %s", session_run_id(p->s));
+		plain_away(p);
 		return 1;
 	}
 }
@@ -1149,8 +1167,10 @@ plain_rollback(struct session *s, FILE *in, FILE *out)
 				    "back; run %s is as it was", id);
 			goto out;
 		}
-	} else
+	} else {
 		plain_say(&p, "= resumed rollback run %s", session_run_id(s));
+		plain_away(&p);
+	}
 	rv = plain_loop(&p, true);
 out:
 	free(id);

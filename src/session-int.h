@@ -86,6 +86,9 @@ struct session {
 	char			**logs;		/* per step: last attempt's log */
 
 	size_t			 running;	/* step index, or NONE */
+	size_t			 away;		/* the step whose command ended
+						   while stepup was not running
+						   (read on resume), or NONE */
 	int			 attempt;
 	struct action_proc	 proc;
 	char			*status_path;

@@ -80,6 +80,7 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 		ast.cancelled = row->cancelled;
 		ast.started = row->started;
 		ast.ended = row->ended;
+		s->away = k;
 		return session_finished(s, k, &ast, cause);
 	}
 	known_pid = pid > 0;
@@ -102,6 +103,7 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 	if (access(status, F_OK) == 0) {
 		if (action_status_read(status, &ast, cause) != 0)
 			return -1;
+		s->away = k;
 		return session_finished(s, k, &ast, cause);
 	}
 	if (pid <= 0) {
@@ -122,8 +124,10 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 		return -1;
 	if (state == ACTION_RUNNING)
 		return 0;
-	if (state == ACTION_FINISHED)
+	if (state == ACTION_FINISHED) {
+		s->away = k;
 		return session_finished(s, k, &ast, cause);
+	}
 	return session_in_doubt(s, k, "its process is gone and it left no "
 	    "exit status", cause);
 }
@@ -415,6 +419,12 @@ session_resume(struct session *s, char **cause)
 	journal_events_free(ev, n_ev);
 	s->has_info = false;
 	return EXIT_DONE;
+}
+
+size_t
+session_finished_away(const struct session *s)
+{
+	return s->away;
 }
 
 int

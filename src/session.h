@@ -278,6 +278,10 @@ char		*session_describe(const struct session *, size_t i);
 /* A copy of text with every secret value replaced by "********": for
  * showing a command's output or a document. The caller frees it. */
 char		*session_mask(const struct session *, const char *text);
+/* The step whose command ended while stepup was not running, its outcome
+ * read from its status file by session_resume(), or SIZE_MAX: what a
+ * front end reports before going on. */
+size_t		 session_finished_away(const struct session *);
 /* The log of step i's last attempt, or NULL (for tailing its output). */
 const char	*session_log(const struct session *, size_t i);
 /* The document of read step i: its file, or the log of its `run` command
