@@ -159,7 +159,9 @@ steps_apply_journal(struct journal *j, long long run, struct steps *ss,
 		st->state = state;
 		free(st->reason);
 		st->reason = sv[k].reason != NULL ? xstrdup(sv[k].reason) : NULL;
-		st->ended = sv[k].updated;
+		/* A running step has not ended: its elapsed time counts from
+		 * its start, not from when it was last written. */
+		st->ended = state == STEP_RUNNING ? 0 : sv[k].updated;
 	}
 	journal_steps_free(sv, n_sv);
 	for (k = 0; k < n_ev; k++) {
