@@ -31,7 +31,7 @@ tui_wait a "[exit 137]"
 [ -e "$TMP/world/release" ] && fail "release exists already"
 # The action began an hour ago, as far as the journal knows: the elapsed
 # time after reattaching counts from there, not from the reattach.
-sqlite3 "$TMP/state/journal.db" "update actions set started = started - 3600 where step = 'install@1.1.0'"
+sqlite3 "$TMP/state/journal.db" "update actions set started = started - 3600 where step = 'install@1.1.0'; update step_states set updated = updated - 3600 where step = 'install@1.1.0'"
 
 tui_start c "$TUI_RUN"
 tui_wait c "An unfinished run of this runbook" || finish
