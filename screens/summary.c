@@ -77,17 +77,20 @@ summary_draw(void *state, WINDOW *w, int rows, int cols)
 	if (text != NULL)
 		y = summary_text(w, y, rows, cols, restored ? ROLE_NORMAL :
 		    ROLE_WARNING, text) + 1;
+	/* The titles get the width the longest needs, leaving 12 columns
+	 * for the state: never cut short on a wide terminal. */
+	for (i = 0, tw = 10; i < ss->n; i++) {
+		if (ui_width(ss->v[i].title) > tw)
+			tw = ui_width(ss->v[i].title);
+	}
+	if (tw > cols - 7 - 13 - 12)
+		tw = cols - 7 - 13 - 12 > 10 ? cols - 7 - 13 - 12 : 10;
 	for (i = (size_t)m->top; i < ss->n && y < rows - 2; i++) {
 		st = &ss->v[i];
 		g = tui_state_glyph(st, &role);
 		wattron(w, theme_attr(role));
 		ui_str(w, y, 3, 2, g);
 		wattroff(w, theme_attr(role));
-		/* The title gets what the state's words leave of the
-		 * width: never cut short on a wide terminal. */
-		tw = cols - 7 - 13 - 24;
-		if (tw < 44)
-			tw = 44;
 		snprintf(line, sizeof line, "%2zu. %-7s %-*.*s %s%s%s", i + 1,
 		    rb_kind_name(st->kind), tw, tw, st->title,
 		    step_state_words(st->state), st->reason != NULL ? ": " : "",
