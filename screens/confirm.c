@@ -1,5 +1,5 @@
-/* confirm.c: the confirm screen: the exact phrase to type, with what
- * happens next (hops, commands, backups made so far); a mismatch is
+/* confirm.c: the confirm screen: the step's own text, the exact phrase
+ * to type, with what happens next (hops, commands, backups made so far); a mismatch is
  * journaled by the session and said here. */
 #include "config.h"
 
@@ -69,6 +69,13 @@ confirm_draw(void *state, WINDOW *w, int rows, int cols)
 		ui_str(w, y++, 2, cols - 4, "Confirmed.");
 		wattroff(w, theme_attr(ROLE_PASSED));
 		return;
+	}
+	/* The author's last word before the point of no return. */
+	if (st->text != NULL) {
+		wattron(w, theme_attr(ROLE_WARNING));
+		y = ui_wrap(w, y, 2, cols - 4, rows - 8, st->text);
+		wattroff(w, theme_attr(ROLE_WARNING));
+		y++;
 	}
 	ui_str(w, y++, 2, cols - 4, "What happens next:");
 	for (j = c->i + 1; j < ss->n; j++) {

@@ -48,7 +48,7 @@ questions_draw(void *state, WINDOW *w, int rows, int cols)
 	const struct rb_var	*v = session_question(s, 0);
 	const struct runbook	*rb = session_runbook(s);
 	struct ui_line		 shown = q->line;
-	char			 line[512];
+	char			 line[512], *def;
 	int			 y = 1;
 	size_t			 i;
 
@@ -66,10 +66,11 @@ questions_draw(void *state, WINDOW *w, int rows, int cols)
 		snprintf(line, sizeof line, "%s  (%s)", v->ask, v->name);
 		ui_str(w, y++, 2, cols - 4, line);
 		wattron(w, theme_attr(ROLE_DIM));
-		if (v->def != NULL && !v->secret) {
+		if (!v->secret && (def = session_var_default(s, v)) != NULL) {
 			snprintf(line, sizeof line, "%s alone takes the "
-			    "default: %s", keys_key(KEYS_ANSWER), v->def);
+			    "default: %s", keys_key(KEYS_ANSWER), def);
 			ui_str(w, y++, 2, cols - 4, line);
+			free(def);
 		}
 		if (v->n_choices > 0) {
 			struct buf	b;

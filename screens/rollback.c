@@ -28,7 +28,11 @@ struct rb_row {
 
 struct rollback_screen {
 	struct steps		*preview;
-	struct rollback_model	*m;
+	struct rollback_model	*m;		/* the target shown */
+	struct steps		*alt_preview;	/* back to the start of the
+						   failed hop, or NULL */
+	struct rollback_model	*full, *alt;	/* the two targets */
+	int			 width;		/* the rows are wrapped for */
 	struct rb_row		*rows;
 	size_t			 n_rows;
 	int			 top;
@@ -60,22 +64,69 @@ row_add(struct rollback_screen *r, enum theme_role role, int indent,
 	r->n_rows++;
 }
 
-/* Each line of text (several for a multi-line command) as rows. */
+/* How many bytes of line (len bytes) fit in width columns: cut after the
+ * last space that fits, else at a character boundary; at least one
+ * character. */
+static size_t
+row_fit(const char *line, size_t len, int width)
+{
+	char	*part;
+	size_t	 n, fit = 0, space = 0;
+
+	for (n = 1; n <= len; n++) {
+		/* Only at the end of a UTF-8 character. */
+		if (n < len && ((unsigned char)line[n] & 0xc0) == 0x80)
+			continue;
+		part = xstrndup(line, n);
+		if (ui_width(part) > width) {
+			free(part);
+			break;
+		}
+		free(part);
+		fit = n;
+		if (line[n - 1] == ' ')
+			space = n;
+	}
+	if (fit == len)
+		return len;
+	if (space > 0)
+		return space;
+	if (fit == 0) {
+		for (fit = 1; fit < len &&
+		    ((unsigned char)line[fit] & 0xc0) == 0x80; fit++)
+			;
+	}
+	return fit;
+}
+
+/* Each line of text (several for a multi-line command) as rows, wrapped
+ * at the screen's width (r->width) so that no command is cut; the rows
+ * after the first are indented under the text. */
 static void
 row_lines(struct rollback_screen *r, enum theme_role role, int indent,
     const char *prefix, const char *text)
 {
 	const char	*nl;
+	size_t		 len, n;
+	int		 width;
 
+	width = r->width - 4 - indent - ui_width(prefix);
+	if (width < 10)
+		width = 10;
 	while (text != NULL && *text != '\0') {
 		nl = strchr(text, '\n');
-		row_add(r, role, indent, xasprintf("%s%.*s", prefix,
-		    (int)(nl != NULL ? nl - text : (ptrdiff_t)strlen(text)),
-		    text));
+		len = nl != NULL ? (size_t)(nl - text) : strlen(text);
+		do {
+			n = row_fit(text, len, width);
+			row_add(r, role, indent, xasprintf("%s%.*s", prefix,
+			    (int)n, text));
+			text += n;
+			len -= n;
+			prefix = "      ";
+		} while (len > 0);
 		if (nl == NULL)
 			break;
 		text = nl + 1;
-		prefix = "      ";
 	}
 }
 
@@ -179,7 +230,7 @@ rollback_enter(void *state, void *arg, char **cause)
 	}
 	if (session_rollback_preview(s, &r->preview, cause) != 0)
 		return -1;
-	r->m = rollback_model_new(session_steps(s), r->preview);
+	r->m = r->full = rollback_model_new(session_steps(s), r->preview);
 	if (r->m->n_entries == 0) {
 		*cause = xasprintf("nothing to roll back: no action of run %s "
 		    "passed, and the runbook has no rollback steps",
@@ -188,7 +239,15 @@ rollback_enter(void *state, void *arg, char **cause)
 		steps_free(r->preview);
 		return -1;
 	}
+	if (session_rollback_alternative(s, &r->alt_preview, cause) != 0) {
+		rollback_model_free(r->m);
+		steps_free(r->preview);
+		return -1;
+	}
+	if (r->alt_preview != NULL)
+		r->alt = rollback_model_new(session_steps(s), r->alt_preview);
 	ui_line_clear(&r->line);
+	r->width = 80;
 	rollback_check(r);
 	return 0;
 }
@@ -199,8 +258,10 @@ rollback_leave(void *state)
 	struct rollback_screen	*r = state;
 
 	rollback_free_rows(r);
-	rollback_model_free(r->m);
+	rollback_model_free(r->full);
+	rollback_model_free(r->alt);
 	steps_free(r->preview);
+	steps_free(r->alt_preview);
 	free(r->problem);
 	free(r->error);
 }
@@ -211,10 +272,31 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 	struct rollback_screen	*r = state;
 	const struct rollback_model *m = r->m;
 	char			 line[512], pos[128];
-	int			 y = 1, bottom, list, pos_w;
+	int			 y = 1, y0, bottom, list, pos_w;
 	size_t			 i;
 
+	if (cols != r->width) {
+		r->width = cols;
+		rollback_free_rows(r);
+		rollback_rows(r);
+	}
 	y++;
+	if (r->alt != NULL) {
+		/* Two targets: the other one a key away. */
+		wattron(w, theme_attr(ROLE_DIM));
+		if (m == r->alt)
+			snprintf(line, sizeof line, "Only hop %d of %zu is undone. "
+			    "Tab: back to %s, where the upgrade started, instead",
+			    r->alt_preview->rollback_hop + 1,
+			    r->alt_preview->plan->n_hops, r->full->restore);
+		else
+			snprintf(line, sizeof line, "Tab: only hop %d of %zu "
+			    "instead, back to its start (%s)",
+			    r->alt_preview->rollback_hop + 1,
+			    r->alt_preview->plan->n_hops, r->alt->restore);
+		ui_str(w, y++, 2, cols - 4, line);
+		wattroff(w, theme_attr(ROLE_DIM));
+	}
 
 	/* Under the list: the stop, or the phrase to type. */
 	if (!r->ok)
@@ -228,14 +310,14 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 		r->top = r->n_rows > (size_t)r->page ?
 		    (int)(r->n_rows - (size_t)r->page) : 0;
 	if (r->n_rows > (size_t)r->page) {
-		/* More than fits: where the view is, and how to move it. */
+		/* More than fits: where the view is, and how to move it,
+		 * at the end of the title's row. */
 		snprintf(pos, sizeof pos, "rows %d-%zu of %zu (Up Down "
 		    "PgUp PgDn)", r->top + 1, (size_t)r->top +
 		    (size_t)r->page < r->n_rows ? (size_t)r->top +
 		    (size_t)r->page : r->n_rows, r->n_rows);
 		wattron(w, theme_attr(ROLE_DIM));
-		ui_str(w, y - 1, cols - 2 - ui_width(pos), ui_width(pos) + 1,
-		    pos);
+		ui_str(w, 1, cols - 2 - ui_width(pos), ui_width(pos) + 1, pos);
 		wattroff(w, theme_attr(ROLE_DIM));
 	}
 	/* The title, in what the position leaves of its row. */
@@ -246,7 +328,7 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 	    m->restore : "the version before", session_run_id(tui_session()));
 	ui_str(w, 1, 2, cols - 4 - pos_w, line);
 	wattroff(w, theme_attr(ROLE_TITLE));
-	for (i = (size_t)r->top; i < r->n_rows && y <= list + 1; i++) {
+	for (i = (size_t)r->top, y0 = y; i < r->n_rows && y < y0 + list; i++) {
 		wattron(w, theme_attr(r->rows[i].role));
 		ui_str(w, ++y, 2 + r->rows[i].indent, cols - 4 -
 		    r->rows[i].indent, r->rows[i].text);
@@ -335,6 +417,14 @@ rollback_key(void *state, const struct ui_key *k)
 			r->top = 0;
 		else if ((size_t)r->top + (size_t)r->page > r->n_rows)
 			r->top = (int)(r->n_rows - (size_t)r->page);
+		ui_dirty();
+		return true;
+	}
+	if (r->alt != NULL && !k->is_fn && k->ch == '\t') {
+		r->m = r->m == r->alt ? r->full : r->alt;
+		free(r->error);
+		r->error = NULL;
+		rollback_check(r);
 		ui_dirty();
 		return true;
 	}

@@ -52,7 +52,7 @@ summary_draw(void *state, WINDOW *w, int rows, int cols)
 	enum theme_role		 role;
 	const char		*g, *text = NULL;
 	char			 line[512];
-	int			 y = 1;
+	int			 y = 1, tw;
 	size_t			 i;
 	bool			 restored = true;
 
@@ -63,7 +63,8 @@ summary_draw(void *state, WINDOW *w, int rows, int cols)
 		snprintf(line, sizeof line, "%s %s rolled back to %s: done "
 		    "(run %s)", ui_glyph(restored ? UI_GLYPH_PASSED :
 		    UI_GLYPH_WARN), session_runbook(s)->product,
-		    pl != NULL ? pl->from : "?", session_run_id(s));
+		    ss->rollback_to != NULL ? ss->rollback_to : pl != NULL ?
+		    pl->from : "?", session_run_id(s));
 	else
 		snprintf(line, sizeof line, "%s %s upgraded %s %s %s: done "
 		    "(run %s)", ui_glyph(UI_GLYPH_PASSED),
@@ -76,14 +77,22 @@ summary_draw(void *state, WINDOW *w, int rows, int cols)
 	if (text != NULL)
 		y = summary_text(w, y, rows, cols, restored ? ROLE_NORMAL :
 		    ROLE_WARNING, text) + 1;
+	/* The titles get the width the longest needs, leaving 12 columns
+	 * for the state: never cut short on a wide terminal. */
+	for (i = 0, tw = 10; i < ss->n; i++) {
+		if (ui_width(ss->v[i].title) > tw)
+			tw = ui_width(ss->v[i].title);
+	}
+	if (tw > cols - 7 - 13 - 12)
+		tw = cols - 7 - 13 - 12 > 10 ? cols - 7 - 13 - 12 : 10;
 	for (i = (size_t)m->top; i < ss->n && y < rows - 2; i++) {
 		st = &ss->v[i];
 		g = tui_state_glyph(st, &role);
 		wattron(w, theme_attr(role));
 		ui_str(w, y, 3, 2, g);
 		wattroff(w, theme_attr(role));
-		snprintf(line, sizeof line, "%2zu. %-7s %-44.44s %s%s%s", i + 1,
-		    rb_kind_name(st->kind), st->title,
+		snprintf(line, sizeof line, "%2zu. %-7s %-*.*s %s%s%s", i + 1,
+		    rb_kind_name(st->kind), tw, tw, st->title,
 		    step_state_words(st->state), st->reason != NULL ? ": " : "",
 		    st->reason != NULL ? st->reason : "");
 		ui_str(w, y++, 6, cols - 7, line);

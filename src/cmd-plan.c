@@ -16,6 +16,7 @@
 #include "escape.h"
 #include "plan.h"
 #include "runbook.h"
+#include "steps.h"
 #include "util.h"
 #include "version.h"
 
@@ -44,26 +45,27 @@ struct plan_opts {
 static char **
 probe_vars(const struct runbook *rb)
 {
-	const struct rb_var	 *v;
-	const char		 *s;
-	char			**env;
-	size_t			  n = 0, i;
+	struct step_env	  env = { NULL, 0 };
+	const char	**env_values;
+	char		**vars;
+	size_t		  i, n;
 
-	env = xcalloc(rb->n_vars + 1, sizeof *env);
+	env_values = xcalloc(rb->n_vars + 1, sizeof *env_values);
 	for (i = 0; i < rb->n_vars; i++) {
-		v = &rb->vars[i];
-		s = NULL;
-		if (v->source == RB_VAR_VALUE)
-			s = v->value;
-		else if (v->source == RB_VAR_ENV &&
-		    (s = getenv(v->env)) == NULL)
-			s = v->def;
-		else if (v->source == RB_VAR_ASK)
-			s = v->def;
-		if (s != NULL)
-			env[n++] = xasprintf("%s=%s", v->name, s);
+		if (rb->vars[i].source == RB_VAR_ENV)
+			env_values[i] = getenv(rb->vars[i].env);
 	}
-	return env;
+	step_env_set(&env, "STEPUP_RUNBOOK_DIR", rb->dir, false);
+	steps_var_defaults(rb, env_values, false, NULL, &env);
+	free(env_values);
+	vars = xcalloc(env.n + 1, sizeof *vars);
+	for (i = n = 0; i < env.n; i++) {
+		if (runbook_var(rb, env.v[i].name) != NULL)
+			vars[n++] = xasprintf("%s=%s", env.v[i].name,
+			    env.v[i].value);
+	}
+	step_env_free(&env);
+	return vars;
 }
 
 /* The answer of a variable for the policy's conditions: the last --var

@@ -24,10 +24,7 @@ void
 export_checklist_env(const struct runbook *rb, const struct plan *plan,
     const char *const *env_values, struct step_env *env)
 {
-	const struct rb_var	*v;
-	const char		*val;
-	char			*p;
-	size_t			 i;
+	char	*p;
 
 	step_env_set(env, "STEPUP_FROM", plan->from, false);
 	step_env_set(env, "STEPUP_TO", plan->to, false);
@@ -36,22 +33,7 @@ export_checklist_env(const struct runbook *rb, const struct plan *plan,
 	p = placeholder("STEPUP_RUN_ID");
 	step_env_set(env, "STEPUP_RUN_ID", p, false);
 	free(p);
-	for (i = 0; i < rb->n_vars; i++) {
-		v = &rb->vars[i];
-		val = NULL;
-		if (!v->secret) {
-			if (v->source == RB_VAR_VALUE)
-				val = v->value;
-			else if (v->source == RB_VAR_ENV &&
-			    env_values != NULL && env_values[i] != NULL)
-				val = env_values[i];
-			else
-				val = v->def;
-		}
-		p = placeholder(v->name);
-		step_env_set(env, v->name, val != NULL ? val : p, false);
-		free(p);
-	}
+	steps_var_defaults(rb, env_values, true, placeholder, env);
 }
 
 /* Does a value hold a placeholder ("<NAME>"), being made from a value
@@ -259,9 +241,9 @@ add_step(struct export_section *sec, const struct steps *ss, size_t i)
 		buf_free(&nb);
 	}
 	if (rs != NULL && !derived) {
-		export_item_field(it, "Hint", EXPORT_PROSE, rs->hint);
+		export_item_field(it, "Hint", EXPORT_PROSE, st->hint);
 		export_item_field(it, "If it fails", EXPORT_PROSE,
-		    rs->on_failure);
+		    st->on_failure);
 	}
 }
 
@@ -361,7 +343,7 @@ export_checklist_rollback(const struct runbook *rb, const struct plan *plan,
 	 * is laid out in full; no journal, no session: nothing runs. */
 	for (i = 0; i < all->n; i++)
 		step_set(all, i, STEP_PASSED, NULL);
-	rollback = steps_new_rollback(all, base, cause);
+	rollback = steps_new_rollback(all, -1, base, cause);
 	steps_free(all);
 	return rollback;
 }

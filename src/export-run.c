@@ -214,29 +214,25 @@ event_label(enum journal_event_kind k)
 
 static void
 add_step(struct export_section *sec, const struct runbook *rb,
-    const struct export_run *r, const struct journal_step_state *js,
-    const struct step_env *base)
+    const struct plan *plan, const struct export_run *r,
+    const struct journal_step_state *js, const struct step_env *base)
 {
 	const struct rb_step	*rs;
 	struct step_env		 env = { NULL, 0 };
 	struct export_item	*it;
 	const char		*label, *raw;
-	char			*hop_to, *title = NULL, *cause = NULL;
+	char			*hop_to, *title = NULL;
 	char			*tags, *s, *b;
 	size_t			 i;
 
 	rs = key_step(rb, js->step, &hop_to);
 	step_env_merge(&env, base);
-	if (hop_to != NULL)
-		step_env_set(&env, "STEPUP_HOP_TO", hop_to, false);
+	steps_key_env(plan, js->step, &env);
 	raw = rs != NULL ? rs->title : NULL;
 	if (strcmp(js->step, "rollback-confirm") == 0)
 		title = xstrdup("Confirm the rollback");
-	else if (raw != NULL && steps_expand(raw, &env, false, &title,
-	    &cause) != 0) {
-		free(cause);
-		title = xstrdup(raw);
-	}
+	else if (raw != NULL)
+		title = steps_text(raw, &env);
 	if (title != NULL && strncmp(js->step, "undo:", 5) == 0) {
 		s = xasprintf(rs != NULL && rs->undo != NULL ? "Undo: %s" :
 		    "Cannot be undone automatically: %s", title);
@@ -314,8 +310,8 @@ add_steps(struct export_section *sec, const struct runbook *rb,
 	size_t			 i, k;
 
 	shown = xcalloc(r->n_steps + 1, sizeof *shown);
-	if (upgrade && rb != NULL &&
-	    (plan = session_run_plan(r->run)) != NULL &&
+	plan = session_run_plan(r->run);
+	if (upgrade && rb != NULL && plan != NULL &&
 	    (ss = steps_new(rb, plan, env, &cause)) == NULL)
 		free(cause);
 	for (i = 0; ss != NULL && i < ss->n; i++) {
@@ -326,7 +322,7 @@ add_steps(struct export_section *sec, const struct runbook *rb,
 		}
 		if (k < r->n_steps) {
 			shown[k] = true;
-			add_step(sec, rb, r, &r->steps[k], env);
+			add_step(sec, rb, plan, r, &r->steps[k], env);
 			continue;
 		}
 		tags = xasprintf("%s · %s", rb_kind_name(ss->v[i].kind),
@@ -338,7 +334,7 @@ add_steps(struct export_section *sec, const struct runbook *rb,
 	}
 	for (k = 0; k < r->n_steps; k++) {
 		if (!shown[k])
-			add_step(sec, rb, r, &r->steps[k], env);
+			add_step(sec, rb, plan, r, &r->steps[k], env);
 	}
 	free(shown);
 	steps_free(ss);

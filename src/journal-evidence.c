@@ -402,26 +402,6 @@ run_dirs(const char *dir, long long **out)
 	return n;
 }
 
-/* "hop2%2Fmanager" -> "hop2/manager". */
-static char *
-unescape_step(const char *s, size_t len)
-{
-	struct buf	b;
-	unsigned int	c;
-	size_t		i;
-
-	buf_init(&b);
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len &&
-		    sscanf(s + i + 1, "%2x", &c) == 1) {
-			buf_putc(&b, (int)c);
-			i += 2;
-		} else
-			buf_putc(&b, s[i]);
-	}
-	return b.data != NULL ? buf_take(&b) : xstrdup("");
-}
-
 /* The attempt a file of runs/RUN/ belongs to: STEP.N.log, STEP.N.status or
  * STEP.N.status.pid. */
 static bool
@@ -446,7 +426,7 @@ attempt_file(const char *name, char **step, int *attempt, size_t *plen)
 		a = strtol(dot, &end, 10);
 		if (errno != 0 || end != name + len || a <= 0 || a > 1000000)
 			return false;
-		*step = unescape_step(name, (size_t)(dot - 1 - name));
+		*step = jn_step_unfile(name, (size_t)(dot - 1 - name));
 		*attempt = (int)a;
 		*plen = len;
 		return true;

@@ -80,6 +80,14 @@ void		 jn_event_hash(const char *prev, long long run, long long seq,
 void		 jn_evidence_pending(struct journal *, long long run);
 int		 jn_evidence_flush(struct journal *);
 void		 jn_evidence_drop(struct journal *);
+/* A step key as the file name of its attempts (runs/N/NAME.A.log): the
+ * key as it reads ("migrate@1.1.0", "undo:install@2.0.0"), every byte but
+ * [A-Za-z0-9_.@:+-] written %XX ('%' and '/' always), so that
+ * jn_step_unfile() gives the key back exactly. The caller frees it. */
+char		*jn_step_file(const char *step);
+/* The step key of the first len bytes of such a name; caller frees. */
+char		*jn_step_unfile(const char *name, size_t len);
+
 /* The refusal's message for a journal behind its evidence; caller frees. */
 char		*jn_evidence_refusal(struct journal *,
 		    const struct journal_loss *, size_t, bool empty);

@@ -556,29 +556,56 @@ journal_events(struct journal *j, long long run, struct journal_event **v,
 
 /* ---- actions ------------------------------------------------------------- */
 
-/* The step key as one file name: anything but [A-Za-z0-9_-] as %XX. */
-static char *
-escape_step(const char *step)
+/* The bytes a step's file name keeps as they are. */
+static bool
+step_file_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || strchr("_.@:+-", c) != NULL;
+}
+
+char *
+jn_step_file(const char *step)
 {
 	struct buf		 b;
 	const unsigned char	*p;
 
 	buf_init(&b);
 	for (p = (const unsigned char *)step; *p != '\0'; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-')
+		/* A leading '.' would hide the file. */
+		if (step_file_char(*p) && !(p == (const unsigned char *)step &&
+		    *p == '.'))
 			buf_putc(&b, *p);
 		else
 			buf_printf(&b, "%%%02X", *p);
 	}
-	return buf_take(&b);
+	return b.data != NULL ? buf_take(&b) : xstrdup("");
+}
+
+char *
+jn_step_unfile(const char *s, size_t len)
+{
+	struct buf	b;
+	unsigned int	c;
+	size_t		i;
+
+	buf_init(&b);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' && i + 2 < len &&
+		    sscanf(s + i + 1, "%2x", &c) == 1) {
+			buf_putc(&b, (int)c);
+			i += 2;
+		} else
+			buf_putc(&b, s[i]);
+	}
+	return b.data != NULL ? buf_take(&b) : xstrdup("");
 }
 
 static void
 attempt_paths(struct journal *j, long long run, const char *step,
     int attempt, char **log_path, char **status_path)
 {
-	char	*e = escape_step(step);
+	char	*e = jn_step_file(step);
 
 	*log_path = xasprintf("%s/runs/%lld/%s.%d.log", j->dir, run, e,
 	    attempt);
@@ -662,7 +689,7 @@ journal_action_paths(struct journal *j, long long run, const char *step,
 static char *
 output_name(const char *step, int attempt)
 {
-	char	*e = escape_step(step), *name;
+	char	*e = jn_step_file(step), *name;
 
 	name = xasprintf("%s.%d.output", e, attempt);
 	free(e);

@@ -3,6 +3,8 @@
  * protocol (markers, answers) is documented in stepup(1), PLAIN MODE. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <sys/types.h>
 
 #include <errno.h>
@@ -354,6 +356,75 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 	fflush(p->out);
 }
 
+/* The lines a log ends with, shown where the operator must judge what
+ * a command did (an action in doubt). */
+#define PLAIN_LOG_END	5
+
+/* The path of step i's log and its last lines. */
+static void
+plain_log_end(struct plain *p, size_t i)
+{
+	const char	*log = session_log(p->s, i);
+	struct stat	 sb;
+	struct buf	 b;
+	off_t		 off;
+	char		*cause = NULL, *s, *end, *line;
+	size_t		 n = 0;
+
+	if (log == NULL)
+		return;
+	escape_printf(p->out, "  log: %s\n", log);
+	if (stat(log, &sb) != 0 || sb.st_size == 0) {
+		plain_say(p, "  (the log is empty)");
+		return;
+	}
+	off = sb.st_size > 4096 ? sb.st_size - 4096 : 0;
+	buf_init(&b);
+	if (action_log_read(log, &off, &b, 4096, &cause) < 0 || b.len == 0) {
+		free(cause);
+		buf_free(&b);
+		return;
+	}
+	s = b.data;
+	end = b.data + b.len;
+	if (sb.st_size > 4096 && (line = memchr(s, '\n', b.len)) != NULL)
+		s = line + 1;	/* a line cut by the window */
+	while (end > s && end[-1] == '\n')
+		end--;
+	/* Back from the end over PLAIN_LOG_END lines. */
+	for (line = end; line > s; line--) {
+		if (line[-1] == '\n' && ++n == PLAIN_LOG_END)
+			break;
+	}
+	plain_say(p, "  its log ends:");
+	while (line < end) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+
+		if (nl == NULL)
+			nl = end;
+		plain_output(p, line, (size_t)(nl - line));
+		line = nl + 1;
+	}
+	buf_free(&b);
+}
+
+static void	plain_outcome(struct plain *, size_t);
+
+/* A command that ended while stepup was not running: said, with its
+ * outcome, before the run goes on. */
+static void
+plain_away(struct plain *p)
+{
+	const struct steps	*ss = session_steps(p->s);
+	size_t			 i = session_finished_away(p->s);
+
+	if (i >= ss->n)
+		return;
+	plain_say(p, "= %zu %s: ended while stepup was not running", i + 1,
+	    ss->v[i].title);
+	plain_outcome(p, i);
+}
+
 /* Say how step i ended. */
 static void
 plain_outcome(struct plain *p, size_t i)
@@ -385,10 +456,10 @@ plain_outcome(struct plain *p, size_t i)
 	default:
 		plain_say(p, "! %zu %s: %s", i + 1, step_state_words(st->state),
 		    st->reason != NULL ? st->reason : "");
-		if (st->rb != NULL && st->rb->hint != NULL)
-			plain_text(p, "  hint: ", st->rb->hint);
-		if (st->rb != NULL && st->rb->on_failure != NULL)
-			plain_text(p, "  left behind: ", st->rb->on_failure);
+		if (st->hint != NULL)
+			plain_text(p, "  hint: ", st->hint);
+		if (st->on_failure != NULL)
+			plain_text(p, "  left behind: ", st->on_failure);
 		break;
 	}
 }
@@ -772,12 +843,48 @@ plain_turn(struct plain *p, size_t i)
 	case STEP_FAILED:
 		return plain_step_prompt(p, i, "it failed");
 	case STEP_IN_DOUBT:
+		plain_log_end(p, i);
 		return plain_step_prompt(p, i, "its outcome is unknown (it was "
 		    "running when stepup stopped)");
 	default:
 		plain_say(p, "! %zu is %s", i + 1, step_state_words(st->state));
 		return PLAIN_ERROR;
 	}
+}
+
+/* The other target, back to the start of the failed hop, when there is
+ * one: what it undoes, its artifacts checked too (its phrase, typed at
+ * the confirmation, chooses it). 0, or -1 when it was refused. */
+static int
+plain_rollback_other(struct plain *p)
+{
+	struct steps		*alt = NULL;
+	struct rollback_model	*m;
+	char			*text, *cause = NULL;
+	int			 r = 0;
+
+	if (session_rollback_alternative(p->s, &alt, &cause) != 0) {
+		plain_say(p, "! %s", cause);
+		free(cause);
+		return -1;
+	}
+	if (alt == NULL)
+		return 0;
+	m = rollback_model_new(session_steps(p->s), alt);
+	plain_say(p, "== rollback: or only hop %d of %zu, back to %s: what "
+	    "will be undone", alt->rollback_hop + 1, alt->plan->n_hops,
+	    alt->rollback_to);
+	text = rollback_describe(m, (long long)time(NULL));
+	plain_text(p, "  ", text);
+	free(text);
+	if (rollback_verify(m, &cause) != 0) {
+		plain_text(p, "! ", cause);
+		free(cause);
+		r = -1;
+	}
+	rollback_model_free(m);
+	steps_free(alt);
+	return r;
 }
 
 /* Roll back: show what will be undone and the artifacts it relies on,
@@ -816,6 +923,8 @@ plain_rollback_begin(struct plain *p)
 	if (m->n_artifacts > 0)
 		plain_say(p, "== rollback: %zu artifact%s checked: there, same "
 		    "sha256", m->n_artifacts, m->n_artifacts == 1 ? "" : "s");
+	if (plain_rollback_other(p) != 0)
+		goto out;
 	if (session_rollback(p->s, &cause) != EXIT_DONE) {
 		plain_say(p, "! %s", cause);
 		free(cause);
@@ -881,14 +990,16 @@ static int
 plain_questions(struct plain *p)
 {
 	const struct rb_var	*v;
-	char			*line, *cause = NULL;
+	char			*line, *cause = NULL, *def = NULL;
 	size_t			 i;
 	int			 r;
 
 	while ((v = session_question(p->s, 0)) != NULL) {
 		escape_printf(p->out, "? var %s: %s", v->name, v->ask);
-		if (v->def != NULL && !v->secret)
-			escape_printf(p->out, " (default: %s)", v->def);
+		if (!v->secret && (def = session_var_default(p->s, v)) != NULL)
+			escape_printf(p->out, " (default: %s)", def);
+		free(def);
+		def = NULL;
 		if (v->n_choices > 0) {
 			fputs(" [", p->out);
 			for (i = 0; i < v->n_choices; i++)
@@ -987,6 +1098,7 @@ plain_unfinished(struct plain *p, const struct session_run_info *u)
 			return r + 2;
 		}
 		plain_say(p, "= resumed run %s", session_run_id(p->s));
+		plain_away(p);
 		return 1;
 	}
 }
@@ -1219,8 +1331,10 @@ plain_rollback(struct session *s, FILE *in, FILE *out)
 				    "back; run %s is as it was", id);
 			goto out;
 		}
-	} else
+	} else {
 		plain_say(&p, "= resumed rollback run %s", session_run_id(s));
+		plain_away(&p);
+	}
 	rv = plain_loop(&p, true);
 out:
 	free(id);

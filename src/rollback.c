@@ -92,7 +92,10 @@ rollback_model_new(const struct steps *upgrade, const struct steps *rollback)
 
 	m->upgrade = upgrade;
 	m->rollback = rollback;
-	if (upgrade->plan != NULL && upgrade->plan->from != NULL)
+	/* Where the upgrade started, or the start of the failed hop. */
+	if (rollback->rollback_to != NULL)
+		m->restore = xstrdup(rollback->rollback_to);
+	else if (upgrade->plan != NULL && upgrade->plan->from != NULL)
 		m->restore = xstrdup(upgrade->plan->from);
 	for (i = 0; i < rollback->n; i++) {
 		st = &rollback->v[i];
@@ -110,8 +113,7 @@ rollback_model_new(const struct steps *upgrade, const struct steps *rollback)
 		e->automatic = st->kind != RB_MANUAL;
 		if (st->kind == RB_MANUAL)
 			m->n_manual++;
-		if (st->rb != NULL)
-			e->on_failure = st->rb->on_failure;
+		e->on_failure = st->on_failure;
 		entry_artifacts(m, e);
 	}
 	return m;

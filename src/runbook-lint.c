@@ -146,7 +146,7 @@ static size_t
 lint_vars(const struct runbook *rb, struct rb_diags *d)
 {
 	const struct rb_var	*v;
-	size_t			 i, j, n = 0;
+	size_t			 i, j, k, n = 0;
 	bool			 used;
 	int			 p;
 
@@ -156,6 +156,12 @@ lint_vars(const struct runbook *rb, struct rb_diags *d)
 		used = mentions(rb->versions.installed.command, v->name) ||
 		    mentions(rb->versions.available.command, v->name) ||
 		    plan_policy_asks(&rb->policy, v->name);
+		/* Named by another's value or default (when that one is
+		 * used, this one is, through it). */
+		for (j = 0; j < rb->n_vars && !used; j++) {
+			for (k = 0; k < rb->vars[j].n_uses && !used; k++)
+				used = rb->vars[j].uses[k] == i;
+		}
 		for (p = 0; p < RB_PHASE__COUNT && !used; p++) {
 			for (j = 0; j < rb->phases[p].n && !used; j++)
 				used = step_mentions(&rb->phases[p].v[j],

@@ -250,6 +250,11 @@ scan_refs(struct ctx *c, const struct yt_node *v, const char *field,
 			continue;
 		if (n > 128 || ref_known(c, q, n))
 			continue;
+		/* What a rollback goes back to: set in a rollback run, for
+		 * its steps and the undo commands it runs. */
+		if (n == 18 && strncmp(q, "STEPUP_ROLLBACK_TO", n) == 0 &&
+		    (st->phase == RB_PHASE_ROLLBACK || strcmp(field, "'undo'") == 0))
+			continue;
 		if (c->n_refs >= RB_MAX_REFS) {
 			c->capped = true;
 			break;

@@ -583,16 +583,32 @@ full_match(const regex_t *re, const char *s)
 	    s[m.rm_eo] == '\0';
 }
 
+/* Whether a value or default names a variable: its value is known only
+ * once that one's is (it is checked against pattern and choices then). */
+static bool
+var_derived(const char *s)
+{
+	for (; (s = strchr(s, '$')) != NULL; s++) {
+		if (s[1] == '$')
+			s++;
+		else if (s[1] == '{' || rbl_is_name_char(s[1], true))
+			return true;
+	}
+	return false;
+}
+
 static void
 load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
     struct rb_var *var)
 {
 	static const char *const keys[] = {
-		"ask", "value", "env", "default", "secret", "pattern",
-		"choices", NULL
+		"ask", "value", "env", "file", "command", "default", "secret",
+		"pattern", "choices", "check", NULL
 	};
-	static const char *const sources[] = { "ask", "value", "env" };
-	const struct yt_node	*src[3], *x, *def;
+	static const char *const sources[] = {
+		"ask", "value", "env", "file", "command"
+	};
+	const struct yt_node	*src[5], *x, *def;
 	const struct yt_node	*deflt_key = NULL;
 	char			 what[64], *where, *anchored, msg[256];
 	struct clipbuf		 cb;
@@ -618,15 +634,15 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 	where = xasprintf("variable '%s'", k->s);
 	rbl_check_keys(c, v, where, keys, NULL);
 	free(where);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 5; i++) {
 		if ((src[i] = rbl_map_get(v, sources[i], NULL)) != NULL && n++ == 0)
 			first = i;
 	}
 	if (n == 0)
 		err(c, rbl_map_where(v), "variable '%s' needs one of 'ask' (a "
-		    "question), 'value' or 'env' (an environment variable)",
-		    k->s);
-	for (i = first + 1; n > 1 && i < 3; i++) {
+		    "question), 'value', 'env' (an environment variable), "
+		    "'file' or 'command' (a secret read from it)", k->s);
+	for (i = first + 1; n > 1 && i < 5; i++) {
 		if (src[i] != NULL) {
 			err(c, src[i]->pos, "variable '%s' has both '%s' and "
 			    "'%s': give exactly one", k->s, sources[first],
@@ -641,6 +657,11 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 			var->ask = rbl_get_string(c, "ask", x, true);
 		else if (var->source == RB_VAR_VALUE)
 			var->value = rbl_get_string(c, "value", x, false);
+		else if (var->source == RB_VAR_FILE) {
+			var->file = rbl_get_string(c, "file", x, true);
+			var->def_pos = x->pos;
+		} else if (var->source == RB_VAR_COMMAND)
+			var->command = rbl_get_string(c, "command", x, true);
 		else if ((var->env = rbl_get_string(c, "env", x, true)) != NULL &&
 		    !is_env_name(var->env))
 			err(c, x->pos, "'env' must name an environment "
@@ -648,14 +669,35 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 			    rbl_clip(var->env, &cb));
 	}
 	if ((def = rbl_map_get(v, "default", &deflt_key)) != NULL) {
-		if (n >= 1 && var->source == RB_VAR_VALUE)
-			err(c, deflt_key->pos, "variable '%s' has a 'value'; "
-			    "'default' is for 'ask' and 'env'", k->s);
-		else
+		if (n >= 1 && var->source != RB_VAR_ASK &&
+		    var->source != RB_VAR_ENV)
+			err(c, deflt_key->pos, "variable '%s' has a '%s'; "
+			    "'default' is for 'ask' and 'env'", k->s,
+			    sources[var->source]);
+		else {
 			var->def = rbl_get_string(c, "default", def, false);
+			var->def_pos = def->pos;
+		}
 	}
+	if (var->value != NULL)
+		var->def_pos = src[RB_VAR_VALUE]->pos;
 	if ((x = rbl_map_get(v, "secret", NULL)) != NULL)
 		rbl_get_bool(c, "secret", x, &var->secret);
+	if (n >= 1 && (var->source == RB_VAR_FILE ||
+	    var->source == RB_VAR_COMMAND)) {
+		if (x != NULL && !var->secret)
+			err(c, x->pos, "variable '%s' is read from a %s: it is "
+			    "a secret (remove 'secret: false')", k->s,
+			    sources[var->source]);
+		var->secret = true;
+	}
+	if ((x = rbl_map_get(v, "check", NULL)) != NULL) {
+		if ((var->check.s = rbl_get_string(c, "check", x, true)) != NULL)
+			var->check.pos = x->pos;
+		if (!var->secret)
+			err(c, x->pos, "variable '%s': 'check' validates a "
+			    "secret; this variable is not secret", k->s);
+	}
 	if ((x = rbl_map_get(v, "choices", NULL)) != NULL) {
 		if (x->type != YT_SEQ || x->n == 0)
 			err(c, x->pos, "'choices' must be a non-empty list of "
@@ -683,19 +725,21 @@ load_var(struct ctx *c, const struct yt_node *k, const struct yt_node *v,
 			err(c, x->pos, "'pattern' is not a valid POSIX "
 			    "extended regular expression: %s", msg);
 		} else {
-			if (var->def != NULL && !full_match(&re, var->def))
+			if (var->def != NULL && !var_derived(var->def) &&
+			    !full_match(&re, var->def))
 				err(c, def->pos, "the default '%s' of variable "
 				    "'%s' does not match its pattern",
 				    rbl_clip(var->def, &cb),
 				    k->s);
-			if (var->value != NULL && !full_match(&re, var->value))
+			if (var->value != NULL && !var_derived(var->value) &&
+			    !full_match(&re, var->value))
 				err(c, src[RB_VAR_VALUE]->pos, "the value '%s' "
 				    "of variable '%s' does not match its "
 				    "pattern", rbl_clip(var->value, &cb), k->s);
 			regfree(&re);
 		}
 	}
-	if (var->def != NULL && var->n_choices > 0) {
+	if (var->def != NULL && !var_derived(var->def) && var->n_choices > 0) {
 		for (i = 0; i < var->n_choices; i++) {
 			if (strcmp(var->choices[i], var->def) == 0)
 				break;
@@ -727,14 +771,236 @@ load_vars(struct ctx *c, const struct yt_node *v)
 	}
 }
 
+/* Add to var the variable named name..name+len that its value or default
+ * uses, or say why it cannot. */
+static void
+var_use(struct ctx *c, struct rb_var *var, const char *name, size_t len)
+{
+	struct runbook	*rb = c->rb;
+	struct rb_var	*u;
+	size_t		 i;
+
+	for (i = 0; i < rb->n_vars; i++) {
+		u = &rb->vars[i];
+		if (strlen(u->name) == len && strncmp(u->name, name, len) == 0)
+			break;
+	}
+	if (i == rb->n_vars) {
+		if (len == 18 && strncmp(name, "STEPUP_RUNBOOK_DIR", len) == 0)
+			return;
+		if (len > 7 && strncmp(name, "STEPUP_", 7) == 0)
+			err(c, var->def_pos, "variable '%s' names $%.*s, which "
+			    "is not known when variables are resolved (before "
+			    "the plan): only $STEPUP_RUNBOOK_DIR is", var->name,
+			    (int)len, name);
+		else
+			err(c, var->def_pos, "variable '%s' names $%.*s, which "
+			    "is not a variable of this runbook (declare it "
+			    "under vars, e.g. {env: %.*s})", var->name,
+			    (int)len, name, (int)len, name);
+		return;
+	}
+	if (u == var) {
+		err(c, var->def_pos, "variable '%s' names itself", var->name);
+		return;
+	}
+	if (u->secret && !var->secret) {
+		err(c, var->def_pos, "variable '%s' names the secret $%s: a "
+		    "value made from a secret must be secret too", var->name,
+		    u->name);
+		return;
+	}
+	for (i = 0; i < var->n_uses; i++) {
+		if (var->uses[i] == (size_t)(u - rb->vars))
+			return;
+	}
+	var->uses = xreallocarray(var->uses, var->n_uses + 1,
+	    sizeof *var->uses);
+	var->uses[var->n_uses++] = (size_t)(u - rb->vars);
+}
+
+/* Find the variables a value or default names, as steps_expand reads it:
+ * "$$" is a "$", $NAME and ${NAME} a name, any other "$" itself. */
+static void
+var_uses(struct ctx *c, struct rb_var *var, const char *s)
+{
+	const char	*p, *start;
+	size_t		 len;
+
+	for (p = s; (p = strchr(p, '$')) != NULL; ) {
+		if (p[1] == '$') {
+			p += 2;
+			continue;
+		}
+		if (p[1] == '{') {
+			start = p + 2;
+			for (len = 0; rbl_is_name_char(start[len], len == 0); len++)
+				;
+			if (len == 0 || start[len] != '}') {
+				err(c, var->def_pos, "variable '%s': \"${\" at "
+				    "column %zu is not followed by a variable "
+				    "name and \"}\"", var->name,
+				    (size_t)(p - s) + 1);
+				return;
+			}
+			var_use(c, var, start, len);
+			p = start + len + 1;
+		} else if (rbl_is_name_char(p[1], true)) {
+			start = p + 1;
+			for (len = 0; rbl_is_name_char(start[len], len == 0); len++)
+				;
+			var_use(c, var, start, len);
+			p = start + len;
+		} else
+			p++;
+	}
+}
+
+/* Depth-first: var i after every var it uses; a var met again while its
+ * own uses are being placed closes a cycle, reported once. */
+static void
+order_var(struct ctx *c, size_t i, unsigned char *mark, size_t *path,
+    size_t depth, size_t *n)
+{
+	struct runbook	*rb = c->rb;
+	struct rb_var	*v = &rb->vars[i];
+	struct buf	 b;
+	size_t		 j, k;
+
+	if (mark[i] == 2)
+		return;
+	if (mark[i] == 1) {
+		for (k = 0; path[k] != i; k++)
+			;
+		buf_init(&b);
+		for (j = k; j < depth; j++)
+			buf_printf(&b, "%s -> ", rb->vars[path[j]].name);
+		buf_puts(&b, v->name);
+		err(c, v->def_pos, "variable '%s' is part of a cycle of "
+		    "values: %s", v->name, b.data);
+		buf_free(&b);
+		return;
+	}
+	mark[i] = 1;
+	path[depth] = i;
+	for (j = 0; j < v->n_uses; j++)
+		order_var(c, v->uses[j], mark, path, depth + 1, n);
+	mark[i] = 2;
+	rb->var_order[(*n)++] = i;
+}
+
+/* Find what each variable's value or default names, and the order they
+ * resolve in (rb->var_order): a cycle or an unknown name is an error at
+ * the value. */
+static void
+order_vars(struct ctx *c)
+{
+	struct runbook	*rb = c->rb;
+	struct rb_var	*v;
+	unsigned char	*mark;
+	size_t		*path, i, n = 0;
+
+	for (i = 0; i < rb->n_vars; i++) {
+		v = &rb->vars[i];
+		if (v->value != NULL)
+			var_uses(c, v, v->value);
+		if (v->def != NULL)
+			var_uses(c, v, v->def);
+		if (v->file != NULL)
+			var_uses(c, v, v->file);
+	}
+	rb->var_order = xcalloc(rb->n_vars + 1, sizeof *rb->var_order);
+	mark = xcalloc(rb->n_vars + 1, 1);
+	path = xcalloc(rb->n_vars + 1, sizeof *path);
+	for (i = 0; i < rb->n_vars; i++)
+		order_var(c, i, mark, path, 0, &n);
+	/* A cycle leaves its vars unplaced: the load fails, but the
+	 * runbook is freed whole, so place them anyway. */
+	for (i = 0; i < rb->n_vars; i++) {
+		if (mark[i] != 2)
+			rb->var_order[n++] = i;
+	}
+	free(path);
+	free(mark);
+}
+
 /* ---- the runbook --------------------------------------------------------- */
+
+/* rollback-warning: one text for every target, or one per target. */
+static void
+load_rollback_warning(struct ctx *c, const struct yt_node *v)
+{
+	static const char *const keys[] = { "start", "hop", NULL };
+	struct runbook		*rb = c->rb;
+	const struct yt_node	*x;
+	char			 what[64];
+	int			 t;
+
+	if (v->type == YT_SCALAR) {
+		if ((rb->rollback_warning[0] = rbl_get_string(c,
+		    "rollback-warning", v, true)) != NULL)
+			rb->rollback_warning[1] = xstrdup(rb->rollback_warning[0]);
+		return;
+	}
+	if (v->type != YT_MAP) {
+		err(c, v->pos, "'rollback-warning' must be a text or a mapping "
+		    "{start: TEXT, hop: TEXT}, found %s",
+		    yt_describe(v, what, sizeof what));
+		return;
+	}
+	rbl_check_keys(c, v, "rollback-warning", keys, NULL);
+	for (t = 0; t < 2; t++) {
+		if ((x = rbl_map_get(v, keys[t], NULL)) != NULL)
+			rb->rollback_warning[t] = rbl_get_string(c, keys[t], x,
+			    true);
+	}
+}
+
+/* A secret's check is a check step that runs before the first
+ * confirmation, once: so that a wrong secret is found before anything
+ * changes. */
+static void
+check_var_checks(struct ctx *c)
+{
+	const struct rb_steps	*pre = &c->rb->phases[RB_PHASE_PREPARE];
+	const struct rb_step	*st;
+	const struct rb_var	*v;
+	size_t			 i, j;
+
+	for (i = 0; i < c->rb->n_vars; i++) {
+		v = &c->rb->vars[i];
+		if (v->check.s == NULL)
+			continue;
+		for (j = 0; j < pre->n; j++) {
+			st = &pre->v[j];
+			if (strcmp(st->id, v->check.s) == 0 ||
+			    st->kind == RB_CONFIRM)
+				break;
+		}
+		st = runbook_step(c->rb, v->check.s);
+		if (st == NULL)
+			err(c, v->check.pos, "variable '%s': its check '%s' is "
+			    "not a step of the runbook", v->name, v->check.s);
+		else if (st->kind != RB_CHECK || st->per_hop)
+			err(c, v->check.pos, "variable '%s': '%s' is %s%s, not a "
+			    "check run once", v->name, v->check.s, st->per_hop ?
+			    "repeated per hop" : "a ", st->per_hop ? "" :
+			    rb_kind_name(st->kind));
+		else if (j == pre->n || strcmp(pre->v[j].id, v->check.s) != 0)
+			err(c, v->check.pos, "variable '%s': its check '%s' must "
+			    "be a prepare step before the first confirm step, so "
+			    "that a wrong secret is found before anything "
+			    "changes", v->name, v->check.s);
+	}
+}
 
 static void
 load_root(struct ctx *c, const struct yt_node *root)
 {
 	static const char *const keys[] = {
 		"stepup", "product", "description", "versions", "policy",
-		"vars", "prepare", "hop", "finish", "rollback", NULL
+		"vars", "prepare", "hop", "finish", "rollback",
+		"rollback-warning", NULL
 	};
 	struct runbook		*rb = c->rb;
 	const struct yt_node	*x, *k;
@@ -775,6 +1041,9 @@ load_root(struct ctx *c, const struct yt_node *root)
 		load_policy(c, x);
 	if ((x = rbl_map_get(root, "vars", NULL)) != NULL)
 		load_vars(c, x);
+	order_vars(c);
+	if ((x = rbl_map_get(root, "rollback-warning", NULL)) != NULL)
+		load_rollback_warning(c, x);
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		if ((x = rbl_map_get(root, rb_phase_name((enum rb_phase)p),
 		    &k)) == NULL)
@@ -788,6 +1057,7 @@ load_root(struct ctx *c, const struct yt_node *root)
 		    "'hop' or 'finish' phase");
 	check_policy_conds(c);
 	rbl_check_steps(c);
+	check_var_checks(c);
 }
 
 static struct runbook *
@@ -977,13 +1247,20 @@ runbook_free(struct runbook *rb)
 		free(v->ask);
 		free(v->value);
 		free(v->env);
+		free(v->file);
+		free(v->command);
+		free(v->check.s);
 		free(v->def);
 		free(v->pattern);
 		for (j = 0; j < v->n_choices; j++)
 			free(v->choices[j]);
 		free(v->choices);
+		free(v->uses);
 	}
 	free(rb->vars);
+	free(rb->var_order);
+	free(rb->rollback_warning[0]);
+	free(rb->rollback_warning[1]);
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		for (i = 0; i < rb->phases[p].n; i++)
 			step_free(&rb->phases[p].v[i]);

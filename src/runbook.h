@@ -16,11 +16,13 @@
  *   policy:   {within-series, leave-series, skip-series, skip-series-to,
  *              one-minor-at-a-time, required-stops, redeploy-at,
  *              no-upgrade-across, levels}; list items may carry `when`
- *   vars:     {NAME: {ask|value|env, default, secret, pattern, choices}}
+ *   vars:     {NAME: {ask|value|env|file|command, default, secret, pattern,
+ *              choices, check}}
  *   prepare:  [step...]   once, before the first hop
  *   hop:      [step...]   once per hop of the plan, filtered by `when`
  *   finish:   [step...]   once, after the last hop
  *   rollback: [step...]   after the undo of every passed action, in reverse
+ *   rollback-warning: TEXT | {start: TEXT, hop: TEXT}
  *
  * A step is a mapping with an `id` and exactly one kind key (read, check,
  * action, confirm, manual) whose value is the step's title. */
@@ -168,6 +170,8 @@ enum rb_var_source {
 	RB_VAR_ASK,		/* asked before the run starts (`ask`) */
 	RB_VAR_VALUE,		/* a fixed value (`value`) */
 	RB_VAR_ENV,		/* taken from stepup's environment (`env`) */
+	RB_VAR_FILE,		/* a secret read from a file (`file`) */
+	RB_VAR_COMMAND,		/* a secret a command prints (`command`) */
 };
 
 /* A runbook variable. It reaches commands as an environment variable of
@@ -178,6 +182,13 @@ struct rb_var {
 	char			*ask;	/* the question, RB_VAR_ASK */
 	char			*value;	/* RB_VAR_VALUE */
 	char			*env;	/* environment name, RB_VAR_ENV */
+	char			*file;	/* RB_VAR_FILE: its path (may name
+					   variables; relative to the
+					   runbook's directory) */
+	char			*command; /* RB_VAR_COMMAND: /bin/sh -c text */
+	struct rb_str		 check;	/* a secret's validating check step
+					   (prepare, before the first
+					   confirm), or s == NULL */
 	char			*def;	/* default (ask, env), or NULL: required */
 	char			*pattern; /* POSIX extended regex the answer must
 					     match in full, or NULL */
@@ -185,6 +196,10 @@ struct rb_var {
 	size_t			 n_choices;
 	bool			 secret; /* never journaled, logged or shown */
 	struct rb_pos		 pos;
+	struct rb_pos		 def_pos; /* of the value or default node */
+	size_t			*uses;	/* indexes of the vars its value or
+					   default names ($NAME, ${NAME}) */
+	size_t			 n_uses;
 };
 
 enum rb_scheme {
@@ -305,8 +320,18 @@ struct runbook {
 	struct rb_policy policy;
 	struct rb_var	*vars;
 	size_t		 n_vars;
+	size_t		*var_order;	/* every index of vars, each after the
+					   vars it uses, otherwise in file
+					   order: the order values resolve in */
 	struct rb_steps	 phases[RB_PHASE__COUNT];
+	/* rollback-warning: added to the rollback's confirmation phrase,
+	 * by target: [RB_ROLLBACK_START] back to where the upgrade started,
+	 * [RB_ROLLBACK_HOP] back to the start of the failed hop; or NULL. */
+	char		*rollback_warning[2];
 };
+
+/* Where a rollback goes back to (the index of rollback_warning). */
+enum { RB_ROLLBACK_START, RB_ROLLBACK_HOP };
 
 /* A diagnostic: "FILE:LINE:COL: message" (or "FILE: message" when the
  * position is unknown). */

@@ -510,7 +510,7 @@ int
 session_confirm(struct session *s, size_t i, const char *typed, char **cause)
 {
 	const struct step	*st;
-	char			*detail;
+	char			*detail, *alt;
 	int			 r;
 
 	if (session_gate(s, i, SESSION_ACT_CONFIRM, cause) != 0)
@@ -518,6 +518,13 @@ session_confirm(struct session *s, size_t i, const char *typed, char **cause)
 	st = &s->steps->v[i];
 	if (typed == NULL)
 		typed = "";
+	/* A rollback's confirmation chooses its target by its phrase. */
+	if (st->rb == NULL && s->steps->rollback && (st->phrase == NULL ||
+	    strcmp(typed, st->phrase) != 0)) {
+		if ((r = session_rollback_retarget(s, typed, cause)) < 0)
+			return -1;
+		st = &s->steps->v[i];
+	}
 	if (st->phrase == NULL || strcmp(typed, st->phrase) != 0) {
 		detail = xasprintf("did not match: %s", typed);
 		r = journal_append(s->j, s->run_id, JOURNAL_EV_PHRASE, st->key,
@@ -525,8 +532,18 @@ session_confirm(struct session *s, size_t i, const char *typed, char **cause)
 		free(detail);
 		if (r != 0)
 			return -1;
+		alt = NULL;
+		if (st->rb == NULL && s->upgrade != NULL && s->steps->rollback &&
+		    (s->steps->rollback_hop >= 0 ||
+		    steps_rollback_hop(s->upgrade) >= 0))
+			alt = steps_rollback_phrase(s->upgrade,
+			    s->steps->rollback_hop >= 0 ? -1 :
+			    steps_rollback_hop(s->upgrade));
 		*cause = xasprintf("that is not the phrase: type exactly "
-		    "\"%s\"", st->phrase != NULL ? st->phrase : "");
+		    "\"%s\"%s%s%s", st->phrase != NULL ? st->phrase : "",
+		    alt != NULL ? " (or \"" : "", alt != NULL ? alt : "",
+		    alt != NULL ? "\")" : "");
+		free(alt);
 		return -1;
 	}
 	detail = xasprintf("typed: %s", typed);

@@ -111,6 +111,9 @@ struct session {
 						   waiting between two attempts
 						   (steps->v[i].wait_next) is
 						   still running */
+	size_t			 away;		/* the step whose command ended
+						   while stepup was not running
+						   (read on resume), or NONE */
 	int			 attempt;
 	struct action_proc	 proc;
 	char			*status_path;
@@ -157,10 +160,21 @@ void		 session_set_run(struct session *, long long id);
 void		 session_alloc_logs(struct session *);
 void		 session_free_logs(struct session *);
 /* Steps laid out in the run's environment: the plan's (upgrade NULL) or
- * the rollback of upgrade's; run, when not 0, is their STEPUP_RUN_ID
- * instead of the session's. NULL with *cause when they cannot be. */
+ * the rollback of upgrade's back to hop's start (-1: where it started);
+ * run, when not 0, is their STEPUP_RUN_ID instead of the session's. NULL
+ * with *cause when they cannot be. */
 struct steps	*session_new_steps(struct session *,
-		    const struct steps *upgrade, long long run, char **cause);
+		    const struct steps *upgrade, int hop, long long run,
+		    char **cause);
+/* Run the check of every secret that names one (runbook `check`), with
+ * its step's environment, journaled as probes: on resume, where the
+ * secrets were read or asked again. -1 with *cause naming the secret and
+ * how its check failed. */
+int		 session_secret_checks(struct session *, char **cause);
+/* The target a rollback run of upgrade has, from its events: the hop
+ * whose phrase its confirmation was typed with, or -1. */
+int		 session_rollback_hop_of(const struct steps *upgrade,
+		    const struct journal_event *, size_t);
 /* Lay out s->steps for the plan and answers (and their log slots). */
 int		 session_layout(struct session *, char **cause);
 

@@ -278,7 +278,7 @@ session_free_logs(struct session *s)
 
 struct steps *
 session_new_steps(struct session *s, const struct steps *upgrade,
-    long long run, char **cause)
+    int hop, long long run, char **cause)
 {
 	struct step_env	 env = { NULL, 0 };
 	struct steps	*ss;
@@ -296,7 +296,7 @@ session_new_steps(struct session *s, const struct steps *upgrade,
 		/* A rollback's commands get the values the upgrade's steps
 		 * set (outputs). */
 		step_env_merge(&env, &s->outputs);
-		ss = steps_new_rollback(upgrade, &env, &why);
+		ss = steps_new_rollback(upgrade, hop, &env, &why);
 	}
 	step_env_free(&env);
 	if (ss == NULL) {
@@ -310,7 +310,7 @@ session_new_steps(struct session *s, const struct steps *upgrade,
 int
 session_layout(struct session *s, char **cause)
 {
-	if ((s->steps = session_new_steps(s, NULL, 0, cause)) == NULL)
+	if ((s->steps = session_new_steps(s, NULL, -1, 0, cause)) == NULL)
 		return -1;
 	session_alloc_logs(s);
 	return 0;

@@ -95,6 +95,7 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 			}
 			free(ran_out);
 		}
+		s->away = k;
 		return session_finished(s, k, &ast, cause);
 	}
 	known_pid = pid > 0;
@@ -117,6 +118,7 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 	if (access(status, F_OK) == 0) {
 		if (action_status_read(status, &ast, cause) != 0)
 			return -1;
+		s->away = k;
 		return session_finished(s, k, &ast, cause);
 	}
 	if (pid <= 0) {
@@ -137,8 +139,10 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 		return -1;
 	if (state == ACTION_RUNNING)
 		return 0;
-	if (state == ACTION_FINISHED)
+	if (state == ACTION_FINISHED) {
+		s->away = k;
 		return session_finished(s, k, &ast, cause);
+	}
 	return session_in_doubt(s, k, "its process is gone and it left no "
 	    "exit status", cause);
 }
@@ -170,7 +174,9 @@ steps_apply_journal(struct journal *j, long long run, struct steps *ss,
 		st->state = state;
 		free(st->reason);
 		st->reason = sv[k].reason != NULL ? xstrdup(sv[k].reason) : NULL;
-		st->ended = sv[k].updated;
+		/* A running step has not ended: its elapsed time counts from
+		 * its start, not from when it was last written. */
+		st->ended = state == STEP_RUNNING ? 0 : sv[k].updated;
 	}
 	journal_steps_free(sv, n_sv);
 	for (k = 0; k < n_ev; k++) {
@@ -292,13 +298,15 @@ steps_of_run(struct session *s, long long run, const struct steps *upgrade)
 	char			*cause = NULL;
 	int			 r;
 
-	if ((ss = session_new_steps(s, upgrade, run, &cause)) == NULL) {
+	if (journal_events(s->j, run, &ev, &n_ev, &cause) != 0) {
 		free(cause);
 		return NULL;
 	}
-	if (journal_events(s->j, run, &ev, &n_ev, &cause) != 0) {
+	if ((ss = session_new_steps(s, upgrade, upgrade != NULL ?
+	    session_rollback_hop_of(upgrade, ev, n_ev) : -1, run,
+	    &cause)) == NULL) {
 		free(cause);
-		steps_free(ss);
+		journal_events_free(ev, n_ev);
 		return NULL;
 	}
 	r = steps_apply_journal(s->j, run, ss, NULL, ev, n_ev, &av, &n_av,
@@ -392,6 +400,12 @@ session_resume(struct session *s, char **cause)
 		journal_events_free(ev, n_ev);
 		return EXIT_USAGE;
 	}
+	/* The secrets were read again: so are their checks run, before
+	 * anything else runs. */
+	if (session_secret_checks(s, cause) != 0) {
+		journal_events_free(ev, n_ev);
+		return EXIT_FAILED;
+	}
 	if (rollback) {
 		struct steps	*rs;
 
@@ -404,11 +418,16 @@ session_resume(struct session *s, char **cause)
 		ev = NULL;
 		n_ev = 0;
 		session_set_run(s, s->unf->id);
-		if ((rs = session_new_steps(s, s->steps, 0, cause)) == NULL)
-			return EXIT_USAGE;
-		session_take_rollback(s, rs);
 		if (journal_events(s->j, s->run_id, &ev, &n_ev, cause) != 0)
 			return EXIT_FAILED;
+		/* Its target is the one its confirmation was typed for. */
+		if ((rs = session_new_steps(s, s->steps,
+		    session_rollback_hop_of(s->steps, ev, n_ev), 0,
+		    cause)) == NULL) {
+			journal_events_free(ev, n_ev);
+			return EXIT_USAGE;
+		}
+		session_take_rollback(s, rs);
 	}
 	/* From here on the run is ours again; a finished run opened for
 	 * rollback (opts.rollback) is only read: session_rollback() records
@@ -451,6 +470,12 @@ session_resume(struct session *s, char **cause)
 	journal_events_free(ev, n_ev);
 	s->has_info = false;
 	return EXIT_DONE;
+}
+
+size_t
+session_finished_away(const struct session *s)
+{
+	return s->away;
 }
 
 int

@@ -54,7 +54,7 @@ session_rollback(struct session *s, char **cause)
 	}
 	free(why);
 	free(run.plan);
-	if ((rs = session_new_steps(s, s->steps, id, cause)) == NULL) {
+	if ((rs = session_new_steps(s, s->steps, -1, id, cause)) == NULL) {
 		journal_rollback(s->j);
 		return EXIT_USAGE;
 	}
@@ -98,8 +98,76 @@ session_rollback_preview(struct session *s, struct steps **out, char **cause)
 		*cause = xstrdup("there is no upgrade run to roll back");
 		return -1;
 	}
-	*out = session_new_steps(s, s->steps, 0, cause);
+	*out = session_new_steps(s, s->steps, -1, 0, cause);
 	return *out != NULL ? 0 : -1;
+}
+
+int
+session_rollback_alternative(struct session *s, struct steps **out,
+    char **cause)
+{
+	int	hop;
+
+	*out = NULL;
+	if (s->steps == NULL || s->steps->rollback ||
+	    (hop = steps_rollback_hop(s->steps)) < 0)
+		return 0;
+	*out = session_new_steps(s, s->steps, hop, 0, cause);
+	return *out != NULL ? 0 : -1;
+}
+
+int
+session_rollback_hop_of(const struct steps *up, const struct journal_event *ev,
+    size_t n)
+{
+	char	*typed;
+	size_t	 i;
+	int	 hop;
+
+	if ((hop = steps_rollback_hop(up)) < 0)
+		return -1;
+	typed = steps_rollback_phrase(up, hop);
+	for (i = 0; i < n; i++) {
+		if (ev[i].kind == JOURNAL_EV_PHRASE && ev[i].step != NULL &&
+		    strcmp(ev[i].step, "rollback-confirm") == 0 &&
+		    ev[i].detail != NULL &&
+		    strncmp(ev[i].detail, "typed: ", 7) == 0 &&
+		    strcmp(ev[i].detail + 7, typed) == 0)
+			break;
+	}
+	free(typed);
+	return i < n ? hop : -1;
+}
+
+/* The confirmation of a rollback run typed with the other target's
+ * phrase: nothing has run yet (the confirmation gates every step), so
+ * the run's steps are laid out again for that target. 1 when they were,
+ * 0 when typed is not that phrase, -1 with *cause. */
+int
+session_rollback_retarget(struct session *s, const char *typed, char **cause)
+{
+	struct steps	*rs;
+	char		*phrase;
+	int		 hop;
+
+	if (s->steps == NULL || !s->steps->rollback || s->upgrade == NULL)
+		return 0;
+	hop = s->steps->rollback_hop >= 0 ? -1 : steps_rollback_hop(s->upgrade);
+	if (hop < 0 && s->steps->rollback_hop < 0)
+		return 0;
+	phrase = steps_rollback_phrase(s->upgrade, hop);
+	if (strcmp(phrase, typed) != 0) {
+		free(phrase);
+		return 0;
+	}
+	free(phrase);
+	if ((rs = session_new_steps(s, s->upgrade, hop, 0, cause)) == NULL)
+		return -1;
+	session_free_logs(s);
+	steps_free(s->steps);
+	s->steps = rs;
+	session_alloc_logs(s);
+	return 1;
 }
 
 /* Probe the installed version now, journaled in the current run (its

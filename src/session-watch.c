@@ -269,7 +269,13 @@ session_watch_open(struct session *s, char **cause)
 		    cause) != 0)
 			return EXIT_FAILED;
 		session_set_run(s, s->unf->id);
-		if ((rs = session_new_steps(s, s->steps, 0, cause)) == NULL)
+		if (journal_events(s->j, s->run_id, &ev, &n_ev, cause) != 0)
+			return EXIT_FAILED;
+		/* Its target is the one its confirmation was typed for. */
+		rs = session_new_steps(s, s->steps,
+		    session_rollback_hop_of(s->steps, ev, n_ev), 0, cause);
+		journal_events_free(ev, n_ev);
+		if (rs == NULL)
 			return EXIT_USAGE;
 		session_take_rollback(s, rs);
 	}

@@ -194,6 +194,7 @@ session_open(const struct session_opts *opts, struct session **out,
 	s = xcalloc(1, sizeof *s);
 	s->opts = *opts;
 	s->running = NONE;
+	s->away = NONE;
 	s->proc.fd = -1;
 	s->watch_fd = -1;
 	s->status = SESSION_NEW;

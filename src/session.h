@@ -314,9 +314,14 @@ bool		 session_plan_asks(const struct session *);
  * session_refusal), or EXIT_FAILED / EXIT_USAGE with *cause. */
 int		 session_plan(struct session *, char **cause);
 
-/* The asked vars that still need an answer, in runbook order: index
+/* The asked vars that still need an answer, in the order values resolve
+ * in (rb->var_order: each after the vars its default names): index
  * 0..n-1, NULL past the end. A resumed run has none. */
 const struct rb_var *session_question(const struct session *, size_t i);
+/* The default of var v with the variables it names expanded, or NULL
+ * when it has none (or they have no value yet). The caller frees it. */
+char		*session_var_default(const struct session *,
+		    const struct rb_var *v);
 /* Validate an answer (empty: the default) against the var's pattern and
  * choices; on success keep it for the run (journaled at session_begin,
  * masked when secret). */
@@ -338,6 +343,19 @@ int		 session_rollback(struct session *, char **cause);
  * checking before it begins (rollback.h): nothing is journaled or run.
  * The caller frees *out with steps_free(). */
 int		 session_rollback_preview(struct session *, struct steps **out,
+		    char **cause);
+/* The other target, when the run stopped in a hop after the first with
+ * some of its actions done (steps_rollback_hop): the rollback back to the
+ * start of that hop only, laid out like the preview; *out is NULL when
+ * there is none. Its confirmation phrase (steps_rollback_phrase), typed
+ * at the rollback run's confirm step instead of the default one, chooses
+ * it. 0, or -1 with *cause. */
+int		 session_rollback_alternative(struct session *,
+		    struct steps **out, char **cause);
+/* At a rollback run's confirm step, typed with the other target's phrase:
+ * lay its steps out for that target (session_confirm does it). 1 when it
+ * did, 0 when typed is not that phrase, -1 with *cause. */
+int		 session_rollback_retarget(struct session *, const char *typed,
 		    char **cause);
 /* Under a rollback run, the steps of the upgrade run it undoes (with
  * their recorded states and artifacts); NULL otherwise. */
@@ -397,6 +415,10 @@ char		*session_mask(const struct session *, const char *text);
  * a stream (mask_stream_init); the caller frees the array, not the
  * values. */
 const char	**session_secret_values(const struct session *, size_t *n);
+/* The step whose command ended while stepup was not running, its outcome
+ * read from its status file by session_resume(), or SIZE_MAX: what a
+ * front end reports before going on. */
+size_t		 session_finished_away(const struct session *);
 /* The log of step i's last attempt, or NULL (for tailing its output). */
 const char	*session_log(const struct session *, size_t i);
 /* The document of read step i: its file, or the log of its `run` command

@@ -251,6 +251,110 @@ steps_expand(const char *s, const struct step_env *env, bool fallback,
 	return 0;
 }
 
+char *
+steps_text(const char *text, const struct step_env *env)
+{
+	char	*out = NULL, *cause = NULL;
+
+	if (text == NULL)
+		return NULL;
+	if (steps_expand(text, env, true, &out, &cause) != 0) {
+		free(cause);
+		return xstrdup(text);
+	}
+	return out;
+}
+
+/* What a step bound to hop h gets. */
+static void
+step_hop_env(struct step_env *env, const struct plan_hop *h)
+{
+	step_env_set(env, "STEPUP_HOP_FROM", h->from, false);
+	step_env_set(env, "STEPUP_HOP_TO", h->to, false);
+	step_env_set(env, "STEPUP_HOP_KIND", h->kind != NULL ? h->kind : "",
+	    false);
+}
+
+void
+steps_key_env(const struct plan *plan, const char *key, struct step_env *env)
+{
+	const char	*at;
+	char		*id;
+	size_t		 h;
+
+	if (strncmp(key, "undo:", 5) == 0)
+		key += 5;
+	at = strchr(key, '@');
+	id = at != NULL ? xstrndup(key, (size_t)(at - key)) : xstrdup(key);
+	step_env_set(env, "STEPUP_STEP", id, false);
+	free(id);
+	if (at == NULL)
+		return;
+	for (h = 0; plan != NULL && h < plan->n_hops; h++) {
+		if (strcmp(plan->hops[h].to, at + 1) == 0) {
+			step_hop_env(env, &plan->hops[h]);
+			return;
+		}
+	}
+	step_env_set(env, "STEPUP_HOP_TO", at + 1, false);
+}
+
+int
+steps_var_value(const struct rb_var *v, const char *raw,
+    const struct step_env *known, char **out, char **cause)
+{
+	struct step_env	 env = { NULL, 0 };
+	char		*why;
+	size_t		 i;
+	int		 r;
+
+	step_env_merge(&env, known);
+	for (i = 0; i < env.n && v->secret; i++)
+		env.v[i].secret = false;
+	r = steps_expand(raw, &env, false, out, &why);
+	step_env_free(&env);
+	if (r != 0) {
+		*cause = xasprintf("variable %s: %s", v->name, why);
+		free(why);
+	}
+	return r;
+}
+
+void
+steps_var_defaults(const struct runbook *rb, const char *const *env_values,
+    bool shown, char *(*unknown)(const char *), struct step_env *env)
+{
+	const struct rb_var	*v;
+	const char		*raw;
+	char			*val, *cause;
+	size_t			 i, k;
+
+	for (k = 0; k < rb->n_vars; k++) {
+		i = rb->var_order[k];
+		v = &rb->vars[i];
+		val = NULL;
+		if (v->source == RB_VAR_ENV && env_values != NULL &&
+		    env_values[i] != NULL)
+			val = xstrdup(env_values[i]);
+		else if ((raw = v->source == RB_VAR_VALUE ? v->value :
+		    v->def) != NULL) {
+			if (steps_var_value(v, raw, env, &val, &cause) != 0) {
+				free(cause);
+				val = NULL;
+			}
+		}
+		if (val != NULL && shown && v->secret) {
+			free(val);
+			val = NULL;
+		}
+		if (val == NULL && unknown != NULL)
+			val = unknown(v->name);
+		if (val != NULL)
+			step_env_set(env, v->name, val, v->secret && !shown);
+		free(val);
+	}
+}
+
 /* --- layout --------------------------------------------------------------- */
 
 static void
@@ -262,6 +366,8 @@ step_clear(struct step *st)
 	free(st->phrase);
 	free(st->file);
 	free(st->produces);
+	free(st->hint);
+	free(st->on_failure);
 	free(st->reason);
 	free(st->needs);
 	free(st->needed_by);
@@ -392,12 +498,8 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 
 	step_env_merge(&st->env, base);
 	step_env_set(&st->env, "STEPUP_STEP", rs->id, false);
-	if (h != NULL) {
-		step_env_set(&st->env, "STEPUP_HOP_FROM", h->from, false);
-		step_env_set(&st->env, "STEPUP_HOP_TO", h->to, false);
-		step_env_set(&st->env, "STEPUP_HOP_KIND",
-		    h->kind != NULL ? h->kind : "", false);
-	}
+	if (h != NULL)
+		step_hop_env(&st->env, h);
 	step_env_merge(&st->env, artifacts);
 	/* Its own artifact first, so that the command can write to
 	 * $STEPUP_ARTIFACT_<id>; produces may not refer to itself. */
@@ -424,6 +526,8 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 	}
 	if (step_expand_fields(st, steps_dir(ss, base), cause) != 0)
 		return -1;
+	st->hint = steps_text(rs->hint, &st->env);
+	st->on_failure = steps_text(rs->on_failure, &st->env);
 	return 0;
 }
 
@@ -606,6 +710,7 @@ steps_new(const struct runbook *rb, const struct plan *plan,
 	int			 phase;
 
 	ss = xcalloc(1, sizeof *ss);
+	ss->rollback_hop = -1;
 	ss->rb = rb;
 	ss->plan = plan;
 	for (phase = RB_PHASE_PREPARE; phase <= RB_PHASE_FINISH; phase++) {
@@ -751,38 +856,130 @@ rollback_gate_artifacts(const struct steps *up, struct step *st)
 	}
 }
 
+/* Whether upgrade step u is undone by a rollback to hop's start (-1:
+ * where the upgrade started): an action that passed or was done, of
+ * that hop when there is one. */
+static bool
+rollback_undoes(const struct step *u, int hop)
+{
+	if (u->kind != RB_ACTION || u->undo || (u->state != STEP_PASSED &&
+	    u->state != STEP_DONE))
+		return false;
+	return hop < 0 || (u->phase == RB_PHASE_HOP && u->hop == hop);
+}
+
+/* The version a rollback to hop's start goes back to. */
+static const char *
+rollback_version(const struct steps *up, int hop)
+{
+	if (up->plan == NULL)
+		return NULL;
+	if (hop >= 0 && (size_t)hop < up->plan->n_hops)
+		return up->plan->hops[hop].from;
+	return up->plan->from;
+}
+
+int
+steps_rollback_hop(const struct steps *up)
+{
+	const struct step	*st;
+	size_t			 i, k;
+
+	if (up->rollback || up->plan == NULL ||
+	    (i = steps_current(up)) >= up->n)
+		return -1;
+	st = &up->v[i];
+	if (st->phase != RB_PHASE_HOP || st->hop <= 0 ||
+	    (size_t)st->hop >= up->plan->n_hops)
+		return -1;
+	for (k = 0; k < up->n; k++) {
+		if (rollback_undoes(&up->v[k], st->hop))
+			return st->hop;
+	}
+	return -1;
+}
+
+char *
+steps_rollback_phrase(const struct steps *up, int hop)
+{
+	const char	*to = rollback_version(up, hop);
+	const char	*warn;
+
+	warn = up->rb != NULL ? up->rb->rollback_warning[hop < 0 ?
+	    RB_ROLLBACK_START : RB_ROLLBACK_HOP] : NULL;
+	if (to == NULL)
+		return xstrdup("yes, roll back");
+	if (warn != NULL)
+		return xasprintf("yes, roll back to %s, %s", to, warn);
+	return xasprintf("yes, roll back to %s", to);
+}
+
+/* The confirmation's text: where this rollback goes and, when the other
+ * target is possible too, the phrase that chooses it instead. */
+static char *
+rollback_confirm_text(const struct steps *up, int hop)
+{
+	const struct plan	*pl = up->plan;
+	int			 other;
+	char			*phrase, *text;
+
+	other = hop >= 0 ? -1 : steps_rollback_hop(up);
+	if (pl == NULL || (hop < 0 && other < 0))
+		return NULL;
+	phrase = steps_rollback_phrase(up, hop >= 0 ? -1 : other);
+	if (hop >= 0)
+		text = xasprintf("Back to %s, the start of hop %d of %zu (%s -> "
+		    "%s): only that hop's done steps are undone. To undo "
+		    "everything, back to %s where the upgrade started, type "
+		    "\"%s\" instead.", pl->hops[hop].from, hop + 1, pl->n_hops,
+		    pl->hops[hop].from, pl->hops[hop].to, pl->from, phrase);
+	else
+		text = xasprintf("Back to %s, where the upgrade started: every "
+		    "done step is undone. To undo only hop %d of %zu (%s -> "
+		    "%s), back to %s, type \"%s\" instead.", pl->from,
+		    other + 1, pl->n_hops, pl->hops[other].from,
+		    pl->hops[other].to, pl->hops[other].from, phrase);
+	free(phrase);
+	return text;
+}
+
 struct steps *
-steps_new_rollback(const struct steps *up, const struct step_env *base,
-    char **cause)
+steps_new_rollback(const struct steps *up, int hop,
+    const struct step_env *base_in, char **cause)
 {
 	struct steps		 *ss;
 	struct step		 *st;
 	const struct step	**done;
 	const struct rb_steps	 *ph;
 	struct step_env		  artifacts = { NULL, 0 };
+	struct step_env		  base_env = { NULL, 0 }, *base = &base_env;
 	size_t			  i, n = 0, j;
-	const char		 *from;
 
 	ss = xcalloc(1, sizeof *ss);
 	ss->rb = up->rb;
 	ss->plan = up->plan;
 	ss->rollback = true;
+	if (up->plan == NULL || hop >= (int)up->plan->n_hops)
+		hop = -1;
+	ss->rollback_hop = hop;
+	ss->rollback_to = rollback_version(up, hop);
+	step_env_merge(base, base_in);
+	if (ss->rollback_to != NULL)
+		step_env_set(base, "STEPUP_ROLLBACK_TO", ss->rollback_to,
+		    false);
 
-	from = up->plan != NULL ? up->plan->from : NULL;
 	st = steps_add(ss);
 	st->key = xstrdup("rollback-confirm");
 	st->kind = RB_CONFIRM;
 	st->phase = RB_PHASE_ROLLBACK;
 	st->title = xstrdup("Confirm the rollback");
-	st->phrase = from != NULL ? xasprintf("yes, roll back to %s", from) :
-	    xstrdup("yes, roll back");
+	st->phrase = steps_rollback_phrase(up, hop);
+	st->text = rollback_confirm_text(up, hop);
 	step_env_merge(&st->env, base);
 
 	done = xcalloc(up->n + 1, sizeof *done);
 	for (i = 0; i < up->n; i++) {
-		if (up->v[i].kind == RB_ACTION && (up->v[i].state ==
-		    STEP_PASSED || up->v[i].state == STEP_DONE) &&
-		    !up->v[i].undo)
+		if (rollback_undoes(&up->v[i], hop))
 			done[n++] = &up->v[i];
 		/* Every artifact the upgrade made, for the rollback steps. */
 		for (j = 0; j < up->v[i].env.n; j++) {
@@ -812,9 +1009,13 @@ steps_new_rollback(const struct steps *up, const struct step_env *base,
 			st->kind = RB_MANUAL;
 			st->title = xasprintf("%s cannot be undone "
 			    "automatically: %s", o->key, o->title);
-			if (o->rb != NULL && o->rb->on_failure != NULL)
-				st->text = xstrdup(o->rb->on_failure);
+			if (o->on_failure != NULL)
+				st->text = xstrdup(o->on_failure);
 		}
+		/* What the upgrade's step leaves behind is what its undo
+		 * does not reverse. */
+		if (o->on_failure != NULL)
+			st->on_failure = xstrdup(o->on_failure);
 		rollback_gate_artifacts(up, st);
 	}
 	free(done);
@@ -823,12 +1024,14 @@ steps_new_rollback(const struct steps *up, const struct step_env *base,
 	for (i = 0; ph != NULL && i < ph->n; i++) {
 		if (steps_lay(ss, &ph->v[i], -1, base, &artifacts, cause) != 0) {
 			step_env_free(&artifacts);
+			step_env_free(&base_env);
 			steps_free(ss);
 			return NULL;
 		}
 		rollback_gate_artifacts(up, &ss->v[ss->n - 1]);
 	}
 	step_env_free(&artifacts);
+	step_env_free(&base_env);
 	/* A rollback step needs every step before it; runbook `needs` do
 	 * not apply across the synthetic steps. */
 	for (i = 0; i < ss->n; i++)

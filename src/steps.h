@@ -90,6 +90,37 @@ char		*step_env_show(const struct step_env *);
 int		 steps_expand(const char *s, const struct step_env *env,
 		    bool fallback, char **out, char **cause);
 
+/* A runbook text (a title, hint, on-failure) with $NAME expanded as
+ * steps_expand does from env, falling back on stepup's environment; the
+ * text as it is when it cannot be (a name not set, a secret). The one
+ * expansion of texts shown to the operator, for every front end and
+ * export. The caller frees it. */
+char		*steps_text(const char *text, const struct step_env *env);
+/* Add to env what a step of plan with that journal key gets on top of
+ * the run's: STEPUP_STEP, and for "ID@HOP_TO" (also "undo:ID@HOP_TO")
+ * the hop's STEPUP_HOP_FROM, STEPUP_HOP_TO and STEPUP_HOP_KIND (plan may
+ * be NULL: STEPUP_HOP_TO alone). */
+void		 steps_key_env(const struct plan *, const char *key,
+		    struct step_env *env);
+
+/* The value of runbook variable v from raw, its `value` or `default`:
+ * $NAME expanded as steps_expand does, from known (the variables resolved
+ * before it, in rb->var_order; no fallback to stepup's environment). A
+ * secret variable may name secrets. Returns 0 and sets *out (caller
+ * frees), or -1 with *cause (caller frees). */
+int		 steps_var_value(const struct rb_var *v, const char *raw,
+		    const struct step_env *known, char **out, char **cause);
+
+/* Add to env the value of every variable of rb known before a run, in
+ * rb->var_order: a `value`, an `env` variable's value (env_values[i] for
+ * var i; NULL: none known), else the default, expanded by
+ * steps_var_value. A variable without one, one naming a variable
+ * without, and (when shown) a secret one get unknown(name) (the caller's
+ * placeholder, freed here) or, unknown being NULL, are left out. */
+void		 steps_var_defaults(const struct runbook *,
+		    const char *const *env_values, bool shown,
+		    char *(*unknown)(const char *), struct step_env *env);
+
 /* One step of a run. */
 struct step {
 	size_t			 index;	/* in the run, 0-based; shown as index + 1 */
@@ -116,6 +147,10 @@ struct step {
 						   are made relative to the
 						   runbook's directory */
 	char			*produces;	/* action: the artifact's path */
+	char			*hint;		/* what to do when it fails */
+	char			*on_failure;	/* what a failure leaves behind;
+						   both by steps_text, never
+						   failing the layout */
 
 	/* What its commands get: STEPUP_FROM, STEPUP_TO, STEPUP_RUN_ID,
 	 * STEPUP_RUNBOOK_DIR, STEPUP_STEP (the runbook id), STEPUP_HOP_FROM,
@@ -190,6 +225,11 @@ struct steps {
 						   recomputed: what a state
 						   change costs (tests,
 						   bench/scale) */
+	int			 rollback_hop; /* rollback: -1 back to where
+					   the upgrade started, h back to the
+					   start of hop h (its steps undone) */
+	const char		*rollback_to; /* rollback: that version
+					   (borrowed from the plan), or NULL */
 };
 
 /* Lay out the steps of a run: every prepare step (a per-hop one once per
@@ -209,20 +249,34 @@ struct steps {
  * step and the field. */
 struct steps	*steps_new(const struct runbook *, const struct plan *,
 		    const struct step_env *base, char **cause);
-/* Lay out a rollback run of upgrade (whose states say what was done): a
- * confirm step "yes, roll back to FROM", then, in reverse order of
+/* Lay out a rollback run of upgrade (whose states say what was done),
+ * back to where it started (hop -1) or to the start of hop `hop` (only
+ * that hop's steps are undone): a confirm step whose phrase names the
+ * target (steps_rollback_phrase; its text names the other target's
+ * phrase when there is one, see steps_rollback_hop), then, in reverse order of
  * settling (settled_seq), the undo of every action that passed or was
  * done by hand (an action with an undo), or a manual step "KEY cannot be
  * undone automatically" (text: its on-failure text) for one without,
  * then the runbook's rollback steps; each needs every step before it.
+ * Every step of it gets STEPUP_ROLLBACK_TO, the target version.
  * A step whose command uses $STEPUP_ARTIFACT_<id> when the upgrade
  * recorded no such artifact (its step failed, did not run, or was marked
  * done by hand without it) becomes a manual step "TITLE cannot run:
  * $STEPUP_ARTIFACT_<id> points to nothing", its text saying which step
  * and why; the others still run. Same ownership and errors as
  * steps_new. */
-struct steps	*steps_new_rollback(const struct steps *upgrade,
+struct steps	*steps_new_rollback(const struct steps *upgrade, int hop,
 		    const struct step_env *base, char **cause);
+/* The hop a rollback of upgrade may go back to the start of, besides
+ * where the upgrade started: the hop of the step where the run is (failed
+ * or stopped), when it is a hop step of any hop but the first and some
+ * action of that hop passed or was done; else -1. */
+int		 steps_rollback_hop(const struct steps *upgrade);
+/* The confirmation phrase of a rollback of upgrade to hop's start (-1:
+ * where it started): "yes, roll back to VERSION", and ", WARNING" when
+ * the runbook's rollback-warning has one for that target. The caller
+ * frees it. */
+char		*steps_rollback_phrase(const struct steps *upgrade, int hop);
 void		 steps_free(struct steps *);
 /* The next STEPUP_ARTIFACT_<id> a command names, from p on (NULL: none),
  * with the length of the name in *len; NULL when there is no more. */

@@ -242,13 +242,7 @@ tui_check_word(const struct step *st, enum theme_role *role)
 char *
 tui_expand(const struct step *st, const char *text)
 {
-	char	*out = NULL, *cause = NULL;
-
-	if (steps_expand(text, &st->env, true, &out, &cause) != 0) {
-		free(cause);
-		return xstrdup(text);
-	}
-	return out;
+	return steps_text(text, &st->env);
 }
 
 static int

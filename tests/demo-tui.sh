@@ -76,7 +76,7 @@ tui_keys ok Enter
 tui_wait ok "x runs it now" || finish
 tui_keys ok x
 tui_wait ok "stepup demo cluster upgraded 1.0.0 → 2.0.0: done (run 1)" 300 || finish
-tui_wait ok "19. check   The cluster is at 2.0.0, every row kept, wor passed" || finish
+tui_wait ok "19. check   The cluster is at 2.0.0, every row kept, workloads writing passed" || finish
 tui_keys ok q
 tui_wait ok "stepup: done: stepup demo cluster upgraded, run 1"
 tui_wait ok "[exit 0]"

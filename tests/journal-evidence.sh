@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/session-lib.sh"
 
-INSTALL1='install%401%2E1%2E0'
+INSTALL1='install@1.1.0'
 
 # crash: run until install@1.1.0 holds (notes, healthy and backup done),
 # noting the -wal's size once the run has begun ($early); kill the wizard

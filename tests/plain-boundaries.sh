@@ -32,7 +32,7 @@ for step in probe apply@2.0.0; do
 		(STEPUP_TEST_KILL=$case "$STEPUP" run --plain "$RUNBOOK" <"$TMP/in1" >"$TMP/out1" 2>&1) 2>/dev/null
 		st=$?
 		[ "$st" = 137 ] || { fail "$case: first stepup exited $st, want 137 (killed): $(tail -5 "$TMP/out1")"; continue; }
-		file=$(printf '%s' "$step" | sed 's/@/%40/; s/\./%2E/g')
+		file=$step
 		status="$STATE/runs/1/$file.1.status"
 		case $at in
 		start|started|logged)

@@ -114,6 +114,10 @@ rm -f "$WORLD/hold" "$WORLD/held"
 stepup_plain "$TMP/e2" resume tok retry "tick ok"
 [ "$status" = 0 ] || fail "E: exit $status: $(tail -5 "$TMP/e2")"
 expect_line "$TMP/e2" "? 6 action: its outcome is unknown (it was running when stepup stopped) [retry, done REASON, shell, rollback, quit]"
+# What it did before it was lost: the log's path and its last lines.
+expect_line "$TMP/e2" "  log: $STATE/runs/6/install@1.1.0.1.log"
+expect_line "$TMP/e2" "  its log ends:"
+expect_line "$TMP/e2" "  | installing 1.1.0 on eu-1"
 expect_line "$TMP/e2" "> 6 running (attempt 2)"
 expect_line "$TMP/e2" "= done: Widget upgraded, run 6"
 [ "$(sql "select count(*) from events where run = 6 and kind = 'in-doubt' and step = 'install@1.1.0'")" = 1 ] ||

@@ -183,7 +183,7 @@ world
 upgrade ack ack "tick told them" "tick all terminated" "yes, upgrade to 24.09.4" \
 	"tick agents at 24.03.11" "tick nothing" run
 touch "$STUB/alembic-fails"
-printf '%s\n' resume run run rollback "yes, roll back to 24.03.10" "tick restored below" \
+printf '%s\n' resume run run rollback "yes, roll back to 24.03.10, writes to the manager database since the backup are lost" "tick restored below" \
 	run run run run run run run "tick agents back" |
 	"$STEPUP" run --plain --state-dir "$TMP/state" --to 24.09.4 "$RB" >"$TMP/out" 2>&1
 status=$?

@@ -117,7 +117,7 @@ test_model(void **state)
 	char			*cause = NULL, *text, *want;
 
 	pass_until(f, "migrate@2.0.0");
-	back = steps_new_rollback(f->up, &f->env, &cause);
+	back = steps_new_rollback(f->up, -1, &f->env, &cause);
 	if (back == NULL)
 		fail_msg("%s", cause);
 	m = rollback_model_new(f->up, back);
@@ -198,7 +198,7 @@ test_unrecorded(void **state)
 	char			*cause = NULL, *text, *want;
 
 	pass_until(f, "backup");
-	back = steps_new_rollback(f->up, &f->env, &cause);
+	back = steps_new_rollback(f->up, -1, &f->env, &cause);
 	assert_non_null(back);
 	m = rollback_model_new(f->up, back);
 	assert_int_equal(m->n_entries, 2);
@@ -248,7 +248,7 @@ test_missing_done(void **state)
 		step_set(f->up, i, STEP_PASSED, NULL);
 		f->up->v[i].settled_seq = (long long)i + 1;
 	}
-	back = steps_new_rollback(f->up, &f->env, &cause);
+	back = steps_new_rollback(f->up, -1, &f->env, &cause);
 	assert_non_null(back);
 	m = rollback_model_new(f->up, back);
 	/* stop@2.0.0, start, install, migrate (by hand), stop, backup (by
@@ -284,7 +284,7 @@ test_summary(void **state)
 	size_t			 i;
 
 	pass_until(f, "migrate@1.1.0");
-	back = steps_new_rollback(f->up, &f->env, &cause);
+	back = steps_new_rollback(f->up, -1, &f->env, &cause);
 	assert_non_null(back);
 	m = rollback_model_new(f->up, back);
 	for (i = 0; i < back->n; i++)

@@ -127,7 +127,7 @@ static const struct tcase cases[] = {
 	  "'product'?\n"
 	  "t.yaml:10:1: unknown key 'frobnicate' in the runbook (known keys: "
 	  "stepup, product, description, versions, policy, vars, prepare, "
-	  "hop, finish, rollback)\n" },
+	  "hop, finish, rollback, rollback-warning)\n" },
 	/* 15: wrong types say what was expected and what was found */
 	{ "stepup: 1\nproduct: {name: P}\nversions: [semver]\n" HOP,
 	  "t.yaml:2:10: 'product' must be a string, found a mapping\n"
@@ -184,7 +184,8 @@ static const struct tcase cases[] = {
 	  "t.yaml:12:22: variable 'two' has both 'ask' and 'env': give exactly "
 	  "one\n"
 	  "t.yaml:13:3: variable 'none' needs one of 'ask' (a question), "
-	  "'value' or 'env' (an environment variable)\n"
+	  "'value', 'env' (an environment variable), 'file' or 'command' (a "
+	  "secret read from it)\n"
 	  "t.yaml:14:21: variable 'fixed' has a 'value'; 'default' is for "
 	  "'ask' and 'env'\n"
 	  "t.yaml:15:8: variable 'str' must be a mapping ({ask: Q}, {value: V} "
@@ -433,6 +434,66 @@ static const struct tcase cases[] = {
 	  "a command run as another user cannot write $STEPUP_OUTPUT, "
 	  "which is in stepup's state directory; print the value and "
 	  "set it in a step of its own\n" },
+	/* 41: derived values: a cycle, an unknown name, a STEPUP_ name not
+	 * known yet, a secret in a value that is not, a bad ${, itself */
+	{ BASE HOP "vars:\n  a: {value: \"$b/x\"}\n  b: {ask: q, default: "
+	  "\"${c}y\"}\n  c: {env: C, default: $a}\n"
+	  "  d: {value: \"$nope and $$literal\"}\n"
+	  "  e: {ask: q, default: \"$STEPUP_TO/x\"}\n"
+	  "  pw: {ask: q, secret: true}\n  f: {value: \"u:$pw\"}\n"
+	  "  g: {value: \"${g\"}\n  h: {value: $h}\n",
+	  "t.yaml:10:14: variable 'a' is part of a cycle of values: a -> b -> "
+	  "c -> a\n"
+	  "t.yaml:13:14: variable 'd' names $nope, which is not a variable of "
+	  "this runbook (declare it under vars, e.g. {env: nope})\n"
+	  "t.yaml:14:24: variable 'e' names $STEPUP_TO, which is not known "
+	  "when variables are resolved (before the plan): only "
+	  "$STEPUP_RUNBOOK_DIR is\n"
+	  "t.yaml:16:14: variable 'f' names the secret $pw: a value made from "
+	  "a secret must be secret too\n"
+	  "t.yaml:17:14: variable 'g': \"${\" at column 1 is not followed by "
+	  "a variable name and \"}\"\n"
+	  "t.yaml:18:14: variable 'h' names itself\n" },
+	/* 44: STEPUP_ROLLBACK_TO is set for rollback steps and undo
+	 * commands only; rollback-warning is a text or {start, hop} */
+	{ BASE "hop:\n  - {id: go, confirm: Go, phrase: yes}\n"
+	  "  - {id: a, action: A, run: 'echo \"$STEPUP_ROLLBACK_TO\"', "
+	  "undo: 'echo \"$STEPUP_ROLLBACK_TO\"'}\n"
+	  "rollback:\n  - {id: r, action: R, run: 'echo \"$STEPUP_ROLLBACK_TO\"'}\n"
+	  "rollback-warning: {start: s, hop: h, other: x}\n",
+	  "t.yaml:9:36: warning: $STEPUP_ROLLBACK_TO in 'run' of step 'a' is "
+	  "not a name stepup sets: it will come from stepup's environment\n"
+	  "t.yaml:12:38: unknown key 'other' in rollback-warning (known keys: "
+	  "start, hop)\n" },
+	/* 46: secrets from a file or a command, and their checks */
+	{ BASE "vars:\n  a: {file: /x, secret: false}\n  b: {command: c, default: d}\n"
+	  "  c: {ask: q, check: chk}\n  d: {ask: q, secret: true, check: nope}\n"
+	  "  e: {ask: q, secret: true, check: go}\n"
+	  "  f: {ask: q, secret: true, check: late}\n  g: {file: \"$nothere/x\"}\n"
+	  "prepare:\n  - {id: go, confirm: Go, phrase: yes}\n"
+	  "  - {id: late, check: L, run: \"true\"}\n"
+	  "  - {id: chk, check: C, run: \"true\"}\n",
+	  "t.yaml:8:25: variable 'a' is read from a file: it is a secret "
+	  "(remove 'secret: false')\n"
+	  "t.yaml:9:19: variable 'b' has a 'command'; 'default' is for 'ask' "
+	  "and 'env'\n"
+	  "t.yaml:10:22: variable 'c': 'check' validates a secret; this "
+	  "variable is not secret\n"
+	  "t.yaml:10:22: variable 'c': its check 'chk' must be a prepare step "
+	  "before the first confirm step, so that a wrong secret is found "
+	  "before anything changes\n"
+	  "t.yaml:11:36: variable 'd': its check 'nope' is not a step of the "
+	  "runbook\n"
+	  "t.yaml:12:36: variable 'e': 'go' is a confirm, not a check run "
+	  "once\n"
+	  "t.yaml:13:36: variable 'f': its check 'late' must be a prepare step "
+	  "before the first confirm step, so that a wrong secret is found "
+	  "before anything changes\n"
+	  "t.yaml:14:13: variable 'g' names $nothere, which is not a variable "
+	  "of this runbook (declare it under vars, e.g. {env: nothere})\n" },
+	{ BASE HOP "rollback-warning: [x]\n",
+	  "t.yaml:9:19: 'rollback-warning' must be a text or a mapping "
+	  "{start: TEXT, hop: TEXT}, found a list\n" },
 };
 
 static void
@@ -800,6 +861,43 @@ test_kinds_short(void **state)
 }
 
 /* ---- lint warnings ------------------------------------------------------- */
+
+/* Derived values resolve each after the vars it names, otherwise in file
+ * order; a pattern is checked on the value, not on "$name"; a var only
+ * another var names is used. */
+static void
+test_derived(void **state)
+{
+	static const char	 text[] = BASE
+	    "vars:\n  out: {value: \"$base/out\"}\n"
+	    "  dump: {ask: q, default: \"${out}/dump-$$\", pattern: \"/.*\"}\n"
+	    "  base: {ask: q, default: /srv}\n"
+	    "  lone: {value: x}\n  docs: {value: \"$STEPUP_RUNBOOK_DIR/d\"}\n"
+	    "hop:\n  - {id: go, confirm: Go, phrase: yes}\n"
+	    "  - {id: a, action: a, run: 'ls \"$dump\" \"$docs\"', undo: u}\n";
+	struct rb_diags		 d;
+	struct runbook		*rb;
+	size_t			 i;
+	static const char *const want[] = { "base", "out", "dump", "lone",
+	    "docs" };
+
+	(void)state;
+	write_file("t.yaml", text, strlen(text));
+	rb_diags_init(&d);
+	assert_non_null(rb = runbook_load("t.yaml", &d));
+	for (i = 0; i < 5; i++)
+		assert_string_equal(rb->vars[rb->var_order[i]].name, want[i]);
+	assert_int_equal(rb->vars[1].n_uses, 1);
+	assert_int_equal(rb->vars[1].uses[0], 0);
+	assert_int_equal(rb->vars[4].n_uses, 0);
+	/* out and base are named only by other vars: not unused; lone is */
+	assert_int_equal(runbook_lint(rb, &d), 1);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].msg, "variable 'lone' is not used: no "
+	    "command or text mentions $lone");
+	rb_diags_free(&d);
+	runbook_free(rb);
+}
 
 static void
 test_lint_warnings(void **state)
@@ -1244,6 +1342,7 @@ main(void)
 		cmocka_unit_test(test_many_problems),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_long_names),
+		cmocka_unit_test(test_derived),
 		cmocka_unit_test(test_many_refs),
 		cmocka_unit_test(test_bom_crlf),
 	};

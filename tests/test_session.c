@@ -465,7 +465,7 @@ test_resume_unrecorded_finished(void **state)
 	sh("sqlite3 '%s/journal.db' \"delete from actions where step = "
 	    "'hold@2.0.0'\"", w->state);
 	sh("touch '%s/release'", w->world);
-	wait_file(w->state, "runs/1/hold%402%2E0%2E0.1.status");
+	wait_file(w->state, "runs/1/hold@2.0.0.1.status");
 	s = open_session(w);
 	if (session_resume(s, &cause) != EXIT_DONE)
 		fail_msg("session_resume: %s", cause);

@@ -108,6 +108,34 @@ test_expand_fallback(void **state)
 	step_env_free(&env);
 }
 
+/* One expansion for every text shown: a key's hop gives STEPUP_HOP_FROM
+ * (an undo key too), and a text that cannot be expanded is kept. */
+static void
+test_text_key_env(void **state)
+{
+	struct step_env	 env = test_env();
+	struct plan_hop	 hops[2] = {
+		{ .from = (char *)"1.0.0", .to = (char *)"1.1.0",
+		  .kind = (char *)"minor" },
+		{ .from = (char *)"1.1.0", .to = (char *)"1.2.0",
+		  .kind = (char *)"minor" },
+	};
+	struct plan	 plan = { .hops = hops, .n_hops = 2 };
+	char		*out;
+
+	(void)state;
+	steps_key_env(&plan, "undo:migrate@1.2.0", &env);
+	out = steps_text("Migrate from $STEPUP_HOP_FROM to ${STEPUP_HOP_TO} "
+	    "($STEPUP_STEP, $STEPUP_HOP_KIND)", &env);
+	assert_string_equal(out, "Migrate from 1.1.0 to 1.2.0 (migrate, minor)");
+	free(out);
+	out = steps_text("tok $token", &env);
+	assert_string_equal(out, "tok $token");
+	free(out);
+	assert_null(steps_text(NULL, &env));
+	step_env_free(&env);
+}
+
 static void
 test_env_envp(void **state)
 {
@@ -615,7 +643,7 @@ test_gating_confirm(void **state)
 	assert_int_equal(steps_find(ss, "versions")->state, STEP_READY);
 
 	/* A rollback: the runbook's steps wait for "yes, roll back to". */
-	rs = steps_new_rollback(ss, &f->base, &cause);
+	rs = steps_new_rollback(ss, -1, &f->base, &cause);
 	if (rs == NULL)
 		fail_msg("steps_new_rollback: %s", cause);
 	assert_string_equal(rs->v[0].key, "rollback-confirm");
@@ -951,7 +979,7 @@ test_rollback(void **state)
 	ss->v[6].settled_seq = 20;
 	ss->v[7].state = STEP_FAILED;
 
-	rs = steps_new_rollback(ss, &f->base, &cause);
+	rs = steps_new_rollback(ss, -1, &f->base, &cause);
 	if (rs == NULL)
 		fail_msg("steps_new_rollback: %s", cause);
 	assert_true(rs->rollback);
@@ -984,6 +1012,73 @@ test_rollback(void **state)
 	fixture_free(f);
 }
 
+/* Hop 2 of 2 fails after its first two actions: a rollback may go back
+ * to its start (only its done actions undone) or to where the upgrade
+ * started; the phrase names the target, with the runbook's warning for
+ * it; the rollback steps get STEPUP_ROLLBACK_TO. */
+static void
+test_rollback_hop(void **state)
+{
+	struct fixture		*f = fixture_new();
+	struct steps		*ss, *rs;
+	struct rb_step		*st;
+	char			*cause = NULL, *p;
+	size_t			 i;
+
+	(void)state;
+	st = add_step(f, RB_PHASE_ROLLBACK, "restore", RB_ACTION, "Restore");
+	st->run = "true";
+	f->rb.rollback_warning[RB_ROLLBACK_START] = (char *)"writes are lost";
+	ss = fixture_steps(f);
+	/* A failure in hop 1: one target only. */
+	for (i = 0; i < 6; i++)
+		step_set(ss, i, STEP_PASSED, NULL);
+	step_set(ss, 6, STEP_FAILED, "exit 1");
+	assert_string_equal(ss->v[6].key, "upgrade@23.09.10");
+	assert_int_equal(steps_rollback_hop(ss), -1);
+	for (i = 6; i < 10; i++) {
+		step_set(ss, i, STEP_PASSED, NULL);
+		ss->v[i].settled_seq = (long long)i;
+	}
+	step_set(ss, 10, STEP_FAILED, "exit 1");
+	assert_string_equal(ss->v[10].key, "schema@24.03.0");
+	assert_int_equal(steps_rollback_hop(ss), 1);
+
+	p = steps_rollback_phrase(ss, -1);
+	assert_string_equal(p, "yes, roll back to 23.09.9, writes are lost");
+	free(p);
+	rs = steps_new_rollback(ss, 1, &f->base, &cause);
+	if (rs == NULL)
+		fail_msg("steps_new_rollback: %s", cause);
+	assert_int_equal(rs->rollback_hop, 1);
+	assert_string_equal(rs->rollback_to, "23.09.10");
+	assert_string_equal(rs->v[0].phrase, "yes, roll back to 23.09.10");
+	assert_non_null(strstr(rs->v[0].text, "type \"yes, roll back to "
+	    "23.09.9, writes are lost\" instead"));
+	assert_int_equal(rs->n, 4);
+	assert_string_equal(rs->v[1].key, "undo:upgrade@24.03.0");
+	assert_string_equal(rs->v[2].key, "undo:stop@24.03.0");
+	assert_string_equal(rs->v[3].key, "restore");
+	assert_string_equal(step_env_get(&rs->v[3].env, "STEPUP_ROLLBACK_TO",
+	    NULL), "23.09.10");
+	steps_free(rs);
+
+	rs = steps_new_rollback(ss, -1, &f->base, &cause);
+	assert_non_null(rs);
+	assert_int_equal(rs->rollback_hop, -1);
+	assert_string_equal(rs->v[0].phrase, "yes, roll back to 23.09.9, "
+	    "writes are lost");
+	assert_non_null(strstr(rs->v[0].text, "type \"yes, roll back to "
+	    "23.09.10\" instead"));
+	/* Every done action: dump, hop 1's three, hop 2's two. */
+	assert_int_equal(rs->n, 8);
+	assert_string_equal(step_env_get(&rs->v[7].env, "STEPUP_ROLLBACK_TO",
+	    NULL), "23.09.9");
+	steps_free(rs);
+	steps_free(ss);
+	fixture_free(f);
+}
+
 /* The backup was marked done by hand without its artifact: the rollback
  * still undoes every done step, and the steps that would use the missing
  * artifact become manual steps saying it points to nothing and why. */
@@ -1011,7 +1106,7 @@ test_rollback_missing(void **state)
 	    "/var/backups/db-23.09.9.dump)");
 	ss->v[6].state = STEP_FAILED;
 
-	rs = steps_new_rollback(ss, &f->base, &cause);
+	rs = steps_new_rollback(ss, -1, &f->base, &cause);
 	if (rs == NULL)
 		fail_msg("steps_new_rollback: %s", cause);
 	/* confirm, undo:stop@23.09.10, undo:dump, restore, again */
@@ -1049,6 +1144,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_expand),
+		cmocka_unit_test(test_rollback_hop),
+		cmocka_unit_test(test_text_key_env),
 		cmocka_unit_test(test_expand_fallback),
 		cmocka_unit_test(test_env_envp),
 		cmocka_unit_test(test_layout),

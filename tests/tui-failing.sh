@@ -39,7 +39,7 @@ tui_wait f "hint: free some space in $TMP/world"
 tui_expect f failing-warn
 tui_keys f a			# accepted: the run is done
 tui_wait f "done (run 1)"
-tui_wait f "!  11. check   Enough free disk left                        passed"
+tui_wait f "!  11. check   Enough free disk left        passed"
 tui_keys f Q
 tui_wait f "[exit 0]"
 STEPUP_STATE_DIR=$TMP/state "$STEPUP" show 1 >"$TMP/show" 2>&1

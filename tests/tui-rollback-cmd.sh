@@ -51,8 +51,8 @@ tui_resize r 60 20
 tui_wait r "rows 1-" || finish
 title=$(tui_capture r | sed -n 3p)
 case $title in
-"  Roll back File"*"…  rows 1-"*" of 25 (Up Down PgUp PgDn)") ;;
-*) fail "the rollback title and its position collide at 60 columns: '$title'" ;;
+"  Roll back File"*"…  rows 1-"*" of "*" (Up Down PgUp PgDn)") ;;
+*) fail "the rollback title and its position collide at 60 columns: '$title'; $(tui_capture r)" ;;
 esac
 tui_resize r 100 30
 tui_wait r "Roll back Filestore to 1.0.0 (run 1)" || finish
