@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "journal.h"
 #include "plan.h"
 #include "session-int.h"
@@ -41,7 +42,14 @@ short_name(const char *operator)
 static bool
 pid_alive(pid_t pid)
 {
-	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+	/* A zombie is dead: a holder killed a moment ago stays one until
+	 * its parent reaps it, and its pidfd, which woke us, says so once
+	 * only (taken for alive, the watcher would never look again). */
+	if (pid <= 0)
+		return false;
+	if (access("/proc/self/stat", F_OK) == 0)
+		return action_pid_start(pid) != 0;
+	return kill(pid, 0) == 0 || errno == EPERM;
 }
 
 /* "alice@head1, pid 4711, since 03:12 UTC" */
