@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
 #include "journal.h"
 #include "runbook.h"
 #include "screens.h"
@@ -74,7 +73,7 @@ pick_journal(struct pick *p)
 	char			*dir, *cause = NULL, when[32], *what;
 	int			 pass;
 
-	if ((dir = journal_state_dir(cli.state_dir, &cause)) == NULL) {
+	if ((dir = journal_state_dir(tui_get_options()->state_dir, &cause)) == NULL) {
 		free(cause);
 		return;
 	}

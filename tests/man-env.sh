@@ -6,7 +6,7 @@
 
 sed -n '/^\.Sh ENVIRONMENT$/,/^\.Sh /p' "$top_srcdir/man/stepup.1" >"$TMP/env"
 [ -s "$TMP/env" ] || fail "stepup(1) has no ENVIRONMENT section"
-grep -ohE 'getenv\("[A-Za-z_][A-Za-z0-9_]*"\)' "$top_srcdir"/src/*.c \
+grep -ohE 'getenv\("[A-Za-z_][A-Za-z0-9_]*"\)' "$top_srcdir"/src/*/*.c \
     "$top_srcdir"/screens/*.c | sed 's/getenv("\(.*\)")/\1/' | sort -u >"$TMP/names"
 [ -s "$TMP/names" ] || fail "no getenv() found in the code"
 while read -r name; do

@@ -15,10 +15,10 @@ ran() {
 
 # The boundaries: from their one table (SESSION_BOUNDARIES), each also
 # documented in stepup(1).
-boundaries=$(sed -n 's/^[[:space:]]*X([A-Z]*, *"\([a-z]*\)".*/\1/p' "$top_srcdir/src/session-int.h")
+boundaries=$(sed -n 's/^[[:space:]]*X([A-Z]*, *"\([a-z]*\)".*/\1/p' "$top_srcdir/src/engine/session-int.h")
 case " $(echo $boundaries) " in
 *" start "*" recorded "*) ;;
-*) fail "no boundaries read from src/session-int.h: '$boundaries'" ;;
+*) fail "no boundaries read from src/engine/session-int.h: '$boundaries'" ;;
 esac
 for at in $boundaries; do
 	grep -qx "^\.Cm $at\$" "$top_srcdir/man/stepup.1" || fail "stepup(1) does not document the boundary $at"

@@ -14,6 +14,19 @@
 #include "steps.h"
 #include "theme.h"
 
+/* What the command line gives the wizard once its options are parsed,
+ * before any entry point below (the wizard does not read the command
+ * line's own state: it is the layer under it). */
+struct tui_opts {
+	const char	*theme;		/* or NULL: the default */
+	bool		 no_color;
+	const char	*state_dir;	/* or NULL: the default (the picker's
+					   list of runs) */
+};
+void		 tui_options(const struct tui_opts *);
+/* The options tui_options() gave (all NULL and false before). */
+const struct tui_opts *tui_get_options(void);
+
 /* Run the wizard on an open session until the run is done or the operator
  * leaves (the run is then paused and resumable). Returns an EXIT_*
  * status: 0 done, 1 unfinished or failed, 3 refused by policy. */

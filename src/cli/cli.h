@@ -1,5 +1,5 @@
 /* cli.h: what every subcommand shares: the options common to all of them,
- * and the prototypes of the subcommands (one src/cmd-<name>.c each). */
+ * and the prototypes of the subcommands (one src/cli/cmd-<name>.c each). */
 #ifndef STEPUP_CLI_H
 #define STEPUP_CLI_H
 
@@ -60,7 +60,7 @@ struct command {
 };
 const struct command	*cli_command(const char *name);
 
-/* The subcommands, one src/cmd-<name>.c each, by area. */
+/* The subcommands, one src/cli/cmd-<name>.c each, by area. */
 /* == loader == */
 int	cmd_lint(int, char **);
 

@@ -1,5 +1,5 @@
 /* main.c: the command line: subcommands and common options, nothing else.
- * Each subcommand lives in src/cmd-<name>.c; adding one is a line in the
+ * Each subcommand lives in src/cli/cmd-<name>.c; adding one is a line in the
  * table below. */
 #include "config.h"
 
@@ -416,8 +416,11 @@ cli_getopt(int argc, char **argv, const char *shortopts,
 	}
 	free(optstring);
 	if (opt == -1) {
+		struct tui_opts	to = { cli.theme, cli.no_color, cli.state_dir };
+
 		scanning = false;
 		cli_ready();
+		tui_options(&to);	/* the wizard takes them from here */
 	}
 	return opt;
 }

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../screens/screens.h"
+#include "screens.h"
 #include "tui.h"
 #include "ui.h"
 #include "util.h"

@@ -1,7 +1,7 @@
 /* session.c: one upgrade or rollback run in progress: opening it (runbook,
  * lock, journal, an unfinished run), the names of statuses, the
  * read-only views, pausing and closing. The rest of the session is in
- * src/session-*.c; src/session-int.h says which file holds what. */
+ * src/engine/session-*.c; src/engine/session-int.h says which file holds what. */
 #include "config.h"
 
 #include <limits.h>

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../screens/screens.h"
-#include "cli.h"
+#include "screens.h"
 #include "escape.h"
 #include "export.h"
 #include "journal.h"
@@ -751,6 +750,20 @@ tui_pick_header(struct ui_header *h)
 	snprintf(h->product, sizeof h->product, "choose a runbook");
 }
 
+static struct tui_opts	 tui_o;
+
+void
+tui_options(const struct tui_opts *o)
+{
+	tui_o = *o;
+}
+
+const struct tui_opts *
+tui_get_options(void)
+{
+	return &tui_o;
+}
+
 int
 tui_pick(char **path)
 {
@@ -759,7 +772,7 @@ tui_pick(char **path)
 	int		 status;
 
 	*path = NULL;
-	if (theme_choose(&t, cli.theme, cli.no_color, &theme_cause) != 0)
+	if (theme_choose(&t, tui_o.theme, tui_o.no_color, &theme_cause) != 0)
 		escape_printf(stderr, "stepup: %s; using the default theme\n",
 		    theme_cause);
 	ui_header_hook = tui_pick_header;
@@ -788,7 +801,7 @@ tui_up(struct session *s)
 	char		*theme_cause = NULL;
 
 	tui_s = s;
-	if (theme_choose(&t, cli.theme, cli.no_color, &theme_cause) != 0)
+	if (theme_choose(&t, tui_o.theme, tui_o.no_color, &theme_cause) != 0)
 		escape_printf(stderr, "stepup: %s; using the default theme\n",
 		    theme_cause);
 	ui_header_hook = tui_header;
