@@ -511,10 +511,17 @@ again:
 		    w->last.len > 0 ? strcspn(w->last.data, "\n") : 0);
 		code = st->attempts != w->attempt || waiting ? wi.last_exit :
 		    st->exit_status;
-		if (waiting && st->attempts == w->attempt)
+		/* Another attempt follows: it is due in next_in, or (on a
+		 * slow machine, one wait may have ended this attempt and
+		 * started the next) it has begun already. */
+		if (waiting)
 			plain_say(p, "~ %zu attempt %u: exit %d (next in %llds, "
 			    "%llds left to wait): %s", i + 1, w->attempt, code,
-			    wi.next_in, wi.left, line);
+			    st->attempts != w->attempt ? 0 : wi.next_in,
+			    wi.left, line);
+		else if (st->attempts != w->attempt)
+			plain_say(p, "~ %zu attempt %u: exit %d (next in 0s): "
+			    "%s", i + 1, w->attempt, code, line);
 		else
 			plain_say(p, "~ %zu attempt %u: exit %d: %s", i + 1,
 			    w->attempt, code, line);
