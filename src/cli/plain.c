@@ -752,6 +752,9 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 		free(ack);
 		if (r != 0)
 			break;
+		/* The steps may be laid out anew (a rollback's confirmation
+		 * typed for its other target): read the step again. */
+		st = &session_steps(p->s)->v[i];
 		if (session_running(p->s) == st) {
 			/* Started through the door: followed to its end. */
 			free(typed);
