@@ -199,6 +199,22 @@ group_has_host(const struct inventory *inv, size_t g, size_t h)
 	return false;
 }
 
+/* Arrays of hosts grow by doubling, not by one: 100000 hosts in a group
+ * would copy the array 100000 times (quadratic, and minutes under a
+ * sanitizer's realloc). n elements fill a capacity of the next power of
+ * two, so the array is grown when n is 0 or a power of two. */
+static bool
+grow_at(size_t n)
+{
+	return (n & (n - 1)) == 0;
+}
+
+static size_t
+grow_to(size_t n)
+{
+	return n == 0 ? 1 : n * 2;
+}
+
 /* Add host name (valid) to the inventory and to group g (or an implicit
  * group). Returns -1 past the cap, with an error. */
 static long
@@ -216,8 +232,9 @@ inv_add_host(struct inventory *inv, const char *name, int port, long g,
 			    INV_MAX_HOSTS);
 			return -1;
 		}
-		inv->hosts = xreallocarray(inv->hosts, inv->nhosts + 1,
-		    sizeof *inv->hosts);
+		if (grow_at(inv->nhosts))
+			inv->hosts = xreallocarray(inv->hosts,
+			    grow_to(inv->nhosts), sizeof *inv->hosts);
 		host = &inv->hosts[inv->nhosts];
 		memset(host, 0, sizeof *host);
 		host->name = xstrdup(name);
@@ -230,8 +247,9 @@ inv_add_host(struct inventory *inv, const char *name, int port, long g,
 		host->port = port;
 	if (g >= 0 && !group_has_host(inv, (size_t)g, (size_t)h)) {
 		grp = &inv->groups[g];
-		grp->hosts = xreallocarray(grp->hosts, grp->nhosts + 1,
-		    sizeof *grp->hosts);
+		if (grow_at(grp->nhosts))
+			grp->hosts = xreallocarray(grp->hosts,
+			    grow_to(grp->nhosts), sizeof *grp->hosts);
 		grp->hosts[grp->nhosts++] = (size_t)h;
 		host->groups = xreallocarray(host->groups, host->ngroups + 1,
 		    sizeof *host->groups);
