@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "inventory.h"
+#include "inventory-cmd.h"
 #include "util.h"
 #include "yamltree.h"
 
@@ -450,6 +451,39 @@ test_command(void **state)
 	rb_diags_free(&d);
 }
 
+/* The lines of a command's output, read by the model alone (no process):
+ * a NUL byte in a line, more than ten bad lines, a group made on first use. */
+static void
+test_lines(void **state)
+{
+	static const char	 out[] = "n1\nn\0x\n#c\n\n n2 \n";
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	struct rb_pos		 at = { 7, 3 };
+	struct buf		 many;
+	size_t			 errors, k;
+
+	(void)state;
+	rb_diags_init(&d);
+	inv = inventory_new();
+	errors = inventory_add_lines(inv, "rb.yaml", at, out, sizeof out - 1,
+	    "nodes", &d);
+	assert_int_equal(errors, 1);
+	expect_diag(&d, "rb.yaml:7:3: line 2 of the inventory command's output "
+	    "holds a NUL byte");
+	expect_sel(inv, "nodes", "n1 n2");
+	buf_init(&many);
+	for (k = 0; k < 30; k++)
+		buf_puts(&many, "bad name\n");
+	errors = inventory_add_lines(inv, "rb.yaml", at, many.data, many.len,
+	    NULL, &d);
+	assert_int_equal(errors, 10);
+	buf_free(&many);
+	expect_sel(inv, "all", "n1 n2");
+	inventory_free(inv);
+	rb_diags_free(&d);
+}
+
 static void
 test_patterns(void **state)
 {
@@ -557,6 +591,7 @@ main(void)
 		cmocka_unit_test(test_yaml),
 		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_command),
+		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_patterns),
 		cmocka_unit_test(test_same_name),
 		cmocka_unit_test(test_file),

@@ -15,8 +15,9 @@
  *   `vars:`. Variables (`[group:vars]`, `vars:`, `key=value` after a host)
  *   are ignored with one note a file: stepup reaches a host by its name,
  *   through the operator's ssh_config;
- * - a command's output, one host a line (inventory_add_command()), run
- *   through spawn.c with /bin/sh -c.
+ * - a command's output, one host a line (inventory_add_lines(); the
+ *   engine's inventory_add_command() runs the command through spawn.c
+ *   with /bin/sh -c and hands its output here).
  *
  * Host ranges expand as Ansible's: `node[01:20]` (a zero-padded start keeps
  * its width, and then the end must have it too), `node[1:9:2]` (a step),
@@ -117,15 +118,15 @@ size_t	inventory_load_file(struct inventory *, const char *path,
 size_t	inventory_load_text(struct inventory *, const char *file,
 	    const char *buf, size_t len, enum inv_format, struct rb_diags *);
 
-/* Run command with /bin/sh -c (environment envp, NULL for stepup's; at
- * most timeout seconds, 0 for none) and add each line it prints as a host,
- * to group when not NULL. Blank lines and lines starting with '#' are
- * skipped; each line is trimmed of spaces. A command that fails, or prints
- * something that is not a host name, is an error at file:pos (where the
- * command is written) naming the line. Returns the number of errors. */
-size_t	inventory_add_command(struct inventory *, const char *file,
-	    struct rb_pos pos, const char *command, const char *group,
-	    char *const *envp, unsigned timeout, struct rb_diags *);
+/* Add each line of a command's output (len bytes of out) as a host, to
+ * group when not NULL. Blank lines and lines starting with '#' are
+ * skipped; each line is trimmed of spaces. A line that is not a host name
+ * (or holds a NUL byte) is an error at file:pos (where the command is
+ * written) naming the line; at most 10 are reported. Returns the number
+ * of errors. */
+size_t	inventory_add_lines(struct inventory *, const char *file,
+	    struct rb_pos pos, const char *out, size_t len, const char *group,
+	    struct rb_diags *);
 
 /* Check what can only be checked once every source is in: a group named as
  * a child and never defined. Returns the number of errors. */

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "inventory.h"
-#include "spawn.h"
 #include "util.h"
 
 /* The implicit groups, as inv_group_get() returns them. */
@@ -1135,13 +1134,11 @@ inventory_load_file(struct inventory *inv, const char *path,
 /* --- a command's output ------------------------------------------------ */
 
 size_t
-inventory_add_command(struct inventory *inv, const char *file,
-    struct rb_pos pos, const char *command, const char *group,
-    char *const *envp, unsigned timeout, struct rb_diags *diags)
+inventory_add_lines(struct inventory *inv, const char *file,
+    struct rb_pos pos, const char *out, size_t len, const char *group,
+    struct rb_diags *diags)
 {
-	struct spawn_spec	 spec;
-	struct spawn_result	 res;
-	char			*cause, *line, *s, *t, *last;
+	char			*line, *s, *t;
 	const char		*p, *end, *nl, *why;
 	size_t			 errors = 0, n, lineno;
 	long			 g = -1;
@@ -1149,50 +1146,8 @@ inventory_add_command(struct inventory *inv, const char *file,
 	if (group != NULL && (g = inv_group_get(inv, group, true, file, pos,
 	    diags)) == INV_FAIL)
 		return 1;
-	memset(&spec, 0, sizeof spec);
-	spec.shell = command;
-	spec.envp = envp;
-	spec.io[0] = SPAWN_NULL;
-	spec.io[1] = spec.io[2] = SPAWN_CAPTURE;
-	spec.group = SPAWN_NEW_GROUP;
-	spec.timeout = timeout;
-	spec.grace = 2;
-	spec.max_out = INV_MAX_FILE;
-	spec.max_err = 64 * 1024;
-	if (spawn_run(&spec, &res, &cause) != 0) {
-		rb_diag_add(diags, RB_ERROR, file, pos,
-		    "cannot run the inventory command: %s", cause);
-		free(cause);
-		spawn_result_free(&res);
-		return 1;
-	}
-	if (res.status != 0 || res.out_truncated) {
-		for (t = res.err.data + res.err.len; t > res.err.data &&
-		    isspace((unsigned char)t[-1]); t--)
-			t[-1] = '\0';
-		last = strrchr(res.err.data, '\n');
-		last = last != NULL ? last + 1 : res.err.data;
-		if (res.out_truncated)
-			rb_diag_add(diags, RB_ERROR, file, pos,
-			    "the inventory command printed more than %d bytes",
-			    INV_MAX_FILE);
-		else if (res.timed_out)
-			rb_diag_add(diags, RB_ERROR, file, pos,
-			    "the inventory command took more than %u seconds",
-			    timeout);
-		else if (res.signal != 0)
-			rb_diag_add(diags, RB_ERROR, file, pos,
-			    "the inventory command was killed by signal %d%s%s",
-			    res.signal, *last != '\0' ? ": " : "", last);
-		else
-			rb_diag_add(diags, RB_ERROR, file, pos,
-			    "the inventory command exited %d%s%s", res.status,
-			    *last != '\0' ? ": " : "", last);
-		spawn_result_free(&res);
-		return 1;
-	}
-	p = res.out.data;
-	end = p + res.out.len;
+	p = out;
+	end = p + len;
 	for (lineno = 1; p < end && errors < 10; lineno++, p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
@@ -1222,7 +1177,6 @@ inventory_add_command(struct inventory *inv, const char *file,
 		if (nl == end)
 			break;
 	}
-	spawn_result_free(&res);
 	return errors;
 }
 
