@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* action-driver.c: runs one command, either through stepup's action runner
  * (supervisor, log file, status file; with "masked", a secret to mask on
  * the way, through the masker) or as a plain `sh -c 'CMD > FILE'`,

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* plan-driver.c: the benchmark driver for bench/plan: builds a catalog of
  * N calendar releases (shuffled), writes it to a file for the reference
  * tool, and times plan_catalog_new() and plan_compute() under three

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /*
  * rss-floor.c: the memory floor of stepup's fixed dependencies, for
  * bench/tui-pager. It links what stepup links (wide-character ncurses,

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # bench/tui-pty.py: the pseudo-terminal harness of the wizard's benchmarks
 # (bench/tui-*): runs a program in a 100x30 pty, times its output, counts
 # the bytes it writes, and reads its peak RSS and CPU time, beside a

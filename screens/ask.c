@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* ask.c: a question over the screen below: yes or no, or a line of text
  * (a reason, a note, a version); what the answer does is the caller's. */
 #include "config.h"

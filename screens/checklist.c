@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* checklist.c: the hub: every step of the run by phase and hop, with its
  * state glyph; for a locked step what it waits for. Enter opens a step;
  * the selection follows the run as it progresses until the operator

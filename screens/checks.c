@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* checks.c: the checks screen: a group of consecutive checks run one
  * after another, PASS / WARN / FAIL / SKIP each with its hint, and a
  * summary line (like pve8to9). A FAIL blocks; a WARN needs accepting.

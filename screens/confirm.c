@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* confirm.c: the confirm screen: the step's own text, the exact phrase
  * to type, with what happens next (hops, commands, backups made so far); a mismatch is
  * journaled by the session and said here. */

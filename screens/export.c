@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* export.c: the export screen (w on the plan and summary screens): the
  * format to write the checklist or the report in, one key each (text,
  * Markdown, HTML: what stepup export --format writes, by the same

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* history.c: the history screen: past runs of the journal (newest
  * first), and the events of one of them: every operator act, start and
  * exit status, as `stepup show` prints them. Read-only: it opens the

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* manual.c: the manual screen: a task done by hand outside the terminal,
  * its instructions, then a tick with an optional note. */
 #include "config.h"

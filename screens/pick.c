@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* pick.c: the start screen of a bare `stepup`: the unfinished runs to
  * resume, then the recently used runbooks, then the shipped ones, each
  * with its product and description. Enter chooses one; the wizard then

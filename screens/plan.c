@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* plan.c: the plan screen: installed and target versions, the hops drawn
  * as a path with their kinds and why each stop is there, the policy in
  * words; a refused path shows the rule and the nearest allowed one. The

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* questions.c: the questions asked before the run: the installed version
  * when the runbook asks for it, then the runbook's asked variables with
  * their defaults, choices and validation (secrets typed as stars). The

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* reader.c: the reader screen: a document paged like less (j k, space b,
  * g G, / ? n N, q), a position indicator, and an acknowledgement that
  * becomes possible only once the end has been shown. */

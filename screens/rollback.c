@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* rollback.c: the rollback screen: what will be undone, latest first (the
  * undo of every action that passed, then the runbook's rollback steps),
  * the artifacts they use with path, size, sha256 and age, the actions

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* run.c: the run screen: a check's or action's command with its
  * variables, its live output (the log tailed, at most ten redraws a
  * second), elapsed time, then its exit status; cancel (asks first),

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* screens.h: the screens and what each takes as enter's argument. */
 #ifndef STEPUP_SCREENS_H
 #define STEPUP_SCREENS_H

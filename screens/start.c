@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* start.c: the start screen: an unfinished run of this runbook, to
  * resume at its exact step or abandon (with a reason) for a new one. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* summary.c: the summary screen: how the run ended, every step with its
  * outcome, attempts and reasons; after a rollback, what state the
  * cluster is in (rollback_summary). From here the run's report is

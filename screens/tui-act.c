@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* tui-act.c: the operator's acts in the wizard, derived from the act
  * table (session.h's SESSION_ACTS): the key of each act, whether a key a
  * screen shows is an act the session allows now, and doing one: its

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* tui.c: the terminal wizard over a session: curses up, the first
  * screen, the hooks the frame calls (header, shell escape, Ctrl-C, child
  * exits), how a step is opened, and leaving with the run paused. */

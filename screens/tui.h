@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* tui.h: the terminal wizard over a session: what cmd-run.c calls when
  * stdin and stdout are a terminal and --plain was not given, and what the
  * screens share (the session, opening a step in the screen that fits it,

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # cli.sh: --help, --version and usage errors follow GNU conventions, and
 # --help lists only commands that exist; one option parser before and after
 # the command, abbreviations and "did you mean" alike at every level, the

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # completion.sh: the bash completion (completion/stepup) completes the
 # commands, the common and each command's options, the themes and runbook
 # files, asking the stepup under test, as an operator pressing Tab would.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # demo-ctl.sh: the demo cluster's control script does what demo.yaml relies
 # on: init, workloads that really write and really stop, backup and
 # restore, every migration up and down, verify, the injected failure, and

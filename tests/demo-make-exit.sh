@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # demo-make-exit.sh: `make demo` (here in plain mode, its answers piped)
 # exits 0 after a finished upgrade and after a finished rollback, saying
 # what to do next only when a run is left unfinished (issue 15).

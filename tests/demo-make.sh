@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # demo-make.sh: `make demo`, as the README's first line ends, creates a
 # fresh demo cluster with its workloads running and opens the wizard on
 # it with the upgrade planned; leaving the wizard stops the workloads and

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # demo-plain.sh: the demo end to end in plain mode, on a real demo cluster
 # with its workloads running: the whole upgrade 1.0.0 -> 2.0.0; then, on a
 # fresh cluster, the injected failure of the major hop and the guided

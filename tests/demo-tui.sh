@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # demo-tui.sh: the demo in the wizard, in tmux, on a real demo cluster
 # with its workloads running: the whole upgrade to 2.0.0; then, on a fresh
 # cluster, the injected failure of the major hop shown in the wizard and

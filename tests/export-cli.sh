@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # export-cli.sh: stepup export of a planned checklist: the same bytes as
 # the golden files, probing the installed version, -o, the refusals and
 # usage errors with their exit statuses, and no secret in the output.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # export-print.sh: the exported HTML prints: rendered by headless Chromium
 # to PDF on Letter and on A4, every step's title is on the pages, every
 # command is there whole (wrapped, not clipped), no word lies outside its

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # journal-evidence.sh: a journal that lost records (its -wal truncated or
 # deleted, journal.db emptied or gone) after finished actions is refused,
 # saying what was lost, with exit 1 and nothing run; stepup recover rebuilds

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # journal-syncs.sh: what one action costs in syncs, counted with strace:
 # stepup makes one durable commit before the fork (its start) and one
 # after its exit (its outcome); the supervisor syncs the status file and

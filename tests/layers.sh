@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # layers.sh: the tree is the architecture's map (doc/ARCHITECTURE.md): a
 # file includes headers of its own layer or of the layers it may use,
 # never one above it. model < engine, frame; engine, frame < screens;

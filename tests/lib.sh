@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # lib.sh: helpers shared by the shell tests. Sourced, never run.
 # The test harness exports STEPUP, top_srcdir and top_builddir.
 

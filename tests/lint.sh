@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # lint.sh: stepup lint on fixtures: exit statuses, messages at the right
 # line:column, warnings, shellcheck findings at the runbook's line, hostile
 # files; and every shipped runbook passes.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # man-env.sh: every environment variable the code reads (each getenv() name
 # in src/ and screens/) is in stepup(1)'s ENVIRONMENT section, and the
 # installed page names this build's data directory, not a token (issue 15).

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # man-lint.sh: both man pages are clean under mandoc -Tlint.
 . "$top_srcdir/tests/lib.sh"
 

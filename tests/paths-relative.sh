@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # paths-relative.sh: a runbook given by a relative path, from a directory
 # that is not its own, works with every command: the runbook's path and
 # directory are made absolute once, at load, so that the probe (run in the

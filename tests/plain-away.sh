@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-away.sh: an action that ends while stepup is not running (killed
 # while it ran, the action carrying on) is reported on resume, with its
 # outcome, before the run goes on; it is not run again.

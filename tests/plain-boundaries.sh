@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-boundaries.sh: stepup killed at each durable boundary of starting
 # and ending a command (STEPUP_TEST_KILL, stepup(1)), for a check and for
 # an action: the command finishes on its own, the next stepup resumes,

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-derived.sh: a variable's value or default names other variables:
 # the questions come each after those their defaults name (base before
 # dump, though written after it), the default shown is expanded, and the

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-escape.sh: a terminal nothing can write to. Sequences that set the
 # terminal's title (OSC 0), write the clipboard (OSC 52), make it type a
 # reply (CSI 6n), the same as a C1 control (U+009B) and bytes that are not

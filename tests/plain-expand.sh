@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-expand.sh: $NAMEs in a step's on-failure and title are expanded
 # the same way everywhere (steps_text): plain mode's failure, the
 # rollback preview, the checklist and the run report's undo titles.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-fail.sh: what plain mode offers when things go wrong: a failed
 # action (retry, mark done with a reason, rollback that restores the
 # files), a failed warn check (accept), an optional step skipped, a dry

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-gate.sh: a backup that comes out empty is marked done only with
 # its absence typed ("no artifact: PATH"; a wrong phrase is journaled and
 # refused), and a later rollback, from the failed step or by `stepup

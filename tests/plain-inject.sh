@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-inject.sh: a version or an answer such as "1.0; touch pwned" or
 # "$(touch pwned)" never runs: values reach commands only as environment
 # variables, and stepup's own $NAME expansion interprets nothing else.

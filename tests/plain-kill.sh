@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-kill.sh: the wizard dies mid-action (SIGKILL, then SIGHUP); the
 # action goes on, its exit status is kept, and the next stepup resumes at
 # the right step. Also: a second stepup while one runs exits 4 naming the

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-memory.sh: plain mode's memory stays flat whatever a command
 # writes: 1 GiB in lines of 1000 bytes, and 256 MiB without a newline
 # (shown in pieces of 65536 bytes); peak RSS under 16 MB, every byte shown.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-policy-when.sh: a policy that depends on an answer (a conditional
 # required stop) has the question asked before the plan, and the plan
 # says which conditional stop it took and why.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-random.sh: random answer lines fed to plain mode never start an
 # action before its confirmation is in the journal. The journal's event
 # order is checked with the sqlite3 tool over many seeded runs, some with

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-read-text.sh: a read step whose document is its `text` is paged
 # like a file (variables expanded), acknowledged, and the run goes on; an
 # optional action after the confirmation is not run unasked: it waits for

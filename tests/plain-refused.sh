@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-refused.sh: every answer plain mode refuses says what was refused
 # and why, never an empty "! N"; an answer not offered is never taken for
 # another (run is not retry); at a confirmation anything but an offered

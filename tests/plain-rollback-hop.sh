@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-rollback-hop.sh: hop 2 of 2 fails after some of its steps ran;
 # the rollback offers both targets (the start of the failed hop, and
 # where the upgrade started), the phrase typed at its confirmation

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-secrets.sh: secrets read from a file (refused unless only the
 # operator can read it) and from a command (through spawn.c), read at
 # start and again on resume, never journaled nor logged; the file's

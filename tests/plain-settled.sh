@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-settled.sh: a run stopped after its last step settled, before its
 # end was journaled, is said to be at its last step, not at the start.
 . "$top_srcdir/tests/lib.sh"

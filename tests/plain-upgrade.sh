@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-upgrade.sh: a whole upgrade in plain mode, 1.0.0 -> 1.1.0 -> 2.0.0,
 # with real commands; then what the journal, history and show say.
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plain-wait.sh: issue 13's first half in plain mode: a check retried until
 # it passes (until), one line per attempt, a kill between two attempts
 # resumed from the first attempt's time, a wait that runs out as a warning;

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # plan.sh: stepup plan on fixture runbooks: the Backend.AI guide's allowed
 # and forbidden paths, text and --json, refusals and their exit statuses,
 # probe commands that work, fail or print garbage, and invalid runbooks.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # probe-journal.sh: a version probe in a run is a command like any other:
 # its "start" is journaled before it runs, its outcome after. The probe
 # of the installed version that closes a rollback reads the journal (it

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # readme.sh: the README's Quick start has exactly two command lines, and
 # .ci/run runs the second one as written.
 . "$top_srcdir/tests/lib.sh"

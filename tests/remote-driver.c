@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* remote-driver.c: remote.c's functions on the command line, for
  * remote-sshd.sh against real sshd:
  *

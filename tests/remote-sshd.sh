@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # remote-sshd.sh: remote.c against real sshd on loopback (sshd-lib.sh):
 # values full of hostile bytes reach a command on 5 hosts byte for byte;
 # BatchMode makes a host that wants a password fail at once, without

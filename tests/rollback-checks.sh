@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # rollback-checks.sh: stepup rollback refuses to start on a backup that
 # changed or is gone (nothing runs, nothing is marked), rolls back a
 # successful upgrade found wanting the next morning (the latest run in

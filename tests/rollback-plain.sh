@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # rollback-plain.sh: stepup rollback in plain mode, on a test runbook
 # whose actions change real files: a failed upgrade rolled back (the files
 # are as they were before it), the typed confirmation, a failure during

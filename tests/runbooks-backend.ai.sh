@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # runbooks-backend.ai.sh: the Backend.AI runbook's own commands, run for
 # real by stepup in plain mode against stand-ins for pip, alembic, the
 # backend.ai CLI, systemctl, psql and pg_dump/pg_restore: the upgrade

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # runbooks-dry-run.sh: every product runbook can be walked to its end with
 # --dry-run in plain mode: every step is shown with its command and its
 # environment (the hop's versions, the artifacts' paths), nothing runs, and

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # runbooks-export.sh: the checklist of every shipped runbook exports as
 # text, Markdown and HTML, with its path, its steps and their commands,
 # and without any secret.

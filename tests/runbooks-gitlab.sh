@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # runbooks-gitlab.sh: the GitLab runbook against stand-ins for dpkg-query
 # and apt-cache: the plan goes through the required upgrade stops, each
 # the newest release of its line, and through a conditional one only when

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # runbooks-hopsworks.sh: the Hopsworks.ai (Azure) runbook's own commands,
 # run for real by stepup in plain mode against stand-ins for the Azure CLI
 # and the Hopsworks.ai API (az and curl earlier on PATH, sleep made

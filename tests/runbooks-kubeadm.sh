@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # runbooks-kubeadm.sh: the kubeadm runbook against stand-ins for kubectl
 # and curl: the catalog is the installed version and the newest patch of
 # each later minor (dl.k8s.io's stable-1.M.txt), the plan goes one minor

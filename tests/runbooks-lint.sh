@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # runbooks-lint.sh: every shipped runbook passes stepup lint with nothing
 # to say: no error, no warning, no shellcheck finding (when shellcheck is
 # installed).

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # runbooks-pachyderm.sh: the Pachyderm runbook's own commands, run for
 # real by stepup in plain mode against stand-ins for pachctl, kubectl,
 # curl, sudo and dpkg: 1.8.0 -> 1.9.0 in place extracts the state,

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # runbooks-plan.sh: stepup plan on the shipped runbooks gives exactly the
 # paths their source guides give, with each hop's kind and its steps, and
 # refuses what the guides forbid.

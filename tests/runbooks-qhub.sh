@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # runbooks-qhub.sh: the QHub runbook's own commands, run for real by
 # stepup in plain mode on a real qhub-config.yaml in a git repository,
 # against stand-ins for qhub, kubectl, curl and pip: the old cluster moves

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # runbooks-slurm.sh: the Slurm runbook: hops within the compatibility
 # window (a hop passes over at most one major release), --direct refuses
 # a hop past it, and a dry run upgrades slurmdbd, then slurmctld, then the

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # session-lib.sh: helpers for the plain-mode tests (tests/plain-*.sh),
 # sourced after tests/lib.sh. A "world" is the directory the test
 # runbook's actions change; the state dir holds the journal.

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # sshd-lib.sh: a test bed of real OpenSSH daemons on loopback, for the
 # tests of remote hosts. Sourced after lib.sh, never run.
 #

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_action.c: the action runner with real processes: exit statuses,
  * signals, timeout, cancel, environment, reattach after the wizard died,
  * status files and logs. */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_export.c: the export renderers (text, Markdown, HTML) against golden
  * files, line breaking of commands, escaping, shell quoting.
  * STEPUP_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing. */

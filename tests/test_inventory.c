@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_inventory.c: hosts and groups from Ansible INI and YAML inventories,
  * a runbook's hosts: mapping and a command's output; host ranges expanded
  * as Ansible expands them; host patterns as --limit reads them; and

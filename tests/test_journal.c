@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_journal.c: the journal: state directory, reopen, migration, runs,
  * events in order, secrets never written, actions, read-only and full
  * databases, and the run lock between processes (with takeover). */

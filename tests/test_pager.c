@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_pager.c: the pager's model: lines by offset both ways, the last
  * page, search forward and backward with smart case, lazy line numbers,
  * a growing log, and a file far larger than anything it reads. */

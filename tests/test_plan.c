@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_plan.c: the planner on the source documents' cases (Backend.AI's
  * allowed and forbidden paths, Kubernetes' one minor at a time, GitLab's
  * required stops, Pachyderm's and QHub's redeploy and no-way-across

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_probe.c: probe commands: exactly the given environment, stdout
  * captured and capped, stderr kept for the message, exit statuses,
  * signals and the timeout. */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_remote.c: the one quoting function, proved on a real shell: random
  * byte strings (every non-NUL byte, long strings) and the injection
  * strings of plain-inject.sh, quoted, read back by /bin/sh (and bash when

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_rollback.c: the rollback model: order and content of what will be
  * undone, the artifacts each step uses, their check (unchanged, changed,
  * gone, never recorded), ages, and the closing summary. */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_runbook.c: the runbook loader on valid and malformed inputs, with
  * the exact message and position of every problem, and on hostile files
  * generated here (deep nesting, huge scalars, billion laughs). */

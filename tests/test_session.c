@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_session.c: the one door: a command starts only when its step is
  * ready, its "started" event is in the journal before it runs, nothing
  * starts when the journal cannot be written; resume at the exact step,

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_spawn.c: the one module that spawns child processes: exit status
  * and signal, the timeout stopping the whole process group (SIGTERM, then
  * SIGKILL after the grace period), exactly the environment and directory

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_steps.c: the step model: layout per hop and `when`, environment,
  * $NAME expansion, and the gating rule in every state. */
 #include "config.h"

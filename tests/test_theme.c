@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_theme.c: theme files over the roles table: every shipped theme
  * loads, default and monochrome match the compiled-in roles, bad files
  * are refused naming file and line, and a theme round-trips. */

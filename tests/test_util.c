@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_util.c: SHA-256 against FIPS 180-4 vectors, buffers, edit distance,
  * the terminal escaping rule. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_version.c: parsing and ordering of semver 2.0, calendar, PEP 440
  * and loose versions, the diff index that names hop kinds, and the
  * errors for what does not parse. */

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # trust.sh: run as root, stepup refuses a runbook, a file it names or a
 # state directory that someone else could change (as sudo and sshd's
 # StrictModes do), and follows no link planted in its state directory:

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-arrows.sh: a cursor key in either mode is an arrow: ESC [ B (the
 # normal cursor mode some terminals and ssh clients send whatever the
 # application asks) and ESC O B (the application mode) both scroll the

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-ask-from.sh: a runbook that asks for the installed version: the
 # question comes first, the plan follows from the answer, and an answer
 # that is no version is refused on the plan screen with the reason.

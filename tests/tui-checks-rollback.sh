@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-checks-rollback.sh: a failed check offers what is honest at that
 # point. A pre-flight check failing before anything changed (only a task
 # before the confirmation was ticked) offers to stop (Q), not to roll back:

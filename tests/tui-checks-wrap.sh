@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-checks-wrap.sh: the checks screen wraps a check's title and its hint
 # instead of cutting them at the edge of the screen: the whole hint can be
 # read at 100x30 and at the smallest size, 60x16, where the list scrolls

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-confirm-text.sh: the confirm screen shows the confirm step's own
 # text (the runbook author's last warning), expanded, above what happens
 # next and the phrase to type.

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* tui-driver.c: a test-only front end that shows single screens of the
  * wizard without a session, for the tmux terminal tests; run without
  * arguments it checks the key table against every screen instead. */

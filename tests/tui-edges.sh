@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-edges.sh: no text runs off a screen's edge silently (issue 15). At
 # 80x24 and 60x16, over the demo and the four product runbooks, the first
 # screens of a run (the plan, the questions, the checklist and the step it

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-escape.sh: the wizard draws a document's terminal controls in the
 # same visible form as plain mode and the exports (escape.h): OSC 0, OSC
 # 52 and CSI 6n as ^[..., a C1 control as \u009b, a byte that is not

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-export.sh: w on the plan and summary screens asks for the format,
 # one key each (t text, m Markdown, h HTML), writes the checklist or the
 # report next to the journal and says where; the file is what stepup

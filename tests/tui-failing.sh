@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-failing.sh: a failing action and its options: the exit status and
 # the runbook's hint and "left behind" text (wrapped), a retry that fails again, a reason
 # required to mark it done by hand, and the run going on after it.

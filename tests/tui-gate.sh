@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-gate.sh: the wizard keeps the gate: an action whose `needs` leaves
 # out the confirmation waits for it (x does nothing before the phrase is
 # typed); a backup that came out empty is marked done only once its

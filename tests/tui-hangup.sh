@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-hangup.sh: the terminal goes away mid-action (tmux kills the pane,
 # as a dropped ssh connection does): stepup leaves, the run is journaled
 # as paused, and the action goes on by itself to its end.

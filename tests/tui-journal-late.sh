@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-journal-late.sh: on a host's first run the wizard draws its first
 # frame before it creates the journal (which syncs the disk), and a
 # journal that cannot be created then still ends the wizard with the

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-leave.sh: leaving and suspending the wizard (issue 15). q, Esc and
 # Ctrl-C on the checklist ask before leaving a run under way, and leaving
 # prints the exact command that resumes it, --state-dir included; an arrow

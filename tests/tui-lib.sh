@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-lib.sh: the terminal-test harness, sourced after lib.sh. It runs
 # the real binary in a detached tmux session (own server socket, fixed
 # size 100x30), sends keys, waits with a bounded poll until the pane

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-man.sh: stepup(1)'s lists of keys and colour roles are the key and
 # role tables themselves (tests/tui-driver prints them), so that the man
 # page cannot drift from what the wizard does.

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-pick.sh: a bare `stepup` on a terminal offers the shipped runbooks
 # (and, once one was used, its unfinished run first); Enter runs one.
 . "$top_srcdir/tests/tui-lib.sh"

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-plan-refused.sh: a target the policy forbids: the plan screen names
 # the rule, says why, and offers the nearest allowed target; nothing can
 # begin, and stepup exits 3.

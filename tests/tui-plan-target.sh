@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-plan-target.sh: the plan screen's t types another target. One not in
 # the catalog, or older than the installed one, is refused with the reason
 # and the plan stays; one of the catalog is planned for, or shows the rule

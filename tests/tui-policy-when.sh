@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-policy-when.sh: in the wizard, a policy that depends on an answer
 # (a conditional required stop) has its question asked before the plan
 # screen, after the installed version, and the plan shows the stop taken

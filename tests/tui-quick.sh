@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-quick.sh: the wizard wakes up when a command ends (the supervisor's
 # exit descriptor in its poll), not on a ticker: thirty quick actions
 # after one confirmation (tests/data/perf/quick.yaml, each a sleep of 0.2 s

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-read-g.sh: G typed together with the Enter that opens a read step
 # goes to the end of the document as the reader shows it (a short one
 # whole, from its first line), not to its last line alone at the top:

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-reader.sh: the reader in a real terminal: less keys, search, the
 # position indicator, help from the key table, and an acknowledgement
 # refused until the end of the document has been shown.

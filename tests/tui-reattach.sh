@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-reattach.sh: a second stepup while one runs watches it read-only,
 # naming the holder; the first killed (SIGKILL) mid-action, a new one offers to
 # resume, reattaches to the action still running, and follows it on.

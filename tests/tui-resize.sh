@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-resize.sh: a terminal made too small shows what size is needed,
 # keys other than quitting wait, and the screen comes back on resize.
 . "$top_srcdir/tests/tui-lib.sh"

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-resume-step.sh: the wizard killed between two steps (just after the
 # check's outcome is journaled, STEPUP_TEST_KILL): the next one's start
 # screen names the step the run resumes at (it said "(the start)"), and

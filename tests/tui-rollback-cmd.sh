@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-rollback-cmd.sh: `stepup rollback` on a terminal is the wizard's
 # rollback screen. A failed upgrade of a runbook whose actions change real
 # files (tests/data/export/filestore.yaml): with its backup changed since

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-rollback-hop.sh: `stepup rollback` after hop 2 of 2 failed with
 # some of its actions done: the rollback screen offers both targets, Tab
 # shows the other (only hop 2, back to 1.1.0) with its own phrase, and

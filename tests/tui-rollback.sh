@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-rollback.sh: a failed action's R opens the rollback screen: what
 # will be undone, latest first, the backup it uses (path, size, sha256,
 # age) checked before anything runs, the typed phrase; then the rollback

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-scroll-bytes.sh: one line of scrolling in the pager sends the
 # terminal the new line, a scroll of the text band and the changed digit
 # of the position, and no colour change: an operator over a slow ssh link

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-signals.sh: Ctrl-C during an action asks before cancelling it (the
 # action never gets the keyboard's SIGINT); the shell escape leaves
 # curses, runs $SHELL in the state directory and comes back, journaled;

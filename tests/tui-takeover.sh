@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-takeover.sh: bob takes a run over from alice mid-action: the phrase
 # names alice, the takeover is journaled (who, from whom, why), alice's
 # wizard turns read-only within a second and says who took over, bob's

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-typing.sh: where a line of text is typed (another target on the plan
 # screen, the questions, a reason on the ask screen), every letter is typed,
 # q and ? among them, and the footer says the keys that work there: Enter

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-upgrade.sh: a whole upgrade in the wizard, from the plan to the
 # summary, on tests/data/tui/upgrade.yaml whose actions are real
 # commands; a wrong confirmation phrase is refused and said; the journal

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-wait.sh: a check retried until it passes, in the wizard: the checks
 # screen says which attempt and how long is left, the run screen shows
 # the last attempt's output, its exit and the time left, and S stops

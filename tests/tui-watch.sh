@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-watch.sh: a second stepup on a runbook another wizard holds opens
 # the wizard read-only: every screen names the holder, it follows the run
 # step by step (the running action's screen with its output), no key in

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # tui-writes.sh: a frame goes to the terminal in one write, not one per
 # cursor move (ncurses 6.4 does that until it has been suspended once):
 # over ssh every write is a packet of its own.

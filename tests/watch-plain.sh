@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # watch-plain.sh: stepup watch in plain mode streams a run's events as
 # lines as the holder journals them (the action's exit only once it has
 # ended), writes nothing to the journal, and exits when the run ends: 0

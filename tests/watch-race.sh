@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # watch-race.sh: takeovers that race. Two operators take a run over from
 # alice at the same instant: one gets it, the other is told it changed
 # hands; alice's wizard turns read-only; the action in flight runs once.

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* cli.h: what every subcommand shares: the options common to all of them,
  * and the prototypes of the subcommands (one src/cli/cmd-<name>.c each). */
 #ifndef STEPUP_CLI_H

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* cmd-export.c: stepup export: the checklist of a planned upgrade, or the
  * report of a run from the journal, as text, Markdown or HTML. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* cmd-history.c: `stepup history [RUNBOOK]` and `stepup show RUN-ID`:
  * past runs, and one run's steps and events, from the journal. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* cmd-lint.c: stepup lint RUNBOOK...: load and validate runbooks, warn
  * about risky steps, and check their shell commands with shellcheck. */
 #include "config.h"

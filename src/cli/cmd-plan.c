@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* cmd-plan.c: stepup plan RUNBOOK [--from V] [--to V] [--var N=V] [--direct]
  * [--json]:
  * resolve the catalog and the installed version (from the runbook's list

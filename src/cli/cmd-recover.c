@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* cmd-recover.c: stepup recover: when the journal has lost records its
  * evidence still shows (see journal.h, "evidence"), say what was lost and,
  * once the operator has typed the phrase, journal what the evidence shows

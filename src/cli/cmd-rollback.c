@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* cmd-rollback.c: stepup rollback [RUNBOOK]: the guided rollback of the
  * latest run of a runbook (or of the latest run of all), unfinished or
  * finished, through the same session as an upgrade. */

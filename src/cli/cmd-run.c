@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* cmd-run.c: `stepup run RUNBOOK` (and the bare `stepup RUNBOOK`): open a
  * session on the runbook and hand it to a front end. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* cmd-watch.c: `stepup watch [RUNBOOK | RUN-ID]`, a second operator's
  * live read-only view of a run (the wizard read-only, or in plain mode
  * the run's events streamed as lines as they are journaled), and

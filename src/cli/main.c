@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* main.c: the command line: subcommands and common options, nothing else.
  * Each subcommand lives in src/cli/cmd-<name>.c; adding one is a line in the
  * table below. */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* plain.c: plain mode: a session as numbered line prompts on stdout and
  * answers on stdin, for scripts, serial consoles and screen readers. The
  * protocol (markers, answers) is documented in stepup(1), PLAIN MODE. */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* plain.h: plain mode, the line-prompt front end of a session: numbered
  * prompts on stdout, answers from stdin, for scripts, serial consoles and
  * screen readers. The protocol is documented in stepup(1), PLAIN MODE. */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* action.c: runs a command under a detached supervisor (own session, own
  * log, timeout, status file by atomic rename), and finds it again by pid,
  * start time and status path. */

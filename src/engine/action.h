@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* action.h: the process runner. A command runs as `/bin/sh -c COMMAND`
  * under a small supervisor process that lives in its own session, so that
  * the operator's ^C, a SIGHUP from a dropped ssh connection or the death of

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* catalog.c: resolve the catalog and the installed version from the
  * runbook's list or its probe commands, the same way for every command. */
 #include "config.h"

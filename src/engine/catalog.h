@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* catalog.h: where the versions of a plan come from: the catalog (the
  * runbook's list, or what its versions.available command prints), the
  * installed version (what versions.installed.command prints) and the

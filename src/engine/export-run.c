@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* export-run.c: the report of a run, built from its journal records as an
  * export_doc: each step's state, who acknowledged or confirmed it and when
  * (with the typed phrase), its attempts with times, durations and exit

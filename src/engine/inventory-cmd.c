@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* inventory-cmd.c: hosts from a command's output (the product's own "list
  * agents", say): the command runs through spawn.c, its lines are read by
  * inventory_add_lines() in the model. */

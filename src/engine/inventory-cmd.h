@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* inventory-cmd.h: hosts from a command's output, for the engine: the
  * command runs through spawn.c; its lines are read by the model's
  * inventory_add_lines(). */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* journal-evidence.c: what keeps the journal from rewinding silently. SQLite
  * cannot tell a lost WAL tail from no WAL, so the journal is not its own
  * only witness: each run's events are chained by hash, a small evidence

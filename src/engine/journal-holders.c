@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* journal-holders.c: who holds a run. Each run's holders are rows of the
  * holders table, numbered by generation: the operator that began it, then
  * each that resumed it or took it over. A connection that claims a run

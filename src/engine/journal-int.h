@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* journal-int.h: what the journal's files share and nobody else sees: the
  * journal's own struct and the helpers every query goes through. The
  * journal is journal.c (opening, migrating, transactions), journal-runs.c

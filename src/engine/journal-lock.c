@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* journal-lock.c: where the journal lives (the state directory), who is
  * operating, and the one-run-per-runbook lock. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* journal-runs.c: what the journal records: runs, step states, the
  * append-only events and action attempts (their log and status files). */
 #include "config.h"

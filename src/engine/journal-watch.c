@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* journal-watch.c: waiting for a run to move without polling: an inotify
  * descriptor on the state directory (the journal's database and -wal),
  * its locks directory, and the run's directory (its commands' logs and

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* journal.c: the SQLite journal: opening (a new one built whole), the
  * schema and its migrations, the helpers every query goes through, and
  * transactions. Runs, steps, events and actions are in journal-runs.c; the

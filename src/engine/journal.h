@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* journal.h: the durable record of every run: runs, step states, an
  * append-only event log, action attempts, and the one-run-per-runbook lock.
  * SQLite 3 in WAL mode with synchronous=FULL; no curses, no UI.

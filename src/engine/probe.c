@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* probe.c: run a read-only command and capture what it prints, through
  * spawn.c; see probe.h. */
 #include "config.h"

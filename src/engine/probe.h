@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* probe.h: run a read-only probe command (the runbook's
  * versions.installed.command and versions.available.command, and any
  * other command whose output stepup reads): /bin/sh -c with an explicit

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* remote.c: the remote command line and the transports' argument vectors
  * (see remote.h): one quoting function, every value through it. */
 #include "config.h"

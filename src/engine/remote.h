@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* remote.h: running a command on another host: the one quoting function
  * for a remote POSIX shell, the remote command line, and the argument
  * vectors of the transports (the operator's OpenSSH client, or another

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session-acts.c: the act table's lookups, the gate (session_can) and the
  * operator's acts that settle a step without running a command:
  * acknowledge, confirm, tick, accept a warning, skip, mark done; each

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session-dispatch.c: the one dispatcher of the operator's acts
  * (session_act): each act of the table (session.h) to the call that
  * journals it, through the gate. It sits above the rest of the session:

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session-door.c: the door: the only code that starts a step's command (or
  * a read step's document, or the operator's shell), and that journals a
  * version probe (run by catalog.c); in a run, each start is journaled

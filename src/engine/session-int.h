@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session-int.h: INTERNAL to the session's own files (src/session*.c):
  * the definition of struct session and the helpers its pieces share. Front
  * ends, rollback and export use session.h only, and must not include this.

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session-plan.c: planning a session's run (the version probes, through
  * catalog.c and the door), the plan as journaled text, and beginning the
  * run: journaled, its steps laid out. */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session-resume.c: taking up an unfinished run at its exact step (or
  * giving it up): its steps read back from the journal, and a command that
  * was running reconciled with what it left on disk: followed again, its

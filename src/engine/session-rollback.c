@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session-rollback.c: a session's part in the guided rollback: beginning
  * a rollback run of an upgrade, previewing it, finding the run to roll
  * back, and probing whether the old version is back. */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session-vars.c: the runbook's variables in a session: fixed values,
  * questions and answers, secrets (masked everywhere), the environment every
  * command starts from, and the answers journaled and read back. */

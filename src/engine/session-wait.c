@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session-wait.c: a step retried until it passes (`until`: one step, many
  * attempts, each journaled; the wait counted from its first attempt's
  * journaled start, across resumes), and the values a step's command sets

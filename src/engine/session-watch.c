@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session-watch.c: a run seen read-only, and handed over. A watching
  * session (stepup watch, or a second stepup on a held runbook) opens the
  * journal read-only, takes no lock, and lays the run's steps out from

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session.c: one upgrade or rollback run in progress: opening it (runbook,
  * lock, journal, an unfinished run), the names of statuses, the
  * read-only views, pausing and closing. The rest of the session is in

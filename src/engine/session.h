@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session.h: one upgrade (or rollback) run in progress. It binds the
  * runbook, the plan, the step model, the journal and the action runner,
  * and it is the ONLY door to running a command: session_start() refuses

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* spawn.c: fork, set up and exec every child process stepup makes; wait
  * for it, capturing its output, and stop its process group on a timeout.
  * See spawn.h. */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* spawn.h: the one module that makes child processes: actions (their
  * supervisor, masker and command, see action.h), version probes
  * (probe.h), the operator's shell escape and lint's shellcheck. Callers

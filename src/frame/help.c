@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* help.c: the help screen (? and F1): every key that works on the screen
  * below and everywhere, straight from the key table; where a line of text
  * is typed below, the keys of that state (struct screen's typing). */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* keys.c: lookups in the one key table (keys.h). */
 #include "config.h"
 

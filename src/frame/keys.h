@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* keys.h: every key binding of the wizard, in one table. The table gives
  * the actions' enum, the key handling (keys_action), the footer's labels
  * and the help screen; nothing else lists keys. */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* ui-theme.c: the frame's side of the colour roles (theme.h): the curses
  * attributes and colour pairs a theme becomes once curses is up. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* ui.c: curses set-up and restore, the screen stack, the one event loop
  * (poll on the terminal and a self-pipe for signals, no wake-ups when
  * nothing runs), the input funnel, header and footer, shared widgets. */

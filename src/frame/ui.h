@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* ui.h: the frame of the wizard: curses set-up, the screen stack, the one
  * event loop and the one input funnel, the header and footer lines, and
  * the small widgets screens share (text drawing, glyphs, a line editor).

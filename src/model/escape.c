@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* escape.c: control characters and invalid UTF-8 made visible before they
  * reach a terminal (see escape.h). */
 #include "config.h"

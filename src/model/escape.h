@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* escape.h: the one rule for bytes that come from outside stepup (the
  * runbook, a document, a command's output, the journal) on their way to
  * a terminal: control characters and bytes that are not UTF-8 are shown,

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* export-plan.c: the checklist of a planned upgrade, built from the step
  * model (steps_new) as an export_doc: every step with what it runs, with
  * the variables it uses shown as shell assignments, its undo and what a

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* export.c: the export document (struct export_doc) and its three
  * renderers: plain text in 80 columns, GitHub Markdown, print-ready HTML. */
 #include "config.h"

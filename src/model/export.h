@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* export.h: the printable checklist of a planned upgrade and the report of
  * a run, as plain text, Markdown and print-ready HTML.
  *

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* inventory.c: hosts and groups from a runbook mapping, an Ansible
  * inventory file (INI or YAML) or a command's output, and the host
  * patterns that select them (see inventory.h for the rules, which follow

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* inventory.h: the hosts and groups of a cluster, and host patterns that
  * select some of them. No curses, no journal: a model the runbook loader,
  * the planner and the session read.

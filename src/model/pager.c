@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* pager.c: a file viewed through a window of pread bytes and a lazy,
  * sparse line index (see pager.h). */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* pager.h: a read-only view of a text file of any size, addressed by the
  * byte offsets where lines start. Nothing is loaded whole: lines are read
  * with pread through a small window, the way back is found by scanning

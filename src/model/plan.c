@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* plan.c: the upgrade-path planner, a pure function of (catalog, policy,
  * from, to). The catalog is sorted once; an allowed hop i -> j (indices in
  * it) is one whose target is at most U[i] (required stops, boundaries,

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* plan.h: the upgrade-path planner, a pure function of (catalog, policy,
  * from, to). No I/O here: the catalog and the installed version are
  * resolved by the caller (runbook list, probe command, --from).

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* rbdiag.c: the list of runbook diagnostics: adding, capping and printing
  * them in file order. */
 #include "config.h"

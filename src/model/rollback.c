@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* rollback.c: the model of a guided rollback: what will be undone, the
  * artifacts it relies on and their check, the closing summary. Reads the
  * step model and files; runs nothing, writes nothing. */

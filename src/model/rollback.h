@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* rollback.h: the model of a guided rollback, for every front end (plain
  * mode, the TUI's rollback screen): what will be undone and in which
  * order, which artifacts (backups) each step uses with their path, size,

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* runbook-get.c: the runbook loader's small typed getters, each reporting
  * a wrong value at the node that has it (see runbook-int.h). */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* runbook-int.h: internal to the runbook loader (runbook*.c, rbdiag.c):
  * the loading context and the small typed getters the loader reads YAML
  * nodes with. Not for other modules: they use runbook.h.

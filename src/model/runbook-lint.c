@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* runbook-lint.c: the warnings of `stepup lint` on a loaded runbook:
  * recovery, confirmation, unused artifacts and variables, missing files,
  * `needs` that leave out a confirmation (which gates the step anyway). */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* runbook-steps.c: a runbook's steps, loaded phase by phase, then checked
  * across steps: ids, needs and their cycles, when, and $NAME references. */
 #include "config.h"

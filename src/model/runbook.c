@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* runbook.c: load a runbook (YAML) into struct runbook, reporting every
  * problem at the node that has it: the file, its root, versions, policy
  * and vars (steps: runbook-steps.c); free it and look things up in it. */

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* runbook.h: the runbook model, loaded from YAML by runbook_load().
  *
  * Ownership: runbook_load() returns a struct runbook that owns every string

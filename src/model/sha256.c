@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* sha256.c: SHA-256 as specified in FIPS 180-4. */
 #include "sha256.h"
 

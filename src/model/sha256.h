@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* sha256.h: FIPS 180-4 SHA-256, used to fingerprint runbooks and artifacts. */
 #ifndef STEPUP_SHA256_H
 #define STEPUP_SHA256_H

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* steps.c: the shared step model: lay out a runbook's steps for a plan,
  * their environment, the gating rule, and $NAME expansion. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* steps.h: the shared step model of one run: the runbook's steps laid out
  * for a plan (prepare, each hop's steps, finish), their states, the gating
  * rule, their environment, and the expansion of $NAME in non-shell fields.

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* theme.c: colour roles from one table and theme files over them: plain
  * C, no curses (the colour pairs they become are the frame's, in
  * ui-theme.c). */

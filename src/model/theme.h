@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* theme.h: colour roles. Screens draw only through roles
  * (theme_attr(ROLE_FAILED)); the compiled-in default is the table below,
  * and theme files override roles by name.

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* trust.c: whether stepup may act on a file: owned by root or the
  * operator, writable by no one else, and so is every directory above it
  * (sudo's and sshd's StrictModes rule). Run as root, stepup runs what a

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* trust.h: whether stepup may act on a file: the rule of sudo and sshd's
  * StrictModes, for the runbook, the files it names and the state
  * directory. Plain C; no curses here. */

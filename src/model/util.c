@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* util.c: allocation wrappers, string buffers, whole-file reads, hashing
  * helpers and edit distance. */
 #include "config.h"

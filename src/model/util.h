@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* util.h: memory wrappers that cannot fail, a growable string buffer, and
  * the exit statuses every command shares. Plain C; no curses here. */
 #ifndef STEPUP_UTIL_H

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* version.c: parse and order semver 2.0, calendar, PEP 440 and loose
  * dotted versions; see version.h. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* version.h: parse and order version strings under a runbook's scheme:
  * semver 2.0, calendar versions (23.09.10), PEP 440 (24.03.0rc1, .post1,
  * .dev2) and loose dotted numbers, each with an optional leading `v`.

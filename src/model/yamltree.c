@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* yamltree.c: libyaml events to a tree of positioned nodes, refusing what
  * a runbook never needs and a hostile file would abuse. */
 #include "config.h"

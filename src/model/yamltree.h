@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 the stepup authors. */
+/* SPDX-License-Identifier: ISC (see LICENSE) */
 /* yamltree.h: one YAML document as a tree of nodes with source positions,
  * built from libyaml's events under limits that hostile files cannot pass
  * (size, nesting, node count, aliases, several documents, NUL bytes,
