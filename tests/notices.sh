@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
 # notices.sh: every source file carries the copyright notice and the
 # licence's name (LICENSE holds its text), as Debian's copyright file
 # says: the C sources and headers, the shell tests and libraries, the
