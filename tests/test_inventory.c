@@ -444,6 +444,12 @@ test_command(void **state)
 	    "output, 'bad host': a host name holds only");
 	expect_diag(&d, "rb.yaml:3:14: line 3 of the inventory command's "
 	    "output, '-x'");
+	/* A group name that cannot be one is refused before the command
+	 * runs. */
+	errors = inventory_add_command(inv, "rb.yaml", at,
+	    "touch inventory-cmd-ran", "bad group", NULL, 10, &d);
+	assert_int_equal(errors, 1);
+	assert_int_equal(access("inventory-cmd-ran", F_OK), -1);
 	errors = inventory_add_command(inv, "rb.yaml", at, "sleep 30", NULL,
 	    NULL, 1, &d);
 	assert_int_equal(errors, 1);

@@ -23,6 +23,11 @@ inventory_add_command(struct inventory *inv, const char *file,
 	char			*cause, *t, *last;
 	size_t			 errors;
 
+	/* The group first (an empty output adds only it): a bad name is
+	 * refused before the command runs. */
+	if (group != NULL && inventory_add_lines(inv, file, pos, "", 0, group,
+	    diags) != 0)
+		return 1;
 	memset(&spec, 0, sizeof spec);
 	spec.shell = command;
 	spec.envp = envp;
