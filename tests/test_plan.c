@@ -440,7 +440,7 @@ test_bounded_skip(void **state)
 	plan_refusal_free(r);
 	/* skip-series-to: hops to 24.11 and later pass over two */
 	{
-		struct rb_skip_to to = { { ">=24.11", { 9, 9 } }, 2 };
+		struct rb_skip_to to = { { ">=24.11", { 9, 9 } }, 2, NULL, 0 };
 
 		p.skip_to = &to;
 		p.n_skip_to = 1;
@@ -699,6 +699,154 @@ test_conditional_stops(void **state)
 	plan_policy_free(q);
 	assert_true(plan_policy_asks(&p, "big_db"));
 	assert_false(plan_policy_asks(&p, "other"));
+	plan_catalog_free(c);
+}
+
+/* Conditional scalar rules: the first item whose `when` holds gives the
+ * value, else the unconditional one; the refusals and the stops' reasons
+ * say since what, and plan_policy_conds names what applied. */
+static void
+test_conditional_rules(void **state)
+{
+	static const char *const rel[] = {
+		"22.05.1", "22.05.8", "23.02.1", "23.02.7", "23.11.1",
+		"23.11.5", "23.11.10", "24.05.1", "24.05.8", "24.11.1",
+	};
+	char			*yes[] = { "yes" };
+	struct rb_cond		 big = { { "big_db", { 4, 12 } }, yes, 1 };
+	struct rb_rule_item	 skip[] = {
+		{ 1, "1", NULL, 0, { 5, 1 } },
+		{ 2, "2", &big, 1, { 6, 1 } },
+	};
+	struct rb_rule_item	 within[] = {
+		{ RB_WITHIN_CONSECUTIVE, "consecutive", &big, 1, { 7, 1 } },
+	};
+	struct rb_boundary	 redeploy[] = {
+		{ { "23.02.0", { 8, 1 } }, NULL, &big, 1 },
+		{ { "24.05.0", { 8, 9 } }, NULL, NULL, 0 },
+	};
+	struct rb_boundary	 enter[] = {
+		{ { "24.05.x", { 9, 1 } }, NULL, &big, 1 },
+	};
+	struct rb_series_level	 level;
+	struct plan_catalog	*c;
+	struct rb_policy	 p, *q;
+	struct plan_refusal	*r;
+	struct plan_conds	 pc;
+	struct plan		*pl;
+
+	(void)state;
+	c = catalog(RB_SCHEME_CALVER, 2, default_kinds, rel, nitems(rel));
+	memset(&p, 0, sizeof p);
+	p.skip_series = 1;
+	p.rules[RB_RULE_SKIP].items = skip;
+	p.rules[RB_RULE_SKIP].n_items = nitems(skip);
+	/* big_db is yes: two series may be skipped, the conditional item
+	   winning over the unconditional one listed before it */
+	q = plan_policy_when(&p, answer_of, "yes");
+	assert_int_equal(q->skip_series, 2);
+	assert_ptr_equal(q->chosen[RB_RULE_SKIP], &skip[1]);
+	pl = expect_plan(c, q, "22.05.8", "24.05.1", "22.05.8 -> 24.05.1");
+	plan_free(pl);
+	r = expect_refusal(1, c, q, "22.05.8", "24.11.1", "skip-series",
+	    "22.05.8 -> 24.11.1 is not allowed as one hop: 22.05.8 -> 24.11.1 "
+	    "skips the 23.02, 23.11 and 24.05 series, and a hop may pass over "
+	    "at most 2 (skip-series: 2), since big_db is yes. The allowed path "
+	    "takes 2 hops: 22.05.8 -> 24.05.8 -> 24.11.1.");
+	plan_refusal_free(r);
+	plan_policy_conds(q, &pc);
+	assert_int_equal(pc.n, 1);
+	assert_string_equal(pc.v[0].rule, "skip-series");
+	assert_string_equal(pc.v[0].value, "2");
+	assert_string_equal(pc.v[0].since, "big_db is yes");
+	plan_conds_free(&pc);
+	plan_policy_free(q);
+	/* no: the unconditional value, and nothing said about a when */
+	q = plan_policy_when(&p, answer_of, "no");
+	assert_int_equal(q->skip_series, 1);
+	assert_null(q->chosen[RB_RULE_SKIP]);
+	r = expect_refusal(1, c, q, "22.05.8", "24.05.1", "skip-series",
+	    "22.05.8 -> 24.05.1 is not allowed as one hop: 22.05.8 -> 24.05.1 "
+	    "skips the 23.02 and 23.11 series, and a hop may pass over at most "
+	    "1 (skip-series: 1). The allowed path takes 2 hops: 22.05.8 -> "
+	    "23.11.10 -> 24.05.1.");
+	plan_refusal_free(r);
+	plan_policy_conds(q, &pc);
+	assert_int_equal(pc.n, 0);
+	plan_conds_free(&pc);
+	plan_policy_free(q);
+
+	/* within-series with only a conditional item: the default without
+	   it; with it, each stop says since what */
+	memset(&p, 0, sizeof p);
+	p.rules[RB_RULE_WITHIN].items = within;
+	p.rules[RB_RULE_WITHIN].n_items = 1;
+	q = plan_policy_when(&p, answer_of, "no");
+	assert_int_equal(q->within_series, RB_WITHIN_ANY);
+	pl = expect_plan(c, q, "22.05.1", "23.02.7", "22.05.1 -> 23.02.7");
+	plan_free(pl);
+	plan_policy_free(q);
+	q = plan_policy_when(&p, answer_of, "yes");
+	pl = expect_plan(c, q, "22.05.1", "23.11.1",
+	    "22.05.1 -> 23.02.1 -> 23.11.1");
+	assert_string_equal(pl->hops[0].reason, "23.02.1: no series is "
+	    "skipped");
+	plan_free(pl);
+	pl = expect_plan(c, q, "23.11.1", "23.11.10",
+	    "23.11.1 -> 23.11.5 -> 23.11.10");
+	assert_string_equal(pl->hops[0].reason, "23.11.5: within a series "
+	    "every release is installed in turn, since big_db is yes");
+	plan_free(pl);
+	plan_policy_free(q);
+
+	/* a conditional redeploy boundary, and enter-at */
+	memset(&p, 0, sizeof p);
+	p.skip_series = RB_SKIP_ANY;
+	p.redeploy_at = redeploy;
+	p.n_redeploy_at = nitems(redeploy);
+	q = plan_policy_when(&p, answer_of, "yes");
+	r = expect_refusal(1, c, q, "22.05.8", "24.11.1", "redeploy-at",
+	    "22.05.8 -> 24.11.1 is not allowed as one hop: 22.05.8 -> 24.11.1 "
+	    "crosses the redeploy boundaries 23.02.0 and 24.05.0, and a "
+	    "redeploy crosses one at a time (redeploy-at); 23.02.0 is one since "
+	    "big_db is yes. The allowed path takes 2 hops: 22.05.8 -> 23.11.10 "
+	    "-> 24.11.1.");
+	plan_refusal_free(r);
+	plan_policy_free(q);
+	memset(&p, 0, sizeof p);
+	memset(&level, 0, sizeof level);
+	p.skip_series = RB_SKIP_ANY;
+	level.parts = 1;
+	level.skip = RB_SKIP_ANY;
+	level.enter_at = enter;
+	level.n_enter_at = nitems(enter);
+	p.levels = &level;
+	p.n_levels = 1;
+	q = plan_policy_when(&p, answer_of, "no");
+	pl = expect_plan(c, q, "22.05.8", "23.02.1", "22.05.8 -> 23.02.1");
+	plan_free(pl);
+	plan_policy_free(q);
+	q = plan_policy_when(&p, answer_of, "yes");
+	r = expect_refusal(1, c, q, "22.05.8", "23.02.1", "enter-at",
+	    "22.05.8 -> 23.02.1 is not allowed as one hop: 22.05.8 -> 23.02.1 "
+	    "enters the 23 series at 23.02.1, but no release of it is one a "
+	    "hop may enter at, so none does (levels: major: enter-at), since "
+	    "big_db is yes. No other path leads there either (enter-at); "
+	    "nothing above 22.05.8 can be reached.");
+	plan_refusal_free(r);
+	r = expect_refusal(1, c, q, "22.05.8", "24.11.1", "enter-at",
+	    "22.05.8 -> 24.11.1 is not allowed as one hop: 22.05.8 -> 24.11.1 "
+	    "enters the 24 series at 24.11.1, but a hop enters it only at "
+	    "24.05.8 (since big_db is yes) (levels: major: enter-at). The "
+	    "allowed path takes 2 hops: 22.05.8 -> 24.05.8 -> 24.11.1.");
+	plan_refusal_free(r);
+	plan_policy_conds(q, &pc);
+	assert_int_equal(pc.n, 1);
+	assert_string_equal(pc.v[0].rule, "levels: major: enter-at");
+	assert_string_equal(pc.v[0].value, "24.05.x");
+	plan_conds_free(&pc);
+	assert_true(plan_policy_asks(&p, "big_db"));
+	plan_policy_free(q);
 	plan_catalog_free(c);
 }
 
@@ -1059,7 +1207,9 @@ struct pt {
 	int			 v[PT_MAX][3];	/* the catalog, ascending */
 	int			 n;
 	int			 series;
-	struct rb_policy	 p;
+	struct rb_policy	 p;	/* as a runbook writes it */
+	struct rb_policy	 e;	/* the scalar rules' values that
+					   apply under the answer */
 	int			 stop[3][3], across[2][3], redeploy[2][3];
 	int			 nstop, nacross, nredeploy;
 	/* a nested level, major, when series is major.minor */
@@ -1149,12 +1299,12 @@ pt_allowed(const struct pt *t, int i, int j, int target)
 		    (k == 0 || tcmp(t->v[k - 1], t->v[k], s) != 0))
 			nskip++;
 	k = t->has_to && tcmp(b, t->to_at, 3) >= 0 ? t->to_skip :
-	    t->p.skip_series;
+	    t->e.skip_series;
 	if (k != RB_SKIP_ANY && nskip > k)
 		return false;
 	for (k = 0; k < t->n; k++) {
 		/* a minor version strictly between is skipped */
-		if (t->p.one_minor && tcmp(t->v[k], a, 2) > 0 &&
+		if (t->e.one_minor && tcmp(t->v[k], a, 2) > 0 &&
 		    tcmp(t->v[k], b, 2) < 0)
 			return false;
 	}
@@ -1169,18 +1319,18 @@ pt_allowed(const struct pt *t, int i, int j, int target)
 	}
 	/* one minor at a time counts numbers: M.m -> M.(m+1) at most, and
 	   M.m -> (M+1).0 only when no release of M is above M.m */
-	if (t->p.one_minor && a[0] == b[0] && b[1] > a[1] + 1)
+	if (t->e.one_minor && a[0] == b[0] && b[1] > a[1] + 1)
 		return false;
-	if (t->p.one_minor && a[0] != b[0] && (b[0] != a[0] + 1 || b[1] != 0))
+	if (t->e.one_minor && a[0] != b[0] && (b[0] != a[0] + 1 || b[1] != 0))
 		return false;
 	if (same) {
-		if (t->p.within_series == RB_WITHIN_CONSECUTIVE && j != i + 1)
+		if (t->e.within_series == RB_WITHIN_CONSECUTIVE && j != i + 1)
 			return false;
 		return true;
 	}
-	if (!pt_leave_ok(t, t->p.leave_series, s, i))
+	if (!pt_leave_ok(t, t->e.leave_series, s, i))
 		return false;
-	if (t->p.within_series == RB_WITHIN_CONSECUTIVE && j != target &&
+	if (t->e.within_series == RB_WITHIN_CONSECUTIVE && j != target &&
 	    tcmp(t->v[j - 1], b, s) == 0)
 		return false;
 	return true;
@@ -1253,6 +1403,75 @@ pt_answer(void *arg, const char *name)
 	return strcmp(name, "big") == 0 ? arg : NULL;
 }
 
+/* A value of scalar rule id, drawn. */
+static int
+pt_draw(enum rb_rule_id id)
+{
+	switch (id) {
+	case RB_RULE_WITHIN:
+		return rand() % 2 ? RB_WITHIN_ANY : RB_WITHIN_CONSECUTIVE;
+	case RB_RULE_LEAVE:
+		return rand() % 3;
+	case RB_RULE_SKIP:
+		return rand() % 2 ? RB_SKIP_ANY : rand() % 3;
+	case RB_RULE_ONE_MINOR:
+		return rand() % 3 == 0;
+	case RB_RULE__COUNT:
+		break;
+	}
+	return 0;
+}
+
+/* Each scalar rule's default, as the loader leaves it. */
+static const int pt_default[RB_RULE__COUNT] = {
+	RB_WITHIN_ANY, RB_LEAVE_FROM_ANY, RB_SKIP_ANY, false
+};
+
+/* Scalar rule id of p (of level l when not NULL), drawn; a third of the
+ * time conditional, as stepup-runbook(5) writes it: an item {value: A,
+ * when: {big: yes}}, and half the time an unconditional value before or
+ * after it (else the default applies when big is not yes). The value
+ * that applies under the answer is returned, for the brute force; the
+ * field of p holds the unconditional one, as the loader leaves it. */
+static int
+pt_rule(struct rb_policy *p, struct rb_series_level *l, enum rb_rule_id id,
+    struct rb_rule_item items[2], struct rb_cond *big, const char *answer,
+    int *nconds)
+{
+	static char		 text[] = "v";
+	struct rb_rule		*r = l != NULL ? &l->rules[id] : &p->rules[id];
+	int			 v = pt_draw(id), a, k;
+
+	memset(items, 0, 2 * sizeof *items);
+	r->items = items;
+	r->n_items = 1;
+	items[0].value = v;
+	items[0].text = text;
+	if (rand() % 3 != 0) {
+		rb_rule_set(p, l, id, v);
+		return v;
+	}
+	a = pt_draw(id);
+	k = 0;
+	if (rand() % 2) {
+		r->n_items = 2;
+		k = rand() % 2;
+		items[1 - k].value = v;
+		items[1 - k].text = text;
+	} else
+		v = pt_default[id];
+	items[k].value = a;
+	items[k].text = text;
+	items[k].when = big;
+	items[k].n_when = 1;
+	rb_rule_set(p, l, id, v);
+	if (strcmp(answer, "yes") == 0) {
+		(*nconds)++;
+		return a;
+	}
+	return v;
+}
+
 static void
 pt_random_triple(int *x)
 {
@@ -1279,6 +1498,9 @@ test_property(void **state)
 	struct rb_boundary	 enter[PT_MAX];
 	struct rb_series_level	 level;
 	struct rb_skip_to	 skip_to;
+	struct rb_rule_item	 ritems[RB_RULE__COUNT][2], litems[2][2];
+	struct plan_conds	 pc;
+	int			 nconds;
 	char			 tobuf[24];
 	int			 round, i, j, k, f, to, want, used[3][4][4];
 	long			 plans = 0, refusals = 0;
@@ -1305,11 +1527,13 @@ test_property(void **state)
 				memcpy(t.v[j - 1], x, sizeof x);
 			}
 		t.series = 1 + rand() % 2;
-		t.p.within_series = rand() % 2 ? RB_WITHIN_ANY :
-		    RB_WITHIN_CONSECUTIVE;
-		t.p.leave_series = (enum rb_leave)(rand() % 3);
-		t.p.skip_series = rand() % 2 ? RB_SKIP_ANY : rand() % 3;
-		t.p.one_minor = rand() % 3 == 0;
+		/* every scalar rule, conditional a third of the time */
+		answer = rand() % 2 ? "yes" : "no";
+		nconds = 0;
+		for (k = 0; k < RB_RULE__COUNT; k++)
+			rb_rule_set(&t.e, NULL, (enum rb_rule_id)k, pt_rule(&t.p,
+			    NULL, (enum rb_rule_id)k, ritems[k], &big, answer,
+			    &nconds));
 		t.nstop = rand() % 3 == 0 ? rand() % 3 : 0;
 		t.nacross = rand() % 4 == 0 ? 1 : 0;
 		t.nredeploy = rand() % 3 == 0 ? 1 + rand() % 2 : 0;
@@ -1334,6 +1558,7 @@ test_property(void **state)
 			snprintf(abuf[k], sizeof abuf[k], "%d.%d.%d",
 			    t.across[k][0], t.across[k][1], t.across[k][2]);
 			across[k].at.s = abuf[k];
+			t.p.n_no_across = (size_t)k + 1;
 			across[k].reason = NULL;
 			across[k].when = NULL;
 			across[k].n_when = 0;
@@ -1343,15 +1568,16 @@ test_property(void **state)
 			snprintf(rbuf[k], sizeof rbuf[k], "%d.%d.%d",
 			    t.redeploy[k][0], t.redeploy[k][1], t.redeploy[k][2]);
 			redeploy[k].at.s = rbuf[k];
+			t.p.n_redeploy_at = (size_t)k + 1;
 			redeploy[k].reason = NULL;
 			redeploy[k].when = NULL;
 			redeploy[k].n_when = 0;
 		}
 		t.p.required_stops = stops;
 		t.p.n_required_stops = (size_t)t.nstop;
-		/* a third of the stops are conditional (when: {big: yes});
-		   the brute force knows only those that hold */
-		answer = rand() % 2 ? "yes" : "no";
+		/* a third of the stops and boundaries are conditional
+		   (when: {big: yes}); the brute force knows only those that
+		   hold */
 		for (k = 0, i = 0; k < t.nstop; k++) {
 			stops[k].when = NULL;
 			stops[k].n_when = 0;
@@ -1360,14 +1586,36 @@ test_property(void **state)
 				stops[k].n_when = 1;
 				if (strcmp(answer, "yes") != 0)
 					continue;
+				nconds++;
 			}
 			memmove(t.stop[i++], t.stop[k], sizeof t.stop[k]);
 		}
 		t.nstop = i;
+		for (k = 0, i = 0; k < t.nacross; k++) {
+			if (rand() % 3 == 0) {
+				across[k].when = &big;
+				across[k].n_when = 1;
+				if (strcmp(answer, "yes") != 0)
+					continue;
+				nconds++;
+			}
+			memmove(t.across[i++], t.across[k], sizeof t.across[k]);
+		}
+		t.nacross = i;
+		for (k = 0, i = 0; k < t.nredeploy; k++) {
+			if (rand() % 3 == 0) {
+				redeploy[k].when = &big;
+				redeploy[k].n_when = 1;
+				if (strcmp(answer, "yes") != 0)
+					continue;
+				nconds++;
+			}
+			memmove(t.redeploy[i++], t.redeploy[k],
+			    sizeof t.redeploy[k]);
+		}
+		t.nredeploy = i;
 		t.p.no_across = across;
-		t.p.n_no_across = (size_t)t.nacross;
 		t.p.redeploy_at = redeploy;
-		t.p.n_redeploy_at = (size_t)t.nredeploy;
 		/* a quarter of the time, another skip for hops to a range */
 		t.p.skip_to = NULL;
 		t.p.n_skip_to = 0;
@@ -1379,8 +1627,17 @@ test_property(void **state)
 			    t.to_at[1], t.to_at[2]);
 			skip_to.to.s = tobuf;
 			skip_to.skip = t.to_skip;
+			skip_to.when = NULL;
+			skip_to.n_when = 0;
 			t.p.skip_to = &skip_to;
 			t.p.n_skip_to = 1;
+			/* a third of the time only when big is yes */
+			if (rand() % 3 == 0) {
+				skip_to.when = &big;
+				skip_to.n_when = 1;
+				t.has_to = strcmp(answer, "yes") == 0;
+				nconds += t.has_to;
+			}
 		}
 		/* half the time with series major.minor, a nested level
 		   (major) with its own leave, skip and enter-at rules */
@@ -1388,15 +1645,15 @@ test_property(void **state)
 		t.p.n_levels = 0;
 		if (t.series == 2 && rand() % 2) {
 			t.nested = true;
-			t.mleave = (enum rb_leave)(rand() % 3);
-			t.mskip = rand() % 2 ? RB_SKIP_ANY : rand() % 2;
-			t.menter_rule = rand() % 3 == 0;
 			memset(&level, 0, sizeof level);
 			level.parts = 1;
-			level.leave = t.mleave;
-			level.skip = t.mskip;
+			t.mleave = (enum rb_leave)pt_rule(&t.p, &level,
+			    RB_RULE_LEAVE, litems[0], &big, answer, &nconds);
+			t.mskip = pt_rule(&t.p, &level, RB_RULE_SKIP, litems[1],
+			    &big, answer, &nconds);
+			t.menter_rule = rand() % 3 == 0;
 			level.enter_at = enter;
-			for (k = 0, i = 0; t.menter_rule && k < t.n; k++) {
+			for (k = 0, i = 0, j = 0; t.menter_rule && k < t.n; k++) {
 				if (!(t.menter[k] = rand() % 2))
 					continue;
 				/* the newest of its line, sometimes as a line */
@@ -1412,10 +1669,23 @@ test_property(void **state)
 				enter[i].reason = NULL;
 				enter[i].when = NULL;
 				enter[i].n_when = 0;
+				/* a fifth only when big is yes: a series is
+				   entered there only then */
+				if (rand() % 5 == 0) {
+					enter[i].when = &big;
+					enter[i].n_when = 1;
+					if (strcmp(answer, "yes") != 0)
+						t.menter[k] = false;
+					else
+						nconds++;
+				}
+				if (t.menter[k])
+					j++;
 				i++;
 			}
 			level.n_enter_at = (size_t)i;
-			if (i == 0)
+			/* the rule holds when an item of it applies */
+			if (j == 0)
 				t.menter_rule = false;
 			t.p.levels = &level;
 			t.p.n_levels = 1;
@@ -1429,6 +1699,15 @@ test_property(void **state)
 		}
 		struct plan_catalog *c = catalog(RB_SCHEME_LOOSE, t.series,
 		    kinds, ctext, (size_t)t.n);
+
+		/* the conditional items that apply, each said once */
+		when = plan_policy_when(&t.p, pt_answer, (void *)answer);
+		plan_policy_conds(when, &pc);
+		assert_int_equal((int)pc.n, nconds);
+		for (size_t q = 0; q < pc.n; q++)
+			assert_string_equal(pc.v[q].since, "big is yes");
+		plan_conds_free(&pc);
+		plan_policy_free(when);
 
 		for (f = 0; f < t.n; f++) {
 			for (to = f + 1; to < t.n; to++) {
@@ -1527,6 +1806,7 @@ main(void)
 		cmocka_unit_test(test_line_stops),
 		cmocka_unit_test(test_validate_lines),
 		cmocka_unit_test(test_conditional_stops),
+		cmocka_unit_test(test_conditional_rules),
 		cmocka_unit_test(test_pachyderm_boundaries),
 		cmocka_unit_test(test_qhub_redeploy),
 		cmocka_unit_test(test_catalog_errors),

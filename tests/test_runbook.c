@@ -793,6 +793,72 @@ test_policy_when(void **state)
 	assert_null(rb);
 }
 
+/* A scalar policy rule may be a value, {value: V, when: {VAR: ANSWER}},
+ * or a list of them: the unconditional one is the field's value. */
+static void
+test_policy_rules_when(void **state)
+{
+	static const char	 good[] = BASE HOP "vars:\n"
+	    "  big: {ask: Big?, choices: [yes, no]}\npolicy:\n"
+	    "  skip-series: [{value: 2, when: {big: yes}}, false]\n"
+	    "  within-series: {value: consecutive, when: {big: [yes, no]}}\n"
+	    "  one-minor-at-a-time: true\n"
+	    "  skip-series-to: [{to: \">=2.0.0\", skip: 1, when: {big: no}}]\n"
+	    "  levels:\n    major: {leave: [{value: from-latest, when: "
+	    "{big: yes}}]}\n";
+	static const char	 bad[] = BASE HOP "vars:\n"
+	    "  big: {ask: Big?, choices: [yes, no]}\npolicy:\n"
+	    "  skip-series: [true, 1]\n"
+	    "  leave-series: [{when: {big: yes}}, [from-latest]]\n"
+	    "  within-series: [{value: some, when: {big: yes}}]\n"
+	    "  one-minor-at-a-time: [{value: true, when: {big: maybe}}]\n"
+	    "  skip-series-to: [{to: \">=2.0.0\", skip: 1, when: {huge: no}}]\n"
+	    "  levels:\n    major: {skip: []}\n";
+	struct runbook		*rb;
+	const struct rb_policy	*p;
+	char			*out;
+
+	(void)state;
+	out = load_text(good, strlen(good), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	p = &rb->policy;
+	/* the fields hold what applies without a condition */
+	assert_int_equal(p->skip_series, 0);
+	assert_int_equal(p->within_series, RB_WITHIN_ANY);
+	assert_true(p->one_minor);
+	assert_int_equal(p->levels[0].leave, RB_LEAVE_FROM_ANY);
+	assert_int_equal(p->rules[RB_RULE_SKIP].n_items, 2);
+	assert_int_equal(p->rules[RB_RULE_SKIP].items[0].value, 2);
+	assert_string_equal(p->rules[RB_RULE_SKIP].items[0].text, "2");
+	assert_string_equal(p->rules[RB_RULE_SKIP].items[0].when[0].var.s,
+	    "big");
+	assert_int_equal(p->rules[RB_RULE_SKIP].items[1].n_when, 0);
+	assert_int_equal(p->rules[RB_RULE_WITHIN].items[0].when[0].n_values, 2);
+	assert_int_equal(p->rules[RB_RULE_ONE_MINOR].n_items, 1);
+	assert_int_equal(p->skip_to[0].n_when, 1);
+	assert_int_equal(p->levels[0].rules[RB_RULE_LEAVE].items[0].value,
+	    RB_LEAVE_FROM_LATEST);
+	runbook_free(rb);
+	out = load_text(bad, strlen(bad), &rb);
+	assert_string_equal(out, "t.yaml:12:23: 'skip-series' has a second "
+	    "item without 'when': only one value applies when no condition "
+	    "holds\n"
+	    "t.yaml:13:18: an item of 'leave-series' needs 'value' (the "
+	    "rule's value when its 'when' holds)\n"
+	    "t.yaml:13:38: an item of 'leave-series' must be a value or "
+	    "{value: V, when: {VAR: ANSWER}}, found a list\n"
+	    "t.yaml:14:27: 'within-series' must be any or consecutive, found "
+	    "'some'\n"
+	    "t.yaml:15:46: 'when: big': 'maybe' is not one of the variable's "
+	    "choices\n"
+	    "t.yaml:16:52: 'when: huge': there is no variable huge in 'vars'\n"
+	    "t.yaml:18:19: 'skip' must be a value, {value: V, when: {VAR: "
+	    "ANSWER}} or a list of them, found an empty list\n");
+	free(out);
+	assert_null(rb);
+}
+
 /* A hop step's when as a mapping: kind, from and to ranges, answers. */
 static void
 test_hop_when_map(void **state)
@@ -1329,6 +1395,7 @@ main(void)
 		cmocka_unit_test(test_skip_series_number),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_policy_when),
+		cmocka_unit_test(test_policy_rules_when),
 		cmocka_unit_test(test_hop_when_map),
 		cmocka_unit_test(test_lint_when_vars),
 		cmocka_unit_test(test_kinds_short),

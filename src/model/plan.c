@@ -90,7 +90,13 @@ struct lvl {
 	int		*skipto;	/* per release, the skip of a hop into
 					   it (skip-series-to), or NULL */
 	int		 skipmax;	/* the largest of them, for bounds */
+	const struct rb_skip_to **skipsrc; /* per release, the item of
+					   skip-series-to that gave skipto */
 	bool		*enter;		/* per release, or NULL: any */
+	const struct rb_boundary **entersrc; /* per release, the enter-at
+					   item that names it */
+	const struct rb_rule_item *const *chosen; /* the policy's or the
+					   level's conditional values */
 	bool		 base;		/* versions.series */
 };
 
@@ -342,6 +348,26 @@ find(const struct plan_catalog *c, const struct version *v)
 }
 
 static char	*series_name(const struct version *, int);
+static void	 conds_words(const struct rb_cond *, size_t, struct buf *);
+
+/* ", since VAR is ANSWER" for an item that applies by its `when`. */
+static void
+since_print(const struct rb_cond *w, size_t n, struct buf *b)
+{
+	if (n == 0)
+		return;
+	buf_puts(b, ", since ");
+	conds_words(w, n, b);
+}
+
+/* The same for a scalar rule's value, when a conditional item gave it. */
+static void
+since_rule(const struct rb_rule_item *const *chosen, enum rb_rule_id id,
+    struct buf *b)
+{
+	if (chosen[id] != NULL)
+		since_print(chosen[id]->when, chosen[id]->n_when, b);
+}
 
 /* A release's minor line as numbers: epoch, major, minor (a missing
  * component counts as 0). */
@@ -595,7 +621,9 @@ ctx_free(struct ctx *x)
 			free(x->lv[i].slast);
 		}
 		free(x->lv[i].enter);
+		free(x->lv[i].entersrc);
 		free(x->lv[i].skipto);
+		free(x->lv[i].skipsrc);
 	}
 	free(x->lv);
 }
@@ -719,6 +747,7 @@ levels_init(struct ctx *x, char **cause)
 		l->leave = p->levels[k].leave;
 		l->skip = l->skipmax = p->levels[k].skip;
 		l->own = true;
+		l->chosen = p->levels[k].chosen;
 		l->ser = xcalloc(c->n, sizeof *l->ser);
 		l->sfirst = xcalloc(c->n, sizeof *l->sfirst);
 		l->slast = xcalloc(c->n, sizeof *l->slast);
@@ -735,9 +764,15 @@ levels_init(struct ctx *x, char **cause)
 		    p->levels[k].n_enter_at, true, &e, &ne, cause) != 0)
 			return -1;
 		l->enter = xcalloc(c->n, sizeof *l->enter);
+		l->entersrc = xcalloc(c->n, sizeof *l->entersrc);
 		for (i = 0; i < ne; i++) {
-			if ((f = find(c, &e[i].v)) >= 0)
+			if ((f = find(c, &e[i].v)) >= 0) {
+				/* named unconditionally: not because of a
+				   `when` */
+				if (!l->enter[f] || e[i].src->n_when == 0)
+					l->entersrc[f] = e[i].src;
 				l->enter[f] = true;
+			}
 			version_free(&e[i].v);
 		}
 		free(e);
@@ -751,8 +786,10 @@ levels_init(struct ctx *x, char **cause)
 	l->leave = p->leave_series;
 	l->skip = l->skipmax = p->skip_series;
 	l->base = true;
+	l->chosen = p->chosen;
 	if (p->n_skip_to > 0) {
 		l->skipto = xcalloc(c->n, sizeof *l->skipto);
+		l->skipsrc = xcalloc(c->n, sizeof *l->skipsrc);
 		for (i = 0; i < c->n; i++) {
 			l->skipto[i] = p->skip_series;
 			for (k = 0; k < p->n_skip_to; k++) {
@@ -762,6 +799,7 @@ levels_init(struct ctx *x, char **cause)
 				if (version_in_range(c->scheme, c->v[i].text,
 				    p->skip_to[k].to.s, cause) == 1) {
 					l->skipto[i] = p->skip_to[k].skip;
+					l->skipsrc[i] = &p->skip_to[k];
 					break;
 				}
 			}
@@ -938,6 +976,7 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 	struct names			 all, missing;
 	const struct boundary		*st;
 	const struct lvl		*l;
+	const struct rb_series_level	*en;
 	size_t				 k = 0, s;
 	char				*name, *line;
 
@@ -948,6 +987,8 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		    "from below %s to %s or later, in place or by a redeploy "
 		    "(no-upgrade-across)", z, a, x->across[k].v.text,
 		    x->across[k].v.text);
+		since_print(x->across[k].src->when, x->across[k].src->n_when,
+		    b);
 		if (x->across[k].reason != NULL)
 			buf_printf(b, ": %s", x->across[k].reason);
 		break;
@@ -976,6 +1017,7 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 				buf_printf(b, "; %s is not in the catalog, so "
 				    "nothing can stop there", st->v.text);
 		}
+		since_print(st->src->when, st->src->n_when, b);
 		break;
 	case R_REDEPLOY2:
 		crossed(x->redeploy, x->nredeploy, &c->v[i], &c->v[j], false,
@@ -983,6 +1025,13 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		buf_printf(b, "%s -> %s crosses the redeploy boundaries %s and "
 		    "%s, and a redeploy crosses one at a time (redeploy-at)",
 		    a, z, x->redeploy[k].v.text, x->redeploy[k + 1].v.text);
+		for (s = k; s < k + 2; s++) {
+			st = &x->redeploy[s];
+			if (st->src->n_when == 0)
+				continue;
+			buf_printf(b, "; %s is one since ", st->v.text);
+			conds_words(st->src->when, st->src->n_when, b);
+		}
 		break;
 	case R_SKIP:
 		l = &x->lv[level_breaking(x, i, j, r)];
@@ -993,18 +1042,22 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		buf_printf(b, "%s -> %s skips the ", a, z);
 		names_print(&all, b);
 		k = (size_t)lvl_skip(l, j);
-		if (l->skipto != NULL && (int)k != l->skip) {
+		if (l->skipto != NULL && l->skipsrc[j] != NULL) {
 			buf_printf(b, " series, and a hop to %s may pass over "
 			    "at most %zu (skip-series-to)", z, k);
+			since_print(l->skipsrc[j]->when,
+			    l->skipsrc[j]->n_when, b);
 		} else if (k == 0) {
 			buf_puts(b, " series, and no series may be skipped (");
 			level_key(l, "skip-series", "skip", b);
 			buf_puts(b, l->base ? ": false)" : ": 0)");
+			since_rule(l->chosen, RB_RULE_SKIP, b);
 		} else {
 			buf_printf(b, " series, and a hop may pass over at most "
 			    "%zu (", k);
 			level_key(l, "skip-series", "skip", b);
 			buf_printf(b, ": %zu)", k);
+			since_rule(l->chosen, RB_RULE_SKIP, b);
 		}
 		names_free(&all);
 		break;
@@ -1016,6 +1069,7 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		names_print(&all, b);
 		buf_puts(b, ", and minor versions are upgraded one at a time "
 		    "(one-minor-at-a-time)");
+		since_rule(x->p->chosen, RB_RULE_ONE_MINOR, b);
 		if (missing.n > 0 && missing.n == all.n)
 			buf_printf(b, "; %s in the catalog of available "
 			    "releases, so no path can stop there",
@@ -1040,6 +1094,7 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 			    "release, %s (", a, z, name, a, c->v[s].text);
 			level_key(l, "leave-series", "leave", b);
 			buf_puts(b, ": from-latest)");
+			since_rule(l->chosen, RB_RULE_LEAVE, b);
 		} else {
 			line = series_name(&c->v[s], 2);
 			buf_printf(b, "%s -> %s leaves the %s series from %s, "
@@ -1047,6 +1102,7 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 			    "latest minor version, %s (", a, z, name, a, line);
 			level_key(l, "leave-series", "leave", b);
 			buf_puts(b, ": from-latest-minor)");
+			since_rule(l->chosen, RB_RULE_LEAVE, b);
 			free(line);
 		}
 		free(name);
@@ -1055,9 +1111,21 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		l = &x->lv[level_breaking(x, i, j, r)];
 		name = series_name(&c->v[j], l->parts);
 		memset(&all, 0, sizeof all);
-		for (s = l->sfirst[l->ser[j]]; s <= l->slast[l->ser[j]]; s++)
-			if (l->enter[s])
-				names_add(&all, xstrdup(c->v[s].text));
+		for (s = l->sfirst[l->ser[j]]; s <= l->slast[l->ser[j]]; s++) {
+			struct buf	nb;
+
+			if (!l->enter[s])
+				continue;
+			buf_init(&nb);
+			buf_puts(&nb, c->v[s].text);
+			if (l->entersrc[s]->n_when > 0) {
+				buf_puts(&nb, " (since ");
+				conds_words(l->entersrc[s]->when,
+				    l->entersrc[s]->n_when, &nb);
+				buf_puts(&nb, ")");
+			}
+			names_add(&all, buf_take(&nb));
+		}
 		buf_printf(b, "%s -> %s enters the %s series at %s, but ", a, z,
 		    name, z);
 		if (all.n == 0)
@@ -1068,6 +1136,14 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 			names_print(&all, b);
 		}
 		buf_printf(b, " (levels: %s: enter-at)", level_word(l->parts));
+		/* the rule applies at all because of a `when` */
+		en = &x->p->levels[level_breaking(x, i, j, r)];
+		for (s = 0; s < en->n_enter_at; s++)
+			if (en->enter_at[s].n_when == 0)
+				break;
+		if (s == en->n_enter_at && all.n == 0)
+			since_print(en->enter_at[0].when,
+			    en->enter_at[0].n_when, b);
 		names_free(&all);
 		free(name);
 		break;
@@ -1080,6 +1156,7 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 			    c->v[i + 1].text, c->v[j - 1].text);
 		buf_printf(b, ", but within a series every release is "
 		    "installed in turn (within-series: consecutive)");
+		since_rule(x->p->chosen, RB_RULE_WITHIN, b);
 		break;
 	case R_ENTER:
 		name = series_name(&c->v[j], c->series);
@@ -1087,6 +1164,7 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		    "series on the way to the target is entered at its first "
 		    "release, %s (within-series: consecutive)", a, z, name, z,
 		    c->v[c->sfirst[c->ser[j]]].text);
+		since_rule(x->p->chosen, RB_RULE_WITHIN, b);
 		free(name);
 		break;
 	case R__COUNT:
@@ -1367,22 +1445,23 @@ search_run(const struct ctx *x, struct search *s)
 	}
 }
 
-/* ", taken since VAR is VALUE and ..." for an item with `when`. */
-static void
-conds_print(const struct rb_boundary *b, struct buf *out)
+/* The conditional item that gave the value of the scalar rule r that
+ * hop p -> q breaks, or NULL. */
+static const struct rb_rule_item *
+rule_item(const struct ctx *x, size_t p, size_t q, enum rule r)
 {
-	const struct rb_cond	*k;
-	size_t			 i, j;
-
-	for (i = 0; i < b->n_when; i++) {
-		k = &b->when[i];
-		buf_printf(out, "%s%s is ", i == 0 ? ", taken since " :
-		    " and ", k->var.s);
-		if (k->n_values > 1)
-			buf_puts(out, "one of ");
-		for (j = 0; j < k->n_values; j++)
-			buf_printf(out, "%s%s", j == 0 ? "" : j + 1 ==
-			    k->n_values ? " or " : ", ", k->values[j]);
+	switch (r) {
+	case R_SKIP:
+		return x->lv[level_breaking(x, p, q, r)].chosen[RB_RULE_SKIP];
+	case R_LEAVE:
+		return x->lv[level_breaking(x, p, q, r)].chosen[RB_RULE_LEAVE];
+	case R_WITHIN:
+	case R_ENTER:
+		return x->p->chosen[RB_RULE_WITHIN];
+	case R_ONE_MINOR:
+		return x->p->chosen[RB_RULE_ONE_MINOR];
+	default:
+		return NULL;
 	}
 }
 
@@ -1392,6 +1471,8 @@ stop_reason(const struct ctx *x, size_t p, size_t k, size_t q)
 {
 	enum rule	 r = first_rule(violations(x, p, q));
 	const char	*v = x->c->v[k].text, *why;
+	const struct rb_rule_item *item;
+	const struct lvl *l;
 	size_t		 lv, lw, i;
 	char		*s, *ln;
 
@@ -1420,11 +1501,33 @@ stop_reason(const struct ctx *x, size_t p, size_t k, size_t q)
 				    st->line, ln);
 				free(ln);
 			}
-			conds_print(st->src, &b);
+			if (st->src->n_when > 0) {
+				buf_puts(&b, ", taken since ");
+				conds_words(st->src->when, st->src->n_when,
+				    &b);
+			}
 			if (st->reason != NULL)
 				buf_printf(&b, ": %s", st->reason);
 			return buf_take(&b);
 		}
+	}
+	/* a rule whose value a `when` gave: say why */
+	if ((item = rule_item(x, p, q, r)) != NULL) {
+		struct buf b;
+
+		buf_init(&b);
+		buf_printf(&b, "%s: %s", v, why);
+		since_print(item->when, item->n_when, &b);
+		return buf_take(&b);
+	}
+	if (r == R_SKIP && (l = &x->lv[level_breaking(x, p, q, r)])->skipsrc !=
+	    NULL && l->skipsrc[q] != NULL && l->skipsrc[q]->n_when > 0) {
+		struct buf b;
+
+		buf_init(&b);
+		buf_printf(&b, "%s: %s", v, why);
+		since_print(l->skipsrc[q]->when, l->skipsrc[q]->n_when, &b);
+		return buf_take(&b);
 	}
 	lv = strlen(v);
 	lw = strlen(why);
@@ -1915,19 +2018,20 @@ plan_validate(const struct runbook *rb, struct rb_diags *d)
 	return (int)(d->n_errors - before);
 }
 
-/* Whether every condition of an item holds under the answers. */
+/* Whether every condition holds under the answers. */
 static bool
-conds_hold(const struct rb_boundary *b, plan_answer_fn answer, void *arg)
+conds_hold(const struct rb_cond *w, size_t n, plan_answer_fn answer,
+    void *arg)
 {
 	const char	*a;
 	size_t		 i, j;
 
-	for (i = 0; i < b->n_when; i++) {
-		a = answer != NULL ? answer(arg, b->when[i].var.s) : NULL;
-		for (j = 0; a != NULL && j < b->when[i].n_values; j++)
-			if (strcmp(a, b->when[i].values[j]) == 0)
+	for (i = 0; i < n; i++) {
+		a = answer != NULL ? answer(arg, w[i].var.s) : NULL;
+		for (j = 0; a != NULL && j < w[i].n_values; j++)
+			if (strcmp(a, w[i].values[j]) == 0)
 				break;
-		if (a == NULL || j == b->when[i].n_values)
+		if (a == NULL || j == w[i].n_values)
 			return false;
 	}
 	return true;
@@ -1942,9 +2046,41 @@ select_items(const struct rb_boundary *b, size_t n, size_t *nout,
 
 	*nout = 0;
 	for (i = 0; i < n; i++)
-		if (conds_hold(&b[i], answer, arg))
+		if (conds_hold(b[i].when, b[i].n_when, answer, arg))
 			v[(*nout)++] = b[i];
 	return v;
+}
+
+/* The first conditional item of a rule that holds, or NULL. */
+static const struct rb_rule_item *
+rule_pick(const struct rb_rule *r, plan_answer_fn answer, void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < r->n_items; i++)
+		if (r->items[i].n_when > 0 && conds_hold(r->items[i].when,
+		    r->items[i].n_when, answer, arg))
+			return &r->items[i];
+	return NULL;
+}
+
+/* Set every scalar rule of q (of level l, or q's own) whose conditional
+ * item holds, and say which in chosen. */
+static void
+rules_when(struct rb_policy *q, struct rb_series_level *l,
+    plan_answer_fn answer, void *arg)
+{
+	const struct rb_rule		*rules = l != NULL ? l->rules : q->rules;
+	const struct rb_rule_item	**chosen = l != NULL ? l->chosen :
+					    q->chosen;
+	size_t				 id;
+
+	for (id = 0; id < RB_RULE__COUNT; id++) {
+		chosen[id] = rule_pick(&rules[id], answer, arg);
+		if (chosen[id] != NULL)
+			rb_rule_set(q, l, (enum rb_rule_id)id,
+			    chosen[id]->value);
+	}
 }
 
 struct rb_policy *
@@ -1960,12 +2096,20 @@ plan_policy_when(const struct rb_policy *p, plan_answer_fn answer, void *arg)
 	    &q->n_redeploy_at, answer, arg);
 	q->no_across = select_items(p->no_across, p->n_no_across,
 	    &q->n_no_across, answer, arg);
+	q->skip_to = xcalloc(p->n_skip_to + 1, sizeof *q->skip_to);
+	q->n_skip_to = 0;
+	for (i = 0; i < p->n_skip_to; i++)
+		if (conds_hold(p->skip_to[i].when, p->skip_to[i].n_when,
+		    answer, arg))
+			q->skip_to[q->n_skip_to++] = p->skip_to[i];
+	rules_when(q, NULL, answer, arg);
 	q->levels = xcalloc(p->n_levels + 1, sizeof *q->levels);
 	for (i = 0; i < p->n_levels; i++) {
 		q->levels[i] = p->levels[i];
 		q->levels[i].enter_at = select_items(p->levels[i].enter_at,
 		    p->levels[i].n_enter_at, &q->levels[i].n_enter_at, answer,
 		    arg);
+		rules_when(q, &q->levels[i], answer, arg);
 	}
 	return q;
 }
@@ -1980,6 +2124,7 @@ plan_policy_free(struct rb_policy *q)
 	free(q->required_stops);
 	free(q->redeploy_at);
 	free(q->no_across);
+	free(q->skip_to);
 	for (i = 0; i < q->n_levels; i++)
 		free(q->levels[i].enter_at);
 	free(q->levels);
@@ -1987,13 +2132,36 @@ plan_policy_free(struct rb_policy *q)
 }
 
 static bool
+conds_ask(const struct rb_cond *w, size_t n, const char *name)
+{
+	size_t	j;
+
+	for (j = 0; j < n; j++)
+		if (strcmp(w[j].var.s, name) == 0)
+			return true;
+	return false;
+}
+
+static bool
 items_ask(const struct rb_boundary *b, size_t n, const char *name)
 {
-	size_t	i, j;
+	size_t	i;
 
 	for (i = 0; i < n; i++)
-		for (j = 0; j < b[i].n_when; j++)
-			if (strcmp(b[i].when[j].var.s, name) == 0)
+		if (conds_ask(b[i].when, b[i].n_when, name))
+			return true;
+	return false;
+}
+
+static bool
+rules_ask(const struct rb_rule *r, const char *name)
+{
+	size_t	id, i;
+
+	for (id = 0; id < RB_RULE__COUNT; id++)
+		for (i = 0; i < r[id].n_items; i++)
+			if (conds_ask(r[id].items[i].when,
+			    r[id].items[i].n_when, name))
 				return true;
 	return false;
 }
@@ -2005,13 +2173,129 @@ plan_policy_asks(const struct rb_policy *p, const char *name)
 
 	if (items_ask(p->required_stops, p->n_required_stops, name) ||
 	    items_ask(p->redeploy_at, p->n_redeploy_at, name) ||
-	    items_ask(p->no_across, p->n_no_across, name))
+	    items_ask(p->no_across, p->n_no_across, name) ||
+	    rules_ask(p->rules, name))
 		return true;
+	for (i = 0; i < p->n_skip_to; i++)
+		if (conds_ask(p->skip_to[i].when, p->skip_to[i].n_when, name))
+			return true;
 	for (i = 0; i < p->n_levels; i++)
 		if (items_ask(p->levels[i].enter_at, p->levels[i].n_enter_at,
-		    name))
+		    name) || rules_ask(p->levels[i].rules, name))
 			return true;
 	return false;
+}
+
+/* "VAR is A and W is one of B or C". */
+static void
+conds_words(const struct rb_cond *w, size_t n, struct buf *out)
+{
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		buf_printf(out, "%s%s is ", i == 0 ? "" : " and ", w[i].var.s);
+		if (w[i].n_values > 1)
+			buf_puts(out, "one of ");
+		for (j = 0; j < w[i].n_values; j++)
+			buf_printf(out, "%s%s", j == 0 ? "" : j + 1 ==
+			    w[i].n_values ? " or " : ", ", w[i].values[j]);
+	}
+}
+
+static void
+cond_add(struct plan_conds *pc, char *rule, char *value,
+    const struct rb_cond *w, size_t n)
+{
+	struct plan_cond	*k;
+	struct buf		 b;
+
+	pc->v = xreallocarray(pc->v, pc->n + 1, sizeof *pc->v);
+	k = &pc->v[pc->n++];
+	k->rule = rule;
+	k->value = value;
+	buf_init(&b);
+	conds_words(w, n, &b);
+	k->since = buf_take(&b);
+}
+
+static void
+conds_items(struct plan_conds *pc, const char *key,
+    const struct rb_boundary *b, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (b[i].n_when > 0)
+			cond_add(pc, xstrdup(key), xstrdup(b[i].at.s),
+			    b[i].when, b[i].n_when);
+}
+
+static void
+conds_rules(struct plan_conds *pc, const struct rb_series_level *l,
+    const struct rb_rule_item *const *chosen)
+{
+	size_t	id;
+
+	for (id = 0; id < RB_RULE__COUNT; id++) {
+		if (chosen[id] == NULL)
+			continue;
+		cond_add(pc, l != NULL ? xasprintf("levels: %s: %s",
+		    l->parts == 1 ? "major" : "major.minor",
+		    rb_level_rule_keys[id]) : xstrdup(rb_rule_keys[id]),
+		    xstrdup(chosen[id]->text), chosen[id]->when,
+		    chosen[id]->n_when);
+	}
+}
+
+void
+plan_policy_conds(const struct rb_policy *q, struct plan_conds *pc)
+{
+	char	*value;
+	size_t	 i;
+
+	memset(pc, 0, sizeof *pc);
+	conds_rules(pc, NULL, q->chosen);
+	for (i = 0; i < q->n_skip_to; i++) {
+		const struct rb_skip_to *k = &q->skip_to[i];
+
+		if (k->n_when == 0)
+			continue;
+		if (k->skip == RB_SKIP_ANY || k->skip == 0)
+			value = xasprintf("{to: %s, skip: %s}", k->to.s,
+			    k->skip == 0 ? "false" : "true");
+		else
+			value = xasprintf("{to: %s, skip: %d}", k->to.s,
+			    k->skip);
+		cond_add(pc, xstrdup("skip-series-to"), value, k->when,
+		    k->n_when);
+	}
+	conds_items(pc, "required-stops", q->required_stops,
+	    q->n_required_stops);
+	conds_items(pc, "redeploy-at", q->redeploy_at, q->n_redeploy_at);
+	conds_items(pc, "no-upgrade-across", q->no_across, q->n_no_across);
+	for (i = 0; i < q->n_levels; i++) {
+		char *key = xasprintf("levels: %s: enter-at",
+		    q->levels[i].parts == 1 ? "major" : "major.minor");
+
+		conds_rules(pc, &q->levels[i], q->levels[i].chosen);
+		conds_items(pc, key, q->levels[i].enter_at,
+		    q->levels[i].n_enter_at);
+		free(key);
+	}
+}
+
+void
+plan_conds_free(struct plan_conds *pc)
+{
+	size_t	i;
+
+	for (i = 0; i < pc->n; i++) {
+		free(pc->v[i].rule);
+		free(pc->v[i].value);
+		free(pc->v[i].since);
+	}
+	free(pc->v);
+	memset(pc, 0, sizeof *pc);
 }
 
 void

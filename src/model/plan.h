@@ -97,16 +97,38 @@ int	plan_direct(const struct plan_catalog *, const struct rb_policy *,
 typedef rb_answer_fn plan_answer_fn;
 
 /* The policy under these answers: a copy holding only the items (required
- * stops, boundaries, enter-at releases) whose `when` holds; an item
- * without `when` always does, one whose variable has no answer does not.
- * It shares the runbook's strings (the stops keep their `when`, which the
- * plan's reasons name); free it with plan_policy_free(). */
+ * stops, boundaries, enter-at releases, skip-series-to ranges) whose
+ * `when` holds, and each scalar rule's value (within-series,
+ * leave-series, skip-series, one-minor-at-a-time, a level's leave and
+ * skip) from its first conditional item that holds (in chosen), else its
+ * unconditional one, else the default. An item without `when` always
+ * holds, one whose variable has no answer does not. It shares the
+ * runbook's strings (the items keep their `when`, which the plan's
+ * reasons and refusals name); free it with plan_policy_free(). */
 struct rb_policy	*plan_policy_when(const struct rb_policy *,
 			    plan_answer_fn, void *arg);
 void			 plan_policy_free(struct rb_policy *);
 /* Whether a `when` of the policy names the variable. */
 bool			 plan_policy_asks(const struct rb_policy *,
 			    const char *name);
+
+/* A conditional item that applies, in words. */
+struct plan_cond {
+	char	*rule;		/* its key: "skip-series", "required-stops",
+				   "levels: major: leave" */
+	char	*value;		/* what applies: "2", "16.3.x" */
+	char	*since;		/* why: "big_db is yes" */
+};
+struct plan_conds {
+	struct plan_cond *v;
+	size_t		  n;
+};
+/* The conditional items of a policy made by plan_policy_when() that
+ * apply (the scalar rules' chosen items, the listed items with `when`
+ * that held), in the policy's order; free with plan_conds_free(). */
+void			 plan_policy_conds(const struct rb_policy *,
+			    struct plan_conds *);
+void			 plan_conds_free(struct plan_conds *);
 
 /* Check every version the runbook writes (the available list, required
  * stops, boundaries) under its scheme: an error at the position of each

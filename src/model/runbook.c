@@ -310,7 +310,7 @@ load_boundaries(struct ctx *c, const char *key, const struct yt_node *v,
 }
 
 /* skip-series: true, false, or how many series one hop may pass over. */
-static void
+static bool
 load_skip(struct ctx *c, const char *key, const struct yt_node *v, int *out)
 {
 	static const char *const yes[] = { "true", "True", "TRUE", NULL };
@@ -321,22 +321,170 @@ load_skip(struct ctx *c, const char *key, const struct yt_node *v, int *out)
 	if (v->type == YT_SCALAR && !yt_is_null(v)) {
 		if (rbl_in_list(v->s, yes)) {
 			*out = RB_SKIP_ANY;
-			return;
+			return true;
 		}
 		if (rbl_in_list(v->s, no)) {
 			*out = 0;
-			return;
+			return true;
 		}
 		n = strtol(v->s, &end, 10);
 		if (v->s[0] >= '0' && v->s[0] <= '9' && *end == '\0' &&
 		    n >= 0 && n <= 1000000) {
 			*out = (int)n;
-			return;
+			return true;
 		}
 	}
 	err(c, v->pos, "'%s' must be true, false or the number of "
 	    "series one hop may pass over, found %s", key,
 	    yt_describe(v, what, sizeof what));
+	return false;
+}
+
+static const char *const within_words[] = { "any", "consecutive", NULL };
+static const char *const leave_words[] = { "from-any", "from-latest",
+	"from-latest-minor", NULL };
+
+const char *const rb_rule_keys[RB_RULE__COUNT] = {
+	"within-series", "leave-series", "skip-series", "one-minor-at-a-time"
+};
+const char *const rb_level_rule_keys[RB_RULE__COUNT] = {
+	NULL, "leave", "skip", NULL
+};
+
+/* One value of rule id into *out, or an error and false. */
+static bool
+load_rule_value(struct ctx *c, enum rb_rule_id id, const char *key,
+    const struct yt_node *v, int *out)
+{
+	bool	b;
+	int	k;
+
+	switch (id) {
+	case RB_RULE_WITHIN:
+	case RB_RULE_LEAVE:
+		k = rbl_get_enum(c, key, v, id == RB_RULE_WITHIN ?
+		    within_words : leave_words);
+		if (k < 0)
+			return false;
+		*out = k;
+		return true;
+	case RB_RULE_SKIP:
+		return load_skip(c, key, v, out);
+	case RB_RULE_ONE_MINOR:
+		if (!rbl_get_bool(c, key, v, &b))
+			return false;
+		*out = b;
+		return true;
+	case RB_RULE__COUNT:
+		break;
+	}
+	return false;
+}
+
+/* A scalar rule: V, {value: V, when: {VAR: ANSWER}}, or a list of them,
+ * at most one without `when`. Its unconditional value goes to the
+ * policy's field (rb_rule_set). */
+static void
+load_rule(struct ctx *c, enum rb_rule_id id, const char *key,
+    const struct yt_node *v, struct rb_policy *p, struct rb_series_level *l)
+{
+	static const char *const keys[] = { "value", "when", NULL };
+	struct rb_rule		*r = l != NULL ? &l->rules[id] : &p->rules[id];
+	struct rb_rule_item	*it;
+	const struct yt_node	*e, *x;
+	char			 what[64], *where;
+	size_t			 i, n, uncond = 0;
+
+	if (v->type == YT_SEQ && v->n == 0) {
+		err(c, v->pos, "'%s' must be a value, {value: V, when: {VAR: "
+		    "ANSWER}} or a list of them, found an empty list", key);
+		return;
+	}
+	n = v->type == YT_SEQ ? v->n : 1;
+	r->items = xcalloc(n, sizeof *r->items);
+	for (i = 0; i < n; i++) {
+		e = v->type == YT_SEQ ? v->vals[i] : v;
+		it = &r->items[r->n_items];
+		it->pos = e->pos;
+		if (e->type == YT_MAP) {
+			where = xasprintf("an item of '%s'", key);
+			rbl_check_keys(c, e, where, keys, NULL);
+			free(where);
+			if ((x = rbl_map_get(e, "value", NULL)) == NULL) {
+				err(c, rbl_map_where(e), "an item of '%s' "
+				    "needs 'value' (the rule's value when its "
+				    "'when' holds)", key);
+				continue;
+			}
+			if (!load_rule_value(c, id, key, x, &it->value))
+				continue;
+			it->text = xstrdup(x->s);
+			if ((x = rbl_map_get(e, "when", NULL)) != NULL)
+				rbl_load_conds(c, x, &it->when, &it->n_when);
+		} else if (e->type == YT_SEQ) {
+			err(c, e->pos, "an item of '%s' must be a value or "
+			    "{value: V, when: {VAR: ANSWER}}, found %s", key,
+			    yt_describe(e, what, sizeof what));
+			continue;
+		} else {
+			if (!load_rule_value(c, id, key, e, &it->value))
+				continue;
+			it->text = xstrdup(e->s);
+		}
+		if (it->n_when == 0 && uncond++ > 0) {
+			err(c, e->pos, "'%s' has a second item without 'when': "
+			    "only one value applies when no condition holds",
+			    key);
+			free(it->text);
+			continue;
+		}
+		if (it->n_when == 0)
+			rb_rule_set(p, l, id, it->value);
+		r->n_items++;
+	}
+}
+
+void
+rb_rule_set(struct rb_policy *p, struct rb_series_level *l,
+    enum rb_rule_id id, int value)
+{
+	switch (id) {
+	case RB_RULE_WITHIN:
+		p->within_series = (enum rb_within)value;
+		break;
+	case RB_RULE_LEAVE:
+		if (l != NULL)
+			l->leave = (enum rb_leave)value;
+		else
+			p->leave_series = (enum rb_leave)value;
+		break;
+	case RB_RULE_SKIP:
+		if (l != NULL)
+			l->skip = value;
+		else
+			p->skip_series = value;
+		break;
+	case RB_RULE_ONE_MINOR:
+		p->one_minor = value != 0;
+		break;
+	case RB_RULE__COUNT:
+		break;
+	}
+}
+
+static void
+rules_free(struct rb_rule *r)
+{
+	size_t	id, i;
+
+	for (id = 0; id < RB_RULE__COUNT; id++) {
+		for (i = 0; i < r[id].n_items; i++) {
+			free(r[id].items[i].text);
+			rbl_free_conds(r[id].items[i].when,
+			    r[id].items[i].n_when);
+		}
+		free(r[id].items);
+	}
 }
 
 /* levels: {major: {leave, skip, enter-at}, ...}, each coarser than
@@ -349,8 +497,6 @@ load_levels(struct ctx *c, const struct yt_node *v, struct rb_policy *p)
 	static const char *const names[] = {
 		"major", "major.minor", "major.minor.patch", NULL
 	};
-	static const char *const leave[] = { "from-any", "from-latest",
-		"from-latest-minor", NULL };
 	const struct yt_node	*e, *x;
 	struct rb_series_level		*l;
 	char			 what[64], *where;
@@ -396,12 +542,10 @@ load_levels(struct ctx *c, const struct yt_node *v, struct rb_policy *p)
 		l->parts = parts;
 		l->pos = e->pos;
 		l->skip = RB_SKIP_ANY;
-		if ((x = rbl_map_get(e, "leave", NULL)) != NULL &&
-		    (k = (size_t)rbl_get_enum(c, "leave", x, leave)) <
-		    nitems(leave))
-			l->leave = (enum rb_leave)k;
+		if ((x = rbl_map_get(e, "leave", NULL)) != NULL)
+			load_rule(c, RB_RULE_LEAVE, "leave", x, p, l);
 		if ((x = rbl_map_get(e, "skip", NULL)) != NULL)
-			load_skip(c, "skip", x, &l->skip);
+			load_rule(c, RB_RULE_SKIP, "skip", x, p, l);
 		if ((x = rbl_map_get(e, "enter-at", NULL)) != NULL)
 			load_boundaries(c, "enter-at", x, &l->enter_at,
 			    &l->n_enter_at);
@@ -420,8 +564,8 @@ load_levels(struct ctx *c, const struct yt_node *v, struct rb_policy *p)
 static void
 load_skip_to(struct ctx *c, const struct yt_node *v, struct rb_policy *p)
 {
-	static const char *const keys[] = { "to", "skip", NULL };
-	const struct yt_node	*e, *to, *n;
+	static const char *const keys[] = { "to", "skip", "when", NULL };
+	const struct yt_node	*e, *to, *n, *w;
 	struct rb_skip_to	*k;
 	char			 what[64], *why;
 	size_t			 i;
@@ -464,6 +608,8 @@ load_skip_to(struct ctx *c, const struct yt_node *v, struct rb_policy *p)
 		k->skip = RB_SKIP_ANY;
 		load_skip(c, "skip", n, &k->skip);
 		rbl_set_str(&k->to, to);
+		if ((w = rbl_map_get(e, "when", NULL)) != NULL)
+			rbl_load_conds(c, w, &k->when, &k->n_when);
 		p->n_skip_to++;
 	}
 }
@@ -476,9 +622,6 @@ load_policy(struct ctx *c, const struct yt_node *v)
 		"one-minor-at-a-time", "required-stops", "redeploy-at",
 		"no-upgrade-across", "levels", "skip-series-to", NULL
 	};
-	static const char *const within[] = { "any", "consecutive", NULL };
-	static const char *const leave[] = { "from-any", "from-latest",
-		"from-latest-minor", NULL };
 	struct rb_policy	*p = &c->rb->policy;
 	const struct yt_node	*x;
 	char			 what[64];
@@ -491,16 +634,10 @@ load_policy(struct ctx *c, const struct yt_node *v)
 		return;
 	}
 	rbl_check_keys(c, v, "policy", keys, NULL);
-	if ((x = rbl_map_get(v, "within-series", NULL)) != NULL &&
-	    (k = rbl_get_enum(c, "within-series", x, within)) >= 0)
-		p->within_series = (enum rb_within)k;
-	if ((x = rbl_map_get(v, "leave-series", NULL)) != NULL &&
-	    (k = rbl_get_enum(c, "leave-series", x, leave)) >= 0)
-		p->leave_series = (enum rb_leave)k;
-	if ((x = rbl_map_get(v, "skip-series", NULL)) != NULL)
-		load_skip(c, "skip-series", x, &p->skip_series);
-	if ((x = rbl_map_get(v, "one-minor-at-a-time", NULL)) != NULL)
-		rbl_get_bool(c, "one-minor-at-a-time", x, &p->one_minor);
+	for (k = 0; k < RB_RULE__COUNT; k++)
+		if ((x = rbl_map_get(v, rb_rule_keys[k], NULL)) != NULL)
+			load_rule(c, (enum rb_rule_id)k, rb_rule_keys[k], x, p,
+			    NULL);
 	if ((x = rbl_map_get(v, "required-stops", NULL)) != NULL)
 		load_boundaries(c, "required-stops", x, &p->required_stops,
 		    &p->n_required_stops);
@@ -561,6 +698,17 @@ check_conds(struct ctx *c, const struct rb_boundary *b, size_t n)
 }
 
 static void
+check_rule_conds(struct ctx *c, const struct rb_rule *r)
+{
+	size_t	id, i;
+
+	for (id = 0; id < RB_RULE__COUNT; id++)
+		for (i = 0; i < r[id].n_items; i++)
+			rbl_check_conds(c, r[id].items[i].when,
+			    r[id].items[i].n_when);
+}
+
+static void
 check_policy_conds(struct ctx *c)
 {
 	const struct rb_policy	*p = &c->rb->policy;
@@ -569,8 +717,13 @@ check_policy_conds(struct ctx *c)
 	check_conds(c, p->required_stops, p->n_required_stops);
 	check_conds(c, p->redeploy_at, p->n_redeploy_at);
 	check_conds(c, p->no_across, p->n_no_across);
-	for (i = 0; i < p->n_levels; i++)
+	check_rule_conds(c, p->rules);
+	for (i = 0; i < p->n_skip_to; i++)
+		rbl_check_conds(c, p->skip_to[i].when, p->skip_to[i].n_when);
+	for (i = 0; i < p->n_levels; i++) {
 		check_conds(c, p->levels[i].enter_at, p->levels[i].n_enter_at);
+		check_rule_conds(c, p->levels[i].rules);
+	}
 }
 
 /* ---- vars ---------------------------------------------------------------- */
@@ -1235,11 +1388,17 @@ runbook_free(struct runbook *rb)
 	    rb->policy.n_required_stops);
 	boundaries_free(rb->policy.redeploy_at, rb->policy.n_redeploy_at);
 	boundaries_free(rb->policy.no_across, rb->policy.n_no_across);
-	for (i = 0; i < rb->policy.n_levels; i++)
+	for (i = 0; i < rb->policy.n_levels; i++) {
 		boundaries_free(rb->policy.levels[i].enter_at,
 		    rb->policy.levels[i].n_enter_at);
-	for (i = 0; i < rb->policy.n_skip_to; i++)
+		rules_free(rb->policy.levels[i].rules);
+	}
+	rules_free(rb->policy.rules);
+	for (i = 0; i < rb->policy.n_skip_to; i++) {
 		free(rb->policy.skip_to[i].to.s);
+		rbl_free_conds(rb->policy.skip_to[i].when,
+		    rb->policy.skip_to[i].n_when);
+	}
 	free(rb->policy.skip_to);
 	free(rb->policy.levels);
 	for (i = 0; i < rb->n_vars; i++) {

@@ -265,6 +265,38 @@ enum rb_leave {
 };
 #define RB_SKIP_ANY (-1)	/* skip-series: true */
 
+/* A scalar policy rule (within-series, leave-series, skip-series,
+ * one-minor-at-a-time; a level's leave and skip). */
+enum rb_rule_id {
+	RB_RULE_WITHIN,
+	RB_RULE_LEAVE,
+	RB_RULE_SKIP,
+	RB_RULE_ONE_MINOR,
+	RB_RULE__COUNT
+};
+/* Their keys, as a runbook writes them ("within-series"), and a level's
+ * ("leave", or NULL: a level has no such rule). */
+extern const char *const rb_rule_keys[RB_RULE__COUNT];
+extern const char *const rb_level_rule_keys[RB_RULE__COUNT];
+
+/* One value of a scalar rule: `V` or `{value: V, when: {VAR: ANSWER}}`. */
+struct rb_rule_item {
+	int		 value;		/* the rule's enum, number or bool */
+	char		*text;		/* the value as written, "from-latest" */
+	struct rb_cond	*when;		/* none: unconditional */
+	size_t		 n_when;
+	struct rb_pos	 pos;
+};
+
+/* A scalar rule's items, as written (a value, an item or a list of
+ * them). The first item whose `when` holds wins, else the unconditional
+ * item, else the default; the policy's own field (within_series, ...)
+ * holds the unconditional value or the default. */
+struct rb_rule {
+	struct rb_rule_item *items;
+	size_t		 n_items;
+};
+
 /* Rules for a level of series coarser than versions.series (policy
  * levels: {major: {leave, skip, enter-at}}): nested series. */
 struct rb_series_level {
@@ -275,6 +307,10 @@ struct rb_series_level {
 					   a hop into one lands on; none:
 					   any */
 	size_t		 n_enter_at;
+	struct rb_rule	 rules[RB_RULE__COUNT]; /* leave and skip as
+					   written */
+	const struct rb_rule_item *chosen[RB_RULE__COUNT]; /* see
+					   rb_policy */
 	struct rb_pos	 pos;
 };
 
@@ -284,6 +320,9 @@ struct rb_series_level {
 struct rb_skip_to {
 	struct rb_str	 to;		/* a version range, ">=24.11" */
 	int		 skip;		/* RB_SKIP_ANY or how many */
+	struct rb_cond	*when;		/* when: it applies only when every
+					   one holds; none: always */
+	size_t		 n_when;
 };
 
 /* The upgrade-path policy; see plan.h for its meaning. Defaults are the
@@ -307,8 +346,19 @@ struct rb_policy {
 	size_t		 n_skip_to;
 	struct rb_series_level	*levels;	/* levels: coarsest first */
 	size_t		 n_levels;
+	struct rb_rule	 rules[RB_RULE__COUNT]; /* the scalar rules as
+					   written, with their `when` */
+	const struct rb_rule_item *chosen[RB_RULE__COUNT]; /* the
+					   conditional item whose value the
+					   field holds (plan_policy_when), or
+					   NULL: the unconditional value */
 	struct rb_pos	 pos;
 };
+
+/* Set the field of rule id (of level l, or the policy's own when l is
+ * NULL) to value. */
+void	 rb_rule_set(struct rb_policy *, struct rb_series_level *l,
+	    enum rb_rule_id, int value);
 
 struct runbook {
 	char		*path;		/* as given to runbook_load(), for messages */
