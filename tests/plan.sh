@@ -111,6 +111,33 @@ expect_status 0 "$STEPUP" plan "$C" --from 16.0.0 --to 16.3.9 --var big_db=yes
 expect_grep "$TMP/out" "     steps: up, reindex"
 expect_status 2 "$STEPUP" plan "$C" --from 16.0.0 --var big_db
 
+# Conditional scalar rules: skip-series narrowed by an answer, a redeploy
+# boundary only then; the plan names what applied and why.
+W="$D/conditional-rules.yaml"
+expect_status 2 "$STEPUP" plan "$W" --from 22.05.8
+expect_grep "$TMP/err" "stepup: the policy depends on the answer of ha"
+expect_status 0 "$STEPUP" plan "$W" --from 22.05.8 --var ha=yes
+expect_grep "$TMP/out" "Window: 22.05.8 -> 24.11.1 in 4 hops."
+expect_grep "$TMP/out" "Conditional policy:"
+expect_grep "$TMP/out" "  skip-series: 0, since ha is yes"
+expect_grep "$TMP/out" "  redeploy-at: 24.05.8, since ha is yes"
+expect_grep "$TMP/out" "     23.02.7: no series is skipped, since ha is yes"
+expect_grep "$TMP/out" "  3. 23.11.10 -> 24.05.8  (redeploy)"
+expect_status 0 "$STEPUP" plan "$W" --from 22.05.8 --var ha=no
+expect_grep "$TMP/out" "Window: 22.05.8 -> 24.11.1 in 2 hops."
+grep -q "Conditional policy" "$TMP/out" && fail "no condition held, yet: $(cat "$TMP/out")"
+expect_status 3 "$STEPUP" plan "$W" --from 22.05.8 --direct --var ha=yes
+expect_grep "$TMP/out" "  23.02, 23.11 and 24.05 series, and no series may be skipped (skip-series:"
+expect_grep "$TMP/out" "  0), since ha is yes. The allowed path takes 4 hops: 22.05.8 -> 23.02.7 ->"
+expect_status 0 "$STEPUP" plan "$W" --from 22.05.8 --var ha=yes --json
+expect_grep "$TMP/out" '    {"rule": "skip-series", "value": "0", "since": "ha is yes"},'
+expect_grep "$TMP/out" '    {"rule": "redeploy-at", "value": "24.05.8", "since": "ha is yes"}'
+if command -v python3 >/dev/null 2>&1; then
+	python3 -m json.tool "$TMP/out" >/dev/null || fail "--json is not JSON: $(cat "$TMP/out")"
+fi
+expect_status 0 "$STEPUP" plan "$W" --from 22.05.8 --var ha=no --json
+expect_grep "$TMP/out" '  "conditions": [],'
+
 # Pachyderm: probes for both versions, a redeploy hop with its own steps,
 # and a boundary with no way across.
 P="$D/pachyderm.yaml"

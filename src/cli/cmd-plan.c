@@ -40,6 +40,7 @@ struct plan_opts {
 	char		**vars;		/* --var NAME=VALUE, then the probes' */
 	const char	*from_how;	/* where from came from, for the text */
 	const char	*to_how;
+	struct plan_conds conds;	/* the conditional policy that applied */
 };
 
 /* The runbook variables a probe gets: every one that has a value without
@@ -227,6 +228,40 @@ json_hops(const struct runbook *rb, const struct plan *pl, const char *ind,
 	printf("%s]", ind);
 }
 
+/* The conditional rules and items that applied, and why (nothing when
+ * none did). */
+static void
+print_conds(const struct plan_conds *pc)
+{
+	size_t	i;
+
+	if (pc->n == 0)
+		return;
+	escape_printf(stdout, "Conditional policy:\n");
+	for (i = 0; i < pc->n; i++)
+		escape_printf(stdout, "  %s: %s, since %s\n", pc->v[i].rule,
+		    pc->v[i].value, pc->v[i].since);
+}
+
+static void
+json_conds(const struct plan_conds *pc)
+{
+	size_t	i;
+
+	fputs("[", stdout);
+	for (i = 0; i < pc->n; i++) {
+		fputs(i == 0 ? "\n    {\"rule\": " : ",\n    {\"rule\": ",
+		    stdout);
+		json_str(pc->v[i].rule);
+		fputs(", \"value\": ", stdout);
+		json_str(pc->v[i].value);
+		fputs(", \"since\": ", stdout);
+		json_str(pc->v[i].since);
+		fputs("}", stdout);
+	}
+	fputs(pc->n > 0 ? "\n  ]" : "]", stdout);
+}
+
 static void
 print_json(const struct runbook *rb, const struct plan_opts *o,
     const char *from, const char *to, const struct plan *pl,
@@ -238,9 +273,12 @@ print_json(const struct runbook *rb, const struct plan_opts *o,
 	json_str(from);
 	fputs(",\n  \"to\": ", stdout);
 	json_str(to);
-	printf(",\n  \"direct\": %s,\n  \"result\": \"%s\",\n  \"hops\": ",
+	printf(",\n  \"direct\": %s,\n  \"result\": \"%s\",",
 	    o->direct ? "true" : "false", r != NULL ? "refused" :
 	    pl->n_hops == 0 ? "nothing-to-do" : "planned");
+	fputs("\n  \"conditions\": ", stdout);
+	json_conds(&o->conds);
+	fputs(",\n  \"hops\": ", stdout);
 	if (pl != NULL)
 		json_hops(rb, pl, "  ", o->vars);
 	else
@@ -275,6 +313,9 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 		escape_printf(stdout, "%s: %s -> %s refused by the runbook's "
 		    "policy (%s):\n", rb->product, from, to, r->rule);
 		print_wrapped(r->message, 2);
+		if (o->conds.n > 0)
+			putchar('\n');
+		print_conds(&o->conds);
 		if (r->alternative != NULL) {
 			escape_printf(stdout, "\n%s:\n", r->nearest == NULL ?
 			    "The allowed path instead" :
@@ -298,6 +339,9 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 		    pl->n_hops == 1 ? "" : "s");
 	escape_printf(stdout, "Installed %s (%s); target %s (%s).\n\n",
 	    pl->from, o->from_how, pl->to, o->to_how);
+	print_conds(&o->conds);
+	if (o->conds.n > 0)
+		putchar('\n');
 	print_hops(rb, pl, o->vars);
 }
 
@@ -434,6 +478,7 @@ cmd_plan(int argc, char **argv)
 	policy = plan_policy_when(&rb->policy, plan_answer, o.vars);
 	rc = (o.direct ? plan_direct : plan_compute)(c, policy, from, to,
 	    &pl, &r);
+	plan_policy_conds(policy, &o.conds);
 	plan_policy_free(policy);
 	if (o.json)
 		print_json(rb, &o, from, to, pl, r);
@@ -441,6 +486,7 @@ cmd_plan(int argc, char **argv)
 		print_text(rb, &o, from, to, pl, r);
 	plan_free(pl);
 	plan_refusal_free(r);
+	plan_conds_free(&o.conds);
 	free(from);
 	free(to_buf);
 	catalog_env_free(o.vars);

@@ -1050,7 +1050,9 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 		} else if (k == 0) {
 			buf_puts(b, " series, and no series may be skipped (");
 			level_key(l, "skip-series", "skip", b);
-			buf_puts(b, l->base ? ": false)" : ": 0)");
+			buf_printf(b, ": %s)", l->chosen[RB_RULE_SKIP] != NULL ?
+			    l->chosen[RB_RULE_SKIP]->text : l->base ? "false" :
+			    "0");
 			since_rule(l->chosen, RB_RULE_SKIP, b);
 		} else {
 			buf_printf(b, " series, and a hop may pass over at most "
