@@ -94,8 +94,10 @@ plan_policy(struct buf *b, const struct rb_policy *p)
 		buf_puts(b, "Within a series, every release in turn. ");
 	if (p->leave_series == RB_LEAVE_FROM_LATEST)
 		buf_puts(b, "A series is left only from its latest release. ");
-	if (p->skip_series == 0 && (p->within_series == RB_WITHIN_CONSECUTIVE ||
-	    p->leave_series == RB_LEAVE_FROM_LATEST))
+	else if (p->leave_series == RB_LEAVE_FROM_LATEST_MINOR)
+		buf_puts(b, "A series is left only from its latest minor "
+		    "version. ");
+	if (p->skip_series == 0)
 		buf_puts(b, "No series is skipped. ");
 	else if (p->skip_series > 0)
 		buf_printf(b, "A hop passes over at most %d series. ",
@@ -146,6 +148,8 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 	const struct plan		*pl = session_get_plan(s);
 	const struct plan_refusal	*ref = session_refusal(s);
 	const struct runbook		*rb = session_runbook(s);
+	const struct rb_policy		*policy;
+	struct plan_conds		 pc;
 	struct buf			 b;
 	char				 line[512];
 	int				 y = 1;
@@ -223,14 +227,29 @@ plan_draw(void *state, WINDOW *w, int rows, int cols)
 			y = ui_wrap(w, y, 4, cols - 6, rows, b.data);
 		}
 	}
+	/* the policy as it applies under the answers, and the conditions
+	   that gave it */
+	policy = session_policy(s) != NULL ? session_policy(s) : &rb->policy;
 	b.len = 0;
-	plan_policy(&b, &rb->policy);
+	plan_policy(&b, policy);
 	y++;
 	ui_str(w, y++, 2, cols - 4, "Policy");
 	wattron(w, theme_attr(ROLE_DIM));
 	y = ui_wrap(w, y, 4, cols - 6, ps->editing ? rows - 5 : rows - 2,
 	    b.data);
 	wattroff(w, theme_attr(ROLE_DIM));
+	plan_policy_conds(policy, &pc);
+	if (pc.n > 0 && y < rows - 3) {
+		ui_str(w, y++, 2, cols - 4, "Conditional policy");
+		for (h = 0; h < pc.n && y < rows - 2; h++) {
+			b.len = 0;
+			buf_printf(&b, "%s: %s, since %s", pc.v[h].rule,
+			    pc.v[h].value, pc.v[h].since);
+			y = ui_wrap(w, y, 4, cols - 6, ps->editing ? rows - 5 :
+			    rows - 2, b.data);
+		}
+	}
+	plan_conds_free(&pc);
 	buf_free(&b);
 	if (ps->editing) {
 		if (ps->refused != NULL) {

@@ -68,4 +68,21 @@ expect_grep "$TMP/err" "stepup: there is no run 42: the journal $TMP/state/journ
 expect_status 2 "$STEPUP" export "$TMP/missing.yaml"
 expect_status 1 "$STEPUP" export "$rbk" --from 1.0.0 -o "$TMP/no/such/dir/x.txt"
 expect_grep "$TMP/err" "stepup: cannot write the export: $TMP/no/such/dir/x.txt"
+
+# A policy that depends on an answer: --var gives it, the header names
+# the conditional policy that applied; an asked one is not guessed.
+W=tests/data/plan/conditional-rules.yaml
+expect_status 2 "$STEPUP" export "$W" --from 22.05.8
+expect_grep "$TMP/err" "stepup: the policy depends on the answer of ha (Is the database run in high availability?): give --var ha=VALUE"
+expect_status 0 "$STEPUP" export "$W" --from 22.05.8 --var ha=yes
+expect_grep "$TMP/out" "Conditional policy:  skip-series: 0, since ha is yes"
+expect_grep "$TMP/out" "                     redeploy-at: 24.05.8, since ha is yes"
+expect_grep "$TMP/out" "Hop 3 of 4: 23.11.10 → 24.05.8 (redeploy)"
+expect_status 0 "$STEPUP" export "$W" --from 22.05.8 --var ha=no
+grep -q "Conditional policy" "$TMP/out" && fail "no condition held, yet: $(head -12 "$TMP/out")"
+expect_grep "$TMP/out" "Path:     22.05.8 → 23.11.10 (major) → 24.11.1 (major)"
+expect_status 2 "$STEPUP" export "$W" --from 22.05.8 --var ha
+expect_grep "$TMP/err" "stepup: --var takes NAME=VALUE, not 'ha'"
+expect_status 2 "$STEPUP" export --run 3 --var ha=yes
+expect_grep "$TMP/err" "a run's report takes only --run"
 finish

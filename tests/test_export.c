@@ -397,7 +397,8 @@ static struct plan_hop filestore_hops[] = {
 	  "1.1.0: a series is left only from its latest release" },
 	{ "1.1.0", "2.0.0", "major", false, NULL },
 };
-static struct plan filestore_plan = { "1.0.0", "2.0.0", filestore_hops, 2 };
+static struct plan filestore_plan = { "1.0.0", "2.0.0", filestore_hops, 2,
+    { NULL, 0 } };
 
 static void
 test_checklist(void **state)
@@ -584,7 +585,8 @@ test_checklist_runid(void **state)
 	struct runbook			*rb;
 	struct plan_hop			 hop = { "1.0.0", "1.0.1", "patch",
 					    false, NULL };
-	struct plan			 plan = { "1.0.0", "1.0.1", &hop, 1 };
+	struct plan			 plan = { "1.0.0", "1.0.1", &hop, 1,
+					    { NULL, 0 } };
 	struct export_doc		*d;
 	char				*cause = NULL, *t;
 

@@ -25,7 +25,7 @@ static struct plan_hop hops[] = {
 	{ "1.0.0", "1.1.0", "minor", false, NULL },
 	{ "1.1.0", "2.0.0", "major", false, NULL },
 };
-static struct plan plan = { "1.0.0", "2.0.0", hops, 2 };
+static struct plan plan = { "1.0.0", "2.0.0", hops, 2, { NULL, 0 } };
 
 struct fixture {
 	char		 dir[64];

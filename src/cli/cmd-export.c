@@ -29,6 +29,7 @@ enum {
 	OPT_RUN,
 	OPT_DATE,
 	OPT_HOST,
+	OPT_VAR,
 };
 
 static const struct option export_options[] = {
@@ -38,6 +39,7 @@ static const struct option export_options[] = {
 	{ "run", required_argument, NULL, OPT_RUN },
 	{ "output", required_argument, NULL, 'o' },
 	{ "date", required_argument, NULL, OPT_DATE },
+	{ "var", required_argument, NULL, OPT_VAR },
 	{ "host", required_argument, NULL, OPT_HOST },
 	CLI_COMMON_OPTIONS,
 	{ NULL, 0, NULL, 0 }
@@ -104,7 +106,8 @@ checklist_plan(const struct runbook *rb, const char *from, const char *to,
 
 static int
 export_checklist_cmd(const char *path, const char *from, const char *to,
-    enum export_format fmt, const struct export_meta *meta, char **text)
+    char *const *vars, enum export_format fmt,
+    const struct export_meta *meta, char **text)
 {
 	struct rb_diags		 d;
 	struct runbook		*rb;
@@ -132,7 +135,7 @@ export_checklist_cmd(const char *path, const char *from, const char *to,
 	{
 		struct plan	 probe_plan = {
 			(char *)(from != NULL ? from : ""),
-			(char *)(to != NULL ? to : ""), NULL, 0
+			(char *)(to != NULL ? to : ""), NULL, 0, { NULL, 0 }
 		};
 		struct step_env	 penv = { NULL, 0 };
 
@@ -144,6 +147,21 @@ export_checklist_cmd(const char *path, const char *from, const char *to,
 		}
 		step_env_free(&penv);
 	}
+	/* --var NAME=VALUE: an answer for the policy's `when`; an asked
+	   variable that one names is not guessed */
+	for (i = 0; vars != NULL && vars[i] != NULL; i++) {
+		char *name = xstrndup(vars[i], strcspn(vars[i], "="));
+
+		step_env_set(&env, name, vars[i] + strlen(name) + 1, false);
+		free(name);
+	}
+	for (i = 0; i < rb->n_vars; i++)
+		if (plan_policy_asks(&rb->policy, rb->vars[i].name) &&
+		    step_env_get(&env, rb->vars[i].name, NULL) == NULL)
+			cli_usage_error("export", "the policy depends on the "
+			    "answer of %s (%s): give --var %s=VALUE",
+			    rb->vars[i].name, rb->vars[i].ask != NULL ?
+			    rb->vars[i].ask : "no default", rb->vars[i].name);
 	st = checklist_plan(rb, from, to, &env, &plan);
 	step_env_free(&env);
 	if (st != 0)
@@ -242,7 +260,8 @@ cmd_export(int argc, char **argv)
 	enum export_format	 fmt = EXPORT_TXT;
 	struct export_meta	 meta = { NULL, NULL };
 	char			*date = NULL, *host = NULL, *text = NULL;
-	char			*cause = NULL;
+	char			*cause = NULL, **vars = NULL;
+	size_t			 nvars = 0;
 	int			 opt, st;
 
 	optind = 1;
@@ -272,6 +291,14 @@ cmd_export(int argc, char **argv)
 		case OPT_HOST:
 			meta.host = optarg;
 			break;
+		case OPT_VAR:
+			if (strchr(optarg, '=') == NULL || *optarg == '=')
+				cli_usage_error("export", "--var takes "
+				    "NAME=VALUE, not '%s'", optarg);
+			vars = xreallocarray(vars, nvars + 2, sizeof *vars);
+			vars[nvars++] = optarg;
+			vars[nvars] = NULL;
+			break;
 		default:
 			if (!cli_common(opt, "export"))
 				cli_usage_error("export", "unexpected option");
@@ -284,9 +311,9 @@ cmd_export(int argc, char **argv)
 		    "too many)", argv[optind]);
 	if (run == NULL && runbook == NULL)
 		cli_usage_error("export", "no runbook (or --run ID) to export");
-	if (run != NULL && (from != NULL || to != NULL))
-		cli_usage_error("export", "--from and --to plan a checklist; "
-		    "a run's report takes only --run");
+	if (run != NULL && (from != NULL || to != NULL || vars != NULL))
+		cli_usage_error("export", "--from, --to and --var plan a "
+		    "checklist; a run's report takes only --run");
 	if (meta.date == NULL)
 		meta.date = date = export_date();
 	if (meta.host == NULL)
@@ -295,7 +322,8 @@ cmd_export(int argc, char **argv)
 	if (run != NULL)
 		st = export_report_cmd(runbook, run, fmt, &meta, &text);
 	else
-		st = export_checklist_cmd(runbook, from, to, fmt, &meta, &text);
+		st = export_checklist_cmd(runbook, from, to, vars, fmt, &meta,
+		    &text);
 	if (st == EXIT_DONE && text != NULL) {
 		if (output == NULL || strcmp(output, "-") == 0) {
 			if (fputs(text, stdout) == EOF ||
@@ -314,6 +342,7 @@ cmd_export(int argc, char **argv)
 			    run != NULL ? "report" : "checklist", output);
 	}
 	free(text);
+	free(vars);
 	free(date);
 	free(host);
 	return st;

@@ -84,7 +84,7 @@ static const struct command commands[] = {
 	  "left unfinished or refused to start (a backup changed); 2 nothing\n"
 	  "to roll back, or invalid runbook; 4 another operator holds the lock.\n" },
 	{ "export", cmd_export,
-	  "RUNBOOK [--from V] [--to V] | --run ID [RUNBOOK]\n"
+	  "RUNBOOK [--from V] [--to V] [--var N=V] | --run ID [RUNBOOK]\n"
 	  "        [--format txt|md|html] [-o FILE]",
 	  "print the checklist of a planned upgrade, or the report of a run",
 	  "The checklist: the header (product, from, to, the path and why each\n"
@@ -95,6 +95,8 @@ static const struct command commands[] = {
 	  "artifacts, and its rollback. Secrets never appear.\n\n"
 	  "      --from V         the installed version (default: probed)\n"
 	  "      --to V           the target (default: the newest available)\n"
+	  "      --var N=V        the answer of variable N, for the policy's\n"
+	  "                       `when` (the checklist names what applied)\n"
 	  "      --run ID         the report of run ID instead\n"
 	  "      --format FMT     txt (default, 80 columns), md or html (print)\n"
 	  "  -o, --output FILE    write to FILE instead of standard output\n"

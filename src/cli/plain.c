@@ -22,6 +22,7 @@
 #include "action.h"
 #include "escape.h"
 #include "plain.h"
+#include "plan.h"
 #include "rollback.h"
 #include "session.h"
 #include "steps.h"
@@ -1035,6 +1036,22 @@ plain_questions(struct plain *p)
 	return 0;
 }
 
+/* The conditional policy that applied (plan_policy_conds), a line each. */
+static void
+plain_conds(struct plain *p)
+{
+	struct plan_conds	pc;
+	size_t			i;
+
+	if (session_policy(p->s) == NULL)
+		return;
+	plan_policy_conds(session_policy(p->s), &pc);
+	for (i = 0; i < pc.n; i++)
+		plain_say(p, "== conditional policy: %s: %s, since %s",
+		    pc.v[i].rule, pc.v[i].value, pc.v[i].since);
+	plan_conds_free(&pc);
+}
+
 static void
 plain_plan(struct plain *p)
 {
@@ -1043,6 +1060,7 @@ plain_plan(struct plain *p)
 
 	plain_say(p, "== plan: %s -> %s, %zu hop%s", pl->from, pl->to,
 	    pl->n_hops, pl->n_hops == 1 ? "" : "s");
+	plain_conds(p);
 	for (h = 0; h < pl->n_hops; h++) {
 		escape_printf(p->out, "==   hop %zu: %s -> %s (%s)", h + 1,
 		    pl->hops[h].from, pl->hops[h].to, pl->hops[h].kind != NULL ?
@@ -1227,6 +1245,7 @@ ask_from:
 				if (ref->nearest != NULL)
 					plain_say(&p, "! the nearest allowed "
 					    "target is %s", ref->nearest);
+				plain_conds(&p);
 			} else
 				plain_say(&p, "! %s", cause);
 			free(cause);

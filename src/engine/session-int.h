@@ -82,6 +82,8 @@ struct session {
 						   the default target */
 	struct plan		*plan;
 	struct plan_refusal	*refusal;
+	struct rb_policy	*policy;	/* under the answers, as the
+						   plan was made; or NULL */
 	struct probe_note	*probes;
 	size_t			 n_probes;
 

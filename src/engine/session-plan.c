@@ -218,7 +218,8 @@ session_plan(struct session *s, char **cause)
 	    plan_default_target(cat, s->from);
 	policy = plan_policy_when(&s->rb->policy, session_plan_answer, s);
 	r = plan_compute(cat, policy, s->from, to, &s->plan, &s->refusal);
-	plan_policy_free(policy);
+	plan_policy_free(s->policy);
+	s->policy = policy;
 	if (r != 0) {
 		*cause = xasprintf("no allowed upgrade path from %s to %s: %s",
 		    s->from, to, s->refusal != NULL ? s->refusal->message : "?");

@@ -39,6 +39,7 @@ session_status_name(enum session_status st)
 const struct runbook *session_runbook(const struct session *s) { return s->rb; }
 const struct plan *session_get_plan(const struct session *s) { return s->plan; }
 const struct plan_refusal *session_refusal(const struct session *s) { return s->refusal; }
+const struct rb_policy *session_policy(const struct session *s) { return s->policy; }
 const struct steps *session_steps(const struct session *s) { return s->steps; }
 const char *session_run_id(const struct session *s) { return s->run_id_s; }
 const char *session_state_dir(const struct session *s) { return s->state_dir; }
@@ -309,6 +310,7 @@ session_close(struct session *s)
 	free(s->probes);
 	plan_free(s->plan);
 	plan_refusal_free(s->refusal);
+	plan_policy_free(s->policy);
 	step_env_free(&s->answers);
 	step_env_free(&s->outputs);
 	free(s->answered);

@@ -377,6 +377,10 @@ int		 session_probe_installed(struct session *, char **version,
 const struct runbook	*session_runbook(const struct session *);
 const struct plan	*session_get_plan(const struct session *);	/* or NULL */
 const struct plan_refusal *session_refusal(const struct session *); /* or NULL */
+/* The policy the plan was made with, under the run's answers
+ * (plan_policy_when: the conditional values that apply), or NULL before
+ * session_plan. */
+const struct rb_policy	*session_policy(const struct session *);
 const struct steps	*session_steps(const struct session *);	/* or NULL before begin */
 const char		*session_run_id(const struct session *);	/* or NULL */
 const char		*session_state_dir(const struct session *);

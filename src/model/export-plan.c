@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "plan.h"
 #include "steps.h"
 #include "util.h"
 
@@ -282,6 +283,15 @@ export_checklist(const struct steps *ss, const struct steps *rollback,
 			buf_printf(&b, "\n%s", plan->hops[h].reason);
 	}
 	export_doc_head(d, "Path", b.data);
+	/* the conditional policy the plan was made under, and why */
+	if (plan->conds.n > 0) {
+		b.len = 0;
+		for (h = 0; h < plan->conds.n; h++)
+			buf_printf(&b, "%s%s: %s, since %s", h > 0 ? "\n" : "",
+			    plan->conds.v[h].rule, plan->conds.v[h].value,
+			    plan->conds.v[h].since);
+		export_doc_head(d, "Conditional policy", b.data);
+	}
 	buf_free(&b);
 	export_doc_head(d, "Runbook", rb->path);
 	export_doc_head(d, "SHA-256", rb->sha256);

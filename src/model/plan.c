@@ -1753,6 +1753,8 @@ compute(const struct plan_catalog *c, const struct rb_policy *p,
 	}
 	x.t = (size_t)ti;
 	rc = plan_indices(&x, (size_t)fi, (size_t)ti, out, refusal);
+	if (rc == 0)
+		plan_policy_conds(p, &(*out)->conds);
 	ctx_free(&x);
 	return rc;
 }
@@ -1785,6 +1787,7 @@ direct(const struct plan_catalog *c, const struct rb_policy *p,
 	if (bad == 0) {
 		*out = plan_new(c->v[fi].text, c->v[ti].text);
 		plan_add(*out, &x, (size_t)fi, (size_t)ti, NULL);
+		plan_policy_conds(p, &(*out)->conds);
 		ctx_free(&x);
 		return 0;
 	}
@@ -2316,6 +2319,7 @@ plan_free(struct plan *p)
 	free(p->hops);
 	free(p->from);
 	free(p->to);
+	plan_conds_free(&p->conds);
 	free(p);
 }
 

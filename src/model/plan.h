@@ -15,6 +15,17 @@
 
 #include "runbook.h"
 
+/* A conditional item that applies, in words. */
+struct plan_cond {
+	char	*rule;		/* its key: "skip-series", "required-stops",
+				   "levels: major: leave" */
+	char	*value;		/* what applies: "2", "16.3.x" */
+	char	*since;		/* why: "big_db is yes" */
+};
+struct plan_conds {
+	struct plan_cond *v;
+	size_t		  n;
+};
 /* One hop of a plan: from -> to, in one upgrade. */
 struct plan_hop {
 	char	*from;
@@ -32,6 +43,8 @@ struct plan {
 	char		*to;
 	struct plan_hop	*hops;	/* n_hops == 0: nothing to do */
 	size_t		 n_hops;
+	struct plan_conds conds; /* the conditional policy it was made under
+				   (plan_policy_conds) */
 };
 
 /* Why no plan: the rule that forbids it, a paragraph for the operator, and
@@ -112,17 +125,6 @@ void			 plan_policy_free(struct rb_policy *);
 bool			 plan_policy_asks(const struct rb_policy *,
 			    const char *name);
 
-/* A conditional item that applies, in words. */
-struct plan_cond {
-	char	*rule;		/* its key: "skip-series", "required-stops",
-				   "levels: major: leave" */
-	char	*value;		/* what applies: "2", "16.3.x" */
-	char	*since;		/* why: "big_db is yes" */
-};
-struct plan_conds {
-	struct plan_cond *v;
-	size_t		  n;
-};
 /* The conditional items of a policy made by plan_policy_when() that
  * apply (the scalar rules' chosen items, the listed items with `when`
  * that held), in the policy's order; free with plan_conds_free(). */
