@@ -147,11 +147,11 @@ expect_grep "$TMP/out" "  1. 1.7.14 -> 1.13.0  (redeploy)"
 expect_grep "$TMP/out" "     steps: new-cluster, migrate"
 expect_status 3 "$STEPUP" plan "$P"
 expect_grep "$TMP/out" "Pachyderm: 1.7.14 -> 2.1.0 refused by the runbook's policy (no-upgrade-across):"
-expect_grep "$TMP/out" "  No upgrade path leads from 1.7.14 to 2.1.0: 2.0.0 cannot be reached from"
-expect_grep "$TMP/out" "  1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in place or"
+expect_grep "$TMP/out" "  No upgrade path leads from 1.7.14 to 2.1.0: 2.0.0 cannot be reached in"
+expect_grep "$TMP/out" "  place or by a redeploy from 1.x: no documented path leads from below 2.0.0"
 expect_grep "$TMP/out" "The path to the nearest reachable version:"
 expect_status 3 "$STEPUP" plan "$P" --direct
-expect_grep "$TMP/out" "  other path leads there either (no-upgrade-across); the nearest version"
+expect_grep "$TMP/out" "  No other path leads there either (no-upgrade-across); the nearest version"
 expect_grep "$TMP/out" "The path to the nearest reachable version:"
 expect_status 3 "$STEPUP" plan "$P" --json
 expect_grep "$TMP/out" '"nearest": ["1.13.0"],'

@@ -89,7 +89,7 @@ steps_of 1 "$redeploy"
 steps_of 2 "$inplace"
 plan 3 "$P" --from 1.13.0 --to 2.0.0
 expect_grep "$TMP/out" "(no-upgrade-across)"
-says "2.0.0 cannot be reached from 1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in place or by a redeploy (no-upgrade-across): Pachyderm 2.x is deployed with Helm"
+says "2.0.0 cannot be reached in place or by a redeploy from 1.x: no documented path leads from below 2.0.0 to 2.0.0 or later (no-upgrade-across): Pachyderm 2.x is deployed with Helm"
 
 # QHub (seeds/003): 0.3.14 -> 0.4 is one redeploy hop with every step of
 # the guide.

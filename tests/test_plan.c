@@ -728,6 +728,9 @@ test_conditional_rules(void **state)
 	struct rb_boundary	 enter[] = {
 		{ { "24.05.x", { 9, 1 } }, NULL, &big, 1 },
 	};
+	struct rb_boundary	 across[] = {
+		{ { "23.11.5", { 10, 1 } }, NULL, &big, 1 },
+	};
 	struct rb_series_level	 level;
 	struct plan_catalog	*c;
 	struct rb_policy	 p, *q;
@@ -847,6 +850,27 @@ test_conditional_rules(void **state)
 	plan_conds_free(&pc);
 	assert_true(plan_policy_asks(&p, "big_db"));
 	plan_policy_free(q);
+
+	/* a conditional boundary with no way across, within a major: the
+	   refusal names the release it is reached from */
+	memset(&p, 0, sizeof p);
+	p.skip_series = RB_SKIP_ANY;
+	p.no_across = across;
+	p.n_no_across = nitems(across);
+	q = plan_policy_when(&p, answer_of, "yes");
+	r = expect_refusal(1, c, q, "23.02.7", "24.05.1", "no-upgrade-across",
+	    "23.02.7 -> 24.05.1 is not allowed as one hop: 24.05.1 cannot be "
+	    "reached in place or by a redeploy from 23.02.7: no documented "
+	    "path leads from below 23.11.5 to 23.11.5 or later "
+	    "(no-upgrade-across), since big_db is yes. No other path leads "
+	    "there either (no-upgrade-across); the nearest version that can "
+	    "be reached is 23.11.1.");
+	plan_refusal_free(r);
+	plan_policy_free(q);
+	q = plan_policy_when(&p, answer_of, "no");
+	pl = expect_plan(c, q, "23.02.7", "24.05.1", "23.02.7 -> 24.05.1");
+	plan_free(pl);
+	plan_policy_free(q);
 	plan_catalog_free(c);
 }
 
@@ -924,8 +948,8 @@ test_pachyderm_boundaries(void **state)
 	plan_free(pl);
 	r = expect_refusal(0, c, &p, "1.7.14", "2.1.0", "no-upgrade-across",
 	    "No upgrade path leads from 1.7.14 to 2.1.0: 2.0.0 cannot be reached "
-	    "from 1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in "
-	    "place or by a redeploy (no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
+	    "in place or by a redeploy from 1.x: no documented path leads from "
+	    "below 2.0.0 to 2.0.0 or later (no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
 	    "nearest version that can be reached is 1.13.0.");
 	assert_string_equal(r->nearest, "1.13.0");
 	path = path_of(r->alternative);
@@ -934,16 +958,16 @@ test_pachyderm_boundaries(void **state)
 	plan_refusal_free(r);
 	r = expect_refusal(0, c, &p, "1.13.0", "2.0.0", "no-upgrade-across",
 	    "No upgrade path leads from 1.13.0 to 2.0.0: 2.0.0 cannot be reached "
-	    "from 1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in "
-	    "place or by a redeploy (no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
+	    "in place or by a redeploy from 1.x: no documented path leads from "
+	    "below 2.0.0 to 2.0.0 or later (no-upgrade-across): 1.x data cannot be migrated to 2.x. The "
 	    "nearest version that can be reached is 1.13.0, the installed "
 	    "one.");
 	assert_null(r->alternative);
 	plan_refusal_free(r);
 	r = expect_refusal(1, c, &p, "1.7.14", "2.1.0", "no-upgrade-across",
 	    "1.7.14 -> 2.1.0 is not allowed as one hop: 2.1.0 cannot be reached "
-	    "from 1.7.14: no upgrade leads from below 2.0.0 to 2.0.0 or later, in "
-	    "place or by a redeploy (no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
+	    "in place or by a redeploy from 1.x: no documented path leads from "
+	    "below 2.0.0 to 2.0.0 or later (no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
 	    "other path leads there either (no-upgrade-across); the nearest "
 	    "version that can be reached is 1.13.0.");
 	assert_string_equal(r->nearest, "1.13.0");
@@ -953,8 +977,8 @@ test_pachyderm_boundaries(void **state)
 	plan_refusal_free(r);
 	r = expect_refusal(1, c, &p, "1.13.0", "2.1.0", "no-upgrade-across",
 	    "1.13.0 -> 2.1.0 is not allowed as one hop: 2.1.0 cannot be reached "
-	    "from 1.13.0: no upgrade leads from below 2.0.0 to 2.0.0 or later, in "
-	    "place or by a redeploy (no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
+	    "in place or by a redeploy from 1.x: no documented path leads from "
+	    "below 2.0.0 to 2.0.0 or later (no-upgrade-across): 1.x data cannot be migrated to 2.x. No "
 	    "other path leads there either (no-upgrade-across); nothing "
 	    "above 1.13.0 can be reached.");
 	assert_null(r->alternative);

@@ -983,10 +983,20 @@ explain(const struct ctx *x, size_t i, size_t j, enum rule r, struct buf *b)
 	switch (r) {
 	case R_NO_ACROSS:
 		crossed(x->across, x->nacross, &c->v[i], &c->v[j], false, &k);
-		buf_printf(b, "%s cannot be reached from %s: no upgrade leads "
-		    "from below %s to %s or later, in place or by a redeploy "
-		    "(no-upgrade-across)", z, a, x->across[k].v.text,
-		    x->across[k].v.text);
+		st = &x->across[k];
+		/* from another major: say from which line ("1.x") */
+		if (st->v.epoch != c->v[i].epoch ||
+		    st->v.part[0] != c->v[i].part[0]) {
+			name = series_name(&c->v[i], 1);
+			line = xasprintf("%s.x", name);
+			free(name);
+		} else
+			line = xstrdup(a);
+		buf_printf(b, "%s cannot be reached in place or by a redeploy "
+		    "from %s: no documented path leads from below %s to %s or "
+		    "later (no-upgrade-across)", z, line, st->v.text,
+		    st->v.text);
+		free(line);
 		since_print(x->across[k].src->when, x->across[k].src->n_when,
 		    b);
 		if (x->across[k].reason != NULL)
