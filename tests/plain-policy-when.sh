@@ -42,4 +42,14 @@ printf '%s\n' 22.05.8 no | "$STEPUP" run --plain --dry-run "$RUNBOOK" >"$TMP/noh
 [ $? = 0 ] || fail "the dry run exited non-zero: $(cat "$TMP/noha.err")"
 expect_line "$TMP/noha" "== plan: 22.05.8 -> 24.11.1, 2 hops"
 grep -q "^== conditional policy" "$TMP/noha" && fail "no condition held, yet: $(cat "$TMP/noha")"
+
+# Resumed, the plan read back from the journal says the same: the
+# answers reloaded choose the same policy.
+rm -rf "$STATE"
+printf '%s\n' 22.05.8 yes | "$STEPUP" run --plain "$RUNBOOK" >"$TMP/begun" 2>&1
+expect_line "$TMP/begun" "= paused (end of input): run 1 is unfinished; run stepup again to resume it"
+printf '%s\n' resume | "$STEPUP" run --plain "$RUNBOOK" >"$TMP/resumed" 2>&1
+expect_line "$TMP/resumed" "= resumed run 1"
+expect_line "$TMP/resumed" "== conditional policy: skip-series: 0, since ha is yes"
+expect_line "$TMP/resumed" "== conditional policy: redeploy-at: 24.05.8, since ha is yes"
 finish

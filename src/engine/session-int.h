@@ -153,6 +153,10 @@ void		 session_run_record(struct session *, enum journal_run_kind,
  * session_run_record wrote it). Free with plan_free(). */
 struct plan	*session_plan_of_run(const struct journal_run *,
 		    const char *text);
+/* The policy under the run's answers into s->policy, and what of it is
+ * conditional into s->plan's conds: for a run resumed, whose plan is read
+ * back from the journal. */
+void		 session_policy_resume(struct session *);
 /* Set up a version probe in the run's environment, every probe going
  * through session_probe_door(); returns probe->envp, for step_envp_free()
  * after it. */

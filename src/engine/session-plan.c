@@ -170,6 +170,17 @@ session_plan_asks(const struct session *s)
 	return false;
 }
 
+void
+session_policy_resume(struct session *s)
+{
+	plan_policy_free(s->policy);
+	s->policy = plan_policy_when(&s->rb->policy, session_plan_answer, s);
+	if (s->plan != NULL) {
+		plan_conds_free(&s->plan->conds);
+		plan_policy_conds(s->policy, &s->plan->conds);
+	}
+}
+
 int
 session_plan(struct session *s, char **cause)
 {

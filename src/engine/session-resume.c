@@ -391,6 +391,9 @@ session_resume(struct session *s, char **cause)
 		journal_events_free(ev, n_ev);
 		return EXIT_USAGE;
 	}
+	/* the plan was made under these answers: what of the policy they
+	   chose */
+	session_policy_resume(s);
 	if (session_question(s, 0) != NULL) {
 		*cause = xasprintf("%s has no answer yet (secret answers are "
 		    "asked again on resume)", session_question(s, 0)->name);
