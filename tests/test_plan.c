@@ -1527,7 +1527,7 @@ test_property(void **state)
 	int			 nconds;
 	char			 tobuf[24];
 	int			 round, i, j, k, f, to, want, used[3][4][4];
-	long			 plans = 0, refusals = 0;
+	long			 plans = 0, refusals = 0, said = 0;
 
 	(void)state;
 	srand(20261122);
@@ -1756,6 +1756,9 @@ test_property(void **state)
 					/* the nearest is reachable */
 					k = pt_index(&t, r->nearest);
 					assert_true(k == f || pt_brute(&t, f, k) > 0);
+					/* no condition held: none is named */
+					assert_true(nconds > 0 ||
+					    strstr(r->message, "since") == NULL);
 					refusals++;
 					plan_refusal_free(r);
 				} else {
@@ -1777,6 +1780,10 @@ test_property(void **state)
 						    pl->hops[h].from) == 0);
 						assert_true((h + 1 == pl->n_hops) ==
 						    (pl->hops[h].reason == NULL));
+						assert_true(nconds > 0 ||
+						    pl->hops[h].reason == NULL ||
+						    strstr(pl->hops[h].reason,
+						    "since") == NULL);
 						int nb = tcount((const int (*)[3])
 						    t.redeploy, t.nredeploy,
 						    t.v[a], t.v[b], false);
@@ -1798,9 +1805,28 @@ test_property(void **state)
 				}
 				/* --direct agrees with the hop predicate */
 				drc = plan_direct(c, when, from, tot, &dp, &dr);
-				plan_policy_free(when);
 				assert_int_equal(drc == 0,
 				    pt_allowed(&t, f, to, to));
+				assert_true(drc == 0 || nconds > 0 ||
+				    strstr(dr->message, "since") == NULL);
+				/* a rule a when gave says so */
+				if (drc != 0 && strcmp(dr->rule,
+				    "one-minor-at-a-time") == 0 &&
+				    when->chosen[RB_RULE_ONE_MINOR] != NULL) {
+					assert_non_null(strstr(dr->message,
+					    "(one-minor-at-a-time), since big "
+					    "is yes"));
+					said++;
+				}
+				if (drc != 0 && strcmp(dr->rule,
+				    "within-series") == 0 &&
+				    when->chosen[RB_RULE_WITHIN] != NULL) {
+					assert_non_null(strstr(dr->message,
+					    "(within-series: consecutive), "
+					    "since big is yes"));
+					said++;
+				}
+				plan_policy_free(when);
 				plan_free(dp);
 				plan_refusal_free(dr);
 			}
@@ -1812,6 +1838,7 @@ test_property(void **state)
 	/* Both outcomes were exercised, many times. */
 	assert_true(plans > 5000);
 	assert_true(refusals > 500);
+	assert_true(said > 100);
 }
 
 int
