@@ -731,6 +731,7 @@ test_conditional_rules(void **state)
 	struct rb_boundary	 across[] = {
 		{ { "23.11.5", { 10, 1 } }, NULL, &big, 1 },
 	};
+	struct rb_skip_to	 to24 = { { ">=24.11", { 11, 1 } }, 0, NULL, 0 };
 	struct rb_series_level	 level;
 	struct plan_catalog	*c;
 	struct rb_policy	 p, *q;
@@ -764,6 +765,19 @@ test_conditional_rules(void **state)
 	assert_string_equal(pc.v[0].since, "big_db is yes");
 	plan_conds_free(&pc);
 	plan_policy_free(q);
+	/* a skip-series-to item bounds the hop into 24.11: its stop is not
+	   the conditional rule's doing */
+	p.skip_to = &to24;
+	p.n_skip_to = 1;
+	q = plan_policy_when(&p, answer_of, "yes");
+	pl = expect_plan(c, q, "22.05.8", "24.11.1",
+	    "22.05.8 -> 24.05.8 -> 24.11.1");
+	assert_string_equal(pl->hops[0].reason, "24.05.8: no series is "
+	    "skipped");
+	plan_free(pl);
+	plan_policy_free(q);
+	p.skip_to = NULL;
+	p.n_skip_to = 0;
 	/* no: the unconditional value, and nothing said about a when */
 	q = plan_policy_when(&p, answer_of, "no");
 	assert_int_equal(q->skip_series, 1);

@@ -1462,9 +1462,15 @@ search_run(const struct ctx *x, struct search *s)
 static const struct rb_rule_item *
 rule_item(const struct ctx *x, size_t p, size_t q, enum rule r)
 {
+	const struct lvl	*l;
+
 	switch (r) {
 	case R_SKIP:
-		return x->lv[level_breaking(x, p, q, r)].chosen[RB_RULE_SKIP];
+		l = &x->lv[level_breaking(x, p, q, r)];
+		/* a skip-series-to item gave the bound, not the rule */
+		if (l->skipsrc != NULL && l->skipsrc[q] != NULL)
+			return NULL;
+		return l->chosen[RB_RULE_SKIP];
 	case R_LEAVE:
 		return x->lv[level_breaking(x, p, q, r)].chosen[RB_RULE_LEAVE];
 	case R_WITHIN:
