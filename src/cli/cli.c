@@ -482,8 +482,10 @@ cli_getopt(const struct command_entry *e, int argc, char **argv)
 	longopts = cli_longopts(e, &n);
 	for (;;) {
 		opt = getopt_long(argc, argv, optstring, longopts, NULL);
-		if (opt == '?' || opt == ':')
+		if (opt == '?' || opt == ':') {
+			free(optstring);
 			cli_bad_option(argc, argv, opt, longopts, n, e);
+		}
 		if (opt > 0 && opt < CLI_OPT_COMMON)
 			opt = cli_letter(e, opt);
 		if (opt == -1 || !cli_common(opt, e))
