@@ -135,6 +135,18 @@ for cmd in plan lint export run; do
 	grep -q "stepup-runbook(5)" "$TMP/err" && fail "$cmd nosuch.yaml points to stepup-runbook(5): $(cat "$TMP/err")"
 done
 
+# Why a command could not open its run: the runbook's own diagnostics as
+# they are (FILE:LINE:COL: ...), anything else after "stepup: ".
+printf 'stepup: 1\nproduct: X\n' >"$TMP/bad.yaml"
+for cmd in run rollback watch takeover; do
+	expect_status 2 "$STEPUP" "$cmd" --plain --state-dir "$TMP/s2" "$TMP/bad.yaml"
+	grep -qx "$TMP/bad.yaml:1:1: missing 'versions' (scheme, installed, available)" "$TMP/err" ||
+	    fail "$cmd bad.yaml: $(cat "$TMP/err")"
+done
+expect_status 2 "$STEPUP" watch --plain --state-dir "$TMP/s2" "$top_srcdir/runbooks/demo.yaml"
+grep -qx "stepup: no journal in $TMP/s2 yet: nothing to watch" "$TMP/err" ||
+    fail "watch without a journal: $(cat "$TMP/err")"
+
 # No such run: the same status from show and export --run, with or without
 # a journal.
 expect_status 2 "$STEPUP" show --state-dir "$S" 7

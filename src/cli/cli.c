@@ -516,6 +516,19 @@ cli_environment(void)
 		cli.no_color = true;
 }
 
+void
+cli_session_error(const char *runbook, const char *cause)
+{
+	size_t	len = runbook != NULL ? strlen(runbook) : 0;
+
+	if (cause == NULL)
+		cause = "the session could not be opened";
+	if (len > 0 && strncmp(cause, runbook, len) == 0 && cause[len] == ':')
+		escape_printf(stderr, "%s\n", cause);
+	else
+		escape_printf(stderr, "stepup: %s\n", cause);
+}
+
 bool
 cli_plain(bool asked)
 {

@@ -119,6 +119,11 @@ void	cli_help(FILE *f, const struct command_entry *e);
 void	cli_usage_error(const struct command_entry *e, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
 
+/* Say why a session could not be opened on runbook, on stderr: cause as
+ * it is when it is the runbook's own diagnostics (it begins with the
+ * runbook's path and a colon: FILE:LINE:COL: ...), else after
+ * "stepup: ". */
+void	cli_session_error(const char *runbook, const char *cause);
 /* Plain mode: when asked, or when the terminal cannot do better (TERM
  * unset, empty or dumb, or stdin or stdout not a terminal). */
 bool	cli_plain(bool asked);

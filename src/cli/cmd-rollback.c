@@ -97,11 +97,7 @@ cmd_rollback(const struct command_entry *e, int argc, char **argv)
 
 	r = session_open(&opts, &s, &cause);
 	if (r != EXIT_DONE) {
-		if (r == EXIT_USAGE && strncmp(cause, "there is", 8) != 0 &&
-		    strstr(cause, "rolled back already") == NULL)
-			escape_printf(stderr, "%s\n", cause);
-		else
-			escape_printf(stderr, "stepup: %s\n", cause);
+		cli_session_error(opts.runbook, cause);
 		free(cause);
 		free(found);
 		return r;

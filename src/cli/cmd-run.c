@@ -101,10 +101,7 @@ cmd_run(const struct command_entry *e, int argc, char **argv)
 		free(cause2);
 	}
 	if (r != EXIT_DONE) {
-		if (r == EXIT_USAGE)
-			escape_printf(stderr, "%s\n", cause);
-		else
-			escape_printf(stderr, "stepup: %s\n", cause);
+		cli_session_error(opts.runbook, cause);
 		free(cause);
 		return r;
 	}

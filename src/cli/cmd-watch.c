@@ -145,16 +145,12 @@ watch_open(const struct command_entry *e, int argc, char **argv,
 	opts.watch = true;
 	opts.watch_run = a->run;
 	r = session_open(&opts, s, &cause);
-	free(a->runbook);
-	a->runbook = NULL;
 	if (r != EXIT_DONE) {
-		if (r == EXIT_USAGE && cause != NULL && strchr(cause, ':') !=
-		    NULL && strstr(cause, "nothing to watch") == NULL)
-			escape_printf(stderr, "%s\n", cause);
-		else
-			escape_printf(stderr, "stepup: %s\n", cause);
+		cli_session_error(a->runbook, cause);
 		free(cause);
 	}
+	free(a->runbook);
+	a->runbook = NULL;
 	return r;
 }
 
