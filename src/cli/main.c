@@ -19,7 +19,6 @@ int
 main(int argc, char **argv)
 {
 	const struct command_entry	*c;
-	const char			*term;
 	char				*path = NULL, *run[] = { "run", NULL, NULL };
 	size_t				 len;
 	int				 r;
@@ -31,9 +30,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
-		term = getenv("TERM");
-		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
-		    term != NULL && *term != '\0' && strcmp(term, "dumb") != 0) {
+		/* On a terminal the wizard can use: pick a runbook. */
+		if (!cli_plain(false)) {
 			if ((r = tui_pick(&path)) != EXIT_DONE || path == NULL)
 				return r;
 			run[1] = path;
