@@ -3,7 +3,7 @@
 /* cli.c: the command line's machinery over the table of command entries
  * (cli.h): the one option parser, every --help text and usage error, the
  * lookup of a command, and what the commands share (plain mode's choice,
- * a run id). Nothing here knows a command's options but from its entry. */
+ * a run id, why a session did not open). Nothing here knows a command's options but from its entry. */
 #include "config.h"
 
 #include <errno.h>
