@@ -200,6 +200,11 @@ checklist_key(void *state, const struct ui_key *k)
 
 	if (n == 0)
 		return false;
+	if (ui_list_move(k->action, &c->sel, n, c->page)) {
+		c->moved = true;
+		ui_dirty();
+		return true;
+	}
 	switch (k->action) {
 	case KEYS_OPEN:
 		tui_open_step(c->sel);
@@ -215,33 +220,6 @@ checklist_key(void *state, const struct ui_key *k)
 	}
 	case KEYS_NEXT_STEP:
 		c->moved = false;
-		break;
-	case KEYS_DOWN:
-		if (c->sel + 1 < n)
-			c->sel++;
-		c->moved = true;
-		break;
-	case KEYS_UP:
-		if (c->sel > 0)
-			c->sel--;
-		c->moved = true;
-		break;
-	case KEYS_PAGE_DOWN:
-		c->sel = c->sel + (size_t)c->page < n ?
-		    c->sel + (size_t)c->page : n - 1;
-		c->moved = true;
-		break;
-	case KEYS_PAGE_UP:
-		c->sel = c->sel > (size_t)c->page ? c->sel - (size_t)c->page : 0;
-		c->moved = true;
-		break;
-	case KEYS_TOP:
-		c->sel = 0;
-		c->moved = true;
-		break;
-	case KEYS_BOTTOM:
-		c->sel = n - 1;
-		c->moved = true;
 		break;
 	default:
 		return false;

@@ -133,9 +133,11 @@ history_key(void *state, const struct ui_key *k)
 	char		*cause = NULL;
 	size_t		 n = h->events != NULL ? h->n_events : h->n_runs;
 	size_t		*pos = h->events != NULL ? &h->top : &h->sel;
-	size_t		 step = k->action == KEYS_PAGE_DOWN ||
-			    k->action == KEYS_PAGE_UP ? (size_t)h->page : 1;
 
+	if (ui_list_move(k->action, pos, n, h->page)) {
+		ui_dirty();
+		return true;
+	}
 	switch (k->action) {
 	case KEYS_OPEN:
 		if (h->events != NULL)
@@ -155,14 +157,6 @@ history_key(void *state, const struct ui_key *k)
 			return false;	/* the frame pops the screen */
 		journal_events_free(h->events, h->n_events);
 		h->events = NULL;
-		break;
-	case KEYS_DOWN:
-	case KEYS_PAGE_DOWN:
-		*pos = *pos + step < n ? *pos + step : (n > 0 ? n - 1 : 0);
-		break;
-	case KEYS_UP:
-	case KEYS_PAGE_UP:
-		*pos = *pos > step ? *pos - step : 0;
 		break;
 	default:
 		return false;

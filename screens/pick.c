@@ -230,22 +230,13 @@ pick_key(void *state, const struct ui_key *k)
 {
 	struct pick	*p = state;
 
-	switch (k->action) {
-	case KEYS_OPEN:
+	if (k->action == KEYS_OPEN) {
 		*p->chosen = xstrdup(p->v[p->sel].path);
 		ui_quit(EXIT_DONE);
 		return true;
-	case KEYS_DOWN:
-		if (p->sel + 1 < p->n)
-			p->sel++;
-		break;
-	case KEYS_UP:
-		if (p->sel > 0)
-			p->sel--;
-		break;
-	default:
-		return false;
 	}
+	if (!ui_list_move(k->action, &p->sel, p->n, 1))
+		return false;
 	ui_dirty();
 	return true;
 }

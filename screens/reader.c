@@ -72,18 +72,6 @@ max_top(struct reader *r)
 }
 
 static void
-down(struct reader *r, int n)
-{
-	r->top = pager_scroll(r->p, r->top, n, (size_t)r->page);
-}
-
-static void
-up(struct reader *r, int n)
-{
-	r->top = pager_scroll(r->p, r->top, -n, (size_t)r->page);
-}
-
-static void
 reader_draw(void *state, WINDOW *w, int rows, int cols)
 {
 	struct reader	*r = state;
@@ -197,6 +185,7 @@ reader_key(void *state, const struct ui_key *k)
 {
 	struct reader	*r = state;
 	char		*cause = NULL;
+	long		 n;
 
 	if (r->prompting) {
 		if (k->is_fn && k->ch == KEY_F(1))
@@ -217,25 +206,12 @@ reader_key(void *state, const struct ui_key *k)
 		}
 		return true;
 	}
+	if (ui_scroll_lines(k->action, r->page, &n)) {
+		r->top = pager_scroll(r->p, r->top, n, (size_t)r->page);
+		ui_dirty();
+		return true;
+	}
 	switch (k->action) {
-	case KEYS_DOWN:
-		down(r, 1);
-		break;
-	case KEYS_UP:
-		up(r, 1);
-		break;
-	case KEYS_PAGE_DOWN:
-		down(r, r->page);
-		break;
-	case KEYS_PAGE_UP:
-		up(r, r->page);
-		break;
-	case KEYS_HALF_DOWN:
-		down(r, r->page / 2);
-		break;
-	case KEYS_HALF_UP:
-		up(r, r->page / 2);
-		break;
 	case KEYS_TOP:
 		r->top = 0;
 		break;

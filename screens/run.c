@@ -326,21 +326,17 @@ run_key(void *state, const struct ui_key *k)
 	/* The acts (cancel, run, retry, mark done, skip, roll back). */
 	if (tui_act(r->i, k->action, run_started, r))
 		return true;
-	switch (k->action) {
-	case KEYS_DOWN:
-	case KEYS_PAGE_DOWN:
-	case KEYS_UP:
-	case KEYS_PAGE_UP:
+	if (ui_scroll_lines(k->action, r->page, &n)) {
 		if (r->p == NULL)
-			break;
-		n = k->action == KEYS_DOWN || k->action == KEYS_UP ? 1 :
-		    r->page;
+			return true;
 		off = pager_scroll(r->p, r->top >= 0 ? r->top :
-		    pager_last(r->p, (size_t)r->page), k->action == KEYS_DOWN ||
-		    k->action == KEYS_PAGE_DOWN ? n : -n, (size_t)r->page);
+		    pager_last(r->p, (size_t)r->page), n, (size_t)r->page);
 		/* At the end: follow it again. */
 		r->top = off >= pager_last(r->p, (size_t)r->page) ? -1 : off;
-		break;
+		ui_dirty();
+		return true;
+	}
+	switch (k->action) {
 	case KEYS_TOP:
 		r->top = 0;
 		break;

@@ -20,7 +20,7 @@
 #include "util.h"
 
 static const enum key_action tui_act_keys[SESSION_ACT__COUNT] = {
-#define X(e, name, arg, word, done, key, title, prompt)			\
+#define X(e, name, arg, word, done, key, gate, fn, title, prompt)	\
 	[SESSION_ACT_##e] = KEYS_##key,
 	SESSION_ACTS(X)
 #undef X

@@ -23,6 +23,59 @@ expect_grep "$TMP/err" "unknown command 'no-such-command'"
 expect_grep "$TMP/err" "Try 'stepup --help'"
 expect_status 2 "$STEPUP"
 
+# Each command's options, as its --help lists them (from its entry's
+# table), are in its subsection of stepup(1), with an argument when they
+# take one and with their letter; and every option that subsection's
+# synopsis and lists name is one the command takes. The common options
+# likewise in COMMON OPTIONS.
+MAN=$top_srcdir/man/stepup.1
+# options [COMMAND]: "NAME arg|- LETTER|-", one a line.
+options() {
+	"$STEPUP" "$@" --help | awk '
+	    /^ +-[A-Za-z], --[a-z]/ { l = substr($1, 2, 1); o = $2 }
+	    /^ +--[a-z]/ { l = "-"; o = $1 }
+	    o != "" { n = split(substr(o, 3), p, "="); print p[1], (n > 1 ? "arg" : "-"), l; o = "" }'
+}
+# section TITLE: a section or subsection of stepup(1), without its title.
+section() {
+	awk -v t="$1" '$0 == t { on = 1; next } /^\.S[sh] / { on = 0 } on' "$MAN"
+}
+# man_checks WHAT OPTIONS-FILE SECTION-FILE [ALSO-FILE]
+man_checks() {
+	while read -r name arg letter; do
+		m="Fl \\-$(printf '%s' "$name" | sed 's/-/\\-/g')"
+		grep -qF "$m" "$3" || fail "$1 takes --$name, which its part of stepup(1) does not name"
+		if [ "$arg" = arg ]; then
+			grep -qE "$(printf '%s' "$m" | sed 's/\\/\\\\/g') (Ar|Cm) " "$3" ||
+			    fail "$1 --$name takes an argument; stepup(1) names none"
+		else
+			grep -qE "$(printf '%s' "$m" | sed 's/\\/\\\\/g') Ar " "$3" &&
+			    fail "$1 --$name takes no argument; stepup(1) gives it one"
+		fi
+		[ "$letter" = - ] || grep -qF "Fl $letter " "$3" ||
+		    fail "$1 --$name is also -$letter; stepup(1) does not say so"
+	done <"$2"
+	for name in $(grep -E '^\.(Op|It) Fl ' "$3" | grep -oE 'Fl \\-[a-z\\-]+' |
+	    sed 's/^Fl \\-//; s/\\-/-/g' | sort -u); do
+		cat "$2" ${4:+"$4"} | grep -q "^$name " ||
+		    fail "stepup(1) gives $1 the option --$name, which it does not take"
+	done
+}
+options >"$TMP/common.opts"
+[ "$(wc -l <"$TMP/common.opts")" -ge 5 ] || fail "stepup --help lists no common options: $(cat "$TMP/common.opts")"
+section ".Sh COMMON OPTIONS" >"$TMP/common.man"
+man_checks "every command" "$TMP/common.opts" "$TMP/common.man"
+for cmd in $(sed -n 's/^  stepup \([a-z]*\).*/\1/p' "$TMP/help"); do
+	section ".Ss $cmd" >"$TMP/$cmd.man"
+	[ -s "$TMP/$cmd.man" ] || { fail "stepup(1) has no subsection for $cmd"; continue; }
+	options "$cmd" | grep -vxF -f "$TMP/common.opts" >"$TMP/$cmd.opts"
+	man_checks "stepup $cmd" "$TMP/$cmd.opts" "$TMP/$cmd.man" "$TMP/common.opts"
+done
+# The commands in the order of --help, as stepup(1) says they are.
+sed -n 's/^  stepup \([a-z]*\).*/\1/p' "$TMP/help" >"$TMP/order.help"
+sed -n 's/^\.Ss \([a-z]*\)$/\1/p' "$MAN" | grep -xF -f "$TMP/order.help" >"$TMP/order.man"
+cmp -s "$TMP/order.help" "$TMP/order.man" || fail "stepup(1) lists the commands in another order than --help: $(diff "$TMP/order.help" "$TMP/order.man")"
+
 # -V is --version, and --version works after any command, with the licence.
 for v in -V --version "plan --version" "lint -V" "show --version" \
     "export --version" "history -V" "run --version" "rollback -V"; do
@@ -81,6 +134,18 @@ for cmd in plan lint export run; do
 	expect_grep "$TMP/err" "nosuch.yaml: No such file or directory"
 	grep -q "stepup-runbook(5)" "$TMP/err" && fail "$cmd nosuch.yaml points to stepup-runbook(5): $(cat "$TMP/err")"
 done
+
+# Why a command could not open its run: the runbook's own diagnostics as
+# they are (FILE:LINE:COL: ...), anything else after "stepup: ".
+printf 'stepup: 1\nproduct: X\n' >"$TMP/bad.yaml"
+for cmd in run rollback watch takeover; do
+	expect_status 2 "$STEPUP" "$cmd" --plain --state-dir "$TMP/s2" "$TMP/bad.yaml"
+	grep -qx "$TMP/bad.yaml:1:1: missing 'versions' (scheme, installed, available)" "$TMP/err" ||
+	    fail "$cmd bad.yaml: $(cat "$TMP/err")"
+done
+expect_status 2 "$STEPUP" watch --plain --state-dir "$TMP/s2" "$top_srcdir/runbooks/demo.yaml"
+grep -qx "stepup: no journal in $TMP/s2 yet: nothing to watch" "$TMP/err" ||
+    fail "watch without a journal: $(cat "$TMP/err")"
 
 # No such run: the same status from show and export --run, with or without
 # a journal.

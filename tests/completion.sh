@@ -60,4 +60,21 @@ expect "rb/a.yaml
 rb/b.yml
 rb/sub" stepup --state-dir /tmp lint rb/
 expect "" stepup show ""
+expect "" stepup recover ""
+# An option's argument is what its help names it: a file, words to pick
+# from, or free text (nothing to complete, not a runbook).
+expect "rb/a.yaml
+rb/b.yml
+rb/notes.txt
+rb/sub" stepup export x.yaml -o rb/
+expect "rb/a.yaml
+rb/b.yml
+rb/notes.txt
+rb/sub" stepup export x.yaml --output rb/
+expect "" stepup takeover --reason ""
+expect "" stepup plan --var ""
+expect "rb" stepup takeover --reason why r
+expect "rb/a.yaml
+rb/b.yml
+rb/sub" stepup --no-color plan --var a=b --from 1.0 rb/
 finish

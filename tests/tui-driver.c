@@ -10,11 +10,8 @@
 #include <string.h>
 
 #include "../screens/screens.h"
-#include "cli.h"
 #include "ui.h"
 #include "util.h"
-
-struct cli cli;
 
 static const struct screen *const all[] = {
 #define X(name) &screen_##name,

@@ -1,12 +1,17 @@
 /* Copyright (c) 2026 the stepup authors. */
 /* SPDX-License-Identifier: ISC (see LICENSE) */
-/* cli.h: what every subcommand shares: the options common to all of them,
- * and the prototypes of the subcommands (one src/cli/cmd-<name>.c each). */
+/* cli.h: the command line as one table. Each subcommand is one
+ * src/cli/cmd-<name>.c ending in its const struct command_entry (name,
+ * summary, operands, help, option rows, run function); CLI_COMMANDS lists
+ * the entries, and cli.c derives from them the getopt_long tables, the
+ * short options, every --help text, the usage errors and the lookup of a
+ * command by its name or a prefix of it. An option is written once, as a
+ * row of its command's X-macro list. */
 #ifndef STEPUP_CLI_H
 #define STEPUP_CLI_H
 
-#include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Options common to every command, after environment defaults. */
 struct cli {
@@ -16,73 +21,114 @@ struct cli {
 };
 extern struct cli cli;
 
-/* Long options for the common flags; commands append them to their own
- * struct option table with CLI_COMMON_OPTIONS and pass unknown option
- * characters to cli_common(). */
-enum {
-	CLI_OPT_STATE_DIR = 0x1000,
-	CLI_OPT_THEME,
-	CLI_OPT_NO_COLOR,
-	CLI_OPT_HELP,
-	CLI_OPT_VERSION,
-	CLI_OPT__FIRST_PRIVATE = 0x1100, /* commands number their own from here */
-};
-#define CLI_COMMON_OPTIONS						\
-	{ "state-dir", required_argument, NULL, CLI_OPT_STATE_DIR },	\
-	{ "theme", required_argument, NULL, CLI_OPT_THEME },		\
-	{ "no-color", no_argument, NULL, CLI_OPT_NO_COLOR },		\
-	{ "help", no_argument, NULL, CLI_OPT_HELP },			\
-	{ "version", no_argument, NULL, CLI_OPT_VERSION }
-
-/* The one option parser, for the options before the command (command
- * NULL: it stops at the first operand) and for each command's: getopt_long
- * with the command's own options and the common ones (also -h and -V),
- * which it handles itself. Returns the next option of the command's own,
- * or -1 at the end, once the theme asked for is checked ("--theme list"
- * lists them and exits 0; an unknown or broken one exits 2). A bad option
- * exits 2 with "stepup: unrecognized option '--x'" and the like. */
-int	cli_getopt(int argc, char **argv, const char *shortopts,
-	    const struct option *longopts, const char *command);
-/* Handle a common option returned by getopt_long. Returns true when it was
- * one; prints the command's help for --help, the version for --version. */
-bool	cli_common(int opt, const char *command);
-/* Print "stepup: message" and "Try 'stepup --help'" and exit 2. */
-void	cli_usage_error(const char *command, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3), noreturn));
-/* Print the help of one command (its usage and summary) and exit 0. */
-void	cli_command_help(const char *command) __attribute__((noreturn));
-
-/* A subcommand: stepup NAME ARGS. argv[0] is the command's name. */
-struct command {
+/* One option of a command. A command's options are rows of an X-macro
+ * list,
+ *	X(NAME, "long-name", 'letter' or 0, "ARG" or NULL, "help text")
+ * NAME makes OPT_NAME, what cli_getopt returns for it (for its letter
+ * too); ARG names its argument in the usage and --help (NULL: it takes
+ * none; "a|b|c": one of these words, which the shell completion offers;
+ * FILE and DIR complete as paths); the help text is --help's, its lines
+ * split by \n. */
+struct cli_option {
 	const char	*name;
-	int		(*fn)(int argc, char **argv);
-	const char	*args;		/* usage after the name */
-	const char	*summary;	/* one line for --help */
-	const char	*help;		/* its own options, for NAME --help */
+	int		 letter;
+	const char	*arg;
+	const char	*help;
+	int		 id;
 };
-const struct command	*cli_command(const char *name);
 
-/* The subcommands, one src/cli/cmd-<name>.c each, by area. */
-/* == loader == */
-int	cmd_lint(int, char **);
+/* Ids of a command's own options start here (getopt_long's letters and
+ * '?' are below, the common options' ids at CLI_OPT_COMMON). */
+#define CLI_OPT_FIRST	0x1100
+#define CLI_OPT_COMMON	0x1000
 
-/* == planner == */
-int	cmd_plan(int, char **);
+#define CLI_OPTION_ID(n, l, c, a, h)	OPT_##n,
+#define CLI_OPTION_ROW(n, l, c, a, h)	{ l, c, a, h, OPT_##n },
+/* The enum of one file's option ids (OPT_NAME), from its widest list. */
+#define CLI_OPTIONS_ENUM(LIST)						\
+	enum { OPT__BEFORE = CLI_OPT_FIRST - 1, LIST(CLI_OPTION_ID) }
+/* A command's option table, from its list; ended by a row of NULLs. */
+#define CLI_OPTIONS_TABLE(var, LIST)					\
+	static const struct cli_option var[] = {			\
+		LIST(CLI_OPTION_ROW)					\
+		{ NULL, 0, NULL, NULL, 0 }				\
+	}
 
-/* == session == */
-int	cmd_run(int, char **);		/* cmd-run.c: run, and stepup RUNBOOK */
-int	cmd_history(int, char **);	/* cmd-history.c */
-int	cmd_show(int, char **);		/* cmd-history.c */
+/* A subcommand: stepup NAME [OPTION]... OPERANDS. */
+struct command_entry {
+	const char		*name;
+	const char		*summary;	/* one line, for stepup --help */
+	const char		*operands;	/* after the options: "RUNBOOK" */
+	const char		*help;		/* what it does, for NAME --help */
+	const char		*status;	/* its exit statuses, or NULL */
+	const struct cli_option	*options;	/* its own, or NULL */
+	/* argv[0] is the command's name. Returns an EXIT_* status. */
+	int			(*run)(const struct command_entry *, int argc,
+				    char **argv);
+};
 
-/* == journal == */
-int	cmd_recover(int, char **);	/* cmd-recover.c */
+/* Every command, in the order stepup --help and stepup(1) list them: one
+ * line each, cmd_NAME_entry in src/cli/cmd-*.c. */
+#define CLI_COMMANDS(X)							\
+	X(run)		/* cmd-run.c: also stepup RUNBOOK */		\
+	X(plan)		/* cmd-plan.c */				\
+	X(lint)		/* cmd-lint.c */				\
+	X(rollback)	/* cmd-rollback.c */				\
+	X(export)	/* cmd-export.c */				\
+	X(recover)	/* cmd-recover.c */				\
+	X(history)	/* cmd-history.c */				\
+	X(show)		/* cmd-history.c */				\
+	X(watch)	/* cmd-watch.c */				\
+	X(takeover)	/* cmd-watch.c */
 
-/* == watch == */
-int	cmd_watch(int, char **);	/* cmd-watch.c */
-int	cmd_takeover(int, char **);	/* cmd-watch.c */
+#define CLI_ENTRY_DECLARE(name) extern const struct command_entry cmd_##name##_entry;
+CLI_COMMANDS(CLI_ENTRY_DECLARE)
+#undef CLI_ENTRY_DECLARE
 
-/* == export == */
-int	cmd_rollback(int, char **);	/* cmd-rollback.c */
-int	cmd_export(int, char **);	/* cmd-export.c */
+/* The entries, in CLI_COMMANDS' order, ended by NULL. */
+extern const struct command_entry *const cli_commands[];
+/* The options every command takes, ended by a row of NULLs. */
+extern const struct cli_option cli_common_options[];
+
+/* The entry of a command named exactly, or NULL. */
+const struct command_entry *cli_command(const char *name);
+/* The command a word names: exactly, or as a prefix of one command only,
+ * as getopt_long takes --state for --state-dir. Exits 2, saying why and
+ * the nearest name, when it names none or several. */
+const struct command_entry *cli_command_find(const char *word);
+
+/* The one option parser, for the options before the command (e NULL: it
+ * stops at the first operand) and for each command's: getopt_long over
+ * the entry's options and the common ones (also -h and -V), which it
+ * handles itself. Returns the id (OPT_NAME) of the next of the command's
+ * own options, with optarg, or -1 at the end, once the theme asked for is
+ * checked ("--theme list" lists them and exits 0; an unknown or broken
+ * one exits 2). A bad option exits 2 with "stepup: unrecognized option
+ * '--x'" and the like. */
+int	cli_getopt(const struct command_entry *e, int argc, char **argv);
+/* The common options' defaults from the environment: STEPUP_STATE_DIR,
+ * STEPUP_THEME, NO_COLOR. */
+void	cli_environment(void);
+/* The short option string of an entry ("+" first without one), with
+ * getopt's ':' after a letter that takes an argument. Caller frees. */
+char	*cli_shortopts(const struct command_entry *e);
+
+/* stepup --help (e NULL) or stepup NAME --help, on f. */
+void	cli_help(FILE *f, const struct command_entry *e);
+/* Print "stepup: message" and "Try 'stepup [NAME ]--help'" and exit 2. */
+void	cli_usage_error(const struct command_entry *e, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+
+/* Say why a session could not be opened on runbook, on stderr: cause as
+ * it is when it is the runbook's own diagnostics (it begins with the
+ * runbook's path and a colon: FILE:LINE:COL: ...), else after
+ * "stepup: ". */
+void	cli_session_error(const char *runbook, const char *cause);
+/* Plain mode: when asked, or when the terminal cannot do better (TERM
+ * unset, empty or dumb, or stdin or stdout not a terminal). */
+bool	cli_plain(bool asked);
+/* The run id a word is (a positive decimal number), or 0 when it is
+ * not one. */
+long long cli_run_id(const char *word);
 
 #endif

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>	/* optind, optarg */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,28 +23,22 @@
 
 extern char **environ;
 
-enum {
-	OPT_FROM = CLI_OPT__FIRST_PRIVATE,
-	OPT_TO,
-	OPT_FORMAT,
-	OPT_RUN,
-	OPT_DATE,
-	OPT_HOST,
-	OPT_VAR,
-};
-
-static const struct option export_options[] = {
-	{ "from", required_argument, NULL, OPT_FROM },
-	{ "to", required_argument, NULL, OPT_TO },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "run", required_argument, NULL, OPT_RUN },
-	{ "output", required_argument, NULL, 'o' },
-	{ "date", required_argument, NULL, OPT_DATE },
-	{ "var", required_argument, NULL, OPT_VAR },
-	{ "host", required_argument, NULL, OPT_HOST },
-	CLI_COMMON_OPTIONS,
-	{ NULL, 0, NULL, 0 }
-};
+#define EXPORT_OPTIONS(X)						\
+	X(FROM, "from", 0, "V", "the installed version (default: probed)")	\
+	X(TO, "to", 0, "V", "the target (default: the newest available)")	\
+	X(VAR, "var", 0, "N=V",						\
+	    "the answer of variable N, for the policy's\n"		\
+	    "`when` (the checklist names what applied)")		\
+	X(RUN, "run", 0, "ID", "the report of run ID instead")		\
+	X(FORMAT, "format", 0, "txt|md|html",				\
+	    "txt (default, 80 columns), md or html (print)")		\
+	X(OUTPUT, "output", 'o', "FILE",				\
+	    "write to FILE instead of standard output")			\
+	X(DATE, "date", 0, "TEXT",					\
+	    "the date shown (default: now, or\n$SOURCE_DATE_EPOCH)")	\
+	X(HOST, "host", 0, "NAME", "the host shown (default: this host)")
+CLI_OPTIONS_ENUM(EXPORT_OPTIONS);
+CLI_OPTIONS_TABLE(export_options, EXPORT_OPTIONS);
 
 /* A variable's answer among the export's, for the policy's `when`. */
 static const char *
@@ -158,7 +153,7 @@ export_checklist_cmd(const char *path, const char *from, const char *to,
 	for (i = 0; i < rb->n_vars; i++)
 		if (plan_policy_asks(&rb->policy, rb->vars[i].name) &&
 		    step_env_get(&env, rb->vars[i].name, NULL) == NULL)
-			cli_usage_error("export", "the policy depends on the "
+			cli_usage_error(&cmd_export_entry, "the policy depends on the "
 			    "answer of %s (%s): give --var %s=VALUE",
 			    rb->vars[i].name, rb->vars[i].ask != NULL ?
 			    rb->vars[i].ask : "no default", rb->vars[i].name);
@@ -198,15 +193,13 @@ export_report_cmd(const char *runbook, const char *id_text,
 	struct rb_diags		 d;
 	struct runbook		*rb = NULL;
 	struct export_doc	*doc = NULL;
-	char			*cause = NULL, *dir, *end;
+	char			*cause = NULL, *dir;
 	long long		 id;
 	int			 st;
 
-	errno = 0;
-	id = strtoll(id_text, &end, 10);
-	if (errno != 0 || *end != '\0' || id <= 0)
-		cli_usage_error("export", "--run wants a run id (a number), "
-		    "not '%s'", id_text);
+	if ((id = cli_run_id(id_text)) == 0)
+		cli_usage_error(&cmd_export_entry, "--run wants a run id (a "
+		    "number), not '%s'", id_text);
 	j = journal_open_view(cli.state_dir, &dir, &cause);
 	if (j == NULL && cause == NULL) {
 		escape_printf(stderr, "stepup: there is no run %lld: the "
@@ -252,8 +245,8 @@ export_report_cmd(const char *runbook, const char *id_text,
 }
 
 /* stepup export: a checklist or a run report, to stdout or -o. */
-int
-cmd_export(int argc, char **argv)
+static int
+cmd_export(const struct command_entry *e, int argc, char **argv)
 {
 	const char		*from = NULL, *to = NULL, *run = NULL;
 	const char		*output = NULL, *runbook = NULL;
@@ -264,9 +257,7 @@ cmd_export(int argc, char **argv)
 	size_t			 nvars = 0;
 	int			 opt, st;
 
-	optind = 1;
-	while ((opt = cli_getopt(argc, argv, "o:", export_options,
-	    "export")) != -1) {
+	while ((opt = cli_getopt(e, argc, argv)) != -1) {
 		switch (opt) {
 		case OPT_FROM:
 			from = optarg;
@@ -276,13 +267,13 @@ cmd_export(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			if (export_format_parse(optarg, &fmt) != 0)
-				cli_usage_error("export", "unknown format "
+				cli_usage_error(e, "unknown format "
 				    "'%s': use txt, md or html", optarg);
 			break;
 		case OPT_RUN:
 			run = optarg;
 			break;
-		case 'o':
+		case OPT_OUTPUT:
 			output = optarg;
 			break;
 		case OPT_DATE:
@@ -293,26 +284,23 @@ cmd_export(int argc, char **argv)
 			break;
 		case OPT_VAR:
 			if (strchr(optarg, '=') == NULL || *optarg == '=')
-				cli_usage_error("export", "--var takes "
+				cli_usage_error(e, "--var takes "
 				    "NAME=VALUE, not '%s'", optarg);
 			vars = xreallocarray(vars, nvars + 2, sizeof *vars);
 			vars[nvars++] = optarg;
 			vars[nvars] = NULL;
 			break;
-		default:
-			if (!cli_common(opt, "export"))
-				cli_usage_error("export", "unexpected option");
 		}
 	}
 	if (optind < argc)
 		runbook = argv[optind++];
 	if (optind < argc)
-		cli_usage_error("export", "one runbook at a time ('%s' is one "
+		cli_usage_error(e, "one runbook at a time ('%s' is one "
 		    "too many)", argv[optind]);
 	if (run == NULL && runbook == NULL)
-		cli_usage_error("export", "no runbook (or --run ID) to export");
+		cli_usage_error(e, "no runbook (or --run ID) to export");
 	if (run != NULL && (from != NULL || to != NULL || vars != NULL))
-		cli_usage_error("export", "--from, --to and --var plan a "
+		cli_usage_error(e, "--from, --to and --var plan a "
 		    "checklist; a run's report takes only --run");
 	if (meta.date == NULL)
 		meta.date = date = export_date();
@@ -347,3 +335,21 @@ cmd_export(int argc, char **argv)
 	free(host);
 	return st;
 }
+
+const struct command_entry cmd_export_entry = {
+	"export",
+	"print the checklist of a planned upgrade, or the report of a run",
+	"[RUNBOOK]",
+	"The checklist of RUNBOOK: the header (product, from, to, the path\n"
+	"and why each stop, date, host), every step with a box to tick, its\n"
+	"command with the variables it uses, its undo and what a failure\n"
+	"leaves behind, the rollback, and sign-off lines. The report (--run,\n"
+	"RUNBOOK optional): what a run of the journal did, who confirmed\n"
+	"what and when, exit statuses, artifacts, and its rollback. Secrets\n"
+	"never appear.\n",
+	"Exit status: 0 written; 1 a probe failed or the file could not be\n"
+	"written; 2 usage error, invalid runbook or no such run; 3 no\n"
+	"allowed path.\n",
+	export_options,
+	cmd_export,
+};

@@ -25,22 +25,13 @@ history_time(long long t, char out[32])
 	utc_format(out, 32, t, "%Y-%m-%d %H:%M:%S");
 }
 
-/* Parse the common options of both commands; returns the first operand
+/* Parse the options (the common ones only); returns the first operand
  * index. */
 static int
-history_options(int argc, char **argv, const char *command)
+history_options(const struct command_entry *e, int argc, char **argv)
 {
-	static const struct option	longopts[] = {
-		CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
-	int				c;
-
-	optind = 1;
-	while ((c = cli_getopt(argc, argv, "", longopts, command)) != -1) {
-		if (!cli_common(c, command))
-			cli_usage_error(command, "unexpected option");
-	}
+	while (cli_getopt(e, argc, argv) != -1)
+		continue;
 	return optind;
 }
 
@@ -84,8 +75,8 @@ history_evidence(struct journal *j)
 	journal_losses_free(lv, ln);
 }
 
-int
-cmd_history(int argc, char **argv)
+static int
+cmd_history(const struct command_entry *e, int argc, char **argv)
 {
 	struct journal		*j;
 	struct journal_run	*v = NULL;
@@ -94,9 +85,9 @@ cmd_history(int argc, char **argv)
 	const char		*runbook = NULL;
 	int			 first, status = EXIT_DONE;
 
-	first = history_options(argc, argv, "history");
+	first = history_options(e, argc, argv);
 	if (argc - first > 1)
-		cli_usage_error("history", "one runbook at a time ('%s' is "
+		cli_usage_error(e, "one runbook at a time ('%s' is "
 		    "extra)", argv[first + 1]);
 	if (first < argc) {
 		if (realpath(argv[first], resolved) == NULL) {
@@ -163,8 +154,8 @@ show_detail(const char *d)
 		putchar('\n');
 }
 
-int
-cmd_show(int argc, char **argv)
+static int
+cmd_show(const struct command_entry *e, int argc, char **argv)
 {
 	struct journal			*j;
 	struct journal_run		*run = NULL;
@@ -172,22 +163,20 @@ cmd_show(int argc, char **argv)
 	struct journal_event		*ev = NULL;
 	struct journal_action		*av = NULL;
 	size_t				 n_sv = 0, n_ev = 0, n_av = 0, i;
-	char				*cause = NULL, *end, when[32], ended[32];
+	char				*cause = NULL, when[32], ended[32];
 	char				*integrity, *holders;
 	long long			 id;
 	int				 first, status = EXIT_DONE;
 
-	first = history_options(argc, argv, "show");
+	first = history_options(e, argc, argv);
 	if (first >= argc)
-		cli_usage_error("show", "which run? stepup show RUN-ID "
+		cli_usage_error(e, "which run? stepup show RUN-ID "
 		    "(stepup history lists them)");
 	if (argc - first > 1)
-		cli_usage_error("show", "one run at a time ('%s' is extra)",
+		cli_usage_error(e, "one run at a time ('%s' is extra)",
 		    argv[first + 1]);
-	errno = 0;
-	id = strtoll(argv[first], &end, 10);
-	if (errno != 0 || *end != '\0' || end == argv[first] || id <= 0)
-		cli_usage_error("show", "'%s' is not a run id (a number, as "
+	if ((id = cli_run_id(argv[first])) == 0)
+		cli_usage_error(e, "'%s' is not a run id (a number, as "
 		    "stepup history shows)", argv[first]);
 	/* No such run, with or without a journal: 2, as export --run. */
 	if ((j = history_open(&status)) == NULL)
@@ -285,3 +274,19 @@ cmd_show(int argc, char **argv)
 	journal_close(j);
 	return EXIT_DONE;
 }
+
+const struct command_entry cmd_history_entry = {
+	"history",
+	"past runs, of every runbook or of one",
+	"[RUNBOOK]",
+	NULL, NULL, NULL,
+	cmd_history,
+};
+
+const struct command_entry cmd_show_entry = {
+	"show",
+	"one run: its steps, commands, artifacts and every event",
+	"RUN-ID",
+	NULL, NULL, NULL,
+	cmd_show,
+};

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>	/* optind */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,31 +269,27 @@ lint_shell(const struct runbook *rb, struct rb_diags *d)
 	return ok;
 }
 
-static const struct option lint_options[] = {
-	{ "no-shellcheck", no_argument, NULL, CLI_OPT__FIRST_PRIVATE },
-	CLI_COMMON_OPTIONS,
-	{ NULL, 0, NULL, 0 }
-};
+#define LINT_OPTIONS(X)							\
+	X(NO_SHELLCHECK, "no-shellcheck", 0, NULL, "do not run shellcheck")
+CLI_OPTIONS_ENUM(LINT_OPTIONS);
+CLI_OPTIONS_TABLE(lint_options, LINT_OPTIONS);
 
 /* stepup lint RUNBOOK...: every problem of every runbook, then the exit
  * status: 0 when all are valid (warnings allowed), 2 otherwise. */
-int
-cmd_lint(int argc, char **argv)
+static int
+cmd_lint(const struct command_entry *e, int argc, char **argv)
 {
 	struct rb_diags	 d;
 	struct runbook	*rb;
 	bool		 shellcheck = true, said = false, bad = false;
 	int		 opt, i;
 
-	optind = 1;
-	while ((opt = cli_getopt(argc, argv, "", lint_options, "lint")) != -1) {
-		if (opt == CLI_OPT__FIRST_PRIVATE)
+	while ((opt = cli_getopt(e, argc, argv)) != -1) {
+		if (opt == OPT_NO_SHELLCHECK)
 			shellcheck = false;
-		else if (!cli_common(opt, "lint"))
-			cli_usage_error("lint", "unexpected option");
 	}
 	if (optind == argc)
-		cli_usage_error("lint", "no runbook to check");
+		cli_usage_error(e, "no runbook to check");
 	for (i = optind; i < argc; i++) {
 		rb_diags_init(&d);
 		if ((rb = runbook_load(argv[i], &d)) != NULL) {
@@ -313,3 +310,18 @@ cmd_lint(int argc, char **argv)
 	}
 	return bad ? EXIT_USAGE : EXIT_DONE;
 }
+
+const struct command_entry cmd_lint_entry = {
+	"lint",
+	"check runbooks: format, steps, and their shell commands",
+	"RUNBOOK...",
+	"Loads and validates each RUNBOOK, printing every problem as\n"
+	"FILE:LINE:COL: message. Warns about actions without undo or\n"
+	"on-failure, actions before the first confirm step, and artifacts\n"
+	"no rollback step uses. When shellcheck is installed, checks every\n"
+	"command too.\n",
+	"Exit status: 0 when every runbook is valid (warnings allowed),\n"
+	"2 otherwise.\n",
+	lint_options,
+	cmd_lint,
+};

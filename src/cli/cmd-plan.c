@@ -1,13 +1,11 @@
 /* Copyright (c) 2026 the stepup authors. */
 /* SPDX-License-Identifier: ISC (see LICENSE) */
-/* cmd-plan.c: stepup plan RUNBOOK [--from V] [--to V] [--var N=V] [--direct]
- * [--json]:
- * resolve the catalog and the installed version (from the runbook's list
+/* cmd-plan.c: stepup plan RUNBOOK: resolve the catalog and the installed version (from the runbook's list
  * or probe commands, or the options), ask the planner, and print the hops
  * with their reasons and steps, or the refusal, as text or JSON. */
 #include "config.h"
 
-#include <getopt.h>
+#include <getopt.h>	/* optind, optarg */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +20,19 @@
 #include "util.h"
 #include "version.h"
 
-enum {
-	OPT_FROM = CLI_OPT__FIRST_PRIVATE,
-	OPT_TO,
-	OPT_DIRECT,
-	OPT_JSON,
-	OPT_VAR,
-};
+#define PLAN_OPTIONS(X)							\
+	X(FROM, "from", 0, "V",						\
+	    "the installed version (default: versions.installed)")	\
+	X(TO, "to", 0, "V",						\
+	    "the target (default: the newest available release)")	\
+	X(VAR, "var", 0, "N=V",						\
+	    "the answer of variable N, for the policy's `when`")	\
+	X(DIRECT, "direct", 0, NULL,					\
+	    "ask about the one hop from -> to: allowed, or the\n"	\
+	    "rule that forbids it and the path that works")		\
+	X(JSON, "json", 0, NULL, "print a JSON object (see stepup(1))")
+CLI_OPTIONS_ENUM(PLAN_OPTIONS);
+CLI_OPTIONS_TABLE(plan_options, PLAN_OPTIONS);
 
 /* The version of the --json object's layout: raised when a key changes
  * meaning or goes; a new key does not raise it. */
@@ -96,7 +100,7 @@ check_answers(const struct runbook *rb, char **vars)
 	for (i = 0; i < rb->n_vars; i++)
 		if (plan_policy_asks(&rb->policy, rb->vars[i].name) &&
 		    plan_answer(vars, rb->vars[i].name) == NULL)
-			cli_usage_error("plan", "the policy depends on the "
+			cli_usage_error(&cmd_plan_entry, "the policy depends on the "
 			    "answer of %s (%s): give --var %s=VALUE",
 			    rb->vars[i].name, rb->vars[i].ask != NULL ?
 			    rb->vars[i].ask : "no default", rb->vars[i].name);
@@ -110,7 +114,7 @@ check_version(const struct runbook *rb, const char *opt, const char *text)
 	char		*why;
 
 	if (version_parse(&v, rb->versions.scheme, text, &why) != 0) {
-		cli_usage_error("plan", "%s '%s' is not a valid %s version: %s",
+		cli_usage_error(&cmd_plan_entry, "%s '%s' is not a valid %s version: %s",
 		    opt, text, version_scheme_name(rb->versions.scheme), why);
 	}
 	version_free(&v);
@@ -345,18 +349,9 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 	print_hops(rb, pl, o->vars);
 }
 
-int
-cmd_plan(int argc, char **argv)
+static int
+cmd_plan(const struct command_entry *e, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "direct", no_argument, NULL, OPT_DIRECT },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "var", required_argument, NULL, OPT_VAR },
-		CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct plan_opts	 o;
 	struct rb_policy	*policy;
 	struct rb_diags		 diags;
@@ -373,8 +368,7 @@ cmd_plan(int argc, char **argv)
 	int			 opt, rc, status = EXIT_FAILED;
 
 	memset(&o, 0, sizeof o);
-	optind = 1;
-	while ((opt = cli_getopt(argc, argv, "", longopts, "plan")) != -1) {
+	while ((opt = cli_getopt(e, argc, argv)) != -1) {
 		switch (opt) {
 		case OPT_FROM:
 			o.from = optarg;
@@ -390,21 +384,18 @@ cmd_plan(int argc, char **argv)
 			break;
 		case OPT_VAR:
 			if (strchr(optarg, '=') == NULL || *optarg == '=')
-				cli_usage_error("plan", "--var takes NAME=VALUE, "
+				cli_usage_error(&cmd_plan_entry, "--var takes NAME=VALUE, "
 				    "not '%s'", optarg);
 			given = xreallocarray(given, ngiven + 1,
 			    sizeof *given);
 			given[ngiven++] = optarg;
 			break;
-		default:
-			cli_common(opt, "plan");
-			break;
 		}
 	}
 	if (optind == argc)
-		cli_usage_error("plan", "missing RUNBOOK");
+		cli_usage_error(&cmd_plan_entry, "missing RUNBOOK");
 	if (optind + 1 < argc)
-		cli_usage_error("plan", "one RUNBOOK at a time ('%s' is one "
+		cli_usage_error(&cmd_plan_entry, "one RUNBOOK at a time ('%s' is one "
 		    "too many)", argv[optind + 1]);
 
 	rb_diags_init(&diags);
@@ -494,3 +485,18 @@ cmd_plan(int argc, char **argv)
 	runbook_free(rb);
 	return rc == 0 ? EXIT_DONE : EXIT_REFUSED;
 }
+
+const struct command_entry cmd_plan_entry = {
+	"plan",
+	"the upgrade path: each hop, why each stop, and its steps",
+	"RUNBOOK",
+	"Finds the shortest upgrade path the runbook's policy allows from\n"
+	"the installed version to the target, and prints each hop with its\n"
+	"kind, why its stop is there, and the hop steps that run for it;\n"
+	"or, when the policy allows no path, the rule that forbids it and\n"
+	"the nearest version that can be reached.\n",
+	"Exit status: 0 planned or nothing to do, 1 a probe command failed,\n"
+	"2 usage error or invalid runbook, 3 refused by the policy.\n",
+	plan_options,
+	cmd_plan,
+};

@@ -6,7 +6,7 @@
  * so that stepup can resume without running a finished command again. */
 #include "config.h"
 
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,27 +78,20 @@ recover_lock(struct journal *j, const struct journal_loss *v, size_t n,
 }
 
 /* stepup recover. */
-int
-cmd_recover(int argc, char **argv)
+static int
+cmd_recover(const struct command_entry *e, int argc, char **argv)
 {
-	static const struct option	 longopts[] = {
-		CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct journal			*j;
 	struct journal_loss		*v = NULL;
 	struct journal_lock		**locks = NULL;
 	size_t				 n = 0, n_locks = 0, i;
 	char				*dir, *cause = NULL, *what, line[256];
-	int				 c, st;
+	int				 st;
 
-	optind = 1;
-	while ((c = cli_getopt(argc, argv, "", longopts, "recover")) != -1) {
-		if (!cli_common(c, "recover"))
-			cli_usage_error("recover", "unexpected option");
-	}
+	while (cli_getopt(e, argc, argv) != -1)
+		continue;
 	if (optind < argc)
-		cli_usage_error("recover", "no operand expected ('%s' is extra)",
+		cli_usage_error(e, "no operand expected ('%s' is extra)",
 		    argv[optind]);
 	if ((dir = journal_state_dir(cli.state_dir, &cause)) == NULL) {
 		fprintf(stderr, "stepup: %s\n", cause);
@@ -180,3 +173,20 @@ out:
 	journal_close(j);
 	return st;
 }
+
+const struct command_entry cmd_recover_entry = {
+	"recover",
+	"rebuild what the journal lost from the evidence beside it",
+	"",
+	"When the journal has lost records (a truncated, damaged or deleted\n"
+	"journal.db-wal, an emptied journal.db) that the files beside it\n"
+	"still show, stepup refuses to run anything. This says what was lost\n"
+	"and what the evidence shows and, once \"rebuild the journal\" is\n"
+	"typed, journals it: each lost run again, a recover event, and each\n"
+	"command attempt whose files are there as started, so that resuming\n"
+	"reads its exit status and never runs it again.\n",
+	"Exit status: 0 rebuilt, or nothing to rebuild; 1 not confirmed or\n"
+	"not possible; 4 another operator holds a lost run's lock.\n",
+	NULL,
+	cmd_recover,
+};

@@ -5,7 +5,7 @@
  * finished, through the same session as an upgrade. */
 #include "config.h"
 
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +19,11 @@
 #include "tui.h"
 #include "util.h"
 
-enum {
-	OPT_PLAIN = CLI_OPT__FIRST_PRIVATE,
-};
+#define ROLLBACK_OPTIONS(X)						\
+	X(PLAIN, "plain", 0, NULL, "line prompts on stdout, answers on stdin\n" \
+	    "(also when TERM is dumb or stdout is not a terminal)")
+CLI_OPTIONS_ENUM(ROLLBACK_OPTIONS);
+CLI_OPTIONS_TABLE(rollback_options, ROLLBACK_OPTIONS);
 
 /* The runbook of the latest upgrade run in the journal, or NULL with
  * *cause. */
@@ -66,33 +68,22 @@ latest_runbook(char **cause)
 
 /* stepup rollback: the guided rollback of the latest run: the wizard's
  * rollback screen on a terminal, plain mode otherwise or with --plain. */
-int
-cmd_rollback(int argc, char **argv)
+static int
+cmd_rollback(const struct command_entry *e, int argc, char **argv)
 {
-	static const struct option	 longopts[] = {
-		{ "plain", no_argument, NULL, OPT_PLAIN },
-		CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct session_opts		 opts;
 	struct session			*s;
 	char				*cause = NULL, *found = NULL;
-	const char			*term = getenv("TERM");
 	bool				 plain = false;
 	int				 c, r;
 
 	memset(&opts, 0, sizeof opts);
-	optind = 1;
-	while ((c = cli_getopt(argc, argv, "", longopts, "rollback")) != -1) {
-		if (c == OPT_PLAIN) {
+	while ((c = cli_getopt(e, argc, argv)) != -1) {
+		if (c == OPT_PLAIN)
 			plain = true;
-			continue;
-		}
-		if (!cli_common(c, "rollback"))
-			cli_usage_error("rollback", "unexpected option");
 	}
 	if (optind + 1 < argc)
-		cli_usage_error("rollback", "one runbook at a time ('%s' is "
+		cli_usage_error(e, "one runbook at a time ('%s' is "
 		    "extra)", argv[optind + 1]);
 	if (optind < argc)
 		opts.runbook = argv[optind];
@@ -106,19 +97,12 @@ cmd_rollback(int argc, char **argv)
 
 	r = session_open(&opts, &s, &cause);
 	if (r != EXIT_DONE) {
-		if (r == EXIT_USAGE && strncmp(cause, "there is", 8) != 0 &&
-		    strstr(cause, "rolled back already") == NULL)
-			escape_printf(stderr, "%s\n", cause);
-		else
-			escape_printf(stderr, "stepup: %s\n", cause);
+		cli_session_error(opts.runbook, cause);
 		free(cause);
 		free(found);
 		return r;
 	}
-	/* The same choice as stepup run's (cmd-run.c). */
-	if (plain || term == NULL || *term == '\0' ||
-	    strcmp(term, "dumb") == 0 || !isatty(STDOUT_FILENO) ||
-	    !isatty(STDIN_FILENO))
+	if (cli_plain(plain))
 		r = plain_rollback(s, stdin, stdout);
 	else
 		r = tui_rollback(s);
@@ -126,3 +110,22 @@ cmd_rollback(int argc, char **argv)
 	free(found);
 	return r;
 }
+
+const struct command_entry cmd_rollback_entry = {
+	"rollback",
+	"roll back the latest run, guided: undo what passed, latest first",
+	"[RUNBOOK]",
+	"Rolls back the latest run of RUNBOOK (without one: the latest run\n"
+	"in the journal), whether it failed, was left unfinished, or\n"
+	"succeeded. It shows what will be undone (the undo of every action\n"
+	"that passed, latest first, then the runbook's rollback steps) and\n"
+	"the backups it relies on, checks that they are still there and\n"
+	"unchanged, asks for \"yes, roll back to VERSION\", runs the steps\n"
+	"like an upgrade (resumable, one operator at a time), then checks\n"
+	"the installed version and says what state things are in.\n",
+	"Exit status: 0 the old version is back; 1 the rollback failed, was\n"
+	"left unfinished or refused to start (a backup changed); 2 nothing\n"
+	"to roll back, or invalid runbook; 4 another operator holds the lock.\n",
+	rollback_options,
+	cmd_rollback,
+};

@@ -4,7 +4,7 @@
  * session on the runbook and hand it to a front end. */
 #include "config.h"
 
-#include <getopt.h>
+#include <getopt.h>	/* optind, optarg */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,27 +17,23 @@
 #include "tui.h"
 #include "util.h"
 
-enum {
-	OPT_FROM = CLI_OPT__FIRST_PRIVATE,
-	OPT_TO,
-	OPT_DRY_RUN,
-	OPT_PLAIN,
-	OPT_STEP,
-};
-
-/* Plain mode when asked, or when the terminal cannot do better. */
-static bool
-run_wants_plain(bool asked)
-{
-	const char	*term = getenv("TERM");
-
-	return asked || term == NULL || *term == '\0' ||
-	    strcmp(term, "dumb") == 0 || !isatty(STDOUT_FILENO) ||
-	    !isatty(STDIN_FILENO);
-}
+#define RUN_OPTIONS(X)							\
+	X(FROM, "from", 0, "V",						\
+	    "the installed version (default: versions.installed)")	\
+	X(TO, "to", 0, "V",						\
+	    "the target (default: the newest available release)")	\
+	X(DRY_RUN, "dry-run", 0, NULL,					\
+	    "show every step's command and environment; run none")	\
+	X(PLAIN, "plain", 0, NULL,					\
+	    "numbered line prompts on stdout, answers on stdin\n"	\
+	    "(also when TERM is dumb or stdout is not a terminal)")	\
+	X(STEP, "step", 0, NULL,					\
+	    "ask before every action, even after a confirmation")
+CLI_OPTIONS_ENUM(RUN_OPTIONS);
+CLI_OPTIONS_TABLE(run_options, RUN_OPTIONS);
 
 /* The front end: the one place that chooses it. The TUI takes over
- * when run_wants_plain() is false; a dry run is text either way. */
+ * when cli_plain() is false; a dry run is text either way. */
 static int
 run_front_end(struct session *s, bool plain)
 {
@@ -46,18 +42,9 @@ run_front_end(struct session *s, bool plain)
 	return tui_run(s);
 }
 
-int
-cmd_run(int argc, char **argv)
+static int
+cmd_run(const struct command_entry *e, int argc, char **argv)
 {
-	static const struct option	 longopts[] = {
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "plain", no_argument, NULL, OPT_PLAIN },
-		{ "step", no_argument, NULL, OPT_STEP },
-		CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct session_opts		 opts;
 	struct session			*s;
 	char				*cause = NULL, *cause2 = NULL;
@@ -65,8 +52,7 @@ cmd_run(int argc, char **argv)
 	int				 c, r;
 
 	memset(&opts, 0, sizeof opts);
-	optind = 1;
-	while ((c = cli_getopt(argc, argv, "", longopts, "run")) != -1) {
+	while ((c = cli_getopt(e, argc, argv)) != -1) {
 		switch (c) {
 		case OPT_FROM:
 			opts.from = optarg;
@@ -83,24 +69,21 @@ cmd_run(int argc, char **argv)
 		case OPT_STEP:
 			opts.step = true;
 			break;
-		default:
-			if (!cli_common(c, "run"))
-				cli_usage_error("run", "unexpected option");
 		}
 	}
 	if (optind >= argc)
-		cli_usage_error("run", "which runbook? stepup run RUNBOOK");
+		cli_usage_error(e, "which runbook? stepup run RUNBOOK");
 	if (optind + 1 < argc)
-		cli_usage_error("run", "one runbook at a time ('%s' is extra)",
+		cli_usage_error(e, "one runbook at a time ('%s' is extra)",
 		    argv[optind + 1]);
 	if (opts.from != NULL && *opts.from == '\0')
-		cli_usage_error("run", "--from needs a version");
+		cli_usage_error(e, "--from needs a version");
 	if (opts.to != NULL && *opts.to == '\0')
-		cli_usage_error("run", "--to needs a version");
+		cli_usage_error(e, "--to needs a version");
 	opts.runbook = argv[optind];
 	opts.state_dir = cli.state_dir;
 
-	plain = run_wants_plain(plain);
+	plain = cli_plain(plain);
 	/* The wizard draws its first frame before creating a journal. */
 	opts.defer_journal = !plain && !opts.dry_run;
 	r = session_open(&opts, &s, &cause);
@@ -118,10 +101,7 @@ cmd_run(int argc, char **argv)
 		free(cause2);
 	}
 	if (r != EXIT_DONE) {
-		if (r == EXIT_USAGE)
-			escape_printf(stderr, "%s\n", cause);
-		else
-			escape_printf(stderr, "stepup: %s\n", cause);
+		cli_session_error(opts.runbook, cause);
 		free(cause);
 		return r;
 	}
@@ -129,3 +109,17 @@ cmd_run(int argc, char **argv)
 	session_close(s);
 	return r;
 }
+
+const struct command_entry cmd_run_entry = {
+	"run",
+	"walk through the upgrade, or resume it (also: stepup RUNBOOK)",
+	"RUNBOOK",
+	"Plans the upgrade, asks the runbook's questions, then walks every\n"
+	"step with the operator, keeping each act in the journal. An\n"
+	"unfinished run of the same runbook is offered for resuming.\n",
+	"Exit status: 0 done, 1 failed or left unfinished (resumable),\n"
+	"2 usage error or invalid runbook, 3 refused by the policy,\n"
+	"4 another operator holds the runbook's lock.\n",
+	run_options,
+	cmd_run,
+};

@@ -8,7 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
+#include <getopt.h>	/* optind, optarg */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,29 +23,26 @@
 #include "tui.h"
 #include "util.h"
 
-enum {
-	OPT_PLAIN = CLI_OPT__FIRST_PRIVATE,
-	OPT_REASON,
-};
+#define WATCH_OPTIONS(X)						\
+	X(PLAIN, "plain", 0, NULL,					\
+	    "events as lines on stdout (also when TERM is dumb\n"	\
+	    "or stdout is not a terminal)")
+#define TAKEOVER_OPTIONS(X)						\
+	X(PLAIN, "plain", 0, NULL,					\
+	    "the phrase and the reason read from stdin (also\n"	\
+	    "when TERM is dumb or stdout is not a terminal)")		\
+	X(REASON, "reason", 0, "TEXT", "the reason, not asked")
+CLI_OPTIONS_ENUM(TAKEOVER_OPTIONS);
+CLI_OPTIONS_TABLE(watch_options, WATCH_OPTIONS);
+CLI_OPTIONS_TABLE(takeover_options, TAKEOVER_OPTIONS);
 
 struct watch_args {
-	const char	*command;
+	const struct command_entry *e;
 	bool		 plain;
 	const char	*reason;	/* takeover --reason */
 	char		*runbook;	/* the runbook (caller frees) */
 	long long	 run;		/* a run id given, else 0 */
 };
-
-/* Plain mode when asked, or when the terminal cannot do better. */
-static bool
-watch_wants_plain(bool asked)
-{
-	const char	*term = getenv("TERM");
-
-	return asked || term == NULL || *term == '\0' ||
-	    strcmp(term, "dumb") == 0 || !isatty(STDOUT_FILENO) ||
-	    !isatty(STDIN_FILENO);
-}
 
 /* The run and runbook meant: a run id, a runbook (its unfinished run,
  * else its latest), or neither (the latest unfinished run of any
@@ -56,20 +53,16 @@ watch_target(struct watch_args *a, const char *arg)
 	struct journal		*j;
 	struct journal_run	*run = NULL, *v = NULL;
 	size_t			 n = 0, i;
-	char			*dir = NULL, *cause = NULL, *end;
+	char			*dir = NULL, *cause = NULL;
 	long long		 id = 0;
 
 	if (arg != NULL && access(arg, F_OK) == 0) {
 		a->runbook = xstrdup(arg);
 		return EXIT_DONE;
 	}
-	if (arg != NULL) {
-		errno = 0;
-		id = strtoll(arg, &end, 10);
-		if (errno != 0 || *end != '\0' || end == arg || id <= 0)
-			cli_usage_error(a->command, "'%s' is neither a runbook "
-			    "nor a run id (stepup history lists them)", arg);
-	}
+	if (arg != NULL && (id = cli_run_id(arg)) == 0)
+		cli_usage_error(a->e, "'%s' is neither a runbook nor a run id "
+		    "(stepup history lists them)", arg);
 	j = journal_open_view(cli.state_dir, &dir, &cause);
 	if (j == NULL) {
 		if (cause == NULL)
@@ -117,64 +110,47 @@ watch_target(struct watch_args *a, const char *arg)
 	return EXIT_DONE;
 }
 
-/* Parse the options and the one operand. EXIT_* status. */
+/* Parse the options and the one operand, and open the watching session
+ * on the run they name. EXIT_* status, said on stderr. */
 static int
-watch_parse(int argc, char **argv, struct watch_args *a)
+watch_open(const struct command_entry *e, int argc, char **argv,
+    struct watch_args *a, struct session **s)
 {
-	static const struct option	 longopts[] = {
-		{ "plain", no_argument, NULL, OPT_PLAIN },
-		{ "reason", required_argument, NULL, OPT_REASON },
-		CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
-	int				 c;
+	struct session_opts	 opts;
+	char			*cause = NULL;
+	int			 c, r;
 
-	optind = 1;
-	while ((c = cli_getopt(argc, argv, "", longopts, a->command)) != -1) {
+	memset(a, 0, sizeof *a);
+	a->e = e;
+	while ((c = cli_getopt(e, argc, argv)) != -1) {
 		switch (c) {
 		case OPT_PLAIN:
 			a->plain = true;
 			break;
 		case OPT_REASON:
-			if (strcmp(a->command, "takeover") != 0)
-				cli_usage_error(a->command, "--reason is for "
-				    "stepup takeover");
 			a->reason = optarg;
 			break;
-		default:
-			if (!cli_common(c, a->command))
-				cli_usage_error(a->command,
-				    "unexpected option");
 		}
 	}
 	if (optind + 1 < argc)
-		cli_usage_error(a->command, "one runbook or run at a time "
-		    "('%s' is extra)", argv[optind + 1]);
-	a->plain = watch_wants_plain(a->plain);
-	return watch_target(a, optind < argc ? argv[optind] : NULL);
-}
-
-/* Open the watching session. EXIT_* status, said on stderr. */
-static int
-watch_open(const struct watch_args *a, struct session **s)
-{
-	struct session_opts	 opts;
-	char			*cause = NULL;
-	int			 r;
-
+		cli_usage_error(e, "one runbook or run at a time ('%s' is "
+		    "extra)", argv[optind + 1]);
+	a->plain = cli_plain(a->plain);
+	r = watch_target(a, optind < argc ? argv[optind] : NULL);
+	if (r != EXIT_DONE)
+		return r;
 	memset(&opts, 0, sizeof opts);
 	opts.runbook = a->runbook;
 	opts.state_dir = cli.state_dir;
 	opts.watch = true;
 	opts.watch_run = a->run;
-	if ((r = session_open(&opts, s, &cause)) != EXIT_DONE) {
-		if (r == EXIT_USAGE && cause != NULL && strchr(cause, ':') !=
-		    NULL && strstr(cause, "nothing to watch") == NULL)
-			escape_printf(stderr, "%s\n", cause);
-		else
-			escape_printf(stderr, "stepup: %s\n", cause);
+	r = session_open(&opts, s, &cause);
+	if (r != EXIT_DONE) {
+		cli_session_error(a->runbook, cause);
 		free(cause);
 	}
+	free(a->runbook);
+	a->runbook = NULL;
 	return r;
 }
 
@@ -289,20 +265,14 @@ out:
 	return r;
 }
 
-int
-cmd_watch(int argc, char **argv)
+static int
+cmd_watch(const struct command_entry *e, int argc, char **argv)
 {
 	struct watch_args	 a;
 	struct session		*s;
 	int			 r;
 
-	memset(&a, 0, sizeof a);
-	a.command = "watch";
-	if ((r = watch_parse(argc, argv, &a)) != EXIT_DONE)
-		return r;
-	r = watch_open(&a, &s);
-	free(a.runbook);
-	if (r != EXIT_DONE)
+	if ((r = watch_open(e, argc, argv, &a, &s)) != EXIT_DONE)
 		return r;
 	r = a.plain ? watch_stream(s) : tui_watch(s, false);
 	session_close(s);
@@ -367,22 +337,49 @@ takeover_plain(struct session *s, const char *reason)
 	return plain_run(s, stdin, stdout);
 }
 
-int
-cmd_takeover(int argc, char **argv)
+static int
+cmd_takeover(const struct command_entry *e, int argc, char **argv)
 {
 	struct watch_args	 a;
 	struct session		*s;
 	int			 r;
 
-	memset(&a, 0, sizeof a);
-	a.command = "takeover";
-	if ((r = watch_parse(argc, argv, &a)) != EXIT_DONE)
-		return r;
-	r = watch_open(&a, &s);
-	free(a.runbook);
-	if (r != EXIT_DONE)
+	if ((r = watch_open(e, argc, argv, &a, &s)) != EXIT_DONE)
 		return r;
 	r = a.plain ? takeover_plain(s, a.reason) : tui_watch(s, true);
 	session_close(s);
 	return r;
 }
+
+const struct command_entry cmd_watch_entry = {
+	"watch",
+	"follow a run another operator holds, read-only, as it goes",
+	"[RUNBOOK | RUN-ID]",
+	"Opens the wizard read-only on the run (a runbook's unfinished or\n"
+	"latest run, a run by its id, or without either the latest\n"
+	"unfinished run): every step's state and events, the running\n"
+	"action's output, each screen naming the holder. No key changes\n"
+	"anything; no lock is taken. When the run ends or its lock is\n"
+	"free, it says so and T takes the run over (resumes it). In plain\n"
+	"mode, the run's events are printed as lines as they are journaled,\n"
+	"until the run ends. Costs nothing while nothing changes.\n",
+	"Exit status: 0 the run is done, 1 it failed, was paused or its\n"
+	"holder is gone, 2 usage error or nothing to watch.\n",
+	watch_options,
+	cmd_watch,
+};
+
+const struct command_entry cmd_takeover_entry = {
+	"takeover",
+	"take a run over from its live holder, then resume it",
+	"[RUNBOOK | RUN-ID]",
+	"Shows the run read-only and asks for \"take over from NAME\" (NAME\n"
+	"the holder) and a reason; the takeover is journaled (who, from\n"
+	"whom, when, why), the holder's stepup turns read-only within a\n"
+	"second and lets go of the lock, and the run is resumed here: an\n"
+	"action in flight is followed, never run again. A run nobody holds\n"
+	"is simply resumed.\n",
+	"Exit status: as stepup run; 1 also when nothing was taken over.\n",
+	takeover_options,
+	cmd_takeover,
+};

@@ -563,6 +563,7 @@ plain_follow(struct plain *p, bool reattached)
 	struct session_wait_info wi;
 	struct buf		 partial;
 	char			*cause = NULL, *line;
+	const char		*stop;
 	off_t			 off = 0;
 	struct plain_wait	 w;
 	size_t			 i;
@@ -602,12 +603,15 @@ plain_follow(struct plain *p, bool reattached)
 		}
 		if (plain_signal == SIGINT) {
 			plain_signal = 0;
+			stop = session_can(p->s, i, SESSION_ACT_STOP_WAIT,
+			    NULL) ? session_act_info(SESSION_ACT_STOP_WAIT)->word :
+			    NULL;
 			plain_say(p, "? %zu cancel: cancel the running command? "
-			    "[yes, no%s]", i + 1, session_can(p->s, i,
-			    SESSION_ACT_STOP_WAIT, NULL) ? ", stop: stop "
-			    "waiting" : "");
+			    "[yes, no%s%s%s]", i + 1, stop != NULL ? ", " : "",
+			    stop != NULL ? stop : "", stop != NULL ?
+			    ": stop waiting" : "");
 			r = plain_read(p, &line);
-			if (r == 1 && strcmp(line, "stop") == 0) {
+			if (r == 1 && stop != NULL && strcmp(line, stop) == 0) {
 				if (session_act(p->s, i, SESSION_ACT_STOP_WAIT,
 				    NULL, &cause) != 0) {
 					plain_say(p, "! %zu %s", i + 1, cause);

@@ -23,7 +23,7 @@ static char	 why_buf[512];
 /* --- the act table ------------------------------------------------------- */
 
 static const struct session_act_info session_acts_table[] = {
-#define X(e, name, arg, word, done, key, title, prompt)		\
+#define X(e, name, arg, word, done, key, gate, fn, title, prompt)	\
 	{ name, SESSION_ARG_##arg, word, done, title, prompt },
 	SESSION_ACTS(X)
 #undef X
@@ -116,61 +116,214 @@ session_changed(const struct steps *ss)
 	return false;
 }
 
+/* Each act's rule: what the step must be once the gate's level (the
+ * act's row) is passed. true, or false with *why, or false with *why
+ * NULL for "ACT is not possible on step N (KIND, STATE)". */
+typedef bool acts_rule(const struct session *, size_t i,
+    const struct step *, const char **why);
+
+static bool
+acts_can_ack(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	if (st->kind != RB_READ || st->state != STEP_READY)
+		return false;
+	if (!st->end_shown) {
+		*why = "its end has not been shown yet";
+		return false;
+	}
+	return true;
+}
+
+static bool
+acts_can_confirm(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	return st->kind == RB_CONFIRM && st->state == STEP_READY;
+}
+
+static bool
+acts_can_tick(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	return st->kind == RB_MANUAL && st->state == STEP_READY;
+}
+
+static bool
+acts_can_start(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	if (is_command(st) && (st->state == STEP_FAILED ||
+	    st->state == STEP_IN_DOUBT)) {
+		*why = why_set("step %zu (%s) has run already and is %s: retry "
+		    "runs it again", i + 1, st->key,
+		    step_state_words(st->state));
+		return false;
+	}
+	return is_command(st) && st->state == STEP_READY;
+}
+
+static bool
+acts_can_retry(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	if (st->state != STEP_FAILED && st->state != STEP_IN_DOUBT)
+		return false;
+	return is_command(st) || (st->kind == RB_READ && st->run != NULL);
+}
+
+static bool
+acts_can_cancel(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	if (s->running != i) {
+		*why = why_set("step %zu is not running", i + 1);
+		return false;
+	}
+	return true;
+}
+
+static bool
+acts_can_stop_wait(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	if (s->running != i || st->rb == NULL || st->undo ||
+	    st->rb->until.interval == 0) {
+		*why = why_set("step %zu is not waiting (only a running step "
+		    "with 'until' is)", i + 1);
+		return false;
+	}
+	if (st->wait_stop) {
+		*why = why_set("step %zu has stopped waiting already: its "
+		    "attempt under way is the last", i + 1);
+		return false;
+	}
+	return true;
+}
+
+static bool
+acts_can_warn_ok(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	/* A wait that ran out, when the runbook says that is a warning
+	 * (until: timeout-means: warn). */
+	if (st->state == STEP_FAILED && is_command(st) && st->rb != NULL &&
+	    !st->undo && st->rb->until.interval > 0 &&
+	    st->rb->until.timeout_means == RB_SEV_WARN &&
+	    st->reason != NULL && strncmp(st->reason, SESSION_WAIT_RAN_OUT,
+	    strlen(SESSION_WAIT_RAN_OUT)) == 0)
+		return true;
+	if (st->kind != RB_CHECK || st->state != STEP_FAILED)
+		return false;
+	if (st->rb != NULL && st->rb->severity == RB_SEV_WARN)
+		return true;
+	*why = why_set("step %zu (%s) is a check that must pass, not a "
+	    "warning (severity: warn) that may be accepted", i + 1, st->key);
+	return false;
+}
+
+static bool
+acts_can_skip(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	if (!st->optional) {
+		*why = "only an optional step may be skipped";
+		return false;
+	}
+	return st->state == STEP_READY || st->state == STEP_FAILED ||
+	    st->state == STEP_IN_DOUBT;
+}
+
+static bool
+acts_can_mark_done(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	return st->kind == RB_ACTION && (st->state == STEP_FAILED ||
+	    st->state == STEP_IN_DOUBT);
+}
+
+static bool
+acts_can_shell(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	return true;
+}
+
+static bool
+acts_can_rollback(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	if (s->steps->rollback) {
+		*why = "this is already a rollback";
+		return false;
+	}
+	if (st->state != STEP_FAILED && st->state != STEP_IN_DOUBT)
+		return false;
+	if (!session_changed(s->steps)) {
+		*why = "nothing has changed yet (no action has run, no task "
+		    "after the confirmation was done): there is nothing to "
+		    "roll back; stop here instead, the run stays paused";
+		return false;
+	}
+	return true;
+}
+
+static bool
+acts_can_quit(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	return true;
+}
+
+/* Each act's level of the gate and its rule, from its row. */
+static const struct {
+	enum session_gate	 gate;
+	acts_rule		*rule;
+} acts_gate[] = {
+#define X(e, name, arg, word, done, key, gate, fn, title, prompt)	\
+	{ SESSION_GATE_##gate, acts_can_##fn },
+	SESSION_ACTS(X)
+#undef X
+};
+
 static bool
 session_can_why(const struct session *s, size_t i, enum session_act act,
     const char **why)
 {
 	const struct steps	*ss = s->steps;
-	const struct step	*st;
+	const struct step	*st = NULL;
+	enum session_gate	 gate;
 	size_t			 blocker;
 
 	*why = "";
+	if ((unsigned)act >= SESSION_ACT__COUNT) {
+		*why = why_set("no such act: %d", (int)act);
+		return false;
+	}
+	gate = acts_gate[act].gate;
 	/* Watching (or taken over): nothing, whatever the screen. */
 	if (s->watching) {
 		*why = s->ro_why != NULL ? s->ro_why : "read-only";
 		return false;
 	}
-	if (act == SESSION_ACT_QUIT)
-		return true;
-	if (ss == NULL || s->status != SESSION_RUNNING) {
-		*why = s->opts.dry_run ? "this is a dry run: nothing is executed" :
-		    "the run has not begun";
-		return false;
-	}
-	if (i >= ss->n) {
-		*why = why_set("there is no step %zu", i + 1);
-		return false;
-	}
-	st = &ss->v[i];
-	if (act == SESSION_ACT_SHELL)
-		return true;
-	if (act == SESSION_ACT_CANCEL) {
-		if (s->running != i) {
-			*why = why_set("step %zu is not running", i + 1);
+	if (gate >= SESSION_GATE_BEGUN) {
+		if (ss == NULL || s->status != SESSION_RUNNING) {
+			*why = s->opts.dry_run ? "this is a dry run: nothing "
+			    "is executed" : "the run has not begun";
 			return false;
 		}
-		return true;
-	}
-	if (act == SESSION_ACT_STOP_WAIT) {
-		if (s->running != i || st->rb == NULL || st->undo ||
-		    st->rb->until.interval == 0) {
-			*why = why_set("step %zu is not waiting (only a running "
-			    "step with 'until' is)", i + 1);
+		if (i >= ss->n) {
+			*why = why_set("there is no step %zu", i + 1);
 			return false;
 		}
-		if (st->wait_stop) {
-			*why = why_set("step %zu has stopped waiting already: "
-			    "its attempt under way is the last", i + 1);
-			return false;
-		}
-		return true;
+		st = &ss->v[i];
 	}
-	if (s->running != NONE) {
+	if (gate >= SESSION_GATE_IDLE && s->running != NONE) {
 		*why = why_set("step %zu (%s) is running", s->running + 1,
 		    ss->v[s->running].key);
 		return false;
 	}
-	if (act != SESSION_ACT_ROLLBACK && !steps_needs_met(ss, i, &blocker)) {
+	if (gate >= SESSION_GATE_READY && !steps_needs_met(ss, i, &blocker)) {
 		if (ss->v[blocker].kind == RB_CONFIRM)
 			*why = why_set("step %zu (%s) is a confirmation not "
 			    "typed yet, and it gates every step after it",
@@ -180,92 +333,19 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 			    blocker + 1, ss->v[blocker].key);
 		return false;
 	}
-	switch (act) {
-	case SESSION_ACT_ACK:
-		if (st->kind != RB_READ || st->state != STEP_READY)
-			break;
-		if (!st->end_shown) {
-			*why = "its end has not been shown yet";
-			return false;
-		}
+	/* Every refusal says why: a rule that gives no reason gets the
+	 * message naming the act and the step's state. */
+	*why = NULL;
+	if (acts_gate[act].rule(s, i, st, why)) {
+		*why = "";
 		return true;
-	/* Every refusal says why: a case that does not return true
-	 * breaks to the message naming the act and the step's state. */
-	case SESSION_ACT_CONFIRM:
-		if (st->kind == RB_CONFIRM && st->state == STEP_READY)
-			return true;
-		break;
-	case SESSION_ACT_TICK:
-		if (st->kind == RB_MANUAL && st->state == STEP_READY)
-			return true;
-		break;
-	case SESSION_ACT_START:
-		if (is_command(st) && (st->state == STEP_FAILED ||
-		    st->state == STEP_IN_DOUBT)) {
-			*why = why_set("step %zu (%s) has run already and is "
-			    "%s: retry runs it again", i + 1, st->key,
-			    step_state_words(st->state));
-			return false;
-		}
-		if (!is_command(st) || st->state != STEP_READY)
-			break;
-		return true;
-	case SESSION_ACT_RETRY:
-		if (st->state != STEP_FAILED && st->state != STEP_IN_DOUBT)
-			break;
-		return is_command(st) || (st->kind == RB_READ && st->run != NULL);
-	case SESSION_ACT_WARN_OK:
-		/* A wait that ran out, when the runbook says that is a
-		 * warning (until: timeout-means: warn). */
-		if (st->state == STEP_FAILED && is_command(st) &&
-		    st->rb != NULL && !st->undo && st->rb->until.interval > 0 &&
-		    st->rb->until.timeout_means == RB_SEV_WARN &&
-		    st->reason != NULL && strncmp(st->reason,
-		    SESSION_WAIT_RAN_OUT, strlen(SESSION_WAIT_RAN_OUT)) == 0)
-			return true;
-		if (st->kind != RB_CHECK || st->state != STEP_FAILED)
-			break;
-		if (st->rb != NULL && st->rb->severity == RB_SEV_WARN)
-			return true;
-		*why = why_set("step %zu (%s) is a check that must pass, not a "
-		    "warning (severity: warn) that may be accepted", i + 1,
-		    st->key);
-		return false;
-	case SESSION_ACT_SKIP:
-		if (!st->optional) {
-			*why = "only an optional step may be skipped";
-			return false;
-		}
-		if (st->state == STEP_READY || st->state == STEP_FAILED ||
-		    st->state == STEP_IN_DOUBT)
-			return true;
-		break;
-	case SESSION_ACT_MARK_DONE:
-		if (st->kind == RB_ACTION && (st->state == STEP_FAILED ||
-		    st->state == STEP_IN_DOUBT))
-			return true;
-		break;
-	case SESSION_ACT_ROLLBACK:
-		if (ss->rollback) {
-			*why = "this is already a rollback";
-			return false;
-		}
-		if (st->state != STEP_FAILED && st->state != STEP_IN_DOUBT)
-			break;
-		if (!session_changed(ss)) {
-			*why = "nothing has changed yet (no action has run, "
-			    "no task after the confirmation was done): there "
-			    "is nothing to roll back; stop here instead, the "
-			    "run stays paused";
-			return false;
-		}
-		return true;
-	default:
-		break;
 	}
-	*why = why_set("%s is not possible on step %zu (%s, %s)",
-	    session_act_name(act), i + 1, rb_kind_name(st->kind),
-	    step_state_words(st->state));
+	if (*why == NULL && st == NULL)
+		*why = why_set("%s is not possible now", session_act_name(act));
+	else if (*why == NULL)
+		*why = why_set("%s is not possible on step %zu (%s, %s)",
+		    session_act_name(act), i + 1, rb_kind_name(st->kind),
+		    step_state_words(st->state));
 	return false;
 }
 

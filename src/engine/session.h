@@ -95,53 +95,70 @@ struct session_opts {
 
 /* Operator acts: one table, from which the enum, the names used in the
  * journal and in refusals, plain mode's answers, the wizard's keys and
- * questions follow; adding an act is one row (and its case in
- * session_act()). Each row: the act; its name; what it takes (NONE, a
- * REASON that may not be empty, an optional NOTE, a PHRASE typed
- * exactly); its word in plain mode (NULL: never typed as a word, a
- * confirmation's phrase is typed as it is and a cancel is asked on
- * SIGINT); what plain mode says it passed by ("= 3 passed: ticked"), or
- * NULL when the step it settles says its own state and reason; its key
- * in the wizard, a KEYS_* action of keys.h named without the prefix (the
- * model does not include keys.h: the wizard's tui-act.c maps it); the
- * title and the question the wizard asks for
+ * questions, the gate's rule and the dispatcher's call follow; adding an
+ * act is one row (and the two functions it names). Each row: the act;
+ * its name; what it takes (NONE, a REASON that may not be empty, an
+ * optional NOTE, a PHRASE typed exactly); its word in plain mode (NULL:
+ * never typed as a word, a confirmation's phrase is typed as it is and a
+ * cancel is asked on SIGINT); what plain mode says it passed by ("= 3
+ * passed: ticked"), or NULL when the step it settles says its own state
+ * and reason; its key in the wizard, a KEYS_* action of keys.h named
+ * without the prefix (the model does not include keys.h: the wizard's
+ * tui-act.c maps it); how much of the gate it goes through (SESSION_GATE_*
+ * below); FN, naming its rule acts_can_FN() in session-acts.c (what
+ * the step must be) and its call dispatch_FN() in session-dispatch.c
+ * (what journals it); the title and the question the wizard asks for
  * its argument (for an act that takes none, a yes/no question asked
  * first; NULL: done at once, or asked by a screen of its own).
  * session_can() is the one gate and session_act() the one dispatcher. */
 #define SESSION_ACTS(X)							\
 	X(ACK,       "ack",      NONE,   "ack",      "acknowledged",	\
-	    ACK,          NULL, NULL)					\
+	    ACK,          READY,   ack,       NULL, NULL)		\
 	X(CONFIRM,   "confirm",  PHRASE, NULL,       "confirmed",	\
-	    PHRASE,       NULL, NULL)					\
+	    PHRASE,       READY,   confirm,   NULL, NULL)		\
 	X(TICK,      "tick",     NOTE,   "tick",     "ticked",		\
-	    TICK,         "Tick it off", "Done. A note for the journal? "	\
-	    "(optional; Enter alone for none)")				\
+	    TICK,         READY,   tick,      "Tick it off",		\
+	    "Done. A note for the journal? (optional; Enter alone for none)") \
 	X(START,     "run",      NONE,   "run",      NULL,		\
-	    START,        NULL, NULL)					\
+	    START,        READY,   start,     NULL, NULL)		\
 	X(RETRY,     "retry",    NONE,   "retry",    NULL,		\
-	    RETRY,        NULL, NULL)					\
+	    RETRY,        READY,   retry,     NULL, NULL)		\
 	X(CANCEL,    "cancel",   NONE,   NULL,       NULL,		\
-	    CANCEL,       "Cancel the running action", "Cancel it? Its "	\
-	    "process group gets SIGTERM, then SIGKILL after a grace period.") \
+	    CANCEL,       BEGUN,   cancel,    "Cancel the running action", \
+	    "Cancel it? Its process group gets SIGTERM, then SIGKILL after " \
+	    "a grace period.")						\
 	X(STOP_WAIT, "stop",     NONE,   "stop",     NULL,		\
-	    STOP_WAIT,    NULL, NULL)					\
+	    STOP_WAIT,    BEGUN,   stop_wait, NULL, NULL)		\
 	X(WARN_OK,   "accept",   NONE,   "accept",   "warning accepted", \
-	    ACCEPT,       NULL, NULL)					\
+	    ACCEPT,       READY,   warn_ok,   NULL, NULL)		\
 	X(SKIP,      "skip",     REASON, "skip",     NULL,		\
-	    SKIP,         "Skip this optional step",			\
+	    SKIP,         READY,   skip,      "Skip this optional step",	\
 	    "Why is it skipped? (journaled with your name)")		\
 	X(MARK_DONE, "done",     REASON, "done",     NULL,		\
-	    DONE_BY_HAND, "Mark done by hand",				\
+	    DONE_BY_HAND, READY,   mark_done, "Mark done by hand",	\
 	    "Why is it done? (journaled with your name)")		\
 	X(SHELL,     "shell",    NONE,   "shell",    NULL,		\
-	    SHELL,        NULL, NULL)					\
+	    SHELL,        BEGUN,   shell,     NULL, NULL)		\
 	X(ROLLBACK,  "rollback", NONE,   "rollback", NULL,		\
-	    ROLLBACK,     NULL, NULL)					\
+	    ROLLBACK,     IDLE,    rollback,  NULL, NULL)		\
 	X(QUIT,      "quit",     NONE,   "quit",     NULL,		\
-	    QUIT,         NULL, NULL)
+	    QUIT,         ANY,     quit,      NULL, NULL)
+
+/* How much of the gate an act goes through before its own rule, each
+ * level all of the one before it: ANY, only that the session is not a
+ * watcher's (read-only); BEGUN, the run has begun and the step exists;
+ * IDLE, no command is running; READY, every step the step needs is
+ * settled (the gating rule of steps_needs_met). */
+enum session_gate {
+	SESSION_GATE_ANY,
+	SESSION_GATE_BEGUN,
+	SESSION_GATE_IDLE,
+	SESSION_GATE_READY
+};
 
 enum session_act {
-#define X(e, name, arg, word, done, key, title, prompt) SESSION_ACT_##e,
+#define X(e, name, arg, word, done, key, gate, fn, title, prompt)	\
+	SESSION_ACT_##e,
 	SESSION_ACTS(X)
 #undef X
 	SESSION_ACT__COUNT

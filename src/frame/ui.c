@@ -946,6 +946,49 @@ ui_flush(void)
 		draw();
 }
 
+bool
+ui_scroll_lines(enum key_action a, int page, long *n)
+{
+	switch (a) {
+	case KEYS_DOWN:
+	case KEYS_UP:
+		*n = 1;
+		break;
+	case KEYS_PAGE_DOWN:
+	case KEYS_PAGE_UP:
+		*n = page;
+		break;
+	case KEYS_HALF_DOWN:
+	case KEYS_HALF_UP:
+		*n = page / 2;
+		break;
+	default:
+		return false;
+	}
+	if (a == KEYS_UP || a == KEYS_PAGE_UP || a == KEYS_HALF_UP)
+		*n = -*n;
+	return true;
+}
+
+bool
+ui_list_move(enum key_action a, size_t *sel, size_t n, int page)
+{
+	long	by;
+
+	if (a == KEYS_TOP || a == KEYS_BOTTOM) {
+		*sel = a == KEYS_TOP || n == 0 ? 0 : n - 1;
+		return true;
+	}
+	if (!ui_scroll_lines(a, page, &by))
+		return false;
+	if (by >= 0)
+		*sel = *sel + (size_t)by < n ? *sel + (size_t)by :
+		    (n > 0 ? n - 1 : 0);
+	else
+		*sel = *sel > (size_t)-by ? *sel - (size_t)-by : 0;
+	return true;
+}
+
 void
 ui_line_clear(struct ui_line *l)
 {

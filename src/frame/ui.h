@@ -176,6 +176,17 @@ enum ui_glyph {
 };
 const char	*ui_glyph(enum ui_glyph);
 
+/* Scrolling and moving by keys, the same on every screen. How many lines
+ * a key scrolls on a page of page rows: KEYS_DOWN and KEYS_UP one,
+ * KEYS_PAGE_DOWN and KEYS_PAGE_UP a page, KEYS_HALF_DOWN and KEYS_HALF_UP
+ * half of one (*n > 0 is down); false for any other key. */
+bool		 ui_scroll_lines(enum key_action, int page, long *n);
+/* A cursor on n rows moved by a key: ui_scroll_lines' keys, KEYS_TOP and
+ * KEYS_BOTTOM to the first and the last row; false (*sel as it was) for
+ * any other key. */
+bool		 ui_list_move(enum key_action, size_t *sel, size_t n,
+		    int page);
+
 /* A one-line text editor for prompts, phrases and notes. */
 struct ui_line {
 	wchar_t	 buf[256];

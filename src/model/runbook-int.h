@@ -109,6 +109,9 @@ void		 rbl_load_phase(struct ctx *, enum rb_phase,
 /* runbook-steps.c: once every step is loaded, check what is across steps:
  * ids, needs, when, artifact names and $NAMEs. */
 void		 rbl_check_steps(struct ctx *);
+/* Free the strings of a step's keys that step_keys[] keeps as strings
+ * (text, run, undo, ...); the loaders' fields are the caller's. */
+void		 rbl_free_step_keys(struct rb_step *);
 /* when: {VAR: ANSWER | [ANSWER...]} into conditions; then, once the
  * vars are loaded, check that each names one and answers it can have. */
 void		 rbl_load_conds(struct ctx *, const struct yt_node *,

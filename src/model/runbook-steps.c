@@ -302,9 +302,10 @@ static void	load_user_key(struct step_load *);
 
 /* The keys of a step besides its id and its kind, in the order they are
  * loaded: one table, from which the known keys, the kinds each is for
- * (and what is said otherwise) and the loading follow. Adding a key is
- * one row (and its field in struct rb_step, and its loader when it is
- * no string). */
+ * (and what is said otherwise), the loading and the freeing of its
+ * string follow. Adding a key is one row (and its field in struct
+ * rb_step; a key that is no string, its loader, which step_free() in
+ * runbook.c frees after). */
 static const struct step_key {
 	const char	*key;
 	unsigned	 kinds;		/* the kinds that may carry it; 0: any */
@@ -333,6 +334,17 @@ static const struct step_key {
 };
 
 #undef F
+
+void
+rbl_free_step_keys(struct rb_step *st)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(step_keys); i++) {
+		if (step_keys[i].value != SV_LOADER)
+			free(*(char **)(void *)((char *)st + step_keys[i].field));
+	}
+}
 
 /* The known keys of a step, for rbl_check_keys: id, the kinds, then the
  * table's. */

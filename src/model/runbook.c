@@ -1319,14 +1319,7 @@ step_free(struct rb_step *st)
 
 	free(st->id);
 	free(st->title);
-	free(st->text);
-	free(st->run);
-	free(st->undo);
-	free(st->produces);
-	free(st->file);
-	free(st->phrase);
-	free(st->hint);
-	free(st->on_failure);
+	rbl_free_step_keys(st);
 	free(st->user);
 	for (i = 0; i < st->n_outputs; i++)
 		free(st->outputs[i].name);
