@@ -84,7 +84,7 @@ expect_grep "$TMP/r3.err" "stepup: run 1 (1.0.0 -> 2.0.0) was rolled back alread
 # The report of the upgrade holds its rollback.
 "$STEPUP" export --run 1 --date d --host h >"$TMP/report" 2>"$TMP/report.err" ||
 	fail "export --run 1: $(cat "$TMP/report.err")"
-expect_line "$TMP/report" "Rolled back:  by run 2, done"
+expect_line "$TMP/report" "Rolled back:  by run 2, to 1.0.0"
 expect_line "$TMP/report" "[!] 11. Migrate the data to 2.0.0"
 expect_line "$TMP/report" "[ ] 12. Install 2.0.0"
 expect_line "$TMP/report" "        State: not reached"
