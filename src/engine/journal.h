@@ -37,6 +37,10 @@ struct journal_lock;	/* a held run lock; opaque */
  * missing. Returns an absolute path the caller frees, or NULL with *cause
  * ("cannot create the state directory /x/stepup: Permission denied"). */
 char	*journal_state_dir(const char *dir, char **cause);
+/* The state directory used when none is named (neither --state-dir nor
+ * STEPUP_STATE_DIR), as journal_state_dir() finds it, neither created
+ * nor checked; NULL when there is none (HOME unknown). Caller frees. */
+char	*journal_state_dir_default(void);
 
 /* The operator: $SUDO_USER, else the login name of the real uid
  * (getpwuid), followed by " from ADDR" when SSH_CONNECTION names the ssh
