@@ -46,6 +46,11 @@ int	cli_getopt(int argc, char **argv, const char *shortopts,
 /* Handle a common option returned by getopt_long. Returns true when it was
  * one; prints the command's help for --help, the version for --version. */
 bool	cli_common(int opt, const char *command);
+/* When the runbook at path cannot be opened (no such file, no permission),
+ * say so as every command does, "stepup: cannot open the runbook PATH:
+ * REASON", and return true; false when it can (what is in it is the
+ * loader's to judge). */
+bool	cli_runbook_missing(const char *path);
 /* Print "stepup: message" and "Try 'stepup --help'" and exit 2. */
 void	cli_usage_error(const char *command, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));

@@ -363,6 +363,8 @@ cmd_plan(int argc, char **argv)
 		cli_usage_error("plan", "one RUNBOOK at a time ('%s' is one "
 		    "too many)", argv[optind + 1]);
 
+	if (cli_runbook_missing(argv[optind]))
+		return EXIT_USAGE;
 	rb_diags_init(&diags);
 	rb = runbook_load(argv[optind], &diags);
 	if (rb != NULL)

@@ -99,6 +99,8 @@ cmd_run(int argc, char **argv)
 		cli_usage_error("run", "--to needs a version");
 	opts.runbook = argv[optind];
 	opts.state_dir = cli.state_dir;
+	if (cli_runbook_missing(opts.runbook))
+		return EXIT_USAGE;
 
 	plain = run_wants_plain(plain);
 	/* The wizard draws its first frame before creating a journal. */

@@ -5,7 +5,10 @@
  * table below. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,6 +269,27 @@ cli_command_help(const char *name)
 	exit(EXIT_DONE);
 }
 
+bool
+cli_runbook_missing(const char *path)
+{
+	struct stat	st;
+	int		fd;
+
+	if (stat(path, &st) == 0) {
+		/* Only a regular file is opened: a FIFO or a device is the
+		 * loader's to refuse, without touching it. */
+		if (!S_ISREG(st.st_mode))
+			return false;
+		if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) != -1) {
+			close(fd);
+			return false;
+		}
+	}
+	escape_printf(stderr, "stepup: cannot open the runbook %s: %s\n",
+	    path, strerror(errno));
+	return true;
+}
+
 void
 cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -482,9 +506,12 @@ main(int argc, char **argv)
 		if (strchr(argv[0], '/') != NULL ||
 		    (strlen(argv[0]) > 5 && (strcmp(argv[0] + strlen(argv[0]) -
 		    5, ".yaml") == 0 || strcmp(argv[0] + strlen(argv[0]) - 4,
-		    ".yml") == 0)))
-			cli_usage_error(NULL, "cannot open the runbook %s: %s",
-			    argv[0], strerror(errno));
+		    ".yml") == 0))) {
+			(void)cli_runbook_missing(argv[0]);
+			fputs("Try 'stepup --help' for more information.\n",
+			    stderr);
+			return EXIT_USAGE;
+		}
 		c = cli_command_find(argv[0]);
 	}
 	return c->fn(argc, argv);
