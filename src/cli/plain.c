@@ -511,8 +511,12 @@ again:
 	if (ended && !w->said && w->attempt != 0) {
 		line = xstrndup(w->last.len > 0 ? w->last.data : "",
 		    w->last.len > 0 ? strcspn(w->last.data, "\n") : 0);
-		code = st->attempts != w->attempt || waiting ? wi.last_exit :
-		    st->exit_status;
+		/* An attempt a later one overtook ended with what its
+		 * journaled record says, not the later one's status. */
+		code = st->attempts != w->attempt ? session_attempt_exit(p->s,
+		    i, w->attempt) : -1;
+		if (code < 0)
+			code = waiting ? wi.last_exit : st->exit_status;
 		/* Another attempt follows: it is due in next_in, or (on a
 		 * slow machine, one wait may have ended this attempt and
 		 * started the next) it has begun already. */

@@ -474,6 +474,11 @@ struct session_wait_info {
 	int		 last_exit;	/* of the last attempt ended, or -1 */
 	bool		 stopping;	/* the operator stopped waiting */
 };
+/* The exit status of attempt `attempt` of step i as journaled (128 + N
+ * when signal N killed it), or -1 when it is not known (not ended, or no
+ * such attempt): what an attempt overtaken by a later one ended with. */
+int		 session_attempt_exit(const struct session *, size_t i,
+		    unsigned attempt);
 /* True, with *out filled in, when step i is waiting (running, with
  * `until`). */
 bool		 session_wait_info(const struct session *, size_t i,
