@@ -65,4 +65,7 @@ expect_grep "$TMP/dry" "action: kubeadm upgrade apply v1.29.15"
 expect_grep "$TMP/dry" "  command: sudo kubeadm upgrade apply -y \"v\$STEPUP_HOP_TO\""
 expect_grep "$TMP/dry" "  STEPUP_HOP_TO=1.30.14"
 expect_grep "$TMP/dry" "action: Drain cp-1"
+# The backup directory's default is derived from the node's name.
+expect_grep "$TMP/dry" "? var backup_dir: Where the copy of /etc/kubernetes goes (default: /var/backups/kubernetes/cp-1)"
+expect_grep "$TMP/dry" "action: Copy /etc/kubernetes to /var/backups/kubernetes/cp-1"
 finish
