@@ -1164,6 +1164,7 @@ plain_loop(struct plain *p, bool rollback_cmd)
 		if (i >= ss->n) {
 			plain_say(p, "! the run is over but not recorded as "
 			    "done");
+			rv = plain_pause(p, "an error");
 			break;
 		}
 		switch (plain_turn(p, i)) {
@@ -1174,7 +1175,8 @@ plain_loop(struct plain *p, bool rollback_cmd)
 			    p->eof ? "end of input" : "quit");
 			return rv;
 		case PLAIN_ERROR:
-			rv = EXIT_FAILED;
+			/* Left all the same: paused, with how to go on. */
+			rv = plain_pause(p, "an error");
 			return rv;
 		}
 	}
