@@ -57,9 +57,10 @@ session_resume_command(const struct session *s, bool plain)
 	free(def);
 	rb = export_shell_quote(s->runbook_abs != NULL ? s->runbook_abs :
 	    s->rb->abspath);
-	/* Before it is resumed, the unfinished run's kind says which. */
-	rollback = s->steps != NULL ? s->steps->rollback : s->unf != NULL &&
-	    s->unf->kind == JOURNAL_RUN_ROLLBACK;
+	/* Before it is resumed, the unfinished run's kind says which; a
+	 * session opened to roll back goes on rolling back. */
+	rollback = s->opts.rollback || (s->steps != NULL ? s->steps->rollback :
+	    s->unf != NULL && s->unf->kind == JOURNAL_RUN_ROLLBACK);
 	cmd = xasprintf("stepup %s%s%s%s %s", rollback ? "rollback" : "run",
 	    plain ? " --plain" : "",
 	    dir != NULL ? " --state-dir " : "", dir != NULL ? dir : "", rb);

@@ -382,7 +382,8 @@ const char		*session_run_id(const struct session *);	/* or NULL */
 const char		*session_state_dir(const struct session *);
 /* The command that resumes this run where it is, for a front end to
  * print when it leaves or pauses: "stepup run RUNBOOK" ("rollback"
- * under a rollback run), with --plain when plain, and --state-dir DIR
+ * under a rollback run, or in a session opened to roll back), with
+ * --plain when plain, and --state-dir DIR
  * when the state directory is not the default one; every argument
  * quoted for a shell. Caller frees. */
 char			*session_resume_command(const struct session *,
