@@ -198,8 +198,8 @@ rollback_rows(struct rollback_screen *r)
 		    a->var, a->step != NULL ? a->step : "?"));
 		if (a->sha256[0] != '\0') {
 			age = rollback_age(a->made, now);
-			row_text(r, ROLE_DIM, 6, "", xasprintf("%lld bytes, %s, "
-			    "sha256 %s", a->size, age, a->sha256));
+			row_text(r, ROLE_DIM, 6, "", xasprintf("%lld bytes, "
+			    "%s, sha256 %s", a->size, age, a->sha256));
 			free(age);
 		}
 		if (a->problem != NULL)

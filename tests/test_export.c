@@ -567,7 +567,8 @@ test_report(void **state)
 	 * rollback laid them out. */
 	d = export_report(rb, &back, NULL, &meta);
 	t = export_render(d, EXPORT_TXT);
-	assert_non_null(strstr(t, "Rollback report: Filestore 2.0.0 → 1.0.0"));
+	assert_non_null(strstr(t,
+	    "Rollback report: Filestore 2.0.0 → 1.0.0"));
 	assert_non_null(strstr(t, "[x] 1. Confirm the rollback\n"));
 	assert_non_null(strstr(t, "[x] 2. Undo: "));
 	assert_non_null(strstr(t, "3. Restore"));

@@ -142,7 +142,8 @@ journal_run_set_target(struct journal *j, long long id, const char *to,
 	if (jn_run_write(j, st, cause, what) == -1)
 		return -1;
 	if (sqlite3_changes(j->db) == 0) {
-		*cause = xasprintf("no run %lld in the journal %s", id, j->path);
+		*cause = xasprintf("no run %lld in the journal %s", id,
+		    j->path);
 		return -1;
 	}
 	jn_evidence_pending(j, id);

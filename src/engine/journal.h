@@ -152,8 +152,8 @@ int	journal_run_set_status(struct journal *, long long id,
 /* Change a run's target version: a rollback run records where its
  * confirmation chose to go back to (the start of the failed hop, or where
  * the upgrade started). */
-int	journal_run_set_target(struct journal *, long long id, const char *to,
-	    char **cause);
+int	journal_run_set_target(struct journal *, long long id,
+	    const char *to, char **cause);
 /* The run with this id in *out (free with journal_run_free), or *out NULL
  * when there is none. */
 int	journal_run_get(struct journal *, long long id,
