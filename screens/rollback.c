@@ -102,19 +102,23 @@ row_fit(const char *line, size_t len, int width)
 }
 
 /* Each line of text (several for a multi-line command) as rows, wrapped
- * at the screen's width (r->width) so that no command is cut; the rows
- * after the first are indented under the text. */
+ * at the screen's width (r->width) so that nothing is cut; the rows
+ * after the first are indented under the text, past the prefix. */
 static void
 row_lines(struct rollback_screen *r, enum theme_role role, int indent,
     const char *prefix, const char *text)
 {
 	const char	*nl;
+	char		*under;
 	size_t		 len, n;
-	int		 width;
+	int		 width, pw = ui_width(prefix);
 
-	width = r->width - 4 - indent - ui_width(prefix);
+	width = r->width - 4 - indent - pw;
 	if (width < 10)
 		width = 10;
+	under = xasprintf("%*s", pw, "");
+	if (text != NULL && *text == '\0')
+		row_add(r, role, indent, xstrdup(prefix));
 	while (text != NULL && *text != '\0') {
 		nl = strchr(text, '\n');
 		len = nl != NULL ? (size_t)(nl - text) : strlen(text);
@@ -124,12 +128,22 @@ row_lines(struct rollback_screen *r, enum theme_role role, int indent,
 			    (int)n, text));
 			text += n;
 			len -= n;
-			prefix = "      ";
+			prefix = under;
 		} while (len > 0);
 		if (nl == NULL)
 			break;
 		text = nl + 1;
 	}
+	free(under);
+}
+
+/* One text of its own, wrapped as row_lines does; the text is freed. */
+static void
+row_text(struct rollback_screen *r, enum theme_role role, int indent,
+    const char *prefix, char *text)
+{
+	row_lines(r, role, indent, prefix, text);
+	free(text);
 }
 
 static void
@@ -139,18 +153,23 @@ rollback_rows(struct rollback_screen *r)
 	const struct rollback_entry	*e;
 	const struct rollback_artifact	*a;
 	long long			 now = (long long)time(NULL);
-	char				*age;
+	char				*age, num[32];
 	size_t				 i, k;
 
-	row_add(r, ROLE_NORMAL, 0, xasprintf("What will be undone, latest "
-	    "first: %zu step%s, %zu of them by hand.", m->n_entries,
+	row_text(r, ROLE_NORMAL, 0, "", xasprintf("What will be undone, "
+	    "latest first: %zu step%s, %zu of them by hand.", m->n_entries,
 	    m->n_entries == 1 ? "" : "s", m->n_manual));
+	/* Numbered as the run's steps are: its confirmation is the first. */
+	if (m->rollback->n > 0 && m->rollback->v[0].kind == RB_CONFIRM)
+		row_text(r, ROLE_NORMAL, 2, " 1. ", xasprintf("%s: the "
+		    "phrase below", m->rollback->v[0].title));
 	for (i = 0; i < m->n_entries; i++) {
 		e = &m->entries[i];
 		/* A manual entry's title says it cannot be undone
 		 * automatically (steps_new_rollback). */
-		row_add(r, e->automatic ? ROLE_NORMAL : ROLE_WARNING, 2,
-		    xasprintf("%2zu. %s", e->step->index + 1, e->step->title));
+		snprintf(num, sizeof num, "%2zu. ", e->step->index + 1);
+		row_lines(r, e->automatic ? ROLE_NORMAL : ROLE_WARNING, 2, num,
+		    e->step->title);
 		if (e->step->run != NULL)
 			row_lines(r, ROLE_DIM, 6, "runs: ", e->step->run);
 		if (!e->automatic)
@@ -162,29 +181,29 @@ rollback_rows(struct rollback_screen *r)
 			row_lines(r, ROLE_DIM, 6, "if it fails: ",
 			    e->on_failure);
 		for (k = 0; k < e->n_artifacts; k++)
-			row_add(r, ROLE_DIM, 6, xasprintf("uses: %s",
-			    m->artifacts[e->artifacts[k]].path));
+			row_lines(r, ROLE_DIM, 6, "uses: ",
+			    m->artifacts[e->artifacts[k]].path);
 	}
 	if (m->n_artifacts == 0)
 		return;
 	row_add(r, ROLE_NORMAL, 0, xstrdup(""));
-	row_add(r, ROLE_NORMAL, 0, xasprintf("Artifacts (checked now: still "
-	    "there, same size and sha256 as the upgrade recorded):"));
+	row_lines(r, ROLE_NORMAL, 0, "", "Artifacts (checked now: still "
+	    "there, same size and sha256 as the upgrade recorded):");
 	for (i = 0; i < m->n_artifacts; i++) {
 		a = &m->artifacts[i];
-		row_add(r, a->check == ROLLBACK_OK ? ROLE_PASSED : ROLE_FAILED,
-		    2, xasprintf("%s %s  (%s, from step %s)", ui_glyph(
-		    a->check == ROLLBACK_OK ? UI_GLYPH_PASSED :
-		    UI_GLYPH_FAILED), a->path, a->var, a->step != NULL ?
-		    a->step : "?"));
+		snprintf(num, sizeof num, "%s ", ui_glyph(a->check ==
+		    ROLLBACK_OK ? UI_GLYPH_PASSED : UI_GLYPH_FAILED));
+		row_text(r, a->check == ROLLBACK_OK ? ROLE_PASSED : ROLE_FAILED,
+		    2, num, xasprintf("%s  (%s, from step %s)", a->path,
+		    a->var, a->step != NULL ? a->step : "?"));
 		if (a->sha256[0] != '\0') {
 			age = rollback_age(a->made, now);
-			row_add(r, ROLE_DIM, 6, xasprintf("%lld bytes, %s, "
-			    "sha256 %s", a->size, age, a->sha256));
+			row_text(r, ROLE_DIM, 6, "", xasprintf("%lld bytes, "
+			    "%s, sha256 %s", a->size, age, a->sha256));
 			free(age);
 		}
 		if (a->problem != NULL)
-			row_add(r, ROLE_FAILED, 6, xstrdup(a->problem));
+			row_lines(r, ROLE_FAILED, 6, "", a->problem);
 	}
 }
 
@@ -273,8 +292,9 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 {
 	struct rollback_screen	*r = state;
 	const struct rollback_model *m = r->m;
-	char			 line[512], pos[128];
-	int			 y = 1, y0, bottom, list, pos_w;
+	const char		*phrase = m->phrase != NULL ? m->phrase : "";
+	char			 line[512], pos[128], intro[128], stop[128];
+	int			 y = 1, y0, bottom, list, pos_w, h_err;
 	size_t			 i;
 
 	if (cols != r->width) {
@@ -296,16 +316,25 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 			    "instead, back to its start (%s)",
 			    r->alt_preview->rollback_hop + 1,
 			    r->alt_preview->plan->n_hops, r->alt->restore);
-		ui_str(w, y++, 2, cols - 4, line);
+		y = ui_wrap(w, y, 2, cols - 4, y + 3, line);
 		wattroff(w, theme_attr(ROLE_DIM));
 	}
 
-	/* Under the list: the stop, or the phrase to type. */
+	/* Under the list: the stop, or the phrase to type; each wrapped. */
+	snprintf(stop, sizeof stop, "Stopped before anything ran: nothing "
+	    "was rolled back. %s goes back.", keys_key(KEYS_BACK));
+	snprintf(intro, sizeof intro, "%s. To roll back, type exactly:",
+	    m->n_artifacts > 0 ? "Every artifact checked out" :
+	    "No artifact to check");
+	h_err = r->error != NULL ? ui_wrap(NULL, 0, 2, cols - 4, INT_MAX,
+	    r->error) : 0;
 	if (!r->ok)
-		bottom = rows - 3 - ui_wrap(NULL, 0, 2, cols - 4, INT_MAX,
-		    r->problem);
+		bottom = rows - 2 - ui_wrap(NULL, 0, 2, cols - 4, INT_MAX,
+		    r->problem) - ui_wrap(NULL, 0, 2, cols - 4, INT_MAX, stop);
 	else
-		bottom = rows - 5 - (r->error != NULL ? 1 : 0);
+		bottom = rows - 3 - ui_wrap(NULL, 0, 2, cols - 4, INT_MAX,
+		    intro) - ui_wrap(NULL, 0, 4, cols - 6, INT_MAX, phrase) -
+		    h_err;
 	list = bottom - y - 1;
 	r->page = list > 1 ? list : 1;
 	if (r->top > 0 && (size_t)r->top + (size_t)r->page > r->n_rows)
@@ -340,24 +369,18 @@ rollback_draw(void *state, WINDOW *w, int rows, int cols)
 	ui_hline(w, y++, 0, cols);
 	if (!r->ok) {
 		wattron(w, theme_attr(ROLE_FAILED));
-		ui_wrap(w, y, 2, cols - 4, INT_MAX, r->problem);
+		y = ui_wrap(w, y, 2, cols - 4, INT_MAX, r->problem);
 		wattroff(w, theme_attr(ROLE_FAILED));
-		snprintf(line, sizeof line, "Stopped before anything ran: "
-		    "nothing was rolled back. %s goes back.",
-		    keys_key(KEYS_BACK));
-		ui_str(w, rows - 1, 2, cols - 4, line);
+		ui_wrap(w, y + 1, 2, cols - 4, rows, stop);
 		return;
 	}
-	snprintf(line, sizeof line, "%s. To roll back, type exactly:",
-	    m->n_artifacts > 0 ? "Every artifact checked out" :
-	    "No artifact to check");
-	ui_str(w, y++, 2, cols - 4, line);
+	y = ui_wrap(w, y, 2, cols - 4, INT_MAX, intro);
 	wattron(w, theme_attr(ROLE_WARNING));
-	ui_str(w, y++, 4, cols - 6, m->phrase != NULL ? m->phrase : "");
+	y = ui_wrap(w, y, 4, cols - 6, INT_MAX, phrase);
 	wattroff(w, theme_attr(ROLE_WARNING));
 	if (r->error != NULL) {
 		wattron(w, theme_attr(ROLE_FAILED));
-		ui_str(w, y++, 2, cols - 4, r->error);
+		y = ui_wrap(w, y, 2, cols - 4, INT_MAX, r->error);
 		wattroff(w, theme_attr(ROLE_FAILED));
 	}
 	y++;

@@ -202,10 +202,14 @@ run_status_line(struct run *r, const struct step *st, long long elapsed,
 			    ", %s rolls back", keys_key(KEYS_ROLLBACK));
 		break;
 	case STEP_IN_DOUBT:
+		/* What it did is for the operator to judge: its log's last
+		 * lines are above, and where the whole of it is. */
 		snprintf(line, size, "in doubt: it was running when "
-		    "stepup stopped, and its outcome is unknown.  %s re-runs, "
-		    "%s marks it done", keys_key(KEYS_RETRY),
-		    keys_key(KEYS_DONE_BY_HAND));
+		    "stepup stopped, and its outcome is unknown (its log ends "
+		    "above; all of it: %s).  %s re-runs, %s marks it done",
+		    session_log(tui_session(), r->i) != NULL ?
+		    session_log(tui_session(), r->i) : "none",
+		    keys_key(KEYS_RETRY), keys_key(KEYS_DONE_BY_HAND));
 		break;
 	case STEP_READY:
 		snprintf(line, size, "ready: %s runs it now; %s goes back "
@@ -224,7 +228,7 @@ run_draw(void *state, WINDOW *w, int rows, int cols)
 	struct run		*r = state;
 	const struct step	*st = run_step(r);
 	enum theme_role		 role;
-	char			 line[512];
+	char			 line[2048];
 	const char		*d, *nl, *text;
 	char			*hint, *left, *t;
 	int			 y = 0, out_rows, bottom, n, tail;

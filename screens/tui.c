@@ -159,22 +159,6 @@ tui_leave(void)
 	return true;
 }
 
-/* The command that resumes the run, as the operator would type it: the
- * state directory and the runbook by absolute path. The caller frees it. */
-static char *
-tui_resume_command(struct session *s, bool rollback)
-{
-	char	*dir = export_shell_quote(session_state_dir(s));
-	char	*rb = export_shell_quote(session_runbook(s)->abspath);
-	char	*cmd;
-
-	cmd = xasprintf("stepup %s --state-dir %s %s", rollback ? "rollback" :
-	    "run", dir, rb);
-	free(dir);
-	free(rb);
-	return cmd;
-}
-
 const char *
 tui_state_glyph(const struct step *st, enum theme_role *role)
 {
@@ -886,7 +870,7 @@ tui_finish(struct session *s, int status)
 			    "pause: %s\n", cause);
 			free(cause);
 		}
-		text = resume = tui_resume_command(s, ss->rollback);
+		text = resume = session_resume_command(s, false);
 		printf("stepup: paused: run %s is unfinished%s; to resume it:\n"
 		    "  %s\n", session_run_id(s), session_running(s) != NULL ?
 		    " (its running action goes on)" : "", text);

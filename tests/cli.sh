@@ -128,12 +128,23 @@ expect_status 0 "$STEPUP" --no-color --state-dir "$S" plan \
     "$top_srcdir/tests/data/plan/backendai.yaml" --from 23.09.10 --json
 expect_grep "$TMP/out" '"format": 1,'
 
-# A file that cannot be read is that, not an invitation to read the format.
-for cmd in plan lint export run; do
-	expect_status 2 "$STEPUP" "$cmd" "$TMP/nosuch.yaml"
-	expect_grep "$TMP/err" "nosuch.yaml: No such file or directory"
-	grep -q "stepup-runbook(5)" "$TMP/err" && fail "$cmd nosuch.yaml points to stepup-runbook(5): $(cat "$TMP/err")"
+# A file that cannot be read is that, not an invitation to read the format;
+# every command says it in the same words, after the same prefix.
+for cmd in plan lint export run rollback history; do
+	expect_status 2 "$STEPUP" "$cmd" --state-dir "$S" "$TMP/nosuch.yaml"
+	[ "$(cat "$TMP/err")" = "stepup: cannot open the runbook $TMP/nosuch.yaml: No such file or directory" ] ||
+		fail "$cmd nosuch.yaml says: $(cat "$TMP/err")"
 done
+expect_status 2 "$STEPUP" "$TMP/nosuch.yaml"
+expect_grep "$TMP/err" "stepup: cannot open the runbook $TMP/nosuch.yaml: No such file or directory"
+printf 'stepup: 1\n' >"$TMP/locked.yaml"
+chmod 000 "$TMP/locked.yaml"
+if ! cat "$TMP/locked.yaml" >/dev/null 2>&1; then
+	for cmd in plan lint run; do
+		expect_status 2 "$STEPUP" "$cmd" --state-dir "$S" "$TMP/locked.yaml"
+		expect_grep "$TMP/err" "stepup: cannot open the runbook $TMP/locked.yaml: Permission denied"
+	done
+fi
 
 # Why a command could not open its run: the runbook's own diagnostics as
 # they are (FILE:LINE:COL: ...), anything else after "stepup: ".

@@ -162,6 +162,22 @@ printf '%s\n' "" tok ack ack "yes, upgrade to 2.0.0" "tick done" |
 	fail "tamper: the run did not finish: $(tail -5 "$TMP/tamper.out")"
 "$STEPUP" show 1 >"$TMP/show.ok" 2>&1
 expect_grep "$TMP/show.ok" "journal: events chain intact ("
+grep -q "stale" "$TMP/show.ok" && fail "fresh evidence said stale: $(cat "$TMP/show.ok")"
+
+# 5. An evidence file left behind the journal (its write after a commit
+# failed: here, an older copy put back) is not silent: show and the
+# report say it is stale, and from which event.
+cp -p "$STATE/runs/1/evidence" "$TMP/evidence.now"
+h2=$(sql "select hash from events where run = 1 and seq = 2")
+sed -e 's/^seq .*/seq 2/' -e "s/^hash .*/hash $h2/" "$TMP/evidence.now" >"$STATE/runs/1/evidence"
+"$STEPUP" show 1 >"$TMP/show.stale" 2>&1
+expect_grep "$TMP/show.stale" "is stale (it was last written at event 2 of "
+"$STEPUP" export --run 1 --format txt "$RUNBOOK" >"$TMP/report.stale" 2>&1 ||
+	fail "export stale: $(cat "$TMP/report.stale")"
+tr '\n' ' ' <"$TMP/report.stale" | tr -s ' ' | grep -qF "evidence file $STATE/runs/1/evidence is stale" ||
+	fail "the report does not say the evidence is stale: $(grep -i -A2 journal "$TMP/report.stale")"
+cp -p "$TMP/evidence.now" "$STATE/runs/1/evidence"
+
 sqlite3 "$DB" "DROP TRIGGER events_no_update; UPDATE events SET detail = 'nothing to see' WHERE run = 1 AND seq = 3"
 "$STEPUP" show 1 >"$TMP/show.bad" 2>&1
 expect_grep "$TMP/show.bad" "journal: events chain broken at event 3:"

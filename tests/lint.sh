@@ -78,7 +78,7 @@ expect_grep "$TMP/err" "$TMP/empty.yaml: empty file: a runbook starts with 'step
 expect_status 2 "$STEPUP" lint "$TMP"
 expect_grep "$TMP/err" "$TMP: is a directory, not a file"
 expect_status 2 "$STEPUP" lint "$TMP/missing.yaml"
-expect_grep "$TMP/err" "$TMP/missing.yaml: No such file or directory"
+expect_grep "$TMP/err" "stepup: cannot open the runbook $TMP/missing.yaml: No such file or directory"
 mkfifo "$TMP/fifo.yaml"
 expect_status 2 "$STEPUP" lint "$TMP/fifo.yaml"
 expect_grep "$TMP/err" "$TMP/fifo.yaml: not a regular file"

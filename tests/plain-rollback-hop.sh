@@ -34,6 +34,19 @@ cmp -s "$TMP/want" "$WORLD/log" || fail "A: what ran: $(cat "$WORLD/log")"
 [ "$(cat "$WORLD/version")" = 1.1.0 ] || fail "A: version $(cat "$WORLD/version")"
 [ "$(sql "select detail from events where run = 2 and kind = 'phrase' and detail like 'typed:%'")" = \
   "typed: yes, roll back to 1.1.0" ] || fail "A: the choice is not journaled: $(sql "select kind, step, detail from events where run = 2")"
+# The run records the target chosen: history names it, and so do both
+# reports; the rollback's own report lists its own steps.
+[ "$(sql "select from_version || ' ' || to_version from runs where id = 2")" = "1.2.0 1.1.0" ] ||
+	fail "A: the rollback run's record: $(sql "select * from runs where id = 2")"
+"$STEPUP" history "$RUNBOOK" >"$TMP/a.hist" 2>&1 || fail "A: history: $(cat "$TMP/a.hist")"
+grep -Eq '^2 .* rollback +1\.2\.0 -> 1\.1\.0 ' "$TMP/a.hist" || fail "A: history: $(cat "$TMP/a.hist")"
+"$STEPUP" export --run 1 --date d --host h >"$TMP/a.up" 2>&1 || fail "A: export --run 1: $(cat "$TMP/a.up")"
+expect_line "$TMP/a.up" "Rolled back:  by run 2, to 1.1.0"
+"$STEPUP" export --run 2 --date d --host h >"$TMP/a.rb" 2>&1 || fail "A: export --run 2: $(cat "$TMP/a.rb")"
+expect_grep "$TMP/a.rb" "Rollback report: Hops 1.2.0 → 1.1.0"
+expect_line "$TMP/a.rb" "[x] 1. Confirm the rollback"
+expect_grep "$TMP/a.rb" "[x] 3. Restore the settings"
+grep -q "not reached" "$TMP/a.rb" && fail "A: the rollback's report lists the upgrade's steps: $(cat "$TMP/a.rb")"
 
 # B. Back to where the upgrade started: every done action, the warning typed.
 rm -rf "$STATE" "$WORLD/log"; echo 1.0.0 >"$WORLD/version"
@@ -55,6 +68,8 @@ rollback_plain "$TMP/c2" retry
 [ "$status" = 0 ] || fail "C: the resumed rollback exited $status: $(tail -5 "$TMP/c2")"
 expect_line "$TMP/c2" "[3/3] action: Restore the settings"
 expect_line "$TMP/c2" "  Rollback to 1.1.0: every step settled."
+[ "$(sql "select to_version from runs where id = 2")" = 1.1.0 ] ||
+	fail "C: the resumed rollback's target: $(sql "select * from runs where id = 2")"
 printf '%s\n' "install 1.1.0" "migrate 1.1.0" "install 1.2.0" "undo install 1.2.0" "restore to 1.1.0" >"$TMP/want"
 cmp -s "$TMP/want" "$WORLD/log" || fail "C: what ran: $(cat "$WORLD/log")"
 

@@ -112,7 +112,21 @@ echo 1.0.0 >"$WORLD/version"
 printf '%s\n' "" tok | "$STEPUP" "$RUNBOOK" >"$TMP/bare" 2>&1
 [ $? = 1 ] || fail "bare form with EOF should pause"
 expect_line "$TMP/bare" "== run 2, 11 steps"
-expect_line "$TMP/bare" "= paused (end of input): run 2 is unfinished; run stepup again to resume it"
+expect_line "$TMP/bare" "= paused (end of input): run 2 is unfinished; to resume it: stepup run --plain --state-dir $STATE $RUNBOOK"
+# Left at the resume question: the run is as it was, and the command
+# that resumes it is printed.
+printf '%s\n' quit | "$STEPUP" run --plain "$RUNBOOK" >"$TMP/left" 2>&1
+[ $? = 1 ] || fail "quit at the resume question should exit 1"
+expect_line "$TMP/left" "= paused: run 2 is still unfinished; to resume it: stepup run --plain --state-dir $STATE $RUNBOOK"
+# In the default state directory, the command does not name it; a
+# runbook path a shell would split is quoted.
+mkdir -p "$TMP/xdg" "$TMP/a dir"
+cp "$RUNBOOK" "$TMP/a dir/up.yaml"
+cp -R "$(dirname "$RUNBOOK")"/* "$TMP/a dir/" 2>/dev/null
+printf '%s\n' "" tok | env -u STEPUP_STATE_DIR XDG_STATE_HOME="$TMP/xdg" \
+	"$STEPUP" run --plain "$TMP/a dir/up.yaml" >"$TMP/default" 2>&1
+[ $? = 1 ] || fail "default state dir: $(tail -3 "$TMP/default")"
+expect_line "$TMP/default" "= paused (end of input): run 1 is unfinished; to resume it: stepup run --plain '$TMP/a dir/up.yaml'"
 expect_status 2 "$STEPUP" "$TMP/nope.yaml"
 expect_grep "$TMP/err" "stepup: cannot open the runbook $TMP/nope.yaml: No such file or directory"
 expect_status 2 "$STEPUP" run

@@ -51,7 +51,7 @@ expect_line "$TMP/r1" "= 1 passed: confirmed"
 expect_line "$TMP/r1" "! 8 failed: exit 4"
 expect_line "$TMP/r1" "  | cannot restore"
 expect_line "$TMP/r1" "? 8 action: it failed [retry, done REASON, shell, quit]"
-expect_line "$TMP/r1" "= paused (quit): run 2 is unfinished; run stepup again to resume it"
+expect_line "$TMP/r1" "= paused (quit): run 2 is unfinished; to resume it: stepup rollback --plain --state-dir $STATE $RUNBOOK"
 grep -q "^\[9/9\]" "$TMP/r1" && fail "the rollback went on past a failed step"
 # Nothing ran before the phrase was in the journal.
 [ "$(sql "select group_concat(kind || ':' || coalesce(step, ''), ' ') from (select kind, step from events where run = 2 and kind in ('phrase', 'start') order by seq limit 3)")" = \
@@ -84,7 +84,7 @@ expect_grep "$TMP/r3.err" "stepup: run 1 (1.0.0 -> 2.0.0) was rolled back alread
 # The report of the upgrade holds its rollback.
 "$STEPUP" export --run 1 --date d --host h >"$TMP/report" 2>"$TMP/report.err" ||
 	fail "export --run 1: $(cat "$TMP/report.err")"
-expect_line "$TMP/report" "Rolled back:  by run 2, done"
+expect_line "$TMP/report" "Rolled back:  by run 2, to 1.0.0"
 expect_line "$TMP/report" "[!] 11. Migrate the data to 2.0.0"
 expect_line "$TMP/report" "[ ] 12. Install 2.0.0"
 expect_line "$TMP/report" "        State: not reached"

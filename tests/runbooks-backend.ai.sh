@@ -193,6 +193,9 @@ status=$?
 expect_grep "$TMP/out" "  | sqlalchemy.exc.ProgrammingError: column exists"
 expect_grep "$TMP/out" "= done: Backend.AI rolled back"
 expect_grep "$STUB/calls" "pg_restore --clean --if-exists --single-transaction -d backend $TMP/backups/backend.ai-24.03.10-1.dump"
+# The schema revision the upgrade started from (an output of
+# schema-current, journaled, restored on resume) checks the restore.
+expect_grep "$TMP/out" "  | schema after the restore: 4f5a6b7c8d9e; before the upgrade: 4f5a6b7c8d9e"
 for p in backend.ai-manager backend.ai-storage-proxy backend.ai-webserver backend.ai-client; do
 	[ "$(cat "$STUB/pkg/$p")" = 24.3.10 ] || fail "after the rollback $p is $(cat "$STUB/pkg/$p")"
 done

@@ -64,6 +64,12 @@ expect_grep "$TMP/dry" "== plan: 16.0.10 -> 17.3.7, 5 hops"
 expect_grep "$TMP/dry" "==   hop 1: 16.0.10 -> 16.2.11 (minor): 16.2.11: a required stop (16.2.x: the newest 16.2 release), taken since large_pipeline_variables is yes: required only for instances with large pipeline variables history"
 expect_grep "$TMP/dry" "manual: Remove the bundled Grafana settings from gitlab.rb"
 expect_grep "$TMP/dry" "= dry run: nothing was executed"
+# What wants root runs as root (user: root), not through a sudo pasted in.
+expect_grep "$TMP/dry" "  command: gitlab-backup create BACKUP=\"stepup-\$STEPUP_RUN_ID\" &&"
+expect_grep "$TMP/dry" "  as user: root"
+# The background migrations are waited for, asked again every minute.
+expect_grep "$TMP/dry" "  until it passes: every 60 s, for at most 43200 s (then it fails)"
+grep -q 'command: sudo ' "$TMP/dry" && fail "a command still pastes sudo: $(grep -n 'command: sudo' "$TMP/dry")"
 [ "$(grep -c '^\[.*manual: Remove the bundled Grafana' "$TMP/dry")" = 1 ] ||
 	fail "the Grafana step is not on the 17.0 hop alone: $(grep -n 'Grafana\|hop' "$TMP/dry")"
 finish

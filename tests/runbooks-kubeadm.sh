@@ -43,12 +43,12 @@ expect_grep "$TMP/out" "(the newest of 4 available releases)"
 # go through 1.28.15
 expect_grep "$TMP/out" "  1. 1.28.3 -> 1.29.15  (minor)"
 expect_grep "$TMP/out" "     1.29.15: minor versions are upgraded one at a time"
-expect_grep "$TMP/out" "     steps: repo, kubeadm, kubeadm-version, plan, apply, other-control-planes, drain, kubelet, uncordon, workers, verify"
+expect_grep "$TMP/out" "     steps: repo, kubeadm, kubeadm-version, plan, apply, other-control-planes, drain, kubelet, node-ready, uncordon, workers, verify"
 expect_grep "$TMP/out" "  2. 1.29.15 -> 1.30.14  (minor)"
 # a patch hop keeps the package repository of its minor
 expect_status 0 "$STEPUP" plan "$RB" --to 1.28.15
 expect_grep "$TMP/out" "  1. 1.28.3 -> 1.28.15  (patch)"
-expect_grep "$TMP/out" "     steps: kubeadm, kubeadm-version, plan, apply, other-control-planes, drain, kubelet, uncordon, workers, verify"
+expect_grep "$TMP/out" "     steps: kubeadm, kubeadm-version, plan, apply, other-control-planes, drain, kubelet, node-ready, uncordon, workers, verify"
 
 # No minor skipped, whatever the catalog has.
 expect_status 3 "$STEPUP" plan "$RB" --to 1.30.14 --direct
@@ -65,4 +65,10 @@ expect_grep "$TMP/dry" "action: kubeadm upgrade apply v1.29.15"
 expect_grep "$TMP/dry" "  command: sudo kubeadm upgrade apply -y \"v\$STEPUP_HOP_TO\""
 expect_grep "$TMP/dry" "  STEPUP_HOP_TO=1.30.14"
 expect_grep "$TMP/dry" "action: Drain cp-1"
+# After the kubelet's restart, the node is waited for until Ready.
+expect_grep "$TMP/dry" "check: cp-1 is Ready again"
+expect_grep "$TMP/dry" "  until it passes: every 5 s, for at most 300 s (then it fails)"
+# The backup directory's default is derived from the node's name.
+expect_grep "$TMP/dry" "? var backup_dir: Where the copy of /etc/kubernetes goes (default: /var/backups/kubernetes/cp-1)"
+expect_grep "$TMP/dry" "action: Copy /etc/kubernetes to /var/backups/kubernetes/cp-1"
 finish

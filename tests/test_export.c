@@ -506,7 +506,8 @@ static struct journal_action up_actions[] = {
 static struct journal_run rb_run = {
 	8, JOURNAL_RUN_ROLLBACK, 7, "/srv/runbooks/filestore.yaml",
 	"7b568d20cda8d72085a6959a59a25786a3a732bd99ea79182d756aa216800f51",
-	"Filestore", "2.0.0", "1.0.0", "2.0.0 -> 1.0.0\n", "bob", "head-1",
+	"Filestore", "2.0.0", "1.0.0", "1.0.0 -> 2.0.0\n"
+	"1.0.0\t1.1.0\tminor\t-\t\n1.1.0\t2.0.0\tmajor\t-\t\n", "bob", "head-1",
 	T0 + 200,
 	T0 + 4000, JOURNAL_RUN_DONE, false
 };
@@ -561,6 +562,20 @@ test_report(void **state)
 		assert_null(strstr(t, "hunter2"));
 		free(t);
 	}
+	export_doc_free(d);
+	/* A rollback run's own report lists its own steps (not its
+	 * upgrade's, never reached), its undo titles expanded as the
+	 * rollback laid them out. */
+	d = export_report(rb, &back, NULL, &meta);
+	t = export_render(d, EXPORT_TXT);
+	assert_non_null(strstr(t,
+	    "Rollback report: Filestore 2.0.0 → 1.0.0"));
+	assert_non_null(strstr(t, "[x] 1. Confirm the rollback\n"));
+	assert_non_null(strstr(t, "[x] 2. Undo: "));
+	assert_non_null(strstr(t, "3. Restore"));
+	assert_null(strstr(t, "not reached"));
+	assert_null(strstr(t, "$STEPUP_"));
+	free(t);
 	export_doc_free(d);
 	/* Without the runbook: keys instead of titles, nothing missing. */
 	d = export_report(NULL, &up, NULL, &meta);

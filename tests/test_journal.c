@@ -275,6 +275,15 @@ test_runs(void **state)
 	assert_true(r->dry_run);
 	assert_null(r->from);
 	journal_run_free(r);
+	/* Its confirmation chose a target: the record names it. */
+	assert_int_equal(journal_run_set_target(j, c, "1.1.0", &cause), 0);
+	assert_int_equal(journal_run_get(j, c, &r, &cause), 0);
+	assert_string_equal(r->to, "1.1.0");
+	journal_run_free(r);
+	assert_int_equal(journal_run_set_target(j, 42, "1.1.0", &cause), -1);
+	assert_non_null(strstr(cause, "no run 42 in the journal "));
+	free(cause);
+	cause = NULL;
 
 	assert_int_equal(journal_runs(j, NULL, &v, &n, &cause), 0);
 	assert_int_equal(n, 3);

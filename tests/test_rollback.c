@@ -148,8 +148,11 @@ test_model(void **state)
 	    "    9 bytes, 2 h 1 min old, sha256 ", f->backup);
 	assert_non_null(strstr(text, want));
 	free(want);
+	/* Numbered as the run: its confirmation is step 1. */
 	assert_non_null(strstr(text, "Rolling back Filestore to 1.0.0: 8 "
-	    "steps, latest first; 3 by hand.\n"));
+	    "steps, latest first; 3 by hand.\n"
+	    "  1. Confirm the rollback: its phrase, asked next\n"
+	    "  2. "));
 	assert_non_null(strstr(text, "  5. migrate@1.1.0 cannot be undone "
 	    "automatically: Migrate the data to 1.1.0\n"
 	    "       by hand: data.txt may be half migrated; restore the "

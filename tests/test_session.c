@@ -871,6 +871,51 @@ test_gate_missing_artifact(void **state)
 /* The act table: every word plain mode offers parses back to its act,
  * the acts never typed as a word have none, and what each takes is what
  * the session's calls need. */
+/* A step retried until it passes: each attempt's own exit status is
+ * what the journal recorded for it, also once later attempts overtook
+ * it (plain mode says it so, not the later one's, nor a zero). */
+static void
+test_attempt_exit(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s;
+	const struct steps	*ss;
+	const struct step	*back;
+	const char		*top = getenv("top_srcdir");
+	char			*cause = NULL;
+	size_t			 i;
+	int			 guard;
+
+	free(w->runbook);
+	w->runbook = xasprintf("%s/tests/data/wait/wait.yaml",
+	    top != NULL ? top : ".");
+	sh("echo 7 > '%s/leader' && echo 2 > '%s/answers-at' && "
+	    "echo tok > '%s/token'", w->world, w->world, w->world);
+	s = open_session(w);
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_int_equal(session_begin(s, &cause), EXIT_DONE);
+	ss = session_steps(s);
+	back = steps_find(ss, "back@2.0.0");
+	assert_non_null(back);
+	for (guard = 0; guard < 20 && back->state != STEP_PASSED; guard++) {
+		i = session_current(s);
+		assert_true(i < ss->n);
+		if (ss->v[i].kind == RB_CONFIRM)
+			assert_int_equal(session_confirm(s, i, "yes, upgrade",
+			    &cause), 0);
+		else {
+			assert_int_equal(session_start(s, i, &cause), 0);
+			assert_int_equal(session_wait(s, -1, &cause), 1);
+		}
+	}
+	assert_int_equal(back->state, STEP_PASSED);
+	assert_int_equal(back->attempts, 2);
+	assert_int_equal(session_attempt_exit(s, back->index, 1), 1);
+	assert_int_equal(session_attempt_exit(s, back->index, 2), 0);
+	assert_int_equal(session_attempt_exit(s, back->index, 3), -1);
+	session_close(s);
+}
+
 static void
 test_act_table(void **state)
 {
@@ -921,6 +966,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_gate_missing_artifact,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attempt_exit, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_gate, setup,
 		    teardown),
 	};

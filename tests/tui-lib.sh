@@ -128,6 +128,26 @@ $(cat "$TMP/diff")"
 	fi
 }
 
+# tui_uncut NAME COLS ROWS WHAT: fail for each line of the pane (a
+# COLSxROWS one) that was cut silently: one that reaches the last column
+# must end with an ellipsis. The header and footer bars (the first and
+# last rows), which span the width by design, and rules of box drawing
+# are left out.
+tui_uncut() {
+	tui_capture "$1" >"$TMP/uncut"
+	uncut_row=0
+	while IFS= read -r uncut_line; do
+		uncut_row=$((uncut_row + 1))
+		[ "$uncut_row" = 1 ] || [ "$uncut_row" = "$3" ] && continue
+		[ "$(printf '%s\n' "$uncut_line" | wc -L)" -lt "$2" ] && continue
+		case $uncut_line in
+		*…) continue ;;
+		esac
+		printf '%s\n' "$uncut_line" | grep -q '[[:alnum:]]' || continue
+		fail "$4 at ${2}x$3, row $uncut_row runs off the edge: '$uncut_line'"
+	done <"$TMP/uncut"
+}
+
 # tui_world: a fresh "cluster" (tests/data/tui/upgrade.yaml's $world,
 # at 1.0.0) and state directory; $TUI_RUN is the stepup command line.
 tui_world() {

@@ -56,6 +56,30 @@ case $title in
 "  Roll back File"*"…  rows 1-"*" of "*" (Up Down PgUp PgDn)") ;;
 *) fail "the rollback title and its position collide at 60 columns: '$title'; $(tui_capture r)" ;;
 esac
+# Narrow and short, every row of the list is wrapped, never cut (with or
+# without an ellipsis), page after page; the confirmation is step 1.
+for size in "60 20" "60 16"; do
+	tui_resize r $size
+	tui_wait r "1. Confirm the rollback: the phrase below" || finish
+	pages=0
+	while :; do
+		sleep 0.2
+		tui_uncut r $size "the rollback screen, page $pages"
+		tui_capture r >"$TMP/page"
+		sed -n '4,$p' "$TMP/page" | grep -n '…$' >"$TMP/cut" &&
+			fail "a row of the rollback list is cut at $size: $(cat "$TMP/cut"); $(cat "$TMP/page")"
+		pos=$(sed -n 3p "$TMP/page" | sed -n 's/.*rows [0-9]*-\([0-9]*\) of \([0-9]*\).*/\1 \2/p')
+		[ -n "$pos" ] || { fail "no position at $size: $(cat "$TMP/page")"; break; }
+		[ "${pos% *}" = "${pos#* }" ] && break
+		pages=$((pages + 1))
+		[ $pages -gt 12 ] && { fail "the list never ends at $size"; break; }
+		tui_keys r NPage
+	done
+	# The last row, the backup's sha256, is whole across its rows.
+	tr -d ' \n' <"$TMP/page" | grep -qF "$(sha256sum "$TAR" | cut -c1-64)" ||
+		fail "the last page at $size lacks the whole sha256: $(cat "$TMP/page")"
+	for p in $(seq $pages); do tui_keys r PPage; done
+done
 tui_resize r 100 30
 tui_wait r "Roll back Filestore to 1.0.0 (run 1)" || finish
 tui_text r "yes, roll back to 1.0.0"

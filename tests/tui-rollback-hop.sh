@@ -24,6 +24,13 @@ tui_wait h "Roll back Hops to 1.1.0 (run 1)" || finish
 tui_wait h "Only hop 2 of 2 is undone. Tab: back to 1.0.0, where the upgrade started, instead"
 tui_wait h "What will be undone, latest first: 2 steps, 0 of them by hand."
 tui_expect h rollback-hop
+# Narrow, the other target's line wraps: all of it is there, nothing cut.
+tui_resize h 60 16
+tui_wait h "started, instead" || finish
+tui_uncut h 60 16 "the rollback screen"
+tui_capture h | grep -q '…$' && fail "a line is cut at 60x16: $(tui_capture h)"
+tui_resize h 100 30
+tui_wait h "Only hop 2 of 2 is undone. Tab: back to 1.0.0, where the upgrade started, instead" || finish
 tui_text h "yes, roll back to 1.1.0"
 tui_keys h Enter
 tui_wait h "Hops rolled back to 1.1.0: done (run 2)" 300 || finish

@@ -6,7 +6,10 @@
  * a run id, why a session did not open). Nothing here knows a command's options but from its entry. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -256,6 +259,27 @@ cli_help(FILE *f, const struct command_entry *e)
 	cli_word(&w, "See");
 	cli_word(&w, "stepup(1).");
 	fputc('\n', f);
+}
+
+bool
+cli_runbook_missing(const char *path)
+{
+	struct stat	st;
+	int		fd;
+
+	if (stat(path, &st) == 0) {
+		/* Only a regular file is opened: a FIFO or a device is the
+		 * loader's to refuse, without touching it. */
+		if (!S_ISREG(st.st_mode))
+			return false;
+		if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) != -1) {
+			close(fd);
+			return false;
+		}
+	}
+	escape_printf(stderr, "stepup: cannot open the runbook %s: %s\n",
+	    path, strerror(errno));
+	return true;
 }
 
 void

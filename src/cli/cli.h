@@ -124,6 +124,11 @@ void	cli_usage_error(const struct command_entry *e, const char *fmt, ...)
  * runbook's path and a colon: FILE:LINE:COL: ...), else after
  * "stepup: ". */
 void	cli_session_error(const char *runbook, const char *cause);
+/* When the runbook at path cannot be opened (no such file, no permission),
+ * say so as every command does, "stepup: cannot open the runbook PATH:
+ * REASON", and return true; false when it can (what is in it is the
+ * loader's to judge). */
+bool	cli_runbook_missing(const char *path);
 /* Plain mode: when asked, or when the terminal cannot do better (TERM
  * unset, empty or dumb, or stdin or stdout not a terminal). */
 bool	cli_plain(bool asked);

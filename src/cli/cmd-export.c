@@ -114,6 +114,8 @@ export_checklist_cmd(const char *path, const char *from, const char *to,
 	size_t			 i;
 	int			 st;
 
+	if (cli_runbook_missing(path))
+		return EXIT_USAGE;
 	rb_diags_init(&d);
 	rb = runbook_load(path, &d);
 	rb_diags_print(&d, stderr);
@@ -217,6 +219,10 @@ export_report_cmd(const char *runbook, const char *id_text,
 	 * run's own when it still loads. */
 	rb_diags_init(&d);
 	if (runbook != NULL) {
+		if (cli_runbook_missing(runbook)) {
+			journal_close(j);
+			return EXIT_USAGE;
+		}
 		if ((rb = runbook_load(runbook, &d)) == NULL) {
 			rb_diags_print(&d, stderr);
 			rb_diags_free(&d);

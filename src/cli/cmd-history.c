@@ -90,6 +90,8 @@ cmd_history(const struct command_entry *e, int argc, char **argv)
 		cli_usage_error(e, "one runbook at a time ('%s' is "
 		    "extra)", argv[first + 1]);
 	if (first < argc) {
+		if (cli_runbook_missing(argv[first]))
+			return EXIT_USAGE;
 		if (realpath(argv[first], resolved) == NULL) {
 			escape_printf(stderr, "stepup: %s: %s\n", argv[first],
 			    strerror(errno));

@@ -291,6 +291,10 @@ cmd_lint(const struct command_entry *e, int argc, char **argv)
 	if (optind == argc)
 		cli_usage_error(e, "no runbook to check");
 	for (i = optind; i < argc; i++) {
+		if (cli_runbook_missing(argv[i])) {
+			bad = true;
+			continue;
+		}
 		rb_diags_init(&d);
 		if ((rb = runbook_load(argv[i], &d)) != NULL) {
 			/* Versions under its scheme: the planner's check. */

@@ -398,6 +398,8 @@ cmd_plan(const struct command_entry *e, int argc, char **argv)
 		cli_usage_error(&cmd_plan_entry, "one RUNBOOK at a time ('%s' is one "
 		    "too many)", argv[optind + 1]);
 
+	if (cli_runbook_missing(argv[optind]))
+		return EXIT_USAGE;
 	rb_diags_init(&diags);
 	rb = runbook_load(argv[optind], &diags);
 	if (rb != NULL)

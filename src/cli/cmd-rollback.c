@@ -94,6 +94,10 @@ cmd_rollback(const struct command_entry *e, int argc, char **argv)
 	}
 	opts.state_dir = cli.state_dir;
 	opts.rollback = true;
+	if (cli_runbook_missing(opts.runbook)) {
+		free(found);
+		return EXIT_USAGE;
+	}
 
 	r = session_open(&opts, &s, &cause);
 	if (r != EXIT_DONE) {

@@ -82,6 +82,8 @@ cmd_run(const struct command_entry *e, int argc, char **argv)
 		cli_usage_error(e, "--to needs a version");
 	opts.runbook = argv[optind];
 	opts.state_dir = cli.state_dir;
+	if (cli_runbook_missing(opts.runbook))
+		return EXIT_USAGE;
 
 	plain = cli_plain(plain);
 	/* The wizard draws its first frame before creating a journal. */

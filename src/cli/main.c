@@ -52,9 +52,12 @@ main(int argc, char **argv)
 		len = strlen(argv[0]);
 		if (strchr(argv[0], '/') != NULL || (len > 5 &&
 		    strcmp(argv[0] + len - 5, ".yaml") == 0) || (len > 4 &&
-		    strcmp(argv[0] + len - 4, ".yml") == 0))
-			cli_usage_error(NULL, "cannot open the runbook %s: %s",
-			    argv[0], strerror(errno));
+		    strcmp(argv[0] + len - 4, ".yml") == 0)) {
+			(void)cli_runbook_missing(argv[0]);
+			fputs("Try 'stepup --help' for more information.\n",
+			    stderr);
+			return EXIT_USAGE;
+		}
 		c = cli_command_find(argv[0]);
 	}
 	return c->run(c, argc, argv);

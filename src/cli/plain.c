@@ -512,8 +512,12 @@ again:
 	if (ended && !w->said && w->attempt != 0) {
 		line = xstrndup(w->last.len > 0 ? w->last.data : "",
 		    w->last.len > 0 ? strcspn(w->last.data, "\n") : 0);
-		code = st->attempts != w->attempt || waiting ? wi.last_exit :
-		    st->exit_status;
+		/* An attempt a later one overtook ended with what its
+		 * journaled record says, not the later one's status. */
+		code = st->attempts != w->attempt ? session_attempt_exit(p->s,
+		    i, w->attempt) : -1;
+		if (code < 0)
+			code = waiting ? wi.last_exit : st->exit_status;
 		/* Another attempt follows: it is due in next_in, or (on a
 		 * slow machine, one wait may have ended this attempt and
 		 * started the next) it has begun already. */
@@ -990,15 +994,17 @@ plain_rollback_end(struct plain *p)
 static int
 plain_pause(struct plain *p, const char *why)
 {
-	char	*cause = NULL;
+	char	*cause = NULL, *cmd;
 
 	if (session_pause(p->s, &cause) != 0) {
 		plain_say(p, "! cannot record the pause: %s", cause);
 		free(cause);
 	}
-	plain_say(p, "= paused (%s): run %s is unfinished; run stepup again "
-	    "to resume it", why, session_run_id(p->s) != NULL ?
-	    session_run_id(p->s) : "?");
+	cmd = session_resume_command(p->s, true);
+	plain_say(p, "= paused (%s): run %s is unfinished; to resume it: %s",
+	    why, session_run_id(p->s) != NULL ? session_run_id(p->s) : "?",
+	    cmd);
+	free(cmd);
 	return EXIT_FAILED;
 }
 
@@ -1076,6 +1082,17 @@ plain_plan(struct plain *p)
 	fflush(p->out);
 }
 
+/* Left before the unfinished run was resumed: it is as it was. */
+static void
+plain_left(struct plain *p, const char *what, const char *id)
+{
+	char	*cmd = session_resume_command(p->s, true);
+
+	plain_say(p, "%s: run %s is still unfinished; to resume it: %s", what,
+	    id, cmd);
+	free(cmd);
+}
+
 /* Resume or abandon the unfinished run. Returns 1 resumed, 0 abandoned
  * (a new run may begin), or an exit status + 2 to stop with. */
 static int
@@ -1096,15 +1113,13 @@ plain_unfinished(struct plain *p, const struct session_run_info *u)
 		plain_say(p, "? resume: resume run %s? [resume, abandon REASON, "
 		    "quit]", u->id);
 		if (plain_read(p, &line) <= 0) {
-			plain_say(p, "= paused (end of input): run %s is "
-			    "still unfinished", u->id);
+			plain_left(p, "= paused (end of input)", u->id);
 			return EXIT_FAILED + 2;
 		}
 		word = plain_split(line, &rest);
 		if (strcmp(word, "quit") == 0) {
 			free(line);
-			plain_say(p, "= paused: run %s is still unfinished",
-			    u->id);
+			plain_left(p, "= paused", u->id);
 			return EXIT_FAILED + 2;
 		}
 		if (strcmp(word, "abandon") == 0) {
@@ -1171,6 +1186,7 @@ plain_loop(struct plain *p, bool rollback_cmd)
 		if (i >= ss->n) {
 			plain_say(p, "! the run is over but not recorded as "
 			    "done");
+			rv = plain_pause(p, "an error");
 			break;
 		}
 		switch (plain_turn(p, i)) {
@@ -1181,7 +1197,8 @@ plain_loop(struct plain *p, bool rollback_cmd)
 			    p->eof ? "end of input" : "quit");
 			return rv;
 		case PLAIN_ERROR:
-			rv = EXIT_FAILED;
+			/* Left all the same: paused, with how to go on. */
+			rv = plain_pause(p, "an error");
 			return rv;
 		}
 	}

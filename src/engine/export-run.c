@@ -377,13 +377,23 @@ add_run(struct export_doc *d, const struct runbook *rb,
 {
 	const struct journal_run	*run = r->run;
 	struct export_section		*sec;
+	struct plan			*plan;
 	char				*vars, *s, *t, *u, *ev;
 
 	vars = run_vars(rb, r, env);
-	if (head && run->from != NULL)
-		step_env_set(env, "STEPUP_FROM", run->from, false);
-	if (head && run->to != NULL)
-		step_env_set(env, "STEPUP_TO", run->to, false);
+	/* A rollback's steps were laid out in its upgrade's environment:
+	 * the versions of the plan it undoes, and its own target. */
+	plan = head && run->kind == JOURNAL_RUN_ROLLBACK ?
+	    session_run_plan(run) : NULL;
+	if (head && (plan != NULL ? plan->from : run->from) != NULL)
+		step_env_set(env, "STEPUP_FROM", plan != NULL ? plan->from :
+		    run->from, false);
+	if (head && (plan != NULL ? plan->to : run->to) != NULL)
+		step_env_set(env, "STEPUP_TO", plan != NULL ? plan->to :
+		    run->to, false);
+	if (plan != NULL && run->to != NULL)
+		step_env_set(env, "STEPUP_ROLLBACK_TO", run->to, false);
+	plan_free(plan);
 	t = when(run->started);
 	u = run->ended > 0 ? when(run->ended) : xstrdup("not ended");
 	s = run->ended > 0 ? duration(run->started, run->ended) : NULL;
@@ -436,7 +446,8 @@ add_run(struct export_doc *d, const struct runbook *rb,
 	free(t);
 	free(u);
 	free(vars);
-	add_steps(sec, rb, r, head, env);
+	/* A rollback run lists its own steps, as its journal knows them. */
+	add_steps(sec, rb, r, head && run->kind == JOURNAL_RUN_UPGRADE, env);
 	ev = run_events(r);
 	if (*ev != '\0') {
 		s = xasprintf(head ? "Run events" : "Rollback run events");
@@ -463,8 +474,13 @@ export_report(const struct runbook *rb, const struct export_run *run,
 	free(s);
 	add_run(d, rb, run, true, &env);
 	if (rollback != NULL) {
-		s = xasprintf("by run %lld, %s", rollback->run->id,
-		    journal_run_status_name(rollback->run->status));
+		/* "by run 2, to 1.1.0", and its status unless it is done. */
+		s = xasprintf("by run %lld, to %s%s%s%s", rollback->run->id,
+		    rollback->run->to != NULL ? rollback->run->to : "?",
+		    rollback->run->status != JOURNAL_RUN_DONE ? " (" : "",
+		    rollback->run->status != JOURNAL_RUN_DONE ?
+		    journal_run_status_name(rollback->run->status) : "",
+		    rollback->run->status != JOURNAL_RUN_DONE ? ")" : "");
 		export_doc_head(d, "Rolled back", s);
 		free(s);
 	}

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -924,6 +925,36 @@ fail:
 
 /* ---- integrity, for show and the run report --------------------------------- */
 
+/* The event the run's evidence file was last written at, when it is
+ * behind the journal (a write of it failed after a commit), else -1. The
+ * journal is read first, then the file: an evidence file is written just
+ * after each commit, so one found behind is looked at again a moment
+ * later before it is said stale (another stepup may be between the two). */
+static long long
+evidence_behind(struct journal *j, long long run)
+{
+	struct evidence	 e;
+	struct timespec	 ts = { 0, 100 * 1000000L };
+	char		*s;
+	long long	 last, at = -1;
+	int		 tries;
+
+	s = query_text(j, "SELECT MAX(seq) FROM events WHERE run = ?1", run,
+	    NULL);
+	last = s != NULL ? strtoll(s, NULL, 10) : 0;
+	free(s);
+	for (tries = 0; tries < 2; tries++) {
+		if (tries > 0)
+			nanosleep(&ts, NULL);
+		evidence_read(j->dir, run, &e);
+		at = e.found && e.seq < last ? e.seq : -1;
+		evidence_clear(&e);
+		if (at < 0)
+			return -1;
+	}
+	return at;
+}
+
 char *
 journal_run_integrity(struct journal *j, long long run)
 {
@@ -997,6 +1028,10 @@ journal_run_integrity(struct journal *j, long long run)
 		loss_describe(&b, &l, j->dir);
 		b.data[--b.len] = '\0';
 		loss_clear(&l);
-	}
+	} else if ((seq = evidence_behind(j, run)) >= 0)
+		buf_printf(&b, "; its evidence file %s/runs/%lld/%s is stale "
+		    "(it was last written at event %lld of %lld: a write "
+		    "failed), so a journal that lost its later events would "
+		    "not be noticed", j->dir, run, EVIDENCE_FILE, seq, n);
 	return buf_take(&b);
 }

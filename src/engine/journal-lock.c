@@ -136,11 +136,12 @@ home_dir(void)
 	return NULL;
 }
 
-char *
-journal_state_dir(const char *dir, char **cause)
+/* The state directory named by dir, else the default one; unchecked. */
+static char *
+state_dir_path(const char *dir)
 {
 	const char	*xdg, *home;
-	char		*path, *why;
+	char		*path;
 
 	if (dir != NULL && dir[0] != '\0')
 		path = jn_absolute(dir);
@@ -150,13 +151,29 @@ journal_state_dir(const char *dir, char **cause)
 		path = xstrdup("/var/lib/stepup");
 	else if ((home = home_dir()) != NULL)
 		path = xasprintf("%s/.local/state/stepup", home);
-	else {
+	else
+		return NULL;
+	while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
+		path[strlen(path) - 1] = '\0';
+	return path;
+}
+
+char *
+journal_state_dir_default(void)
+{
+	return state_dir_path(NULL);
+}
+
+char *
+journal_state_dir(const char *dir, char **cause)
+{
+	char		*path, *why;
+
+	if ((path = state_dir_path(dir)) == NULL) {
 		*cause = xstrdup("no state directory: HOME is not set; use "
 		    "--state-dir or STEPUP_STATE_DIR");
 		return NULL;
 	}
-	while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
-		path[strlen(path) - 1] = '\0';
 	if (jn_mkdir_p(path, cause) == -1) {
 		free(path);
 		return NULL;

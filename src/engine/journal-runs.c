@@ -125,6 +125,31 @@ journal_run_set_status(struct journal *j, long long id,
 	return 0;
 }
 
+int
+journal_run_set_target(struct journal *j, long long id, const char *to,
+    char **cause)
+{
+	static const char *what = "change the run's target";
+	sqlite3_stmt	*st;
+
+	if (jn_check_writable(j, cause, what) == -1)
+		return -1;
+	if ((st = jn_prepare(j, "UPDATE runs SET to_version = ? WHERE id = ?",
+	    cause, what)) == NULL)
+		return -1;
+	jn_bind_masked(j, st, 1, to);
+	sqlite3_bind_int64(st, 2, id);
+	if (jn_run_write(j, st, cause, what) == -1)
+		return -1;
+	if (sqlite3_changes(j->db) == 0) {
+		*cause = xasprintf("no run %lld in the journal %s", id,
+		    j->path);
+		return -1;
+	}
+	jn_evidence_pending(j, id);
+	return 0;
+}
+
 #define RUN_COLUMNS "id, kind, parent, runbook, runbook_sha256, product, " \
 	"from_version, to_version, plan, operator, host, started, ended, " \
 	"status, dry_run"

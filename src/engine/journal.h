@@ -37,6 +37,10 @@ struct journal_lock;	/* a held run lock; opaque */
  * missing. Returns an absolute path the caller frees, or NULL with *cause
  * ("cannot create the state directory /x/stepup: Permission denied"). */
 char	*journal_state_dir(const char *dir, char **cause);
+/* The state directory used when none is named (neither --state-dir nor
+ * STEPUP_STATE_DIR), as journal_state_dir() finds it, neither created
+ * nor checked; NULL when there is none (HOME unknown). Caller frees. */
+char	*journal_state_dir_default(void);
 
 /* The operator: $SUDO_USER, else the login name of the real uid
  * (getpwuid), followed by " from ADDR" when SSH_CONNECTION names the ssh
@@ -145,6 +149,11 @@ int	journal_run_create(struct journal *, const struct journal_run *run,
  * time, running and paused clear it. */
 int	journal_run_set_status(struct journal *, long long id,
 	    enum journal_run_status, char **cause);
+/* Change a run's target version: a rollback run records where its
+ * confirmation chose to go back to (the start of the failed hop, or where
+ * the upgrade started). */
+int	journal_run_set_target(struct journal *, long long id,
+	    const char *to, char **cause);
 /* The run with this id in *out (free with journal_run_free), or *out NULL
  * when there is none. */
 int	journal_run_get(struct journal *, long long id,

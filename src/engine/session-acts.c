@@ -593,6 +593,8 @@ session_confirm(struct session *s, size_t i, const char *typed, char **cause)
 {
 	const struct step	*st;
 	char			*detail, *alt;
+	long long		 seq = 0;
+	bool			 last;
 	int			 r;
 
 	if (session_gate(s, i, SESSION_ACT_CONFIRM, cause) != 0)
@@ -628,11 +630,31 @@ session_confirm(struct session *s, size_t i, const char *typed, char **cause)
 		free(alt);
 		return -1;
 	}
+	/* A rollback's run records the target its confirmation chose, in
+	 * the same transaction (history and the report name it). */
+	if (st->rb != NULL || !s->steps->rollback ||
+	    s->steps->rollback_to == NULL) {
+		detail = xasprintf("typed: %s", typed);
+		r = session_set(s, i, STEP_PASSED, NULL, JOURNAL_EV_PHRASE,
+		    detail, cause);
+		free(detail);
+		return r;
+	}
+	if (journal_begin(s->j, cause) != 0)
+		return -1;
 	detail = xasprintf("typed: %s", typed);
-	r = session_set(s, i, STEP_PASSED, NULL, JOURNAL_EV_PHRASE, detail,
+	r = journal_run_set_target(s->j, s->run_id, s->steps->rollback_to,
 	    cause);
+	if (r == 0)
+		r = session_set_journal(s, i, STEP_PASSED, NULL,
+		    JOURNAL_EV_PHRASE, detail, &seq, &last, cause);
 	free(detail);
-	return r;
+	if (r != 0 || journal_commit(s->j, cause) != 0) {
+		journal_rollback(s->j);
+		return -1;
+	}
+	session_set_apply(s, i, STEP_PASSED, NULL, seq, last);
+	return 0;
 }
 
 int

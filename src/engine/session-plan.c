@@ -56,13 +56,25 @@ static struct plan *
 plan_parse(const char *text, const char *from, const char *to)
 {
 	struct plan	*p = xcalloc(1, sizeof *p);
-	char		*copy = xstrdup(text), *line, *next, *f[5];
+	char		*copy = xstrdup(text), *line, *next, *f[5], *arrow;
 	int		 k;
 
+	/* The first line says the plan's own versions: a rollback run's
+	 * record names the target its confirmation chose, which may be the
+	 * start of a hop and not where the upgrade started. */
+	line = strchr(copy, '\n');
+	if (line != NULL)
+		*line++ = '\0';
+	else
+		line = copy + strlen(copy);
+	if ((arrow = strstr(copy, " -> ")) != NULL && arrow != copy &&
+	    arrow[4] != '\0') {
+		*arrow = '\0';
+		from = copy;
+		to = arrow + 4;
+	}
 	p->from = xstrdup(from);
 	p->to = xstrdup(to);
-	line = strchr(copy, '\n');
-	line = line != NULL ? line + 1 : copy + strlen(copy);
 	for (; *line != '\0'; line = next) {
 		next = strchr(line, '\n');
 		if (next != NULL)
@@ -110,6 +122,8 @@ session_run_record(struct session *s, enum journal_run_kind kind,
 	run->plan = session_plan_text(s->plan);
 }
 
+/* A journaled run's plan from its text; the record's versions (the other
+ * way round for a rollback) only when the text does not say them. */
 struct plan *
 session_plan_of_run(const struct journal_run *run, const char *text)
 {

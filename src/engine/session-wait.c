@@ -112,6 +112,30 @@ session_wait_end(struct session *s, size_t i)
 	st->wait_stop = false;
 }
 
+int
+session_attempt_exit(const struct session *s, size_t i, unsigned attempt)
+{
+	struct journal_action	*av = NULL;
+	char			*cause = NULL;
+	size_t			 n = 0, k;
+	int			 code = -1;
+
+	if (s->steps == NULL || i >= s->steps->n || s->j == NULL)
+		return -1;
+	if (journal_actions(s->j, s->run_id, s->steps->v[i].key, &av, &n,
+	    &cause) != 0) {
+		free(cause);
+		return -1;
+	}
+	for (k = 0; k < n; k++) {
+		if (av[k].attempt == (int)attempt && av[k].finished)
+			code = av[k].exit_code >= 0 ? av[k].exit_code :
+			    128 + av[k].signal;
+	}
+	journal_actions_free(av, n);
+	return code;
+}
+
 bool
 session_wait_info(const struct session *s, size_t i,
     struct session_wait_info *out)

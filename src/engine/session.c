@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "action.h"
+#include "export.h"
 #include "journal.h"
 #include "plan.h"
 #include "runbook.h"
@@ -43,6 +44,31 @@ const struct rb_policy *session_policy(const struct session *s) { return s->poli
 const struct steps *session_steps(const struct session *s) { return s->steps; }
 const char *session_run_id(const struct session *s) { return s->run_id_s; }
 const char *session_state_dir(const struct session *s) { return s->state_dir; }
+
+char *
+session_resume_command(const struct session *s, bool plain)
+{
+	char	*def, *dir = NULL, *rb, *cmd;
+	bool	 rollback;
+
+	def = journal_state_dir_default();
+	if (s->state_dir != NULL && (def == NULL ||
+	    strcmp(def, s->state_dir) != 0))
+		dir = export_shell_quote(s->state_dir);
+	free(def);
+	rb = export_shell_quote(s->runbook_abs != NULL ? s->runbook_abs :
+	    s->rb->abspath);
+	/* Before it is resumed, the unfinished run's kind says which; a
+	 * session opened to roll back goes on rolling back. */
+	rollback = s->opts.rollback || (s->steps != NULL ? s->steps->rollback :
+	    s->unf != NULL && s->unf->kind == JOURNAL_RUN_ROLLBACK);
+	cmd = xasprintf("stepup %s%s%s%s %s", rollback ? "rollback" : "run",
+	    plain ? " --plain" : "",
+	    dir != NULL ? " --state-dir " : "", dir != NULL ? dir : "", rb);
+	free(dir);
+	free(rb);
+	return cmd;
+}
 enum session_status session_status(const struct session *s) { return s->status; }
 bool session_dry_run(const struct session *s) { return s->opts.dry_run; }
 

@@ -401,6 +401,14 @@ const struct rb_policy	*session_policy(const struct session *);
 const struct steps	*session_steps(const struct session *);	/* or NULL before begin */
 const char		*session_run_id(const struct session *);	/* or NULL */
 const char		*session_state_dir(const struct session *);
+/* The command that resumes this run where it is, for a front end to
+ * print when it leaves or pauses: "stepup run RUNBOOK" ("rollback"
+ * under a rollback run, or in a session opened to roll back), with
+ * --plain when plain, and --state-dir DIR
+ * when the state directory is not the default one; every argument
+ * quoted for a shell. Caller frees. */
+char			*session_resume_command(const struct session *,
+			    bool plain);
 enum session_status	 session_status(const struct session *);
 bool			 session_dry_run(const struct session *);
 
@@ -488,6 +496,11 @@ struct session_wait_info {
 	int		 last_exit;	/* of the last attempt ended, or -1 */
 	bool		 stopping;	/* the operator stopped waiting */
 };
+/* The exit status of attempt `attempt` of step i as journaled (128 + N
+ * when signal N killed it), or -1 when it is not known (not ended, or no
+ * such attempt): what an attempt overtaken by a later one ended with. */
+int		 session_attempt_exit(const struct session *, size_t i,
+		    unsigned attempt);
 /* True, with *out filled in, when step i is waiting (running, with
  * `until`). */
 bool		 session_wait_info(const struct session *, size_t i,

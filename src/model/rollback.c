@@ -258,6 +258,10 @@ rollback_describe(const struct rollback_model *m, long long now)
 	if (m->n_manual > 0)
 		buf_printf(&b, "; %zu by hand", m->n_manual);
 	buf_puts(&b, ".\n");
+	/* Numbered as the run's steps are: its confirmation is the first. */
+	if (m->rollback->n > 0 && m->rollback->v[0].kind == RB_CONFIRM)
+		buf_printf(&b, "%3d. %s: its phrase, asked next\n", 1,
+		    m->rollback->v[0].title);
 	for (i = 0; i < m->n_entries; i++) {
 		e = &m->entries[i];
 		buf_printf(&b, "%3zu. %s\n", e->step->index + 1,
