@@ -102,6 +102,19 @@ expect_line "$TMP/f" "  | undo on node-7"
 [ "$(sql "select count(*) from actions where step = 'back@2.0.0'")" = 2 ] || fail "F: an attempt after the stop"
 echo 3 >"$WORLD/answers-at"; rm -f "$WORLD/hold-2" "$WORLD/held" "$WORLD/release"
 
+# G. An exit status named in fail-on ends the wait at once: the condition
+# will not come, so no attempt follows it, and the step fails saying so.
+rm -rf "$STATE"; echo 1.0.0 >"$WORLD/version"; echo 2 >"$WORLD/broken-at"
+stepup_plain "$TMP/g" "yes, upgrade" quit
+expect_grep "$TMP/g" "~ 4 attempt 1: exit 1 (next in "
+expect_line "$TMP/g" "! 4 failed: stopped waiting: exit status 3 is one of 'fail-on' (the condition will not come), after 2 attempts: exit 3"
+[ "$(sql "select count(*) from actions where step = 'back@2.0.0'")" = 2 ] || fail "G: an attempt after a fail-on status"
+[ "$(sql "select state from step_states where step = 'back@2.0.0'")" = failed ] || fail "G: back is not failed"
+grep -F "? 4 check: it failed [" "$TMP/g" | grep -q accept && fail "G: a fail-on failure offered as a warning to accept"
+STEPUP_STATE_DIR="$TMP/g-state" "$STEPUP" run --dry-run --from 1.0.0 "$RUNBOOK" >"$TMP/g-dry" 2>&1 </dev/null
+expect_line "$TMP/g-dry" "  fails at once on exit status: 3"
+rm -f "$WORLD/broken-at"
+
 # D. A wait that runs out, with timeout-means: warn, is accepted; killed
 # between two attempts and resumed after its window, it has run out.
 RUNBOOK="$top_srcdir/tests/data/wait/ranout.yaml"

@@ -401,7 +401,23 @@ static const struct tcase cases[] = {
 	  "t.yaml:9:31: 'until' needs 'interval' (a duration like 5s, "
 	  "10m or 1h)\n"
 	  "t.yaml:9:51: unknown key 'every' in 'until' (known keys: interval, "
-	  "within, timeout-means)\n" },
+	  "within, timeout-means, fail-on)\n" },
+	{ BASE "hop:\n"
+	  "  - {id: go, confirm: Go, phrase: yes}\n"
+	  "  - {id: a, check: c, run: x, until: {interval: 1s, within: 1m, "
+	  "fail-on: [3, 0, 256, x, [1]]}}\n"
+	  "  - {id: b, check: c, run: x, until: {interval: 1s, within: 1m, "
+	  "fail-on: {a: 1}}}\n",
+	  "t.yaml:9:78: 'until: fail-on' takes exit statuses from 1 to 255 "
+	  "(0 is a pass), found '0'\n"
+	  "t.yaml:9:81: 'until: fail-on' takes exit statuses from 1 to 255 "
+	  "(0 is a pass), found '256'\n"
+	  "t.yaml:9:86: 'until: fail-on' takes exit statuses from 1 to 255 "
+	  "(0 is a pass), found 'x'\n"
+	  "t.yaml:9:89: 'until: fail-on' takes exit statuses from 1 to 255 "
+	  "(0 is a pass), found a list\n"
+	  "t.yaml:10:74: 'until: fail-on' must be an exit status or a list "
+	  "of them (1 to 255), found a mapping\n" },
 	{ BASE "hop:\n"
 	  "  - {id: go, confirm: Go, phrase: yes}\n"
 	  "  - {id: a, check: c, run: x, outputs: [lsn, {name: STEPUP_X}, "
@@ -1025,7 +1041,8 @@ test_wait_keys(void **state)
 	    "hop:\n  - id: lsn\n    check: c\n"
 	    "    run: 'echo \"lsn=$lsn\" >>\"$STEPUP_OUTPUT\"'\n"
 	    "    outputs: [lsn, {name: tok, secret: true}]\n"
-	    "    until: {interval: 5s, within: 10m, timeout-means: warn}\n"
+	    "    until: {interval: 5s, within: 10m, timeout-means: warn, "
+	    "fail-on: [3, 255]}\n"
 	    "  - {id: up, action: a, run: 'x \"$lsn\"', undo: 'y \"$tok\"',"
 	    " user: postgres}\n";
 	const struct rb_step	*st;
@@ -1044,6 +1061,11 @@ test_wait_keys(void **state)
 	assert_int_equal(st->until.interval, 5);
 	assert_int_equal(st->until.within, 600);
 	assert_int_equal(st->until.timeout_means, RB_SEV_WARN);
+	assert_true(rb_until_fails_on(&st->until, 3));
+	assert_true(rb_until_fails_on(&st->until, 255));
+	assert_false(rb_until_fails_on(&st->until, 1));
+	assert_false(rb_until_fails_on(&st->until, 0));
+	assert_false(rb_until_fails_on(&st->until, 256));
 	assert_int_equal(st->n_outputs, 2);
 	assert_string_equal(st->outputs[0].name, "lsn");
 	assert_false(st->outputs[0].secret);

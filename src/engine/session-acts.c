@@ -467,6 +467,18 @@ session_describe(const struct session *s, size_t i)
 		    "(then %s)\n", st->rb->until.interval, st->rb->until.within,
 		    st->rb->until.timeout_means == RB_SEV_WARN ?
 		    "a warning to accept" : "it fails");
+	if (st->rb != NULL && !st->undo && st->rb->until.interval > 0) {
+		const char	*sep = "fails at once on exit status:";
+		int		 code;
+
+		for (code = 1; code < 256; code++)
+			if (rb_until_fails_on(&st->rb->until, code)) {
+				buf_printf(&b, "%s %d", sep, code);
+				sep = ",";
+			}
+		if (*sep == ',')
+			buf_puts(&b, "\n");
+	}
 	if (st->rb != NULL && st->rb->user != NULL && st->run != NULL)
 		buf_printf(&b, "as user: %s\n", st->rb->user);
 	if (st->rb != NULL && !st->undo && st->rb->n_outputs > 0) {

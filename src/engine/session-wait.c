@@ -81,6 +81,20 @@ session_wait_again(struct session *s, size_t i, const struct action_status *as,
 	start = ended + u->interval;
 	if (start < journal_now())
 		start = journal_now();
+	/* An exit status the runbook names in fail-on says the condition
+	 * will not come (an error state, not "not yet"): no more attempts,
+	 * and the step fails whatever timeout-means says. */
+	if (!as->cancelled && as->exited &&
+	    rb_until_fails_on(u, as->exit_code)) {
+		n = st->attempts >= (unsigned)st->wait_first ?
+		    st->attempts - (unsigned)st->wait_first + 1 : 1;
+		what = action_status_describe(as);
+		*ran_out = xasprintf("stopped waiting: exit status %d is one "
+		    "of 'fail-on' (the condition will not come), after %u "
+		    "attempt%s: %s", as->exit_code, n, n == 1 ? "" : "s", what);
+		free(what);
+		return false;
+	}
 	if (!as->cancelled && !st->wait_stop &&
 	    start <= st->wait_since + u->within) {
 		*next = start;

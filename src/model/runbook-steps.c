@@ -70,7 +70,7 @@ rb_phase_name(enum rb_phase p)
 
 /* The keys of `until` and of an item of `outputs`. */
 static const char *const until_keys[] = {
-	"interval", "within", "timeout-means", NULL
+	"interval", "within", "timeout-means", "fail-on", NULL
 };
 static const char *const output_keys[] = { "name", "secret", NULL };
 
@@ -521,7 +521,46 @@ load_duration(struct ctx *c, const struct yt_node *map, const char *key,
 	return true;
 }
 
-/* until: {interval, within, timeout-means}. */
+bool
+rb_until_fails_on(const struct rb_until *u, int exit_code)
+{
+	return exit_code > 0 && exit_code < 256 &&
+	    (u->fail_on[exit_code / 8] & (1u << (exit_code % 8))) != 0;
+}
+
+/* until's fail-on: an exit status (1-255), or a list of them, that says
+ * the condition will not come, so the wait ends at once. */
+static void
+load_fail_on(struct ctx *c, const struct yt_node *v, struct rb_step *st)
+{
+	const struct yt_node	*x;
+	char			 what[64], *end;
+	size_t			 i, n;
+	long			 code;
+
+	if (v->type != YT_SCALAR && v->type != YT_SEQ) {
+		err(c, v->pos, "'until: fail-on' must be an exit status or a "
+		    "list of them (1 to 255), found %s", yt_describe(v, what,
+		    sizeof what));
+		return;
+	}
+	n = v->type == YT_SEQ ? v->n : 1;
+	for (i = 0; i < n; i++) {
+		x = v->type == YT_SEQ ? v->vals[i] : v;
+		errno = 0;
+		code = x->type == YT_SCALAR ? strtol(x->s, &end, 10) : 0;
+		if (x->type != YT_SCALAR || *x->s == '\0' || *end != '\0' ||
+		    errno != 0 || code < 1 || code > 255) {
+			err(c, x->pos, "'until: fail-on' takes exit statuses "
+			    "from 1 to 255 (0 is a pass), found %s",
+			    yt_describe(x, what, sizeof what));
+			continue;
+		}
+		st->until.fail_on[code / 8] |= (unsigned char)(1u << (code % 8));
+	}
+}
+
+/* until: {interval, within, timeout-means, fail-on}. */
 static void
 load_until(struct ctx *c, const struct yt_node *v, struct rb_step *st)
 {
@@ -544,6 +583,8 @@ load_until(struct ctx *c, const struct yt_node *v, struct rb_step *st)
 	if ((x = rbl_map_get(v, "timeout-means", NULL)) != NULL &&
 	    (k = rbl_get_enum(c, "timeout-means", x, means)) >= 0)
 		st->until.timeout_means = (enum rb_severity)k;
+	if ((x = rbl_map_get(v, "fail-on", NULL)) != NULL)
+		load_fail_on(c, x, st);
 	if (!ok)
 		return;
 	if (interval > within) {

@@ -104,8 +104,13 @@ struct rb_until {
 	unsigned	 within;	/* seconds */
 	enum rb_severity timeout_means;	/* fail, or warn (the operator may
 					   accept it and go on) */
+	unsigned char	 fail_on[32];	/* `fail-on`: a bit per exit status
+					   (1-255) that ends the wait at once:
+					   the condition will not come */
 	struct rb_pos	 pos;
 };
+/* Whether an attempt's exit status is one of until's fail-on. */
+bool	rb_until_fails_on(const struct rb_until *, int exit_code);
 
 /* A value a step's command sets (`outputs`): a NAME=value line it writes
  * to $STEPUP_OUTPUT, passed to every later step as $NAME. */
