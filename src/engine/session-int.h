@@ -44,6 +44,7 @@
 #include "action.h"
 #include "journal.h"
 #include "plan.h"
+#include "remote.h"
 #include "runbook.h"
 #include "session.h"
 #include "steps.h"
@@ -214,6 +215,17 @@ int		 session_finished(struct session *, size_t i,
 		    const struct action_status *, char **cause);
 /* Step i's command has an outcome that cannot be known: an action is in
  * doubt; a read-only command (a check, a document's) runs again. */
+/* session-remote.c: step i's attempt on its host (steps->v[i].host):
+ * the ssh argument vector and the script it reads on stdin (env, then
+ * the detached command, waiting for its status). */
+int		 session_remote_launch(struct session *, size_t i,
+		    int attempt, const struct step_env *env, char ***argv,
+		    char **input, char **cause);
+/* What step i's host says of that attempt (remote_status_parse); -1
+ * with *cause naming the host when it does not answer. */
+int		 session_remote_state(struct session *, size_t i,
+		    int attempt, enum remote_state *, int *status, long *pid,
+		    char **cause);
 int		 session_in_doubt(struct session *, size_t i, const char *why,
 		    char **cause);
 /* A catalog_note_fn (arg: the session) for every version probe: in a

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory.h"
 #include "runbook-int.h"
 #include "util.h"
 #include "version.h"
@@ -207,6 +208,7 @@ static const char *const stepup_names[] = {
 	"STEPUP_FROM", "STEPUP_TO", "STEPUP_HOP_FROM", "STEPUP_HOP_TO",
 	"STEPUP_HOP_KIND", "STEPUP_RUN_ID", "STEPUP_STEP", "STEPUP_RUNBOOK_DIR",
 	"STEPUP_OUTPUT",	/* of a step with outputs */
+	"STEPUP_HOST",		/* of a step with on */
 	NULL
 };
 
@@ -297,6 +299,7 @@ static void	load_when(struct step_load *);
 static void	load_until_key(struct step_load *);
 static void	load_outputs_key(struct step_load *);
 static void	load_user_key(struct step_load *);
+static void	load_on(struct step_load *);
 
 #define F(f)	offsetof(struct rb_step, f)
 
@@ -330,6 +333,8 @@ static const struct step_key {
 	{ "until",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_until_key },
 	{ "outputs",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_outputs_key },
 	{ "user",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_user_key },
+	/* Last: it is checked against the keys above. */
+	{ "on",		K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_on },
 };
 
 #undef F
@@ -437,6 +442,76 @@ load_when(struct step_load *l)
 		load_hop_when(l->c, l->x, l->st);
 	else
 		load_words(l->c, "when", l->x, &l->st->when, &l->st->n_when);
+}
+
+/* on: a host pattern (inventory_select), or a list of them, each term
+ * selecting hosts of the runbook's `hosts:`; at least one host. */
+static void
+load_on(struct step_load *l)
+{
+	struct inv_sel	 sel;
+	struct buf	 b;
+	char		 what[64], *cause;
+	const char	*other = NULL;
+	size_t		 i;
+
+	if (l->x->type == YT_SCALAR && !yt_is_null(l->x) && *l->x->s != '\0')
+		;
+	else if (l->x->type == YT_SEQ && l->x->n > 0) {
+		for (i = 0; i < l->x->n; i++) {
+			if (l->x->vals[i]->type != YT_SCALAR ||
+			    yt_is_null(l->x->vals[i]) ||
+			    *l->x->vals[i]->s == '\0') {
+				err(l->c, l->x->vals[i]->pos, "an item of 'on' "
+				    "must be a host, a group or a pattern, "
+				    "found %s", yt_describe(l->x->vals[i], what,
+				    sizeof what));
+				return;
+			}
+		}
+	} else {
+		err(l->c, l->x->pos, "'on' must be a host, a group, a pattern "
+		    "or a list of them, found %s", yt_describe(l->x, what,
+		    sizeof what));
+		return;
+	}
+	buf_init(&b);
+	if (l->x->type == YT_SCALAR)
+		buf_puts(&b, l->x->s);
+	for (i = 0; l->x->type == YT_SEQ && i < l->x->n; i++)
+		buf_printf(&b, "%s%s", i > 0 ? "," : "", l->x->vals[i]->s);
+	if (l->c->rb->inventory == NULL) {
+		err(l->c, l->x->pos, "%s runs 'on' %s, but the runbook has no "
+		    "'hosts' (GROUP: [HOST...]) to find it in", l->name, b.data);
+		buf_free(&b);
+		return;
+	}
+	if (inventory_select(l->c->rb->inventory, b.data, &sel, &cause) != 0) {
+		err(l->c, l->x->pos, "'on' of %s: %s", l->name, cause);
+		free(cause);
+		inventory_sel_free(&sel);
+		buf_free(&b);
+		return;
+	}
+	if (sel.n == 0)
+		err(l->c, l->x->pos, "'on' of %s: '%s' selects no host", l->name,
+		    b.data);
+	inventory_sel_free(&sel);
+	/* What names a file or a user of stepup's own host. */
+	if (l->st->produces != NULL)
+		other = "produces' names a file on stepup's host, where the "
+		    "command does not run";
+	else if (l->st->n_outputs > 0)
+		other = "outputs' are read from a file on stepup's host, "
+		    "where the command does not run";
+	else if (l->st->user != NULL)
+		other = "user' is for commands on stepup's host; on other "
+		    "hosts the user is your ssh_config's (User)";
+	if (other != NULL)
+		err(l->c, l->k->pos, "%s cannot have both 'on' and '%.*s': "
+		    "'%s", l->name, (int)strcspn(other, "'"), other, other);
+	l->st->on.s = buf_take(&b);
+	l->st->on.pos = l->x->pos;
 }
 
 /* Load the table's keys of a step whose kind is known: one a kind may
