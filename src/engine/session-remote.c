@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "remote.h"
 #include "session-int.h"
 #include "sha256.h"
@@ -47,32 +48,37 @@ session_remote_dir(void)
 	return d != NULL && *d != '\0' ? d : REMOTE_STATE_DEFAULT;
 }
 
-/* The attempt's name on the host: this journal (its state directory on
- * this host, hashed), the run, the step's key and the attempt, every
- * byte a name cannot hold (and '_') written _XX, so that two keys never
- * share a name. */
-static char *
-session_remote_attempt(const struct session *s, const struct step *st,
-    int attempt)
+/* The attempt's name on the host: this run (its journal's state
+ * directory on this host, its id and when it began, hashed: a journal
+ * made again at the same place numbers its runs again), the step's key
+ * and the attempt, every byte a name cannot hold (and '_') written _XX,
+ * so that two keys never share a name. */
+static int
+session_remote_attempt(struct session *s, const struct step *st,
+    int attempt, char **name, char **cause)
 {
-	struct sha256	 h;
-	unsigned char	 d[32];
-	struct buf	 b;
-	char		 host[256];
-	const char	*p;
+	struct journal_run	*run = NULL;
+	struct sha256		 h;
+	unsigned char		 d[32];
+	struct buf		 b;
+	char			 host[256], *which;
+	const char		*p;
 
+	if (journal_run_get(s->j, s->run_id, &run, cause) != 0)
+		return -1;
 	if (gethostname(host, sizeof host) != 0)
 		host[0] = '\0';
 	host[sizeof host - 1] = '\0';
+	which = xasprintf("%s\n%s\n%lld\n%lld", host, s->state_dir != NULL ?
+	    s->state_dir : "", s->run_id, run != NULL ? run->started : 0);
+	journal_run_free(run);
 	sha256_init(&h);
-	sha256_update(&h, host, strlen(host));
-	sha256_update(&h, "\n", 1);
-	if (s->state_dir != NULL)
-		sha256_update(&h, s->state_dir, strlen(s->state_dir));
+	sha256_update(&h, which, strlen(which));
 	sha256_final(&h, d);
+	free(which);
 	buf_init(&b);
-	buf_printf(&b, "%02x%02x%02x%02x%02x%02x-%lld-", d[0], d[1], d[2],
-	    d[3], d[4], d[5], s->run_id);
+	buf_printf(&b, "%02x%02x%02x%02x%02x%02x-", d[0], d[1], d[2], d[3],
+	    d[4], d[5]);
 	for (p = st->key; *p != '\0'; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-')
@@ -81,7 +87,8 @@ session_remote_attempt(const struct session *s, const struct step *st,
 			buf_printf(&b, "_%02x", (unsigned char)*p);
 	}
 	buf_printf(&b, "-%d", attempt);
-	return buf_take(&b);
+	*name = buf_take(&b);
+	return 0;
 }
 
 int
@@ -114,7 +121,10 @@ session_remote_launch(struct session *s, size_t i, int attempt,
 		}
 		buf_printf(&b, "\nexport %s\n", env->v[k].name);
 	}
-	name = session_remote_attempt(s, st, attempt);
+	if (session_remote_attempt(s, st, attempt, &name, cause) != 0) {
+		buf_free(&b);
+		return -1;
+	}
 	r = remote_detach_script(session_remote_dir(), name, st->run, true,
 	    &script, cause);
 	free(name);
@@ -159,7 +169,8 @@ session_remote_state(struct session *s, size_t i, int attempt,
 	size_t			 len;
 	int			 fd[2], r;
 
-	name = session_remote_attempt(s, st, attempt);
+	if (session_remote_attempt(s, st, attempt, &name, cause) != 0)
+		return -1;
 	r = remote_status_script(session_remote_dir(), name, &script, cause);
 	free(name);
 	if (r != 0)

@@ -1,0 +1,104 @@
+#!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
+# hosts-sshd.sh: a runbook whose steps run `on:` two agents, through real
+# sshd on loopback (sshd-lib.sh), in plain mode: each host's command runs
+# once, there, with the step's values (a secret too, never on a command
+# line), journaled per host; stepup and the host's ssh killed mid-command
+# are resolved on resume by what the host says, without running any host
+# again; a host that does not answer is named.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/sshd-lib.sh"
+. "$top_srcdir/tests/session-lib.sh"
+RUNBOOK=$top_srcdir/tests/data/hosts/cluster.yaml
+unset SSH_AUTH_SOCK SSH_ASKPASS SSH_ASKPASS_REQUIRE
+
+sshd_start 2
+STEPUP_SSH_CONFIG=$SSH_CONFIG; export STEPUP_SSH_CONFIG
+STEPUP_REMOTE_DIR=$TMP/remote; export STEPUP_REMOTE_DIR
+TOKEN="s3cr'et \$(touch $TMP/pwned)"
+
+# 1. A whole run: every host's instance runs once, in order, on its host.
+printf '%s\n' "$TOKEN" "yes, upgrade to 2.0.0" >"$TMP/in1"
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in1" >"$TMP/out1" 2>&1
+st=$?
+[ "$st" = 0 ] || fail "the run exited $st: $(tail -20 "$TMP/out1")"
+expect_line "$TMP/out1" "== run 1, 8 steps"
+expect_line "$TMP/out1" "[1/8] check: The agent answers (on node1)"
+expect_line "$TMP/out1" "[2/8] check: The agent answers (on node2)"
+expect_line "$TMP/out1" "[4/8] action: Upgrade the agent to 2.0.0 (on node1)"
+expect_line "$TMP/out1" "[5/8] action: Upgrade the agent to 2.0.0 (on node2)"
+expect_line "$TMP/out1" "  | upgrading node2 to 2.0.0"
+expect_line "$TMP/out1" "= done: Cluster upgraded, run 1"
+for h in node1 node2; do
+	[ "$(cat "$WORLD/ran-$h")" = x ] || fail "$h ran $(wc -l <"$WORLD/ran-$h") times"
+	[ "$(cat "$WORLD/version-$h")" = 2.0.0 ] || fail "$h: $(cat "$WORLD/version-$h")"
+	[ "$(cat "$WORLD/token-$h")" = "$TOKEN" ] || fail "$h got the token $(cat "$WORLD/token-$h")"
+	[ "$(sql "select state from step_states where step = 'agent@2.0.0#$h'")" = passed ] ||
+		fail "$h's step: $(sql "select step, state from step_states")"
+	[ "$(sql "select count(*) || ' ' || exit_code from actions where step = 'agent@2.0.0#$h'")" = "1 0" ] ||
+		fail "$h's attempts: $(sql "select * from actions where step like 'agent%'")"
+	grep -q "Accepted publickey" "$SSHD_DIR/sshd.${h#node}.log" || fail "nothing logged in to $h"
+done
+[ -e "$TMP/pwned" ] && fail "the token ran as a command"
+# The start event names the host; the secret is in no journal, no log.
+[ "$(sql "select count(*) from events where kind = 'start' and step = 'agent@2.0.0#node2' and detail like '%on node2 through ssh%'")" = 1 ] ||
+	fail "no start event on node2: $(sql "select step, detail from events where kind = 'start'")"
+grep -rqF "s3cr" "$STATE" && fail "the token is in the state directory"
+# Each host's step order: node1's instance settled before node2's.
+[ "$(sql "select step from events where kind = 'exit' and step like 'agent%' order by seq")" = "agent@2.0.0#node1
+agent@2.0.0#node2" ] || fail "the hosts' order: $(sql "select step from events where kind = 'exit'")"
+
+# 2. A kill mid-command on node2: stepup, its supervisor and the ssh
+# client die; node2's command goes on and ends there; the resumed run
+# reads its status from node2 and runs no host again.
+rm -rf "$STATE" "$WORLD"/ran-* "$WORLD"/version-*
+echo 1.0.0 >"$WORLD/version"
+: >"$WORLD/hold-node2"
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in1" >"$TMP/out2" 2>&1 &
+pid=$!
+wait_for "$WORLD/held-node2"
+sup=$(cat "$STATE"/runs/1/agent*node2*.status.pid 2>/dev/null | cut -d' ' -f1)
+[ -n "$sup" ] || fail "no supervisor for node2: $(ls "$STATE/runs/1")"
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+cli=$(ps -o pid= --ppid "$sup" | tr -d ' ')
+kill -KILL "$sup" $cli
+: >"$WORLD/release"
+n=0
+until [ -e "$WORLD/version-node2" ]; do
+	n=$((n + 1)); [ $n -lt 300 ] || { fail "node2's command did not end"; break; }
+	sleep 0.1
+done
+sleep 0.5
+printf '%s\n' resume "$TOKEN" >"$TMP/in3"
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in3" >"$TMP/out3" 2>&1
+st=$?
+[ "$st" = 0 ] || fail "the resumed run exited $st: $(tail -20 "$TMP/out3")"
+expect_line "$TMP/out3" "= done: Cluster upgraded, run 1"
+for h in node1 node2; do
+	[ "$(cat "$WORLD/ran-$h")" = x ] || fail "after the kill, $h ran $(wc -l <"$WORLD/ran-$h") times"
+	[ "$(sql "select count(*) from actions where step = 'agent@2.0.0#$h'")" = 1 ] ||
+		fail "$h's attempts after the kill: $(sql "select step, attempt from actions")"
+done
+[ "$(sql "select state from step_states where step = 'agent@2.0.0#node2'")" = passed ] ||
+	fail "node2 after the resume: $(sql "select step, state, reason from step_states")"
+expect_status 0 test "$(sql "select count(*) from events where step = 'agent@2.0.0#node2' and detail like '%node2 says attempt 1 exited 0%'")" = 1
+rm -f "$WORLD/hold-node2" "$WORLD/held-node2" "$WORLD/release"
+
+# 3. A host that does not answer: its sshd is gone. The check fails
+# naming it; nothing ran on the host that answered after it.
+rm -rf "$STATE" "$WORLD"/ran-* "$WORLD"/version-*
+echo 1.0.0 >"$WORLD/version"
+kill "$SSHD_PID_2"
+while kill -0 "$SSHD_PID_2" 2>/dev/null; do sleep 0.1; done
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in1" >"$TMP/out4" 2>&1
+st=$?
+[ "$st" = 1 ] || fail "with node2 down the run exited $st: $(tail -20 "$TMP/out4")"
+expect_grep "$TMP/out4" "ssh to node2 ended with exit 255; node2 does not answer (ssh: connect to host 127.0.0.1 port $SSHD_PORT_2: Connection refused)"
+[ "$(sql "select state from step_states where step = 'reachable#node2'")" = failed ] ||
+	fail "node2's check: $(sql "select step, state, reason from step_states")"
+[ "$(sql "select state from step_states where step = 'reachable#node1'")" = passed ] ||
+	fail "node1's check: $(sql "select step, state, reason from step_states")"
+[ -e "$WORLD/ran-node1" ] && fail "an action ran while node2's check failed"
+finish
