@@ -18,6 +18,16 @@ STEPUP_SSH_CONFIG=$SSH_CONFIG; export STEPUP_SSH_CONFIG
 STEPUP_REMOTE_DIR=$TMP/remote; export STEPUP_REMOTE_DIR
 TOKEN="s3cr'et \$(touch $TMP/pwned)"
 
+# 0. Plan and dry run say the hosts of each step.
+"$STEPUP" plan "$RUNBOOK" >"$TMP/plan" 2>&1 || fail "plan: $(cat "$TMP/plan")"
+expect_line "$TMP/plan" "     steps: agent (on 2 hosts: node1, node2), head"
+printf '%s\n' "$TOKEN" | "$STEPUP" run --plain --dry-run "$RUNBOOK" >"$TMP/dry" 2>&1 ||
+	fail "dry run: $(cat "$TMP/dry")"
+expect_line "$TMP/dry" "[5/8] action: Upgrade the agent to 2.0.0 (on node2)"
+expect_line "$TMP/dry" "  on host: node2 (through ssh)"
+[ -e "$WORLD/ran-node1" ] && fail "the dry run ran something"
+rm -rf "$STATE"
+
 # 1. A whole run: every host's instance runs once, in order, on its host.
 printf '%s\n' "$TOKEN" "yes, upgrade to 2.0.0" >"$TMP/in1"
 "$STEPUP" run --plain "$RUNBOOK" <"$TMP/in1" >"$TMP/out1" 2>&1
