@@ -6,7 +6,8 @@
 # once, there, with the step's values (a secret too, never on a command
 # line), journaled per host; stepup and the host's ssh killed mid-command
 # are resolved on resume by what the host says, without running any host
-# again; a host that does not answer is named.
+# again; a cut link puts the host's step in doubt, and the resumed run
+# reads how it ended from the host; a host that does not answer is named.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
 . "$top_srcdir/tests/session-lib.sh"
@@ -96,7 +97,44 @@ done
 expect_status 0 test "$(sql "select count(*) from events where step = 'agent@2.0.0#node2' and detail like '%node2 says attempt 1 exited 0%'")" = 1
 rm -f "$WORLD/hold-node2" "$WORLD/held-node2" "$WORLD/release"
 
-# 3. A host that does not answer: its sshd is gone. The check fails
+# 3. The link to node2 is cut mid-command (its ssh client killed) while
+# stepup runs: node2 says the command still runs, and the step is in
+# doubt, naming the host. Once it has ended there, the resumed run reads
+# its exit status from node2 and goes on, node2's command run once.
+rm -rf "$STATE" "$WORLD"/ran-* "$WORLD"/version-*
+echo 1.0.0 >"$WORLD/version"
+: >"$WORLD/hold-node2"
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in1" >"$TMP/out5" 2>&1 &
+pid=$!
+wait_for "$WORLD/held-node2"
+sup=$(cat "$STATE"/runs/1/agent*node2*.status.pid 2>/dev/null | cut -d' ' -f1)
+cli=$(ps -o pid= --ppid "${sup:-1}" | tr -d ' ')
+[ -n "$cli" ] || fail "no ssh client under node2's supervisor"
+kill -KILL $cli
+wait "$pid"
+st=$?
+[ "$st" = 1 ] || fail "the run with a cut link exited $st: $(tail -20 "$TMP/out5")"
+expect_grep "$TMP/out5" "ssh to node2 ended: killed by SIGKILL; it is still running on node2 (pid "
+[ "$(sql "select state from step_states where step = 'agent@2.0.0#node2'")" = in-doubt ] ||
+	fail "node2 after the cut: $(sql "select step, state, reason from step_states")"
+: >"$WORLD/release"
+n=0
+until ls "$STEPUP_REMOTE_DIR"/*node2-1/status >/dev/null 2>&1; do
+	n=$((n + 1)); [ $n -lt 300 ] || { fail "node2's command did not end"; break; }
+	sleep 0.1
+done
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in3" >"$TMP/out6" 2>&1
+st=$?
+[ "$st" = 0 ] || fail "the run resumed after the cut exited $st: $(tail -20 "$TMP/out6")"
+expect_line "$TMP/out6" "= done: Cluster upgraded, run 1"
+[ "$(cat "$WORLD/ran-node2")" = x ] || fail "after the cut, node2 ran $(wc -l <"$WORLD/ran-node2") times"
+[ "$(sql "select count(*) from actions where step = 'agent@2.0.0#node2'")" = 1 ] ||
+	fail "node2's attempts after the cut: $(sql "select step, attempt from actions")"
+[ "$(sql "select count(*) from events where step = 'agent@2.0.0#node2' and detail like '%node2 says attempt 1 exited 0%'")" = 1 ] ||
+	fail "no note of node2's answer: $(sql "select kind, detail from events where step = 'agent@2.0.0#node2'")"
+rm -f "$WORLD/hold-node2" "$WORLD/held-node2" "$WORLD/release"
+
+# 4. A host that does not answer: its sshd is gone. The check fails
 # naming it; nothing ran on the host that answered after it.
 rm -rf "$STATE" "$WORLD"/ran-* "$WORLD"/version-*
 echo 1.0.0 >"$WORLD/version"
@@ -105,7 +143,7 @@ while kill -0 "$SSHD_PID_2" 2>/dev/null; do sleep 0.1; done
 "$STEPUP" run --plain "$RUNBOOK" <"$TMP/in1" >"$TMP/out4" 2>&1
 st=$?
 [ "$st" = 1 ] || fail "with node2 down the run exited $st: $(tail -20 "$TMP/out4")"
-expect_grep "$TMP/out4" "ssh to node2 ended with exit 255; node2 does not answer (ssh: connect to host 127.0.0.1 port $SSHD_PORT_2: Connection refused)"
+expect_grep "$TMP/out4" "ssh to node2 ended: exit 255; node2 does not answer (ssh: connect to host 127.0.0.1 port $SSHD_PORT_2: Connection refused)"
 [ "$(sql "select state from step_states where step = 'reachable#node2'")" = failed ] ||
 	fail "node2's check: $(sql "select step, state, reason from step_states")"
 [ "$(sql "select state from step_states where step = 'reachable#node1'")" = passed ] ||

@@ -564,11 +564,52 @@ session_finished(struct session *s, size_t i, const struct action_status *as,
 	if (!remote_unsure(st, as))
 		return finished_record(s, i, as, cause);
 	desc = action_status_describe(as);
-	why = xasprintf("ssh to %s ended with %s", st->host, desc);
+	why = xasprintf("ssh to %s ended: %s", st->host, desc);
 	free(desc);
 	r = remote_settle(s, i, why, cause);
 	free(why);
 	return r;
+}
+
+int
+session_remote_recheck(struct session *s, size_t i, char **cause)
+{
+	struct step		*st = &s->steps->v[i];
+	struct action_status	 as;
+	enum remote_state	 state;
+	char			*said = NULL, *note;
+	long			 pid = 0;
+	int			 status = -1;
+
+	if (st->host == NULL || st->state != STEP_IN_DOUBT ||
+	    st->attempts == 0 || s->running != NONE)
+		return 0;
+	if (session_remote_state(s, i, (int)st->attempts, &state, &status,
+	    &pid, &said) != 0) {
+		free(said);	/* still no answer: it stays in doubt */
+		return 0;
+	}
+	if (state != REMOTE_EXITED)
+		return 0;
+	s->attempt = (int)st->attempts;
+	note = xasprintf("in doubt (%s); %s says attempt %d exited %d",
+	    st->reason != NULL ? st->reason : "?", st->host, s->attempt,
+	    status);
+	if (journal_append(s->j, s->run_id, JOURNAL_EV_NOTE, st->key, note,
+	    NULL, cause) != 0) {
+		free(note);
+		return -1;
+	}
+	free(note);
+	memset(&as, 0, sizeof as);
+	as.exited = true;
+	as.exit_code = status;
+	as.started = st->started;
+	as.ended = journal_now();
+	s->running = i;
+	if (s->away == NONE)
+		s->away = i;
+	return finished_record(s, i, &as, cause);
 }
 
 int

@@ -226,6 +226,11 @@ int		 session_remote_launch(struct session *, size_t i,
 int		 session_remote_state(struct session *, size_t i,
 		    int attempt, enum remote_state *, int *status, long *pid,
 		    char **cause);
+/* A host's step found in doubt (on resume): when its host now says how
+ * its last attempt exited, record that (the step ended while stepup was
+ * away); otherwise leave it in doubt. */
+int		 session_remote_recheck(struct session *, size_t i,
+		    char **cause);
 int		 session_in_doubt(struct session *, size_t i, const char *why,
 		    char **cause);
 /* A catalog_note_fn (arg: the session) for every version probe: in a
