@@ -134,7 +134,30 @@ expect_line "$TMP/out6" "= done: Cluster upgraded, run 1"
 	fail "no note of node2's answer: $(sql "select kind, detail from events where step = 'agent@2.0.0#node2'")"
 rm -f "$WORLD/hold-node2" "$WORLD/held-node2" "$WORLD/release"
 
-# 4. A host that does not answer: its sshd is gone. The check fails
+# 4. node2's upgrade fails: the failure names it; the rollback undoes the
+# upgrade on node1 alone, the host where it was done, on node1.
+rm -rf "$STATE" "$WORLD"/ran-* "$WORLD"/version-*
+echo 1.0.0 >"$WORLD/version"
+: >"$WORLD/fail-node2"
+printf '%s\n' "$TOKEN" "yes, upgrade to 2.0.0" quit >"$TMP/in7"
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in7" >"$TMP/out7" 2>&1
+st=$?
+[ "$st" = 1 ] || fail "the failed upgrade exited $st: $(tail -20 "$TMP/out7")"
+expect_line "$TMP/out7" "! 5 failed: exit 4 on node2"
+expect_line "$TMP/out7" "  | disk full on node2"
+[ "$(cat "$WORLD/version-node1")" = 2.0.0 ] || fail "node1 was not upgraded"
+rm -f "$WORLD/fail-node2"
+printf '%s\n' "$TOKEN" "yes, roll back to 1.0.0" >"$TMP/in8"
+"$STEPUP" rollback --plain "$RUNBOOK" <"$TMP/in8" >"$TMP/out8" 2>&1
+st=$?
+[ "$st" = 0 ] || fail "the rollback exited $st: $(tail -30 "$TMP/out8")"
+expect_grep "$TMP/out8" "Undo: Upgrade the agent to 2.0.0 (on node1)"
+grep -qF "(on node2)" "$TMP/out8" && fail "the rollback undid something on node2: $(cat "$TMP/out8")"
+[ "$(cat "$WORLD/version-node1")" = 1.0.0 ] || fail "node1 after the rollback: $(cat "$WORLD/version-node1")"
+[ "$(sql "select count(*) from events where kind = 'start' and step = 'undo:agent@2.0.0#node1' and detail like '%on node1 through ssh%'")" = 1 ] ||
+	fail "the undo did not run on node1: $(sql "select step, detail from events where kind = 'start'")"
+
+# 5. A host that does not answer: its sshd is gone. The check fails
 # naming it; nothing ran on the host that answered after it.
 rm -rf "$STATE" "$WORLD"/ran-* "$WORLD"/version-*
 echo 1.0.0 >"$WORLD/version"
