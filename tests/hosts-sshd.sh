@@ -27,6 +27,10 @@ printf '%s\n' "$TOKEN" | "$STEPUP" run --plain --dry-run "$RUNBOOK" >"$TMP/dry" 
 expect_line "$TMP/dry" "[5/8] action: Upgrade the agent to 2.0.0 (on node2)"
 expect_line "$TMP/dry" "  on host: node2 (through ssh)"
 [ -e "$WORLD/ran-node1" ] && fail "the dry run ran something"
+printf '%s\n' "$TOKEN" | "$STEPUP" export "$RUNBOOK" >"$TMP/export" 2>&1 ||
+	fail "export: $(cat "$TMP/export")"
+expect_line "$TMP/export" "[ ] 5. Upgrade the agent to 2.0.0 (on node2)"
+expect_line "$TMP/export" "       On host: node2: its commands run there, through ssh"
 rm -rf "$STATE"
 
 # 1. A whole run: every host's instance runs once, in order, on its host.

@@ -468,13 +468,13 @@ in_doubt_record(struct session *s, size_t i, const char *why, char **cause)
 
 /* Whether an attempt on a host ended so that what happened there is
  * unknown here: ssh's own failure (255: no connection, or the link
- * dropped), or ssh killed by a signal stepup did not send. */
+ * dropped), or ssh killed by a signal (a timeout or a cancel stops ssh,
+ * not the command on the host, which may go on there). */
 static bool
 remote_unsure(const struct step *st, const struct action_status *as)
 {
-	return st->host != NULL && !as->timed_out && !as->cancelled &&
-	    ((as->exited && as->exit_code == 255) ||
-	    (!as->exited && as->signal != 0));
+	return st->host != NULL && ((as->exited && as->exit_code == 255) ||
+	    !as->exited || as->timed_out || as->cancelled);
 }
 
 /* Ask step i's host how its attempt went, and settle the step by what it
