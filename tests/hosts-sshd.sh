@@ -53,8 +53,12 @@ for h in node1 node2; do
 		fail "$h's step: $(sql "select step, state from step_states")"
 	[ "$(sql "select count(*) || ' ' || exit_code from actions where step = 'agent@2.0.0#$h'")" = "1 0" ] ||
 		fail "$h's attempts: $(sql "select * from actions where step like 'agent%'")"
-	grep -q "Accepted publickey" "$SSHD_DIR/sshd.${h#node}.log" || fail "nothing logged in to $h"
+	# Three steps on each host, one login: the run's master connection.
+	n=$(grep -c "Accepted publickey" "$SSHD_DIR/sshd.${h#node}.log")
+	[ "$n" = 1 ] || fail "$n logins to $h, want 1 (connection reuse)"
 done
+# The masters are closed when the run ends, their directory removed.
+[ -e "$STATE/ssh-1" ] && fail "the run's ssh directory is left: $(ls -la "$STATE/ssh-1")"
 [ -e "$TMP/pwned" ] && fail "the token ran as a command"
 # The start event names the host; the secret is in no journal, no log.
 [ "$(sql "select count(*) from events where kind = 'start' and step = 'agent@2.0.0#node2' and detail like '%on node2 through ssh%'")" = 1 ] ||

@@ -157,9 +157,8 @@ remote_argv_free(char **argv)
 	free(argv);
 }
 
-/* Why ssh could not use dir as its ControlPath directory, or NULL. */
-static const char *
-control_dir_refused(const char *dir)
+const char *
+remote_control_dir_refused(const char *dir)
 {
 	const char	*p;
 
@@ -184,7 +183,7 @@ ssh_start(const struct remote_ssh *rs, struct argv_b *a, char **cause)
 	const char	*why;
 
 	if (rs->control_dir != NULL &&
-	    (why = control_dir_refused(rs->control_dir)) != NULL) {
+	    (why = remote_control_dir_refused(rs->control_dir)) != NULL) {
 		*cause = xasprintf("cannot keep ssh connections in %s: %s",
 		    rs->control_dir, why);
 		return -1;

@@ -76,6 +76,11 @@ struct remote_ssh {
 	unsigned	 connect_timeout;	/* seconds; 0: ssh's own */
 };
 
+/* Why ssh could not keep its master connections' sockets in dir (not
+ * absolute, longer than REMOTE_MAX_CONTROL_DIR, or holding what ssh reads
+ * as its own), or NULL when it can. */
+const char	*remote_control_dir_refused(const char *dir);
+
 /* The argument vector running line on host through ssh:
  * ssh [-F CONFIG] -o BatchMode=yes [-o ControlMaster=auto -o
  * ControlPath=DIR/%C -o ControlPersist=60] [-o ConnectTimeout=N] HOST

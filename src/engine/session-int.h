@@ -221,6 +221,9 @@ int		 session_finished(struct session *, size_t i,
 int		 session_remote_launch(struct session *, size_t i,
 		    int attempt, const struct step_env *env, char ***argv,
 		    char **input, char **cause);
+/* Close the run's ssh master connections (unless a command runs or the
+ * run is only watched), and their directory. */
+void		 session_remote_close(struct session *);
 /* What step i's host says of that attempt (remote_status_parse); -1
  * with *cause naming the host when it does not answer. */
 int		 session_remote_state(struct session *, size_t i,

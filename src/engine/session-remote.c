@@ -7,6 +7,8 @@
  * afterwards. Below the door, which decides what that means. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "inventory.h"
 #include "journal.h"
 #include "remote.h"
 #include "session-int.h"
@@ -30,14 +33,71 @@ extern char **environ;
 #define REMOTE_CONNECT_TIMEOUT	20
 #define REMOTE_QUERY_TIMEOUT	60
 
+/* Where this run's ssh master connections keep their sockets: a
+ * directory of the run's in the state directory, or NULL (no reuse)
+ * when its path is too long for a socket's or holds what ssh reads as
+ * its own. The caller frees it. */
+static char *
+session_remote_control_dir(const struct session *s)
+{
+	char	*dir;
+
+	if (s->state_dir == NULL || s->run_id == 0)
+		return NULL;
+	dir = xasprintf("%s/ssh-%lld", s->state_dir, s->run_id);
+	if (remote_control_dir_refused(dir) != NULL) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* How this run reaches its hosts; rs->control_dir is the caller's to
+ * free. */
 static void
-session_remote_ssh(struct remote_ssh *rs)
+session_remote_ssh(const struct session *s, struct remote_ssh *rs)
 {
 	const char	*cfg = getenv("STEPUP_SSH_CONFIG");
+	char		*dir;
 
 	memset(rs, 0, sizeof *rs);
 	rs->config = cfg != NULL && *cfg != '\0' ? cfg : NULL;
 	rs->connect_timeout = REMOTE_CONNECT_TIMEOUT;
+	if ((dir = session_remote_control_dir(s)) != NULL &&
+	    mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		free(dir);
+		dir = NULL;
+	}
+	rs->control_dir = dir;
+}
+
+void
+session_remote_close(struct session *s)
+{
+	const struct inventory	*inv;
+	struct remote_ssh	 rs;
+	const char		**hosts;
+	char			*dir, *cause;
+	size_t			 i;
+
+	if (s->watching || s->running != NONE || s->rb == NULL ||
+	    (inv = s->rb->inventory) == NULL ||
+	    (dir = session_remote_control_dir(s)) == NULL)
+		return;
+	if (access(dir, F_OK) != 0) {
+		free(dir);
+		return;
+	}
+	session_remote_ssh(s, &rs);
+	hosts = xcalloc(inv->nhosts + 1, sizeof *hosts);
+	for (i = 0; i < inv->nhosts; i++)
+		hosts[i] = inv->hosts[i].name;
+	if (remote_ssh_close(&rs, hosts, inv->nhosts, &cause) < 0)
+		free(cause);
+	(void)rmdir(dir);
+	free(hosts);
+	free((char *)rs.control_dir);
+	free(dir);
 }
 
 static const char *
@@ -134,8 +194,10 @@ session_remote_launch(struct session *s, size_t i, int attempt,
 	}
 	buf_puts(&b, script);
 	free(script);
-	session_remote_ssh(&rs);
-	if (remote_ssh_argv(&rs, st->host, "sh -s", argv, cause) != 0) {
+	session_remote_ssh(s, &rs);
+	r = remote_ssh_argv(&rs, st->host, "sh -s", argv, cause);
+	free((char *)rs.control_dir);
+	if (r != 0) {
 		buf_free(&b);
 		return -1;
 	}
@@ -175,8 +237,10 @@ session_remote_state(struct session *s, size_t i, int attempt,
 	free(name);
 	if (r != 0)
 		return -1;
-	session_remote_ssh(&rs);
-	if (remote_ssh_argv(&rs, st->host, "sh -s", &argv, cause) != 0) {
+	session_remote_ssh(s, &rs);
+	r = remote_ssh_argv(&rs, st->host, "sh -s", &argv, cause);
+	free((char *)rs.control_dir);
+	if (r != 0) {
 		free(script);
 		return -1;
 	}
