@@ -77,6 +77,8 @@ echo 1.0.0 >"$WORLD/version"
 "$STEPUP" run --plain "$RUNBOOK" <"$TMP/in1" >"$TMP/out2" 2>&1 &
 pid=$!
 wait_for "$WORLD/held-node2"
+# The output comes as it is written on the host, before the command ends.
+wait_grep "$TMP/out2" "  | upgrading node2 to 2.0.0"
 sup=$(cat "$STATE"/runs/1/agent*node2*.status.pid 2>/dev/null | cut -d' ' -f1)
 [ -n "$sup" ] || fail "no supervisor for node2: $(ls "$STATE/runs/1")"
 kill -KILL "$pid"

@@ -426,10 +426,21 @@ remote_detach_script(const char *state_dir, const char *attempt,
 	    " </dev/null >\"$d/log\" 2>&1 &\n"
 	    "printf '%s\\n' \"$!\" >\"$d/pid.tmp\" && "
 	    "mv -f \"$d/pid.tmp\" \"$d/pid\"\n");
+	/* Waiting, the log is followed as it grows, a second at a time:
+	 * what was written by the time the status is there is all of it. */
 	if (wait)
 		buf_puts(&b,
-		    "while [ ! -f \"$d/status\" ]; do sleep 1; done\n"
-		    "cat \"$d/log\"\n"
+		    "o=0\n"
+		    "while :; do\n"
+		    "\te=; [ -f \"$d/status\" ] && e=1\n"
+		    "\ttail -c +$((o + 1)) \"$d/log\" >\"$d/sent.tmp\"\n"
+		    "\tn=$(wc -c <\"$d/sent.tmp\" | tr -d ' ')\n"
+		    "\tcat \"$d/sent.tmp\"\n"
+		    "\to=$((o + n))\n"
+		    "\t[ -n \"$e\" ] && break\n"
+		    "\tsleep 1\n"
+		    "done\n"
+		    "rm -f \"$d/sent.tmp\"\n"
 		    "read -r s <\"$d/status\"\n"
 		    "exit \"$s\"\n");
 	*script = buf_take(&b);
