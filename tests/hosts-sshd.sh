@@ -105,6 +105,14 @@ done
 [ "$(sql "select state from step_states where step = 'agent@2.0.0#node2'")" = passed ] ||
 	fail "node2 after the resume: $(sql "select step, state, reason from step_states")"
 expect_status 0 test "$(sql "select count(*) from events where step = 'agent@2.0.0#node2' and detail like '%node2 says attempt 1 exited 0%'")" = 1
+# The note says where node2 keeps the output stepup did not get.
+where=$(sql "select detail from events where step = 'agent@2.0.0#node2' and detail like '%its output there: %'" |
+    sed -n 's/.*its output there: node2:\(.*\))$/\1/p')
+case $where in
+"$STEPUP_REMOTE_DIR"/*/log) grep -qx "upgrading node2 to 2.0.0" "$where" ||
+	fail "node2's log $where: $(cat "$where")" ;;
+*) fail "no output path in the note: $(sql "select detail from events where step = 'agent@2.0.0#node2'")" ;;
+esac
 rm -f "$WORLD/hold-node2" "$WORLD/held-node2" "$WORLD/release"
 
 # 3. The link to node2 is cut mid-command (its ssh client killed) while

@@ -488,7 +488,7 @@ remote_settle(struct session *s, size_t i, const char *why, char **cause)
 	struct step		*st = &s->steps->v[i];
 	struct action_status	 as;
 	enum remote_state	 state;
-	char			*said = NULL, *text, *note;
+	char			*said = NULL, *text, *note, *where;
 	long			 pid = 0;
 	int			 status = -1, r;
 
@@ -514,8 +514,11 @@ remote_settle(struct session *s, size_t i, const char *why, char **cause)
 	}
 	switch (state) {
 	case REMOTE_EXITED:
-		note = xasprintf("%s; %s says attempt %d exited %d", why,
-		    st->host, s->attempt, status);
+		where = session_remote_log(s, i, s->attempt);
+		note = xasprintf("%s; %s says attempt %d exited %d (its output "
+		    "there: %s)", why, st->host, s->attempt, status,
+		    where != NULL ? where : "?");
+		free(where);
 		r = journal_append(s->j, s->run_id, JOURNAL_EV_NOTE, st->key,
 		    note, NULL, cause);
 		free(note);
@@ -577,7 +580,7 @@ session_remote_recheck(struct session *s, size_t i, char **cause)
 	struct step		*st = &s->steps->v[i];
 	struct action_status	 as;
 	enum remote_state	 state;
-	char			*said = NULL, *note;
+	char			*said = NULL, *note, *where;
 	long			 pid = 0;
 	int			 status = -1;
 
@@ -592,9 +595,11 @@ session_remote_recheck(struct session *s, size_t i, char **cause)
 	if (state != REMOTE_EXITED)
 		return 0;
 	s->attempt = (int)st->attempts;
-	note = xasprintf("in doubt (%s); %s says attempt %d exited %d",
-	    st->reason != NULL ? st->reason : "?", st->host, s->attempt,
-	    status);
+	where = session_remote_log(s, i, s->attempt);
+	note = xasprintf("in doubt (%s); %s says attempt %d exited %d (its "
+	    "output there: %s)", st->reason != NULL ? st->reason : "?",
+	    st->host, s->attempt, status, where != NULL ? where : "?");
+	free(where);
 	if (journal_append(s->j, s->run_id, JOURNAL_EV_NOTE, st->key, note,
 	    NULL, cause) != 0) {
 		free(note);

@@ -221,6 +221,10 @@ int		 session_finished(struct session *, size_t i,
 int		 session_remote_launch(struct session *, size_t i,
 		    int attempt, const struct step_env *env, char ***argv,
 		    char **input, char **cause);
+/* Where the output of step i's attempt is on its host, "HOST:PATH" (the
+ * path relative to the remote home unless absolute); NULL when the run
+ * cannot be read. The caller frees it. */
+char		*session_remote_log(struct session *, size_t i, int attempt);
 /* Close the run's ssh master connections (unless a command runs or the
  * run is only watched), and their directory. */
 void		 session_remote_close(struct session *);

@@ -219,6 +219,22 @@ last_line(const char *s)
 	return xstrndup(start, (size_t)(end - start));
 }
 
+char *
+session_remote_log(struct session *s, size_t i, int attempt)
+{
+	char	*name, *cause, *path;
+
+	if (session_remote_attempt(s, &s->steps->v[i], attempt, &name,
+	    &cause) != 0) {
+		free(cause);
+		return NULL;
+	}
+	path = xasprintf("%s:%s/%s/log", s->steps->v[i].host,
+	    session_remote_dir(), name);
+	free(name);
+	return path;
+}
+
 int
 session_remote_state(struct session *s, size_t i, int attempt,
     enum remote_state *state, int *status, long *pid, char **cause)
