@@ -7,14 +7,15 @@
 # line), journaled per host; stepup and the host's ssh killed mid-command
 # are resolved on resume by what the host says, without running any host
 # again; a cut link puts the host's step in doubt, and the resumed run
-# reads how it ended from the host; a host that does not answer is named.
+# reads how it ended from the host; a host that does not answer, and one
+# that wants a password (BatchMode: never asked), are named.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
 . "$top_srcdir/tests/session-lib.sh"
 RUNBOOK=$top_srcdir/tests/data/hosts/cluster.yaml
 unset SSH_AUTH_SOCK SSH_ASKPASS SSH_ASKPASS_REQUIRE
 
-sshd_start 2
+sshd_start 3 3
 STEPUP_SSH_CONFIG=$SSH_CONFIG; export STEPUP_SSH_CONFIG
 STEPUP_REMOTE_DIR=$TMP/remote; export STEPUP_REMOTE_DIR
 TOKEN="s3cr'et \$(touch $TMP/pwned)"
@@ -184,10 +185,26 @@ while kill -0 "$SSHD_PID_2" 2>/dev/null; do sleep 0.1; done
 "$STEPUP" run --plain "$RUNBOOK" <"$TMP/in1" >"$TMP/out4" 2>&1
 st=$?
 [ "$st" = 1 ] || fail "with node2 down the run exited $st: $(tail -20 "$TMP/out4")"
-expect_grep "$TMP/out4" "ssh to node2 ended: exit 255; node2 does not answer (ssh: connect to host 127.0.0.1 port $SSHD_PORT_2: Connection refused)"
+expect_grep "$TMP/out4" "ssh to node2 ended: exit 255; node2 cannot be reached through ssh (ssh: connect to host 127.0.0.1 port $SSHD_PORT_2: Connection refused)"
 [ "$(sql "select state from step_states where step = 'reachable#node2'")" = failed ] ||
 	fail "node2's check: $(sql "select step, state, reason from step_states")"
 [ "$(sql "select state from step_states where step = 'reachable#node1'")" = passed ] ||
 	fail "node1's check: $(sql "select step, state, reason from step_states")"
 [ -e "$WORLD/ran-node1" ] && fail "an action ran while node2's check failed"
+# 6. node3 wants a password: through BatchMode it fails at once, never
+# asking (the askpass program is not run), and the check names it.
+printf '#!/bin/sh\necho asked >>"%s"\necho wrong\n' "$TMP/asked" >"$TMP/askpass"
+chmod +x "$TMP/askpass"
+sed 's/^  agents: \[node1, node2\]$/  agents: [node3]/' "$RUNBOOK" >"$TMP/pw.yaml"
+grep -q 'agents: \[node3\]' "$TMP/pw.yaml" || fail "no node3 in $TMP/pw.yaml"
+rm -rf "$STATE"
+SSH_ASKPASS=$TMP/askpass SSH_ASKPASS_REQUIRE=force DISPLAY=:0 \
+    "$STEPUP" run --plain "$TMP/pw.yaml" <"$TMP/in1" >"$TMP/out9" 2>&1
+st=$?
+[ "$st" = 1 ] || fail "with node3 wanting a password the run exited $st: $(tail -20 "$TMP/out9")"
+expect_grep "$TMP/out9" "node3 cannot be reached through ssh ("
+expect_grep "$TMP/out9" "Permission denied"
+[ -e "$TMP/asked" ] && fail "ssh asked for node3's password"
+[ "$(sql "select state from step_states where step = 'reachable#node3'")" = failed ] ||
+	fail "node3's check: $(sql "select step, state, reason from step_states")"
 finish

@@ -294,7 +294,7 @@ session_remote_state(struct session *s, size_t i, int attempt,
 	}
 	if (res.status != 0) {
 		said = last_line(res.err.data);
-		*cause = xasprintf("%s does not answer%s%s%s", st->host,
+		*cause = xasprintf("%s cannot be reached through ssh%s%s%s", st->host,
 		    *said != '\0' ? " (" : "", said, *said != '\0' ? ")" :
 		    res.timed_out ? " (timed out)" : "");
 		free(said);
