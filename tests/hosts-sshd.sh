@@ -2,12 +2,14 @@
 # Copyright (c) 2026 the stepup authors.
 # SPDX-License-Identifier: ISC (see LICENSE)
 # hosts-sshd.sh: a runbook whose steps run `on:` two agents, through real
-# sshd on loopback (sshd-lib.sh), in plain mode: each host's command runs
+# sshd on loopback (sshd-lib.sh), in plain mode: plan, dry run and export
+# name the hosts; one login a host for the run; each host's command runs
 # once, there, with the step's values (a secret too, never on a command
 # line), journaled per host; stepup and the host's ssh killed mid-command
 # are resolved on resume by what the host says, without running any host
 # again; a cut link puts the host's step in doubt, and the resumed run
-# reads how it ended from the host; a host that does not answer, and one
+# reads how it ended from the host; a failed host is named and the rollback
+# undoes only where it was done; a host that does not answer, and one
 # that wants a password (BatchMode: never asked), are named.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"

@@ -426,11 +426,13 @@ remote_detach_script(const char *state_dir, const char *attempt,
 	    " </dev/null >\"$d/log\" 2>&1 &\n"
 	    "printf '%s\\n' \"$!\" >\"$d/pid.tmp\" && "
 	    "mv -f \"$d/pid.tmp\" \"$d/pid\"\n");
-	/* Waiting, the log is followed as it grows, a second at a time:
-	 * what was written by the time the status is there is all of it. */
+	/* Waiting, the log is followed as it grows: what was written by the
+	 * time the status is there is all of it. A tenth of a second at a
+	 * time for the first two seconds (where sleep takes fractions), so
+	 * that a short command is not held for a second, then a second. */
 	if (wait)
 		buf_puts(&b,
-		    "o=0\n"
+		    "o=0 t=0\n"
 		    "while :; do\n"
 		    "\te=; [ -f \"$d/status\" ] && e=1\n"
 		    "\ttail -c +$((o + 1)) \"$d/log\" >\"$d/sent.tmp\"\n"
@@ -438,7 +440,8 @@ remote_detach_script(const char *state_dir, const char *attempt,
 		    "\tcat \"$d/sent.tmp\"\n"
 		    "\to=$((o + n))\n"
 		    "\t[ -n \"$e\" ] && break\n"
-		    "\tsleep 1\n"
+		    "\tif [ \"$t\" -lt 20 ] && sleep 0.1 2>/dev/null; then "
+		    "t=$((t + 1)); else sleep 1; fi\n"
 		    "done\n"
 		    "rm -f \"$d/sent.tmp\"\n"
 		    "read -r s <\"$d/status\"\n"
