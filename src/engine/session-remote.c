@@ -109,7 +109,8 @@ session_remote_dir(void)
 }
 
 /* The attempt's name on the host: this run (its journal's state
- * directory on this host, its id and when it began, hashed: a journal
+ * directory on this host, its path resolved, its id and when it began,
+ * hashed: a journal
  * made again at the same place numbers its runs again), the step's key
  * and the attempt, every byte a name cannot hold (and '_') written _XX,
  * so that two keys never share a name. */
@@ -121,7 +122,7 @@ session_remote_attempt(struct session *s, const struct step *st,
 	struct sha256		 h;
 	unsigned char		 d[32];
 	struct buf		 b;
-	char			 host[256], *which;
+	char			 host[256], *which, *dir;
 	const char		*p;
 
 	if (journal_run_get(s->j, s->run_id, &run, cause) != 0)
@@ -129,8 +130,14 @@ session_remote_attempt(struct session *s, const struct step *st,
 	if (gethostname(host, sizeof host) != 0)
 		host[0] = '\0';
 	host[sizeof host - 1] = '\0';
-	which = xasprintf("%s\n%s\n%lld\n%lld", host, s->state_dir != NULL ?
-	    s->state_dir : "", s->run_id, run != NULL ? run->started : 0);
+	/* However the state directory is spelt on resume. */
+	if (s->state_dir == NULL)
+		dir = xstrdup("");
+	else if ((dir = realpath(s->state_dir, NULL)) == NULL)
+		dir = xstrdup(s->state_dir);
+	which = xasprintf("%s\n%s\n%lld\n%lld", host, dir, s->run_id,
+	    run != NULL ? run->started : 0);
+	free(dir);
 	journal_run_free(run);
 	sha256_init(&h);
 	sha256_update(&h, which, strlen(which));
