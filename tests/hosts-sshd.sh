@@ -179,7 +179,24 @@ grep -qF "(on node2)" "$TMP/out8" && fail "the rollback undid something on node2
 [ "$(sql "select count(*) from events where kind = 'start' and step = 'undo:agent@2.0.0#node1' and detail like '%on node1 through ssh%'")" = 1 ] ||
 	fail "the undo did not run on node1: $(sql "select step, detail from events where kind = 'start'")"
 
-# 5. A host that does not answer: its sshd is gone. The check fails
+# 5. A timeout on a host stops the command there, not only ssh: node1's
+# upgrade holds past its timeout; its status on node1 is SIGTERM's.
+rm -rf "$STATE" "$STEPUP_REMOTE_DIR" "$WORLD"/ran-* "$WORLD"/version-*
+echo 1.0.0 >"$WORLD/version"
+sed '/^  - id: agent$/,/^    run:/s/^    on: agents$/    on: agents\n    timeout: 3s/' \
+    "$RUNBOOK" >"$TMP/to.yaml"
+grep -q '^    timeout: 3s$' "$TMP/to.yaml" || fail "no timeout in $TMP/to.yaml"
+: >"$WORLD/hold-node1"
+"$STEPUP" run --plain "$TMP/to.yaml" <"$TMP/in7" >"$TMP/out10" 2>&1
+st=$?
+[ "$st" = 1 ] || fail "the run timed out on node1 exited $st: $(tail -20 "$TMP/out10")"
+expect_grep "$TMP/out10" "! 4 failed: exit 143 (timed out) on node1"
+[ "$(cat "$STEPUP_REMOTE_DIR"/*agent*node1-1/status)" = 143 ] ||
+	fail "node1's status: $(cat "$STEPUP_REMOTE_DIR"/*agent*node1-1/status)"
+[ -e "$WORLD/ran-node2" ] && fail "node2 ran after node1 timed out"
+rm -f "$WORLD/hold-node1" "$WORLD/held-node1"
+
+# 6. A host that does not answer: its sshd is gone. The check fails
 # naming it; nothing ran on the host that answered after it.
 rm -rf "$STATE" "$WORLD"/ran-* "$WORLD"/version-*
 echo 1.0.0 >"$WORLD/version"
@@ -194,7 +211,7 @@ expect_grep "$TMP/out4" "ssh to node2 ended: exit 255; node2 cannot be reached t
 [ "$(sql "select state from step_states where step = 'reachable#node1'")" = passed ] ||
 	fail "node1's check: $(sql "select step, state, reason from step_states")"
 [ -e "$WORLD/ran-node1" ] && fail "an action ran while node2's check failed"
-# 6. node3 wants a password: through BatchMode it fails at once, never
+# 7. node3 wants a password: through BatchMode it fails at once, never
 # asking (the askpass program is not run), and the check names it.
 printf '#!/bin/sh\necho asked >>"%s"\necho wrong\n' "$TMP/asked" >"$TMP/askpass"
 chmod +x "$TMP/askpass"

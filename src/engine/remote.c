@@ -388,10 +388,13 @@ attempt_dir(struct buf *b, const char *state_dir, const char *attempt,
 }
 
 /* The runner: the command, then its status through a rename. $1 is the
- * attempt's directory. */
+ * attempt's directory. The runner ignores SIGTERM and its command does
+ * not, so that remote_stop_script() stopping the attempt's group stops
+ * the command and its status is still written. */
 static const char remote_runner[] =
     "d=$1; shift\n"
-    "\"$@\"\n"
+    "trap '' TERM\n"
+    "( trap - TERM; exec \"$@\" )\n"
     "s=$?\n"
     "printf '%s\\n' \"$s\" >\"$d/status.tmp\" && "
     "mv -f \"$d/status.tmp\" \"$d/status\"\n";
@@ -475,6 +478,40 @@ remote_status_script(const char *state_dir, const char *attempt,
 	    "\telif [ -z \"$p\" ]; then echo \"running 0\"\n"
 	    "\telse echo lost; fi\n"
 	    "fi\n");
+	*script = buf_take(&b);
+	return 0;
+}
+
+int
+remote_stop_script(const char *state_dir, const char *attempt,
+    unsigned grace, char **script, char **cause)
+{
+	struct buf	b;
+	char		*status;
+
+	*script = NULL;
+	if (remote_status_script(state_dir, attempt, &status, cause) != 0)
+		return -1;
+	buf_init(&b);
+	(void)attempt_dir(&b, state_dir, attempt, cause);
+	buf_printf(&b,
+	    "p=; [ -f \"$d/pid\" ] && read -r p <\"$d/pid\"\n"
+	    "if [ -n \"$p\" ] && [ ! -f \"$d/status\" ]; then\n"
+	    "\tkill -TERM -\"$p\" 2>/dev/null\n"
+	    "\ti=0\n"
+	    "\twhile [ ! -f \"$d/status\" ] && [ \"$i\" -lt %u ]; do\n"
+	    "\t\tif sleep 0.1 2>/dev/null; then i=$((i + 1)); "
+	    "else sleep 1; i=$((i + 10)); fi\n"
+	    "\tdone\n"
+	    "\tif [ ! -f \"$d/status\" ] && kill -KILL -\"$p\" 2>/dev/null; "
+	    "then\n"
+	    "\t\tsleep 1\n"
+	    "\t\t[ -f \"$d/status\" ] || { printf '137\\n' "
+	    ">\"$d/status.tmp\" && mv -f \"$d/status.tmp\" \"$d/status\"; }\n"
+	    "\tfi\n"
+	    "fi\n", grace * 10);
+	buf_puts(&b, status);
+	free(status);
 	*script = buf_take(&b);
 	return 0;
 }

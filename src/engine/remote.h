@@ -131,6 +131,14 @@ int	remote_detach_script(const char *state_dir, const char *attempt,
 int	remote_status_script(const char *state_dir, const char *attempt,
 	    char **script, char **cause);
 
+/* The script that stops an attempt that runs: SIGTERM to the command's
+ * process group (its runner goes on, to write the status), SIGKILL after
+ * grace seconds to what is left, the status then written as 137 when
+ * the runner could not; then it reports as remote_status_script()
+ * does. */
+int	remote_stop_script(const char *state_dir, const char *attempt,
+	    unsigned grace, char **script, char **cause);
+
 enum remote_state {
 	REMOTE_NONE,
 	REMOTE_RUNNING,

@@ -468,8 +468,8 @@ in_doubt_record(struct session *s, size_t i, const char *why, char **cause)
 
 /* Whether an attempt on a host ended so that what happened there is
  * unknown here: ssh's own failure (255: no connection, or the link
- * dropped), or ssh killed by a signal (a timeout or a cancel stops ssh,
- * not the command on the host, which may go on there). */
+ * dropped), or ssh killed by a signal (a timeout or a cancel stops ssh;
+ * the command on the host is then stopped by remote_settle). */
 static bool
 remote_unsure(const struct step *st, const struct action_status *as)
 {
@@ -477,13 +477,16 @@ remote_unsure(const struct step *st, const struct action_status *as)
 	    !as->exited || as->timed_out || as->cancelled);
 }
 
-/* Ask step i's host how its attempt went, and settle the step by what it
- * says: exited (recorded as if ssh had said it), never started (failed:
- * nothing ran), still running or gone without a status (in doubt, for
- * the operator); a host that does not answer leaves an action in doubt
- * and fails a check, naming the host. why: what made stepup ask. */
+/* Ask step i's host how its attempt went (stopping it there first when
+ * it timed out or was cancelled: as, or NULL), and settle the step by
+ * what it says: exited (recorded as if ssh had said it), never started
+ * (failed: nothing ran), still running or gone without a status (in
+ * doubt, for the operator); a host that does not answer leaves an action
+ * in doubt and fails a check, naming the host. why: what made stepup
+ * ask. */
 static int
-remote_settle(struct session *s, size_t i, const char *why, char **cause)
+remote_settle(struct session *s, size_t i, const struct action_status *how,
+    const char *why, char **cause)
 {
 	struct step		*st = &s->steps->v[i];
 	struct action_status	 as;
@@ -491,9 +494,11 @@ remote_settle(struct session *s, size_t i, const char *why, char **cause)
 	char			*said = NULL, *text, *note, *where;
 	long			 pid = 0;
 	int			 status = -1, r;
+	bool			 stop;
 
-	if (session_remote_state(s, i, s->attempt, &state, &status, &pid,
-	    &said) != 0) {
+	stop = how != NULL && (how->timed_out || how->cancelled);
+	if (session_remote_state(s, i, s->attempt, stop, &state, &status,
+	    &pid, &said) != 0) {
 		text = xasprintf("%s; %s: whether the command ran there is "
 		    "unknown", why, said);
 		free(said);
@@ -527,6 +532,8 @@ remote_settle(struct session *s, size_t i, const char *why, char **cause)
 		memset(&as, 0, sizeof as);
 		as.exited = true;
 		as.exit_code = status;
+		as.timed_out = stop && how->timed_out;
+		as.cancelled = stop && how->cancelled;
 		as.started = st->started;
 		as.ended = journal_now();
 		return finished_record(s, i, &as, cause);
@@ -569,7 +576,7 @@ session_finished(struct session *s, size_t i, const struct action_status *as,
 	desc = action_status_describe(as);
 	why = xasprintf("ssh to %s ended: %s", st->host, desc);
 	free(desc);
-	r = remote_settle(s, i, why, cause);
+	r = remote_settle(s, i, as, why, cause);
 	free(why);
 	return r;
 }
@@ -587,8 +594,8 @@ session_remote_recheck(struct session *s, size_t i, char **cause)
 	if (st->host == NULL || st->state != STEP_IN_DOUBT ||
 	    st->attempts == 0 || s->running != NONE)
 		return 0;
-	if (session_remote_state(s, i, (int)st->attempts, &state, &status,
-	    &pid, &said) != 0) {
+	if (session_remote_state(s, i, (int)st->attempts, false, &state,
+	    &status, &pid, &said) != 0) {
 		free(said);	/* still no answer: it stays in doubt */
 		return 0;
 	}
@@ -621,7 +628,7 @@ int
 session_in_doubt(struct session *s, size_t i, const char *why, char **cause)
 {
 	if (s->steps->v[i].host != NULL)
-		return remote_settle(s, i, why, cause);
+		return remote_settle(s, i, NULL, why, cause);
 	return in_doubt_record(s, i, why, cause);
 }
 

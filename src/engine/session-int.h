@@ -228,11 +228,12 @@ char		*session_remote_log(struct session *, size_t i, int attempt);
 /* Close the run's ssh master connections (unless a command runs or the
  * run is only watched), and their directory. */
 void		 session_remote_close(struct session *);
-/* What step i's host says of that attempt (remote_status_parse); -1
- * with *cause naming the host when it does not answer. */
+/* What step i's host says of that attempt (remote_status_parse), after
+ * stopping it there when stop is true (remote_stop_script); -1 with
+ * *cause naming the host when it cannot be reached. */
 int		 session_remote_state(struct session *, size_t i,
-		    int attempt, enum remote_state *, int *status, long *pid,
-		    char **cause);
+		    int attempt, bool stop, enum remote_state *, int *status,
+		    long *pid, char **cause);
 /* A host's step found in doubt (on resume): when its host now says how
  * its last attempt exited, record that (the step ended while stepup was
  * away); otherwise leave it in doubt. */

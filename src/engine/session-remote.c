@@ -243,7 +243,7 @@ session_remote_log(struct session *s, size_t i, int attempt)
 }
 
 int
-session_remote_state(struct session *s, size_t i, int attempt,
+session_remote_state(struct session *s, size_t i, int attempt, bool stop,
     enum remote_state *state, int *status, long *pid, char **cause)
 {
 	const struct step	*st = &s->steps->v[i];
@@ -256,7 +256,12 @@ session_remote_state(struct session *s, size_t i, int attempt,
 
 	if (session_remote_attempt(s, st, attempt, &name, cause) != 0)
 		return -1;
-	r = remote_status_script(session_remote_dir(), name, &script, cause);
+	if (stop)
+		r = remote_stop_script(session_remote_dir(), name,
+		    ACTION_GRACE_DEFAULT, &script, cause);
+	else
+		r = remote_status_script(session_remote_dir(), name, &script,
+		    cause);
 	free(name);
 	if (r != 0)
 		return -1;
@@ -287,7 +292,7 @@ session_remote_state(struct session *s, size_t i, int attempt,
 	spec.io[1] = spec.io[2] = SPAWN_CAPTURE;
 	spec.group = SPAWN_NEW_GROUP;
 	spec.quiet = true;
-	spec.timeout = REMOTE_QUERY_TIMEOUT;
+	spec.timeout = REMOTE_QUERY_TIMEOUT + (stop ? ACTION_GRACE_DEFAULT : 0);
 	spec.grace = 1;
 	spec.max_out = spec.max_err = 4096;
 	r = spawn_run(&spec, &res, &why);
