@@ -76,9 +76,12 @@ session_remote_close(struct session *s)
 {
 	const struct inventory	*inv;
 	struct remote_ssh	 rs;
+	const struct step	*st;
 	const char		**hosts;
 	char			*dir, *cause;
-	size_t			 i;
+	bool			*seen;
+	size_t			 i, n = 0;
+	long			 h;
 
 	if (s->watching || s->running != NONE || s->rb == NULL ||
 	    (inv = s->rb->inventory) == NULL ||
@@ -88,12 +91,21 @@ session_remote_close(struct session *s)
 		free(dir);
 		return;
 	}
+	/* The hosts a command of the run went to, each once. */
 	session_remote_ssh(s, &rs);
 	hosts = xcalloc(inv->nhosts + 1, sizeof *hosts);
-	for (i = 0; i < inv->nhosts; i++)
-		hosts[i] = inv->hosts[i].name;
-	if (remote_ssh_close(&rs, hosts, inv->nhosts, &cause) < 0)
+	seen = xcalloc(inv->nhosts + 1, sizeof *seen);
+	for (i = 0; s->steps != NULL && i < s->steps->n; i++) {
+		st = &s->steps->v[i];
+		if (st->host == NULL || st->attempts == 0 ||
+		    (h = inventory_host(inv, st->host)) < 0 || seen[h])
+			continue;
+		seen[h] = true;
+		hosts[n++] = st->host;
+	}
+	if (remote_ssh_close(&rs, hosts, n, &cause) < 0)
 		free(cause);
+	free(seen);
 	(void)rmdir(dir);
 	free(hosts);
 	free((char *)rs.control_dir);
