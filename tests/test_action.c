@@ -68,6 +68,8 @@ wait_exit(struct action_proc *proc)
 
 /* Run a command to its end; returns its status, the log in *log. */
 static const char *const *run_secrets;	/* for the next run() */
+static char *const *run_argv;		/* for the next run(): */
+static const char *run_input;		/* a transport, its stdin */
 
 static struct action_status
 run(const char *name, const char *command, char *const *envp,
@@ -93,6 +95,8 @@ run(const char *name, const char *command, char *const *envp,
 	spec.timeout = timeout;
 	spec.grace = grace;
 	spec.secrets = run_secrets;
+	spec.argv = run_argv;
+	spec.input = run_input;
 	if (action_start(&spec, &proc, &cause) != 0)
 		fail_msg("action_start: %s", cause);
 	assert_true(proc.pid > 0);
@@ -141,6 +145,40 @@ test_exit_statuses(void **state)
 	assert_string_equal(d, "exit 127");
 	free(d);
 	free(log);
+}
+
+/* An argument vector instead of /bin/sh -c, its script on stdin (as a
+ * remote shell reads it), larger than a pipe holds by default; the
+ * command text is only what is recorded. */
+static void
+test_argv_input(void **state)
+{
+	static char *const	 argv[] = { (char *)"sh", (char *)"-s",
+				    (char *)"--", NULL };
+	struct action_status	 st;
+	struct buf		 in;
+	char			*log, *want;
+	size_t			 i;
+
+	(void)state;
+	buf_init(&in);
+	buf_puts(&in, "echo \"from stdin: $0\"\n");
+	for (i = 0; i < 20000; i++)
+		buf_puts(&in, ": padding\n");
+	buf_puts(&in, "read -r x || echo eof; exit 7\n");
+	run_argv = argv;
+	run_input = in.data;
+	st = run("argv", "never run", NULL, 0, 1, &log);
+	run_argv = NULL;
+	run_input = NULL;
+	assert_true(in.len > 65536);
+	assert_true(st.exited);
+	assert_int_equal(st.exit_code, 7);
+	want = xstrdup("from stdin: sh\neof\n");
+	assert_string_equal(log, want);
+	free(want);
+	free(log);
+	buf_free(&in);
 }
 
 static void
@@ -760,6 +798,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exit_statuses),
 		cmocka_unit_test(test_user_argv),
+		cmocka_unit_test(test_argv_input),
 		cmocka_unit_test(test_killed_by_signal),
 		cmocka_unit_test(test_timeout_term),
 		cmocka_unit_test(test_timeout_kill),

@@ -398,6 +398,28 @@ status_of(const char *dir, const char *attempt)
 	return buf_take(&out);
 }
 
+/* Until the attempt's command has written its first line: it runs. */
+static void
+wait_up(const char *dir, const char *attempt)
+{
+	char	*path = xasprintf("%s/%s/log", dir, attempt), *s, *cause;
+	int	 n;
+
+	for (n = 0; n < 500; n++) {
+		s = file_read(path, 64, &(size_t){ 0 }, &cause);
+		if (s != NULL && strncmp(s, "up\n", 3) == 0) {
+			free(s);
+			free(path);
+			return;
+		}
+		if (s == NULL)
+			free(cause);
+		free(s);
+		usleep(10000);
+	}
+	fail_msg("%s never said up", path);
+}
+
 /* The detached command's scripts, run by the local sh (remote-sshd.sh
  * runs them through sshd). */
 static void
@@ -461,6 +483,38 @@ test_detach(void **state)
 	free(pidtext);
 	free(script);
 	free(line);
+
+	/* Stopped: the command gets SIGTERM and its status is still written
+	 * (143); one that ignores it is killed after the grace period, its
+	 * status 137. */
+	assert_int_equal(remote_detach_script(dir, "a3", "echo up; sleep 60",
+	    false, &script, &cause), 0);
+	assert_int_equal(run_sh("/bin/sh", script, &out), 0);
+	buf_free(&out);
+	free(script);
+	wait_up(dir, "a3");
+	assert_int_equal(remote_stop_script(dir, "a3", 5, &script, &cause), 0);
+	assert_int_equal(run_sh("/bin/sh", script, &out), 0);
+	assert_string_equal(out.data, "exited 143\n");
+	buf_free(&out);
+	free(script);
+	assert_int_equal(remote_detach_script(dir, "a4", "trap '' TERM; "
+	    "echo up; sleep 60", false, &script, &cause), 0);
+	assert_int_equal(run_sh("/bin/sh", script, &out), 0);
+	buf_free(&out);
+	free(script);
+	wait_up(dir, "a4");
+	assert_int_equal(remote_stop_script(dir, "a4", 1, &script, &cause), 0);
+	assert_int_equal(run_sh("/bin/sh", script, &out), 0);
+	assert_string_equal(out.data, "exited 137\n");
+	buf_free(&out);
+	free(script);
+	/* One that ended is left alone. */
+	assert_int_equal(remote_stop_script(dir, "a1", 1, &script, &cause), 0);
+	assert_int_equal(run_sh("/bin/sh", script, &out), 0);
+	assert_string_equal(out.data, "exited 7\n");
+	buf_free(&out);
+	free(script);
 
 	assert_int_equal(remote_detach_script(dir, "../x", "true", true,
 	    &script, &cause), -1);

@@ -129,7 +129,7 @@ static const struct tcase cases[] = {
 	  "'product'?\n"
 	  "t.yaml:10:1: unknown key 'frobnicate' in the runbook (known keys: "
 	  "stepup, product, description, versions, policy, vars, prepare, "
-	  "hop, finish, rollback, rollback-warning)\n" },
+	  "hop, finish, rollback, rollback-warning, hosts)\n" },
 	/* 15: wrong types say what was expected and what was found */
 	{ "stepup: 1\nproduct: {name: P}\nversions: [semver]\n" HOP,
 	  "t.yaml:2:10: 'product' must be a string, found a mapping\n"
@@ -512,6 +512,47 @@ static const struct tcase cases[] = {
 	{ BASE HOP "rollback-warning: [x]\n",
 	  "t.yaml:9:19: 'rollback-warning' must be a text or a mapping "
 	  "{start: TEXT, hop: TEXT}, found a list\n" },
+	/* hosts: and on: */
+	{ BASE HOP "hosts: [a, b]\n", "t.yaml:9:8: hosts: a mapping of group "
+	  "names to lists of hosts, not a list\n" },
+	{ BASE HOP "hosts:\n", "t.yaml:9:1: 'hosts' is empty: give it groups "
+	  "of host names (GROUP: [HOST...])\n" },
+	{ BASE HOP "hosts:\n  web: [w1, -x]\n  db: [d1, nogroup:x]\n",
+	  "t.yaml:10:13: '-x': a host name must not start with '-' or '.'\n"
+	  "t.yaml:11:12: 'nogroup:x': a port after ':' is a number from 1 to "
+	  "65535\n" },
+	{ BASE HOP "hosts:\n  web: [w1]\n  all: [a]\n", "t.yaml:11:3: 'all' "
+	  "is implicit (every host) and cannot be defined\n" },
+	{ BASE "hop:\n  - {id: a, action: A, run: x, on: web}\n",
+	  "t.yaml:8:36: step 'a' runs 'on' web, but the runbook has no 'hosts' "
+	  "(GROUP: [HOST...]) to find it in\n" },
+	{ BASE "hosts:\n  web: [w1, w2]\n  db: []\n"
+	  "hop:\n  - {id: a, action: A, run: x, on: webs}\n"
+	  "  - {id: b, check: B, run: x, on: db}\n"
+	  "  - {id: c, check: C, run: x, on: [w1, {x: y}]}\n"
+	  "  - {id: d, check: D, run: x, on: {x: y}}\n"
+	  "  - {id: e, confirm: E, phrase: x, on: web}\n"
+	  "  - {id: f, action: F, run: x, on: web, user: u}\n"
+	  "  - {id: g, action: G, run: x, on: web, produces: /p}\n"
+	  "  - {id: h, action: H, run: x, on: 'web:!w1', outputs: [O]}\n",
+	  "t.yaml:11:36: 'on' of step 'a': the host pattern 'webs' matches no "
+	  "host and no group\n"
+	  "t.yaml:12:35: 'on' of step 'b': 'db' selects no host\n"
+	  "t.yaml:13:40: an item of 'on' must be a host, a group or a pattern, "
+	  "found a mapping\n"
+	  "t.yaml:14:35: 'on' must be a host, a group, a pattern or a list of "
+	  "them, found a mapping\n"
+	  "t.yaml:15:36: 'on' is only for check and action steps, and step 'e' "
+	  "is a confirm step\n"
+	  "t.yaml:16:32: step 'f' cannot have both 'on' and 'user': 'user' is "
+	  "for commands on stepup's host; on other hosts the user is your "
+	  "ssh_config's (User)\n"
+	  "t.yaml:17:32: step 'g' cannot have both 'on' and 'produces': "
+	  "'produces' names a file on stepup's host, where the command does "
+	  "not run\n"
+	  "t.yaml:18:32: step 'h' cannot have both 'on' and 'outputs': "
+	  "'outputs' are read from a file on stepup's host, where the command "
+	  "does not run\n" },
 };
 
 static void
@@ -1032,6 +1073,31 @@ test_lint_warnings(void **state)
 /* until, outputs and user in the model; lint warns of an output used
  * before the step that sets it (its own run, or an earlier step's), not
  * of one used after it or in an undo (which runs in the rollback). */
+/* hosts: builds the inventory; on: keeps its pattern, a list joined. */
+static void
+test_hosts_on(void **state)
+{
+	static const char text[] = BASE
+	    "hosts:\n  web: [w1, w2]\n  db: [d1]\n  back: [db]\n"
+	    "hop:\n  - {id: a, action: A, run: x, on: [web, d1]}\n"
+	    "  - {id: b, check: B, run: x, on: 'back'}\n"
+	    "  - {id: c, check: C, run: x}\n";
+	struct runbook	*rb;
+	char		*out;
+
+	(void)state;
+	out = load_text(text, strlen(text), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	assert_non_null(rb);
+	assert_non_null(rb->inventory);
+	assert_string_equal(rb->phases[RB_PHASE_HOP].v[0].on.s, "web,d1");
+	assert_int_equal(rb->phases[RB_PHASE_HOP].v[0].on.pos.line, 12);
+	assert_string_equal(rb->phases[RB_PHASE_HOP].v[1].on.s, "back");
+	assert_null(rb->phases[RB_PHASE_HOP].v[2].on.s);
+	runbook_free(rb);
+}
+
 static void
 test_wait_keys(void **state)
 {
@@ -1423,6 +1489,7 @@ main(void)
 		cmocka_unit_test(test_kinds_short),
 		cmocka_unit_test(test_lint_warnings),
 		cmocka_unit_test(test_lint_gate),
+		cmocka_unit_test(test_hosts_on),
 		cmocka_unit_test(test_wait_keys),
 		cmocka_unit_test(test_lint_files),
 		cmocka_unit_test(test_artifact_env),

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "inventory.h"
 #include "steps.h"
 #include "util.h"
 
@@ -953,6 +954,126 @@ test_state_names(void **state)
 
 /* --- rollback layout ------------------------------------------------------ */
 
+/* on: one instance per host, in the pattern's order, keyed KEY#HOST, with
+ * STEPUP_HOST and the host in the title; each host's instance after the
+ * previous host's, even with needs (which mean every host's instance of
+ * the step named); the rollback undoes each host's in reverse. */
+static void
+test_hosts(void **state)
+{
+	static struct rb_str	 needs_pre[] = { { "pre", { 0, 0 } } };
+	struct fixture		*f = xcalloc(1, sizeof *f);
+	struct rb_diags		 d;
+	struct rb_step		*st;
+	struct steps		*ss, *rs;
+	struct step_env		 env = { NULL, 0 };
+	char			*cause = NULL;
+	size_t			 i;
+
+	(void)state;
+	f->rb.path = "/rb/c.yaml";
+	f->rb.dir = "/rb";
+	f->rb.product = "C";
+	f->rb.inventory = inventory_new();
+	rb_diags_init(&d);
+	assert_int_equal(inventory_add_lines(f->rb.inventory, "c.yaml",
+	    (struct rb_pos){ 1, 1 }, "n1\nn2\nn3\n", 9, "agents", &d), 0);
+	assert_int_equal(inventory_finish(f->rb.inventory, "c.yaml", &d), 0);
+	rb_diags_free(&d);
+	st = add_step(f, RB_PHASE_PREPARE, "pre", RB_CHECK, "Reachable");
+	st->run = "true";
+	st->on.s = "agents";
+	st = add_step(f, RB_PHASE_HOP, "up", RB_ACTION, "Upgrade to "
+	    "$STEPUP_HOP_TO");
+	st->run = "upgrade";
+	st->undo = "downgrade";
+	st->on.s = "n3,n1";
+	st->has_needs = true;
+	st->needs = needs_pre;
+	st->n_needs = 1;
+	st = add_step(f, RB_PHASE_HOP, "head", RB_ACTION, "Head");
+	st->run = "z";
+	f->plan.from = "1.0.0";
+	f->plan.to = "2.0.0";
+	add_hop(f, "1.0.0", "2.0.0", "major");
+	step_env_set(&f->base, "STEPUP_TO", "2.0.0", false);
+
+	ss = fixture_steps(f);
+	assert_int_equal(ss->n, 6);
+	assert_string_equal(ss->v[0].key, "pre#n1");
+	assert_string_equal(ss->v[1].key, "pre#n2");
+	assert_string_equal(ss->v[2].key, "pre#n3");
+	assert_string_equal(ss->v[3].key, "up@2.0.0#n3");
+	assert_string_equal(ss->v[4].key, "up@2.0.0#n1");
+	assert_string_equal(ss->v[5].key, "head@2.0.0");
+	assert_string_equal(ss->v[1].host, "n2");
+	assert_null(ss->v[5].host);
+	assert_string_equal(ss->v[3].title, "Upgrade to 2.0.0 (on n3)");
+	assert_string_equal(ss->v[5].title, "Head");
+	assert_string_equal(env_of(ss, "up@2.0.0#n1", "STEPUP_HOST"), "n1");
+	assert_string_equal(env_of(ss, "up@2.0.0#n1", "STEPUP_STEP"), "up");
+	assert_null(env_of(ss, "head@2.0.0", "STEPUP_HOST"));
+	assert_ptr_equal(steps_find(ss, "pre#n3"), &ss->v[2]);
+
+	/* Gating: the hosts one after another, needs or not. */
+	assert_int_equal(ss->v[0].state, STEP_READY);
+	assert_int_equal(ss->v[1].state, STEP_PENDING);
+	step_set(ss, 0, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[1].state, STEP_READY);
+	assert_int_equal(ss->v[2].state, STEP_PENDING);
+	step_set(ss, 1, STEP_PASSED, NULL);
+	step_set(ss, 2, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[3].state, STEP_READY);
+	assert_int_equal(ss->v[4].state, STEP_PENDING);
+	step_set(ss, 3, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[4].state, STEP_READY);
+	step_set(ss, 3, STEP_FAILED, "exit 1 on n3");
+	assert_int_equal(ss->v[4].state, STEP_PENDING);
+	/* needs naming a step on hosts: every host's instance. */
+	step_set(ss, 1, STEP_FAILED, NULL);
+	step_set(ss, 3, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[4].state, STEP_PENDING);
+	step_set(ss, 1, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[4].state, STEP_READY);
+
+	/* The key says the host, with or without a hop. */
+	steps_key_env(&f->plan, "undo:up@2.0.0#n3", &env);
+	assert_string_equal(step_env_get(&env, "STEPUP_HOST", NULL), "n3");
+	assert_string_equal(step_env_get(&env, "STEPUP_STEP", NULL), "up");
+	assert_string_equal(step_env_get(&env, "STEPUP_HOP_TO", NULL), "2.0.0");
+	assert_string_equal(step_env_get(&env, "STEPUP_HOP_FROM", NULL),
+	    "1.0.0");
+	step_env_free(&env);
+	steps_key_env(&f->plan, "pre#n2", &env);
+	assert_string_equal(step_env_get(&env, "STEPUP_HOST", NULL), "n2");
+	assert_string_equal(step_env_get(&env, "STEPUP_STEP", NULL), "pre");
+	assert_null(step_env_get(&env, "STEPUP_HOP_TO", NULL));
+	step_env_free(&env);
+
+	/* Rollback: each host's undo, latest first, on that host. */
+	ss->v[3].settled_seq = 5;
+	step_set(ss, 4, STEP_PASSED, NULL);
+	ss->v[4].settled_seq = 6;
+	rs = steps_new_rollback(ss, -1, &f->base, &cause);
+	if (rs == NULL)
+		fail_msg("steps_new_rollback: %s", cause);
+	assert_int_equal(rs->n, 3);
+	assert_string_equal(rs->v[1].key, "undo:up@2.0.0#n1");
+	assert_string_equal(rs->v[1].host, "n1");
+	assert_string_equal(rs->v[1].run, "downgrade");
+	assert_string_equal(rs->v[1].title, "Undo: Upgrade to 2.0.0 (on n1)");
+	assert_string_equal(rs->v[2].key, "undo:up@2.0.0#n3");
+	assert_string_equal(rs->v[2].host, "n3");
+	assert_string_equal(step_env_get(&rs->v[2].env, "STEPUP_HOST", NULL),
+	    "n3");
+	steps_free(rs);
+	for (i = 0; i < ss->n; i++)
+		assert_true(ss->v[i].host == NULL || ss->v[i].rb->on.s != NULL);
+	steps_free(ss);
+	inventory_free(f->rb.inventory);
+	fixture_free(f);
+}
+
 static void
 test_rollback(void **state)
 {
@@ -1151,6 +1272,7 @@ main(void)
 		cmocka_unit_test(test_expand_fallback),
 		cmocka_unit_test(test_env_envp),
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_layout_redeploy),
 		cmocka_unit_test(test_layout_when_range),
 		cmocka_unit_test(test_layout_errors),

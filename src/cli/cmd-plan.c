@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "escape.h"
+#include "inventory.h"
 #include "plan.h"
 #include "runbook.h"
 #include "steps.h"
@@ -37,6 +38,8 @@ CLI_OPTIONS_TABLE(plan_options, PLAN_OPTIONS);
 /* The version of the --json object's layout: raised when a key changes
  * meaning or goes; a new key does not raise it. */
 #define PLAN_JSON_FORMAT	1
+/* Hosts named after a step that runs on them, the rest counted. */
+#define PLAN_HOSTS_SHOWN	5
 
 struct plan_opts {
 	const char	*from, *to;
@@ -150,6 +153,30 @@ print_wrapped(const char *text, int indent)
 		putchar('\n');
 }
 
+/* The hosts a step runs on, after its id: " (on 2 hosts: a, b)", the
+ * first few named. */
+static void
+print_on(const struct runbook *rb, const struct rb_step *st)
+{
+	struct inv_sel	 sel;
+	char		*cause;
+	size_t		 k;
+
+	if (st->on.s == NULL || rb->inventory == NULL)
+		return;
+	if (inventory_select(rb->inventory, st->on.s, &sel, &cause) != 0) {
+		free(cause);	/* checked at load */
+		inventory_sel_free(&sel);
+		return;
+	}
+	escape_printf(stdout, " (on %zu host%s:", sel.n, sel.n == 1 ? "" : "s");
+	for (k = 0; k < sel.n && k < PLAN_HOSTS_SHOWN; k++)
+		escape_printf(stdout, "%s %s", k > 0 ? "," : "",
+		    rb->inventory->hosts[sel.v[k]].name);
+	escape_printf(stdout, "%s)", sel.n > PLAN_HOSTS_SHOWN ? ", ..." : "");
+	inventory_sel_free(&sel);
+}
+
 static void
 print_hops(const struct runbook *rb, const struct plan *pl, char **vars)
 {
@@ -170,6 +197,7 @@ print_hops(const struct runbook *rb, const struct plan *pl, char **vars)
 				continue;
 			escape_printf(stdout, "%s%s", any ? ", " :
 			    "     steps: ", hs->v[k].id);
+			print_on(rb, &hs->v[k]);
 			any = true;
 		}
 		if (!any)

@@ -298,6 +298,43 @@ fail:
 	return -1;
 }
 
+/* The command's stdin: a pipe holding all of input, its end closed, so
+ * that writing it never waits for the command to read. */
+static int
+give_input(const char *input, struct spawn_spec *ss, int rep)
+{
+	size_t	len = strlen(input), off = 0;
+	ssize_t	w;
+	int	fd[2];
+
+	if (pipe2(fd, O_CLOEXEC) == -1) {
+		say(rep, "error cannot make a pipe: %s\n", strerror(errno));
+		return -1;
+	}
+#ifdef F_SETPIPE_SZ
+	if (len > 65536 && fcntl(fd[1], F_SETPIPE_SZ, (int)len) == -1) {
+		say(rep, "error the command's input (%zu bytes) does not fit "
+		    "a pipe: %s\n", len, strerror(errno));
+		return -1;
+	}
+#endif
+	(void)fcntl(fd[1], F_SETFL, O_NONBLOCK);
+	while (off < len) {
+		if ((w = write(fd[1], input + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			say(rep, "error cannot give the command its input: "
+			    "%s\n", strerror(errno));
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	close(fd[1]);
+	ss->io[0] = SPAWN_FD;
+	ss->fd[0] = fd[0];
+	return 0;
+}
+
 /* The supervisor: already in its own session, never a session leader (so
  * it can never get a controlling terminal). Reports "ok PID START" or
  * "error MESSAGE" on rep, keeps rep open until it exits. */
@@ -405,7 +442,12 @@ supervise(const struct action_spec *spec, int rep)
 	st.started = (long long)time(NULL);
 	memset(&ss, 0, sizeof ss);
 	user_argv = NULL;
-	if (spec->user != NULL) {
+	if (spec->argv != NULL && spec->input != NULL &&
+	    give_input(spec->input, &ss, rep) != 0)
+		_exit(1);
+	if (spec->argv != NULL)
+		ss.argv = spec->argv;
+	else if (spec->user != NULL) {
 		user_argv = action_user_argv(spec->user, spec->command,
 		    spec->keep, &how);
 		say(out, "[stepup] running as %s, through %s\n", spec->user,
@@ -423,6 +465,8 @@ supervise(const struct action_spec *spec, int rep)
 		_exit(1);
 	}
 	k.cmd = c;
+	if (ss.io[0] == SPAWN_FD)
+		close(ss.fd[0]);
 	action_user_argv_free(user_argv);
 	spawn_timer_init(&t, c, spec->timeout, spec->grace, out);
 
@@ -602,6 +646,12 @@ action_start(const struct action_spec *spec, struct action_proc *proc,
 	    spec->status_path == NULL) {
 		*cause = xstrdup("cannot start an action without a command, "
 		    "a log path and a status path");
+		return -1;
+	}
+	if (spec->input != NULL && strlen(spec->input) > ACTION_MAX_INPUT) {
+		*cause = xasprintf("cannot start the action: its input is %zu "
+		    "bytes, more than %d", strlen(spec->input),
+		    ACTION_MAX_INPUT);
 		return -1;
 	}
 	if (pipe2(p, O_CLOEXEC) == -1) {

@@ -34,10 +34,22 @@
 
 /* Seconds between SIGTERM and SIGKILL when the caller has no opinion. */
 #define ACTION_GRACE_DEFAULT	10
+/* The most bytes of stdin an action is given (what one pipe holds). */
+#define ACTION_MAX_INPUT	(1024 * 1024)
 
 /* What to run. Nothing here is kept after action_start() returns. */
 struct action_spec {
-	const char	*command;	/* passed to /bin/sh -c unchanged */
+	const char	*command;	/* passed to /bin/sh -c unchanged; what
+					   the journal and the log say ran */
+	char *const	*argv;		/* or NULL; else run this instead of
+					   /bin/sh -c COMMAND (a transport to
+					   another host, say: argv[0] looked
+					   for on PATH) */
+	const char	*input;		/* with argv: the command's stdin
+					   (what a remote shell reads: no
+					   secret on a command line), at most
+					   ACTION_MAX_INPUT bytes; NULL:
+					   /dev/null */
 	char *const	*envp;		/* the command's whole environment:
 					   NAME=VALUE strings, NULL-terminated
 					   (include PATH, HOME, ...) */

@@ -157,9 +157,8 @@ remote_argv_free(char **argv)
 	free(argv);
 }
 
-/* Why ssh could not use dir as its ControlPath directory, or NULL. */
-static const char *
-control_dir_refused(const char *dir)
+const char *
+remote_control_dir_refused(const char *dir)
 {
 	const char	*p;
 
@@ -184,7 +183,7 @@ ssh_start(const struct remote_ssh *rs, struct argv_b *a, char **cause)
 	const char	*why;
 
 	if (rs->control_dir != NULL &&
-	    (why = control_dir_refused(rs->control_dir)) != NULL) {
+	    (why = remote_control_dir_refused(rs->control_dir)) != NULL) {
 		*cause = xasprintf("cannot keep ssh connections in %s: %s",
 		    rs->control_dir, why);
 		return -1;
@@ -389,10 +388,13 @@ attempt_dir(struct buf *b, const char *state_dir, const char *attempt,
 }
 
 /* The runner: the command, then its status through a rename. $1 is the
- * attempt's directory. */
+ * attempt's directory. The runner ignores SIGTERM and its command does
+ * not, so that remote_stop_script() stopping the attempt's group stops
+ * the command and its status is still written. */
 static const char remote_runner[] =
     "d=$1; shift\n"
-    "\"$@\"\n"
+    "trap '' TERM\n"
+    "( trap - TERM; exec \"$@\" )\n"
     "s=$?\n"
     "printf '%s\\n' \"$s\" >\"$d/status.tmp\" && "
     "mv -f \"$d/status.tmp\" \"$d/status\"\n";
@@ -427,10 +429,24 @@ remote_detach_script(const char *state_dir, const char *attempt,
 	    " </dev/null >\"$d/log\" 2>&1 &\n"
 	    "printf '%s\\n' \"$!\" >\"$d/pid.tmp\" && "
 	    "mv -f \"$d/pid.tmp\" \"$d/pid\"\n");
+	/* Waiting, the log is followed as it grows: what was written by the
+	 * time the status is there is all of it. A tenth of a second at a
+	 * time for the first two seconds (where sleep takes fractions), so
+	 * that a short command is not held for a second, then a second. */
 	if (wait)
 		buf_puts(&b,
-		    "while [ ! -f \"$d/status\" ]; do sleep 1; done\n"
-		    "cat \"$d/log\"\n"
+		    "o=0 t=0\n"
+		    "while :; do\n"
+		    "\te=; [ -f \"$d/status\" ] && e=1\n"
+		    "\ttail -c +$((o + 1)) \"$d/log\" >\"$d/sent.tmp\"\n"
+		    "\tn=$(wc -c <\"$d/sent.tmp\" | tr -d ' ')\n"
+		    "\tcat \"$d/sent.tmp\"\n"
+		    "\to=$((o + n))\n"
+		    "\t[ -n \"$e\" ] && break\n"
+		    "\tif [ \"$t\" -lt 20 ] && sleep 0.1 2>/dev/null; then "
+		    "t=$((t + 1)); else sleep 1; fi\n"
+		    "done\n"
+		    "rm -f \"$d/sent.tmp\"\n"
 		    "read -r s <\"$d/status\"\n"
 		    "exit \"$s\"\n");
 	*script = buf_take(&b);
@@ -462,6 +478,40 @@ remote_status_script(const char *state_dir, const char *attempt,
 	    "\telif [ -z \"$p\" ]; then echo \"running 0\"\n"
 	    "\telse echo lost; fi\n"
 	    "fi\n");
+	*script = buf_take(&b);
+	return 0;
+}
+
+int
+remote_stop_script(const char *state_dir, const char *attempt,
+    unsigned grace, char **script, char **cause)
+{
+	struct buf	b;
+	char		*status;
+
+	*script = NULL;
+	if (remote_status_script(state_dir, attempt, &status, cause) != 0)
+		return -1;
+	buf_init(&b);
+	(void)attempt_dir(&b, state_dir, attempt, cause);
+	buf_printf(&b,
+	    "p=; [ -f \"$d/pid\" ] && read -r p <\"$d/pid\"\n"
+	    "if [ -n \"$p\" ] && [ ! -f \"$d/status\" ]; then\n"
+	    "\tkill -TERM -\"$p\" 2>/dev/null\n"
+	    "\ti=0\n"
+	    "\twhile [ ! -f \"$d/status\" ] && [ \"$i\" -lt %u ]; do\n"
+	    "\t\tif sleep 0.1 2>/dev/null; then i=$((i + 1)); "
+	    "else sleep 1; i=$((i + 10)); fi\n"
+	    "\tdone\n"
+	    "\tif [ ! -f \"$d/status\" ] && kill -KILL -\"$p\" 2>/dev/null; "
+	    "then\n"
+	    "\t\tsleep 1\n"
+	    "\t\t[ -f \"$d/status\" ] || { printf '137\\n' "
+	    ">\"$d/status.tmp\" && mv -f \"$d/status.tmp\" \"$d/status\"; }\n"
+	    "\tfi\n"
+	    "fi\n", grace * 10);
+	buf_puts(&b, status);
+	free(status);
 	*script = buf_take(&b);
 	return 0;
 }

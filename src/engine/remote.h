@@ -76,6 +76,11 @@ struct remote_ssh {
 	unsigned	 connect_timeout;	/* seconds; 0: ssh's own */
 };
 
+/* Why ssh could not keep its master connections' sockets in dir (not
+ * absolute, longer than REMOTE_MAX_CONTROL_DIR, or holding what ssh reads
+ * as its own), or NULL when it can. */
+const char	*remote_control_dir_refused(const char *dir);
+
 /* The argument vector running line on host through ssh:
  * ssh [-F CONFIG] -o BatchMode=yes [-o ControlMaster=auto -o
  * ControlPath=DIR/%C -o ControlPersist=60] [-o ConnectTimeout=N] HOST
@@ -110,8 +115,10 @@ void	remote_argv_free(char **);
  * nohup, its stdin /dev/null and its output in the file "log", writes its
  * pid to "pid", and when it ends its exit status to "status" (through a
  * rename, so that the file is whole or absent). With wait, the script then
- * waits for the status, prints the log and exits with the command's
- * status; without, it exits 0 once the command is started. It exits 125
+ * prints the log as it grows (every tenth of a second for two seconds,
+ * then every second) until the status is there, all of the log, and
+ * exits with the command's status; without, it exits 0 once the command
+ * is started. It exits 125
  * when the attempt's directory cannot be made. state_dir is relative to
  * the remote home unless absolute; attempt is [A-Za-z0-9_.-]+ not
  * starting with '.'. */
@@ -123,6 +130,14 @@ int	remote_detach_script(const char *state_dir, const char *attempt,
  * with the node, say) or "none" (no such attempt). */
 int	remote_status_script(const char *state_dir, const char *attempt,
 	    char **script, char **cause);
+
+/* The script that stops an attempt that runs: SIGTERM to the command's
+ * process group (its runner goes on, to write the status), SIGKILL after
+ * grace seconds to what is left, the status then written as 137 when
+ * the runner could not; then it reports as remote_status_script()
+ * does. */
+int	remote_stop_script(const char *state_dir, const char *attempt,
+	    unsigned grace, char **script, char **cause);
 
 enum remote_state {
 	REMOTE_NONE,

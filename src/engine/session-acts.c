@@ -452,6 +452,8 @@ session_describe(const struct session *s, size_t i)
 	    rb_kind_name(st->kind), st->title);
 	if (st->run != NULL)
 		buf_printf(&b, "command: %s\n", st->run);
+	if (st->host != NULL)
+		buf_printf(&b, "on host: %s (through ssh)\n", st->host);
 	if (st->file != NULL)
 		buf_printf(&b, "file: %s\n", st->file);
 	if (st->phrase != NULL)

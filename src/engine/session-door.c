@@ -70,7 +70,7 @@ session_launch(struct session *s, size_t i, char **cause)
 	struct journal_action	 ja;
 	struct step_env		 env = { NULL, 0 };
 	char			**envp, *log = NULL, *status = NULL, *detail;
-	char			*why, *out = NULL;
+	char			*why, *out = NULL, **argv = NULL, *input = NULL;
 	const char		**secrets, **keep, *user;
 	size_t			 n_secrets, k;
 	int			 attempt = 0, r, fd;
@@ -90,7 +90,10 @@ session_launch(struct session *s, size_t i, char **cause)
 		    "read-only, runs without asking" : session_auto(s, i) ?
 		    "after the confirmation" : "the operator said run");
 	user = st->rb != NULL ? st->rb->user : NULL;
-	if (user != NULL)
+	if (st->host != NULL)
+		detail = xasprintf("attempt %d (%s) on %s through ssh: %s",
+		    attempt, why, st->host, st->run);
+	else if (user != NULL)
 		detail = xasprintf("attempt %d (%s) as user %s through %s: %s",
 		    attempt, why, user, geteuid() == 0 ? "runuser" : "sudo -n",
 		    st->run);
@@ -166,11 +169,32 @@ session_launch(struct session *s, size_t i, char **cause)
 		step_env_set(&env, "STEPUP_OUTPUT", out, false);
 		free(out);
 	}
+	/* On a host: ssh, with the step's environment and the command in
+	 * the script it reads on stdin; ssh itself gets stepup's. */
+	if (st->host != NULL && session_remote_launch(s, i, attempt, &env,
+	    &argv, &input, &why) != 0) {
+		step_env_free(&env);
+		s->running = NONE;
+		detail = xasprintf("could not start on %s: %s", st->host, why);
+		*cause = why;
+		{
+			char *c2 = NULL;
+
+			if (session_set(s, i, STEP_FAILED, detail,
+			    JOURNAL_EV_EXIT, detail, &c2) != 0)
+				free(c2);
+		}
+		free(detail);
+		return -1;
+	}
 	keep = xcalloc(env.n + 1, sizeof *keep);
 	for (k = 0; k < env.n; k++)
 		keep[k] = env.v[k].name;
-	envp = step_env_envp(&env, environ);
+	envp = step_env_envp(st->host != NULL ? &(struct step_env){ NULL, 0 } :
+	    &env, environ);
 	memset(&spec, 0, sizeof spec);
+	spec.argv = argv;
+	spec.input = input;
 	spec.user = user;
 	spec.keep = keep;
 	spec.command = st->run;
@@ -183,6 +207,8 @@ session_launch(struct session *s, size_t i, char **cause)
 	secrets = session_secret_values(s, &n_secrets);
 	spec.secrets = secrets;
 	r = action_start(&spec, &s->proc, cause);
+	remote_argv_free(argv);
+	free(input);
 	free(secrets);
 	free(keep);
 	step_env_free(&env);
@@ -275,8 +301,8 @@ wait_left(char *out, size_t size, long long secs)
 /* Record how step i's command ended: its attempt's outcome, its artifact
  * and the step's state in one transaction, so that a kill leaves either
  * all of it or none (and resume reads the status file again). */
-int
-session_finished(struct session *s, size_t i, const struct action_status *as,
+static int
+finished_record(struct session *s, size_t i, const struct action_status *as,
     char **cause)
 {
 	struct step		*st = &s->steps->v[i];
@@ -304,7 +330,9 @@ session_finished(struct session *s, size_t i, const struct action_status *as,
 	ja.timed_out = as->timed_out;
 	ja.cancelled = as->cancelled;
 	state = code == 0 ? STEP_PASSED : STEP_FAILED;
-	if (code != 0)
+	if (code != 0 && st->host != NULL)
+		reason = xasprintf("%s on %s", desc, st->host);
+	else if (code != 0)
 		reason = xstrdup(desc);
 	if (code == 0 && st->kind == RB_READ) {
 		/* A document's command: the step waits for its reading. */
@@ -416,8 +444,8 @@ session_finished(struct session *s, size_t i, const struct action_status *as,
 
 /* A command whose outcome cannot be known: an action is put in doubt for
  * the operator to judge; a read-only command simply runs again. */
-int
-session_in_doubt(struct session *s, size_t i, const char *why, char **cause)
+static int
+in_doubt_record(struct session *s, size_t i, const char *why, char **cause)
 {
 	char	*again;
 	int	 r;
@@ -436,6 +464,172 @@ session_in_doubt(struct session *s, size_t i, const char *why, char **cause)
 	if (s->running == i)
 		s->running = NONE;
 	return 0;
+}
+
+/* Whether an attempt on a host ended so that what happened there is
+ * unknown here: ssh's own failure (255: no connection, or the link
+ * dropped), or ssh killed by a signal (a timeout or a cancel stops ssh;
+ * the command on the host is then stopped by remote_settle). */
+static bool
+remote_unsure(const struct step *st, const struct action_status *as)
+{
+	return st->host != NULL && ((as->exited && as->exit_code == 255) ||
+	    !as->exited || as->timed_out || as->cancelled);
+}
+
+/* Ask step i's host how its attempt went (stopping it there first when
+ * it timed out or was cancelled: as, or NULL), and settle the step by
+ * what it says: exited (recorded as if ssh had said it), never started
+ * (failed: nothing ran), still running or gone without a status (in
+ * doubt, for the operator); a host that does not answer leaves an action
+ * in doubt and fails a check, naming the host. why: what made stepup
+ * ask. */
+static int
+remote_settle(struct session *s, size_t i, const struct action_status *how,
+    const char *why, char **cause)
+{
+	struct step		*st = &s->steps->v[i];
+	struct action_status	 as;
+	enum remote_state	 state;
+	char			*said = NULL, *text, *note, *where;
+	long			 pid = 0;
+	int			 status = -1, r;
+	bool			 stop;
+
+	stop = how != NULL && (how->timed_out || how->cancelled);
+	if (session_remote_state(s, i, s->attempt, stop, &state, &status,
+	    &pid, &said) != 0) {
+		text = xasprintf("%s; %s: whether the command ran there is "
+		    "unknown", why, said);
+		free(said);
+		if (!session_read_only(st)) {
+			r = in_doubt_record(s, i, text, cause);
+			free(text);
+			return r;
+		}
+		r = session_set(s, i, STEP_FAILED, text, JOURNAL_EV_EXIT, text,
+		    cause);
+		free(text);
+		if (r != 0)
+			return -1;
+		action_proc_close(&s->proc);
+		if (s->running == i)
+			s->running = NONE;
+		return 0;
+	}
+	switch (state) {
+	case REMOTE_EXITED:
+		where = session_remote_log(s, i, s->attempt);
+		note = xasprintf("%s; %s says attempt %d exited %d (its output "
+		    "there: %s)", why, st->host, s->attempt, status,
+		    where != NULL ? where : "?");
+		free(where);
+		r = journal_append(s->j, s->run_id, JOURNAL_EV_NOTE, st->key,
+		    note, NULL, cause);
+		free(note);
+		if (r != 0)
+			return -1;
+		memset(&as, 0, sizeof as);
+		as.exited = true;
+		as.exit_code = status;
+		as.timed_out = stop && how->timed_out;
+		as.cancelled = stop && how->cancelled;
+		as.started = st->started;
+		as.ended = journal_now();
+		return finished_record(s, i, &as, cause);
+	case REMOTE_NONE:
+		text = xasprintf("%s; the command did not start on %s", why,
+		    st->host);
+		r = session_set(s, i, STEP_FAILED, text, JOURNAL_EV_EXIT, text,
+		    cause);
+		free(text);
+		if (r != 0)
+			return -1;
+		action_proc_close(&s->proc);
+		if (s->running == i)
+			s->running = NONE;
+		return 0;
+	case REMOTE_RUNNING:
+		text = xasprintf("%s; it is still running on %s (pid %ld)", why,
+		    st->host, pid);
+		break;
+	default:
+		text = xasprintf("%s; it is gone on %s and left no exit status",
+		    why, st->host);
+		break;
+	}
+	r = in_doubt_record(s, i, text, cause);
+	free(text);
+	return r;
+}
+
+int
+session_finished(struct session *s, size_t i, const struct action_status *as,
+    char **cause)
+{
+	const struct step	*st = &s->steps->v[i];
+	char			*desc, *why;
+	int			 r;
+
+	if (!remote_unsure(st, as))
+		return finished_record(s, i, as, cause);
+	desc = action_status_describe(as);
+	why = xasprintf("ssh to %s ended: %s", st->host, desc);
+	free(desc);
+	r = remote_settle(s, i, as, why, cause);
+	free(why);
+	return r;
+}
+
+int
+session_remote_recheck(struct session *s, size_t i, char **cause)
+{
+	struct step		*st = &s->steps->v[i];
+	struct action_status	 as;
+	enum remote_state	 state;
+	char			*said = NULL, *note, *where;
+	long			 pid = 0;
+	int			 status = -1;
+
+	if (st->host == NULL || st->state != STEP_IN_DOUBT ||
+	    st->attempts == 0 || s->running != NONE)
+		return 0;
+	if (session_remote_state(s, i, (int)st->attempts, false, &state,
+	    &status, &pid, &said) != 0) {
+		free(said);	/* still no answer: it stays in doubt */
+		return 0;
+	}
+	if (state != REMOTE_EXITED)
+		return 0;
+	s->attempt = (int)st->attempts;
+	where = session_remote_log(s, i, s->attempt);
+	note = xasprintf("in doubt (%s); %s says attempt %d exited %d (its "
+	    "output there: %s)", st->reason != NULL ? st->reason : "?",
+	    st->host, s->attempt, status, where != NULL ? where : "?");
+	free(where);
+	if (journal_append(s->j, s->run_id, JOURNAL_EV_NOTE, st->key, note,
+	    NULL, cause) != 0) {
+		free(note);
+		return -1;
+	}
+	free(note);
+	memset(&as, 0, sizeof as);
+	as.exited = true;
+	as.exit_code = status;
+	as.started = st->started;
+	as.ended = journal_now();
+	s->running = i;
+	if (s->away == NONE)
+		s->away = i;
+	return finished_record(s, i, &as, cause);
+}
+
+int
+session_in_doubt(struct session *s, size_t i, const char *why, char **cause)
+{
+	if (s->steps->v[i].host != NULL)
+		return remote_settle(s, i, NULL, why, cause);
+	return in_doubt_record(s, i, why, cause);
 }
 
 int

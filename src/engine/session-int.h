@@ -44,6 +44,7 @@
 #include "action.h"
 #include "journal.h"
 #include "plan.h"
+#include "remote.h"
 #include "runbook.h"
 #include "session.h"
 #include "steps.h"
@@ -220,6 +221,30 @@ int		 session_finished(struct session *, size_t i,
 		    const struct action_status *, char **cause);
 /* Step i's command has an outcome that cannot be known: an action is in
  * doubt; a read-only command (a check, a document's) runs again. */
+/* session-remote.c: step i's attempt on its host (steps->v[i].host):
+ * the ssh argument vector and the script it reads on stdin (env, then
+ * the detached command, waiting for its status). */
+int		 session_remote_launch(struct session *, size_t i,
+		    int attempt, const struct step_env *env, char ***argv,
+		    char **input, char **cause);
+/* Where the output of step i's attempt is on its host, "HOST:PATH" (the
+ * path relative to the remote home unless absolute); NULL when the run
+ * cannot be read. The caller frees it. */
+char		*session_remote_log(struct session *, size_t i, int attempt);
+/* Close the run's ssh master connections (unless a command runs or the
+ * run is only watched), and their directory. */
+void		 session_remote_close(struct session *);
+/* What step i's host says of that attempt (remote_status_parse), after
+ * stopping it there when stop is true (remote_stop_script); -1 with
+ * *cause naming the host when it cannot be reached. */
+int		 session_remote_state(struct session *, size_t i,
+		    int attempt, bool stop, enum remote_state *, int *status,
+		    long *pid, char **cause);
+/* A host's step found in doubt (on resume): when its host now says how
+ * its last attempt exited, record that (the step ended while stepup was
+ * away); otherwise leave it in doubt. */
+int		 session_remote_recheck(struct session *, size_t i,
+		    char **cause);
 int		 session_in_doubt(struct session *, size_t i, const char *why,
 		    char **cause);
 /* A catalog_note_fn (arg: the session) for every version probe: in a

@@ -267,6 +267,13 @@ session_reload_steps(struct session *s, const struct journal_event *ev,
 		}
 	}
 	journal_actions_free(av, n_av);
+	/* A host's step left in doubt (its link cut, say): its host may
+	 * know by now how it ended. */
+	for (k = 0; k < s->steps->n; k++) {
+		if (s->steps->v[k].state == STEP_IN_DOUBT &&
+		    session_remote_recheck(s, k, cause) != 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -319,6 +319,7 @@ session_close(struct session *s)
 		if (session_pause(s, &cause) != 0)
 			free(cause);
 	}
+	session_remote_close(s);
 	action_proc_close(&s->proc);
 	session_watch_free(s);
 	session_free_logs(s);

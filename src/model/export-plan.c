@@ -212,6 +212,12 @@ add_step(struct export_section *sec, const struct steps *ss, size_t i)
 	if (st->kind == RB_READ && st->file != NULL)
 		export_item_field(it, "Read", EXPORT_PROSE, st->file);
 	export_item_field(it, "Instructions", EXPORT_PROSE, st->text);
+	if (st->host != NULL && st->run != NULL) {
+		s = xasprintf("%s: its commands run there, through ssh",
+		    st->host);
+		export_item_field(it, "On host", EXPORT_PROSE, s);
+		free(s);
+	}
 	if (st->run != NULL) {
 		s = command_text(ss->rb, st, st->run);
 		export_item_field(it, st->kind == RB_READ ?

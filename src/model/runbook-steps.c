@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory.h"
 #include "runbook-int.h"
 #include "util.h"
 #include "version.h"
@@ -207,6 +208,7 @@ static const char *const stepup_names[] = {
 	"STEPUP_FROM", "STEPUP_TO", "STEPUP_HOP_FROM", "STEPUP_HOP_TO",
 	"STEPUP_HOP_KIND", "STEPUP_RUN_ID", "STEPUP_STEP", "STEPUP_RUNBOOK_DIR",
 	"STEPUP_OUTPUT",	/* of a step with outputs */
+	"STEPUP_HOST",		/* of a step with on */
 	NULL
 };
 
@@ -280,6 +282,7 @@ struct step_load {
 	const char		*name;		/* "step 'ID'" */
 	const char		*id;
 	struct rb_step		*st;
+	const struct yt_node	*map;		/* the step's mapping */
 	const struct yt_node	*k, *x;		/* the key and its value */
 };
 
@@ -297,6 +300,7 @@ static void	load_when(struct step_load *);
 static void	load_until_key(struct step_load *);
 static void	load_outputs_key(struct step_load *);
 static void	load_user_key(struct step_load *);
+static void	load_on(struct step_load *);
 
 #define F(f)	offsetof(struct rb_step, f)
 
@@ -331,6 +335,7 @@ static const struct step_key {
 	{ "until",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_until_key },
 	{ "outputs",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_outputs_key },
 	{ "user",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_user_key },
+	{ "on",		K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_on },
 };
 
 #undef F
@@ -451,6 +456,81 @@ load_when(struct step_load *l)
 		load_words(l->c, "when", l->x, &l->st->when, &l->st->n_when);
 }
 
+/* The keys a step with `on` cannot have, and why: they name files and
+ * users of stepup's own host, where its command does not run. */
+static const struct {
+	const char	*key;
+	const char	*why;
+} on_not_with[] = {
+	{ "produces", "'produces' names a file on stepup's host, where the "
+	  "command does not run" },
+	{ "outputs", "'outputs' are read from a file on stepup's host, where "
+	  "the command does not run" },
+	{ "user", "'user' is for commands on stepup's host; on other hosts "
+	  "the user is your ssh_config's (User)" },
+};
+
+/* Whether v is a word `on` can hold: a scalar, not empty. */
+static bool
+on_word(const struct yt_node *v)
+{
+	return v->type == YT_SCALAR && !yt_is_null(v) && *v->s != '\0';
+}
+
+/* on: a host pattern (inventory_select), or a list of them joined with
+ * ',', selecting hosts of the runbook's `hosts:`; at least one host. */
+static void
+load_on(struct step_load *l)
+{
+	struct inv_sel	 sel;
+	struct buf	 b;
+	char		 what[64], *cause;
+	size_t		 i;
+
+	if (!on_word(l->x) && (l->x->type != YT_SEQ || l->x->n == 0)) {
+		err(l->c, l->x->pos, "'on' must be a host, a group, a pattern "
+		    "or a list of them, found %s", yt_describe(l->x, what,
+		    sizeof what));
+		return;
+	}
+	buf_init(&b);
+	if (l->x->type == YT_SCALAR)
+		buf_puts(&b, l->x->s);
+	for (i = 0; l->x->type == YT_SEQ && i < l->x->n; i++) {
+		if (!on_word(l->x->vals[i])) {
+			err(l->c, l->x->vals[i]->pos, "an item of 'on' must be "
+			    "a host, a group or a pattern, found %s",
+			    yt_describe(l->x->vals[i], what, sizeof what));
+			buf_free(&b);
+			return;
+		}
+		buf_printf(&b, "%s%s", i > 0 ? "," : "", l->x->vals[i]->s);
+	}
+	if (l->c->rb->inventory == NULL) {
+		err(l->c, l->x->pos, "%s runs 'on' %s, but the runbook has no "
+		    "'hosts' (GROUP: [HOST...]) to find it in", l->name, b.data);
+		buf_free(&b);
+		return;
+	}
+	if (inventory_select(l->c->rb->inventory, b.data, &sel, &cause) != 0) {
+		err(l->c, l->x->pos, "'on' of %s: %s", l->name, cause);
+		free(cause);
+	} else if (sel.n == 0)
+		err(l->c, l->x->pos, "'on' of %s: '%s' selects no host", l->name,
+		    b.data);
+	inventory_sel_free(&sel);
+	for (i = 0; i < nitems(on_not_with); i++) {
+		if (rbl_map_get(l->map, on_not_with[i].key, NULL) != NULL) {
+			err(l->c, l->k->pos, "%s cannot have both 'on' and "
+			    "'%s': %s", l->name, on_not_with[i].key,
+			    on_not_with[i].why);
+			break;
+		}
+	}
+	l->st->on.s = buf_take(&b);
+	l->st->on.pos = l->x->pos;
+}
+
 /* Load the table's keys of a step whose kind is known: one a kind may
  * not carry is said (and not loaded), in the table's order first. */
 static void
@@ -462,6 +542,7 @@ load_step_keys(struct step_load *l, const struct yt_node *v)
 	unsigned		 bit = 1u << l->st->kind;
 	size_t			 i;
 
+	l->map = v;
 	for (i = 0; i < nitems(step_keys); i++) {
 		sk = &step_keys[i];
 		if (sk->kinds == 0 || (sk->kinds & bit) != 0 ||

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "inventory.h"
 #include "runbook-int.h"
 #include "trust.h"
 #include "util.h"
@@ -1155,7 +1156,7 @@ load_root(struct ctx *c, const struct yt_node *root)
 	static const char *const keys[] = {
 		"stepup", "product", "description", "versions", "policy",
 		"vars", "prepare", "hop", "finish", "rollback",
-		"rollback-warning", NULL
+		"rollback-warning", "hosts", NULL
 	};
 	struct runbook		*rb = c->rb;
 	const struct yt_node	*x, *k;
@@ -1199,6 +1200,16 @@ load_root(struct ctx *c, const struct yt_node *root)
 	order_vars(c);
 	if ((x = rbl_map_get(root, "rollback-warning", NULL)) != NULL)
 		load_rollback_warning(c, x);
+	/* Before the steps, whose `on` is checked against it. */
+	if ((x = rbl_map_get(root, "hosts", &k)) != NULL) {
+		rb->inventory = inventory_new();
+		if (yt_is_null(x))
+			err(c, k->pos, "'hosts' is empty: give it groups of "
+			    "host names (GROUP: [HOST...])");
+		else if (inventory_add_tree(rb->inventory, c->file, x,
+		    c->d) == 0)
+			(void)inventory_finish(rb->inventory, c->file, c->d);
+	}
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		if ((x = rbl_map_get(root, rb_phase_name((enum rb_phase)p),
 		    &k)) == NULL)
@@ -1321,6 +1332,7 @@ step_free(struct rb_step *st)
 	free(st->title);
 	rbl_free_step_keys(st);
 	free(st->user);
+	free(st->on.s);
 	for (i = 0; i < st->n_outputs; i++)
 		free(st->outputs[i].name);
 	free(st->outputs);
@@ -1415,6 +1427,7 @@ runbook_free(struct runbook *rb)
 	free(rb->var_order);
 	free(rb->rollback_warning[0]);
 	free(rb->rollback_warning[1]);
+	inventory_free(rb->inventory);
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		for (i = 0; i < rb->phases[p].n; i++)
 			step_free(&rb->phases[p].v[i]);

@@ -25,6 +25,8 @@
  *   finish:   [step...]   once, after the last hop
  *   rollback: [step...]   after the undo of every passed action, in reverse
  *   rollback-warning: TEXT | {start: TEXT, hop: TEXT}
+ *   hosts:    {GROUP: [HOST | RANGE | GROUP...]}   the inventory; a check
+ *             or action with `on: PATTERN` runs on each host it selects
  *
  * A step is a mapping with an `id` and exactly one kind key (read, check,
  * action, confirm, manual) whose value is the step's title. */
@@ -34,6 +36,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+struct inventory;
 
 /* A position in the runbook file, 1-based; {0, 0} when unknown. */
 struct rb_pos {
@@ -149,6 +153,11 @@ struct rb_step {
 	char		*user;		/* check, action: run as this user
 					   (runuser as root, else sudo -n),
 					   or NULL: as stepup */
+	struct rb_str	 on;		/* check, action: the hosts it runs
+					   on, a host pattern of the
+					   runbook's inventory (a list is
+					   joined with ','), or s NULL: on
+					   stepup's own host */
 
 	bool		 has_needs;	/* false: needs every step before it */
 	struct rb_str	*needs;		/* ids of the steps it needs */
@@ -385,6 +394,9 @@ struct runbook {
 	 * by target: [RB_ROLLBACK_START] back to where the upgrade started,
 	 * [RB_ROLLBACK_HOP] back to the start of the failed hop; or NULL. */
 	char		*rollback_warning[2];
+	/* hosts: the groups of the cluster's hosts (inventory.h), or NULL
+	 * when the runbook has none. */
+	struct inventory *inventory;
 };
 
 /* Where a rollback goes back to (the index of rollback_warning). */

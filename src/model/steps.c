@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory.h"
 #include "steps.h"
 #include "util.h"
 
@@ -280,25 +281,36 @@ step_hop_env(struct step_env *env, const struct plan_hop *h)
 void
 steps_key_env(const struct plan *plan, const char *key, struct step_env *env)
 {
-	const char	*at;
-	char		*id;
+	const char	*at, *hash;
+	char		*id, *rest;
 	size_t		 h;
 
 	if (strncmp(key, "undo:", 5) == 0)
 		key += 5;
-	at = strchr(key, '@');
-	id = at != NULL ? xstrndup(key, (size_t)(at - key)) : xstrdup(key);
+	/* "ID[@HOP_TO][#HOST]": a host name holds no '#', a version no
+	 * '#' either. */
+	if ((hash = strchr(key, '#')) != NULL) {
+		step_env_set(env, "STEPUP_HOST", hash + 1, false);
+		rest = xstrndup(key, (size_t)(hash - key));
+	} else
+		rest = xstrdup(key);
+	at = strchr(rest, '@');
+	id = at != NULL ? xstrndup(rest, (size_t)(at - rest)) : xstrdup(rest);
 	step_env_set(env, "STEPUP_STEP", id, false);
 	free(id);
-	if (at == NULL)
+	if (at == NULL) {
+		free(rest);
 		return;
+	}
 	for (h = 0; plan != NULL && h < plan->n_hops; h++) {
 		if (strcmp(plan->hops[h].to, at + 1) == 0) {
 			step_hop_env(env, &plan->hops[h]);
+			free(rest);
 			return;
 		}
 	}
 	step_env_set(env, "STEPUP_HOP_TO", at + 1, false);
+	free(rest);
 }
 
 int
@@ -474,10 +486,12 @@ steps_dir(const struct steps *ss, const struct step_env *base)
 	return ss->rb != NULL ? ss->rb->dir : NULL;
 }
 
-/* Add one instance of a runbook step (hop -1: not bound to a hop). */
+/* Add one instance of a runbook step (hop -1: not bound to a hop; host
+ * NULL: on stepup's host). */
 static int
-steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
-    const struct step_env *base, struct step_env *artifacts, char **cause)
+steps_lay_one(struct steps *ss, const struct rb_step *rs, int hop,
+    const char *host, const struct step_env *base,
+    struct step_env *artifacts, char **cause)
 {
 	const struct plan_hop	*h = NULL;
 	struct step		*st;
@@ -492,16 +506,21 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 	/* A confirmation cannot be skipped (the loader refuses one marked
 	 * optional). */
 	st->optional = rs->optional && rs->kind != RB_CONFIRM;
+	st->host = host;
 	if (hop >= 0) {
 		h = &ss->plan->hops[hop];
-		st->key = xasprintf("%s@%s", rs->id, h->to);
+		st->key = xasprintf("%s@%s%s%s", rs->id, h->to,
+		    host != NULL ? "#" : "", host != NULL ? host : "");
 	} else
-		st->key = xstrdup(rs->id);
+		st->key = xasprintf("%s%s%s", rs->id, host != NULL ? "#" : "",
+		    host != NULL ? host : "");
 
 	step_env_merge(&st->env, base);
 	step_env_set(&st->env, "STEPUP_STEP", rs->id, false);
 	if (h != NULL)
 		step_hop_env(&st->env, h);
+	if (host != NULL)
+		step_env_set(&st->env, "STEPUP_HOST", host, false);
 	step_env_merge(&st->env, artifacts);
 	/* Its own artifact first, so that the command can write to
 	 * $STEPUP_ARTIFACT_<id>; produces may not refer to itself. */
@@ -528,9 +547,61 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 	}
 	if (step_expand_fields(st, steps_dir(ss, base), cause) != 0)
 		return -1;
+	if (host != NULL && st->title != NULL) {
+		char *t = xasprintf("%s (on %s)", st->title, host);
+
+		free(st->title);
+		st->title = t;
+	}
 	st->hint = steps_text(rs->hint, &st->env);
 	st->on_failure = steps_text(rs->on_failure, &st->env);
 	return 0;
+}
+
+/* Add a runbook step: once, or once per host of its `on`, one host after
+ * another. */
+static int
+steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
+    const struct step_env *base, struct step_env *artifacts, char **cause)
+{
+	const struct inventory	*inv = ss->rb != NULL ? ss->rb->inventory :
+				    NULL;
+	struct inv_sel		 sel;
+	char			*why;
+	size_t			 k;
+	int			 r = 0;
+
+	if (rs->on.s == NULL)
+		return steps_lay_one(ss, rs, hop, NULL, base, artifacts, cause);
+	if (inv == NULL) {
+		*cause = xasprintf("step %s: 'on' %s, and the runbook has no "
+		    "hosts", rs->id, rs->on.s);
+		return -1;
+	}
+	if (inventory_select(inv, rs->on.s, &sel, &why) != 0) {
+		*cause = xasprintf("step %s, on: %s", rs->id, why);
+		free(why);
+		inventory_sel_free(&sel);
+		return -1;
+	}
+	for (k = 0; k < sel.n && r == 0; k++)
+		r = steps_lay_one(ss, rs, hop, inv->hosts[sel.v[k]].name, base,
+		    artifacts, cause);
+	inventory_sel_free(&sel);
+	return r;
+}
+
+/* Whether step i is a host's instance after another host's of the same
+ * runbook step (and hop). */
+static bool
+steps_next_host(const struct steps *ss, size_t i)
+{
+	const struct step	*st = &ss->v[i], *o;
+
+	if (st->host == NULL || i == 0)
+		return false;
+	o = &ss->v[i - 1];
+	return o->host != NULL && o->rb == st->rb && o->hop == st->hop;
 }
 
 static int
@@ -619,8 +690,9 @@ steps_resolve_needs(struct steps *ss)
 			st->needs_before = i;
 			goto next;
 		}
-		/* Room for every instance named, and the confirm. */
-		for (n = 1, k = 0; k < st->rb->n_needs; k++) {
+		/* Room for every instance named, the confirm and the
+		 * previous host's instance. */
+		for (n = 2, k = 0; k < st->rb->n_needs; k++) {
 			lo = id_lower(ss, order, n_order, st->rb->needs[k].s);
 			for (hi = lo; hi < n_order && order[hi] < i &&
 			    strcmp(ss->v[order[hi]].rb->id,
@@ -652,6 +724,9 @@ steps_resolve_needs(struct steps *ss)
 		}
 		if (confirm != SIZE_MAX)
 			st->needs[st->n_needs++] = confirm;
+		/* The hosts go one after another. */
+		if (steps_next_host(ss, i))
+			st->needs[st->n_needs++] = i - 1;
 		qsort(st->needs, st->n_needs, sizeof *st->needs, index_cmp);
 		for (n = 0, k = 0; k < st->n_needs; k++) {
 			if (n == 0 || st->needs[n - 1] != st->needs[k])
@@ -999,6 +1074,7 @@ steps_new_rollback(const struct steps *up, int hop,
 		st->rb = o->rb;
 		st->phase = RB_PHASE_ROLLBACK;
 		st->hop = o->hop;
+		st->host = o->host;
 		st->key = xasprintf("undo:%s", o->key);
 		step_env_merge(&st->env, &o->env);
 		step_env_merge(&st->env, base);

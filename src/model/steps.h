@@ -99,9 +99,10 @@ int		 steps_expand(const char *s, const struct step_env *env,
  * export. The caller frees it. */
 char		*steps_text(const char *text, const struct step_env *env);
 /* Add to env what a step of plan with that journal key gets on top of
- * the run's: STEPUP_STEP, and for "ID@HOP_TO" (also "undo:ID@HOP_TO")
- * the hop's STEPUP_HOP_FROM, STEPUP_HOP_TO and STEPUP_HOP_KIND (plan may
- * be NULL: STEPUP_HOP_TO alone). */
+ * the run's: STEPUP_STEP, for "ID@HOP_TO" (also "undo:ID@HOP_TO") the
+ * hop's STEPUP_HOP_FROM, STEPUP_HOP_TO and STEPUP_HOP_KIND (plan may be
+ * NULL: STEPUP_HOP_TO alone), and for "ID#HOST" or "ID@HOP_TO#HOST"
+ * STEPUP_HOST. */
 void		 steps_key_env(const struct plan *, const char *key,
 		    struct step_env *env);
 
@@ -128,7 +129,8 @@ struct step {
 	size_t			 index;	/* in the run, 0-based; shown as index + 1 */
 	char			*key;	/* unique in the run and stable across
 					   resumes: the runbook id, "id@HOP_TO"
-					   for a step repeated per hop, and
+					   for a step repeated per hop, then
+					   "#HOST" for a host's instance, and
 					   "undo:KEY" / "rollback-confirm" in a
 					   rollback run; what the journal records */
 	const struct rb_step	*rb;	/* the runbook's step (borrowed), or NULL
@@ -136,6 +138,10 @@ struct step {
 	enum rb_kind		 kind;
 	enum rb_phase		 phase;
 	int			 hop;	/* index in plan->hops, or -1 */
+	const char		*host;	/* the host its command runs on (a
+					   step with `on`: one instance per
+					   host, borrowed from the runbook's
+					   inventory), or NULL: stepup's */
 	const char		*run;	/* the command: rb->run, or rb->undo for
 					   an undo step; NULL for none */
 	bool			 undo;	/* a rollback run's undo of an action */
@@ -157,6 +163,7 @@ struct step {
 	/* What its commands get: STEPUP_FROM, STEPUP_TO, STEPUP_RUN_ID,
 	 * STEPUP_RUNBOOK_DIR, STEPUP_STEP (the runbook id), STEPUP_HOP_FROM,
 	 * STEPUP_HOP_TO and STEPUP_HOP_KIND (for a step bound to a hop),
+	 * STEPUP_HOST (for a host's instance),
 	 * STEPUP_ARTIFACT_<id> for every earlier step that produces one, and
 	 * the runbook's vars. */
 	struct step_env		 env;
@@ -237,7 +244,11 @@ struct steps {
 /* Lay out the steps of a run: every prepare step (a per-hop one once per
  * hop), every hop's steps in plan order (those whose `when` names the
  * hop's kind, or with no `when`), every finish step (per-hop ones once per
- * hop). base holds the run-wide environment (STEPUP_FROM, STEPUP_TO,
+ * hop). A step with `on` is laid out once per host its pattern selects,
+ * in the inventory's order, keyed "KEY#HOST", its title followed by
+ * " (on HOST)"; each host's instance needs the previous host's (the hosts
+ * go one after another), and a `needs` naming such a step means every
+ * host's instance. base holds the run-wide environment (STEPUP_FROM, STEPUP_TO,
  * STEPUP_RUN_ID, STEPUP_RUNBOOK_DIR and the runbook's vars with their
  * answers); each step adds its own. `needs` naming a step repeated per hop
  * means its instance in the same hop when there is one, else every
