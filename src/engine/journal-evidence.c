@@ -239,7 +239,7 @@ query_text(struct journal *j, const char *sql, long long run, bool *found)
 		if (found != NULL)
 			*found = true;
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	return s;
 }
 
@@ -289,10 +289,15 @@ evidence_write(struct journal *j, long long run)
 	    "kind = 'begin' ORDER BY seq LIMIT 1", run, NULL);
 	put_value(&b, "begin", s);
 	free(s);
-	s = query_text(j, "SELECT detail FROM events WHERE run = ?1 AND "
-	    "kind = 'vars' ORDER BY seq DESC LIMIT 1", run, NULL);
-	put_value(&b, "vars", s);
-	free(s);
+	if (!j->vars_known || j->vars_run != run) {
+		free(j->vars);
+		j->vars = query_text(j, "SELECT detail FROM events WHERE "
+		    "run = ?1 AND kind = 'vars' ORDER BY seq DESC LIMIT 1", run,
+		    NULL);
+		j->vars_run = run;
+		j->vars_known = true;
+	}
+	put_value(&b, "vars", j->vars);
 	if ((st = jn_prepare(j, "SELECT seq, hash FROM events WHERE run = ? "
 	    "ORDER BY seq DESC LIMIT 1", &cause, "read")) == NULL) {
 		free(cause);
@@ -306,7 +311,7 @@ evidence_write(struct journal *j, long long run)
 		put_value(&b, "hash", s);
 		free(s);
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 
 	/* runs/N opened as journal_action_paths does: never through a
 	 * link, the temporary file new (O_EXCL), renamed in that directory. */
@@ -365,6 +370,8 @@ void
 jn_evidence_drop(struct journal *j)
 {
 	j->n_pending = 0;
+	/* A rolled-back transaction may have appended answers. */
+	j->vars_known = false;
 }
 
 /* ---- comparing the journal with its evidence -------------------------------- */
@@ -459,7 +466,7 @@ attempt_known(struct journal *j, long long run, const char *step, int attempt)
 	sqlite3_bind_int(st, 3, attempt);
 	jn_bind_text(st, 4, a);
 	known = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	free(a);
 	return known;
 }
@@ -610,7 +617,7 @@ run_loss(struct journal *j, long long run, struct journal_loss *l)
 			sqlite3_bind_int64(st, 2, l->evidence_seq);
 			if (sqlite3_step(st) == SQLITE_ROW)
 				h = jn_col_text(st, 0);
-			sqlite3_finalize(st);
+			jn_finish(j, st);
 		}
 		free(cause);
 		l->differs = h == NULL || l->evidence_hash == NULL ||
@@ -978,7 +985,7 @@ journal_run_integrity(struct journal *j, long long run)
 		free(prev);
 		prev = xstrdup(hash);
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	free(prev);
 	if (broken != 0)
 		buf_printf(&b, "events chain broken at event %lld: %s", broken,
