@@ -68,7 +68,7 @@ session_launch(struct session *s, size_t i, char **cause)
 	struct step		*st = &s->steps->v[i];
 	struct action_spec	 spec;
 	struct journal_action	 ja;
-	struct step_env		 env = { NULL, 0 };
+	struct step_env		 env = { NULL, 0, NULL };
 	char			**envp, *log = NULL, *status = NULL, *detail;
 	char			*why, *out = NULL;
 	const char		**secrets, **keep, *user;
@@ -281,7 +281,7 @@ session_finished(struct session *s, size_t i, const struct action_status *as,
 {
 	struct step		*st = &s->steps->v[i];
 	struct journal_action	 ja;
-	struct step_env		 vals = { NULL, 0 };
+	struct step_env		 vals = { NULL, 0, NULL };
 	struct stat		 sb;
 	char			*desc, *reason = NULL, *art = NULL, sha[65];
 	char			*notes = NULL, *ran_out = NULL, *outs = NULL;
