@@ -348,6 +348,40 @@ test_env_shared(void **state)
 	assert_int_equal(k, 6 + 200 + 5);	/* the run's; id, hop x3, dump's */
 	step_envp_free(envp);
 
+	/* A command's environment on top of a step's (session_launch):
+	 * stepup's own, then each layer, every name once, the topmost
+	 * value, with no merged copy made first. */
+	{
+		struct step_env	 cmd = { NULL, 0, NULL };
+		char		*own[] = { "PATH=/bin", "v7=stepup's own",
+				    "STEPUP_STEP=stepup's own", NULL };
+		size_t		 v5 = 0, v7 = 0, step = 0, out = 0, path = 0;
+
+		cmd.base = &steps_find(ss, "stop@23.09.10")->env;
+		step_env_set(&cmd, "STEPUP_OUTPUT", "/run/out", false);
+		step_env_set(&cmd, "v5", "the command's", false);
+		envp = step_env_envp(&cmd, own);
+		for (k = 0; envp[k] != NULL; k++) {
+			v5 += strncmp(envp[k], "v5=", 3) == 0;
+			v7 += strncmp(envp[k], "v7=", 3) == 0;
+			step += strncmp(envp[k], "STEPUP_STEP=", 12) == 0;
+			out += strcmp(envp[k], "STEPUP_OUTPUT=/run/out") == 0;
+			path += strcmp(envp[k], "PATH=/bin") == 0;
+			if (strncmp(envp[k], "v5=", 3) == 0)
+				assert_string_equal(envp[k], "v5=the command's");
+			if (strncmp(envp[k], "v7=", 3) == 0)
+				assert_string_equal(envp[k],
+				    "v7=a run-wide value");
+			if (strncmp(envp[k], "STEPUP_STEP=", 12) == 0)
+				assert_string_equal(envp[k], "STEPUP_STEP=stop");
+		}
+		assert_true(v5 == 1 && v7 == 1 && step == 1 && out == 1 &&
+		    path == 1);
+		assert_int_equal(k, 1 + 6 + 200 + 5 + 1);
+		step_envp_free(envp);
+		step_env_free(&cmd);
+	}
+
 	ss->v[3].state = STEP_PASSED;	/* dump */
 	ss->v[3].settled_seq = 1;
 	step_env_merge(&base2, &f->base);

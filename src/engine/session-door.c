@@ -69,9 +69,10 @@ session_launch(struct session *s, size_t i, char **cause)
 	struct action_spec	 spec;
 	struct journal_action	 ja;
 	struct step_env		 env = { NULL, 0, NULL };
+	struct step_env		 names = { NULL, 0, NULL };
 	char			**envp, *log = NULL, *status = NULL, *detail;
 	char			*why, *out = NULL;
-	const char		**secrets, **keep, *user;
+	const char		**secrets, **keep = NULL, *user;
 	size_t			 n_secrets, k;
 	int			 attempt = 0, r, fd;
 	bool			 retry;
@@ -142,8 +143,10 @@ session_launch(struct session *s, size_t i, char **cause)
 	session_boundary(SESSION_AT_LOGGED, st);
 
 	/* A step that sets values writes them to a file of its attempt's,
-	 * made after its log (so that its attempt number is taken). */
-	step_env_merge(&env, &st->env);
+	 * made after its log (so that its attempt number is taken). The
+	 * command's environment stands on the step's (and so the run's):
+	 * copied once, into envp, not first into a merged env. */
+	env.base = &st->env;
 	if (st->rb != NULL && !st->undo && st->rb->n_outputs > 0) {
 		if (journal_output_create(s->j, s->run_id, st->key, attempt,
 		    &out, &why) != 0) {
@@ -166,9 +169,13 @@ session_launch(struct session *s, size_t i, char **cause)
 		step_env_set(&env, "STEPUP_OUTPUT", out, false);
 		free(out);
 	}
-	keep = xcalloc(env.n + 1, sizeof *keep);
-	for (k = 0; k < env.n; k++)
-		keep[k] = env.v[k].name;
+	/* Run as another user: the names sudo keeps, those stepup sets. */
+	if (user != NULL) {
+		step_env_merge(&names, &env);
+		keep = xcalloc(names.n + 1, sizeof *keep);
+		for (k = 0; k < names.n; k++)
+			keep[k] = names.v[k].name;
+	}
 	envp = step_env_envp(&env, environ);
 	memset(&spec, 0, sizeof spec);
 	spec.user = user;
@@ -185,6 +192,7 @@ session_launch(struct session *s, size_t i, char **cause)
 	r = action_start(&spec, &s->proc, cause);
 	free(secrets);
 	free(keep);
+	step_env_free(&names);
 	step_env_free(&env);
 	if (r != 0) {
 		step_envp_free(envp);

@@ -122,39 +122,65 @@ step_env_free(struct step_env *env)
 	env->n = 0;
 }
 
-char **
-step_env_envp(const struct step_env *env_in, char *const *base)
+/* Whether an environment's layers above stop (env, its base, ... up to
+ * stop, not included) name the first len bytes of name. */
+static bool
+env_names(const struct step_env *env, const struct step_env *stop,
+    const char *name, size_t len)
 {
-	struct step_env	  flat = { NULL, 0, NULL };
-	const struct step_env *env = env_in;
-	char		**out;
-	size_t		  n = 0, nb = 0, i, j, len;
+	size_t	j;
 
-	if (env->base != NULL) {
-		step_env_merge(&flat, env_in);
-		env = &flat;
+	for (; env != stop; env = env->base) {
+		for (j = 0; j < env->n; j++) {
+			if (strncmp(env->v[j].name, name, len) == 0 &&
+			    env->v[j].name[len] == '\0')
+				return true;
+		}
 	}
+	return false;
+}
+
+/* Built from the layers in place, without a flattened copy: base's
+ * entries no layer replaces, then each layer's entries no layer above it
+ * replaces, the run's first. */
+char **
+step_env_envp(const struct step_env *env, char *const *base)
+{
+	const struct step_env	 *l, **layers;
+	char			**out;
+	const char		 *eq;
+	size_t			  n = 0, nb = 0, ne = 0, nl = 0, i, j;
 
 	if (base != NULL) {
 		while (base[nb] != NULL)
 			nb++;
 	}
-	out = xcalloc(nb + env->n + 1, sizeof *out);
+	for (l = env; l != NULL; l = l->base) {
+		ne += l->n;
+		nl++;
+	}
+	layers = xcalloc(nl, sizeof *layers);
+	for (l = env, i = 0; l != NULL; l = l->base)
+		layers[i++] = l;
+	out = xcalloc(nb + ne + 1, sizeof *out);
 	for (i = 0; i < nb; i++) {
 		/* Drop the base entries env replaces. */
-		for (j = 0; j < env->n; j++) {
-			len = strlen(env->v[j].name);
-			if (strncmp(base[i], env->v[j].name, len) == 0 &&
-			    base[i][len] == '=')
-				break;
-		}
-		if (j == env->n)
+		eq = strchr(base[i], '=');
+		if (eq == NULL || !env_names(env, NULL, base[i],
+		    (size_t)(eq - base[i])))
 			out[n++] = xstrdup(base[i]);
 	}
-	for (j = 0; j < env->n; j++)
-		out[n++] = xasprintf("%s=%s", env->v[j].name, env->v[j].value);
+	while (nl-- > 0) {
+		l = layers[nl];
+		for (j = 0; j < l->n; j++) {
+			if (!env_names(env, l, l->v[j].name,
+			    strlen(l->v[j].name)))
+				out[n++] = xasprintf("%s=%s", l->v[j].name,
+				    l->v[j].value);
+		}
+	}
+	free(layers);
 	out[n] = NULL;
-	step_env_free(&flat);
 	return out;
 }
 
