@@ -251,7 +251,10 @@ dir_of(const char *path, const char **base)
 }
 
 /* Write a file by temporary + rename, relative to its directory; with
- * durable, fsync the file and then the directory. */
+ * durable, sync the file's data (fdatasync: its size is synced with it;
+ * its times need not be) and then the directory (fsync: the new name).
+ * Both are needed for the file to be there after a power cut: the data
+ * without the name is lost, the name without the data may read empty. */
 static int
 write_atomic(const char *path, const char *text, bool durable)
 {
@@ -270,7 +273,7 @@ write_atomic(const char *path, const char *text, bool durable)
 	if (fd == -1)
 		goto fail;
 	if (write_full(fd, text, len) == -1 ||
-	    (durable && fsync(fd) == -1)) {
+	    (durable && fdatasync(fd) == -1)) {
 		saved = errno;
 		close(fd);
 		unlinkat(dfd, tmp, 0);
@@ -470,10 +473,15 @@ supervise(const struct action_spec *spec, int rep)
 	    "ended=%lld\nsupervisor_rss_kb=%ld\n", st.timed_out, st.cancelled,
 	    st.started, st.ended, st.supervisor_rss_kb);
 	/* Durable (two syncs: the file, then its directory for the
-	 * rename): when stepup is gone (a dropped connection, a kill), this
-	 * file is the only record of how the command ended until a later
-	 * stepup journals it, and it must survive a power cut. The pid file
-	 * above is not synced: the start was journaled durably first. */
+	 * rename): when stepup is gone (a dropped connection, a kill, a
+	 * wizard stopped with ^Z), this file is the only record of how the
+	 * command ended until a later stepup journals it, for hours maybe,
+	 * and it must survive a power cut. Skipping them while a stepup is
+	 * attached would leave that record to the page cache exactly when
+	 * that stepup dies or is stopped before its commit; a command worth
+	 * a supervisor is worth two syncs. The pid file above is not synced:
+	 * the start was journaled durably first, and after a crash of the
+	 * machine there is no supervisor to find. */
 	if (write_atomic(spec->status_path, b.data, true) == -1)
 		say(log, "\n[stepup] cannot write the status file %s: %s\n",
 		    spec->status_path, strerror(errno));
