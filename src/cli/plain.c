@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -201,7 +202,8 @@ plain_lines_flush(struct plain_lines *l)
 static void
 plain_lines_add(struct plain_lines *l, const char *line, size_t len)
 {
-	buf_puts(&l->out, "  | ");
+	char	*room;
+
 	if (l->n > 0 && len > 0) {
 		/* final: each line is masked on its own, as a whole. */
 		l->masked.len = 0;
@@ -209,9 +211,19 @@ plain_lines_add(struct plain_lines *l, const char *line, size_t len)
 		line = l->masked.data;
 		len = l->masked.len;
 	}
-	if (len > 0)
+	/* A line with nothing to escape, as most are, is copied whole
+	 * (a command's output may be millions of them). */
+	room = buf_room(&l->out, 4 + len + 1);
+	if (escape_plain(line, len) == len) {
+		memcpy(room, "  | ", 4);
+		memcpy(room + 4, line, len);
+		room[4 + len] = '\n';
+		buf_grew(&l->out, 4 + len + 1);
+	} else {
+		buf_add(&l->out, "  | ", 4);
 		escape_buf(&l->out, line, len, ESCAPE_LINES);
-	buf_putc(&l->out, '\n');
+		buf_putc(&l->out, '\n');
+	}
 	if (l->out.len >= 65536)
 		plain_lines_flush(l);
 }
@@ -326,12 +338,17 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 	char			*cause = NULL, *start, *end, *nl;
 	ssize_t			 n;
 	size_t			 used;
+	int			 fd;
 
 	if (log == NULL)
 		return;
+	/* Opened once for all it reads now, not once a piece. */
+	if ((fd = open(log, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
 	plain_lines_begin(&l, p);
 	do {
-		n = action_log_read(log, off, partial, PLAIN_PIECE, &cause);
+		n = action_log_pread(fd, log, off, partial, PLAIN_PIECE,
+		    &cause);
 		if (n < 0) {
 			free(cause);
 			break;
@@ -354,6 +371,7 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 			partial->data[partial->len] = '\0';
 		}
 	} while (n > 0);
+	close(fd);
 	plain_lines_end(&l);
 	fflush(p->out);
 }

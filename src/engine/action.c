@@ -873,12 +873,39 @@ action_cancel(pid_t pid, unsigned long long start, char **cause)
 /* ---- the log ------------------------------------------------------------- */
 
 ssize_t
+action_log_pread(int fd, const char *log_path, off_t *offset, struct buf *out,
+    size_t max, char **cause)
+{
+	size_t	 total = 0, want;
+	ssize_t	 n;
+	char	*room;
+
+	/* Straight into out: no chunk copied again. */
+	while (total < max) {
+		want = max - total < 65536 ? max - total : 65536;
+		room = buf_room(out, want);
+		n = pread(fd, room, want, *offset);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*cause = xasprintf("cannot read the action log %s: %s",
+			    log_path, strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		buf_grew(out, (size_t)n);
+		*offset += n;
+		total += (size_t)n;
+	}
+	return (ssize_t)total;
+}
+
+ssize_t
 action_log_read(const char *log_path, off_t *offset, struct buf *out,
     size_t max, char **cause)
 {
-	char	 chunk[65536];
-	size_t	 total = 0, want;
-	ssize_t	 n;
+	ssize_t	 r;
 	int	 fd;
 
 	if ((fd = open(log_path, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -888,23 +915,7 @@ action_log_read(const char *log_path, off_t *offset, struct buf *out,
 		    log_path, strerror(errno));
 		return -1;
 	}
-	while (total < max) {
-		want = max - total < sizeof chunk ? max - total : sizeof chunk;
-		n = pread(fd, chunk, want, *offset);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			*cause = xasprintf("cannot read the action log %s: %s",
-			    log_path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		buf_add(out, chunk, (size_t)n);
-		*offset += n;
-		total += (size_t)n;
-	}
+	r = action_log_pread(fd, log_path, offset, out, max, cause);
 	close(fd);
-	return (ssize_t)total;
+	return r;
 }
