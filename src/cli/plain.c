@@ -5,6 +5,7 @@
  * protocol (markers, answers) is documented in stepup(1), PLAIN MODE. */
 #include "config.h"
 
+#include <sys/inotify.h>
 #include <sys/stat.h>
 
 #include <sys/types.h>
@@ -570,6 +571,75 @@ again:
 	}
 }
 
+/* An inotify descriptor that becomes readable when the log at path is
+ * written to, or -1 (no inotify, no such log). */
+static int
+plain_log_watch(const char *path)
+{
+	int	fd;
+
+	if (path == NULL ||
+	    (fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		return -1;
+	if (inotify_add_watch(fd, path, IN_MODIFY) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Wait until the running command ends (its supervisor's exit descriptor)
+ * or its log grows (ino, see plain_log_watch), then look: session_wait's
+ * return. So its output is shown as it comes, not in what 200 ms of
+ * sleep let pile up (shown only after the command ended, when it was
+ * quicker than that), and a silent command wakes nobody up. The
+ * kernel folds the log's writes into one event while we show the last.
+ * A command found running by an earlier stepup has no exit descriptor:
+ * then its end is looked for every 200 ms.
+ */
+static int
+plain_wait_output(struct plain *p, int ino, char **cause)
+{
+	static const struct timespec tick = { 0, 200 * 1000000L };
+	struct pollfd	pfd[2];
+	sigset_t	sigs, old;
+	char		ev[4096];
+	int		n = 0, r, fd = session_wait_fd(p->s);
+
+	if (fd >= 0) {
+		pfd[n].fd = fd;
+		pfd[n++].events = POLLIN;
+	}
+	if (ino >= 0) {
+		pfd[n].fd = ino;
+		pfd[n++].events = POLLIN;
+	}
+	if (n == 0)
+		return session_wait(p->s, 200, cause);
+	/* The operator's signals blocked from the look at plain_signal to
+	 * the wait (ppoll lets them in): one that comes in between is not
+	 * left waiting for the command's next write. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
+	if (plain_signal != 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return 0;	/* the caller asks or leaves */
+	}
+	r = ppoll(pfd, (nfds_t)n, fd >= 0 ? NULL : &tick, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0 && errno == EINTR)
+		return 0;
+	if (ino >= 0) {
+		while (read(ino, ev, sizeof ev) > 0)
+			continue;
+	}
+	return session_wait(p->s, 0, cause);
+}
+
 /* Follow the running command to its end: its output, and on SIGINT the
  * question whether to cancel it. Returns 0, or -1 when the operator (or
  * SIGHUP/SIGTERM) leaves while it runs on. */
@@ -583,7 +653,7 @@ plain_follow(struct plain *p, bool reattached)
 	off_t			 off = 0;
 	struct plain_wait	 w;
 	size_t			 i;
-	int			 r;
+	int			 r, ino = -1;
 	bool			 waiting;
 
 	if (st == NULL)
@@ -600,9 +670,11 @@ plain_follow(struct plain *p, bool reattached)
 	if (waiting) {
 		w.attempt = st->attempts;
 		w.log = xstrdup(session_log(p->s, i));
-	}
+	} else
+		ino = plain_log_watch(session_log(p->s, i));
 	for (;;) {
-		r = session_wait(p->s, 200, &cause);
+		r = waiting ? session_wait(p->s, 200, &cause) :
+		    plain_wait_output(p, ino, &cause);
 		if (waiting)
 			plain_wait_line(p, i, &w, r == 1);
 		else
@@ -615,6 +687,8 @@ plain_follow(struct plain *p, bool reattached)
 			buf_free(&partial);
 			buf_free(&w.last);
 			free(w.log);
+			if (ino >= 0)
+				close(ino);
 			return -1;
 		}
 		if (plain_signal == SIGINT) {
@@ -646,9 +720,13 @@ plain_follow(struct plain *p, bool reattached)
 			buf_free(&partial);
 			buf_free(&w.last);
 			free(w.log);
+			if (ino >= 0)
+				close(ino);
 			return -1;
 		}
 	}
+	if (ino >= 0)
+		close(ino);
 	if (partial.len > 0)
 		plain_output(p, partial.data, partial.len);
 	buf_free(&partial);
