@@ -5,7 +5,8 @@
 # a ticker: it wakes up when the command's log is written to and when its
 # supervisor exits (an inotify watch and the exit descriptor, in one
 # ppoll), so its output is shown as it comes and a silent command wakes
-# nobody up: while the command sleeps, no wait of stepup's times out.
+# nobody up: while the command sleeps, no wait of stepup's times out but
+# the short one after each write (output is shown in heaps of 50 ms).
 # Counted with strace, never timed.
 . "$top_srcdir/tests/lib.sh"
 command -v strace >/dev/null 2>&1 || { echo "strace is not installed: skipped"; exit 77; }
@@ -38,8 +39,9 @@ grep -qx "  | first" "$TMP/out" || fail "no line first: $(cat "$TMP/out")"
 grep -qx "  | second" "$TMP/out" || fail "no line second: $(cat "$TMP/out")"
 grep -qx "  | third" "$TMP/out" || fail "no line third: $(cat "$TMP/out")"
 grep -q '^ppoll(' "$TMP/trace" || fail "the command was not followed with ppoll: $(cat "$TMP/trace")"
+# (the 200 ms ticker woke it 12 times here)
 timeouts=$(grep -c '= 0 (Timeout)' "$TMP/trace")
-[ "$timeouts" = 0 ] || fail "stepup woke up on $timeouts timeouts while the command was quiet: $(grep Timeout "$TMP/trace" | head -3)"
+[ "$timeouts" -le 3 ] || fail "stepup woke up on $timeouts timeouts for three writes: $(grep Timeout "$TMP/trace" | head -5)"
 # Three writes and an exit: a few wake-ups, not one per 200 ms.
 wakes=$(grep -c '^ppoll(' "$TMP/trace")
 [ "$wakes" -le 12 ] || fail "stepup woke up $wakes times for three lines: $(head -20 "$TMP/trace")"

@@ -591,10 +591,10 @@ plain_log_watch(const char *path)
 /*
  * Wait until the running command ends (its supervisor's exit descriptor)
  * or its log grows (ino, see plain_log_watch), then look: session_wait's
- * return. So its output is shown as it comes, not in what 200 ms of
- * sleep let pile up (shown only after the command ended, when it was
- * quicker than that), and a silent command wakes nobody up. The
- * kernel folds the log's writes into one event while we show the last.
+ * return. So its output is shown as it comes (within 50 ms), not in
+ * what 200 ms of sleep let pile up (shown only after the command ended,
+ * when it was quicker than that), and a silent command wakes nobody up.
+ * The kernel folds the log's writes into one event while we wait.
  * A command found running by an earlier stepup has no exit descriptor:
  * then its end is looked for every 200 ms.
  */
@@ -602,6 +602,7 @@ static int
 plain_wait_output(struct plain *p, int ino, char **cause)
 {
 	static const struct timespec tick = { 0, 200 * 1000000L };
+	static const struct timespec heap = { 0, 50 * 1000000L };
 	struct pollfd	pfd[2];
 	sigset_t	sigs, old;
 	char		ev[4096];
@@ -630,6 +631,11 @@ plain_wait_output(struct plain *p, int ino, char **cause)
 		return 0;	/* the caller asks or leaves */
 	}
 	r = ppoll(pfd, (nfds_t)n, fd >= 0 ? NULL : &tick, &old);
+	/* The log grew and the command runs on: let more come (its end
+	 * still wakes us at once), so that a chatty command is shown in
+	 * heaps of 50 ms, not a wake-up per write. */
+	if (r > 0 && fd >= 0 && pfd[0].revents == 0)
+		r = ppoll(pfd, 1, &heap, &old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r < 0 && errno == EINTR)
 		return 0;
