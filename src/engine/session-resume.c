@@ -47,6 +47,7 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
     int attempt, long long started, char **cause)
 {
 	struct step		*st = &s->steps->v[k];
+	struct session_slot	*sl;
 	struct action_status	 ast;
 	enum action_state	 state;
 	char			*log = NULL, *status = NULL, *why = NULL, *note;
@@ -65,12 +66,12 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 		return -1;
 	free(s->logs[k]);
 	s->logs[k] = log;
-	free(s->status_path);
-	s->status_path = status;
-	s->attempt = attempt;
+	if ((sl = session_slot_of(s, k)) == NULL)
+		sl = session_slot_take(s, k);
+	free(sl->status_path);
+	sl->status_path = status;
+	sl->attempt = attempt;
 	st->attempts = (unsigned)attempt;
-	s->running = k;
-	s->proc.fd = -1;
 
 	if (row != NULL && row->finished) {
 		/* Outcome recorded, step state not (an older stepup). */
@@ -107,8 +108,8 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 		pid = 0;
 		start = 0;
 	}
-	s->proc.pid = pid;
-	s->proc.start = start;
+	sl->proc.pid = pid;
+	sl->proc.start = start;
 	if (row == NULL) {
 		st->started = started;
 		if (session_record_attempt(s, k, st->started, cause) != 0)
@@ -131,7 +132,7 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 		note = xasprintf("attempt %d never started: stepup stopped "
 		    "before it was forked (no log, no pid file, no exit "
 		    "status)", attempt);
-		s->running = NONE;
+		session_slot_release(s, k);
 		r = session_set(s, k, STEP_READY, NULL, JOURNAL_EV_NOTE, note,
 		    cause);
 		free(note);
