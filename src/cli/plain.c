@@ -174,6 +174,9 @@ plain_text(struct plain *p, const char *prefix, const char *text)
  * a time (a line costs no allocation of its own). */
 struct plain_lines {
 	struct plain		 *p;
+	const char		 *host;		/* "  | HOST: " before each line
+						   (the hosts of a step with
+						   forks), or NULL */
 	const char		**secrets;
 	size_t			  n;
 	struct mask_stream	  m;
@@ -185,6 +188,7 @@ static void
 plain_lines_begin(struct plain_lines *l, struct plain *p)
 {
 	l->p = p;
+	l->host = NULL;
 	l->secrets = session_secret_values(p->s, &l->n);
 	mask_stream_init(&l->m, l->secrets, l->n);
 	buf_init(&l->out);
@@ -203,6 +207,10 @@ static void
 plain_lines_add(struct plain_lines *l, const char *line, size_t len)
 {
 	buf_puts(&l->out, "  | ");
+	if (l->host != NULL) {
+		escape_buf(&l->out, l->host, strlen(l->host), ESCAPE_LINES);
+		buf_puts(&l->out, ": ");
+	}
 	if (l->n > 0 && len > 0) {
 		/* final: each line is masked on its own, as a whole. */
 		l->masked.len = 0;
@@ -321,7 +329,8 @@ plain_header(struct plain *p, size_t i)
 /* Tail a log from *off to the output, a piece at a time: what is held
  * (*partial, the start of a line) never grows past twice PLAIN_PIECE. */
 static void
-plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
+plain_tail_host(struct plain *p, const char *host, const char *log,
+    off_t *off, struct buf *partial)
 {
 	struct plain_lines	 l;
 	char			*cause = NULL, *start, *end, *nl;
@@ -331,6 +340,7 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 	if (log == NULL)
 		return;
 	plain_lines_begin(&l, p);
+	l.host = host;
 	do {
 		n = action_log_read(log, off, partial, PLAIN_PIECE, &cause);
 		if (n < 0) {
@@ -357,6 +367,12 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 	} while (n > 0);
 	plain_lines_end(&l);
 	fflush(p->out);
+}
+
+static void
+plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
+{
+	plain_tail_host(p, NULL, log, off, partial);
 }
 
 /* The lines a log ends with, shown where the operator must judge what
@@ -423,9 +439,14 @@ plain_away(struct plain *p)
 
 	if (i >= ss->n)
 		return;
-	plain_say(p, "= %zu %s: ended while stepup was not running", i + 1,
-	    ss->v[i].title);
-	plain_outcome(p, i);
+	/* Every one of them: the hosts of a step with forks, several. */
+	for (i = 0; i < ss->n; i++) {
+		if (!ss->v[i].away)
+			continue;
+		plain_say(p, "= %zu %s: ended while stepup was not running",
+		    i + 1, ss->v[i].title);
+		plain_outcome(p, i);
+	}
 }
 
 /* Say how step i ended. */
@@ -440,6 +461,9 @@ plain_outcome(struct plain *p, size_t i)
 			plain_say(p, "= %zu passed: exit 0; %s: %lld bytes, "
 			    "sha256 %s", i + 1, st->produces, st->artifact_size,
 			    st->artifact_sha256);
+		else if (st->host != NULL)
+			plain_say(p, "= %zu passed on %s: exit 0", i + 1,
+			    st->host);
 		else
 			plain_say(p, "= %zu passed: exit 0", i + 1);
 		if (st->outputs.n > 0) {
@@ -557,6 +581,159 @@ again:
 	}
 }
 
+/* What plain mode follows of one host of a step with forks. */
+struct plain_fan {
+	unsigned	 attempt;	/* said running at, or 0 */
+	bool		 running;	/* said running, not yet said ended */
+	off_t		 off;		/* in its log */
+	struct buf	 partial;
+};
+
+/* One host's end: the rest of its output, then its outcome, the host
+ * named. */
+static void
+plain_fan_end(struct plain *p, size_t j, struct plain_fan *f)
+{
+	const struct step	*st = &session_steps(p->s)->v[j];
+
+	plain_tail_host(p, st->host, session_log(p->s, j), &f->off,
+	    &f->partial);
+	if (f->partial.len > 0) {
+		struct plain_lines l;
+
+		plain_lines_begin(&l, p);
+		l.host = st->host;
+		plain_lines_add(&l, f->partial.data, f->partial.len);
+		plain_lines_end(&l);
+		f->partial.len = 0;
+	}
+	f->running = false;
+	plain_outcome(p, j);
+}
+
+/* Follow the hosts of a step with forks (fellows v[first .. first + n))
+ * as they run, several at once: a line as each starts ("> N running on
+ * HOST") and ends ("= N passed on HOST", "! N failed: ... on HOST"),
+ * their output as it comes, each line "  | HOST: ", then one line for the
+ * step: how many hosts passed, and which failed or are in doubt. On
+ * SIGINT, whether to cancel every host running. 0, or -1 when the
+ * operator (or SIGHUP/SIGTERM) leaves while they run on. */
+static int
+plain_fan_follow(struct plain *p, size_t first, bool reattached)
+{
+	const struct steps	*ss = session_steps(p->s);
+	const struct step	*st = &ss->v[first];
+	struct plain_fan	*fan;
+	struct buf		 names;
+	char			*cause = NULL, *line;
+	size_t			 n = st->forks_n, k, n_ok, n_bad;
+	int			 r, ret = 0;
+
+	plain_header(p, first);
+	plain_say(p, "> %zu-%zu on %zu hosts, at most %u at once (forks)%s",
+	    first + 1, first + n, n, st->rb != NULL ? st->rb->forks : 1,
+	    reattached ? ": following those still running" : "");
+	plain_text(p, "  $ ", st->run);
+	fan = xcalloc(n, sizeof *fan);
+	for (k = 0; k < n; k++)
+		buf_init(&fan[k].partial);
+	for (;;) {
+		ss = session_steps(p->s);
+		for (k = 0; k < n; k++) {
+			const struct step *o = &ss->v[first + k];
+
+			if (o->state == STEP_RUNNING &&
+			    fan[k].attempt != o->attempts) {
+				if (fan[k].running)
+					plain_tail_host(p, o->host,
+					    session_log(p->s, first + k),
+					    &fan[k].off, &fan[k].partial);
+				fan[k].attempt = o->attempts;
+				fan[k].running = true;
+				fan[k].off = 0;
+				fan[k].partial.len = 0;
+				plain_say(p, "> %zu running on %s (attempt %u)",
+				    first + k + 1, o->host, o->attempts);
+			}
+			if (fan[k].running)
+				plain_tail_host(p, o->host,
+				    session_log(p->s, first + k), &fan[k].off,
+				    &fan[k].partial);
+			if (fan[k].running && o->state != STEP_RUNNING)
+				plain_fan_end(p, first + k, &fan[k]);
+		}
+		if (session_n_running(p->s) == 0)
+			break;
+		r = session_wait(p->s, 200, &cause);
+		if (r < 0) {
+			plain_say(p, "! %zu %s", first + 1, cause);
+			free(cause);
+			ret = -1;
+			break;
+		}
+		if (plain_signal == SIGINT) {
+			const struct step *run = session_running(p->s);
+
+			plain_signal = 0;
+			if (run == NULL)
+				continue;
+			plain_say(p, "? %zu cancel: cancel the %zu command%s "
+			    "running (and start no more of these hosts)? [yes, "
+			    "no]", run->index + 1, session_n_running(p->s),
+			    session_n_running(p->s) == 1 ? "" : "s");
+			r = plain_read(p, &line);
+			if (r == 1 && strcmp(line, "yes") == 0) {
+				if (session_act(p->s, run->index,
+				    SESSION_ACT_CANCEL, NULL, &cause) != 0) {
+					plain_say(p, "! %zu %s", run->index + 1,
+					    cause);
+					free(cause);
+				} else
+					plain_say(p, "> cancelling every host "
+					    "running: SIGTERM, then SIGKILL");
+			}
+			if (r == 1)
+				free(line);
+		} else if (plain_signal != 0) {
+			ret = -1;
+			break;
+		}
+	}
+	/* The step's line: its hosts' outcomes. */
+	if (ret == 0) {
+		ss = session_steps(p->s);
+		buf_init(&names);
+		n_ok = n_bad = 0;
+		for (k = 0; k < n; k++) {
+			const struct step *o = &ss->v[first + k];
+
+			if (step_state_settled(o->state))
+				n_ok++;
+			else if (o->state == STEP_FAILED ||
+			    o->state == STEP_IN_DOUBT) {
+				buf_printf(&names, "%s%s%s", n_bad > 0 ? ", " :
+				    "", o->host, o->state == STEP_IN_DOUBT ?
+				    " (in doubt)" : "");
+				n_bad++;
+			}
+		}
+		if (n_bad > 0)
+			plain_say(p, "! %zu-%zu: %zu of %zu hosts passed; failed: "
+			    "%s", first + 1, first + n, n_ok, n, names.data);
+		else if (n_ok == n)
+			plain_say(p, "= %zu-%zu: all %zu hosts passed", first + 1,
+			    first + n, n);
+		else
+			plain_say(p, "= %zu-%zu: %zu of %zu hosts passed so far",
+			    first + 1, first + n, n_ok, n);
+		buf_free(&names);
+	}
+	for (k = 0; k < n; k++)
+		buf_free(&fan[k].partial);
+	free(fan);
+	return ret;
+}
+
 /* Follow the running command to its end: its output, and on SIGINT the
  * question whether to cancel it. Returns 0, or -1 when the operator (or
  * SIGHUP/SIGTERM) leaves while it runs on. */
@@ -576,6 +753,8 @@ plain_follow(struct plain *p, bool reattached)
 
 	if (st == NULL)
 		return 0;
+	if (st->forks_n > 1)
+		return plain_fan_follow(p, st->forks_first, reattached);
 	i = st->index;
 	plain_header(p, i);
 	plain_say(p, "> %zu %s (attempt %u)", i + 1, reattached ?

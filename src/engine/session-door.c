@@ -656,6 +656,7 @@ session_remote_recheck(struct session *s, size_t i, char **cause)
 	as.started = st->started;
 	as.ended = journal_now();
 	session_slot_take(s, i)->attempt = attempt;
+	st->away = true;
 	if (s->away == NONE)
 		s->away = i;
 	return finished_record(s, i, &as, cause);

@@ -195,6 +195,9 @@ struct step {
 						   manual: the note; failed:
 						   what failed; or NULL */
 	bool			 end_shown;	/* read: its end was shown */
+	bool			 away;		/* its command ended while stepup
+					   was not running (found so on
+					   resume: session_finished_away) */
 	bool			 warned;	/* a warn check failed and the
 						   operator acknowledged it */
 	int			 exit_status;	/* last attempt: 0..255, 128+N
