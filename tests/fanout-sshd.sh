@@ -26,8 +26,12 @@ reset() {
 	echo 1.0.0 >"$WORLD/version"
 }
 
-# 1. A whole run: two at a time, each host once.
+# 0. The plan says how many at once.
 reset
+"$STEPUP" plan "$RUNBOOK" >"$TMP/plan" 2>&1 || fail "plan: $(cat "$TMP/plan")"
+expect_line "$TMP/plan" "     steps: agent (on 4 hosts: node1, node2, node3, node4; 2 at once), head"
+
+# 1. A whole run: two at a time, each host once.
 printf '%s\n' "yes, upgrade to 2.0.0" >"$TMP/in1"
 "$STEPUP" run --plain "$RUNBOOK" <"$TMP/in1" >"$TMP/out1" 2>&1
 st=$?

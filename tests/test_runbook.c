@@ -553,6 +553,23 @@ static const struct tcase cases[] = {
 	  "t.yaml:18:32: step 'h' cannot have both 'on' and 'outputs': "
 	  "'outputs' are read from a file on stepup's host, where the command "
 	  "does not run\n" },
+	/* forks: with on, 1 to RB_FORKS_MAX */
+	{ BASE "hosts:\n  web: [w1, w2]\n"
+	  "hop:\n  - {id: a, action: A, run: x, on: web, forks: 0}\n"
+	  "  - {id: b, action: B, run: x, on: web, forks: 65}\n"
+	  "  - {id: c, action: C, run: x, on: web, forks: two}\n"
+	  "  - {id: d, action: D, run: x, forks: 2}\n"
+	  "  - {id: e, manual: E, forks: 2}\n",
+	  "t.yaml:10:48: 'forks' must be how many hosts run at once, 1 to 64, "
+	  "found '0'\n"
+	  "t.yaml:11:48: 'forks' must be how many hosts run at once, 1 to 64, "
+	  "found '65'\n"
+	  "t.yaml:12:48: 'forks' must be how many hosts run at once, 1 to 64, "
+	  "found 'two'\n"
+	  "t.yaml:13:32: step 'd' has 'forks' but no 'on': 'forks' says how "
+	  "many of the hosts it runs on run at once\n"
+	  "t.yaml:14:24: 'forks' is only for check and action steps, and step "
+	  "'e' is a manual step\n" },
 };
 
 static void
