@@ -338,6 +338,7 @@ bool
 tui_poll(void)
 {
 	char	*cause = NULL;
+	size_t	 n = session_n_running(tui_s);
 	int	 r = 0;
 
 	if (session_running(tui_s) != NULL) {
@@ -348,7 +349,8 @@ tui_poll(void)
 		}
 	}
 	ui_ticker(session_running(tui_s) != NULL ? 100 : 0);
-	if (r == 1)
+	/* One of several hosts ended (r is 0 then): redrawn too. */
+	if (r == 1 || session_n_running(tui_s) != n)
 		ui_dirty();
 	return r == 1;
 }
