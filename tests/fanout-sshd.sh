@@ -36,6 +36,7 @@ printf '%s\n' "yes, upgrade to 2.0.0" >"$TMP/in1"
 "$STEPUP" run --plain "$RUNBOOK" <"$TMP/in1" >"$TMP/out1" 2>&1
 st=$?
 [ "$st" = 0 ] || fail "the run exited $st: $(tail -30 "$TMP/out1")"
+expect_line "$TMP/out1" "[2-5/6] action: Upgrade the agent to 2.0.0"
 expect_line "$TMP/out1" "> 2-5 on 4 hosts, at most 2 at once (forks)"
 for k in 1 2 3 4; do
 	h=node$k
@@ -125,6 +126,7 @@ expect_line "$TMP/out4" "! 4 failed: exit 4 on node3"
 expect_line "$TMP/out4" "  | node3: disk full on node3"
 expect_line "$TMP/out4" "= 5 passed on node4: exit 0"
 expect_line "$TMP/out4" "! 2-5: 3 of 4 hosts passed; failed: node3"
+expect_line "$TMP/out4" "[4/6] action: Upgrade the agent to 2.0.0 (on node3)"
 [ "$(cat "$WORLD/version-node4")" = 2.0.0 ] || fail "node4 was not upgraded"
 [ "$(cat "$WORLD/version")" = 1.0.0 ] || fail "the head's step ran with node3 failed"
 [ "$(sql "select state from step_states where step = 'agent@2.0.0#node3'")" = failed ] ||

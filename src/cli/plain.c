@@ -611,6 +611,29 @@ plain_fan_end(struct plain *p, size_t j, struct plain_fan *f)
 	plain_outcome(p, j);
 }
 
+/* The heading of a fork group v[first .. first + n): its steps' numbers
+ * and its title without the first host's " (on HOST)". */
+static void
+plain_fan_header(struct plain *p, size_t first, size_t n)
+{
+	const struct steps	*ss = session_steps(p->s);
+	const struct step	*st = &ss->v[first];
+	size_t			 len = strlen(st->title), cut = 0;
+	char			*on;
+
+	if (p->shown == first + 1)
+		return;
+	p->shown = first + 1;
+	on = xasprintf(" (on %s)", st->host != NULL ? st->host : "");
+	if (len >= strlen(on) && strcmp(st->title + len - strlen(on), on) == 0)
+		cut = strlen(on);
+	free(on);
+	plain_say(p, "[%zu-%zu/%zu] %s: %.*s", first + 1, first + n, ss->n,
+	    rb_kind_name(st->kind), (int)(len - cut), st->title);
+	if (st->text != NULL)
+		plain_text(p, "  ", st->text);
+}
+
 /* Follow the hosts of a step with forks (fellows v[first .. first + n))
  * as they run, several at once: a line as each starts ("> N running on
  * HOST") and ends ("= N passed on HOST", "! N failed: ... on HOST"),
@@ -629,14 +652,18 @@ plain_fan_follow(struct plain *p, size_t first, bool reattached)
 	size_t			 n = st->forks_n, k, n_ok, n_bad;
 	int			 r, ret = 0;
 
-	plain_header(p, first);
+	plain_fan_header(p, first, n);
 	plain_say(p, "> %zu-%zu on %zu hosts, at most %u at once (forks)%s",
 	    first + 1, first + n, n, st->rb != NULL ? st->rb->forks : 1,
 	    reattached ? ": following those still running" : "");
 	plain_text(p, "  $ ", st->run);
 	fan = xcalloc(n, sizeof *fan);
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
 		buf_init(&fan[k].partial);
+		/* What ended before is not said again. */
+		if (ss->v[first + k].state != STEP_RUNNING)
+			fan[k].attempt = ss->v[first + k].attempts;
+	}
 	for (;;) {
 		ss = session_steps(p->s);
 		for (k = 0; k < n; k++) {
@@ -661,6 +688,15 @@ plain_fan_follow(struct plain *p, size_t first, bool reattached)
 				    &fan[k].partial);
 			if (fan[k].running && o->state != STEP_RUNNING)
 				plain_fan_end(p, first + k, &fan[k]);
+			else if (!fan[k].running &&
+			    fan[k].attempt != o->attempts) {
+				/* Started and ended between two looks (it
+				 * could not start, say). */
+				fan[k].attempt = o->attempts;
+				plain_say(p, "> %zu on %s (attempt %u)",
+				    first + k + 1, o->host, o->attempts);
+				plain_fan_end(p, first + k, &fan[k]);
+			}
 		}
 		if (session_n_running(p->s) == 0)
 			break;
@@ -731,6 +767,7 @@ plain_fan_follow(struct plain *p, size_t first, bool reattached)
 	for (k = 0; k < n; k++)
 		buf_free(&fan[k].partial);
 	free(fan);
+	p->shown = 0;	/* a question about one of them names it */
 	return ret;
 }
 
@@ -978,8 +1015,15 @@ plain_turn(struct plain *p, size_t i)
 	const struct step	*st = &session_steps(p->s)->v[i];
 	char			*path = NULL, *cause = NULL, *q;
 	enum plain_next		 next;
+	bool			 fan = st->forks_n > 1 &&
+				     st->state == STEP_READY &&
+				     st->kind != RB_READ && st->kind != RB_CONFIRM &&
+				     st->kind != RB_MANUAL && session_auto(p->s, i);
 
-	plain_header(p, i);
+	/* The hosts of a step with forks that start by themselves get
+	 * their group's heading (plain_fan_follow). */
+	if (!fan)
+		plain_header(p, i);
 	switch (st->state) {
 	case STEP_READY:
 		switch (st->kind) {
@@ -1027,6 +1071,7 @@ plain_turn(struct plain *p, size_t i)
 			if (session_auto(p->s, i)) {
 				if (session_act(p->s, i, SESSION_ACT_START,
 				    NULL, &cause) != 0) {
+					plain_header(p, i);
 					plain_say(p, "! %zu %s", i + 1, cause);
 					free(cause);
 					return plain_step_prompt(p, i,
