@@ -7,7 +7,8 @@
 # running), never more; each host's start and end is a line of its own,
 # its output prefixed with the host; stepup killed while two run is
 # resumed with each of them settled by what its host says, none run
-# again; a failing host is named, its fellows go on, and the step after
+# again, or followed both at once when their supervisors live on; a
+# failing host is named, its fellows go on, and the step after
 # them waits.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
@@ -112,6 +113,36 @@ for h in node3 node4; do
 	[ "$(sql "select count(*) from events where step = 'agent@2.0.0#$h' and detail like '%$h says attempt 1 exited 0%'")" = 1 ] ||
 		fail "$h not settled by its host: $(sql "select kind, detail from events where step = 'agent@2.0.0#$h'")"
 done
+rm -f "$WORLD/release"
+
+# 2b. stepup alone killed while node1 and node2 run: their supervisors
+# go on; the resumed run follows both at once, then starts the others.
+reset
+: >"$WORLD/hold-node1"
+: >"$WORLD/hold-node2"
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in1" >"$TMP/out5" 2>&1 &
+pid=$!
+wait_for "$WORLD/held-node1"
+wait_for "$WORLD/held-node2"
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in3" >"$TMP/out6" 2>&1 &
+pid=$!
+wait_grep "$TMP/out6" "> 2-5 on 4 hosts, at most 2 at once (forks): following those still running"
+: >"$WORLD/release"
+wait "$pid"
+st=$?
+[ "$st" = 0 ] || fail "the run resumed while two ran exited $st: $(tail -30 "$TMP/out6")"
+expect_line "$TMP/out6" "> 2 running on node1 (attempt 1)"
+expect_line "$TMP/out6" "> 3 running on node2 (attempt 1)"
+expect_line "$TMP/out6" "= 2 passed on node1: exit 0"
+expect_line "$TMP/out6" "= 5 passed on node4: exit 0"
+expect_line "$TMP/out6" "= 2-5: all 4 hosts passed"
+expect_line "$TMP/out6" "= done: Cluster upgraded, run 1"
+for h in node1 node2 node3 node4; do
+	[ "$(cat "$WORLD/ran-$h")" = x ] || fail "resumed while two ran, $h ran $(wc -l <"$WORLD/ran-$h") times"
+done
+[ "$(sort -u "$WORLD/counts")" = 2 ] || fail "hosts running at once after the resume: $(cat "$WORLD/counts")"
 rm -f "$WORLD/release"
 
 # 3. node3 fails: named on its own line and in the step's; node4, its
