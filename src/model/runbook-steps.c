@@ -533,32 +533,43 @@ load_on(struct step_load *l)
 	l->st->on.pos = l->x->pos;
 }
 
-/* forks: how many of the hosts of a step with `on` run at once. */
-static void
-load_forks(struct step_load *l)
+bool
+rbl_get_forks(struct ctx *c, const struct yt_node *x, unsigned *out)
 {
 	char		 what[64], *end;
 	unsigned long	 n = 0;
 
-	if (l->x->type == YT_SCALAR && !yt_is_null(l->x) &&
-	    *l->x->s >= '0' && *l->x->s <= '9') {
+	if (x->type == YT_SCALAR && !yt_is_null(x) && *x->s >= '0' &&
+	    *x->s <= '9') {
 		errno = 0;
-		n = strtoul(l->x->s, &end, 10);
+		n = strtoul(x->s, &end, 10);
 		if (errno != 0 || *end != '\0')
 			n = 0;
 	}
 	if (n < 1 || n > RB_FORKS_MAX) {
-		err(l->c, l->x->pos, "'forks' must be how many hosts run at "
-		    "once, 1 to %d, found %s", RB_FORKS_MAX,
-		    yt_describe(l->x, what, sizeof what));
-		return;
+		err(c, x->pos, "'forks' must be how many hosts run at once, 1 "
+		    "to %d, found %s", RB_FORKS_MAX,
+		    yt_describe(x, what, sizeof what));
+		return false;
 	}
+	*out = (unsigned)n;
+	return true;
+}
+
+/* forks: how many of the hosts of a step with `on` run at once. */
+static void
+load_forks(struct step_load *l)
+{
+	unsigned	n;
+
+	if (!rbl_get_forks(l->c, l->x, &n))
+		return;
 	if (rbl_map_get(l->map, "on", NULL) == NULL) {
 		err(l->c, l->k->pos, "%s has 'forks' but no 'on': 'forks' says "
 		    "how many of the hosts it runs on run at once", l->name);
 		return;
 	}
-	l->st->forks = (unsigned)n;
+	l->st->forks = n;
 }
 
 /* Load the table's keys of a step whose kind is known: one a kind may

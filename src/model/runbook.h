@@ -404,6 +404,9 @@ struct runbook {
 	/* hosts: the groups of the cluster's hosts (inventory.h), or NULL
 	 * when the runbook has none. */
 	struct inventory *inventory;
+	/* forks: how many hosts of a step with `on` run at once when the
+	 * step does not say (rb_step.forks); 0 when not given: 1. */
+	unsigned	 forks;
 };
 
 /* Where a rollback goes back to (the index of rollback_warning). */
