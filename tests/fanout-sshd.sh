@@ -9,7 +9,7 @@
 # resumed with each of them settled by what its host says, none run
 # again, or followed both at once when their supervisors live on; a
 # failing host is named, its fellows go on, and the step after
-# them waits.
+# them waits; an interrupt cancels every host running.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
 . "$top_srcdir/tests/session-lib.sh"
@@ -162,4 +162,28 @@ expect_line "$TMP/out4" "[4/6] action: Upgrade the agent to 2.0.0 (on node3)"
 [ "$(cat "$WORLD/version")" = 1.0.0 ] || fail "the head's step ran with node3 failed"
 [ "$(sql "select state from step_states where step = 'agent@2.0.0#node3'")" = failed ] ||
 	fail "node3's step: $(sql "select step, state, reason from step_states")"
+
+# 4. An interrupt while node1 and node2 run: asked once, a yes cancels
+# both (stopped on their hosts) and starts no more of the hosts.
+reset
+: >"$WORLD/hold-node1"
+: >"$WORLD/hold-node2"
+printf '%s\n' "yes, upgrade to 2.0.0" yes quit >"$TMP/in7"
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in7" >"$TMP/out7" 2>&1 &
+pid=$!
+wait_for "$WORLD/held-node1"
+wait_for "$WORLD/held-node2"
+kill -INT "$pid"
+wait "$pid"
+st=$?
+[ "$st" = 1 ] || fail "the cancelled run exited $st: $(tail -30 "$TMP/out7")"
+expect_line "$TMP/out7" "? 2 cancel: cancel the 2 commands running (and start no more of these hosts)? [yes, no]"
+expect_line "$TMP/out7" "> cancelling every host running: SIGTERM, then SIGKILL"
+expect_line "$TMP/out7" "! 2 failed: exit 143 (cancelled) on node1"
+expect_line "$TMP/out7" "! 3 failed: exit 143 (cancelled) on node2"
+expect_line "$TMP/out7" "! 2-5: 0 of 4 hosts passed; failed: node1, node2"
+[ "$(sql "select count(*) from actions where step in ('agent@2.0.0#node3', 'agent@2.0.0#node4')")" = 0 ] ||
+	fail "a host started after the cancel: $(sql "select step, attempt from actions")"
+[ -e "$WORLD/ran-node3" ] || [ -e "$WORLD/ran-node4" ] && fail "node3 or node4 ran after the cancel"
+[ -e "$WORLD/version-node1" ] && fail "node1's command went on after the cancel"
 finish
