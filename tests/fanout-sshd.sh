@@ -31,6 +31,11 @@ reset() {
 reset
 "$STEPUP" plan "$RUNBOOK" >"$TMP/plan" 2>&1 || fail "plan: $(cat "$TMP/plan")"
 expect_line "$TMP/plan" "     steps: agent (on 4 hosts: node1, node2, node3, node4; 2 at once), head"
+"$STEPUP" run --plain --dry-run "$RUNBOOK" >"$TMP/dry" 2>&1 </dev/null ||
+	fail "dry run: $(cat "$TMP/dry")"
+expect_line "$TMP/dry" "  on host: node3 (through ssh; 2 of the step's 4 hosts at once)"
+[ -e "$WORLD/ran-node1" ] && fail "the dry run ran something"
+reset
 
 # 1. A whole run: two at a time, each host once.
 printf '%s\n' "yes, upgrade to 2.0.0" >"$TMP/in1"

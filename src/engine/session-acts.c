@@ -462,7 +462,10 @@ session_describe(const struct session *s, size_t i)
 	    rb_kind_name(st->kind), st->title);
 	if (st->run != NULL)
 		buf_printf(&b, "command: %s\n", st->run);
-	if (st->host != NULL)
+	if (st->host != NULL && st->forks_n > 1)
+		buf_printf(&b, "on host: %s (through ssh; %u of the step's %zu "
+		    "hosts at once)\n", st->host, st->rb->forks, st->forks_n);
+	else if (st->host != NULL)
 		buf_printf(&b, "on host: %s (through ssh)\n", st->host);
 	if (st->file != NULL)
 		buf_printf(&b, "file: %s\n", st->file);
