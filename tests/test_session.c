@@ -1003,9 +1003,9 @@ test_forks_slots(void **state)
 	assert_int_equal(session_wait(s, 0, &cause), 0);
 	assert_false(file_exists(w->world, "up-h3"));
 
-	/* Released: as the first two end, the third takes a fork; the
-	 * wait returns once none runs. */
-	sh("touch '%s/release'", w->world);
+	/* Released, both ended before the session looks again: the third
+	 * takes a fork all the same; the wait returns once none runs. */
+	sh("touch '%s/release' && sleep 1.5", w->world);
 	do {
 		r = session_wait(s, 200, &cause);
 		assert_true(r >= 0);

@@ -278,22 +278,32 @@ session_record_pid(struct session *s, size_t i, char **cause)
 	return journal_action_set_pid(s->j, &ja, cause);
 }
 
-/* Start the fellows of the fork group what runs is of, while its forks
- * are not all busy: the instances ready that run without asking (the
- * operator asked for none of the others), in run order. A fellow that
- * cannot start is failed, journaled, and the next one tried. */
+/* The fork group of what runs (its first step), or NONE. */
+static size_t
+session_fork_group(const struct session *s)
+{
+	size_t	i = session_first_running(s);
+
+	if (i == NONE || s->steps->v[i].forks_n < 2)
+		return NONE;
+	return s->steps->v[i].forks_first;
+}
+
+/* Start the fellows of the fork group whose first step is first, while
+ * its forks are not all busy: the instances ready that run without asking
+ * (the operator asked for none of the others), in run order. A fellow
+ * that cannot start is failed, journaled, and the next one tried. */
 static void
-session_fill(struct session *s)
+session_fill(struct session *s, size_t first)
 {
 	const struct step	*st;
-	size_t			 first, j;
+	size_t			 j;
 	char			*cause = NULL;
 
-	if (s->fill_stop || s->n_running == 0 || s->watching)
+	if (s->fill_stop || s->watching || first == NONE)
 		return;
-	first = s->steps->v[session_first_running(s)].forks_first;
 	st = &s->steps->v[first];
-	for (j = first; j < first + st->forks_n && s->n_running > 0; j++) {
+	for (j = first; j < first + st->forks_n; j++) {
 		if (s->steps->v[j].state != STEP_READY ||
 		    !session_joins(s, j) ||
 		    !(session_read_only(&s->steps->v[j]) ||
@@ -320,7 +330,7 @@ session_start(struct session *s, size_t i, char **cause)
 	s->fill_stop = false;
 	if (session_launch(s, i, cause) != 0)
 		return -1;
-	session_fill(s);
+	session_fill(s, session_fork_group(s));
 	return 0;
 }
 
@@ -721,7 +731,7 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 {
 	struct pollfd		pfd[SESSION_SLOTS];
 	long long		deadline = 0, left;
-	size_t			k, n_fd;
+	size_t			k, n_fd, group;
 	int			slice;
 	bool			ended;
 
@@ -734,6 +744,7 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 	for (;;) {
 		ended = false;
 		slice = 200;
+		group = session_fork_group(s);
 		for (k = 0; k < SESSION_SLOTS; k++) {
 			if (s->slots[k].step != NONE &&
 			    slot_turn(s, &s->slots[k], &ended, &slice,
@@ -741,8 +752,9 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 				return -1;
 		}
 		if (ended) {
-			/* A fork freed: the group's next host, if any. */
-			session_fill(s);
+			/* A fork freed: the group's next hosts, if any
+			 * (all of its forks may have ended at once). */
+			session_fill(s, group);
 			if (s->n_running == 0)
 				return 1;
 			if (timeout_ms >= 0)
