@@ -728,8 +728,7 @@ plain_fan_follow(struct plain *p, size_t first, bool reattached)
 					plain_say(p, "> cancelling every host "
 					    "running: SIGTERM, then SIGKILL");
 			}
-			if (r == 1)
-				free(line);
+			free(line);
 		} else if (plain_signal != 0) {
 			ret = -1;
 			break;
