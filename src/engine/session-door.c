@@ -303,7 +303,8 @@ session_fill(struct session *s, size_t first)
 	if (s->fill_stop || s->watching || first == NONE)
 		return;
 	st = &s->steps->v[first];
-	for (j = first; j < first + st->forks_n; j++) {
+	for (j = first; j < first + st->forks_n &&
+	    s->n_running < st->rb->forks; j++) {
 		if (s->steps->v[j].state != STEP_READY ||
 		    !session_joins(s, j) ||
 		    !(session_read_only(&s->steps->v[j]) ||
