@@ -220,6 +220,18 @@ run_status_line(struct run *r, const struct step *st, long long elapsed,
 		snprintf(line, size, "%s.", step_state_words(st->state));
 		break;
 	}
+	/* The hosts of a step with forks: how many run beside it. */
+	if (session_n_running(tui_session()) > 1) {
+		char	*all = xasprintf("%zu hosts running (at most %u at "
+		    "once; %s cancels them all).  This one, on %s: %s",
+		    session_n_running(tui_session()), st->rb != NULL ?
+		    st->rb->forks : 1, st->state == STEP_RUNNING ?
+		    keys_key(KEYS_CANCEL) : "Ctrl-C",
+		    st->host != NULL ? st->host : "?", line);
+
+		snprintf(line, size, "%s", all);
+		free(all);
+	}
 }
 
 static void

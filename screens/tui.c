@@ -112,7 +112,13 @@ tui_interrupt(void)
 		return false;	/* a watcher's ^C leaves */
 	if (ui_top() == &screen_ask)
 		return true;
-	q = xasprintf("Cancel step %zu, \"%s\"?", run->index + 1, run->title);
+	if (session_n_running(tui_s) > 1)
+		q = xasprintf("Cancel the %zu hosts running now (step %zu, \"%s\", "
+		    "and its fellows)? No more of its hosts start.",
+		    session_n_running(tui_s), run->index + 1, run->title);
+	else
+		q = xasprintf("Cancel step %zu, \"%s\"?", run->index + 1,
+		    run->title);
 	tui_act_ask(run->index, SESSION_ACT_CANCEL, q, "Its process group "
 	    "gets SIGTERM, then SIGKILL after a grace period. What it has "
 	    "done so far is not undone.", NULL, NULL);
@@ -332,6 +338,7 @@ bool
 tui_poll(void)
 {
 	char	*cause = NULL;
+	size_t	 n = session_n_running(tui_s);
 	int	 r = 0;
 
 	if (session_running(tui_s) != NULL) {
@@ -342,7 +349,8 @@ tui_poll(void)
 		}
 	}
 	ui_ticker(session_running(tui_s) != NULL ? 100 : 0);
-	if (r == 1)
+	/* One of several hosts ended (r is 0 then): redrawn too. */
+	if (r == 1 || session_n_running(tui_s) != n)
 		ui_dirty();
 	return r == 1;
 }

@@ -129,7 +129,7 @@ static const struct tcase cases[] = {
 	  "'product'?\n"
 	  "t.yaml:10:1: unknown key 'frobnicate' in the runbook (known keys: "
 	  "stepup, product, description, versions, policy, vars, prepare, "
-	  "hop, finish, rollback, rollback-warning, hosts)\n" },
+	  "hop, finish, rollback, rollback-warning, hosts, forks)\n" },
 	/* 15: wrong types say what was expected and what was found */
 	{ "stepup: 1\nproduct: {name: P}\nversions: [semver]\n" HOP,
 	  "t.yaml:2:10: 'product' must be a string, found a mapping\n"
@@ -553,6 +553,27 @@ static const struct tcase cases[] = {
 	  "t.yaml:18:32: step 'h' cannot have both 'on' and 'outputs': "
 	  "'outputs' are read from a file on stepup's host, where the command "
 	  "does not run\n" },
+	/* forks: with on, 1 to RB_FORKS_MAX */
+	{ BASE "hosts:\n  web: [w1, w2]\n"
+	  "hop:\n  - {id: a, action: A, run: x, on: web, forks: 0}\n"
+	  "  - {id: b, action: B, run: x, on: web, forks: 65}\n"
+	  "  - {id: c, action: C, run: x, on: web, forks: two}\n"
+	  "  - {id: d, action: D, run: x, forks: 2}\n"
+	  "  - {id: e, manual: E, forks: 2}\n",
+	  "t.yaml:10:48: 'forks' must be how many hosts run at once, 1 to 64, "
+	  "found '0'\n"
+	  "t.yaml:11:48: 'forks' must be how many hosts run at once, 1 to 64, "
+	  "found '65'\n"
+	  "t.yaml:12:48: 'forks' must be how many hosts run at once, 1 to 64, "
+	  "found 'two'\n"
+	  "t.yaml:13:32: step 'd' has 'forks' but no 'on': 'forks' says how "
+	  "many of the hosts it runs on run at once\n"
+	  "t.yaml:14:24: 'forks' is only for check and action steps, and step "
+	  "'e' is a manual step\n" },
+	{ BASE HOP "forks: 3\n", "t.yaml:9:1: 'forks' says how many hosts of a "
+	  "step with 'on' run at once, but the runbook has no 'hosts'\n" },
+	{ BASE HOP "hosts:\n  web: [w1]\nforks: [2]\n", "t.yaml:11:8: 'forks' "
+	  "must be how many hosts run at once, 1 to 64, found a list\n" },
 };
 
 static void
@@ -707,6 +728,37 @@ test_full(void **state)
 }
 
 /* Defaults of everything optional. */
+/* forks: the runbook's for each step on hosts that says none, a step's
+ * own over it, none for a step on stepup's host; 0 when not given. */
+static void
+test_forks(void **state)
+{
+	static const char	 text[] = BASE "hosts:\n  web: [w1, w2]\n"
+	    "forks: 5\nhop:\n"
+	    "  - {id: a, action: A, run: x, on: web}\n"
+	    "  - {id: b, action: B, run: x, on: web, forks: 2}\n"
+	    "  - {id: c, action: C, run: x}\n";
+	static const char	 none[] = BASE "hosts:\n  web: [w1, w2]\nhop:\n"
+	    "  - {id: a, action: A, run: x, on: web}\n";
+	struct runbook		*rb;
+	char			*out;
+
+	(void)state;
+	out = load_text(text, strlen(text), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	assert_int_equal(rb->forks, 5);
+	assert_int_equal(rb->phases[RB_PHASE_HOP].v[0].forks, 5);
+	assert_int_equal(rb->phases[RB_PHASE_HOP].v[1].forks, 2);
+	assert_int_equal(rb->phases[RB_PHASE_HOP].v[2].forks, 0);
+	runbook_free(rb);
+	out = load_text(none, strlen(none), &rb);
+	assert_string_equal(out, "");
+	free(out);
+	assert_int_equal(rb->phases[RB_PHASE_HOP].v[0].forks, 0);
+	runbook_free(rb);
+}
+
 static void
 test_defaults(void **state)
 {
@@ -1480,6 +1532,7 @@ main(void)
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_forks),
 		cmocka_unit_test(test_skip_series_number),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_policy_when),

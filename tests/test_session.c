@@ -1,7 +1,7 @@
 /* Copyright (c) 2026 the stepup authors. */
 /* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_session.c: the one door: a command starts only when its step is
- * ready, its "started" event is in the journal before it runs, nothing
+ * ready (beside others only for the hosts of a step with forks), its "started" event is in the journal before it runs, nothing
  * starts when the journal cannot be written; resume at the exact step,
  * and a step found running with its process gone is in doubt; a rollback
  * run whose steps can no longer be laid out is refused on resume, and the
@@ -947,12 +947,91 @@ test_act_table(void **state)
 	    SESSION_ARG_NONE);
 }
 
+/* A step on hosts with forks: 2 (tests/data/session/forks.yaml; a
+ * stand-in for ssh on PATH runs each host's command here). Starting its
+ * first host starts the second beside it, not the third; nothing else
+ * starts while they run; as one ends, the third takes its fork. */
+static void
+test_forks_slots(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s;
+	const struct steps	*ss;
+	const char		*why, *top = getenv("top_srcdir");
+	char			*cause = NULL, *path, *saved;
+	int			 r;
+
+	saved = xstrdup(getenv("PATH"));
+	free(w->runbook);
+	w->runbook = xasprintf("%s/tests/data/session/forks.yaml",
+	    top != NULL ? top : ".");
+	sh("mkdir -p '%s/bin' && printf '%%s\\n' '#!/bin/sh' "
+	    "'while [ $# -gt 0 ]; do case $1 in -O) exit 0 ;; "
+	    "-F|-o|-S) shift 2 ;; -*) shift ;; *) break ;; esac; done' "
+	    "'shift' 'exec sh -c \"$1\"' >'%s/bin/ssh' && "
+	    "chmod +x '%s/bin/ssh'", w->dir, w->dir, w->dir);
+	path = xasprintf("%s/bin:%s", w->dir, getenv("PATH"));
+	setenv("PATH", path, 1);
+	free(path);
+	path = xasprintf("%s/remote", w->dir);
+	setenv("STEPUP_REMOTE_DIR", path, 1);
+	free(path);
+
+	s = open_session(w);
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_int_equal(session_begin(s, &cause), EXIT_DONE);
+	ss = session_steps(s);
+	assert_int_equal(ss->n, 5);
+	assert_string_equal(ss->v[1].key, "agent@2.0.0#h1");
+	assert_int_equal(session_confirm(s, 0, "yes", &cause), 0);
+
+	/* The first host, and with it the second: two at once. */
+	assert_int_equal(session_start(s, 1, &cause), 0);
+	assert_int_equal(session_n_running(s), 2);
+	assert_int_equal(ss->v[1].state, STEP_RUNNING);
+	assert_int_equal(ss->v[2].state, STEP_RUNNING);
+	assert_int_equal(ss->v[3].state, STEP_READY);
+	assert_ptr_equal(session_running(s), &ss->v[1]);
+	wait_file(w->world, "up-h1");
+	wait_file(w->world, "up-h2");
+	/* No third host while both forks are busy, nor anything else. */
+	assert_false(session_can(s, 3, SESSION_ACT_START, &why));
+	assert_string_equal(why, "2 hosts are running, the first step 2 "
+	    "(agent@2.0.0#h1)");
+	assert_false(session_can(s, 4, SESSION_ACT_START, NULL));
+	assert_false(session_can(s, 3, SESSION_ACT_SKIP, NULL));
+	assert_int_equal(session_wait(s, 0, &cause), 0);
+	assert_false(file_exists(w->world, "up-h3"));
+
+	/* Released, both ended before the session looks again: the third
+	 * takes a fork all the same; the wait returns once none runs. */
+	sh("touch '%s/release' && sleep 1.5", w->world);
+	do {
+		r = session_wait(s, 200, &cause);
+		assert_true(r >= 0);
+		assert_true(session_n_running(s) <= 2);
+	} while (r == 0);
+	assert_int_equal(session_n_running(s), 0);
+	assert_true(file_exists(w->world, "up-h3"));
+	assert_int_equal(ss->v[1].state, STEP_PASSED);
+	assert_int_equal(ss->v[2].state, STEP_PASSED);
+	assert_int_equal(ss->v[3].state, STEP_PASSED);
+	assert_int_equal(ss->v[4].state, STEP_READY);
+	assert_true(session_auto(s, 4));
+	session_close(s);
+	unsetenv("STEPUP_REMOTE_DIR");
+	setenv("PATH", saved, 1);
+	free(saved);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_act_table),
 		cmocka_unit_test_setup_teardown(test_door, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forks_slots, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_set_to, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_reattach, setup,
 		    teardown),

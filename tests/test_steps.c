@@ -1178,6 +1178,129 @@ test_hosts(void **state)
 	fixture_free(f);
 }
 
+/* forks: the instances of a step on hosts need what the first one needs,
+ * not the host's before them, so that they can run at once; the step
+ * after them needs every one; a host that fails holds back the step after
+ * them, not its fellows; with needs, the same; a rollback goes host by
+ * host. */
+static void
+test_forks(void **state)
+{
+	static struct rb_str	 needs_pre[] = { { "pre", { 0, 0 } } };
+	struct fixture		*f = xcalloc(1, sizeof *f);
+	struct rb_diags		 d;
+	struct rb_step		*st;
+	struct steps		*ss, *rs;
+	char			*cause = NULL;
+	unsigned long long	 checks;
+	size_t			 i;
+
+	(void)state;
+	f->rb.path = "/rb/c.yaml";
+	f->rb.dir = "/rb";
+	f->rb.product = "C";
+	f->rb.inventory = inventory_new();
+	rb_diags_init(&d);
+	assert_int_equal(inventory_add_lines(f->rb.inventory, "c.yaml",
+	    (struct rb_pos){ 1, 1 }, "n1\nn2\nn3\nn4\n", 12, "agents", &d),
+	    0);
+	assert_int_equal(inventory_finish(f->rb.inventory, "c.yaml", &d), 0);
+	rb_diags_free(&d);
+	st = add_step(f, RB_PHASE_PREPARE, "head", RB_ACTION, "Head");
+	st->run = "true";
+	st = add_step(f, RB_PHASE_PREPARE, "pre", RB_CHECK, "Reachable");
+	st->run = "true";
+	st->on.s = "agents";
+	st->forks = 2;
+	st = add_step(f, RB_PHASE_PREPARE, "up", RB_ACTION, "Upgrade");
+	st->run = "upgrade";
+	st->undo = "downgrade";
+	st->on.s = "agents";
+	st->forks = 3;
+	st->has_needs = true;
+	st->needs = needs_pre;
+	st->n_needs = 1;
+	st = add_step(f, RB_PHASE_PREPARE, "one", RB_ACTION, "One by one");
+	st->run = "x";
+	st->on.s = "n1,n2";
+	st = add_step(f, RB_PHASE_PREPARE, "tail", RB_ACTION, "Tail");
+	st->run = "z";
+	f->plan.from = "1.0.0";
+	f->plan.to = "2.0.0";
+
+	ss = fixture_steps(f);
+	assert_int_equal(ss->n, 12);
+	assert_string_equal(ss->v[1].key, "pre#n1");
+	for (i = 1; i <= 4; i++) {
+		assert_int_equal(ss->v[i].forks_first, 1);
+		assert_int_equal(ss->v[i].forks_n, 4);
+	}
+	assert_int_equal(ss->v[5].forks_first, 5);
+	assert_int_equal(ss->v[8].forks_first, 5);
+	assert_int_equal(ss->v[9].forks_n, 1);
+	assert_int_equal(ss->v[10].forks_first, 10);
+	assert_int_equal(ss->v[11].forks_n, 1);
+	assert_int_equal(ss->v[0].forks_n, 1);
+
+	/* None before the head's step passes; then all four at once. */
+	for (i = 1; i <= 4; i++)
+		assert_int_equal(ss->v[i].state, STEP_PENDING);
+	checks = ss->gate_checks;
+	step_set(ss, 0, STEP_PASSED, NULL);
+	for (i = 1; i <= 4; i++)
+		assert_int_equal(ss->v[i].state, STEP_READY);
+	/* The group, once, and the step itself: not the whole run. */
+	assert_true(ss->gate_checks - checks <= 6);
+	/* Reopened before the group: all of it waits again. */
+	step_set(ss, 0, STEP_FAILED, NULL);
+	for (i = 1; i <= 4; i++)
+		assert_int_equal(ss->v[i].state, STEP_PENDING);
+	step_set(ss, 0, STEP_PASSED, NULL);
+	for (i = 1; i <= 4; i++)
+		assert_int_equal(ss->v[i].state, STEP_READY);
+	step_set(ss, 2, STEP_RUNNING, NULL);
+	step_set(ss, 1, STEP_RUNNING, NULL);
+	assert_int_equal(ss->v[3].state, STEP_READY);
+	step_set(ss, 2, STEP_PASSED, NULL);
+	step_set(ss, 1, STEP_FAILED, "exit 1 on n1");
+	assert_int_equal(ss->v[3].state, STEP_READY);
+	assert_int_equal(ss->v[4].state, STEP_READY);
+	step_set(ss, 3, STEP_PASSED, NULL);
+	step_set(ss, 4, STEP_PASSED, NULL);
+	/* A failed host holds back what needs every host's instance. */
+	for (i = 5; i <= 8; i++)
+		assert_int_equal(ss->v[i].state, STEP_PENDING);
+	step_set(ss, 1, STEP_PASSED, NULL);
+	for (i = 5; i <= 8; i++)
+		assert_int_equal(ss->v[i].state, STEP_READY);
+	assert_int_equal(ss->v[9].state, STEP_PENDING);
+	for (i = 5; i <= 8; i++) {
+		assert_int_equal(ss->v[i].state, STEP_READY);
+		step_set(ss, i, STEP_PASSED, NULL);
+	}
+	/* Without forks: one host after another. */
+	assert_int_equal(ss->v[9].state, STEP_READY);
+	assert_int_equal(ss->v[10].state, STEP_PENDING);
+	step_set(ss, 9, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[10].state, STEP_READY);
+	assert_int_equal(ss->v[11].state, STEP_PENDING);
+	step_set(ss, 10, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[11].state, STEP_READY);
+
+	/* Rollback: the undos one host after another. */
+	for (i = 5; i <= 8; i++)
+		ss->v[i].settled_seq = (long long)i;
+	rs = steps_new_rollback(ss, -1, &f->base, &cause);
+	if (rs == NULL)
+		fail_msg("steps_new_rollback: %s", cause);
+	for (i = 0; i < rs->n; i++)
+		assert_int_equal(rs->v[i].forks_n, 1);
+	steps_free(rs);
+	steps_free(ss);
+	inventory_free(f->rb.inventory);
+	fixture_free(f);
+}
+
 static void
 test_rollback(void **state)
 {
@@ -1378,6 +1501,7 @@ main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_env_shared),
+		cmocka_unit_test(test_forks),
 		cmocka_unit_test(test_layout_redeploy),
 		cmocka_unit_test(test_layout_when_range),
 		cmocka_unit_test(test_layout_errors),

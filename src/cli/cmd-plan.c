@@ -154,7 +154,7 @@ print_wrapped(const char *text, int indent)
 }
 
 /* The hosts a step runs on, after its id: " (on 2 hosts: a, b)", the
- * first few named. */
+ * first few named, and how many at once with forks ("; 2 at once"). */
 static void
 print_on(const struct runbook *rb, const struct rb_step *st)
 {
@@ -173,7 +173,10 @@ print_on(const struct runbook *rb, const struct rb_step *st)
 	for (k = 0; k < sel.n && k < PLAN_HOSTS_SHOWN; k++)
 		escape_printf(stdout, "%s %s", k > 0 ? "," : "",
 		    rb->inventory->hosts[sel.v[k]].name);
-	escape_printf(stdout, "%s)", sel.n > PLAN_HOSTS_SHOWN ? ", ..." : "");
+	escape_printf(stdout, "%s", sel.n > PLAN_HOSTS_SHOWN ? ", ..." : "");
+	if (st->forks > 1 && sel.n > 1)
+		escape_printf(stdout, "; %u at once", st->forks);
+	escape_printf(stdout, ")");
 	inventory_sel_free(&sel);
 }
 

@@ -176,6 +176,9 @@ plain_text(struct plain *p, const char *prefix, const char *text)
  * a time (a line costs no allocation of its own). */
 struct plain_lines {
 	struct plain		 *p;
+	const char		 *host;		/* "  | HOST: " before each line
+						   (the hosts of a step with
+						   forks), or NULL */
 	const char		**secrets;
 	size_t			  n;
 	struct mask_stream	  m;
@@ -187,6 +190,7 @@ static void
 plain_lines_begin(struct plain_lines *l, struct plain *p)
 {
 	l->p = p;
+	l->host = NULL;
 	l->secrets = session_secret_values(p->s, &l->n);
 	mask_stream_init(&l->m, l->secrets, l->n);
 	buf_init(&l->out);
@@ -213,10 +217,17 @@ plain_lines_add(struct plain_lines *l, const char *line, size_t len)
 		line = l->masked.data;
 		len = l->masked.len;
 	}
-	/* A line with nothing to escape, as most are, is copied whole
-	 * (a command's output may be millions of them). */
-	room = buf_room(&l->out, 4 + len + 1);
-	if (escape_plain(line, len) == len) {
+	if (l->host != NULL) {
+		/* A host's line among its fellows': "  | HOST: line". */
+		buf_puts(&l->out, "  | ");
+		escape_buf(&l->out, l->host, strlen(l->host), ESCAPE_LINES);
+		buf_puts(&l->out, ": ");
+		escape_buf(&l->out, line, len, ESCAPE_LINES);
+		buf_putc(&l->out, '\n');
+	} else if (escape_plain(line, len) == len) {
+		/* A line with nothing to escape, as most are, is copied
+		 * whole (a command's output may be millions of them). */
+		room = buf_room(&l->out, 4 + len + 1);
 		memcpy(room, "  | ", 4);
 		memcpy(room + 4, line, len);
 		room[4 + len] = '\n';
@@ -334,7 +345,8 @@ plain_header(struct plain *p, size_t i)
 /* Tail a log from *off to the output, a piece at a time: what is held
  * (*partial, the start of a line) never grows past twice PLAIN_PIECE. */
 static void
-plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
+plain_tail_host(struct plain *p, const char *host, const char *log,
+    off_t *off, struct buf *partial)
 {
 	struct plain_lines	 l;
 	char			*cause = NULL, *start, *end, *nl;
@@ -348,6 +360,7 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 	if ((fd = open(log, O_RDONLY | O_CLOEXEC)) == -1)
 		return;
 	plain_lines_begin(&l, p);
+	l.host = host;
 	do {
 		n = action_log_pread(fd, log, off, partial, PLAIN_PIECE,
 		    &cause);
@@ -376,6 +389,12 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 	close(fd);
 	plain_lines_end(&l);
 	fflush(p->out);
+}
+
+static void
+plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
+{
+	plain_tail_host(p, NULL, log, off, partial);
 }
 
 /* The lines a log ends with, shown where the operator must judge what
@@ -442,9 +461,14 @@ plain_away(struct plain *p)
 
 	if (i >= ss->n)
 		return;
-	plain_say(p, "= %zu %s: ended while stepup was not running", i + 1,
-	    ss->v[i].title);
-	plain_outcome(p, i);
+	/* Every one of them: the hosts of a step with forks, several. */
+	for (i = 0; i < ss->n; i++) {
+		if (!ss->v[i].away)
+			continue;
+		plain_say(p, "= %zu %s: ended while stepup was not running",
+		    i + 1, ss->v[i].title);
+		plain_outcome(p, i);
+	}
 }
 
 /* Say how step i ended. */
@@ -459,6 +483,9 @@ plain_outcome(struct plain *p, size_t i)
 			plain_say(p, "= %zu passed: exit 0; %s: %lld bytes, "
 			    "sha256 %s", i + 1, st->produces, st->artifact_size,
 			    st->artifact_sha256);
+		else if (st->host != NULL)
+			plain_say(p, "= %zu passed on %s: exit 0", i + 1,
+			    st->host);
 		else
 			plain_say(p, "= %zu passed: exit 0", i + 1);
 		if (st->outputs.n > 0) {
@@ -651,6 +678,195 @@ plain_wait_output(struct plain *p, int ino, char **cause)
 	return session_wait(p->s, 0, cause);
 }
 
+/* What plain mode follows of one host of a step with forks. */
+struct plain_fan {
+	unsigned	 attempt;	/* said running at, or 0 */
+	bool		 running;	/* said running, not yet said ended */
+	off_t		 off;		/* in its log */
+	struct buf	 partial;
+};
+
+/* One host's end: the rest of its output, then its outcome, the host
+ * named. */
+static void
+plain_fan_end(struct plain *p, size_t j, struct plain_fan *f)
+{
+	const struct step	*st = &session_steps(p->s)->v[j];
+
+	plain_tail_host(p, st->host, session_log(p->s, j), &f->off,
+	    &f->partial);
+	if (f->partial.len > 0) {
+		struct plain_lines l;
+
+		plain_lines_begin(&l, p);
+		l.host = st->host;
+		plain_lines_add(&l, f->partial.data, f->partial.len);
+		plain_lines_end(&l);
+		f->partial.len = 0;
+	}
+	f->running = false;
+	plain_outcome(p, j);
+}
+
+/* The heading of a fork group v[first .. first + n): its steps' numbers
+ * and its title without the first host's " (on HOST)". */
+static void
+plain_fan_header(struct plain *p, size_t first, size_t n)
+{
+	const struct steps	*ss = session_steps(p->s);
+	const struct step	*st = &ss->v[first];
+	size_t			 len = strlen(st->title), cut = 0;
+	char			*on;
+
+	if (p->shown == first + 1)
+		return;
+	p->shown = first + 1;
+	on = xasprintf(" (on %s)", st->host != NULL ? st->host : "");
+	if (len >= strlen(on) && strcmp(st->title + len - strlen(on), on) == 0)
+		cut = strlen(on);
+	free(on);
+	plain_say(p, "[%zu-%zu/%zu] %s: %.*s", first + 1, first + n, ss->n,
+	    rb_kind_name(st->kind), (int)(len - cut), st->title);
+	if (st->text != NULL)
+		plain_text(p, "  ", st->text);
+}
+
+/* Follow the hosts of a step with forks (fellows v[first .. first + n))
+ * as they run, several at once: a line as each starts ("> N running on
+ * HOST") and ends ("= N passed on HOST", "! N failed: ... on HOST"),
+ * their output as it comes, each line "  | HOST: ", then one line for the
+ * step: how many hosts passed, and which failed or are in doubt. On
+ * SIGINT, whether to cancel every host running. 0, or -1 when the
+ * operator (or SIGHUP/SIGTERM) leaves while they run on. */
+static int
+plain_fan_follow(struct plain *p, size_t first, bool reattached)
+{
+	const struct steps	*ss = session_steps(p->s);
+	const struct step	*st = &ss->v[first];
+	struct plain_fan	*fan;
+	struct buf		 names;
+	char			*cause = NULL, *line;
+	size_t			 n = st->forks_n, k, n_ok, n_bad;
+	int			 r, ret = 0;
+
+	plain_fan_header(p, first, n);
+	plain_say(p, "> %zu-%zu on %zu hosts, at most %u at once (forks)%s",
+	    first + 1, first + n, n, st->rb != NULL ? st->rb->forks : 1,
+	    reattached ? ": following those still running" : "");
+	plain_text(p, "  $ ", st->run);
+	fan = xcalloc(n, sizeof *fan);
+	for (k = 0; k < n; k++) {
+		buf_init(&fan[k].partial);
+		/* What ended before is not said again. */
+		if (ss->v[first + k].state != STEP_RUNNING)
+			fan[k].attempt = ss->v[first + k].attempts;
+	}
+	for (;;) {
+		ss = session_steps(p->s);
+		for (k = 0; k < n; k++) {
+			const struct step *o = &ss->v[first + k];
+
+			if (o->state == STEP_RUNNING &&
+			    fan[k].attempt != o->attempts) {
+				if (fan[k].running)
+					plain_tail_host(p, o->host,
+					    session_log(p->s, first + k),
+					    &fan[k].off, &fan[k].partial);
+				fan[k].attempt = o->attempts;
+				fan[k].running = true;
+				fan[k].off = 0;
+				fan[k].partial.len = 0;
+				plain_say(p, "> %zu running on %s (attempt %u)",
+				    first + k + 1, o->host, o->attempts);
+			}
+			if (fan[k].running)
+				plain_tail_host(p, o->host,
+				    session_log(p->s, first + k), &fan[k].off,
+				    &fan[k].partial);
+			if (fan[k].running && o->state != STEP_RUNNING)
+				plain_fan_end(p, first + k, &fan[k]);
+			else if (!fan[k].running &&
+			    fan[k].attempt != o->attempts) {
+				/* Started and ended between two looks (it
+				 * could not start, say). */
+				fan[k].attempt = o->attempts;
+				plain_say(p, "> %zu on %s (attempt %u)",
+				    first + k + 1, o->host, o->attempts);
+				plain_fan_end(p, first + k, &fan[k]);
+			}
+		}
+		if (session_n_running(p->s) == 0)
+			break;
+		r = session_wait(p->s, 200, &cause);
+		if (r < 0) {
+			plain_say(p, "! %zu %s", first + 1, cause);
+			free(cause);
+			ret = -1;
+			break;
+		}
+		if (plain_signal == SIGINT) {
+			const struct step *run = session_running(p->s);
+
+			plain_signal = 0;
+			if (run == NULL)
+				continue;
+			plain_say(p, "? %zu cancel: cancel the %zu command%s "
+			    "running (and start no more of these hosts)? [yes, "
+			    "no]", run->index + 1, session_n_running(p->s),
+			    session_n_running(p->s) == 1 ? "" : "s");
+			r = plain_read(p, &line);
+			if (r == 1 && strcmp(line, "yes") == 0) {
+				if (session_act(p->s, run->index,
+				    SESSION_ACT_CANCEL, NULL, &cause) != 0) {
+					plain_say(p, "! %zu %s", run->index + 1,
+					    cause);
+					free(cause);
+				} else
+					plain_say(p, "> cancelling every host "
+					    "running: SIGTERM, then SIGKILL");
+			}
+			free(line);
+		} else if (plain_signal != 0) {
+			ret = -1;
+			break;
+		}
+	}
+	/* The step's line: its hosts' outcomes. */
+	if (ret == 0) {
+		ss = session_steps(p->s);
+		buf_init(&names);
+		n_ok = n_bad = 0;
+		for (k = 0; k < n; k++) {
+			const struct step *o = &ss->v[first + k];
+
+			if (step_state_settled(o->state))
+				n_ok++;
+			else if (o->state == STEP_FAILED ||
+			    o->state == STEP_IN_DOUBT) {
+				buf_printf(&names, "%s%s%s", n_bad > 0 ? ", " :
+				    "", o->host, o->state == STEP_IN_DOUBT ?
+				    " (in doubt)" : "");
+				n_bad++;
+			}
+		}
+		if (n_bad > 0)
+			plain_say(p, "! %zu-%zu: %zu of %zu hosts passed; failed: "
+			    "%s", first + 1, first + n, n_ok, n, names.data);
+		else if (n_ok == n)
+			plain_say(p, "= %zu-%zu: all %zu hosts passed", first + 1,
+			    first + n, n);
+		else
+			plain_say(p, "= %zu-%zu: %zu of %zu hosts passed so far",
+			    first + 1, first + n, n_ok, n);
+		buf_free(&names);
+	}
+	for (k = 0; k < n; k++)
+		buf_free(&fan[k].partial);
+	free(fan);
+	p->shown = 0;	/* a question about one of them names it */
+	return ret;
+}
+
 /* Follow the running command to its end: its output, and on SIGINT the
  * question whether to cancel it. Returns 0, or -1 when the operator (or
  * SIGHUP/SIGTERM) leaves while it runs on. */
@@ -670,6 +886,8 @@ plain_follow(struct plain *p, bool reattached)
 
 	if (st == NULL)
 		return 0;
+	if (st->forks_n > 1)
+		return plain_fan_follow(p, st->forks_first, reattached);
 	i = st->index;
 	plain_header(p, i);
 	plain_say(p, "> %zu %s (attempt %u)", i + 1, reattached ?
@@ -901,8 +1119,15 @@ plain_turn(struct plain *p, size_t i)
 	const struct step	*st = &session_steps(p->s)->v[i];
 	char			*path = NULL, *cause = NULL, *q;
 	enum plain_next		 next;
+	bool			 fan = st->forks_n > 1 &&
+				     st->state == STEP_READY &&
+				     st->kind != RB_READ && st->kind != RB_CONFIRM &&
+				     st->kind != RB_MANUAL && session_auto(p->s, i);
 
-	plain_header(p, i);
+	/* The hosts of a step with forks that start by themselves get
+	 * their group's heading (plain_fan_follow). */
+	if (!fan)
+		plain_header(p, i);
 	switch (st->state) {
 	case STEP_READY:
 		switch (st->kind) {
@@ -950,6 +1175,7 @@ plain_turn(struct plain *p, size_t i)
 			if (session_auto(p->s, i)) {
 				if (session_act(p->s, i, SESSION_ACT_START,
 				    NULL, &cause) != 0) {
+					plain_header(p, i);
 					plain_say(p, "! %zu %s", i + 1, cause);
 					free(cause);
 					return plain_step_prompt(p, i,

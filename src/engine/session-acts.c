@@ -176,7 +176,7 @@ static bool
 acts_can_cancel(const struct session *s, size_t i, const struct step *st,
     const char **why)
 {
-	if (s->running != i) {
+	if (session_slot_of(s, i) == NULL) {
 		*why = why_set("step %zu is not running", i + 1);
 		return false;
 	}
@@ -187,7 +187,7 @@ static bool
 acts_can_stop_wait(const struct session *s, size_t i, const struct step *st,
     const char **why)
 {
-	if (s->running != i || st->rb == NULL || st->undo ||
+	if (session_slot_of(s, i) == NULL || st->rb == NULL || st->undo ||
 	    st->rb->until.interval == 0) {
 		*why = why_set("step %zu is not waiting (only a running step "
 		    "with 'until' is)", i + 1);
@@ -318,9 +318,17 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 		}
 		st = &ss->v[i];
 	}
-	if (gate >= SESSION_GATE_IDLE && s->running != NONE) {
-		*why = why_set("step %zu (%s) is running", s->running + 1,
-		    ss->v[s->running].key);
+	if (gate >= SESSION_GATE_IDLE && s->n_running > 0 &&
+	    !((act == SESSION_ACT_START || act == SESSION_ACT_RETRY) &&
+	    session_joins(s, i))) {
+		blocker = session_first_running(s);
+		if (s->n_running == 1)
+			*why = why_set("step %zu (%s) is running", blocker + 1,
+			    ss->v[blocker].key);
+		else
+			*why = why_set("%zu hosts are running, the first step "
+			    "%zu (%s)", s->n_running, blocker + 1,
+			    ss->v[blocker].key);
 		return false;
 	}
 	if (gate >= SESSION_GATE_READY && !steps_needs_met(ss, i, &blocker)) {
@@ -402,7 +410,9 @@ session_auto(const struct session *s, size_t i)
 	/* An optional action is the operator's to run or skip. */
 	if (s->opts.step || ss->v[i].optional)
 		return false;
-	for (j = i; j-- > 0;) {
+	/* From the first of its fork group: its fellows running beside it
+	 * are not before it. */
+	for (j = ss->v[i].forks_first; j-- > 0;) {
 		const struct step *o = &ss->v[j];
 
 		if (o->kind == RB_CONFIRM)
@@ -452,7 +462,10 @@ session_describe(const struct session *s, size_t i)
 	    rb_kind_name(st->kind), st->title);
 	if (st->run != NULL)
 		buf_printf(&b, "command: %s\n", st->run);
-	if (st->host != NULL)
+	if (st->host != NULL && st->forks_n > 1)
+		buf_printf(&b, "on host: %s (through ssh; %u of the step's %zu "
+		    "hosts at once)\n", st->host, st->rb->forks, st->forks_n);
+	else if (st->host != NULL)
 		buf_printf(&b, "on host: %s (through ssh)\n", st->host);
 	if (st->file != NULL)
 		buf_printf(&b, "file: %s\n", st->file);

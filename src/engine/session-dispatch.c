@@ -77,7 +77,7 @@ static int
 dispatch_cancel(struct session *s, size_t i, const char *text,
     const char *typed, char **cause)
 {
-	if (s->running == NONE)
+	if (s->n_running == 0)
 		return 0;	/* it ended while the question was asked */
 	if (session_gate(s, i, SESSION_ACT_CANCEL, cause) != 0)
 		return -1;

@@ -66,6 +66,7 @@ static int
 session_launch(struct session *s, size_t i, char **cause)
 {
 	struct step		*st = &s->steps->v[i];
+	struct session_slot	*sl;
 	struct action_spec	 spec;
 	struct journal_action	 ja;
 	struct step_env		 env = { NULL, 0, NULL };
@@ -126,9 +127,13 @@ session_launch(struct session *s, size_t i, char **cause)
 	session_boundary(SESSION_AT_STARTED, st);
 	free(s->logs[i]);
 	s->logs[i] = log;
-	free(s->status_path);
-	s->status_path = status;
-	s->attempt = attempt;
+	/* Its slot: the one it holds between two attempts of a wait, or a
+	 * free one. */
+	if ((sl = session_slot_of(s, i)) == NULL)
+		sl = session_slot_take(s, i);
+	free(sl->status_path);
+	sl->status_path = status;
+	sl->attempt = attempt;
 	st->started = ja.started;
 	session_wait_begin(s, i, attempt, ja.started);
 	st->wait_next = 0;
@@ -136,7 +141,6 @@ session_launch(struct session *s, size_t i, char **cause)
 	st->attempts = (unsigned)attempt;
 	if (!retry)
 		st->exit_status = -1;
-	s->running = i;
 
 	/* Made here, before the fork: a resume that finds no log knows the
 	 * command never started. */
@@ -156,7 +160,7 @@ session_launch(struct session *s, size_t i, char **cause)
 			/* The command cannot give its values: it fails
 			 * without running. */
 			step_env_free(&env);
-			s->running = NONE;
+			session_slot_release(s, i);
 			detail = xasprintf("could not start: %s", why);
 			*cause = why;
 			{
@@ -183,7 +187,7 @@ session_launch(struct session *s, size_t i, char **cause)
 
 			step_env_free(&names);
 			step_env_free(&env);
-			s->running = NONE;
+			session_slot_release(s, i);
 			detail = xasprintf("could not start on %s: %s",
 			    st->host, why);
 			*cause = why;
@@ -219,7 +223,7 @@ session_launch(struct session *s, size_t i, char **cause)
 	spec.grace = ACTION_GRACE_DEFAULT;
 	secrets = session_secret_values(s, &n_secrets);
 	spec.secrets = secrets;
-	r = action_start(&spec, &s->proc, cause);
+	r = action_start(&spec, &sl->proc, cause);
 	remote_argv_free(argv);
 	free(input);
 	free(secrets);
@@ -228,7 +232,7 @@ session_launch(struct session *s, size_t i, char **cause)
 	step_env_free(&env);
 	if (r != 0) {
 		step_envp_free(envp);
-		s->running = NONE;
+		session_slot_release(s, i);
 		detail = xasprintf("could not start: %s", *cause);
 		/* Best effort: the start is journaled; so is this. */
 		{
@@ -258,16 +262,17 @@ int
 session_record_attempt(struct session *s, size_t i, long long started,
     char **cause)
 {
-	struct journal_action	ja;
+	struct session_slot	*sl = session_slot_of(s, i);
+	struct journal_action	 ja;
 
 	memset(&ja, 0, sizeof ja);
 	ja.run = s->run_id;
 	ja.step = s->steps->v[i].key;
-	ja.attempt = s->attempt;
-	ja.pid = s->proc.pid;
-	ja.pid_start = s->proc.start;
+	ja.attempt = sl->attempt;
+	ja.pid = sl->proc.pid;
+	ja.pid_start = sl->proc.start;
 	ja.log_path = s->logs[i];
-	ja.status_path = s->status_path;
+	ja.status_path = sl->status_path;
 	ja.started = started;
 	return journal_action_add(s->j, &ja, cause);
 }
@@ -275,15 +280,55 @@ session_record_attempt(struct session *s, size_t i, long long started,
 int
 session_record_pid(struct session *s, size_t i, char **cause)
 {
-	struct journal_action	ja;
+	struct session_slot	*sl = session_slot_of(s, i);
+	struct journal_action	 ja;
 
 	memset(&ja, 0, sizeof ja);
 	ja.run = s->run_id;
 	ja.step = s->steps->v[i].key;
-	ja.attempt = s->attempt;
-	ja.pid = s->proc.pid;
-	ja.pid_start = s->proc.start;
+	ja.attempt = sl->attempt;
+	ja.pid = sl->proc.pid;
+	ja.pid_start = sl->proc.start;
 	return journal_action_set_pid(s->j, &ja, cause);
+}
+
+/* The fork group of what runs (its first step), or NONE. */
+static size_t
+session_fork_group(const struct session *s)
+{
+	size_t	i = session_first_running(s);
+
+	if (i == NONE || s->steps->v[i].forks_n < 2)
+		return NONE;
+	return s->steps->v[i].forks_first;
+}
+
+/* Start the fellows of the fork group whose first step is first, while
+ * its forks are not all busy: the instances ready that run without asking
+ * (the operator asked for none of the others), in run order. A fellow
+ * that cannot start is failed, journaled, and the next one tried. */
+static void
+session_fill(struct session *s, size_t first)
+{
+	const struct step	*st;
+	size_t			 j;
+	char			*cause = NULL;
+
+	if (s->fill_stop || s->watching || first == NONE)
+		return;
+	st = &s->steps->v[first];
+	for (j = first; j < first + st->forks_n &&
+	    s->n_running < st->rb->forks; j++) {
+		if (s->steps->v[j].state != STEP_READY ||
+		    !session_joins(s, j) ||
+		    !(session_read_only(&s->steps->v[j]) ||
+		    session_auto(s, j)))
+			continue;
+		if (session_launch(s, j, &cause) != 0) {
+			free(cause);
+			cause = NULL;
+		}
+	}
 }
 
 int
@@ -297,7 +342,11 @@ session_start(struct session *s, size_t i, char **cause)
 		act = SESSION_ACT_RETRY;
 	if (session_gate(s, i, act, cause) != 0)
 		return -1;
-	return session_launch(s, i, cause);
+	s->fill_stop = false;
+	if (session_launch(s, i, cause) != 0)
+		return -1;
+	session_fill(s, session_fork_group(s));
+	return 0;
 }
 
 /* "9m50s": how long a wait has left, for the journal. */
@@ -320,9 +369,11 @@ finished_record(struct session *s, size_t i, const struct action_status *as,
     char **cause)
 {
 	struct step		*st = &s->steps->v[i];
+	struct session_slot	*sl = session_slot_of(s, i);
 	struct journal_action	 ja;
 	struct step_env		 vals = { NULL, 0, NULL };
 	struct stat		 sb;
+	int			 attempt = sl->attempt;
 	char			*desc, *reason = NULL, *art = NULL, sha[65];
 	char			*notes = NULL, *ran_out = NULL, *outs = NULL;
 	char			*again = NULL, left[32];
@@ -337,7 +388,7 @@ finished_record(struct session *s, size_t i, const struct action_status *as,
 	memset(&ja, 0, sizeof ja);
 	ja.run = s->run_id;
 	ja.step = st->key;
-	ja.attempt = s->attempt;
+	ja.attempt = attempt;
 	ja.ended = as->ended;
 	ja.exit_code = as->exited ? as->exit_code : -1;
 	ja.signal = as->signal;
@@ -374,7 +425,7 @@ finished_record(struct session *s, size_t i, const struct action_status *as,
 	/* The values it set (`outputs`): all of them, or it fails. */
 	if (state == STEP_PASSED && st->rb != NULL && !st->undo &&
 	    st->rb->n_outputs > 0) {
-		if (session_outputs_read(s, i, s->attempt, &vals, &notes,
+		if (session_outputs_read(s, i, attempt, &vals, &notes,
 		    &reason) != 0)
 			state = STEP_FAILED;
 		else
@@ -389,7 +440,7 @@ finished_record(struct session *s, size_t i, const struct action_status *as,
 		    st->rb->until.within - next);
 		again = xasprintf("%s; waiting: attempt %d ended, the next "
 		    "in %u s (%s left to wait)", reason != NULL ? reason : desc,
-		    s->attempt, st->rb->until.interval, left);
+		    attempt, st->rb->until.interval, left);
 	} else if (ran_out != NULL && state == STEP_FAILED) {
 		free(reason);
 		reason = ran_out;
@@ -398,7 +449,7 @@ finished_record(struct session *s, size_t i, const struct action_status *as,
 	if (journal_begin(s->j, cause) != 0 ||
 	    journal_action_finish(s->j, &ja, cause) != 0 ||
 	    (art != NULL && (journal_action_artifact(s->j, s->run_id, st->key,
-	    s->attempt, st->produces, size, sha, cause) != 0 ||
+	    attempt, st->produces, size, sha, cause) != 0 ||
 	    journal_append(s->j, s->run_id, JOURNAL_EV_ARTIFACT, st->key, art,
 	    NULL, cause) != 0)) ||
 	    (notes != NULL && journal_append(s->j, s->run_id, JOURNAL_EV_NOTE,
@@ -433,7 +484,7 @@ finished_record(struct session *s, size_t i, const struct action_status *as,
 		free(art);
 		free(reason);
 		free(desc);
-		action_proc_close(&s->proc);
+		action_proc_close(&sl->proc);
 		session_boundary(SESSION_AT_RECORDED, st);
 		return 0;
 	}
@@ -450,8 +501,7 @@ finished_record(struct session *s, size_t i, const struct action_status *as,
 	free(art);
 	free(reason);
 	free(desc);
-	action_proc_close(&s->proc);
-	s->running = NONE;
+	session_slot_release(s, i);
 	session_boundary(SESSION_AT_RECORDED, st);
 	return 0;
 }
@@ -474,9 +524,7 @@ in_doubt_record(struct session *s, size_t i, const char *why, char **cause)
 		    why, cause);
 	if (r != 0)
 		return -1;
-	action_proc_close(&s->proc);
-	if (s->running == i)
-		s->running = NONE;
+	session_slot_release(s, i);
 	return 0;
 }
 
@@ -509,9 +557,12 @@ remote_settle(struct session *s, size_t i, const struct action_status *how,
 	long			 pid = 0;
 	int			 status = -1, r;
 	bool			 stop;
+	int			 attempt = session_slot_of(s, i) != NULL ?
+				     session_slot_of(s, i)->attempt :
+				     (int)st->attempts;
 
 	stop = how != NULL && (how->timed_out || how->cancelled);
-	if (session_remote_state(s, i, s->attempt, stop, &state, &status,
+	if (session_remote_state(s, i, attempt, stop, &state, &status,
 	    &pid, &said) != 0) {
 		text = xasprintf("%s; %s: whether the command ran there is "
 		    "unknown", why, said);
@@ -526,16 +577,14 @@ remote_settle(struct session *s, size_t i, const struct action_status *how,
 		free(text);
 		if (r != 0)
 			return -1;
-		action_proc_close(&s->proc);
-		if (s->running == i)
-			s->running = NONE;
+		session_slot_release(s, i);
 		return 0;
 	}
 	switch (state) {
 	case REMOTE_EXITED:
-		where = session_remote_log(s, i, s->attempt);
+		where = session_remote_log(s, i, attempt);
 		note = xasprintf("%s; %s says attempt %d exited %d (its output "
-		    "there: %s)", why, st->host, s->attempt, status,
+		    "there: %s)", why, st->host, attempt, status,
 		    where != NULL ? where : "?");
 		free(where);
 		r = journal_append(s->j, s->run_id, JOURNAL_EV_NOTE, st->key,
@@ -559,9 +608,7 @@ remote_settle(struct session *s, size_t i, const struct action_status *how,
 		free(text);
 		if (r != 0)
 			return -1;
-		action_proc_close(&s->proc);
-		if (s->running == i)
-			s->running = NONE;
+		session_slot_release(s, i);
 		return 0;
 	case REMOTE_RUNNING:
 		text = xasprintf("%s; it is still running on %s (pid %ld)", why,
@@ -603,10 +650,11 @@ session_remote_recheck(struct session *s, size_t i, char **cause)
 	enum remote_state	 state;
 	char			*said = NULL, *note, *where;
 	long			 pid = 0;
-	int			 status = -1;
+	int			 status = -1, attempt;
 
 	if (st->host == NULL || st->state != STEP_IN_DOUBT ||
-	    st->attempts == 0 || s->running != NONE)
+	    st->attempts == 0 || session_slot_of(s, i) != NULL ||
+	    s->n_running >= SESSION_SLOTS)
 		return 0;
 	if (session_remote_state(s, i, (int)st->attempts, false, &state,
 	    &status, &pid, &said) != 0) {
@@ -615,11 +663,11 @@ session_remote_recheck(struct session *s, size_t i, char **cause)
 	}
 	if (state != REMOTE_EXITED)
 		return 0;
-	s->attempt = (int)st->attempts;
-	where = session_remote_log(s, i, s->attempt);
+	attempt = (int)st->attempts;
+	where = session_remote_log(s, i, attempt);
 	note = xasprintf("in doubt (%s); %s says attempt %d exited %d (its "
 	    "output there: %s)", st->reason != NULL ? st->reason : "?",
-	    st->host, s->attempt, status, where != NULL ? where : "?");
+	    st->host, attempt, status, where != NULL ? where : "?");
 	free(where);
 	if (journal_append(s->j, s->run_id, JOURNAL_EV_NOTE, st->key, note,
 	    NULL, cause) != 0) {
@@ -632,7 +680,8 @@ session_remote_recheck(struct session *s, size_t i, char **cause)
 	as.exit_code = status;
 	as.started = st->started;
 	as.ended = journal_now();
-	s->running = i;
+	session_slot_take(s, i)->attempt = attempt;
+	st->away = true;
 	if (s->away == NONE)
 		s->away = i;
 	return finished_record(s, i, &as, cause);
@@ -646,72 +695,90 @@ session_in_doubt(struct session *s, size_t i, const char *why, char **cause)
 	return in_doubt_record(s, i, why, cause);
 }
 
-int
-session_wait(struct session *s, int timeout_ms, char **cause)
+/* Follow the command in slot sl one turn: the next attempt of a wait
+ * started when it is due, an end recorded. *ended when the slot is free
+ * after it; *slice lowered to when it is next worth looking. */
+static int
+slot_turn(struct session *s, struct session_slot *sl, bool *ended,
+    int *slice, char **cause)
 {
 	struct action_status	as;
 	enum action_state	state;
-	struct pollfd		pfd;
-	struct step		*st;
-	long long		deadline = 0, left, now;
-	int			slice;
+	const struct step	*st;
+	size_t			i = sl->step;
+	long long		now;
 
-	if (s->running == NONE)
+	st = &s->steps->v[i];
+	if (st->wait_next != 0) {
+		/* Between two attempts of a wait: the next one starts when
+		 * it is due, through the door. */
+		now = journal_now();
+		if (now >= st->wait_next) {
+			if (session_launch(s, i, cause) != 0)
+				return -1;
+			*slice = 0;
+		} else if ((st->wait_next - now) * 1000 < *slice)
+			*slice = (int)((st->wait_next - now) * 1000);
+		return 0;
+	}
+	memset(&as, 0, sizeof as);
+	if (action_poll(sl->proc.pid, sl->proc.start, sl->status_path,
+	    &state, &as, cause) != 0)
+		return -1;
+	if (state == ACTION_FINISHED) {
+		if (session_finished(s, i, &as, cause) != 0)
+			return -1;
+		if (session_slot_of(s, i) != NULL)
+			*slice = 0;	/* waiting: another attempt */
+		else
+			*ended = true;
+	} else if (state == ACTION_IN_DOUBT) {
+		if (session_in_doubt(s, i, "its supervisor is gone and it "
+		    "left no exit status", cause) != 0)
+			return -1;
+		*ended = true;
+	}
+	return 0;
+}
+
+int
+session_wait(struct session *s, int timeout_ms, char **cause)
+{
+	struct pollfd		pfd[SESSION_SLOTS];
+	long long		deadline = 0, left;
+	size_t			k, n_fd, group;
+	int			slice;
+	bool			ended;
+
+	if (s->n_running == 0)
 		return 1;
 	if (s->watching)
 		return session_watch_wait(s, timeout_ms, cause);
 	if (timeout_ms > 0)
 		deadline = monotonic_ms() + timeout_ms;
 	for (;;) {
-		st = &s->steps->v[s->running];
-		if (st->wait_next != 0) {
-			/* Between two attempts of a wait: the next one
-			 * starts when it is due, through the door. */
-			now = journal_now();
-			if (now >= st->wait_next) {
-				if (session_launch(s, s->running, cause) != 0)
-					return -1;
-				continue;
-			}
-			if (timeout_ms == 0)
-				return 0;
-			slice = (int)((st->wait_next - now) * 1000);
-			if (slice > 200)
-				slice = 200;
-			if (timeout_ms > 0) {
-				left = deadline - monotonic_ms();
-				if (left <= 0)
-					return 0;
-				if (left < slice)
-					slice = (int)left;
-			}
-			{
-				struct timespec ts = { 0,
-				    (long)slice * 1000000L };
-
-				if (nanosleep(&ts, NULL) != 0 && errno == EINTR)
-					return 0;
-			}
-			continue;
-		}
-		memset(&as, 0, sizeof as);
-		if (action_poll(s->proc.pid, s->proc.start, s->status_path,
-		    &state, &as, cause) != 0)
-			return -1;
-		if (state == ACTION_FINISHED) {
-			if (session_finished(s, s->running, &as, cause) != 0)
+		ended = false;
+		slice = 200;
+		group = session_fork_group(s);
+		for (k = 0; k < SESSION_SLOTS; k++) {
+			if (s->slots[k].step != NONE &&
+			    slot_turn(s, &s->slots[k], &ended, &slice,
+			    cause) != 0)
 				return -1;
-			if (s->running != NONE)
-				continue;	/* waiting: another attempt */
-			return 1;
 		}
-		if (state == ACTION_IN_DOUBT)
-			return session_in_doubt(s, s->running, "its supervisor "
-			    "is gone and it left no exit status", cause) == 0 ?
-			    1 : -1;
+		if (ended) {
+			/* A fork freed: the group's next hosts, if any
+			 * (all of its forks may have ended at once). */
+			session_fill(s, group);
+			if (s->n_running == 0)
+				return 1;
+			if (timeout_ms >= 0)
+				return 0;	/* for the front end to say */
+		}
+		if (slice == 0)
+			continue;
 		if (timeout_ms == 0)
 			return 0;
-		slice = 200;
 		if (timeout_ms > 0) {
 			left = deadline - monotonic_ms();
 			if (left <= 0)
@@ -719,10 +786,18 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 			if (left < slice)
 				slice = (int)left;
 		}
-		if (s->proc.fd >= 0) {
-			pfd.fd = s->proc.fd;
-			pfd.events = POLLIN;
-			if (poll(&pfd, 1, slice) < 0 && errno == EINTR)
+		/* The wake-up: any supervisor's end. */
+		for (k = 0, n_fd = 0; k < SESSION_SLOTS; k++) {
+			if (s->slots[k].step != NONE &&
+			    s->slots[k].proc.fd >= 0 &&
+			    s->steps->v[s->slots[k].step].wait_next == 0) {
+				pfd[n_fd].fd = s->slots[k].proc.fd;
+				pfd[n_fd].events = POLLIN;
+				n_fd++;
+			}
+		}
+		if (n_fd > 0) {
+			if (poll(pfd, n_fd, slice) < 0 && errno == EINTR)
 				return 0;
 		} else {
 			struct timespec ts = { 0, (long)slice * 1000000L };
@@ -736,24 +811,31 @@ session_wait(struct session *s, int timeout_ms, char **cause)
 int
 session_wait_fd(const struct session *s)
 {
-	return s->running != NONE ? s->proc.fd : -1;
+	const struct session_slot	*sl;
+	size_t				 first = session_first_running(s);
+
+	if (first == NONE || (sl = session_slot_of(s, first)) == NULL)
+		return -1;
+	return sl->proc.fd;
 }
 
-int
-session_cancel(struct session *s, char **cause)
+size_t
+session_n_running(const struct session *s)
 {
-	struct step	*st;
-	char		*why;
-	long long	 next;
-	int		 r;
+	return s->n_running;
+}
 
-	if (s->running == NONE) {
-		*cause = xstrdup("nothing is running");
-		return -1;
-	}
-	if (session_gate(s, s->running, SESSION_ACT_CANCEL, cause) != 0)
-		return -1;
-	st = &s->steps->v[s->running];
+/* Cancel the command of step i: the end of its wait when it is between
+ * two attempts, else SIGTERM, then SIGKILL, to its process group. */
+static int
+slot_cancel(struct session *s, size_t i, char **cause)
+{
+	struct session_slot	*sl = session_slot_of(s, i);
+	struct step		*st = &s->steps->v[i];
+	char			*why;
+	long long		 next;
+	int			 r;
+
 	if (st->wait_next != 0) {
 		/* Between two attempts: nothing to signal; the wait ends. */
 		struct action_status as;
@@ -763,22 +845,41 @@ session_cancel(struct session *s, char **cause)
 		as.exited = st->exit_status < 128;
 		as.exit_code = as.exited ? st->exit_status : -1;
 		as.signal = as.exited ? 0 : st->exit_status - 128;
-		(void)session_wait_again(s, s->running, &as, &next, &why);
-		r = session_set(s, s->running, STEP_FAILED, why,
-		    JOURNAL_EV_CANCEL, "cancel asked while waiting: no more "
-		    "attempts", cause);
+		(void)session_wait_again(s, i, &as, &next, &why);
+		r = session_set(s, i, STEP_FAILED, why, JOURNAL_EV_CANCEL,
+		    "cancel asked while waiting: no more attempts", cause);
 		free(why);
 		if (r != 0)
 			return -1;
-		session_wait_end(s, s->running);
-		s->running = NONE;
+		session_wait_end(s, i);
+		session_slot_release(s, i);
 		return 0;
 	}
-	if (journal_append(s->j, s->run_id, JOURNAL_EV_CANCEL,
-	    s->steps->v[s->running].key, "cancel asked: SIGTERM, then SIGKILL",
-	    NULL, cause) != 0)
+	if (journal_append(s->j, s->run_id, JOURNAL_EV_CANCEL, st->key,
+	    "cancel asked: SIGTERM, then SIGKILL", NULL, cause) != 0)
 		return -1;
-	return action_cancel(s->proc.pid, s->proc.start, cause);
+	return action_cancel(sl->proc.pid, sl->proc.start, cause);
+}
+
+int
+session_cancel(struct session *s, char **cause)
+{
+	size_t	k, first = session_first_running(s);
+
+	if (first == NONE) {
+		*cause = xstrdup("nothing is running");
+		return -1;
+	}
+	if (session_gate(s, first, SESSION_ACT_CANCEL, cause) != 0)
+		return -1;
+	/* Every host of the group that runs, and no more of them. */
+	s->fill_stop = true;
+	for (k = 0; k < SESSION_SLOTS; k++) {
+		if (s->slots[k].step != NONE &&
+		    slot_cancel(s, s->slots[k].step, cause) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* A read step whose document is its own `text`: written once, expanded,
@@ -873,7 +974,7 @@ session_document(struct session *s, size_t i, char **path, char **cause)
 		}
 	} else if (st->state != STEP_READY || s->logs[i] == NULL ||
 	    st->exit_status != 0) {
-		if (!(st->state == STEP_READY && s->running == NONE &&
+		if (!(st->state == STEP_READY && s->n_running == 0 &&
 		    steps_needs_met(s->steps, i, NULL)) &&
 		    session_gate(s, i, SESSION_ACT_RETRY, cause) != 0)
 			return -1;

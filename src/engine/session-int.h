@@ -63,6 +63,17 @@ struct probe_note {
 	char	*detail;	/* command, outcome */
 };
 
+/* A command under way: the step it is of, its attempt, its supervisor
+ * and where that writes its exit status. */
+struct session_slot {
+	size_t			 step;		/* index, or NONE: free */
+	int			 attempt;
+	struct action_proc	 proc;
+	char			*status_path;	/* owned; kept until reused */
+};
+/* The most commands under way at once. */
+#define SESSION_SLOTS	RB_FORKS_MAX
+
 struct session {
 	struct session_opts	 opts;
 	char			*runbook_abs;
@@ -112,17 +123,99 @@ struct session {
 	struct step_env		 outputs;	/* every value a step's command
 						   set so far (rb->outputs) */
 
-	size_t			 running;	/* step index, or NONE; a step
-						   waiting between two attempts
-						   (steps->v[i].wait_next) is
-						   still running */
+	/* What runs: one slot per command under way. A step waiting
+	 * between two attempts (steps->v[i].wait_next) is still running.
+	 * More than one is busy only for the host instances of one fork
+	 * group (session_joins), at most its step's forks. */
+	struct session_slot	 slots[SESSION_SLOTS];
+	size_t			 n_running;	/* slots busy */
+	bool			 fill_stop;	/* cancelled: start no more of
+						   the group by itself */
 	size_t			 away;		/* the step whose command ended
 						   while stepup was not running
 						   (read on resume), or NONE */
-	int			 attempt;
-	struct action_proc	 proc;
-	char			*status_path;
 };
+
+/* The slot running step i, or NULL. */
+static inline struct session_slot *
+session_slot_of(const struct session *s, size_t i)
+{
+	size_t	k;
+
+	for (k = 0; s->n_running > 0 && k < SESSION_SLOTS; k++) {
+		if (s->slots[k].step == i)
+			return (struct session_slot *)&s->slots[k];
+	}
+	return NULL;
+}
+
+/* The first step running (in run order), or NONE. */
+static inline size_t
+session_first_running(const struct session *s)
+{
+	size_t	k, first = NONE;
+
+	for (k = 0; s->n_running > 0 && k < SESSION_SLOTS; k++) {
+		if (s->slots[k].step < first)
+			first = s->slots[k].step;
+	}
+	return first;
+}
+
+/* Whether step i may start beside what runs now: nothing runs, or it is
+ * a host's instance of the fork group all that runs is of, and its
+ * step's forks are not all busy. */
+static inline bool
+session_joins(const struct session *s, size_t i)
+{
+	const struct step	*st = &s->steps->v[i];
+	size_t			 k;
+
+	if (s->n_running == 0)
+		return true;
+	if (st->forks_n < 2 || st->rb == NULL || s->n_running >= st->rb->forks ||
+	    s->n_running >= SESSION_SLOTS)
+		return false;
+	for (k = 0; k < SESSION_SLOTS; k++) {
+		if (s->slots[k].step != NONE &&
+		    s->steps->v[s->slots[k].step].forks_first != st->forks_first)
+			return false;
+	}
+	return true;
+}
+
+/* A free slot for step i (the caller checked there is one, by
+ * session_joins): its attempt 0, no process. */
+static inline struct session_slot *
+session_slot_take(struct session *s, size_t i)
+{
+	size_t	k;
+
+	for (k = 0; k < SESSION_SLOTS; k++) {
+		if (s->slots[k].step == NONE)
+			break;
+	}
+	s->slots[k].step = i;
+	s->slots[k].attempt = 0;
+	s->slots[k].proc.fd = -1;
+	s->slots[k].proc.pid = 0;
+	s->slots[k].proc.start = 0;
+	s->n_running++;
+	return &s->slots[k];
+}
+
+/* Step i runs no more: its slot (if any) is free. */
+static inline void
+session_slot_release(struct session *s, size_t i)
+{
+	struct session_slot	*sl = session_slot_of(s, i);
+
+	if (sl == NULL)
+		return;
+	action_proc_close(&sl->proc);
+	sl->step = NONE;
+	s->n_running--;
+}
 
 /* session-resume.c */
 /* Free what a session_run_info holds and zero it. */
@@ -208,12 +301,12 @@ void		 session_set_apply(struct session *, size_t i, enum step_state,
 		    const char *reason, long long seq, bool last);
 
 /* session-door.c */
-/* Journal the attempt of step i the session now follows: s->attempt, its
- * supervisor s->proc, s->logs[i], s->status_path; started at started.
+/* Journal the attempt of step i the session now follows: its slot's
+ * attempt, supervisor and status path, s->logs[i]; started at started.
  * (The door journals its own with its start event, in one transaction.) */
 int		 session_record_attempt(struct session *, size_t i,
 		    long long started, char **cause);
-/* Journal the supervisor (s->proc) of the attempt step i runs. */
+/* Journal the supervisor (its slot's proc) of the attempt step i runs. */
 int		 session_record_pid(struct session *, size_t i, char **cause);
 /* Record how step i's command ended: exit status, artifact and step
  * state, in one transaction. */

@@ -83,7 +83,7 @@ session_remote_close(struct session *s)
 	size_t			 i, n = 0;
 	long			 h;
 
-	if (s->watching || s->running != NONE || s->rb == NULL ||
+	if (s->watching || s->n_running > 0 || s->rb == NULL ||
 	    (inv = s->rb->inventory) == NULL ||
 	    (dir = session_remote_control_dir(s)) == NULL)
 		return;

@@ -29,6 +29,32 @@ step_index(const struct steps *ss, const char *key)
 	return (int)st->index;
 }
 
+/* Step k's command ended while stepup was not running: said on resume
+ * (session_finished_away: the first of them). */
+static void
+ended_away(struct session *s, size_t k)
+{
+	s->steps->v[k].away = true;
+	if (s->away == NONE)
+		s->away = k;
+}
+
+/* session_in_doubt() of step k found running: a host's step that its
+ * host says ended there ended while stepup was away. */
+static int
+reconcile_in_doubt(struct session *s, size_t k, const char *why,
+    char **cause)
+{
+	const struct step	*st = &s->steps->v[k];
+
+	if (session_in_doubt(s, k, why, cause) != 0)
+		return -1;
+	if (st->host != NULL && st->exit_status >= 0 &&
+	    (st->state == STEP_PASSED || st->state == STEP_FAILED))
+		ended_away(s, k);
+	return 0;
+}
+
 /* Step k is recorded running, at attempt `attempt` by its last start
  * event; row is that attempt's record, or NULL when a stepup died
  * between the two (journals written before they were one transaction).
@@ -47,6 +73,7 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
     int attempt, long long started, char **cause)
 {
 	struct step		*st = &s->steps->v[k];
+	struct session_slot	*sl;
 	struct action_status	 ast;
 	enum action_state	 state;
 	char			*log = NULL, *status = NULL, *why = NULL, *note;
@@ -65,12 +92,12 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 		return -1;
 	free(s->logs[k]);
 	s->logs[k] = log;
-	free(s->status_path);
-	s->status_path = status;
-	s->attempt = attempt;
+	if ((sl = session_slot_of(s, k)) == NULL)
+		sl = session_slot_take(s, k);
+	free(sl->status_path);
+	sl->status_path = status;
+	sl->attempt = attempt;
 	st->attempts = (unsigned)attempt;
-	s->running = k;
-	s->proc.fd = -1;
 
 	if (row != NULL && row->finished) {
 		/* Outcome recorded, step state not (an older stepup). */
@@ -97,7 +124,7 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 			}
 			free(ran_out);
 		}
-		s->away = k;
+		ended_away(s, k);
 		return session_finished(s, k, &ast, cause);
 	}
 	known_pid = pid > 0;
@@ -107,8 +134,8 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 		pid = 0;
 		start = 0;
 	}
-	s->proc.pid = pid;
-	s->proc.start = start;
+	sl->proc.pid = pid;
+	sl->proc.start = start;
 	if (row == NULL) {
 		st->started = started;
 		if (session_record_attempt(s, k, st->started, cause) != 0)
@@ -120,18 +147,18 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 	if (access(status, F_OK) == 0) {
 		if (action_status_read(status, &ast, cause) != 0)
 			return -1;
-		s->away = k;
+		ended_away(s, k);
 		return session_finished(s, k, &ast, cause);
 	}
 	if (pid <= 0) {
 		if (access(log, F_OK) == 0)
-			return session_in_doubt(s, k, "stepup stopped as it "
+			return reconcile_in_doubt(s, k, "stepup stopped as it "
 			    "started it, and its supervisor left no pid file "
 			    "and no exit status: it may have run", cause);
 		note = xasprintf("attempt %d never started: stepup stopped "
 		    "before it was forked (no log, no pid file, no exit "
 		    "status)", attempt);
-		s->running = NONE;
+		session_slot_release(s, k);
 		r = session_set(s, k, STEP_READY, NULL, JOURNAL_EV_NOTE, note,
 		    cause);
 		free(note);
@@ -142,10 +169,10 @@ session_reconcile(struct session *s, size_t k, const struct journal_action *row,
 	if (state == ACTION_RUNNING)
 		return 0;
 	if (state == ACTION_FINISHED) {
-		s->away = k;
+		ended_away(s, k);
 		return session_finished(s, k, &ast, cause);
 	}
-	return session_in_doubt(s, k, "its process is gone and it left no "
+	return reconcile_in_doubt(s, k, "its process is gone and it left no "
 	    "exit status", cause);
 }
 

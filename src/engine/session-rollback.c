@@ -28,7 +28,7 @@ session_rollback(struct session *s, char **cause)
 		*cause = xstrdup("there is no upgrade run to roll back");
 		return EXIT_USAGE;
 	}
-	if (s->running != NONE) {
+	if (s->n_running > 0) {
 		*cause = xstrdup("a command is running: cancel it first");
 		return EXIT_FAILED;
 	}

@@ -158,7 +158,7 @@ session_wait_info(const struct session *s, size_t i,
 	long long		 now = journal_now(), end;
 
 	memset(out, 0, sizeof *out);
-	if (s->steps == NULL || i >= s->steps->n || s->running != i)
+	if (s->steps == NULL || i >= s->steps->n || session_slot_of(s, i) == NULL)
 		return false;
 	st = &s->steps->v[i];
 	if (!has_until(st) || st->wait_first == 0)
@@ -207,7 +207,7 @@ session_stop_waiting(struct session *s, size_t i, char **cause)
 	r = session_set(s, i, STEP_FAILED, ran_out, JOURNAL_EV_NOTE,
 	    STOPPED_NOTE, cause);
 	if (r == 0) {
-		s->running = NONE;
+		session_slot_release(s, i);
 		session_wait_end(s, i);
 	} else
 		st->wait_stop = false;

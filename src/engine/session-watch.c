@@ -159,7 +159,19 @@ watch_holder(struct session *s)
 	journal_holders_free(hv, hn);
 }
 
-/* Read the steps, the running one and the status from the journal. */
+/* Every slot free (their processes' descriptors closed). */
+static void
+watch_slots_clear(struct session *s)
+{
+	size_t	k;
+
+	for (k = 0; k < SESSION_SLOTS; k++) {
+		if (s->slots[k].step != NONE)
+			session_slot_release(s, s->slots[k].step);
+	}
+}
+
+/* Read the steps, the running ones and the status from the journal. */
 static int
 watch_apply(struct session *s, char **cause)
 {
@@ -167,12 +179,11 @@ watch_apply(struct session *s, char **cause)
 
 	if (session_steps_reload(s, s->run_id, s->steps, s->logs, cause) != 0)
 		return -1;
-	s->running = NONE;
-	for (i = 0; i < s->steps->n; i++) {
-		if (s->steps->v[i].state == STEP_RUNNING) {
-			s->running = i;
-			break;
-		}
+	/* Its slots as the journal says: a watcher follows no process. */
+	watch_slots_clear(s);
+	for (i = 0; i < s->steps->n && s->n_running < SESSION_SLOTS; i++) {
+		if (s->steps->v[i].state == STEP_RUNNING)
+			session_slot_take(s, i);
 	}
 	if (watch_status(s, cause) != 0)
 		return -1;
@@ -367,7 +378,7 @@ int
 session_watch_wait(struct session *s, int timeout_ms, char **cause)
 {
 	struct pollfd	pfd;
-	size_t		was = s->running;
+	size_t		was = session_first_running(s), n = s->n_running;
 
 	pfd.fd = session_watch_fd(s);
 	pfd.events = POLLIN;
@@ -375,14 +386,14 @@ session_watch_wait(struct session *s, int timeout_ms, char **cause)
 		return 0;
 	if (session_watch_update(s, cause) < 0)
 		return -1;
-	return s->running != was ? 1 : 0;
+	return session_first_running(s) != was || s->n_running != n ? 1 : 0;
 }
 
 bool
 session_hold_check(struct session *s)
 {
 	struct journal_holder	*hv = NULL;
-	size_t			 hn = 0;
+	size_t			 hn = 0, k;
 	char			*cause = NULL;
 
 	if (s->watching || s->j == NULL || s->run_id == 0 ||
@@ -391,7 +402,8 @@ session_hold_check(struct session *s)
 	/* Taken over: nothing more is ours to write (the journal refuses
 	 * it anyway); the command in flight is its new holder's. */
 	s->watching = true;
-	action_proc_close(&s->proc);
+	for (k = 0; k < SESSION_SLOTS; k++)
+		action_proc_close(&s->slots[k].proc);
 	journal_unlock(s->lock);
 	s->lock = NULL;
 	/* Watch the run's own files from now on: its evidence is rewritten
@@ -440,7 +452,7 @@ watch_forget(struct session *s)
 	s->upgrade = NULL;
 	plan_free(s->plan);
 	s->plan = NULL;
-	s->running = NONE;
+	watch_slots_clear(s);
 	step_env_free(&s->answers);
 	memset(s->answered, 0, (s->rb->n_vars + 1) * sizeof *s->answered);
 	if (s->unf != NULL)

@@ -87,7 +87,9 @@ session_current(const struct session *s)
 const struct step *
 session_running(const struct session *s)
 {
-	return s->running != NONE ? &s->steps->v[s->running] : NULL;
+	size_t	i = session_first_running(s);
+
+	return i != NONE ? &s->steps->v[i] : NULL;
 }
 
 const char *
@@ -216,15 +218,17 @@ session_open(const struct session_opts *opts, struct session **out,
 	char				*desc, *watch;
 	FILE				*f;
 	char				*text = NULL;
-	size_t				 len = 0;
+	size_t				 len = 0, i;
 	int				 r;
 
 	*out = NULL;
 	s = xcalloc(1, sizeof *s);
 	s->opts = *opts;
-	s->running = NONE;
+	for (i = 0; i < SESSION_SLOTS; i++) {
+		s->slots[i].step = NONE;
+		s->slots[i].proc.fd = -1;
+	}
 	s->away = NONE;
-	s->proc.fd = -1;
 	s->watch_fd = -1;
 	s->status = SESSION_NEW;
 
@@ -320,7 +324,10 @@ session_close(struct session *s)
 			free(cause);
 	}
 	session_remote_close(s);
-	action_proc_close(&s->proc);
+	for (i = 0; i < SESSION_SLOTS; i++) {
+		action_proc_close(&s->slots[i].proc);
+		free(s->slots[i].status_path);
+	}
 	session_watch_free(s);
 	session_free_logs(s);
 	steps_free(s->steps);
@@ -344,7 +351,6 @@ session_close(struct session *s)
 	free(s->from);
 	free(s->to);
 	free(s->run_id_s);
-	free(s->status_path);
 	free(s->takeover);
 	free(s->state_dir);
 	free(s->runbook_abs);
@@ -359,7 +365,7 @@ session_pause(struct session *s, char **cause)
 	if (s->status != SESSION_RUNNING || s->watching)
 		return 0;
 	if (journal_append(s->j, s->run_id, JOURNAL_EV_PAUSE, NULL,
-	    s->running != NONE ? "paused while a command runs on" : NULL,
+	    s->n_running > 0 ? "paused while a command runs on" : NULL,
 	    NULL, cause) != 0 ||
 	    journal_run_set_status(s->j, s->run_id, JOURNAL_RUN_PAUSED,
 	    cause) != 0)

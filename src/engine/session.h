@@ -414,8 +414,13 @@ bool			 session_dry_run(const struct session *);
 
 /* Where the run is: the first step not settled, or steps->n when done. */
 size_t		 session_current(const struct session *);
-/* The step whose command is running, or NULL. */
+/* The step whose command is running, or NULL; with several (the hosts
+ * of a step with `forks`), the first in run order: the one a front end
+ * focuses. */
 const struct step *session_running(const struct session *);
+/* How many commands are running: more than one only for the hosts of a
+ * step with `forks`, and at most its forks. */
+size_t		 session_n_running(const struct session *);
 /* May the operator do act on step i now? When not, *why (when not NULL)
  * says why, e.g. "step 4 (backup) has not passed yet". Never NULL.
  * ROLLBACK: on a failed or in-doubt step of an upgrade run, and only
@@ -460,23 +465,31 @@ int		 session_document(struct session *, size_t i, char **path,
 
 /* The door: start the command of step i (check, action; or an undo in a
  * rollback run). Refused unless session_can(START or RETRY): the step is
- * ready (or failed/in doubt, for a retry) and nothing else runs. Commits
- * the "started" event, then forks the supervisor. */
+ * ready (or failed/in doubt, for a retry) and nothing else runs, or it is
+ * a host's instance of a step with `forks` whose fellows run and a fork
+ * is free. Commits the "started" event, then forks the supervisor. Then,
+ * up to the step's forks, the fellows that are ready and run without
+ * asking (session_auto, or read-only) start too, and as each ends,
+ * session_wait starts the next one. */
 int		 session_start(struct session *, size_t i, char **cause);
-/* Wait up to timeout_ms (-1: until it ends) for the running command.
- * Returns 1 when it ended (its step passed or failed, the exit status and
- * any artifact recorded), 0 when still running, -1 with *cause. A step
+/* Wait up to timeout_ms (-1: until they end) for the running commands.
+ * Returns 1 when none runs any more (each one's step passed or failed,
+ * the exit status and any artifact recorded), 0 when one still runs
+ * (with a timeout of 0 or more, as soon as one of several ended, for the
+ * front end to say so), -1 with *cause. A step
  * past its timeout is cancelled here. A step with `until` runs until its
  * wait is over: a failed attempt is recorded, and the next one started
  * here when it is due (see session_wait_info). */
 int		 session_wait(struct session *, int timeout_ms, char **cause);
 /* A descriptor that becomes readable (EOF) when the running command's
- * supervisor exits, for a front end's poll(2); -1 when nothing runs or
+ * supervisor exits (the first one's, session_running; the others' ends
+ * are seen at the next session_wait), for a front end's poll(2); -1 when nothing runs or
  * the command was found running by a later stepup (then poll with a
  * timeout and call session_wait(s, 0, ...)). Owned by the session. */
 int		 session_wait_fd(const struct session *);
-/* Cancel the running command (the front end asked first): SIGTERM to its
- * process group, SIGKILL after a grace period. Journaled. A step waiting
+/* Cancel the running commands (the front end asked first): SIGTERM to
+ * each one's process group, SIGKILL after a grace period, and no more of
+ * the hosts of its step start by themselves. Journaled. A step waiting
  * between two attempts (until) fails at once, cancelled. */
 int		 session_cancel(struct session *, char **cause);
 /* Stop waiting on step i (until): the attempt under way is its last, and

@@ -103,6 +103,10 @@ struct rb_textpos rbl_text_at(const struct yt_node *);
 /* Whether ch may be in an environment variable's name (first: start it). */
 bool		 rbl_is_name_char(char ch, bool first);
 
+/* runbook-steps.c: a `forks` value, 1 to RB_FORKS_MAX, into *out, or an
+ * error at x and false. */
+bool		 rbl_get_forks(struct ctx *, const struct yt_node *x,
+		    unsigned *out);
 /* runbook-steps.c: load one phase's steps into c->rb. */
 void		 rbl_load_phase(struct ctx *, enum rb_phase,
 		    const struct yt_node *key, const struct yt_node *);

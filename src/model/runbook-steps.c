@@ -301,6 +301,7 @@ static void	load_until_key(struct step_load *);
 static void	load_outputs_key(struct step_load *);
 static void	load_user_key(struct step_load *);
 static void	load_on(struct step_load *);
+static void	load_forks(struct step_load *);
 
 #define F(f)	offsetof(struct rb_step, f)
 
@@ -336,6 +337,7 @@ static const struct step_key {
 	{ "outputs",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_outputs_key },
 	{ "user",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_user_key },
 	{ "on",		K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_on },
+	{ "forks",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_forks },
 };
 
 #undef F
@@ -529,6 +531,45 @@ load_on(struct step_load *l)
 	}
 	l->st->on.s = buf_take(&b);
 	l->st->on.pos = l->x->pos;
+}
+
+bool
+rbl_get_forks(struct ctx *c, const struct yt_node *x, unsigned *out)
+{
+	char		 what[64], *end;
+	unsigned long	 n = 0;
+
+	if (x->type == YT_SCALAR && !yt_is_null(x) && *x->s >= '0' &&
+	    *x->s <= '9') {
+		errno = 0;
+		n = strtoul(x->s, &end, 10);
+		if (errno != 0 || *end != '\0')
+			n = 0;
+	}
+	if (n < 1 || n > RB_FORKS_MAX) {
+		err(c, x->pos, "'forks' must be how many hosts run at once, 1 "
+		    "to %d, found %s", RB_FORKS_MAX,
+		    yt_describe(x, what, sizeof what));
+		return false;
+	}
+	*out = (unsigned)n;
+	return true;
+}
+
+/* forks: how many of the hosts of a step with `on` run at once. */
+static void
+load_forks(struct step_load *l)
+{
+	unsigned	n;
+
+	if (!rbl_get_forks(l->c, l->x, &n))
+		return;
+	if (rbl_map_get(l->map, "on", NULL) == NULL) {
+		err(l->c, l->k->pos, "%s has 'forks' but no 'on': 'forks' says "
+		    "how many of the hosts it runs on run at once", l->name);
+		return;
+	}
+	l->st->forks = n;
 }
 
 /* Load the table's keys of a step whose kind is known: one a kind may

@@ -1156,7 +1156,7 @@ load_root(struct ctx *c, const struct yt_node *root)
 	static const char *const keys[] = {
 		"stepup", "product", "description", "versions", "policy",
 		"vars", "prepare", "hop", "finish", "rollback",
-		"rollback-warning", "hosts", NULL
+		"rollback-warning", "hosts", "forks", NULL
 	};
 	struct runbook		*rb = c->rb;
 	const struct yt_node	*x, *k;
@@ -1210,6 +1210,10 @@ load_root(struct ctx *c, const struct yt_node *root)
 		    c->d) == 0)
 			(void)inventory_finish(rb->inventory, c->file, c->d);
 	}
+	if ((x = rbl_map_get(root, "forks", &k)) != NULL &&
+	    rbl_get_forks(c, x, &rb->forks) && rb->inventory == NULL)
+		err(c, k->pos, "'forks' says how many hosts of a step with "
+		    "'on' run at once, but the runbook has no 'hosts'");
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		if ((x = rbl_map_get(root, rb_phase_name((enum rb_phase)p),
 		    &k)) == NULL)
@@ -1217,6 +1221,16 @@ load_root(struct ctx *c, const struct yt_node *root)
 		rbl_load_phase(c, (enum rb_phase)p, k, x);
 		if (p != RB_PHASE_ROLLBACK && (x->type == YT_SEQ && x->n > 0))
 			any = true;
+	}
+	/* The runbook's forks, for each step on hosts that says none. */
+	for (p = 0; p < RB_PHASE__COUNT; p++) {
+		size_t	i;
+
+		for (i = 0; i < rb->phases[p].n; i++) {
+			if (rb->phases[p].v[i].on.s != NULL &&
+			    rb->phases[p].v[i].forks == 0)
+				rb->phases[p].v[i].forks = rb->forks;
+		}
 	}
 	if (!any)
 		err(c, root->pos, "no steps: a runbook needs a 'prepare', "

@@ -124,6 +124,9 @@ struct rb_output {
 	struct rb_pos	 pos;
 };
 
+/* The most hosts a step's `forks` runs at once. */
+#define RB_FORKS_MAX	64
+
 struct rb_step {
 	char		*id;		/* [a-z0-9][a-z0-9_-]*, unique in the runbook */
 	enum rb_kind	 kind;
@@ -158,6 +161,10 @@ struct rb_step {
 					   runbook's inventory (a list is
 					   joined with ','), or s NULL: on
 					   stepup's own host */
+	unsigned	 forks;		/* with on: how many of its hosts
+					   run at once, 1..RB_FORKS_MAX
+					   (1 when not given: one after
+					   another) */
 
 	bool		 has_needs;	/* false: needs every step before it */
 	struct rb_str	*needs;		/* ids of the steps it needs */
@@ -397,6 +404,9 @@ struct runbook {
 	/* hosts: the groups of the cluster's hosts (inventory.h), or NULL
 	 * when the runbook has none. */
 	struct inventory *inventory;
+	/* forks: how many hosts of a step with `on` run at once when the
+	 * step does not say (rb_step.forks); 0 when not given: 1. */
+	unsigned	 forks;
 };
 
 /* Where a rollback goes back to (the index of rollback_warning). */

@@ -459,6 +459,8 @@ steps_add(struct steps *ss)
 	st = &ss->v[ss->n];
 	memset(st, 0, sizeof *st);
 	st->index = ss->n++;
+	st->forks_first = st->index;
+	st->forks_n = 1;
 	st->hop = -1;
 	st->exit_status = -1;
 	st->artifact_size = -1;
@@ -649,6 +651,27 @@ steps_next_host(const struct steps *ss, size_t i)
 	return o->host != NULL && o->rb == st->rb && o->hop == st->hop;
 }
 
+/* The instances of a step with `forks` above 1 (not an undo: a rollback
+ * goes host by host): one group each, its members' forks_first its first
+ * and forks_n its size. */
+static void
+steps_fork_groups(struct steps *ss)
+{
+	struct step	*st;
+	size_t		 i;
+
+	for (i = 0; i < ss->n; i++) {
+		st = &ss->v[i];
+		if (st->rb != NULL && st->rb->forks > 1 && !st->undo &&
+		    steps_next_host(ss, i)) {
+			st->forks_first = ss->v[i - 1].forks_first;
+			ss->v[st->forks_first].forks_n++;
+		}
+	}
+	for (i = 0; i < ss->n; i++)
+		ss->v[i].forks_n = ss->v[ss->v[i].forks_first].forks_n;
+}
+
 static int
 index_cmp(const void *a, const void *b)
 {
@@ -729,10 +752,11 @@ steps_resolve_needs(struct steps *ss)
 	}
 	sort_ss = ss;
 	qsort(order, n_order, sizeof *order, id_cmp);
+	steps_fork_groups(ss);
 	for (i = 0; i < ss->n; i++) {
 		st = &ss->v[i];
 		if (st->rb == NULL || !st->rb->has_needs) {
-			st->needs_before = i;
+			st->needs_before = st->forks_first;
 			goto next;
 		}
 		/* Room for every instance named, the confirm and the
@@ -769,8 +793,8 @@ steps_resolve_needs(struct steps *ss)
 		}
 		if (confirm != SIZE_MAX)
 			st->needs[st->n_needs++] = confirm;
-		/* The hosts go one after another. */
-		if (steps_next_host(ss, i))
+		/* The hosts go one after another, unless they fork. */
+		if (steps_next_host(ss, i) && st->forks_n == 1)
 			st->needs[st->n_needs++] = i - 1;
 		qsort(st->needs, st->n_needs, sizeof *st->needs, index_cmp);
 		for (n = 0, k = 0; k < st->n_needs; k++) {
@@ -1263,6 +1287,23 @@ steps_gate(struct steps *ss, size_t i)
 	st->state = steps_needs_met(ss, i, NULL) ? STEP_READY : STEP_PENDING;
 }
 
+/* Recheck step i, and with it every instance of its fork group: they
+ * share what they need, so the first-not-settled cursor entering or
+ * leaving the group changes them all. */
+static void
+steps_gate_group(struct steps *ss, size_t i)
+{
+	const struct step	*st = &ss->v[i];
+	size_t			 k;
+
+	if (st->forks_n == 1) {
+		steps_gate(ss, i);
+		return;
+	}
+	for (k = st->forks_first; k < st->forks_first + st->forks_n; k++)
+		steps_gate(ss, k);
+}
+
 /* Move the first-not-settled cursors past what is settled. */
 static void
 steps_advance(struct steps *ss)
@@ -1331,10 +1372,20 @@ step_set(struct steps *ss, size_t i, enum step_state state,
 	/* A step without `needs` is ready only as the first step not
 	 * settled: only the old and the new one can change. */
 	steps_gate(ss, i);
-	if (open < ss->n && open != i)
-		steps_gate(ss, open);
-	if (ss->open < ss->n && ss->open != open && ss->open != i)
-		steps_gate(ss, ss->open);
+	if (open < ss->n && ss->open < ss->n &&
+	    ss->v[open].forks_first == ss->v[ss->open].forks_first) {
+		/* Within one fork group: what its instances need is the
+		 * same before and after. */
+		if (open != i)
+			steps_gate(ss, open);
+		if (ss->open != open && ss->open != i)
+			steps_gate(ss, ss->open);
+	} else {
+		if (open < ss->n)
+			steps_gate_group(ss, open);
+		if (ss->open < ss->n && ss->open != open)
+			steps_gate_group(ss, ss->open);
+	}
 	/* A step with `needs` lists its own, and the latest confirm before
 	 * it: recheck who lists i and, when the first confirm not settled
 	 * moved, who lists a confirm passed over (every confirm before a

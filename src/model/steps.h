@@ -185,6 +185,12 @@ struct step {
 	 * before it (each confirm before that one is required too: see
 	 * steps_needs_met). */
 	size_t			 needs_before;
+	/* The instances of its runbook step that may run at once (`forks`
+	 * above 1): v[forks_first .. forks_first + forks_n). Each of them
+	 * needs what the first needs (needs_before is forks_first), not
+	 * the host's before it; forks_n is 1 for a step that runs alone. */
+	size_t			 forks_first;
+	size_t			 forks_n;
 	size_t			*needs;
 	size_t			 n_needs;
 	size_t			*needed_by;	/* the later steps whose needs
@@ -197,6 +203,9 @@ struct step {
 						   manual: the note; failed:
 						   what failed; or NULL */
 	bool			 end_shown;	/* read: its end was shown */
+	bool			 away;		/* its command ended while stepup
+					   was not running (found so on
+					   resume: session_finished_away) */
 	bool			 warned;	/* a warn check failed and the
 						   operator acknowledged it */
 	int			 exit_status;	/* last attempt: 0..255, 128+N
@@ -258,8 +267,9 @@ struct steps {
  * hop). A step with `on` is laid out once per host its pattern selects,
  * in the inventory's order, keyed "KEY#HOST", its title followed by
  * " (on HOST)"; each host's instance needs the previous host's (the hosts
- * go one after another), and a `needs` naming such a step means every
- * host's instance. base holds the run-wide environment (STEPUP_FROM, STEPUP_TO,
+ * go one after another) or, with `forks` above 1, what the first host's
+ * instance needs (they may run at once: forks_first, forks_n), and a
+ * `needs` naming such a step means every host's instance. base holds the run-wide environment (STEPUP_FROM, STEPUP_TO,
  * STEPUP_RUN_ID, STEPUP_RUNBOOK_DIR and the runbook's vars with their
  * answers), copied once into the steps' base, on which each step's env
  * stands with its own entries. `needs` naming a step repeated per hop
