@@ -427,17 +427,17 @@ test_command(void **state)
 
 	rb_diags_init(&d);
 	inv = inventory_new();
-	errors = inventory_add_command(inv, "rb.yaml", at,
+	errors = inventory_add_command(inv, "rb.yaml", at, NULL,
 	    "printf 'a1\\n\\n# note\\n  a2  \\r\\na1\\n'", "agents", NULL, 10,
 	    &d);
 	assert_int_equal(errors, 0);
 	expect_sel(inv, "agents", "a1 a2");
-	errors = inventory_add_command(inv, "rb.yaml", at,
+	errors = inventory_add_command(inv, "rb.yaml", at, NULL,
 	    "echo fine; echo 'no such' >&2; exit 3", NULL, NULL, 10, &d);
 	assert_int_equal(errors, 1);
 	expect_diag(&d, "rb.yaml:3:14: the inventory command exited 3: no "
 	    "such");
-	errors = inventory_add_command(inv, "rb.yaml", at,
+	errors = inventory_add_command(inv, "rb.yaml", at, NULL,
 	    "printf 'ok\\nbad host\\n-x\\n'", NULL, NULL, 10, &d);
 	assert_int_equal(errors, 2);
 	expect_diag(&d, "rb.yaml:3:14: line 2 of the inventory command's "
@@ -446,11 +446,11 @@ test_command(void **state)
 	    "output, '-x'");
 	/* A group name that cannot be one is refused before the command
 	 * runs. */
-	errors = inventory_add_command(inv, "rb.yaml", at,
+	errors = inventory_add_command(inv, "rb.yaml", at, NULL,
 	    "touch inventory-cmd-ran", "bad group", NULL, 10, &d);
 	assert_int_equal(errors, 1);
 	assert_int_equal(access("inventory-cmd-ran", F_OK), -1);
-	errors = inventory_add_command(inv, "rb.yaml", at, "sleep 30", NULL,
+	errors = inventory_add_command(inv, "rb.yaml", at, NULL, "sleep 30", NULL,
 	    NULL, 1, &d);
 	assert_int_equal(errors, 1);
 	expect_diag(&d, "the inventory command took more than 1 seconds");

@@ -104,6 +104,8 @@ struct rb_textpos rbl_text_at(const struct yt_node *);
 bool		 rbl_is_name_char(char ch, bool first);
 
 /* runbook-steps.c: load one phase's steps into c->rb. */
+/* A timeout: seconds, or a number with s, m or h; 0 when invalid. */
+unsigned	 rbl_parse_timeout(const char *);
 void		 rbl_load_phase(struct ctx *, enum rb_phase,
 		    const struct yt_node *key, const struct yt_node *);
 /* runbook-steps.c: once every step is loaded, check what is across steps:
