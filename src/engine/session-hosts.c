@@ -154,3 +154,44 @@ session_inventory_free(struct session *s)
 	free(s->inv_source);
 	free(s->inv_limit);
 }
+
+char *
+session_run_hosts(const struct journal_run *run)
+{
+	struct inventory	*inv;
+	char			*cause, *names, *line;
+
+	if (run->inventory == NULL)
+		return NULL;
+	if ((inv = inventory_from_ini("the journal", run->inventory,
+	    run->inventory_limit, &cause)) == NULL) {
+		line = xasprintf("unreadable in the journal: %s", cause);
+		free(cause);
+		return line;
+	}
+	names = inventory_hosts_line(inv);
+	line = xasprintf("%zu, from %s%s%s: %s", inventory_count(inv),
+	    run->inventory_source != NULL ? run->inventory_source : "?",
+	    run->inventory_limit != NULL ? ", --limit " : "",
+	    run->inventory_limit != NULL ? run->inventory_limit : "", names);
+	free(names);
+	inventory_free(inv);
+	return line;
+}
+
+char *
+session_hosts(const struct session *s)
+{
+	char	*names, *line;
+
+	if (s->rb->inventory == NULL || s->inv_text == NULL)
+		return NULL;
+	names = inventory_hosts_line(s->rb->inventory);
+	line = xasprintf("%zu, from %s%s%s: %s",
+	    inventory_count(s->rb->inventory),
+	    s->inv_source != NULL ? s->inv_source : "?",
+	    s->inv_limit != NULL ? ", --limit " : "",
+	    s->inv_limit != NULL ? s->inv_limit : "", names);
+	free(names);
+	return line;
+}

@@ -225,6 +225,15 @@ struct session_run_info {
 	char		*inventory_note;
 };
 
+struct journal_run;
+/* The hosts a journaled run resolved, in one line for a report or
+ * stepup show: "3, from inventory.ini, --limit web: w1 w2 w3"; NULL
+ * when it journaled none (caller frees). */
+char		*session_run_hosts(const struct journal_run *);
+/* The same for the session's run (resolved, or the journaled ones of
+ * the run it resumes); NULL when the runbook has no hosts. */
+char		*session_hosts(const struct session *);
+
 /* Open a session on a runbook: load it, open the journal in the state
  * directory, take the runbook's lock, and look for an unfinished run.
  * Returns EXIT_DONE with *out set; EXIT_USAGE (invalid runbook: the
