@@ -601,6 +601,7 @@ cli_inventory(struct runbook *rb, const char *file, const char *limit,
 		rb_diags_free(&d);
 		return EXIT_USAGE;
 	}
+	rb_diags_print(&d, stderr);	/* its warnings */
 	rb_diags_free(&d);
 	free(text);
 	if (inv != NULL) {
