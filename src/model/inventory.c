@@ -1494,6 +1494,11 @@ inventory_limit(struct inventory *inv, const char *pattern, char **cause)
 	bool		*keep;
 	size_t		 i;
 
+	if (inv->limit != NULL) {
+		*cause = xasprintf("one limit at a time (there is '%s' "
+		    "already)", inv->limit);
+		return -1;
+	}
 	if (inventory_select(inv, pattern, &sel, cause) != 0)
 		return -1;
 	if (sel.n == 0) {
@@ -1512,14 +1517,7 @@ inventory_limit(struct inventory *inv, const char *pattern, char **cause)
 			inv->excluded[i] = true;
 	}
 	free(keep);
-	if (inv->limit == NULL)
-		inv->limit = xstrdup(pattern);
-	else {
-		char	*both = xasprintf("%s,&%s", inv->limit, pattern);
-
-		free(inv->limit);
-		inv->limit = both;
-	}
+	inv->limit = xstrdup(pattern);
 	return 0;
 }
 

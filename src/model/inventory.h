@@ -168,8 +168,9 @@ void	inventory_sel_free(struct inv_sel *);
 /* Narrow the inventory as Ansible's --limit does: from now on,
  * inventory_select() never selects a host the pattern does not select
  * (a pattern's subscripts still count every host of a group, as
- * Ansible's do). A limit that selects no host is an error; a second one
- * narrows further. Returns 0, or -1 with *cause. */
+ * Ansible's do). A limit that selects no host is an error, and so is a
+ * second limit (the pattern itself narrows: "web:&rack1"). Returns 0, or
+ * -1 with *cause. */
 int	inventory_limit(struct inventory *, const char *pattern, char **cause);
 /* The hosts left by the limit (every host without one). */
 size_t	inventory_count(const struct inventory *);
