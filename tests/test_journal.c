@@ -724,6 +724,10 @@ test_migration(void **state)
 	assert_int_equal(r->id, 1);
 	assert_string_equal(r->operator, "carol");
 	assert_int_equal(r->status, JOURNAL_RUN_PAUSED);
+	/* Version 5's hosts: none journaled for a run before it. */
+	assert_null(r->inventory);
+	assert_null(r->inventory_source);
+	assert_null(r->inventory_limit);
 	journal_run_free(r);
 	assert_int_equal(journal_append(j, 1, JOURNAL_EV_RESUME, NULL, NULL,
 	    &seq, &cause), 0);
@@ -750,6 +754,25 @@ test_migration(void **state)
 	assert_int_equal(journal_actions(j, 1, NULL, &av, &n, &cause), 0);
 	assert_int_equal(n, 1);
 	journal_actions_free(av, n);
+	/* What version 5 added: a run's hosts, kept as written. */
+	{
+		struct journal_run	 nr;
+		long long		 id;
+
+		memset(&nr, 0, sizeof nr);
+		nr.kind = JOURNAL_RUN_UPGRADE;
+		nr.runbook = "/rb/old.yaml";
+		nr.product = "Pachyderm";
+		nr.inventory = "[agents]\nnode1\nnode2:2222\n";
+		nr.inventory_source = "/rb/cluster.ini";
+		nr.inventory_limit = "node2";
+		assert_int_equal(journal_run_create(j, &nr, &id, &cause), 0);
+		assert_int_equal(journal_run_get(j, id, &r, &cause), 0);
+		assert_string_equal(r->inventory, nr.inventory);
+		assert_string_equal(r->inventory_source, "/rb/cluster.ini");
+		assert_string_equal(r->inventory_limit, "node2");
+		journal_run_free(r);
+	}
 	journal_close(j);
 	/* Reopening a current database migrates nothing. */
 	j = open_ok(dir);
