@@ -59,7 +59,7 @@ struct cli_option {
 #define CLI_HOSTS_OPTIONS(X)						\
 	CLI_INVENTORY_OPTION(X)						\
 	X(LIMIT, "limit", 0, "PATTERN",					\
-	    "only the hosts PATTERN selects, as Ansible's --limit")
+	    "only the hosts it selects (Ansible's --limit)")
 /* A command's option table, from its list; ended by a row of NULLs. */
 #define CLI_OPTIONS_TABLE(var, LIST)					\
 	static const struct cli_option var[] = {			\
