@@ -73,8 +73,10 @@ EOF
 runbook "$RB/file.yaml" "inventory: {file: cluster.ini}"
 printf '%s\n' "yes, upgrade to 2.0.0" >"$TMP/in"
 
+# A new state directory each time: its run 1 started in the same second
+# as the last one's would name the same attempts on the hosts.
 reset_world() {
-	rm -rf "$STATE" "$WORLD"
+	rm -rf "$STATE" "$WORLD" "$STEPUP_REMOTE_DIR"
 	mkdir -p "$WORLD"
 	echo 1.0.0 >"$WORLD/version"
 }
@@ -198,6 +200,7 @@ printf '%s\n' resume >"$TMP/in9"
 "$STEPUP" run --plain "$RB/file.yaml" <"$TMP/in9" >"$TMP/out9" 2>&1
 st=$?
 [ "$st" = 0 ] || fail "the resumed run exited $st: $(tail -20 "$TMP/out9")"
+expect_line "$TMP/out9" "== hosts: 3, from $RB/cluster.ini: node1 node2 node3"
 expect_line "$TMP/out9" "! the inventory ($RB/cluster.ini) changed since run 1 began: run 1 goes on with the 3 host(s) it journaled: node1 node2 node3"
 for h in node1 node2 node3; do
 	[ "$(cat "$WORLD/ran-$h" 2>/dev/null)" = x ] || fail "after the resume, $h ran $(cat "$WORLD/ran-$h" 2>/dev/null | wc -l) times"
