@@ -11,7 +11,7 @@
 # and one that fails or times out starts nothing (exit 2); the resolved
 # hosts are journaled, listed by stepup show and the report, and a run
 # resumed after the inventory file changed goes on with its journaled
-# hosts and says so.
+# hosts and says so, and its rollback undoes it on those hosts.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
 . "$top_srcdir/tests/session-lib.sh"
@@ -51,9 +51,11 @@ hop:
         while [ ! -e "\$world/release" ]; do sleep 0.1; done
       fi
       echo "\$STEPUP_HOP_TO" >"\$world/version-\$STEPUP_HOST"
+    undo: echo 1.0.0 >"\$world/version-\$STEPUP_HOST"
   - id: head
     action: Record the new version on the head node
     run: echo "\$STEPUP_HOP_TO" >"\$world/version"
+    undo: echo 1.0.0 >"\$world/version"
 EOF
 }
 
@@ -210,6 +212,19 @@ done
 	fail "node3 after the resume: $(sql "select step, state from step_states")"
 [ "$(sql "select count(*) from events where kind = 'note' and detail like 'the inventory (%) changed since run 1 began%'")" = 1 ] ||
 	fail "the change is not journaled: $(sql "select kind, detail from events")"
+# 7. Its rollback, the file still changed, undoes the upgrade on exactly
+# the journaled hosts: node3 too, and not node9.
+printf '%s\n' "yes, roll back to 1.0.0" >"$TMP/in10"
+"$STEPUP" rollback --plain "$RB/file.yaml" <"$TMP/in10" >"$TMP/out10" 2>&1
+st=$?
+[ "$st" = 0 ] || fail "the rollback exited $st: $(tail -30 "$TMP/out10")"
+expect_grep "$TMP/out10" "Undo: Upgrade the agent to 2.0.0 (on node3)"
+grep -qF "(on node9)" "$TMP/out10" && fail "the rollback went to node9: $(cat "$TMP/out10")"
+for h in node1 node2 node3; do
+	[ "$(cat "$WORLD/version-$h")" = 1.0.0 ] || fail "$h after the rollback: $(cat "$WORLD/version-$h")"
+done
+[ "$(sql "select inventory from runs where id = 2")" = "$(sql "select inventory from runs where id = 1")" ] ||
+	fail "the rollback run journaled other hosts: $(sql "select id, inventory from runs")"
 cp "$TMP/cluster.ini.orig" "$RB/cluster.ini"
 
 finish
