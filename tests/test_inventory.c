@@ -796,6 +796,20 @@ test_resolve(void **state)
 	rb_diags_free(&d);
 	unlink(t);
 	free(t);
+	/* A file that is not there is said where it is named. */
+	rb_diags_init(&d);
+	w.file = "/nonexistent/x.ini";
+	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
+	    1);
+	expect_diag(&d, "rb.yaml:0:0: --inventory /nonexistent/x.ini: No such "
+	    "file or directory");
+	w.file = NULL;
+	unlink(path);
+	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
+	    1);
+	expect_diag(&d, "rb.yaml:7:19: the inventory file ");
+	expect_diag(&d, "cluster.ini: No such file or directory");
+	rb_diags_free(&d);
 	runbook_free(rb);
 
 	/* A command, in the runbook's directory, into its group. */
