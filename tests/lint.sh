@@ -165,7 +165,7 @@ expect_status 0 "$STEPUP" lint "$TMP/inv/rb.yaml"
 [ -s "$TMP/err" ] && fail "lint with the group in the file: $(cat "$TMP/err")"
 rm "$TMP/inv/cluster.ini"
 expect_status 0 "$STEPUP" lint "$TMP/inv/rb.yaml"
-expect_grep "$TMP/err" "$TMP/inv/cluster.ini: warning: $TMP/inv/cluster.ini: No such file or directory"
+expect_grep "$TMP/err" "$TMP/inv/rb.yaml:4:19: warning: the inventory file $TMP/inv/cluster.ini: No such file or directory"
 
 # Every shipped runbook passes (the loop is fine when there are none).
 for rb in "$top_srcdir"/runbooks/*.yaml; do

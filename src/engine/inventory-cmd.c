@@ -7,10 +7,8 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "inventory-cmd.h"
 #include "spawn.h"
@@ -112,23 +110,14 @@ inventory_resolve(const struct runbook *rb, const struct inv_where *w,
 		    INV_INI, d);
 		free(t);
 	}
-	/* A file that cannot be opened is said where it is named. */
-	if (w->file != NULL && access(w->file, R_OK) != 0) {
-		rb_diag_add(d, RB_ERROR, rb->path, none, "--inventory %s: %s",
-		    w->file, strerror(errno));
-		errors++;
+	if (w->file != NULL) {
 		where = xstrdup(w->file);
-	} else if (w->file != NULL) {
-		where = xstrdup(w->file);
-		errors += inventory_load_file(inv, w->file, INV_AUTO, d);
-	} else if (src->kind == RB_INV_FILE && access(src->file, R_OK) != 0) {
-		rb_diag_add(d, RB_ERROR, rb->path, src->pos, "the inventory "
-		    "file %s: %s", src->file, strerror(errno));
-		errors++;
-		where = xstrdup(src->file);
+		errors += inventory_load_named(inv, w->file, rb->path, none,
+		    "--inventory", d);
 	} else if (src->kind == RB_INV_FILE) {
 		where = xstrdup(src->file);
-		errors += inventory_load_file(inv, src->file, INV_AUTO, d);
+		errors += inventory_load_named(inv, src->file, rb->path,
+		    src->pos, "the inventory file", d);
 	} else if (src->kind == RB_INV_COMMAND) {
 		where = xasprintf("the command '%s'", src->command);
 		errors += inventory_add_command(inv, rb->path, src->pos,

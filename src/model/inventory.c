@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "inventory.h"
 #include "util.h"
@@ -1133,6 +1134,19 @@ inventory_load_file(struct inventory *inv, const char *path,
 	errors = inventory_load_text(inv, path, buf, len, format, diags);
 	free(buf);
 	return errors;
+}
+
+size_t
+inventory_load_named(struct inventory *inv, const char *path,
+    const char *file, struct rb_pos pos, const char *what,
+    struct rb_diags *diags)
+{
+	if (access(path, R_OK) != 0) {
+		rb_diag_add(diags, RB_ERROR, file, pos, "%s %s: %s", what, path,
+		    strerror(errno));
+		return 1;
+	}
+	return inventory_load_file(inv, path, INV_AUTO, diags);
 }
 
 /* --- a command's output ------------------------------------------------ */

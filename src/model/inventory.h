@@ -120,6 +120,12 @@ size_t	inventory_add_tree(struct inventory *, const char *file,
  * errors added to diags. */
 size_t	inventory_load_file(struct inventory *, const char *path,
 	    enum inv_format, struct rb_diags *);
+/* The same, for a file named elsewhere (a runbook's `inventory:` at
+ * file:pos, or an option): one that cannot be opened is an error there,
+ * "WHAT PATH: REASON". */
+size_t	inventory_load_named(struct inventory *, const char *path,
+	    const char *file, struct rb_pos pos, const char *what,
+	    struct rb_diags *);
 /* The same on text in memory; file names it in messages. */
 size_t	inventory_load_text(struct inventory *, const char *file,
 	    const char *buf, size_t len, enum inv_format, struct rb_diags *);

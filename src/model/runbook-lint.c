@@ -344,7 +344,8 @@ lint_inventory(const struct runbook *rb, struct rb_diags *d)
 		    INV_INI, &tmp);
 		free(text);
 	}
-	if (inventory_load_file(inv, rb->inv_source.file, INV_AUTO, &tmp) == 0 &&
+	if (inventory_load_named(inv, rb->inv_source.file, rb->path,
+	    rb->inv_source.pos, "the inventory file", &tmp) == 0 &&
 	    inventory_finish(inv, rb->path, &tmp) == 0)
 		(void)inventory_check_steps(inv, rb, rb->inv_source.file, &tmp);
 	for (i = 0; i < tmp.n; i++)
