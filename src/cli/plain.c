@@ -1104,18 +1104,13 @@ plain_left(struct plain *p, const char *what, const char *id)
 static int
 plain_unfinished(struct plain *p, const struct session_run_info *u)
 {
-	char		*line, *word, *rest, *cause = NULL, when[64], *hosts;
+	char		*line, *word, *rest, *cause = NULL, when[64];
 	int		 r;
 
 	utc_format(when, sizeof when, u->started, "%Y-%m-%d %H:%M:%S UTC");
 	plain_say(p, "== unfinished: run %s, %s -> %s, begun %s by %s on %s%s%s",
 	    u->id, u->from, u->to, when, u->operator, u->host,
 	    u->step != NULL ? ", at step " : "", u->step != NULL ? u->step : "");
-	/* Its own hosts, the ones it resumes on. */
-	if ((hosts = session_hosts(p->s)) != NULL) {
-		plain_say(p, "== hosts: %s", hosts);
-		free(hosts);
-	}
 	if (u->runbook_changed)
 		plain_say(p, "! the runbook changed since run %s began (its "
 		    "sha256 differs): check what changed before resuming",

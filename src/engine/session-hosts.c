@@ -32,14 +32,19 @@ session_inventory_fresh(struct session *s)
 	struct inv_where	 w;
 	struct rb_diags		 d;
 
+	struct runbook		 view;
+
 	if (s->fresh_done)
 		return;
 	s->fresh_done = true;
 	memset(&w, 0, sizeof w);
 	w.file = s->opts.inventory;
 	w.limit = s->opts.limit;
+	/* From the runbook's own `hosts:`, whatever is installed now. */
+	view = *s->rb;
+	view.inventory = s->hosts_orig;
 	rb_diags_init(&d);
-	if (inventory_resolve(s->rb, &w, &s->fresh, &s->fresh_text,
+	if (inventory_resolve(&view, &w, &s->fresh, &s->fresh_text,
 	    &s->fresh_source, &d) != 0)
 		s->fresh_err = rb_diags_text(&d);
 	rb_diags_free(&d);
@@ -54,7 +59,7 @@ session_inventory_set(struct session *s, struct inventory *inv,
 	char	*so = source != NULL ? xstrdup(source) : NULL;
 	char	*l = limit != NULL ? xstrdup(limit) : NULL;
 
-	if (s->rb->inventory != s->fresh)
+	if (s->rb->inventory != s->fresh && s->rb->inventory != s->hosts_orig)
 		inventory_free(s->rb->inventory);
 	s->rb->inventory = inv;
 	free(s->inv_text);
@@ -108,6 +113,11 @@ session_inventory(struct session *s, char **cause)
 	struct inventory		*inv;
 	char				*why, *where;
 
+	/* The runbook's own `hosts:`, kept for a fresh list later. */
+	if (!s->hosts_kept) {
+		s->hosts_kept = true;
+		s->hosts_orig = s->rb->inventory;
+	}
 	if (run != NULL && run->inventory != NULL) {
 		where = xasprintf("the hosts journaled with run %lld", run->id);
 		inv = inventory_from_ini(where, run->inventory,
@@ -143,10 +153,12 @@ session_inventory(struct session *s, char **cause)
 void
 session_inventory_free(struct session *s)
 {
-	/* The fresh inventory is either the runbook's now (which
-	 * runbook_free frees) or the session's. */
+	/* The fresh inventory and the runbook's own are each either the
+	 * runbook's now (which runbook_free frees) or the session's. */
 	if (s->rb == NULL || s->rb->inventory != s->fresh)
 		inventory_free(s->fresh);
+	if (s->rb != NULL && s->rb->inventory != s->hosts_orig)
+		inventory_free(s->hosts_orig);
 	free(s->fresh_text);
 	free(s->fresh_source);
 	free(s->fresh_err);

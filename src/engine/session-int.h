@@ -129,6 +129,9 @@ struct session {
 	 * for a new run and to tell a resumed run's from (fresh_done; its
 	 * problems in fresh_err, or NULL). */
 	char			*inv_text, *inv_source, *inv_limit;
+	bool			 hosts_kept;	/* hosts_orig: the runbook's
+						   `hosts:` as loaded */
+	struct inventory	*hosts_orig;
 	bool			 fresh_done;
 	char			*fresh_text, *fresh_source, *fresh_err;
 	struct inventory	*fresh;
