@@ -748,6 +748,7 @@ test_resolve(void **state)
 	 * checked once the hosts are resolved. */
 	rb = rb_write_load(dir, "rb.yaml", RB_HEAD
 	    "inventory: {file: cluster.ini}\nhosts:\n  head: [h1]\n"
+	    "  managers: [m0]\n"
 	    "hop:\n  - {id: a, action: A, run: x, on: agents}\n"
 	    "  - {id: b, action: B, run: x, on: 'head:managers'}\n", &d);
 	assert_non_null(rb);
@@ -758,9 +759,11 @@ test_resolve(void **state)
 	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
 	    0);
 	assert_string_equal(source, path);
-	expect_sel(inv, "agents", "m1 w1 w2");
-	expect_sel(inv, "all", "h1 m1 w1 w2");
-	assert_string_equal(text, "[head]\nh1\n[managers]\nm1\n[workers]\n"
+	/* A group both name has the hosts of both. */
+	expect_sel(inv, "managers", "m0 m1");
+	expect_sel(inv, "agents", "m0 m1 w1 w2");
+	expect_sel(inv, "all", "h1 m0 m1 w1 w2");
+	assert_string_equal(text, "[head]\nh1\n[managers]\nm0\nm1\n[workers]\n"
 	    "w1\nw2\n[agents]\n[agents:children]\nmanagers\nworkers\n");
 	inventory_free(inv);
 	free(text);
@@ -791,7 +794,7 @@ test_resolve(void **state)
 	rb_diags_init(&d);
 	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
 	    1);
-	expect_diag(&d, "rb.yaml:11:36: 'on' of step a: the host pattern "
+	expect_diag(&d, "rb.yaml:12:36: 'on' of step a: the host pattern "
 	    "'agents' matches no host and no group in the inventory (");
 	rb_diags_free(&d);
 	unlink(t);

@@ -1571,7 +1571,10 @@ inventory_ini(const struct inventory *inv)
 	for (i = 0; i < inv->ngroups; i++) {
 		const struct inv_group	*g = &inv->groups[i];
 
-		buf_printf(&b, "[%s]\n", g->name);
+		/* A group only named as a child stays undefined, for the
+		 * source that defines it (or inventory_finish) to say. */
+		if (g->defined || g->nhosts > 0)
+			buf_printf(&b, "[%s]\n", g->name);
 		for (k = 0; k < g->nhosts; k++)
 			ini_host(&b, &inv->hosts[g->hosts[k]]);
 		if (g->nchildren == 0)

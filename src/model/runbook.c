@@ -1266,9 +1266,8 @@ load_root(struct ctx *c, const struct yt_node *root)
 		if (yt_is_null(x))
 			err(c, k->pos, "'hosts' is empty: give it groups of "
 			    "host names (GROUP: [HOST...])");
-		/* With an inventory, a group may have its children there. */
 		else if (inventory_add_tree(rb->inventory, c->file, x,
-		    c->d) == 0 && rb->inv_source.kind == RB_INV_NONE)
+		    c->d) == 0)
 			(void)inventory_finish(rb->inventory, c->file, c->d);
 	}
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
