@@ -67,6 +67,12 @@ start_draw(void *state, WINDOW *w, int rows, int cols)
 		wattroff(w, theme_attr(ROLE_WARNING));
 		y++;
 	}
+	if (u->inventory_note != NULL) {
+		wattron(w, theme_attr(ROLE_WARNING));
+		ui_str(w, y++, 2, cols - 4, u->inventory_note);
+		wattroff(w, theme_attr(ROLE_WARNING));
+		y++;
+	}
 	snprintf(line, sizeof line, "%s resumes it at its exact step; a "
 	    "running action is followed again.", keys_key(KEYS_OPEN));
 	ui_str(w, y++, 2, cols - 4, line);

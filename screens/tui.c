@@ -956,6 +956,8 @@ tui_rollback(struct session *s)
 	if (u->runbook_changed)
 		ui_message(ROLE_WARNING, "The runbook changed since run %s "
 		    "began (its sha256 differs): check what changed.", u->id);
+	else if (u->inventory_note != NULL)
+		ui_message(ROLE_WARNING, "%s", u->inventory_note);
 	/* Secret answers were never journaled: asked again, then the
 	 * questions screen resumes and shows the hub, which shows the
 	 * rollback screen. */

@@ -144,6 +144,29 @@ sed -e 's/interval: 5s/interval: 2m/' "$TMP/wait.yaml" >"$TMP/wait3.yaml"
 expect_status 2 "$STEPUP" lint "$TMP/wait3.yaml"
 expect_grep "$TMP/err" "'until' of step 'late' waits 120 s between attempts but gives up after 60 s: 'interval' must not be longer than 'within'"
 
+# An inventory file is read as a run reads it, and each `on:` checked
+# against it: warnings (a run may find another file), at the step's line;
+# a file that is not there is named.
+mkdir -p "$TMP/inv"
+printf '[web]\nw1\n' >"$TMP/inv/cluster.ini"
+cat >"$TMP/inv/rb.yaml" <<'EOT'
+stepup: 1
+product: P
+versions: {scheme: semver, installed: {ask: q}, available: [1.0.0]}
+inventory: {file: cluster.ini}
+prepare:
+  - {id: go, confirm: Go, phrase: yes}
+  - {id: a, action: A, run: x, undo: y, on: agents}
+EOT
+expect_status 0 "$STEPUP" lint "$TMP/inv/rb.yaml"
+expect_grep "$TMP/err" "$TMP/inv/rb.yaml:7:45: warning: 'on' of step a: the host pattern 'agents' matches no host and no group in the inventory ($TMP/inv/cluster.ini)"
+printf '[agents]\nw1\n' >"$TMP/inv/cluster.ini"
+expect_status 0 "$STEPUP" lint "$TMP/inv/rb.yaml"
+[ -s "$TMP/err" ] && fail "lint with the group in the file: $(cat "$TMP/err")"
+rm "$TMP/inv/cluster.ini"
+expect_status 0 "$STEPUP" lint "$TMP/inv/rb.yaml"
+expect_grep "$TMP/err" "$TMP/inv/rb.yaml:4:19: warning: the inventory file $TMP/inv/cluster.ini: No such file or directory"
+
 # Every shipped runbook passes (the loop is fine when there are none).
 for rb in "$top_srcdir"/runbooks/*.yaml; do
 	[ -e "$rb" ] || continue

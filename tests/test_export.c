@@ -466,7 +466,7 @@ static struct journal_run up_run = {
 	"1.0.0\t1.1.0\tminor\t-\t1.1.0: a series is left only from its latest "
 	"release\n1.1.0\t2.0.0\tmajor\t-\t\n",
 	"alice from 192.0.2.7", "head-1", T0, T0 + 125, JOURNAL_RUN_FAILED,
-	false
+	false, NULL, NULL, NULL
 };
 static struct journal_step_state up_steps[] = {
 	{ "notes@1.1.0", "passed", NULL, T0 + 10 },
@@ -509,7 +509,7 @@ static struct journal_run rb_run = {
 	"Filestore", "2.0.0", "1.0.0", "1.0.0 -> 2.0.0\n"
 	"1.0.0\t1.1.0\tminor\t-\t\n1.1.0\t2.0.0\tmajor\t-\t\n", "bob", "head-1",
 	T0 + 200,
-	T0 + 4000, JOURNAL_RUN_DONE, false
+	T0 + 4000, JOURNAL_RUN_DONE, false, NULL, NULL, NULL
 };
 static struct journal_step_state rb_steps[] = {
 	{ "rollback-confirm", "passed", NULL, T0 + 210 },

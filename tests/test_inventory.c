@@ -19,6 +19,7 @@
 
 #include "inventory.h"
 #include "inventory-cmd.h"
+#include "runbook.h"
 #include "util.h"
 #include "yamltree.h"
 
@@ -427,17 +428,17 @@ test_command(void **state)
 
 	rb_diags_init(&d);
 	inv = inventory_new();
-	errors = inventory_add_command(inv, "rb.yaml", at,
+	errors = inventory_add_command(inv, "rb.yaml", at, NULL,
 	    "printf 'a1\\n\\n# note\\n  a2  \\r\\na1\\n'", "agents", NULL, 10,
 	    &d);
 	assert_int_equal(errors, 0);
 	expect_sel(inv, "agents", "a1 a2");
-	errors = inventory_add_command(inv, "rb.yaml", at,
+	errors = inventory_add_command(inv, "rb.yaml", at, NULL,
 	    "echo fine; echo 'no such' >&2; exit 3", NULL, NULL, 10, &d);
 	assert_int_equal(errors, 1);
 	expect_diag(&d, "rb.yaml:3:14: the inventory command exited 3: no "
 	    "such");
-	errors = inventory_add_command(inv, "rb.yaml", at,
+	errors = inventory_add_command(inv, "rb.yaml", at, NULL,
 	    "printf 'ok\\nbad host\\n-x\\n'", NULL, NULL, 10, &d);
 	assert_int_equal(errors, 2);
 	expect_diag(&d, "rb.yaml:3:14: line 2 of the inventory command's "
@@ -446,11 +447,11 @@ test_command(void **state)
 	    "output, '-x'");
 	/* A group name that cannot be one is refused before the command
 	 * runs. */
-	errors = inventory_add_command(inv, "rb.yaml", at,
+	errors = inventory_add_command(inv, "rb.yaml", at, NULL,
 	    "touch inventory-cmd-ran", "bad group", NULL, 10, &d);
 	assert_int_equal(errors, 1);
 	assert_int_equal(access("inventory-cmd-ran", F_OK), -1);
-	errors = inventory_add_command(inv, "rb.yaml", at, "sleep 30", NULL,
+	errors = inventory_add_command(inv, "rb.yaml", at, NULL, "sleep 30", NULL,
 	    NULL, 1, &d);
 	assert_int_equal(errors, 1);
 	expect_diag(&d, "the inventory command took more than 1 seconds");
@@ -588,6 +589,284 @@ test_file(void **state)
 	free(path);
 }
 
+/* The INI text of an inventory reads back to the same hosts, ports,
+ * groups, children and order, whatever form it came from (this is how a
+ * run journals its hosts). */
+static void
+test_ini_text(void **state)
+{
+	static const char	 yaml[] =
+	    "all:\n  hosts:\n    lone:\n  children:\n    web:\n      hosts:\n"
+	    "        w[1:2]:\n        lb:2222:\n    prod:\n      children:\n"
+	    "        web:\n        db:\n    db:\n      hosts:\n        d1:\n";
+	struct rb_diags		 d;
+	struct inventory	*inv, *back;
+	char			*text, *again, *cause = NULL;
+	size_t			 errors;
+	const char		*pats[] = { "all", "web", "prod", "db",
+				    "ungrouped", "prod:!db", "web[-1]", NULL };
+	size_t			 i;
+
+	(void)state;
+	inv = load("inv.yaml", yaml, &d, &errors);
+	assert_int_equal(errors, 0);
+	text = inventory_ini(inv);
+	assert_string_equal(text, "lone\n[web]\nw1\nw2\nlb:2222\n[prod]\n"
+	    "[prod:children]\nweb\ndb\n[db]\nd1\n");
+	back = inventory_from_ini("journal", text, NULL, &cause);
+	assert_non_null(back);
+	for (i = 0; pats[i] != NULL; i++) {
+		char *a = sel(inv, pats[i]), *b = sel(back, pats[i]);
+
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+	}
+	assert_int_equal(back->hosts[inventory_host(back, "lb")].port, 2222);
+	again = inventory_ini(back);
+	assert_string_equal(again, text);
+	free(again);
+	inventory_free(back);
+	/* Not INI: said, with where it came from. */
+	assert_null(inventory_from_ini("journal", "[a:children]\nnope\n", NULL,
+	    &cause));
+	assert_non_null(strstr(cause, "journal"));
+	assert_non_null(strstr(cause, "'nope' is named as a child but never "
+	    "defined"));
+	free(cause);
+	free(text);
+	inventory_free(inv);
+	rb_diags_free(&d);
+}
+
+/* --limit: every later selection is narrowed, subscripts still count the
+ * whole group (as Ansible's), a limit selecting nothing is refused, and
+ * so is a second one; the INI text keeps every host. */
+static void
+test_limit(void **state)
+{
+	struct rb_diags		 d;
+	struct inventory	*inv, *back;
+	char			*cause = NULL, *text, *line;
+	size_t			 errors;
+
+	(void)state;
+	inv = load("inv.ini", ini, &d, &errors);
+	assert_int_equal(errors, 0);
+	assert_int_equal(inventory_limit(inv, "nothere*", &cause), -1);
+	assert_string_equal(cause, "the host pattern 'nothere*' matches no "
+	    "host and no group");
+	free(cause);
+	assert_int_equal(inventory_limit(inv, "web:!lb", &cause), 0);
+	expect_sel(inv, "all", "web01 web02 web03");
+	expect_sel(inv, "db", "web02");
+	expect_sel(inv, "web[0]", "web01");
+	/* lb is out, but web[-1] is lb: it selects nothing, no error. */
+	expect_sel(inv, "web[-1]", "");
+	expect_sel(inv, "compute", "");
+	assert_int_equal(inventory_count(inv), 3);
+	line = inventory_hosts_line(inv);
+	assert_string_equal(line, "web01 web02 web03");
+	free(line);
+	/* One limit: what narrows further is the pattern itself. */
+	assert_int_equal(inventory_limit(inv, "db", &cause), -1);
+	assert_string_equal(cause, "one limit at a time (there is 'web:!lb' "
+	    "already)");
+	free(cause);
+	assert_string_equal(inv->limit, "web:!lb");
+	text = inventory_ini(inv);
+	assert_non_null(strstr(text, "lb:2222\n"));
+	back = inventory_from_ini("journal", text, inv->limit, &cause);
+	assert_non_null(back);
+	expect_sel(back, "all", "web01 web02 web03");
+	inventory_free(back);
+	free(text);
+	inventory_free(inv);
+	rb_diags_free(&d);
+}
+
+/* A pattern checked without hosts: its terms and regular expressions. */
+static void
+test_pattern_check(void **state)
+{
+	char	*cause = NULL;
+
+	(void)state;
+	assert_int_equal(inventory_pattern_check("agents:!node1", &cause), 0);
+	assert_int_equal(inventory_pattern_check("~node[0-9]+", &cause), 0);
+	assert_int_equal(inventory_pattern_check("a,!", &cause), -1);
+	assert_string_equal(cause, "'!' with nothing after it in the host "
+	    "pattern 'a,!'");
+	free(cause);
+	assert_int_equal(inventory_pattern_check("~(", &cause), -1);
+	assert_non_null(strstr(cause, "the host pattern '~(': "));
+	free(cause);
+}
+
+static struct runbook *
+rb_write_load(const char *dir, const char *name, const char *text,
+    struct rb_diags *d)
+{
+	char		*path = xasprintf("%s/%s", dir, name);
+	FILE		*f;
+	struct runbook	*rb;
+
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+	rb_diags_init(d);
+	rb = runbook_load(path, d);
+	free(path);
+	return rb;
+}
+
+#define RB_HEAD	"stepup: 1\nproduct: P\nversions:\n  scheme: semver\n" \
+	"  installed: {ask: V?}\n  available: [1.0.0, 2.0.0]\n"
+
+/* The hosts of a run resolved from the runbook's `hosts:` and its
+ * `inventory:` file (relative to the runbook), or --inventory instead,
+ * or a command; each `on:` checked then, at its line; --limit last. */
+static void
+test_resolve(void **state)
+{
+	char			 dir[] = "/tmp/test_inventory.XXXXXX", *path;
+	struct rb_diags		 d;
+	struct runbook		*rb;
+	struct inventory	*inv;
+	struct inv_where	 w;
+	char			*text, *source, *t;
+	FILE			*f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/cluster.ini", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("[managers]\nm1\n[workers]\nw[1:2]\n[agents:children]\n"
+	    "managers\nworkers\n", f);
+	fclose(f);
+	/* `agents` is only in the file: the runbook loads, its `on:` is
+	 * checked once the hosts are resolved. */
+	rb = rb_write_load(dir, "rb.yaml", RB_HEAD
+	    "inventory: {file: cluster.ini}\nhosts:\n  head: [h1]\n"
+	    "  managers: [m0]\n"
+	    "hop:\n  - {id: a, action: A, run: x, on: agents}\n"
+	    "  - {id: b, action: B, run: x, on: 'head:managers'}\n", &d);
+	assert_non_null(rb);
+	assert_int_equal(d.n_errors, 0);
+	rb_diags_free(&d);
+	memset(&w, 0, sizeof w);
+	rb_diags_init(&d);
+	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
+	    0);
+	assert_string_equal(source, path);
+	/* A group both name has the hosts of both. */
+	expect_sel(inv, "managers", "m0 m1");
+	expect_sel(inv, "agents", "m0 m1 w1 w2");
+	expect_sel(inv, "all", "h1 m0 m1 w1 w2");
+	assert_string_equal(text, "[head]\nh1\n[managers]\nm0\nm1\n[workers]\n"
+	    "w1\nw2\n[agents]\n[agents:children]\nmanagers\nworkers\n");
+	inventory_free(inv);
+	free(text);
+	free(source);
+	/* --limit narrows; one that selects nothing is an error. */
+	w.limit = "w2";
+	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
+	    0);
+	expect_sel(inv, "agents", "w2");
+	inventory_free(inv);
+	free(text);
+	free(source);
+	w.limit = "x*";
+	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
+	    1);
+	assert_null(inv);
+	expect_diag(&d, "rb.yaml:0:0: --limit x*: the host pattern 'x*' "
+	    "matches no host and no group");
+	rb_diags_free(&d);
+	/* --inventory replaces the file, not `hosts:`: here it has no
+	 * `agents`, and the step's `on:` says so at its line. */
+	t = xasprintf("%s/other.ini", dir);
+	assert_non_null(f = fopen(t, "w"));
+	fputs("[managers]\nm9\n", f);
+	fclose(f);
+	w.limit = NULL;
+	w.file = t;
+	rb_diags_init(&d);
+	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
+	    1);
+	expect_diag(&d, "rb.yaml:12:36: 'on' of step a: the host pattern "
+	    "'agents' matches no host and no group in the inventory (");
+	rb_diags_free(&d);
+	unlink(t);
+	free(t);
+	/* A file that is not there is said where it is named. */
+	rb_diags_init(&d);
+	w.file = "/nonexistent/x.ini";
+	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
+	    1);
+	expect_diag(&d, "rb.yaml:0:0: --inventory /nonexistent/x.ini: No such "
+	    "file or directory");
+	w.file = NULL;
+	unlink(path);
+	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
+	    1);
+	expect_diag(&d, "rb.yaml:7:19: the inventory file ");
+	expect_diag(&d, "cluster.ini: No such file or directory");
+	rb_diags_free(&d);
+	runbook_free(rb);
+
+	/* A command, in the runbook's directory, into its group. */
+	rb = rb_write_load(dir, "cmd.yaml", RB_HEAD
+	    "inventory: {command: cat hosts.txt, group: agents, timeout: 5}\n"
+	    "hop:\n  - {id: a, action: A, run: x, on: agents}\n", &d);
+	assert_non_null(rb);
+	assert_int_equal(rb->inv_source.timeout, 5);
+	rb_diags_free(&d);
+	t = xasprintf("%s/hosts.txt", dir);
+	assert_non_null(f = fopen(t, "w"));
+	fputs("n1\nn2\n", f);
+	fclose(f);
+	memset(&w, 0, sizeof w);
+	rb_diags_init(&d);
+	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
+	    0);
+	assert_string_equal(source, "the command 'cat hosts.txt'");
+	expect_sel(inv, "agents", "n1 n2");
+	inventory_free(inv);
+	free(text);
+	free(source);
+	/* The command fails: an error at the command, no hosts. */
+	unlink(t);
+	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
+	    1);
+	assert_null(inv);
+	expect_diag(&d, "cmd.yaml:7:22: the inventory command exited 1: cat: "
+	    "hosts.txt:");
+	rb_diags_free(&d);
+	free(t);
+	runbook_free(rb);
+
+	/* No hosts at all: nothing, and a limit is an error. */
+	rb = rb_write_load(dir, "none.yaml", RB_HEAD
+	    "hop:\n  - {id: a, action: A, run: x}\n", &d);
+	assert_non_null(rb);
+	rb_diags_free(&d);
+	rb_diags_init(&d);
+	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
+	    0);
+	assert_null(inv);
+	w.limit = "a";
+	assert_int_equal(inventory_resolve(rb, &w, &inv, &text, &source, &d),
+	    1);
+	expect_diag(&d, "--limit a: the runbook has no hosts");
+	rb_diags_free(&d);
+	runbook_free(rb);
+	t = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(t), 0);
+	free(t);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -603,6 +882,10 @@ main(void)
 		cmocka_unit_test(test_patterns),
 		cmocka_unit_test(test_same_name),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_ini_text),
+		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_pattern_check),
+		cmocka_unit_test(test_resolve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -726,6 +726,10 @@ test_migration(void **state)
 	assert_int_equal(r->id, 1);
 	assert_string_equal(r->operator, "carol");
 	assert_int_equal(r->status, JOURNAL_RUN_PAUSED);
+	/* Version 5's hosts: none journaled for a run before it. */
+	assert_null(r->inventory);
+	assert_null(r->inventory_source);
+	assert_null(r->inventory_limit);
 	journal_run_free(r);
 	assert_int_equal(journal_append(j, 1, JOURNAL_EV_RESUME, NULL, NULL,
 	    &seq, &cause), 0);
@@ -752,6 +756,25 @@ test_migration(void **state)
 	assert_int_equal(journal_actions(j, 1, NULL, &av, &n, &cause), 0);
 	assert_int_equal(n, 1);
 	journal_actions_free(av, n);
+	/* What version 5 added: a run's hosts, kept as written. */
+	{
+		struct journal_run	 nr;
+		long long		 id;
+
+		memset(&nr, 0, sizeof nr);
+		nr.kind = JOURNAL_RUN_UPGRADE;
+		nr.runbook = "/rb/old.yaml";
+		nr.product = "Pachyderm";
+		nr.inventory = "[agents]\nnode1\nnode2:2222\n";
+		nr.inventory_source = "/rb/cluster.ini";
+		nr.inventory_limit = "node2";
+		assert_int_equal(journal_run_create(j, &nr, &id, &cause), 0);
+		assert_int_equal(journal_run_get(j, id, &r, &cause), 0);
+		assert_string_equal(r->inventory, nr.inventory);
+		assert_string_equal(r->inventory_source, "/rb/cluster.ini");
+		assert_string_equal(r->inventory_limit, "node2");
+		journal_run_free(r);
+	}
 	journal_close(j);
 	/* Reopening a current database migrates nothing. */
 	j = open_ok(dir);
@@ -977,6 +1000,61 @@ test_chain(void **state)
 	    "missing (the next one is 4)");
 	free(s);
 	journal_close(j);
+	free(dir);
+}
+
+/* A run the journal lost whole is rebuilt from its evidence with the
+ * hosts it resolved: a resumed run lays out the same hosts. */
+static void
+test_evidence_hosts(void **state)
+{
+	struct journal		*j;
+	struct journal_loss	*v;
+	struct journal_run	 r, *got;
+	size_t			 n;
+	long long		 id;
+	char			*dir, *cause = NULL, *db, *old;
+
+	(void)state;
+	dir = fresh_dir("evhosts");
+	db = xasprintf("%s/journal.db", dir);
+	old = xasprintf("%s/old.db", dir);
+	j = open_ok(dir);
+	journal_close(j);
+	copy_file(db, old);
+	j = open_ok(dir);
+	memset(&r, 0, sizeof r);
+	r.runbook = "/rb/hosts.yaml";
+	r.runbook_sha256 = "ab12";
+	r.product = "Cluster";
+	r.inventory = "[agents]\nnode1\nnode2:2222\n";
+	r.inventory_source = "/rb/cluster.ini";
+	r.inventory_limit = "node2";
+	assert_int_equal(journal_run_create(j, &r, &id, &cause), 0);
+	assert_int_equal(journal_append(j, id, JOURNAL_EV_BEGIN, NULL, NULL,
+	    NULL, &cause), 0);
+	journal_close(j);
+	copy_file(old, db);
+
+	j = journal_open_recover(dir, &cause);
+	assert_non_null(j);
+	assert_int_equal(journal_evidence_check(j, &v, &n), 1);
+	assert_int_equal(n, 1);
+	assert_true(v[0].missing);
+	assert_int_equal(journal_recover(j, v, n, "rebuild the journal",
+	    &cause), 0);
+	journal_losses_free(v, n);
+	journal_close(j);
+	j = open_ok(dir);
+	assert_int_equal(journal_run_get(j, id, &got, &cause), 0);
+	assert_non_null(got);
+	assert_string_equal(got->inventory, r.inventory);
+	assert_string_equal(got->inventory_source, "/rb/cluster.ini");
+	assert_string_equal(got->inventory_limit, "node2");
+	journal_run_free(got);
+	journal_close(j);
+	free(db);
+	free(old);
 	free(dir);
 }
 
@@ -1569,6 +1647,7 @@ main(void)
 		cmocka_unit_test(test_disk_full),
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_evidence_hosts),
 		cmocka_unit_test(test_statements_kept),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_lock_stale_race),

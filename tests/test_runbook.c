@@ -129,7 +129,7 @@ static const struct tcase cases[] = {
 	  "'product'?\n"
 	  "t.yaml:10:1: unknown key 'frobnicate' in the runbook (known keys: "
 	  "stepup, product, description, versions, policy, vars, prepare, "
-	  "hop, finish, rollback, rollback-warning, hosts, forks)\n" },
+	  "hop, finish, rollback, rollback-warning, hosts, forks, inventory)\n" },
 	/* 15: wrong types say what was expected and what was found */
 	{ "stepup: 1\nproduct: {name: P}\nversions: [semver]\n" HOP,
 	  "t.yaml:2:10: 'product' must be a string, found a mapping\n"
@@ -525,7 +525,30 @@ static const struct tcase cases[] = {
 	  "is implicit (every host) and cannot be defined\n" },
 	{ BASE "hop:\n  - {id: a, action: A, run: x, on: web}\n",
 	  "t.yaml:8:36: step 'a' runs 'on' web, but the runbook has no 'hosts' "
-	  "(GROUP: [HOST...]) to find it in\n" },
+	  "(GROUP: [HOST...]) or 'inventory' ({file: PATH} or {command: CMD}) "
+	  "to find it in\n" },
+	/* inventory: a file or a command, checked for its shape; the `on`
+	 * of a runbook with one is checked at run time, but must read. */
+	{ BASE HOP "inventory: [hosts.ini]\n", "t.yaml:9:12: 'inventory' "
+	  "must be {file: PATH} (an Ansible inventory, INI or YAML) or "
+	  "{command: CMD} (one host a line), found a list\n" },
+	{ BASE HOP "inventory: {file: a.ini, command: ls}\n", "t.yaml:9:12: "
+	  "'inventory' takes one of 'file' (an Ansible inventory) and "
+	  "'command' (one host a line), not both\n" },
+	{ BASE HOP "inventory: {}\n", "t.yaml:9:12: 'inventory' takes one of "
+	  "'file' (an Ansible inventory) and 'command' (one host a line)\n" },
+	{ BASE HOP "inventory: {file: a.ini, group: g}\n", "t.yaml:9:33: "
+	  "'group' is for an inventory command, not a file\n" },
+	{ BASE HOP "inventory: {command: ls, timeout: forever}\n",
+	  "t.yaml:9:35: 'timeout' must be seconds, or a duration like 90s or "
+	  "10m, found 'forever'\n" },
+	{ BASE HOP "inventory: {command: ls, hosts: x}\n", "t.yaml:9:26: "
+	  "unknown key 'hosts' in 'inventory' (known keys: file, command, "
+	  "group, timeout)\n" },
+	{ BASE "inventory: {file: a.ini}\n"
+	  "hop:\n  - {id: a, action: A, run: x, on: 'web,&'}\n",
+	  "t.yaml:9:36: 'on' of step 'a': '&' with nothing after it in the "
+	  "host pattern 'web,&'\n" },
 	{ BASE "hosts:\n  web: [w1, w2]\n  db: []\n"
 	  "hop:\n  - {id: a, action: A, run: x, on: webs}\n"
 	  "  - {id: b, check: B, run: x, on: db}\n"

@@ -19,6 +19,9 @@
 
 #include "cli.h"
 #include "escape.h"
+#include "inventory-cmd.h"
+#include "inventory.h"
+#include "runbook.h"
 #include "theme.h"
 #include "tui.h"
 #include "util.h"
@@ -576,4 +579,38 @@ cli_run_id(const char *word)
 	if (errno != 0 || *end != '\0' || id <= 0)
 		return 0;
 	return id;
+}
+
+int
+cli_inventory(struct runbook *rb, const char *file, const char *limit,
+    char **source)
+{
+	struct inv_where	 w;
+	struct rb_diags		 d;
+	struct inventory	*inv;
+	char			*text, *src;
+
+	if (source != NULL)
+		*source = NULL;
+	memset(&w, 0, sizeof w);
+	w.file = file;
+	w.limit = limit;
+	rb_diags_init(&d);
+	if (inventory_resolve(rb, &w, &inv, &text, &src, &d) != 0) {
+		rb_diags_print(&d, stderr);
+		rb_diags_free(&d);
+		return EXIT_USAGE;
+	}
+	rb_diags_print(&d, stderr);	/* its warnings */
+	rb_diags_free(&d);
+	free(text);
+	if (inv != NULL) {
+		inventory_free(rb->inventory);
+		rb->inventory = inv;
+	}
+	if (source != NULL)
+		*source = src;
+	else
+		free(src);
+	return EXIT_DONE;
 }

@@ -47,6 +47,19 @@ struct cli_option {
 /* The enum of one file's option ids (OPT_NAME), from its widest list. */
 #define CLI_OPTIONS_ENUM(LIST)						\
 	enum { OPT__BEFORE = CLI_OPT_FIRST - 1, LIST(CLI_OPTION_ID) }
+/* The rows of the options that say which hosts a run has, shared by
+ * the commands that lay out a run's steps (run, plan, export; rollback
+ * undoes a run on the hosts it journaled, and takes only --inventory,
+ * for a run journaled without them): one list, so that each says them
+ * alike. */
+#define CLI_INVENTORY_OPTION(X)						\
+	X(INVENTORY, "inventory", 0, "FILE",				\
+	    "an Ansible inventory (INI or YAML) instead of the\n"	\
+	    "runbook's 'inventory' (its 'hosts' stay)")
+#define CLI_HOSTS_OPTIONS(X)						\
+	CLI_INVENTORY_OPTION(X)						\
+	X(LIMIT, "limit", 0, "PATTERN",					\
+	    "only the hosts it selects (Ansible's --limit)")
 /* A command's option table, from its list; ended by a row of NULLs. */
 #define CLI_OPTIONS_TABLE(var, LIST)					\
 	static const struct cli_option var[] = {			\
@@ -129,6 +142,15 @@ void	cli_session_error(const char *runbook, const char *cause);
  * REASON", and return true; false when it can (what is in it is the
  * loader's to judge). */
 bool	cli_runbook_missing(const char *path);
+struct runbook;
+/* Resolve a runbook's hosts for a command that reads them without a
+ * session (plan, export): its `hosts:` and `inventory:`, or file
+ * (--inventory), narrowed by limit (--limit); they replace
+ * rb->inventory. EXIT_DONE; else the problems are said on stderr and
+ * EXIT_USAGE returned. *source (when not NULL) says where the hosts came
+ * from, NULL when the runbook has none (caller frees). */
+int	cli_inventory(struct runbook *, const char *file, const char *limit,
+	    char **source);
 /* Plain mode: when asked, or when the terminal cannot do better (TERM
  * unset, empty or dumb, or stdin or stdout not a terminal). */
 bool	cli_plain(bool asked);

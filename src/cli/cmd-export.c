@@ -36,7 +36,8 @@ extern char **environ;
 	    "write to FILE instead of standard output")			\
 	X(DATE, "date", 0, "TEXT",					\
 	    "the date shown (default: now, or\n$SOURCE_DATE_EPOCH)")	\
-	X(HOST, "host", 0, "NAME", "the host shown (default: this host)")
+	X(HOST, "host", 0, "NAME", "the host shown (default: this host)") \
+	CLI_HOSTS_OPTIONS(X)
 CLI_OPTIONS_ENUM(EXPORT_OPTIONS);
 CLI_OPTIONS_TABLE(export_options, EXPORT_OPTIONS);
 
@@ -101,8 +102,8 @@ checklist_plan(const struct runbook *rb, const char *from, const char *to,
 
 static int
 export_checklist_cmd(const char *path, const char *from, const char *to,
-    char *const *vars, enum export_format fmt,
-    const struct export_meta *meta, char **text)
+    char *const *vars, const char *inv_file, const char *limit,
+    enum export_format fmt, const struct export_meta *meta, char **text)
 {
 	struct rb_diags		 d;
 	struct runbook		*rb;
@@ -122,6 +123,10 @@ export_checklist_cmd(const char *path, const char *from, const char *to,
 	rb_diags_free(&d);
 	if (rb == NULL)
 		return EXIT_USAGE;
+	if (cli_inventory(rb, inv_file, limit, NULL) != EXIT_DONE) {
+		runbook_free(rb);
+		return EXIT_USAGE;
+	}
 
 	env_values = xcalloc(rb->n_vars + 1, sizeof *env_values);
 	for (i = 0; i < rb->n_vars; i++) {
@@ -256,6 +261,7 @@ cmd_export(const struct command_entry *e, int argc, char **argv)
 {
 	const char		*from = NULL, *to = NULL, *run = NULL;
 	const char		*output = NULL, *runbook = NULL;
+	const char		*inv_file = NULL, *limit = NULL;
 	enum export_format	 fmt = EXPORT_TXT;
 	struct export_meta	 meta = { NULL, NULL };
 	char			*date = NULL, *host = NULL, *text = NULL;
@@ -288,6 +294,12 @@ cmd_export(const struct command_entry *e, int argc, char **argv)
 		case OPT_HOST:
 			meta.host = optarg;
 			break;
+		case OPT_INVENTORY:
+			inv_file = optarg;
+			break;
+		case OPT_LIMIT:
+			limit = optarg;
+			break;
 		case OPT_VAR:
 			if (strchr(optarg, '=') == NULL || *optarg == '=')
 				cli_usage_error(e, "--var takes "
@@ -305,9 +317,11 @@ cmd_export(const struct command_entry *e, int argc, char **argv)
 		    "too many)", argv[optind]);
 	if (run == NULL && runbook == NULL)
 		cli_usage_error(e, "no runbook (or --run ID) to export");
-	if (run != NULL && (from != NULL || to != NULL || vars != NULL))
-		cli_usage_error(e, "--from, --to and --var plan a "
-		    "checklist; a run's report takes only --run");
+	if (run != NULL && (from != NULL || to != NULL || vars != NULL ||
+	    inv_file != NULL || limit != NULL))
+		cli_usage_error(e, "--from, --to, --var, --inventory and "
+		    "--limit plan a checklist; a run's report takes only --run "
+		    "(its hosts are the ones it journaled)");
 	if (meta.date == NULL)
 		meta.date = date = export_date();
 	if (meta.host == NULL)
@@ -316,8 +330,8 @@ cmd_export(const struct command_entry *e, int argc, char **argv)
 	if (run != NULL)
 		st = export_report_cmd(runbook, run, fmt, &meta, &text);
 	else
-		st = export_checklist_cmd(runbook, from, to, vars, fmt, &meta,
-		    &text);
+		st = export_checklist_cmd(runbook, from, to, vars, inv_file,
+		    limit, fmt, &meta, &text);
 	if (st == EXIT_DONE && text != NULL) {
 		if (output == NULL || strcmp(output, "-") == 0) {
 			if (fputs(text, stdout) == EOF ||

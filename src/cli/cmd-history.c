@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "journal.h"
+#include "session.h"
 #include "util.h"
 
 static void
@@ -166,7 +167,7 @@ cmd_show(const struct command_entry *e, int argc, char **argv)
 	struct journal_action		*av = NULL;
 	size_t				 n_sv = 0, n_ev = 0, n_av = 0, i;
 	char				*cause = NULL, when[32], ended[32];
-	char				*integrity, *holders;
+	char				*integrity, *holders, *hosts;
 	long long			 id;
 	int				 first, status = EXIT_DONE;
 
@@ -231,6 +232,10 @@ cmd_show(const struct command_entry *e, int argc, char **argv)
 	if (run->plan != NULL && *run->plan != '\0') {
 		escape_printf(stdout, "plan: ");
 		show_detail(run->plan);
+	}
+	if ((hosts = session_run_hosts(run)) != NULL) {
+		escape_printf(stdout, "hosts: %s\n", hosts);
+		free(hosts);
 	}
 	if (n_sv > 0)
 		escape_printf(stdout, "\nsteps:\n");

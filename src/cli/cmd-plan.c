@@ -31,7 +31,8 @@
 	X(DIRECT, "direct", 0, NULL,					\
 	    "ask about the one hop from -> to: allowed, or the\n"	\
 	    "rule that forbids it and the path that works")		\
-	X(JSON, "json", 0, NULL, "print a JSON object (see stepup(1))")
+	X(JSON, "json", 0, NULL, "print a JSON object (see stepup(1))") \
+	CLI_HOSTS_OPTIONS(X)
 CLI_OPTIONS_ENUM(PLAN_OPTIONS);
 CLI_OPTIONS_TABLE(plan_options, PLAN_OPTIONS);
 
@@ -48,6 +49,7 @@ struct plan_opts {
 	const char	*from_how;	/* where from came from, for the text */
 	const char	*to_how;
 	struct plan_conds conds;	/* the conditional policy that applied */
+	char		*hosts_from;	/* where the hosts came from, or NULL */
 };
 
 /* The runbook variables a probe gets: every one that has a value without
@@ -165,7 +167,7 @@ print_on(const struct runbook *rb, const struct rb_step *st)
 	if (st->on.s == NULL || rb->inventory == NULL)
 		return;
 	if (inventory_select(rb->inventory, st->on.s, &sel, &cause) != 0) {
-		free(cause);	/* checked at load */
+		free(cause);	/* checked when resolved */
 		inventory_sel_free(&sel);
 		return;
 	}
@@ -178,6 +180,24 @@ print_on(const struct runbook *rb, const struct rb_step *st)
 		escape_printf(stdout, "; %u at once", st->forks);
 	escape_printf(stdout, ")");
 	inventory_sel_free(&sel);
+}
+
+/* The run's hosts, and where they come from: "Hosts: 3 from
+ * inventory.ini (--limit web): w1, w2, w3". */
+static void
+print_hosts(const struct runbook *rb, const struct plan_opts *o)
+{
+	char	*names;
+
+	if (rb->inventory == NULL || o->hosts_from == NULL)
+		return;
+	names = inventory_hosts_line(rb->inventory);
+	escape_printf(stdout, "Hosts: %zu from %s%s%s%s: %s\n\n",
+	    inventory_count(rb->inventory), o->hosts_from,
+	    rb->inventory->limit != NULL ? " (--limit " : "",
+	    rb->inventory->limit != NULL ? rb->inventory->limit : "",
+	    rb->inventory->limit != NULL ? ")" : "", names);
+	free(names);
 }
 
 static void
@@ -377,6 +397,7 @@ print_text(const struct runbook *rb, const struct plan_opts *o,
 	print_conds(&o->conds);
 	if (o->conds.n > 0)
 		putchar('\n');
+	print_hosts(rb, o);
 	print_hops(rb, pl, o->vars);
 }
 
@@ -395,7 +416,7 @@ cmd_plan(const struct command_entry *e, int argc, char **argv)
 	struct catalog_probe	 probe = { NULL, NULL, NULL, NULL };
 	char			*from, *to_buf = NULL, *cause = NULL;
 	char			**vars, **envp;
-	const char		*to;
+	const char		*to, *inv_file = NULL, *limit = NULL;
 	int			 opt, rc, status = EXIT_FAILED;
 
 	memset(&o, 0, sizeof o);
@@ -412,6 +433,12 @@ cmd_plan(const struct command_entry *e, int argc, char **argv)
 			break;
 		case OPT_JSON:
 			o.json = true;
+			break;
+		case OPT_INVENTORY:
+			inv_file = optarg;
+			break;
+		case OPT_LIMIT:
+			limit = optarg;
 			break;
 		case OPT_VAR:
 			if (strchr(optarg, '=') == NULL || *optarg == '=')
@@ -447,6 +474,10 @@ cmd_plan(const struct command_entry *e, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	rb_diags_free(&diags);
+	if (cli_inventory(rb, inv_file, limit, &o.hosts_from) != EXIT_DONE) {
+		runbook_free(rb);
+		return EXIT_USAGE;
+	}
 
 	if (o.from != NULL)
 		check_version(rb, "--from", o.from);
@@ -481,6 +512,7 @@ cmd_plan(const struct command_entry *e, int argc, char **argv)
 			escape_printf(stderr, "stepup: %s\n", cause);
 		free(cause);
 		free(from);
+		free(o.hosts_from);
 		catalog_env_free(o.vars);
 		runbook_free(rb);
 		return status;
@@ -511,6 +543,7 @@ cmd_plan(const struct command_entry *e, int argc, char **argv)
 	plan_free(pl);
 	plan_refusal_free(r);
 	plan_conds_free(&o.conds);
+	free(o.hosts_from);
 	free(from);
 	free(to_buf);
 	catalog_env_free(o.vars);

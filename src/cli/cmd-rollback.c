@@ -21,7 +21,8 @@
 
 #define ROLLBACK_OPTIONS(X)						\
 	X(PLAIN, "plain", 0, NULL, "line prompts on stdout, answers on stdin\n" \
-	    "(also when TERM is dumb or stdout is not a terminal)")
+	    "(also when TERM is dumb or stdout is not a terminal)")	\
+	CLI_INVENTORY_OPTION(X)
 CLI_OPTIONS_ENUM(ROLLBACK_OPTIONS);
 CLI_OPTIONS_TABLE(rollback_options, ROLLBACK_OPTIONS);
 
@@ -81,6 +82,8 @@ cmd_rollback(const struct command_entry *e, int argc, char **argv)
 	while ((c = cli_getopt(e, argc, argv)) != -1) {
 		if (c == OPT_PLAIN)
 			plain = true;
+		else if (c == OPT_INVENTORY)
+			opts.inventory = optarg;
 	}
 	if (optind + 1 < argc)
 		cli_usage_error(e, "one runbook at a time ('%s' is "

@@ -28,7 +28,8 @@
 	    "numbered line prompts on stdout, answers on stdin\n"	\
 	    "(also when TERM is dumb or stdout is not a terminal)")	\
 	X(STEP, "step", 0, NULL,					\
-	    "ask before every action, even after a confirmation")
+	    "ask before every action, even after a confirmation")	\
+	CLI_HOSTS_OPTIONS(X)
 CLI_OPTIONS_ENUM(RUN_OPTIONS);
 CLI_OPTIONS_TABLE(run_options, RUN_OPTIONS);
 
@@ -68,6 +69,12 @@ cmd_run(const struct command_entry *e, int argc, char **argv)
 			break;
 		case OPT_STEP:
 			opts.step = true;
+			break;
+		case OPT_INVENTORY:
+			opts.inventory = optarg;
+			break;
+		case OPT_LIMIT:
+			opts.limit = optarg;
 			break;
 		}
 	}

@@ -1396,9 +1396,15 @@ plain_plan(struct plain *p)
 	const struct plan	*pl = session_get_plan(p->s);
 	size_t			 h;
 
+	char			*hosts;
+
 	plain_say(p, "== plan: %s -> %s, %zu hop%s", pl->from, pl->to,
 	    pl->n_hops, pl->n_hops == 1 ? "" : "s");
 	plain_conds(p);
+	if ((hosts = session_hosts(p->s)) != NULL) {
+		plain_say(p, "== hosts: %s", hosts);
+		free(hosts);
+	}
 	for (h = 0; h < pl->n_hops; h++) {
 		escape_printf(p->out, "==   hop %zu: %s -> %s (%s)", h + 1,
 		    pl->hops[h].from, pl->hops[h].to, pl->hops[h].kind != NULL ?
@@ -1437,6 +1443,8 @@ plain_unfinished(struct plain *p, const struct session_run_info *u)
 		plain_say(p, "! the runbook changed since run %s began (its "
 		    "sha256 differs): check what changed before resuming",
 		    u->id);
+	if (u->inventory_note != NULL)
+		plain_say(p, "! %s", u->inventory_note);
 	for (;;) {
 		plain_say(p, "? resume: resume run %s? [resume, abandon REASON, "
 		    "quit]", u->id);
@@ -1685,6 +1693,8 @@ plain_rollback(struct session *s, FILE *in, FILE *out)
 		plain_say(&p, "! the runbook changed since run %s began (its "
 		    "sha256 differs): check what changed before going on",
 		    u->id);
+	if (u->inventory_note != NULL)
+		plain_say(&p, "! %s", u->inventory_note);
 	if (plain_questions(&p) != 0) {
 		plain_say(&p, "= stopped (end of input): nothing was done");
 		goto out;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "export.h"
+#include "inventory.h"
 #include "journal.h"
 #include "plan.h"
 #include "runbook.h"
@@ -307,12 +308,26 @@ add_steps(struct export_section *sec, const struct runbook *rb,
 {
 	struct plan		*plan = NULL;
 	struct steps		*ss = NULL;
+	struct runbook		 with_hosts;
+	struct inventory	*inv = NULL;
 	bool			*shown;
 	char			*cause = NULL, *tags;
 	size_t			 i, k;
 
 	shown = xcalloc(r->n_steps + 1, sizeof *shown);
 	plan = session_run_plan(r->run);
+	/* Laid out on the hosts the run journaled, not today's. */
+	if (upgrade && rb != NULL && r->run->inventory != NULL &&
+	    (inv = inventory_from_ini("the journal", r->run->inventory,
+	    r->run->inventory_limit, &cause)) == NULL) {
+		free(cause);
+		cause = NULL;
+	}
+	if (inv != NULL) {
+		with_hosts = *rb;
+		with_hosts.inventory = inv;
+		rb = &with_hosts;
+	}
 	if (upgrade && rb != NULL && plan != NULL &&
 	    (ss = steps_new(rb, plan, env, &cause)) == NULL)
 		free(cause);
@@ -340,6 +355,7 @@ add_steps(struct export_section *sec, const struct runbook *rb,
 	}
 	free(shown);
 	steps_free(ss);
+	inventory_free(inv);
 	plan_free(plan);
 }
 
@@ -415,6 +431,10 @@ add_run(struct export_doc *d, const struct runbook *rb,
 		if (r->holders != NULL)
 			export_doc_head(d, "Holders", r->holders);
 		export_doc_head(d, "On host", run->host);
+		ev = session_run_hosts(run);
+		if (ev != NULL)
+			export_doc_head(d, "Hosts", ev);
+		free(ev);
 		export_doc_head(d, "Started", t);
 		export_doc_head(d, "Ended", u);
 		export_doc_head(d, "Duration", s);

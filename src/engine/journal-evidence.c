@@ -105,6 +105,9 @@ evidence_clear(struct evidence *e)
 	free(e->run.plan);
 	free(e->run.operator);
 	free(e->run.host);
+	free(e->run.inventory);
+	free(e->run.inventory_source);
+	free(e->run.inventory_limit);
 	free(e->begin);
 	free(e->vars);
 	free(e->hash);
@@ -256,6 +259,9 @@ evidence_read(const char *dir, long long run, struct evidence *e)
 			    KEY("plan") ? &e->run.plan :
 			    KEY("operator") ? &e->run.operator :
 			    KEY("host") ? &e->run.host : KEY("begin") ? &e->begin :
+			    KEY("inventory") ? &e->run.inventory :
+			    KEY("inventory-source") ? &e->run.inventory_source :
+			    KEY("inventory-limit") ? &e->run.inventory_limit :
 			    KEY("vars") ? &e->vars : KEY("hash") ? &e->hash : NULL;
 
 			if (to != NULL) {
@@ -337,6 +343,12 @@ evidence_write(struct journal *j, long long run)
 	buf_printf(&b, "started %lld\n", r->started);
 	put_value(&b, "status", journal_run_status_name(r->status));
 	buf_printf(&b, "dry-run %d\n", r->dry_run ? 1 : 0);
+	if (r->inventory != NULL) {
+		put_value(&b, "inventory", r->inventory);
+		put_value(&b, "inventory-source", r->inventory_source);
+		if (r->inventory_limit != NULL)
+			put_value(&b, "inventory-limit", r->inventory_limit);
+	}
 	journal_run_free(r);
 	s = query_text(j, "SELECT detail FROM events WHERE run = ?1 AND "
 	    "kind = 'begin' ORDER BY seq LIMIT 1", run, NULL);
@@ -835,8 +847,10 @@ recover_run_row(struct journal *j, const struct journal_loss *l, char **cause)
 
 	if ((st = jn_prepare(j, "INSERT INTO runs (id, kind, parent, runbook, "
 	    "runbook_sha256, product, from_version, to_version, plan, "
-	    "operator, host, started, status, dry_run) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause, what)) == NULL)
+	    "operator, host, started, status, dry_run, inventory, "
+	    "inventory_source, inventory_limit) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause,
+	    what)) == NULL)
 		return -1;
 	/* A run under way when the journal lost it is paused: resumable. */
 	status = r->status == JOURNAL_RUN_RUNNING ? JOURNAL_RUN_PAUSED :
@@ -858,6 +872,9 @@ recover_run_row(struct journal *j, const struct journal_loss *l, char **cause)
 	sqlite3_bind_int64(st, 12, r->started);
 	jn_bind_text(st, 13, journal_run_status_name(status));
 	sqlite3_bind_int(st, 14, r->dry_run);
+	jn_bind_text(st, 15, r->inventory);
+	jn_bind_text(st, 16, r->inventory_source);
+	jn_bind_text(st, 17, r->inventory_limit);
 	return jn_run_write(j, st, cause, what);
 }
 

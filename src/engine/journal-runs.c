@@ -67,8 +67,9 @@ journal_run_create(struct journal *j, const struct journal_run *r,
 		return -1;
 	if ((st = jn_prepare(j, "INSERT INTO runs (kind, parent, runbook, "
 	    "runbook_sha256, product, from_version, to_version, plan, "
-	    "operator, host, started, status, dry_run) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)", cause,
+	    "operator, host, started, status, dry_run, inventory, "
+	    "inventory_source, inventory_limit) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)", cause,
 	    what)) == NULL)
 		return -1;
 	jn_bind_text(st, 1, journal_run_kind_name(r->kind));
@@ -89,6 +90,9 @@ journal_run_create(struct journal *j, const struct journal_run *r,
 	free(host);
 	sqlite3_bind_int64(st, 11, journal_now());
 	sqlite3_bind_int(st, 12, r->dry_run);
+	jn_bind_text(st, 13, r->inventory);
+	jn_bind_text(st, 14, r->inventory_source);
+	jn_bind_text(st, 15, r->inventory_limit);
 	if (jn_run_write(j, st, cause, what) == -1)
 		return -1;
 	*id = sqlite3_last_insert_rowid(j->db);
@@ -152,7 +156,7 @@ journal_run_set_target(struct journal *j, long long id, const char *to,
 
 #define RUN_COLUMNS "id, kind, parent, runbook, runbook_sha256, product, " \
 	"from_version, to_version, plan, operator, host, started, ended, " \
-	"status, dry_run"
+	"status, dry_run, inventory, inventory_source, inventory_limit"
 
 static void
 run_from_row(sqlite3_stmt *st, struct journal_run *r)
@@ -178,6 +182,9 @@ run_from_row(sqlite3_stmt *st, struct journal_run *r)
 	status = (const char *)sqlite3_column_text(st, 13);
 	r->status = run_status_parse(status);
 	r->dry_run = sqlite3_column_int(st, 14) != 0;
+	r->inventory = jn_col_text(st, 15);
+	r->inventory_source = jn_col_text(st, 16);
+	r->inventory_limit = jn_col_text(st, 17);
 }
 
 static void
@@ -191,6 +198,9 @@ run_clear(struct journal_run *r)
 	free(r->plan);
 	free(r->operator);
 	free(r->host);
+	free(r->inventory);
+	free(r->inventory_source);
+	free(r->inventory_limit);
 }
 
 void

@@ -112,6 +112,14 @@ static const char *const migrations[] = {
 	"  from_operator TEXT,"
 	"  why TEXT,"
 	"  PRIMARY KEY (run, gen));",
+
+	/* 4 -> 5: the hosts a run resolved (inventory-cmd.c): its
+	 * inventory as INI text, where it came from, and its --limit; a
+	 * resumed run lays out these, not a fresh list. NULL for a run
+	 * without hosts, and for the runs before. */
+	"ALTER TABLE runs ADD COLUMN inventory TEXT;"
+	"ALTER TABLE runs ADD COLUMN inventory_source TEXT;"
+	"ALTER TABLE runs ADD COLUMN inventory_limit TEXT;",
 };
 
 _Static_assert(nitems(migrations) == JOURNAL_SCHEMA_VERSION,

@@ -74,7 +74,7 @@ bool		 journal_has_evidence(const char *state_dir);
 /* Close the journal (NULL is allowed). Uncommitted work is rolled back. */
 void		 journal_close(struct journal *);
 
-#define JOURNAL_SCHEMA_VERSION	4
+#define JOURNAL_SCHEMA_VERSION	5
 
 /* The database file's path and the state directory; owned by the journal. */
 const char	*journal_path(const struct journal *);
@@ -138,6 +138,12 @@ struct journal_run {
 	long long		 ended;		/* 0 while running or paused */
 	enum journal_run_status	 status;
 	bool			 dry_run;
+	/* The hosts it resolved, or NULL (no hosts, or an older run):
+	 * inventory_ini() text, where they came from, and its limit (or
+	 * NULL). Written once, with the run. */
+	char			*inventory;
+	char			*inventory_source;
+	char			*inventory_limit;
 };
 
 /* Record a new run from *run (its id, started, ended and status are

@@ -134,6 +134,18 @@ struct session {
 	size_t			 away;		/* the step whose command ended
 						   while stepup was not running
 						   (read on resume), or NONE */
+	/* The hosts (session-hosts.c): what this session's runs journal
+	 * (inventory_ini() text, where it came from, the limit; NULL when
+	 * the runbook has no hosts), and the hosts resolved afresh, once,
+	 * for a new run and to tell a resumed run's from (fresh_done; its
+	 * problems in fresh_err, or NULL). */
+	char			*inv_text, *inv_source, *inv_limit;
+	bool			 hosts_kept;	/* hosts_orig: the runbook's
+						   `hosts:` as loaded */
+	struct inventory	*hosts_orig;
+	bool			 fresh_done;
+	char			*fresh_text, *fresh_source, *fresh_err;
+	struct inventory	*fresh;
 };
 
 /* The slot running step i, or NULL. */
@@ -216,6 +228,16 @@ session_slot_release(struct session *s, size_t i)
 	sl->step = NONE;
 	s->n_running--;
 }
+
+/* session-hosts.c */
+/* Put the hosts of the run in rb->inventory: the journaled ones of
+ * s->unf when it has them (then info.inventory_note says how they
+ * differ from a fresh list, if they do), else resolved afresh (the
+ * runbook, --inventory, --limit). EXIT_DONE, or EXIT_USAGE with *cause
+ * (an inventory that cannot be read, a command that failed, an `on:`
+ * that names no host of it: nothing has started). */
+int		 session_inventory(struct session *, char **cause);
+void		 session_inventory_free(struct session *);
 
 /* session-resume.c */
 /* Free what a session_run_info holds and zero it. */

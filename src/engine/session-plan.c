@@ -120,6 +120,9 @@ session_run_record(struct session *s, enum journal_run_kind kind,
 	run->from = rollback ? s->plan->to : s->plan->from;
 	run->to = rollback ? s->plan->from : s->plan->to;
 	run->plan = session_plan_text(s->plan);
+	run->inventory = s->inv_text;
+	run->inventory_source = s->inv_source;
+	run->inventory_limit = s->inv_limit;
 }
 
 /* A journaled run's plan from its text; the record's versions (the other

@@ -498,6 +498,12 @@ session_resume(struct session *s, char **cause)
 	free(why);
 	free(s->takeover);
 	s->takeover = NULL;
+	if (!finished && s->info.inventory_note != NULL &&
+	    journal_append(s->j, s->run_id, JOURNAL_EV_NOTE, NULL,
+	    s->info.inventory_note, NULL, cause) != 0) {
+		journal_events_free(ev, n_ev);
+		return EXIT_FAILED;
+	}
 	s->status = !finished ? SESSION_RUNNING :
 	    s->unf->status == JOURNAL_RUN_DONE ? SESSION_DONE :
 	    s->unf->status == JOURNAL_RUN_FAILED ? SESSION_FAILED :
@@ -544,6 +550,9 @@ session_abandon(struct session *s, const char *reason, char **cause)
 	s->unf = NULL;
 	session_info_clear(&s->info);
 	s->has_info = false;
+	/* A new run gets the hosts as they are now. */
+	if (session_inventory(s, cause) != 0)
+		return -1;
 	/* Its answers were for it: ask again. */
 	step_env_free(&s->answers);
 	step_env_free(&s->outputs);
@@ -560,5 +569,6 @@ session_info_clear(struct session_run_info *in)
 	free(in->from);
 	free(in->to);
 	free(in->step);
+	free(in->inventory_note);
 	memset(in, 0, sizeof *in);
 }

@@ -269,6 +269,8 @@ session_watch_open(struct session *s, char **cause)
 		return EXIT_FAILED;
 	if ((r = watch_find(s, cause)) != EXIT_DONE)
 		return r;
+	if ((r = session_inventory(s, cause)) != EXIT_DONE)
+		return r;
 	/* A rollback run is laid out from the upgrade it undoes. */
 	upgrade = s->unf->kind == JOURNAL_RUN_ROLLBACK ? s->unf->parent :
 	    s->unf->id;

@@ -167,6 +167,9 @@ session_load_unfinished(struct session *s, char **cause)
 	if (s->unf == NULL && opts->rollback &&
 	    (r = session_latest_run(s, cause)) != EXIT_DONE)
 		return r;
+	/* Its hosts before anything is laid out. */
+	if ((r = session_inventory(s, cause)) != EXIT_DONE)
+		return r;
 	if (s->unf != NULL) {
 		s->has_info = true;
 		s->info.id = xasprintf("%lld", s->unf->id);
@@ -296,6 +299,10 @@ session_open(const struct session_opts *opts, struct session **out,
 	if (opts->defer_journal && !opts->rollback &&
 	    !journal_exists(s->state_dir) &&
 	    !journal_has_evidence(s->state_dir)) {
+		if ((r = session_inventory(s, cause)) != EXIT_DONE) {
+			session_close(s);
+			return r;
+		}
 		*out = s;
 		return EXIT_DONE;
 	}
@@ -355,6 +362,7 @@ session_close(struct session *s)
 	free(s->state_dir);
 	free(s->runbook_abs);
 	free(s->dir);
+	session_inventory_free(s);
 	runbook_free(s->rb);
 	free(s);
 }

@@ -91,6 +91,11 @@ struct session_opts {
 	 * else its latest). */
 	bool		 watch;
 	long long	 watch_run;
+	/* --inventory FILE: an Ansible inventory replacing the runbook's
+	 * `inventory:` (its `hosts:` stay); --limit PATTERN: only those
+	 * hosts. A resumed run keeps the hosts it journaled. NULL: none. */
+	const char	*inventory;
+	const char	*limit;
 };
 
 /* Operator acts: one table, from which the enum, the names used in the
@@ -214,7 +219,20 @@ struct session_run_info {
 	char		*step;		/* key of the step it resumes at, or NULL
 				   when every step is settled */
 	bool		 runbook_changed; /* the file's sha256 differs */
+	/* The run resumes on the hosts it journaled, and a fresh list
+	 * differs (or could not be made, or --inventory or --limit were
+	 * given again): what to tell the operator; else NULL. */
+	char		*inventory_note;
 };
+
+struct journal_run;
+/* The hosts a journaled run resolved, in one line for a report or
+ * stepup show: "3, from inventory.ini, --limit web: w1 w2 w3"; NULL
+ * when it journaled none (caller frees). */
+char		*session_run_hosts(const struct journal_run *);
+/* The same for the session's run (resolved, or the journaled ones of
+ * the run it resumes); NULL when the runbook has no hosts. */
+char		*session_hosts(const struct session *);
 
 /* Open a session on a runbook: load it, open the journal in the state
  * directory, take the runbook's lock, and look for an unfinished run.

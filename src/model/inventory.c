@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "inventory.h"
 #include "util.h"
@@ -118,6 +119,8 @@ inventory_free(struct inventory *inv)
 	}
 	free(inv->hosts);
 	free(inv->groups);
+	free(inv->excluded);
+	free(inv->limit);
 	free(inv->host_index->v);
 	free(inv->group_index->v);
 	free(inv->host_index);
@@ -1133,6 +1136,19 @@ inventory_load_file(struct inventory *inv, const char *path,
 	return errors;
 }
 
+size_t
+inventory_load_named(struct inventory *inv, const char *path,
+    const char *file, struct rb_pos pos, const char *what,
+    struct rb_diags *diags)
+{
+	if (access(path, R_OK) != 0) {
+		rb_diag_add(diags, RB_ERROR, file, pos, "%s %s: %s", what, path,
+		    strerror(errno));
+		return 1;
+	}
+	return inventory_load_file(inv, path, INV_AUTO, diags);
+}
+
 /* --- a command's output ------------------------------------------------ */
 
 size_t
@@ -1464,6 +1480,13 @@ inventory_select(const struct inventory *inv, const char *pattern,
 	}
 	free(in);
 	free(mark);
+	/* Past the limit: what it leaves out is never selected. */
+	for (j = k = 0; inv->excluded != NULL && j < sel->n; j++) {
+		if (!inv->excluded[sel->v[j]])
+			sel->v[k++] = sel->v[j];
+	}
+	if (inv->excluded != NULL)
+		sel->n = k;
 	rc = 0;
 out:
 	if (terms != NULL) {
@@ -1474,4 +1497,198 @@ out:
 	if (rc != 0)
 		inventory_sel_free(sel);
 	return rc;
+}
+
+/* --- the limit, and an inventory as text --------------------------------- */
+
+int
+inventory_limit(struct inventory *inv, const char *pattern, char **cause)
+{
+	struct inv_sel	 sel;
+	bool		*keep;
+	size_t		 i;
+
+	if (inv->limit != NULL) {
+		*cause = xasprintf("one limit at a time (there is '%s' "
+		    "already)", inv->limit);
+		return -1;
+	}
+	if (inventory_select(inv, pattern, &sel, cause) != 0)
+		return -1;
+	if (sel.n == 0) {
+		*cause = xasprintf("the limit '%s' selects no host", pattern);
+		inventory_sel_free(&sel);
+		return -1;
+	}
+	keep = xcalloc(inv->nhosts + 1, sizeof *keep);
+	for (i = 0; i < sel.n; i++)
+		keep[sel.v[i]] = true;
+	inventory_sel_free(&sel);
+	if (inv->excluded == NULL)
+		inv->excluded = xcalloc(inv->nhosts + 1, sizeof *inv->excluded);
+	for (i = 0; i < inv->nhosts; i++) {
+		if (!keep[i])
+			inv->excluded[i] = true;
+	}
+	free(keep);
+	inv->limit = xstrdup(pattern);
+	return 0;
+}
+
+size_t
+inventory_count(const struct inventory *inv)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < inv->nhosts; i++) {
+		if (inv->excluded == NULL || !inv->excluded[i])
+			n++;
+	}
+	return n;
+}
+
+static void
+ini_host(struct buf *b, const struct inv_host *h)
+{
+	if (h->port != 0)
+		buf_printf(b, "%s:%d\n", h->name, h->port);
+	else
+		buf_printf(b, "%s\n", h->name);
+}
+
+char *
+inventory_ini(const struct inventory *inv)
+{
+	struct buf	b;
+	size_t		i, k;
+
+	buf_init(&b);
+	/* Hosts in no group first, as Ansible's INI has them. */
+	for (i = 0; i < inv->nhosts; i++) {
+		if (inv->hosts[i].ngroups == 0)
+			ini_host(&b, &inv->hosts[i]);
+	}
+	for (i = 0; i < inv->ngroups; i++) {
+		const struct inv_group	*g = &inv->groups[i];
+
+		/* A group only named as a child stays undefined, for the
+		 * source that defines it (or inventory_finish) to say. */
+		if (g->defined || g->nhosts > 0)
+			buf_printf(&b, "[%s]\n", g->name);
+		for (k = 0; k < g->nhosts; k++)
+			ini_host(&b, &inv->hosts[g->hosts[k]]);
+		if (g->nchildren == 0)
+			continue;
+		buf_printf(&b, "[%s:children]\n", g->name);
+		for (k = 0; k < g->nchildren; k++)
+			buf_printf(&b, "%s\n", inv->groups[g->children[k]].name);
+	}
+	if (b.data == NULL)
+		buf_puts(&b, "");
+	return buf_take(&b);
+}
+
+struct inventory *
+inventory_from_ini(const char *file, const char *text, const char *limit,
+    char **cause)
+{
+	struct inventory	*inv = inventory_new();
+	struct rb_diags		 d;
+
+	rb_diags_init(&d);
+	if (inventory_load_text(inv, file, text, strlen(text), INV_INI,
+	    &d) != 0 || inventory_finish(inv, file, &d) != 0) {
+		*cause = rb_diags_text(&d);
+		rb_diags_free(&d);
+		inventory_free(inv);
+		return NULL;
+	}
+	rb_diags_free(&d);
+	if (limit != NULL && inventory_limit(inv, limit, cause) != 0) {
+		inventory_free(inv);
+		return NULL;
+	}
+	return inv;
+}
+
+char *
+inventory_hosts_line(const struct inventory *inv)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	for (i = 0; i < inv->nhosts; i++) {
+		if (inv->excluded != NULL && inv->excluded[i])
+			continue;
+		buf_printf(&b, "%s%s", b.len > 0 ? " " : "", inv->hosts[i].name);
+	}
+	if (b.data == NULL)
+		buf_puts(&b, "");
+	return buf_take(&b);
+}
+
+int
+inventory_pattern_check(const char *pattern, char **cause)
+{
+	struct pat_term	*terms;
+	size_t		 n, i;
+	regex_t		 re;
+	char		*anchored, err[128];
+	int		 rc = 0, r;
+
+	if (pat_split(pattern, &terms, &n, cause) != 0)
+		rc = -1;
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (*terms[i].expr != '~')
+			continue;
+		anchored = xasprintf("^(%s)", terms[i].expr + 1);
+		r = regcomp(&re, anchored, REG_EXTENDED);
+		free(anchored);
+		if (r != 0) {
+			regerror(r, &re, err, sizeof err);
+			*cause = xasprintf("the host pattern '%s': %s",
+			    terms[i].expr, err);
+			rc = -1;
+		} else
+			regfree(&re);
+	}
+	for (i = 0; terms != NULL && i < n; i++)
+		free(terms[i].expr);
+	free(terms);
+	return rc;
+}
+
+size_t
+inventory_check_steps(const struct inventory *inv, const struct runbook *rb,
+    const char *source, struct rb_diags *diags)
+{
+	const struct rb_step	*st;
+	struct inv_sel		 sel;
+	char			*cause;
+	size_t			 p, i, errors = 0;
+
+	for (p = 0; p < RB_PHASE__COUNT; p++) {
+		for (i = 0; i < rb->phases[p].n; i++) {
+			st = &rb->phases[p].v[i];
+			if (st->on.s == NULL)
+				continue;
+			if (inventory_select(inv, st->on.s, &sel, &cause)
+			    != 0) {
+				rb_diag_add(diags, RB_ERROR, rb->path, st->on.pos,
+				    "'on' of step %s: %s in the inventory "
+				    "(%s)", st->id, cause, source);
+				free(cause);
+				errors++;
+			} else if (sel.n == 0 && inv->excluded == NULL) {
+				rb_diag_add(diags, RB_ERROR, rb->path, st->on.pos,
+				    "'on' of step %s: '%s' selects no host in "
+				    "the inventory (%s)", st->id, st->on.s,
+				    source);
+				errors++;
+			}
+			inventory_sel_free(&sel);
+		}
+	}
+	return errors;
 }

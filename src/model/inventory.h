@@ -89,6 +89,10 @@ struct inventory {
 	size_t			 ngroups;
 	struct inv_table	*host_index, *group_index;
 	bool			 noted_vars;	/* the note about variables */
+	/* A limit (inventory_limit): the hosts it leaves out, by index, or
+	 * NULL when there is none; and its pattern. */
+	bool			*excluded;
+	char			*limit;
 };
 
 /* Which hosts a pattern selects: indexes into inventory.hosts. */
@@ -116,6 +120,12 @@ size_t	inventory_add_tree(struct inventory *, const char *file,
  * errors added to diags. */
 size_t	inventory_load_file(struct inventory *, const char *path,
 	    enum inv_format, struct rb_diags *);
+/* The same, for a file named elsewhere (a runbook's `inventory:` at
+ * file:pos, or an option): one that cannot be opened is an error there,
+ * "WHAT PATH: REASON". */
+size_t	inventory_load_named(struct inventory *, const char *path,
+	    const char *file, struct rb_pos pos, const char *what,
+	    struct rb_diags *);
 /* The same on text in memory; file names it in messages. */
 size_t	inventory_load_text(struct inventory *, const char *file,
 	    const char *buf, size_t len, enum inv_format, struct rb_diags *);
@@ -160,5 +170,42 @@ void	inventory_group_hosts(const struct inventory *, size_t group,
 int	inventory_select(const struct inventory *, const char *pattern,
 	    struct inv_sel *sel, char **cause);
 void	inventory_sel_free(struct inv_sel *);
+
+/* Narrow the inventory as Ansible's --limit does: from now on,
+ * inventory_select() never selects a host the pattern does not select
+ * (a pattern's subscripts still count every host of a group, as
+ * Ansible's do). A limit that selects no host is an error, and so is a
+ * second limit (the pattern itself narrows: "web:&rack1"). Returns 0, or
+ * -1 with *cause. */
+int	inventory_limit(struct inventory *, const char *pattern, char **cause);
+/* The hosts left by the limit (every host without one). */
+size_t	inventory_count(const struct inventory *);
+/* Those hosts' names, separated by one space (caller frees). */
+char	*inventory_hosts_line(const struct inventory *);
+
+/* The inventory as Ansible INI text: hosts in no group, then each group
+ * in order, its own hosts ("host:port" with a port) and its children's
+ * section; without the limit. Reading it back with inventory_from_ini()
+ * gives the same hosts, groups and order: this is how a run journals
+ * the hosts it resolved (caller frees). */
+char	*inventory_ini(const struct inventory *);
+/* An inventory from that text (file names it in messages), narrowed by
+ * limit when it is not NULL. NULL with *cause when it does not read. */
+struct inventory *inventory_from_ini(const char *file, const char *text,
+	    const char *limit, char **cause);
+
+/* Whether a host pattern reads at all (its terms, its regular
+ * expressions), without an inventory to select from: the runbook's
+ * `on:` when its hosts are known only at run time. 0, or -1 with
+ * *cause. */
+int	inventory_pattern_check(const char *pattern, char **cause);
+/* Check every `on:` of a runbook's steps against an inventory resolved at
+ * run time: a pattern that names no host or group of it, or selects no
+ * host, is an error at the step's `on:` in the runbook, naming the step,
+ * the pattern and source (where the hosts came from: "inventory.ini").
+ * Call it before inventory_limit(): a limit may leave a step no host.
+ * Returns the number of errors. */
+size_t	inventory_check_steps(const struct inventory *, const struct runbook *,
+	    const char *source, struct rb_diags *);
 
 #endif

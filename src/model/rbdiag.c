@@ -103,6 +103,24 @@ rb_diags_print(const struct rb_diags *d, FILE *f)
 	free(v);
 }
 
+char *
+rb_diags_text(const struct rb_diags *d)
+{
+	char	*text = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+
+	if ((f = open_memstream(&text, &len)) != NULL) {
+		rb_diags_print(d, f);
+		fclose(f);
+	}
+	if (text == NULL)
+		return xstrdup("?");
+	if (len > 0 && text[len - 1] == '\n')
+		text[len - 1] = '\0';
+	return text;
+}
+
 static int
 diag_struct_cmp(const void *a, const void *b)
 {

@@ -108,6 +108,8 @@ bool		 rbl_is_name_char(char ch, bool first);
 bool		 rbl_get_forks(struct ctx *, const struct yt_node *x,
 		    unsigned *out);
 /* runbook-steps.c: load one phase's steps into c->rb. */
+/* A timeout: seconds, or a number with s, m or h; 0 when invalid. */
+unsigned	 rbl_parse_timeout(const char *);
 void		 rbl_load_phase(struct ctx *, enum rb_phase,
 		    const struct yt_node *key, const struct yt_node *);
 /* runbook-steps.c: once every step is loaded, check what is across steps:

@@ -2,13 +2,15 @@
 /* SPDX-License-Identifier: ISC (see LICENSE) */
 /* runbook-lint.c: the warnings of `stepup lint` on a loaded runbook:
  * recovery, confirmation, unused artifacts and variables, missing files,
- * `needs` that leave out a confirmation (which gates the step anyway). */
+ * `needs` that leave out a confirmation (which gates the step anyway),
+ * an inventory file as it is now and the `on:` it must satisfy. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "inventory.h"
 #include "plan.h"
 #include "runbook-int.h"
 #include "util.h"
@@ -321,6 +323,40 @@ lint_outputs(const struct runbook *rb, struct rb_diags *d)
 	return n;
 }
 
+/* An `inventory: {file}` read as a run will read it (with `hosts:`), and
+ * every `on:` checked against it: warnings, since the file a run reads
+ * may be another by then (a command's hosts are known only when it runs). */
+static size_t
+lint_inventory(const struct runbook *rb, struct rb_diags *d)
+{
+	struct inventory	*inv;
+	struct rb_diags		 tmp;
+	char			*text;
+	size_t			 i, n;
+
+	if (rb->inv_source.kind != RB_INV_FILE)
+		return 0;
+	inv = inventory_new();
+	rb_diags_init(&tmp);
+	if (rb->inventory != NULL) {
+		text = inventory_ini(rb->inventory);
+		(void)inventory_load_text(inv, rb->path, text, strlen(text),
+		    INV_INI, &tmp);
+		free(text);
+	}
+	if (inventory_load_named(inv, rb->inv_source.file, rb->path,
+	    rb->inv_source.pos, "the inventory file", &tmp) == 0 &&
+	    inventory_finish(inv, rb->path, &tmp) == 0)
+		(void)inventory_check_steps(inv, rb, rb->inv_source.file, &tmp);
+	for (i = 0; i < tmp.n; i++)
+		rb_diag_add(d, RB_WARNING, tmp.v[i].file, tmp.v[i].pos, "%s",
+		    tmp.v[i].msg);
+	n = tmp.n;
+	rb_diags_free(&tmp);
+	inventory_free(inv);
+	return n;
+}
+
 size_t
 runbook_lint(const struct runbook *rb, struct rb_diags *d)
 {
@@ -373,6 +409,7 @@ runbook_lint(const struct runbook *rb, struct rb_diags *d)
 		}
 	}
 	n += lint_vars(rb, d);
+	n += lint_inventory(rb, d);
 	n += lint_gate(rb, d);
 	n += lint_outputs(rb, d);
 	for (i = 0; i < rb->phases[RB_PHASE_HOP].n; i++) {

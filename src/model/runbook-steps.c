@@ -480,7 +480,9 @@ on_word(const struct yt_node *v)
 }
 
 /* on: a host pattern (inventory_select), or a list of them joined with
- * ',', selecting hosts of the runbook's `hosts:`; at least one host. */
+ * ',', selecting hosts of the runbook's `hosts:`; at least one host. With
+ * an `inventory:` the hosts are known only at run time: here the pattern
+ * must read, inventory_check_steps() checks it when they are resolved. */
 static void
 load_on(struct step_load *l)
 {
@@ -508,19 +510,28 @@ load_on(struct step_load *l)
 		}
 		buf_printf(&b, "%s%s", i > 0 ? "," : "", l->x->vals[i]->s);
 	}
-	if (l->c->rb->inventory == NULL) {
+	if (l->c->rb->inv_source.kind != RB_INV_NONE) {
+		/* The hosts are known at run time (inventory_check_steps()
+		 * checks it then): here only that the pattern reads. */
+		if (inventory_pattern_check(b.data, &cause) != 0) {
+			err(l->c, l->x->pos, "'on' of %s: %s", l->name, cause);
+			free(cause);
+		}
+	} else if (l->c->rb->inventory == NULL) {
 		err(l->c, l->x->pos, "%s runs 'on' %s, but the runbook has no "
-		    "'hosts' (GROUP: [HOST...]) to find it in", l->name, b.data);
+		    "'hosts' (GROUP: [HOST...]) or 'inventory' ({file: PATH} or "
+		    "{command: CMD}) to find it in", l->name, b.data);
 		buf_free(&b);
 		return;
-	}
-	if (inventory_select(l->c->rb->inventory, b.data, &sel, &cause) != 0) {
+	} else if (inventory_select(l->c->rb->inventory, b.data, &sel,
+	    &cause) != 0) {
 		err(l->c, l->x->pos, "'on' of %s: %s", l->name, cause);
 		free(cause);
 	} else if (sel.n == 0)
 		err(l->c, l->x->pos, "'on' of %s: '%s' selects no host", l->name,
 		    b.data);
-	inventory_sel_free(&sel);
+	if (l->c->rb->inv_source.kind == RB_INV_NONE)
+		inventory_sel_free(&sel);
 	for (i = 0; i < nitems(on_not_with); i++) {
 		if (rbl_map_get(l->map, on_not_with[i].key, NULL) != NULL) {
 			err(l->c, l->k->pos, "%s cannot have both 'on' and "
@@ -570,6 +581,12 @@ load_forks(struct step_load *l)
 		return;
 	}
 	l->st->forks = n;
+}
+
+unsigned
+rbl_parse_timeout(const char *s)
+{
+	return parse_timeout(s);
 }
 
 /* Load the table's keys of a step whose kind is known: one a kind may

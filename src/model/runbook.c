@@ -1150,13 +1150,71 @@ check_var_checks(struct ctx *c)
 	}
 }
 
+/* inventory: {file: PATH} or {command: CMD[, group: G][, timeout: T]}:
+ * where hosts come from besides `hosts:`, read at run time. */
+static void
+load_inventory(struct ctx *c, const struct yt_node *x)
+{
+	static const char *const keys[] = {
+		"file", "command", "group", "timeout", NULL
+	};
+	struct rb_inventory	*src = &c->rb->inv_source;
+	const struct yt_node	*f, *cmd, *g, *t;
+	char			 what[64], *v;
+
+	if (x->type != YT_MAP) {
+		err(c, x->pos, "'inventory' must be {file: PATH} (an Ansible "
+		    "inventory, INI or YAML) or {command: CMD} (one host a "
+		    "line), found %s", yt_describe(x, what, sizeof what));
+		return;
+	}
+	rbl_check_keys(c, x, "'inventory'", keys, NULL);
+	f = rbl_map_get(x, "file", NULL);
+	cmd = rbl_map_get(x, "command", NULL);
+	g = rbl_map_get(x, "group", NULL);
+	t = rbl_map_get(x, "timeout", NULL);
+	if ((f == NULL) == (cmd == NULL)) {
+		err(c, x->pos, "'inventory' takes one of 'file' (an Ansible "
+		    "inventory) and 'command' (one host a line)%s",
+		    f != NULL ? ", not both" : "");
+		return;
+	}
+	if (f != NULL) {
+		if (g != NULL || t != NULL) {
+			err(c, (g != NULL ? g : t)->pos, "'%s' is for an "
+			    "inventory command, not a file", g != NULL ?
+			    "group" : "timeout");
+			return;
+		}
+		if ((v = rbl_get_string(c, "file", f, true)) == NULL)
+			return;
+		src->file = *v == '/' ? xstrdup(v) : xasprintf("%s/%s",
+		    c->rb->dir, v);
+		free(v);
+		src->kind = RB_INV_FILE;
+		src->pos = f->pos;
+		return;
+	}
+	if ((src->command = rbl_get_string(c, "command", cmd, true)) == NULL)
+		return;
+	src->kind = RB_INV_COMMAND;
+	src->pos = cmd->pos;
+	src->timeout = RB_INV_TIMEOUT;
+	if (g != NULL)
+		src->group = rbl_get_string(c, "group", g, true);
+	if (t != NULL && (t->type != YT_SCALAR ||
+	    (src->timeout = rbl_parse_timeout(t->s)) == 0))
+		err(c, t->pos, "'timeout' must be seconds, or a duration like "
+		    "90s or 10m, found %s", yt_describe(t, what, sizeof what));
+}
+
 static void
 load_root(struct ctx *c, const struct yt_node *root)
 {
 	static const char *const keys[] = {
 		"stepup", "product", "description", "versions", "policy",
 		"vars", "prepare", "hop", "finish", "rollback",
-		"rollback-warning", "hosts", "forks", NULL
+		"rollback-warning", "hosts", "forks", "inventory", NULL
 	};
 	struct runbook		*rb = c->rb;
 	const struct yt_node	*x, *k;
@@ -1201,6 +1259,8 @@ load_root(struct ctx *c, const struct yt_node *root)
 	if ((x = rbl_map_get(root, "rollback-warning", NULL)) != NULL)
 		load_rollback_warning(c, x);
 	/* Before the steps, whose `on` is checked against it. */
+	if ((x = rbl_map_get(root, "inventory", NULL)) != NULL)
+		load_inventory(c, x);
 	if ((x = rbl_map_get(root, "hosts", &k)) != NULL) {
 		rb->inventory = inventory_new();
 		if (yt_is_null(x))
@@ -1442,6 +1502,9 @@ runbook_free(struct runbook *rb)
 	free(rb->rollback_warning[0]);
 	free(rb->rollback_warning[1]);
 	inventory_free(rb->inventory);
+	free(rb->inv_source.file);
+	free(rb->inv_source.command);
+	free(rb->inv_source.group);
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		for (i = 0; i < rb->phases[p].n; i++)
 			step_free(&rb->phases[p].v[i]);

@@ -27,6 +27,8 @@
  *   rollback-warning: TEXT | {start: TEXT, hop: TEXT}
  *   hosts:    {GROUP: [HOST | RANGE | GROUP...]}   the inventory; a check
  *             or action with `on: PATTERN` runs on each host it selects
+ *   inventory: {file: PATH} | {command: CMD, group: G, timeout: T}
+ *             more hosts, resolved at run time (struct rb_inventory)
  *
  * A step is a mapping with an `id` and exactly one kind key (read, check,
  * action, confirm, manual) whose value is the step's title. */
@@ -381,6 +383,24 @@ struct rb_policy {
 void	 rb_rule_set(struct rb_policy *, struct rb_series_level *l,
 	    enum rb_rule_id, int value);
 
+/* inventory: where the hosts come from besides `hosts:`, read when a
+ * run (or plan, or export) resolves them: an Ansible inventory file
+ * (INI or YAML; a path relative to the runbook's directory) or a command
+ * printing one host a line (run with /bin/sh -c in the runbook's
+ * directory, its hosts in `group` when set, at most `timeout` seconds). */
+enum rb_inv_kind { RB_INV_NONE, RB_INV_FILE, RB_INV_COMMAND };
+
+#define RB_INV_TIMEOUT	30	/* seconds, for a command without timeout */
+
+struct rb_inventory {
+	enum rb_inv_kind kind;
+	char		*file;		/* absolute */
+	char		*command;
+	char		*group;		/* or NULL */
+	unsigned	 timeout;
+	struct rb_pos	 pos;		/* of the file's or command's value */
+};
+
 struct runbook {
 	char		*path;		/* as given to runbook_load(), for messages */
 	char		*abspath;	/* absolute, symlinks resolved (at load) */
@@ -402,11 +422,15 @@ struct runbook {
 	 * [RB_ROLLBACK_HOP] back to the start of the failed hop; or NULL. */
 	char		*rollback_warning[2];
 	/* hosts: the groups of the cluster's hosts (inventory.h), or NULL
-	 * when the runbook has none. */
+	 * when the runbook has none. With an inventory source (inv_source),
+	 * the hosts are known only once the engine resolved it
+	 * (inventory_resolve() in inventory-cmd.h), which replaces this
+	 * with `hosts:` and the source's hosts together. */
 	struct inventory *inventory;
 	/* forks: how many hosts of a step with `on` run at once when the
 	 * step does not say (rb_step.forks); 0 when not given: 1. */
 	unsigned	 forks;
+	struct rb_inventory inv_source;
 };
 
 /* Where a rollback goes back to (the index of rollback_warning). */
@@ -436,6 +460,8 @@ void	 rb_diag_add(struct rb_diags *, enum rb_level, const char *file,
 	    __attribute__((format(printf, 5, 6)));
 /* Print every diagnostic, one a line, "FILE:LINE:COL: [warning: ]msg". */
 void	 rb_diags_print(const struct rb_diags *, FILE *);
+/* The same as one string, without its last newline (caller frees). */
+char	*rb_diags_text(const struct rb_diags *);
 
 /* Load and validate a runbook. On success returns it (free with
  * runbook_free) and may add warnings to diags (a $NAME in a text that is
