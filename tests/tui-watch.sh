@@ -95,7 +95,7 @@ tui_wait f "installing 1.1.0 on eu-1" || finish
 shpid=$(tui_on e display -p -t e '#{pane_pid}')
 pid=$(ps -o pid= --ppid "$shpid" | tr -d ' ' | head -n 1)
 kill -KILL "$pid"
-tui_wait f "read-only: the lock is free (its holder's stepup is gone): run 1 can be taken over (resumed)" || finish
+tui_wait f "read-only: the lock is free (its holder's stepup is gone): run 1 can be taken over (resumed)" 300 || finish
 tui_keys f T
 tui_wait f "Nobody holds the run now. Take it over and resume it?" || finish
 tui_keys f y
