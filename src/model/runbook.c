@@ -1372,6 +1372,21 @@ boundaries_free(struct rb_boundary *v, size_t n)
 	free(v);
 }
 
+static void
+roll_free(struct rb_roll *r)
+{
+	free(r->id);
+	free(r->title);
+	free(r->on.s);
+	free(r->batch);
+	if (r->health != NULL)
+		step_free(r->health);
+	free(r->health);
+	if (r->pause != NULL)
+		step_free(r->pause);
+	free(r->pause);
+}
+
 void
 runbook_free(struct runbook *rb)
 {
@@ -1432,6 +1447,9 @@ runbook_free(struct runbook *rb)
 		for (i = 0; i < rb->phases[p].n; i++)
 			step_free(&rb->phases[p].v[i]);
 		free(rb->phases[p].v);
+		for (i = 0; i < rb->phases[p].n_rolls; i++)
+			roll_free(&rb->phases[p].rolls[i]);
+		free(rb->phases[p].rolls);
 	}
 	free(rb);
 }

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "plan.h"
 #include "runbook.h"
@@ -32,7 +33,8 @@
 	X(FAILED,    "failed",    "failed")				\
 	X(SKIPPED,   "skipped",   "skipped")				\
 	X(DONE,      "done",      "done by hand")			\
-	X(IN_DOUBT,  "in-doubt",  "in doubt: was running when stepup stopped")
+	X(IN_DOUBT,  "in-doubt",  "in doubt: was running when stepup stopped") \
+	X(TOLERATED, "tolerated", "failed, within max-fail")
 
 enum step_state {
 #define X(e, name, words) STEP_##e,
@@ -46,7 +48,8 @@ const char	*step_state_name(enum step_state);
 const char	*step_state_words(enum step_state);
 /* The state named name, or -1. */
 int		 step_state_parse(const char *name);
-/* True for passed, skipped and done by hand: a need that is met. */
+/* True for passed, skipped, done by hand and a host's failure within
+ * max-fail (tolerated): a need that is met. */
 bool		 step_state_settled(enum step_state);
 
 /* A variable of a command's environment. */
@@ -145,6 +148,16 @@ struct step {
 	const char		*run;	/* the command: rb->run, or rb->undo for
 					   an undo step; NULL for none */
 	bool			 undo;	/* a rollback run's undo of an action */
+	const struct rb_roll	*roll;	/* the rolling block it is of (a
+					   host's instance of one of its
+					   steps, its health check or its
+					   pause), or NULL */
+	unsigned		 batch;	/* in roll: its batch, from 1 */
+	size_t			 group;	/* the first instance of its group
+					   (a roll's, or a step's on its
+					   hosts), or SIZE_MAX: none */
+	size_t			 max_fail; /* hosts of its group that may
+					   fail without stopping it */
 	bool			 optional; /* may be skipped, with a reason */
 
 	/* Expanded by steps_new (see steps_expand); NULL when absent. */
@@ -227,6 +240,11 @@ struct steps {
 	size_t			*by_key;	/* indexes sorted by key */
 	size_t			*confirms;	/* confirm steps, in run order */
 	size_t			 n_confirms;
+	size_t			*wide;		/* steps needing every step
+						   before an earlier one than
+						   themselves (a roll's batch),
+						   by needs_before */
+	size_t			 n_wide;
 	size_t			 open;		/* first step not settled, or n */
 	size_t			 open_confirm;	/* in confirms: the first not
 						   settled, or n_confirms */
@@ -294,6 +312,20 @@ void		 steps_free(struct steps *);
 /* The next STEPUP_ARTIFACT_<id> a command names, from p on (NULL: none),
  * with the length of the name in *len; NULL when there is no more. */
 const char	*steps_artifact_ref(const char *p, size_t *len);
+
+/* The batches of roll over n hosts: the size of each into sizes (room
+ * for n), the list's last size repeated, a percentage of n rounded up
+ * (at least 1); every host in one batch when it gives none. Returns how
+ * many batches. */
+size_t		 steps_roll_batches(const struct rb_roll *, size_t n,
+		    size_t *sizes);
+/* Whether a failure of host step i is within its group's max-fail (the
+ * hosts of its roll, or of its step's `on`, that failed so far, it
+ * too); if so *why says so and names them (caller frees). */
+bool		 steps_fail_tolerated(const struct steps *, size_t i,
+		    char **why);
+/* In a roll: the next step of step i's host in its batch, or SIZE_MAX. */
+size_t		 steps_host_next(const struct steps *, size_t i);
 
 /* The step with that key, or NULL. */
 const struct step *steps_find(const struct steps *, const char *key);
