@@ -540,7 +540,6 @@ session_set_journal(struct session *s, size_t i, enum step_state state,
     long long *seq, bool *last, char **cause)
 {
 	struct steps	*ss = s->steps;
-	struct step	*st = &ss->v[i];
 	char		*why = NULL, *skip = NULL;
 	size_t		 k, rest = SIZE_MAX, rest_end = 0;
 	int		 r;
