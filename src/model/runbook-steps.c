@@ -957,7 +957,9 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 	switch (st->kind) {
 	case RB_CHECK:
 	case RB_ACTION:
-		if (rbl_map_get(v, "run", NULL) == NULL)
+		if (rbl_map_get(v, "run", NULL) == NULL && health != NULL)
+			err(c, v->pos, "%s needs 'run' (the command)", name);
+		else if (rbl_map_get(v, "run", NULL) == NULL)
 			err(c, v->pos, "%s step '%s' needs 'run' (the command)",
 			    rb_kind_name(st->kind), id);
 		break;
@@ -1042,15 +1044,19 @@ load_batch(struct ctx *c, const struct yt_node *x, struct rb_roll *r)
 static void
 load_forks(struct ctx *c, const struct yt_node *x, struct rb_roll *r)
 {
-	struct rb_count	cnt;
+	char		 what[64], *end;
+	unsigned long	 n = 0;
 
-	if (load_count(c, "forks", x, 1, &cnt)) {
-		if (cnt.percent)
-			err(c, x->pos, "'forks' of roll '%s' is a number of "
-			    "hosts at once, not a percentage", r->id);
-		else
-			r->forks = cnt.n;
+	errno = 0;
+	if (x->type == YT_SCALAR && *x->s >= '0' && *x->s <= '9')
+		n = strtoul(x->s, &end, 10);
+	if (n == 0 || errno != 0 || *end != '\0' || n > 100000) {
+		err(c, x->pos, "'forks' of roll '%s' is how many hosts run at "
+		    "once, a number from 1 to 100000, found %s", r->id,
+		    yt_describe(x, what, sizeof what));
+		return;
 	}
+	r->forks = (unsigned)n;
 }
 
 /* One rolling block at item v of a phase: its steps go into ph->v from
