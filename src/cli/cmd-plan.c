@@ -177,6 +177,32 @@ print_on(const struct runbook *rb, const struct rb_step *st)
 	inventory_sel_free(&sel);
 }
 
+/* A roll among a hop's steps: "roll ID (its steps; its batches)".
+ * Returns the index of its last step. */
+static size_t
+print_roll(const struct runbook *rb, const struct rb_steps *hs, size_t k,
+    const struct plan_hop *h, char **vars, bool any)
+{
+	const struct rb_roll	*r = hs->v[k].roll;
+	char			*words;
+	size_t			 j;
+	bool			 first = true;
+
+	escape_printf(stdout, "%sroll %s (", any ? ", " : "     steps: ",
+	    r->id);
+	for (j = r->first; j < r->first + r->n; j++) {
+		if (!runbook_step_runs_on(rb, &hs->v[j], h->kind, h->from,
+		    h->to, plan_answer, vars))
+			continue;
+		escape_printf(stdout, "%s%s", first ? "" : ", ", hs->v[j].id);
+		first = false;
+	}
+	words = steps_roll_plan(rb, r);
+	escape_printf(stdout, "; %s)", words);
+	free(words);
+	return r->first + r->n - 1;
+}
+
 static void
 print_hops(const struct runbook *rb, const struct plan *pl, char **vars)
 {
@@ -195,6 +221,11 @@ print_hops(const struct runbook *rb, const struct plan *pl, char **vars)
 			if (!runbook_step_runs_on(rb, &hs->v[k], h->kind,
 			    h->from, h->to, plan_answer, vars))
 				continue;
+			if (hs->v[k].roll != NULL) {
+				k = print_roll(rb, hs, k, h, vars, any);
+				any = true;
+				continue;
+			}
 			escape_printf(stdout, "%s%s", any ? ", " :
 			    "     steps: ", hs->v[k].id);
 			print_on(rb, &hs->v[k]);

@@ -302,10 +302,17 @@ plain_header(struct plain *p, size_t i)
 {
 	const struct steps	*ss = session_steps(p->s);
 	const struct step	*st = &ss->v[i];
+	char			*where;
 
 	if (p->shown == i + 1)
 		return;
 	p->shown = i + 1;
+	/* A roll's batch begins: which hosts it takes. */
+	if (st->roll != NULL && st->host != NULL && st->needs_before == i &&
+	    (where = steps_roll_where(ss, i)) != NULL) {
+		plain_say(p, "== %s", where);
+		free(where);
+	}
 	plain_say(p, "[%zu/%zu] %s: %s", i + 1, ss->n, rb_kind_name(st->kind),
 	    st->title);
 	if (st->text != NULL)

@@ -668,6 +668,17 @@ steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
 		}
 		return -1;
 	}
+	/* A roll none of whose steps is for this hop is not laid out. */
+	for (k = r->first; k < r->first + r->n; k++) {
+		rs = &ph->v[k];
+		if (hop < 0 || rs->phase != RB_PHASE_HOP ||
+		    hop_matches(ss->rb, rs, &ss->plan->hops[hop], base))
+			break;
+	}
+	if (k == r->first + r->n) {
+		inventory_sel_free(&sel);
+		return 0;
+	}
 	sizes = xcalloc(sel.n + 1, sizeof *sizes);
 	nb = steps_roll_batches(r, sel.n, sizes);
 	max_fail = rb_count_of(&r->max_fail, sel.n, false);
@@ -689,6 +700,7 @@ steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
 				st = &ss->v[ss->n - 1];
 				st->roll = r;
 				st->batch = (unsigned)b + 1;
+				st->batches = (unsigned)nb;
 				st->group = group;
 				st->max_fail = max_fail;
 				st->needs_before = start;
@@ -711,6 +723,7 @@ steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
 			st = &ss->v[ss->n - 1];
 			st->roll = r;
 			st->batch = (unsigned)b + 1;
+			st->batches = (unsigned)nb;
 			st->needs_before = st->index;
 			t = xasprintf("%s (after batch %zu of %zu)", st->title,
 			    b + 1, nb);
@@ -728,6 +741,7 @@ steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
 			st = &ss->v[ss->n - 1];
 			st->roll = r;
 			st->batch = (unsigned)b + 1;
+			st->batches = (unsigned)nb;
 			st->needs_before = st->index;
 			t = xasprintf("Pause after batch %zu of %zu: %s",
 			    b + 1, nb, r->title);
@@ -751,6 +765,84 @@ out:
 	free(sizes);
 	inventory_sel_free(&sel);
 	return rc;
+}
+
+/* How many hosts of a batch the words of a roll name. */
+#define ROLL_HOSTS_SHOWN	8
+
+char *
+steps_roll_plan(const struct runbook *rb, const struct rb_roll *r)
+{
+	struct inv_sel	 sel;
+	struct buf	 b;
+	char		*why;
+	size_t		*sizes, nb, k, h, off = 0;
+
+	buf_init(&b);
+	if (rb->inventory == NULL || inventory_select(rb->inventory, r->on.s,
+	    &sel, &why) != 0) {
+		if (rb->inventory != NULL) {
+			free(why);
+			inventory_sel_free(&sel);
+		}
+		buf_printf(&b, "on %s", r->on.s);
+		return buf_take(&b);
+	}
+	sizes = xcalloc(sel.n + 1, sizeof *sizes);
+	nb = steps_roll_batches(r, sel.n, sizes);
+	buf_printf(&b, "%zu host%s in %zu batch%s:", sel.n,
+	    sel.n == 1 ? "" : "s", nb, nb == 1 ? "" : "es");
+	for (k = 0; k < nb; k++) {
+		buf_puts(&b, k > 0 ? " |" : "");
+		for (h = 0; h < sizes[k] && h < ROLL_HOSTS_SHOWN; h++)
+			buf_printf(&b, "%s %s", h > 0 ? "," : "",
+			    rb->inventory->hosts[sel.v[off + h]].name);
+		if (sizes[k] > ROLL_HOSTS_SHOWN)
+			buf_printf(&b, ", ... (%zu)", sizes[k]);
+		off += sizes[k];
+	}
+	if (r->health != NULL)
+		buf_puts(&b, "; a health check after each");
+	if (r->pause != NULL && nb > 1)
+		buf_puts(&b, "; a pause between batches");
+	buf_printf(&b, "; max-fail %zu", rb_count_of(&r->max_fail, sel.n,
+	    false));
+	if (r->forks > 0)
+		buf_printf(&b, "; forks %u", r->forks);
+	free(sizes);
+	inventory_sel_free(&sel);
+	return buf_take(&b);
+}
+
+char *
+steps_roll_where(const struct steps *ss, size_t i)
+{
+	const struct step	*st = &ss->v[i], *o;
+	struct buf		 b;
+	size_t			 j, n = 0;
+
+	if (st->roll == NULL)
+		return NULL;
+	buf_init(&b);
+	buf_printf(&b, "roll %s (%s), batch %u of %u", st->roll->id,
+	    st->roll->title, st->batch, st->batches);
+	if (st->host == NULL || st->needs_before != i)
+		return buf_take(&b);
+	/* The first step of its batch: the batch's hosts, each once. */
+	buf_puts(&b, ":");
+	for (j = i; j < ss->n; j++) {
+		o = &ss->v[j];
+		if (o->roll != st->roll || o->batch != st->batch ||
+		    o->host == NULL || o->hop != st->hop)
+			break;
+		if (j > i && strcmp(o->host, ss->v[j - 1].host) == 0)
+			continue;
+		if (n++ < ROLL_HOSTS_SHOWN)
+			buf_printf(&b, "%s %s", n > 1 ? "," : "", o->host);
+	}
+	if (n > ROLL_HOSTS_SHOWN)
+		buf_printf(&b, ", ... (%zu hosts)", n);
+	return buf_take(&b);
 }
 
 bool

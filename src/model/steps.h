@@ -153,6 +153,7 @@ struct step {
 					   steps, its health check or its
 					   pause), or NULL */
 	unsigned		 batch;	/* in roll: its batch, from 1 */
+	unsigned		 batches; /* in roll: how many it has */
 	size_t			 group;	/* the first instance of its group
 					   (a roll's, or a step's on its
 					   hosts), or SIZE_MAX: none */
@@ -324,6 +325,16 @@ size_t		 steps_roll_batches(const struct rb_roll *, size_t n,
  * too); if so *why says so and names them (caller frees). */
 bool		 steps_fail_tolerated(const struct steps *, size_t i,
 		    char **why);
+/* A roll in words, for plan and export: "4 hosts in 3 batches: n1 |
+ * n2, n3 | n4; a health check after each; a pause between batches;
+ * max-fail 1" (hosts past a few per batch as "..."), from the runbook's
+ * inventory. The caller frees it. */
+char		*steps_roll_plan(const struct runbook *, const struct rb_roll *);
+/* Where step i is in its roll, for dry runs, plain mode and export:
+ * "roll agents (Upgrade the agents), batch 2 of 3", and at the first
+ * step of a batch its hosts, ": n2, n3"; NULL for a step in no roll.
+ * The caller frees it. */
+char		*steps_roll_where(const struct steps *, size_t i);
 /* In a roll: the next step of step i's host in its batch, or SIZE_MAX. */
 size_t		 steps_host_next(const struct steps *, size_t i);
 
