@@ -1188,6 +1188,7 @@ test_roll_max_fail(void **state)
 	    "on: agents, max-fail: 25%}\n"
 	    "  - roll: Agents\n    id: agents\n    on: agents\n"
 	    "    batch: 2\n    max-fail: 1\n    forks: 2\n"
+	    "    health: {check: H, run: 'true'}\n"
 	    "    steps:\n"
 	    "      - {id: a, action: A, run: x}\n"
 	    "      - {id: b, action: B, run: x}\n"
@@ -1207,18 +1208,20 @@ test_roll_max_fail(void **state)
 	ss = steps_new(rb, &plan, &base, &cause);
 	if (ss == NULL)
 		fail_msg("steps_new: %s", cause);
-	/* reach#n1..n4, then a b c for n1, n2 (batch 1), n3, n4. */
-	assert_int_equal(ss->n, 4 + 12);
+	/* reach#n1..n4, then a b c for n1, n2 (batch 1), agents~1, n3,
+	 * n4, agents~2. */
+	assert_int_equal(ss->n, 4 + 12 + 2);
 	assert_string_equal(ss->v[4].key, "a#n1");
 	assert_string_equal(ss->v[7].key, "a#n2");
-	assert_string_equal(ss->v[10].key, "a#n3");
+	assert_string_equal(ss->v[10].key, "agents~1");
+	assert_string_equal(ss->v[11].key, "a#n3");
 
 	/* The check on every agent: 25% of 4 is one host. */
 	assert_int_equal(ss->v[0].max_fail, 1);
 	step_set(ss, 0, STEP_PASSED, NULL);
 	assert_true(steps_fail_tolerated(ss, 1, &why));
-	assert_string_equal(why, "within max-fail 1 of step 'reach', the "
-	    "hosts failed so far: n2");
+	assert_string_equal(why, "the hosts of step 'reach' failed so far, "
+	    "within its max-fail 1: n2");
 	free(why);
 	step_set(ss, 1, STEP_TOLERATED, "exit 1 on n2");
 	assert_int_equal(ss->v[2].state, STEP_READY);
@@ -1231,8 +1234,8 @@ test_roll_max_fail(void **state)
 	assert_int_equal(ss->v[4].state, STEP_READY);
 	assert_int_equal(ss->v[7].state, STEP_READY);
 	assert_true(steps_fail_tolerated(ss, 4, &why));
-	assert_string_equal(why, "within max-fail 1 of roll 'agents', the "
-	    "hosts failed so far: n1");
+	assert_string_equal(why, "the hosts of roll 'agents' failed so far, "
+	    "within its max-fail 1: n1");
 	free(why);
 	assert_int_equal(steps_host_next(ss, 4), 5);
 	assert_int_equal(steps_host_next(ss, 5), 6);
@@ -1243,13 +1246,18 @@ test_roll_max_fail(void **state)
 	step_set(ss, 7, STEP_PASSED, NULL);
 	step_set(ss, 8, STEP_PASSED, NULL);
 	step_set(ss, 9, STEP_PASSED, NULL);
-	/* Batch 2 goes on. */
 	assert_int_equal(ss->v[10].state, STEP_READY);
-	assert_int_equal(ss->v[13].state, STEP_READY);
-	/* A second host failing is one more than max-fail. */
-	assert_false(steps_fail_tolerated(ss, 13, &why));
-	step_set(ss, 13, STEP_FAILED, "exit 1 on n4");
-	assert_int_equal(ss->v[14].state, STEP_PENDING);
+	assert_false(steps_fail_tolerated(ss, 10, &why));
+	step_set(ss, 10, STEP_PASSED, NULL);
+	/* Batch 2 goes on. */
+	assert_int_equal(ss->v[11].state, STEP_READY);
+	assert_int_equal(ss->v[14].state, STEP_READY);
+	/* A second host failing, in another batch, is one more than
+	 * max-fail. */
+	assert_false(steps_fail_tolerated(ss, 14, &why));
+	step_set(ss, 14, STEP_FAILED, "exit 1 on n4");
+	assert_int_equal(ss->v[15].state, STEP_PENDING);
+	assert_int_equal(ss->v[17].state, STEP_PENDING);
 	/* The stepup-added steps and steps on stepup's host never are. */
 	steps_free(ss);
 	step_env_free(&base);

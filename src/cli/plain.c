@@ -439,7 +439,9 @@ plain_away(struct plain *p)
 static void
 plain_outcome(struct plain *p, size_t i)
 {
-	const struct step	*st = &session_steps(p->s)->v[i];
+	const struct steps	*ss = session_steps(p->s);
+	const struct step	*st = &ss->v[i];
+	size_t			 k;
 
 	switch (st->state) {
 	case STEP_PASSED:
@@ -462,6 +464,16 @@ plain_outcome(struct plain *p, size_t i)
 	case STEP_IN_DOUBT:
 		plain_say(p, "! %zu in doubt: %s", i + 1,
 		    st->reason != NULL ? st->reason : "");
+		break;
+	case STEP_TOLERATED:
+		/* Within max-fail: its host's later steps of the batch are
+		 * skipped with it. */
+		plain_say(p, "! %zu %s: %s", i + 1, step_state_words(st->state),
+		    st->reason != NULL ? st->reason : "");
+		for (k = steps_host_next(ss, i); k != SIZE_MAX;
+		    k = steps_host_next(ss, k))
+			plain_say(p, "- %zu skipped: %s", k + 1,
+			    ss->v[k].reason != NULL ? ss->v[k].reason : "");
 		break;
 	default:
 		plain_say(p, "! %zu %s: %s", i + 1, step_state_words(st->state),

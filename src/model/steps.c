@@ -724,6 +724,7 @@ steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
 			st->roll = r;
 			st->batch = (unsigned)b + 1;
 			st->batches = (unsigned)nb;
+			st->group = group;
 			st->needs_before = st->index;
 			t = xasprintf("%s (after batch %zu of %zu)", st->title,
 			    b + 1, nb);
@@ -742,6 +743,7 @@ steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
 			st->roll = r;
 			st->batch = (unsigned)b + 1;
 			st->batches = (unsigned)nb;
+			st->group = group;
 			st->needs_before = st->index;
 			t = xasprintf("Pause after batch %zu of %zu: %s",
 			    b + 1, nb, r->title);
@@ -867,9 +869,10 @@ steps_fail_tolerated(const struct steps *ss, size_t i, char **why)
 		return false;
 	}
 	buf_printf(&b, "%s", st->host);
-	*why = xasprintf("within max-fail %zu of %s '%s', the hosts failed "
-	    "so far: %s", st->max_fail, st->roll != NULL ? "roll" : "step",
-	    st->roll != NULL ? st->roll->id : st->rb->id, b.data);
+	*why = xasprintf("the hosts of %s '%s' failed so far, within its "
+	    "max-fail %zu: %s", st->roll != NULL ? "roll" : "step",
+	    st->roll != NULL ? st->roll->id : st->rb->id, st->max_fail,
+	    b.data);
 	buf_free(&b);
 	return true;
 }
