@@ -100,6 +100,10 @@ for h in node3 node4; do
 	[ "$(cat "$WORLD/version-$h")" = 2.0.0 ] || fail "$h was not upgraded after node2 failed"
 done
 [ -e "$WORLD/version-node2" ] && fail "node2 has a version"
+# The run's report marks node2's failure, though the run is done.
+"$STEPUP" export --run 1 >"$TMP/report3" 2>&1 || fail "report: $(cat "$TMP/report3")"
+expect_line "$TMP/report3" "[!] 7. Upgrade the agent to 2.0.0"
+expect_line "$TMP/report3" "       State: failed, within max-fail"
 # One more failure than max-fail stops the roll there.
 fresh
 : >"$WORLD/fail-node2"

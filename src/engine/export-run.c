@@ -143,6 +143,9 @@ box_of(const char *state)
 
 	if (st < 0)
 		return EXPORT_BOX_OPEN;
+	/* A host's failure within max-fail is settled, and a failure. */
+	if (st == STEP_TOLERATED)
+		return EXPORT_BOX_FAILED;
 	if (step_state_settled(st))
 		return EXPORT_BOX_DONE;
 	if (st == STEP_FAILED || st == STEP_IN_DOUBT)
