@@ -6,7 +6,7 @@
 # batches; a whole roll goes canary first, a health check after each
 # batch; a failing health check stops the roll before batch 2; max-fail: 1
 # leaves one failed host out (its later steps skipped, named) and finishes
-# the others, one more failure stops it; a kill mid-batch is resumed
+# the others, one more failure stops it, and so does a cancel; a kill mid-batch is resumed
 # without running a done host again; the rollback undoes per host.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
@@ -116,6 +116,26 @@ expect_line "$TMP/out4" "! 10 failed: exit 4 on node3"
 	fail "node3's upgrade: $(sql "select step, state, reason from step_states")"
 [ -e "$WORLD/drained-node4" ] && fail "node4 was drained past max-fail"
 rm -f "$WORLD/fail-node2" "$WORLD/fail-node3"
+# A cancel is the operator's, not a host's failure: never within max-fail.
+fresh
+: >"$WORLD/hold-node2"
+mkfifo "$TMP/c.fifo"
+"$STEPUP" run --plain "$TMP/mf.yaml" <"$TMP/c.fifo" >"$TMP/outc" 2>&1 &
+pid=$!
+exec 3>"$TMP/c.fifo"
+printf '%s\n' "yes, upgrade to 2.0.0" >&3
+wait_for "$WORLD/held-node2"
+kill -INT $pid
+wait_grep "$TMP/outc" "? 7 cancel: cancel the running command? [yes, no]"
+printf '%s\n' yes >&3
+wait_grep "$TMP/outc" "? 7 action: it failed"
+printf '%s\n' quit >&3
+exec 3>&-
+wait $pid
+[ "$(sql "select state from step_states where step = 'upgrade@2.0.0#node2'")" = failed ] ||
+	fail "node2's cancelled upgrade: $(sql "select step, state, reason from step_states")"
+[ -e "$WORLD/drained-node3" ] && fail "node3 was drained after a cancel"
+rm -f "$WORLD/hold-node2" "$WORLD/held-node2"
 
 # 4. A kill mid-batch (node3's upgrade, batch 2): stepup, its supervisor
 # and the ssh client die; node3's command ends there; the resumed run

@@ -522,8 +522,9 @@ static int	session_set_journal1(struct session *, size_t,
  * tolerated, with *why (caller frees) saying so and which hosts failed,
  * and its host's later steps in its roll's batch are skipped with
  * *skip (caller frees). Nothing changes; false when it is no such
- * failure. The one place max-fail is applied: both halves of
- * session_set ask it before the model moves, so they agree. */
+ * failure, or one the operator made by cancelling. The one place
+ * max-fail is applied: both halves of session_set ask it before the
+ * model moves, so they agree. */
 static bool
 session_tolerates(const struct session *s, size_t i, enum step_state state,
     const char *reason, char **why, char **skip)
@@ -531,7 +532,7 @@ session_tolerates(const struct session *s, size_t i, enum step_state state,
 	const struct step	*st = &s->steps->v[i];
 	char			*w;
 
-	if (state != STEP_FAILED || s->steps->rollback ||
+	if (state != STEP_FAILED || s->steps->rollback || st->cancelled ||
 	    !steps_fail_tolerated(s->steps, i, &w))
 		return false;
 	*why = xasprintf("%s; %s", reason != NULL ? reason : "failed", w);

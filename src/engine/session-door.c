@@ -132,6 +132,7 @@ session_launch(struct session *s, size_t i, char **cause)
 	session_wait_begin(s, i, attempt, ja.started);
 	st->wait_next = 0;
 	step_set(s->steps, i, STEP_RUNNING, NULL);
+	st->cancelled = false;
 	st->attempts = (unsigned)attempt;
 	if (!retry)
 		st->exit_status = -1;
@@ -740,6 +741,7 @@ session_cancel(struct session *s, char **cause)
 	if (session_gate(s, s->running, SESSION_ACT_CANCEL, cause) != 0)
 		return -1;
 	st = &s->steps->v[s->running];
+	st->cancelled = true;
 	if (st->wait_next != 0) {
 		/* Between two attempts: nothing to signal; the wait ends. */
 		struct action_status as;

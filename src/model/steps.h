@@ -226,6 +226,9 @@ struct step {
 	bool			 wait_stop;	/* the operator stopped waiting:
 						   the attempt running is the
 						   last */
+	/* session: the operator cancelled its attempt under way: a
+	 * failure of theirs, never counted within max-fail. */
+	bool			 cancelled;
 	/* session: the values its command set (rb->outputs), in order. */
 	struct step_env		 outputs;
 };
