@@ -6,7 +6,8 @@
 # batches; a whole roll goes canary first, a health check after each
 # batch; a failing health check stops the roll before batch 2; max-fail: 1
 # leaves one failed host out (its later steps skipped, named) and finishes
-# the others, one more failure stops it, and so does a cancel; a kill mid-batch is resumed
+# the others, one more failure stops it, and so does a cancel; a check on
+# every agent takes max-fail too; a kill mid-batch is resumed
 # without running a done host again; the rollback undoes per host.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
@@ -136,6 +137,31 @@ wait $pid
 	fail "node2's cancelled upgrade: $(sql "select step, state, reason from step_states")"
 [ -e "$WORLD/drained-node3" ] && fail "node3 was drained after a cancel"
 rm -f "$WORLD/hold-node2" "$WORLD/held-node2"
+
+# A check on every agent outside a roll, max-fail: 1: one host failing
+# is said, named, and the run goes on; a second stops it.
+awk '/^  - id: go$/ { print "  - id: reachable"; print "    check: The agent answers";
+	print "    on: agents"; print "    max-fail: 1";
+	print "    run: test ! -e \"$world/down-$STEPUP_HOST\"" } { print }' \
+    "$RUNBOOK" >"$TMP/reach.yaml"
+grep -q '^    max-fail: 1$' "$TMP/reach.yaml" || fail "no check in $TMP/reach.yaml"
+fresh
+: >"$WORLD/down-node3"
+"$STEPUP" run --plain "$TMP/reach.yaml" <"$TMP/in" >"$TMP/outr" 2>&1
+st=$?
+[ "$st" = 0 ] || fail "the run with node3 down exited $st: $(tail -20 "$TMP/outr")"
+expect_line "$TMP/outr" "! 3 failed, within max-fail: exit 1 on node3; the hosts of step 'reachable' failed so far, within its max-fail 1: node3"
+expect_line "$TMP/outr" "= 4 passed: exit 0"
+expect_line "$TMP/outr" "= done: Cluster upgraded, run 1"
+fresh
+: >"$WORLD/down-node2"
+: >"$WORLD/down-node3"
+"$STEPUP" run --plain "$TMP/reach.yaml" <"$TMP/inq" >"$TMP/outr2" 2>&1
+st=$?
+[ "$st" = 1 ] || fail "the run with two agents down exited $st: $(tail -20 "$TMP/outr2")"
+expect_line "$TMP/outr2" "! 2 failed, within max-fail: exit 1 on node2; the hosts of step 'reachable' failed so far, within its max-fail 1: node2"
+expect_line "$TMP/outr2" "! 3 failed: exit 1 on node3"
+[ -e "$WORLD/drained-node1" ] && fail "the roll began past the check's max-fail"
 
 # 4. A kill mid-batch (node3's upgrade, batch 2): stepup, its supervisor
 # and the ssh client die; node3's command ends there; the resumed run

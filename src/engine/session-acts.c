@@ -452,16 +452,18 @@ session_describe(const struct session *s, size_t i)
 	    rb_kind_name(st->kind), st->title);
 	if (st->run != NULL)
 		buf_printf(&b, "command: %s\n", st->run);
-	if (st->host != NULL)
+	if (st->host != NULL && st->run != NULL)
 		buf_printf(&b, "on host: %s (through ssh)\n", st->host);
+	else if (st->host != NULL)
+		buf_printf(&b, "for host: %s\n", st->host);
 	if ((env = steps_roll_where(s->steps, i)) != NULL) {
 		buf_printf(&b, "in %s\n", env);
 		free(env);
 	}
-	if (st->group != SIZE_MAX && st->host != NULL)
-		buf_printf(&b, "max-fail: %zu host%s (then its later steps "
-		    "here are skipped and the rest go on)\n", st->max_fail,
-		    st->max_fail == 1 ? "" : "s");
+	if (st->group != SIZE_MAX && st->host != NULL && st->run != NULL &&
+	    st->max_fail > 0)
+		buf_printf(&b, "max-fail: %zu host%s may fail, and the others "
+		    "go on\n", st->max_fail, st->max_fail == 1 ? "" : "s");
 	if (st->file != NULL)
 		buf_printf(&b, "file: %s\n", st->file);
 	if (st->phrase != NULL)
