@@ -1103,7 +1103,22 @@ test_roll_layout(void **state)
 	assert_string_equal(env_of(ss, "drain@2.0.0#n3", "STEPUP_HOST"), "n3");
 	assert_string_equal(env_of(ss, "agents~2@2.0.0", "STEPUP_STEP"),
 	    "agents");
-	/* No pause after the last batch, no health check of its own. */
+	/* The key says the roll's id too. */
+	step_env_free(&base);
+	steps_key_env(&plan, "agents~2~pause@2.0.0", &base);
+	assert_string_equal(step_env_get(&base, "STEPUP_STEP", NULL), "agents");
+	assert_string_equal(step_env_get(&base, "STEPUP_HOP_TO", NULL),
+	    "2.0.0");
+	assert_ptr_equal(runbook_key_step(rb, "agents~2~pause"),
+	    rb->phases[RB_PHASE_HOP].rolls[0].pause);
+	assert_ptr_equal(runbook_key_step(rb, "agents~3"),
+	    rb->phases[RB_PHASE_HOP].rolls[0].health);
+	assert_ptr_equal(runbook_key_step(rb, "drain"),
+	    &rb->phases[RB_PHASE_HOP].v[1]);
+	assert_null(runbook_key_step(rb, "nope~1"));
+	step_env_free(&base);
+	step_env_set(&base, "STEPUP_TO", "2.0.0", false);
+	/* No pause after the last batch. */
 	assert_null(steps_find(ss, "agents~3~pause@2.0.0"));
 
 	/* Gating. */

@@ -114,7 +114,8 @@ run_vars(const struct runbook *rb, const struct export_run *r,
 	return buf_take(&b);
 }
 
-/* The runbook step a journal key names: "id", "id@HOP", "undo:KEY". */
+/* The runbook step a journal key names: "id", "id@HOP", "undo:KEY",
+ * a roll's "ROLL~B" and "ROLL~B~pause". */
 static const struct rb_step *
 key_step(const struct runbook *rb, const char *key, char **hop_to)
 {
@@ -131,7 +132,7 @@ key_step(const struct runbook *rb, const char *key, char **hop_to)
 	id = at != NULL ? xstrndup(key, at - key) : xstrdup(key);
 	if (at != NULL)
 		*hop_to = xstrdup(at + 1);
-	rs = runbook_step(rb, id);
+	rs = runbook_key_step(rb, id);
 	free(id);
 	return rs;
 }

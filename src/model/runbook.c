@@ -1455,6 +1455,30 @@ runbook_free(struct runbook *rb)
 }
 
 const struct rb_step *
+runbook_key_step(const struct runbook *rb, const char *id)
+{
+	const struct rb_roll	*r;
+	const char		*t = strchr(id, '~');
+	size_t			 i, n;
+	int			 p;
+
+	if (t == NULL)
+		return runbook_step(rb, id);
+	n = (size_t)(t - id);
+	for (p = 0; p < RB_PHASE__COUNT; p++) {
+		for (i = 0; i < rb->phases[p].n_rolls; i++) {
+			r = &rb->phases[p].rolls[i];
+			if (strlen(r->id) != n || strncmp(r->id, id, n) != 0)
+				continue;
+			t = strchr(t + 1, '~');
+			return t != NULL && strcmp(t, "~pause") == 0 ?
+			    r->pause : r->health;
+		}
+	}
+	return NULL;
+}
+
+const struct rb_step *
 runbook_step(const struct runbook *rb, const char *id)
 {
 	size_t	i;

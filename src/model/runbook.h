@@ -499,6 +499,11 @@ char		*runbook_artifact_env(const char *id);
 
 /* Find a step by id in any phase, or NULL. */
 const struct rb_step	*runbook_step(const struct runbook *, const char *id);
+/* The runbook step of a journal key's id: a step's, or for a roll's
+ * "ROLL~B" its health check and "ROLL~B~pause" its pause; NULL when
+ * there is none. */
+const struct rb_step	*runbook_key_step(const struct runbook *,
+			    const char *id);
 /* The answer of a runbook variable, or NULL when it has none. */
 typedef const char	*(*rb_answer_fn)(void *arg, const char *name);
 

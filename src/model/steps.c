@@ -297,6 +297,9 @@ steps_key_env(const struct plan *plan, const char *key, struct step_env *env)
 		rest = xstrdup(key);
 	at = strchr(rest, '@');
 	id = at != NULL ? xstrndup(rest, (size_t)(at - rest)) : xstrdup(rest);
+	/* A roll's health check and pause, "ROLL~B[~pause]": the roll's. */
+	if (strchr(id, '~') != NULL)
+		*strchr(id, '~') = '\0';
 	step_env_set(env, "STEPUP_STEP", id, false);
 	free(id);
 	if (at == NULL) {

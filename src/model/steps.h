@@ -105,7 +105,7 @@ char		*steps_text(const char *text, const struct step_env *env);
  * the run's: STEPUP_STEP, for "ID@HOP_TO" (also "undo:ID@HOP_TO") the
  * hop's STEPUP_HOP_FROM, STEPUP_HOP_TO and STEPUP_HOP_KIND (plan may be
  * NULL: STEPUP_HOP_TO alone), and for "ID#HOST" or "ID@HOP_TO#HOST"
- * STEPUP_HOST. */
+ * STEPUP_HOST; a roll's "ROLL~B[~pause]" has the roll's id. */
 void		 steps_key_env(const struct plan *, const char *key,
 		    struct step_env *env);
 
