@@ -472,7 +472,7 @@ plain_outcome(struct plain *p, size_t i)
 		    st->reason != NULL ? st->reason : "");
 		for (k = steps_host_next(ss, i); k != SIZE_MAX;
 		    k = steps_host_next(ss, k))
-			plain_say(p, "- %zu skipped: %s", k + 1,
+			plain_say(p, "= %zu skipped: %s", k + 1,
 			    ss->v[k].reason != NULL ? ss->v[k].reason : "");
 		break;
 	default:
