@@ -554,6 +554,18 @@ static const struct tcase cases[] = {
 	  "'outputs' are read from a file on stepup's host, where the command "
 	  "does not run\n" },
 	/* roll: and max-fail */
+	{ BASE "hosts:\n  web: [w1]\nhop:\n  - {roll: R, id: r1, on: web, "
+	  "health: {check: H, run: x, when: major, needs: s1, per-hop: true}, "
+	  "steps: [{id: s1, action: A, run: x}]}\n",
+	  "t.yaml:10:59: the health check of roll 'r1' runs on stepup's host "
+	  "after each batch: it takes no 'when'\n"
+	  "t.yaml:10:72: the health check of roll 'r1' runs on stepup's host "
+	  "after each batch: it takes no 'needs'\n"
+	  "t.yaml:10:83: 'per-hop' is only for prepare and finish steps (hop "
+	  "steps run for every hop already)\n"
+	  "t.yaml:10:83: the health check of roll 'r1' runs on stepup's host "
+	  "after each batch: it takes no 'per-hop'\n" },
+
 	{ BASE
 	  "hosts:\n"
 	  "  web: [w1, w2, w3]\n"
@@ -636,7 +648,7 @@ static const struct tcase cases[] = {
 	  "t.yaml:14:42: the health check of roll 'r5' has no 'id' of "
 	  "its own: it is r5~BATCH\n"
 	  "t.yaml:14:68: the health check of roll 'r5' runs on "
-	  "stepup's host, between batches: it takes no 'on'\n"
+	  "stepup's host after each batch: it takes no 'on'\n"
 	  "t.yaml:14:86: step 's4' of roll 'r5' is a confirm step: a "
 	  "roll's steps are checks, actions and manual steps (put a "
 	  "confirmation before the roll)\n"

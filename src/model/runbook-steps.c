@@ -1013,6 +1013,12 @@ static const struct {
 	{ "max-fail", "the roll's 'max-fail' counts its hosts" },
 };
 
+/* The keys a roll's health check cannot have: where and when it runs is
+ * the roll's. */
+static const char *const health_not_with[] = {
+	"on", "needs", "when", "per-hop", "max-fail"
+};
+
 /* batch: a count or a non-empty list of them. */
 static void
 load_batch(struct ctx *c, const struct yt_node *x, struct rb_roll *r)
@@ -1126,10 +1132,14 @@ load_roll(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 				    "be a check (check: TITLE), not %s %s",
 				    name, r->health->kind == RB_ACTION ?
 				    "an" : "a", rb_kind_name(r->health->kind));
-			if (rbl_map_get(x, "on", &kk) != NULL)
-				err(c, kk->pos, "the health check of %s runs "
-				    "on stepup's host, between batches: it "
-				    "takes no 'on'", name);
+			for (j = 0; j < nitems(health_not_with); j++) {
+				if (rbl_map_get(x, health_not_with[j],
+				    &kk) != NULL)
+					err(c, kk->pos, "the health check of "
+					    "%s runs on stepup's host after "
+					    "each batch: it takes no '%s'",
+					    name, health_not_with[j]);
+			}
 		}
 	}
 	if (pause) {
