@@ -7,6 +7,9 @@
 # the outcomes from the files beside it once the phrase is typed, and the
 # resumed run never runs a finished action again. A row edited with sqlite3
 # breaks the events chain at that event, in stepup show and every export.
+# The evidence file (format 2) is rewritten in place and ends with the
+# sha256 of the rest; one that does not match is read as no evidence, and
+# a file of format 1 (no hash) is still read.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/session-lib.sh"
 
@@ -28,6 +31,7 @@ crash() {
 	printf '%s\n' "" tok >&3
 	wait_grep "$TMP/crash.out" "? 1 read: acknowledge"
 	early=$(wc -c <"$DB-wal")
+	ino=$(stat -c %i "$STATE/runs/1/evidence")
 	printf '%s\n' ack ack "yes, upgrade to 2.0.0" >&3
 	wait_for "$WORLD/held"
 	wait_grep "$TMP/crash.out" "> 6 running (attempt 1)"
@@ -42,6 +46,13 @@ crash() {
 	done
 	rm -f "$WORLD/hold" "$WORLD/held" "$WORLD/release"
 	[ -s "$DB-wal" ] || fail "test bug: no -wal after the kill"
+	# Rewritten in place at each commit since, and sealed by its hash.
+	ev=$STATE/runs/1/evidence
+	[ "$(stat -c %i "$ev")" = "$ino" ] || fail "the evidence was replaced, not rewritten in place"
+	[ "$(head -n 1 "$ev")" = "stepup evidence 2" ] || fail "evidence format: $(head -n 1 "$ev")"
+	[ "$(tail -n 1 "$ev")" = "sha256 $(head -n -1 "$ev" | sha256sum | cut -c1-64)" ] ||
+		fail "the evidence's last line is not the sha256 of the rest: $(cat "$ev")"
+	[ "$(sed -n 's/^seq //p' "$ev")" -ge 3 ] || fail "test bug: the evidence saw few events: $(cat "$ev")"
 	rm -rf "$TMP/crashed" "$TMP/crashed-world"
 	cp -a "$STATE" "$TMP/crashed"
 	cp -a "$WORLD" "$TMP/crashed-world"
@@ -129,6 +140,29 @@ refused corrupted
 expect_grep "$TMP/corrupted.err" "is behind its evidence"
 expect_grep "$TMP/corrupted.err" "install@1.1.0, attempt 1, which the journal never recorded: exit 0"
 
+# 1c. The same loss, the evidence written by an older stepup (format 1:
+# no hash line): still read, and the loss still found.
+restore
+ev=$STATE/runs/1/evidence
+{ echo "stepup evidence 1"; sed '1d;$d' "$ev"; } >"$TMP/ev1"
+cat "$TMP/ev1" >"$ev"
+truncate -s "$early" "$DB-wal"
+rm -f "$DB-shm"
+refused format1
+expect_grep "$TMP/format1.err" "the journal's events end at"
+expect_grep "$TMP/format1.err" "saw event"
+
+# 1d. A torn evidence file (its hash does not match: cut mid-rewrite, or
+# edited): no evidence, never a false alarm; the attempts' files still
+# show the loss.
+restore
+sed -i 's/^seq .*/seq 999/' "$ev"
+truncate -s "$early" "$DB-wal"
+rm -f "$DB-shm"
+refused torn
+expect_grep "$TMP/torn.err" "install@1.1.0, attempt 1, which the journal never recorded: exit 0"
+grep -q "saw event" "$TMP/torn.err" && fail "torn: a torn evidence file was believed: $(cat "$TMP/torn.err")"
+
 # 2. The -wal deleted: the whole run is gone from the journal (today:
 # a new run, as if nothing had happened).
 restore
@@ -169,7 +203,10 @@ grep -q "stale" "$TMP/show.ok" && fail "fresh evidence said stale: $(cat "$TMP/s
 # report say it is stale, and from which event.
 cp -p "$STATE/runs/1/evidence" "$TMP/evidence.now"
 h2=$(sql "select hash from events where run = 1 and seq = 2")
-sed -e 's/^seq .*/seq 2/' -e "s/^hash .*/hash $h2/" "$TMP/evidence.now" >"$STATE/runs/1/evidence"
+# (Sealed again, as a write of its own would have left it: format 2's last
+# line is the sha256 of the rest.)
+sed -e 's/^seq .*/seq 2/' -e "s/^hash .*/hash $h2/" -e '/^sha256 [0-9a-f]*$/d' "$TMP/evidence.now" >"$TMP/evidence.old"
+{ cat "$TMP/evidence.old"; printf 'sha256 %s\n' "$(sha256sum <"$TMP/evidence.old" | cut -d' ' -f1)"; } >"$STATE/runs/1/evidence"
 "$STEPUP" show 1 >"$TMP/show.stale" 2>&1
 expect_grep "$TMP/show.stale" "is stale (it was last written at event 2 of "
 "$STEPUP" export --run 1 --format txt "$RUNBOOK" >"$TMP/report.stale" 2>&1 ||

@@ -45,7 +45,7 @@ echo 1.0.0 >"$WORLD/version"
 stepup_plain "$TMP/b1" "" tok ack ack "yes, upgrade to 2.0.0"
 [ "$status" = 1 ] || fail "B: paused run exits $status"
 expect_line "$TMP/b1" "! 6 failed: exit 3"
-expect_line "$TMP/b1" "= paused (end of input): run 3 is unfinished; to resume it: stepup run --plain --state-dir $STATE $RUNBOOK"
+expect_line "$TMP/b1" "= paused (end of input): run 3 is unfinished; to resume it: stepup run --plain --state-dir $STATE $(realpath "$RUNBOOK")"
 rm -f "$WORLD/fail-1.1.0"
 echo 1.1.0 >"$WORLD/version"
 stepup_plain "$TMP/b2" resume tok "skip nothing" "done installed it by hand" "skip nobody is awake" accept
@@ -134,7 +134,7 @@ expect_line "$TMP/f" "  then: 0 commands without asking, until step 5 (action: B
 expect_line "$TMP/f" "? 5 action: run it? [run, shell, quit]"
 expect_line "$TMP/f" "= 5 passed: exit 0; $WORLD/backup-1.0.0: 6 bytes, sha256 $(sha256sum "$WORLD/backup-1.0.0" | cut -d' ' -f1)"
 expect_line "$TMP/f" "? 6 action: run it? [run, shell, quit]"
-expect_line "$TMP/f" "= paused (quit): run 7 is unfinished; to resume it: stepup run --plain --state-dir $STATE $RUNBOOK"
+expect_line "$TMP/f" "= paused (quit): run 7 is unfinished; to resume it: stepup run --plain --state-dir $STATE $(realpath "$RUNBOOK")"
 [ "$(sql "select detail from events where run = 7 and kind = 'start' and step = 'backup'")" = \
   "attempt 1 (the operator said run): cp \"\$world/version\" \"\$STEPUP_ARTIFACT_backup\"" ] ||
 	fail "F: start event: $(sql "select detail from events where run = 7 and kind = 'start'")"

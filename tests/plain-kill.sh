@@ -74,7 +74,7 @@ kill -HUP $pid
 wait $pid
 st=$?
 [ "$st" = 1 ] || fail "SIGHUP: exit $st, want 1"
-expect_line "$TMP/out4" "= paused (signal): run 2 is unfinished; to resume it: stepup run --plain --state-dir $STATE $RUNBOOK"
+expect_line "$TMP/out4" "= paused (signal): run 2 is unfinished; to resume it: stepup run --plain --state-dir $STATE $(realpath "$RUNBOOK")"
 [ "$(sql "select status from runs where id = 2")" = paused ] || fail "run 2 not paused"
 [ -e "$WORLD/release" ] && fail "test bug"
 kill -0 "$(sql "select pid from actions where run = 2 and step = 'install@1.1.0'")" 2>/dev/null ||

@@ -47,7 +47,7 @@ grep -q "^== conditional policy" "$TMP/noha" && fail "no condition held, yet: $(
 # answers reloaded choose the same policy.
 rm -rf "$STATE"
 printf '%s\n' 22.05.8 yes | "$STEPUP" run --plain "$RUNBOOK" >"$TMP/begun" 2>&1
-expect_line "$TMP/begun" "= paused (end of input): run 1 is unfinished; run stepup again to resume it"
+expect_line "$TMP/begun" "= paused (end of input): run 1 is unfinished; to resume it: stepup run --plain --state-dir $STATE $(realpath "$RUNBOOK")"
 printf '%s\n' resume | "$STEPUP" run --plain "$RUNBOOK" >"$TMP/resumed" 2>&1
 expect_line "$TMP/resumed" "= resumed run 1"
 expect_line "$TMP/resumed" "== conditional policy: skip-series: 0, since ha is yes"

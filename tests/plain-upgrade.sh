@@ -112,12 +112,12 @@ echo 1.0.0 >"$WORLD/version"
 printf '%s\n' "" tok | "$STEPUP" "$RUNBOOK" >"$TMP/bare" 2>&1
 [ $? = 1 ] || fail "bare form with EOF should pause"
 expect_line "$TMP/bare" "== run 2, 11 steps"
-expect_line "$TMP/bare" "= paused (end of input): run 2 is unfinished; to resume it: stepup run --plain --state-dir $STATE $RUNBOOK"
+expect_line "$TMP/bare" "= paused (end of input): run 2 is unfinished; to resume it: stepup run --plain --state-dir $STATE $(realpath "$RUNBOOK")"
 # Left at the resume question: the run is as it was, and the command
 # that resumes it is printed.
 printf '%s\n' quit | "$STEPUP" run --plain "$RUNBOOK" >"$TMP/left" 2>&1
 [ $? = 1 ] || fail "quit at the resume question should exit 1"
-expect_line "$TMP/left" "= paused: run 2 is still unfinished; to resume it: stepup run --plain --state-dir $STATE $RUNBOOK"
+expect_line "$TMP/left" "= paused: run 2 is still unfinished; to resume it: stepup run --plain --state-dir $STATE $(realpath "$RUNBOOK")"
 # In the default state directory, the command does not name it; a
 # runbook path a shell would split is quoted.
 mkdir -p "$TMP/xdg" "$TMP/a dir"

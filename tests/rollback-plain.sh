@@ -51,7 +51,7 @@ expect_line "$TMP/r1" "= 1 passed: confirmed"
 expect_line "$TMP/r1" "! 8 failed: exit 4"
 expect_line "$TMP/r1" "  | cannot restore"
 expect_line "$TMP/r1" "? 8 action: it failed [retry, done REASON, shell, quit]"
-expect_line "$TMP/r1" "= paused (quit): run 2 is unfinished; to resume it: stepup rollback --plain --state-dir $STATE $RUNBOOK"
+expect_line "$TMP/r1" "= paused (quit): run 2 is unfinished; to resume it: stepup rollback --plain --state-dir $STATE $(realpath "$RUNBOOK")"
 grep -q "^\[9/9\]" "$TMP/r1" && fail "the rollback went on past a failed step"
 # Nothing ran before the phrase was in the journal.
 [ "$(sql "select group_concat(kind || ':' || coalesce(step, ''), ' ') from (select kind, step from events where run = 2 and kind in ('phrase', 'start') order by seq limit 3)")" = \

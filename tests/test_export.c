@@ -405,7 +405,7 @@ test_checklist(void **state)
 {
 	struct rb_diags			 diags;
 	struct runbook			*rb;
-	struct step_env			 env = { NULL, 0 };
+	struct step_env			 env = { NULL, 0, NULL };
 	struct steps			*ss, *rollback;
 	struct export_doc		*d;
 	const struct export_meta	 meta = { "2026-11-22", "head-1" };

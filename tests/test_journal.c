@@ -2,7 +2,8 @@
 /* SPDX-License-Identifier: ISC (see LICENSE) */
 /* test_journal.c: the journal: state directory, reopen, migration, runs,
  * events in order, secrets never written, actions, read-only and full
- * databases, and the run lock between processes (with takeover). */
+ * databases, statements prepared once, the run lock between processes
+ * (with takeover). */
 #include "config.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "journal.h"
+#include "journal-int.h"
 #include "util.h"
 
 static char	tmp[] = "/tmp/stepup-journal-XXXXXX";
@@ -1105,6 +1107,111 @@ test_evidence(void **state)
 	free(dir);
 }
 
+/* The statements the connection holds, in its order; their count. */
+static size_t
+held_statements(sqlite3 *db, sqlite3_stmt **v, size_t max)
+{
+	sqlite3_stmt	*st = NULL;
+	size_t		 n = 0;
+
+	while ((st = sqlite3_next_stmt(db, st)) != NULL) {
+		if (n < max)
+			v[n] = st;
+		n++;
+	}
+	return n;
+}
+
+static int
+count_vars_queries(unsigned type, void *arg, void *p, void *x)
+{
+	const char	*sql = sqlite3_sql(p);
+
+	(void)type;
+	(void)x;
+	if (sql != NULL && strstr(sql, "kind = 'vars'") != NULL)
+		(*(int *)arg)++;
+	return 0;
+}
+
+/* A journal handle prepares each query once and keeps it: fifty more
+ * events leave the connection holding the very statements one event
+ * did. A query asked again while it is in use gets one of its own, and a
+ * statement given back is reset with its bindings cleared. The evidence
+ * names the run's last answers without looking for them at each commit,
+ * and a rolled-back answer is not taken for one. */
+static void
+test_statements_kept(void **state)
+{
+	static const char	*count_sql = "SELECT count(*) FROM events "
+				    "WHERE run = ?";
+	struct journal		*j;
+	sqlite3_stmt		*a[64], *b[64], *s1, *s2;
+	size_t			 n1, n2, i;
+	long long		 run;
+	char			*dir, *cause = NULL, *path, *text;
+	int			 k, vars_queries = 0;
+
+	(void)state;
+	dir = fresh_dir("statements");
+	j = open_ok(dir);
+	run = new_run(j, "/rb/statements.yaml");
+	assert_int_equal(journal_append(j, run, JOURNAL_EV_NOTE, "s", "one",
+	    NULL, &cause), 0);
+	n1 = held_statements(j->db, a, nitems(a));
+	assert_true(n1 > 0 && n1 <= nitems(a));
+	for (k = 0; k < 50; k++)
+		assert_int_equal(journal_append(j, run, JOURNAL_EV_NOTE, "s",
+		    "more", NULL, &cause), 0);
+	n2 = held_statements(j->db, b, nitems(b));
+	assert_int_equal(n2, n1);
+	for (i = 0; i < n1; i++)
+		assert_ptr_equal(a[i], b[i]);
+
+	/* Nested: the same text while the first is in use. */
+	s1 = jn_prepare(j, count_sql, &cause, "count");
+	assert_non_null(s1);
+	sqlite3_bind_int64(s1, 1, run);
+	assert_int_equal(sqlite3_step(s1), SQLITE_ROW);
+	s2 = jn_prepare(j, count_sql, &cause, "count");
+	assert_non_null(s2);
+	assert_ptr_not_equal(s1, s2);
+	sqlite3_bind_int64(s2, 1, run);
+	assert_int_equal(sqlite3_step(s2), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s2, 0), 51);
+	jn_finish(j, s2);
+	assert_int_equal(held_statements(j->db, b, nitems(b)), n1 + 1);
+	jn_finish(j, s1);
+	/* Given back mid-row: the next use starts afresh, unbound. */
+	s2 = jn_prepare(j, count_sql, &cause, "count");
+	assert_ptr_equal(s2, s1);
+	assert_int_equal(sqlite3_step(s2), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s2, 0), 0);
+	jn_finish(j, s2);
+
+	/* The last answers: looked up at most once for the handle. */
+	sqlite3_trace_v2(j->db, SQLITE_TRACE_STMT, count_vars_queries,
+	    &vars_queries);
+	assert_int_equal(journal_append(j, run, JOURNAL_EV_VARS, NULL, "a=1",
+	    NULL, &cause), 0);
+	assert_int_equal(journal_begin(j, &cause), 0);
+	assert_int_equal(journal_append(j, run, JOURNAL_EV_VARS, NULL, "a=2",
+	    NULL, &cause), 0);
+	journal_rollback(j);
+	for (k = 0; k < 20; k++)
+		assert_int_equal(journal_append(j, run, JOURNAL_EV_NOTE, "s",
+		    "after", NULL, &cause), 0);
+	assert_true(vars_queries <= 1);
+	path = xasprintf("%s/runs/%lld/evidence", dir, run);
+	text = file_read(path, 1 << 20, &i, &cause);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\nvars a=1\n"));
+	free(text);
+	free(path);
+	journal_close(j);
+	free(dir);
+}
+
 /* ---- the lock -------------------------------------------------------------- */
 
 /* In a child: try the lock; exit 0 taken, 4 held (writing the holder's
@@ -1462,6 +1569,7 @@ main(void)
 		cmocka_unit_test(test_disk_full),
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_statements_kept),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_lock_stale_race),
 		cmocka_unit_test(test_holders),

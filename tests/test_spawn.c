@@ -4,11 +4,12 @@
  * and signal, the timeout stopping the whole process group (SIGTERM, then
  * SIGKILL after the grace period), exactly the environment and directory
  * given, where stdin, stdout and stderr go, an argument vector that no
- * shell sees, 127 when a program or directory is missing, and a function
- * run in a child. */
+ * shell sees, 127 when a program or directory is missing, a function
+ * run in a child, and commands started without fork's copy of stepup. */
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -309,6 +310,85 @@ test_fn_and_timer(void **state)
 	unlink(path);
 }
 
+static int	forks;
+
+static void
+count_fork(void)
+{
+	forks++;
+}
+
+/* A command starts without a fork (vfork: no copy of stepup's memory,
+ * and no atfork handler runs), a function of stepup's with one;
+ * the command gets every signal at its default and none blocked, also
+ * when stepup ignores and blocks some; and a command that cannot run
+ * still says why. */
+static void
+test_started_without_fork(void **state)
+{
+	struct spawn_spec	 spec;
+	struct spawn_result	 res;
+	struct sigaction	 ign, old;
+	sigset_t		 usr1, oldmask;
+	char			*argv[] = { "grep", "-E", "^Sig(Blk|Ign)",
+				    "/proc/self/status", NULL };
+	char			*missing[] = { "/nonexistent/program", NULL };
+	char			*cause;
+	unsigned long long	 blk, ig;
+	int			 code = 0, ws;
+	pid_t			 pid;
+
+	(void)state;
+	assert_int_equal(pthread_atfork(count_fork, NULL, NULL), 0);
+	forks = 0;
+	run_sh("true", 0, &res);
+	assert_int_equal(res.status, 0);
+	spawn_result_free(&res);
+	spec_init(&spec, "exit 0", NULL);
+	spec.group = SPAWN_NEW_SESSION;
+	spec.cwd = "/";
+	assert_int_equal(spawn_start(&spec, &pid, &cause), 0);
+	assert_int_equal(spawn_reap(pid, &ws), 0);
+	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	assert_int_equal(forks, 0);
+
+	memset(&spec, 0, sizeof spec);
+	spec.fn = child_fn;
+	spec.arg = &code;
+	assert_int_equal(spawn_start(&spec, &pid, &cause), 0);
+	assert_int_equal(spawn_reap(pid, &ws), 0);
+	assert_int_equal(forks, 1);
+
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &old);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &oldmask);
+	spec_init(&spec, NULL, argv);
+	spec.io[1] = SPAWN_CAPTURE;
+	run_spec(&spec, &res);
+	sigaction(SIGINT, &old, NULL);
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	/* (SigIgn may show glibc's own two signals, 32 and 33, when the
+	 * test's parent ignored them: no glibc program can change them.) */
+	assert_int_equal(sscanf(res.out.data, "SigBlk:\t%llx\nSigIgn:\t%llx",
+	    &blk, &ig), 2);
+	assert_true(blk == 0);
+	assert_true((ig & ~(3ULL << 31)) == 0);
+	spawn_result_free(&res);
+	assert_int_equal(forks, 1);
+
+	spec_init(&spec, NULL, missing);
+	spec.io[2] = SPAWN_CAPTURE;
+	run_spec(&spec, &res);
+	assert_int_equal(res.status, 127);
+	assert_string_equal(res.err.data, "stepup: cannot run "
+	    "/nonexistent/program: No such file or directory\n");
+	spawn_result_free(&res);
+	assert_int_equal(forks, 1);
+}
+
 int
 main(void)
 {
@@ -319,6 +399,7 @@ main(void)
 		cmocka_unit_test(test_argv_and_fd),
 		cmocka_unit_test(test_cannot_run),
 		cmocka_unit_test(test_fn_and_timer),
+		cmocka_unit_test(test_started_without_fork),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

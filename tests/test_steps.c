@@ -22,7 +22,7 @@
 static struct step_env
 test_env(void)
 {
-	struct step_env	env = { NULL, 0 };
+	struct step_env	env = { NULL, 0, NULL };
 
 	step_env_set(&env, "STEPUP_TO", "24.03.0", false);
 	step_env_set(&env, "backup_dir", "/var/backups", false);
@@ -304,6 +304,110 @@ env_of(const struct steps *ss, const char *key, const char *name)
 
 	assert_non_null(st);
 	return step_env_get(&st->env, name, NULL);
+}
+
+/* The steps of a run share one copy of the run's environment: each keeps
+ * only its own entries (its id, its hop, artifacts), however many vars
+ * the run has, and still gets all of them (lookups, a command's envp),
+ * its own replacing the run's. A rollback's undo steps stand on the
+ * rollback run's, which replaces the upgrade's values. */
+static void
+test_env_shared(void **state)
+{
+	struct fixture		*f = fixture_new();
+	struct steps		*ss, *rs;
+	struct step_env		 base2 = { NULL, 0, NULL };
+	char			 name[16], **envp, *cause = NULL;
+	size_t			 i, k, seen;
+	int			 v;
+
+	(void)state;
+	for (v = 0; v < 200; v++) {
+		snprintf(name, sizeof name, "v%d", v);
+		step_env_set(&f->base, name, "a run-wide value", false);
+	}
+	ss = fixture_steps(f);
+	/* The steps' base is a copy: the caller's may go. */
+	step_env_set(&f->base, "v150", "changed afterwards", false);
+	for (i = 0; i < ss->n; i++) {
+		assert_ptr_equal(ss->v[i].env.base, &ss->base);
+		assert_true(ss->v[i].env.n <= 6);
+		assert_string_equal(step_env_get(&ss->v[i].env, "v150", NULL),
+		    "a run-wide value");
+	}
+	assert_string_equal(env_of(ss, "upgrade@24.03.0", "STEPUP_HOP_TO"),
+	    "24.03.0");
+	envp = step_env_envp(&steps_find(ss, "stop@23.09.10")->env, NULL);
+	for (k = 0, seen = 0; envp[k] != NULL; k++) {
+		if (strcmp(envp[k], "STEPUP_STEP=stop") == 0 ||
+		    strcmp(envp[k], "v199=a run-wide value") == 0 ||
+		    strcmp(envp[k], "STEPUP_RUN_ID=7") == 0)
+			seen++;
+		assert_true(strncmp(envp[k], "STEPUP_STEP=", 12) != 0 ||
+		    strcmp(envp[k], "STEPUP_STEP=stop") == 0);
+	}
+	assert_int_equal(seen, 3);
+	assert_int_equal(k, 6 + 200 + 5);	/* the run's; id, hop x3, dump's */
+	step_envp_free(envp);
+
+	/* A command's environment on top of a step's (session_launch):
+	 * stepup's own, then each layer, every name once, the topmost
+	 * value, with no merged copy made first. */
+	{
+		struct step_env	 cmd = { NULL, 0, NULL };
+		char		*own[] = { "PATH=/bin", "v7=stepup's own",
+				    "STEPUP_STEP=stepup's own", NULL };
+		size_t		 v5 = 0, v7 = 0, step = 0, out = 0, path = 0;
+
+		cmd.base = &steps_find(ss, "stop@23.09.10")->env;
+		step_env_set(&cmd, "STEPUP_OUTPUT", "/run/out", false);
+		step_env_set(&cmd, "v5", "the command's", false);
+		envp = step_env_envp(&cmd, own);
+		for (k = 0; envp[k] != NULL; k++) {
+			v5 += strncmp(envp[k], "v5=", 3) == 0;
+			v7 += strncmp(envp[k], "v7=", 3) == 0;
+			step += strncmp(envp[k], "STEPUP_STEP=", 12) == 0;
+			out += strcmp(envp[k], "STEPUP_OUTPUT=/run/out") == 0;
+			path += strcmp(envp[k], "PATH=/bin") == 0;
+			if (strncmp(envp[k], "v5=", 3) == 0)
+				assert_string_equal(envp[k], "v5=the command's");
+			if (strncmp(envp[k], "v7=", 3) == 0)
+				assert_string_equal(envp[k],
+				    "v7=a run-wide value");
+			if (strncmp(envp[k], "STEPUP_STEP=", 12) == 0)
+				assert_string_equal(envp[k], "STEPUP_STEP=stop");
+		}
+		assert_true(v5 == 1 && v7 == 1 && step == 1 && out == 1 &&
+		    path == 1);
+		assert_int_equal(k, 1 + 6 + 200 + 5 + 1);
+		step_envp_free(envp);
+		step_env_free(&cmd);
+	}
+
+	ss->v[3].state = STEP_PASSED;	/* dump */
+	ss->v[3].settled_seq = 1;
+	step_env_merge(&base2, &f->base);
+	step_env_set(&base2, "STEPUP_RUN_ID", "8", false);
+	rs = steps_new_rollback(ss, -1, &base2, &cause);
+	if (rs == NULL)
+		fail_msg("steps_new_rollback: %s", cause);
+	step_env_free(&base2);
+	for (i = 0; i < rs->n; i++) {
+		assert_ptr_equal(rs->v[i].env.base, &rs->base);
+		assert_true(rs->v[i].env.n <= 6);
+	}
+	assert_string_equal(rs->v[1].key, "undo:dump");
+	assert_string_equal(step_env_get(&rs->v[1].env, "STEPUP_RUN_ID",
+	    NULL), "8");
+	assert_string_equal(step_env_get(&rs->v[1].env, "STEPUP_STEP", NULL),
+	    "dump");
+	assert_string_equal(step_env_get(&rs->v[1].env, "STEPUP_ARTIFACT_dump",
+	    NULL), "/var/backups/db-23.09.9.dump");
+	assert_string_equal(step_env_get(&rs->v[1].env, "STEPUP_ROLLBACK_TO",
+	    NULL), "23.09.9");
+	steps_free(rs);
+	steps_free(ss);
+	fixture_free(f);
 }
 
 static void
@@ -1062,7 +1166,7 @@ test_roll_layout(void **state)
 	struct runbook	*rb;
 	struct plan	 plan;
 	struct plan_hop	 hop = { 0 };
-	struct step_env	 base = { NULL, 0 };
+	struct step_env	 base = { NULL, 0, NULL };
 	struct steps	*ss, *rs;
 	char		*cause = NULL;
 	size_t		 i;
@@ -1210,7 +1314,7 @@ test_roll_max_fail(void **state)
 	    "      - {id: c, manual: C}\n";
 	struct runbook	*rb;
 	struct plan	 plan;
-	struct step_env	 base = { NULL, 0 };
+	struct step_env	 base = { NULL, 0, NULL };
 	struct steps	*ss;
 	char		*cause = NULL, *why = NULL;
 
@@ -1293,7 +1397,7 @@ test_hosts(void **state)
 	struct rb_diags		 d;
 	struct rb_step		*st;
 	struct steps		*ss, *rs;
-	struct step_env		 env = { NULL, 0 };
+	struct step_env		 env = { NULL, 0, NULL };
 	char			*cause = NULL;
 	size_t			 i;
 
@@ -1603,6 +1707,7 @@ main(void)
 		cmocka_unit_test(test_roll_batches),
 		cmocka_unit_test(test_roll_layout),
 		cmocka_unit_test(test_roll_max_fail),
+		cmocka_unit_test(test_env_shared),
 		cmocka_unit_test(test_layout_redeploy),
 		cmocka_unit_test(test_layout_when_range),
 		cmocka_unit_test(test_layout_errors),

@@ -84,6 +84,19 @@ test_buf(void **state)
 	s = buf_take(&b);
 	assert_string_equal(s, "");
 	free(s);
+
+	/* Room first, then what was written there. */
+	buf_init(&b);
+	buf_puts(&b, "ab");
+	s = buf_room(&b, 1000);
+	assert_ptr_equal(s, b.data + 2);
+	assert_int_equal(b.len, 2);
+	assert_string_equal(b.data, "ab");
+	memcpy(s, "cd", 2);
+	buf_grew(&b, 2);
+	assert_string_equal(b.data, "abcd");
+	assert_true(b.size >= 1003);
+	buf_free(&b);
 }
 
 static void
@@ -262,6 +275,32 @@ test_escape(void **state)
 	assert_string_equal(vis, "\\x9b");
 	assert_true(escape_control(0x1b) && escape_control(0x9b) &&
 	    escape_control('\n') && !escape_control(0xa0));
+
+	/* Plain runs are skipped 8 bytes at a time: a byte to escape is
+	 * seen wherever it falls in a word, next to any other, and the
+	 * bytes just inside the printable range are left alone. */
+	{
+		static const char *const odd[] = { "\x01", "\x1b", "\x1f",
+		    "\x7f", "\x80", "\xff", "\xc2\x9b" };
+		static const char *const shown[] = { "^A", "^[", "^_", "^?",
+		    "\\x80", "\\xff", "\\u009b" };
+		char	 in[64], want[64];
+		size_t	 at, k;
+
+		for (k = 0; k < nitems(odd); k++) {
+			for (at = 0; at < 20; at++) {
+				snprintf(in, sizeof in, "%.*s%s %s~ ~~~~~~~~",
+				    (int)at, "                    ", odd[k],
+				    odd[k]);
+				snprintf(want, sizeof want, "%.*s%s %s~ ~~~~~~~~",
+				    (int)at, "                    ", shown[k],
+				    shown[k]);
+				out = escape_text(in, 0);
+				assert_string_equal(out, want);
+				free(out);
+			}
+		}
+	}
 }
 
 /* JSON strings: escapes, valid UTF-8 kept, every invalid byte replaced. */

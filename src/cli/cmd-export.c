@@ -107,7 +107,7 @@ export_checklist_cmd(const char *path, const char *from, const char *to,
 	struct rb_diags		 d;
 	struct runbook		*rb;
 	struct plan		*plan = NULL;
-	struct step_env		 env = { NULL, 0 };
+	struct step_env		 env = { NULL, 0, NULL };
 	struct export_doc	*doc;
 	const char		**env_values;
 	char			*cause = NULL;
@@ -134,7 +134,7 @@ export_checklist_cmd(const char *path, const char *from, const char *to,
 			(char *)(from != NULL ? from : ""),
 			(char *)(to != NULL ? to : ""), NULL, 0, { NULL, 0 }
 		};
-		struct step_env	 penv = { NULL, 0 };
+		struct step_env	 penv = { NULL, 0, NULL };
 
 		export_checklist_env(rb, &probe_plan, env_values, &penv);
 		for (i = 0; i < penv.n; i++) {

@@ -55,7 +55,7 @@ struct plan_opts {
 static char **
 probe_vars(const struct runbook *rb)
 {
-	struct step_env	  env = { NULL, 0 };
+	struct step_env	  env = { NULL, 0, NULL };
 	const char	**env_values;
 	char		**vars;
 	size_t		  i, n;

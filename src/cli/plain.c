@@ -5,11 +5,13 @@
  * protocol (markers, answers) is documented in stepup(1), PLAIN MODE. */
 #include "config.h"
 
+#include <sys/inotify.h>
 #include <sys/stat.h>
 
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -202,7 +204,8 @@ plain_lines_flush(struct plain_lines *l)
 static void
 plain_lines_add(struct plain_lines *l, const char *line, size_t len)
 {
-	buf_puts(&l->out, "  | ");
+	char	*room;
+
 	if (l->n > 0 && len > 0) {
 		/* final: each line is masked on its own, as a whole. */
 		l->masked.len = 0;
@@ -210,9 +213,19 @@ plain_lines_add(struct plain_lines *l, const char *line, size_t len)
 		line = l->masked.data;
 		len = l->masked.len;
 	}
-	if (len > 0)
+	/* A line with nothing to escape, as most are, is copied whole
+	 * (a command's output may be millions of them). */
+	room = buf_room(&l->out, 4 + len + 1);
+	if (escape_plain(line, len) == len) {
+		memcpy(room, "  | ", 4);
+		memcpy(room + 4, line, len);
+		room[4 + len] = '\n';
+		buf_grew(&l->out, 4 + len + 1);
+	} else {
+		buf_add(&l->out, "  | ", 4);
 		escape_buf(&l->out, line, len, ESCAPE_LINES);
-	buf_putc(&l->out, '\n');
+		buf_putc(&l->out, '\n');
+	}
 	if (l->out.len >= 65536)
 		plain_lines_flush(l);
 }
@@ -334,12 +347,17 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 	char			*cause = NULL, *start, *end, *nl;
 	ssize_t			 n;
 	size_t			 used;
+	int			 fd;
 
 	if (log == NULL)
 		return;
+	/* Opened once for all it reads now, not once a piece. */
+	if ((fd = open(log, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
 	plain_lines_begin(&l, p);
 	do {
-		n = action_log_read(log, off, partial, PLAIN_PIECE, &cause);
+		n = action_log_pread(fd, log, off, partial, PLAIN_PIECE,
+		    &cause);
 		if (n < 0) {
 			free(cause);
 			break;
@@ -362,6 +380,7 @@ plain_tail(struct plain *p, const char *log, off_t *off, struct buf *partial)
 			partial->data[partial->len] = '\0';
 		}
 	} while (n > 0);
+	close(fd);
 	plain_lines_end(&l);
 	fflush(p->out);
 }
@@ -576,6 +595,81 @@ again:
 	}
 }
 
+/* An inotify descriptor that becomes readable when the log at path is
+ * written to, or -1 (no inotify, no such log). */
+static int
+plain_log_watch(const char *path)
+{
+	int	fd;
+
+	if (path == NULL ||
+	    (fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		return -1;
+	if (inotify_add_watch(fd, path, IN_MODIFY) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Wait until the running command ends (its supervisor's exit descriptor)
+ * or its log grows (ino, see plain_log_watch), then look: session_wait's
+ * return. So its output is shown as it comes (within 50 ms), not in
+ * what 200 ms of sleep let pile up (shown only after the command ended,
+ * when it was quicker than that), and a silent command wakes nobody up.
+ * The kernel folds the log's writes into one event while we wait.
+ * A command found running by an earlier stepup has no exit descriptor:
+ * then its end is looked for every 200 ms.
+ */
+static int
+plain_wait_output(struct plain *p, int ino, char **cause)
+{
+	static const struct timespec tick = { 0, 200 * 1000000L };
+	static const struct timespec heap = { 0, 50 * 1000000L };
+	struct pollfd	pfd[2];
+	sigset_t	sigs, old;
+	char		ev[4096];
+	int		n = 0, r, fd = session_wait_fd(p->s);
+
+	if (fd >= 0) {
+		pfd[n].fd = fd;
+		pfd[n++].events = POLLIN;
+	}
+	if (ino >= 0) {
+		pfd[n].fd = ino;
+		pfd[n++].events = POLLIN;
+	}
+	if (n == 0)
+		return session_wait(p->s, 200, cause);
+	/* The operator's signals blocked from the look at plain_signal to
+	 * the wait (ppoll lets them in): one that comes in between is not
+	 * left waiting for the command's next write. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
+	if (plain_signal != 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return 0;	/* the caller asks or leaves */
+	}
+	r = ppoll(pfd, (nfds_t)n, fd >= 0 ? NULL : &tick, &old);
+	/* The log grew and the command runs on: let more come (its end
+	 * still wakes us at once), so that a chatty command is shown in
+	 * heaps of 50 ms, not a wake-up per write. */
+	if (r > 0 && fd >= 0 && pfd[0].revents == 0)
+		r = ppoll(pfd, 1, &heap, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0 && errno == EINTR)
+		return 0;
+	if (ino >= 0) {
+		while (read(ino, ev, sizeof ev) > 0)
+			continue;
+	}
+	return session_wait(p->s, 0, cause);
+}
+
 /* Follow the running command to its end: its output, and on SIGINT the
  * question whether to cancel it. Returns 0, or -1 when the operator (or
  * SIGHUP/SIGTERM) leaves while it runs on. */
@@ -590,7 +684,7 @@ plain_follow(struct plain *p, bool reattached)
 	off_t			 off = 0;
 	struct plain_wait	 w;
 	size_t			 i;
-	int			 r;
+	int			 r, ino = -1;
 	bool			 waiting;
 
 	if (st == NULL)
@@ -607,9 +701,11 @@ plain_follow(struct plain *p, bool reattached)
 	if (waiting) {
 		w.attempt = st->attempts;
 		w.log = xstrdup(session_log(p->s, i));
-	}
+	} else
+		ino = plain_log_watch(session_log(p->s, i));
 	for (;;) {
-		r = session_wait(p->s, 200, &cause);
+		r = waiting ? session_wait(p->s, 200, &cause) :
+		    plain_wait_output(p, ino, &cause);
 		if (waiting)
 			plain_wait_line(p, i, &w, r == 1);
 		else
@@ -622,6 +718,8 @@ plain_follow(struct plain *p, bool reattached)
 			buf_free(&partial);
 			buf_free(&w.last);
 			free(w.log);
+			if (ino >= 0)
+				close(ino);
 			return -1;
 		}
 		if (plain_signal == SIGINT) {
@@ -656,9 +754,13 @@ plain_follow(struct plain *p, bool reattached)
 			buf_free(&partial);
 			buf_free(&w.last);
 			free(w.log);
+			if (ino >= 0)
+				close(ino);
 			return -1;
 		}
 	}
+	if (ino >= 0)
+		close(ino);
 	if (partial.len > 0)
 		plain_output(p, partial.data, partial.len);
 	buf_free(&partial);

@@ -251,7 +251,10 @@ dir_of(const char *path, const char **base)
 }
 
 /* Write a file by temporary + rename, relative to its directory; with
- * durable, fsync the file and then the directory. */
+ * durable, sync the file's data (fdatasync: its size is synced with it;
+ * its times need not be) and then the directory (fsync: the new name).
+ * Both are needed for the file to be there after a power cut: the data
+ * without the name is lost, the name without the data may read empty. */
 static int
 write_atomic(const char *path, const char *text, bool durable)
 {
@@ -270,7 +273,7 @@ write_atomic(const char *path, const char *text, bool durable)
 	if (fd == -1)
 		goto fail;
 	if (write_full(fd, text, len) == -1 ||
-	    (durable && fsync(fd) == -1)) {
+	    (durable && fdatasync(fd) == -1)) {
 		saved = errno;
 		close(fd);
 		unlinkat(dfd, tmp, 0);
@@ -514,10 +517,15 @@ supervise(const struct action_spec *spec, int rep)
 	    "ended=%lld\nsupervisor_rss_kb=%ld\n", st.timed_out, st.cancelled,
 	    st.started, st.ended, st.supervisor_rss_kb);
 	/* Durable (two syncs: the file, then its directory for the
-	 * rename): when stepup is gone (a dropped connection, a kill), this
-	 * file is the only record of how the command ended until a later
-	 * stepup journals it, and it must survive a power cut. The pid file
-	 * above is not synced: the start was journaled durably first. */
+	 * rename): when stepup is gone (a dropped connection, a kill, a
+	 * wizard stopped with ^Z), this file is the only record of how the
+	 * command ended until a later stepup journals it, for hours maybe,
+	 * and it must survive a power cut. Skipping them while a stepup is
+	 * attached would leave that record to the page cache exactly when
+	 * that stepup dies or is stopped before its commit; a command worth
+	 * a supervisor is worth two syncs. The pid file above is not synced:
+	 * the start was journaled durably first, and after a crash of the
+	 * machine there is no supervisor to find. */
 	if (write_atomic(spec->status_path, b.data, true) == -1)
 		say(log, "\n[stepup] cannot write the status file %s: %s\n",
 		    spec->status_path, strerror(errno));
@@ -915,12 +923,39 @@ action_cancel(pid_t pid, unsigned long long start, char **cause)
 /* ---- the log ------------------------------------------------------------- */
 
 ssize_t
+action_log_pread(int fd, const char *log_path, off_t *offset, struct buf *out,
+    size_t max, char **cause)
+{
+	size_t	 total = 0, want;
+	ssize_t	 n;
+	char	*room;
+
+	/* Straight into out: no chunk copied again. */
+	while (total < max) {
+		want = max - total < 65536 ? max - total : 65536;
+		room = buf_room(out, want);
+		n = pread(fd, room, want, *offset);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*cause = xasprintf("cannot read the action log %s: %s",
+			    log_path, strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		buf_grew(out, (size_t)n);
+		*offset += n;
+		total += (size_t)n;
+	}
+	return (ssize_t)total;
+}
+
+ssize_t
 action_log_read(const char *log_path, off_t *offset, struct buf *out,
     size_t max, char **cause)
 {
-	char	 chunk[65536];
-	size_t	 total = 0, want;
-	ssize_t	 n;
+	ssize_t	 r;
 	int	 fd;
 
 	if ((fd = open(log_path, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -930,23 +965,7 @@ action_log_read(const char *log_path, off_t *offset, struct buf *out,
 		    log_path, strerror(errno));
 		return -1;
 	}
-	while (total < max) {
-		want = max - total < sizeof chunk ? max - total : sizeof chunk;
-		n = pread(fd, chunk, want, *offset);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			*cause = xasprintf("cannot read the action log %s: %s",
-			    log_path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		buf_add(out, chunk, (size_t)n);
-		*offset += n;
-		total += (size_t)n;
-	}
+	r = action_log_pread(fd, log_path, offset, out, max, cause);
 	close(fd);
-	return (ssize_t)total;
+	return r;
 }

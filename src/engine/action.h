@@ -162,5 +162,9 @@ unsigned long long	action_pid_start(pid_t);
  * from any offset. */
 ssize_t	action_log_read(const char *log_path, off_t *offset, struct buf *out,
 	    size_t max, char **cause);
+/* The same from the log already open as fd (log_path names it in
+ * *cause): for a reader that reads it piece by piece. */
+ssize_t	action_log_pread(int fd, const char *log_path, off_t *offset,
+	    struct buf *out, size_t max, char **cause);
 
 #endif

@@ -224,7 +224,7 @@ add_step(struct export_section *sec, const struct runbook *rb,
     const struct journal_step_state *js, const struct step_env *base)
 {
 	const struct rb_step	*rs;
-	struct step_env		 env = { NULL, 0 };
+	struct step_env		 env = { NULL, 0, NULL };
 	struct export_item	*it;
 	const char		*label, *raw;
 	char			*hop_to, *title = NULL;
@@ -468,7 +468,7 @@ export_report(const struct runbook *rb, const struct export_run *run,
 {
 	const struct journal_run	*r = run->run;
 	struct export_doc		*d;
-	struct step_env			 env = { NULL, 0 };
+	struct step_env			 env = { NULL, 0, NULL };
 	char				*s;
 
 	s = xasprintf("%s report: %s %s → %s", r->kind == JOURNAL_RUN_ROLLBACK ?

@@ -4,7 +4,8 @@
  * cannot tell a lost WAL tail from no WAL, so the journal is not its own
  * only witness: each run's events are chained by hash, a small evidence
  * file (STATE_DIR/runs/RUN/evidence: the run's record and its last event's
- * seq and hash) is rewritten after each commit that appends to the run, and
+ * seq and hash, then the sha256 of all that as its last line) is
+ * rewritten in place after each commit that appends to the run, and
  * the attempts' log, pid and status files lie beside it. A journal behind
  * that evidence is refused (journal_open) until stepup recover has
  * journaled what the evidence shows (journal_recover). */
@@ -31,7 +32,13 @@
 #include "util.h"
 
 #define EVIDENCE_FILE	"evidence"
-#define EVIDENCE_MAGIC	"stepup evidence 1"
+/* Version 2 ends with "sha256 HEX\n", the hash of every byte before that
+ * line: the file is rewritten in place, and a reader that finds it torn
+ * (mid-rewrite, or cut by a crash) takes it for absent. Version 1 (each
+ * rewrite a new file renamed into place, no hash) is still read. */
+#define EVIDENCE_MAGIC	"stepup evidence 2"
+#define EVIDENCE_MAGIC1	"stepup evidence 1"
+#define EVIDENCE_SUM	"sha256 "
 
 /* ---- the chain ------------------------------------------------------------ */
 
@@ -151,6 +158,47 @@ evidence_path(const char *dir, long long run)
 	return xasprintf("%s/runs/%lld/%s", dir, run, EVIDENCE_FILE);
 }
 
+/* The sha256 of b's first len bytes, as hex. */
+static void
+evidence_sum(const char *b, size_t len, char out[65])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	struct sha256		 c;
+	unsigned char		 d[32];
+	size_t			 i;
+
+	sha256_init(&c);
+	sha256_update(&c, b, len);
+	sha256_final(&c, d);
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 0xf];
+	}
+	out[64] = '\0';
+}
+
+/* Whether version 2 text ends with the line "sha256 HEX" whose HEX is the
+ * hash of all before it; the line is cut off when it is. */
+static bool
+evidence_sum_ok(char *text, size_t len)
+{
+	char	 want[65];
+	size_t	 line = sizeof EVIDENCE_SUM - 1 + 64 + 1;
+	char	*at;
+
+	if (len < line || text[len - 1] != '\n')
+		return false;
+	at = text + len - line;
+	if ((at != text && at[-1] != '\n') ||
+	    strncmp(at, EVIDENCE_SUM, sizeof EVIDENCE_SUM - 1) != 0)
+		return false;
+	evidence_sum(text, (size_t)(at - text), want);
+	if (strncmp(at + sizeof EVIDENCE_SUM - 1, want, 64) != 0)
+		return false;
+	*at = '\0';
+	return true;
+}
+
 static int
 evidence_read(const char *dir, long long run, struct evidence *e)
 {
@@ -163,10 +211,12 @@ evidence_read(const char *dir, long long run, struct evidence *e)
 	text = file_read(path, 1 << 20, &len, &cause);
 	free(path);
 	free(cause);
-	if (text == NULL || strncmp(text, EVIDENCE_MAGIC "\n",
-	    sizeof EVIDENCE_MAGIC) != 0) {
-		/* Missing, or torn by a crash of the machine (it is not
-		 * synced): no evidence, never a false alarm. */
+	if (text == NULL || ((strncmp(text, EVIDENCE_MAGIC "\n",
+	    sizeof EVIDENCE_MAGIC) != 0 || !evidence_sum_ok(text, len)) &&
+	    strncmp(text, EVIDENCE_MAGIC1 "\n", sizeof EVIDENCE_MAGIC1) != 0)) {
+		/* Missing, or torn (by a crash of the machine: it is not
+		 * synced; or read mid-rewrite): no evidence, never a false
+		 * alarm. */
 		free(text);
 		return 0;
 	}
@@ -240,7 +290,7 @@ query_text(struct journal *j, const char *sql, long long run, bool *found)
 		if (found != NULL)
 			*found = true;
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	return s;
 }
 
@@ -251,20 +301,22 @@ query_text(struct journal *j, const char *sql, long long run, bool *found)
  * crash of the machine can leave it older than the journal (or torn, read
  * as absent), which is never taken for a loss; what it must witness is
  * damage to the journal's files (a truncated, corrupted or deleted -wal, an
- * emptied journal.db) while the machine stays up. So an event costs a
- * write and a rename, and no sync beyond SQLite's one per commit (issue
- * 18 counts them). Best effort for the same reason: the event is already
- * committed, and a missing file only weakens the evidence.
+ * emptied journal.db) while the machine stays up. So an event costs one
+ * write of the file in place (its last line, a hash of the rest, tells a
+ * torn one), no new file, no rename, and no sync beyond SQLite's one per
+ * commit (issue 18 counts them). Best effort for the same reason: the
+ * event is already committed, and a missing file only weakens the
+ * evidence.
  */
 static int
 evidence_write(struct journal *j, long long run)
 {
 	struct journal_run	*r = NULL;
 	struct buf		 b;
+	struct stat		 sb;
 	sqlite3_stmt		*st;
-	char			*cause = NULL, *tmp, *s;
+	char			*cause = NULL, *s, sum[65];
 	int			 fd, dfd, rc = -1;
-	bool			 ok;
 
 	if (journal_run_get(j, run, &r, &cause) != 0 || r == NULL) {
 		free(cause);
@@ -290,10 +342,15 @@ evidence_write(struct journal *j, long long run)
 	    "kind = 'begin' ORDER BY seq LIMIT 1", run, NULL);
 	put_value(&b, "begin", s);
 	free(s);
-	s = query_text(j, "SELECT detail FROM events WHERE run = ?1 AND "
-	    "kind = 'vars' ORDER BY seq DESC LIMIT 1", run, NULL);
-	put_value(&b, "vars", s);
-	free(s);
+	if (!j->vars_known || j->vars_run != run) {
+		free(j->vars);
+		j->vars = query_text(j, "SELECT detail FROM events WHERE "
+		    "run = ?1 AND kind = 'vars' ORDER BY seq DESC LIMIT 1", run,
+		    NULL);
+		j->vars_run = run;
+		j->vars_known = true;
+	}
+	put_value(&b, "vars", j->vars);
 	if ((st = jn_prepare(j, "SELECT seq, hash FROM events WHERE run = ? "
 	    "ORDER BY seq DESC LIMIT 1", &cause, "read")) == NULL) {
 		free(cause);
@@ -307,29 +364,30 @@ evidence_write(struct journal *j, long long run)
 		put_value(&b, "hash", s);
 		free(s);
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
+
+	evidence_sum(b.data, b.len, sum);
+	buf_printf(&b, "%s%s\n", EVIDENCE_SUM, sum);
 
 	/* runs/N opened as journal_action_paths does: never through a
-	 * link, the temporary file new (O_EXCL), renamed in that directory. */
+	 * link; the file itself neither (O_NOFOLLOW), and only a regular
+	 * one of ours (O_NONBLOCK: a FIFO put there does not hang us). */
 	if ((dfd = jn_run_dir(j, run, &cause)) == -1) {
 		free(cause);
 		buf_free(&b);
 		return -1;
 	}
-	tmp = xasprintf(".%s.%ld", EVIDENCE_FILE, (long)getpid());
-	(void)unlinkat(dfd, tmp, 0);
-	if ((fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600)) != -1) {
-		ok = write_full(fd, b.data, b.len) == 0;
-		if (close(fd) != 0)
-			ok = false;
-		if (ok && renameat(dfd, tmp, dfd, EVIDENCE_FILE) == 0)
+	if ((fd = openat(dfd, EVIDENCE_FILE, O_WRONLY | O_CREAT | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC, 0600)) != -1) {
+		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    sb.st_uid == geteuid() && sb.st_nlink == 1 &&
+		    write_full(fd, b.data, b.len) == 0 &&
+		    ftruncate(fd, (off_t)b.len) == 0)
 			rc = 0;
-		else
-			(void)unlinkat(dfd, tmp, 0);
+		if (close(fd) != 0)
+			rc = -1;
 	}
 	close(dfd);
-	free(tmp);
 	buf_free(&b);
 	return rc;
 }
@@ -366,6 +424,8 @@ void
 jn_evidence_drop(struct journal *j)
 {
 	j->n_pending = 0;
+	/* A rolled-back transaction may have appended answers. */
+	j->vars_known = false;
 }
 
 /* ---- comparing the journal with its evidence -------------------------------- */
@@ -460,7 +520,7 @@ attempt_known(struct journal *j, long long run, const char *step, int attempt)
 	sqlite3_bind_int(st, 3, attempt);
 	jn_bind_text(st, 4, a);
 	known = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	free(a);
 	return known;
 }
@@ -611,7 +671,7 @@ run_loss(struct journal *j, long long run, struct journal_loss *l)
 			sqlite3_bind_int64(st, 2, l->evidence_seq);
 			if (sqlite3_step(st) == SQLITE_ROW)
 				h = jn_col_text(st, 0);
-			sqlite3_finalize(st);
+			jn_finish(j, st);
 		}
 		free(cause);
 		l->differs = h == NULL || l->evidence_hash == NULL ||
@@ -1009,7 +1069,7 @@ journal_run_integrity(struct journal *j, long long run)
 		free(prev);
 		prev = xstrdup(hash);
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	free(prev);
 	if (broken != 0)
 		buf_printf(&b, "events chain broken at event %lld: %s", broken,

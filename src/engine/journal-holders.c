@@ -80,11 +80,11 @@ current_gen(struct journal *j, long long run, long long *gen, char **cause)
 	sqlite3_bind_int64(st, 1, run);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		jn_db_error(j, cause, "read the run's holder");
-		sqlite3_finalize(st);
+		jn_finish(j, st);
 		return -1;
 	}
 	*gen = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	return 0;
 }
 
@@ -220,13 +220,13 @@ journal_holders(struct journal *j, long long run, struct journal_holder **v,
 	}
 	if (rc != SQLITE_DONE) {
 		jn_db_error(j, cause, "read the run's holders");
-		sqlite3_finalize(st);
+		jn_finish(j, st);
 		journal_holders_free(*v, *n);
 		*v = NULL;
 		*n = 0;
 		return -1;
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	return 0;
 }
 

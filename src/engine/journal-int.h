@@ -18,6 +18,15 @@ struct journal_loss;
 #define JOURNAL_FILE	"journal.db"
 #define MASK		"********"
 #define BUSY_TIMEOUT_MS	10000
+#define JN_STMT_CACHE	48	/* more than the journal's statements */
+
+/* A statement prepared once per journal handle (jn_prepare) and reset,
+ * not finalized, by jn_finish. */
+struct jn_stmt {
+	const char	*sql;		/* the caller's text (a literal) */
+	sqlite3_stmt	*st;
+	bool		 busy;		/* handed out, not yet finished */
+};
 
 struct journal {
 	sqlite3		*db;
@@ -32,6 +41,11 @@ struct journal {
 	long long	*pending;	/* runs whose evidence to rewrite
 					 * after the commit */
 	size_t		 n_pending;
+	struct jn_stmt	 stmts[JN_STMT_CACHE];
+	size_t		 n_stmts;
+	long long	 vars_run;	/* the run whose last vars event... */
+	char		*vars;		/* ...is this (masked), or NULL */
+	bool		 vars_known;	/* vars is the journal's, not a guess */
 };
 
 /* A copy of s with every secret value replaced by the mask; NULL stays
@@ -42,8 +56,18 @@ int		 jn_db_error(struct journal *, char **cause, const char *what);
 /* -1 with *cause when the journal is read-only. */
 int		 jn_check_writable(struct journal *, char **cause,
 		    const char *what);
+/* The statement for sql, prepared on its first use by this handle and
+ * reused after (sql is compared by its text, so the same query in two
+ * places shares one; a query in use, a nested one, gets a statement of
+ * its own). Give it back with jn_finish, never sqlite3_finalize. NULL
+ * with *cause. */
 sqlite3_stmt	*jn_prepare(struct journal *, const char *sql, char **cause,
 		    const char *what);
+/* Give back a statement of jn_prepare: reset with its bindings cleared
+ * when it is kept, finalized when it is not. */
+void		 jn_finish(struct journal *, sqlite3_stmt *);
+/* Finalize every kept statement (before sqlite3_close). */
+void		 jn_stmts_free(struct journal *);
 void		 jn_bind_text(sqlite3_stmt *, int i, const char *s);
 /* Bind a masked copy of s. */
 void		 jn_bind_masked(struct journal *, sqlite3_stmt *, int i,

@@ -230,10 +230,10 @@ runs_query(struct journal *j, sqlite3_stmt *st, struct journal_run **v,
 		journal_runs_free(*v, *n);
 		*v = NULL;
 		*n = 0;
-		sqlite3_finalize(st);
+		jn_finish(j, st);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	return 0;
 }
 
@@ -377,7 +377,7 @@ journal_steps(struct journal *j, long long run,
 		s->reason = jn_col_text(st, 2);
 		s->updated = sqlite3_column_int64(st, 3);
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	if (rc != SQLITE_DONE) {
 		jn_db_error(j, cause, "read step states");
 		journal_steps_free(*v, *n);
@@ -449,7 +449,7 @@ journal_append(struct journal *j, long long run, enum journal_event_kind k,
 		n = sqlite3_column_int64(st, 0) + 1;
 		prev = jn_col_text(st, 1);
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	now = journal_now();
 	who = jn_mask(j, j->who);
 	text = jn_mask(j, detail);
@@ -472,9 +472,19 @@ journal_append(struct journal *j, long long run, enum journal_event_kind k,
 	jn_bind_text(st, 7, text);
 	jn_bind_text(st, 8, hash);
 	free(who);
-	free(text);
-	if (jn_run_write(j, st, cause, what) == -1)
+	if (jn_run_write(j, st, cause, what) == -1) {
+		free(text);
 		goto fail;
+	}
+	if (k == JOURNAL_EV_VARS) {
+		/* The evidence names the run's last answers; kept here, it
+		 * is not looked for among all the run's events each time. */
+		free(j->vars);
+		j->vars = text;
+		j->vars_run = run;
+		j->vars_known = true;
+	} else
+		free(text);
 	jn_evidence_pending(j, run);
 	if (own) {
 		j->in_tx = false;
@@ -570,7 +580,7 @@ journal_events(struct journal *j, long long run, struct journal_event **v,
 		e->step = jn_col_text(st, 5);
 		e->detail = jn_col_text(st, 6);
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	if (rc != SQLITE_DONE) {
 		jn_db_error(j, cause, "read events");
 		journal_events_free(*v, *n);
@@ -657,11 +667,11 @@ journal_action_next_attempt(struct journal *j, long long run,
 	jn_bind_text(st, 2, step);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		jn_db_error(j, cause, "read action attempts");
-		sqlite3_finalize(st);
+		jn_finish(j, st);
 		return -1;
 	}
 	*attempt = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	/* An attempt whose start was journaled but whose row never was (the
 	 * wizard died in between) still owns its files: skip past it. */
 	for (;;) {
@@ -973,7 +983,7 @@ journal_actions(struct journal *j, long long run, const char *step,
 		a->artifact_size = sqlite3_column_int64(st, 15);
 		a->artifact_sha256 = jn_col_text(st, 16);
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	if (rc != SQLITE_DONE) {
 		jn_db_error(j, cause, "read actions");
 		journal_actions_free(*v, *n);

@@ -29,8 +29,9 @@
  * for), so a watcher never wakes itself up. */
 #define WATCH_FILES	(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_DELETE | \
 			 IN_CLOSE_WRITE | IN_ATTRIB)
-/* In runs/RUN, files made or renamed into place (a status file, the
- * evidence rewritten after each commit), not a log's every write: a
+/* In runs/RUN, files made, renamed into place or closed after a write (a
+ * status file, the evidence rewritten in place after each commit), not a
+ * log's every write: a
  * watcher follows a running command's output with its screen's ticker,
  * as the holder does, and a chatty command wakes nobody up. */
 #define WATCH_RUN	(IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_CLOSE_WRITE)

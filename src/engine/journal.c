@@ -157,16 +157,64 @@ jn_check_writable(struct journal *j, char **cause, const char *what)
 	return -1;
 }
 
+/*
+ * Preparing is most of the cost of a small query (parsing, planning: an
+ * event's append is four of them), and a run makes the same few dozen
+ * queries thousands of times; so each handle keeps what it prepared.
+ */
 sqlite3_stmt *
 jn_prepare(struct journal *j, const char *sql, char **cause, const char *what)
 {
+	struct jn_stmt	*c;
 	sqlite3_stmt	*st;
+	size_t		 i;
 
+	for (i = 0; i < j->n_stmts; i++) {
+		c = &j->stmts[i];
+		if (c->sql != sql && strcmp(c->sql, sql) != 0)
+			continue;
+		if (c->busy)
+			break;	/* nested: one of its own, below */
+		c->busy = true;
+		return c->st;
+	}
 	if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		jn_db_error(j, cause, what);
 		return NULL;
 	}
+	if (i == j->n_stmts && j->n_stmts < nitems(j->stmts)) {
+		c = &j->stmts[j->n_stmts++];
+		c->sql = sql;
+		c->st = st;
+		c->busy = true;
+	}
 	return st;
+}
+
+void
+jn_finish(struct journal *j, sqlite3_stmt *st)
+{
+	size_t	i;
+
+	for (i = 0; i < j->n_stmts; i++) {
+		if (j->stmts[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			j->stmts[i].busy = false;
+			return;
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+void
+jn_stmts_free(struct journal *j)
+{
+	size_t	i;
+
+	for (i = 0; i < j->n_stmts; i++)
+		sqlite3_finalize(j->stmts[i].st);
+	j->n_stmts = 0;
 }
 
 void
@@ -205,10 +253,10 @@ jn_run_write(struct journal *j, sqlite3_stmt *st, char **cause,
 
 	if (rc != SQLITE_DONE) {
 		jn_db_error(j, cause, what);
-		sqlite3_finalize(st);
+		jn_finish(j, st);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	return 0;
 }
 
@@ -230,11 +278,11 @@ user_version(struct journal *j, int *v, char **cause)
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		jn_db_error(j, cause, "read the schema version");
-		sqlite3_finalize(st);
+		jn_finish(j, st);
 		return -1;
 	}
 	*v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	jn_finish(j, st);
 	return 0;
 }
 
@@ -331,10 +379,11 @@ create_fresh(struct journal *j)
 		goto out;
 	wal = sqlite3_step(st) == SQLITE_ROW &&
 	    strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
-	sqlite3_finalize(st);
+	jn_finish(&t, st);
 	if (!wal || migrate(&t, &cause) == -1)
 		goto out;
 	/* Closing the last connection moves the WAL into the file. */
+	jn_stmts_free(&t);
 	if (sqlite3_close(t.db) != SQLITE_OK)
 		goto out;
 	t.db = NULL;
@@ -349,6 +398,7 @@ create_fresh(struct journal *j)
 		close(dfd);
 	}
 out:
+	jn_stmts_free(&t);
 	if (t.db != NULL)
 		sqlite3_close(t.db);
 	close(fd);
@@ -549,10 +599,10 @@ journal_open_as(const char *state_dir, bool readonly, bool recover,
 		    strcmp((const char *)sqlite3_column_text(st, 0), "wal")
 		    != 0) {
 			jn_db_error(j, cause, "set WAL mode");
-			sqlite3_finalize(st);
+			jn_finish(j, st);
 			goto fail;
 		}
-		sqlite3_finalize(st);
+		jn_finish(j, st);
 	}
 	if (jn_exec_sql(j, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
 	    cause, "set durable commits") == -1)
@@ -614,8 +664,10 @@ journal_close(struct journal *j)
 	if (j->db != NULL) {
 		if (j->in_tx)
 			sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		jn_stmts_free(j);
 		sqlite3_close(j->db);
 	}
+	free(j->vars);
 	for (i = 0; i < j->n_secrets; i++)
 		free(j->secrets[i]);
 	free(j->secrets);

@@ -68,10 +68,11 @@ session_launch(struct session *s, size_t i, char **cause)
 	struct step		*st = &s->steps->v[i];
 	struct action_spec	 spec;
 	struct journal_action	 ja;
-	struct step_env		 env = { NULL, 0 };
+	struct step_env		 env = { NULL, 0, NULL };
+	struct step_env		 names = { NULL, 0, NULL };
 	char			**envp, *log = NULL, *status = NULL, *detail;
 	char			*why, *out = NULL, **argv = NULL, *input = NULL;
-	const char		**secrets, **keep, *user;
+	const char		**secrets, **keep = NULL, *user;
 	size_t			 n_secrets, k;
 	int			 attempt = 0, r, fd;
 	bool			 retry;
@@ -146,8 +147,10 @@ session_launch(struct session *s, size_t i, char **cause)
 	session_boundary(SESSION_AT_LOGGED, st);
 
 	/* A step that sets values writes them to a file of its attempt's,
-	 * made after its log (so that its attempt number is taken). */
-	step_env_merge(&env, &st->env);
+	 * made after its log (so that its attempt number is taken). The
+	 * command's environment stands on the step's (and so the run's):
+	 * copied once, into envp, not first into a merged env. */
+	env.base = &st->env;
 	if (st->rb != NULL && !st->undo && st->rb->n_outputs > 0) {
 		if (journal_output_create(s->j, s->run_id, st->key, attempt,
 		    &out, &why) != 0) {
@@ -171,28 +174,38 @@ session_launch(struct session *s, size_t i, char **cause)
 		free(out);
 	}
 	/* On a host: ssh, with the step's environment and the command in
-	 * the script it reads on stdin; ssh itself gets stepup's. */
-	if (st->host != NULL && session_remote_launch(s, i, attempt, &env,
-	    &argv, &input, &why) != 0) {
-		step_env_free(&env);
-		s->running = NONE;
-		detail = xasprintf("could not start on %s: %s", st->host, why);
-		*cause = why;
-		{
+	 * the script it reads on stdin (every entry, its base's too: names
+	 * holds them flat); ssh itself gets stepup's. */
+	if (st->host != NULL) {
+		step_env_merge(&names, &env);
+		if (session_remote_launch(s, i, attempt, &names, &argv,
+		    &input, &why) != 0) {
 			char *c2 = NULL;
 
+			step_env_free(&names);
+			step_env_free(&env);
+			s->running = NONE;
+			detail = xasprintf("could not start on %s: %s",
+			    st->host, why);
+			*cause = why;
 			if (session_set(s, i, STEP_FAILED, detail,
 			    JOURNAL_EV_EXIT, detail, &c2) != 0)
 				free(c2);
+			free(detail);
+			return -1;
 		}
-		free(detail);
-		return -1;
 	}
-	keep = xcalloc(env.n + 1, sizeof *keep);
-	for (k = 0; k < env.n; k++)
-		keep[k] = env.v[k].name;
-	envp = step_env_envp(st->host != NULL ? &(struct step_env){ NULL, 0 } :
-	    &env, environ);
+	/* Run as another user: the names sudo keeps, those stepup sets
+	 * (never with on:, which the loader refuses with user). */
+	if (user != NULL) {
+		if (st->host == NULL)
+			step_env_merge(&names, &env);
+		keep = xcalloc(names.n + 1, sizeof *keep);
+		for (k = 0; k < names.n; k++)
+			keep[k] = names.v[k].name;
+	}
+	envp = step_env_envp(st->host != NULL ?
+	    &(struct step_env){ NULL, 0, NULL } : &env, environ);
 	memset(&spec, 0, sizeof spec);
 	spec.argv = argv;
 	spec.input = input;
@@ -212,6 +225,7 @@ session_launch(struct session *s, size_t i, char **cause)
 	free(input);
 	free(secrets);
 	free(keep);
+	step_env_free(&names);
 	step_env_free(&env);
 	if (r != 0) {
 		step_envp_free(envp);
@@ -308,7 +322,7 @@ finished_record(struct session *s, size_t i, const struct action_status *as,
 {
 	struct step		*st = &s->steps->v[i];
 	struct journal_action	 ja;
-	struct step_env		 vals = { NULL, 0 };
+	struct step_env		 vals = { NULL, 0, NULL };
 	struct stat		 sb;
 	char			*desc, *reason = NULL, *art = NULL, sha[65];
 	char			*notes = NULL, *ran_out = NULL, *outs = NULL;

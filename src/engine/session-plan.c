@@ -150,7 +150,7 @@ session_run_plan(const struct journal_run *run)
 char **
 session_probe_init(struct session *s, struct catalog_probe *probe)
 {
-	struct step_env	  env = { NULL, 0 };
+	struct step_env	  env = { NULL, 0, NULL };
 	char		**base, **envp;
 
 	session_base_env(s, &env);
@@ -308,7 +308,7 @@ struct steps *
 session_new_steps(struct session *s, const struct steps *upgrade,
     int hop, long long run, char **cause)
 {
-	struct step_env	 env = { NULL, 0 };
+	struct step_env	 env = { NULL, 0, NULL };
 	struct steps	*ss;
 	char		*why, *id;
 

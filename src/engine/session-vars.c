@@ -65,7 +65,7 @@ vars_ready(const struct session *s, const struct rb_var *v)
 char *
 session_var_default(const struct session *s, const struct rb_var *v)
 {
-	struct step_env	 env = { NULL, 0 };
+	struct step_env	 env = { NULL, 0, NULL };
 	char		*out = NULL, *cause = NULL;
 
 	if (v->def == NULL || !vars_ready(s, v))
@@ -165,7 +165,7 @@ secret_file(const struct session *s, const struct rb_var *v,
 static char *
 secret_command(struct session *s, const struct rb_var *v, char **cause)
 {
-	struct step_env		 env = { NULL, 0 };
+	struct step_env		 env = { NULL, 0, NULL };
 	struct probe_result	 res;
 	char			**base, **envp, *why, *out = NULL;
 
@@ -216,6 +216,7 @@ session_fixed_vars(struct session *s, char **cause)
 				val = secret_command(s, v, cause);
 			else {
 				env.v = NULL;
+				env.base = NULL;
 				env.n = 0;
 				vars_known(s, &env);
 				r = steps_var_value(v, v->file, &env, &raw_path,
@@ -250,6 +251,7 @@ session_fixed_vars(struct session *s, char **cause)
 		if (!vars_ready(s, v))
 			continue;
 		env.v = NULL;
+		env.base = NULL;
 		env.n = 0;
 		vars_known(s, &env);
 		r = steps_var_value(v, raw, &env, &val, cause);
@@ -439,7 +441,7 @@ secret_names(const struct session *s)
 int
 session_journal_vars(struct session *s, char **cause)
 {
-	struct step_env	  env = { NULL, 0 };
+	struct step_env	  env = { NULL, 0, NULL };
 	char		**envp, **secrets;
 	int		  r;
 

@@ -350,7 +350,7 @@ reload_outputs(struct session *s, size_t i, const char *detail)
 {
 	const struct step	*st = &s->steps->v[i];
 	const struct rb_output	*o;
-	struct step_env		 vals = { NULL, 0 }, file = { NULL, 0 };
+	struct step_env		 vals = { NULL, 0, NULL }, file = { NULL, 0, NULL };
 	char			*text, *line, *next, *eq, *notes, *why;
 	const char		*v;
 	bool			 have_file = false;

@@ -1,8 +1,9 @@
 /* Copyright (c) 2026 the stepup authors. */
 /* SPDX-License-Identifier: ISC (see LICENSE) */
-/* spawn.c: fork, set up and exec every child process stepup makes; wait
+/* spawn.c: start, set up and exec every child process stepup makes; wait
  * for it, capturing its output, and stop its process group on a timeout.
- * See spawn.h. */
+ * A command starts with vfork (no copy of stepup's memory), a function of
+ * stepup's with fork. See spawn.h. */
 #include "config.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,21 +26,30 @@ extern char **environ;
 
 /* ---- the child ----------------------------------------------------------- */
 
-/* Say why the child cannot run, on its stderr, unless quiet. */
+/* Say why the child cannot run, on its stderr, unless quiet: in pieces
+ * (writev), since a vfork'ed child must not format into buffers that may
+ * be allocated. */
 static void
 child_say(const struct spawn_spec *spec, const char *what, const char *name,
     int errnum)
 {
-	char	msg[1024];
-	int	n;
+	struct iovec	v[7];
+	const char	*why = strerror(errnum);
+	size_t		i = 0;
 
 	if (spec->quiet)
 		return;
-	n = snprintf(msg, sizeof msg, "stepup: cannot %s %s: %s\n", what, name,
-	    strerror(errnum));
-	if (n > 0)
-		(void)write_full(STDERR_FILENO, msg, (size_t)n < sizeof msg ?
-		    (size_t)n : sizeof msg - 1);
+#define PIECE(s) do { v[i].iov_base = (void *)(s); \
+	v[i].iov_len = strlen(s); i++; } while (0)
+	PIECE("stepup: cannot ");
+	PIECE(what);
+	PIECE(" ");
+	PIECE(name);
+	PIECE(": ");
+	PIECE(why);
+	PIECE("\n");
+#undef PIECE
+	(void)writev(STDERR_FILENO, v, (int)i);
 }
 
 /* Put fd on the child's descriptor n, kept across exec. */
@@ -56,11 +67,15 @@ child_dup(int fd, int n)
 }
 
 /* In the child: group, descriptors, signals, directory, then exec (or the
- * function). cap[] are the write ends of spawn_run's pipes, or -1. */
+ * function). cap[] are the write ends of spawn_run's pipes, or -1. A
+ * command's child is vfork's: it shares stepup's memory until the exec,
+ * so it writes nothing but its own stack and errno, calls no function
+ * that may allocate, and runs with every signal blocked until each has
+ * its default action (no handler of stepup's runs in it). */
 static void __attribute__((noreturn))
 child(const struct spawn_spec *spec, const int cap[3])
 {
-	static char	*shell_argv[] = { "sh", "-c", NULL, NULL };
+	char		*shell_argv[] = { "sh", "-c", NULL, NULL };
 	char *const	*argv, *const *envp;
 	const char	*prog;
 	sigset_t	 none;
@@ -123,7 +138,32 @@ child(const struct spawn_spec *spec, const int cap[3])
 	_exit(127);
 }
 
-/* Fork the child; cap[] as for child(). */
+/*
+ * The child, for a command: vfork. fork() copies the page tables of all
+ * of stepup's memory, which grows with the runbook, for a child that
+ * execs at once; vfork shares it until the exec (and runs no atfork
+ * handler). Every signal is blocked across it, so that none is handled
+ * in the child on stepup's memory; the child unblocks them once they are
+ * at their default (child()), the parent once vfork has returned.
+ */
+static pid_t
+start_command(const struct spawn_spec *spec, const int cap[3])
+{
+	sigset_t	all, old;
+	pid_t		pid;
+	int		saved;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	if ((pid = vfork()) == 0)
+		child(spec, cap);
+	saved = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return pid;
+}
+
+/* Start the child; cap[] as for child(). */
 static int
 spawn_fork(const struct spawn_spec *spec, const int cap[3], pid_t *pid,
     char **cause)
@@ -135,7 +175,9 @@ spawn_fork(const struct spawn_spec *spec, const int cap[3], pid_t *pid,
 		*cause = xstrdup("cannot start a process without a command");
 		return -1;
 	}
-	switch (*pid = fork()) {
+	/* A function of stepup's needs its own copy of stepup. */
+	*pid = spec->fn != NULL ? fork() : start_command(spec, cap);
+	switch (*pid) {
 	case -1:
 		if (spec->fn != NULL) {
 			/* The caller names what it starts. */
@@ -144,7 +186,7 @@ spawn_fork(const struct spawn_spec *spec, const int cap[3], pid_t *pid,
 		}
 		what = spec->shell != NULL ? "/bin/sh" : spec->path != NULL ?
 		    spec->path : spec->argv[0];
-		*cause = xasprintf("cannot start %s: fork: %s", what,
+		*cause = xasprintf("cannot start %s: vfork: %s", what,
 		    strerror(errno));
 		return -1;
 	case 0:

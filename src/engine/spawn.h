@@ -6,8 +6,9 @@
  * describe what to run (an argument vector or /bin/sh -c text, the whole
  * environment, the working directory, where stdin, stdout and stderr go,
  * the process group or session, a timeout and a grace period); this module
- * forks, sets the child up, execs, waits, and kills the child's process
- * group when the time is up. No curses and no journal here: callers that
+ * starts the child (vfork for a command, fork for a function of stepup's),
+ * sets it up, execs, waits, and kills the child's process group when the
+ * time is up. No curses and no journal here: callers that
  * journal a command do it before they call spawn_start() or spawn_run().
  *
  * A command that cannot be run (its directory or program is missing)

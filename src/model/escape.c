@@ -77,18 +77,45 @@ escape_char(const char *s, size_t n, int flags, char vis[ESCAPE_VIS])
 	return k;
 }
 
+/* Whether any of the 8 bytes of w is below 0x20 or above 0x7e: bytes
+ * that need a look of their own (exact for these bounds: a byte's test
+ * borrows from the next only when it is itself such a byte). */
+#define ONES		0x0101010101010101ULL
+#define HIGHS		0x8080808080808080ULL
+#define NOT_PLAIN(w)	((((w) - ONES * 0x20) & ~(w) & HIGHS) | \
+			 ((((w) + ONES) | (w)) & HIGHS))
+
+/* Found 8 bytes at a time: plain mode shows all of a command's output
+ * through here. */
+size_t
+escape_plain(const char *s, size_t n)
+{
+	size_t		i = 0;
+	uint64_t	w;
+
+	while (i + 8 <= n) {
+		memcpy(&w, s + i, 8);
+		if (NOT_PLAIN(w))
+			break;
+		i += 8;
+	}
+	while (i < n && (unsigned char)s[i] >= 0x20 &&
+	    (unsigned char)s[i] < 0x7f)
+		i++;
+	return i;
+}
+
 void
 escape_buf(struct buf *b, const char *s, size_t n, int flags)
 {
-	char	vis[ESCAPE_VIS];
-	size_t	i = 0, plain = 0, k;
+	char		vis[ESCAPE_VIS];
+	size_t		i = 0, plain = 0, k;
 
 	/* Runs of harmless bytes are copied at once. */
 	while (i < n) {
-		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
-			i++;
-			continue;
-		}
+		i += escape_plain(s + i, n - i);
+		if (i == n)
+			break;
 		k = escape_char(s + i, n - i, flags, vis);
 		if (vis[0] == '\0') {
 			i += k;

@@ -37,6 +37,9 @@ bool	 escape_control(uint32_t cp);
  * it takes; vis is its visible form when it must not reach a terminal as
  * it is, else the empty string. */
 size_t	 escape_char(const char *s, size_t n, int flags, char vis[ESCAPE_VIS]);
+/* How many of the n bytes of s, from the start, are printable ASCII
+ * (0x20 to 0x7e): bytes that reach a terminal as they are. */
+size_t	 escape_plain(const char *s, size_t n);
 /* Append n bytes of s to b, escaped. */
 void	 escape_buf(struct buf *, const char *s, size_t n, int flags);
 /* s escaped, as a new string the caller frees. */

@@ -376,7 +376,7 @@ export_checklist_plan(const struct runbook *rb, const struct plan *plan,
     const char *const *env_values, const struct export_meta *meta,
     char **cause)
 {
-	struct step_env		 env = { NULL, 0 };
+	struct step_env		 env = { NULL, 0, NULL };
 	struct steps		*ss, *rollback = NULL;
 	struct export_doc	*d = NULL;
 

@@ -85,11 +85,13 @@ step_env_get(const struct step_env *env, const char *name, bool *secret)
 {
 	size_t	i;
 
-	for (i = 0; i < env->n; i++) {
-		if (strcmp(env->v[i].name, name) == 0) {
-			if (secret != NULL)
-				*secret = env->v[i].secret;
-			return env->v[i].value;
+	for (; env != NULL; env = env->base) {
+		for (i = 0; i < env->n; i++) {
+			if (strcmp(env->v[i].name, name) == 0) {
+				if (secret != NULL)
+					*secret = env->v[i].secret;
+				return env->v[i].value;
+			}
 		}
 	}
 	return NULL;
@@ -100,6 +102,9 @@ step_env_merge(struct step_env *dst, const struct step_env *src)
 {
 	size_t	i;
 
+	/* The base's first: src's own replace them, as in src. */
+	if (src->base != NULL)
+		step_env_merge(dst, src->base);
 	for (i = 0; i < src->n; i++)
 		step_env_set(dst, src->v[i].name, src->v[i].value,
 		    src->v[i].secret);
@@ -119,30 +124,64 @@ step_env_free(struct step_env *env)
 	env->n = 0;
 }
 
+/* Whether an environment's layers above stop (env, its base, ... up to
+ * stop, not included) name the first len bytes of name. */
+static bool
+env_names(const struct step_env *env, const struct step_env *stop,
+    const char *name, size_t len)
+{
+	size_t	j;
+
+	for (; env != stop; env = env->base) {
+		for (j = 0; j < env->n; j++) {
+			if (strncmp(env->v[j].name, name, len) == 0 &&
+			    env->v[j].name[len] == '\0')
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Built from the layers in place, without a flattened copy: base's
+ * entries no layer replaces, then each layer's entries no layer above it
+ * replaces, the run's first. */
 char **
 step_env_envp(const struct step_env *env, char *const *base)
 {
-	char		**out;
-	size_t		  n = 0, nb = 0, i, j, len;
+	const struct step_env	 *l, **layers;
+	char			**out;
+	const char		 *eq;
+	size_t			  n = 0, nb = 0, ne = 0, nl = 0, i, j;
 
 	if (base != NULL) {
 		while (base[nb] != NULL)
 			nb++;
 	}
-	out = xcalloc(nb + env->n + 1, sizeof *out);
+	for (l = env; l != NULL; l = l->base) {
+		ne += l->n;
+		nl++;
+	}
+	layers = xcalloc(nl, sizeof *layers);
+	for (l = env, i = 0; l != NULL; l = l->base)
+		layers[i++] = l;
+	out = xcalloc(nb + ne + 1, sizeof *out);
 	for (i = 0; i < nb; i++) {
 		/* Drop the base entries env replaces. */
-		for (j = 0; j < env->n; j++) {
-			len = strlen(env->v[j].name);
-			if (strncmp(base[i], env->v[j].name, len) == 0 &&
-			    base[i][len] == '=')
-				break;
-		}
-		if (j == env->n)
+		eq = strchr(base[i], '=');
+		if (eq == NULL || !env_names(env, NULL, base[i],
+		    (size_t)(eq - base[i])))
 			out[n++] = xstrdup(base[i]);
 	}
-	for (j = 0; j < env->n; j++)
-		out[n++] = xasprintf("%s=%s", env->v[j].name, env->v[j].value);
+	while (nl-- > 0) {
+		l = layers[nl];
+		for (j = 0; j < l->n; j++) {
+			if (!env_names(env, l, l->v[j].name,
+			    strlen(l->v[j].name)))
+				out[n++] = xasprintf("%s=%s", l->v[j].name,
+				    l->v[j].value);
+		}
+	}
+	free(layers);
 	out[n] = NULL;
 	return out;
 }
@@ -160,16 +199,19 @@ step_envp_free(char **envp)
 }
 
 char *
-step_env_show(const struct step_env *env)
+step_env_show(const struct step_env *env_in)
 {
-	struct buf	b;
-	size_t		i;
+	struct step_env	 flat = { NULL, 0, NULL };
+	struct buf	 b;
+	size_t		 i;
 
+	step_env_merge(&flat, env_in);
 	buf_init(&b);
-	for (i = 0; i < env->n; i++) {
-		buf_printf(&b, "%s=%s\n", env->v[i].name,
-		    env->v[i].secret ? "********" : env->v[i].value);
+	for (i = 0; i < flat.n; i++) {
+		buf_printf(&b, "%s=%s\n", flat.v[i].name,
+		    flat.v[i].secret ? "********" : flat.v[i].value);
 	}
+	step_env_free(&flat);
 	return buf_take(&b);
 }
 
@@ -321,7 +363,7 @@ int
 steps_var_value(const struct rb_var *v, const char *raw,
     const struct step_env *known, char **out, char **cause)
 {
-	struct step_env	 env = { NULL, 0 };
+	struct step_env	 env = { NULL, 0, NULL };
 	char		*why;
 	size_t		 i;
 	int		 r;
@@ -402,6 +444,7 @@ steps_free(struct steps *ss)
 		return;
 	for (i = 0; i < ss->n; i++)
 		step_clear(&ss->v[i]);
+	step_env_free(&ss->base);
 	free(ss->v);
 	free(ss->by_key);
 	free(ss->confirms);
@@ -523,7 +566,9 @@ steps_lay_one(struct steps *ss, const struct rb_step *rs, const char *id,
 		st->key = xasprintf("%s%s%s", id, host != NULL ? "#" : "",
 		    host != NULL ? host : "");
 
-	step_env_merge(&st->env, base);
+	/* The run's environment is shared (ss->base holds base), its own
+	 * entries are the step's. */
+	st->env.base = &ss->base;
 	step_env_set(&st->env, "STEPUP_STEP", rs->id, false);
 	if (h != NULL)
 		step_hop_env(&st->env, h);
@@ -1105,7 +1150,7 @@ steps_new(const struct runbook *rb, const struct plan *plan,
     const struct step_env *base, char **cause)
 {
 	struct steps		*ss;
-	struct step_env		 artifacts = { NULL, 0 };
+	struct step_env		 artifacts = { NULL, 0, NULL };
 	const struct rb_steps	*ph;
 	size_t			 i, h;
 	int			 phase;
@@ -1114,6 +1159,7 @@ steps_new(const struct runbook *rb, const struct plan *plan,
 	ss->rollback_hop = -1;
 	ss->rb = rb;
 	ss->plan = plan;
+	step_env_merge(&ss->base, base);
 	for (phase = RB_PHASE_PREPARE; phase <= RB_PHASE_FINISH; phase++) {
 		ph = &rb->phases[phase];
 		if (phase == RB_PHASE_HOP) {
@@ -1367,11 +1413,12 @@ steps_new_rollback(const struct steps *up, int hop,
 	struct step		 *st;
 	const struct step	**done;
 	const struct rb_steps	 *ph;
-	struct step_env		  artifacts = { NULL, 0 };
-	struct step_env		  base_env = { NULL, 0 }, *base = &base_env;
-	size_t			  i, n = 0, j;
+	struct step_env		  artifacts = { NULL, 0, NULL };
+	struct step_env		 *base;
+	size_t			  i, n = 0, j, k;
 
 	ss = xcalloc(1, sizeof *ss);
+	base = &ss->base;
 	ss->rb = up->rb;
 	ss->plan = up->plan;
 	ss->rollback = true;
@@ -1391,7 +1438,7 @@ steps_new_rollback(const struct steps *up, int hop,
 	st->title = xstrdup("Confirm the rollback");
 	st->phrase = steps_rollback_phrase(up, hop);
 	st->text = rollback_confirm_text(up, hop);
-	step_env_merge(&st->env, base);
+	st->env.base = base;
 
 	done = xcalloc(up->n + 1, sizeof *done);
 	for (i = 0; i < up->n; i++) {
@@ -1415,8 +1462,22 @@ steps_new_rollback(const struct steps *up, int hop,
 		st->hop = o->hop;
 		st->host = o->host;
 		st->key = xasprintf("undo:%s", o->key);
-		step_env_merge(&st->env, &o->env);
-		step_env_merge(&st->env, base);
+		/* The upgrade step's environment, the rollback run's
+		 * replacing it: its own entries, those of the old run's
+		 * that this run's base does not have. */
+		{
+			struct step_env	flat = { NULL, 0, NULL };
+
+			step_env_merge(&flat, &o->env);
+			for (k = 0; k < flat.n; k++) {
+				if (step_env_get(base, flat.v[k].name,
+				    NULL) == NULL)
+					step_env_set(&st->env, flat.v[k].name,
+					    flat.v[k].value, flat.v[k].secret);
+			}
+			step_env_free(&flat);
+		}
+		st->env.base = base;
 		if (o->rb != NULL && o->rb->undo != NULL) {
 			st->kind = RB_ACTION;
 			st->run = o->rb->undo;
@@ -1441,14 +1502,12 @@ steps_new_rollback(const struct steps *up, int hop,
 	for (i = 0; ph != NULL && i < ph->n; i++) {
 		if (steps_lay(ss, &ph->v[i], -1, base, &artifacts, cause) != 0) {
 			step_env_free(&artifacts);
-			step_env_free(&base_env);
 			steps_free(ss);
 			return NULL;
 		}
 		rollback_gate_artifacts(up, &ss->v[ss->n - 1]);
 	}
 	step_env_free(&artifacts);
-	step_env_free(&base_env);
 	/* A rollback step needs every step before it; runbook `needs` do
 	 * not apply across the synthetic steps. */
 	for (i = 0; i < ss->n; i++)

@@ -61,20 +61,28 @@ struct step_var {
 
 /* An environment: what a step's commands get on top of stepup's own
  * environment, and what $NAME expands from. Later entries replace earlier
- * ones of the same name (step_env_set replaces in place). */
+ * ones of the same name (step_env_set replaces in place). An environment
+ * may stand on a base it does not own (base; NULL for none), whose
+ * entries it has unless its own replace them: the steps of a run share
+ * one base, the run's (struct steps' base), and each keeps only its own
+ * entries, not a copy of the run's that every fork would copy again. */
 struct step_env {
-	struct step_var	*v;
-	size_t		 n;
+	struct step_var		*v;	/* its own entries */
+	size_t			 n;
+	const struct step_env	*base;	/* borrowed, or NULL */
 };
 
 /* Set (or replace) name to a copy of value. */
 void		 step_env_set(struct step_env *, const char *name,
 		    const char *value, bool secret);
-/* The value of name, or NULL; *secret (when not NULL) says if it is. */
+/* The value of name (its own, else its base's), or NULL; *secret (when
+ * not NULL) says if it is. */
 const char	*step_env_get(const struct step_env *, const char *name,
 		    bool *secret);
-/* Copy every entry of src into dst (replacing same names). */
+/* Copy every entry of src, its base's included, into dst's own (replacing
+ * same names). */
 void		 step_env_merge(struct step_env *dst, const struct step_env *src);
+/* Free its own entries (not its base). */
 void		 step_env_free(struct step_env *);
 /* A NULL-terminated "NAME=value" array: base (e.g. environ; may be NULL)
  * with env's entries added or replacing. The caller frees it with
@@ -261,6 +269,9 @@ struct steps {
 					   start of hop h (its steps undone) */
 	const char		*rollback_to; /* rollback: that version
 					   (borrowed from the plan), or NULL */
+	struct step_env		 base;	/* the run-wide environment, a copy of
+					   steps_new's base: every step's env
+					   stands on it */
 };
 
 /* Lay out the steps of a run: every prepare step (a per-hop one once per
@@ -272,7 +283,8 @@ struct steps {
  * go one after another), and a `needs` naming such a step means every
  * host's instance. base holds the run-wide environment (STEPUP_FROM, STEPUP_TO,
  * STEPUP_RUN_ID, STEPUP_RUNBOOK_DIR and the runbook's vars with their
- * answers); each step adds its own. `needs` naming a step repeated per hop
+ * answers), copied once into the steps' base, on which each step's env
+ * stands with its own entries. `needs` naming a step repeated per hop
  * means its instance in the same hop when there is one, else every
  * instance; a need filtered out by `when` is dropped. The gating rule:
  * a step needs every step before it, or those its `needs` names, and in

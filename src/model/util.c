@@ -138,8 +138,8 @@ buf_free(struct buf *b)
 	buf_init(b);
 }
 
-void
-buf_add(struct buf *b, const void *p, size_t n)
+char *
+buf_room(struct buf *b, size_t n)
 {
 	if (b->len + n + 1 > b->size) {
 		size_t size = b->size ? b->size : 64;
@@ -147,10 +147,23 @@ buf_add(struct buf *b, const void *p, size_t n)
 			size *= 2;
 		b->data = xrealloc(b->data, size);
 		b->size = size;
+		b->data[b->len] = '\0';
 	}
-	memcpy(b->data + b->len, p, n);
+	return b->data + b->len;
+}
+
+void
+buf_grew(struct buf *b, size_t n)
+{
 	b->len += n;
 	b->data[b->len] = '\0';
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	memcpy(buf_room(b, n), p, n);
+	buf_grew(b, n);
 }
 
 void

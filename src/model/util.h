@@ -51,6 +51,10 @@ void	 buf_puts(struct buf *, const char *);
 void	 buf_putc(struct buf *, int);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Room for n more bytes at data + len (len unchanged, still terminated);
+ * the caller writes there, then adds what it wrote with buf_grew. */
+char	*buf_room(struct buf *, size_t n);
+void	 buf_grew(struct buf *, size_t n);
 /* Hand the contents to the caller (who frees them) and reset the buffer. */
 char	*buf_take(struct buf *);
 
