@@ -1383,6 +1383,63 @@ test_roll_max_fail(void **state)
 	runbook_free(rb);
 }
 
+/* A roll's gating stays linear: over h hosts in batches of 10%, every
+ * step passed in run order rechecks a few steps per change, the same at
+ * 100 and at 1 000 hosts. */
+static double
+roll_scale_run(size_t hosts)
+{
+	struct runbook	*rb;
+	struct plan	 plan;
+	struct step_env	 base = { NULL, 0, NULL };
+	struct steps	*ss;
+	char		*text, *cause = NULL;
+	size_t		 i;
+	double		 per;
+
+	text = xasprintf("stepup: 1\nproduct: P\nversions:\n  scheme: semver\n"
+	    "  installed: {ask: q}\n  available: [2.0.0]\n"
+	    "hosts:\n  agents: ['n[1:%zu]']\n"
+	    "prepare:\n  - roll: R\n    id: r\n    on: agents\n"
+	    "    batch: 10%%\n    max-fail: 1\n"
+	    "    health: {check: H, run: 'true'}\n    steps:\n"
+	    "      - {id: a, action: A, run: x}\n"
+	    "      - {id: b, action: B, run: x}\n"
+	    "      - {id: c, check: C, run: x}\n", hosts);
+	rb = roll_load(text);
+	free(text);
+	memset(&plan, 0, sizeof plan);
+	plan.from = "1.0.0";
+	plan.to = "2.0.0";
+	ss = steps_new(rb, &plan, &base, &cause);
+	if (ss == NULL)
+		fail_msg("steps_new: %s", cause);
+	assert_int_equal(ss->n, 3 * hosts + 10);
+	ss->gate_checks = 0;
+	for (i = 0; i < ss->n; i++) {
+		if (ss->v[i].state != STEP_READY)
+			fail_msg("step %zu (%s) is not ready", i, ss->v[i].key);
+		step_set(ss, i, STEP_PASSED, NULL);
+	}
+	per = (double)ss->gate_checks / (double)ss->n;
+	steps_free(ss);
+	runbook_free(rb);
+	return per;
+}
+
+static void
+test_roll_scale(void **state)
+{
+	double	small, big;
+
+	(void)state;
+	small = roll_scale_run(100);
+	big = roll_scale_run(1000);
+	if (big > small * 1.2 + 1 || big > 8)
+		fail_msg("a state change rechecks %.1f steps at 100 hosts, %.1f "
+		    "at 1 000", small, big);
+}
+
 /* --- rollback layout ------------------------------------------------------ */
 
 /* on: one instance per host, in the pattern's order, keyed KEY#HOST, with
@@ -1707,6 +1764,7 @@ main(void)
 		cmocka_unit_test(test_roll_batches),
 		cmocka_unit_test(test_roll_layout),
 		cmocka_unit_test(test_roll_max_fail),
+		cmocka_unit_test(test_roll_scale),
 		cmocka_unit_test(test_env_shared),
 		cmocka_unit_test(test_layout_redeploy),
 		cmocka_unit_test(test_layout_when_range),
