@@ -554,6 +554,13 @@ static const struct tcase cases[] = {
 	  "'outputs' are read from a file on stepup's host, where the command "
 	  "does not run\n" },
 	/* roll: and max-fail */
+	{ BASE "hosts:\n  web: [w1]\nhop:\n  - {roll: R, id: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, "
+	  "on: web, batch: {n: 1}, steps: [{id: s1, manual: M}]}\n",
+	  "t.yaml:10:19: roll id 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' must match "
+	  "[a-z0-9][a-z0-9_-]* (at most 56 characters)\n"
+	  "t.yaml:10:94: 'batch' of a roll must be a number of hosts, a "
+	  "percentage or a list of them, found a mapping\n" },
+
 	{ BASE "hosts:\n  web: [w1]\nhop:\n  - {roll: R, id: r1, on: web, "
 	  "health: {check: H, run: x, when: major, needs: s1, per-hop: true}, "
 	  "steps: [{id: s1, action: A, run: x}]}\n",
@@ -612,7 +619,7 @@ static const struct tcase cases[] = {
 	  "(at most 56 characters)\n"
 	  "t.yaml:11:30: 'on' of a roll: the host pattern 'webs' "
 	  "matches no host and no group\n"
-	  "t.yaml:11:43: 'batch' of roll '' is an empty list: give "
+	  "t.yaml:11:43: 'batch' of a roll is an empty list: give "
 	  "sizes, like [1, 10%, 50%]\n"
 	  "t.yaml:11:47: unknown key 'bogus' in a roll (known keys: "
 	  "roll, id, on, batch, max-fail, forks, health, pause, "

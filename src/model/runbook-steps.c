@@ -1021,19 +1021,20 @@ static const char *const health_not_with[] = {
 
 /* batch: a count or a non-empty list of them. */
 static void
-load_batch(struct ctx *c, const struct yt_node *x, struct rb_roll *r)
+load_batch(struct ctx *c, const struct yt_node *x, const char *name,
+    struct rb_roll *r)
 {
 	char	what[64];
 	size_t	i, n;
 
 	if (x->type == YT_SEQ && x->n == 0) {
-		err(c, x->pos, "'batch' of roll '%s' is an empty list: give "
-		    "sizes, like [1, 10%%, 50%%]", r->id);
+		err(c, x->pos, "'batch' of %s is an empty list: give sizes, "
+		    "like [1, 10%%, 50%%]", name);
 		return;
 	}
 	if (x->type != YT_SCALAR && x->type != YT_SEQ) {
-		err(c, x->pos, "'batch' of roll '%s' must be a number of "
-		    "hosts, a percentage or a list of them, found %s", r->id,
+		err(c, x->pos, "'batch' of %s must be a number of hosts, a "
+		    "percentage or a list of them, found %s", name,
 		    yt_describe(x, what, sizeof what));
 		return;
 	}
@@ -1048,7 +1049,8 @@ load_batch(struct ctx *c, const struct yt_node *x, struct rb_roll *r)
 
 /* forks: hosts at once, 1 or more. */
 static void
-load_forks(struct ctx *c, const struct yt_node *x, struct rb_roll *r)
+load_forks(struct ctx *c, const struct yt_node *x, const char *name,
+    struct rb_roll *r)
 {
 	char		 what[64], *end;
 	unsigned long	 n = 0;
@@ -1057,8 +1059,8 @@ load_forks(struct ctx *c, const struct yt_node *x, struct rb_roll *r)
 	if (x->type == YT_SCALAR && *x->s >= '0' && *x->s <= '9')
 		n = strtoul(x->s, &end, 10);
 	if (n == 0 || errno != 0 || *end != '\0' || n > 100000) {
-		err(c, x->pos, "'forks' of roll '%s' is how many hosts run at "
-		    "once, a number from 1 to 100000, found %s", r->id,
+		err(c, x->pos, "'forks' of %s is how many hosts run at once, "
+		    "a number from 1 to 100000, found %s", name,
 		    yt_describe(x, what, sizeof what));
 		return;
 	}
@@ -1111,11 +1113,11 @@ load_roll(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 	else
 		load_pattern(c, x, name, &r->on);
 	if ((x = rbl_map_get(v, "batch", NULL)) != NULL)
-		load_batch(c, x, r);
+		load_batch(c, x, name, r);
 	if ((x = rbl_map_get(v, "max-fail", NULL)) != NULL)
 		load_count(c, "max-fail", x, 0, &r->max_fail);
 	if ((x = rbl_map_get(v, "forks", NULL)) != NULL)
-		load_forks(c, x, r);
+		load_forks(c, x, name, r);
 	if ((x = rbl_map_get(v, "pause", NULL)) != NULL)
 		rbl_get_bool(c, "pause", x, &pause);
 	if ((x = rbl_map_get(v, "health", NULL)) != NULL) {
