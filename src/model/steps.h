@@ -281,7 +281,12 @@ struct steps {
  * in the inventory's order, keyed "KEY#HOST", its title followed by
  * " (on HOST)"; each host's instance needs the previous host's (the hosts
  * go one after another), and a `needs` naming such a step means every
- * host's instance. base holds the run-wide environment (STEPUP_FROM, STEPUP_TO,
+ * host's instance. A rolling block is laid out per batch
+ * (steps_roll_batches): each host's instances of its steps in order, the
+ * first needing every step before the batch and each next its host's
+ * one before it (the batch's hosts side by side), then its health check
+ * "ROLL~B" and, but after the last batch, its pause "ROLL~B~pause", each
+ * needing every step before it. base holds the run-wide environment (STEPUP_FROM, STEPUP_TO,
  * STEPUP_RUN_ID, STEPUP_RUNBOOK_DIR and the runbook's vars with their
  * answers), copied once into the steps' base, on which each step's env
  * stands with its own entries. `needs` naming a step repeated per hop
