@@ -518,7 +518,7 @@ session_describe(const struct session *s, size_t i)
  * and *last when the run ends with it. */
 static int	session_set_journal1(struct session *, size_t,
 		    enum step_state, const char *, enum journal_event_kind,
-		    const char *, long long *, bool, char **);
+		    const char *, long long *, char **);
 
 /* A host's failure within max-fail (steps_fail_tolerated): step i is
  * tolerated, with *why (caller frees) saying so and which hosts failed,
@@ -570,34 +570,34 @@ session_set_journal(struct session *s, size_t i, enum step_state state,
 			*last = false;
 	}
 	r = session_set_journal1(s, i, state, reason, kind, detail, seq,
-	    *last, cause);
+	    cause);
 	for (k = rest; r == 0 && k != SIZE_MAX; k = steps_host_next(ss, k)) {
 		if (!step_state_settled(ss->v[k].state))
 			r = session_set_journal1(s, k, STEP_SKIPPED, skip,
-			    JOURNAL_EV_SKIP, skip, NULL, false, cause);
+			    JOURNAL_EV_SKIP, skip, NULL, cause);
 	}
 	free(why);
 	free(skip);
+	if (r == 0 && *last && (journal_append(s->j, s->run_id,
+	    JOURNAL_EV_END, NULL, ss->rollback ? "rolled back" : "done", NULL,
+	    cause) != 0 || journal_run_set_status(s->j, s->run_id,
+	    JOURNAL_RUN_DONE, cause) != 0))
+		r = -1;
 	return r;
 }
 
-/* One step's part of session_set_journal. */
+/* One step's event and state, for session_set_journal. */
 static int
 session_set_journal1(struct session *s, size_t i, enum step_state state,
     const char *reason, enum journal_event_kind kind, const char *detail,
-    long long *seq, bool last, char **cause)
+    long long *seq, char **cause)
 {
-	struct steps	*ss = s->steps;
-	struct step	*st = &ss->v[i];
+	const struct step	*st = &s->steps->v[i];
 
 	if (journal_append(s->j, s->run_id, kind, st->key, detail, seq,
 	    cause) != 0 ||
 	    journal_step_set(s->j, s->run_id, st->key, step_state_name(state),
-	    reason, cause) != 0 ||
-	    (last && (journal_append(s->j, s->run_id, JOURNAL_EV_END, NULL,
-	    ss->rollback ? "rolled back" : "done", NULL, cause) != 0 ||
-	    journal_run_set_status(s->j, s->run_id, JOURNAL_RUN_DONE,
-	    cause) != 0)))
+	    reason, cause) != 0)
 		return -1;
 	return 0;
 }
