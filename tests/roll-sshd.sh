@@ -31,6 +31,13 @@ fresh() {
 # 0. Plan, dry run and export show the batches.
 "$STEPUP" plan "$RUNBOOK" >"$TMP/plan" 2>&1 || fail "plan: $(cat "$TMP/plan")"
 expect_line "$TMP/plan" "     steps: roll agents (drain, upgrade, verify; 4 hosts in 3 batches: node1 | node2, node3 | node4; a health check after each; max-fail 0), head"
+"$STEPUP" plan --json "$RUNBOOK" >"$TMP/json" 2>&1 || fail "plan --json: $(cat "$TMP/json")"
+python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["hops"][0]["rolls"][0]
+assert r["batches"] == [["node1"], ["node2", "node3"], ["node4"]], r
+assert r["steps"] == ["drain", "upgrade", "verify"] and r["health"], r
+assert r["max_fail"] == 0 and not r["pause"], r' "$TMP/json" ||
+	fail "plan --json's roll: $(cat "$TMP/json")"
 "$STEPUP" run --plain --dry-run "$RUNBOOK" >"$TMP/dry" 2>&1 ||
 	fail "dry run: $(cat "$TMP/dry")"
 expect_line "$TMP/dry" "[6/17] action: Drain the agent (on node2)"

@@ -554,9 +554,11 @@ static const struct tcase cases[] = {
 	  "'outputs' are read from a file on stepup's host, where the command "
 	  "does not run\n" },
 	/* roll: and max-fail */
-	{ BASE "hosts:\n  web: [w1]\nhop:\n  - {roll: R, id: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, "
+	{ BASE "hosts:\n  web: [w1]\nhop:\n  - {roll: R, id: "
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, "
 	  "on: web, batch: {n: 1}, steps: [{id: s1, manual: M}]}\n",
-	  "t.yaml:10:19: roll id 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' must match "
+	  "t.yaml:10:19: roll id '"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' must match "
 	  "[a-z0-9][a-z0-9_-]* (at most 56 characters)\n"
 	  "t.yaml:10:94: 'batch' of a roll must be a number of hosts, a "
 	  "percentage or a list of them, found a mapping\n" },

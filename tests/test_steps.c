@@ -593,8 +593,8 @@ test_gating_default(void **state)
 	/* Step 2 is ready exactly when step 1 is settled. */
 	for (st = 0; st < STEP__COUNT; st++) {
 		step_set(ss, 0, (enum step_state)st, NULL);
-		if (st == STEP_PASSED || st == STEP_SKIPPED || st == STEP_DONE ||
-		    st == STEP_TOLERATED) {
+		if (st == STEP_PASSED || st == STEP_SKIPPED ||
+		    st == STEP_DONE || st == STEP_TOLERATED) {
 			assert_int_equal(ss->v[1].state, STEP_READY);
 			assert_true(step_state_settled((enum step_state)st));
 			assert_int_equal(steps_current(ss), 1);
@@ -1436,8 +1436,8 @@ test_roll_scale(void **state)
 	small = roll_scale_run(100);
 	big = roll_scale_run(1000);
 	if (big > small * 1.2 + 1 || big > 8)
-		fail_msg("a state change rechecks %.1f steps at 100 hosts, %.1f "
-		    "at 1 000", small, big);
+		fail_msg("a state change rechecks %.1f steps at 100 hosts, "
+		    "%.1f at 1 000", small, big);
 }
 
 /* --- rollback layout ------------------------------------------------------ */

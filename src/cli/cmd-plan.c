@@ -247,6 +247,66 @@ json_str(const char *s)
 	free(q);
 }
 
+/* The rolling blocks of a hop, when it has some: , "rolls": [{"id",
+ * "title", "steps", "batches" (the hosts of each), "health", "pause",
+ * "max_fail", "forks"}]. */
+static void
+json_rolls(const struct runbook *rb, const struct rb_steps *hs,
+    const struct plan_hop *h, char **vars)
+{
+	const struct rb_roll	*r;
+	size_t			*hosts, *sizes, nb, i, j, k, off;
+	bool			 first = true, any;
+
+	for (i = 0; i < hs->n_rolls; i++) {
+		r = &hs->rolls[i];
+		any = false;
+		for (j = r->first; j < r->first + r->n; j++) {
+			if (runbook_step_runs_on(rb, &hs->v[j], h->kind,
+			    h->from, h->to, plan_answer, vars))
+				any = true;
+		}
+		if (!any)
+			continue;
+		fputs(first ? ", \"rolls\": [{\"id\": " : ", {\"id\": ",
+		    stdout);
+		first = false;
+		json_str(r->id);
+		fputs(", \"title\": ", stdout);
+		json_str(r->title);
+		fputs(", \"steps\": [", stdout);
+		any = false;
+		for (j = r->first; j < r->first + r->n; j++) {
+			if (!runbook_step_runs_on(rb, &hs->v[j], h->kind,
+			    h->from, h->to, plan_answer, vars))
+				continue;
+			fputs(any ? ", " : "", stdout);
+			json_str(hs->v[j].id);
+			any = true;
+		}
+		fputs("], \"batches\": [", stdout);
+		nb = steps_roll_hosts(rb, r, &hosts, &sizes);
+		for (k = 0, off = 0; k < nb; k++) {
+			fputs(k > 0 ? ", [" : "[", stdout);
+			for (j = 0; j < sizes[k]; j++) {
+				fputs(j > 0 ? ", " : "", stdout);
+				json_str(rb->inventory->hosts[hosts[off +
+				    j]].name);
+			}
+			fputs("]", stdout);
+			off += sizes[k];
+		}
+		printf("], \"health\": %s, \"pause\": %s, \"max_fail\": %zu, "
+		    "\"forks\": %u}", r->health != NULL ? "true" : "false",
+		    r->pause != NULL ? "true" : "false",
+		    rb_count_of(&r->max_fail, off, false), r->forks);
+		free(hosts);
+		free(sizes);
+	}
+	if (!first)
+		fputs("]", stdout);
+}
+
 static void
 json_hops(const struct runbook *rb, const struct plan *pl, const char *ind,
     char **vars)
@@ -286,7 +346,9 @@ json_hops(const struct runbook *rb, const struct plan *pl, const char *ind,
 			json_str(hs->v[k].id);
 			first = false;
 		}
-		printf("]}%s\n", i + 1 < pl->n_hops ? "," : "");
+		fputs("]", stdout);
+		json_rolls(rb, hs, h, vars);
+		printf("}%s\n", i + 1 < pl->n_hops ? "," : "");
 	}
 	printf("%s]", ind);
 }

@@ -820,33 +820,51 @@ out:
 /* How many hosts of a batch the words of a roll name. */
 #define ROLL_HOSTS_SHOWN	8
 
+size_t
+steps_roll_hosts(const struct runbook *rb, const struct rb_roll *r,
+    size_t **hosts, size_t **sizes)
+{
+	struct inv_sel	 sel;
+	char		*why;
+
+	*hosts = *sizes = NULL;
+	if (rb->inventory == NULL)
+		return 0;
+	if (inventory_select(rb->inventory, r->on.s, &sel, &why) != 0) {
+		free(why);	/* checked at load */
+		inventory_sel_free(&sel);
+		return 0;
+	}
+	if (sel.n == 0) {
+		inventory_sel_free(&sel);
+		return 0;
+	}
+	*hosts = sel.v;
+	*sizes = xcalloc(sel.n + 1, sizeof **sizes);
+	return steps_roll_batches(r, sel.n, *sizes);
+}
+
 char *
 steps_roll_plan(const struct runbook *rb, const struct rb_roll *r)
 {
-	struct inv_sel	 sel;
 	struct buf	 b;
-	char		*why;
-	size_t		*sizes, nb, k, h, off = 0;
+	size_t		*hosts, *sizes, nb, k, h, off = 0;
 
 	buf_init(&b);
-	if (rb->inventory == NULL || inventory_select(rb->inventory, r->on.s,
-	    &sel, &why) != 0) {
-		if (rb->inventory != NULL) {
-			free(why);
-			inventory_sel_free(&sel);
-		}
+	if ((nb = steps_roll_hosts(rb, r, &hosts, &sizes)) == 0) {
 		buf_printf(&b, "on %s", r->on.s);
 		return buf_take(&b);
 	}
-	sizes = xcalloc(sel.n + 1, sizeof *sizes);
-	nb = steps_roll_batches(r, sel.n, sizes);
-	buf_printf(&b, "%zu host%s in %zu batch%s:", sel.n,
-	    sel.n == 1 ? "" : "s", nb, nb == 1 ? "" : "es");
+	for (k = 0; k < nb; k++)
+		off += sizes[k];
+	buf_printf(&b, "%zu host%s in %zu batch%s:", off, off == 1 ? "" : "s",
+	    nb, nb == 1 ? "" : "es");
+	off = 0;
 	for (k = 0; k < nb; k++) {
 		buf_puts(&b, k > 0 ? " |" : "");
 		for (h = 0; h < sizes[k] && h < ROLL_HOSTS_SHOWN; h++)
 			buf_printf(&b, "%s %s", h > 0 ? "," : "",
-			    rb->inventory->hosts[sel.v[off + h]].name);
+			    rb->inventory->hosts[hosts[off + h]].name);
 		if (sizes[k] > ROLL_HOSTS_SHOWN)
 			buf_printf(&b, ", ... (%zu)", sizes[k]);
 		off += sizes[k];
@@ -855,12 +873,12 @@ steps_roll_plan(const struct runbook *rb, const struct rb_roll *r)
 		buf_puts(&b, "; a health check after each");
 	if (r->pause != NULL && nb > 1)
 		buf_puts(&b, "; a pause between batches");
-	buf_printf(&b, "; max-fail %zu", rb_count_of(&r->max_fail, sel.n,
+	buf_printf(&b, "; max-fail %zu", rb_count_of(&r->max_fail, off,
 	    false));
 	if (r->forks > 0)
 		buf_printf(&b, "; forks %u", r->forks);
+	free(hosts);
 	free(sizes);
-	inventory_sel_free(&sel);
 	return buf_take(&b);
 }
 

@@ -286,9 +286,9 @@ struct steps {
  * first needing every step before the batch and each next its host's
  * one before it (the batch's hosts side by side), then its health check
  * "ROLL~B" and, but after the last batch, its pause "ROLL~B~pause", each
- * needing every step before it. base holds the run-wide environment (STEPUP_FROM, STEPUP_TO,
- * STEPUP_RUN_ID, STEPUP_RUNBOOK_DIR and the runbook's vars with their
- * answers), copied once into the steps' base, on which each step's env
+ * needing every step before it. base holds the run-wide environment
+ * (STEPUP_FROM, STEPUP_TO, STEPUP_RUN_ID, STEPUP_RUNBOOK_DIR and the
+ * runbook's vars with their answers), copied once into the steps' base, on which each step's env
  * stands with its own entries. `needs` naming a step repeated per hop
  * means its instance in the same hop when there is one, else every
  * instance; a need filtered out by `when` is dropped. The gating rule:
@@ -345,11 +345,19 @@ size_t		 steps_roll_batches(const struct rb_roll *, size_t n,
  * too); if so *why says so and names them (caller frees). */
 bool		 steps_fail_tolerated(const struct steps *, size_t i,
 		    char **why);
+/* The hosts of roll, from the runbook's inventory, in batches: the
+ * hosts' indexes in rb->inventory->hosts into *hosts (its pattern's
+ * order) and each batch's size into *sizes, both the caller's to free;
+ * returns how many batches (0, with nothing to free, when it selects no
+ * host). */
+size_t		 steps_roll_hosts(const struct runbook *,
+		    const struct rb_roll *, size_t **hosts, size_t **sizes);
 /* A roll in words, for plan and export: "4 hosts in 3 batches: n1 |
  * n2, n3 | n4; a health check after each; a pause between batches;
  * max-fail 1" (hosts past a few per batch as "..."), from the runbook's
  * inventory. The caller frees it. */
-char		*steps_roll_plan(const struct runbook *, const struct rb_roll *);
+char		*steps_roll_plan(const struct runbook *,
+		    const struct rb_roll *);
 /* Where step i is in its roll, for dry runs, plain mode and export:
  * "roll agents (Upgrade the agents), batch 2 of 3", and at the first
  * step of a batch its hosts, ": n2, n3"; NULL for a step in no roll.
