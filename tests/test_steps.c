@@ -1383,6 +1383,53 @@ test_roll_max_fail(void **state)
 	runbook_free(rb);
 }
 
+/* A roll in the hop phase is laid out per hop, its steps filtered by
+ * their `when`; a hop none of its steps is for gets none of it. */
+static void
+test_roll_when(void **state)
+{
+	static const char text[] = ROLL_RB
+	    "hop:\n  - roll: R\n    id: r\n    on: [n1, n2]\n"
+	    "    health: {check: H, run: 'true'}\n    steps:\n"
+	    "      - {id: a, action: A, run: x, when: major}\n"
+	    "      - {id: b, action: B, run: x, when: [major, minor]}\n"
+	    "  - {id: z, check: Z, run: x}\n";
+	static const char *const keys[] = {
+		"b@1.1.0#n1", "b@1.1.0#n2", "r~1@1.1.0", "z@1.1.0",
+		"z@1.1.1",
+		"a@2.0.0#n1", "b@2.0.0#n1", "a@2.0.0#n2", "b@2.0.0#n2",
+		"r~1@2.0.0", "z@2.0.0", NULL
+	};
+	struct runbook	*rb;
+	struct plan	 plan;
+	struct plan_hop	 hops[3] = {
+		{ "1.0.0", "1.1.0", "minor", false, NULL },
+		{ "1.1.0", "1.1.1", "patch", false, NULL },
+		{ "1.1.1", "2.0.0", "major", false, NULL },
+	};
+	struct step_env	 base = { NULL, 0, NULL };
+	struct steps	*ss;
+	char		*cause = NULL;
+	size_t		 i;
+
+	(void)state;
+	rb = roll_load(text);
+	memset(&plan, 0, sizeof plan);
+	plan.from = "1.0.0";
+	plan.to = "2.0.0";
+	plan.hops = hops;
+	plan.n_hops = 3;
+	ss = steps_new(rb, &plan, &base, &cause);
+	if (ss == NULL)
+		fail_msg("steps_new: %s", cause);
+	for (i = 0; keys[i] != NULL && i < ss->n; i++)
+		assert_string_equal(ss->v[i].key, keys[i]);
+	assert_int_equal(ss->n, i);
+	assert_null(keys[i]);
+	steps_free(ss);
+	runbook_free(rb);
+}
+
 /* A roll's gating stays linear: over h hosts in batches of 10%, every
  * step passed in run order rechecks a few steps per change, the same at
  * 100 and at 1 000 hosts. */
@@ -1765,6 +1812,7 @@ main(void)
 		cmocka_unit_test(test_roll_layout),
 		cmocka_unit_test(test_roll_max_fail),
 		cmocka_unit_test(test_roll_scale),
+		cmocka_unit_test(test_roll_when),
 		cmocka_unit_test(test_env_shared),
 		cmocka_unit_test(test_layout_redeploy),
 		cmocka_unit_test(test_layout_when_range),
