@@ -188,6 +188,9 @@ tui_state_glyph(const struct step *st, enum theme_role *role)
 	case STEP_FAILED:
 		*role = ROLE_FAILED;
 		return ui_glyph(UI_GLYPH_FAILED);
+	case STEP_TOLERATED:
+		*role = ROLE_WARNING;
+		return ui_glyph(UI_GLYPH_FAILED);
 	case STEP_SKIPPED:
 		*role = ROLE_DIM;
 		return ui_glyph(UI_GLYPH_SKIPPED);
@@ -215,6 +218,9 @@ tui_check_word(const struct step *st, enum theme_role *role)
 			return "WARN";
 		}
 		*role = ROLE_FAILED;
+		return "FAIL";
+	case STEP_TOLERATED:
+		*role = ROLE_WARNING;
 		return "FAIL";
 	case STEP_SKIPPED:
 	case STEP_DONE:

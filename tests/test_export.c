@@ -626,6 +626,48 @@ test_checklist_runid(void **state)
 	rb_diags_free(&diags);
 }
 
+/* A roll's checklist: each step says its batch, and the first step of a
+ * batch its hosts; the health check comes after each batch. */
+static void
+test_checklist_roll(void **state)
+{
+	struct rb_diags			 diags;
+	struct runbook			*rb;
+	struct plan_hop			 hop = { "1.0.0", "2.0.0", "major",
+					    false, NULL };
+	struct plan			 plan = { "1.0.0", "2.0.0", &hop, 1,
+					    { NULL, 0 } };
+	struct export_doc		*d;
+	char				*cause = NULL, *t;
+
+	(void)state;
+	rb_diags_init(&diags);
+	rb = runbook_load(TOP_SRCDIR "/tests/data/hosts/roll.yaml", &diags);
+	if (rb == NULL)
+		rb_diags_print(&diags, stderr);
+	assert_non_null(rb);
+	d = export_checklist_plan(rb, &plan, NULL, NULL, &cause);
+	if (d == NULL)
+		fail_msg("%s", cause);
+	t = export_render(d, EXPORT_TXT);
+	assert_non_null(strstr(t, "[ ] 6. Drain the agent (on node2)\n"
+	    "       action \xc2\xb7 drain@2.0.0#node2\n"
+	    "       On host: node2: its commands run there, through ssh\n"
+	    "       Batch: roll agents (Upgrade the agents), batch 2 of 3: "
+	    "node2, node3\n"));
+	assert_non_null(strstr(t, "[ ] 9. Drain the agent (on node3)\n"
+	    "       action \xc2\xb7 drain@2.0.0#node3\n"
+	    "       On host: node3: its commands run there, through ssh\n"
+	    "       Batch: roll agents (Upgrade the agents), batch 2 of 3\n"));
+	assert_non_null(strstr(t, "[ ] 12. The cluster is healthy (after batch "
+	    "2 of 3)\n"));
+	fits_80(t);
+	free(t);
+	export_doc_free(d);
+	runbook_free(rb);
+	rb_diags_free(&diags);
+}
+
 int
 main(void)
 {
@@ -633,6 +675,7 @@ main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_checklist),
 		cmocka_unit_test(test_checklist_runid),
+		cmocka_unit_test(test_checklist_roll),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_txt_fits_80),
 		cmocka_unit_test(test_txt_code_break_pastes),

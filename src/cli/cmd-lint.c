@@ -180,6 +180,14 @@ lint_shell(const struct runbook *rb, struct rb_diags *d)
 			scripts_add(&s, st->undo, st->undo_at,
 			    xasprintf("'undo' of step '%s'", st->id));
 		}
+		for (i = 0; i < rb->phases[p].n_rolls; i++) {
+			const struct rb_roll *r = &rb->phases[p].rolls[i];
+
+			if (r->health != NULL)
+				scripts_add(&s, r->health->run,
+				    r->health->run_at, xasprintf("'run' of "
+				    "the health check of roll '%s'", r->id));
+		}
 	}
 	if (s.n == 0) {
 		scripts_free(&s);

@@ -200,6 +200,32 @@ print_hosts(const struct runbook *rb, const struct plan_opts *o)
 	free(names);
 }
 
+/* A roll among a hop's steps: "roll ID (its steps; its batches)".
+ * Returns the index of its last step. */
+static size_t
+print_roll(const struct runbook *rb, const struct rb_steps *hs, size_t k,
+    const struct plan_hop *h, char **vars, bool any)
+{
+	const struct rb_roll	*r = hs->v[k].roll;
+	char			*words;
+	size_t			 j;
+	bool			 first = true;
+
+	escape_printf(stdout, "%sroll %s (", any ? ", " : "     steps: ",
+	    r->id);
+	for (j = r->first; j < r->first + r->n; j++) {
+		if (!runbook_step_runs_on(rb, &hs->v[j], h->kind, h->from,
+		    h->to, plan_answer, vars))
+			continue;
+		escape_printf(stdout, "%s%s", first ? "" : ", ", hs->v[j].id);
+		first = false;
+	}
+	words = steps_roll_plan(rb, r);
+	escape_printf(stdout, "; %s)", words);
+	free(words);
+	return r->first + r->n - 1;
+}
+
 static void
 print_hops(const struct runbook *rb, const struct plan *pl, char **vars)
 {
@@ -218,6 +244,11 @@ print_hops(const struct runbook *rb, const struct plan *pl, char **vars)
 			if (!runbook_step_runs_on(rb, &hs->v[k], h->kind,
 			    h->from, h->to, plan_answer, vars))
 				continue;
+			if (hs->v[k].roll != NULL) {
+				k = print_roll(rb, hs, k, h, vars, any);
+				any = true;
+				continue;
+			}
 			escape_printf(stdout, "%s%s", any ? ", " :
 			    "     steps: ", hs->v[k].id);
 			print_on(rb, &hs->v[k]);
@@ -237,6 +268,66 @@ json_str(const char *s)
 
 	fputs(q, stdout);
 	free(q);
+}
+
+/* The rolling blocks of a hop, when it has some: , "rolls": [{"id",
+ * "title", "steps", "batches" (the hosts of each), "health", "pause",
+ * "max_fail", "forks"}]. */
+static void
+json_rolls(const struct runbook *rb, const struct rb_steps *hs,
+    const struct plan_hop *h, char **vars)
+{
+	const struct rb_roll	*r;
+	size_t			*hosts, *sizes, nb, i, j, k, off;
+	bool			 first = true, any;
+
+	for (i = 0; i < hs->n_rolls; i++) {
+		r = &hs->rolls[i];
+		any = false;
+		for (j = r->first; j < r->first + r->n; j++) {
+			if (runbook_step_runs_on(rb, &hs->v[j], h->kind,
+			    h->from, h->to, plan_answer, vars))
+				any = true;
+		}
+		if (!any)
+			continue;
+		fputs(first ? ", \"rolls\": [{\"id\": " : ", {\"id\": ",
+		    stdout);
+		first = false;
+		json_str(r->id);
+		fputs(", \"title\": ", stdout);
+		json_str(r->title);
+		fputs(", \"steps\": [", stdout);
+		any = false;
+		for (j = r->first; j < r->first + r->n; j++) {
+			if (!runbook_step_runs_on(rb, &hs->v[j], h->kind,
+			    h->from, h->to, plan_answer, vars))
+				continue;
+			fputs(any ? ", " : "", stdout);
+			json_str(hs->v[j].id);
+			any = true;
+		}
+		fputs("], \"batches\": [", stdout);
+		nb = steps_roll_hosts(rb, r, &hosts, &sizes);
+		for (k = 0, off = 0; k < nb; k++) {
+			fputs(k > 0 ? ", [" : "[", stdout);
+			for (j = 0; j < sizes[k]; j++) {
+				fputs(j > 0 ? ", " : "", stdout);
+				json_str(rb->inventory->hosts[hosts[off +
+				    j]].name);
+			}
+			fputs("]", stdout);
+			off += sizes[k];
+		}
+		printf("], \"health\": %s, \"pause\": %s, \"max_fail\": %zu}",
+		    r->health != NULL ? "true" : "false",
+		    r->pause != NULL ? "true" : "false",
+		    rb_count_of(&r->max_fail, off, false));
+		free(hosts);
+		free(sizes);
+	}
+	if (!first)
+		fputs("]", stdout);
 }
 
 static void
@@ -278,7 +369,9 @@ json_hops(const struct runbook *rb, const struct plan *pl, const char *ind,
 			json_str(hs->v[k].id);
 			first = false;
 		}
-		printf("]}%s\n", i + 1 < pl->n_hops ? "," : "");
+		fputs("]", stdout);
+		json_rolls(rb, hs, h, vars);
+		printf("}%s\n", i + 1 < pl->n_hops ? "," : "");
 	}
 	printf("%s]", ind);
 }

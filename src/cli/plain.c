@@ -326,10 +326,17 @@ plain_header(struct plain *p, size_t i)
 {
 	const struct steps	*ss = session_steps(p->s);
 	const struct step	*st = &ss->v[i];
+	char			*where;
 
 	if (p->shown == i + 1)
 		return;
 	p->shown = i + 1;
+	/* A roll's batch begins: which hosts it takes. */
+	if (st->roll != NULL && st->host != NULL && st->needs_before == i &&
+	    (where = steps_roll_where(ss, i)) != NULL) {
+		plain_say(p, "== %s", where);
+		free(where);
+	}
 	plain_say(p, "[%zu/%zu] %s: %s", i + 1, ss->n, rb_kind_name(st->kind),
 	    st->title);
 	if (st->text != NULL)
@@ -475,7 +482,9 @@ plain_away(struct plain *p)
 static void
 plain_outcome(struct plain *p, size_t i)
 {
-	const struct step	*st = &session_steps(p->s)->v[i];
+	const struct steps	*ss = session_steps(p->s);
+	const struct step	*st = &ss->v[i];
+	size_t			 k;
 
 	switch (st->state) {
 	case STEP_PASSED:
@@ -501,6 +510,16 @@ plain_outcome(struct plain *p, size_t i)
 	case STEP_IN_DOUBT:
 		plain_say(p, "! %zu in doubt: %s", i + 1,
 		    st->reason != NULL ? st->reason : "");
+		break;
+	case STEP_TOLERATED:
+		/* Within max-fail: its host's later steps of the batch are
+		 * skipped with it. */
+		plain_say(p, "! %zu %s: %s", i + 1, step_state_words(st->state),
+		    st->reason != NULL ? st->reason : "");
+		for (k = steps_host_next(ss, i); k != SIZE_MAX;
+		    k = steps_host_next(ss, k))
+			plain_say(p, "= %zu skipped: %s", k + 1,
+			    ss->v[k].reason != NULL ? ss->v[k].reason : "");
 		break;
 	default:
 		plain_say(p, "! %zu %s: %s", i + 1, step_state_words(st->state),

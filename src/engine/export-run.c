@@ -115,7 +115,8 @@ run_vars(const struct runbook *rb, const struct export_run *r,
 	return buf_take(&b);
 }
 
-/* The runbook step a journal key names: "id", "id@HOP", "undo:KEY". */
+/* The runbook step a journal key names: "id", "id@HOP", "undo:KEY",
+ * a roll's "ROLL~B" and "ROLL~B~pause". */
 static const struct rb_step *
 key_step(const struct runbook *rb, const char *key, char **hop_to)
 {
@@ -132,7 +133,7 @@ key_step(const struct runbook *rb, const char *key, char **hop_to)
 	id = at != NULL ? xstrndup(key, at - key) : xstrdup(key);
 	if (at != NULL)
 		*hop_to = xstrdup(at + 1);
-	rs = runbook_step(rb, id);
+	rs = runbook_key_step(rb, id);
 	free(id);
 	return rs;
 }
@@ -144,6 +145,9 @@ box_of(const char *state)
 
 	if (st < 0)
 		return EXPORT_BOX_OPEN;
+	/* A host's failure within max-fail is settled, and a failure. */
+	if (st == STEP_TOLERATED)
+		return EXPORT_BOX_FAILED;
 	if (step_state_settled(st))
 		return EXPORT_BOX_DONE;
 	if (st == STEP_FAILED || st == STEP_IN_DOUBT)

@@ -465,8 +465,18 @@ session_describe(const struct session *s, size_t i)
 	if (st->host != NULL && st->forks_n > 1)
 		buf_printf(&b, "on host: %s (through ssh; %u of the step's %zu "
 		    "hosts at once)\n", st->host, st->rb->forks, st->forks_n);
-	else if (st->host != NULL)
+	else if (st->host != NULL && st->run != NULL)
 		buf_printf(&b, "on host: %s (through ssh)\n", st->host);
+	else if (st->host != NULL)
+		buf_printf(&b, "for host: %s\n", st->host);
+	if ((env = steps_roll_where(s->steps, i)) != NULL) {
+		buf_printf(&b, "in %s\n", env);
+		free(env);
+	}
+	if (st->group != SIZE_MAX && st->host != NULL && st->run != NULL &&
+	    st->max_fail > 0)
+		buf_printf(&b, "max-fail: %zu host%s may fail, and the others "
+		    "go on\n", st->max_fail, st->max_fail == 1 ? "" : "s");
 	if (st->file != NULL)
 		buf_printf(&b, "file: %s\n", st->file);
 	if (st->phrase != NULL)
@@ -519,28 +529,88 @@ session_describe(const struct session *s, size_t i)
 /* Inside the caller's transaction: journal an event and step i's new
  * state (and the end of the run when it was the last step). Sets *seq,
  * and *last when the run ends with it. */
+static int	session_set_journal1(struct session *, size_t,
+		    enum step_state, const char *, enum journal_event_kind,
+		    const char *, long long *, char **);
+
+/* A host's failure within max-fail (steps_fail_tolerated): step i is
+ * tolerated, with *why (caller frees) saying so and which hosts failed,
+ * and its host's later steps in its roll's batch are skipped with
+ * *skip (caller frees). Nothing changes; false when it is no such
+ * failure, or one the operator made by cancelling. The one place
+ * max-fail is applied: both halves of session_set ask it before the
+ * model moves, so they agree. */
+static bool
+session_tolerates(const struct session *s, size_t i, enum step_state state,
+    const char *reason, char **why, char **skip)
+{
+	const struct step	*st = &s->steps->v[i];
+	char			*w;
+
+	if (state != STEP_FAILED || s->steps->rollback || st->cancelled ||
+	    !steps_fail_tolerated(s->steps, i, &w))
+		return false;
+	*why = xasprintf("%s; %s", reason != NULL ? reason : "failed", w);
+	*skip = xasprintf("host %s failed step %s, within max-fail: it is "
+	    "left out of %s", st->host, st->key, st->roll != NULL ?
+	    st->roll->title : "the rest");
+	free(w);
+	return true;
+}
+
 int
 session_set_journal(struct session *s, size_t i, enum step_state state,
     const char *reason, enum journal_event_kind kind, const char *detail,
     long long *seq, bool *last, char **cause)
 {
 	struct steps	*ss = s->steps;
-	struct step	*st = &ss->v[i];
-	size_t		 k;
+	char		*why = NULL, *skip = NULL;
+	size_t		 k, rest = SIZE_MAX, rest_end = 0;
+	int		 r;
 
+	if (session_tolerates(s, i, state, reason, &why, &skip)) {
+		state = STEP_TOLERATED;
+		reason = why;
+		rest = steps_host_next(ss, i);
+		for (k = rest; k != SIZE_MAX; k = steps_host_next(ss, k))
+			rest_end = k;
+	}
+	/* The last step: every other is settled, or skipped with it. */
 	*last = step_state_settled(state);
 	for (k = 0; *last && k < ss->n; k++) {
-		if (k != i && !step_state_settled(ss->v[k].state))
+		if (k != i && !step_state_settled(ss->v[k].state) &&
+		    (rest == SIZE_MAX || k < rest || k > rest_end))
 			*last = false;
 	}
+	r = session_set_journal1(s, i, state, reason, kind, detail, seq,
+	    cause);
+	for (k = rest; r == 0 && k != SIZE_MAX; k = steps_host_next(ss, k)) {
+		if (!step_state_settled(ss->v[k].state))
+			r = session_set_journal1(s, k, STEP_SKIPPED, skip,
+			    JOURNAL_EV_SKIP, skip, NULL, cause);
+	}
+	free(why);
+	free(skip);
+	if (r == 0 && *last && (journal_append(s->j, s->run_id,
+	    JOURNAL_EV_END, NULL, ss->rollback ? "rolled back" : "done", NULL,
+	    cause) != 0 || journal_run_set_status(s->j, s->run_id,
+	    JOURNAL_RUN_DONE, cause) != 0))
+		r = -1;
+	return r;
+}
+
+/* One step's event and state, for session_set_journal. */
+static int
+session_set_journal1(struct session *s, size_t i, enum step_state state,
+    const char *reason, enum journal_event_kind kind, const char *detail,
+    long long *seq, char **cause)
+{
+	const struct step	*st = &s->steps->v[i];
+
 	if (journal_append(s->j, s->run_id, kind, st->key, detail, seq,
 	    cause) != 0 ||
 	    journal_step_set(s->j, s->run_id, st->key, step_state_name(state),
-	    reason, cause) != 0 ||
-	    (*last && (journal_append(s->j, s->run_id, JOURNAL_EV_END, NULL,
-	    ss->rollback ? "rolled back" : "done", NULL, cause) != 0 ||
-	    journal_run_set_status(s->j, s->run_id, JOURNAL_RUN_DONE,
-	    cause) != 0)))
+	    reason, cause) != 0)
 		return -1;
 	return 0;
 }
@@ -551,11 +621,26 @@ session_set_apply(struct session *s, size_t i, enum step_state state,
     const char *reason, long long seq, bool last)
 {
 	struct step	*st = &s->steps->v[i];
+	char		*why = NULL, *skip = NULL;
+	size_t		 k = SIZE_MAX;
 
+	if (session_tolerates(s, i, state, reason, &why, &skip)) {
+		state = STEP_TOLERATED;
+		reason = why;
+		k = steps_host_next(s->steps, i);
+	}
 	step_set(s->steps, i, state, reason);
 	st->ended = journal_now();
 	if (step_state_settled(state))
 		st->settled_seq = seq;
+	for (; k != SIZE_MAX; k = steps_host_next(s->steps, k)) {
+		if (step_state_settled(s->steps->v[k].state))
+			continue;
+		step_set(s->steps, k, STEP_SKIPPED, skip);
+		s->steps->v[k].ended = st->ended;
+	}
+	free(why);
+	free(skip);
 	if (last)
 		s->status = SESSION_DONE;
 }

@@ -138,6 +138,7 @@ session_launch(struct session *s, size_t i, char **cause)
 	session_wait_begin(s, i, attempt, ja.started);
 	st->wait_next = 0;
 	step_set(s->steps, i, STEP_RUNNING, NULL);
+	st->cancelled = false;
 	st->attempts = (unsigned)attempt;
 	if (!retry)
 		st->exit_status = -1;
@@ -836,6 +837,7 @@ slot_cancel(struct session *s, size_t i, char **cause)
 	long long		 next;
 	int			 r;
 
+	st->cancelled = true;
 	if (st->wait_next != 0) {
 		/* Between two attempts: nothing to signal; the wait ends. */
 		struct action_status as;

@@ -218,6 +218,10 @@ add_step(struct export_section *sec, const struct steps *ss, size_t i)
 		export_item_field(it, "On host", EXPORT_PROSE, s);
 		free(s);
 	}
+	if (!ss->rollback && (s = steps_roll_where(ss, i)) != NULL) {
+		export_item_field(it, "Batch", EXPORT_PROSE, s);
+		free(s);
+	}
 	if (st->run != NULL) {
 		s = command_text(ss->rb, st, st->run);
 		export_item_field(it, st->kind == RB_READ ?

@@ -302,6 +302,7 @@ static void	load_outputs_key(struct step_load *);
 static void	load_user_key(struct step_load *);
 static void	load_on(struct step_load *);
 static void	load_forks(struct step_load *);
+static void	load_max_fail(struct step_load *);
 
 #define F(f)	offsetof(struct rb_step, f)
 
@@ -338,6 +339,7 @@ static const struct step_key {
 	{ "user",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_user_key },
 	{ "on",		K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_on },
 	{ "forks",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_forks },
+	{ "max-fail",	K(CHECK) | K(ACTION), SV_LOADER, 0, 0, load_max_fail },
 };
 
 #undef F
@@ -479,59 +481,85 @@ on_word(const struct yt_node *v)
 	return v->type == YT_SCALAR && !yt_is_null(v) && *v->s != '\0';
 }
 
-/* on: a host pattern (inventory_select), or a list of them joined with
- * ',', selecting hosts of the runbook's `hosts:`; at least one host. With
- * an `inventory:` the hosts are known only at run time: here the pattern
- * must read, inventory_check_steps() checks it when they are resolved. */
-static void
-load_on(struct step_load *l)
+/* A host pattern (inventory_select), or a list of them joined with ',',
+ * selecting hosts of the runbook's `hosts:` (at least one), into *out;
+ * what says whose it is ("'on' of step 'x'"). False when it is not one.
+ * With an `inventory:` the hosts are known only at run time: here the
+ * pattern must read, inventory_check_steps() checks it when they are
+ * resolved. */
+static bool
+load_pattern(struct ctx *c, const struct yt_node *x, const char *name,
+    struct rb_str *out)
 {
 	struct inv_sel	 sel;
 	struct buf	 b;
 	char		 what[64], *cause;
 	size_t		 i;
+	bool		 ok = true;
 
-	if (!on_word(l->x) && (l->x->type != YT_SEQ || l->x->n == 0)) {
-		err(l->c, l->x->pos, "'on' must be a host, a group, a pattern "
-		    "or a list of them, found %s", yt_describe(l->x, what,
+	if (!on_word(x) && (x->type != YT_SEQ || x->n == 0)) {
+		err(c, x->pos, "'on' must be a host, a group, a pattern "
+		    "or a list of them, found %s", yt_describe(x, what,
 		    sizeof what));
-		return;
+		return false;
 	}
 	buf_init(&b);
-	if (l->x->type == YT_SCALAR)
-		buf_puts(&b, l->x->s);
-	for (i = 0; l->x->type == YT_SEQ && i < l->x->n; i++) {
-		if (!on_word(l->x->vals[i])) {
-			err(l->c, l->x->vals[i]->pos, "an item of 'on' must be "
+	if (x->type == YT_SCALAR)
+		buf_puts(&b, x->s);
+	for (i = 0; x->type == YT_SEQ && i < x->n; i++) {
+		if (!on_word(x->vals[i])) {
+			err(c, x->vals[i]->pos, "an item of 'on' must be "
 			    "a host, a group or a pattern, found %s",
-			    yt_describe(l->x->vals[i], what, sizeof what));
+			    yt_describe(x->vals[i], what, sizeof what));
 			buf_free(&b);
-			return;
+			return false;
 		}
-		buf_printf(&b, "%s%s", i > 0 ? "," : "", l->x->vals[i]->s);
+		buf_printf(&b, "%s%s", i > 0 ? "," : "", x->vals[i]->s);
 	}
-	if (l->c->rb->inv_source.kind != RB_INV_NONE) {
+	if (c->rb->inv_source.kind != RB_INV_NONE) {
 		/* The hosts are known at run time (inventory_check_steps()
 		 * checks it then): here only that the pattern reads. */
 		if (inventory_pattern_check(b.data, &cause) != 0) {
-			err(l->c, l->x->pos, "'on' of %s: %s", l->name, cause);
+			err(c, x->pos, "'on' of %s: %s", name, cause);
 			free(cause);
+			ok = false;
 		}
-	} else if (l->c->rb->inventory == NULL) {
-		err(l->c, l->x->pos, "%s runs 'on' %s, but the runbook has no "
+		out->s = buf_take(&b);
+		out->pos = x->pos;
+		return ok;
+	}
+	if (c->rb->inventory == NULL) {
+		err(c, x->pos, "%s runs 'on' %s, but the runbook has no "
 		    "'hosts' (GROUP: [HOST...]) or 'inventory' ({file: PATH} or "
-		    "{command: CMD}) to find it in", l->name, b.data);
+		    "{command: CMD}) to find it in", name, b.data);
 		buf_free(&b);
-		return;
-	} else if (inventory_select(l->c->rb->inventory, b.data, &sel,
-	    &cause) != 0) {
-		err(l->c, l->x->pos, "'on' of %s: %s", l->name, cause);
+		return false;
+	}
+	if (inventory_select(c->rb->inventory, b.data, &sel, &cause) != 0) {
+		err(c, x->pos, "'on' of %s: %s", name, cause);
 		free(cause);
-	} else if (sel.n == 0)
-		err(l->c, l->x->pos, "'on' of %s: '%s' selects no host", l->name,
+		ok = false;
+	} else if (sel.n == 0) {
+		err(c, x->pos, "'on' of %s: '%s' selects no host", name,
 		    b.data);
-	if (l->c->rb->inv_source.kind == RB_INV_NONE)
-		inventory_sel_free(&sel);
+		ok = false;
+	}
+	inventory_sel_free(&sel);
+	out->s = buf_take(&b);
+	out->pos = x->pos;
+	return ok;
+}
+
+/* on: the hosts a step runs on (load_pattern). */
+static void
+load_on(struct step_load *l)
+{
+	size_t	i;
+
+	if (!load_pattern(l->c, l->x, l->name, &l->st->on)) {
+		if (l->st->on.s == NULL)
+			return;
+	}
 	for (i = 0; i < nitems(on_not_with); i++) {
 		if (rbl_map_get(l->map, on_not_with[i].key, NULL) != NULL) {
 			err(l->c, l->k->pos, "%s cannot have both 'on' and "
@@ -540,8 +568,66 @@ load_on(struct step_load *l)
 			break;
 		}
 	}
-	l->st->on.s = buf_take(&b);
-	l->st->on.pos = l->x->pos;
+}
+
+size_t
+rb_count_of(const struct rb_count *cnt, size_t hosts, bool up)
+{
+	size_t	n;
+
+	if (!cnt->percent)
+		n = cnt->n;
+	else if (up) {
+		n = (hosts * cnt->n + 99) / 100;
+		if (n == 0)
+			n = 1;
+	} else
+		n = hosts * cnt->n / 100;
+	return n < hosts ? n : hosts;
+}
+
+/* A number of hosts, N or "N%", from min (0 or 1) to any number (to 100
+ * for a percentage), into *out; key names it in the message. */
+static bool
+load_count(struct ctx *c, const char *key, const struct yt_node *x,
+    unsigned min, struct rb_count *out)
+{
+	char		 what[64], *end;
+	unsigned long	 n;
+
+	errno = 0;
+	if (x->type != YT_SCALAR || yt_is_null(x) || *x->s < '0' ||
+	    *x->s > '9')
+		goto bad;
+	n = strtoul(x->s, &end, 10);
+	if (errno != 0 || n > 100000)
+		goto bad;
+	out->percent = *end == '%';
+	if (out->percent)
+		end++;
+	if (*end != '\0' || n < min || (out->percent && n > 100))
+		goto bad;
+	out->n = (unsigned)n;
+	out->pos = x->pos;
+	return true;
+bad:
+	err(c, x->pos, "'%s' takes a number of hosts (%s to 100000) or a "
+	    "percentage of them (%s%% to 100%%), found %s", key,
+	    min == 0 ? "0" : "1", min == 0 ? "0" : "1",
+	    yt_describe(x, what, sizeof what));
+	return false;
+}
+
+/* max-fail: how many of the hosts of a step's `on` may fail. */
+static void
+load_max_fail(struct step_load *l)
+{
+	if (rbl_map_get(l->map, "on", NULL) == NULL) {
+		err(l->c, l->k->pos, "'max-fail' of %s says how many of its "
+		    "hosts may fail, and it has no 'on'", l->name);
+		return;
+	}
+	load_count(l->c, "max-fail", l->x, 0, &l->st->max_fail);
 }
 
 bool
@@ -840,9 +926,11 @@ load_user_key(struct step_load *l)
 {
 	load_user(l->c, l->x, l->st);
 }
+/* Load step v into st; a roll's health check (health: the roll) has
+ * the roll's id and no 'id' of its own. */
 static void
 load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
-    struct rb_step *st)
+    struct rb_step *st, const struct rb_roll *health)
 {
 	const struct yt_node	*x, *kk, *kind_node = NULL, *kind_key = NULL;
 	const char		*id;
@@ -852,7 +940,14 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 
 	st->phase = phase;
 	st->pos = v->pos;
-	if ((x = rbl_map_get(v, "id", &kk)) == NULL) {
+	if (health != NULL) {
+		st->id = xstrdup(health->id);
+		st->id_pos = v->pos;
+		if ((x = rbl_map_get(v, "id", &kk)) != NULL)
+			err(c, kk->pos, "the health check of roll '%s' has no "
+			    "'id' of its own: it is %s~BATCH", health->id,
+			    health->id);
+	} else if ((x = rbl_map_get(v, "id", &kk)) == NULL) {
 		err(c, v->pos, "a step needs an 'id'");
 		st->id = xstrdup("");
 	} else if (!rbl_want_string(c, "id", x, true))
@@ -869,7 +964,11 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 			    "[a-z0-9][a-z0-9_-]*", x->s);
 	}
 	id = st->id;
-	name = *id != '\0' ? xasprintf("step '%s'", id) : xstrdup("a step");
+	if (health != NULL)
+		name = xasprintf("the health check of roll '%s'", id);
+	else
+		name = *id != '\0' ? xasprintf("step '%s'", id) :
+		    xstrdup("a step");
 	rbl_check_keys(c, v, name, step_known(), step_hints);
 
 	/* Exactly one kind key; its value is the title. */
@@ -921,7 +1020,9 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 	switch (st->kind) {
 	case RB_CHECK:
 	case RB_ACTION:
-		if (rbl_map_get(v, "run", NULL) == NULL)
+		if (rbl_map_get(v, "run", NULL) == NULL && health != NULL)
+			err(c, v->pos, "%s needs 'run' (the command)", name);
+		else if (rbl_map_get(v, "run", NULL) == NULL)
 			err(c, v->pos, "%s step '%s' needs 'run' (the command)",
 			    rb_kind_name(st->kind), id);
 		break;
@@ -958,14 +1059,204 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 	free(name);
 }
 
+/* The keys of a rolling block. */
+static const char *const roll_keys[] = {
+	"roll", "id", "on", "batch", "max-fail", "health", "pause",
+	"steps", NULL
+};
+
+/* The keys a step of a roll cannot have: the roll says them. */
+static const struct {
+	const char	*key;
+	const char	*why;
+} roll_not_with[] = {
+	{ "on", "it runs on each host of the roll's batch" },
+	{ "needs", "it runs after its host's step before it" },
+	{ "per-hop", "the roll's steps run once per hop or once" },
+	{ "max-fail", "the roll's 'max-fail' counts its hosts" },
+};
+
+/* The keys a roll's health check cannot have: where and when it runs is
+ * the roll's. */
+static const char *const health_not_with[] = {
+	"on", "needs", "when", "per-hop", "max-fail"
+};
+
+/* batch: a count or a non-empty list of them. */
+static void
+load_batch(struct ctx *c, const struct yt_node *x, const char *name,
+    struct rb_roll *r)
+{
+	char	what[64];
+	size_t	i, n;
+
+	if (x->type == YT_SEQ && x->n == 0) {
+		err(c, x->pos, "'batch' of %s is an empty list: give sizes, "
+		    "like [1, 10%%, 50%%]", name);
+		return;
+	}
+	if (x->type != YT_SCALAR && x->type != YT_SEQ) {
+		err(c, x->pos, "'batch' of %s must be a number of hosts, a "
+		    "percentage or a list of them, found %s", name,
+		    yt_describe(x, what, sizeof what));
+		return;
+	}
+	n = x->type == YT_SEQ ? x->n : 1;
+	r->batch = xcalloc(n, sizeof *r->batch);
+	for (i = 0; i < n; i++) {
+		if (load_count(c, "batch", x->type == YT_SEQ ? x->vals[i] : x,
+		    1, &r->batch[r->n_batch]))
+			r->n_batch++;
+	}
+}
+
+/* One rolling block at item v of a phase: its steps go into ph->v from
+ * ph->n on. */
+static void
+load_roll(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
+    struct rb_steps *ph, struct rb_roll *r)
+{
+	const struct yt_node	*x, *kk, *steps;
+	struct rb_step		*st;
+	char			 what[64], *name;
+	size_t			 i, j;
+	bool			 pause = false;
+
+	r->pos = v->pos;
+	r->first = ph->n;
+	x = rbl_map_get(v, "id", NULL);
+	if (x == NULL) {
+		err(c, v->pos, "a roll needs an 'id'");
+		r->id = xstrdup("");
+	} else if (!rbl_want_string(c, "id", x, true))
+		r->id = xstrdup("");
+	else if (x->len > RB_MAX_ID - 8 || !is_step_id(x->s)) {
+		err(c, x->pos, "roll id '%s' must match [a-z0-9][a-z0-9_-]* "
+		    "(at most %d characters)", x->s, RB_MAX_ID - 8);
+		r->id = xstrdup("");
+	} else
+		r->id = xstrdup(x->s);
+	name = *r->id != '\0' ? xasprintf("roll '%s'", r->id) :
+	    xstrdup("a roll");
+	rbl_check_keys(c, v, name, roll_keys, NULL);
+	x = rbl_map_get(v, "roll", NULL);
+	if (x->type != YT_SCALAR || yt_is_null(x) ||
+	    strspn(x->s, " \t\n") == x->len)
+		err(c, x->pos, "the title of %s ('roll') must be a non-empty "
+		    "string, found %s", name, yt_describe(x, what,
+		    sizeof what));
+	else
+		r->title = xstrdup(x->s);
+	if (phase == RB_PHASE_ROLLBACK)
+		err(c, v->pos, "%s is in 'rollback': a roll's steps are "
+		    "undone per host by the rollback itself", name);
+	if ((x = rbl_map_get(v, "on", NULL)) == NULL)
+		err(c, v->pos, "%s needs 'on' (the hosts it rolls through)",
+		    name);
+	else
+		load_pattern(c, x, name, &r->on);
+	if ((x = rbl_map_get(v, "batch", NULL)) != NULL)
+		load_batch(c, x, name, r);
+	if ((x = rbl_map_get(v, "max-fail", NULL)) != NULL)
+		load_count(c, "max-fail", x, 0, &r->max_fail);
+	if ((x = rbl_map_get(v, "pause", NULL)) != NULL)
+		rbl_get_bool(c, "pause", x, &pause);
+	if ((x = rbl_map_get(v, "health", NULL)) != NULL) {
+		if (x->type != YT_MAP)
+			err(c, x->pos, "'health' of %s must be a check step "
+			    "{check: TITLE, run: COMMAND}, found %s", name,
+			    yt_describe(x, what, sizeof what));
+		else {
+			r->health = xcalloc(1, sizeof *r->health);
+			load_step(c, phase, x, r->health, r);
+			if (r->health->kind != RB_CHECK &&
+			    r->health->title != NULL)
+				err(c, x->pos, "the health check of %s must "
+				    "be a check (check: TITLE), not %s %s",
+				    name, r->health->kind == RB_ACTION ?
+				    "an" : "a", rb_kind_name(r->health->kind));
+			for (j = 0; j < nitems(health_not_with); j++) {
+				if (rbl_map_get(x, health_not_with[j],
+				    &kk) != NULL)
+					err(c, kk->pos, "the health check of "
+					    "%s runs on stepup's host after "
+					    "each batch: it takes no '%s'",
+					    name, health_not_with[j]);
+			}
+		}
+	}
+	if (pause) {
+		r->pause = xcalloc(1, sizeof *r->pause);
+		r->pause->id = xstrdup(r->id);
+		r->pause->kind = RB_MANUAL;
+		r->pause->phase = phase;
+		r->pause->title = xasprintf("Pause: %s", r->title != NULL ?
+		    r->title : r->id);
+		r->pause->pos = v->pos;
+		r->pause->id_pos = v->pos;
+	}
+	steps = rbl_map_get(v, "steps", &kk);
+	if (steps == NULL || (steps->type == YT_SEQ && steps->n == 0) ||
+	    yt_is_null(steps)) {
+		err(c, steps != NULL ? kk->pos : v->pos, "%s needs 'steps': "
+		    "the checks, actions and manual steps each host goes "
+		    "through", name);
+		goto out;
+	}
+	if (steps->type != YT_SEQ) {
+		err(c, steps->pos, "'steps' of %s must be a list of steps, "
+		    "found %s", name, yt_describe(steps, what, sizeof what));
+		goto out;
+	}
+	for (i = 0; i < steps->n; i++) {
+		x = steps->vals[i];
+		if (x->type != YT_MAP) {
+			err(c, x->pos, "a step must be a mapping (id: ..., "
+			    "action: ...), found %s",
+			    yt_describe(x, what, sizeof what));
+			continue;
+		}
+		if (rbl_map_get(x, "roll", &kk) != NULL) {
+			err(c, kk->pos, "a roll within %s: rolls do not "
+			    "nest; put one after the other", name);
+			continue;
+		}
+		for (j = 0; j < nitems(roll_not_with); j++) {
+			if (rbl_map_get(x, roll_not_with[j].key, &kk) != NULL)
+				err(c, kk->pos, "a step of %s takes no '%s': "
+				    "%s", name, roll_not_with[j].key,
+				    roll_not_with[j].why);
+		}
+		st = &ph->v[ph->n++];
+		load_step(c, phase, x, st, NULL);
+		st->roll = r;
+		if (st->kind == RB_READ || st->kind == RB_CONFIRM)
+			err(c, x->pos, "step '%s' of %s is %s %s step: a "
+			    "roll's steps are checks, actions and manual "
+			    "steps (put a confirmation before the roll)",
+			    st->id, name, "a", rb_kind_name(st->kind));
+	}
+out:
+	r->n = ph->n - r->first;
+	free(name);
+}
+
+/* Whether item v of a phase is a rolling block. */
+static bool
+is_roll(const struct yt_node *v)
+{
+	return v->type == YT_MAP && rbl_map_get(v, "roll", NULL) != NULL;
+}
+
 /* Load one phase's steps into c->rb. */
 void
 rbl_load_phase(struct ctx *c, enum rb_phase phase, const struct yt_node *k,
     const struct yt_node *v)
 {
-	struct rb_steps	*ph = &c->rb->phases[phase];
-	char		 what[64];
-	size_t		 i;
+	struct rb_steps		*ph = &c->rb->phases[phase];
+	const struct yt_node	*x;
+	char			 what[64];
+	size_t			 i, n = 0, nr = 0;
 
 	ph->pos = k->pos;
 	if (yt_is_null(v) || (v->type == YT_SEQ && v->n == 0)) {
@@ -978,7 +1269,20 @@ rbl_load_phase(struct ctx *c, enum rb_phase phase, const struct yt_node *k,
 		    rb_phase_name(phase), yt_describe(v, what, sizeof what));
 		return;
 	}
-	ph->v = xcalloc(v->n, sizeof *ph->v);
+	/* Room for every step, a roll's too: the array is not moved once
+	 * its steps point to their roll. */
+	for (i = 0; i < v->n; i++) {
+		if (!is_roll(v->vals[i])) {
+			n++;
+			continue;
+		}
+		nr++;
+		x = rbl_map_get(v->vals[i], "steps", NULL);
+		if (x != NULL && x->type == YT_SEQ)
+			n += x->n;
+	}
+	ph->v = xcalloc(n + 1, sizeof *ph->v);
+	ph->rolls = xcalloc(nr + 1, sizeof *ph->rolls);
 	for (i = 0; i < v->n; i++) {
 		if (v->vals[i]->type != YT_MAP) {
 			err(c, v->vals[i]->pos, "a step must be a mapping "
@@ -986,7 +1290,11 @@ rbl_load_phase(struct ctx *c, enum rb_phase phase, const struct yt_node *k,
 			    yt_describe(v->vals[i], what, sizeof what));
 			continue;
 		}
-		load_step(c, phase, v->vals[i], &ph->v[ph->n++]);
+		if (is_roll(v->vals[i]))
+			load_roll(c, phase, v->vals[i], ph,
+			    &ph->rolls[ph->n_rolls++]);
+		else
+			load_step(c, phase, v->vals[i], &ph->v[ph->n++], NULL);
 	}
 }
 
@@ -1141,6 +1449,28 @@ check_needs(struct ctx *c)
 		ids[i] = v[i].st->id;
 	}
 	ids[n] = NULL;
+	/* A roll's id is its health check's and its pause's: unique among
+	 * the steps' and the other rolls'. */
+	for (p = 0; p < RB_PHASE__COUNT; p++) {
+		for (i = 0; i < rb->phases[p].n_rolls; i++) {
+			const struct rb_roll	*r = &rb->phases[p].rolls[i];
+			const struct rb_step	*o;
+
+			if (*r->id == '\0')
+				continue;
+			if ((o = runbook_step(rb, r->id)) != NULL)
+				err(c, r->pos, "roll id '%s' is also the id "
+				    "of a step (line %d, column %d)", r->id,
+				    o->id_pos.line, o->id_pos.col);
+			for (j = 0; j < i; j++) {
+				if (strcmp(rb->phases[p].rolls[j].id,
+				    r->id) == 0)
+					err(c, r->pos, "duplicate roll id "
+					    "'%s' (first at line %d)", r->id,
+					    rb->phases[p].rolls[j].pos.line);
+			}
+		}
+	}
 
 	/* needs: known, in the same or an earlier phase. */
 	for (p = 0; p < RB_PHASE__COUNT; p++) {

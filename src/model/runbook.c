@@ -1446,6 +1446,21 @@ boundaries_free(struct rb_boundary *v, size_t n)
 	free(v);
 }
 
+static void
+roll_free(struct rb_roll *r)
+{
+	free(r->id);
+	free(r->title);
+	free(r->on.s);
+	free(r->batch);
+	if (r->health != NULL)
+		step_free(r->health);
+	free(r->health);
+	if (r->pause != NULL)
+		step_free(r->pause);
+	free(r->pause);
+}
+
 void
 runbook_free(struct runbook *rb)
 {
@@ -1509,8 +1524,35 @@ runbook_free(struct runbook *rb)
 		for (i = 0; i < rb->phases[p].n; i++)
 			step_free(&rb->phases[p].v[i]);
 		free(rb->phases[p].v);
+		for (i = 0; i < rb->phases[p].n_rolls; i++)
+			roll_free(&rb->phases[p].rolls[i]);
+		free(rb->phases[p].rolls);
 	}
 	free(rb);
+}
+
+const struct rb_step *
+runbook_key_step(const struct runbook *rb, const char *id)
+{
+	const struct rb_roll	*r;
+	const char		*t = strchr(id, '~');
+	size_t			 i, n;
+	int			 p;
+
+	if (t == NULL)
+		return runbook_step(rb, id);
+	n = (size_t)(t - id);
+	for (p = 0; p < RB_PHASE__COUNT; p++) {
+		for (i = 0; i < rb->phases[p].n_rolls; i++) {
+			r = &rb->phases[p].rolls[i];
+			if (strlen(r->id) != n || strncmp(r->id, id, n) != 0)
+				continue;
+			t = strchr(t + 1, '~');
+			return t != NULL && strcmp(t, "~pause") == 0 ?
+			    r->pause : r->health;
+		}
+	}
+	return NULL;
 }
 
 const struct rb_step *

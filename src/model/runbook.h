@@ -29,6 +29,9 @@
  *             or action with `on: PATTERN` runs on each host it selects
  *   inventory: {file: PATH} | {command: CMD, group: G, timeout: T}
  *             more hosts, resolved at run time (struct rb_inventory)
+ *   a phase's item may be a rolling block instead of a step:
+ *             {roll: TITLE, id, on, batch, max-fail, health, pause,
+ *              steps: [check | action | manual step...]}
  *
  * A step is a mapping with an `id` and exactly one kind key (read, check,
  * action, confirm, manual) whose value is the step's title. */
@@ -128,6 +131,17 @@ struct rb_output {
 
 /* The most hosts a step's `forks` runs at once. */
 #define RB_FORKS_MAX	64
+/* A number of hosts: n, or n percent of them (`N%`). */
+struct rb_count {
+	unsigned	 n;
+	bool		 percent;
+	struct rb_pos	 pos;		/* {0,0}: not given */
+};
+/* n of count over hosts hosts: a percentage rounded up (at least 1) when
+ * up, else down; never more than hosts. */
+size_t	rb_count_of(const struct rb_count *, size_t hosts, bool up);
+
+struct rb_roll;
 
 struct rb_step {
 	char		*id;		/* [a-z0-9][a-z0-9_-]*, unique in the runbook */
@@ -167,6 +181,11 @@ struct rb_step {
 					   run at once, 1..RB_FORKS_MAX
 					   (1 when not given: one after
 					   another) */
+	struct rb_count	 max_fail;	/* check, action with `on`: how many
+					   hosts may fail (see rb_count) */
+	const struct rb_roll *roll;	/* the rolling block it is a step of
+					   (its `on`, batches and max-fail
+					   are the roll's), or NULL */
 
 	bool		 has_needs;	/* false: needs every step before it */
 	struct rb_str	*needs;		/* ids of the steps it needs */
@@ -185,9 +204,32 @@ struct rb_step {
 	struct rb_textpos undo_at;	/* where undo's text starts */
 };
 
+/* A rolling block (`roll:`), an item of a phase: its steps run on a batch
+ * of its hosts, then its health check, then (pause) a manual step, before
+ * the next batch. Its steps are in the phase's array like any other
+ * (v[first..first + n)), each pointing back to it. */
+struct rb_roll {
+	char		*id;		/* unique among steps and rolls */
+	char		*title;
+	struct rb_str	 on;		/* the hosts, as a step's `on` */
+	struct rb_count	*batch;		/* sizes in order, the last repeated;
+					   none: every host in one batch */
+	size_t		 n_batch;
+	struct rb_count	 max_fail;	/* how many hosts may fail */
+	struct rb_step	*health;	/* a check on stepup's host after
+					   each batch (id: the roll's), or
+					   NULL */
+	struct rb_step	*pause;		/* a manual step between batches
+					   (pause: true), or NULL */
+	size_t		 first, n;	/* its steps in its phase's array */
+	struct rb_pos	 pos;		/* of its mapping */
+};
+
 struct rb_steps {
 	struct rb_step	*v;
 	size_t		 n;
+	struct rb_roll	*rolls;		/* its rolling blocks, in order */
+	size_t		 n_rolls;
 	struct rb_pos	 pos;		/* of the phase's key; {0,0} if absent */
 };
 
@@ -490,6 +532,11 @@ char		*runbook_artifact_env(const char *id);
 
 /* Find a step by id in any phase, or NULL. */
 const struct rb_step	*runbook_step(const struct runbook *, const char *id);
+/* The runbook step of a journal key's id: a step's, or for a roll's
+ * "ROLL~B" its health check and "ROLL~B~pause" its pause; NULL when
+ * there is none. */
+const struct rb_step	*runbook_key_step(const struct runbook *,
+			    const char *id);
 /* The answer of a runbook variable, or NULL when it has none. */
 typedef const char	*(*rb_answer_fn)(void *arg, const char *name);
 

@@ -53,7 +53,8 @@ step_state_parse(const char *name)
 bool
 step_state_settled(enum step_state st)
 {
-	return st == STEP_PASSED || st == STEP_SKIPPED || st == STEP_DONE;
+	return st == STEP_PASSED || st == STEP_SKIPPED || st == STEP_DONE ||
+	    st == STEP_TOLERATED;
 }
 
 /* --- environments -------------------------------------------------------- */
@@ -338,6 +339,9 @@ steps_key_env(const struct plan *plan, const char *key, struct step_env *env)
 		rest = xstrdup(key);
 	at = strchr(rest, '@');
 	id = at != NULL ? xstrndup(rest, (size_t)(at - rest)) : xstrdup(rest);
+	/* A roll's health check and pause, "ROLL~B[~pause]": the roll's. */
+	if (strchr(id, '~') != NULL)
+		*strchr(id, '~') = '\0';
 	step_env_set(env, "STEPUP_STEP", id, false);
 	free(id);
 	if (at == NULL) {
@@ -444,6 +448,7 @@ steps_free(struct steps *ss)
 	free(ss->v);
 	free(ss->by_key);
 	free(ss->confirms);
+	free(ss->wide);
 	free(ss);
 }
 
@@ -465,6 +470,7 @@ steps_add(struct steps *ss)
 	st->exit_status = -1;
 	st->artifact_size = -1;
 	st->state = STEP_PENDING;
+	st->group = SIZE_MAX;
 	return st;
 }
 
@@ -534,8 +540,8 @@ steps_dir(const struct steps *ss, const struct step_env *base)
 /* Add one instance of a runbook step (hop -1: not bound to a hop; host
  * NULL: on stepup's host). */
 static int
-steps_lay_one(struct steps *ss, const struct rb_step *rs, int hop,
-    const char *host, const struct step_env *base,
+steps_lay_one(struct steps *ss, const struct rb_step *rs, const char *id,
+    int hop, const char *host, const struct step_env *base,
     struct step_env *artifacts, char **cause)
 {
 	const struct plan_hop	*h = NULL;
@@ -552,12 +558,14 @@ steps_lay_one(struct steps *ss, const struct rb_step *rs, int hop,
 	 * optional). */
 	st->optional = rs->optional && rs->kind != RB_CONFIRM;
 	st->host = host;
+	if (id == NULL)
+		id = rs->id;
 	if (hop >= 0) {
 		h = &ss->plan->hops[hop];
-		st->key = xasprintf("%s@%s%s%s", rs->id, h->to,
+		st->key = xasprintf("%s@%s%s%s", id, h->to,
 		    host != NULL ? "#" : "", host != NULL ? host : "");
 	} else
-		st->key = xasprintf("%s%s%s", rs->id, host != NULL ? "#" : "",
+		st->key = xasprintf("%s%s%s", id, host != NULL ? "#" : "",
 		    host != NULL ? host : "");
 
 	/* The run's environment is shared (ss->base holds base), its own
@@ -619,7 +627,8 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 	int			 r = 0;
 
 	if (rs->on.s == NULL)
-		return steps_lay_one(ss, rs, hop, NULL, base, artifacts, cause);
+		return steps_lay_one(ss, rs, NULL, hop, NULL, base, artifacts,
+		    cause);
 	if (inv == NULL) {
 		*cause = xasprintf("step %s: 'on' %s, and the runbook has no "
 		    "hosts", rs->id, rs->on.s);
@@ -631,11 +640,321 @@ steps_lay(struct steps *ss, const struct rb_step *rs, int hop,
 		inventory_sel_free(&sel);
 		return -1;
 	}
-	for (k = 0; k < sel.n && r == 0; k++)
-		r = steps_lay_one(ss, rs, hop, inv->hosts[sel.v[k]].name, base,
-		    artifacts, cause);
+	for (k = 0; k < sel.n && r == 0; k++) {
+		r = steps_lay_one(ss, rs, NULL, hop, inv->hosts[sel.v[k]].name,
+		    base, artifacts, cause);
+		if (r == 0 && rs->max_fail.pos.line > 0) {
+			ss->v[ss->n - 1].group = ss->n - 1 - k;
+			ss->v[ss->n - 1].max_fail = rb_count_of(&rs->max_fail,
+			    sel.n, false);
+		}
+	}
 	inventory_sel_free(&sel);
 	return r;
+}
+
+size_t
+steps_roll_batches(const struct rb_roll *r, size_t n, size_t *sizes)
+{
+	size_t	nb = 0, left = n, k, sz;
+
+	while (left > 0) {
+		if (r->n_batch == 0)
+			sz = left;
+		else {
+			k = nb < r->n_batch ? nb : r->n_batch - 1;
+			sz = rb_count_of(&r->batch[k], n, true);
+		}
+		if (sz > left)
+			sz = left;
+		sizes[nb++] = sz;
+		left -= sz;
+	}
+	return nb;
+}
+
+/* The hosts of batch b (1-based) of nb, for the pause's text. */
+static char *
+batch_hosts(const struct inventory *inv, const struct inv_sel *sel,
+    size_t off, size_t n)
+{
+	struct buf	b;
+	size_t		k;
+
+	buf_init(&b);
+	for (k = 0; k < n; k++)
+		buf_printf(&b, "%s%s", k > 0 ? ", " : "",
+		    inv->hosts[sel->v[off + k]].name);
+	return buf_take(&b);
+}
+
+/* Add a rolling block: per batch, each host's instances of its steps in
+ * order (its first needing every step before the batch, each next its
+ * host's one before it), then the health check ROLL~B, then the pause
+ * ROLL~B~pause between batches, each needing every step before it. In
+ * the hop phase a step of it whose `when` leaves the hop out is left
+ * out. */
+static int
+steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
+    const struct rb_roll *r, int hop, const struct step_env *base,
+    struct step_env *artifacts, char **cause)
+{
+	const struct inventory	*inv = ss->rb->inventory;
+	const struct rb_step	*rs;
+	struct inv_sel		 sel;
+	struct step		*st;
+	char			*why, *id, *t, *hosts, *next;
+	size_t			*sizes, nb, b, off = 0, h, k, start, group;
+	size_t			 prev, max_fail;
+	int			 rc = -1;
+
+	if (inv == NULL || inventory_select(inv, r->on.s, &sel, &why) != 0) {
+		*cause = inv == NULL ? xasprintf("roll %s: 'on' %s, and the "
+		    "runbook has no hosts", r->id, r->on.s) :
+		    xasprintf("roll %s, on: %s", r->id, why);
+		if (inv != NULL) {
+			free(why);
+			inventory_sel_free(&sel);
+		}
+		return -1;
+	}
+	/* A roll none of whose steps is for this hop is not laid out. */
+	for (k = r->first; k < r->first + r->n; k++) {
+		rs = &ph->v[k];
+		if (hop < 0 || rs->phase != RB_PHASE_HOP ||
+		    hop_matches(ss->rb, rs, &ss->plan->hops[hop], base))
+			break;
+	}
+	if (k == r->first + r->n) {
+		inventory_sel_free(&sel);
+		return 0;
+	}
+	sizes = xcalloc(sel.n + 1, sizeof *sizes);
+	nb = steps_roll_batches(r, sel.n, sizes);
+	max_fail = rb_count_of(&r->max_fail, sel.n, false);
+	group = ss->n;
+	for (b = 0; b < nb; b++) {
+		start = ss->n;
+		for (h = 0; h < sizes[b]; h++) {
+			prev = SIZE_MAX;
+			for (k = r->first; k < r->first + r->n; k++) {
+				rs = &ph->v[k];
+				if (hop >= 0 && rs->phase == RB_PHASE_HOP &&
+				    !hop_matches(ss->rb, rs,
+				    &ss->plan->hops[hop], base))
+					continue;
+				if (steps_lay_one(ss, rs, NULL, hop,
+				    inv->hosts[sel.v[off + h]].name, base,
+				    artifacts, cause) != 0)
+					goto out;
+				st = &ss->v[ss->n - 1];
+				st->roll = r;
+				st->batch = (unsigned)b + 1;
+				st->batches = (unsigned)nb;
+				st->group = group;
+				st->max_fail = max_fail;
+				st->needs_before = start;
+				if (prev != SIZE_MAX) {
+					st->needs = xcalloc(1,
+					    sizeof *st->needs);
+					st->needs[st->n_needs++] = prev;
+				}
+				prev = ss->n - 1;
+			}
+		}
+		if (r->health != NULL) {
+			id = xasprintf("%s~%zu", r->id, b + 1);
+			rc = steps_lay_one(ss, r->health, id, hop, NULL, base,
+			    artifacts, cause);
+			free(id);
+			if (rc != 0)
+				goto out;
+			rc = -1;
+			st = &ss->v[ss->n - 1];
+			st->roll = r;
+			st->batch = (unsigned)b + 1;
+			st->batches = (unsigned)nb;
+			st->group = group;
+			st->needs_before = st->index;
+			t = xasprintf("%s (after batch %zu of %zu)", st->title,
+			    b + 1, nb);
+			free(st->title);
+			st->title = t;
+		}
+		if (r->pause != NULL && b + 1 < nb) {
+			id = xasprintf("%s~%zu~pause", r->id, b + 1);
+			rc = steps_lay_one(ss, r->pause, id, hop, NULL, base,
+			    artifacts, cause);
+			free(id);
+			if (rc != 0)
+				goto out;
+			rc = -1;
+			st = &ss->v[ss->n - 1];
+			st->roll = r;
+			st->batch = (unsigned)b + 1;
+			st->batches = (unsigned)nb;
+			st->group = group;
+			st->needs_before = st->index;
+			t = xasprintf("Pause after batch %zu of %zu: %s",
+			    b + 1, nb, r->title);
+			free(st->title);
+			st->title = t;
+			hosts = batch_hosts(inv, &sel, off, sizes[b]);
+			next = batch_hosts(inv, &sel, off + sizes[b],
+			    sizes[b + 1]);
+			st->text = xasprintf("Batch %zu of %zu (%s) is done%s. "
+			    "Look at the cluster, then tick this off to start "
+			    "batch %zu (%s).", b + 1, nb, hosts,
+			    r->health != NULL ? " and its health check passed" :
+			    "", b + 2, next);
+			free(hosts);
+			free(next);
+		}
+		off += sizes[b];
+	}
+	rc = 0;
+out:
+	free(sizes);
+	inventory_sel_free(&sel);
+	return rc;
+}
+
+/* How many hosts of a batch the words of a roll name. */
+#define ROLL_HOSTS_SHOWN	8
+
+size_t
+steps_roll_hosts(const struct runbook *rb, const struct rb_roll *r,
+    size_t **hosts, size_t **sizes)
+{
+	struct inv_sel	 sel;
+	char		*why;
+
+	*hosts = *sizes = NULL;
+	if (rb->inventory == NULL)
+		return 0;
+	if (inventory_select(rb->inventory, r->on.s, &sel, &why) != 0) {
+		free(why);	/* checked at load */
+		inventory_sel_free(&sel);
+		return 0;
+	}
+	if (sel.n == 0) {
+		inventory_sel_free(&sel);
+		return 0;
+	}
+	*hosts = sel.v;
+	*sizes = xcalloc(sel.n + 1, sizeof **sizes);
+	return steps_roll_batches(r, sel.n, *sizes);
+}
+
+char *
+steps_roll_plan(const struct runbook *rb, const struct rb_roll *r)
+{
+	struct buf	 b;
+	size_t		*hosts, *sizes, nb, k, h, off = 0;
+
+	buf_init(&b);
+	if ((nb = steps_roll_hosts(rb, r, &hosts, &sizes)) == 0) {
+		buf_printf(&b, "on %s", r->on.s);
+		return buf_take(&b);
+	}
+	for (k = 0; k < nb; k++)
+		off += sizes[k];
+	buf_printf(&b, "%zu host%s in %zu batch%s:", off, off == 1 ? "" : "s",
+	    nb, nb == 1 ? "" : "es");
+	off = 0;
+	for (k = 0; k < nb; k++) {
+		buf_puts(&b, k > 0 ? " |" : "");
+		for (h = 0; h < sizes[k] && h < ROLL_HOSTS_SHOWN; h++)
+			buf_printf(&b, "%s %s", h > 0 ? "," : "",
+			    rb->inventory->hosts[hosts[off + h]].name);
+		if (sizes[k] > ROLL_HOSTS_SHOWN)
+			buf_printf(&b, ", ... (%zu)", sizes[k]);
+		off += sizes[k];
+	}
+	if (r->health != NULL)
+		buf_puts(&b, "; a health check after each");
+	if (r->pause != NULL && nb > 1)
+		buf_puts(&b, "; a pause between batches");
+	buf_printf(&b, "; max-fail %zu", rb_count_of(&r->max_fail, off,
+	    false));
+	free(hosts);
+	free(sizes);
+	return buf_take(&b);
+}
+
+char *
+steps_roll_where(const struct steps *ss, size_t i)
+{
+	const struct step	*st = &ss->v[i], *o;
+	struct buf		 b;
+	size_t			 j, n = 0;
+
+	if (st->roll == NULL)
+		return NULL;
+	buf_init(&b);
+	buf_printf(&b, "roll %s (%s), batch %u of %u", st->roll->id,
+	    st->roll->title, st->batch, st->batches);
+	if (st->host == NULL || st->needs_before != i)
+		return buf_take(&b);
+	/* The first step of its batch: the batch's hosts, each once. */
+	buf_puts(&b, ":");
+	for (j = i; j < ss->n; j++) {
+		o = &ss->v[j];
+		if (o->roll != st->roll || o->batch != st->batch ||
+		    o->host == NULL || o->hop != st->hop)
+			break;
+		if (j > i && strcmp(o->host, ss->v[j - 1].host) == 0)
+			continue;
+		if (n++ < ROLL_HOSTS_SHOWN)
+			buf_printf(&b, "%s %s", n > 1 ? "," : "", o->host);
+	}
+	if (n > ROLL_HOSTS_SHOWN)
+		buf_printf(&b, ", ... (%zu hosts)", n);
+	return buf_take(&b);
+}
+
+bool
+steps_fail_tolerated(const struct steps *ss, size_t i, char **why)
+{
+	const struct step	*st = &ss->v[i], *o;
+	struct buf		 b;
+	size_t			 j, failed = 0;
+
+	if (st->host == NULL || st->group == SIZE_MAX || st->max_fail == 0)
+		return false;
+	buf_init(&b);
+	for (j = st->group; j < ss->n && ss->v[j].group == st->group; j++) {
+		o = &ss->v[j];
+		if (j != i && o->state == STEP_TOLERATED) {
+			failed++;
+			buf_printf(&b, "%s, ", o->host);
+		}
+	}
+	if (failed + 1 > st->max_fail) {
+		buf_free(&b);
+		return false;
+	}
+	buf_printf(&b, "%s", st->host);
+	*why = xasprintf("the hosts of %s '%s' failed so far, within its "
+	    "max-fail %zu: %s", st->roll != NULL ? "roll" : "step",
+	    st->roll != NULL ? st->roll->id : st->rb->id, st->max_fail,
+	    b.data);
+	buf_free(&b);
+	return true;
+}
+
+size_t
+steps_host_next(const struct steps *ss, size_t i)
+{
+	const struct step	*st = &ss->v[i], *o;
+
+	if (st->roll == NULL || st->host == NULL || i + 1 >= ss->n)
+		return SIZE_MAX;
+	o = &ss->v[i + 1];
+	if (o->roll != st->roll || o->batch != st->batch || o->hop != st->hop ||
+	    o->host == NULL || strcmp(o->host, st->host) != 0)
+		return SIZE_MAX;
+	return i + 1;
 }
 
 /* Whether step i is a host's instance after another host's of the same
@@ -703,6 +1022,18 @@ id_cmp(const void *a, const void *b)
 }
 
 static int
+before_cmp(const void *a, const void *b)
+{
+	const size_t	*x = a, *y = b;
+	size_t		 p = sort_ss->v[*x].needs_before;
+	size_t		 q = sort_ss->v[*y].needs_before;
+
+	if (p != q)
+		return p < q ? -1 : 1;
+	return *x < *y ? -1 : *x > *y;
+}
+
+static int
 key_cmp(const void *a, const void *b)
 {
 	const size_t	*x = a, *y = b;
@@ -755,6 +1086,9 @@ steps_resolve_needs(struct steps *ss)
 	steps_fork_groups(ss);
 	for (i = 0; i < ss->n; i++) {
 		st = &ss->v[i];
+		/* A roll's steps have theirs from the layout. */
+		if (st->roll != NULL)
+			goto next;
 		if (st->rb == NULL || !st->rb->has_needs) {
 			st->needs_before = st->forks_first;
 			goto next;
@@ -829,6 +1163,12 @@ steps_gate_init(struct steps *ss)
 	}
 	sort_ss = ss;
 	qsort(ss->by_key, ss->n, sizeof *ss->by_key, key_cmp);
+	ss->wide = xcalloc(ss->n + 1, sizeof *ss->wide);
+	for (i = 0; i < ss->n; i++) {
+		if (ss->v[i].needs_before > 0 && ss->v[i].needs_before < i)
+			ss->wide[ss->n_wide++] = i;
+	}
+	qsort(ss->wide, ss->n_wide, sizeof *ss->wide, before_cmp);
 	fill = xcalloc(ss->n + 1, sizeof *fill);
 	for (i = 0; i < ss->n; i++) {
 		st = &ss->v[i];
@@ -865,6 +1205,14 @@ steps_new(const struct runbook *rb, const struct plan *plan,
 		if (phase == RB_PHASE_HOP) {
 			for (h = 0; h < plan->n_hops; h++) {
 				for (i = 0; i < ph->n; i++) {
+					if (ph->v[i].roll != NULL) {
+						if (steps_lay_roll(ss, ph,
+						    ph->v[i].roll, (int)h, base,
+						    &artifacts, cause) != 0)
+							goto fail;
+						i += ph->v[i].roll->n - 1;
+						continue;
+					}
 					if (!hop_matches(rb, &ph->v[i],
 					    &plan->hops[h], base))
 						continue;
@@ -876,6 +1224,13 @@ steps_new(const struct runbook *rb, const struct plan *plan,
 			continue;
 		}
 		for (i = 0; i < ph->n; i++) {
+			if (ph->v[i].roll != NULL) {
+				if (steps_lay_roll(ss, ph, ph->v[i].roll, -1,
+				    base, &artifacts, cause) != 0)
+					goto fail;
+				i += ph->v[i].roll->n - 1;
+				continue;
+			}
 			if (!ph->v[i].per_hop) {
 				if (steps_lay(ss, &ph->v[i], -1, base,
 				    &artifacts, cause) != 0)
@@ -1338,6 +1693,23 @@ steps_gate_listing(struct steps *ss, size_t i)
 		steps_gate(ss, st->needed_by[k]);
 }
 
+/* Recheck the steps whose needs_before is in (lo, hi]. */
+static void
+steps_gate_wide(struct steps *ss, size_t lo, size_t hi)
+{
+	size_t	a = 0, b = ss->n_wide, m;
+
+	while (a < b) {
+		m = a + (b - a) / 2;
+		if (ss->v[ss->wide[m]].needs_before <= lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (; a < ss->n_wide && ss->v[ss->wide[a]].needs_before <= hi; a++)
+		steps_gate(ss, ss->wide[a]);
+}
+
 void
 step_set(struct steps *ss, size_t i, enum step_state state,
     const char *reason)
@@ -1391,6 +1763,12 @@ step_set(struct steps *ss, size_t i, enum step_state state,
 	 * moved, who lists a confirm passed over (every confirm before a
 	 * step is required). */
 	steps_gate_listing(ss, i);
+	/* A roll's batch needs every step before its start: recheck those
+	 * whose start the first step not settled passed, either way. */
+	lo = open < ss->open ? open : ss->open;
+	hi = open < ss->open ? ss->open : open;
+	if (lo != hi)
+		steps_gate_wide(ss, lo, hi);
 	lo = oc < ss->open_confirm ? oc : ss->open_confirm;
 	hi = oc < ss->open_confirm ? ss->open_confirm : oc;
 	for (k = lo; k < hi && k < ss->n_confirms; k++) {

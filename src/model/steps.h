@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "plan.h"
 #include "runbook.h"
@@ -32,7 +33,8 @@
 	X(FAILED,    "failed",    "failed")				\
 	X(SKIPPED,   "skipped",   "skipped")				\
 	X(DONE,      "done",      "done by hand")			\
-	X(IN_DOUBT,  "in-doubt",  "in doubt: was running when stepup stopped")
+	X(IN_DOUBT,  "in-doubt",  "in doubt: was running when stepup stopped") \
+	X(TOLERATED, "tolerated", "failed, within max-fail")
 
 enum step_state {
 #define X(e, name, words) STEP_##e,
@@ -46,7 +48,8 @@ const char	*step_state_name(enum step_state);
 const char	*step_state_words(enum step_state);
 /* The state named name, or -1. */
 int		 step_state_parse(const char *name);
-/* True for passed, skipped and done by hand: a need that is met. */
+/* True for passed, skipped, done by hand and a host's failure within
+ * max-fail (tolerated): a need that is met. */
 bool		 step_state_settled(enum step_state);
 
 /* A variable of a command's environment. */
@@ -110,7 +113,7 @@ char		*steps_text(const char *text, const struct step_env *env);
  * the run's: STEPUP_STEP, for "ID@HOP_TO" (also "undo:ID@HOP_TO") the
  * hop's STEPUP_HOP_FROM, STEPUP_HOP_TO and STEPUP_HOP_KIND (plan may be
  * NULL: STEPUP_HOP_TO alone), and for "ID#HOST" or "ID@HOP_TO#HOST"
- * STEPUP_HOST. */
+ * STEPUP_HOST; a roll's "ROLL~B[~pause]" has the roll's id. */
 void		 steps_key_env(const struct plan *, const char *key,
 		    struct step_env *env);
 
@@ -153,6 +156,17 @@ struct step {
 	const char		*run;	/* the command: rb->run, or rb->undo for
 					   an undo step; NULL for none */
 	bool			 undo;	/* a rollback run's undo of an action */
+	const struct rb_roll	*roll;	/* the rolling block it is of (a
+					   host's instance of one of its
+					   steps, its health check or its
+					   pause), or NULL */
+	unsigned		 batch;	/* in roll: its batch, from 1 */
+	unsigned		 batches; /* in roll: how many it has */
+	size_t			 group;	/* the first instance of its group
+					   (a roll's, or a step's on its
+					   hosts), or SIZE_MAX: none */
+	size_t			 max_fail; /* hosts of its group that may
+					   fail without stopping it */
 	bool			 optional; /* may be skipped, with a reason */
 
 	/* Expanded by steps_new (see steps_expand); NULL when absent. */
@@ -229,6 +243,9 @@ struct step {
 	bool			 wait_stop;	/* the operator stopped waiting:
 						   the attempt running is the
 						   last */
+	/* session: the operator cancelled its attempt under way: a
+	 * failure of theirs, never counted within max-fail. */
+	bool			 cancelled;
 	/* session: the values its command set (rb->outputs), in order. */
 	struct step_env		 outputs;
 };
@@ -244,6 +261,11 @@ struct steps {
 	size_t			*by_key;	/* indexes sorted by key */
 	size_t			*confirms;	/* confirm steps, in run order */
 	size_t			 n_confirms;
+	size_t			*wide;		/* steps needing every step
+						   before an earlier one than
+						   themselves (a roll's batch),
+						   by needs_before */
+	size_t			 n_wide;
 	size_t			 open;		/* first step not settled, or n */
 	size_t			 open_confirm;	/* in confirms: the first not
 						   settled, or n_confirms */
@@ -269,9 +291,15 @@ struct steps {
  * " (on HOST)"; each host's instance needs the previous host's (the hosts
  * go one after another) or, with `forks` above 1, what the first host's
  * instance needs (they may run at once: forks_first, forks_n), and a
- * `needs` naming such a step means every host's instance. base holds the run-wide environment (STEPUP_FROM, STEPUP_TO,
- * STEPUP_RUN_ID, STEPUP_RUNBOOK_DIR and the runbook's vars with their
- * answers), copied once into the steps' base, on which each step's env
+ * `needs` naming such a step means every host's instance. A rolling
+ * block is laid out per batch (steps_roll_batches): each host's instances
+ * of its steps in order, the first needing every step before the batch
+ * and each next its host's one before it (the batch's hosts side by
+ * side), then its health check "ROLL~B" and, but after the last batch,
+ * its pause "ROLL~B~pause", each needing every step before it. base holds
+ * the run-wide environment (STEPUP_FROM, STEPUP_TO, STEPUP_RUN_ID,
+ * STEPUP_RUNBOOK_DIR and the runbook's vars with their answers), copied
+ * once into the steps' base, on which each step's env
  * stands with its own entries. `needs` naming a step repeated per hop
  * means its instance in the same hop when there is one, else every
  * instance; a need filtered out by `when` is dropped. The gating rule:
@@ -316,6 +344,38 @@ void		 steps_free(struct steps *);
 /* The next STEPUP_ARTIFACT_<id> a command names, from p on (NULL: none),
  * with the length of the name in *len; NULL when there is no more. */
 const char	*steps_artifact_ref(const char *p, size_t *len);
+
+/* The batches of roll over n hosts: the size of each into sizes (room
+ * for n), the list's last size repeated, a percentage of n rounded up
+ * (at least 1); every host in one batch when it gives none. Returns how
+ * many batches. */
+size_t		 steps_roll_batches(const struct rb_roll *, size_t n,
+		    size_t *sizes);
+/* Whether a failure of host step i is within its group's max-fail (the
+ * hosts of its roll, or of its step's `on`, that failed so far, it
+ * too); if so *why says so and names them (caller frees). */
+bool		 steps_fail_tolerated(const struct steps *, size_t i,
+		    char **why);
+/* The hosts of roll, from the runbook's inventory, in batches: the
+ * hosts' indexes in rb->inventory->hosts into *hosts (its pattern's
+ * order) and each batch's size into *sizes, both the caller's to free;
+ * returns how many batches (0, with nothing to free, when it selects no
+ * host). */
+size_t		 steps_roll_hosts(const struct runbook *,
+		    const struct rb_roll *, size_t **hosts, size_t **sizes);
+/* A roll in words, for plan and export: "4 hosts in 3 batches: n1 |
+ * n2, n3 | n4; a health check after each; a pause between batches;
+ * max-fail 1" (hosts past a few per batch as "..."), from the runbook's
+ * inventory. The caller frees it. */
+char		*steps_roll_plan(const struct runbook *,
+		    const struct rb_roll *);
+/* Where step i is in its roll, for dry runs, plain mode and export:
+ * "roll agents (Upgrade the agents), batch 2 of 3", and at the first
+ * step of a batch its hosts, ": n2, n3"; NULL for a step in no roll.
+ * The caller frees it. */
+char		*steps_roll_where(const struct steps *, size_t i);
+/* In a roll: the next step of step i's host in its batch, or SIZE_MAX. */
+size_t		 steps_host_next(const struct steps *, size_t i);
 
 /* The step with that key, or NULL. */
 const struct step *steps_find(const struct steps *, const char *key);
