@@ -119,6 +119,13 @@ struct session {
 	long long		 holder_gen;	/* the journal's holder then */
 	char			*taken_by;	/* who took it over from us */
 	int			 watch_fd;	/* journal_watch_open, or -1 */
+	/* What a front end polls (session_watch_fd): an epoll set of
+	 * watch_fd and, while a holder of a watched run is alive, its pidfd
+	 * (holder_fd, for holder_fd_pid): a holder's end wakes the watcher
+	 * whatever its files do. -1 when none. */
+	int			 watch_ep;
+	int			 holder_fd;
+	pid_t			 holder_fd_pid;
 
 	struct step_env		 outputs;	/* every value a step's command
 						   set so far (rb->outputs) */

@@ -12,6 +12,8 @@
  * resumes the run as any unfinished run is resumed. */
 #include "config.h"
 
+#include <sys/epoll.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -52,6 +54,60 @@ pid_alive(pid_t pid)
 	if (access("/proc/self/stat", F_OK) == 0)
 		return action_pid_start(pid) != 0;
 	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/* The holder's pidfd in the watch set while a watched run is held by a
+ * live process (and none otherwise: a pidfd stays readable once its
+ * process ended, and would wake the front end for ever). */
+static void
+watch_holder_fd(struct session *s)
+{
+	pid_t	want = s->watching && s->watch == SESSION_WATCH_HELD ?
+		    s->holder.pid : 0;
+
+	if (want == s->holder_fd_pid && (want == 0 || s->holder_fd != -1))
+		return;
+	if (s->holder_fd != -1) {
+		if (s->watch_ep != -1)
+			(void)epoll_ctl(s->watch_ep, EPOLL_CTL_DEL,
+			    s->holder_fd, NULL);
+		close(s->holder_fd);
+		s->holder_fd = -1;
+	}
+	s->holder_fd_pid = want;
+	if (want <= 0 || s->watch_ep == -1 ||
+	    (s->holder_fd = journal_watch_pid(want)) == -1)
+		return;
+	{
+		struct epoll_event ev;
+
+		memset(&ev, 0, sizeof ev);
+		ev.events = EPOLLIN;
+		ev.data.fd = s->holder_fd;
+		if (epoll_ctl(s->watch_ep, EPOLL_CTL_ADD, s->holder_fd,
+		    &ev) != 0) {
+			close(s->holder_fd);
+			s->holder_fd = -1;
+		}
+	}
+}
+
+/* Whether the holder of a watched run lives. Its pidfd, when there is
+ * one, says so exactly: readable once the process ended. /proc is not
+ * enough alone: the holder's files are closed (and the watcher woken by
+ * the close of its lock file) before it is a zombie, so a look then
+ * still finds it running, and nothing would wake the watcher again. */
+static bool
+holder_alive(const struct session *s)
+{
+	struct pollfd	pfd;
+
+	if (s->holder_fd != -1 && s->holder_fd_pid == s->holder.pid) {
+		pfd.fd = s->holder_fd;
+		pfd.events = POLLIN;
+		return poll(&pfd, 1, 0) == 0;
+	}
+	return pid_alive(s->holder.pid);
 }
 
 /* "alice@head1, pid 4711, since 03:12 UTC" */
@@ -308,11 +364,25 @@ session_watch_open(struct session *s, char **cause)
 	return EXIT_DONE;
 }
 
+/* The watch set closed, its pidfd and inotify descriptor with it. */
+static void
+watch_close(struct session *s)
+{
+	if (s->holder_fd != -1)
+		close(s->holder_fd);
+	s->holder_fd = -1;
+	s->holder_fd_pid = 0;
+	if (s->watch_ep != -1)
+		close(s->watch_ep);
+	s->watch_ep = -1;
+	journal_watch_close(s->watch_fd);
+	s->watch_fd = -1;
+}
+
 void
 session_watch_free(struct session *s)
 {
-	journal_watch_close(s->watch_fd);
-	s->watch_fd = -1;
+	watch_close(s);
 	journal_lock_holder_free(&s->holder);
 	free(s->ro_why);
 	s->ro_why = NULL;
@@ -349,11 +419,27 @@ session_watch_fd(struct session *s)
 {
 	char	*cause = NULL;
 
+	struct epoll_event	ev;
+
 	if (s->watch_fd == -1 &&
 	    (s->watch_fd = journal_watch_open(s->state_dir, s->run_id,
-	    &cause)) == -1)
+	    &cause)) == -1) {
 		free(cause);
-	return s->watch_fd;
+		return -1;
+	}
+	if (s->watch_ep == -1 &&
+	    (s->watch_ep = epoll_create1(EPOLL_CLOEXEC)) != -1) {
+		memset(&ev, 0, sizeof ev);
+		ev.events = EPOLLIN;
+		ev.data.fd = s->watch_fd;
+		if (epoll_ctl(s->watch_ep, EPOLL_CTL_ADD, s->watch_fd,
+		    &ev) != 0) {
+			close(s->watch_ep);
+			s->watch_ep = -1;
+		}
+	}
+	watch_holder_fd(s);
+	return s->watch_ep != -1 ? s->watch_ep : s->watch_fd;
 }
 
 pid_t
@@ -367,13 +453,17 @@ session_watch_update(struct session *s, char **cause)
 {
 	/* Nothing written, and the holder lives: nothing changed. A holder
 	 * that died wrote nothing, but freed the lock. */
+	int	r;
+
 	if (s->watch_fd != -1 && journal_watch_drain(s->watch_fd) == 0 &&
 	    (!s->watching || s->watch != SESSION_WATCH_HELD ||
-	    pid_alive(s->holder.pid)))
+	    holder_alive(s)))
 		return 0;
 	if (!s->watching || s->steps == NULL)
 		return 1;
-	return watch_apply(s, cause) == 0 ? 1 : -1;
+	r = watch_apply(s, cause) == 0 ? 1 : -1;
+	watch_holder_fd(s);
+	return r;
 }
 
 int
@@ -410,8 +500,7 @@ session_hold_check(struct session *s)
 	s->lock = NULL;
 	/* Watch the run's own files from now on: its evidence is rewritten
 	 * once each commit is visible (a -wal write may come before). */
-	journal_watch_close(s->watch_fd);
-	s->watch_fd = -1;
+	watch_close(s);
 	(void)session_watch_fd(s);
 	if (journal_holders(s->j, s->run_id, &hv, &hn, &cause) != 0)
 		free(cause);

@@ -233,6 +233,8 @@ session_open(const struct session_opts *opts, struct session **out,
 	}
 	s->away = NONE;
 	s->watch_fd = -1;
+	s->watch_ep = -1;
+	s->holder_fd = -1;
 	s->status = SESSION_NEW;
 
 	rb_diags_init(&diags);
