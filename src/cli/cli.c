@@ -492,11 +492,13 @@ cli_letter(const struct command_entry *e, int letter)
 int
 cli_getopt(const struct command_entry *e, int argc, char **argv)
 {
-	static bool	 scanning;
-	struct option	*longopts;
-	char		*optstring;
-	size_t		 n;
-	int		 opt;
+	/* Kept where the whole program can reach them: a bad option, --help
+	 * and --version leave by exit() from within the scan. */
+	static struct option	*longopts;
+	static char		*optstring;
+	static bool		 scanning;
+	size_t			 n;
+	int			 opt;
 
 	/* A new scan (of the top level, then of the command) starts over:
 	 * glibc keeps the first scan's ordering unless optind is 0. */
@@ -509,17 +511,17 @@ cli_getopt(const struct command_entry *e, int argc, char **argv)
 	longopts = cli_longopts(e, &n);
 	for (;;) {
 		opt = getopt_long(argc, argv, optstring, longopts, NULL);
-		if (opt == '?' || opt == ':') {
-			free(optstring);
+		if (opt == '?' || opt == ':')
 			cli_bad_option(argc, argv, opt, longopts, n, e);
-		}
 		if (opt > 0 && opt < CLI_OPT_COMMON)
 			opt = cli_letter(e, opt);
 		if (opt == -1 || !cli_common(opt, e))
 			break;
 	}
 	free(optstring);
+	optstring = NULL;
 	free(longopts);
+	longopts = NULL;
 	if (opt == -1) {
 		struct tui_opts	to = { cli.theme, cli.no_color, cli.state_dir };
 
