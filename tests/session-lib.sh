@@ -28,11 +28,13 @@ sql() {
 
 # wait_for FILE: until it exists (at most ~20 s, then fail, and release
 # any held action so that nothing is left waiting).
+# (At most a minute: a run over ssh on a loaded machine takes its time
+# to get there; a test that passes never waits that long.)
 wait_for() {
 	n=0
 	while [ ! -e "$1" ]; do
 		n=$((n + 1))
-		[ $n -gt 400 ] && { fail "$1 never appeared"; : >"$WORLD/release"; return 1; }
+		[ $n -gt 1200 ] && { fail "$1 never appeared"; : >"$WORLD/release"; return 1; }
 		sleep 0.05
 	done
 	return 0
@@ -43,7 +45,7 @@ wait_grep() {
 	n=0
 	while ! grep -qF -- "$2" "$1" 2>/dev/null; do
 		n=$((n + 1))
-		[ $n -gt 400 ] && { fail "$1 never said '$2': $(tail -5 "$1")"; : >"$WORLD/release"; return 1; }
+		[ $n -gt 1200 ] && { fail "$1 never said '$2': $(tail -5 "$1")"; : >"$WORLD/release"; return 1; }
 		sleep 0.05
 	done
 	return 0
