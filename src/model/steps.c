@@ -888,6 +888,8 @@ steps_roll_plan(const struct runbook *rb, const struct rb_roll *r)
 		buf_puts(&b, "; a pause between batches");
 	buf_printf(&b, "; max-fail %zu", rb_count_of(&r->max_fail, off,
 	    false));
+	if (r->forks > 1)
+		buf_printf(&b, "; %u hosts of a batch at once", r->forks);
 	free(hosts);
 	free(sizes);
 	return buf_take(&b);
