@@ -8,7 +8,7 @@
 # each host's check after its own upgrade, the health check after the
 # whole batch; stepup killed while two hosts of the batch run is resumed
 # with each settled by what its host says, none run again; the rollback
-# undoes per host.
+# undoes per host; a host failed within max-fail holds back only itself.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
 . "$top_srcdir/tests/session-lib.sh"
@@ -19,6 +19,7 @@ sshd_start 4
 STEPUP_SSH_CONFIG=$SSH_CONFIG; export STEPUP_SSH_CONFIG
 STEPUP_REMOTE_DIR=$TMP/remote; export STEPUP_REMOTE_DIR
 printf '%s\n' "yes, upgrade to 2.0.0" >"$TMP/in"
+printf '%s\n' "yes, upgrade to 2.0.0" quit >"$TMP/inq"
 
 # fresh: a new world at 1.0.0 and no journal.
 fresh() {
@@ -133,4 +134,25 @@ for h in node1 node2 node3 node4; do
 		fail "$h's undo: $(sql "select step, state from step_states where step like 'undo:%'")"
 done
 [ "$(cat "$WORLD/version")" = 1.0.0 ] || fail "the head after the rollback: $(cat "$WORLD/version")"
+
+# 4. max-fail: 1. node1's upgrade fails beside node2's: within max-fail,
+# node1's check is skipped naming it, node2 and node3 go on to theirs,
+# and so does the next batch.
+sed 's/^    max-fail: 0$/    max-fail: 1/' "$RUNBOOK" >"$TMP/mf.yaml"
+grep -q '^    max-fail: 1$' "$TMP/mf.yaml" || fail "no max-fail in $TMP/mf.yaml"
+fresh
+: >"$WORLD/fail-node1"
+"$STEPUP" run --plain "$TMP/mf.yaml" <"$TMP/inq" >"$TMP/out5" 2>&1
+st=$?
+[ "$st" = 0 ] || fail "the roll with one failed host exited $st: $(tail -20 "$TMP/out5")"
+expect_line "$TMP/out5" "! 2 failed, within max-fail: exit 4 on node1; the hosts of roll 'agents' failed so far, within its max-fail 1: node1"
+expect_line "$TMP/out5" "= 5 skipped: host node1 failed step upgrade@2.0.0#node1, within max-fail: it is left out of Upgrade the agents"
+expect_line "$TMP/out5" "= done: Cluster upgraded, run 1"
+counted "the run with node1 failing"
+for h in node2 node3 node4; do
+	[ "$(cat "$WORLD/version-$h")" = 2.0.0 ] || fail "$h was not upgraded after node1 failed"
+	[ "$(sql "select state from step_states where step = 'verify@2.0.0#$h'")" = passed ] ||
+		fail "$h's check after node1 failed: $(sql "select step, state, reason from step_states")"
+done
+[ -e "$WORLD/version-node1" ] && fail "node1 has a version"
 finish
