@@ -40,7 +40,7 @@ counted() {
 	done
 }
 
-# 0. The plan says how many at once.
+# 0. The plan and the dry run say how many at once.
 fresh
 "$STEPUP" plan "$RUNBOOK" >"$TMP/plan" 2>&1 || fail "plan: $(cat "$TMP/plan")"
 expect_line "$TMP/plan" "     steps: roll agents (upgrade, verify; 4 hosts in 2 batches: node1, node2, node3 | node4; a health check after each; max-fail 0; 2 hosts of a batch at once), head"
@@ -50,6 +50,13 @@ r = json.load(open(sys.argv[1]))["hops"][0]["rolls"][0]
 assert r["forks"] == 2, r
 assert r["batches"] == [["node1", "node2", "node3"], ["node4"]], r' "$TMP/json" ||
 	fail "plan --json's roll: $(cat "$TMP/json")"
+# The dry run names the batch's hosts once each, and how many at once.
+"$STEPUP" run --plain --dry-run "$RUNBOOK" >"$TMP/dry" 2>&1 </dev/null ||
+	fail "dry run: $(cat "$TMP/dry")"
+expect_line "$TMP/dry" "  in roll agents (Upgrade the agents), batch 1 of 2: node1, node2, node3"
+expect_line "$TMP/dry" "  on host: node3 (through ssh; 2 of the step's 3 hosts at once)"
+expect_line "$TMP/dry" "  in roll agents (Upgrade the agents), batch 2 of 2: node4"
+[ -e "$WORLD/ran-node1" ] && fail "the dry run ran something"
 
 # 1. A whole run: two hosts of the batch at once, never three.
 fresh
