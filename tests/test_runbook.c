@@ -666,7 +666,7 @@ static const struct tcase cases[] = {
 	  "t.yaml:11:43: 'batch' of a roll is an empty list: give "
 	  "sizes, like [1, 10%, 50%]\n"
 	  "t.yaml:11:47: unknown key 'bogus' in a roll (known keys: "
-	  "roll, id, on, batch, max-fail, health, pause, steps)\n"
+	  "roll, id, on, batch, max-fail, forks, health, pause, steps)\n"
 	  "t.yaml:11:57: a roll needs 'steps': the checks, actions and "
 	  "manual steps each host goes through\n"
 	  "t.yaml:12:5: a roll needs an 'id'\n"
@@ -715,6 +715,37 @@ static const struct tcase cases[] = {
 	  "100000) or a percentage of them (0% to 100%), found '1.5'\n"
 	  "t.yaml:20:5: roll 'r8' is in 'rollback': a roll's steps are "
 	  "undone per host by the rollback itself\n" },
+
+	/* A roll's forks: 1 to RB_FORKS_MAX, the roll's and not its steps'
+	 * or its health check's. */
+	{ BASE
+	  "hosts:\n"
+	  "  web: [w1, w2, w3]\n"
+	  "hop:\n"
+	  "  - {roll: R, id: r1, on: web, forks: 0, steps: [{id: s1, "
+	  "manual: M}]}\n"
+	  "  - {roll: R, id: r2, on: web, forks: many, steps: [{id: s2, "
+	  "manual: M}]}\n"
+	  "  - {roll: R, id: r3, on: web, forks: 65, steps: [{id: s3, "
+	  "manual: M}]}\n"
+	  "  - {roll: R, id: r4, on: web, forks: 2, health: {check: H, "
+	  "run: x, forks: 2}, steps: [{id: s4, action: A, run: x, forks: "
+	  "2}]}\n",
+	  "t.yaml:10:39: 'forks' must be how many hosts run at once, 1 "
+	  "to 64, found '0'\n"
+	  "t.yaml:11:39: 'forks' must be how many hosts run at once, 1 "
+	  "to 64, found 'many'\n"
+	  "t.yaml:12:39: 'forks' must be how many hosts run at once, 1 "
+	  "to 64, found '65'\n"
+	  "t.yaml:13:69: the health check of roll 'r4' has 'forks' but "
+	  "no 'on': 'forks' says how many of the hosts it runs on run at "
+	  "once\n"
+	  "t.yaml:13:69: the health check of roll 'r4' runs on stepup's "
+	  "host after each batch: it takes no 'forks'\n"
+	  "t.yaml:13:116: a step of roll 'r4' takes no 'forks': the "
+	  "roll's 'forks' says how many hosts of a batch run at once\n"
+	  "t.yaml:13:116: step 's4' has 'forks' but no 'on': 'forks' says "
+	  "how many of the hosts it runs on run at once\n" },
 };
 
 static void

@@ -1296,6 +1296,109 @@ test_roll_layout(void **state)
 	runbook_free(rb);
 }
 
+/* A roll with forks 2 over a batch of 3: the batch laid out step by step,
+ * each step's instances a fork group of which 2 run at once, each host's
+ * next step needing its host's step before it only. */
+static void
+test_roll_forks(void **state)
+{
+	static const char text[] = ROLL_RB
+	    "hop:\n  - {id: go, confirm: Go, phrase: yes}\n"
+	    "  - roll: Upgrade the agents\n    id: agents\n    on: agents\n"
+	    "    batch: 3\n    forks: 2\n"
+	    "    health: {check: Cluster healthy, run: 'true'}\n"
+	    "    steps:\n"
+	    "      - {id: drain, action: Drain, run: d, undo: u}\n"
+	    "      - {id: up, action: Upgrade, run: x}\n";
+	static const char *const keys[] = {
+		"go@2.0.0", "drain@2.0.0#n1", "drain@2.0.0#n2",
+		"drain@2.0.0#n3", "up@2.0.0#n1", "up@2.0.0#n2", "up@2.0.0#n3",
+		"agents~1@2.0.0", "drain@2.0.0#n4", "up@2.0.0#n4",
+		"agents~2@2.0.0", NULL
+	};
+	static const size_t first[] = { 0, 1, 1, 1, 4, 4, 4, 7, 8, 9, 10 };
+	static const size_t n[] = { 1, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1 };
+	struct runbook	*rb;
+	struct plan	 plan;
+	struct plan_hop	 hop = { 0 };
+	struct step_env	 base = { NULL, 0, NULL };
+	struct steps	*ss;
+	char		*cause = NULL, *where;
+	size_t		 i;
+
+	(void)state;
+	rb = roll_load(text);
+	assert_int_equal(rb->phases[RB_PHASE_HOP].rolls[0].forks, 2);
+	memset(&plan, 0, sizeof plan);
+	plan.from = "1.0.0";
+	plan.to = "2.0.0";
+	hop.from = "1.0.0";
+	hop.to = "2.0.0";
+	hop.kind = "major";
+	plan.hops = &hop;
+	plan.n_hops = 1;
+	step_env_set(&base, "STEPUP_TO", "2.0.0", false);
+	ss = steps_new(rb, &plan, &base, &cause);
+	if (ss == NULL)
+		fail_msg("steps_new: %s", cause);
+	for (i = 0; keys[i] != NULL; i++) {
+		if (i >= ss->n)
+			fail_msg("only %zu steps", ss->n);
+		assert_string_equal(ss->v[i].key, keys[i]);
+		assert_int_equal(ss->v[i].forks_first, first[i]);
+		assert_int_equal(ss->v[i].forks_n, n[i]);
+	}
+	assert_int_equal(ss->n, i);
+	/* The group's bound is the roll's forks. */
+	assert_int_equal(ss->v[1].rb->forks, 2);
+	/* Each host's next step needs its own step before it. */
+	for (i = 4; i < 7; i++) {
+		assert_int_equal(ss->v[i].n_needs, 1);
+		assert_int_equal(ss->v[i].needs[0], i - 3);
+		assert_int_equal(ss->v[i].needs_before, 1);
+		assert_int_equal(steps_host_next(ss, i - 3), i);
+		assert_int_equal(steps_host_next(ss, i), SIZE_MAX);
+	}
+	assert_int_equal(steps_host_next(ss, 8), 9);
+	assert_int_equal(ss->v[9].needs[0], 8);
+	where = steps_roll_where(ss, 1);
+	assert_string_equal(where, "roll agents (Upgrade the agents), batch 1 "
+	    "of 2: n1, n2, n3");
+	free(where);
+
+	/* Gating: the hosts side by side, each host after itself. */
+	assert_int_equal(ss->v[1].state, STEP_PENDING);
+	step_set(ss, 0, STEP_PASSED, NULL);
+	for (i = 1; i < 4; i++)
+		assert_int_equal(ss->v[i].state, STEP_READY);
+	assert_int_equal(ss->v[4].state, STEP_PENDING);
+	step_set(ss, 2, STEP_RUNNING, NULL);
+	step_set(ss, 2, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[5].state, STEP_READY);
+	assert_int_equal(ss->v[4].state, STEP_PENDING);
+	assert_int_equal(ss->v[6].state, STEP_PENDING);
+	/* n1 in doubt holds back n1 only. */
+	step_set(ss, 1, STEP_IN_DOUBT, "was running");
+	assert_int_equal(ss->v[4].state, STEP_PENDING);
+	step_set(ss, 3, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[6].state, STEP_READY);
+	step_set(ss, 5, STEP_PASSED, NULL);
+	step_set(ss, 6, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[7].state, STEP_PENDING);
+	step_set(ss, 1, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[4].state, STEP_READY);
+	assert_int_equal(ss->v[7].state, STEP_PENDING);
+	step_set(ss, 4, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[7].state, STEP_READY);
+	assert_int_equal(ss->v[8].state, STEP_PENDING);
+	step_set(ss, 7, STEP_PASSED, NULL);
+	assert_int_equal(ss->v[8].state, STEP_READY);
+	assert_int_equal(ss->v[9].state, STEP_PENDING);
+	steps_free(ss);
+	step_env_free(&base);
+	runbook_free(rb);
+}
+
 /* max-fail: a host's failure within it is tolerated and its host's later
  * steps in the batch are what to skip; one more is not. A step on many
  * hosts outside a roll takes it too. */
@@ -1934,6 +2037,7 @@ main(void)
 		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_roll_batches),
 		cmocka_unit_test(test_roll_layout),
+		cmocka_unit_test(test_roll_forks),
 		cmocka_unit_test(test_roll_max_fail),
 		cmocka_unit_test(test_roll_scale),
 		cmocka_unit_test(test_roll_when),

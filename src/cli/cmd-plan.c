@@ -319,10 +319,10 @@ json_rolls(const struct runbook *rb, const struct rb_steps *hs,
 			fputs("]", stdout);
 			off += sizes[k];
 		}
-		printf("], \"health\": %s, \"pause\": %s, \"max_fail\": %zu}",
-		    r->health != NULL ? "true" : "false",
+		printf("], \"health\": %s, \"pause\": %s, \"max_fail\": %zu, "
+		    "\"forks\": %u}", r->health != NULL ? "true" : "false",
 		    r->pause != NULL ? "true" : "false",
-		    rb_count_of(&r->max_fail, off, false));
+		    rb_count_of(&r->max_fail, off, false), r->forks);
 		free(hosts);
 		free(sizes);
 	}

@@ -1061,8 +1061,8 @@ load_step(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 
 /* The keys of a rolling block. */
 static const char *const roll_keys[] = {
-	"roll", "id", "on", "batch", "max-fail", "health", "pause",
-	"steps", NULL
+	"roll", "id", "on", "batch", "max-fail", "forks", "health",
+	"pause", "steps", NULL
 };
 
 /* The keys a step of a roll cannot have: the roll says them. */
@@ -1074,12 +1074,14 @@ static const struct {
 	{ "needs", "it runs after its host's step before it" },
 	{ "per-hop", "the roll's steps run once per hop or once" },
 	{ "max-fail", "the roll's 'max-fail' counts its hosts" },
+	{ "forks", "the roll's 'forks' says how many hosts of a batch run "
+	    "at once" },
 };
 
 /* The keys a roll's health check cannot have: where and when it runs is
  * the roll's. */
 static const char *const health_not_with[] = {
-	"on", "needs", "when", "per-hop", "max-fail"
+	"on", "needs", "when", "per-hop", "max-fail", "forks"
 };
 
 /* batch: a count or a non-empty list of them. */
@@ -1159,6 +1161,9 @@ load_roll(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 		load_batch(c, x, name, r);
 	if ((x = rbl_map_get(v, "max-fail", NULL)) != NULL)
 		load_count(c, "max-fail", x, 0, &r->max_fail);
+	r->forks = 1;
+	if ((x = rbl_map_get(v, "forks", NULL)) != NULL)
+		(void)rbl_get_forks(c, x, &r->forks);
 	if ((x = rbl_map_get(v, "pause", NULL)) != NULL)
 		rbl_get_bool(c, "pause", x, &pause);
 	if ((x = rbl_map_get(v, "health", NULL)) != NULL) {
@@ -1230,6 +1235,9 @@ load_roll(struct ctx *c, enum rb_phase phase, const struct yt_node *v,
 		st = &ph->v[ph->n++];
 		load_step(c, phase, x, st, NULL);
 		st->roll = r;
+		/* Its instances in a batch run side by side, r->forks of
+		 * them at once (the layout makes them a fork group). */
+		st->forks = r->forks;
 		if (st->kind == RB_READ || st->kind == RB_CONFIRM)
 			err(c, x->pos, "step '%s' of %s is %s %s step: a "
 			    "roll's steps are checks, actions and manual "

@@ -216,6 +216,10 @@ struct rb_roll {
 					   none: every host in one batch */
 	size_t		 n_batch;
 	struct rb_count	 max_fail;	/* how many hosts may fail */
+	unsigned	 forks;		/* how many hosts of a batch run at
+					   once, 1..RB_FORKS_MAX (1 when not
+					   given: host by host); its steps'
+					   forks too */
 	struct rb_step	*health;	/* a check on stepup's host after
 					   each batch (id: the roll's), or
 					   NULL */

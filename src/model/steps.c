@@ -691,9 +691,12 @@ batch_hosts(const struct inventory *inv, const struct inv_sel *sel,
 /* Add a rolling block: per batch, each host's instances of its steps in
  * order (its first needing every step before the batch, each next its
  * host's one before it), then the health check ROLL~B, then the pause
- * ROLL~B~pause between batches, each needing every step before it. In
- * the hop phase a step of it whose `when` leaves the hop out is left
- * out. */
+ * ROLL~B~pause between batches, each needing every step before it. With
+ * forks 1 the batch goes host by host (each host's steps, then the next
+ * host's); with more, step by step (every host's instance of the first
+ * step, then of the second...), each step's instances a fork group
+ * (steps_fork_groups) of which r->forks run at once. In the hop phase a
+ * step of it whose `when` leaves the hop out is left out. */
 static int
 steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
     const struct rb_roll *r, int hop, const struct step_env *base,
@@ -705,7 +708,7 @@ steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
 	struct step		*st;
 	char			*why, *id, *t, *hosts, *next;
 	size_t			*sizes, nb, b, off = 0, h, k, start, group;
-	size_t			 prev, max_fail;
+	size_t			 max_fail, *prev, outer, inner, no, ni;
 	int			 rc = -1;
 
 	if (inv == NULL || inventory_select(inv, r->on.s, &sel, &why) != 0) {
@@ -730,14 +733,21 @@ steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
 		return 0;
 	}
 	sizes = xcalloc(sel.n + 1, sizeof *sizes);
+	prev = xcalloc(sel.n + 1, sizeof *prev);
 	nb = steps_roll_batches(r, sel.n, sizes);
 	max_fail = rb_count_of(&r->max_fail, sel.n, false);
 	group = ss->n;
 	for (b = 0; b < nb; b++) {
 		start = ss->n;
-		for (h = 0; h < sizes[b]; h++) {
-			prev = SIZE_MAX;
-			for (k = r->first; k < r->first + r->n; k++) {
+		for (h = 0; h < sizes[b]; h++)
+			prev[h] = SIZE_MAX;
+		/* The outer loop over hosts (forks 1) or steps (more). */
+		no = r->forks > 1 ? r->n : sizes[b];
+		ni = r->forks > 1 ? sizes[b] : r->n;
+		for (outer = 0; outer < no; outer++) {
+			for (inner = 0; inner < ni; inner++) {
+				h = r->forks > 1 ? inner : outer;
+				k = r->first + (r->forks > 1 ? outer : inner);
 				rs = &ph->v[k];
 				if (hop >= 0 && rs->phase == RB_PHASE_HOP &&
 				    !hop_matches(ss->rb, rs,
@@ -754,12 +764,12 @@ steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
 				st->group = group;
 				st->max_fail = max_fail;
 				st->needs_before = start;
-				if (prev != SIZE_MAX) {
+				if (prev[h] != SIZE_MAX) {
 					st->needs = xcalloc(1,
 					    sizeof *st->needs);
-					st->needs[st->n_needs++] = prev;
+					st->needs[st->n_needs++] = prev[h];
 				}
-				prev = ss->n - 1;
+				prev[h] = ss->n - 1;
 			}
 		}
 		if (r->health != NULL) {
@@ -814,6 +824,7 @@ steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
 	}
 	rc = 0;
 out:
+	free(prev);
 	free(sizes);
 	inventory_sel_free(&sel);
 	return rc;
@@ -877,6 +888,8 @@ steps_roll_plan(const struct runbook *rb, const struct rb_roll *r)
 		buf_puts(&b, "; a pause between batches");
 	buf_printf(&b, "; max-fail %zu", rb_count_of(&r->max_fail, off,
 	    false));
+	if (r->forks > 1)
+		buf_printf(&b, "; %u hosts of a batch at once", r->forks);
 	free(hosts);
 	free(sizes);
 	return buf_take(&b);
@@ -896,14 +909,15 @@ steps_roll_where(const struct steps *ss, size_t i)
 	    st->roll->title, st->batch, st->batches);
 	if (st->host == NULL || st->needs_before != i)
 		return buf_take(&b);
-	/* The first step of its batch: the batch's hosts, each once. */
+	/* The first step of its batch: the batch's hosts, each once (the
+	 * hosts of its instances of the roll's first step). */
 	buf_puts(&b, ":");
 	for (j = i; j < ss->n; j++) {
 		o = &ss->v[j];
 		if (o->roll != st->roll || o->batch != st->batch ||
 		    o->host == NULL || o->hop != st->hop)
 			break;
-		if (j > i && strcmp(o->host, ss->v[j - 1].host) == 0)
+		if (o->rb != st->rb)
 			continue;
 		if (n++ < ROLL_HOSTS_SHOWN)
 			buf_printf(&b, "%s %s", n > 1 ? "," : "", o->host);
@@ -948,13 +962,21 @@ steps_host_next(const struct steps *ss, size_t i)
 {
 	const struct step	*st = &ss->v[i], *o;
 
-	if (st->roll == NULL || st->host == NULL || i + 1 >= ss->n)
+	size_t			 j;
+
+	if (st->roll == NULL || st->host == NULL)
 		return SIZE_MAX;
-	o = &ss->v[i + 1];
-	if (o->roll != st->roll || o->batch != st->batch || o->hop != st->hop ||
-	    o->host == NULL || strcmp(o->host, st->host) != 0)
-		return SIZE_MAX;
-	return i + 1;
+	/* The next one of its batch on its host: right after it host by
+	 * host, a step's instances further on step by step (forks). */
+	for (j = i + 1; j < ss->n; j++) {
+		o = &ss->v[j];
+		if (o->roll != st->roll || o->batch != st->batch ||
+		    o->hop != st->hop || o->host == NULL)
+			return SIZE_MAX;
+		if (strcmp(o->host, st->host) == 0)
+			return j;
+	}
+	return SIZE_MAX;
 }
 
 /* Whether step i is a host's instance after another host's of the same
@@ -967,7 +989,8 @@ steps_next_host(const struct steps *ss, size_t i)
 	if (st->host == NULL || i == 0)
 		return false;
 	o = &ss->v[i - 1];
-	return o->host != NULL && o->rb == st->rb && o->hop == st->hop;
+	return o->host != NULL && o->rb == st->rb && o->hop == st->hop &&
+	    o->batch == st->batch;
 }
 
 /* The instances of a step with `forks` above 1 (not an undo: a rollback

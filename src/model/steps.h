@@ -365,8 +365,9 @@ size_t		 steps_roll_hosts(const struct runbook *,
 		    const struct rb_roll *, size_t **hosts, size_t **sizes);
 /* A roll in words, for plan and export: "4 hosts in 3 batches: n1 |
  * n2, n3 | n4; a health check after each; a pause between batches;
- * max-fail 1" (hosts past a few per batch as "..."), from the runbook's
- * inventory. The caller frees it. */
+ * max-fail 1; 2 hosts of a batch at once" (the last with forks above 1;
+ * hosts past a few per batch as "..."), from the runbook's inventory.
+ * The caller frees it. */
 char		*steps_roll_plan(const struct runbook *,
 		    const struct rb_roll *);
 /* Where step i is in its roll, for dry runs, plain mode and export:
