@@ -87,8 +87,7 @@ wait "$pid" 2>/dev/null
 for h in node3 node4; do
 	sup=$(cut -d' ' -f1 "$STATE"/runs/1/agent*$h*.status.pid 2>/dev/null)
 	[ -n "$sup" ] || fail "no supervisor for $h: $(ls "$STATE/runs/1")"
-	cli=$(ps -o pid= --ppid "$sup" | tr -d ' ')
-	kill -KILL "$sup" $cli
+	kill_tree "$sup"
 done
 [ "$(sql "select count(*) from step_states where state = 'running'")" = 2 ] ||
 	fail "not two running at the kill: $(sql "select step, state from step_states")"

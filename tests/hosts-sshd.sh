@@ -86,8 +86,7 @@ sup=$(cat "$STATE"/runs/1/agent*node2*.status.pid 2>/dev/null | cut -d' ' -f1)
 [ -n "$sup" ] || fail "no supervisor for node2: $(ls "$STATE/runs/1")"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
-cli=$(ps -o pid= --ppid "$sup" | tr -d ' ')
-kill -KILL "$sup" $cli
+kill_tree "$sup"
 : >"$WORLD/release"
 n=0
 until [ -e "$WORLD/version-node2" ]; do
@@ -130,9 +129,10 @@ echo 1.0.0 >"$WORLD/version"
 pid=$!
 wait_for "$WORLD/held-node2"
 sup=$(cat "$STATE"/runs/1/agent*node2*.status.pid 2>/dev/null | cut -d' ' -f1)
-cli=$(ps -o pid= --ppid "${sup:-1}" | tr -d ' ')
+cli=$(children "$sup")
 [ -n "$cli" ] || fail "no ssh client under node2's supervisor"
-kill -KILL $cli
+# shellcheck disable=SC2086 # a pid a word
+[ -n "$cli" ] && kill -KILL $cli
 wait "$pid"
 st=$?
 [ "$st" = 1 ] || fail "the run with a cut link exited $st: $(tail -20 "$TMP/out5")"

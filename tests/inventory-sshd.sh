@@ -187,8 +187,7 @@ sup=$(cat "$STATE"/runs/1/agent*node2*.status.pid 2>/dev/null | cut -d' ' -f1)
 [ -n "$sup" ] || fail "no supervisor for node2: $(ls "$STATE/runs/1")"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
-cli=$(ps -o pid= --ppid "${sup:-1}" | tr -d ' ')
-kill -KILL "$sup" $cli 2>/dev/null
+kill_tree "$sup"
 : >"$WORLD/release"
 n=0
 until [ -e "$WORLD/version-node2" ]; do

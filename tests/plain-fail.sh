@@ -110,8 +110,7 @@ wait_grep "$TMP/e1" "> 6 running (attempt 1)"
 kill -KILL $pid
 wait $pid 2>/dev/null
 sup=$(sql "select pid from actions where run = 6 and step = 'install@1.1.0'")
-child=$(ps -o pid= --ppid "$sup" | tr -d ' ')
-kill -KILL "$sup" $child
+kill_tree "$sup"
 rm -f "$WORLD/hold" "$WORLD/held"
 stepup_plain "$TMP/e2" resume tok retry "tick ok"
 [ "$status" = 0 ] || fail "E: exit $status: $(tail -5 "$TMP/e2")"

@@ -183,8 +183,7 @@ sup=$(cat "$STATE"/runs/1/upgrade*node3*.status.pid 2>/dev/null | cut -d' ' -f1)
 [ -n "$sup" ] || fail "no supervisor for node3: $(ls "$STATE/runs/1")"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
-cli=$(ps -o pid= --ppid "$sup" | tr -d ' ')
-kill -KILL "$sup" $cli
+kill_tree "$sup"
 : >"$WORLD/release"
 n=0
 until [ -e "$WORLD/version-node3" ]; do

@@ -40,6 +40,27 @@ wait_for() {
 	return 0
 }
 
+# children PID: the pids of PID's children, one a line (a supervisor's
+# command, or the ssh client it runs). A PID that is empty, not a number,
+# 0 or 1 fails the test and gives none: never the children of init,
+# which a kill would take for the test's (as root, everything running).
+children() {
+	case $1 in
+	'' | *[!0-9]* | 0 | 1)
+		fail "no process to look under: '$1'"
+		return 1 ;;
+	esac
+	ps -o pid= --ppid "$1" | tr -d ' '
+}
+
+# kill_tree PID: SIGKILL PID and its children (see children).
+kill_tree() {
+	kids=$(children "$1") || return 1
+	# shellcheck disable=SC2086 # a pid a word
+	kill -KILL "$1" $kids 2>/dev/null
+	return 0
+}
+
 # wait_grep FILE STRING: until FILE has a line with STRING.
 wait_grep() {
 	n=0
