@@ -93,8 +93,8 @@ session_launch(struct session *s, size_t i, char **cause)
 		    "after the confirmation" : "the operator said run");
 	user = st->rb != NULL ? st->rb->user : NULL;
 	if (st->host != NULL)
-		detail = xasprintf("attempt %d (%s) on %s through ssh: %s",
-		    attempt, why, st->host, st->run);
+		detail = xasprintf("attempt %d (%s) on %s through %s: %s",
+		    attempt, why, st->host, rb_transport_name(s->rb), st->run);
 	else if (user != NULL)
 		detail = xasprintf("attempt %d (%s) as user %s through %s: %s",
 		    attempt, why, user, geteuid() == 0 ? "runuser" : "sudo -n",
@@ -644,7 +644,7 @@ session_finished(struct session *s, size_t i, const struct action_status *as,
 	if (!remote_unsure(s, st, as))
 		return finished_record(s, i, as, cause);
 	desc = action_status_describe(as);
-	why = xasprintf("%s to %s ended: %s", session_remote_via(s), st->host,
+	why = xasprintf("%s to %s ended: %s", rb_transport_name(s->rb), st->host,
 	    desc);
 	free(desc);
 	r = remote_settle(s, i, as, why, cause);

@@ -347,9 +347,6 @@ int		 session_finished(struct session *, size_t i,
  * the argument vector (ssh, or the runbook's transport) and the script
  * it reads on stdin (env, then the detached command, waiting for its
  * status). */
-/* What reaches the hosts, for messages: "ssh", or the transport's
- * program. */
-const char	*session_remote_via(const struct session *);
 int		 session_remote_launch(struct session *, size_t i,
 		    int attempt, const struct step_env *env, char ***argv,
 		    char **input, char **cause);

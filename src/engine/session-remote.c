@@ -132,13 +132,6 @@ session_remote_argv(const struct session *s, const char *host, char ***argv,
 	return r;
 }
 
-const char *
-session_remote_via(const struct session *s)
-{
-	return s->rb != NULL && s->rb->transport != NULL ?
-	    s->rb->transport[0] : "ssh";
-}
-
 static const char *
 session_remote_dir(void)
 {
@@ -338,7 +331,7 @@ session_remote_state(struct session *s, size_t i, int attempt, bool stop,
 	if (res.status != 0) {
 		said = last_line(res.err.data);
 		*cause = xasprintf("%s cannot be reached through %s%s%s%s",
-		    st->host, session_remote_via(s), *said != '\0' ? " (" : "", said, *said != '\0' ? ")" :
+		    st->host, rb_transport_name(s->rb), *said != '\0' ? " (" : "", said, *said != '\0' ? ")" :
 		    res.timed_out ? " (timed out)" : "");
 		free(said);
 		spawn_result_free(&res);

@@ -1208,6 +1208,12 @@ load_inventory(struct ctx *c, const struct yt_node *x)
 		    "90s or 10m, found %s", yt_describe(t, what, sizeof what));
 }
 
+const char *
+rb_transport_name(const struct runbook *rb)
+{
+	return rb != NULL && rb->transport != NULL ? rb->transport[0] : "ssh";
+}
+
 /* transport: [PROGRAM, ARG..., "{host}", ...]: the argument vector that
  * reaches a host instead of ssh, exec'd as is, the host's name one
  * element of it (never inside another). */

@@ -487,6 +487,10 @@ struct runbook {
 	struct rb_pos	 transport_pos;
 };
 
+/* What reaches rb's hosts, for messages: "ssh", or the transport's
+ * program (rb may be NULL: "ssh"). */
+const char	*rb_transport_name(const struct runbook *rb);
+
 /* Where a rollback goes back to (the index of rollback_warning). */
 enum { RB_ROLLBACK_START, RB_ROLLBACK_HOP };
 
