@@ -75,12 +75,17 @@ calls() {
 	grep -c -x -F "exec|$1|--|sh|" "$TMP/args"
 }
 
-# 0. Plan and dry run: the hosts, through the transport.
+# 0. The dry run and the checklist: the hosts, through the transport.
 printf '%s\n' >"$TMP/none"
 "$STEPUP" run --plain --dry-run "$RUNBOOK" <"$TMP/none" >"$TMP/dry" 2>&1 ||
 	fail "dry run: $(cat "$TMP/dry")"
 expect_grep "$TMP/dry" "  on host: node-2.x (through $FAKE)"
-[ -e "$TMP/args" ] && fail "the dry run called the transport: $(cat "$TMP/args")"
+"$STEPUP" export "$RUNBOOK" <"$TMP/none" >"$TMP/export" 2>&1 ||
+	fail "export: $(cat "$TMP/export")"
+# The checklist wraps long lines: read it as one.
+tr -s '\n ' '  ' <"$TMP/export" >"$TMP/export1"
+expect_grep "$TMP/export1" "On host: node_1: its commands run there, through $FAKE"
+[ -e "$TMP/args" ] && fail "the dry run or export called the transport: $(cat "$TMP/args")"
 
 # 1. A whole run: each host's command once, on its host, journaled per
 # host; no ssh, no master connection.
