@@ -359,28 +359,57 @@ static void
 test_transport(void **state)
 {
 	char	**argv, *cause;
-	char	*k[] = { "kubectl", "exec", "-n", "ns", "{host}", "--", "sh",
-		    "-c", NULL };
-	char	*part[] = { "docker", "exec", "pod-{host}", NULL };
-	char	*none[] = { "docker", "exec", NULL };
-	static const char *const want[] = { "kubectl", "exec", "-n", "ns",
-	    "agent-0", "--", "sh", "-c", "env sh -c -- 'a;b'", NULL };
+	char	*k[] = { "kubectl", "exec", "-i", "-n", "ns", "{host}", "--",
+		    "sh", NULL };
+	char	*part[] = { "docker", "exec", "pod-{host}", "sh", NULL };
+	char	*none[] = { "docker", "exec", "sh", NULL };
+	char	*two[] = { "x", "{host}", "{host}", "sh", NULL };
+	char	*first[] = { "{host}", "sh", NULL };
+	char	*empty[] = { NULL };
+	static const char *const want[] = { "kubectl", "exec", "-i", "-n",
+	    "ns", "agent-0", "--", "sh", NULL };
+	/* What the inventory allows, each as one argument, never split
+	 * or read by a shell. */
+	static const char *const odd[] = { "a_b.c-d", "0.0.0.0", "x..y",
+	    "G_-9", "node[01]", "a;b", "$(id)", "a'b", "*", NULL };
+	size_t	 i;
 
-	assert_int_equal(remote_transport_argv(k, "agent-0",
-	    "env sh -c -- 'a;b'", &argv, &cause), 0);
+	assert_int_equal(remote_transport_argv(k, "agent-0", &argv, &cause),
+	    0);
 	expect_argv(argv, want);
 	remote_argv_free(argv);
-	assert_int_equal(remote_transport_argv(part, "a", "x", &argv, &cause),
-	    -1);
+	for (i = 0; odd[i] != NULL; i++) {
+		assert_int_equal(remote_transport_argv(k, odd[i], &argv,
+		    &cause), 0);
+		assert_string_equal(argv[5], odd[i]);
+		assert_string_equal(argv[6], "--");
+		assert_string_equal(argv[7], "sh");
+		assert_null(argv[8]);
+		remote_argv_free(argv);
+	}
+	assert_int_equal(remote_transport_argv(part, "a", &argv, &cause), -1);
+	assert_null(argv);
 	assert_string_equal(cause, "the transport's argument 'pod-{host}': "
 	    "{host} is an argument of its own, never part of one");
 	free(cause);
-	assert_int_equal(remote_transport_argv(none, "a", "x", &argv, &cause),
-	    -1);
+	assert_int_equal(remote_transport_argv(none, "a", &argv, &cause), -1);
 	assert_string_equal(cause, "the transport has no {host} argument");
 	free(cause);
-	assert_int_equal(remote_transport_argv(k, "-a", "x", &argv, &cause),
-	    -1);
+	assert_int_equal(remote_transport_argv(empty, "a", &argv, &cause), -1);
+	assert_string_equal(cause, "the transport has no {host} argument");
+	free(cause);
+	assert_int_equal(remote_transport_argv(two, "a", &argv, &cause), -1);
+	assert_string_equal(cause, "the transport has {host} more than once");
+	free(cause);
+	assert_int_equal(remote_transport_argv(first, "a", &argv, &cause), -1);
+	assert_string_equal(cause, "the transport starts with {host}, not a "
+	    "program");
+	free(cause);
+	assert_int_equal(remote_transport_argv(k, "-a", &argv, &cause), -1);
+	free(cause);
+	assert_int_equal(remote_transport_argv(k, "a b", &argv, &cause), -1);
+	free(cause);
+	assert_int_equal(remote_transport_argv(k, "", &argv, &cause), -1);
 	free(cause);
 }
 

@@ -129,7 +129,8 @@ static const struct tcase cases[] = {
 	  "'product'?\n"
 	  "t.yaml:10:1: unknown key 'frobnicate' in the runbook (known keys: "
 	  "stepup, product, description, versions, policy, vars, prepare, "
-	  "hop, finish, rollback, rollback-warning, hosts, forks, inventory)\n" },
+	  "hop, finish, rollback, rollback-warning, hosts, forks, inventory, "
+	  "transport)\n" },
 	/* 15: wrong types say what was expected and what was found */
 	{ "stepup: 1\nproduct: {name: P}\nversions: [semver]\n" HOP,
 	  "t.yaml:2:10: 'product' must be a string, found a mapping\n"
@@ -597,6 +598,36 @@ static const struct tcase cases[] = {
 	  "step with 'on' run at once, but the runbook has no 'hosts'\n" },
 	{ BASE HOP "hosts:\n  web: [w1]\nforks: [2]\n", "t.yaml:11:8: 'forks' "
 	  "must be how many hosts run at once, 1 to 64, found a list\n" },
+	/* transport: a list of strings, "{host}" exactly once, an element of
+	 * its own and not the first; only with hosts */
+	{ BASE HOP "transport: [kubectl, exec, \"{host}\", sh]\n",
+	  "t.yaml:9:1: 'transport' says how hosts are reached, but the "
+	  "runbook has no 'hosts' or 'inventory'\n" },
+	{ BASE HOP "hosts:\n  web: [w1]\ntransport: []\n",
+	  "t.yaml:11:12: 'transport' must be a list of arguments: the "
+	  "program, its arguments and \"{host}\" as one of them (e.g. "
+	  "[kubectl, exec, -i, \"{host}\", --, sh]), found an empty list\n" },
+	{ BASE HOP "hosts:\n  web: [w1]\ntransport: kubectl exec {host} sh\n",
+	  "t.yaml:11:12: 'transport' must be a list of arguments: the "
+	  "program, its arguments and \"{host}\" as one of them (e.g. "
+	  "[kubectl, exec, -i, \"{host}\", --, sh]), found "
+	  "'kubectl exec {host} sh'\n" },
+	{ BASE HOP "hosts:\n  web: [w1]\n"
+	  "transport: [docker, exec, \"pod-{host}\", sh]\n",
+	  "t.yaml:11:12: 'transport' has no \"{host}\" argument: it says "
+	  "where the host's name goes\n"
+	  "t.yaml:11:27: 'transport' argument 'pod-{host}': \"{host}\" is an "
+	  "argument of its own, never part of one\n" },
+	{ BASE HOP "hosts:\n  web: [w1]\n"
+	  "transport: [k, \"{host}\", \"{host}\", {a: b}, ~, [sh]]\n",
+	  "t.yaml:11:26: 'transport' has a second \"{host}\" (the first at "
+	  "line 11, column 16): the host is one argument\n"
+	  "t.yaml:11:36: 'transport' must be a string, found a mapping\n"
+	  "t.yaml:11:44: 'transport' must be a string, found nothing\n"
+	  "t.yaml:11:47: 'transport' must be a string, found a list\n" },
+	{ BASE HOP "hosts:\n  web: [w1]\ntransport:\n  - \"{host}\"\n  - sh\n",
+	  "t.yaml:12:5: 'transport' starts with the program to run, not "
+	  "\"{host}\"\n" },
 	/* roll: and max-fail */
 	{ BASE "hosts:\n  web: [w1]\nhop:\n  - {roll: R, id: "
 	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, "

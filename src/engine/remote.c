@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "remote.h"
+#include "runbook.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -319,13 +320,12 @@ remote_ssh_close(const struct remote_ssh *rs, const char *const *hosts,
 }
 
 int
-remote_transport_argv(char *const *tmpl, const char *host, const char *line,
-    char ***argv, char **cause)
+remote_transport_argv(char *const *tmpl, const char *host, char ***argv,
+    char **cause)
 {
 	struct argv_b	 a = { NULL, 0 };
 	const char	*why;
-	size_t		 i;
-	bool		 placed = false;
+	size_t		 i, placed = 0;
 
 	*argv = NULL;
 	if ((why = host_refused(host)) != NULL) {
@@ -333,24 +333,26 @@ remote_transport_argv(char *const *tmpl, const char *host, const char *line,
 		return -1;
 	}
 	for (i = 0; tmpl != NULL && tmpl[i] != NULL; i++) {
-		if (strcmp(tmpl[i], "{host}") == 0) {
+		if (strcmp(tmpl[i], RB_TRANSPORT_HOST) == 0) {
 			argv_add(&a, xstrdup(host));
-			placed = true;
-		} else if (strstr(tmpl[i], "{host}") != NULL) {
+			placed++;
+		} else if (strstr(tmpl[i], RB_TRANSPORT_HOST) != NULL) {
 			*cause = xasprintf("the transport's argument '%s': "
-			    "{host} is an argument of its own, never part of "
-			    "one", tmpl[i]);
+			    "%s is an argument of its own, never part of one",
+			    tmpl[i], RB_TRANSPORT_HOST);
 			remote_argv_free(a.v);
 			return -1;
 		} else
 			argv_add(&a, xstrdup(tmpl[i]));
 	}
-	if (!placed) {
-		*cause = xasprintf("the transport has no {host} argument");
+	if (placed != 1 || strcmp(tmpl[0], RB_TRANSPORT_HOST) == 0) {
+		*cause = xasprintf(placed == 0 ? "the transport has no %s "
+		    "argument" : placed > 1 ? "the transport has %s more than "
+		    "once" : "the transport starts with %s, not a program",
+		    RB_TRANSPORT_HOST);
 		remote_argv_free(a.v);
 		return -1;
 	}
-	argv_add(&a, xstrdup(line));
 	*argv = a.v;
 	return 0;
 }

@@ -98,13 +98,14 @@ int	remote_ssh_close(const struct remote_ssh *, const char *const *hosts,
 	    size_t nhosts, char **cause);
 
 /* The argument vector of another transport: tmpl (NULL-terminated, e.g.
- * kubectl exec -n NS {host} -- sh -c) with each element that is exactly
- * "{host}" replaced by host, and line appended as one more argument. -1
- * with *cause when no element is "{host}", when "{host}" is only part of
- * an element (it is never put inside another string), or for a host name
- * remote_ssh_argv() refuses too. */
+ * kubectl exec -i -n NS {host} -- sh) with its one element that is
+ * exactly RB_TRANSPORT_HOST ("{host}") replaced by host, as one argument,
+ * nothing appended: its command reads the script on its stdin. -1 with
+ * *cause when no element or more than one is "{host}", when the first
+ * is, when "{host}" is only part of an element (it is never put inside
+ * another string), or for a host name remote_ssh_argv() refuses too. */
 int	remote_transport_argv(char *const *tmpl, const char *host,
-	    const char *line, char ***argv, char **cause);
+	    char ***argv, char **cause);
 
 void	remote_argv_free(char **);
 

@@ -463,10 +463,12 @@ session_describe(const struct session *s, size_t i)
 	if (st->run != NULL)
 		buf_printf(&b, "command: %s\n", st->run);
 	if (st->host != NULL && st->forks_n > 1)
-		buf_printf(&b, "on host: %s (through ssh; %u of the step's %zu "
-		    "hosts at once)\n", st->host, st->rb->forks, st->forks_n);
+		buf_printf(&b, "on host: %s (through %s; %u of the step's %zu "
+		    "hosts at once)\n", st->host, rb_transport_name(s->rb),
+		    st->rb->forks, st->forks_n);
 	else if (st->host != NULL && st->run != NULL)
-		buf_printf(&b, "on host: %s (through ssh)\n", st->host);
+		buf_printf(&b, "on host: %s (through %s)\n", st->host,
+		    rb_transport_name(s->rb));
 	else if (st->host != NULL)
 		buf_printf(&b, "for host: %s\n", st->host);
 	if ((env = steps_roll_where(s->steps, i)) != NULL) {

@@ -93,8 +93,8 @@ session_launch(struct session *s, size_t i, char **cause)
 		    "after the confirmation" : "the operator said run");
 	user = st->rb != NULL ? st->rb->user : NULL;
 	if (st->host != NULL)
-		detail = xasprintf("attempt %d (%s) on %s through ssh: %s",
-		    attempt, why, st->host, st->run);
+		detail = xasprintf("attempt %d (%s) on %s through %s: %s",
+		    attempt, why, st->host, rb_transport_name(s->rb), st->run);
 	else if (user != NULL)
 		detail = xasprintf("attempt %d (%s) as user %s through %s: %s",
 		    attempt, why, user, geteuid() == 0 ? "runuser" : "sudo -n",
@@ -532,12 +532,20 @@ in_doubt_record(struct session *s, size_t i, const char *why, char **cause)
 /* Whether an attempt on a host ended so that what happened there is
  * unknown here: ssh's own failure (255: no connection, or the link
  * dropped), or ssh killed by a signal (a timeout or a cancel stops ssh;
- * the command on the host is then stopped by remote_settle). */
+ * the command on the host is then stopped by remote_settle). Another
+ * transport has no status of its own apart from its command's (kubectl
+ * exec exits 1 for its own failures too), so any exit but 0 is unsure
+ * there: the host's status file, read through the same transport, tells
+ * the command's own status from the transport's. */
 static bool
-remote_unsure(const struct step *st, const struct action_status *as)
+remote_unsure(const struct session *s, const struct step *st,
+    const struct action_status *as)
 {
-	return st->host != NULL && ((as->exited && as->exit_code == 255) ||
-	    !as->exited || as->timed_out || as->cancelled);
+	bool	other = s->rb != NULL && s->rb->transport != NULL;
+
+	return st->host != NULL && (!as->exited || as->timed_out ||
+	    as->cancelled || (other ? as->exit_code != 0 :
+	    as->exit_code == 255));
 }
 
 /* Ask step i's host how its attempt went (stopping it there first when
@@ -633,10 +641,11 @@ session_finished(struct session *s, size_t i, const struct action_status *as,
 	char			*desc, *why;
 	int			 r;
 
-	if (!remote_unsure(st, as))
+	if (!remote_unsure(s, st, as))
 		return finished_record(s, i, as, cause);
 	desc = action_status_describe(as);
-	why = xasprintf("ssh to %s ended: %s", st->host, desc);
+	why = xasprintf("%s to %s ended: %s", rb_transport_name(s->rb), st->host,
+	    desc);
 	free(desc);
 	r = remote_settle(s, i, as, why, cause);
 	free(why);

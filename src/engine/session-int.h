@@ -344,8 +344,9 @@ int		 session_finished(struct session *, size_t i,
 /* Step i's command has an outcome that cannot be known: an action is in
  * doubt; a read-only command (a check, a document's) runs again. */
 /* session-remote.c: step i's attempt on its host (steps->v[i].host):
- * the ssh argument vector and the script it reads on stdin (env, then
- * the detached command, waiting for its status). */
+ * the argument vector (ssh, or the runbook's transport) and the script
+ * it reads on stdin (env, then the detached command, waiting for its
+ * status). */
 int		 session_remote_launch(struct session *, size_t i,
 		    int attempt, const struct step_env *env, char ***argv,
 		    char **input, char **cause);

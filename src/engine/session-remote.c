@@ -1,7 +1,9 @@
 /* Copyright (c) 2026 the stepup authors. */
 /* SPDX-License-Identifier: ISC (see LICENSE) */
 /* session-remote.c: a host's instance of a step (`on`), through the
- * operator's OpenSSH client: the argument vector and the script its
+ * operator's OpenSSH client or the runbook's `transport` (an argument
+ * vector exec'd as is, the host one argument): the argument vector and
+ * the script its
  * attempt runs (remote.c's detached command, its environment sent on
  * stdin, never on a command line), and what the host says of an attempt
  * afterwards. Below the door, which decides what that means. */
@@ -84,7 +86,7 @@ session_remote_close(struct session *s)
 	long			 h;
 
 	if (s->watching || s->n_running > 0 || s->rb == NULL ||
-	    (inv = s->rb->inventory) == NULL ||
+	    s->rb->transport != NULL || (inv = s->rb->inventory) == NULL ||
 	    (dir = session_remote_control_dir(s)) == NULL)
 		return;
 	if (access(dir, F_OK) != 0) {
@@ -110,6 +112,24 @@ session_remote_close(struct session *s)
 	free(hosts);
 	free((char *)rs.control_dir);
 	free(dir);
+}
+
+/* The argument vector reaching host, its command a POSIX shell reading
+ * its script on stdin: the runbook's transport, or ssh running sh -s. */
+static int
+session_remote_argv(const struct session *s, const char *host, char ***argv,
+    char **cause)
+{
+	struct remote_ssh	rs;
+	int			r;
+
+	if (s->rb != NULL && s->rb->transport != NULL)
+		return remote_transport_argv(s->rb->transport, host, argv,
+		    cause);
+	session_remote_ssh(s, &rs);
+	r = remote_ssh_argv(&rs, host, "sh -s", argv, cause);
+	free((char *)rs.control_dir);
+	return r;
 }
 
 static const char *
@@ -175,7 +195,6 @@ session_remote_launch(struct session *s, size_t i, int attempt,
     const struct step_env *env, char ***argv, char **input, char **cause)
 {
 	const struct step	*st = &s->steps->v[i];
-	struct remote_ssh	 rs;
 	struct buf		 b;
 	char			*name, *script;
 	size_t			 k;
@@ -213,10 +232,7 @@ session_remote_launch(struct session *s, size_t i, int attempt,
 	}
 	buf_puts(&b, script);
 	free(script);
-	session_remote_ssh(s, &rs);
-	r = remote_ssh_argv(&rs, st->host, "sh -s", argv, cause);
-	free((char *)rs.control_dir);
-	if (r != 0) {
+	if (session_remote_argv(s, st->host, argv, cause) != 0) {
 		buf_free(&b);
 		return -1;
 	}
@@ -259,7 +275,6 @@ session_remote_state(struct session *s, size_t i, int attempt, bool stop,
     enum remote_state *state, int *status, long *pid, char **cause)
 {
 	const struct step	*st = &s->steps->v[i];
-	struct remote_ssh	 rs;
 	struct spawn_spec	 spec;
 	struct spawn_result	 res;
 	char			*name, *script, **argv, *why, *said;
@@ -277,10 +292,7 @@ session_remote_state(struct session *s, size_t i, int attempt, bool stop,
 	free(name);
 	if (r != 0)
 		return -1;
-	session_remote_ssh(s, &rs);
-	r = remote_ssh_argv(&rs, st->host, "sh -s", &argv, cause);
-	free((char *)rs.control_dir);
-	if (r != 0) {
+	if (session_remote_argv(s, st->host, &argv, cause) != 0) {
 		free(script);
 		return -1;
 	}
@@ -318,8 +330,8 @@ session_remote_state(struct session *s, size_t i, int attempt, bool stop,
 	}
 	if (res.status != 0) {
 		said = last_line(res.err.data);
-		*cause = xasprintf("%s cannot be reached through ssh%s%s%s", st->host,
-		    *said != '\0' ? " (" : "", said, *said != '\0' ? ")" :
+		*cause = xasprintf("%s cannot be reached through %s%s%s%s",
+		    st->host, rb_transport_name(s->rb), *said != '\0' ? " (" : "", said, *said != '\0' ? ")" :
 		    res.timed_out ? " (timed out)" : "");
 		free(said);
 		spawn_result_free(&res);

@@ -213,8 +213,8 @@ add_step(struct export_section *sec, const struct steps *ss, size_t i)
 		export_item_field(it, "Read", EXPORT_PROSE, st->file);
 	export_item_field(it, "Instructions", EXPORT_PROSE, st->text);
 	if (st->host != NULL && st->run != NULL) {
-		s = xasprintf("%s: its commands run there, through ssh",
-		    st->host);
+		s = xasprintf("%s: its commands run there, through %s",
+		    st->host, rb_transport_name(ss->rb));
 		export_item_field(it, "On host", EXPORT_PROSE, s);
 		free(s);
 	}

@@ -1208,13 +1208,82 @@ load_inventory(struct ctx *c, const struct yt_node *x)
 		    "90s or 10m, found %s", yt_describe(t, what, sizeof what));
 }
 
+const char *
+rb_transport_name(const struct runbook *rb)
+{
+	return rb != NULL && rb->transport != NULL ? rb->transport[0] : "ssh";
+}
+
+/* transport: [PROGRAM, ARG..., "{host}", ...]: the argument vector that
+ * reaches a host instead of ssh, exec'd as is, the host's name one
+ * element of it (never inside another). */
+static void
+load_transport(struct ctx *c, const struct yt_node *x)
+{
+	const struct yt_node	*e, *first = NULL;
+	char			 what[64], **v;
+	size_t			 i, hosts = 0;
+	bool			 ok = true;
+
+	if (x->type != YT_SEQ || x->n == 0) {
+		err(c, x->pos, "'transport' must be a list of arguments: the "
+		    "program, its arguments and \"%s\" as one of them (e.g. "
+		    "[kubectl, exec, -i, \"%s\", --, sh]), found %s",
+		    RB_TRANSPORT_HOST, RB_TRANSPORT_HOST, x->type == YT_SEQ ?
+		    "an empty list" : yt_describe(x, what, sizeof what));
+		return;
+	}
+	for (i = 0; i < x->n; i++) {
+		e = x->vals[i];
+		if (!rbl_want_string(c, "transport", e, false)) {
+			ok = false;
+			continue;
+		}
+		if (strcmp(e->s, RB_TRANSPORT_HOST) == 0) {
+			if (hosts++ == 0)
+				first = e;
+			else {
+				err(c, e->pos, "'transport' has a second \"%s\" "
+				    "(the first at line %d, column %d): the "
+				    "host is one argument", RB_TRANSPORT_HOST,
+				    first->pos.line, first->pos.col);
+				ok = false;
+			}
+			if (i == 0) {
+				err(c, e->pos, "'transport' starts with the "
+				    "program to run, not \"%s\"",
+				    RB_TRANSPORT_HOST);
+				ok = false;
+			}
+		} else if (strstr(e->s, RB_TRANSPORT_HOST) != NULL) {
+			err(c, e->pos, "'transport' argument '%s': \"%s\" is "
+			    "an argument of its own, never part of one", e->s,
+			    RB_TRANSPORT_HOST);
+			ok = false;
+		}
+	}
+	if (hosts == 0) {
+		err(c, x->pos, "'transport' has no \"%s\" argument: it says "
+		    "where the host's name goes", RB_TRANSPORT_HOST);
+		ok = false;
+	}
+	if (!ok)
+		return;
+	v = xcalloc(x->n + 1, sizeof *v);
+	for (i = 0; i < x->n; i++)
+		v[i] = xstrdup(x->vals[i]->s);
+	c->rb->transport = v;
+	c->rb->transport_pos = x->pos;
+}
+
 static void
 load_root(struct ctx *c, const struct yt_node *root)
 {
 	static const char *const keys[] = {
 		"stepup", "product", "description", "versions", "policy",
 		"vars", "prepare", "hop", "finish", "rollback",
-		"rollback-warning", "hosts", "forks", "inventory", NULL
+		"rollback-warning", "hosts", "forks", "inventory",
+		"transport", NULL
 	};
 	struct runbook		*rb = c->rb;
 	const struct yt_node	*x, *k;
@@ -1274,6 +1343,13 @@ load_root(struct ctx *c, const struct yt_node *root)
 	    rbl_get_forks(c, x, &rb->forks) && rb->inventory == NULL)
 		err(c, k->pos, "'forks' says how many hosts of a step with "
 		    "'on' run at once, but the runbook has no 'hosts'");
+	if ((x = rbl_map_get(root, "transport", &k)) != NULL) {
+		if (rb->inventory == NULL && rb->inv_source.kind == RB_INV_NONE)
+			err(c, k->pos, "'transport' says how hosts are reached, "
+			    "but the runbook has no 'hosts' or 'inventory'");
+		else
+			load_transport(c, x);
+	}
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		if ((x = rbl_map_get(root, rb_phase_name((enum rb_phase)p),
 		    &k)) == NULL)
@@ -1520,6 +1596,9 @@ runbook_free(struct runbook *rb)
 	free(rb->inv_source.file);
 	free(rb->inv_source.command);
 	free(rb->inv_source.group);
+	for (i = 0; rb->transport != NULL && rb->transport[i] != NULL; i++)
+		free(rb->transport[i]);
+	free(rb->transport);
 	for (p = 0; p < RB_PHASE__COUNT; p++) {
 		for (i = 0; i < rb->phases[p].n; i++)
 			step_free(&rb->phases[p].v[i]);

@@ -29,6 +29,8 @@
  *             or action with `on: PATTERN` runs on each host it selects
  *   inventory: {file: PATH} | {command: CMD, group: G, timeout: T}
  *             more hosts, resolved at run time (struct rb_inventory)
+ *   transport: [PROGRAM, ARG..., "{host}", ARG...]   how hosts are
+ *             reached when not through ssh (e.g. kubectl exec ... sh)
  *   a phase's item may be a rolling block instead of a step:
  *             {roll: TITLE, id, on, batch, max-fail, health, pause,
  *              steps: [check | action | manual step...]}
@@ -436,6 +438,9 @@ void	 rb_rule_set(struct rb_policy *, struct rb_series_level *l,
  * directory, its hosts in `group` when set, at most `timeout` seconds). */
 enum rb_inv_kind { RB_INV_NONE, RB_INV_FILE, RB_INV_COMMAND };
 
+/* The element of `transport` that stands for the host's name. */
+#define RB_TRANSPORT_HOST	"{host}"
+
 #define RB_INV_TIMEOUT	30	/* seconds, for a command without timeout */
 
 struct rb_inventory {
@@ -477,7 +482,18 @@ struct runbook {
 	 * step does not say (rb_step.forks); 0 when not given: 1. */
 	unsigned	 forks;
 	struct rb_inventory inv_source;
+	/* transport: the argument vector that reaches a host instead of
+	 * ssh (NULL-terminated; NULL for ssh), exactly one element of which
+	 * is RB_TRANSPORT_HOST, replaced by the host's name as one
+	 * argument. Its last elements run a POSIX shell that reads its
+	 * script on stdin (session-remote.c sends it there). */
+	char		**transport;
+	struct rb_pos	 transport_pos;
 };
+
+/* What reaches rb's hosts, for messages: "ssh", or the transport's
+ * program (rb may be NULL: "ssh"). */
+const char	*rb_transport_name(const struct runbook *rb);
 
 /* Where a rollback goes back to (the index of rollback_warning). */
 enum { RB_ROLLBACK_START, RB_ROLLBACK_HOP };
