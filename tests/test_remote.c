@@ -563,6 +563,57 @@ test_detach(void **state)
 	free(s);
 }
 
+/* remote_ssh_close() asks every host's master side by side: a fake ssh
+ * whose `-O exit HOST` waits until the closes of all 8 hosts have
+ * started says so for its host; one after the other, none would see the
+ * others. */
+static void
+test_close_side_by_side(void **state)
+{
+	char			 dir[] = "/tmp/test_remote.XXXXXX", *p, *s;
+	const char		*hosts[8];
+	struct remote_ssh	 rs;
+	struct stat		 st;
+	char			*cause = NULL;
+	FILE			*f;
+	size_t			 i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	p = xasprintf("%s/ssh", dir);
+	assert_non_null(f = fopen(p, "w"));
+	fprintf(f, "#!/bin/sh\n"
+	    "for a; do h=$a; done\n"
+	    ": >'%s/started-'\"$h\"\n"
+	    "n=0\n"
+	    "while [ \"$(ls '%s' | grep -c '^started-')\" -lt 8 ]; do\n"
+	    "  n=$((n + 1)); [ $n -lt 50 ] || exit 0; sleep 0.1\n"
+	    "done\n"
+	    ": >'%s/together-'\"$h\"\n", dir, dir, dir);
+	fclose(f);
+	assert_int_equal(chmod(p, 0700), 0);
+	memset(&rs, 0, sizeof rs);
+	rs.ssh = p;
+	rs.control_dir = s = xasprintf("%s/ctl", dir);
+	assert_int_equal(mkdir(s, 0700), 0);
+	for (i = 0; i < 8; i++)
+		hosts[i] = xasprintf("node%zu", i + 1);
+	assert_int_equal(remote_ssh_close(&rs, hosts, 8, &cause), 0);
+	for (i = 0; i < 8; i++) {
+		free(p);
+		p = xasprintf("%s/together-%s", dir, hosts[i]);
+		if (stat(p, &st) != 0)
+			fail_msg("the close of %s did not run beside the "
+			    "other 7", hosts[i]);
+		free((char *)hosts[i]);
+	}
+	free(p);
+	free(s);
+	s = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(s), 0);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -575,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_ssh_argv),
 		cmocka_unit_test(test_transport),
 		cmocka_unit_test(test_detach),
+		cmocka_unit_test(test_close_side_by_side),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

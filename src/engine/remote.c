@@ -14,6 +14,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "remote.h"
@@ -23,6 +25,49 @@
 
 /* Seconds given to one `ssh -O exit`. */
 #define REMOTE_CLOSE_TIMEOUT	10
+/* How many `ssh -O exit` run side by side: one after the other, 100
+ * hosts cost 100 ssh starts end to end at the end of every run. */
+#define REMOTE_CLOSE_AT_ONCE	32
+/* How often the closes running are looked at, milliseconds. */
+#define REMOTE_CLOSE_POLL	5
+
+/* One `ssh -O exit` running, with its timeout. */
+struct close_child {
+	pid_t			pid;
+	struct spawn_timer	timer;
+};
+
+/* Reap the closes that ended and send what their timers say is due;
+ * returns how many still run (the rest of v[] keeps them). */
+static size_t
+close_sweep(struct close_child *v, size_t n)
+{
+	size_t		i = 0;
+	int		wstatus;
+	pid_t		r;
+
+	while (i < n) {
+		r = waitpid(v[i].pid, &wstatus, WNOHANG);
+		if (r == v[i].pid || (r == -1 && errno != EINTR)) {
+			v[i] = v[--n];
+			continue;
+		}
+		(void)spawn_timer_tick(&v[i].timer);
+		i++;
+	}
+	return n;
+}
+
+/* Wait until fewer than max closes run. */
+static size_t
+close_wait(struct close_child *v, size_t n, size_t max)
+{
+	struct timespec	ts = { 0, REMOTE_CLOSE_POLL * 1000000L };
+
+	while ((n = close_sweep(v, n)) >= max && n > 0)
+		(void)nanosleep(&ts, NULL);
+	return n;
+}
 
 int
 remote_quote(struct buf *out, const char *s, size_t n, char **cause)
@@ -259,43 +304,50 @@ remote_ssh_close(const struct remote_ssh *rs, const char *const *hosts,
     size_t nhosts, char **cause)
 {
 	struct spawn_spec	 spec;
-	struct spawn_result	 res;
+	struct close_child	*kids;
 	struct argv_b		 a;
 	DIR			*d;
 	struct dirent		*de;
 	struct stat		 st;
 	char			*path, *ignored;
-	size_t			 i;
+	size_t			 i, nkids = 0;
 	int			 open_left = 0;
 
 	if (rs->control_dir == NULL)
 		return 0;
+	kids = xcalloc(REMOTE_CLOSE_AT_ONCE, sizeof *kids);
 	for (i = 0; i < nhosts; i++) {
 		if (host_refused(hosts[i]) != NULL)
 			continue;
 		a.v = NULL;
 		a.n = 0;
-		if (ssh_start(rs, &a, cause) != 0)
+		if (ssh_start(rs, &a, cause) != 0) {
+			(void)close_wait(kids, nkids, 1);
+			free(kids);
 			return -1;
+		}
 		argv_add(&a, xstrdup("-O"));
 		argv_add(&a, xstrdup("exit"));
 		argv_add(&a, xstrdup(hosts[i]));
 		memset(&spec, 0, sizeof spec);
 		spec.argv = a.v;
-		spec.io[0] = SPAWN_NULL;
-		spec.io[1] = spec.io[2] = SPAWN_CAPTURE;
+		spec.io[0] = spec.io[1] = spec.io[2] = SPAWN_NULL;
 		spec.group = SPAWN_NEW_GROUP;
 		spec.quiet = true;
-		spec.timeout = REMOTE_CLOSE_TIMEOUT;
-		spec.grace = 1;
-		spec.max_out = spec.max_err = 4096;
-		/* No master for that host is no error: the scan below
-		 * tells what is left. */
-		if (spawn_run(&spec, &res, &ignored) != 0)
+		nkids = close_wait(kids, nkids, REMOTE_CLOSE_AT_ONCE);
+		/* No master for that host is no error, nor one that cannot
+		 * be asked: the scan below tells what is left. */
+		if (spawn_start(&spec, &kids[nkids].pid, &ignored) != 0)
 			free(ignored);
-		spawn_result_free(&res);
+		else {
+			spawn_timer_init(&kids[nkids].timer, kids[nkids].pid,
+			    REMOTE_CLOSE_TIMEOUT, 1, -1);
+			nkids++;
+		}
 		remote_argv_free(a.v);
 	}
+	(void)close_wait(kids, nkids, 1);
+	free(kids);
 	if ((d = opendir(rs->control_dir)) == NULL) {
 		if (errno == ENOENT)
 			return 0;

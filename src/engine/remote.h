@@ -90,10 +90,11 @@ const char	*remote_control_dir_refused(const char *dir);
 int	remote_ssh_argv(const struct remote_ssh *, const char *host,
 	    const char *line, char ***argv, char **cause);
 
-/* Close the master connections to every host (ssh -O exit), then remove
- * the sockets in the control directory whose master is gone. Returns the
- * number of sockets still open (0 when everything is closed), or -1 with
- * *cause when the directory cannot be read. */
+/* Close the master connections to every host (ssh -O exit, up to 32 of
+ * them side by side, each given 10 s), then remove the sockets in the
+ * control directory whose master is gone. Returns the number of sockets
+ * still open (0 when everything is closed), or -1 with *cause when the
+ * directory cannot be read. */
 int	remote_ssh_close(const struct remote_ssh *, const char *const *hosts,
 	    size_t nhosts, char **cause);
 
