@@ -77,7 +77,7 @@ cli_command_find(const char *word)
 {
 	const struct command_entry	*found;
 	const char			*names[nitems(cli_commands)], *guess;
-	struct buf			 b;
+	static struct buf		 b;	/* reachable at exit() */
 	size_t				 len = strlen(word), i, hits = 0;
 
 	if ((found = cli_command(word)) != NULL)
@@ -342,9 +342,12 @@ cli_bad_option(int argc, char **argv, int opt, const struct option *longopts,
 {
 	const char		*arg = optind > 0 && optind <= argc ?
 				    argv[optind - 1] : "";
-	const char		**names, *guess;
+	/* Static: every way out is exit(), and what they hold must stay
+	 * where the program reaches it (LeakSanitizer). */
+	static const char	**names;
+	static struct buf	 b;
+	const char		*guess;
 	const struct option	*o, *match = NULL;
-	struct buf		 b;
 	size_t			 len, n = 0, hits = 0;
 
 	if (strncmp(arg, "--", 2) != 0) {
