@@ -264,6 +264,13 @@ cli_help(FILE *f, const struct command_entry *e)
 	fputc('\n', f);
 }
 
+void
+cli_var_check(const struct command_entry *e, const char *arg)
+{
+	if (strchr(arg, '=') == NULL || *arg == '=')
+		cli_usage_error(e, "--var takes NAME=VALUE, not '%s'", arg);
+}
+
 bool
 cli_runbook_missing(const char *path)
 {

@@ -137,6 +137,8 @@ void	cli_usage_error(const struct command_entry *e, const char *fmt, ...)
  * runbook's path and a colon: FILE:LINE:COL: ...), else after
  * "stepup: ". */
 void	cli_session_error(const char *runbook, const char *cause);
+/* --var's argument is NAME=VALUE, or the usage error says it is not. */
+void	cli_var_check(const struct command_entry *e, const char *arg);
 /* When the runbook at path cannot be opened (no such file, no permission),
  * say so as every command does, "stepup: cannot open the runbook PATH:
  * REASON", and return true; false when it can (what is in it is the

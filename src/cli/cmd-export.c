@@ -301,9 +301,7 @@ cmd_export(const struct command_entry *e, int argc, char **argv)
 			limit = optarg;
 			break;
 		case OPT_VAR:
-			if (strchr(optarg, '=') == NULL || *optarg == '=')
-				cli_usage_error(e, "--var takes "
-				    "NAME=VALUE, not '%s'", optarg);
+			cli_var_check(e, optarg);
 			vars = xreallocarray(vars, nvars + 2, sizeof *vars);
 			vars[nvars++] = optarg;
 			vars[nvars] = NULL;

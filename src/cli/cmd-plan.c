@@ -534,9 +534,7 @@ cmd_plan(const struct command_entry *e, int argc, char **argv)
 			limit = optarg;
 			break;
 		case OPT_VAR:
-			if (strchr(optarg, '=') == NULL || *optarg == '=')
-				cli_usage_error(&cmd_plan_entry, "--var takes NAME=VALUE, "
-				    "not '%s'", optarg);
+			cli_var_check(&cmd_plan_entry, optarg);
 			given = xreallocarray(given, ngiven + 1,
 			    sizeof *given);
 			given[ngiven++] = optarg;

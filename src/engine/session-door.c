@@ -507,6 +507,18 @@ finished_record(struct session *s, size_t i, const struct action_status *as,
 	return 0;
 }
 
+/* Step i ended for good without an exit status of its own: failed, why
+ * its reason and the exit event's detail, its slot freed. */
+static int
+slot_failed(struct session *s, size_t i, const char *why, char **cause)
+{
+	if (session_set(s, i, STEP_FAILED, why, JOURNAL_EV_EXIT, why,
+	    cause) != 0)
+		return -1;
+	session_slot_release(s, i);
+	return 0;
+}
+
 /* A command whose outcome cannot be known: an action is put in doubt for
  * the operator to judge; a read-only command simply runs again. */
 static int
@@ -581,13 +593,9 @@ remote_settle(struct session *s, size_t i, const struct action_status *how,
 			free(text);
 			return r;
 		}
-		r = session_set(s, i, STEP_FAILED, text, JOURNAL_EV_EXIT, text,
-		    cause);
+		r = slot_failed(s, i, text, cause);
 		free(text);
-		if (r != 0)
-			return -1;
-		session_slot_release(s, i);
-		return 0;
+		return r;
 	}
 	switch (state) {
 	case REMOTE_EXITED:
@@ -612,13 +620,9 @@ remote_settle(struct session *s, size_t i, const struct action_status *how,
 	case REMOTE_NONE:
 		text = xasprintf("%s; the command did not start on %s", why,
 		    st->host);
-		r = session_set(s, i, STEP_FAILED, text, JOURNAL_EV_EXIT, text,
-		    cause);
+		r = slot_failed(s, i, text, cause);
 		free(text);
-		if (r != 0)
-			return -1;
-		session_slot_release(s, i);
-		return 0;
+		return r;
 	case REMOTE_RUNNING:
 		text = xasprintf("%s; it is still running on %s (pid %ld)", why,
 		    st->host, pid);

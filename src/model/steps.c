@@ -688,6 +688,28 @@ batch_hosts(const struct inventory *inv, const struct inv_sel *sel,
 	return buf_take(&b);
 }
 
+/* A step stepup adds to roll r after batch b of nb, from rs (its health
+ * check or its pause) keyed id, needing every step before it: the step,
+ * or NULL with *cause. */
+static struct step *
+lay_roll_between(struct steps *ss, const struct rb_roll *r,
+    const struct rb_step *rs, const char *id, size_t b, size_t nb,
+    size_t group, int hop, const struct step_env *base,
+    struct step_env *artifacts, char **cause)
+{
+	struct step	*st;
+
+	if (steps_lay_one(ss, rs, id, hop, NULL, base, artifacts, cause) != 0)
+		return NULL;
+	st = &ss->v[ss->n - 1];
+	st->roll = r;
+	st->batch = (unsigned)b + 1;
+	st->batches = (unsigned)nb;
+	st->group = group;
+	st->needs_before = st->index;
+	return st;
+}
+
 /* Add a rolling block: per batch, each host's instances of its steps in
  * order (its first needing every step before the batch, each next its
  * host's one before it), then the health check ROLL~B, then the pause
@@ -774,18 +796,11 @@ steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
 		}
 		if (r->health != NULL) {
 			id = xasprintf("%s~%zu", r->id, b + 1);
-			rc = steps_lay_one(ss, r->health, id, hop, NULL, base,
-			    artifacts, cause);
+			st = lay_roll_between(ss, r, r->health, id, b, nb,
+			    group, hop, base, artifacts, cause);
 			free(id);
-			if (rc != 0)
+			if (st == NULL)
 				goto out;
-			rc = -1;
-			st = &ss->v[ss->n - 1];
-			st->roll = r;
-			st->batch = (unsigned)b + 1;
-			st->batches = (unsigned)nb;
-			st->group = group;
-			st->needs_before = st->index;
 			t = xasprintf("%s (after batch %zu of %zu)", st->title,
 			    b + 1, nb);
 			free(st->title);
@@ -793,18 +808,11 @@ steps_lay_roll(struct steps *ss, const struct rb_steps *ph,
 		}
 		if (r->pause != NULL && b + 1 < nb) {
 			id = xasprintf("%s~%zu~pause", r->id, b + 1);
-			rc = steps_lay_one(ss, r->pause, id, hop, NULL, base,
-			    artifacts, cause);
+			st = lay_roll_between(ss, r, r->pause, id, b, nb,
+			    group, hop, base, artifacts, cause);
 			free(id);
-			if (rc != 0)
+			if (st == NULL)
 				goto out;
-			rc = -1;
-			st = &ss->v[ss->n - 1];
-			st->roll = r;
-			st->batch = (unsigned)b + 1;
-			st->batches = (unsigned)nb;
-			st->group = group;
-			st->needs_before = st->index;
 			t = xasprintf("Pause after batch %zu of %zu: %s",
 			    b + 1, nb, r->title);
 			free(st->title);
