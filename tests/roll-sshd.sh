@@ -110,7 +110,7 @@ done
 [ -e "$WORLD/version-node2" ] && fail "node2 has a version"
 # The run's report marks node2's failure, though the run is done.
 "$STEPUP" export --run 1 >"$TMP/report3" 2>&1 || fail "report: $(cat "$TMP/report3")"
-expect_line "$TMP/report3" "[!] 7. Upgrade the agent to 2.0.0"
+expect_line "$TMP/report3" "[!] 7. Upgrade the agent to 2.0.0 (on node2)"
 expect_line "$TMP/report3" "       State: failed, within max-fail"
 expect_line "$TMP/report3" "[x] 5. The cluster is healthy"
 # One more failure than max-fail stops the roll there.

@@ -240,6 +240,12 @@ add_step(struct export_section *sec, const struct runbook *rb,
 		title = xstrdup("Confirm the rollback");
 	else if (raw != NULL)
 		title = steps_text(raw, &env);
+	/* A host's instance is titled as the run titled it (steps.c). */
+	if (title != NULL && strchr(js->step, '#') != NULL) {
+		s = xasprintf("%s (on %s)", title, strchr(js->step, '#') + 1);
+		free(title);
+		title = s;
+	}
 	if (title != NULL && strncmp(js->step, "undo:", 5) == 0) {
 		s = xasprintf(rs != NULL && rs->undo != NULL ? "Undo: %s" :
 		    "Cannot be undone automatically: %s", title);
