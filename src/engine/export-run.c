@@ -242,7 +242,7 @@ add_step(struct export_section *sec, const struct runbook *rb,
 		title = steps_text(raw, &env);
 	/* A host's instance is titled as the run titled it (steps.c). */
 	if (title != NULL && strchr(js->step, '#') != NULL) {
-		s = xasprintf("%s (on %s)", title, strchr(js->step, '#') + 1);
+		s = steps_host_title(title, strchr(js->step, '#') + 1);
 		free(title);
 		title = s;
 	}

@@ -321,6 +321,12 @@ step_hop_env(struct step_env *env, const struct plan_hop *h)
 	    false);
 }
 
+char *
+steps_host_title(const char *title, const char *host)
+{
+	return xasprintf("%s (on %s)", title, host);
+}
+
 void
 steps_key_env(const struct plan *plan, const char *key, struct step_env *env)
 {
@@ -603,7 +609,7 @@ steps_lay_one(struct steps *ss, const struct rb_step *rs, const char *id,
 	if (step_expand_fields(st, steps_dir(ss, base), cause) != 0)
 		return -1;
 	if (host != NULL && st->title != NULL) {
-		char *t = xasprintf("%s (on %s)", st->title, host);
+		char *t = steps_host_title(st->title, host);
 
 		free(st->title);
 		st->title = t;

@@ -114,6 +114,8 @@ char		*steps_text(const char *text, const struct step_env *env);
  * hop's STEPUP_HOP_FROM, STEPUP_HOP_TO and STEPUP_HOP_KIND (plan may be
  * NULL: STEPUP_HOP_TO alone), and for "ID#HOST" or "ID@HOP_TO#HOST"
  * STEPUP_HOST; a roll's "ROLL~B[~pause]" has the roll's id. */
+/* How a host's instance of a step is titled: "TITLE (on HOST)". */
+char		*steps_host_title(const char *title, const char *host);
 void		 steps_key_env(const struct plan *, const char *key,
 		    struct step_env *env);
 
