@@ -1140,6 +1140,71 @@ test_roll_batches(void **state)
 	"  installed: {ask: q}\n  available: [2.0.0]\n" \
 	"hosts:\n  agents: [n1, n2, n3, n4]\n"
 
+/* The hosts of a roll for the host table: each host once, at its first
+ * step not settled, counted by that step's state. */
+static void
+test_group_hosts(void **state)
+{
+	static const char text[] = ROLL_RB
+	    "hop:\n  - {id: go, confirm: Go, phrase: yes}\n"
+	    "  - roll: Upgrade the agents\n    id: agents\n    on: agents\n"
+	    "    batch: [1, 2]\n    pause: true\n"
+	    "    health: {check: Cluster healthy, run: 'true'}\n"
+	    "    steps:\n"
+	    "      - {id: drain, action: Drain, run: d, undo: u}\n"
+	    "      - {id: up, action: Upgrade, run: x}\n"
+	    "  - {id: after, check: After, run: 'true'}\n";
+	struct runbook		*rb;
+	struct plan		 plan;
+	struct plan_hop		 hop = { 0 };
+	struct step_env		 base = { NULL, 0, NULL };
+	struct steps		*ss;
+	struct steps_host	*h;
+	size_t			 counts[STEP__COUNT], n;
+	char			*cause = NULL;
+
+	(void)state;
+	rb = roll_load(text);
+	memset(&plan, 0, sizeof plan);
+	plan.from = hop.from = "1.0.0";
+	plan.to = hop.to = "2.0.0";
+	hop.kind = "major";
+	plan.hops = &hop;
+	plan.n_hops = 1;
+	step_env_set(&base, "STEPUP_TO", "2.0.0", false);
+	ss = steps_new(rb, &plan, &base, &cause);
+	if (ss == NULL)
+		fail_msg("steps_new: %s", cause);
+	assert_string_equal(ss->v[7].key, "drain@2.0.0#n3");
+	n = steps_group_hosts(ss, 7, &h, counts);
+	assert_int_equal(n, 4);
+	assert_string_equal(h[0].host, "n1");
+	assert_int_equal(h[0].at, 1);
+	assert_string_equal(h[2].host, "n3");
+	assert_int_equal(h[2].at, 7);
+	assert_string_equal(h[3].host, "n4");
+	assert_int_equal(h[3].at, 11);
+	assert_int_equal(counts[STEP_PENDING], 4);
+	free(h);
+	/* n1 drained, its upgrade failed: it is at its upgrade. */
+	step_set(ss, 0, STEP_PASSED, NULL);
+	step_set(ss, 1, STEP_PASSED, NULL);
+	step_set(ss, 2, STEP_FAILED, "exit 1");
+	n = steps_group_hosts(ss, 12, &h, counts);
+	assert_int_equal(n, 4);
+	assert_int_equal(h[0].at, 2);
+	assert_int_equal(counts[STEP_FAILED], 1);
+	assert_int_equal(counts[STEP_PENDING], 3);
+	free(h);
+	/* A step with no host has no host table. */
+	assert_int_equal(steps_group_hosts(ss, 0, &h, counts), 0);
+	assert_null(h);
+	assert_int_equal(steps_group_hosts(ss, 3, &h, NULL), 0);
+	steps_free(ss);
+	step_env_free(&base);
+	runbook_free(rb);
+}
+
 /* A roll laid out: per batch each host's steps in order, the health
  * check ROLL~B, the pause ROLL~B~pause between batches; a host's step
  * after its step before, the hosts of a batch side by side, a batch
@@ -2037,6 +2102,7 @@ main(void)
 		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_roll_batches),
 		cmocka_unit_test(test_roll_layout),
+		cmocka_unit_test(test_group_hosts),
 		cmocka_unit_test(test_roll_forks),
 		cmocka_unit_test(test_roll_max_fail),
 		cmocka_unit_test(test_roll_scale),

@@ -993,6 +993,73 @@ steps_host_next(const struct steps *ss, size_t i)
 	return SIZE_MAX;
 }
 
+/* Whether step o is of step st's group (see steps_group_hosts). */
+static bool
+steps_same_group(const struct step *st, const struct step *o)
+{
+	if (o->host == NULL || o->hop != st->hop)
+		return false;
+	if (st->roll != NULL)
+		return o->roll == st->roll;
+	return o->roll == NULL && o->rb == st->rb && o->undo == st->undo;
+}
+
+size_t
+steps_group_hosts(const struct steps *ss, size_t i, struct steps_host **out,
+    size_t *counts)
+{
+	const struct step	*st = &ss->v[i], *o;
+	struct steps_host	*v = NULL;
+	size_t			 n = 0, alloc = 0, j, k, first, from = 0;
+	unsigned		 batch = 0;
+
+	*out = NULL;
+	if (counts != NULL)
+		memset(counts, 0, STEP__COUNT * sizeof *counts);
+	if (st->host == NULL)
+		return 0;
+	/* The group's first step: back while the steps before are of it
+	 * (a roll's health checks and pauses between its batches too). */
+	for (first = i; first > 0; first--) {
+		o = &ss->v[first - 1];
+		if (!steps_same_group(st, o) && (st->roll == NULL ||
+		    o->roll != st->roll || o->hop != st->hop))
+			break;
+	}
+	for (j = first; j < ss->n; j++) {
+		o = &ss->v[j];
+		if (!steps_same_group(st, o)) {
+			if (st->roll != NULL && o->roll == st->roll &&
+			    o->hop == st->hop)
+				continue;	/* its health check, pause */
+			break;
+		}
+		/* A host is in one batch of a roll: look in that one. */
+		if (o->batch != batch) {
+			batch = o->batch;
+			from = n;
+		}
+		for (k = from; k < n; k++)
+			if (strcmp(v[k].host, o->host) == 0)
+				break;
+		if (k == n) {
+			if (n == alloc) {
+				alloc = alloc > 0 ? alloc * 2 : 16;
+				v = xreallocarray(v, alloc, sizeof *v);
+			}
+			v[n].host = o->host;
+			v[n].at = j;
+			n++;
+		} else if (step_state_settled(ss->v[v[k].at].state))
+			v[k].at = j;
+	}
+	if (counts != NULL)
+		for (k = 0; k < n; k++)
+			counts[ss->v[v[k].at].state]++;
+	*out = v;
+	return n;
+}
+
 /* Whether step i is a host's instance after another host's of the same
  * runbook step (and hop). */
 static bool

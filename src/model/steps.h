@@ -380,6 +380,22 @@ char		*steps_roll_where(const struct steps *, size_t i);
 /* In a roll: the next step of step i's host in its batch, or SIZE_MAX. */
 size_t		 steps_host_next(const struct steps *, size_t i);
 
+/* One host of a group (steps_group_hosts): the host and the step it is
+ * at, its first not settled step of the group (its last when all are). */
+struct steps_host {
+	const char	*host;	/* borrowed from the runbook's inventory */
+	size_t		 at;	/* index in the steps */
+};
+/* The hosts of step i's group, for the host table: every instance of its
+ * runbook step (a step with `on`), or for a host's step of a roll every
+ * host of the roll with the roll step it is at; in run order, in the
+ * same hop. Sets *hosts (the caller frees it; NULL for none) and, when
+ * counts is not NULL, counts[STATE] (room for STEP__COUNT) to how many
+ * hosts are at a step in that state. Returns how many hosts (0 for a
+ * step with no host). */
+size_t		 steps_group_hosts(const struct steps *, size_t i,
+		    struct steps_host **hosts, size_t *counts);
+
 /* The step with that key, or NULL. */
 const struct step *steps_find(const struct steps *, const char *key);
 /* True when every need of step i is settled (every step before its
