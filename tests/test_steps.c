@@ -1160,7 +1160,7 @@ test_group_hosts(void **state)
 	struct step_env		 base = { NULL, 0, NULL };
 	struct steps		*ss;
 	struct steps_host	*h;
-	size_t			 counts[STEP__COUNT], n;
+	size_t			 counts[STEP__COUNT], n, lo, hi;
 	char			*cause = NULL;
 
 	(void)state;
@@ -1196,10 +1196,28 @@ test_group_hosts(void **state)
 	assert_int_equal(counts[STEP_FAILED], 1);
 	assert_int_equal(counts[STEP_PENDING], 3);
 	free(h);
-	/* A step with no host has no host table. */
+	/* n1 failed within max-fail: it stays at the step that failed,
+	 * its later steps skipped; it is not counted done. */
+	step_set(ss, 2, STEP_TOLERATED, "exit 1");
+	n = steps_group_hosts(ss, 5, &h, counts);
+	assert_int_equal(h[0].at, 2);
+	assert_int_equal(counts[STEP_TOLERATED], 1);
+	free(h);
+	/* The group's steps: the roll's, its health checks and pauses
+	 * included, from any of them that runs on a host. */
+	steps_group_span(ss, 7, &lo, &hi);
+	assert_int_equal(lo, 1);
+	assert_int_equal(hi, 13);
+	steps_group_span(ss, 1, &lo, &hi);
+	assert_int_equal(lo, 1);
+	assert_int_equal(hi, 13);
+	/* A step with no host has no host table, and is its own span. */
 	assert_int_equal(steps_group_hosts(ss, 0, &h, counts), 0);
 	assert_null(h);
 	assert_int_equal(steps_group_hosts(ss, 3, &h, NULL), 0);
+	steps_group_span(ss, 14, &lo, &hi);
+	assert_int_equal(lo, 14);
+	assert_int_equal(hi, 14);
 	steps_free(ss);
 	step_env_free(&base);
 	runbook_free(rb);
@@ -1388,8 +1406,9 @@ test_roll_forks(void **state)
 	struct plan_hop	 hop = { 0 };
 	struct step_env	 base = { NULL, 0, NULL };
 	struct steps	*ss;
+	struct steps_host *h;
 	char		*cause = NULL, *where;
-	size_t		 i;
+	size_t		 i, counts[STEP__COUNT];
 
 	(void)state;
 	rb = roll_load(text);
@@ -1459,6 +1478,21 @@ test_roll_forks(void **state)
 	step_set(ss, 7, STEP_PASSED, NULL);
 	assert_int_equal(ss->v[8].state, STEP_READY);
 	assert_int_equal(ss->v[9].state, STEP_PENDING);
+	/* Its host table, laid out step by step: each host once, at its
+	 * last step when all passed. */
+	step_set(ss, 8, STEP_RUNNING, NULL);
+	assert_int_equal(steps_group_hosts(ss, 5, &h, counts), 4);
+	assert_string_equal(h[0].host, "n1");
+	assert_int_equal(h[0].at, 4);
+	assert_string_equal(h[1].host, "n2");
+	assert_int_equal(h[1].at, 5);
+	assert_string_equal(h[2].host, "n3");
+	assert_int_equal(h[2].at, 6);
+	assert_string_equal(h[3].host, "n4");
+	assert_int_equal(h[3].at, 8);
+	assert_int_equal(counts[STEP_PASSED], 3);
+	assert_int_equal(counts[STEP_RUNNING], 1);
+	free(h);
 	steps_free(ss);
 	step_env_free(&base);
 	runbook_free(rb);

@@ -1004,13 +1004,43 @@ steps_same_group(const struct step *st, const struct step *o)
 	return o->roll == NULL && o->rb == st->rb && o->undo == st->undo;
 }
 
+void
+steps_group_span(const struct steps *ss, size_t i, size_t *lo, size_t *hi)
+{
+	const struct step	*st = &ss->v[i], *o;
+	size_t			 first, last;
+
+	*lo = *hi = i;
+	if (st->host == NULL)
+		return;
+	/* Back while the steps before are of it, and on while the ones
+	 * after are (a roll's health checks and pauses between its batches
+	 * too). */
+	for (first = i; first > 0; first--) {
+		o = &ss->v[first - 1];
+		if (!steps_same_group(st, o) && (st->roll == NULL ||
+		    o->roll != st->roll || o->hop != st->hop))
+			break;
+	}
+	for (last = i; last + 1 < ss->n; last++) {
+		o = &ss->v[last + 1];
+		if (!steps_same_group(st, o) && (st->roll == NULL ||
+		    o->roll != st->roll || o->hop != st->hop))
+			break;
+	}
+	*lo = first;
+	*hi = last;
+}
+
 size_t
 steps_group_hosts(const struct steps *ss, size_t i, struct steps_host **out,
     size_t *counts)
 {
 	const struct step	*st = &ss->v[i], *o;
+	const struct rb_step	*first_rb = NULL;
 	struct steps_host	*v = NULL;
-	size_t			 n = 0, alloc = 0, j, k, first, from = 0;
+	size_t			 n = 0, alloc = 0, j, k, t, lo, hi, from = 0;
+	size_t			 cur = 0;
 	unsigned		 batch = 0;
 
 	*out = NULL;
@@ -1018,30 +1048,32 @@ steps_group_hosts(const struct steps *ss, size_t i, struct steps_host **out,
 		memset(counts, 0, STEP__COUNT * sizeof *counts);
 	if (st->host == NULL)
 		return 0;
-	/* The group's first step: back while the steps before are of it
-	 * (a roll's health checks and pauses between its batches too). */
-	for (first = i; first > 0; first--) {
-		o = &ss->v[first - 1];
-		if (!steps_same_group(st, o) && (st->roll == NULL ||
-		    o->roll != st->roll || o->hop != st->hop))
-			break;
-	}
-	for (j = first; j < ss->n; j++) {
+	steps_group_span(ss, i, &lo, &hi);
+	for (j = lo; j <= hi; j++) {
 		o = &ss->v[j];
-		if (!steps_same_group(st, o)) {
-			if (st->roll != NULL && o->roll == st->roll &&
-			    o->hop == st->hop)
-				continue;	/* its health check, pause */
-			break;
-		}
-		/* A host is in one batch of a roll: look in that one. */
-		if (o->batch != batch) {
+		if (!steps_same_group(st, o))
+			continue;	/* a roll's health check, pause */
+		/* A host is in one batch of a roll: look in that one. Every
+		 * instance of the batch's first step is a new host; any
+		 * other is found from the host touched last on (host by
+		 * host, or step by step with forks: one or two looks each,
+		 * so that 500 hosts cost 500 looks, not 500 squared). */
+		if (o->batch != batch || first_rb == NULL) {
 			batch = o->batch;
-			from = n;
+			from = cur = n;
+			first_rb = o->rb;
 		}
-		for (k = from; k < n; k++)
-			if (strcmp(v[k].host, o->host) == 0)
-				break;
+		k = n;
+		if (o->rb != first_rb && n > from) {
+			for (t = 0; t < n - from; t++) {
+				k = from + (cur - from + t) % (n - from);
+				if (v[k].host == o->host ||
+				    strcmp(v[k].host, o->host) == 0)
+					break;
+			}
+			if (t == n - from)
+				k = n;
+		}
 		if (k == n) {
 			if (n == alloc) {
 				alloc = alloc > 0 ? alloc * 2 : 16;
@@ -1050,8 +1082,12 @@ steps_group_hosts(const struct steps *ss, size_t i, struct steps_host **out,
 			v[n].host = o->host;
 			v[n].at = j;
 			n++;
-		} else if (step_state_settled(ss->v[v[k].at].state))
+		} else if (step_state_settled(ss->v[v[k].at].state) &&
+		    ss->v[v[k].at].state != STEP_TOLERATED)
+			/* On to its next step; a host that failed within
+			 * max-fail stays at the step that failed. */
 			v[k].at = j;
+		cur = k;
 	}
 	if (counts != NULL)
 		for (k = 0; k < n; k++)

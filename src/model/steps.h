@@ -395,6 +395,11 @@ struct steps_host {
  * step with no host). */
 size_t		 steps_group_hosts(const struct steps *, size_t i,
 		    struct steps_host **hosts, size_t *counts);
+/* The steps of step i's group, v[*lo .. *hi] (a roll's health checks and
+ * pauses between its batches included): what the checklist shows as one
+ * row and the host table follows; i alone for a step with no host. */
+void		 steps_group_span(const struct steps *, size_t i, size_t *lo,
+		    size_t *hi);
 
 /* The step with that key, or NULL. */
 const struct step *steps_find(const struct steps *, const char *key);
