@@ -3,7 +3,9 @@
 /* checklist.c: the hub: every step of the run by phase and hop, with its
  * state glyph; for a locked step what it waits for. Enter opens a step;
  * the selection follows the run as it progresses until the operator
- * moves it (Tab brings it back to where the run is). */
+ * moves it (Tab brings it back to where the run is). A step on many
+ * hosts, a roll, is one row with its progress ("12/40 done, 2 running,
+ * 1 failed"), opened as the host table. */
 #include "config.h"
 
 #include <ctype.h>
@@ -67,20 +69,99 @@ group_title(const struct step *st, char *out, size_t size)
 		snprintf(out, size, "Rollback");
 }
 
-/* The row of step i (group titles take rows too). */
+/* A row of the list: one step, or a group of steps on many hosts (a
+ * roll with its health checks and pauses, a step's instances on its
+ * hosts) shown as one row with its progress. */
+struct item {
+	size_t	lo, hi;
+};
+
+/* The rows, in order (the caller frees them); *n their number. Linear in
+ * the steps. */
+static struct item *
+checklist_items(const struct steps *ss, size_t *n)
+{
+	struct item	*v;
+	size_t		 i, lo, hi, k = 0;
+
+	v = xreallocarray(NULL, ss->n > 0 ? ss->n : 1, sizeof *v);
+	for (i = 0; i < ss->n; i = hi + 1) {
+		steps_group_span(ss, i, &lo, &hi);
+		if (lo != i || (hi == i && ss->v[i].roll == NULL))
+			hi = i;
+		v[k].lo = i;
+		v[k].hi = hi;
+		k++;
+	}
+	*n = k;
+	return v;
+}
+
+/* The row step i is on. */
+static size_t
+item_of(const struct item *v, size_t n, size_t i)
+{
+	size_t	k;
+
+	for (k = 0; k < n; k++)
+		if (i >= v[k].lo && i <= v[k].hi)
+			return k;
+	return n > 0 ? n - 1 : 0;
+}
+
+/* The screen row of item k (group titles take rows too). */
 static int
-row_of(const struct steps *ss, size_t i)
+row_of(const struct steps *ss, const struct item *v, size_t k)
 {
 	int	row = 0;
 	size_t	j;
 
-	for (j = 0; j <= i && j < ss->n; j++) {
-		if (j == 0 || group_of(&ss->v[j]) != group_of(&ss->v[j - 1]))
+	for (j = 0; j <= k; j++) {
+		if (j == 0 || group_of(&ss->v[v[j].lo]) !=
+		    group_of(&ss->v[v[j - 1].lo]))
 			row++;
-		if (j < i)
+		if (j < k)
 			row++;
 	}
 	return row;
+}
+
+/* A group's row: what it is and its progress, and the step whose state
+ * speaks for it, for the glyph (running, else failed, in doubt, ready,
+ * waiting; the last when all are settled). */
+static void
+item_group(const struct steps *ss, const struct item *it, char *out,
+    size_t size, const struct step **rep)
+{
+	static const enum step_state order[] = {
+		STEP_RUNNING, STEP_FAILED, STEP_IN_DOUBT, STEP_READY,
+		STEP_PENDING
+	};
+	const struct step	*st = &ss->v[it->lo];
+	struct steps_host	*h;
+	size_t			 counts[STEP__COUNT], n, o, j;
+	char			*progress, *title;
+
+	n = steps_group_hosts(ss, it->lo, &h, counts);
+	free(h);
+	progress = steps_hosts_progress(counts, n);
+	if (st->roll != NULL)
+		title = tui_expand(st, st->roll->title != NULL ?
+		    st->roll->title : st->roll->id);
+	else
+		title = tui_expand(st, st->rb != NULL ? st->rb->title :
+		    st->title);
+	snprintf(out, size, "%2zu. %-7s %s: %s", it->lo + 1, st->roll != NULL ?
+	    "roll" : rb_kind_name(st->kind), title, progress);
+	free(title);
+	free(progress);
+	*rep = &ss->v[it->hi];
+	for (o = 0; o < sizeof order / sizeof order[0]; o++)
+		for (j = it->lo; j <= it->hi; j++)
+			if (ss->v[j].state == order[o]) {
+				*rep = &ss->v[j];
+				return;
+			}
 }
 
 static void
@@ -90,11 +171,12 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 	struct session		*s = tui_session();
 	const struct steps	*ss = session_steps(s);
 	const struct step	*st;
+	struct item		*items;
 	enum theme_role		 role;
-	const char		*g;
+	const char		*g, *words;
 	char			 line[512];
 	int			 row = 0, y, list_rows = rows - 3, selrow;
-	size_t			 i, blocker;
+	size_t			 i, k, n, blocker, sel;
 
 	if (ss->n == 0) {
 		ui_str(w, 1, 1, cols - 2, "This run has no steps.");
@@ -105,15 +187,17 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 	if (!c->moved)
 		c->sel = session_current(s) < ss->n ? session_current(s) :
 		    ss->n - 1;
+	items = checklist_items(ss, &n);
+	sel = item_of(items, n, c->sel);
 	c->page = list_rows;
-	selrow = row_of(ss, c->sel);
+	selrow = row_of(ss, items, sel);
 	if (selrow < c->top)
 		c->top = selrow > 0 && selrow - 1 >= 0 ? selrow - 1 : 0;
 	if (selrow >= c->top + list_rows)
 		c->top = selrow - list_rows + 1;
-	for (i = 0; i < ss->n; i++) {
-		st = &ss->v[i];
-		if (i == 0 || group_of(st) != group_of(&ss->v[i - 1])) {
+	for (k = 0; k < n; k++) {
+		st = &ss->v[items[k].lo];
+		if (k == 0 || group_of(st) != group_of(&ss->v[items[k - 1].lo])) {
 			y = row++ - c->top;
 			if (y >= 0 && y < list_rows) {
 				group_title(st, line, sizeof line);
@@ -125,34 +209,46 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 		y = row++ - c->top;
 		if (y < 0 || y >= list_rows)
 			continue;
+		if (items[k].hi > items[k].lo || st->roll != NULL) {
+			item_group(ss, &items[k], line, sizeof line, &st);
+			words = NULL;
+		} else {
+			snprintf(line, sizeof line, "%2zu. %-7s %s",
+			    items[k].lo + 1, rb_kind_name(st->kind), st->title);
+			words = st->state == STEP_IN_DOUBT ? "in doubt" :
+			    st->state == STEP_PENDING ? "locked" :
+			    step_state_words(st->state);
+		}
 		g = tui_state_glyph(st, &role);
-		if (i == c->sel) {
+		if (k == sel) {
 			wattron(w, theme_attr(ROLE_SELECTION));
 			mvwhline(w, y, 0, ' ', cols);
 		}
 		wattron(w, theme_attr(role));
 		ui_str(w, y, 3, 2, g);
 		wattroff(w, theme_attr(role));
-		if (i == c->sel)
+		if (k == sel)
 			wattron(w, theme_attr(ROLE_SELECTION));
 		else if (st->state == STEP_PENDING)
 			wattron(w, theme_attr(ROLE_LOCKED));
-		snprintf(line, sizeof line, "%2zu. %-7s %s", i + 1,
-		    rb_kind_name(st->kind), st->title);
-		ui_str(w, y, 6, cols - 26, line);
-		snprintf(line, sizeof line, "%s", st->state == STEP_IN_DOUBT ?
-		    "in doubt" : step_state_words(st->state));
-		if (st->state == STEP_PENDING)
-			snprintf(line, sizeof line, "locked");
-		ui_str(w, y, cols - 19, 18, line);
+		if (words != NULL) {
+			ui_str(w, y, 6, cols - 26, line);
+			ui_str(w, y, cols - 19, 18, words);
+		} else		/* a group: its progress says it */
+			ui_str(w, y, 6, cols - 7, line);
 		wattroff(w, theme_attr(ROLE_SELECTION));
 		wattroff(w, theme_attr(ROLE_LOCKED));
 	}
 
 	/* The selected step, in words. */
 	st = &ss->v[c->sel];
+	i = items[sel].lo;
 	ui_hline(w, rows - 3, 0, cols);
-	if (st->state == STEP_PENDING && !steps_needs_met(ss, c->sel,
+	if (st->host != NULL && items[sel].hi > items[sel].lo)
+		snprintf(line, sizeof line, "Steps %zu-%zu run on many hosts: "
+		    "%s opens the host table.", i + 1, items[sel].hi + 1,
+		    keys_key(KEYS_OPEN));
+	else if (st->state == STEP_PENDING && !steps_needs_met(ss, c->sel,
 	    &blocker))
 		snprintf(line, sizeof line, "Step %zu waits for step %zu, "
 		    "\"%s\" (%s).", c->sel + 1, blocker + 1,
@@ -163,13 +259,13 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 	else if (st->outputs.n > 0) {
 		/* The values its command set (outputs), secrets masked. */
 		struct buf	vals;
-		size_t		k;
+		size_t		j;
 
 		buf_init(&vals);
-		for (k = 0; k < st->outputs.n; k++)
-			buf_printf(&vals, "%s%s=%s", k > 0 ? ", " : "",
-			    st->outputs.v[k].name, st->outputs.v[k].secret ?
-			    "********" : st->outputs.v[k].value);
+		for (j = 0; j < st->outputs.n; j++)
+			buf_printf(&vals, "%s%s=%s", j > 0 ? ", " : "",
+			    st->outputs.v[j].name, st->outputs.v[j].secret ?
+			    "********" : st->outputs.v[j].value);
 		snprintf(line, sizeof line, "Step %zu %s; it set %s", c->sel + 1,
 		    step_state_words(st->state), vals.data);
 		buf_free(&vals);
@@ -179,6 +275,7 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 		    step_state_words(st->state),
 		    toupper((unsigned char)*rb_kind_words(st->kind)),
 		    rb_kind_words(st->kind) + 1);
+	free(items);
 	ui_str(w, rows - 2, 1, cols - 2, line);
 	if (!c->moved || c->sel == session_current(s))
 		snprintf(line, sizeof line, session_running(s) != NULL ?
@@ -196,11 +293,21 @@ checklist_key(void *state, const struct ui_key *k)
 {
 	struct checklist	*c = state;
 	const struct steps	*ss = session_steps(tui_session());
-	size_t			 n = ss->n;
+	struct item		*items;
+	size_t			 n, sel;
+	bool			 moved;
 
-	if (n == 0)
+	if (ss->n == 0)
 		return false;
-	if (ui_list_move(k->action, &c->sel, n, c->page)) {
+	/* The cursor moves by rows; a group's row selects its first
+	 * step. */
+	items = checklist_items(ss, &n);
+	sel = item_of(items, n, c->sel < ss->n ? c->sel : ss->n - 1);
+	moved = ui_list_move(k->action, &sel, n, c->page);
+	if (moved)
+		c->sel = items[sel].lo;
+	free(items);
+	if (moved) {
 		c->moved = true;
 		ui_dirty();
 		return true;

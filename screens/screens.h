@@ -64,6 +64,7 @@ struct export_arg {
 	X(export)	\
 	X(help)		\
 	X(history)	\
+	X(hosts)	\
 	X(manual)	\
 	X(pick)		\
 	X(plan)		\

@@ -270,6 +270,30 @@ void
 tui_open_step(size_t i)
 {
 	const struct steps	*ss = session_steps(tui_s);
+	struct steps_host	*h;
+	char			*cause = NULL;
+	size_t			 n;
+
+	if (ss == NULL || i >= ss->n)
+		return;
+	/* A step on many hosts, a roll: the host table. */
+	n = steps_group_hosts(ss, i, &h, NULL);
+	free(h);
+	if (n < 2) {
+		tui_open_one(i);
+		return;
+	}
+	tui_index = i;
+	if (ui_push(&screen_hosts, &tui_index, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+	}
+}
+
+void
+tui_open_one(size_t i)
+{
+	const struct steps	*ss = session_steps(tui_s);
 	const struct step	*st;
 	const struct screen	*scr;
 	struct reader_arg	 ra;
@@ -574,6 +598,14 @@ tui_watch_follow(void)
 	if ((ui_top() == &screen_run || ui_top() == &screen_checks) &&
 	    tui_index == run->index)
 		return;
+	if (ui_top() == &screen_hosts && tui_index < session_steps(tui_s)->n) {
+		size_t	lo, hi;
+
+		steps_group_span(session_steps(tui_s), tui_index, &lo, &hi);
+		if (run->index >= lo && run->index <= hi &&
+		    run->host != NULL)
+			return;
+	}
 	while (ui_depth() > 1)
 		ui_pop();
 	tui_open_step(run->index);

@@ -57,8 +57,12 @@ int		 tui_pick(char **path);
 /* The session the wizard runs (screens read it, and act on it only
  * through session_*() calls). */
 struct session	*tui_session(void);
-/* Open step i in its screen: reader, confirm, manual, run or checks. */
+/* Open step i in its screen: reader, confirm, manual, run or checks; the
+ * host table for a step on many hosts or a roll. */
 void		 tui_open_step(size_t i);
+/* Step i in its kind's screen, even when it is one of many hosts' (the
+ * host table opens a host's step so). */
+void		 tui_open_one(size_t i);
 /* What comes next once the top screen is done with its step: the next
  * step that starts without asking, the summary when the run is done. */
 void		 tui_follow(void);

@@ -1161,7 +1161,7 @@ test_group_hosts(void **state)
 	struct steps		*ss;
 	struct steps_host	*h;
 	size_t			 counts[STEP__COUNT], n, lo, hi;
-	char			*cause = NULL;
+	char			*cause = NULL, *where;
 
 	(void)state;
 	rb = roll_load(text);
@@ -1203,6 +1203,17 @@ test_group_hosts(void **state)
 	assert_int_equal(h[0].at, 2);
 	assert_int_equal(counts[STEP_TOLERATED], 1);
 	free(h);
+	where = steps_hosts_progress(counts, n);
+	assert_string_equal(where, "0/4 done, 1 failed, 3 waiting");
+	free(where);
+	counts[STEP_PASSED] = 2;
+	counts[STEP_RUNNING] = 1;
+	counts[STEP_IN_DOUBT] = 1;
+	counts[STEP_PENDING] = 0;
+	counts[STEP_READY] = 0;
+	where = steps_hosts_progress(counts, 5);
+	assert_string_equal(where, "2/5 done, 1 running, 1 failed, 1 in doubt");
+	free(where);
 	/* The group's steps: the roll's, its health checks and pauses
 	 * included, from any of them that runs on a host. */
 	steps_group_span(ss, 7, &lo, &hi);

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Copyright (c) 2026 the stepup authors.
 # SPDX-License-Identifier: ISC (see LICENSE)
-# tui-fanout-sshd.sh: the wizard's run screen with two hosts of a step
+# tui-fanout-sshd.sh: the wizard's host table with two hosts of a step
 # with forks: 2 running at once, through real sshd (sshd-lib.sh): it
-# says how many run, ^C asks to cancel them all, and a yes cancels both
-# and starts no more of its hosts.
+# says how many run and how many may, each host's last line of output;
+# one host's step opened says how many run beside it; ^C asks to cancel
+# them all, and a yes cancels both and starts no more of its hosts.
 . "$top_srcdir/tests/tui-lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
 trap 'sshd_stop; for s in $TUI_NAMES; do tmux -L "$TUI_SOCK-$s" kill-server >/dev/null 2>&1; done; rm -rf "$TMP"' EXIT
@@ -34,11 +35,18 @@ wait_file() {
 	done
 }
 wait_file "$W/held-node1" && wait_file "$W/held-node2" || finish
+tui_wait_row f 3 "4 hosts, at most 2 at once: 0/4 done, 2 running, 2 waiting" || finish
+tui_wait f "node1 running   agent" || finish
+tui_wait f "upgrading node1, waiting for node2" || finish
+tui_wait f "node2 running   agent" || finish
+tui_keys f Enter
 tui_wait f "2 hosts running (at most 2 at once; c cancels them all).  This one, on node1: running" || finish
+tui_keys f Escape
+tui_wait_row f 3 "4 hosts, at most 2 at once: 0/4 done, 2 running, 2 waiting" || finish
 tui_keys f C-c
 tui_wait f "Cancel the 2 hosts running now (step 2, \"Upgrade the agent to 2.0.0 (on node1)\", and its" || finish
 tui_keys f y
-tui_wait f "failed: exit 143 (cancelled) on node1 (attempt 1)." 300 || finish
+tui_wait f "node1, step 2 (agent): failed: exit 143 (cancelled) on node1" 300 || finish
 sql() { sqlite3 -batch -noheader "$TMP/state/journal.db" "$1"; }
 n=0
 until [ "$(sql "select count(*) from step_states where state = 'failed'")" = 2 ]; do

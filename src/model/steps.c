@@ -1096,6 +1096,35 @@ steps_group_hosts(const struct steps *ss, size_t i, struct steps_host **out,
 	return n;
 }
 
+char *
+steps_hosts_progress(const size_t *counts, size_t n)
+{
+	/* In this order, each said only when some host is in it. */
+	static const struct {
+		enum step_state	 a, b;
+		const char	*words;
+	} parts[] = {
+		{ STEP_RUNNING,   STEP_RUNNING,   "running" },
+		{ STEP_FAILED,    STEP_TOLERATED, "failed" },
+		{ STEP_IN_DOUBT,  STEP_IN_DOUBT,  "in doubt" },
+		{ STEP_SKIPPED,   STEP_SKIPPED,   "skipped" },
+		{ STEP_PENDING,   STEP_READY,     "waiting" },
+	};
+	struct buf	b;
+	size_t		k, c;
+
+	buf_init(&b);
+	buf_printf(&b, "%zu/%zu done", counts[STEP_PASSED] + counts[STEP_DONE],
+	    n);
+	for (k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+		c = counts[parts[k].a] + (parts[k].b != parts[k].a ?
+		    counts[parts[k].b] : 0);
+		if (c > 0)
+			buf_printf(&b, ", %zu %s", c, parts[k].words);
+	}
+	return buf_take(&b);
+}
+
 /* Whether step i is a host's instance after another host's of the same
  * runbook step (and hop). */
 static bool

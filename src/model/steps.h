@@ -395,6 +395,12 @@ struct steps_host {
  * step with no host). */
 size_t		 steps_group_hosts(const struct steps *, size_t i,
 		    struct steps_host **hosts, size_t *counts);
+/* A group's progress from steps_group_hosts' counts and n: "12/40 done,
+ * 2 running, 1 failed" (then in doubt, skipped, waiting: each only when
+ * some host is). A host is done when its steps all passed or were done
+ * by hand, failed when one failed (within max-fail too). The caller
+ * frees it. */
+char		*steps_hosts_progress(const size_t *counts, size_t n);
 /* The steps of step i's group, v[*lo .. *hi] (a roll's health checks and
  * pauses between its batches included): what the checklist shows as one
  * row and the host table follows; i alone for a step with no host. */
