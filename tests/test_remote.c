@@ -460,6 +460,7 @@ test_detach(void **state)
 	enum remote_state	 st;
 	int			 status;
 	long			 pid;
+	int			 k;
 	char			*e[] = { "V=it's $(here)", NULL };
 
 	assert_non_null(mkdtemp(dir));
@@ -486,6 +487,54 @@ test_detach(void **state)
 	buf_free(&out);
 	free(script);
 	free(line);
+
+	/* Output written in parts while it is followed comes back whole and
+	 * in order: through GNU tail --pid (one tail, its arguments
+	 * recorded by a stand-in that runs the real one), and through the
+	 * loop that stands in for it where tail is another (a stand-in
+	 * that says it is BusyBox and refuses --pid). */
+	path = xasprintf("%s/bin", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	free(path);
+	for (k = 0; k < 2; k++) {
+		char	*tail = xasprintf("%s/bin/tail", dir), *rec, *name;
+		FILE	*f;
+
+		rec = xasprintf("%s/tail-args", dir);
+		assert_non_null(f = fopen(tail, "w"));
+		if (k == 0)
+			fprintf(f, "#!/bin/sh\necho \"$*\" >>'%s'\n"
+			    "exec /usr/bin/tail \"$@\"\n", rec);
+		else
+			fprintf(f, "#!/bin/sh\ncase $1 in --version) "
+			    "echo 'tail (BusyBox) 1.36'; exit 0 ;; -s|--pid*) "
+			    "echo 'tail: unrecognized option' >&2; exit 1 ;; "
+			    "esac\nexec /usr/bin/tail \"$@\"\n");
+		assert_int_equal(fclose(f), 0);
+		assert_int_equal(chmod(tail, 0700), 0);
+		env[0] = xasprintf("PATH=%s/bin:/usr/bin:/bin", dir);
+		name = xasprintf("part%d", k);
+		assert_int_equal(remote_detach_script(dir, name, "echo a; "
+		    "sleep 0.3; printf b; sleep 0.3; echo c; exit 3", true,
+		    &script, &cause), 0);
+		assert_int_equal(run_sh("/bin/sh", script, &out), 3);
+		assert_string_equal(out.data, "a\nbc\n");
+		buf_free(&out);
+		free(script);
+		if (k == 0) {
+			size_t	len;
+
+			pidtext = file_read(rec, 4096, &len, &cause);
+			assert_non_null(pidtext);
+			assert_non_null(strstr(pidtext, "--pid="));
+			free(pidtext);
+		}
+		free(env[0]);
+		env[0] = "PATH=/usr/bin:/bin";
+		free(name);
+		free(rec);
+		free(tail);
+	}
 
 	/* Not waiting: running, then killed: lost. */
 	assert_int_equal(remote_command("sleep 60", NULL, &line, &cause), 0);

@@ -142,7 +142,10 @@ pid=$!
 wait_for "$WORLD/held-node-2.x"
 sup=$(cat "$STATE"/runs/1/agent*node-2*.status.pid 2>/dev/null | cut -d' ' -f1)
 cli=
-[ -n "$sup" ] && cli=$(ps -o pid= --ppid "$sup" | tr -d ' ')
+# The transport (fake-exec, exec'd into sh), not the runner it started:
+# on this host the runner, orphaned, is the supervisor's child too (it
+# is a subreaper).
+[ -n "$sup" ] && cli=$(ps -o pid=,args= --ppid "$sup" | awk '$2 == "sh" && NF == 2 { print $1 }')
 if [ -n "$cli" ]; then
 	kill -KILL $cli
 else

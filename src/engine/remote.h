@@ -117,8 +117,9 @@ void	remote_argv_free(char **);
  * nohup, its stdin /dev/null and its output in the file "log", writes its
  * pid to "pid", and when it ends its exit status to "status" (through a
  * rename, so that the file is whole or absent). With wait, the script then
- * prints the log as it grows (every tenth of a second for two seconds,
- * then every second) until the status is there, all of the log, and
+ * prints the log as it grows (through GNU tail --pid where the node has
+ * it, else every tenth of a second for two seconds, then every second)
+ * until the status is there, all of the log, and
  * exits with the command's status; without, it exits 0 once the command
  * is started. It exits 125
  * when the attempt's directory cannot be made. state_dir is relative to
