@@ -182,6 +182,16 @@ expect_status 0 "$STEPUP" plan "$X" --from 24.03.0rc1
 expect_grep "$TMP/out" "  1. 24.03.0rc1 -> 24.03.0  (patch)"
 expect_grep "$TMP/out" "  2. 24.03.0 -> 24.03.1  (patch)"
 
+# --json names the run's hosts (after --limit) and, per hop, the hosts of
+# each step with `on` outside a roll, and how many at once.
+H=$top_srcdir/tests/data/hosts/fanout.yaml
+expect_status 0 "$STEPUP" plan "$H" --from 1.0.0 --limit node1,node3 --json
+expect_grep "$TMP/out" '  "hosts": {"from": "hosts:", "limit": "node1,node3", "names": ["node1", "node3"]},'
+expect_grep "$TMP/out" '"on": {"agent": {"hosts": ["node1", "node3"], "forks": 2}}'
+expect_status 0 "$STEPUP" plan "$W" --from 22.05.8 --var ha=no --json
+expect_grep "$TMP/out" '  "hosts": null,'
+grep -q '"on":' "$TMP/out" && fail "a runbook without hosts has steps on hosts: $(cat "$TMP/out")"
+
 # Usage and invalid runbooks: exit 2.
 expect_status 2 "$STEPUP" plan "$B"
 expect_grep "$TMP/err" "backendai.yaml asks for the installed version (\"Which version of Backend.AI is installed?\"): give it with --from VERSION"

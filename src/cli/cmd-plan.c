@@ -330,6 +330,78 @@ json_rolls(const struct runbook *rb, const struct rb_steps *hs,
 		fputs("]", stdout);
 }
 
+/* A hop's steps with `on` outside a roll, as "on": {"ID": {"hosts":
+ * [...], "forks": N}} (nothing when it has none, or no hosts are known). */
+static void
+json_on(const struct runbook *rb, const struct rb_steps *hs,
+    const struct plan_hop *h, char **vars)
+{
+	struct inv_sel	 sel;
+	char		*cause;
+	size_t		 k, j;
+	bool		 first = true;
+
+	if (rb->inventory == NULL)
+		return;
+	for (k = 0; k < hs->n; k++) {
+		if (hs->v[k].on.s == NULL || hs->v[k].roll != NULL ||
+		    !runbook_step_runs_on(rb, &hs->v[k], h->kind, h->from,
+		    h->to, plan_answer, vars))
+			continue;
+		if (inventory_select(rb->inventory, hs->v[k].on.s, &sel,
+		    &cause) != 0) {
+			free(cause);	/* checked when resolved */
+			inventory_sel_free(&sel);
+			continue;
+		}
+		fputs(first ? ", \"on\": {" : ", ", stdout);
+		first = false;
+		json_str(hs->v[k].id);
+		fputs(": {\"hosts\": [", stdout);
+		for (j = 0; j < sel.n; j++) {
+			if (j > 0)
+				fputs(", ", stdout);
+			json_str(rb->inventory->hosts[sel.v[j]].name);
+		}
+		printf("], \"forks\": %u}", hs->v[k].forks > 1 ?
+		    hs->v[k].forks : 1);
+		inventory_sel_free(&sel);
+	}
+	if (!first)
+		fputs("}", stdout);
+}
+
+/* The run's hosts: null, or {"from": ..., "limit": ..., "names": [...]}. */
+static void
+json_hosts(const struct runbook *rb, const struct plan_opts *o)
+{
+	size_t	k;
+	bool	first;
+
+	if (rb->inventory == NULL || o->hosts_from == NULL) {
+		fputs("null", stdout);
+		return;
+	}
+	fputs("{\"from\": ", stdout);
+	json_str(o->hosts_from);
+	fputs(", \"limit\": ", stdout);
+	if (rb->inventory->limit != NULL)
+		json_str(rb->inventory->limit);
+	else
+		fputs("null", stdout);
+	fputs(", \"names\": [", stdout);
+	for (k = 0, first = true; k < rb->inventory->nhosts; k++) {
+		if (rb->inventory->excluded != NULL &&
+		    rb->inventory->excluded[k])
+			continue;	/* --limit */
+		if (!first)
+			fputs(", ", stdout);
+		first = false;
+		json_str(rb->inventory->hosts[k].name);
+	}
+	fputs("]}", stdout);
+}
+
 static void
 json_hops(const struct runbook *rb, const struct plan *pl, const char *ind,
     char **vars)
@@ -370,6 +442,7 @@ json_hops(const struct runbook *rb, const struct plan *pl, const char *ind,
 			first = false;
 		}
 		fputs("]", stdout);
+		json_on(rb, hs, h, vars);
 		json_rolls(rb, hs, h, vars);
 		printf("}%s\n", i + 1 < pl->n_hops ? "," : "");
 	}
@@ -426,6 +499,8 @@ print_json(const struct runbook *rb, const struct plan_opts *o,
 	    pl->n_hops == 0 ? "nothing-to-do" : "planned");
 	fputs("\n  \"conditions\": ", stdout);
 	json_conds(&o->conds);
+	fputs(",\n  \"hosts\": ", stdout);
+	json_hosts(rb, o);
 	fputs(",\n  \"hops\": ", stdout);
 	if (pl != NULL)
 		json_hops(rb, pl, "  ", o->vars);
