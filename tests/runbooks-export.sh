@@ -70,6 +70,7 @@ check_export "$R/hopsworks-azure.yaml" 2.4.0 3.1.0 \
 	"Upgrade checklist: Hopsworks (Hopsworks.ai, Azure) 2.4.0 → 3.1.0" \
 	"The upgrade to 3.1.0 completes" \
 	"Start the upgrade to 3.1.0 in the Hopsworks.ai console" \
+	"Remove the cluster" "Add the workers again, as they were" \
 	"Roll back in the Hopsworks.ai console"
 check_export "$R/demo.yaml" 1.0.0 2.0.0 \
 	"Upgrade checklist: stepup demo cluster 1.0.0 → 2.0.0" \
