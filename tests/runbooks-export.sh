@@ -41,7 +41,8 @@ check_export() {
 		fail "$rb: the Markdown export has no title"
 }
 
-INV=$I/backend.ai.ini check_export "$R/backend.ai.yaml" 24.03.10 24.09.4 \
+INV=$I/backend.ai.ini
+check_export "$R/backend.ai.yaml" 24.03.10 24.09.4 \
 	"Upgrade checklist: Backend.AI 24.03.10 → 24.09.4" \
 	"Back up the manager database" "Fill out missing DB revisions since 24.03.11" \
 	"Stop the agent (on gpu01)" "Start the agent (on gpu05)" \
@@ -55,6 +56,15 @@ for t in "Batch: roll agents (Upgrade the agents, a few nodes at a time), batch 
 	tr '\n' ' ' <"$TMP/backend.ai.txt" | tr -s ' ' | grep -qF "$t" ||
 		fail "the checklist lacks '$t': $(grep -A3 'Batch:' "$TMP/backend.ai.txt" | head -20)"
 done
+INV=$I/slurm.ini
+check_export "$R/slurm.yaml" 23.02.7 24.05.4 \
+	"Upgrade checklist: Slurm 23.02.7 → 24.05.4" \
+	"Stop slurmdbd" "Stop slurmd (on c01)" "Start slurmd 24.05.4 (on c06)" \
+	"Restore SlurmdTimeout and SlurmctldTimeout"
+tr '\n' ' ' <"$TMP/slurm.txt" | tr -s ' ' |
+	grep -qF "Batch: roll slurmd (Upgrade slurmd, a few nodes at a time), batch 2 of 4: c02, c03" ||
+	fail "the Slurm checklist does not name batch 2's nodes: $(grep -A2 'Batch:' "$TMP/slurm.txt" | head)"
+INV=
 check_export "$R/pachyderm.yaml" 1.7.0 1.9.0 \
 	"Upgrade checklist: Pachyderm 1.7.0 → 1.9.0" \
 	"Spin down Pachyderm 1.8.0 (pachctl undeploy)" \
