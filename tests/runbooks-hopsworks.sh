@@ -5,9 +5,11 @@
 # run for real by stepup in plain mode against stand-ins for the Azure CLI
 # and the Hopsworks.ai API (az and curl earlier on PATH, sleep made
 # instant): the permissions check names the missing snapshot action; an
-# upgrade is followed until the cluster runs the new version; an upgrade
-# error fails the step, and the guided rollback follows the console's
-# rollback until the old cluster runs again. The API key never shows.
+# upgrade is followed until the cluster runs the new version, then its
+# workers are recreated as they were (removed, then added with the same
+# configurations, through the API); an upgrade error fails the step, and
+# the guided rollback follows the console's rollback until the old
+# cluster runs again. The API key never shows.
 . "$top_srcdir/tests/lib.sh"
 
 command -v python3 >/dev/null 2>&1 || { echo "python3 missing: skipped"; exit 77; }
@@ -29,13 +31,20 @@ esac
 EOT
 # curl: the API key arrives on stdin as a header, never as an argument;
 # the cluster's states are served one after another from cluster.N, the
-# last one for good.
+# last one for good; a change of its workers is logged with its body.
 cat >"$TMP/bin/curl" <<'EOT'
 #!/bin/sh
-for a in "$@"; do url=$a; done
+method=GET body=
+for a in "$@"; do
+	case $prev in -X) method=$a ;; --data-binary) body=$a ;; esac
+	prev=$a url=$a
+done
 echo "curl $*" >>"$STUB/calls"
 grep -qx 'x-api-key: k3y-not-to-show' || { echo "no API key header" >&2; exit 22; }
 case $url in
+*/api/clusters/cluster-1/workers)
+	echo "$method $body" >>"$STUB/workers"
+	echo '{"code": 200, "status": "ok"}' ;;
 */api/clusters/hopsworks/versions/AZURE)
 	echo '{"payload": {"versions": [{"version": "2.5.0", "upgradableFromVersion": "2.4.0", "releaseNotesUrl": "https://example.org/2.5"}, {"version": "3.0.0", "upgradableFromVersion": "2.5.0"}]}}' ;;
 */api/clusters/cluster-1)
@@ -50,13 +59,16 @@ printf '#!/bin/sh\nexit 0\n' >"$TMP/bin/sleep"
 chmod +x "$TMP/bin/az" "$TMP/bin/curl" "$TMP/bin/sleep"
 PATH="$TMP/bin:$PATH"; export PATH
 
-# cluster N STATE VERSION [UPGRADE-TO] [ERROR]: what the API says, Nth.
+# cluster N STATE VERSION [UPGRADE-TO] [ERROR]: what the API says, Nth,
+# with the workers $WORKERS.
+W='[{"instanceType": "Standard_D8s_v3", "diskSize": 256, "count": 2}, {"instanceType": "Standard_NC6s_v3", "diskSize": 512, "count": 1}]'
+WORKERS=$W
 cluster() {
 	up=null err=
 	[ -n "${4:-}" ] && up="{\"from\": \"2.4.0\", \"to\": \"$4\"}"
 	[ -n "${5:-}" ] && err=", \"errorMessage\": \"$5\""
-	printf '{"payload": {"cluster": {"id": "cluster-1", "name": "prod", "state": "%s", "version": "%s", "upgradeInProgress": %s%s}}}\n' \
-		"$2" "$3" "$up" "$err" >"$STUB/cluster.$1"
+	printf '{"payload": {"cluster": {"id": "cluster-1", "name": "prod", "state": "%s", "version": "%s", "upgradeInProgress": %s%s, "clusterConfiguration": {"head": {"instanceType": "Standard_D8s_v3", "diskSize": 512}, "workers": %s}}}}\n' \
+		"$2" "$3" "$up" "$err" "$WORKERS" >"$STUB/cluster.$1"
 }
 # world: a running 2.4.0 cluster whose role has every permission.
 world() {
@@ -92,13 +104,24 @@ printf 'Microsoft.Compute/*\n' >"$STUB/actions"
 hops ack quit
 expect_line "$TMP/out" "  | ok: Microsoft.Compute/disks/beginGetAccess/action"
 
-# The upgrade, followed until the cluster runs 2.5.0.
+# The upgrade, followed until the cluster runs 2.5.0; then its workers
+# recreated: the cluster without them, then with them again.
 world
 cluster 1 updating 2.4.0 2.5.0
 cluster 2 updating 2.4.0 2.5.0
 cluster 3 running 2.5.0
-hops ack "yes, upgrade cluster to 2.5.0" "tick clicked Upgrade" "tick 2.5.0 shown" "tick recreated"
+cluster 4 running 2.5.0
+WORKERS='[]' cluster 5 running 2.5.0
+cluster 6 running 2.5.0
+hops ack "yes, upgrade cluster to 2.5.0" "tick clicked Upgrade" "tick 2.5.0 shown" run run
 [ "$status" = 0 ] || fail "the upgrade exited $status: $(tail -30 "$TMP/out")"
+expect_line "$TMP/out" "  | 2 x Standard_D8s_v3, 256 GB disk"
+expect_line "$TMP/out" "  | 2 worker configuration(s)"
+expect_grep "$TMP/out" "state running, 0 worker(s)"
+expect_grep "$TMP/out" "state running, workers {'Standard_D8s_v3': 2, 'Standard_NC6s_v3': 1} (before: {'Standard_D8s_v3': 2, 'Standard_NC6s_v3': 1})"
+body='{"workers": [{"instanceType": "Standard_D8s_v3", "diskSize": 256, "count": 2}, {"instanceType": "Standard_NC6s_v3", "diskSize": 512, "count": 1}]}'
+printf '%s\n' "DELETE $body" "POST $body" >"$TMP/want"
+diff -u "$TMP/want" "$STUB/workers" >"$TMP/diff" || fail "the workers were not recreated as they were: $(cat "$TMP/diff")"
 expect_line "$TMP/out" "  | Hopsworks 2.5.0"
 expect_line "$TMP/out" "  | release notes: https://example.org/2.5"
 expect_grep "$TMP/out" " state updating, version 2.4.0, upgrading 2.4.0 -> 2.5.0"

@@ -35,21 +35,27 @@ steps_of() {
 
 # Backend.AI (seeds/001 and 004, "Allowed upgrade paths").
 B="$R/backend.ai.yaml"
-major="stop-manager, manager-package, alembic, missing-revisions, other-packages, start-services, manager-answers, hop-versions, agents, changelog-extras"
-minor="stop-manager, manager-package, alembic, other-packages, start-services, manager-answers, hop-versions, agents, changelog-extras"
+# The compute nodes from an inventory file, in place of the manager's
+# list of its agents: a minor hop rolls through them, one canary then a
+# quarter at a time, the manager's agent list checked after each batch; a
+# major hop stops every agent before the manager and starts them after it.
+B_INV="$top_srcdir/tests/data/inventory/backend.ai.ini"
+hosts="on 5 hosts: gpu01, gpu02, gpu03, gpu04, gpu05; 10 at once"
+major="stop-agents ($hosts), stop-manager, manager-package, alembic, missing-revisions, other-packages, agent-packages ($hosts), start-services, manager-answers, hop-versions, start-agents ($hosts), agent-version ($hosts), agents-back, other-servers, changelog-extras"
+minor="stop-manager, manager-package, alembic, other-packages, start-services, manager-answers, hop-versions, roll agents (agent-stop, agent-package, agent-start, agent-check; 5 hosts in 3 batches: gpu01 | gpu02, gpu03 | gpu04, gpu05; a health check after each; max-fail 0), other-servers, changelog-extras"
 # The catalog is the product's final release tags: 23.09.11 is the latest
 # 23.09 release, and there is no 23.09.9 nor 24.03.1.
-plan 0 "$B" --from 23.09.11 --to 24.03.2
+plan 0 "$B" --inventory "$B_INV" --from 23.09.11 --to 24.03.2
 hops_are "23.09.11 -> 24.03.2 (major)"
 steps_of 1 "$major"
-plan 0 "$B" --from 23.09.11 --to 24.03.11
+plan 0 "$B" --inventory "$B_INV" --from 23.09.11 --to 24.03.11
 hops_are "23.09.11 -> 24.03.11 (major)"
-plan 0 "$B" --from 23.09.10 --to 24.03.2
+plan 0 "$B" --inventory "$B_INV" --from 23.09.10 --to 24.03.2
 hops_are "23.09.10 -> 23.09.11 (minor)" "23.09.11 -> 24.03.2 (major)"
 steps_of 1 "$minor"
 steps_of 2 "$major"
 expect_grep "$TMP/out" "23.09.11: a series is left only from its latest release"
-plan 0 "$B" --from 23.03.12 --to 24.03.2
+plan 0 "$B" --inventory "$B_INV" --from 23.03.12 --to 24.03.2
 want="23.03.12 -> 23.09.0 (major)"
 prev=0
 for i in 1 2 3 4 5 6 8 10 11; do
@@ -59,16 +65,16 @@ for i in 1 2 3 4 5 6 8 10 11; do
 done
 printf '%s\n23.09.11 -> 24.03.2 (major)\n' "$want" >"$TMP/want"
 cmp -s "$TMP/want" "$TMP/hops" || fail "23.03.12 -> 24.03.2: $(tr '\n' ';' <"$TMP/hops")"
-plan 3 "$B" --from 23.09.9 --to 24.03.0
+plan 3 "$B" --inventory "$B_INV" --from 23.09.9 --to 24.03.0
 expect_grep "$TMP/out" "(not-in-catalog):"
 # Forbidden as direct hops; a plain plan routes around them.
-plan 3 "$B" --from 23.09.10 --to 24.03.2 --direct
+plan 3 "$B" --inventory "$B_INV" --from 23.09.10 --to 24.03.2 --direct
 expect_grep "$TMP/out" "refused by the runbook's policy (leave-series)"
 says "23.09.10 -> 24.03.2 leaves the 23.09 series from 23.09.10, but a series is left only from its latest release, 23.09.11 (leave-series: from-latest)"
-plan 3 "$B" --from 23.03.0 --to 24.03.2 --direct
+plan 3 "$B" --inventory "$B_INV" --from 23.03.0 --to 24.03.2 --direct
 expect_grep "$TMP/out" "refused by the runbook's policy (skip-series)"
 says "23.03.0 -> 24.03.2 skips the 23.09 series, and no series may be skipped (skip-series: false)"
-plan 3 "$B" --from 24.03.0 --to 23.09.10
+plan 3 "$B" --inventory "$B_INV" --from 24.03.0 --to 23.09.10
 
 # Pachyderm (seeds/002): in place any newer 1.x, a redeploy across 1.8, no
 # way to 2.x with this procedure.

@@ -14,6 +14,10 @@
 #
 # After it: $SSH_CONFIG (give it to ssh -F), $SSHD_DIR, $SSHD_PORT_k and
 # $SSHD_PID_k for each daemon k.
+#
+# $SSHD_EXTRA, when set before sshd_start, is added to each daemon's
+# sshd_config (for example "SetEnv PATH=$TMP/bin:/usr/bin:/bin", so that
+# the commands run on the hosts find a test's stand-ins).
 
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
 SSHD_DIR=$TMP/sshd
@@ -69,6 +73,7 @@ sshd_one() {
 		echo "MaxStartups 100"
 		echo "MaxSessions 100"
 		echo "LogLevel VERBOSE"
+		[ -z "${SSHD_EXTRA:-}" ] || printf '%s\n' "$SSHD_EXTRA"
 	} >"$cfg"
 	: >"$log"
 	"$SSHD_BIN" -D -e -f "$cfg" >"$log" 2>&1 &

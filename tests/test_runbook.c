@@ -595,7 +595,10 @@ static const struct tcase cases[] = {
 	  "t.yaml:14:24: 'forks' is only for check and action steps, and step "
 	  "'e' is a manual step\n" },
 	{ BASE HOP "forks: 3\n", "t.yaml:9:1: 'forks' says how many hosts of a "
-	  "step with 'on' run at once, but the runbook has no 'hosts'\n" },
+	  "step with 'on' run at once, but the runbook has no 'hosts' or "
+	  "'inventory'\n" },
+	/* ... and hosts from an inventory alone are hosts */
+	{ BASE HOP "inventory: {command: ls}\nforks: 3\n", "" },
 	{ BASE HOP "hosts:\n  web: [w1]\nforks: [2]\n", "t.yaml:11:8: 'forks' "
 	  "must be how many hosts run at once, 1 to 64, found a list\n" },
 	/* transport: a list of strings, "{host}" exactly once, an element of

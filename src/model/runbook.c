@@ -1340,9 +1340,11 @@ load_root(struct ctx *c, const struct yt_node *root)
 			(void)inventory_finish(rb->inventory, c->file, c->d);
 	}
 	if ((x = rbl_map_get(root, "forks", &k)) != NULL &&
-	    rbl_get_forks(c, x, &rb->forks) && rb->inventory == NULL)
+	    rbl_get_forks(c, x, &rb->forks) && rb->inventory == NULL &&
+	    rb->inv_source.kind == RB_INV_NONE)
 		err(c, k->pos, "'forks' says how many hosts of a step with "
-		    "'on' run at once, but the runbook has no 'hosts'");
+		    "'on' run at once, but the runbook has no 'hosts' or "
+		    "'inventory'");
 	if ((x = rbl_map_get(root, "transport", &k)) != NULL) {
 		if (rb->inventory == NULL && rb->inv_source.kind == RB_INV_NONE)
 			err(c, k->pos, "'transport' says how hosts are reached, "
