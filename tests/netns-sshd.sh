@@ -88,6 +88,7 @@ run_pid=
 [ "$st" = 1 ] || fail "the run with node2 cut exited $st: $(tail -20 "$TMP/out1")"
 expect_grep "$TMP/out1" "ssh to node2 ended: exit 255; node2 cannot be reached through ssh (ssh: connect to host 10.231.2.2 port 22: Connection timed out): whether the command ran there is unknown"
 expect_line "$TMP/out1" "= 2 passed on node1: exit 0"
+expect_line "$TMP/out1" "? 3 action: its outcome is unknown (node2 has not said how it ended) [retry, done REASON, shell, rollback, quit]"
 [ "$(sql "select state from step_states where step = '$N2'")" = in-doubt ] ||
 	fail "node2 after the cut: $(sql "select step, state, reason from step_states")"
 [ "$(sql "select state from step_states where step = '$N1'")" = passed ] ||
@@ -96,12 +97,19 @@ expect_line "$TMP/out1" "= 2 passed on node1: exit 0"
 # Cut off, node2's command goes on to its end.
 wait_for "$WORLD/ended-node2"
 
-# 2. Resumed with the link still cut: node2 does not answer, its step
-# stays in doubt, and nothing runs again.
+# 2. Resumed with the link still cut: node2 is asked again and does not
+# answer; its step stays in doubt, saying so, and nothing runs again.
 printf '%s\n' resume >"$TMP/in2"
 "$STEPUP" run --plain "$RUNBOOK" <"$TMP/in2" >"$TMP/out2" 2>&1
 st=$?
 [ "$st" = 1 ] || fail "the run resumed with node2 cut exited $st: $(tail -20 "$TMP/out2")"
+again="asked again: node2 cannot be reached through ssh (ssh: connect to host 10.231.2.2 port 22: Connection timed out): whether the command ran there is still unknown"
+expect_line "$TMP/out2" "  why: $again"
+expect_line "$TMP/out2" "? 3 action: its outcome is unknown (node2 has not said how it ended) [retry, done REASON, shell, rollback, quit]"
+[ "$(sql "select reason from step_states where step = '$N2'")" = "$again" ] ||
+	fail "node2's reason while cut: $(sql "select step, state, reason from step_states")"
+[ "$(sql "select count(*) from events where step = '$N2' and kind = 'note' and detail = '$again'")" = 1 ] ||
+	fail "no note of the question while cut: $(sql "select kind, detail from events where step = '$N2'")"
 [ "$(sql "select state from step_states where step = '$N2'")" = in-doubt ] ||
 	fail "node2 resumed while cut: $(sql "select step, state, reason from step_states")"
 [ "$(sql "select count(*) from actions where step = '$N2'")" = 1 ] ||
