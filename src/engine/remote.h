@@ -95,9 +95,11 @@ enum remote_use {
  * ends ssh within about 15 s, whatever the operator's ssh_config says
  * (a command-line -o wins over it): the command goes on on the node,
  * detached, and the host is in doubt until it is asked. Given up too
- * early, the host is in doubt and asked; too late (ssh's default is
- * never, a common ssh_config's ServerAliveInterval 60 is 3 minutes, and
- * TCP's own retries take a quarter of an hour), the run hangs. */
+ * early, the host is in doubt and asked; too late, the run hangs: ssh
+ * asks nothing by default and, its script sent, has nothing to send, so
+ * a cut link is noticed only by TCP's keepalive, after over two hours;
+ * a common ssh_config's ServerAliveInterval 60, kept for idle sessions,
+ * takes 3 minutes. */
 #define REMOTE_ALIVE_INTERVAL	5
 #define REMOTE_ALIVE_COUNT	3
 
