@@ -8,7 +8,9 @@
 # and node2's step is in doubt (neither failed nor passed) while node1's
 # passes; resumed with the link still cut, it stays in doubt, nothing run
 # again; with the link back, the resumed run reads from node2 how the
-# command ended there, and the command ran once on node2. As root only:
+# command ended there, and the command ran once on node2 (its marker
+# files, the journal, stepup show, and the ssh argument vectors: one
+# attempt, each question with its short connect timeout). As root only:
 # skipped (77) otherwise, or where network namespaces cannot be made.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
@@ -69,6 +71,16 @@ done
 sshd_start 0
 sshd_netns 1 "$NS-1" 10.231.1.2
 sshd_netns 2 "$NS-2" 10.231.2.2
+# stepup's ssh through one that writes down each argument vector.
+SSH_REAL=$(command -v ssh)
+mkdir "$TMP/bin"
+cat >"$TMP/bin/ssh" <<EOF
+#!/bin/sh
+printf '%s\n' "\$*" >>"$TMP/ssh-argv"
+exec "$SSH_REAL" "\$@"
+EOF
+chmod +x "$TMP/bin/ssh"
+PATH=$TMP/bin:$PATH; export PATH
 STEPUP_SSH_CONFIG=$SSH_CONFIG; export STEPUP_SSH_CONFIG
 STEPUP_REMOTE_DIR=$TMP/remote; export STEPUP_REMOTE_DIR
 N1=upgrade@2.0.0#node1
@@ -135,6 +147,14 @@ done
 	fail "node2's in-doubt events: $(sql "select kind, detail from events where step = '$N2'")"
 [ "$(sql "select count(*) from events where step = '$N2' and detail like '%node2 says attempt 1 exited 0%'")" = 1 ] ||
 	fail "no note of node2's answer: $(sql "select kind, detail from events where step = '$N2'")"
+# One ssh to node2 ran the command: the attempt's, connecting within 20
+# s; three asked about it (after the cut, and on each resume), each
+# giving up on connecting after 5 s, as remote_ssh_init has it.
+n=$(grep -c "ConnectTimeout=20 .* node2 sh -s$" "$TMP/ssh-argv")
+[ "$n" = 1 ] || fail "$n attempts' ssh to node2: $(cat "$TMP/ssh-argv")"
+n=$(grep -c "ConnectTimeout=5 .* node2 sh -s$" "$TMP/ssh-argv")
+[ "$n" = 3 ] || fail "$n questions' ssh to node2: $(cat "$TMP/ssh-argv")"
+expect_grep "$TMP/ssh-argv" "-o ServerAliveInterval=5 -o ServerAliveCountMax=3 node2 sh -s"
 # stepup show says it too: node2 passed, by its one attempt, exit 0.
 "$STEPUP" show 1 >"$TMP/show" 2>&1 || fail "show: $(cat "$TMP/show")"
 grep -Eq "^  $N2 +passed *$" "$TMP/show" || fail "show's steps: $(cat "$TMP/show")"
