@@ -67,10 +67,9 @@ run_argv(char **argv, struct buf *capture)
 static void
 ssh_init(struct remote_ssh *rs, const char *config, const char *ctl)
 {
-	memset(rs, 0, sizeof *rs);
+	remote_ssh_init(rs, REMOTE_USE_RUN);
 	rs->config = config;
 	rs->control_dir = strcmp(ctl, "-") == 0 ? NULL : ctl;
-	rs->connect_timeout = 10;
 }
 
 /* The environment NAME=@FILE arguments name. */

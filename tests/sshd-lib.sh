@@ -11,6 +11,9 @@
 #	each log) is in $SSHD_DIR under the test's directory; the daemons are
 #	stopped by the test's EXIT trap. A test that cannot run sshd is
 #	skipped (77), except in CI, where it fails.
+#   sshd_netns K NS ADDR
+#	after `sshd_start 0` (keys and configuration, no daemon), starts
+#	daemon K in the network namespace NS on ADDR:22, host nodeK.
 #
 # After it: $SSH_CONFIG (give it to ssh -F), $SSHD_DIR, $SSHD_PORT_k and
 # $SSHD_PID_k for each daemon k.
@@ -46,15 +49,16 @@ sshd_skip() {
 	exit 77
 }
 
-# sshd_one K PORT NOKEY: start daemon K on PORT; 0 once it listens, 1 when
-# the port was taken, 2 on any other failure.
+# sshd_one K ADDR PORT NOKEY [CMD...]: start daemon K on ADDR:PORT,
+# through CMD (which execs its arguments: ip netns exec NS) when given; 0
+# once it listens, 1 when the port was taken, 2 on any other failure.
 sshd_one() {
-	k=$1 port=$2 nokey=$3
+	k=$1 addr=$2 port=$3 nokey=$4; shift 4
 	cfg=$SSHD_DIR/sshd_config.$k
 	log=$SSHD_DIR/sshd.$k.log
 	{
 		echo "Port $port"
-		echo "ListenAddress 127.0.0.1"
+		echo "ListenAddress $addr"
 		echo "HostKey $SSHD_DIR/host_key"
 		echo "PidFile none"
 		echo "UsePAM no"
@@ -76,11 +80,11 @@ sshd_one() {
 		[ -z "${SSHD_EXTRA:-}" ] || printf '%s\n' "$SSHD_EXTRA"
 	} >"$cfg"
 	: >"$log"
-	"$SSHD_BIN" -D -e -f "$cfg" >"$log" 2>&1 &
+	"$@" "$SSHD_BIN" -D -e -f "$cfg" >"$log" 2>&1 &
 	pid=$!
 	n=0
 	while :; do
-		if grep -q "Server listening on 127.0.0.1 port $port" "$log"; then
+		if grep -q "Server listening on $addr port $port" "$log"; then
 			SSHD_PIDS="$SSHD_PIDS $pid"
 			eval "SSHD_PID_$k=$pid SSHD_PORT_$k=$port"
 			return 0
@@ -114,7 +118,6 @@ sshd_start() {
 	chmod 600 "$SSHD_DIR/authorized_keys"
 	: >"$SSHD_DIR/known_hosts"
 	: >"$SSH_CONFIG"
-	user=$(id -un)
 	# Ports from one spread of the test's pid; the next when taken.
 	port=$((20000 + ($$ * 7) % 30000))
 	k=1
@@ -123,7 +126,7 @@ sshd_start() {
 		tries=0
 		while :; do
 			port=$((port + 1))
-			sshd_one "$k" "$port" "$nokey"
+			sshd_one "$k" 127.0.0.1 "$port" "$nokey"
 			case $? in
 			0) break ;;
 			1) tries=$((tries + 1))
@@ -131,22 +134,39 @@ sshd_start() {
 			*) sshd_skip "sshd did not start: $(tail -3 "$SSHD_DIR/sshd.$k.log")" ;;
 			esac
 		done
-		printf '[127.0.0.1]:%s %s\n' "$port" \
-		    "$(cut -d' ' -f1-2 "$SSHD_DIR/host_key.pub")" \
-		    >>"$SSHD_DIR/known_hosts"
-		cat >>"$SSH_CONFIG" <<-EOF
-		Host node$k
-		  HostName 127.0.0.1
-		  Port $port
-		  User $user
-		  IdentityFile $SSHD_DIR/id
-		  IdentitiesOnly yes
-		  IdentityAgent none
-		  UserKnownHostsFile $SSHD_DIR/known_hosts
-		  GlobalKnownHostsFile /dev/null
-		  StrictHostKeyChecking yes
-		  LogLevel ERROR
-		EOF
+		sshd_host "$k" 127.0.0.1 "$port"
 		k=$((k + 1))
 	done
+}
+
+# sshd_host K ADDR PORT: node K of $SSH_CONFIG is ADDR:PORT, its host key
+# known.
+sshd_host() {
+	case $3 in
+	22) printf '%s %s\n' "$2" "$(cut -d' ' -f1-2 "$SSHD_DIR/host_key.pub")" ;;
+	*) printf '[%s]:%s %s\n' "$2" "$3" \
+	    "$(cut -d' ' -f1-2 "$SSHD_DIR/host_key.pub")" ;;
+	esac >>"$SSHD_DIR/known_hosts"
+	cat >>"$SSH_CONFIG" <<-EOF
+	Host node$1
+	  HostName $2
+	  Port $3
+	  User $(id -un)
+	  IdentityFile $SSHD_DIR/id
+	  IdentitiesOnly yes
+	  IdentityAgent none
+	  UserKnownHostsFile $SSHD_DIR/known_hosts
+	  GlobalKnownHostsFile /dev/null
+	  StrictHostKeyChecking yes
+	  LogLevel ERROR
+	EOF
+}
+
+# sshd_netns K NS ADDR: after sshd_start 0, start daemon K in the network
+# namespace NS (ip netns), on ADDR port 22 there, as node K of
+# $SSH_CONFIG; stopped by the EXIT trap as the others. As root only.
+sshd_netns() {
+	sshd_one "$1" "$3" 22 no ip netns exec "$2" ||
+		sshd_skip "sshd did not start in $2: $(tail -3 "$SSHD_DIR/sshd.$1.log")"
+	sshd_host "$1" "$3" 22
 }

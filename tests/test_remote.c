@@ -310,7 +310,7 @@ expect_argv(char **argv, const char *const *want)
 static void
 test_ssh_argv(void **state)
 {
-	struct remote_ssh	 rs = { NULL, NULL, "/run/s/c", 5 };
+	struct remote_ssh	 rs = { NULL, NULL, "/run/s/c", 5, 0, 0 };
 	char			**argv, *cause;
 	static const char *const want[] = { "ssh", "-o", "BatchMode=yes",
 	    "-o", "ControlMaster=auto", "-o", "ControlPath=/run/s/c/%C", "-o",
@@ -353,6 +353,34 @@ test_ssh_argv(void **state)
 	rs.control_dir = "/a%b";
 	assert_int_equal(remote_ssh_argv(&rs, "n", "x", &argv, &cause), -1);
 	free(cause);
+}
+
+/* An attempt's ssh and a question's differ in their connect timeout
+ * alone: a question to a host that does not answer gives up in 5 s, not
+ * 20, the host left in doubt; both notice a cut link in about 15 s. */
+static void
+test_ssh_uses(void **state)
+{
+	struct remote_ssh	 rs;
+	char			**argv, *cause;
+	static const char *const run[] = { "ssh", "-o", "BatchMode=yes",
+	    "-o", "ConnectTimeout=20", "-o", "ServerAliveInterval=5", "-o",
+	    "ServerAliveCountMax=3", "node2", "sh -s", NULL };
+	static const char *const ask[] = { "ssh", "-o", "BatchMode=yes",
+	    "-o", "ConnectTimeout=5", "-o", "ServerAliveInterval=5", "-o",
+	    "ServerAliveCountMax=3", "node2", "sh -s", NULL };
+
+	remote_ssh_init(&rs, REMOTE_USE_RUN);
+	assert_int_equal(remote_ssh_argv(&rs, "node2", "sh -s", &argv,
+	    &cause), 0);
+	expect_argv(argv, run);
+	remote_argv_free(argv);
+	remote_ssh_init(&rs, REMOTE_USE_ASK);
+	assert_int_equal(remote_ssh_argv(&rs, "node2", "sh -s", &argv,
+	    &cause), 0);
+	expect_argv(argv, ask);
+	remote_argv_free(argv);
+	assert_true(REMOTE_ASK_TIMEOUT < REMOTE_CONNECT_TIMEOUT);
 }
 
 static void
@@ -673,6 +701,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_command_line),
 		cmocka_unit_test(test_ssh_argv),
+		cmocka_unit_test(test_ssh_uses),
 		cmocka_unit_test(test_transport),
 		cmocka_unit_test(test_detach),
 		cmocka_unit_test(test_close_side_by_side),

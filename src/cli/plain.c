@@ -1211,9 +1211,20 @@ plain_turn(struct plain *p, size_t i)
 	case STEP_FAILED:
 		return plain_step_prompt(p, i, "it failed");
 	case STEP_IN_DOUBT:
+		if (st->host == NULL) {
+			plain_log_end(p, i);
+			return plain_step_prompt(p, i, "its outcome is unknown "
+			    "(it was running when stepup stopped)");
+		}
+		/* A host's: what it or ssh said, asked again on resume. */
+		if (st->reason != NULL)
+			plain_text(p, "  why: ", st->reason);
 		plain_log_end(p, i);
-		return plain_step_prompt(p, i, "its outcome is unknown (it was "
-		    "running when stepup stopped)");
+		q = xasprintf("its outcome is unknown (%s has not said how it "
+		    "ended)", st->host);
+		next = plain_step_prompt(p, i, q);
+		free(q);
+		return next;
 	default:
 		plain_say(p, "! %zu is %s", i + 1, step_state_words(st->state));
 		return PLAIN_ERROR;

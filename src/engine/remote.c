@@ -222,6 +222,16 @@ remote_control_dir_refused(const char *dir)
 	return NULL;
 }
 
+void
+remote_ssh_init(struct remote_ssh *rs, enum remote_use use)
+{
+	memset(rs, 0, sizeof *rs);
+	rs->connect_timeout = use == REMOTE_USE_ASK ? REMOTE_ASK_TIMEOUT :
+	    REMOTE_CONNECT_TIMEOUT;
+	rs->alive_interval = REMOTE_ALIVE_INTERVAL;
+	rs->alive_count = REMOTE_ALIVE_COUNT;
+}
+
 /* The options every ssh of ours starts with. */
 static int
 ssh_start(const struct remote_ssh *rs, struct argv_b *a, char **cause)
@@ -253,6 +263,14 @@ ssh_start(const struct remote_ssh *rs, struct argv_b *a, char **cause)
 		argv_add(a, xstrdup("-o"));
 		argv_add(a, xasprintf("ConnectTimeout=%u",
 		    rs->connect_timeout));
+	}
+	if (rs->alive_interval != 0) {
+		argv_add(a, xstrdup("-o"));
+		argv_add(a, xasprintf("ServerAliveInterval=%u",
+		    rs->alive_interval));
+		argv_add(a, xstrdup("-o"));
+		argv_add(a, xasprintf("ServerAliveCountMax=%u",
+		    rs->alive_count));
 	}
 	return 0;
 }

@@ -21,7 +21,8 @@
  * The ssh argument vector is the operator's `ssh` (their ssh_config,
  * agent, keys, known_hosts, jump hosts), with BatchMode (a host that wants
  * a password or a host key confirmation fails at once instead of
- * prompting), a connect timeout, and connection reuse: ControlMaster=auto
+ * prompting), a connect timeout, a keepalive (a cut link ends ssh in
+ * seconds, not minutes), and connection reuse: ControlMaster=auto
  * with its sockets in a directory the caller owns (the run's, under the
  * state directory), closed by remote_ssh_close(). ssh has no "--" before
  * its destination, so a host name starting with '-' is refused.
@@ -74,7 +75,37 @@ struct remote_ssh {
 					   no blanks or quotes), or NULL for
 					   no connection reuse */
 	unsigned	 connect_timeout;	/* seconds; 0: ssh's own */
+	unsigned	 alive_interval;	/* ServerAliveInterval, seconds;
+					   0: ssh's own */
+	unsigned	 alive_count;	/* ServerAliveCountMax, with it */
 };
+
+/* What an ssh of stepup's is for: a host's attempt, or a question about
+ * one (its status, or stopping it), which must give up on a host that
+ * does not answer sooner, the host left in doubt. */
+enum remote_use {
+	REMOTE_USE_RUN,
+	REMOTE_USE_ASK
+};
+/* Seconds ssh may take to connect for an attempt, and for a question. */
+#define REMOTE_CONNECT_TIMEOUT	20
+#define REMOTE_ASK_TIMEOUT	5
+/* Keepalive: an answer asked every REMOTE_ALIVE_INTERVAL seconds, the
+ * link given up after REMOTE_ALIVE_COUNT unanswered, so that a cut link
+ * ends ssh within about 15 s, whatever the operator's ssh_config says
+ * (a command-line -o wins over it): the command goes on on the node,
+ * detached, and the host is in doubt until it is asked. Given up too
+ * early, the host is in doubt and asked; too late, the run hangs: ssh
+ * asks nothing by default and, its script sent, has nothing to send, so
+ * a cut link is noticed only by TCP's keepalive, after over two hours;
+ * a common ssh_config's ServerAliveInterval 60, kept for idle sessions,
+ * takes 3 minutes. */
+#define REMOTE_ALIVE_INTERVAL	5
+#define REMOTE_ALIVE_COUNT	3
+
+/* rs set for use: the operator's ssh and ssh_config (NULL), no connection
+ * reuse, the connect timeout for the use and stepup's keepalive. */
+void	remote_ssh_init(struct remote_ssh *rs, enum remote_use use);
 
 /* Why ssh could not keep its master connections' sockets in dir (not
  * absolute, longer than REMOTE_MAX_CONTROL_DIR, or holding what ssh reads
@@ -83,8 +114,8 @@ const char	*remote_control_dir_refused(const char *dir);
 
 /* The argument vector running line on host through ssh:
  * ssh [-F CONFIG] -o BatchMode=yes [-o ControlMaster=auto -o
- * ControlPath=DIR/%C -o ControlPersist=60] [-o ConnectTimeout=N] HOST
- * LINE. -1 with *cause for a host name that is empty, starts with '-' or
+ * ControlPath=DIR/%C -o ControlPersist=60] [-o ConnectTimeout=N]
+ * [-o ServerAliveInterval=N -o ServerAliveCountMax=M] HOST LINE. -1 with *cause for a host name that is empty, starts with '-' or
  * holds a blank or control character, or a control directory that ssh
  * could not use. */
 int	remote_ssh_argv(const struct remote_ssh *, const char *host,

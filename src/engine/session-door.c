@@ -672,7 +672,24 @@ session_remote_recheck(struct session *s, size_t i, char **cause)
 		return 0;
 	if (session_remote_state(s, i, (int)st->attempts, false, &state,
 	    &status, &pid, &said) != 0) {
-		free(said);	/* still no answer: it stays in doubt */
+		/* Still no answer: it stays in doubt, saying why now. */
+		note = xasprintf("asked again: %s: whether the command ran "
+		    "there is still unknown", said);
+		free(said);
+		if (journal_begin(s->j, cause) != 0) {
+			free(note);
+			return -1;
+		}
+		if (journal_append(s->j, s->run_id, JOURNAL_EV_NOTE, st->key,
+		    note, NULL, cause) != 0 || journal_step_set(s->j,
+		    s->run_id, st->key, step_state_name(STEP_IN_DOUBT), note,
+		    cause) != 0 || journal_commit(s->j, cause) != 0) {
+			journal_rollback(s->j);
+			free(note);
+			return -1;
+		}
+		free(st->reason);
+		st->reason = note;
 		return 0;
 	}
 	if (state != REMOTE_EXITED)

@@ -31,8 +31,8 @@ extern char **environ;
 
 /* Where attempts are kept on a host, relative to the remote home. */
 #define REMOTE_STATE_DEFAULT	".local/state/stepup/attempts"
-/* Seconds ssh may take to connect, and a status query in all. */
-#define REMOTE_CONNECT_TIMEOUT	20
+/* Seconds a status query may take in all (its connect timeout is
+ * remote.h's REMOTE_ASK_TIMEOUT). */
 #define REMOTE_QUERY_TIMEOUT	60
 
 /* Where this run's ssh master connections keep their sockets: a
@@ -54,17 +54,17 @@ session_remote_control_dir(const struct session *s)
 	return dir;
 }
 
-/* How this run reaches its hosts; rs->control_dir is the caller's to
- * free. */
+/* How this run reaches its hosts for use; rs->control_dir is the
+ * caller's to free. */
 static void
-session_remote_ssh(const struct session *s, struct remote_ssh *rs)
+session_remote_ssh(const struct session *s, enum remote_use use,
+    struct remote_ssh *rs)
 {
 	const char	*cfg = getenv("STEPUP_SSH_CONFIG");
 	char		*dir;
 
-	memset(rs, 0, sizeof *rs);
+	remote_ssh_init(rs, use);
 	rs->config = cfg != NULL && *cfg != '\0' ? cfg : NULL;
-	rs->connect_timeout = REMOTE_CONNECT_TIMEOUT;
 	if ((dir = session_remote_control_dir(s)) != NULL &&
 	    mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		free(dir);
@@ -94,7 +94,7 @@ session_remote_close(struct session *s)
 		return;
 	}
 	/* The hosts a command of the run went to, each once. */
-	session_remote_ssh(s, &rs);
+	session_remote_ssh(s, REMOTE_USE_ASK, &rs);
 	hosts = xcalloc(inv->nhosts + 1, sizeof *hosts);
 	seen = xcalloc(inv->nhosts + 1, sizeof *seen);
 	for (i = 0; s->steps != NULL && i < s->steps->n; i++) {
@@ -114,11 +114,12 @@ session_remote_close(struct session *s)
 	free(dir);
 }
 
-/* The argument vector reaching host, its command a POSIX shell reading
- * its script on stdin: the runbook's transport, or ssh running sh -s. */
+/* The argument vector reaching host for use, its command a POSIX shell
+ * reading its script on stdin: the runbook's transport, or ssh running
+ * sh -s. */
 static int
-session_remote_argv(const struct session *s, const char *host, char ***argv,
-    char **cause)
+session_remote_argv(const struct session *s, enum remote_use use,
+    const char *host, char ***argv, char **cause)
 {
 	struct remote_ssh	rs;
 	int			r;
@@ -126,7 +127,7 @@ session_remote_argv(const struct session *s, const char *host, char ***argv,
 	if (s->rb != NULL && s->rb->transport != NULL)
 		return remote_transport_argv(s->rb->transport, host, argv,
 		    cause);
-	session_remote_ssh(s, &rs);
+	session_remote_ssh(s, use, &rs);
 	r = remote_ssh_argv(&rs, host, "sh -s", argv, cause);
 	free((char *)rs.control_dir);
 	return r;
@@ -232,7 +233,8 @@ session_remote_launch(struct session *s, size_t i, int attempt,
 	}
 	buf_puts(&b, script);
 	free(script);
-	if (session_remote_argv(s, st->host, argv, cause) != 0) {
+	if (session_remote_argv(s, REMOTE_USE_RUN, st->host, argv,
+	    cause) != 0) {
 		buf_free(&b);
 		return -1;
 	}
@@ -292,7 +294,8 @@ session_remote_state(struct session *s, size_t i, int attempt, bool stop,
 	free(name);
 	if (r != 0)
 		return -1;
-	if (session_remote_argv(s, st->host, &argv, cause) != 0) {
+	if (session_remote_argv(s, REMOTE_USE_ASK, st->host, &argv,
+	    cause) != 0) {
 		free(script);
 		return -1;
 	}
