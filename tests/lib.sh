@@ -47,6 +47,16 @@ need_sshd() {
 	command -v ssh >/dev/null 2>&1 || skip "no ssh (openssh-client)"
 }
 
+# procs_naming TEXT: the pids of the processes whose command line holds
+# TEXT (a path of the test's own), one a line.
+procs_naming() {
+	for f in /proc/[0-9]*/cmdline; do
+		tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "$1" || continue
+		p=${f#/proc/}
+		echo "${p%/cmdline}"
+	done
+}
+
 finish() {
 	[ "$fails" = 0 ] || { printf '%d failure(s)\n' "$fails" >&2; exit 1; }
 	exit 0
