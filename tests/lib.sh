@@ -28,6 +28,35 @@ expect_grep() {
 	grep -qF -- "$2" "$1" || fail "$1 lacks '$2': $(head -c 800 "$1")"
 }
 
+# skip WHY: the test cannot run here: skipped (exit 77), except in CI,
+# which installs everything a test needs (.ci/packages): there it fails.
+skip() {
+	if [ "${CI:-}" = true ]; then
+		printf 'FAIL: %s\n' "$*" >&2
+		exit 1
+	fi
+	printf 'SKIP: %s\n' "$*" >&2
+	exit 77
+}
+
+# need_sshd: real OpenSSH, its server ($SSHD_BIN, by default
+# /usr/sbin/sshd) and its client, is here; else the test is skipped.
+need_sshd() {
+	[ -x "${SSHD_BIN:-/usr/sbin/sshd}" ] ||
+		skip "no ${SSHD_BIN:-/usr/sbin/sshd} (Debian's openssh-server)"
+	command -v ssh >/dev/null 2>&1 || skip "no ssh (openssh-client)"
+}
+
+# procs_naming TEXT: the pids of the processes whose command line holds
+# TEXT (a path of the test's own), one a line.
+procs_naming() {
+	for f in /proc/[0-9]*/cmdline; do
+		tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "$1" || continue
+		p=${f#/proc/}
+		echo "${p%/cmdline}"
+	done
+}
+
 finish() {
 	[ "$fails" = 0 ] || { printf '%d failure(s)\n' "$fails" >&2; exit 1; }
 	exit 0

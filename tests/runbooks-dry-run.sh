@@ -110,4 +110,17 @@ expect_grep "$TMP/out" "check: The upgrade to 3.0.0 completes"
 step_shows 7 "  phrase: yes, upgrade cluster to 3.0.0"
 grep -q "k3y-not-to-show" "$TMP/out" "$TMP/err" && fail "the API key was shown"
 grep -rq "k3y-not-to-show" "$TMP/state" && fail "the API key was journaled"
+
+# The demo, 1.0.0 -> 2.0.0: each hop rolls the agents over the demo's
+# nodes, each upgrade shown with the node it runs on and its batch; no
+# node is needed for a dry run.
+rm -rf "$TMP/state"
+STEPUP_DEMO_DIR=/srv/stepup-demo; export STEPUP_DEMO_DIR
+dry "$R/demo.yaml" 1.0.0 2.0.0 ""
+[ "$(steps)" = 43 ] || fail "demo: $(steps) steps, want 43"
+expect_grep "$TMP/out" "[16/43] action: Upgrade the agent to 1.0.1 (on node2)"
+step_shows 16 "  on host: node2 (through ssh)"
+step_shows 16 "  in roll agents (Upgrade the agents), batch 2 of 2: node2, node3"
+step_shows 16 "  STEPUP_HOST=node2"
+expect_grep "$TMP/out" "[20/43] check: Every agent is up (after batch 2 of 2)"
 finish

@@ -86,4 +86,8 @@ check_export "$R/demo.yaml" 1.0.0 2.0.0 \
 	"Upgrade checklist: stepup demo cluster 1.0.0 → 2.0.0" \
 	"Migrate the database from 1.1.0 to 2.0.0" "Restore the database backup"
 expect_grep "$TMP/demo.txt" "/srv/stepup-demo/backups/cluster-1.0.0-"
+# The agents' roll: its batches, each node's steps, the health checks.
+expect_grep "$TMP/demo.txt" "        Batch: roll agents (Upgrade the agents), batch 2 of 2: node2, node3"
+expect_grep "$TMP/demo.txt" "[ ] 18. Upgrade the agent to 1.0.1 (on node3)"
+expect_grep "$TMP/demo.txt" "[ ] 15. Every agent is up (after batch 1 of 2)"
 finish

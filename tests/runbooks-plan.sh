@@ -108,10 +108,13 @@ plan 0 "$R/hopsworks-azure.yaml" --from 2.4.0 --to 3.1.0
 hops_are "2.4.0 -> 2.5.0 (minor)" "2.5.0 -> 3.0.0 (major)" "3.0.0 -> 3.1.0 (minor)"
 steps_of 2 "offered, start-upgrade, follow-upgrade, details-tab"
 
-# The demo: three hops of three kinds; the manual step only for the major.
+# The demo: three hops of three kinds, each rolling the agents over its
+# three nodes, node1 first (the canary); the manual step only for the
+# major.
 plan 0 "$R/demo.yaml" --from 1.0.0
 hops_are "1.0.0 -> 1.0.1 (patch)" "1.0.1 -> 1.1.0 (minor)" "1.1.0 -> 2.0.0 (major)"
-steps_of 1 "migrate, verify"
-steps_of 3 "migrate, verify, breaking"
+roll="roll agents (agent, agent-up; 3 hosts in 2 batches: node1 | node2, node3; a health check after each; max-fail 0)"
+steps_of 1 "migrate, verify, $roll"
+steps_of 3 "migrate, verify, $roll, breaking"
 plan 3 "$R/demo.yaml" --from 1.0.0 --to 2.0.0 --direct
 finish

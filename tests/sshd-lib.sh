@@ -40,15 +40,6 @@ sshd_stop() {
 }
 trap 'sshd_stop; rm -rf "$TMP"' EXIT
 
-sshd_skip() {
-	if [ "${CI:-}" = true ]; then
-		printf 'FAIL: %s\n' "$*" >&2
-		exit 1
-	fi
-	printf 'SKIP: %s\n' "$*" >&2
-	exit 77
-}
-
 # sshd_one K ADDR PORT NOKEY [CMD...]: start daemon K on ADDR:PORT,
 # through CMD (which execs its arguments: ip netns exec NS) when given; 0
 # once it listens, 1 when the port was taken, 2 on any other failure.
@@ -103,8 +94,7 @@ sshd_one() {
 sshd_start() {
 	count=$1; shift
 	nokeys=" $* "
-	[ -x "$SSHD_BIN" ] || sshd_skip "no $SSHD_BIN (Debian's openssh-server)"
-	command -v ssh >/dev/null 2>&1 || sshd_skip "no ssh (openssh-client)"
+	need_sshd
 	mkdir -p "$SSHD_DIR" && chmod 700 "$SSHD_DIR" || exit 1
 	# As root, sshd wants its privilege separation directory.
 	if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
@@ -130,8 +120,8 @@ sshd_start() {
 			case $? in
 			0) break ;;
 			1) tries=$((tries + 1))
-			   [ "$tries" -lt 50 ] || sshd_skip "no free port" ;;
-			*) sshd_skip "sshd did not start: $(tail -3 "$SSHD_DIR/sshd.$k.log")" ;;
+			   [ "$tries" -lt 50 ] || skip "no free port" ;;
+			*) skip "sshd did not start: $(tail -3 "$SSHD_DIR/sshd.$k.log")" ;;
 			esac
 		done
 		sshd_host "$k" 127.0.0.1 "$port"
@@ -167,6 +157,6 @@ sshd_host() {
 # $SSH_CONFIG; stopped by the EXIT trap as the others. As root only.
 sshd_netns() {
 	sshd_one "$1" "$3" 22 no ip netns exec "$2" ||
-		sshd_skip "sshd did not start in $2: $(tail -3 "$SSHD_DIR/sshd.$1.log")"
+		skip "sshd did not start in $2: $(tail -3 "$SSHD_DIR/sshd.$1.log")"
 	sshd_host "$1" "$3" 22
 }
