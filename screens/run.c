@@ -34,8 +34,8 @@ struct run {
 
 static const enum key_action run_keys[] = {
 	KEYS_START, KEYS_OPEN, KEYS_CANCEL, KEYS_STOP_WAIT, KEYS_ACCEPT,
-	KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP,
-	KEYS_ROLLBACK, KEYS_SHELL, KEYS_PAGE_DOWN, KEYS_PAGE_UP, KEYS_DOWN, KEYS_UP,
+	KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP, KEYS_PAUSE_ROLL,
+	KEYS_CONTINUE_ROLL, KEYS_ROLLBACK, KEYS_SHELL, KEYS_PAGE_DOWN, KEYS_PAGE_UP, KEYS_DOWN, KEYS_UP,
 	KEYS_TOP, KEYS_BOTTOM, KEYS_NONE
 };
 
@@ -339,7 +339,8 @@ run_key(void *state, const struct ui_key *k)
 		ui_pop();
 		return true;
 	}
-	/* The acts (cancel, run, retry, mark done, skip, roll back). */
+	/* The acts (cancel, run, retry, mark done, skip, pause or continue
+	 * the roll, roll back). */
 	if (tui_act(r->i, k->action, run_started, r))
 		return true;
 	if (ui_scroll_lines(k->action, r->page, &n)) {

@@ -697,6 +697,33 @@ plain_wait_output(struct plain *p, int ino, char **cause)
 	return session_wait(p->s, 0, cause);
 }
 
+/* While a command of step i's roll runs: the act pausing its roll, or
+ * continuing it once paused, when the session allows one (-1: neither),
+ * for the question ^C asks. */
+static int
+plain_roll_act(struct plain *p, size_t i)
+{
+	if (session_can(p->s, i, SESSION_ACT_PAUSE_ROLL, NULL))
+		return SESSION_ACT_PAUSE_ROLL;
+	if (session_can(p->s, i, SESSION_ACT_CONTINUE_ROLL, NULL))
+		return SESSION_ACT_CONTINUE_ROLL;
+	return -1;
+}
+
+/* The roll act answered to ^C's question: done, and said. */
+static void
+plain_roll_do(struct plain *p, size_t i, int act)
+{
+	char	*cause = NULL;
+
+	if (session_act(p->s, i, (enum session_act)act, NULL, &cause) != 0) {
+		plain_say(p, "! %zu %s", i + 1, cause);
+		free(cause);
+	} else
+		plain_say(p, "= %zu %s", i + 1,
+		    session_act_info((enum session_act)act)->done);
+}
+
 /* What plain mode follows of one host of a step with forks. */
 struct plain_fan {
 	unsigned	 attempt;	/* said running at, or 0 */
@@ -766,7 +793,7 @@ plain_fan_follow(struct plain *p, size_t first, bool reattached)
 	struct buf		 names;
 	char			*cause = NULL, *line;
 	size_t			 n = st->forks_n, k, n_ok, n_bad;
-	int			 r, ret = 0;
+	int			 r, ret = 0, roll;
 
 	plain_fan_header(p, first, n);
 	plain_say(p, "> %zu-%zu on %zu hosts, at most %u at once (forks)%s",
@@ -829,12 +856,20 @@ plain_fan_follow(struct plain *p, size_t first, bool reattached)
 			plain_signal = 0;
 			if (run == NULL)
 				continue;
+			roll = plain_roll_act(p, run->index);
 			plain_say(p, "? %zu cancel: cancel the %zu command%s "
 			    "running (and start no more of these hosts)? [yes, "
-			    "no]", run->index + 1, session_n_running(p->s),
-			    session_n_running(p->s) == 1 ? "" : "s");
+			    "no%s%s%s]", run->index + 1, session_n_running(p->s),
+			    session_n_running(p->s) == 1 ? "" : "s",
+			    roll >= 0 ? ", " : "", roll >= 0 ?
+			    session_act_info(roll)->word : "", roll < 0 ? "" :
+			    roll == SESSION_ACT_PAUSE_ROLL ? ": pause the roll "
+			    "after this batch" : ": continue the roll");
 			r = plain_read(p, &line);
-			if (r == 1 && strcmp(line, "yes") == 0) {
+			if (r == 1 && roll >= 0 && strcmp(line,
+			    session_act_info(roll)->word) == 0)
+				plain_roll_do(p, run->index, roll);
+			else if (r == 1 && strcmp(line, "yes") == 0) {
 				if (session_act(p->s, run->index,
 				    SESSION_ACT_CANCEL, NULL, &cause) != 0) {
 					plain_say(p, "! %zu %s", run->index + 1,
@@ -900,7 +935,7 @@ plain_follow(struct plain *p, bool reattached)
 	off_t			 off = 0;
 	struct plain_wait	 w;
 	size_t			 i;
-	int			 r, ino = -1;
+	int			 r, ino = -1, roll;
 	bool			 waiting;
 
 	if (st == NULL)
@@ -945,12 +980,20 @@ plain_follow(struct plain *p, bool reattached)
 			stop = session_can(p->s, i, SESSION_ACT_STOP_WAIT,
 			    NULL) ? session_act_info(SESSION_ACT_STOP_WAIT)->word :
 			    NULL;
+			roll = plain_roll_act(p, i);
 			plain_say(p, "? %zu cancel: cancel the running command? "
-			    "[yes, no%s%s%s]", i + 1, stop != NULL ? ", " : "",
-			    stop != NULL ? stop : "", stop != NULL ?
-			    ": stop waiting" : "");
+			    "[yes, no%s%s%s%s%s%s]", i + 1, stop != NULL ? ", " :
+			    "", stop != NULL ? stop : "", stop != NULL ?
+			    ": stop waiting" : "", roll >= 0 ? ", " : "",
+			    roll >= 0 ? session_act_info(roll)->word : "",
+			    roll < 0 ? "" : roll == SESSION_ACT_PAUSE_ROLL ?
+			    ": pause the roll after this batch" :
+			    ": continue the roll");
 			r = plain_read(p, &line);
-			if (r == 1 && stop != NULL && strcmp(line, stop) == 0) {
+			if (r == 1 && roll >= 0 && strcmp(line,
+			    session_act_info(roll)->word) == 0)
+				plain_roll_do(p, i, roll);
+			else if (r == 1 && stop != NULL && strcmp(line, stop) == 0) {
 				if (session_act(p->s, i, SESSION_ACT_STOP_WAIT,
 				    NULL, &cause) != 0) {
 					plain_say(p, "! %zu %s", i + 1, cause);
@@ -1020,6 +1063,7 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 	const char		*refusal;
 	const struct session_act_info *info;
 	unsigned		 offered = session_acts(p->s, i);
+	enum step_state		 before = st->state;
 	int			 r, act;
 	bool			 confirm = st->kind == RB_CONFIRM &&
 				     (offered & (1u << SESSION_ACT_CONFIRM));
@@ -1118,6 +1162,9 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 			plain_say(p, "= %zu %s: %s", i + 1,
 			    step_state_words(st->state), st->reason != NULL ?
 			    st->reason : rest);
+		else if (st->state == before && info->done != NULL)
+			/* An act on the run, not the step (a roll paused). */
+			plain_say(p, "= %zu %s", i + 1, info->done);
 		break;
 	}
 	if (r != 0) {

@@ -269,6 +269,48 @@ acts_can_rollback(const struct session *s, size_t i, const struct step *st,
 }
 
 static bool
+acts_can_pause_roll(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	unsigned	b;
+
+	if (st->roll == NULL) {
+		*why = why_set("step %zu (%s) is of no roll", i + 1, st->key);
+		return false;
+	}
+	if ((b = steps_roll_paused(s->steps, i)) > 0) {
+		*why = why_set("roll %s is paused after batch %u already",
+		    st->roll->id, b);
+		return false;
+	}
+	if ((b = steps_roll_under_way(s->steps, i)) == 0) {
+		*why = why_set("roll %s is over", st->roll->id);
+		return false;
+	}
+	if (b == st->batches) {
+		*why = why_set("batch %u is the last of roll %s: no batch "
+		    "comes after it", b, st->roll->id);
+		return false;
+	}
+	return true;
+}
+
+static bool
+acts_can_continue_roll(const struct session *s, size_t i,
+    const struct step *st, const char **why)
+{
+	if (st->roll == NULL) {
+		*why = why_set("step %zu (%s) is of no roll", i + 1, st->key);
+		return false;
+	}
+	if (steps_roll_paused(s->steps, i) == 0) {
+		*why = why_set("roll %s is not paused", st->roll->id);
+		return false;
+	}
+	return true;
+}
+
+static bool
 acts_can_quit(const struct session *s, size_t i, const struct step *st,
     const char **why)
 {
@@ -294,6 +336,7 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 	const struct step	*st = NULL;
 	enum session_gate	 gate;
 	size_t			 blocker;
+	unsigned		 paused;
 
 	*why = "";
 	if ((unsigned)act >= SESSION_ACT__COUNT) {
@@ -339,6 +382,12 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 		else
 			*why = why_set("step %zu (%s) is not done yet",
 			    blocker + 1, ss->v[blocker].key);
+		return false;
+	}
+	/* A paused roll: nothing of its later batches goes on. */
+	if (gate >= SESSION_GATE_READY && steps_roll_held(ss, i, &paused)) {
+		*why = why_set("roll %s is paused after batch %u of %u: "
+		    "continue it first", st->roll->id, paused, st->batches);
 		return false;
 	}
 	/* Every refusal says why: a rule that gives no reason gets the
@@ -475,6 +524,10 @@ session_describe(const struct session *s, size_t i)
 		buf_printf(&b, "in %s\n", env);
 		free(env);
 	}
+	if (steps_roll_paused(s->steps, i) > 0)
+		buf_printf(&b, "paused: after batch %u of %u, until it is "
+		    "continued\n", steps_roll_paused(s->steps, i),
+		    st->batches);
 	if (st->group != SIZE_MAX && st->host != NULL && st->run != NULL &&
 	    st->max_fail > 0)
 		buf_printf(&b, "max-fail: %zu host%s may fail, and the others "
@@ -560,13 +613,29 @@ session_tolerates(const struct session *s, size_t i, enum step_state state,
 	return true;
 }
 
+/* Whether step i settling as state lifts the pause of its roll: it is
+ * the roll's own pause step (ROLL~B~pause) of the batch the roll is
+ * paused after, or a later one; going on past it is going on. */
+static bool
+session_pause_lifts(const struct session *s, size_t i, enum step_state state)
+{
+	const struct step	*st = &s->steps->v[i];
+	unsigned		 b;
+
+	if (st->roll == NULL || st->rb == NULL || st->rb != st->roll->pause ||
+	    !step_state_settled(state))
+		return false;
+	b = steps_roll_paused(s->steps, i);
+	return b > 0 && st->batch >= b;
+}
+
 int
 session_set_journal(struct session *s, size_t i, enum step_state state,
     const char *reason, enum journal_event_kind kind, const char *detail,
     long long *seq, bool *last, char **cause)
 {
 	struct steps	*ss = s->steps;
-	char		*why = NULL, *skip = NULL;
+	char		*why = NULL, *skip = NULL, *why2;
 	size_t		 k, rest = SIZE_MAX, rest_end = 0;
 	int		 r;
 
@@ -586,6 +655,15 @@ session_set_journal(struct session *s, size_t i, enum step_state state,
 	}
 	r = session_set_journal1(s, i, state, reason, kind, detail, seq,
 	    cause);
+	if (r == 0 && session_pause_lifts(s, i, state)) {
+		why2 = xasprintf("roll %s (%s) continued after batch %u of "
+		    "%u: its pause step settled", ss->v[i].roll->id,
+		    ss->v[i].roll->title, steps_roll_paused(ss, i),
+		    ss->v[i].batches);
+		r = journal_append(s->j, s->run_id, JOURNAL_EV_ROLL_CONTINUE,
+		    ss->v[i].key, why2, NULL, cause);
+		free(why2);
+	}
 	for (k = rest; r == 0 && k != SIZE_MAX; k = steps_host_next(ss, k)) {
 		if (!step_state_settled(ss->v[k].state))
 			r = session_set_journal1(s, k, STEP_SKIPPED, skip,
@@ -631,6 +709,8 @@ session_set_apply(struct session *s, size_t i, enum step_state state,
 		reason = why;
 		k = steps_host_next(s->steps, i);
 	}
+	if (session_pause_lifts(s, i, state))
+		steps_roll_pause(s->steps, i, 0);
 	step_set(s->steps, i, state, reason);
 	st->ended = journal_now();
 	if (step_state_settled(state))
@@ -811,6 +891,58 @@ session_skip(struct session *s, size_t i, const char *reason, char **cause)
 	}
 	return session_set(s, i, STEP_SKIPPED, reason, JOURNAL_EV_SKIP, reason,
 	    cause);
+}
+
+int
+session_pause_roll(struct session *s, size_t i, char **cause)
+{
+	struct steps		*ss;
+	const struct step	*st;
+	char			*detail;
+	size_t			 at;
+	unsigned		 b;
+	int			 r;
+
+	if (session_gate(s, i, SESSION_ACT_PAUSE_ROLL, cause) != 0)
+		return -1;
+	ss = s->steps;
+	st = &ss->v[i];
+	/* Journaled at a step of the batch under way, which replaying it
+	 * reads the batch from. */
+	b = steps_roll_under_way(ss, i);
+	at = ss->open < ss->n && ss->v[ss->open].group == st->group &&
+	    ss->v[ss->open].roll == st->roll ? ss->open : st->group;
+	detail = xasprintf("roll %s (%s) paused after batch %u of %u",
+	    st->roll->id, st->roll->title, b, st->batches);
+	r = journal_append(s->j, s->run_id, JOURNAL_EV_ROLL_PAUSE,
+	    ss->v[at].key, detail, NULL, cause);
+	free(detail);
+	if (r != 0)
+		return -1;
+	steps_roll_pause(ss, at, b);
+	return 0;
+}
+
+int
+session_continue_roll(struct session *s, size_t i, char **cause)
+{
+	const struct step	*st;
+	char			*detail;
+	int			 r;
+
+	if (session_gate(s, i, SESSION_ACT_CONTINUE_ROLL, cause) != 0)
+		return -1;
+	st = &s->steps->v[i];
+	detail = xasprintf("roll %s (%s) continued after batch %u of %u",
+	    st->roll->id, st->roll->title, steps_roll_paused(s->steps, i),
+	    st->batches);
+	r = journal_append(s->j, s->run_id, JOURNAL_EV_ROLL_CONTINUE,
+	    st->key, detail, NULL, cause);
+	free(detail);
+	if (r != 0)
+		return -1;
+	steps_roll_pause(s->steps, i, 0);
+	return 0;
 }
 
 char *

@@ -48,6 +48,8 @@
 	X(DONE_BY_HAND, "m",       "mark done", "Mark the step done by hand, with a reason", 'm') \
 	X(ROLLBACK,  "R",          "roll back", "Roll back what was done: a rollback run, step by step like the upgrade", 'R') \
 	X(SKIP,      "s",          "skip",    "Skip an optional step, with a reason", 's') \
+	X(PAUSE_ROLL, "P",         "pause",   "Pause the roll after the batch running now (it finishes; the next does not start)", 'P') \
+	X(CONTINUE_ROLL, "C",      "continue", "Let a paused roll go on to its next batch", 'C') \
 	X(TICK,      "t",          "tick",    "Tick the manual step as done (with an optional note)", 't') \
 	X(NOTE,      "e",          "note",    "Write a note", 'e') \
 	X(NEXT_STEP, "Tab",        "next step", "Go to the next step that needs you", '\t') \

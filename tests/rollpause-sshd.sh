@@ -1,0 +1,98 @@
+#!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
+# rollpause-sshd.sh: the operator's acts on a roll through real sshd on
+# loopback (sshd-lib.sh), in plain mode, on tests/data/hosts/roll.yaml:
+# the roll paused during batch 1 (^C while node1 upgrades) lets batch 1
+# finish and refuses batch 2, saying why, also after a kill and resume;
+# continued, it goes on; the roll's own pause step ticked lets it go on
+# too.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/sshd-lib.sh"
+. "$top_srcdir/tests/session-lib.sh"
+RUNBOOK=$top_srcdir/tests/data/hosts/roll.yaml
+unset SSH_AUTH_SOCK SSH_ASKPASS SSH_ASKPASS_REQUIRE
+
+sshd_start 4
+STEPUP_SSH_CONFIG=$SSH_CONFIG; export STEPUP_SSH_CONFIG
+STEPUP_REMOTE_DIR=$TMP/remote; export STEPUP_REMOTE_DIR
+
+# fresh: a new world at 1.0.0 and no journal.
+fresh() {
+	rm -rf "$STATE" "$STEPUP_REMOTE_DIR" "$WORLD"
+	mkdir -p "$WORLD"
+	echo 1.0.0 >"$WORLD/version"
+}
+
+# pause_in_batch1 RUNBOOK OUT: run it in plain mode with node1's upgrade
+# held, pause the roll through ^C's question, release node1; $pid is
+# stepup's, fd 3 its answers.
+pause_in_batch1() {
+	fresh
+	: >"$WORLD/hold-node1"
+	rm -f "$TMP/p.fifo"
+	mkfifo "$TMP/p.fifo"
+	"$STEPUP" run --plain "$1" <"$TMP/p.fifo" >"$2" 2>&1 &
+	pid=$!
+	exec 3>"$TMP/p.fifo"
+	printf '%s\n' "yes, upgrade to 2.0.0" >&3
+	wait_for "$WORLD/held-node1"
+	kill -INT $pid
+	wait_grep "$2" "? 3 cancel: cancel the running command? [yes, no, pause: pause the roll after this batch]"
+	printf '%s\n' pause >&3
+	wait_grep "$2" "= 3 roll paused after the batch under way"
+	: >"$WORLD/release"
+}
+
+# 1. Paused during batch 1: node1 finishes, its health check runs, batch
+# 2 is refused with the reason.
+pause_in_batch1 "$RUNBOOK" "$TMP/out1"
+wait_grep "$TMP/out1" "? 6 action: it could not start [continue, shell, quit]"
+expect_line "$TMP/out1" "! 6 roll agents is paused after batch 1 of 3: continue it first"
+expect_line "$TMP/out1" "= 5 passed: exit 0"
+[ "$(cat "$WORLD/version-node1")" = 2.0.0 ] || fail "node1 did not finish its batch"
+[ -e "$WORLD/drained-node2" ] && fail "node2 was drained while the roll is paused"
+[ "$(sql "select step || ': ' || detail from events where kind = 'roll-pause'")" = \
+"upgrade@2.0.0#node1: roll agents (Upgrade the agents) paused after batch 1 of 3" ] ||
+	fail "the pause event: $(sql "select kind, step, detail from events")"
+# Killed there, resumed: still paused; continued, the roll goes on.
+kill -KILL $pid
+wait $pid 2>/dev/null
+exec 3>&-
+rm -f "$WORLD/hold-node1" "$WORLD/held-node1" "$WORLD/release"
+printf '%s\n' resume continue >"$TMP/in2"
+"$STEPUP" run --plain "$RUNBOOK" <"$TMP/in2" >"$TMP/out2" 2>&1
+st=$?
+[ "$st" = 0 ] || fail "the resumed roll exited $st: $(tail -20 "$TMP/out2")"
+expect_line "$TMP/out2" "! 6 roll agents is paused after batch 1 of 3: continue it first"
+expect_line "$TMP/out2" "= 6 roll continued"
+expect_line "$TMP/out2" "= done: Cluster upgraded, run 1"
+for h in node1 node2 node3 node4; do
+	[ "$(cat "$WORLD/ran-$h")" = x ] || fail "$h ran $(wc -l <"$WORLD/ran-$h") times"
+done
+[ "$(sql "select step || ': ' || detail from events where kind = 'roll-continue'")" = \
+"drain@2.0.0#node2: roll agents (Upgrade the agents) continued after batch 1 of 3" ] ||
+	fail "the continue event: $(sql "select kind, step, detail from events")"
+"$STEPUP" show 1 >"$TMP/show" 2>&1 || fail "show: $(cat "$TMP/show")"
+grep -q "roll-pause.*upgrade@2.0.0#node1.*paused after batch 1 of 3" "$TMP/show" ||
+	fail "show lacks the pause: $(cat "$TMP/show")"
+
+# 2. A roll with a pause step of its own: paused during batch 1, the
+# pause step ticked lets it go on (journaled in the same transaction).
+sed 's/^    max-fail: 0$/    max-fail: 0\
+    pause: true/' "$RUNBOOK" >"$TMP/pause.yaml"
+grep -q '^    pause: true$' "$TMP/pause.yaml" || fail "no pause in $TMP/pause.yaml"
+pause_in_batch1 "$TMP/pause.yaml" "$TMP/out3"
+wait_grep "$TMP/out3" "? 6 manual: tick it off when done"
+printf '%s\n' tick >&3
+# After a manual step, batch 2's actions ask (as without the pause).
+wait_grep "$TMP/out3" "? 7 action: run it? [run, pause, shell, quit]"
+printf '%s\n' quit >&3
+exec 3>&-
+wait $pid
+[ "$(sql "select state from step_states where step = 'agents~1~pause@2.0.0'")" = passed ] ||
+	fail "the pause step: $(sql "select step, state from step_states")"
+[ "$(sql "select step || ': ' || detail from events where kind = 'roll-continue'")" = \
+"agents~1~pause@2.0.0: roll agents (Upgrade the agents) continued after batch 1 of 3: its pause step settled" ] ||
+	fail "the pause step's continue event: $(sql "select kind, step, detail from events")"
+finish
