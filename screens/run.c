@@ -193,9 +193,10 @@ run_status_line(struct run *r, const struct step *st, long long elapsed,
 		    SESSION_ACT_WARN_OK, NULL) ? accept : "",
 		    keys_key(KEYS_RETRY), keys_key(KEYS_SHELL),
 		    keys_key(KEYS_DONE_BY_HAND));
-		if (st->optional)
+		if (session_can(tui_session(), r->i, SESSION_ACT_SKIP, NULL))
 			snprintf(line + strlen(line), size - strlen(line),
-			    ", %s skips it", keys_key(KEYS_SKIP));
+			    ", %s skips it%s", keys_key(KEYS_SKIP),
+			    st->optional ? "" : " (the host leaves its batch)");
 		if (session_can(tui_session(), r->i, SESSION_ACT_ROLLBACK,
 		    NULL))
 			snprintf(line + strlen(line), size - strlen(line),
@@ -215,6 +216,14 @@ run_status_line(struct run *r, const struct step *st, long long elapsed,
 		snprintf(line, size, "ready: %s runs it now; %s goes back "
 		    "without running it.", keys_key(KEYS_START),
 		    keys_key(KEYS_BACK));
+		break;
+	case STEP_TOLERATED:
+		snprintf(line, size, "%s: %s.", step_state_words(st->state),
+		    st->reason != NULL ? st->reason : "");
+		if (session_can(tui_session(), r->i, SESSION_ACT_RETRY, NULL))
+			snprintf(line + strlen(line), size - strlen(line),
+			    "  %s retries it: the host's later steps of the "
+			    "batch wait again", keys_key(KEYS_RETRY));
 		break;
 	default:
 		snprintf(line, size, "%s.", step_state_words(st->state));

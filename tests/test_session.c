@@ -1081,6 +1081,78 @@ test_roll_pause(void **state)
 	ssh_stand_in_end(saved);
 }
 
+/* A host failed within max-fail is retried: its check waits again, then
+ * runs, and max-fail counts one failure less (the next host's failure is
+ * within it again); once the run went past its batch it is refused. A
+ * host failed beyond max-fail is skipped with a reason, and its check
+ * with it, naming the host. Resumed, every state is as it was. */
+static void
+test_roll_retry_skip(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s;
+	const struct steps	*ss;
+	const char		*why;
+	char			*cause = NULL, *saved = ssh_stand_in(w);
+
+	s = open_roll(w, false);
+	ss = session_steps(s);
+	sh("touch '%s/fail-h1'", w->world);
+	run_through(s, R_UP1);
+	assert_int_equal(ss->v[R_UP1].state, STEP_TOLERATED);
+	assert_int_equal(ss->v[R_OK1].state, STEP_SKIPPED);
+	assert_int_equal(ss->v[R_UP2].state, STEP_READY);
+	/* Retried: its check waits for it, then runs. */
+	sh("rm '%s/fail-h1'", w->world);
+	assert_true(session_can(s, R_UP1, SESSION_ACT_RETRY, NULL));
+	assert_false(session_can(s, R_UP1, SESSION_ACT_START, &why));
+	assert_int_equal(session_act(s, R_UP1, SESSION_ACT_RETRY, NULL,
+	    &cause), 0);
+	assert_int_equal(ss->v[R_OK1].state, STEP_PENDING);
+	assert_int_equal(ss->v[R_UP2].state, STEP_PENDING);
+	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_NOTE,
+	    "ok@2.0.0#h1"), 1);
+	while (session_n_running(s) > 0)
+		assert_true(session_wait(s, 200, &cause) >= 0);
+	assert_int_equal(ss->v[R_UP1].state, STEP_PASSED);
+	assert_int_equal(ss->v[R_OK1].state, STEP_READY);
+	run_through(s, R_OK1);
+	assert_int_equal(ss->v[R_OK1].state, STEP_PASSED);
+	/* max-fail 1 is free again: h2's failure is within it. */
+	sh("touch '%s/fail-h2' '%s/fail-h3'", w->world, w->world);
+	run_through(s, R_UP2);
+	assert_int_equal(ss->v[R_UP2].state, STEP_TOLERATED);
+	/* h3 fails beyond it: skipped, with its check. */
+	run_through(s, R_UP3);
+	assert_int_equal(ss->v[R_UP3].state, STEP_FAILED);
+	assert_false(session_can(s, R_UP2, SESSION_ACT_RETRY, &why));
+	assert_string_equal(why, "step 6 (up@2.0.0#h3) after its batch has "
+	    "begun: host h2 is left out for good");
+	assert_false(session_can(s, R_OK2, SESSION_ACT_SKIP, &why));
+	assert_int_equal(session_act(s, R_UP3, SESSION_ACT_SKIP, "h3 is "
+	    "broken", &cause), 0);
+	assert_int_equal(ss->v[R_UP3].state, STEP_SKIPPED);
+	assert_string_equal(ss->v[R_UP3].reason, "h3 is broken");
+	assert_int_equal(ss->v[R_OK3].state, STEP_SKIPPED);
+	assert_string_equal(ss->v[R_OK3].reason, "host h3 was skipped at step "
+	    "up@2.0.0#h3 (h3 is broken): it is left out of Upgrade the "
+	    "agents");
+	assert_int_equal(ss->v[R_HEAD].state, STEP_READY);
+	session_close(s);
+
+	s = open_roll(w, true);
+	ss = session_steps(s);
+	assert_int_equal(ss->v[R_UP1].state, STEP_PASSED);
+	assert_int_equal(ss->v[R_OK1].state, STEP_PASSED);
+	assert_int_equal(ss->v[R_UP2].state, STEP_TOLERATED);
+	assert_int_equal(ss->v[R_OK2].state, STEP_SKIPPED);
+	assert_int_equal(ss->v[R_UP3].state, STEP_SKIPPED);
+	assert_int_equal(ss->v[R_OK3].state, STEP_SKIPPED);
+	assert_int_equal(session_current(s), R_HEAD);
+	session_close(s);
+	ssh_stand_in_end(saved);
+}
+
 /* A step on hosts with forks: 2 (tests/data/session/forks.yaml; a
  * stand-in for ssh on PATH runs each host's command here). Starting its
  * first host starts the second beside it, not the third; nothing else
@@ -1153,6 +1225,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_forks_slots, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_roll_pause, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_roll_retry_skip, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_set_to, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_reattach, setup,

@@ -478,13 +478,27 @@ plain_away(struct plain *p)
 	}
 }
 
+/* The later steps of step i's host in its roll's batch that were
+ * skipped with it (it was left out of the roll), a line each. */
+static void
+plain_left_out(struct plain *p, size_t i)
+{
+	const struct steps	*ss = session_steps(p->s);
+	size_t			 k;
+
+	for (k = steps_host_next(ss, i); k != SIZE_MAX;
+	    k = steps_host_next(ss, k))
+		if (ss->v[k].state == STEP_SKIPPED)
+			plain_say(p, "= %zu skipped: %s", k + 1,
+			    ss->v[k].reason != NULL ? ss->v[k].reason : "");
+}
+
 /* Say how step i ended. */
 static void
 plain_outcome(struct plain *p, size_t i)
 {
 	const struct steps	*ss = session_steps(p->s);
 	const struct step	*st = &ss->v[i];
-	size_t			 k;
 
 	switch (st->state) {
 	case STEP_PASSED:
@@ -516,10 +530,7 @@ plain_outcome(struct plain *p, size_t i)
 		 * skipped with it. */
 		plain_say(p, "! %zu %s: %s", i + 1, step_state_words(st->state),
 		    st->reason != NULL ? st->reason : "");
-		for (k = steps_host_next(ss, i); k != SIZE_MAX;
-		    k = steps_host_next(ss, k))
-			plain_say(p, "= %zu skipped: %s", k + 1,
-			    ss->v[k].reason != NULL ? ss->v[k].reason : "");
+		plain_left_out(p, i);
 		break;
 	default:
 		plain_say(p, "! %zu %s: %s", i + 1, step_state_words(st->state),
@@ -1158,10 +1169,14 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 		}
 		if (st->state == STEP_PASSED && info->done != NULL)
 			plain_say(p, "= %zu passed: %s", i + 1, info->done);
-		else if (st->state == STEP_SKIPPED || st->state == STEP_DONE)
+		else if (st->state == STEP_SKIPPED || st->state == STEP_DONE) {
 			plain_say(p, "= %zu %s: %s", i + 1,
 			    step_state_words(st->state), st->reason != NULL ?
 			    st->reason : rest);
+			/* A host skipped failed leaves its roll's batch. */
+			if (st->state == STEP_SKIPPED)
+				plain_left_out(p, i);
+		}
 		else if (st->state == before && info->done != NULL)
 			/* An act on the run, not the step (a roll paused). */
 			plain_say(p, "= %zu %s", i + 1, info->done);

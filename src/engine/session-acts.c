@@ -154,7 +154,7 @@ acts_can_start(const struct session *s, size_t i, const struct step *st,
     const char **why)
 {
 	if (is_command(st) && (st->state == STEP_FAILED ||
-	    st->state == STEP_IN_DOUBT)) {
+	    st->state == STEP_IN_DOUBT || st->state == STEP_TOLERATED)) {
 		*why = why_set("step %zu (%s) has run already and is %s: retry "
 		    "runs it again", i + 1, st->key,
 		    step_state_words(st->state));
@@ -167,6 +167,23 @@ static bool
 acts_can_retry(const struct session *s, size_t i, const struct step *st,
     const char **why)
 {
+	const struct steps	*ss = s->steps;
+	size_t			 e;
+
+	/* A host left out within max-fail is taken back while the run
+	 * has not gone past its batch (its step's hosts). */
+	if (st->state == STEP_TOLERATED && is_command(st)) {
+		e = steps_batch_end(ss, i);
+		if (e < ss->n && ss->v[e].state != STEP_PENDING &&
+		    ss->v[e].state != STEP_READY) {
+			*why = why_set("step %zu (%s) after its %s has begun: "
+			    "host %s is left out for good", e + 1,
+			    ss->v[e].key, st->roll != NULL ? "batch" :
+			    "hosts", st->host);
+			return false;
+		}
+		return true;
+	}
 	if (st->state != STEP_FAILED && st->state != STEP_IN_DOUBT)
 		return false;
 	return is_command(st) || (st->kind == RB_READ && st->run != NULL);
@@ -226,8 +243,15 @@ static bool
 acts_can_skip(const struct session *s, size_t i, const struct step *st,
     const char **why)
 {
+	/* A host failed (or in doubt) in a roll or a step on hosts leaves
+	 * it: session_leaves_out. */
+	if (session_host_skip(s, i, STEP_SKIPPED))
+		return true;
 	if (!st->optional) {
-		*why = "only an optional step may be skipped";
+		*why = st->host != NULL && st->group != SIZE_MAX ?
+		    "only an optional step, or a host's that failed or is "
+		    "in doubt, may be skipped" :
+		    "only an optional step may be skipped";
 		return false;
 	}
 	return st->state == STEP_READY || st->state == STEP_FAILED ||
@@ -588,29 +612,91 @@ static int	session_set_journal1(struct session *, size_t,
 		    enum step_state, const char *, enum journal_event_kind,
 		    const char *, long long *, char **);
 
-/* A host's failure within max-fail (steps_fail_tolerated): step i is
- * tolerated, with *why (caller frees) saying so and which hosts failed,
- * and its host's later steps in its roll's batch are skipped with
- * *skip (caller frees). Nothing changes; false when it is no such
- * failure, or one the operator made by cancelling. The one place
- * max-fail is applied: both halves of session_set ask it before the
- * model moves, so they agree. */
-static bool
-session_tolerates(const struct session *s, size_t i, enum step_state state,
-    const char *reason, char **why, char **skip)
+bool
+session_host_skip(const struct session *s, size_t i, enum step_state state)
 {
 	const struct step	*st = &s->steps->v[i];
+
+	return state == STEP_SKIPPED && !s->steps->rollback &&
+	    st->host != NULL && st->group != SIZE_MAX &&
+	    (st->state == STEP_FAILED || st->state == STEP_IN_DOUBT);
+}
+
+/* A host leaving its group with step i: its failure within max-fail
+ * (steps_fail_tolerated), when *state becomes tolerated and *reason
+ * *why (caller frees), saying so and which hosts failed; or the
+ * operator skipping it failed or in doubt (session_host_skip). Either
+ * way its host's later steps in its roll's batch are skipped with
+ * *skip (caller frees) naming it. Nothing changes; false when it is
+ * neither (a failure the operator made by cancelling is never within
+ * max-fail). The one place max-fail is applied: both halves of
+ * session_set ask it before the model moves, so they agree. */
+static bool
+session_leaves_out(const struct session *s, size_t i, enum step_state *state,
+    const char **reason, char **why, char **skip)
+{
+	const struct step	*st = &s->steps->v[i];
+	const char		*of = st->roll != NULL ? st->roll->title :
+				    "the rest";
 	char			*w;
 
-	if (state != STEP_FAILED || s->steps->rollback || st->cancelled ||
+	*why = NULL;
+	if (session_host_skip(s, i, *state)) {
+		*skip = xasprintf("host %s was skipped at step %s (%s): it is "
+		    "left out of %s", st->host, st->key, *reason != NULL ?
+		    *reason : "skipped", of);
+		return true;
+	}
+	if (*state != STEP_FAILED || s->steps->rollback || st->cancelled ||
 	    !steps_fail_tolerated(s->steps, i, &w))
 		return false;
-	*why = xasprintf("%s; %s", reason != NULL ? reason : "failed", w);
+	*why = xasprintf("%s; %s", *reason != NULL ? *reason : "failed", w);
 	*skip = xasprintf("host %s failed step %s, within max-fail: it is "
-	    "left out of %s", st->host, st->key, st->roll != NULL ?
-	    st->roll->title : "the rest");
+	    "left out of %s", st->host, st->key, of);
 	free(w);
+	*state = STEP_TOLERATED;
+	*reason = *why;
 	return true;
+}
+
+int
+session_retake_journal(struct session *s, size_t i, char **cause)
+{
+	const struct steps	*ss = s->steps;
+	char			*note;
+	size_t			 k;
+	int			 r = 0;
+
+	if (ss->v[i].state != STEP_TOLERATED)
+		return 0;
+	note = xasprintf("waits again: host %s's step %s, failed within "
+	    "max-fail, is retried", ss->v[i].host, ss->v[i].key);
+	for (k = steps_host_next(ss, i); r == 0 && k != SIZE_MAX;
+	    k = steps_host_next(ss, k)) {
+		if (ss->v[k].state != STEP_SKIPPED)
+			continue;
+		if (journal_append(s->j, s->run_id, JOURNAL_EV_NOTE,
+		    ss->v[k].key, note, NULL, cause) != 0 ||
+		    journal_step_set(s->j, s->run_id, ss->v[k].key,
+		    step_state_name(STEP_PENDING), NULL, cause) != 0)
+			r = -1;
+	}
+	free(note);
+	return r;
+}
+
+void
+session_retake_apply(struct session *s, size_t i)
+{
+	size_t	k;
+
+	for (k = steps_host_next(s->steps, i); k != SIZE_MAX;
+	    k = steps_host_next(s->steps, k)) {
+		if (s->steps->v[k].state != STEP_SKIPPED)
+			continue;
+		step_set(s->steps, k, STEP_PENDING, NULL);
+		s->steps->v[k].ended = 0;
+	}
 }
 
 /* Whether step i settling as state lifts the pause of its roll: it is
@@ -639,9 +725,7 @@ session_set_journal(struct session *s, size_t i, enum step_state state,
 	size_t		 k, rest = SIZE_MAX, rest_end = 0;
 	int		 r;
 
-	if (session_tolerates(s, i, state, reason, &why, &skip)) {
-		state = STEP_TOLERATED;
-		reason = why;
+	if (session_leaves_out(s, i, &state, &reason, &why, &skip)) {
 		rest = steps_host_next(ss, i);
 		for (k = rest; k != SIZE_MAX; k = steps_host_next(ss, k))
 			rest_end = k;
@@ -704,11 +788,8 @@ session_set_apply(struct session *s, size_t i, enum step_state state,
 	char		*why = NULL, *skip = NULL;
 	size_t		 k = SIZE_MAX;
 
-	if (session_tolerates(s, i, state, reason, &why, &skip)) {
-		state = STEP_TOLERATED;
-		reason = why;
+	if (session_leaves_out(s, i, &state, &reason, &why, &skip))
 		k = steps_host_next(s->steps, i);
-	}
 	if (session_pause_lifts(s, i, state))
 		steps_roll_pause(s->steps, i, 0);
 	step_set(s->steps, i, state, reason);

@@ -994,6 +994,22 @@ steps_host_next(const struct steps *ss, size_t i)
 	return SIZE_MAX;
 }
 
+size_t
+steps_batch_end(const struct steps *ss, size_t i)
+{
+	const struct step	*st = &ss->v[i];
+	size_t			 j;
+
+	if (st->group == SIZE_MAX)
+		return i + 1;
+	for (j = i + 1; j < ss->n; j++) {
+		if (ss->v[j].group != st->group || (st->roll != NULL &&
+		    ss->v[j].batch != st->batch))
+			break;
+	}
+	return j;
+}
+
 unsigned
 steps_roll_under_way(const struct steps *ss, size_t i)
 {

@@ -386,6 +386,10 @@ char		*steps_roll_plan(const struct runbook *,
 char		*steps_roll_where(const struct steps *, size_t i);
 /* In a roll: the next step of step i's host in its batch, or SIZE_MAX. */
 size_t		 steps_host_next(const struct steps *, size_t i);
+/* The first step after step i's batch of its roll (its health check and
+ * pause included), or after the instances of its step with `on`: where
+ * the run goes on past its group; n when none comes after. */
+size_t		 steps_batch_end(const struct steps *, size_t i);
 
 /* Pausing a roll after a batch: the batch of step i's roll under way
  * (its first step not settled), 1 before the roll begins, 0 when step i
