@@ -6,7 +6,8 @@
 # the roll paused during batch 1 (^C while node1 upgrades) lets batch 1
 # finish and refuses batch 2, saying why, also after a kill and resume;
 # continued, it goes on; the roll's own pause step ticked lets it go on
-# too.
+# too. Two hosts failing at once stop the roll: plain mode asks about
+# each in turn, one skipped with a reason (journaled), one retried.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
 . "$top_srcdir/tests/session-lib.sh"
@@ -95,4 +96,45 @@ wait $pid
 [ "$(sql "select step || ': ' || detail from events where kind = 'roll-continue'")" = \
 "agents~1~pause@2.0.0: roll agents (Upgrade the agents) continued after batch 1 of 3: its pause step settled" ] ||
 	fail "the pause step's continue event: $(sql "select kind, step, detail from events")"
+
+# 3. Two hosts of a batch fail at once (forks 2, max-fail 0): the roll
+# stops, plain mode lists both and asks about each in turn; node2 is
+# skipped with a reason (its check skipped naming it), node3 retried.
+sed 's/^    max-fail: 0$/    max-fail: 0\
+    forks: 2/' "$RUNBOOK" >"$TMP/forks.yaml"
+grep -q '^    forks: 2$' "$TMP/forks.yaml" || fail "no forks in $TMP/forks.yaml"
+fresh
+: >"$WORLD/fail-node2"
+: >"$WORLD/fail-node3"
+rm -f "$TMP/p.fifo"
+mkfifo "$TMP/p.fifo"
+"$STEPUP" run --plain "$TMP/forks.yaml" <"$TMP/p.fifo" >"$TMP/out4" 2>&1 &
+pid=$!
+exec 3>"$TMP/p.fifo"
+printf '%s\n' "yes, upgrade to 2.0.0" >&3
+wait_grep "$TMP/out4" "? 8 action: it failed [retry, skip REASON, done REASON, pause, shell, rollback, quit]"
+expect_line "$TMP/out4" "! roll agents stopped in batch 2 of 3: 2 hosts to answer for, one at a time: node2 (8 failed), node3 (9 failed)"
+printf '%s\n' "skip node2's disk is broken" >&3
+wait_grep "$TMP/out4" "? 9 action: it failed [retry, skip REASON, done REASON, pause, shell, rollback, quit]"
+expect_line "$TMP/out4" "= 8 skipped: node2's disk is broken"
+expect_line "$TMP/out4" "= 10 skipped: host node2 was skipped at step upgrade@2.0.0#node2 (node2's disk is broken): it is left out of Upgrade the agents"
+rm -f "$WORLD/fail-node3"
+printf '%s\n' retry >&3
+exec 3>&-
+wait $pid
+st=$?
+[ "$st" = 0 ] || fail "the roll with node2 skipped exited $st: $(tail -20 "$TMP/out4")"
+expect_line "$TMP/out4" "= done: Cluster upgraded, run 1"
+for h in node3 node4; do
+	[ "$(cat "$WORLD/version-$h")" = 2.0.0 ] || fail "$h was not upgraded after node2 was skipped"
+done
+[ -e "$WORLD/version-node2" ] && fail "node2 has a version"
+[ "$(sql "select detail from events where kind = 'skip' and step = 'upgrade@2.0.0#node2'")" = "node2's disk is broken" ] ||
+	fail "node2's skip: $(sql "select kind, step, detail from events where step like '%node2'")"
+[ "$(sql "select state || ': ' || reason from step_states where step = 'verify@2.0.0#node2'")" = \
+"skipped: host node2 was skipped at step upgrade@2.0.0#node2 (node2's disk is broken): it is left out of Upgrade the agents" ] ||
+	fail "node2's check: $(sql "select step, state, reason from step_states")"
+"$STEPUP" show 1 >"$TMP/show4" 2>&1 || fail "show: $(cat "$TMP/show4")"
+grep -q "skip.*upgrade@2.0.0#node2.*node2's disk is broken" "$TMP/show4" ||
+	fail "show lacks node2's skip: $(cat "$TMP/show4")"
 finish

@@ -1193,6 +1193,73 @@ out:
 	return PLAIN_GO;
 }
 
+/* Whether a host's step is one the operator must answer for. */
+static bool
+plain_host_stuck(const struct step *st)
+{
+	return st->state == STEP_FAILED || st->state == STEP_IN_DOUBT;
+}
+
+/* A roll (or a step on several hosts) stopped at step i, a host's
+ * failed beyond max-fail or in doubt: every host of its batch (of its
+ * step's hosts) that is so, listed, then asked about in turn, each
+ * until it is answered for (retried, skipped, done by hand, or settled
+ * within max-fail), with the answers the act table allows for that
+ * host's step. */
+static enum plain_next
+plain_hosts_round(struct plain *p, size_t i)
+{
+	const struct steps	*ss = session_steps(p->s), *now;
+	const struct step	*st = &ss->v[i], *o;
+	struct buf		 b;
+	size_t			*stuck, n = 0, end, j, k;
+	enum plain_next		 next = PLAIN_GO;
+
+	end = steps_batch_end(ss, i);
+	stuck = xcalloc(end - st->group, sizeof *stuck);
+	buf_init(&b);
+	for (j = st->group; j < end; j++) {
+		o = &ss->v[j];
+		if (o->host == NULL || (st->roll != NULL &&
+		    o->batch != st->batch) || !plain_host_stuck(o))
+			continue;
+		buf_printf(&b, "%s%s (%zu %s)", n > 0 ? ", " : "", o->host,
+		    j + 1, o->state == STEP_FAILED ? "failed" : "in doubt");
+		stuck[n++] = j;
+	}
+	if (st->roll != NULL)
+		plain_say(p, "! roll %s stopped in batch %u of %u: %zu host%s "
+		    "to answer for, one at a time: %s", st->roll->id,
+		    st->batch, st->batches, n, n == 1 ? "" : "s", b.data);
+	else
+		plain_say(p, "! step %s stopped: %zu host%s to answer for, "
+		    "one at a time: %s", st->rb != NULL ? st->rb->id : st->key,
+		    n, n == 1 ? "" : "s", b.data);
+	buf_free(&b);
+	for (k = 0; k < n && next == PLAIN_GO; k++) {
+		for (;;) {
+			/* A rollback begun lays out other steps. */
+			if ((now = session_steps(p->s)) != ss)
+				goto out;
+			o = &now->v[stuck[k]];
+			if (!plain_host_stuck(o))
+				break;
+			plain_header(p, stuck[k]);
+			if (o->state == STEP_IN_DOUBT)
+				plain_log_end(p, stuck[k]);
+			next = plain_step_prompt(p, stuck[k],
+			    o->state == STEP_FAILED ? "it failed" :
+			    "its outcome is unknown (it was running when "
+			    "stepup stopped)");
+			if (next != PLAIN_GO || plain_signal != 0)
+				goto out;
+		}
+	}
+out:
+	free(stuck);
+	return next;
+}
+
 /* One turn at the current step i. */
 static enum plain_next
 plain_turn(struct plain *p, size_t i)
@@ -1271,8 +1338,12 @@ plain_turn(struct plain *p, size_t i)
 			return plain_step_prompt(p, i, "run it?");
 		}
 	case STEP_FAILED:
+		if (st->host != NULL && st->group != SIZE_MAX)
+			return plain_hosts_round(p, i);
 		return plain_step_prompt(p, i, "it failed");
 	case STEP_IN_DOUBT:
+		if (st->host != NULL && st->group != SIZE_MAX)
+			return plain_hosts_round(p, i);
 		plain_log_end(p, i);
 		return plain_step_prompt(p, i, "its outcome is unknown (it was "
 		    "running when stepup stopped)");
