@@ -7,7 +7,9 @@
 # finish and refuses batch 2, saying why, also after a kill and resume;
 # continued, it goes on; the roll's own pause step ticked lets it go on
 # too. Two hosts failing at once stop the roll: plain mode asks about
-# each in turn, one skipped with a reason (journaled), one retried.
+# each in turn, one skipped with a reason (journaled), one retried. A
+# host left out within max-fail is asked about while the roll is paused,
+# and retried: its later steps and the batch's health check run again.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
 . "$top_srcdir/tests/session-lib.sh"
@@ -137,4 +139,50 @@ done
 "$STEPUP" show 1 >"$TMP/show4" 2>&1 || fail "show: $(cat "$TMP/show4")"
 grep -q "skip.*upgrade@2.0.0#node2.*node2's disk is broken" "$TMP/show4" ||
 	fail "show lacks node2's skip: $(cat "$TMP/show4")"
+
+# 4. max-fail 1: node2 fails within it, the roll is paused while node3
+# upgrades; at batch 3 plain mode asks about node2, left out: retried,
+# its check and the batch's health check run again, then the roll is
+# continued.
+sed 's/^    max-fail: 0$/    max-fail: 1/' "$RUNBOOK" >"$TMP/mf.yaml"
+grep -q '^    max-fail: 1$' "$TMP/mf.yaml" || fail "no max-fail in $TMP/mf.yaml"
+fresh
+: >"$WORLD/fail-node2"
+: >"$WORLD/hold-node3"
+rm -f "$TMP/p.fifo"
+mkfifo "$TMP/p.fifo"
+"$STEPUP" run --plain "$TMP/mf.yaml" <"$TMP/p.fifo" >"$TMP/out5" 2>&1 &
+pid=$!
+exec 3>"$TMP/p.fifo"
+printf '%s\n' "yes, upgrade to 2.0.0" >&3
+wait_for "$WORLD/held-node3"
+kill -INT $pid
+wait_grep "$TMP/out5" "? 10 cancel: cancel the running command? [yes, no, pause: pause the roll after this batch]"
+printf '%s\n' pause >&3
+wait_grep "$TMP/out5" "= 10 roll paused after the batch under way"
+: >"$WORLD/release"
+wait_grep "$TMP/out5" "? 7 action: it failed within max-fail: retry takes the host back, continue goes on without it [retry, continue, shell, quit]"
+expect_line "$TMP/out5" "! roll agents is paused after batch 2 of 3: 1 host left out within max-fail, one at a time: node2 (7)"
+[ "$(sql "select state from step_states where step = 'agents~2@2.0.0'")" = passed ] ||
+	fail "batch 2's health check: $(sql "select step, state from step_states")"
+rm -f "$WORLD/fail-node2"
+printf '%s\n' retry >&3
+wait_grep "$TMP/out5" "? 13 action: it could not start [continue, shell, quit]"
+expect_line "$TMP/out5" "= 7 passed on node2: exit 0"
+[ "$(cat "$WORLD/version-node2")" = 2.0.0 ] || fail "node2 was not upgraded when retried"
+for k in verify@2.0.0#node2 agents~2@2.0.0; do
+	[ "$(sql "select state from step_states where step = '$k'")" = passed ] ||
+		fail "$k after node2's retry: $(sql "select step, state from step_states")"
+	[ "$(sql "select count(*) from events where kind = 'note' and step = '$k' and detail = 'waits again: host node2''s step upgrade@2.0.0#node2, failed within max-fail, is retried'")" = 1 ] ||
+		fail "no note that $k waits again: $(sql "select kind, step, detail from events where kind = 'note'")"
+done
+[ "$(sql "select count(*) from events where kind = 'exit' and step = 'agents~2@2.0.0'")" = 2 ] ||
+	fail "batch 2's health check did not run again: $(sql "select kind, step from events where kind = 'exit'")"
+printf '%s\n' continue >&3
+exec 3>&-
+wait $pid
+st=$?
+[ "$st" = 0 ] || fail "the roll with node2 retried exited $st: $(tail -20 "$TMP/out5")"
+expect_line "$TMP/out5" "= done: Cluster upgraded, run 1"
+[ "$(cat "$WORLD/version-node4")" = 2.0.0 ] || fail "node4 was not upgraded after the roll was continued"
 finish

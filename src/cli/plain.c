@@ -1260,6 +1260,63 @@ out:
 	return next;
 }
 
+/* Step i is held by its paused roll: each host of the batch the roll is
+ * paused after that was left out within max-fail and may be retried,
+ * listed, then asked about in turn (retry takes it back, continue lets
+ * the roll go on without it) while the roll stays paused there. False,
+ * asking nothing, when there is none; else *next. */
+static bool
+plain_paused_round(struct plain *p, size_t i, enum plain_next *next)
+{
+	const struct steps	*ss = session_steps(p->s);
+	const struct step	*st = &ss->v[i], *o;
+	struct buf		 b;
+	size_t			*left, n = 0, j, k;
+	unsigned		 after;
+
+	if (!steps_roll_held(ss, i, &after))
+		return false;
+	left = xcalloc(i - st->group, sizeof *left);
+	buf_init(&b);
+	for (j = st->group; j < i; j++) {
+		o = &ss->v[j];
+		if (o->batch != after || o->state != STEP_TOLERATED ||
+		    !session_can(p->s, j, SESSION_ACT_RETRY, NULL))
+			continue;
+		buf_printf(&b, "%s%s (%zu)", n > 0 ? ", " : "", o->host, j + 1);
+		left[n++] = j;
+	}
+	if (n == 0) {
+		buf_free(&b);
+		free(left);
+		return false;
+	}
+	plain_say(p, "! roll %s is paused after batch %u of %u: %zu host%s "
+	    "left out within max-fail, one at a time: %s", st->roll->id, after,
+	    st->batches, n, n == 1 ? "" : "s", b.data);
+	buf_free(&b);
+	*next = PLAIN_GO;
+	for (k = 0; k < n && *next == PLAIN_GO; k++) {
+		for (;;) {
+			if (session_steps(p->s) != ss)
+				goto out;
+			o = &ss->v[left[k]];
+			if (o->state != STEP_TOLERATED ||
+			    steps_roll_paused(ss, i) != after)
+				break;
+			plain_header(p, left[k]);
+			*next = plain_step_prompt(p, left[k], "it failed within "
+			    "max-fail: retry takes the host back, continue goes "
+			    "on without it");
+			if (*next != PLAIN_GO || plain_signal != 0)
+				goto out;
+		}
+	}
+out:
+	free(left);
+	return true;
+}
+
 /* One turn at the current step i. */
 static enum plain_next
 plain_turn(struct plain *p, size_t i)
@@ -1320,6 +1377,8 @@ plain_turn(struct plain *p, size_t i)
 		case RB_MANUAL:
 			return plain_step_prompt(p, i, "tick it off when done");
 		default:
+			if (plain_paused_round(p, i, &next))
+				return next;
 			if (session_auto(p->s, i)) {
 				if (session_act(p->s, i, SESSION_ACT_START,
 				    NULL, &cause) != 0) {

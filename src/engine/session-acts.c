@@ -659,6 +659,32 @@ session_leaves_out(const struct session *s, size_t i, enum step_state *state,
 	return true;
 }
 
+/* The steps retrying tolerated step i takes back, one after step k
+ * (SIZE_MAX: the first): its host's later steps of the batch skipped
+ * with it, then its roll's health check of the batch once that has
+ * passed without the host (it runs again with it); SIZE_MAX after the
+ * last. */
+static size_t
+retake_next(const struct steps *ss, size_t i, size_t k)
+{
+	const struct step	*st = &ss->v[i];
+	size_t			 j, end;
+
+	if (k != SIZE_MAX && ss->v[k].host == NULL)
+		return SIZE_MAX;	/* the health check was the last */
+	for (j = steps_host_next(ss, k == SIZE_MAX ? i : k); j != SIZE_MAX;
+	    j = steps_host_next(ss, j))
+		if (ss->v[j].state == STEP_SKIPPED)
+			return j;
+	if (st->roll == NULL || st->roll->health == NULL)
+		return SIZE_MAX;
+	end = steps_batch_end(ss, i);
+	for (j = i + 1; j < end; j++)
+		if (ss->v[j].rb == st->roll->health)
+			return step_state_settled(ss->v[j].state) ? j : SIZE_MAX;
+	return SIZE_MAX;
+}
+
 int
 session_retake_journal(struct session *s, size_t i, char **cause)
 {
@@ -671,10 +697,8 @@ session_retake_journal(struct session *s, size_t i, char **cause)
 		return 0;
 	note = xasprintf("waits again: host %s's step %s, failed within "
 	    "max-fail, is retried", ss->v[i].host, ss->v[i].key);
-	for (k = steps_host_next(ss, i); r == 0 && k != SIZE_MAX;
-	    k = steps_host_next(ss, k)) {
-		if (ss->v[k].state != STEP_SKIPPED)
-			continue;
+	for (k = retake_next(ss, i, SIZE_MAX); r == 0 && k != SIZE_MAX;
+	    k = retake_next(ss, i, k)) {
 		if (journal_append(s->j, s->run_id, JOURNAL_EV_NOTE,
 		    ss->v[k].key, note, NULL, cause) != 0 ||
 		    journal_step_set(s->j, s->run_id, ss->v[k].key,
@@ -688,12 +712,11 @@ session_retake_journal(struct session *s, size_t i, char **cause)
 void
 session_retake_apply(struct session *s, size_t i)
 {
-	size_t	k;
+	size_t	k, next;
 
-	for (k = steps_host_next(s->steps, i); k != SIZE_MAX;
-	    k = steps_host_next(s->steps, k)) {
-		if (s->steps->v[k].state != STEP_SKIPPED)
-			continue;
+	/* Each found before it changes: the next is looked for from it. */
+	for (k = retake_next(s->steps, i, SIZE_MAX); k != SIZE_MAX; k = next) {
+		next = retake_next(s->steps, i, k);
 		step_set(s->steps, k, STEP_PENDING, NULL);
 		s->steps->v[k].ended = 0;
 	}
