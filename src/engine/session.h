@@ -145,12 +145,9 @@ struct session_opts {
 	    "Why is it done? (journaled with your name)")		\
 	X(PAUSE_ROLL, "pause",   NONE,   "pause",			\
 	    "roll paused after the batch under way",			\
-	    PAUSE_ROLL,   BEGUN,   pause_roll, "Pause the roll",	\
-	    "Pause it after the batch running now? Its later batches do " \
-	    "not start until it is continued.")			\
+	    PAUSE_ROLL,   BEGUN,   pause_roll, NULL, NULL)		\
 	X(CONTINUE_ROLL, "continue", NONE, "continue", "roll continued",	\
-	    CONTINUE_ROLL, BEGUN,  continue_roll, "Continue the roll",	\
-	    "Let the paused roll go on to its next batch?")		\
+	    CONTINUE_ROLL, BEGUN,  continue_roll, NULL, NULL)		\
 	X(SHELL,     "shell",    NONE,   "shell",    NULL,		\
 	    SHELL,        BEGUN,   shell,     NULL, NULL)		\
 	X(ROLLBACK,  "rollback", NONE,   "rollback", NULL,		\
