@@ -26,7 +26,8 @@ struct checklist {
 
 static const enum key_action checklist_keys[] = {
 	KEYS_OPEN, KEYS_NEXT_STEP, KEYS_DOWN, KEYS_UP, KEYS_PAGE_DOWN,
-	KEYS_PAGE_UP, KEYS_TOP, KEYS_BOTTOM, KEYS_HISTORY, KEYS_NONE
+	KEYS_PAGE_UP, KEYS_TOP, KEYS_BOTTOM, KEYS_HISTORY, KEYS_PAUSE_ROLL,
+	KEYS_CONTINUE_ROLL, KEYS_NONE
 };
 
 static int
@@ -328,11 +329,28 @@ checklist_key(void *state, const struct ui_key *k)
 	case KEYS_NEXT_STEP:
 		c->moved = false;
 		break;
+	case KEYS_PAUSE_ROLL:
+	case KEYS_CONTINUE_ROLL:
+		/* The roll of the step selected. */
+		return tui_act(c->sel, k->action, NULL, NULL);
 	default:
 		return false;
 	}
 	ui_dirty();
 	return true;
+}
+
+static bool
+checklist_can(void *state, enum key_action a)
+{
+	struct checklist	*c = state;
+	const struct steps	*ss = session_steps(tui_session());
+	bool			 can;
+
+	if (a != KEYS_PAUSE_ROLL && a != KEYS_CONTINUE_ROLL)
+		return true;
+	return ss != NULL && c->sel < ss->n && tui_act_can(c->sel, a, &can) &&
+	    can;
 }
 
 static void
@@ -350,5 +368,6 @@ const struct screen screen_checklist = {
 	.enter = checklist_enter,
 	.draw = checklist_draw,
 	.key = checklist_key,
+	.can = checklist_can,
 	.tick = checklist_tick,
 };

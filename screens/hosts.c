@@ -6,8 +6,8 @@
  * each state at the top. It follows the run (the selection on the host
  * that needs looking at) until the operator moves it; Enter opens the
  * selected host's step (its whole log), and the acts (retry, skip, mark
- * done, cancel) apply to it. Only the rows shown are read: 500 hosts
- * cost what 20 do. */
+ * done, cancel) apply to it, pause and continue to the roll. Only the
+ * rows shown are read: 500 hosts cost what 20 do. */
 #include "config.h"
 
 #include <stdint.h>
@@ -37,7 +37,8 @@ struct hosts {
 
 static const enum key_action hosts_keys[] = {
 	KEYS_OPEN, KEYS_START, KEYS_CANCEL, KEYS_ACCEPT, KEYS_RETRY,
-	KEYS_DONE_BY_HAND, KEYS_SKIP, KEYS_ROLLBACK, KEYS_SHELL,
+	KEYS_DONE_BY_HAND, KEYS_SKIP, KEYS_PAUSE_ROLL, KEYS_CONTINUE_ROLL,
+	KEYS_ROLLBACK, KEYS_SHELL,
 	KEYS_NEXT_STEP, KEYS_DOWN, KEYS_UP, KEYS_PAGE_DOWN, KEYS_PAGE_UP,
 	KEYS_TOP, KEYS_BOTTOM, KEYS_NONE
 };
@@ -100,6 +101,20 @@ hosts_start(struct hosts *hs, size_t i)
 	}
 	ui_ticker(100);
 	return true;
+}
+
+/* An act was done (a host retried or skipped, the roll continued): the
+ * step the run is at starts when it is the group's and starts without
+ * asking, as when a host passes. */
+static void
+hosts_acted(void *ctx)
+{
+	struct session	*s = tui_session();
+
+	if (session_running(s) == NULL)
+		(void)hosts_start(ctx, session_current(s));
+	ui_ticker(session_running(s) != NULL ? 100 : 0);
+	ui_dirty();
 }
 
 static int
@@ -363,7 +378,7 @@ hosts_key(void *state, const struct ui_key *k)
 	}
 	/* The acts, on the selected host's step; the host stays selected
 	 * while the operator answers. */
-	if (tui_act(at, k->action, NULL, NULL)) {
+	if (tui_act(at, k->action, hosts_acted, hs)) {
 		hs->moved = true;
 		return true;
 	}

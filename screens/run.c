@@ -34,8 +34,8 @@ struct run {
 
 static const enum key_action run_keys[] = {
 	KEYS_START, KEYS_OPEN, KEYS_CANCEL, KEYS_STOP_WAIT, KEYS_ACCEPT,
-	KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP,
-	KEYS_ROLLBACK, KEYS_SHELL, KEYS_PAGE_DOWN, KEYS_PAGE_UP, KEYS_DOWN, KEYS_UP,
+	KEYS_RETRY, KEYS_DONE_BY_HAND, KEYS_SKIP, KEYS_PAUSE_ROLL,
+	KEYS_CONTINUE_ROLL, KEYS_ROLLBACK, KEYS_SHELL, KEYS_PAGE_DOWN, KEYS_PAGE_UP, KEYS_DOWN, KEYS_UP,
 	KEYS_TOP, KEYS_BOTTOM, KEYS_NONE
 };
 
@@ -87,11 +87,40 @@ run_log(struct run *r)
 		free(cause);	/* not written yet: next tick */
 }
 
-/* A command started through the act table (tui_act): its log. */
+/* Only a step that starts without asking starts by itself (a check, an
+ * action after a confirmation), when the gate lets it: on entering, and
+ * after an act that let it go on (its roll continued); any other waits
+ * for x. */
+static int
+run_auto_start(struct run *r, char **cause)
+{
+	struct session		*s = tui_session();
+	const struct step	*st = run_step(r);
+
+	if (st->state != STEP_READY || !session_auto(s, r->i) ||
+	    !session_can(s, r->i, SESSION_ACT_START, NULL))
+		return 0;
+	if (session_act(s, r->i, SESSION_ACT_START, NULL, cause) != 0)
+		return -1;
+	ui_ticker(100);
+	return 0;
+}
+
+/* An act done through the act table (tui_act): a command started, its
+ * log; a roll continued, the step it held starts. */
 static void
 run_started(void *ctx)
 {
-	run_log(ctx);
+	struct run	*r = ctx;
+	char		*cause = NULL;
+
+	if (run_auto_start(r, &cause) != 0) {
+		ui_message(ROLE_ERROR, "%s", cause);
+		free(cause);
+	}
+	free(r->describe);
+	r->describe = session_describe(tui_session(), r->i);
+	run_log(r);
 }
 
 static int
@@ -99,20 +128,12 @@ run_enter(void *state, void *arg, char **cause)
 {
 	struct run		*r = state;
 	struct session		*s = tui_session();
-	const struct step	*st;
 
 	r->i = *(size_t *)arg;
 	r->top = -1;
 	r->steps = session_steps(s);
-	st = run_step(r);
-	/* Only a step that starts without asking starts here (a check, an
-	 * action after a confirmation); any other waits for x. */
-	if (st->state == STEP_READY && session_auto(s, r->i) &&
-	    session_can(s, r->i, SESSION_ACT_START, NULL)) {
-		if (session_act(s, r->i, SESSION_ACT_START, NULL, cause) != 0)
-			return -1;
-		ui_ticker(100);
-	}
+	if (run_auto_start(r, cause) != 0)
+		return -1;
 	r->describe = session_describe(s, r->i);
 	run_log(r);
 	ui_ticker(session_running(s) != NULL ? 100 : 0);
@@ -136,6 +157,7 @@ run_status_line(struct run *r, const struct step *st, long long elapsed,
     char *line, size_t size)
 {
 	struct session_wait_info wi;
+	const char		*why;
 	char			 accept[64];
 
 	snprintf(accept, sizeof accept, "%s accepts the warning and goes on, ",
@@ -193,9 +215,10 @@ run_status_line(struct run *r, const struct step *st, long long elapsed,
 		    SESSION_ACT_WARN_OK, NULL) ? accept : "",
 		    keys_key(KEYS_RETRY), keys_key(KEYS_SHELL),
 		    keys_key(KEYS_DONE_BY_HAND));
-		if (st->optional)
+		if (session_can(tui_session(), r->i, SESSION_ACT_SKIP, NULL))
 			snprintf(line + strlen(line), size - strlen(line),
-			    ", %s skips it", keys_key(KEYS_SKIP));
+			    ", %s skips it%s", keys_key(KEYS_SKIP),
+			    st->optional ? "" : " (the host leaves its batch)");
 		if (session_can(tui_session(), r->i, SESSION_ACT_ROLLBACK,
 		    NULL))
 			snprintf(line + strlen(line), size - strlen(line),
@@ -212,9 +235,25 @@ run_status_line(struct run *r, const struct step *st, long long elapsed,
 		    keys_key(KEYS_RETRY), keys_key(KEYS_DONE_BY_HAND));
 		break;
 	case STEP_READY:
+		if (steps_roll_held(session_steps(tui_session()), r->i, NULL) &&
+		    !session_can(tui_session(), r->i, SESSION_ACT_START,
+		    &why)) {
+			/* Its roll is paused before its batch. */
+			snprintf(line, size, "held: %s (%s).", why,
+			    keys_key(KEYS_CONTINUE_ROLL));
+			break;
+		}
 		snprintf(line, size, "ready: %s runs it now; %s goes back "
 		    "without running it.", keys_key(KEYS_START),
 		    keys_key(KEYS_BACK));
+		break;
+	case STEP_TOLERATED:
+		snprintf(line, size, "%s: %s.", step_state_words(st->state),
+		    st->reason != NULL ? st->reason : "");
+		if (session_can(tui_session(), r->i, SESSION_ACT_RETRY, NULL))
+			snprintf(line + strlen(line), size - strlen(line),
+			    "  %s retries it: the host's later steps of the "
+			    "batch wait again", keys_key(KEYS_RETRY));
 		break;
 	default:
 		snprintf(line, size, "%s.", step_state_words(st->state));
@@ -339,7 +378,8 @@ run_key(void *state, const struct ui_key *k)
 		ui_pop();
 		return true;
 	}
-	/* The acts (cancel, run, retry, mark done, skip, roll back). */
+	/* The acts (cancel, run, retry, mark done, skip, pause or continue
+	 * the roll, roll back). */
 	if (tui_act(r->i, k->action, run_started, r))
 		return true;
 	if (ui_scroll_lines(k->action, r->page, &n)) {

@@ -79,12 +79,21 @@ tui_act_do(size_t i, enum session_act act, const char *text,
     const char *typed, char **cause)
 {
 	struct session	*s = tui_session();
+	const char	*done = session_act_info(act)->done;
+	int		 before = session_steps(s) != NULL &&
+			     i < session_steps(s)->n ?
+			     (int)session_steps(s)->v[i].state : -1;
 
 	if (session_act_typed(s, i, act, text, typed, cause) != 0)
 		return -1;
 	if (act == SESSION_ACT_CANCEL)
 		ui_message(ROLE_WARNING, "Cancelling: SIGTERM to the command, "
 		    "then SIGKILL after a grace period.");
+	else if (done != NULL && session_steps(s) != NULL &&
+	    i < session_steps(s)->n &&
+	    (int)session_steps(s)->v[i].state == before)
+		/* An act on the run, not the step (a roll paused): said. */
+		ui_message(ROLE_WARNING, "Step %zu: %s.", i + 1, done);
 	ui_ticker(session_running(s) != NULL ? 100 : 0);
 	ui_dirty();
 	return 0;

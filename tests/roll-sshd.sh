@@ -135,7 +135,7 @@ exec 3>"$TMP/c.fifo"
 printf '%s\n' "yes, upgrade to 2.0.0" >&3
 wait_for "$WORLD/held-node2"
 kill -INT $pid
-wait_grep "$TMP/outc" "? 7 cancel: cancel the running command? [yes, no]"
+wait_grep "$TMP/outc" "? 7 cancel: cancel the running command? [yes, no, pause: pause the roll after this batch]"
 printf '%s\n' yes >&3
 wait_grep "$TMP/outc" "? 7 action: it failed"
 printf '%s\n' quit >&3

@@ -947,24 +947,14 @@ test_act_table(void **state)
 	    SESSION_ARG_NONE);
 }
 
-/* A step on hosts with forks: 2 (tests/data/session/forks.yaml; a
- * stand-in for ssh on PATH runs each host's command here). Starting its
- * first host starts the second beside it, not the third; nothing else
- * starts while they run; as one ends, the third takes its fork. */
-static void
-test_forks_slots(void **state)
+/* A stand-in for ssh on PATH that runs each host's command here, and
+ * remote status files under the test's directory; returns the PATH to
+ * put back (ssh_stand_in_end). */
+static char *
+ssh_stand_in(struct world *w)
 {
-	struct world		*w = *state;
-	struct session		*s;
-	const struct steps	*ss;
-	const char		*why, *top = getenv("top_srcdir");
-	char			*cause = NULL, *path, *saved;
-	int			 r;
+	char	*saved = xstrdup(getenv("PATH")), *path;
 
-	saved = xstrdup(getenv("PATH"));
-	free(w->runbook);
-	w->runbook = xasprintf("%s/tests/data/session/forks.yaml",
-	    top != NULL ? top : ".");
 	sh("mkdir -p '%s/bin' && printf '%%s\\n' '#!/bin/sh' "
 	    "'while [ $# -gt 0 ]; do case $1 in -O) exit 0 ;; "
 	    "-F|-o|-S) shift 2 ;; -*) shift ;; *) break ;; esac; done' "
@@ -976,6 +966,210 @@ test_forks_slots(void **state)
 	path = xasprintf("%s/remote", w->dir);
 	setenv("STEPUP_REMOTE_DIR", path, 1);
 	free(path);
+	return saved;
+}
+
+static void
+ssh_stand_in_end(char *saved)
+{
+	unsetenv("STEPUP_REMOTE_DIR");
+	setenv("PATH", saved, 1);
+	free(saved);
+}
+
+/* Start step i and wait until nothing runs. */
+static void
+run_through(struct session *s, size_t i)
+{
+	char	*cause = NULL;
+	int	 r;
+
+	if (session_start(s, i, &cause) != 0)
+		fail_msg("start %zu: %s", i + 1, cause);
+	do {
+		r = session_wait(s, 200, &cause);
+		if (r < 0)
+			fail_msg("wait: %s", cause);
+	} while (session_n_running(s) > 0);
+}
+
+/* tests/data/session/roll.yaml, its run begun and confirmed: go, then
+ * per host (a batch each) up and ok, then head. */
+enum { R_GO, R_UP1, R_OK1, R_UP2, R_OK2, R_UP3, R_OK3, R_HEAD };
+
+static struct session *
+open_roll(struct world *w, bool resume)
+{
+	const char	*top = getenv("top_srcdir");
+	struct session	*s;
+	char		*cause = NULL;
+
+	free(w->runbook);
+	w->runbook = xasprintf("%s/tests/data/session/roll.yaml",
+	    top != NULL ? top : ".");
+	s = open_session(w);
+	if (resume) {
+		assert_non_null(session_unfinished(s));
+		assert_int_equal(session_resume(s, &cause), EXIT_DONE);
+		return s;
+	}
+	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
+	assert_int_equal(session_begin(s, &cause), EXIT_DONE);
+	assert_int_equal(session_steps(s)->n, R_HEAD + 1);
+	assert_string_equal(session_steps(s)->v[R_UP2].key, "up@2.0.0#h2");
+	assert_int_equal(session_confirm(s, R_GO, "yes", &cause), 0);
+	return s;
+}
+
+/* The roll paused during batch 1: batch 1 goes on, batch 2 is refused
+ * saying why, also once resumed; continued, it goes on. Pausing again
+ * at the last batch is refused. */
+static void
+test_roll_pause(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s;
+	const struct steps	*ss;
+	const char		*why;
+	char			*cause = NULL, *saved = ssh_stand_in(w);
+
+	s = open_roll(w, false);
+	assert_false(session_can(s, R_UP1, SESSION_ACT_CONTINUE_ROLL, &why));
+	assert_string_equal(why, "roll agents is not paused");
+	assert_false(session_can(s, R_HEAD, SESSION_ACT_PAUSE_ROLL, &why));
+	assert_string_equal(why, "step 8 (head@2.0.0) is of no roll");
+	assert_int_equal(session_act(s, R_UP1, SESSION_ACT_PAUSE_ROLL, NULL,
+	    &cause), 0);
+	assert_false(session_can(s, R_OK1, SESSION_ACT_PAUSE_ROLL, &why));
+	assert_string_equal(why, "roll agents is paused after batch 1 "
+	    "already");
+	/* Its batch finishes. */
+	run_through(s, R_UP1);
+	run_through(s, R_OK1);
+	ss = session_steps(s);
+	assert_int_equal(ss->v[R_OK1].state, STEP_PASSED);
+	assert_int_equal(ss->v[R_UP2].state, STEP_READY);
+	assert_false(session_can(s, R_UP2, SESSION_ACT_START, &why));
+	assert_string_equal(why, "roll agents is paused after batch 1 of 3: "
+	    "continue it first");
+	assert_int_equal(session_start(s, R_UP2, &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_true(session_can(s, R_UP2, SESSION_ACT_CONTINUE_ROLL, NULL));
+	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_ROLL_PAUSE,
+	    "up@2.0.0#h1"), 1);
+
+	/* Resumed: still paused. */
+	session_close(s);
+	s = open_roll(w, true);
+	assert_false(session_can(s, R_UP2, SESSION_ACT_START, &why));
+	assert_string_equal(why, "roll agents is paused after batch 1 of 3: "
+	    "continue it first");
+	assert_int_equal(session_act(s, R_UP2, SESSION_ACT_CONTINUE_ROLL,
+	    NULL, &cause), 0);
+	assert_true(session_can(s, R_UP2, SESSION_ACT_START, NULL));
+	run_through(s, R_UP2);
+	run_through(s, R_OK2);
+	assert_false(session_can(s, R_UP3, SESSION_ACT_PAUSE_ROLL, &why));
+	assert_string_equal(why, "batch 3 is the last of roll agents: no "
+	    "batch comes after it");
+	session_close(s);
+	/* Continued: so it stays once resumed. */
+	s = open_roll(w, true);
+	assert_true(session_can(s, R_UP3, SESSION_ACT_START, NULL));
+	session_close(s);
+	ssh_stand_in_end(saved);
+}
+
+/* A host failed within max-fail is retried: its check waits again, then
+ * runs, and max-fail counts one failure less (the next host's failure is
+ * within it again); once the run went past its batch it is refused. A
+ * host failed beyond max-fail is skipped with a reason, and its check
+ * with it, naming the host. Resumed, every state is as it was. */
+static void
+test_roll_retry_skip(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s;
+	const struct steps	*ss;
+	const char		*why;
+	char			*cause = NULL, *saved = ssh_stand_in(w);
+
+	s = open_roll(w, false);
+	ss = session_steps(s);
+	sh("touch '%s/fail-h1'", w->world);
+	run_through(s, R_UP1);
+	assert_int_equal(ss->v[R_UP1].state, STEP_TOLERATED);
+	assert_int_equal(ss->v[R_OK1].state, STEP_SKIPPED);
+	assert_int_equal(ss->v[R_UP2].state, STEP_READY);
+	/* Retried: its check waits for it, then runs. */
+	sh("rm '%s/fail-h1'", w->world);
+	assert_true(session_can(s, R_UP1, SESSION_ACT_RETRY, NULL));
+	assert_false(session_can(s, R_UP1, SESSION_ACT_START, &why));
+	assert_int_equal(session_act(s, R_UP1, SESSION_ACT_RETRY, NULL,
+	    &cause), 0);
+	assert_int_equal(ss->v[R_OK1].state, STEP_PENDING);
+	assert_int_equal(ss->v[R_UP2].state, STEP_PENDING);
+	assert_int_equal(count_events(w->state, 1, JOURNAL_EV_NOTE,
+	    "ok@2.0.0#h1"), 1);
+	while (session_n_running(s) > 0)
+		assert_true(session_wait(s, 200, &cause) >= 0);
+	assert_int_equal(ss->v[R_UP1].state, STEP_PASSED);
+	assert_int_equal(ss->v[R_OK1].state, STEP_READY);
+	run_through(s, R_OK1);
+	assert_int_equal(ss->v[R_OK1].state, STEP_PASSED);
+	/* max-fail 1 is free again: h2's failure is within it. */
+	sh("touch '%s/fail-h2' '%s/fail-h3'", w->world, w->world);
+	run_through(s, R_UP2);
+	assert_int_equal(ss->v[R_UP2].state, STEP_TOLERATED);
+	/* h3 fails beyond it: skipped, with its check. */
+	run_through(s, R_UP3);
+	assert_int_equal(ss->v[R_UP3].state, STEP_FAILED);
+	assert_false(session_can(s, R_UP2, SESSION_ACT_RETRY, &why));
+	assert_string_equal(why, "step 6 (up@2.0.0#h3) after its batch has "
+	    "begun: host h2 is left out for good");
+	assert_false(session_can(s, R_OK2, SESSION_ACT_SKIP, &why));
+	assert_int_equal(session_act(s, R_UP3, SESSION_ACT_SKIP, "h3 is "
+	    "broken", &cause), 0);
+	assert_int_equal(ss->v[R_UP3].state, STEP_SKIPPED);
+	assert_string_equal(ss->v[R_UP3].reason, "h3 is broken");
+	assert_int_equal(ss->v[R_OK3].state, STEP_SKIPPED);
+	assert_string_equal(ss->v[R_OK3].reason, "host h3 was skipped at step "
+	    "up@2.0.0#h3 (h3 is broken): it is left out of Upgrade the "
+	    "agents");
+	assert_int_equal(ss->v[R_HEAD].state, STEP_READY);
+	session_close(s);
+
+	s = open_roll(w, true);
+	ss = session_steps(s);
+	assert_int_equal(ss->v[R_UP1].state, STEP_PASSED);
+	assert_int_equal(ss->v[R_OK1].state, STEP_PASSED);
+	assert_int_equal(ss->v[R_UP2].state, STEP_TOLERATED);
+	assert_int_equal(ss->v[R_OK2].state, STEP_SKIPPED);
+	assert_int_equal(ss->v[R_UP3].state, STEP_SKIPPED);
+	assert_int_equal(ss->v[R_OK3].state, STEP_SKIPPED);
+	assert_int_equal(session_current(s), R_HEAD);
+	session_close(s);
+	ssh_stand_in_end(saved);
+}
+
+/* A step on hosts with forks: 2 (tests/data/session/forks.yaml; a
+ * stand-in for ssh on PATH runs each host's command here). Starting its
+ * first host starts the second beside it, not the third; nothing else
+ * starts while they run; as one ends, the third takes its fork. */
+static void
+test_forks_slots(void **state)
+{
+	struct world		*w = *state;
+	struct session		*s;
+	const struct steps	*ss;
+	const char		*why, *top = getenv("top_srcdir");
+	char			*cause = NULL, *saved = ssh_stand_in(w);
+	int			 r;
+
+	free(w->runbook);
+	w->runbook = xasprintf("%s/tests/data/session/forks.yaml",
+	    top != NULL ? top : ".");
 
 	s = open_session(w);
 	assert_int_equal(session_plan(s, &cause), EXIT_DONE);
@@ -1019,9 +1213,7 @@ test_forks_slots(void **state)
 	assert_int_equal(ss->v[4].state, STEP_READY);
 	assert_true(session_auto(s, 4));
 	session_close(s);
-	unsetenv("STEPUP_REMOTE_DIR");
-	setenv("PATH", saved, 1);
-	free(saved);
+	ssh_stand_in_end(saved);
 }
 
 int
@@ -1031,6 +1223,10 @@ main(void)
 		cmocka_unit_test(test_act_table),
 		cmocka_unit_test_setup_teardown(test_door, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forks_slots, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_roll_pause, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_roll_retry_skip, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_set_to, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_reattach, setup,

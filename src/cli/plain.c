@@ -478,13 +478,27 @@ plain_away(struct plain *p)
 	}
 }
 
+/* The later steps of step i's host in its roll's batch that were
+ * skipped with it (it was left out of the roll), a line each. */
+static void
+plain_left_out(struct plain *p, size_t i)
+{
+	const struct steps	*ss = session_steps(p->s);
+	size_t			 k;
+
+	for (k = steps_host_next(ss, i); k != SIZE_MAX;
+	    k = steps_host_next(ss, k))
+		if (ss->v[k].state == STEP_SKIPPED)
+			plain_say(p, "= %zu skipped: %s", k + 1,
+			    ss->v[k].reason != NULL ? ss->v[k].reason : "");
+}
+
 /* Say how step i ended. */
 static void
 plain_outcome(struct plain *p, size_t i)
 {
 	const struct steps	*ss = session_steps(p->s);
 	const struct step	*st = &ss->v[i];
-	size_t			 k;
 
 	switch (st->state) {
 	case STEP_PASSED:
@@ -516,10 +530,7 @@ plain_outcome(struct plain *p, size_t i)
 		 * skipped with it. */
 		plain_say(p, "! %zu %s: %s", i + 1, step_state_words(st->state),
 		    st->reason != NULL ? st->reason : "");
-		for (k = steps_host_next(ss, i); k != SIZE_MAX;
-		    k = steps_host_next(ss, k))
-			plain_say(p, "= %zu skipped: %s", k + 1,
-			    ss->v[k].reason != NULL ? ss->v[k].reason : "");
+		plain_left_out(p, i);
 		break;
 	default:
 		plain_say(p, "! %zu %s: %s", i + 1, step_state_words(st->state),
@@ -697,6 +708,33 @@ plain_wait_output(struct plain *p, int ino, char **cause)
 	return session_wait(p->s, 0, cause);
 }
 
+/* While a command of step i's roll runs: the act pausing its roll, or
+ * continuing it once paused, when the session allows one (-1: neither),
+ * for the question ^C asks. */
+static int
+plain_roll_act(struct plain *p, size_t i)
+{
+	if (session_can(p->s, i, SESSION_ACT_PAUSE_ROLL, NULL))
+		return SESSION_ACT_PAUSE_ROLL;
+	if (session_can(p->s, i, SESSION_ACT_CONTINUE_ROLL, NULL))
+		return SESSION_ACT_CONTINUE_ROLL;
+	return -1;
+}
+
+/* The roll act answered to ^C's question: done, and said. */
+static void
+plain_roll_do(struct plain *p, size_t i, int act)
+{
+	char	*cause = NULL;
+
+	if (session_act(p->s, i, (enum session_act)act, NULL, &cause) != 0) {
+		plain_say(p, "! %zu %s", i + 1, cause);
+		free(cause);
+	} else
+		plain_say(p, "= %zu %s", i + 1,
+		    session_act_info((enum session_act)act)->done);
+}
+
 /* What plain mode follows of one host of a step with forks. */
 struct plain_fan {
 	unsigned	 attempt;	/* said running at, or 0 */
@@ -766,7 +804,7 @@ plain_fan_follow(struct plain *p, size_t first, bool reattached)
 	struct buf		 names;
 	char			*cause = NULL, *line;
 	size_t			 n = st->forks_n, k, n_ok, n_bad;
-	int			 r, ret = 0;
+	int			 r, ret = 0, roll;
 
 	plain_fan_header(p, first, n);
 	plain_say(p, "> %zu-%zu on %zu hosts, at most %u at once (forks)%s",
@@ -829,12 +867,20 @@ plain_fan_follow(struct plain *p, size_t first, bool reattached)
 			plain_signal = 0;
 			if (run == NULL)
 				continue;
+			roll = plain_roll_act(p, run->index);
 			plain_say(p, "? %zu cancel: cancel the %zu command%s "
 			    "running (and start no more of these hosts)? [yes, "
-			    "no]", run->index + 1, session_n_running(p->s),
-			    session_n_running(p->s) == 1 ? "" : "s");
+			    "no%s%s%s]", run->index + 1, session_n_running(p->s),
+			    session_n_running(p->s) == 1 ? "" : "s",
+			    roll >= 0 ? ", " : "", roll >= 0 ?
+			    session_act_info(roll)->word : "", roll < 0 ? "" :
+			    roll == SESSION_ACT_PAUSE_ROLL ? ": pause the roll "
+			    "after this batch" : ": continue the roll");
 			r = plain_read(p, &line);
-			if (r == 1 && strcmp(line, "yes") == 0) {
+			if (r == 1 && roll >= 0 && strcmp(line,
+			    session_act_info(roll)->word) == 0)
+				plain_roll_do(p, run->index, roll);
+			else if (r == 1 && strcmp(line, "yes") == 0) {
 				if (session_act(p->s, run->index,
 				    SESSION_ACT_CANCEL, NULL, &cause) != 0) {
 					plain_say(p, "! %zu %s", run->index + 1,
@@ -900,7 +946,7 @@ plain_follow(struct plain *p, bool reattached)
 	off_t			 off = 0;
 	struct plain_wait	 w;
 	size_t			 i;
-	int			 r, ino = -1;
+	int			 r, ino = -1, roll;
 	bool			 waiting;
 
 	if (st == NULL)
@@ -945,12 +991,20 @@ plain_follow(struct plain *p, bool reattached)
 			stop = session_can(p->s, i, SESSION_ACT_STOP_WAIT,
 			    NULL) ? session_act_info(SESSION_ACT_STOP_WAIT)->word :
 			    NULL;
+			roll = plain_roll_act(p, i);
 			plain_say(p, "? %zu cancel: cancel the running command? "
-			    "[yes, no%s%s%s]", i + 1, stop != NULL ? ", " : "",
-			    stop != NULL ? stop : "", stop != NULL ?
-			    ": stop waiting" : "");
+			    "[yes, no%s%s%s%s%s%s]", i + 1, stop != NULL ? ", " :
+			    "", stop != NULL ? stop : "", stop != NULL ?
+			    ": stop waiting" : "", roll >= 0 ? ", " : "",
+			    roll >= 0 ? session_act_info(roll)->word : "",
+			    roll < 0 ? "" : roll == SESSION_ACT_PAUSE_ROLL ?
+			    ": pause the roll after this batch" :
+			    ": continue the roll");
 			r = plain_read(p, &line);
-			if (r == 1 && stop != NULL && strcmp(line, stop) == 0) {
+			if (r == 1 && roll >= 0 && strcmp(line,
+			    session_act_info(roll)->word) == 0)
+				plain_roll_do(p, i, roll);
+			else if (r == 1 && stop != NULL && strcmp(line, stop) == 0) {
 				if (session_act(p->s, i, SESSION_ACT_STOP_WAIT,
 				    NULL, &cause) != 0) {
 					plain_say(p, "! %zu %s", i + 1, cause);
@@ -1020,6 +1074,7 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 	const char		*refusal;
 	const struct session_act_info *info;
 	unsigned		 offered = session_acts(p->s, i);
+	enum step_state		 before = st->state;
 	int			 r, act;
 	bool			 confirm = st->kind == RB_CONFIRM &&
 				     (offered & (1u << SESSION_ACT_CONFIRM));
@@ -1114,10 +1169,17 @@ plain_step_prompt(struct plain *p, size_t i, const char *question)
 		}
 		if (st->state == STEP_PASSED && info->done != NULL)
 			plain_say(p, "= %zu passed: %s", i + 1, info->done);
-		else if (st->state == STEP_SKIPPED || st->state == STEP_DONE)
+		else if (st->state == STEP_SKIPPED || st->state == STEP_DONE) {
 			plain_say(p, "= %zu %s: %s", i + 1,
 			    step_state_words(st->state), st->reason != NULL ?
 			    st->reason : rest);
+			/* A host skipped failed leaves its roll's batch. */
+			if (st->state == STEP_SKIPPED)
+				plain_left_out(p, i);
+		}
+		else if (st->state == before && info->done != NULL)
+			/* An act on the run, not the step (a roll paused). */
+			plain_say(p, "= %zu %s", i + 1, info->done);
 		break;
 	}
 	if (r != 0) {
@@ -1129,6 +1191,130 @@ out:
 	free(typed);
 	free(line);
 	return PLAIN_GO;
+}
+
+/* Whether a host's step is one the operator must answer for. */
+static bool
+plain_host_stuck(const struct step *st)
+{
+	return st->state == STEP_FAILED || st->state == STEP_IN_DOUBT;
+}
+
+/* A roll (or a step on several hosts) stopped at step i, a host's
+ * failed beyond max-fail or in doubt: every host of its batch (of its
+ * step's hosts) that is so, listed, then asked about in turn, each
+ * until it is answered for (retried, skipped, done by hand, or settled
+ * within max-fail), with the answers the act table allows for that
+ * host's step. */
+static enum plain_next
+plain_hosts_round(struct plain *p, size_t i)
+{
+	const struct steps	*ss = session_steps(p->s), *now;
+	const struct step	*st = &ss->v[i], *o;
+	struct buf		 b;
+	size_t			*stuck, n = 0, end, j, k;
+	enum plain_next		 next = PLAIN_GO;
+
+	end = steps_batch_end(ss, i);
+	stuck = xcalloc(end - st->group, sizeof *stuck);
+	buf_init(&b);
+	for (j = st->group; j < end; j++) {
+		o = &ss->v[j];
+		if (o->host == NULL || (st->roll != NULL &&
+		    o->batch != st->batch) || !plain_host_stuck(o))
+			continue;
+		buf_printf(&b, "%s%s (%zu %s)", n > 0 ? ", " : "", o->host,
+		    j + 1, o->state == STEP_FAILED ? "failed" : "in doubt");
+		stuck[n++] = j;
+	}
+	if (st->roll != NULL)
+		plain_say(p, "! roll %s stopped in batch %u of %u: %zu host%s "
+		    "to answer for, one at a time: %s", st->roll->id,
+		    st->batch, st->batches, n, n == 1 ? "" : "s", b.data);
+	else
+		plain_say(p, "! step %s stopped: %zu host%s to answer for, "
+		    "one at a time: %s", st->rb != NULL ? st->rb->id : st->key,
+		    n, n == 1 ? "" : "s", b.data);
+	buf_free(&b);
+	for (k = 0; k < n && next == PLAIN_GO; k++) {
+		for (;;) {
+			/* A rollback begun lays out other steps. */
+			if ((now = session_steps(p->s)) != ss)
+				goto out;
+			o = &now->v[stuck[k]];
+			if (!plain_host_stuck(o))
+				break;
+			plain_header(p, stuck[k]);
+			if (o->state == STEP_IN_DOUBT)
+				plain_log_end(p, stuck[k]);
+			next = plain_step_prompt(p, stuck[k],
+			    o->state == STEP_FAILED ? "it failed" :
+			    "its outcome is unknown (it was running when "
+			    "stepup stopped)");
+			if (next != PLAIN_GO || plain_signal != 0)
+				goto out;
+		}
+	}
+out:
+	free(stuck);
+	return next;
+}
+
+/* Step i is held by its paused roll: each host of the batch the roll is
+ * paused after that was left out within max-fail and may be retried,
+ * listed, then asked about in turn (retry takes it back, continue lets
+ * the roll go on without it) while the roll stays paused there. False,
+ * asking nothing, when there is none; else *next. */
+static bool
+plain_paused_round(struct plain *p, size_t i, enum plain_next *next)
+{
+	const struct steps	*ss = session_steps(p->s);
+	const struct step	*st = &ss->v[i], *o;
+	struct buf		 b;
+	size_t			*left, n = 0, j, k;
+	unsigned		 after;
+
+	if (!steps_roll_held(ss, i, &after))
+		return false;
+	left = xcalloc(i - st->group, sizeof *left);
+	buf_init(&b);
+	for (j = st->group; j < i; j++) {
+		o = &ss->v[j];
+		if (o->batch != after || o->state != STEP_TOLERATED ||
+		    !session_can(p->s, j, SESSION_ACT_RETRY, NULL))
+			continue;
+		buf_printf(&b, "%s%s (%zu)", n > 0 ? ", " : "", o->host, j + 1);
+		left[n++] = j;
+	}
+	if (n == 0) {
+		buf_free(&b);
+		free(left);
+		return false;
+	}
+	plain_say(p, "! roll %s is paused after batch %u of %u: %zu host%s "
+	    "left out within max-fail, one at a time: %s", st->roll->id, after,
+	    st->batches, n, n == 1 ? "" : "s", b.data);
+	buf_free(&b);
+	*next = PLAIN_GO;
+	for (k = 0; k < n && *next == PLAIN_GO; k++) {
+		for (;;) {
+			if (session_steps(p->s) != ss)
+				goto out;
+			o = &ss->v[left[k]];
+			if (o->state != STEP_TOLERATED ||
+			    steps_roll_paused(ss, i) != after)
+				break;
+			plain_header(p, left[k]);
+			*next = plain_step_prompt(p, left[k], "it failed within "
+			    "max-fail: retry takes the host back, continue goes "
+			    "on without it");
+			if (*next != PLAIN_GO || plain_signal != 0)
+				goto out;
+		}
+	}
+out:
+	free(left);
+	return true;
 }
 
 /* One turn at the current step i. */
@@ -1191,6 +1377,8 @@ plain_turn(struct plain *p, size_t i)
 		case RB_MANUAL:
 			return plain_step_prompt(p, i, "tick it off when done");
 		default:
+			if (plain_paused_round(p, i, &next))
+				return next;
 			if (session_auto(p->s, i)) {
 				if (session_act(p->s, i, SESSION_ACT_START,
 				    NULL, &cause) != 0) {
@@ -1209,6 +1397,8 @@ plain_turn(struct plain *p, size_t i)
 			return plain_step_prompt(p, i, "run it?");
 		}
 	case STEP_FAILED:
+		if (st->host != NULL && st->group != SIZE_MAX)
+			return plain_hosts_round(p, i);
 		return plain_step_prompt(p, i, "it failed");
 	case STEP_IN_DOUBT:
 		if (st->host == NULL) {
@@ -1219,6 +1409,8 @@ plain_turn(struct plain *p, size_t i)
 		/* A host's: what it or ssh said, asked again on resume. */
 		if (st->reason != NULL)
 			plain_text(p, "  why: ", st->reason);
+		if (st->group != SIZE_MAX)
+			return plain_hosts_round(p, i);
 		plain_log_end(p, i);
 		q = xasprintf("its outcome is unknown (%s has not said how it "
 		    "ended)", st->host);

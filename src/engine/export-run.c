@@ -215,6 +215,8 @@ event_label(enum journal_event_kind k)
 	case JOURNAL_EV_ROLLBACK:	return "Rollback chosen";
 	case JOURNAL_EV_NOTE:		return "Note";
 	case JOURNAL_EV_OUTPUT:		return "Values set";
+	case JOURNAL_EV_ROLL_PAUSE:	return "Roll paused";
+	case JOURNAL_EV_ROLL_CONTINUE:	return "Roll continued";
 	default:			return NULL;
 	}
 }

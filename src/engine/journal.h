@@ -227,7 +227,9 @@ void	journal_steps_free(struct journal_step_state *, size_t);
 	X(ROLLBACK,	 "rollback",	   "a rollback was chosen")		\
 	X(RECOVER,	 "recover",	   "lost records rebuilt from the evidence") \
 	X(NOTE,		 "note",	   "a note")				\
-	X(OUTPUT,	 "output",	   "values a step's command set (secrets masked)")
+	X(OUTPUT,	 "output",	   "values a step's command set (secrets masked)") \
+	X(ROLL_PAUSE,	 "roll-pause",	   "a roll paused after a batch")	\
+	X(ROLL_CONTINUE, "roll-continue",  "a paused roll let go on")
 
 enum journal_event_kind {
 #define X(e, name, what) JOURNAL_EV_##e,

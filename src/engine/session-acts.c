@@ -154,7 +154,7 @@ acts_can_start(const struct session *s, size_t i, const struct step *st,
     const char **why)
 {
 	if (is_command(st) && (st->state == STEP_FAILED ||
-	    st->state == STEP_IN_DOUBT)) {
+	    st->state == STEP_IN_DOUBT || st->state == STEP_TOLERATED)) {
 		*why = why_set("step %zu (%s) has run already and is %s: retry "
 		    "runs it again", i + 1, st->key,
 		    step_state_words(st->state));
@@ -167,6 +167,23 @@ static bool
 acts_can_retry(const struct session *s, size_t i, const struct step *st,
     const char **why)
 {
+	const struct steps	*ss = s->steps;
+	size_t			 e;
+
+	/* A host left out within max-fail is taken back while the run
+	 * has not gone past its batch (its step's hosts). */
+	if (st->state == STEP_TOLERATED && is_command(st)) {
+		e = steps_batch_end(ss, i);
+		if (e < ss->n && ss->v[e].state != STEP_PENDING &&
+		    ss->v[e].state != STEP_READY) {
+			*why = why_set("step %zu (%s) after its %s has begun: "
+			    "host %s is left out for good", e + 1,
+			    ss->v[e].key, st->roll != NULL ? "batch" :
+			    "hosts", st->host);
+			return false;
+		}
+		return true;
+	}
 	if (st->state != STEP_FAILED && st->state != STEP_IN_DOUBT)
 		return false;
 	return is_command(st) || (st->kind == RB_READ && st->run != NULL);
@@ -226,8 +243,15 @@ static bool
 acts_can_skip(const struct session *s, size_t i, const struct step *st,
     const char **why)
 {
+	/* A host failed (or in doubt) in a roll or a step on hosts leaves
+	 * it: session_leaves_out. */
+	if (session_host_skip(s, i, STEP_SKIPPED))
+		return true;
 	if (!st->optional) {
-		*why = "only an optional step may be skipped";
+		*why = st->host != NULL && st->group != SIZE_MAX ?
+		    "only an optional step, or a host's that failed or is "
+		    "in doubt, may be skipped" :
+		    "only an optional step may be skipped";
 		return false;
 	}
 	return st->state == STEP_READY || st->state == STEP_FAILED ||
@@ -269,6 +293,48 @@ acts_can_rollback(const struct session *s, size_t i, const struct step *st,
 }
 
 static bool
+acts_can_pause_roll(const struct session *s, size_t i, const struct step *st,
+    const char **why)
+{
+	unsigned	b;
+
+	if (st->roll == NULL) {
+		*why = why_set("step %zu (%s) is of no roll", i + 1, st->key);
+		return false;
+	}
+	if ((b = steps_roll_paused(s->steps, i)) > 0) {
+		*why = why_set("roll %s is paused after batch %u already",
+		    st->roll->id, b);
+		return false;
+	}
+	if ((b = steps_roll_under_way(s->steps, i)) == 0) {
+		*why = why_set("roll %s is over", st->roll->id);
+		return false;
+	}
+	if (b == st->batches) {
+		*why = why_set("batch %u is the last of roll %s: no batch "
+		    "comes after it", b, st->roll->id);
+		return false;
+	}
+	return true;
+}
+
+static bool
+acts_can_continue_roll(const struct session *s, size_t i,
+    const struct step *st, const char **why)
+{
+	if (st->roll == NULL) {
+		*why = why_set("step %zu (%s) is of no roll", i + 1, st->key);
+		return false;
+	}
+	if (steps_roll_paused(s->steps, i) == 0) {
+		*why = why_set("roll %s is not paused", st->roll->id);
+		return false;
+	}
+	return true;
+}
+
+static bool
 acts_can_quit(const struct session *s, size_t i, const struct step *st,
     const char **why)
 {
@@ -294,6 +360,7 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 	const struct step	*st = NULL;
 	enum session_gate	 gate;
 	size_t			 blocker;
+	unsigned		 paused;
 
 	*why = "";
 	if ((unsigned)act >= SESSION_ACT__COUNT) {
@@ -339,6 +406,12 @@ session_can_why(const struct session *s, size_t i, enum session_act act,
 		else
 			*why = why_set("step %zu (%s) is not done yet",
 			    blocker + 1, ss->v[blocker].key);
+		return false;
+	}
+	/* A paused roll: nothing of its later batches goes on. */
+	if (gate >= SESSION_GATE_READY && steps_roll_held(ss, i, &paused)) {
+		*why = why_set("roll %s is paused after batch %u of %u: "
+		    "continue it first", st->roll->id, paused, st->batches);
 		return false;
 	}
 	/* Every refusal says why: a rule that gives no reason gets the
@@ -475,6 +548,10 @@ session_describe(const struct session *s, size_t i)
 		buf_printf(&b, "in %s\n", env);
 		free(env);
 	}
+	if (steps_roll_paused(s->steps, i) > 0)
+		buf_printf(&b, "paused: after batch %u of %u, until it is "
+		    "continued\n", steps_roll_paused(s->steps, i),
+		    st->batches);
 	if (st->group != SIZE_MAX && st->host != NULL && st->run != NULL &&
 	    st->max_fail > 0)
 		buf_printf(&b, "max-fail: %zu host%s may fail, and the others "
@@ -535,29 +612,130 @@ static int	session_set_journal1(struct session *, size_t,
 		    enum step_state, const char *, enum journal_event_kind,
 		    const char *, long long *, char **);
 
-/* A host's failure within max-fail (steps_fail_tolerated): step i is
- * tolerated, with *why (caller frees) saying so and which hosts failed,
- * and its host's later steps in its roll's batch are skipped with
- * *skip (caller frees). Nothing changes; false when it is no such
- * failure, or one the operator made by cancelling. The one place
- * max-fail is applied: both halves of session_set ask it before the
- * model moves, so they agree. */
-static bool
-session_tolerates(const struct session *s, size_t i, enum step_state state,
-    const char *reason, char **why, char **skip)
+bool
+session_host_skip(const struct session *s, size_t i, enum step_state state)
 {
 	const struct step	*st = &s->steps->v[i];
+
+	return state == STEP_SKIPPED && !s->steps->rollback &&
+	    st->host != NULL && st->group != SIZE_MAX &&
+	    (st->state == STEP_FAILED || st->state == STEP_IN_DOUBT);
+}
+
+/* A host leaving its group with step i: its failure within max-fail
+ * (steps_fail_tolerated), when *state becomes tolerated and *reason
+ * *why (caller frees), saying so and which hosts failed; or the
+ * operator skipping it failed or in doubt (session_host_skip). Either
+ * way its host's later steps in its roll's batch are skipped with
+ * *skip (caller frees) naming it. Nothing changes; false when it is
+ * neither (a failure the operator made by cancelling is never within
+ * max-fail). The one place max-fail is applied: both halves of
+ * session_set ask it before the model moves, so they agree. */
+static bool
+session_leaves_out(const struct session *s, size_t i, enum step_state *state,
+    const char **reason, char **why, char **skip)
+{
+	const struct step	*st = &s->steps->v[i];
+	const char		*of = st->roll != NULL ? st->roll->title :
+				    "the rest";
 	char			*w;
 
-	if (state != STEP_FAILED || s->steps->rollback || st->cancelled ||
+	*why = NULL;
+	if (session_host_skip(s, i, *state)) {
+		*skip = xasprintf("host %s was skipped at step %s (%s): it is "
+		    "left out of %s", st->host, st->key, *reason != NULL ?
+		    *reason : "skipped", of);
+		return true;
+	}
+	if (*state != STEP_FAILED || s->steps->rollback || st->cancelled ||
 	    !steps_fail_tolerated(s->steps, i, &w))
 		return false;
-	*why = xasprintf("%s; %s", reason != NULL ? reason : "failed", w);
+	*why = xasprintf("%s; %s", *reason != NULL ? *reason : "failed", w);
 	*skip = xasprintf("host %s failed step %s, within max-fail: it is "
-	    "left out of %s", st->host, st->key, st->roll != NULL ?
-	    st->roll->title : "the rest");
+	    "left out of %s", st->host, st->key, of);
 	free(w);
+	*state = STEP_TOLERATED;
+	*reason = *why;
 	return true;
+}
+
+/* The steps retrying tolerated step i takes back, one after step k
+ * (SIZE_MAX: the first): its host's later steps of the batch skipped
+ * with it, then its roll's health check of the batch once that has
+ * passed without the host (it runs again with it); SIZE_MAX after the
+ * last. */
+static size_t
+retake_next(const struct steps *ss, size_t i, size_t k)
+{
+	const struct step	*st = &ss->v[i];
+	size_t			 j, end;
+
+	if (k != SIZE_MAX && ss->v[k].host == NULL)
+		return SIZE_MAX;	/* the health check was the last */
+	for (j = steps_host_next(ss, k == SIZE_MAX ? i : k); j != SIZE_MAX;
+	    j = steps_host_next(ss, j))
+		if (ss->v[j].state == STEP_SKIPPED)
+			return j;
+	if (st->roll == NULL || st->roll->health == NULL)
+		return SIZE_MAX;
+	end = steps_batch_end(ss, i);
+	for (j = i + 1; j < end; j++)
+		if (ss->v[j].rb == st->roll->health)
+			return step_state_settled(ss->v[j].state) ? j : SIZE_MAX;
+	return SIZE_MAX;
+}
+
+int
+session_retake_journal(struct session *s, size_t i, char **cause)
+{
+	const struct steps	*ss = s->steps;
+	char			*note;
+	size_t			 k;
+	int			 r = 0;
+
+	if (ss->v[i].state != STEP_TOLERATED)
+		return 0;
+	note = xasprintf("waits again: host %s's step %s, failed within "
+	    "max-fail, is retried", ss->v[i].host, ss->v[i].key);
+	for (k = retake_next(ss, i, SIZE_MAX); r == 0 && k != SIZE_MAX;
+	    k = retake_next(ss, i, k)) {
+		if (journal_append(s->j, s->run_id, JOURNAL_EV_NOTE,
+		    ss->v[k].key, note, NULL, cause) != 0 ||
+		    journal_step_set(s->j, s->run_id, ss->v[k].key,
+		    step_state_name(STEP_PENDING), NULL, cause) != 0)
+			r = -1;
+	}
+	free(note);
+	return r;
+}
+
+void
+session_retake_apply(struct session *s, size_t i)
+{
+	size_t	k, next;
+
+	/* Each found before it changes: the next is looked for from it. */
+	for (k = retake_next(s->steps, i, SIZE_MAX); k != SIZE_MAX; k = next) {
+		next = retake_next(s->steps, i, k);
+		step_set(s->steps, k, STEP_PENDING, NULL);
+		s->steps->v[k].ended = 0;
+	}
+}
+
+/* Whether step i settling as state lifts the pause of its roll: it is
+ * the roll's own pause step (ROLL~B~pause) of the batch the roll is
+ * paused after, or a later one; going on past it is going on. */
+static bool
+session_pause_lifts(const struct session *s, size_t i, enum step_state state)
+{
+	const struct step	*st = &s->steps->v[i];
+	unsigned		 b;
+
+	if (st->roll == NULL || st->rb == NULL || st->rb != st->roll->pause ||
+	    !step_state_settled(state))
+		return false;
+	b = steps_roll_paused(s->steps, i);
+	return b > 0 && st->batch >= b;
 }
 
 int
@@ -566,13 +744,11 @@ session_set_journal(struct session *s, size_t i, enum step_state state,
     long long *seq, bool *last, char **cause)
 {
 	struct steps	*ss = s->steps;
-	char		*why = NULL, *skip = NULL;
+	char		*why = NULL, *skip = NULL, *why2;
 	size_t		 k, rest = SIZE_MAX, rest_end = 0;
 	int		 r;
 
-	if (session_tolerates(s, i, state, reason, &why, &skip)) {
-		state = STEP_TOLERATED;
-		reason = why;
+	if (session_leaves_out(s, i, &state, &reason, &why, &skip)) {
 		rest = steps_host_next(ss, i);
 		for (k = rest; k != SIZE_MAX; k = steps_host_next(ss, k))
 			rest_end = k;
@@ -586,6 +762,15 @@ session_set_journal(struct session *s, size_t i, enum step_state state,
 	}
 	r = session_set_journal1(s, i, state, reason, kind, detail, seq,
 	    cause);
+	if (r == 0 && session_pause_lifts(s, i, state)) {
+		why2 = xasprintf("roll %s (%s) continued after batch %u of "
+		    "%u: its pause step settled", ss->v[i].roll->id,
+		    ss->v[i].roll->title, steps_roll_paused(ss, i),
+		    ss->v[i].batches);
+		r = journal_append(s->j, s->run_id, JOURNAL_EV_ROLL_CONTINUE,
+		    ss->v[i].key, why2, NULL, cause);
+		free(why2);
+	}
 	for (k = rest; r == 0 && k != SIZE_MAX; k = steps_host_next(ss, k)) {
 		if (!step_state_settled(ss->v[k].state))
 			r = session_set_journal1(s, k, STEP_SKIPPED, skip,
@@ -626,11 +811,10 @@ session_set_apply(struct session *s, size_t i, enum step_state state,
 	char		*why = NULL, *skip = NULL;
 	size_t		 k = SIZE_MAX;
 
-	if (session_tolerates(s, i, state, reason, &why, &skip)) {
-		state = STEP_TOLERATED;
-		reason = why;
+	if (session_leaves_out(s, i, &state, &reason, &why, &skip))
 		k = steps_host_next(s->steps, i);
-	}
+	if (session_pause_lifts(s, i, state))
+		steps_roll_pause(s->steps, i, 0);
 	step_set(s->steps, i, state, reason);
 	st->ended = journal_now();
 	if (step_state_settled(state))
@@ -811,6 +995,58 @@ session_skip(struct session *s, size_t i, const char *reason, char **cause)
 	}
 	return session_set(s, i, STEP_SKIPPED, reason, JOURNAL_EV_SKIP, reason,
 	    cause);
+}
+
+int
+session_pause_roll(struct session *s, size_t i, char **cause)
+{
+	struct steps		*ss;
+	const struct step	*st;
+	char			*detail;
+	size_t			 at;
+	unsigned		 b;
+	int			 r;
+
+	if (session_gate(s, i, SESSION_ACT_PAUSE_ROLL, cause) != 0)
+		return -1;
+	ss = s->steps;
+	st = &ss->v[i];
+	/* Journaled at a step of the batch under way, which replaying it
+	 * reads the batch from. */
+	b = steps_roll_under_way(ss, i);
+	at = ss->open < ss->n && ss->v[ss->open].group == st->group &&
+	    ss->v[ss->open].roll == st->roll ? ss->open : st->group;
+	detail = xasprintf("roll %s (%s) paused after batch %u of %u",
+	    st->roll->id, st->roll->title, b, st->batches);
+	r = journal_append(s->j, s->run_id, JOURNAL_EV_ROLL_PAUSE,
+	    ss->v[at].key, detail, NULL, cause);
+	free(detail);
+	if (r != 0)
+		return -1;
+	steps_roll_pause(ss, at, b);
+	return 0;
+}
+
+int
+session_continue_roll(struct session *s, size_t i, char **cause)
+{
+	const struct step	*st;
+	char			*detail;
+	int			 r;
+
+	if (session_gate(s, i, SESSION_ACT_CONTINUE_ROLL, cause) != 0)
+		return -1;
+	st = &s->steps->v[i];
+	detail = xasprintf("roll %s (%s) continued after batch %u of %u",
+	    st->roll->id, st->roll->title, steps_roll_paused(s->steps, i),
+	    st->batches);
+	r = journal_append(s->j, s->run_id, JOURNAL_EV_ROLL_CONTINUE,
+	    st->key, detail, NULL, cause);
+	free(detail);
+	if (r != 0)
+		return -1;
+	steps_roll_pause(s->steps, i, 0);
+	return 0;
 }
 
 char *

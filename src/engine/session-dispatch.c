@@ -130,6 +130,20 @@ dispatch_rollback(struct session *s, size_t i, const char *text,
 }
 
 static int
+dispatch_pause_roll(struct session *s, size_t i, const char *text,
+    const char *typed, char **cause)
+{
+	return session_pause_roll(s, i, cause);
+}
+
+static int
+dispatch_continue_roll(struct session *s, size_t i, const char *text,
+    const char *typed, char **cause)
+{
+	return session_continue_roll(s, i, cause);
+}
+
+static int
 dispatch_quit(struct session *s, size_t i, const char *text,
     const char *typed, char **cause)
 {

@@ -76,7 +76,7 @@ session_launch(struct session *s, size_t i, char **cause)
 	const char		**secrets, **keep = NULL, *user;
 	size_t			 n_secrets, k;
 	int			 attempt = 0, r, fd;
-	bool			 retry;
+	bool			 retry, retake;
 
 	if (journal_action_next_attempt(s->j, s->run_id, st->key, &attempt,
 	    cause) != 0)
@@ -116,6 +116,7 @@ session_launch(struct session *s, size_t i, char **cause)
 	    journal_step_set(s->j, s->run_id, st->key, "running", NULL,
 	    cause) != 0 ||
 	    journal_action_add(s->j, &ja, cause) != 0 ||
+	    session_retake_journal(s, i, cause) != 0 ||
 	    journal_commit(s->j, cause) != 0) {
 		journal_rollback(s->j);
 		free(detail);
@@ -137,7 +138,10 @@ session_launch(struct session *s, size_t i, char **cause)
 	st->started = ja.started;
 	session_wait_begin(s, i, attempt, ja.started);
 	st->wait_next = 0;
+	retake = st->state == STEP_TOLERATED;
 	step_set(s->steps, i, STEP_RUNNING, NULL);
+	if (retake)
+		session_retake_apply(s, i);
 	st->cancelled = false;
 	st->attempts = (unsigned)attempt;
 	if (!retry)
@@ -339,7 +343,8 @@ session_start(struct session *s, size_t i, char **cause)
 
 	if (s->steps != NULL && i < s->steps->n &&
 	    (s->steps->v[i].state == STEP_FAILED ||
-	    s->steps->v[i].state == STEP_IN_DOUBT))
+	    s->steps->v[i].state == STEP_IN_DOUBT ||
+	    s->steps->v[i].state == STEP_TOLERATED))
 		act = SESSION_ACT_RETRY;
 	if (session_gate(s, i, act, cause) != 0)
 		return -1;

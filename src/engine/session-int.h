@@ -471,4 +471,19 @@ int		 session_latest_run(struct session *, char **cause);
  * the session owns from now on. */
 void		 session_take_rollback(struct session *, struct steps *rs);
 
+/* Whether settling step i as state is the operator skipping a host's
+ * step that failed or is in doubt, in a roll or a step on hosts: its
+ * host leaves the group (its later steps of the batch skipped with it,
+ * by session_set). */
+bool		 session_host_skip(const struct session *, size_t i,
+		    enum step_state);
+/* Step i, a host's failure within max-fail (tolerated), is retried:
+ * inside the caller's transaction its host's later steps of the batch,
+ * skipped with it, are journaled pending again (a note each); once
+ * committed, session_retake_apply makes them so in the model (gated as
+ * ever). Nothing when step i is not tolerated. */
+int		 session_retake_journal(struct session *, size_t i,
+		    char **cause);
+void		 session_retake_apply(struct session *, size_t i);
+
 #endif

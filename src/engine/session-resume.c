@@ -208,10 +208,16 @@ steps_apply_journal(struct journal *j, long long run, struct steps *ss,
 		st->ended = state == STEP_RUNNING ? 0 : sv[k].updated;
 	}
 	journal_steps_free(sv, n_sv);
+	/* The rolls paused and continued, in order: the last word holds. */
+	ss->n_paused = 0;
 	for (k = 0; k < n_ev; k++) {
 		if ((i = step_index(ss, ev[k].step)) < 0)
 			continue;
 		st = &ss->v[i];
+		if (ev[k].kind == JOURNAL_EV_ROLL_PAUSE)
+			steps_roll_pause(ss, i, st->batch);
+		else if (ev[k].kind == JOURNAL_EV_ROLL_CONTINUE)
+			steps_roll_pause(ss, i, 0);
 		if (step_state_settled(st->state))
 			st->settled_seq = ev[k].seq;
 		if (ev[k].kind == JOURNAL_EV_ACK && ev[k].detail != NULL &&

@@ -43,7 +43,8 @@
  * its "begin"); "phrase"
  * events "typed: TEXT" or "did not match: TEXT"; a "mark-done" event
  * "REASON", or "REASON; typed: no artifact: PATH" for an action whose
- * artifact is missing (see session_mark_done); a rollback run has kind
+ * artifact is missing (see session_mark_done); "roll-pause" and
+ * "roll-continue" events (see session_pause_roll); a rollback run has kind
  * rollback, parent the upgrade run, from and to swapped.
  *
  * A step with `until` is one step with several attempts: each attempt's
@@ -142,6 +143,11 @@ struct session_opts {
 	X(MARK_DONE, "done",     REASON, "done",     NULL,		\
 	    DONE_BY_HAND, READY,   mark_done, "Mark done by hand",	\
 	    "Why is it done? (journaled with your name)")		\
+	X(PAUSE_ROLL, "pause",   NONE,   "pause",			\
+	    "roll paused after the batch under way",			\
+	    PAUSE_ROLL,   BEGUN,   pause_roll, NULL, NULL)		\
+	X(CONTINUE_ROLL, "continue", NONE, "continue", "roll continued",	\
+	    CONTINUE_ROLL, BEGUN,  continue_roll, NULL, NULL)		\
 	X(SHELL,     "shell",    NONE,   "shell",    NULL,		\
 	    SHELL,        BEGUN,   shell,     NULL, NULL)		\
 	X(ROLLBACK,  "rollback", NONE,   "rollback", NULL,		\
@@ -562,6 +568,16 @@ int		 session_skip(struct session *, size_t i, const char *reason,
  * journaled with the mark-done event and kept in the step's reason. */
 int		 session_mark_done(struct session *, size_t i,
 		    const char *reason, const char *ack, char **cause);
+/* Pause step i's roll after the batch under way (steps_roll_under_way):
+ * a "roll-pause" event at a step of that batch, "roll ID (TITLE) paused
+ * after batch B of N"; the batch goes on, and the gate refuses every
+ * step of a later batch until session_continue_roll, journaled as a
+ * "roll-continue" event at step i, or the roll's own pause step settles
+ * (its "roll-continue" in the same transaction). A resumed run reads
+ * both back: it is still paused. */
+int		 session_pause_roll(struct session *, size_t i, char **cause);
+int		 session_continue_roll(struct session *, size_t i,
+		    char **cause);
 /* The phrase that marking step i done needs typed, "no artifact: PATH",
  * or NULL when it needs none. The caller frees it. */
 char		*session_missing_phrase(const struct session *, size_t i);

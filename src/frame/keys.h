@@ -44,10 +44,12 @@
 	X(START,     "x",          "run it",  "Run the step's command now (it changes the cluster)", 'x') \
 	X(CANCEL,    "c",          "cancel",  "Cancel the running action (asks first)", 'c') \
 	X(STOP_WAIT, "S",          "stop waiting", "Stop waiting on a step retried until it passes: the attempt under way is the last", 'S') \
-	X(RETRY,     "r",          "retry",   "Run the failed action again", 'r') \
+	X(RETRY,     "r",          "retry",   "Run the failed action again (also a host's failed within max-fail: its later steps of the batch wait again)", 'r') \
 	X(DONE_BY_HAND, "m",       "mark done", "Mark the step done by hand, with a reason", 'm') \
 	X(ROLLBACK,  "R",          "roll back", "Roll back what was done: a rollback run, step by step like the upgrade", 'R') \
-	X(SKIP,      "s",          "skip",    "Skip an optional step, with a reason", 's') \
+	X(SKIP,      "s",          "skip",    "Skip an optional step, or a host's failed step in a roll or on several hosts (the host leaves its batch), with a reason", 's') \
+	X(PAUSE_ROLL, "P",         "pause",   "Pause the roll after the batch running now (it finishes; the next does not start)", 'P') \
+	X(CONTINUE_ROLL, "C",      "continue", "Let a paused roll go on to its next batch", 'C') \
 	X(TICK,      "t",          "tick",    "Tick the manual step as done (with an optional note)", 't') \
 	X(NOTE,      "e",          "note",    "Write a note", 'e') \
 	X(NEXT_STEP, "Tab",        "next step", "Go to the next step that needs you", '\t') \

@@ -38,6 +38,7 @@ static bool		 active;	/* curses is up */
 static bool		 utf8;
 static bool		 dirty = true;
 static bool		 quitting;
+static bool		 unwinding;	/* ui_loop ending: every screen leaves */
 static int		 quit_status;
 static unsigned		 ticker_ms;
 static int		 sigpipe[2] = { -1, -1 };
@@ -280,7 +281,7 @@ ui_pop(void)
 	free(f.state);
 	ui_ticker(0);
 	/* The screen now on top says again whether it needs ticks. */
-	if (depth > 0 && stack[depth - 1].s->tick != NULL)
+	if (!unwinding && depth > 0 && stack[depth - 1].s->tick != NULL)
 		stack[depth - 1].s->tick(stack[depth - 1].state);
 	dirty = true;
 }
@@ -934,8 +935,13 @@ ui_loop(void)
 			}
 		}
 	}
+	/* Every screen leaves, none ticked on the way: a tick may open a
+	 * screen (the checklist opens the step the run is at), and the
+	 * stack would never empty. */
+	unwinding = true;
 	while (depth > 0)
 		ui_pop();
+	unwinding = false;
 	return quitting ? quit_status : EXIT_DONE;
 }
 

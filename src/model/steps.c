@@ -455,6 +455,7 @@ steps_free(struct steps *ss)
 	free(ss->by_key);
 	free(ss->confirms);
 	free(ss->wide);
+	free(ss->paused);
 	free(ss);
 }
 
@@ -991,6 +992,92 @@ steps_host_next(const struct steps *ss, size_t i)
 			return j;
 	}
 	return SIZE_MAX;
+}
+
+size_t
+steps_batch_end(const struct steps *ss, size_t i)
+{
+	const struct step	*st = &ss->v[i];
+	size_t			 j;
+
+	if (st->group == SIZE_MAX)
+		return i + 1;
+	for (j = i + 1; j < ss->n; j++) {
+		if (ss->v[j].group != st->group || (st->roll != NULL &&
+		    ss->v[j].batch != st->batch))
+			break;
+	}
+	return j;
+}
+
+unsigned
+steps_roll_under_way(const struct steps *ss, size_t i)
+{
+	const struct step	*st = &ss->v[i], *o;
+
+	if (st->roll == NULL || st->group == SIZE_MAX)
+		return 0;
+	if (ss->open < st->group)
+		return 1;
+	if (ss->open >= ss->n)
+		return 0;
+	/* Its batches go in order: the first step not settled is in the
+	 * batch under way, or past the roll. */
+	o = &ss->v[ss->open];
+	return o->roll == st->roll && o->group == st->group ? o->batch : 0;
+}
+
+/* The pause of step i's roll in ss->paused, or SIZE_MAX. */
+static size_t
+steps_pause_of(const struct steps *ss, size_t i)
+{
+	size_t	k;
+
+	if (ss->v[i].roll == NULL)
+		return SIZE_MAX;
+	for (k = 0; k < ss->n_paused; k++)
+		if (ss->paused[k].group == ss->v[i].group)
+			return k;
+	return SIZE_MAX;
+}
+
+unsigned
+steps_roll_paused(const struct steps *ss, size_t i)
+{
+	size_t	k = steps_pause_of(ss, i);
+
+	return k != SIZE_MAX ? ss->paused[k].batch : 0;
+}
+
+void
+steps_roll_pause(struct steps *ss, size_t i, unsigned batch)
+{
+	size_t	k = steps_pause_of(ss, i);
+
+	if (ss->v[i].roll == NULL)
+		return;
+	if (k == SIZE_MAX && batch > 0) {
+		ss->paused = xreallocarray(ss->paused, ss->n_paused + 1,
+		    sizeof *ss->paused);
+		k = ss->n_paused++;
+		ss->paused[k].group = ss->v[i].group;
+	}
+	if (batch > 0)
+		ss->paused[k].batch = batch;
+	else if (k != SIZE_MAX)
+		ss->paused[k] = ss->paused[--ss->n_paused];
+}
+
+bool
+steps_roll_held(const struct steps *ss, size_t i, unsigned *batch)
+{
+	unsigned	b = steps_roll_paused(ss, i);
+
+	if (b == 0 || ss->v[i].batch <= b)
+		return false;
+	if (batch != NULL)
+		*batch = b;
+	return true;
 }
 
 /* Whether step o is of step st's group (see steps_group_hosts). */

@@ -283,6 +283,13 @@ struct steps {
 	struct step_env		 base;	/* the run-wide environment, a copy of
 					   steps_new's base: every step's env
 					   stands on it */
+	/* session: the rolls the operator paused (steps_roll_pause), each
+	 * a roll's instance (its group) and the batch it stops after. */
+	struct steps_pause {
+		size_t		 group;
+		unsigned	 batch;
+	}			*paused;
+	size_t			 n_paused;
 };
 
 /* Lay out the steps of a run: every prepare step (a per-hop one once per
@@ -379,6 +386,24 @@ char		*steps_roll_plan(const struct runbook *,
 char		*steps_roll_where(const struct steps *, size_t i);
 /* In a roll: the next step of step i's host in its batch, or SIZE_MAX. */
 size_t		 steps_host_next(const struct steps *, size_t i);
+/* The first step after step i's batch of its roll (its health check and
+ * pause included), or after the instances of its step with `on`: where
+ * the run goes on past its group; n when none comes after. */
+size_t		 steps_batch_end(const struct steps *, size_t i);
+
+/* Pausing a roll after a batch: the batch of step i's roll under way
+ * (its first step not settled), 1 before the roll begins, 0 when step i
+ * is of no roll or its roll is over. */
+unsigned	 steps_roll_under_way(const struct steps *, size_t i);
+/* The batch after which step i's roll is paused, or 0 when it is not. */
+unsigned	 steps_roll_paused(const struct steps *, size_t i);
+/* Pause step i's roll after batch (0: lift its pause). Only session.c
+ * calls this: it journals first. */
+void		 steps_roll_pause(struct steps *, size_t i, unsigned batch);
+/* Whether step i is of a batch after the one its roll is paused after
+ * (set in *batch when not NULL): it may not go on. */
+bool		 steps_roll_held(const struct steps *, size_t i,
+		    unsigned *batch);
 
 /* One host of a group (steps_group_hosts): the host and the step it is
  * at, its first not settled step of the group (its last when all are). */

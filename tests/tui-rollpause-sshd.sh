@@ -1,0 +1,51 @@
+#!/bin/sh
+# Copyright (c) 2026 the stepup authors.
+# SPDX-License-Identifier: ISC (see LICENSE)
+# tui-rollpause-sshd.sh: the wizard's pause of a roll through real sshd
+# (sshd-lib.sh, tests/data/hosts/roll.yaml): P while node1 upgrades
+# pauses it, said, and batch 1 finishes; batch 2's first step is held,
+# saying why and that C continues it; C does, and the step starts.
+. "$top_srcdir/tests/tui-lib.sh"
+. "$top_srcdir/tests/sshd-lib.sh"
+trap 'sshd_stop; for s in $TUI_NAMES; do tmux -L "$TUI_SOCK-$s" kill-server >/dev/null 2>&1; done; rm -rf "$TMP"' EXIT
+unset SSH_AUTH_SOCK SSH_ASKPASS SSH_ASKPASS_REQUIRE
+
+sshd_start 4
+W=$TMP/world
+mkdir -p "$W" "$TMP/state"
+echo 1.0.0 >"$W/version"
+: >"$W/hold-node1"
+tui_start p "STEPUP_SSH_CONFIG=$SSH_CONFIG STEPUP_REMOTE_DIR=$TMP/remote" \
+    "STEPUP_TEST_WORLD=$W STEPUP_STATE_DIR=$TMP/state" \
+    "$STEPUP run $top_srcdir/tests/data/hosts/roll.yaml"
+tui_wait p "Enter: begin the run" || finish
+tui_keys p Enter
+tui_wait p "Ready to upgrade" || finish
+tui_keys p Enter
+tui_wait p "To go on, type exactly:" || finish
+tui_text p "yes, upgrade to 2.0.0"
+tui_keys p Enter
+wait_file() {
+	n=0
+	while [ ! -e "$1" ]; do
+		n=$((n + 1)); [ $n -lt 300 ] || { fail "$1 never appeared"; return 1; }
+		sleep 0.1
+	done
+}
+wait_file "$W/held-node1" || finish
+tui_wait p "P pause" || finish
+tui_keys p P
+tui_wait p "Step 3: roll paused after the batch under way." || finish
+: >"$W/release"
+tui_wait p "held: roll agents is paused after batch 1 of 3: continue it first (C)." 300 || finish
+sql() { sqlite3 -batch -noheader "$TMP/state/journal.db" "$1"; }
+[ "$(sql "select state from step_states where step = 'agents~1@2.0.0'")" = passed ] ||
+	fail "batch 1 did not finish: $(sql "select step, state from step_states")"
+[ -e "$W/drained-node2" ] && fail "node2 was drained while the roll is paused"
+[ "$(sql "select count(*) from events where kind = 'roll-pause' and step = 'upgrade@2.0.0#node1'")" = 1 ] ||
+	fail "no pause journaled: $(sql "select kind, step, detail from events")"
+tui_keys p C
+wait_file "$W/drained-node2" || finish
+[ "$(sql "select count(*) from events where kind = 'roll-continue' and step = 'drain@2.0.0#node2'")" = 1 ] ||
+	fail "no continue journaled: $(sql "select kind, step, detail from events")"
+finish
