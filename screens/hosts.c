@@ -322,7 +322,18 @@ hosts_draw(void *state, WINDOW *w, int rows, int cols)
 	y = rows - 2;
 	if (hs->sel < hs->n) {
 		st = &ss->v[hs->h[hs->sel].at];
-		if (st->reason != NULL)
+		const char	*why = NULL;
+
+		if (st->state == STEP_READY &&
+		    steps_roll_held(ss, st->index, NULL) &&
+		    !session_can(s, st->index, SESSION_ACT_START, &why) &&
+		    why != NULL)
+			/* Its roll is paused before its batch. */
+			snprintf(line, sizeof line, "%s, step %zu (%s): held: "
+			    "%s (%s).", hs->h[hs->sel].host, st->index + 1,
+			    st->rb != NULL ? st->rb->id : st->key, why,
+			    keys_key(KEYS_CONTINUE_ROLL));
+		else if (st->reason != NULL)
 			snprintf(line, sizeof line, "%s, step %zu (%s): %s: %s",
 			    hs->h[hs->sel].host, st->index + 1, st->rb != NULL ?
 			    st->rb->id : st->key, step_state_words(st->state),
@@ -332,7 +343,7 @@ hosts_draw(void *state, WINDOW *w, int rows, int cols)
 			    hs->h[hs->sel].host, st->index + 1, st->rb != NULL ?
 			    st->rb->id : st->key, step_state_words(st->state),
 			    st->attempts > 1 ? "" : ".");
-		if (st->attempts > 1)
+		if (st->attempts > 1 && why == NULL)
 			snprintf(line + strlen(line), sizeof line -
 			    strlen(line), " (attempt %u).", st->attempts);
 		g = tui_state_glyph(st, &role);
