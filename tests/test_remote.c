@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -521,6 +522,12 @@ test_detach(void **state)
 	 * recorded by a stand-in that runs the real one), and through the
 	 * loop that stands in for it where tail is another (a stand-in
 	 * that says it is BusyBox and refuses --pid). */
+	/* This process takes orphans and never reaps them, as a node's
+	 * init may (a container's first process): the follower must not
+	 * wait for an orphan's end, which such an init never makes seen. */
+#ifdef PR_SET_CHILD_SUBREAPER
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+#endif
 	path = xasprintf("%s/bin", dir);
 	assert_int_equal(mkdir(path, 0700), 0);
 	free(path);
@@ -563,6 +570,9 @@ test_detach(void **state)
 		free(rec);
 		free(tail);
 	}
+#ifdef PR_SET_CHILD_SUBREAPER
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 0), 0);
+#endif
 
 	/* Not waiting: running, then killed: lost. */
 	assert_int_equal(remote_command("sleep 60", NULL, &line, &cause), 0);

@@ -493,31 +493,35 @@ remote_detach_script(const char *state_dir, const char *attempt,
 	    "\"$d\" >&2; exit 125; }\n"
 	    "cd / || exit 125\n"
 	    "s=; command -v setsid >/dev/null 2>&1 && s=setsid\n"
-	    /* Started from a subshell that ends at once, the runner is
-	     * not this shell's child: nothing here holds it as a zombie,
-	     * so that GNU tail's --pid sees it end. */
-	    "( $s nohup sh -c ");
+	    "$s nohup sh -c ");
 	(void)remote_quote(&b, remote_runner, strlen(remote_runner), cause);
 	buf_puts(&b, " sh \"$d\" sh -c ");
 	(void)remote_quote(&b, line, strlen(line), cause);
 	buf_puts(&b,
 	    " </dev/null >\"$d/log\" 2>&1 &\n"
-	    "printf '%s\\n' \"$!\" >\"$d/pid.tmp\" && "
-	    "mv -f \"$d/pid.tmp\" \"$d/pid\" )\n");
+	    "p=$!\n"
+	    "printf '%s\\n' \"$p\" >\"$d/pid.tmp\" && "
+	    "mv -f \"$d/pid.tmp\" \"$d/pid\"\n");
 	/* Waiting, the log is followed as it grows: what was written by the
-	 * time the status is there is all of it. GNU tail follows it in
-	 * one process until the runner ends (--pid, looked at every 20 ms)
-	 * and prints the rest: nothing forked per turn, a short command
-	 * seen done within 20 ms. Elsewhere, or when the runner died
-	 * without a status (a kill -9, whose 137 remote_stop_script()
-	 * writes), a loop: a tenth of a second at a time for the first two
-	 * seconds (where sleep takes fractions), then a second. */
+	 * time the status is there is all of it. Where the node has GNU
+	 * tail, one tail follows it in the background until the runner is
+	 * gone (--pid, looked at every 20 ms) and then prints the rest,
+	 * while this shell waits for the runner, its child: reaped the
+	 * moment it ends, whatever the node's init does with orphans, so
+	 * that tail sees it gone at once. Nothing is forked per turn. Else,
+	 * or when the runner died without a status (a kill -9, whose 137
+	 * remote_stop_script() writes), a loop: a tenth of a second at a
+	 * time for the first two seconds (where sleep takes fractions),
+	 * then a second. */
 	if (wait)
 		buf_puts(&b,
 		    "o=0 t=0\n"
-		    "if tail --version 2>/dev/null | grep -q 'GNU coreutils' "
-		    "&& read -r p <\"$d/pid\"; then\n"
-		    "\ttail -s 0.02 --pid=\"$p\" -f -c +1 \"$d/log\"\n"
+		    "if tail --version 2>/dev/null | grep -q 'GNU coreutils'; "
+		    "then\n"
+		    "\ttail -s 0.02 --pid=\"$p\" -f -c +1 \"$d/log\" &\n"
+		    "\tw=$!\n"
+		    "\twait \"$p\"\n"
+		    "\twait \"$w\"\n"
 		    "\tif [ -f \"$d/status\" ]; then read -r s <\"$d/status\"; "
 		    "exit \"$s\"; fi\n"
 		    "\to=$(wc -c <\"$d/log\" | tr -d ' ')\n"
