@@ -70,49 +70,9 @@ group_title(const struct step *st, char *out, size_t size)
 		snprintf(out, size, "Rollback");
 }
 
-/* A row of the list: one step, or a group of steps on many hosts (a
- * roll with its health checks and pauses, a step's instances on its
- * hosts) shown as one row with its progress. */
-struct item {
-	size_t	lo, hi;
-};
-
-/* The rows, in order (the caller frees them); *n their number. Linear in
- * the steps. */
-static struct item *
-checklist_items(const struct steps *ss, size_t *n)
-{
-	struct item	*v;
-	size_t		 i, lo, hi, k = 0;
-
-	v = xreallocarray(NULL, ss->n > 0 ? ss->n : 1, sizeof *v);
-	for (i = 0; i < ss->n; i = hi + 1) {
-		steps_group_span(ss, i, &lo, &hi);
-		if (lo != i || (hi == i && ss->v[i].roll == NULL))
-			hi = i;
-		v[k].lo = i;
-		v[k].hi = hi;
-		k++;
-	}
-	*n = k;
-	return v;
-}
-
-/* The row step i is on. */
-static size_t
-item_of(const struct item *v, size_t n, size_t i)
-{
-	size_t	k;
-
-	for (k = 0; k < n; k++)
-		if (i >= v[k].lo && i <= v[k].hi)
-			return k;
-	return n > 0 ? n - 1 : 0;
-}
-
 /* The screen row of item k (group titles take rows too). */
 static int
-row_of(const struct steps *ss, const struct item *v, size_t k)
+row_of(const struct steps *ss, const struct tui_row *v, size_t k)
 {
 	int	row = 0;
 	size_t	j;
@@ -127,44 +87,6 @@ row_of(const struct steps *ss, const struct item *v, size_t k)
 	return row;
 }
 
-/* A group's row: what it is and its progress, and the step whose state
- * speaks for it, for the glyph (running, else failed, in doubt, ready,
- * waiting; the last when all are settled). */
-static void
-item_group(const struct steps *ss, const struct item *it, char *out,
-    size_t size, const struct step **rep)
-{
-	static const enum step_state order[] = {
-		STEP_RUNNING, STEP_FAILED, STEP_IN_DOUBT, STEP_READY,
-		STEP_PENDING
-	};
-	const struct step	*st = &ss->v[it->lo];
-	struct steps_host	*h;
-	size_t			 counts[STEP__COUNT], n, o, j;
-	char			*progress, *title;
-
-	n = steps_group_hosts(ss, it->lo, &h, counts);
-	free(h);
-	progress = steps_hosts_progress(counts, n);
-	if (st->roll != NULL)
-		title = tui_expand(st, st->roll->title != NULL ?
-		    st->roll->title : st->roll->id);
-	else
-		title = tui_expand(st, st->rb != NULL ? st->rb->title :
-		    st->title);
-	snprintf(out, size, "%2zu. %-7s %s: %s", it->lo + 1, st->roll != NULL ?
-	    "roll" : rb_kind_name(st->kind), title, progress);
-	free(title);
-	free(progress);
-	*rep = &ss->v[it->hi];
-	for (o = 0; o < sizeof order / sizeof order[0]; o++)
-		for (j = it->lo; j <= it->hi; j++)
-			if (ss->v[j].state == order[o]) {
-				*rep = &ss->v[j];
-				return;
-			}
-}
-
 static void
 checklist_draw(void *state, WINDOW *w, int rows, int cols)
 {
@@ -172,7 +94,7 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 	struct session		*s = tui_session();
 	const struct steps	*ss = session_steps(s);
 	const struct step	*st;
-	struct item		*items;
+	struct tui_row		*items;
 	enum theme_role		 role;
 	const char		*g, *words;
 	char			 line[512];
@@ -188,8 +110,8 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 	if (!c->moved)
 		c->sel = session_current(s) < ss->n ? session_current(s) :
 		    ss->n - 1;
-	items = checklist_items(ss, &n);
-	sel = item_of(items, n, c->sel);
+	items = tui_rows(ss, &n);
+	sel = tui_row_of(items, n, c->sel);
 	c->page = list_rows;
 	selrow = row_of(ss, items, sel);
 	if (selrow < c->top)
@@ -210,8 +132,8 @@ checklist_draw(void *state, WINDOW *w, int rows, int cols)
 		y = row++ - c->top;
 		if (y < 0 || y >= list_rows)
 			continue;
-		if (items[k].hi > items[k].lo || st->roll != NULL) {
-			item_group(ss, &items[k], line, sizeof line, &st);
+		if (tui_row_is_group(ss, &items[k])) {
+			tui_row_group(ss, &items[k], line, sizeof line, &st);
 			words = NULL;
 		} else {
 			snprintf(line, sizeof line, "%2zu. %-7s %s",
@@ -294,7 +216,7 @@ checklist_key(void *state, const struct ui_key *k)
 {
 	struct checklist	*c = state;
 	const struct steps	*ss = session_steps(tui_session());
-	struct item		*items;
+	struct tui_row		*items;
 	size_t			 n, sel;
 	bool			 moved;
 
@@ -302,8 +224,8 @@ checklist_key(void *state, const struct ui_key *k)
 		return false;
 	/* The cursor moves by rows; a group's row selects its first
 	 * step. */
-	items = checklist_items(ss, &n);
-	sel = item_of(items, n, c->sel < ss->n ? c->sel : ss->n - 1);
+	items = tui_rows(ss, &n);
+	sel = tui_row_of(items, n, c->sel < ss->n ? c->sel : ss->n - 1);
 	moved = ui_list_move(k->action, &sel, n, c->page);
 	if (moved)
 		c->sel = items[sel].lo;

@@ -16,7 +16,8 @@
 #include "util.h"
 
 struct summary {
-	int	top;
+	int	top;		/* first row shown */
+	size_t	rows;		/* rows of the list, at the last draw */
 };
 
 static const enum key_action summary_keys[] = {
@@ -54,8 +55,9 @@ summary_draw(void *state, WINDOW *w, int rows, int cols)
 	enum theme_role		 role;
 	const char		*g, *text = NULL;
 	char			 line[512];
+	struct tui_row		*rs;
 	int			 y = 1, tw;
-	size_t			 i;
+	size_t			 k, nrows;
 	bool			 restored = true;
 
 	if (ss->rollback)
@@ -80,25 +82,34 @@ summary_draw(void *state, WINDOW *w, int rows, int cols)
 		y = summary_text(w, y, rows, cols, restored ? ROLE_NORMAL :
 		    ROLE_WARNING, text) + 1;
 	/* The titles get the width the longest needs, leaving 12 columns
-	 * for the state: never cut short on a wide terminal. */
-	for (i = 0, tw = 10; i < ss->n; i++) {
-		if (ui_width(ss->v[i].title) > tw)
-			tw = ui_width(ss->v[i].title);
+	 * for the state: never cut short on a wide terminal. A step on
+	 * many hosts, a roll, is one row with its outcome. */
+	rs = tui_rows(ss, &nrows);
+	m->rows = nrows;
+	for (k = 0, tw = 10; k < nrows; k++) {
+		if (!tui_row_is_group(ss, &rs[k]) &&
+		    ui_width(ss->v[rs[k].lo].title) > tw)
+			tw = ui_width(ss->v[rs[k].lo].title);
 	}
 	if (tw > cols - 7 - 13 - 12)
 		tw = cols - 7 - 13 - 12 > 10 ? cols - 7 - 13 - 12 : 10;
-	for (i = (size_t)m->top; i < ss->n && y < rows - 2; i++) {
-		st = &ss->v[i];
+	for (k = (size_t)m->top; k < nrows && y < rows - 2; k++) {
+		st = &ss->v[rs[k].lo];
+		if (tui_row_is_group(ss, &rs[k]))
+			tui_row_group(ss, &rs[k], line, sizeof line, &st);
+		else
+			snprintf(line, sizeof line, "%2zu. %-7s %-*.*s %s%s%s",
+			    rs[k].lo + 1, rb_kind_name(st->kind), tw, tw,
+			    st->title, step_state_words(st->state),
+			    st->reason != NULL ? ": " : "",
+			    st->reason != NULL ? st->reason : "");
 		g = tui_state_glyph(st, &role);
 		wattron(w, theme_attr(role));
 		ui_str(w, y, 3, 2, g);
 		wattroff(w, theme_attr(role));
-		snprintf(line, sizeof line, "%2zu. %-7s %-*.*s %s%s%s", i + 1,
-		    rb_kind_name(st->kind), tw, tw, st->title,
-		    step_state_words(st->state), st->reason != NULL ? ": " : "",
-		    st->reason != NULL ? st->reason : "");
 		ui_str(w, y++, 6, cols - 7, line);
 	}
+	free(rs);
 	snprintf(line, sizeof line, "Every act is in the journal: stepup show "
 	    "RUN-ID.  %s leaves.", keys_key(KEYS_BACK));
 	ui_str(w, rows - 1, 2, cols - 4, line);
@@ -137,7 +148,7 @@ summary_key(void *state, const struct ui_key *k)
 	default:
 		return false;
 	}
-	if ((size_t)m->top >= session_steps(tui_session())->n)
+	if (m->rows > 0 && (size_t)m->top >= m->rows)
 		m->top--;
 	ui_dirty();
 	return true;

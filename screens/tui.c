@@ -327,6 +327,77 @@ tui_open_one(size_t i)
 	}
 }
 
+struct tui_row *
+tui_rows(const struct steps *ss, size_t *n)
+{
+	struct tui_row	*v;
+	size_t		 i, lo, hi, k = 0;
+
+	v = xreallocarray(NULL, ss->n > 0 ? ss->n : 1, sizeof *v);
+	for (i = 0; i < ss->n; i = hi + 1) {
+		steps_group_span(ss, i, &lo, &hi);
+		if (lo != i || (hi == i && ss->v[i].roll == NULL))
+			hi = i;
+		v[k].lo = i;
+		v[k].hi = hi;
+		k++;
+	}
+	*n = k;
+	return v;
+}
+
+size_t
+tui_row_of(const struct tui_row *v, size_t n, size_t i)
+{
+	size_t	k;
+
+	for (k = 0; k < n; k++)
+		if (i >= v[k].lo && i <= v[k].hi)
+			return k;
+	return n > 0 ? n - 1 : 0;
+}
+
+bool
+tui_row_is_group(const struct steps *ss, const struct tui_row *r)
+{
+	return r->hi > r->lo || ss->v[r->lo].roll != NULL;
+}
+
+void
+tui_row_group(const struct steps *ss, const struct tui_row *r, char *out,
+    size_t size, const struct step **rep)
+{
+	static const enum step_state order[] = {
+		STEP_RUNNING, STEP_FAILED, STEP_IN_DOUBT, STEP_READY,
+		STEP_PENDING
+	};
+	const struct step	*st = &ss->v[r->lo];
+	struct steps_host	*h;
+	size_t			 counts[STEP__COUNT], n, o, j;
+	char			*progress, *title;
+
+	n = steps_group_hosts(ss, r->lo, &h, counts);
+	free(h);
+	progress = steps_hosts_progress(counts, n);
+	if (st->roll != NULL)
+		title = tui_expand(st, st->roll->title != NULL ?
+		    st->roll->title : st->roll->id);
+	else
+		title = tui_expand(st, st->rb != NULL ? st->rb->title :
+		    st->title);
+	snprintf(out, size, "%2zu. %-7s %s: %s", r->lo + 1, st->roll != NULL ?
+	    "roll" : rb_kind_name(st->kind), title, progress);
+	free(title);
+	free(progress);
+	*rep = &ss->v[r->hi];
+	for (o = 0; o < sizeof order / sizeof order[0]; o++)
+		for (j = r->lo; j <= r->hi; j++)
+			if (ss->v[j].state == order[o]) {
+				*rep = &ss->v[j];
+				return;
+			}
+}
+
 void
 tui_follow(void)
 {

@@ -63,6 +63,26 @@ void		 tui_open_step(size_t i);
 /* Step i in its kind's screen, even when it is one of many hosts' (the
  * host table opens a host's step so). */
 void		 tui_open_one(size_t i);
+/* A row of a list of steps (the checklist, the summary): one step, or
+ * a group of steps on many hosts (a roll with its health checks and
+ * pauses, a step's instances on its hosts) shown as one row with its
+ * progress. */
+struct tui_row {
+	size_t	lo, hi;		/* its steps */
+};
+/* The rows, in order (the caller frees them); *n their number. Linear in
+ * the steps. */
+struct tui_row	*tui_rows(const struct steps *, size_t *n);
+/* The row step i is on. */
+size_t		 tui_row_of(const struct tui_row *, size_t n, size_t i);
+/* Whether the row is a group's. */
+bool		 tui_row_is_group(const struct steps *, const struct tui_row *);
+/* A group's row: "33. roll    Upgrade the agents: 12/40 done, 2
+ * running, 1 failed", and *rep the step whose state speaks for it, for
+ * the glyph (running, else failed, in doubt, ready, waiting; the last
+ * when all are settled). */
+void		 tui_row_group(const struct steps *, const struct tui_row *,
+		    char *out, size_t size, const struct step **rep);
 /* What comes next once the top screen is done with its step: the next
  * step that starts without asking, the summary when the run is done. */
 void		 tui_follow(void);

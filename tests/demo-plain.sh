@@ -157,7 +157,8 @@ expect_line "$o" "= 15 passed: exit 0"
 expect_line "$o" "  | democtl: this failure was injected on purpose (democtl fail-agent node2)"
 expect_line "$o" "  | democtl: node2: the agent's upgrade from 1.0.0 to 1.0.1 failed: the agent is down, still at 1.0.0"
 expect_line "$o" "! 16 failed: exit 1 on node2"
-expect_line "$o" "? 16 action: it failed [retry, done REASON, shell, rollback, quit]"
+expect_line "$o" "! roll agents stopped in batch 2 of 2: 1 host to answer for, one at a time: node2 (16 failed)"
+expect_line "$o" "? 16 action: it failed [retry, skip REASON, done REASON, shell, rollback, quit]"
 grep -q '^\[1[7-9]/43\]' "$o" && fail "the roll went on past node2's failure"
 agents_at "$D" 1.0.1 1.0.0 1.0.0
 [ "$(q "$D.state/journal.db" "SELECT count(*) FROM events WHERE step = 'agent@1.0.1#node3';")" = 0 ] ||

@@ -7,7 +7,8 @@
 # max-fail 1. The table says how many hosts are in each state, follows
 # the host that needs looking at, scrolls, opens one host's step with
 # its log, and nothing on it is cut silently; the checklist shows the
-# roll as one row with its progress, which opens the table again.
+# roll as one row with its progress, which opens the table again, and
+# so does the summary.
 . "$top_srcdir/tests/tui-lib.sh"
 
 HOSTS=$TMP/hosts
@@ -109,6 +110,10 @@ tui_wait_row h 3 "500 hosts, batch 2 of 2, at most 50 at once: 498/500 done, 1 r
 # Released: the roll ends, the health check and the head step run.
 : >"$W/release"
 tui_wait h "Wide upgraded 1.0.0 → 2.0.0: done" 600 || finish
+# The summary too: the roll is one row with its outcome.
+tui_wait h "2. roll    Upgrade the nodes: 499/500 done, 1 failed" || finish
+tui_wait h "504. action  Record the new version on the head node" || finish
+tui_capture h | grep -q "(on n0" && fail "the summary lists the hosts one by one: $(tui_capture h)"
 sql() { sqlite3 -batch -noheader "$TMP/state/journal.db" "$1"; }
 [ "$(sql "select count(*) from step_states where step like 'upgrade@2.0.0#n%' and state = 'passed'")" = 499 ] ||
 	fail "not 499 hosts passed: $(sql "select state, count(*) from step_states group by state")"
