@@ -129,12 +129,7 @@ hosts_enter(void *state, void *arg, char **cause)
 	hs->steps = ss;
 	st = &ss->v[hs->i];
 	steps_group_span(ss, hs->i, &hs->lo, &hs->hi);
-	if (st->roll != NULL)
-		hs->title = tui_expand(st, st->roll->title != NULL ?
-		    st->roll->title : st->roll->id);
-	else
-		hs->title = tui_expand(st, st->rb != NULL ? st->rb->title :
-		    st->title);
+	hs->title = tui_group_title(st);
 	hosts_read(hs);
 	if (hs->n == 0) {
 		*cause = xasprintf("step %zu runs on no host", hs->i + 1);

@@ -327,6 +327,15 @@ tui_open_one(size_t i)
 	}
 }
 
+char *
+tui_group_title(const struct step *st)
+{
+	if (st->roll != NULL)
+		return tui_expand(st, st->roll->title != NULL ?
+		    st->roll->title : st->roll->id);
+	return tui_expand(st, st->rb != NULL ? st->rb->title : st->title);
+}
+
 struct tui_row *
 tui_rows(const struct steps *ss, size_t *n)
 {
@@ -379,12 +388,7 @@ tui_row_group(const struct steps *ss, const struct tui_row *r, char *out,
 	n = steps_group_hosts(ss, r->lo, &h, counts);
 	free(h);
 	progress = steps_hosts_progress(counts, n);
-	if (st->roll != NULL)
-		title = tui_expand(st, st->roll->title != NULL ?
-		    st->roll->title : st->roll->id);
-	else
-		title = tui_expand(st, st->rb != NULL ? st->rb->title :
-		    st->title);
+	title = tui_group_title(st);
 	snprintf(out, size, "%2zu. %-7s %s: %s", r->lo + 1, st->roll != NULL ?
 	    "roll" : rb_kind_name(st->kind), title, progress);
 	free(title);

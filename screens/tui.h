@@ -75,6 +75,9 @@ struct tui_row {
 struct tui_row	*tui_rows(const struct steps *, size_t *n);
 /* The row step i is on. */
 size_t		 tui_row_of(const struct tui_row *, size_t n, size_t i);
+/* The title of step i's group: its roll's, or its runbook step's (not
+ * naming a host), expanded. The caller frees it. */
+char		*tui_group_title(const struct step *);
 /* Whether the row is a group's. */
 bool		 tui_row_is_group(const struct steps *, const struct tui_row *);
 /* A group's row: "33. roll    Upgrade the agents: 12/40 done, 2

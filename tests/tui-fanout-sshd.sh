@@ -8,6 +8,7 @@
 # them all, and a yes cancels both and starts no more of its hosts.
 . "$top_srcdir/tests/tui-lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
+. "$top_srcdir/tests/session-lib.sh"
 trap 'sshd_stop; for s in $TUI_NAMES; do tmux -L "$TUI_SOCK-$s" kill-server >/dev/null 2>&1; done; rm -rf "$TMP"' EXIT
 unset SSH_AUTH_SOCK SSH_ASKPASS SSH_ASKPASS_REQUIRE
 
@@ -27,14 +28,7 @@ tui_keys f Enter
 tui_wait f "To go on, type exactly:" || finish
 tui_text f "yes, upgrade to 2.0.0"
 tui_keys f Enter
-wait_file() {
-	n=0
-	while [ ! -e "$1" ]; do
-		n=$((n + 1)); [ $n -lt 300 ] || { fail "$1 never appeared"; return 1; }
-		sleep 0.1
-	done
-}
-wait_file "$W/held-node1" && wait_file "$W/held-node2" || finish
+wait_for "$W/held-node1" && wait_for "$W/held-node2" || finish
 tui_wait_row f 3 "4 hosts, at most 2 at once: 0/4 done, 2 running, 2 waiting" || finish
 tui_wait f "node1 running   agent" || finish
 tui_wait f "upgrading node1, waiting for node2" || finish

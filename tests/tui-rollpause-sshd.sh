@@ -8,6 +8,7 @@
 # terminal gone while a step is held, stepup leaves.
 . "$top_srcdir/tests/tui-lib.sh"
 . "$top_srcdir/tests/sshd-lib.sh"
+. "$top_srcdir/tests/session-lib.sh"
 trap 'sshd_stop; for s in $TUI_NAMES; do tmux -L "$TUI_SOCK-$s" kill-server >/dev/null 2>&1; done; rm -rf "$TMP"' EXIT
 unset SSH_AUTH_SOCK SSH_ASKPASS SSH_ASKPASS_REQUIRE
 
@@ -26,14 +27,7 @@ tui_keys p Enter
 tui_wait p "To go on, type exactly:" || finish
 tui_text p "yes, upgrade to 2.0.0"
 tui_keys p Enter
-wait_file() {
-	n=0
-	while [ ! -e "$1" ]; do
-		n=$((n + 1)); [ $n -lt 300 ] || { fail "$1 never appeared"; return 1; }
-		sleep 0.1
-	done
-}
-wait_file "$W/held-node1" || finish
+wait_for "$W/held-node1" || finish
 tui_wait p "P pause" || finish
 tui_keys p P
 tui_wait p "Step 3: roll paused after the batch under way." || finish
@@ -48,14 +42,14 @@ sql() { sqlite3 -batch -noheader "$TMP/state/journal.db" "$1"; }
 rm -f "$W/release"
 : >"$W/hold-node2"
 tui_keys p C
-wait_file "$W/drained-node2" || finish
+wait_for "$W/drained-node2" || finish
 [ "$(sql "select count(*) from events where kind = 'roll-continue' and step = 'drain@2.0.0#node2'")" = 1 ] ||
 	fail "no continue journaled: $(sql "select kind, step, detail from events")"
 
 # Paused again in the host table while node2 upgrades, then held before
 # batch 3; the terminal goes away (ssh dropped): stepup leaves at once,
 # the run paused, instead of reopening the held step's screen forever.
-wait_file "$W/held-node2" || finish
+wait_for "$W/held-node2" || finish
 tui_wait p "node2, step 7 (upgrade): running." || finish
 tui_keys p P
 tui_wait p "roll paused after the batch under way." || finish
